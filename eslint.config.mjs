@@ -1,0 +1,22 @@
+import { defineConfig, globalIgnores } from "eslint/config";
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTs from "eslint-config-next/typescript";
+
+// Imports point one way: app → lib → db. sim/ stands in for AWS and shares nothing with lib/.
+const restrict = (patterns, message) => ({
+  "no-restricted-imports": ["error", { patterns: patterns.map((group) => ({ group: [group], message })) }],
+});
+
+export default defineConfig([
+  ...nextVitals,
+  ...nextTs,
+  globalIgnores([".next/**", ".data/**", "drizzle/**", "next-env.d.ts", "node_modules/**"]),
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  { files: ["sim/**"], rules: restrict(["@/lib/*", "@/db/*", "@/app/*", "../lib/*", "../../lib/*"], "sim/ must not share lib/'s assumptions") },
+  { files: ["lib/**"], rules: restrict(["@/sim/*", "@/app/*"], "lib/ never imports sim/ or app/") },
+  { files: ["db/**"], rules: restrict(["@/sim/*", "@/app/*", "@/lib/*"], "db/ sits below lib/") },
+]);

@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+// The only reader of process.env. Everything else imports `env` (or `readEnv` in CLIs and tests).
+const emptyAsUndefined = (v: unknown) => (v === "" ? undefined : v);
+const optional = () => z.preprocess(emptyAsUndefined, z.string().optional());
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  /** PostgreSQL URL. Unset: the embedded PostgreSQL under DATA_DIR, started by the product's commands. */
+  DATABASE_URL: optional(),
+  DATA_DIR: z.string().default(".data"),
+  EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Signs session tokens. Required in production; the demo and dev commands generate one under DATA_DIR. */
+  AUTH_SECRET: optional(),
+  /** Generic OIDC provider for SSO: enabled when issuer, client ID and secret are all set. */
+  OIDC_ISSUER: z.preprocess(emptyAsUndefined, z.url().optional()),
+  OIDC_CLIENT_ID: optional(),
+  OIDC_CLIENT_SECRET: optional(),
+  OIDC_NAME: z.string().default("SSO"),
+  /** How many reverse proxies in front of the app append to X-Forwarded-For (for per-address rate limits). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  /** Points every AWS client at this endpoint (the simulator in demo and tests); unset means real AWS. */
+  AWS_ENDPOINT_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
+  AWS_REGION: z.string().default("us-east-1"),
+  SIM_PORT: z.coerce.number().int().min(1).max(65535).default(4566),
+  /** Set by the demo command: every page says the organization is simulated. */
+  DEMO_MODE: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function readEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid environment: ${problems}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = readEnv();
+
+export function databaseUrl(e: Env = env): string {
+  return e.DATABASE_URL ?? embeddedDatabaseUrl(e);
+}
+
+export function embeddedDatabaseUrl(e: Env = env): string {
+  return `postgres://postgres:postgres@127.0.0.1:${e.EMBEDDED_PG_PORT}/backup_governance`;
+}
+
+export function oidcConfigured(e: Env = env): boolean {
+  return Boolean(e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET);
+}

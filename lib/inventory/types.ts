@@ -1,0 +1,314 @@
+// The domain model of a tenant's backup estate: what lib/aws adapters produce from SDK shapes,
+// what the sync publishes per (account, region) unit, and what lib/compliance evaluates.
+// Field names are camelCase versions of AWS's; times are Date; absent values are null.
+
+/** Resource types as AWS Backup names them (ListProtectedResources, region settings). */
+export const RESOURCE_TYPES = ["EC2", "EBS", "RDS", "Aurora", "DynamoDB", "EFS", "FSx", "S3"] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+export const ACCOUNT_STATES = ["PENDING_ACTIVATION", "ACTIVE", "SUSPENDED", "PENDING_CLOSURE", "CLOSED"] as const;
+export type AccountState = (typeof ACCOUNT_STATES)[number];
+
+export interface OrgUnit {
+  id: string; // r-xxxx for the root, ou-xxxx-yyyyyyyy for OUs
+  name: string;
+  parentId: string | null;
+  /** Ids from the root down to this node, inclusive. */
+  path: string[];
+}
+
+export interface Account {
+  accountId: string;
+  name: string;
+  email: string;
+  state: AccountState;
+  parentId: string;
+  /** Ids from the root down to the account's parent. */
+  ouPath: string[];
+  joinedAt: Date | null;
+}
+
+export interface Lifecycle {
+  moveToColdStorageAfterDays: number | null;
+  /** null means the recovery points never expire. */
+  deleteAfterDays: number | null;
+  optInToArchiveForSupportedResources: boolean;
+}
+
+export interface CopyAction {
+  destinationBackupVaultArn: string;
+  lifecycle: Lifecycle | null;
+}
+
+export interface BackupRule {
+  ruleId: string;
+  ruleName: string;
+  targetBackupVaultName: string;
+  targetLogicallyAirGappedBackupVaultArn: string | null;
+  /** AWS cron(...) or rate(...) expression; null for a rule with continuous backup only. */
+  scheduleExpression: string | null;
+  scheduleExpressionTimezone: string | null;
+  startWindowMinutes: number | null;
+  completionWindowMinutes: number | null;
+  lifecycle: Lifecycle | null;
+  copyActions: CopyAction[];
+  enableContinuousBackup: boolean;
+  recoveryPointTags: Record<string, string>;
+}
+
+export type SelectionConditionOp = "StringEquals" | "StringNotEquals" | "StringLike" | "StringNotLike";
+
+export interface SelectionCondition {
+  op: SelectionConditionOp;
+  /** Tag key as written by AWS: "aws:ResourceTag/<key>" in Conditions, the bare key in ListOfTags. */
+  key: string;
+  value: string;
+}
+
+export interface BackupSelection {
+  selectionId: string;
+  selectionName: string;
+  iamRoleArn: string;
+  /** ARNs or ARN patterns with `*` wildcards (e.g. "arn:aws:ec2:*:*:volume/*", "*"). */
+  resources: string[];
+  notResources: string[];
+  /** ListOfTags: a resource matching ANY of these (all STRINGEQUALS, `*` allowed in values) is selected. */
+  listOfTags: SelectionCondition[];
+  /** Conditions: a resource must match ALL of these. */
+  conditions: SelectionCondition[];
+}
+
+export interface BackupPlan {
+  accountId: string;
+  region: string;
+  planId: string;
+  planArn: string;
+  planName: string;
+  versionId: string;
+  /** Materialised by AWS from an Organizations backup policy (ARN ends `backup-plan:orgs/<id>`). */
+  orgManaged: boolean;
+  creationDate: Date | null;
+  lastExecutionDate: Date | null;
+  rules: BackupRule[];
+  selections: BackupSelection[];
+  advancedBackupSettings: Array<{ resourceType: string; backupOptions: Record<string, string> }>;
+}
+
+/** Older versions of a plan (ListBackupPlanVersions + GetBackupPlan with VersionId). */
+export interface BackupPlanVersion {
+  planId: string;
+  versionId: string;
+  creationDate: Date | null;
+  deletionDate: Date | null;
+  rules: BackupRule[];
+}
+
+export type VaultType = "BACKUP_VAULT" | "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" | "RESTORE_ACCESS_BACKUP_VAULT";
+export type EncryptionKeyType = "AWS_OWNED_KMS_KEY" | "CUSTOMER_MANAGED_KMS_KEY" | "AWS_MANAGED_KMS_KEY";
+
+export interface BackupVault {
+  accountId: string;
+  region: string;
+  vaultName: string;
+  vaultArn: string;
+  vaultType: VaultType;
+  vaultState: string | null;
+  encryptionKeyArn: string | null;
+  /** From the API when present; otherwise derived (an alias/aws/backup key is AWS-managed). */
+  encryptionKeyType: EncryptionKeyType | null;
+  creationDate: Date | null;
+  numberOfRecoveryPoints: number;
+  /** Vault Lock: `locked` true once the lock date has passed (compliance mode, immutable). */
+  locked: boolean;
+  minRetentionDays: number | null;
+  maxRetentionDays: number | null;
+  lockDate: Date | null;
+  /** The access policy document as JSON text, or null when the vault has none. */
+  accessPolicy: string | null;
+  notificationTopicArn: string | null;
+  notificationEvents: string[];
+}
+
+/**
+ * Lock mode as AWS defines it: a vault with a lock configuration is in compliance mode once its
+ * lock date has passed (or it was created with ChangeableForDays and the grace period ended);
+ * before that, and without ChangeableForDays, it is governance mode.
+ */
+export type VaultLockMode = "none" | "governance" | "compliance";
+
+export interface RecoveryPoint {
+  accountId: string;
+  region: string;
+  recoveryPointArn: string;
+  backupVaultName: string;
+  backupVaultArn: string;
+  resourceArn: string;
+  resourceType: string;
+  creationDate: Date;
+  completionDate: Date | null;
+  status: "COMPLETED" | "PARTIAL" | "DELETING" | "EXPIRED" | "AVAILABLE" | "STOPPED" | "CREATING";
+  isEncrypted: boolean;
+  encryptionKeyArn: string | null;
+  lifecycle: Lifecycle | null;
+  /** From CalculatedLifecycle. */
+  moveToColdStorageAt: Date | null;
+  deleteAt: Date | null;
+  backupPlanId: string | null;
+  backupPlanArn: string | null;
+  backupRuleId: string | null;
+  /** Set on copies: the vault the source recovery point lives in. */
+  sourceBackupVaultArn: string | null;
+  storageClass: "WARM" | "COLD" | "DELETED" | null;
+  backupSizeBytes: number | null;
+  isParent: boolean;
+  parentRecoveryPointArn: string | null;
+  vaultType: VaultType | null;
+}
+
+export interface ProtectedResource {
+  accountId: string;
+  region: string;
+  resourceArn: string;
+  resourceType: string;
+  resourceName: string | null;
+  lastBackupTime: Date | null;
+  lastBackupVaultArn: string | null;
+  lastRecoveryPointArn: string | null;
+}
+
+/** A resource that ought to be protected, found through the Resource Groups Tagging API. */
+export interface Resource {
+  accountId: string;
+  region: string;
+  resourceArn: string;
+  resourceType: ResourceType;
+  tags: Record<string, string>;
+}
+
+export type BackupJobState =
+  | "CREATED"
+  | "PENDING"
+  | "RUNNING"
+  | "ABORTING"
+  | "ABORTED"
+  | "COMPLETED"
+  | "FAILED"
+  | "EXPIRED"
+  | "PARTIAL";
+
+export interface BackupJob {
+  accountId: string;
+  region: string;
+  backupJobId: string;
+  state: BackupJobState;
+  statusMessage: string | null;
+  /** "SUCCESS" unless AWS reports the job completed with issues. */
+  messageCategory: string | null;
+  resourceArn: string;
+  resourceType: string;
+  backupVaultName: string;
+  recoveryPointArn: string | null;
+  backupPlanId: string | null;
+  backupRuleId: string | null;
+  creationDate: Date;
+  completionDate: Date | null;
+  backupSizeBytes: number | null;
+  isParent: boolean;
+  parentJobId: string | null;
+}
+
+export type CopyJobState = "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "PARTIAL";
+
+export interface CopyJob {
+  accountId: string;
+  region: string;
+  copyJobId: string;
+  state: CopyJobState;
+  statusMessage: string | null;
+  messageCategory: string | null;
+  resourceArn: string;
+  resourceType: string;
+  sourceBackupVaultArn: string;
+  sourceRecoveryPointArn: string;
+  destinationBackupVaultArn: string;
+  destinationRecoveryPointArn: string | null;
+  creationDate: Date;
+  completionDate: Date | null;
+  backupSizeBytes: number | null;
+}
+
+export type RestoreJobStatus = "PENDING" | "RUNNING" | "COMPLETED" | "ABORTED" | "FAILED";
+
+export interface RestoreJob {
+  accountId: string;
+  region: string;
+  restoreJobId: string;
+  status: RestoreJobStatus;
+  statusMessage: string | null;
+  recoveryPointArn: string;
+  /** The resource the recovery point was taken from (newer APIs), else resolved through the recovery point. */
+  sourceResourceArn: string | null;
+  resourceType: string;
+  createdResourceArn: string | null;
+  creationDate: Date;
+  completionDate: Date | null;
+  /** Set when a restore testing plan started the job. */
+  restoreTestingPlanArn: string | null;
+  validationStatus: string | null;
+}
+
+export interface RestoreTestingPlan {
+  accountId: string;
+  region: string;
+  planName: string;
+  planArn: string;
+  scheduleExpression: string;
+  creationTime: Date | null;
+  lastExecutionTime: Date | null;
+}
+
+export interface RegionSettings {
+  accountId: string;
+  region: string;
+  /** Per resource type: opted in to AWS Backup in this region. */
+  resourceTypeOptIn: Record<string, boolean>;
+  resourceTypeManagement: Record<string, boolean>;
+}
+
+export interface GlobalSettings {
+  accountId: string;
+  isCrossAccountBackupEnabled: boolean | null;
+  raw: Record<string, string>;
+}
+
+/** Organizations BACKUP_POLICY as discovered in the management account. */
+export interface OrgBackupPolicy {
+  policyId: string;
+  policyArn: string;
+  name: string;
+  description: string;
+  awsManaged: boolean;
+  content: string;
+  targets: string[];
+}
+
+/** One account's effective backup policy (DescribeEffectivePolicy), when one exists. */
+export interface EffectiveBackupPolicy {
+  accountId: string;
+  content: string;
+  lastUpdated: Date | null;
+}
+
+export type UnitStatus = "pending" | "running" | "ok" | "failed" | "skipped";
+
+/** Freshness of one (account, region) unit's published snapshot. */
+export interface UnitFreshness {
+  accountId: string;
+  region: string;
+  status: UnitStatus;
+  /** When the currently published data was read; null if the unit never succeeded. */
+  publishedAt: Date | null;
+  /** Set when the latest attempt failed: the published data (if any) is stale. */
+  error: string | null;
+  errorAt: Date | null;
+}
