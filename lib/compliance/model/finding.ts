@@ -1,0 +1,80 @@
+// What every control produces. Findings are plain data so the storage layer can hash and diff
+// them (store what changed) and an auditor can read them without the engine.
+
+export const FINDING_STATUSES = ["PASS", "FAIL", "NOT_APPLICABLE", "ERROR"] as const;
+export type FindingStatus = (typeof FINDING_STATUSES)[number];
+
+/** Scoring adds EXCEPTED: a FAIL with an accepted, unexpired exception. */
+export const SCORED_STATUSES = ["PASS", "FAIL", "NOT_APPLICABLE", "ERROR", "EXCEPTED"] as const;
+export type ScoredStatus = (typeof SCORED_STATUSES)[number];
+
+export const CONTROL_IDS = [
+  "BK-01", "BK-02", "BK-03", "BK-04", "BK-05", "BK-06", "BK-07", "BK-08", "BK-09",
+  "BK-10", "BK-11", "BK-12", "BK-13", "BK-14", "BK-15", "BK-16", "BK-17",
+] as const;
+export type ControlId = (typeof CONTROL_IDS)[number];
+
+export const SUBJECT_TYPES = [
+  "resource",
+  "plan",
+  "plan-rule",
+  "vault",
+  "recovery-point",
+  "account-region",
+  "account-resource-type",
+] as const;
+export type SubjectType = (typeof SUBJECT_TYPES)[number];
+
+export interface Subject {
+  type: SubjectType;
+  /** ARN for resources, plans, vaults, recovery points; "<planArn>#<ruleId>" for rules;
+   *  "<account>/<region>" for account-region; "<account>/<resourceType>" for account-resource-type. */
+  id: string;
+  accountId: string;
+  /** null for subjects that span regions (BK-13 per account and resource type). */
+  region: string | null;
+  resourceType: string | null;
+}
+
+export const EVIDENCE_KINDS = [
+  "resource",
+  "plan",
+  "rule",
+  "selection",
+  "copy-action",
+  "vault",
+  "vault-lock",
+  "policy-statement",
+  "recovery-point",
+  "backup-job",
+  "copy-job",
+  "restore-job",
+  "region-setting",
+  "org-policy",
+  "effective-policy",
+  "unit",
+] as const;
+export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
+
+export type EvidenceValue = string | number | boolean | null | string[];
+
+export interface Evidence {
+  kind: EvidenceKind;
+  /** An AWS id or ARN (or a synthetic id such as "<policyArn>#statement[2]"). */
+  id: string;
+  details?: Record<string, EvidenceValue>;
+}
+
+export interface Finding {
+  controlId: ControlId;
+  subject: Subject;
+  status: FindingStatus;
+  /** One line a person understands: "daily rule keeps recovery points 14 days; 35 required". */
+  reason: string;
+  evidence: Evidence[];
+}
+
+/** Stable identity of a finding within one control run: storage keys findings by it. */
+export function findingKey(f: Pick<Finding, "controlId" | "subject">): string {
+  return `${f.controlId}|${f.subject.type}|${f.subject.id}`;
+}
