@@ -9,6 +9,8 @@ export const tenants = pgTable(
   {
     id: uuid("id").primaryKey().defaultRandom(),
     name: text("name").notNull(),
+    /** URL segment (/t/<slug>/…), derived from the name. */
+    slug: text("slug").notNull(),
     managementAccountId: text("management_account_id").notNull(),
     managementRoleArn: text("management_role_arn").notNull(),
     /** Random per tenant, shown to the customer for their trust policy; not a secret (AWS says so). */
@@ -22,7 +24,7 @@ export const tenants = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("tenants_name_key").on(t.name)],
+  (t) => [uniqueIndex("tenants_name_key").on(t.name), uniqueIndex("tenants_slug_key").on(t.slug)],
 );
 export type Tenant = typeof tenants.$inferSelect;
 

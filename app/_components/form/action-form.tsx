@@ -1,0 +1,67 @@
+"use client";
+
+import { createContext, useActionState, useContext, useEffect, useRef } from "react";
+import type { ActionResult } from "@/lib/action-result";
+import { Alert } from "../ui/alert";
+
+type ServerAction<T> = (state: unknown, formData: FormData) => Promise<ActionResult<T>>;
+
+const FormState = createContext<ActionResult<unknown> | null>(null);
+
+/**
+ * A form bound to a server action: shows field errors next to their fields, a form-level error,
+ * and an optional success message. A request that never reaches the action (too large, network
+ * down) still gets a clear message, and nothing is saved.
+ */
+export function ActionForm<T>({
+  action,
+  children,
+  className = "space-y-4",
+  success,
+  resetOnSuccess = false,
+  onSuccess,
+}: {
+  action: ServerAction<T>;
+  children: React.ReactNode;
+  className?: string;
+  success?: (data: T) => React.ReactNode;
+  resetOnSuccess?: boolean;
+  onSuccess?: (data: T) => void;
+}) {
+  const formRef = useRef<HTMLFormElement>(null);
+  const [state, formAction, pending] = useActionState<ActionResult<T> | null, FormData>(async (prev, formData) => {
+    try {
+      return await action(prev, formData);
+    } catch {
+      return { ok: false, error: { code: "INTERNAL", message: "The form could not be sent (it may be too large, or the connection dropped). Nothing was saved." } };
+    }
+  }, null);
+
+  useEffect(() => {
+    if (state?.ok) {
+      if (resetOnSuccess) formRef.current?.reset();
+      onSuccess?.(state.data);
+    }
+  }, [state, resetOnSuccess, onSuccess]);
+
+  const fieldErrors = state && !state.ok ? state.error.fieldErrors : undefined;
+  const formError = state && !state.ok && (!fieldErrors || fieldErrors._form) ? (fieldErrors?._form ?? state.error.message) : null;
+
+  return (
+    <FormState.Provider value={state}>
+      <form ref={formRef} action={formAction} className={className} aria-busy={pending} noValidate>
+        <fieldset disabled={pending} className="contents">
+          {children}
+        </fieldset>
+        {state && !state.ok && fieldErrors && !fieldErrors._form && <Alert tone="error">{state.error.message}</Alert>}
+        {formError && <Alert tone="error">{formError}</Alert>}
+        {state?.ok && success && <Alert tone="success">{success(state.data)}</Alert>}
+      </form>
+    </FormState.Provider>
+  );
+}
+
+export function useFieldError(name: string): string | undefined {
+  const state = useContext(FormState);
+  return state && !state.ok ? state.error.fieldErrors?.[name] : undefined;
+}

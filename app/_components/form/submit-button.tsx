@@ -1,0 +1,13 @@
+"use client";
+
+import { useFormStatus } from "react-dom";
+import { buttonClass } from "../ui/button";
+
+export function SubmitButton({ children, variant = "primary", pendingLabel }: { children: React.ReactNode; variant?: "primary" | "secondary" | "danger"; pendingLabel?: string }) {
+  const { pending } = useFormStatus();
+  return (
+    <button type="submit" className={buttonClass(variant)} disabled={pending}>
+      {pending ? (pendingLabel ?? "Saving…") : children}
+    </button>
+  );
+}

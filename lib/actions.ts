@@ -1,0 +1,130 @@
+import "server-only";
+import { unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import type { Db } from "@/db";
+import { recordAudit } from "@/db/audit";
+import { getTenantAccess, type SessionUser, type TenantAccess } from "@/lib/auth/access";
+import { roleHas, TENANT_CAPABILITIES, type Capability } from "@/lib/auth/permissions";
+import { getClientIp, getSession } from "@/lib/auth/session";
+import { getDb } from "@/lib/db";
+import { AppError, forbidden, invalid, toSafeError, unauthenticated } from "@/lib/errors";
+import { fieldErrorsOf } from "@/lib/validation/common";
+
+// Every "use server" export is made by defineAction: session → capability (and tenant) → zod →
+// run → typed result. Server actions are public POST endpoints, so nothing here trusts the page
+// that rendered the form. tests/integration/security enumerates every action and proves it.
+
+export type { ActionResult } from "./action-result";
+import type { ActionResult } from "./action-result";
+
+export interface ActionContext {
+  user: SessionUser;
+  /** Set for tenant-scoped actions: the tenant named by the input's tenantId, already checked. */
+  tenant: TenantAccess | null;
+  ip: string;
+  db: Db;
+}
+
+export interface ActionSpec<S extends z.ZodType> {
+  /** Stable name for logs and the audit trail, e.g. "users.create". */
+  name: string;
+  capability: Capability;
+  input: S;
+}
+
+export type DefinedAction<T> = ((inputOrState: unknown, formData?: FormData) => Promise<ActionResult<T>>) & {
+  meta: { name: string; capability: Capability; scope: "tenant" | "global" };
+};
+
+/** FormData → plain object; repeated keys become arrays (multi-selects, checkboxes). */
+export function formToObject(form: FormData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of form.entries()) {
+    if (key.startsWith("$ACTION")) continue; // Next's own fields
+    if (typeof value !== "string") continue; // no file uploads through actions
+    const existing = out[key];
+    out[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+  }
+  return out;
+}
+
+const tenantIdOf = z.object({ tenantId: z.uuid() });
+
+export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S>, run: (ctx: ActionContext, input: z.output<S>) => Promise<T>): DefinedAction<T> {
+  const scope = (TENANT_CAPABILITIES as readonly Capability[]).includes(spec.capability) ? "tenant" : "global";
+  const action = async (inputOrState: unknown, formData?: FormData): Promise<ActionResult<T>> => {
+    const raw = formData instanceof FormData ? formToObject(formData) : inputOrState instanceof FormData ? formToObject(inputOrState) : inputOrState;
+    let user: SessionUser | null = null;
+    let ip = "unknown";
+    try {
+      user = await getSession();
+      if (!user) throw unauthenticated();
+      ip = await getClientIp();
+      const db = getDb();
+      let tenant: TenantAccess | null = null;
+      if (scope === "tenant") {
+        const ids = tenantIdOf.safeParse(raw);
+        tenant = ids.success ? await getTenantAccess(db, user, { id: ids.data.tenantId }) : null;
+        if (!tenant) throw forbidden("You do not have access to that organization.");
+        if (!tenant.capabilities.includes(spec.capability)) throw forbidden();
+      } else if (!roleHas(user.role, spec.capability)) {
+        throw forbidden();
+      }
+      const parsed = spec.input.safeParse(raw);
+      if (!parsed.success) throw invalid("Some fields need attention.", fieldErrorsOf(parsed.error));
+      return { ok: true, data: await run({ user, tenant, ip, db }, parsed.data) };
+    } catch (error) {
+      unstable_rethrow(error); // redirect() and notFound() are control flow, not failures
+      if (error instanceof AppError && error.code === "FORBIDDEN" && user) await auditDenial(user, ip, spec, raw);
+      if (!(error instanceof AppError)) console.error(`[action ${spec.name}]`, error instanceof Error ? error.message : error);
+      return { ok: false, error: toSafeError(error) };
+    }
+  };
+  return Object.assign(action, { meta: { name: spec.name, capability: spec.capability, scope } as const });
+}
+
+/** Authorization denials of signed-in users are security events (ASVS V16.3.2). */
+async function auditDenial(user: SessionUser, ip: string, spec: { name: string; capability: Capability }, raw: unknown) {
+  const tenantId = tenantIdOf.safeParse(raw);
+  await getDb()
+    .transaction((tx) =>
+      recordAudit(tx, {
+        actorId: user.userId,
+        actorEmail: user.email,
+        ip,
+        tenantId: null,
+        action: "authz.denied",
+        outcome: "denied",
+        details: { action: spec.name, capability: spec.capability, ...(tenantId.success ? { requestedTenantId: tenantId.data.tenantId } : {}) },
+      }),
+    )
+    .catch(() => undefined);
+}
+
+/**
+ * The only actions that run without a session: signing in and out. They are listed by name in the
+ * security test, so a new public action cannot appear unnoticed.
+ */
+export function definePublicAction<S extends z.ZodType, T>(
+  spec: { name: string; input: S },
+  run: (input: z.output<S>) => Promise<T>,
+): ((inputOrState: unknown, formData?: FormData) => Promise<ActionResult<T>>) & { meta: { name: string; scope: "public" } } {
+  const action = async (inputOrState: unknown, formData?: FormData): Promise<ActionResult<T>> => {
+    const raw = formData instanceof FormData ? formToObject(formData) : inputOrState instanceof FormData ? formToObject(inputOrState) : inputOrState;
+    try {
+      const parsed = spec.input.safeParse(raw);
+      if (!parsed.success) throw invalid("Some fields need attention.", fieldErrorsOf(parsed.error));
+      return { ok: true, data: await run(parsed.data) };
+    } catch (error) {
+      unstable_rethrow(error);
+      if (!(error instanceof AppError)) console.error(`[action ${spec.name}]`, error instanceof Error ? error.message : error);
+      return { ok: false, error: toSafeError(error) };
+    }
+  };
+  return Object.assign(action, { meta: { name: spec.name, scope: "public" } as const });
+}
+
+/** The actor recorded in the audit log for an action. */
+export function actorOf(ctx: ActionContext) {
+  return { userId: ctx.user.userId, email: ctx.user.email, ip: ctx.ip };
+}

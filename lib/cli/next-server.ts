@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { log } from "./runtime";
+
+const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
+
+/** Runs `next build` unless a build exists and `force` is false. */
+export async function ensureBuild(options: { force?: boolean; env: NodeJS.ProcessEnv }): Promise<void> {
+  if (!options.force && existsSync(path.resolve(".next/BUILD_ID"))) return;
+  log("building the web app (next build)…");
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: options.env });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with exit code ${code}`))));
+  });
+}
+
+/** Starts `next start` (or `next dev`) as a child with the given environment; resolves once it answers. */
+export async function startNext(options: { mode: "start" | "dev"; port: number; env: NodeJS.ProcessEnv }): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [NEXT_BIN, options.mode, "-p", String(options.port), "-H", "127.0.0.1"], {
+    stdio: ["ignore", "pipe", "inherit"],
+    env: options.env,
+  });
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      if (/Ready in|started server|Local:/i.test(chunk.toString())) {
+        child.stdout?.off("data", onData);
+        child.stdout?.pipe(process.stdout);
+        resolve();
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`next ${options.mode} exited with code ${code}`)));
+  });
+  return child;
+}

@@ -1,0 +1,21 @@
+// BK-04 (Audit Manager BACKUP_RECOVERY_POINT_ENCRYPTED).
+import { z } from "zod";
+import { defineControl, finding, subjects } from "./control";
+import { pointEvidence, screenRecoveryPoint } from "./recovery-point-scope";
+
+export const bk04Params = z.object({}).strict();
+
+export const bk04 = defineControl({
+  id: "BK-04",
+  title: "Recovery points encrypted",
+  subjectTypes: ["recovery-point"],
+  description: "Every recovery point is encrypted.",
+  params: bk04Params,
+  evaluateRecoveryPoint(rp, ctx, _params, scope) {
+    const s = screenRecoveryPoint("BK-04", rp, ctx, scope);
+    if (s !== "evaluate") return s;
+    return rp.isEncrypted
+      ? finding("BK-04", subjects.recoveryPoint(rp), "PASS", `encrypted${rp.encryptionKeyArn ? ` with ${rp.encryptionKeyArn}` : ""}`, [pointEvidence(rp)])
+      : finding("BK-04", subjects.recoveryPoint(rp), "FAIL", "recovery point is not encrypted", [pointEvidence(rp)]);
+  },
+});

@@ -1,0 +1,32 @@
+// BK-05 (Audit Manager BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK). Exactly the required
+// number of days passes (Prowler PR #7042 was an off-by-one here); "never expires" passes a minimum.
+import { z } from "zod";
+import { describeRetention, recoveryPointRetention } from "@/lib/compliance/retention/retention";
+import { defineControl, finding, subjects } from "./control";
+import { pointEvidence, screenRecoveryPoint } from "./recovery-point-scope";
+
+export const bk05Params = z
+  .object({ requiredRetentionDays: z.number().int().min(0, "retention must not be negative").default(35) })
+  .strict();
+
+export const bk05 = defineControl({
+  id: "BK-05",
+  title: "Recovery point minimum retention",
+  subjectTypes: ["recovery-point"],
+  description: "Every recovery point is kept at least the required number of days (its lifecycle, or its calculated delete date).",
+  params: bk05Params,
+  evaluateRecoveryPoint(rp, ctx, params, scope) {
+    const s = screenRecoveryPoint("BK-05", rp, ctx, scope);
+    if (s !== "evaluate") return s;
+    const r = recoveryPointRetention(rp);
+    const evidence = [{ ...pointEvidence(rp), details: { ...pointEvidence(rp).details, retentionBasis: r.basis, retentionDays: r.days } }];
+    const ok = r.days === null || r.days >= params.requiredRetentionDays;
+    return finding(
+      "BK-05",
+      subjects.recoveryPoint(rp),
+      ok ? "PASS" : "FAIL",
+      `recovery point kept ${describeRetention(r)}; ${params.requiredRetentionDays} required`,
+      evidence,
+    );
+  },
+});

@@ -1,0 +1,92 @@
+// BK-08 (Audit Manager BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK), mode-aware: the
+// resource's backups land in a locked vault (a rule's target vault, its air-gapped target, or a
+// copy destination found in the inventory). Governance mode and compliance mode in grace time
+// are removable, so "compliance mode required" fails them. When min/max are set, the vault's
+// lock must enforce at least that minimum and at most that maximum.
+import { z } from "zod";
+import type { BackupVault, Resource } from "@/lib/inventory/types";
+import type { Evidence } from "@/lib/compliance/model/finding";
+import { vaultLockState } from "@/lib/compliance/vault/vault-lock";
+import { defineControl, ev, finding, subjects } from "./control";
+import { forEachResource, protectionProblem, resolveProtection } from "./resource-scope";
+
+export const bk08Params = z
+  .object({
+    minRetentionDays: z.number().int().min(1, "minimum retention is at least 1 day").max(36500).nullable().default(null),
+    maxRetentionDays: z.number().int().min(1, "maximum retention is at least 1 day").max(36500).nullable().default(null),
+    complianceModeRequired: z.boolean().default(false),
+  })
+  .strict()
+  .refine((p) => p.minRetentionDays === null || p.maxRetentionDays === null || p.minRetentionDays <= p.maxRetentionDays, {
+    path: ["maxRetentionDays"],
+    message: "maximum retention must not be below the minimum",
+  });
+
+type Params = z.output<typeof bk08Params>;
+
+function judgeVault(v: BackupVault, now: Date, p: Params): { ok: boolean; why: string; evidence: Evidence } {
+  const s = vaultLockState(v, now);
+  const evidence: Evidence = {
+    kind: "vault-lock",
+    id: v.vaultArn,
+    details: { vault: v.vaultName, mode: s.mode, locked: v.locked, minRetentionDays: s.minRetentionDays, maxRetentionDays: s.maxRetentionDays, lockDate: s.lockDate?.toISOString() ?? null },
+  };
+  if (s.mode === "none") return { ok: false, why: `vault ${v.vaultName} has no Vault Lock`, evidence };
+  if (p.complianceModeRequired && s.mode !== "compliance") return { ok: false, why: `vault ${v.vaultName} is in ${s.summary}; compliance mode required`, evidence };
+  if (p.minRetentionDays !== null && (s.minRetentionDays === null || s.minRetentionDays < p.minRetentionDays)) {
+    return { ok: false, why: `vault ${v.vaultName} lock enforces minimum ${s.minRetentionDays ?? "none"} days; ${p.minRetentionDays} required`, evidence };
+  }
+  if (p.maxRetentionDays !== null && (s.maxRetentionDays === null || s.maxRetentionDays > p.maxRetentionDays)) {
+    return { ok: false, why: `vault ${v.vaultName} lock enforces maximum ${s.maxRetentionDays ?? "none"} days; at most ${p.maxRetentionDays} allowed`, evidence };
+  }
+  return { ok: true, why: `vault ${v.vaultName}: ${s.summary}`, evidence };
+}
+
+export const bk08 = defineControl({
+  id: "BK-08",
+  title: "Protected by Vault Lock (mode-aware)",
+  subjectTypes: ["resource"],
+  description: "The resource is backed up into a vault protected by Vault Lock, in compliance mode when required, with lock retention within the given bounds.",
+  params: bk08Params,
+  evaluate(ctx, params, scope, emit) {
+    forEachResource(ctx, "BK-08", scope, emit, (r: Resource) => {
+      const p = resolveProtection(ctx, r);
+      if (p.kind !== "protected") {
+        emit(protectionProblem("BK-08", r, p, ", so no Vault Lock protects its backups"));
+        return;
+      }
+      const evidence: Evidence[] = [ev.resource(r)];
+      const reasons: string[] = [];
+      const missing: string[] = [];
+      const seen = new Set<string>();
+      for (const m of p.matches) {
+        for (const rule of m.plan.rules) {
+          const targets: Array<BackupVault | string> = [ctx.vaultByName(r.accountId, r.region, rule.targetBackupVaultName) ?? rule.targetBackupVaultName];
+          if (rule.targetLogicallyAirGappedBackupVaultArn) targets.push(ctx.vaultByArn(rule.targetLogicallyAirGappedBackupVaultArn) ?? rule.targetLogicallyAirGappedBackupVaultArn);
+          for (const c of rule.copyActions) targets.push(ctx.vaultByArn(c.destinationBackupVaultArn) ?? c.destinationBackupVaultArn);
+          for (const t of targets) {
+            const key = typeof t === "string" ? t : t.vaultArn;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            if (typeof t === "string") {
+              missing.push(t);
+              continue;
+            }
+            const j = judgeVault(t, ctx.now, params);
+            evidence.push(j.evidence);
+            if (j.ok) {
+              emit(finding("BK-08", subjects.resource(r), "PASS", `rule ${rule.ruleName} of plan ${m.plan.planName} backs up to ${j.why}`, [...evidence, ev.rule(m.plan, rule)]));
+              return;
+            }
+            reasons.push(j.why);
+          }
+        }
+      }
+      if (reasons.length === 0 && missing.length > 0) {
+        emit(finding("BK-08", subjects.resource(r), "ERROR", `target vault ${missing[0]} is not in the inventory, so its lock cannot be checked`, evidence));
+        return;
+      }
+      emit(finding("BK-08", subjects.resource(r), "FAIL", reasons[0] ?? "no target vault found", evidence));
+    });
+  },
+});

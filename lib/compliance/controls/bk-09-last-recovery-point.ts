@@ -1,0 +1,48 @@
+// BK-09 (Audit Manager BACKUP_LAST_RECOVERY_POINT_CREATED): the newest usable recovery point
+// (any vault, copies included) is younger than the RPO; an active continuous backup meets any RPO.
+import { z } from "zod";
+import { defineControl, ev, finding, formatAge, hoursAgo, subjects, toHours } from "./control";
+import { forEachResource, resolveProtection } from "./resource-scope";
+
+export const ageParams = (maxHours: number, maxDays: number) =>
+  z
+    .object({
+      unit: z.enum(["hours", "days"]).default("days"),
+      value: z.number().int().min(1, "age must be at least 1").default(1),
+    })
+    .strict()
+    .superRefine((p, c) => {
+      const max = p.unit === "hours" ? maxHours : maxDays;
+      if (p.value > max) c.addIssue({ code: "custom", path: ["value"], message: `age is at most ${max} ${p.unit}` });
+    });
+
+export const bk09Params = ageParams(744, 31);
+
+export const bk09 = defineControl({
+  id: "BK-09",
+  title: "Last recovery point within the RPO",
+  subjectTypes: ["resource"],
+  description: "The resource's newest completed recovery point is younger than the RPO (continuous backup counts as current).",
+  params: bk09Params,
+  evaluate(ctx, params, scope, emit) {
+    const limit = toHours(params.unit, params.value);
+    forEachResource(ctx, "BK-09", scope, emit, (r) => {
+      const f = ctx.facts.resource(r.resourceArn);
+      const subject = subjects.resource(r);
+      if (f?.continuousRecoveryPoint) {
+        emit(finding("BK-09", subject, "PASS", "continuous backup (point-in-time recovery) is active", [ev.resource(r), ev.point(f.continuousRecoveryPoint, { continuous: true })]));
+        return;
+      }
+      const newest = f?.newestRecoveryPoint ?? null;
+      if (!newest) {
+        const p = resolveProtection(ctx, r);
+        const why = p.kind === "protected" ? `no recovery point yet, although plan ${p.matches[0]!.plan.planName} selects it (first backup pending)` : `no recovery point; ${p.reason}`;
+        emit(finding("BK-09", subject, "FAIL", why, [ev.resource(r)]));
+        return;
+      }
+      const age = hoursAgo(ctx.now, newest.creationDate);
+      const ok = age <= limit;
+      emit(finding("BK-09", subject, ok ? "PASS" : "FAIL", `newest recovery point is ${formatAge(age)} old; RPO ${params.value} ${params.unit}`, [ev.resource(r), ev.point(newest, { ageHours: Math.round(age * 10) / 10 })]));
+    });
+  },
+});

@@ -1,0 +1,28 @@
+// BK-11 (Audit Manager RESOURCES_IN_LOGICALLY_AIR_GAPPED_VAULT): a recovery point of the resource
+// in a logically air-gapped vault, no older than the given age (Config rule max 2184 h / 91 d).
+import { defineControl, ev, finding, formatAge, hoursAgo, subjects, toHours } from "./control";
+import { forEachResource } from "./resource-scope";
+import { ageParams } from "./bk-09-last-recovery-point";
+
+export const bk11Params = ageParams(2184, 91);
+
+export const bk11 = defineControl({
+  id: "BK-11",
+  title: "Recovery point in a logically air-gapped vault",
+  subjectTypes: ["resource"],
+  description: "The resource has a recovery point in a logically air-gapped vault no older than the given age.",
+  params: bk11Params,
+  evaluate(ctx, params, scope, emit) {
+    const limit = toHours(params.unit, params.value);
+    forEachResource(ctx, "BK-11", scope, emit, (r) => {
+      const p = ctx.facts.resource(r.resourceArn)?.newestAirGappedRecoveryPoint ?? null;
+      if (!p) {
+        emit(finding("BK-11", subjects.resource(r), "FAIL", "no recovery point in a logically air-gapped vault", [ev.resource(r)]));
+        return;
+      }
+      const age = hoursAgo(ctx.now, p.creationDate);
+      const ok = age <= limit;
+      emit(finding("BK-11", subjects.resource(r), ok ? "PASS" : "FAIL", `newest air-gapped recovery point is ${formatAge(age)} old; at most ${params.value} ${params.unit}`, [ev.resource(r), ev.point(p, { ageHours: Math.round(age * 10) / 10 })]));
+    });
+  },
+});
