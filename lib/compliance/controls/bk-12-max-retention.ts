@@ -1,0 +1,60 @@
+// BK-12 (storage limitation): no rule, copy action or recovery point keeps data longer than the
+// maximum. "Never expires" fails — Steampipe's PR #314 treated it as OK; for a maximum it is the
+// worst case. A copy action without its own lifecycle inherits the rule's.
+import { z } from "zod";
+import type { Evidence } from "@/lib/compliance/model/finding";
+import { copyRetention, describeRetention, recoveryPointRetention, ruleRetention } from "@/lib/compliance/retention/retention";
+import { defineControl, ev, finding, subjects } from "./control";
+import { pointEvidence, screenRecoveryPoint } from "./recovery-point-scope";
+
+export const bk12Params = z
+  .object({ maxRetentionDays: z.number().int().min(1, "maximum retention is at least 1 day").max(36500).default(2555) })
+  .strict();
+
+export const bk12 = defineControl({
+  id: "BK-12",
+  title: "Maximum retention (storage limitation)",
+  subjectTypes: ["plan-rule", "recovery-point"],
+  description: "No backup rule, copy action or recovery point keeps data longer than the maximum; \"never expires\" fails.",
+  params: bk12Params,
+  evaluate(ctx, params, scope, emit) {
+    const max = params.maxRetentionDays;
+    for (const plan of ctx.snapshot.plans) {
+      if (!scope.account(plan.accountId) || !scope.region(plan.region)) continue;
+      const state = ctx.unitState(plan.accountId, plan.region);
+      for (const rule of plan.rules) {
+        const subject = subjects.rule(plan, rule);
+        if (!state.usable) {
+          emit(finding("BK-12", subject, state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]));
+          continue;
+        }
+        const own = ruleRetention(rule);
+        const problems: string[] = [];
+        const evidence: Evidence[] = [ev.rule(plan, rule, { retentionDays: own.days })];
+        if (own.days === null || own.days > max) problems.push(`rule ${rule.ruleName} keeps recovery points ${describeRetention(own)}`);
+        for (const c of rule.copyActions) {
+          const cr = copyRetention(rule, c);
+          evidence.push({ kind: "copy-action", id: `${plan.planArn}#${rule.ruleId}#${c.destinationBackupVaultArn}`, details: { destination: c.destinationBackupVaultArn, retentionDays: cr.days, basis: cr.basis } });
+          if (cr.days === null || cr.days > max) {
+            problems.push(`its copy to ${c.destinationBackupVaultArn} keeps ${describeRetention(cr)}${cr.basis === "inherited-rule-lifecycle" ? " (inherited)" : ""}`);
+          }
+        }
+        emit(
+          problems.length > 0
+            ? finding("BK-12", subject, "FAIL", `${problems.join("; ")}; at most ${max} days allowed`, evidence)
+            : finding("BK-12", subject, "PASS", `rule ${rule.ruleName} keeps recovery points ${describeRetention(own)}${rule.copyActions.length ? " and copies within the limit" : ""}; at most ${max} days`, evidence),
+        );
+      }
+    }
+  },
+  evaluateRecoveryPoint(rp, ctx, params, scope) {
+    const s = screenRecoveryPoint("BK-12", rp, ctx, scope);
+    if (s !== "evaluate") return s;
+    const r = recoveryPointRetention(rp);
+    const ok = r.days !== null && r.days <= params.maxRetentionDays;
+    const base = pointEvidence(rp);
+    return finding("BK-12", subjects.recoveryPoint(rp), ok ? "PASS" : "FAIL", `recovery point kept ${describeRetention(r)}; at most ${params.maxRetentionDays} days allowed`, [
+      { ...base, details: { ...base.details, retentionBasis: r.basis, retentionDays: r.days } },
+    ]);
+  },
+});

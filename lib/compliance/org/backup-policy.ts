@@ -1,0 +1,136 @@
+// Organizations BACKUP_POLICY documents, reduced to what coverage and drift need. Effective
+// policies (DescribeEffectivePolicy) carry plain values; attached policies carry @@assign and
+// friends, which are unwrapped here (the full merge lives in lib/policies).
+// Syntax: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_backup_syntax.html
+import { substitutePlaceholders } from "@/lib/compliance/matching/arn";
+
+export interface PolicyRule {
+  name: string;
+  schedule: string | null;
+  targetVault: string | null;
+  deleteAfterDays: number | null;
+  coldAfterDays: number | null;
+  continuous: boolean;
+  copyDestinations: string[];
+}
+
+export interface PolicyPlan {
+  name: string;
+  regions: string[];
+  rules: PolicyRule[];
+  selectionNames: string[];
+}
+
+export type PolicyParse = { ok: true; plans: PolicyPlan[] } | { ok: false; error: string };
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A setting's value: the @@assign of a policy, or the plain value of an effective policy. */
+function value(v: unknown): unknown {
+  if (isObj(v) && "@@assign" in v) return v["@@assign"];
+  if (isObj(v) && "@@append" in v) return v["@@append"];
+  return v;
+}
+
+function entries(v: unknown): Array<[string, unknown]> {
+  return isObj(v) ? Object.entries(v).filter(([k]) => !k.startsWith("@@")) : [];
+}
+
+function num(v: unknown): number | null {
+  const x = value(v);
+  if (x === undefined || x === null || x === "") return null;
+  const n = Number(x);
+  return Number.isFinite(n) ? n : null;
+}
+
+function str(v: unknown): string | null {
+  const x = value(v);
+  return typeof x === "string" ? x : x === undefined || x === null ? null : String(x);
+}
+
+function parseRule(name: string, raw: unknown): PolicyRule {
+  const r = isObj(raw) ? raw : {};
+  const lifecycle = isObj(r.lifecycle) ? r.lifecycle : {};
+  const copies = entries(r.copy_actions).map(([key, c]) => (isObj(c) ? str(c.target_backup_vault_arn) : null) ?? key);
+  const cont = value(r.enable_continuous_backup);
+  return {
+    name,
+    schedule: str(r.schedule_expression),
+    targetVault: str(r.target_backup_vault_name),
+    deleteAfterDays: num(lifecycle.delete_after_days),
+    coldAfterDays: num(lifecycle.move_to_cold_storage_after_days),
+    continuous: cont === true || cont === "true",
+    copyDestinations: copies.sort(),
+  };
+}
+
+export function parseBackupPolicy(content: string): PolicyParse {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(content);
+  } catch (e) {
+    return { ok: false, error: `backup policy is not valid JSON (${(e as Error).message})` };
+  }
+  if (!isObj(doc)) return { ok: false, error: "backup policy is not a JSON object" };
+  const plans: PolicyPlan[] = [];
+  for (const [name, raw] of entries(doc.plans)) {
+    if (!isObj(raw)) return { ok: false, error: `plan ${name} is not an object` };
+    const regions = value(raw.regions);
+    if (regions !== undefined && !(Array.isArray(regions) && regions.every((x) => typeof x === "string"))) {
+      return { ok: false, error: `plan ${name}: regions must be a list of region codes` };
+    }
+    const selections = isObj(raw.selections) ? raw.selections : {};
+    plans.push({
+      name,
+      regions: (regions as string[] | undefined) ?? [],
+      rules: entries(raw.rules).map(([rn, rr]) => parseRule(rn, rr)),
+      selectionNames: [...entries(selections.tags), ...entries(selections.resources)].map(([n]) => n).sort(),
+    });
+  }
+  return { ok: true, plans };
+}
+
+/** Plan names a policy document defines (attached policies, operators allowed). */
+export function policyPlanNames(content: string): string[] {
+  const p = parseBackupPolicy(content);
+  return p.ok ? p.plans.map((x) => x.name) : [];
+}
+
+export interface MaterialisedRule {
+  ruleName: string;
+  scheduleExpression: string | null;
+  targetBackupVaultName: string;
+  deleteAfterDays: number | null;
+  coldAfterDays: number | null;
+  continuous: boolean;
+  copyDestinations: string[];
+}
+
+/** Differences between what the policy says and the plan AWS materialised in (account, region). */
+export function diffPlan(intent: PolicyPlan, rules: readonly MaterialisedRule[], accountId: string, region: string): string[] {
+  const out: string[] = [];
+  const byName = new Map(rules.map((r) => [r.ruleName, r]));
+  for (const want of intent.rules) {
+    const have = byName.get(want.name);
+    if (!have) {
+      out.push(`rule ${want.name} is missing`);
+      continue;
+    }
+    byName.delete(want.name);
+    const sub = (s: string | null) => (s === null ? null : substitutePlaceholders(s, accountId, region));
+    if (want.schedule !== null && sub(want.schedule) !== have.scheduleExpression) out.push(`rule ${want.name} schedule ${have.scheduleExpression} ≠ ${want.schedule}`);
+    if (want.targetVault !== null && sub(want.targetVault) !== have.targetBackupVaultName) out.push(`rule ${want.name} vault ${have.targetBackupVaultName} ≠ ${want.targetVault}`);
+    if (want.deleteAfterDays !== have.deleteAfterDays) out.push(`rule ${want.name} delete after ${have.deleteAfterDays ?? "never"} ≠ ${want.deleteAfterDays ?? "never"} days`);
+    if (want.coldAfterDays !== have.coldAfterDays) out.push(`rule ${want.name} cold after ${have.coldAfterDays ?? "none"} ≠ ${want.coldAfterDays ?? "none"} days`);
+    if (want.continuous !== have.continuous) out.push(`rule ${want.name} continuous backup ${have.continuous} ≠ ${want.continuous}`);
+    const wantCopies = want.copyDestinations.map((c) => sub(c)!).sort().join(",");
+    const haveCopies = [...have.copyDestinations].sort().join(",");
+    if (wantCopies !== haveCopies) out.push(`rule ${want.name} copies to [${haveCopies}] ≠ [${wantCopies}]`);
+  }
+  for (const extra of byName.keys()) out.push(`rule ${extra} is not in the policy`);
+  return out;
+}
