@@ -1,0 +1,138 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it, inject, vi } from "vitest";
+import { auditLog, tenants, users } from "@/db/schema";
+import type { SessionUser } from "@/lib/auth/access";
+import { testDb } from "@/tests/helpers/db";
+import { makeUser } from "@/tests/helpers/fixtures";
+
+// Every bad input is refused with a message naming the field, and nothing is half-saved: the
+// tables and the audit log are exactly as before.
+
+let caller: SessionUser | null = null;
+vi.mock("@/lib/auth/session", () => ({ getSession: async () => caller, getClientIp: async () => "203.0.113.8" }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+vi.mock("next/navigation", async (original) => ({ ...(await original<object>()), redirect: (url: string) => { throw Object.assign(new Error("NEXT_REDIRECT"), { digest: `NEXT_REDIRECT;replace;${url};307;` }); } }));
+
+const handle = testDb();
+const { db } = handle;
+let actions: typeof import("@/app/(app)/settings/users/actions") & typeof import("@/app/(app)/settings/tenants/actions");
+
+beforeAll(async () => {
+  process.env.DATABASE_URL = inject("databaseUrl");
+  actions = { ...(await import("@/app/(app)/settings/users/actions")), ...(await import("@/app/(app)/settings/tenants/actions")) };
+  caller = await makeUser(db, "admin");
+});
+afterAll(() => handle.close());
+
+const counts = async () => ({ users: await db.$count(users), tenants: await db.$count(tenants), audit: await db.$count(auditLog) });
+const form = (fields: Record<string, string | string[]>) => {
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(fields)) for (const item of [v].flat()) fd.append(k, item);
+  return fd;
+};
+
+const goodTenant = {
+  name: "Acme Corp",
+  managementAccountId: "123456789012",
+  managementRoleArn: "arn:aws:iam::123456789012:role/BackupGovernance",
+  memberRoleName: "BackupGovernanceReadOnly",
+  regions: ["us-east-1", "eu-west-1"],
+  schedule: "6h",
+};
+
+describe("users: bad input", () => {
+  it.each([
+    ["malformed email", { email: "not-an-email", name: "X", role: "auditor" }, "email", /valid email/],
+    ["unknown role", { email: "a@b.example", name: "X", role: "superuser" }, "role", /Role must be one of/],
+    ["short password", { email: "a@b.example", name: "X", role: "auditor", password: "short" }, "password", /at least 12/],
+    ["oversized name", { email: "a@b.example", name: "x".repeat(10_000), role: "auditor" }, "name", /at most 100/],
+    ["missing name", { email: "a@b.example", role: "auditor" }, "name", /required/],
+  ])("%s", async (_label, fields, field, message) => {
+    const before = await counts();
+    const result = await actions.createUserAction(null, form(fields as Record<string, string>));
+    expect(result).toMatchObject({ ok: false, error: { code: "VALIDATION" } });
+    if (result.ok) return;
+    expect(result.error.fieldErrors?.[field]).toMatch(message);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("a duplicate email is a conflict on the email field, and the first user is untouched", async () => {
+    const first = await actions.createUserAction(null, form({ email: "dup@test.example", name: "First", role: "auditor" }));
+    expect(first.ok).toBe(true);
+    const before = await counts();
+    const again = await actions.createUserAction(null, form({ email: "DUP@test.example", name: "Second", role: "admin" }));
+    expect(again).toMatchObject({ ok: false, error: { code: "CONFLICT", fieldErrors: { email: expect.stringMatching(/already exists/) } } });
+    expect(await counts()).toEqual(before);
+    const [row] = await db.select().from(users).where(eq(users.email, "dup@test.example"));
+    expect(row).toMatchObject({ name: "First", role: "auditor" });
+  });
+
+  it("a generated password is returned once and the creation is audited", async () => {
+    const result = await actions.createUserAction(null, form({ email: "gen@test.example", name: "Gen", role: "operator" }));
+    expect(result).toMatchObject({ ok: true, data: { generatedPassword: expect.stringMatching(/.{12,}/) } });
+    const [audit] = await db.select().from(auditLog).where(eq(auditLog.action, "user.create")).orderBy(auditLog.id);
+    expect(audit).toBeDefined();
+  });
+});
+
+describe("organizations: bad input", () => {
+  it.each([
+    ["account ID of 11 digits", { managementAccountId: "12345678901" }, "managementAccountId", /exactly 12 digits/],
+    ["account ID with letters", { managementAccountId: "12345678901a" }, "managementAccountId", /exactly 12 digits/],
+    ["a user ARN instead of a role ARN", { managementRoleArn: "arn:aws:iam::123456789012:user/bob" }, "managementRoleArn", /IAM role ARN/],
+    ["a role ARN with a bad account", { managementRoleArn: "arn:aws:iam::12345:role/X" }, "managementRoleArn", /IAM role ARN/],
+    ["a region that does not exist", { regions: ["us-east-1", "mars-north-1"] }, "regions", /Not an AWS region: mars-north-1/],
+    ["no region", { regions: [] as string[] }, "regions", /at least one region/],
+    ["an ExternalId too short", { externalId: "x" }, "externalId", /2 to 1,224/],
+    ["an ExternalId too long", { externalId: "x".repeat(1225) }, "externalId", /2 to 1,224/],
+    ["an ExternalId with a space", { externalId: "has space" }, "externalId", /2 to 1,224/],
+    ["a member role name with a slash", { memberRoleName: "a/b" }, "memberRoleName", /IAM role name/],
+    ["an oversized name", { name: "n".repeat(5000) }, "name", /at most 100/],
+    ["an unknown schedule", { schedule: "every-minute" }, "schedule", /sync schedule/],
+  ])("%s", async (_label, override, field, message) => {
+    const before = await counts();
+    const result = await actions.createTenantAction(null, form({ ...goodTenant, ...override } as Record<string, string | string[]>));
+    expect(result).toMatchObject({ ok: false, error: { code: "VALIDATION" } });
+    if (result.ok) return;
+    expect(result.error.fieldErrors?.[field]).toMatch(message);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("a good organization is created with a generated ExternalId, audited, then a duplicate name is refused", async () => {
+    await expect(actions.createTenantAction(null, form(goodTenant))).rejects.toThrow("NEXT_REDIRECT");
+    const [row] = await db.select().from(tenants).where(eq(tenants.name, "Acme Corp"));
+    expect(row).toMatchObject({ slug: "acme-corp", regions: ["eu-west-1", "us-east-1"], syncSchedule: "0 */6 * * *" });
+    expect(row!.externalId).toMatch(/^[\w-]{32}$/);
+    const before = await counts();
+    const again = await actions.createTenantAction(null, form(goodTenant));
+    expect(again).toMatchObject({ ok: false, error: { code: "CONFLICT", fieldErrors: { name: expect.stringMatching(/already exists/) } } });
+    expect(await counts()).toEqual(before);
+  });
+
+  it("rotating the ExternalId changes it and audits the rotation", async () => {
+    const [row] = await db.select().from(tenants).where(eq(tenants.name, "Acme Corp"));
+    const result = await actions.rotateExternalIdAction(null, form({ tenantId: row!.id }));
+    expect(result).toMatchObject({ ok: true });
+    const [after] = await db.select().from(tenants).where(eq(tenants.id, row!.id));
+    expect(after!.externalId).not.toBe(row!.externalId);
+    expect(await db.$count(auditLog, eq(auditLog.action, "tenant.rotate_external_id"))).toBe(1);
+  });
+
+  it("deleting needs the exact name", async () => {
+    const [row] = await db.select().from(tenants).where(eq(tenants.name, "Acme Corp"));
+    const before = await counts();
+    const result = await actions.deleteTenantAction(null, form({ tenantId: row!.id, confirmName: "acme" }));
+    expect(result).toMatchObject({ ok: false, error: { fieldErrors: { confirmName: expect.stringMatching(/exactly/) } } });
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe("the administrator cannot lock everyone out", () => {
+  it("refuses to demote or disable oneself", async () => {
+    const self = caller!;
+    expect(await actions.setUserRoleAction(null, form({ userId: self.userId, role: "auditor" }))).toMatchObject({ ok: false, error: { code: "VALIDATION" } });
+    expect(await actions.setUserDisabledAction(null, form({ userId: self.userId, disabled: "true" }))).toMatchObject({ ok: false, error: { code: "VALIDATION" } });
+    const [row] = await db.select().from(users).where(eq(users.id, self.userId));
+    expect(row).toMatchObject({ role: "admin", disabled: false });
+  });
+});
