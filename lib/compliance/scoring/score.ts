@@ -1,0 +1,138 @@
+// Scores, as PRODUCT.md defines them:
+// - a requirement passes when every in-scope evaluation of its controls passes; its score is the
+//   share of those evaluations that pass; NOT_APPLICABLE is left out; ERROR and EXCEPTED (a FAIL
+//   with an accepted exception) count as not passing, EXCEPTED reported on its own;
+// - a requirement with no applicable evaluation is NOT_APPLICABLE and left out of the framework;
+// - a framework's score is the share of its (applicable) requirements that pass.
+// Roll-ups per account, OU (every ancestor of the account), region and tenant use the same rules
+// on the slice of findings. Findings are folded into counts per (run, account, region) as they
+// stream in, so scoring a million findings keeps a few thousand counters.
+import type { Finding, ScoredStatus } from "@/lib/compliance/model/finding";
+
+export interface StatusCounts {
+  PASS: number;
+  FAIL: number;
+  NOT_APPLICABLE: number;
+  ERROR: number;
+  EXCEPTED: number;
+}
+
+export function emptyCounts(): StatusCounts {
+  return { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, EXCEPTED: 0 };
+}
+
+function addCounts(a: StatusCounts, b: StatusCounts): void {
+  a.PASS += b.PASS;
+  a.FAIL += b.FAIL;
+  a.NOT_APPLICABLE += b.NOT_APPLICABLE;
+  a.ERROR += b.ERROR;
+  a.EXCEPTED += b.EXCEPTED;
+}
+
+export interface RequirementScore {
+  id: string;
+  title: string;
+  status: "PASS" | "FAIL" | "NOT_APPLICABLE";
+  /** Share of applicable evaluations that pass; null when none applies. */
+  score: number | null;
+  counts: StatusCounts;
+}
+
+export interface SliceScore {
+  /** Share of applicable requirements that pass; null when none applies. */
+  score: number | null;
+  requirementsPassing: number;
+  requirementsApplicable: number;
+  requirements: RequirementScore[];
+}
+
+export interface TemplateScore extends SliceScore {
+  templateId: string;
+  byAccount: Record<string, SliceScore>;
+  byOu: Record<string, SliceScore>;
+  byRegion: Record<string, SliceScore>;
+}
+
+export interface ScoringTemplate {
+  templateId: string;
+  requirements: Array<{ id: string; title: string; runKeys: readonly string[] }>;
+}
+
+export function scoreRequirement(id: string, title: string, counts: StatusCounts): RequirementScore {
+  const applicable = counts.PASS + counts.FAIL + counts.ERROR + counts.EXCEPTED;
+  if (applicable === 0) return { id, title, status: "NOT_APPLICABLE", score: null, counts };
+  return { id, title, status: counts.PASS === applicable ? "PASS" : "FAIL", score: counts.PASS / applicable, counts };
+}
+
+export function scoreSlice(requirements: RequirementScore[]): SliceScore {
+  const applicable = requirements.filter((r) => r.status !== "NOT_APPLICABLE");
+  const passing = applicable.filter((r) => r.status === "PASS").length;
+  return {
+    score: applicable.length ? passing / applicable.length : null,
+    requirementsPassing: passing,
+    requirementsApplicable: applicable.length,
+    requirements,
+  };
+}
+
+export class ScoreAccumulator {
+  /** runKey → "account|region" → counts (region "" for cross-region subjects). */
+  private readonly cells = new Map<string, Map<string, StatusCounts>>();
+
+  constructor(
+    private readonly templates: readonly ScoringTemplate[],
+    private readonly ouPathOf: (accountId: string) => readonly string[],
+  ) {}
+
+  /** `excepted`: the finding is a FAIL covered by an accepted, unexpired exception. */
+  add(runKey: string, f: Finding, excepted = false): void {
+    const status: ScoredStatus = excepted && f.status === "FAIL" ? "EXCEPTED" : f.status;
+    let byCell = this.cells.get(runKey);
+    if (!byCell) this.cells.set(runKey, (byCell = new Map()));
+    const cell = `${f.subject.accountId}|${f.subject.region ?? ""}`;
+    let c = byCell.get(cell);
+    if (!c) byCell.set(cell, (c = emptyCounts()));
+    c[status]++;
+  }
+
+  /** Counts per run, for the one-line JSON of `npm run evaluate` and per-control reports. */
+  countsByRun(): Map<string, StatusCounts> {
+    const out = new Map<string, StatusCounts>();
+    for (const [run, cells] of this.cells) {
+      const total = emptyCounts();
+      for (const c of cells.values()) addCounts(total, c);
+      out.set(run, total);
+    }
+    return out;
+  }
+
+  result(): TemplateScore[] {
+    return this.templates.map((t) => {
+      const tenant = new Map<string, StatusCounts>();
+      const slices = { account: new Map<string, Map<string, StatusCounts>>(), ou: new Map<string, Map<string, StatusCounts>>(), region: new Map<string, Map<string, StatusCounts>>() };
+      const bump = (dim: Map<string, Map<string, StatusCounts>>, key: string, reqId: string, c: StatusCounts) => {
+        let m = dim.get(key);
+        if (!m) dim.set(key, (m = new Map()));
+        let rc = m.get(reqId);
+        if (!rc) m.set(reqId, (rc = emptyCounts()));
+        addCounts(rc, c);
+      };
+      for (const req of t.requirements) {
+        const total = emptyCounts();
+        for (const runKey of new Set(req.runKeys)) {
+          for (const [cell, c] of this.cells.get(runKey) ?? []) {
+            addCounts(total, c);
+            const [account, region] = cell.split("|") as [string, string];
+            bump(slices.account, account, req.id, c);
+            for (const ou of this.ouPathOf(account)) bump(slices.ou, ou, req.id, c);
+            if (region) bump(slices.region, region, req.id, c);
+          }
+        }
+        tenant.set(req.id, total);
+      }
+      const build = (m: Map<string, StatusCounts>) => scoreSlice(t.requirements.map((r) => scoreRequirement(r.id, r.title, m.get(r.id) ?? emptyCounts())));
+      const record = (dim: Map<string, Map<string, StatusCounts>>) => Object.fromEntries([...dim].map(([k, m]) => [k, build(m)]));
+      return { templateId: t.templateId, ...build(tenant), byAccount: record(slices.account), byOu: record(slices.ou), byRegion: record(slices.region) };
+    });
+  }
+}
