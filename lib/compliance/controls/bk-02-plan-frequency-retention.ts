@@ -4,7 +4,7 @@
 // ("never expires" keeps them longer than any minimum). Continuous backup is continuous.
 import { z } from "zod";
 import type { BackupPlan, BackupRule } from "@/lib/inventory/types";
-import { analyseSchedule, formatMinutes } from "@/lib/compliance/schedule/schedule-interval";
+import { analyseSchedule } from "@/lib/compliance/schedule/schedule-interval";
 import { cadenceWord, describeRetention, ruleRetention } from "@/lib/compliance/retention/retention";
 import type { Evidence } from "@/lib/compliance/model/finding";
 import { defineControl, ev, finding, subjects, toHours } from "./control";
@@ -22,6 +22,8 @@ export const bk02Params = z
       c.addIssue({ code: "custom", path: ["frequencyValue"], message: `frequency is at most ${max} ${p.frequencyUnit}` });
     }
   });
+
+const hours = (min: number) => `${Math.round((min / 60) * 10) / 10} h`;
 
 interface RuleVerdict {
   rule: BackupRule;
@@ -43,7 +45,8 @@ function judgeRule(plan: BackupPlan, rule: BackupRule, now: Date, requiredMinute
   const evidence = ev.rule(plan, rule, { worstCaseIntervalHours: sched.worstCaseMinutes / 60, retentionDays: retention.days, scheduleSummary: sched.summary });
   const problems: string[] = [];
   if (sched.worstCaseMinutes > requiredMinutes) {
-    problems.push(`${sched.summary} (worst case ${formatMinutes(sched.worstCaseMinutes)}); ${formatMinutes(requiredMinutes)} required`);
+    const worst = Number.isFinite(sched.worstCaseMinutes) ? `runs at most ${hours(sched.worstCaseMinutes)} apart` : "never runs again";
+    problems.push(`rule ${rule.ruleName} ${worst} (${rule.scheduleExpression}); every ${hours(requiredMinutes)} required`);
   }
   if (retention.days !== null && retention.days < requiredDays) {
     problems.push(`${cadence} rule ${rule.ruleName} keeps recovery points ${keeps}; ${requiredDays} required`);
@@ -54,7 +57,7 @@ function judgeRule(plan: BackupPlan, rule: BackupRule, now: Date, requiredMinute
     error: null,
     problem: problems.length ? problems.join("; ") : null,
     evidence,
-    summary: `${cadence} rule ${rule.ruleName} (worst case ${formatMinutes(sched.worstCaseMinutes)}) keeps recovery points ${keeps}`,
+    summary: `${cadence} rule ${rule.ruleName} (worst case ${hours(sched.worstCaseMinutes)}) keeps recovery points ${keeps}`,
   };
 }
 
@@ -82,7 +85,7 @@ export const bk02 = defineControl({
       const good = verdicts.find((v) => v.ok);
       const evidence = [ev.plan(plan), ...verdicts.map((v) => v.evidence)];
       if (good) {
-        emit(finding("BK-02", subject, "PASS", `${good.summary}; meets ${formatMinutes(requiredMinutes)} / ${params.requiredRetentionDays} days`, evidence));
+        emit(finding("BK-02", subject, "PASS", `${good.summary}; meets every ${hours(requiredMinutes)} / ${params.requiredRetentionDays} days`, evidence));
         continue;
       }
       const errored = verdicts.find((v) => v.error);
