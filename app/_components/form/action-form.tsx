@@ -1,12 +1,13 @@
 "use client";
 
-import { createContext, useActionState, useContext, useEffect, useRef } from "react";
+import { createContext, startTransition, useActionState, useContext, useEffect, useRef } from "react";
+import { unstable_rethrow } from "next/navigation";
 import type { ActionResult } from "@/lib/action-result";
 import { Alert } from "../ui/alert";
 
 type ServerAction<T> = (state: unknown, formData: FormData) => Promise<ActionResult<T>>;
 
-const FormState = createContext<ActionResult<unknown> | null>(null);
+const FormState = createContext<{ state: ActionResult<unknown> | null; pending: boolean }>({ state: null, pending: false });
 
 /**
  * A form bound to a server action: shows field errors next to their fields, a form-level error,
@@ -32,7 +33,8 @@ export function ActionForm<T>({
   const [state, formAction, pending] = useActionState<ActionResult<T> | null, FormData>(async (prev, formData) => {
     try {
       return await action(prev, formData);
-    } catch {
+    } catch (error) {
+      unstable_rethrow(error); // a redirect from the action is navigation, not a failure
       return { ok: false, error: { code: "INTERNAL", message: "The form could not be sent (it may be too large, or the connection dropped). Nothing was saved." } };
     }
   }, null);
@@ -48,8 +50,20 @@ export function ActionForm<T>({
   const formError = state && !state.ok && (!fieldErrors || fieldErrors._form) ? (fieldErrors?._form ?? state.error.message) : null;
 
   return (
-    <FormState.Provider value={state}>
-      <form ref={formRef} action={formAction} className={className} aria-busy={pending} noValidate>
+    <FormState.Provider value={{ state, pending }}>
+      <form
+        ref={formRef}
+        // Submitting through a transition rather than the `action` attribute keeps what the user
+        // typed when the server refuses it (React resets forms after an `action` submission).
+        onSubmit={(event) => {
+          event.preventDefault();
+          const formData = new FormData(event.currentTarget);
+          startTransition(() => formAction(formData));
+        }}
+        className={className}
+        aria-busy={pending}
+        noValidate
+      >
         <fieldset disabled={pending} className="contents">
           {children}
         </fieldset>
@@ -62,6 +76,10 @@ export function ActionForm<T>({
 }
 
 export function useFieldError(name: string): string | undefined {
-  const state = useContext(FormState);
+  const { state } = useContext(FormState);
   return state && !state.ok ? state.error.fieldErrors?.[name] : undefined;
+}
+
+export function useFormPending(): boolean {
+  return useContext(FormState).pending;
 }

@@ -1,10 +1,10 @@
 "use client";
 
-import { useFormStatus } from "react-dom";
+import { useFormPending } from "./action-form";
 import { buttonClass } from "../ui/button";
 
 export function SubmitButton({ children, variant = "primary", pendingLabel }: { children: React.ReactNode; variant?: "primary" | "secondary" | "danger"; pendingLabel?: string }) {
-  const { pending } = useFormStatus();
+  const pending = useFormPending();
   return (
     <button type="submit" className={buttonClass(variant)} disabled={pending}>
       {pending ? (pendingLabel ?? "Saving…") : children}

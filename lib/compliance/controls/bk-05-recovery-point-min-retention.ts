@@ -19,7 +19,8 @@ export const bk05 = defineControl({
     const s = screenRecoveryPoint("BK-05", rp, ctx, scope);
     if (s !== "evaluate") return s;
     const r = recoveryPointRetention(rp);
-    const evidence = [{ ...pointEvidence(rp), details: { ...pointEvidence(rp).details, retentionBasis: r.basis, retentionDays: r.days } }];
+    const base = pointEvidence(rp);
+    const evidence = [{ ...base, details: { ...base.details, retentionBasis: r.basis, retentionDays: r.days } }];
     const ok = r.days === null || r.days >= params.requiredRetentionDays;
     return finding(
       "BK-05",

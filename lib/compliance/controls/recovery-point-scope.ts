@@ -9,7 +9,7 @@ import { finding, subjects } from "./control";
 /** null: out of scope; a Finding: decided before the control looks; "evaluate": go on. */
 export function screenRecoveryPoint(controlId: ControlId, rp: RecoveryPoint, ctx: EvaluationContext, scope: ScopeFilter): Finding | null | "evaluate" {
   if (!scope.account(rp.accountId) || !scope.region(rp.region) || !scope.resourceType(rp.resourceType)) return null;
-  if (!scope.tags(ctx.resourceByArn(rp.resourceArn)?.tags ?? null)) return null;
+  if (scope.filtersTags && !scope.tags(ctx.resourceByArn(rp.resourceArn)?.tags ?? null)) return null;
   const state = ctx.unitState(rp.accountId, rp.region);
   if (!state.usable) return finding(controlId, subjects.recoveryPoint(rp), state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]);
   if (rp.status === "DELETING" || rp.status === "EXPIRED") {
@@ -18,7 +18,19 @@ export function screenRecoveryPoint(controlId: ControlId, rp: RecoveryPoint, ctx
   return "evaluate";
 }
 
+// The engine hands each recovery point to several controls in a row: build its evidence once.
+let lastPoint: RecoveryPoint | null = null;
+let lastEvidence: ReturnType<typeof buildPointEvidence> | null = null;
+
 export function pointEvidence(rp: RecoveryPoint) {
+  if (rp !== lastPoint || !lastEvidence) {
+    lastPoint = rp;
+    lastEvidence = buildPointEvidence(rp);
+  }
+  return lastEvidence;
+}
+
+function buildPointEvidence(rp: RecoveryPoint) {
   return {
     kind: "recovery-point" as const,
     id: rp.recoveryPointArn,

@@ -65,6 +65,8 @@ export function buildEvaluationContext(
   const facts = buildSnapshotFacts(snapshot, new Date(now.getTime() - options.jobLookbackDays * DAY_MS));
   const selectionCache = new Map<string, ResourceSelectionResult>();
   const stateCache = new Map<string, UnitState>();
+  // Recovery points arrive grouped by unit: a one-entry cache saves most key building.
+  let lastUnit: { accountId: string; region: string; state: UnitState } | null = null;
 
   function computeUnitState(accountId: string, region: string): UnitState {
     const u: UnitFreshness | undefined = units.get(`${accountId}|${region}`);
@@ -96,9 +98,11 @@ export function buildEvaluationContext(
     account: (id) => accounts.get(id),
     ouPath: (id) => accounts.get(id)?.ouPath ?? [],
     unitState(accountId, region) {
+      if (lastUnit && lastUnit.accountId === accountId && lastUnit.region === region) return lastUnit.state;
       const key = `${accountId}|${region}`;
       let s = stateCache.get(key);
       if (!s) stateCache.set(key, (s = computeUnitState(accountId, region)));
+      lastUnit = { accountId, region, state: s };
       return s;
     },
     regionSettings: (a, r) => regionSettings.get(`${a}|${r}`) ?? null,

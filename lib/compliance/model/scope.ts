@@ -26,6 +26,8 @@ export type Scope = z.infer<typeof scopeSchema>;
 export const EMPTY_SCOPE: Scope = { ouIds: [], accountIds: [], regions: [], resourceTypes: [], tags: [] };
 
 export interface ScopeFilter {
+  /** False when the scope has no tag filter, so callers can skip looking tags up. */
+  readonly filtersTags: boolean;
   account(accountId: string): boolean;
   region(region: string | null): boolean;
   resourceType(type: string | null): boolean;
@@ -40,6 +42,7 @@ export function compileScope(scope: Scope, ouPathOf: (accountId: string) => read
   const types = new Set<string>(scope.resourceTypes);
   const accountCache = new Map<string, boolean>();
   return {
+    filtersTags: scope.tags.length > 0,
     account(accountId) {
       let v = accountCache.get(accountId);
       if (v === undefined) {

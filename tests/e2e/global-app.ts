@@ -1,0 +1,74 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import net from "node:net";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { createDb } from "@/db";
+import { DEMO_USERS, seedDemoUsers } from "@/lib/cli/demo-users";
+import { tenants } from "@/db/schema";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    appUrl: string;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the app exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(url, { redirect: "manual" });
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the app did not answer at ${url}`);
+}
+
+/**
+ * The production build of the app on a free port, against this run's database, with the demo
+ * users and two organizations: every non-admin demo user belongs to the first only.
+ */
+export default async function setup(project: TestProject) {
+  const databaseUrl = process.env.TEST_DATABASE_URL!;
+  const handle = createDb(databaseUrl, { max: 2 });
+  const [first] = await handle.db
+    .insert(tenants)
+    .values([
+      { name: "Northwind", slug: "northwind", managementAccountId: "111111111111", managementRoleArn: "arn:aws:iam::111111111111:role/BackupGovernance", externalId: "e2e-external-id-1", memberRoleName: "BackupGovernanceReadOnly", regions: ["us-east-1"] },
+      { name: "Contoso", slug: "contoso", managementAccountId: "222222222222", managementRoleArn: "arn:aws:iam::222222222222:role/BackupGovernance", externalId: "e2e-external-id-2", memberRoleName: "BackupGovernanceReadOnly", regions: ["eu-west-1"] },
+    ])
+    .returning();
+  await seedDemoUsers(handle.db, [first!.id]);
+  await handle.close();
+
+  const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET: randomBytes(32).toString("base64url"), NODE_ENV: "production" as const };
+  const nextBin = path.resolve("node_modules/next/dist/bin/next");
+  if (!process.env.E2E_SKIP_BUILD) {
+    const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env });
+    if (build.status !== 0) throw new Error("next build failed");
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { stdio: ["ignore", "ignore", "inherit"], env });
+  const appUrl = `http://127.0.0.1:${port}`;
+  await waitFor(`${appUrl}/sign-in`, child);
+  project.provide("appUrl", appUrl);
+  process.env.E2E_DEMO_USERS = JSON.stringify(DEMO_USERS);
+  return async () => {
+    child.kill("SIGTERM");
+  };
+}

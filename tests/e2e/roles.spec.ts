@@ -1,0 +1,88 @@
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLES } from "@/db/schema/enums";
+import { appUrl, demoUser, launchBrowser, signIn, signInAs } from "./browser";
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser?.close());
+
+describe("signing in", () => {
+  it("shows a clear message for a wrong password and for a malformed email", async () => {
+    const page = await browser.newPage();
+    await signIn(page, demoUser("auditor").email, "not-the-password");
+    await page.getByRole("alert").filter({ hasText: "Email or password is incorrect." }).waitFor();
+    await signIn(page, "not-an-email", "whatever");
+    await page.getByText("Enter a valid email address").waitFor();
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    await page.close();
+  });
+
+  it("sends a visitor without a session to the sign-in page", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${appUrl()}/settings/users`);
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    await page.close();
+  });
+});
+
+describe.each(ROLES.filter((r) => r !== "admin"))("as %s", (role) => {
+  it("sees only its organization and none of the administration, then signs out", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInAs(page, role);
+    expect(new URL(page.url()).pathname).toBe("/t/northwind/overview");
+    const options = await page.locator("#tenant-switcher option").allTextContents();
+    expect(options).toEqual(["Northwind"]);
+    expect(await page.getByRole("link", { name: "Settings" }).count()).toBe(0);
+
+    // Refused through the UI and through direct requests alike.
+    await page.goto(`${appUrl()}/settings/users`);
+    expect(new URL(page.url()).pathname).toBe("/");
+    await page.getByText("Your role does not include that").waitFor();
+    const other = await page.goto(`${appUrl()}/t/contoso/overview`);
+    expect(other?.status()).toBe(404);
+    const exportResponse = await page.request.get(`${appUrl()}/settings/audit-log/export`);
+    expect(exportResponse.status()).toBe(403);
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.goto(`${appUrl()}/t/northwind/overview`);
+    expect(new URL(page.url()).pathname).toBe("/sign-in");
+    await context.close();
+  });
+});
+
+describe("as admin", () => {
+  it("sees every organization and the settings, and the form refuses a bad account ID", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInAs(page, "admin");
+    expect(new URL(page.url()).pathname).toBe("/clients");
+    await expect(page.getByRole("link", { name: "Northwind" }).count()).resolves.toBe(1);
+    await expect(page.getByRole("link", { name: "Contoso" }).count()).resolves.toBe(1);
+
+    await page.goto(`${appUrl()}/settings/tenants`);
+    await page.getByLabel("Name", { exact: true }).fill("Fabrikam");
+    await page.getByLabel("Management account ID").fill("12345");
+    await page.getByLabel("Role to assume in the management account").fill("arn:aws:iam::123456789012:role/BackupGovernance");
+    await page.getByRole("button", { name: "Add organization" }).click();
+    await page.getByText("Management account ID must be exactly 12 digits.").waitFor();
+    await page.getByLabel("Management account ID").fill("123456789012");
+    await page.getByRole("button", { name: "Add organization" }).click();
+    await page.waitForURL(/\/settings\/tenants\/[0-9a-f-]{36}\?created=1/);
+    const externalId = await page.getByTestId("external-id").textContent();
+    expect(externalId).toMatch(/^[\w-]{32}$/);
+
+    await page.goto(`${appUrl()}/settings/audit-log?action=tenant.create`);
+    await expect(page.getByRole("cell", { name: "tenant.create" }).count()).resolves.toBeGreaterThan(0);
+    const csv = await page.request.get(`${appUrl()}/settings/audit-log/export?action=tenant.create`);
+    expect(csv.status()).toBe(200);
+    const text = await csv.text();
+    expect(text).toContain("Fabrikam");
+    expect(text.split("\r\n").find((l) => l.startsWith("id,"))).toContain("prev_hash");
+    await context.close();
+  });
+});
