@@ -1,7 +1,7 @@
 // BK-04 (Audit Manager BACKUP_RECOVERY_POINT_ENCRYPTED).
 import { z } from "zod";
-import { defineControl, finding, subjects } from "./control";
-import { pointEvidence, screenRecoveryPoint } from "./recovery-point-scope";
+import { defineControl, finding } from "./control";
+import { pointEvidence, pointSubject, screenRecoveryPoint } from "./recovery-point-scope";
 
 export const bk04Params = z.object({}).strict();
 
@@ -15,7 +15,7 @@ export const bk04 = defineControl({
     const s = screenRecoveryPoint("BK-04", rp, ctx, scope);
     if (s !== "evaluate") return s;
     return rp.isEncrypted
-      ? finding("BK-04", subjects.recoveryPoint(rp), "PASS", `encrypted${rp.encryptionKeyArn ? ` with ${rp.encryptionKeyArn}` : ""}`, [pointEvidence(rp)])
-      : finding("BK-04", subjects.recoveryPoint(rp), "FAIL", "recovery point is not encrypted", [pointEvidence(rp)]);
+      ? finding("BK-04", pointSubject(rp), "PASS", `encrypted${rp.encryptionKeyArn ? ` with ${rp.encryptionKeyArn}` : ""}`, pointEvidence(rp))
+      : finding("BK-04", pointSubject(rp), "FAIL", "recovery point is not encrypted", pointEvidence(rp));
   },
 });

@@ -2,8 +2,8 @@
 // number of days passes (Prowler PR #7042 was an off-by-one here); "never expires" passes a minimum.
 import { z } from "zod";
 import { describeRetention, recoveryPointRetention } from "@/lib/compliance/retention/retention";
-import { defineControl, finding, subjects } from "./control";
-import { pointEvidence, screenRecoveryPoint } from "./recovery-point-scope";
+import { defineControl, finding } from "./control";
+import { BASIS, pointEvidence, pointSubject, screenRecoveryPoint } from "./recovery-point-scope";
 
 export const bk05Params = z
   .object({ requiredRetentionDays: z.number().int().min(0, "retention must not be negative").default(35) })
@@ -19,15 +19,13 @@ export const bk05 = defineControl({
     const s = screenRecoveryPoint("BK-05", rp, ctx, scope);
     if (s !== "evaluate") return s;
     const r = recoveryPointRetention(rp);
-    const base = pointEvidence(rp);
-    const evidence = [{ ...base, details: { ...base.details, retentionBasis: r.basis, retentionDays: r.days } }];
     const ok = r.days === null || r.days >= params.requiredRetentionDays;
     return finding(
       "BK-05",
-      subjects.recoveryPoint(rp),
+      pointSubject(rp),
       ok ? "PASS" : "FAIL",
-      `recovery point kept ${describeRetention(r)}; ${params.requiredRetentionDays} required`,
-      evidence,
+      `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; ${params.requiredRetentionDays} required`,
+      pointEvidence(rp),
     );
   },
 });

@@ -1,7 +1,7 @@
 // Shared preamble of the per-recovery-point controls (BK-04, BK-05, BK-12): scope, stale unit,
 // points that are on their way out.
 import type { RecoveryPoint } from "@/lib/inventory/types";
-import type { ControlId, Finding } from "@/lib/compliance/model/finding";
+import type { ControlId, Evidence, Finding, Subject } from "@/lib/compliance/model/finding";
 import type { ScopeFilter } from "@/lib/compliance/model/scope";
 import type { EvaluationContext } from "@/lib/compliance/engine/context";
 import { finding, subjects } from "./control";
@@ -11,7 +11,7 @@ export function screenRecoveryPoint(controlId: ControlId, rp: RecoveryPoint, ctx
   if (!scope.account(rp.accountId) || !scope.region(rp.region) || !scope.resourceType(rp.resourceType)) return null;
   if (scope.filtersTags && !scope.tags(ctx.resourceByArn(rp.resourceArn)?.tags ?? null)) return null;
   const state = ctx.unitState(rp.accountId, rp.region);
-  if (!state.usable) return finding(controlId, subjects.recoveryPoint(rp), state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]);
+  if (!state.usable) return finding(controlId, pointSubject(rp), state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]);
   if (rp.status === "DELETING" || rp.status === "EXPIRED") {
     return finding(controlId, subjects.recoveryPoint(rp), "NOT_APPLICABLE", `recovery point is ${rp.status.toLowerCase()}`, []);
   }
@@ -19,20 +19,30 @@ export function screenRecoveryPoint(controlId: ControlId, rp: RecoveryPoint, ctx
 }
 
 // The engine hands each recovery point to several controls in a row: build its evidence once.
+// Findings are read-only data, so the controls share these objects.
 let lastPoint: RecoveryPoint | null = null;
-let lastEvidence: ReturnType<typeof buildPointEvidence> | null = null;
+let lastShared: { evidence: Evidence[]; subject: Subject } | null = null;
 
-export function pointEvidence(rp: RecoveryPoint) {
-  if (rp !== lastPoint || !lastEvidence) {
+function shared(rp: RecoveryPoint): { evidence: Evidence[]; subject: Subject } {
+  if (rp !== lastPoint || !lastShared) {
     lastPoint = rp;
-    lastEvidence = buildPointEvidence(rp);
+    lastShared = { evidence: [buildPointEvidence(rp)], subject: subjects.recoveryPoint(rp) };
   }
-  return lastEvidence;
+  return lastShared;
 }
 
-function buildPointEvidence(rp: RecoveryPoint) {
+/** The recovery point as evidence (one shared, read-only array per point). */
+export function pointEvidence(rp: RecoveryPoint): Evidence[] {
+  return shared(rp).evidence;
+}
+
+export function pointSubject(rp: RecoveryPoint): Subject {
+  return shared(rp).subject;
+}
+
+function buildPointEvidence(rp: RecoveryPoint): Evidence {
   return {
-    kind: "recovery-point" as const,
+    kind: "recovery-point",
     id: rp.recoveryPointArn,
     details: {
       resource: rp.resourceArn,
@@ -48,3 +58,13 @@ function buildPointEvidence(rp: RecoveryPoint) {
     },
   };
 }
+
+/** Where a recovery point's retention came from, appended to reasons (lifecycle says nothing). */
+export const BASIS: Record<string, string> = {
+  "recovery-point-lifecycle": "",
+  "calculated-delete-date": " (calculated delete date)",
+  none: "",
+  "rule-lifecycle": "",
+  "copy-lifecycle": "",
+  "inherited-rule-lifecycle": "",
+};

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { TenantSnapshot } from "@/lib/compliance/engine/snapshot";
 import { CONTROL_IDS } from "@/lib/compliance/model/finding";
-import { ACCT, REGION, backupJob, daysBefore, hoursBefore, only, plan, regionSettings, resource, restoreJob, rule, run, selection, snapshot, unit } from "./fixtures";
+import { ACCT, REGION, backupJob, daysBefore, hoursBefore, only, plan, regionSettings, restoreJob, rule, run, selection, snapshot, unit } from "./fixtures";
 
 describe("BK-13 restore tested", () => {
   const cases: Array<[string, Partial<TenantSnapshot>, unknown, string, RegExp]> = [
