@@ -62,7 +62,7 @@ export function buildEvaluationContext(
     pushTo(resourcesByUnit, `${r.accountId}|${r.region}`, r);
   }
   const selections = new SelectionIndex(snapshot.plans);
-  const facts = buildSnapshotFacts(snapshot, new Date(now.getTime() - options.jobLookbackDays * DAY_MS));
+  const facts = options.facts ?? buildSnapshotFacts(snapshot, new Date(now.getTime() - options.jobLookbackDays * DAY_MS));
   const selectionCache = new Map<string, ResourceSelectionResult>();
   const stateCache = new Map<string, UnitState>();
   // Recovery points arrive grouped by unit: a one-entry cache saves most key building.

@@ -1,5 +1,6 @@
 // The input of an evaluation: one tenant's published snapshot in the domain types of
 // lib/inventory/types.ts, plus freshness and what the Organizations read returned.
+import type { SnapshotFacts } from "@/lib/compliance/facts/resource-facts";
 import type {
   Account,
   BackupJob,
@@ -42,6 +43,11 @@ export interface TenantSnapshot {
 
 export interface EvaluationOptions {
   now: Date;
+  /**
+   * Pre-aggregated facts (e.g. from SQL). When given, recovery points and jobs are not scanned
+   * for facts; `jobsSince` must reach back as far as the longest job look-back of the runs.
+   */
+  facts?: SnapshotFacts;
   /** A unit whose published data is older than this is stale (ERROR). Default 48 h. */
   maxDataAgeHours?: number;
 }

@@ -63,3 +63,16 @@ describe("snapshot facts", () => {
     expect(isJobIssue(state, cat)).toBe(expected);
   });
 });
+
+describe("injected facts", () => {
+  it("are used instead of scanning recovery points (the SQL path)", async () => {
+    const { run: _unused, ...fx } = await import("./fixtures");
+    const { evaluateSnapshot, makeControlRun } = await import("@/lib/compliance/engine/evaluate");
+    const { EMPTY_SCOPE } = await import("@/lib/compliance/model/scope");
+    const injected = buildSnapshotFacts({ plans: [], vaults: [], recoveryPoints: [], backupJobs: [], copyJobs: [], restoreJobs: [] }, fx.daysBefore(7));
+    const out: string[] = [];
+    evaluateSnapshot(fx.snapshot(), { now: fx.NOW, facts: injected }, [makeControlRun("BK-09", {}, EMPTY_SCOPE)], (_k, f) => out.push(f.status));
+    // The snapshot has a fresh recovery point, but the injected facts say there is none.
+    expect(out).toEqual(["FAIL"]);
+  });
+});
