@@ -1,0 +1,183 @@
+import type { Schedule } from "./schedule";
+import type { SelectionRules } from "./selection";
+import type { IntList, StringTable } from "./columns";
+import type { BackupJobTable, CopyJobTable, RecoveryPointTable, RestoreJob } from "./tables";
+import type { ResourceType } from "../world/resource-types";
+import type { AccountDef, WorldDef } from "../world/schema";
+
+/** The live world: what the APIs serve and what the clock changes. */
+export interface SimState {
+  def: WorldDef;
+  seed: number;
+  /** Simulated clock, epoch seconds. */
+  now: number;
+  /** The clock when the world was built (fixed; relative world times resolve against it). */
+  epoch: number;
+  /** Continuous recovery point per (resource, plan, rule). */
+  continuous: Map<string, number>;
+  regions: string[];
+  org: OrgState;
+  units: Unit[];
+  unitByKey: Map<string, Unit>;
+  resources: ResourceRt[];
+  vaults: VaultRt[];
+  vaultByArn: Map<string, number>;
+  plans: PlanRt[];
+  rules: RuleRt[];
+  restoreTestingPlans: RestoreTestingPlanRt[];
+  rps: RecoveryPointTable;
+  backupJobs: BackupJobTable;
+  copyJobs: CopyJobTable;
+  restoreJobs: RestoreJob[];
+  strings: StringTable;
+  /** Bumped on every change, so cached derived views (protected resources) know to refresh. */
+  version: number;
+}
+
+export interface Unit {
+  index: number;
+  accountId: string;
+  region: string;
+  resources: number[];
+  vaults: number[];
+  vaultByName: Map<string, number>;
+  plans: number[];
+  restoreTestingPlans: number[];
+  backupJobs: IntList;
+  copyJobs: IntList;
+  restoreJobs: IntList;
+  notOptedIn: Set<string>;
+  reportPlans: { name: string; template: string; created: number }[];
+  frameworks: { name: string; controls: number; created: number }[];
+}
+
+export interface ResourceRt {
+  index: number;
+  unit: number;
+  type: ResourceType;
+  id: string;
+  arn: string;
+  name: string | undefined;
+  tags: Record<string, string>;
+  encrypted: boolean;
+  sizeGb: number;
+  created: number;
+  outcome: string;
+  restoreMinutes: number | undefined;
+}
+
+export interface VaultRt {
+  index: number;
+  unit: number;
+  name: string;
+  arn: string;
+  type: "BACKUP_VAULT" | "LOGICALLY_AIR_GAPPED_BACKUP_VAULT";
+  encryptionKeyArn: string;
+  encryptionKeyType: "AWS_OWNED_KMS_KEY" | "CUSTOMER_MANAGED_KMS_KEY";
+  lock: { mode: "governance" | "compliance"; min?: number; max?: number; lockDate?: number } | null;
+  accessPolicy: string | null;
+  notifications: { snsTopicArn: string; events: string[] } | null;
+  created: number;
+  creatorRequestId: string | undefined;
+  /** Recovery points stored here, ascending by index. */
+  recoveryPoints: IntList;
+  liveCount: number;
+}
+
+export interface PlanRt {
+  index: number;
+  unit: number;
+  id: string;
+  arn: string;
+  name: string;
+  created: number;
+  deleted: number | undefined;
+  /** Org-managed plans carry the name of the policy plan they were materialised from. */
+  orgPlanName: string | undefined;
+  creatorRequestId: string | undefined;
+  versions: PlanVersionRt[];
+  selections: SelectionRt[];
+  lastExecution: number | undefined;
+}
+
+export interface PlanVersionRt {
+  versionId: string;
+  created: number;
+  rules: number[];
+  advancedBackupSettings: { resourceType: string; backupOptions: Record<string, string> }[];
+  /** Canonical JSON of the version's content (org plans compare it to decide on a new version). */
+  fingerprint: string;
+}
+
+export interface RuleRt {
+  index: number;
+  plan: number;
+  version: number;
+  ruleId: string;
+  name: string;
+  targetVault: string;
+  scheduleExpression: string;
+  timezone: string | undefined;
+  schedule: Schedule | null;
+  startWindowMinutes: number;
+  completionWindowMinutes: number;
+  lifecycle: { coldAfterDays: number; deleteAfterDays: number; archive: boolean | undefined };
+  copyActions: { destinationVaultArn: string; lifecycle: { coldAfterDays: number; deleteAfterDays: number } | null }[];
+  continuous: boolean;
+  recoveryPointTags: Record<string, string>;
+}
+
+export interface SelectionRt extends SelectionRules {
+  id: string;
+  name: string;
+  iamRoleArn: string;
+  created: number;
+  creatorRequestId: string | undefined;
+}
+
+export interface RestoreTestingPlanRt {
+  index: number;
+  unit: number;
+  name: string;
+  arn: string;
+  scheduleExpression: string;
+  timezone: string | undefined;
+  schedule: Schedule | null;
+  startWindowHours: number;
+  created: number;
+  resourceTypes: string[];
+  lastExecution: number | undefined;
+}
+
+export interface OrgState {
+  id: string;
+  arn: string;
+  rootId: string;
+  rootArn: string;
+  managementAccountId: string;
+  featureSet: "ALL" | "CONSOLIDATED_BILLING";
+  enabledPolicyTypes: Set<string>;
+  accounts: Map<string, AccountDef & { joinedAt: number }>;
+  /** Account order as defined (listing order). */
+  accountOrder: string[];
+  ous: Map<string, { id: string; arn: string; name: string; parentId: string; tags: Record<string, string> }>;
+  ouOrder: string[];
+  policies: Map<string, PolicyRt>;
+  /** targetId → attached policy IDs, in attachment order. */
+  attachments: Map<string, string[]>;
+  /** When each account's effective backup policy last changed. */
+  effectiveUpdated: Map<string, number>;
+  /** Each account's last effective policy text, to notice changes. */
+  effectiveText: Map<string, string>;
+}
+
+export interface PolicyRt {
+  id: string;
+  arn: string;
+  name: string;
+  description: string;
+  type: "BACKUP_POLICY";
+  content: string;
+  created: number;
+  tags: { Key: string; Value: string }[];
+}

@@ -1,0 +1,114 @@
+import type { IdentityStore } from "../auth/identity";
+import type { SimConfig } from "../config";
+import type { PlanRt, ResourceRt, SimState, Unit, VaultRt } from "./model";
+import { currentVersion } from "./plans";
+import { JOB_WINDOW_S } from "./run";
+
+/** What a complete, correct inventory sees in one unit (definitions in sim/README.md). */
+export interface UnitCounts {
+  plans: number;
+  plan_versions: number;
+  rules: number;
+  selections: number;
+  vaults: number;
+  recovery_points: number;
+  resources: number;
+  protected_resources: number;
+  backup_jobs: number;
+  copy_jobs: number;
+  restore_jobs: number;
+  restore_testing_plans: number;
+}
+
+export interface UnitDetail {
+  counts: UnitCounts;
+  /** Pages/items the minimal call set needs (for the lower bound). */
+  planVersions: number[];
+  planSelections: number[];
+  vaultRecoveryPoints: number[];
+}
+
+/** Whether a member session can be had in this account (state, member role, injected denial). */
+export function accountReachable(state: SimState, identity: IdentityStore, config: SimConfig, accountId: string): boolean {
+  const a = state.org.accounts.get(accountId);
+  if (!a || a.state !== "ACTIVE" || config.assume_role_denied.includes(accountId)) return false;
+  const role = identity.role(identity.memberRoleArn(accountId));
+  return role !== undefined && identity.trusts(role, { accessKeyId: "", accountId: state.org.managementAccountId, arn: "", userId: "", kind: "assumed-role", roleArn: identity.managementRoleArn });
+}
+
+export function regionDisabled(state: SimState, config: SimConfig, accountId: string, region: string): boolean {
+  return config.disabled_regions.includes(region) || config.disabled_regions.includes(`${accountId}:${region}`) || (state.org.accounts.get(accountId)?.disabled_regions.includes(region) ?? false);
+}
+
+export function unitDetail(state: SimState, unit: Unit): UnitDetail {
+  const plans = unit.plans.map((i) => state.plans[i] as PlanRt).filter((p) => p.deleted === undefined);
+  const cutoff = state.now - JOB_WINDOW_S;
+  const inWindow = (list: { length: number; get(i: number): number }, created: (j: number) => number) => {
+    let n = 0;
+    for (let k = 0; k < list.length; k++) {
+      const c = created(list.get(k));
+      if (c >= cutoff && c <= state.now) n++;
+    }
+    return n;
+  };
+  const vaults = unit.vaults.map((v) => state.vaults[v] as VaultRt);
+  const protectedSet = new Set<number>();
+  for (const v of vaults) {
+    const list = v.recoveryPoints.view();
+    for (let k = 0; k < list.length; k++) if (state.rps.alive(list[k] as number)) protectedSet.add(state.rps.resource.data[list[k] as number] as number);
+  }
+  return {
+    counts: {
+      plans: plans.length,
+      plan_versions: plans.reduce((n, p) => n + p.versions.length, 0),
+      rules: plans.reduce((n, p) => n + currentVersion(p).rules.length, 0),
+      selections: plans.reduce((n, p) => n + p.selections.length, 0),
+      vaults: vaults.length,
+      recovery_points: vaults.reduce((n, v) => n + v.liveCount, 0),
+      resources: unit.resources.filter((r) => Object.keys((state.resources[r] as ResourceRt).tags).length > 0).length,
+      protected_resources: protectedSet.size,
+      backup_jobs: inWindow(unit.backupJobs, (j) => state.backupJobs.created.data[j] as number),
+      copy_jobs: inWindow(unit.copyJobs, (j) => state.copyJobs.created.data[j] as number),
+      restore_jobs: inWindow(unit.restoreJobs, (j) => state.restoreJobs[j]!.created),
+      restore_testing_plans: unit.restoreTestingPlans.length,
+    },
+    planVersions: plans.map((p) => p.versions.length),
+    planSelections: plans.map((p) => p.selections.length),
+    vaultRecoveryPoints: vaults.map((v) => v.liveCount),
+  };
+}
+
+const ZERO: UnitCounts = { plans: 0, plan_versions: 0, rules: 0, selections: 0, vaults: 0, recovery_points: 0, resources: 0, protected_resources: 0, backup_jobs: 0, copy_jobs: 0, restore_jobs: 0, restore_testing_plans: 0 };
+
+/** GET /_sim/world. */
+export function worldSummary(state: SimState, identity: IdentityStore, config: SimConfig) {
+  const def = state.def;
+  const total: Record<string, number> = { accounts: state.org.accounts.size, ous: state.org.ous.size, ...ZERO };
+  const byUnit = [];
+  for (const unit of state.units) {
+    const account = state.org.accounts.get(unit.accountId)!;
+    if (account.state !== "ACTIVE") continue;
+    const reachable = accountReachable(state, identity, config, unit.accountId) && !regionDisabled(state, config, unit.accountId, unit.region);
+    const { counts } = unitDetail(state, unit);
+    if (reachable) for (const [k, v] of Object.entries(counts)) total[k] = (total[k] ?? 0) + v;
+    byUnit.push({ account_id: unit.accountId, region: unit.region, reachable, counts });
+  }
+  return {
+    now: new Date(state.now * 1000).toISOString(),
+    seed: state.seed,
+    management_account_id: state.org.managementAccountId,
+    organization_id: state.org.id,
+    root_id: state.org.rootId,
+    principal: { access_key_id: def.principal.access_key_id, secret_access_key: def.principal.secret_access_key, arn: identity.principalArn },
+    management_role_arn: identity.managementRoleArn,
+    external_id: def.management_role.external_id,
+    member_role_name: def.member_role_name,
+    regions: state.regions,
+    counts: total,
+    accounts: state.org.accountOrder.map((id) => {
+      const a = state.org.accounts.get(id)!;
+      return { account_id: id, name: a.name, state: a.state, parent_id: a.parent_id, member_role: a.member_role, assumable: accountReachable(state, identity, config, id), disabled_regions: state.regions.filter((r) => regionDisabled(state, config, id, r)) };
+    }),
+    by_unit: byUnit,
+  };
+}

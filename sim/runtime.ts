@@ -1,0 +1,59 @@
+import { IdentityStore } from "./auth/identity";
+import { DEFAULT_CONFIG, mergeConfig, type SimConfig } from "./config";
+import type { SimState } from "./engine/model";
+import { Pager } from "./http/paging";
+import type { ServiceId } from "./http/errors";
+import { materialiseOrgPlans } from "./org/materialize";
+import { backupJobOperations } from "./services/backup-jobs";
+import { backupPlanOperations } from "./services/backup-plans";
+import { backupSettingsOperations } from "./services/backup-settings";
+import { backupVaultOperations } from "./services/backup-vaults";
+import type { Operation } from "./services/context";
+import { organizationsPolicyOperations } from "./services/organizations-policy";
+import { organizationsReadOperations } from "./services/organizations-read";
+import { stsOperations } from "./services/sts";
+import { taggingOperations } from "./services/tagging";
+import { Stats } from "./stats";
+import { Throttle } from "./throttle";
+
+const ALL_OPERATIONS: Operation[] = [
+  ...stsOperations,
+  ...organizationsReadOperations,
+  ...organizationsPolicyOperations,
+  ...backupPlanOperations,
+  ...backupVaultOperations,
+  ...backupJobOperations,
+  ...backupSettingsOperations,
+  ...taggingOperations,
+];
+
+/** Everything a running simulator holds: the world, identities, knobs, counters. */
+export class Runtime {
+  readonly identity: IdentityStore;
+  readonly throttle = new Throttle();
+  readonly stats = new Stats();
+  readonly pager = new Pager();
+  config: SimConfig;
+  readonly operations: Record<ServiceId, Map<string, Operation>>;
+  readonly backupRoutes: Operation[];
+
+  constructor(readonly state: SimState, config: Partial<SimConfig> = {}) {
+    this.identity = new IdentityStore(state);
+    this.config = mergeConfig(DEFAULT_CONFIG, config);
+    this.operations = { backup: new Map(), organizations: new Map(), sts: new Map(), tagging: new Map() };
+    for (const op of ALL_OPERATIONS) this.operations[op.service].set(op.name, op);
+    this.backupRoutes = ALL_OPERATIONS.filter((op) => op.http);
+  }
+
+  configure(patch: unknown): SimConfig {
+    this.config = mergeConfig(this.config, patch);
+    return this.config;
+  }
+
+  /** Organizations policies changed: AWS Backup re-materialises org-managed plans. */
+  onPolicyChange(): void {
+    materialiseOrgPlans(this.state, this.state.now);
+  }
+}
+
+export { ALL_OPERATIONS };
