@@ -1,0 +1,69 @@
+import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+// Vaults and their recovery points: current state per (account, region) unit. Recovery points
+// are the largest table (a million rows per MSP): narrow columns, no JSON, two indexes only.
+
+export const backupVaults = pgTable(
+  "backup_vaults",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    accountId: text("account_id").notNull(),
+    region: text("region").notNull(),
+    vaultName: text("vault_name").notNull(),
+    vaultArn: text("vault_arn").notNull(),
+    vaultType: text("vault_type").notNull(),
+    vaultState: text("vault_state"),
+    encryptionKeyArn: text("encryption_key_arn"),
+    encryptionKeyType: text("encryption_key_type"),
+    creationDate: timestamp("creation_date", { withTimezone: true }),
+    numberOfRecoveryPoints: bigint("number_of_recovery_points", { mode: "number" }).notNull(),
+    locked: boolean("locked").notNull(),
+    minRetentionDays: integer("min_retention_days"),
+    maxRetentionDays: integer("max_retention_days"),
+    lockDate: timestamp("lock_date", { withTimezone: true }),
+    accessPolicy: text("access_policy"),
+    notificationTopicArn: text("notification_topic_arn"),
+    notificationEvents: text("notification_events").array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.vaultName] }), index("backup_vaults_arn_idx").on(t.tenantId, t.vaultArn)],
+);
+export type BackupVaultRow = typeof backupVaults.$inferSelect;
+
+export const recoveryPoints = pgTable(
+  "recovery_points",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    accountId: text("account_id").notNull(),
+    region: text("region").notNull(),
+    recoveryPointArn: text("recovery_point_arn").notNull(),
+    backupVaultName: text("backup_vault_name").notNull(),
+    backupVaultArn: text("backup_vault_arn").notNull(),
+    resourceArn: text("resource_arn").notNull(),
+    resourceType: text("resource_type").notNull(),
+    creationDate: timestamp("creation_date", { withTimezone: true }).notNull(),
+    completionDate: timestamp("completion_date", { withTimezone: true }),
+    status: text("status").notNull(),
+    isEncrypted: boolean("is_encrypted").notNull(),
+    encryptionKeyArn: text("encryption_key_arn"),
+    /** Lifecycle as three columns (null all three = no lifecycle: never expires). */
+    moveToColdStorageAfterDays: integer("move_to_cold_storage_after_days"),
+    deleteAfterDays: integer("delete_after_days"),
+    optInToArchive: boolean("opt_in_to_archive"),
+    moveToColdStorageAt: timestamp("move_to_cold_storage_at", { withTimezone: true }),
+    deleteAt: timestamp("delete_at", { withTimezone: true }),
+    backupPlanId: text("backup_plan_id"),
+    backupPlanArn: text("backup_plan_arn"),
+    backupRuleId: text("backup_rule_id"),
+    sourceBackupVaultArn: text("source_backup_vault_arn"),
+    storageClass: text("storage_class"),
+    backupSizeBytes: bigint("backup_size_bytes", { mode: "number" }),
+    isParent: boolean("is_parent").notNull(),
+    parentRecoveryPointArn: text("parent_recovery_point_arn"),
+    vaultType: text("vault_type"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.recoveryPointArn] }),
+    index("recovery_points_resource_idx").on(t.tenantId, t.resourceArn, t.creationDate),
+  ],
+);
+export type RecoveryPointRow = typeof recoveryPoints.$inferSelect;

@@ -1,0 +1,90 @@
+import { bigint, boolean, index, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+// Backup, copy and restore jobs: history, kept beyond AWS's 30-day window and fetched
+// incrementally. Range-partitioned by month of creation_date (custom migration
+// drizzle/0003_sync_partitions_staging.sql; partitions are created ahead by lib/sync), so
+// retention drops whole months instead of deleting rows. The key includes creation_date
+// because a partitioned table's unique keys must contain the partition key.
+
+export const backupJobs = pgTable(
+  "backup_jobs",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    accountId: text("account_id").notNull(),
+    region: text("region").notNull(),
+    backupJobId: text("backup_job_id").notNull(),
+    creationDate: timestamp("creation_date", { withTimezone: true }).notNull(),
+    state: text("state").notNull(),
+    statusMessage: text("status_message"),
+    messageCategory: text("message_category"),
+    resourceArn: text("resource_arn").notNull(),
+    resourceType: text("resource_type").notNull(),
+    backupVaultName: text("backup_vault_name").notNull(),
+    recoveryPointArn: text("recovery_point_arn"),
+    backupPlanId: text("backup_plan_id"),
+    backupRuleId: text("backup_rule_id"),
+    completionDate: timestamp("completion_date", { withTimezone: true }),
+    backupSizeBytes: bigint("backup_size_bytes", { mode: "number" }),
+    isParent: boolean("is_parent").notNull(),
+    parentJobId: text("parent_job_id"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.backupJobId, t.creationDate] }),
+    index("backup_jobs_tenant_time_idx").on(t.tenantId, t.creationDate),
+    index("backup_jobs_resource_idx").on(t.tenantId, t.resourceArn, t.creationDate),
+  ],
+);
+export type BackupJobRow = typeof backupJobs.$inferSelect;
+
+export const copyJobs = pgTable(
+  "copy_jobs",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    accountId: text("account_id").notNull(),
+    region: text("region").notNull(),
+    copyJobId: text("copy_job_id").notNull(),
+    creationDate: timestamp("creation_date", { withTimezone: true }).notNull(),
+    state: text("state").notNull(),
+    statusMessage: text("status_message"),
+    messageCategory: text("message_category"),
+    resourceArn: text("resource_arn").notNull(),
+    resourceType: text("resource_type").notNull(),
+    sourceBackupVaultArn: text("source_backup_vault_arn").notNull(),
+    sourceRecoveryPointArn: text("source_recovery_point_arn").notNull(),
+    destinationBackupVaultArn: text("destination_backup_vault_arn").notNull(),
+    destinationRecoveryPointArn: text("destination_recovery_point_arn"),
+    completionDate: timestamp("completion_date", { withTimezone: true }),
+    backupSizeBytes: bigint("backup_size_bytes", { mode: "number" }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.copyJobId, t.creationDate] }),
+    index("copy_jobs_tenant_time_idx").on(t.tenantId, t.creationDate),
+    index("copy_jobs_resource_idx").on(t.tenantId, t.resourceArn, t.creationDate),
+  ],
+);
+export type CopyJobRow = typeof copyJobs.$inferSelect;
+
+export const restoreJobs = pgTable(
+  "restore_jobs",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    accountId: text("account_id").notNull(),
+    region: text("region").notNull(),
+    restoreJobId: text("restore_job_id").notNull(),
+    creationDate: timestamp("creation_date", { withTimezone: true }).notNull(),
+    status: text("status").notNull(),
+    statusMessage: text("status_message"),
+    recoveryPointArn: text("recovery_point_arn").notNull(),
+    sourceResourceArn: text("source_resource_arn"),
+    resourceType: text("resource_type").notNull(),
+    createdResourceArn: text("created_resource_arn"),
+    completionDate: timestamp("completion_date", { withTimezone: true }),
+    restoreTestingPlanArn: text("restore_testing_plan_arn"),
+    validationStatus: text("validation_status"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.restoreJobId, t.creationDate] }),
+    index("restore_jobs_tenant_time_idx").on(t.tenantId, t.creationDate),
+  ],
+);
+export type RestoreJobRow = typeof restoreJobs.$inferSelect;
