@@ -7,7 +7,8 @@ import type { OpContext, Operation } from "./context";
  * STS (awsQuery): AssumeRole with trust-policy, ExternalId and role-chaining checks, and
  * GetCallerIdentity. Shapes from the STS model (botocore sts/2011-06-15).
  */
-const tag = struct({ Key: { shape: str({ min: 1, max: 128 }), required: true }, Value: { shape: str({ min: 0, max: 256 }), required: true } });
+const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const tag = struct({ Key: { shape: str({ min: 1, max: 128, pattern: TAG_CHARS }), required: true }, Value: { shape: str({ min: 0, max: 256, pattern: TAG_CHARS }), required: true } });
 
 const assumeRole: Operation = {
   service: "sts",
@@ -17,15 +18,15 @@ const assumeRole: Operation = {
     RoleArn: { shape: str({ min: 20, max: 2048 }), required: true },
     RoleSessionName: { shape: str({ min: 2, max: 64, pattern: /^[\w+=,.@-]*$/ }), required: true },
     PolicyArns: { shape: list(struct({ arn: { shape: str({ min: 20, max: 2048 }) } })) },
-    Policy: { shape: str({ min: 1, max: 2048 }) },
+    Policy: { shape: str({ min: 1 }) },
     DurationSeconds: { shape: int(900, 43200) },
     Tags: { shape: list(tag, 0, 50) },
-    TransitiveTagKeys: { shape: list(str({ min: 1, max: 128 }), 0, 50) },
+    TransitiveTagKeys: { shape: list(str({ min: 1, max: 128, pattern: TAG_CHARS }), 0, 50) },
     ExternalId: { shape: str({ min: 2, max: 1224, pattern: /^[\w+=,.@:/-]*$/ }) },
-    SerialNumber: { shape: str({ min: 9, max: 256 }) },
-    TokenCode: { shape: str({ min: 6, max: 6 }) },
+    SerialNumber: { shape: str({ min: 9, max: 256, pattern: /^[\w+=/:,.@-]*$/ }) },
+    TokenCode: { shape: str({ min: 6, max: 6, pattern: /^\d*$/ }) },
     SourceIdentity: { shape: str({ min: 2, max: 64 }) },
-    ProvidedContexts: { shape: list(struct({ ProviderArn: { shape: str({ min: 20, max: 2048 }) }, ContextAssertion: { shape: str({ min: 4, max: 2048 }) } }), 0, 5) },
+    ProvidedContexts: { shape: list(struct({ ProviderArn: { shape: str({ min: 20, max: 2048 }) }, ContextAssertion: { shape: str({ min: 4, max: 2048 }) } }), 1, 5) },
   },
   run(ctx: OpContext, input) {
     const roleArn = input.RoleArn as string;

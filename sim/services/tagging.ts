@@ -22,7 +22,7 @@ const getResources: Operation = {
     TagFilters: { shape: list(struct({ Key: { shape: str({ min: 1, max: 128 }) }, Values: { shape: list(str({ min: 0, max: 256 }), 0, 20) } }), 0, 50) },
     ResourcesPerPage: { shape: int() },
     TagsPerPage: { shape: int() },
-    ResourceTypeFilters: { shape: list(str({ min: 0, max: 256 }), 0, 100) },
+    ResourceTypeFilters: { shape: list(str({ min: 0, max: 256 })) },
     IncludeComplianceDetails: { shape: bool },
     ExcludeCompliantResources: { shape: bool },
     ResourceARNList: { shape: list(str({ min: 1, max: 1011 }), 1, 100) },

@@ -1,0 +1,155 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as STS from "@aws-sdk/client-sts";
+import * as O from "@aws-sdk/client-organizations";
+import * as B from "@aws-sdk/client-backup";
+import * as T from "@aws-sdk/client-resource-groups-tagging-api";
+import { startSimulator, type SimHandle } from "@/sim/server";
+import { backupClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
+import { captureWire, validateWire, type Wire } from "./model-validator";
+
+/**
+ * Drives every operation through the real SDK v3 clients (paginators where they exist) and
+ * validates each raw response, success or error, against the AWS models.
+ */
+let sim: SimHandle;
+let mgmt: Creds;
+const wire: Wire[] = [];
+const account = (name: string) => sim.summary().accounts.find((a) => a.name === name)!.account_id;
+
+beforeAll(async () => {
+  // Throttling has its own tests; here every call should reach its operation.
+  sim = await startSimulator({ world: "demo", port: 0, config: { throttling: false } });
+  mgmt = await managementCreds(sim);
+});
+afterAll(async () => {
+  await sim.stop();
+});
+
+function withCapture<C extends { middlewareStack: unknown }>(client: C, service: "backup" | "organizations" | "sts" | "tagging"): C {
+  captureWire(client as never, service, wire);
+  return client;
+}
+
+async function all<T>(pages: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const p of pages) out.push(p);
+  return out;
+}
+
+describe("STS", () => {
+  it("AssumeRole and GetCallerIdentity", async () => {
+    const sts = withCapture(stsClient(sim, principalCreds(sim)), "sts");
+    const w = sim.summary();
+    const out = await sts.send(new STS.AssumeRoleCommand({ RoleArn: w.management_role_arn, RoleSessionName: "conformance", ExternalId: w.external_id, DurationSeconds: 1800 }));
+    expect(out.Credentials?.Expiration).toBeInstanceOf(Date);
+    expect(out.Credentials!.Expiration!.getTime() - Date.now()).toBeGreaterThan(1700_000);
+    expect((await sts.send(new STS.GetCallerIdentityCommand({}))).Account).toBe(w.management_account_id);
+    await expect(sts.send(new STS.AssumeRoleCommand({ RoleArn: w.management_role_arn, RoleSessionName: "x" }))).rejects.toMatchObject({ name: "ValidationError" });
+    const chained = withCapture(stsClient(sim, mgmt), "sts");
+    await expect(chained.send(new STS.AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account("Prod Web")}:role/${w.member_role_name}`, RoleSessionName: "long", DurationSeconds: 7200 }))).rejects.toMatchObject({ name: "ValidationError", message: expect.stringContaining("role chaining") });
+  });
+});
+
+describe("Organizations", () => {
+  it("reads the tree, accounts, policies and effective policies", async () => {
+    const org = withCapture(orgClient(sim, mgmt), "organizations");
+    const roots = (await all(O.paginateListRoots({ client: org }, {}))).flatMap((p) => p.Roots ?? []);
+    const root = roots[0]!;
+    expect(root.PolicyTypes).toContainEqual({ Type: "BACKUP_POLICY", Status: "ENABLED" });
+    expect((await org.send(new O.DescribeOrganizationCommand({}))).Organization?.MasterAccountId).toBe(sim.summary().management_account_id);
+    const ous = (await all(O.paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: root.Id! }))).flatMap((p) => p.OrganizationalUnits ?? []);
+    const workloads = ous.find((o) => o.Name === "Workloads")!;
+    await org.send(new O.DescribeOrganizationalUnitCommand({ OrganizationalUnitId: workloads.Id! }));
+    await all(O.paginateListChildren({ client: org }, { ParentId: workloads.Id!, ChildType: "ORGANIZATIONAL_UNIT" }));
+    await all(O.paginateListChildren({ client: org }, { ParentId: root.Id!, ChildType: "ACCOUNT" }));
+    const accounts = (await all(O.paginateListAccounts({ client: org, pageSize: 4 }, {}))).flatMap((p) => p.Accounts ?? []);
+    expect(accounts.find((a) => a.Name === "Legacy")?.State).toBe("SUSPENDED");
+    expect(accounts[0]?.JoinedTimestamp).toBeInstanceOf(Date);
+    await all(O.paginateListAccountsForParent({ client: org }, { ParentId: root.Id! }));
+    expect((await org.send(new O.ListParentsCommand({ ChildId: account("Prod Data") }))).Parents?.[0]?.Type).toBe("ORGANIZATIONAL_UNIT");
+    await org.send(new O.DescribeAccountCommand({ AccountId: account("Audit") }));
+    const policies = (await all(O.paginateListPolicies({ client: org }, { Filter: "BACKUP_POLICY" }))).flatMap((p) => p.Policies ?? []);
+    for (const p of policies) {
+      await org.send(new O.DescribePolicyCommand({ PolicyId: p.Id! }));
+      await all(O.paginateListTargetsForPolicy({ client: org }, { PolicyId: p.Id! }));
+    }
+    await all(O.paginateListPoliciesForTarget({ client: org }, { TargetId: workloads.Id!, Filter: "BACKUP_POLICY" }));
+    const eff = await org.send(new O.DescribeEffectivePolicyCommand({ PolicyType: "BACKUP_POLICY", TargetId: account("Prod Data") }));
+    expect(JSON.parse(eff.EffectivePolicy!.PolicyContent!).plans["org-daily"].regions).toEqual(["us-east-1"]);
+    await expect(org.send(new O.DescribeEffectivePolicyCommand({ PolicyType: "BACKUP_POLICY", TargetId: account("Audit") }))).rejects.toMatchObject({ name: "EffectivePolicyNotFoundException" });
+    await all(O.paginateListTagsForResource({ client: org }, { ResourceId: account("Audit") }));
+    expect((await all(O.paginateListDelegatedAdministrators({ client: org }, {}))).flatMap((p) => p.DelegatedAdministrators ?? []).map((d) => d.Id)).toEqual([account("Audit")]);
+    await expect(org.send(new O.DescribeAccountCommand({ AccountId: "000000000000" }))).rejects.toMatchObject({ name: "AccountNotFoundException", $metadata: { httpStatusCode: 404 } });
+    await expect(org.send(new O.ListAccountsForParentCommand({ ParentId: "ou-zzzz-zzzzzzzz" }))).rejects.toMatchObject({ name: "ParentNotFoundException" });
+  });
+
+  it("answers member accounts with AccessDeniedException", async () => {
+    const org = withCapture(orgClient(sim, await memberCreds(sim, mgmt, account("Prod Web"))), "organizations");
+    await expect(org.send(new O.ListAccountsCommand({}))).rejects.toMatchObject({ name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } });
+    expect((await org.send(new O.DescribeOrganizationCommand({}))).Organization?.Id).toBe(sim.summary().organization_id);
+  });
+});
+
+describe("Backup", () => {
+  for (const name of ["Prod Payments", "Prod Data", "Backup Central", "Audit"]) {
+    it(`reads everything in ${name}`, async () => {
+      const creds = await memberCreds(sim, mgmt, account(name));
+      for (const region of sim.summary().regions) {
+        const b = withCapture(backupClient(sim, creds, region), "backup");
+        const plans = (await all(B.paginateListBackupPlans({ client: b }, { IncludeDeleted: true }))).flatMap((p) => p.BackupPlansList ?? []);
+        for (const p of plans) {
+          const versions = (await all(B.paginateListBackupPlanVersions({ client: b }, { BackupPlanId: p.BackupPlanId! }))).flatMap((x) => x.BackupPlanVersionsList ?? []);
+          for (const v of versions) await b.send(new B.GetBackupPlanCommand({ BackupPlanId: p.BackupPlanId!, VersionId: v.VersionId, MaxScheduledRunsPreview: 3 }));
+          for (const s of (await all(B.paginateListBackupSelections({ client: b }, { BackupPlanId: p.BackupPlanId! }))).flatMap((x) => x.BackupSelectionsList ?? [])) {
+            await b.send(new B.GetBackupSelectionCommand({ BackupPlanId: p.BackupPlanId!, SelectionId: s.SelectionId! }));
+          }
+        }
+        const vaults = (await all(B.paginateListBackupVaults({ client: b }, {}))).flatMap((p) => p.BackupVaultList ?? []);
+        for (const v of vaults) {
+          await b.send(new B.DescribeBackupVaultCommand({ BackupVaultName: v.BackupVaultName! }));
+          await b.send(new B.GetBackupVaultAccessPolicyCommand({ BackupVaultName: v.BackupVaultName! })).catch((e: Error) => expect(e.name).toBe("ResourceNotFoundException"));
+          await b.send(new B.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName! })).catch((e: Error) => expect(e.name).toBe("ResourceNotFoundException"));
+          const rps = (await all(B.paginateListRecoveryPointsByBackupVault({ client: b, pageSize: 250 }, { BackupVaultName: v.BackupVaultName! }))).flatMap((p) => p.RecoveryPoints ?? []);
+          expect(rps.length).toBe(v.NumberOfRecoveryPoints);
+          for (const rp of rps.slice(0, 3)) {
+            const d = await b.send(new B.DescribeRecoveryPointCommand({ BackupVaultName: v.BackupVaultName!, RecoveryPointArn: rp.RecoveryPointArn! }));
+            expect(d.RecoveryPointArn).toBe(rp.RecoveryPointArn);
+            if (rp.RecoveryPointArn!.startsWith("arn:aws:backup:")) await b.send(new B.ListTagsCommand({ ResourceArn: rp.RecoveryPointArn! }));
+          }
+        }
+        await all(B.paginateListProtectedResources({ client: b }, {}));
+        await all(B.paginateListBackupJobs({ client: b, pageSize: 1000 }, {}));
+        await all(B.paginateListBackupJobs({ client: b }, { ByState: "FAILED" }));
+        await all(B.paginateListCopyJobs({ client: b, pageSize: 1000 }, {}));
+        await all(B.paginateListRestoreJobs({ client: b }, {}));
+        await all(B.paginateListRestoreTestingPlans({ client: b }, {}));
+        await all(B.paginateListReportPlans({ client: b }, {}));
+        await all(B.paginateListFrameworks({ client: b }, {}));
+        await b.send(new B.DescribeGlobalSettingsCommand({}));
+        await b.send(new B.DescribeRegionSettingsCommand({}));
+        await expect(b.send(new B.DescribeBackupVaultCommand({ BackupVaultName: "no-such-vault" }))).rejects.toMatchObject({ name: "AccessDeniedException" });
+        await expect(b.send(new B.GetBackupPlanCommand({ BackupPlanId: "no-such-plan" }))).rejects.toMatchObject({ name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } });
+      }
+    }, 60_000);
+  }
+});
+
+describe("Tagging", () => {
+  it("GetResources with filters and paging", async () => {
+    const t = withCapture(taggingClient(sim, await memberCreds(sim, mgmt, account("Prod Data"))), "tagging");
+    const pages = await all(T.paginateGetResources({ client: t, pageSize: 2 }, { ResourceTypeFilters: ["dynamodb:table", "s3"], TagFilters: [{ Key: "data-class", Values: ["pii"] }] }));
+    const arns = pages.flatMap((p) => p.ResourceTagMappingList ?? []).map((r) => r.ResourceARN);
+    expect(arns.length).toBe(3);
+    expect(pages.at(-1)?.PaginationToken).toBe("");
+  });
+});
+
+describe("every captured response matches the AWS models", () => {
+  it("has no problems", () => {
+    expect(wire.length).toBeGreaterThan(100);
+    const problems = wire.flatMap(validateWire);
+    expect(problems.slice(0, 30)).toEqual([]);
+    const ops = new Set(wire.map((w) => `${w.service}:${w.operation}`));
+    expect(ops.size).toBeGreaterThanOrEqual(2 + 16 + 21 + 1);
+  });
+});

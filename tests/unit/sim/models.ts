@@ -1,0 +1,41 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+
+/**
+ * The AWS API models the simulator is checked against (../shared/aws-models, or SIM_AWS_MODELS).
+ * botocore JSON is the newer model (what the AWS CLI uses); Smithy JSON is what the JS SDK v3 is built from.
+ */
+export const MODELS_DIR = process.env.SIM_AWS_MODELS ?? path.resolve(import.meta.dirname, "../../../../shared/aws-models");
+
+export interface BotoShape {
+  type: string;
+  members?: Record<string, { shape: string; location?: string; locationName?: string; flattened?: boolean }>;
+  required?: string[];
+  member?: { shape: string };
+  key?: { shape: string };
+  value?: { shape: string };
+  min?: number;
+  max?: number;
+  pattern?: string;
+  enum?: string[];
+  exception?: boolean;
+  error?: { code?: string; httpStatusCode?: number };
+}
+export interface BotoModel {
+  metadata: Record<string, string>;
+  operations: Record<string, { http: { method: string; requestUri: string }; input?: { shape: string }; output?: { shape: string; resultWrapper?: string }; errors?: { shape: string }[] }>;
+  shapes: Record<string, BotoShape>;
+}
+
+const BOTO = { backup: "backup/2018-11-15", organizations: "organizations/2016-11-28", sts: "sts/2011-06-15", tagging: "resourcegroupstaggingapi/2017-01-26" } as const;
+const SMITHY = { backup: "backup", organizations: "organizations", sts: "sts", tagging: "resource-groups-tagging-api" } as const;
+export type Service = keyof typeof BOTO;
+
+const cache = new Map<string, unknown>();
+function load<T>(file: string): T {
+  if (!cache.has(file)) cache.set(file, JSON.parse(readFileSync(path.join(MODELS_DIR, file), "utf8")));
+  return cache.get(file) as T;
+}
+
+export const botocore = (s: Service) => load<BotoModel>(`botocore/${BOTO[s]}/service-2.json`);
+export const smithy = (s: Service) => load<{ shapes: Record<string, { type: string; traits?: Record<string, unknown>; input?: { target: string }; output?: { target: string } }> }>(`smithy/${SMITHY[s]}.json`);
