@@ -76,7 +76,7 @@ function validateError(model: BotoModel, w: Wire, modeled: string[], where: stri
 function checkJson(model: BotoModel, shapeName: string, v: unknown, path: string, problems: string[]): void {
   const s = model.shapes[shapeName];
   if (!s) return void problems.push(`${path}: unknown shape ${shapeName}`);
-  const bad = (m: string) => problems.push(`${path}: ${m}`);
+  const bad = (m: string): void => void problems.push(`${path}: ${m}`);
   switch (s.type) {
     case "structure": {
       if (typeof v !== "object" || v === null || Array.isArray(v)) return bad("expected an object");
@@ -138,7 +138,7 @@ interface XmlNode {
 
 function checkXml(model: BotoModel, shapeName: string, node: XmlNode, path: string, problems: string[]): void {
   const s = model.shapes[shapeName]!;
-  const bad = (m: string) => problems.push(`${path}: ${m}`);
+  const bad = (m: string): void => void problems.push(`${path}: ${m}`);
   if (s.type === "structure") {
     for (const c of node.children) {
       const m = s.members?.[c.name];

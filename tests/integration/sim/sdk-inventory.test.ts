@@ -66,7 +66,7 @@ describe("complete inventory", () => {
       if (!sessions.has(u.account_id)) sessions.set(u.account_id, await memberCreds(sim, mgmt, u.account_id));
       const creds = sessions.get(u.account_id)!;
       const client = backupClient(sim, creds, u.region);
-      const got: Record<string, number> = { plans: 0, selections: 0, vaults: 0, recovery_points: 0 };
+      const got = { plans: 0, selections: 0, vaults: 0, recovery_points: 0 } as Record<string, number> & { plans: number; selections: number; vaults: number; recovery_points: number };
       for await (const p of paginateListBackupPlans({ client, pageSize: 2 }, {})) {
         for (const plan of p.BackupPlansList ?? []) {
           got.plans++;
