@@ -176,7 +176,7 @@ export interface PolicyRt {
   arn: string;
   name: string;
   description: string;
-  type: "BACKUP_POLICY";
+  type: string;
   content: string;
   created: number;
   tags: { Key: string; Value: string }[];
