@@ -1,0 +1,81 @@
+import * as O from "@aws-sdk/client-organizations";
+import * as B from "@aws-sdk/client-backup";
+import * as T from "@aws-sdk/client-resource-groups-tagging-api";
+import type { SimHandle } from "@/sim/server";
+import { backupClient, managementCreds, memberCreds, orgClient, taggingClient } from "./sim-clients";
+
+/**
+ * A straightforward, sequential complete inventory making exactly the call set sim/README.md
+ * defines ("Lower bound"): the reference the simulator's min_calls must equal.
+ */
+export async function referenceInventory(sim: SimHandle): Promise<Map<string, Record<string, number>>> {
+  const mgmt = await managementCreds(sim);
+  const org = orgClient(sim, mgmt);
+  await org.send(new O.DescribeOrganizationCommand({}));
+  const roots = (await org.send(new O.ListRootsCommand({ MaxResults: 20 }))).Roots ?? [];
+  const parents = roots.map((r) => r.Id!);
+  const accounts: O.Account[] = [];
+  for (let i = 0; i < parents.length; i++) {
+    for await (const p of O.paginateListOrganizationalUnitsForParent({ client: org, pageSize: 20 }, { ParentId: parents[i]! })) parents.push(...(p.OrganizationalUnits ?? []).map((o) => o.Id!));
+    for await (const p of O.paginateListAccountsForParent({ client: org, pageSize: 20 }, { ParentId: parents[i]! })) accounts.push(...(p.Accounts ?? []));
+  }
+  for await (const _ of O.paginateListDelegatedAdministrators({ client: org, pageSize: 20 }, {}));
+  for await (const p of O.paginateListPolicies({ client: org, pageSize: 20 }, { Filter: "BACKUP_POLICY" })) {
+    for (const pol of p.Policies ?? []) {
+      await org.send(new O.DescribePolicyCommand({ PolicyId: pol.Id! }));
+      for await (const _ of O.paginateListTargetsForPolicy({ client: org, pageSize: 20 }, { PolicyId: pol.Id! }));
+    }
+  }
+  const active = accounts.filter((a) => a.State === "ACTIVE");
+  for (const a of active) await org.send(new O.DescribeEffectivePolicyCommand({ PolicyType: "BACKUP_POLICY", TargetId: a.Id! })).catch(expectName("EffectivePolicyNotFoundException"));
+
+  const counts = new Map<string, Record<string, number>>();
+  for (const a of active) {
+    const creds = await memberCreds(sim, mgmt, a.Id!).catch(expectName("AccessDenied"));
+    if (!creds) continue;
+    for (const [ri, region] of sim.summary().regions.entries()) {
+      const b = backupClient(sim, creds, region);
+      if (ri === 0) await b.send(new B.DescribeGlobalSettingsCommand({}));
+      const c: Record<string, number> = { plans: 0, selections: 0, vaults: 0, recovery_points: 0, backup_jobs: 0, copy_jobs: 0, restore_jobs: 0, protected_resources: 0, resources: 0 };
+      for await (const p of B.paginateListBackupPlans({ client: b, pageSize: 1000 }, {})) {
+        for (const plan of p.BackupPlansList ?? []) {
+          c.plans!++;
+          await b.send(new B.GetBackupPlanCommand({ BackupPlanId: plan.BackupPlanId! }));
+          for await (const v of B.paginateListBackupPlanVersions({ client: b, pageSize: 1000 }, { BackupPlanId: plan.BackupPlanId! })) {
+            for (const ver of v.BackupPlanVersionsList ?? []) if (ver.VersionId !== plan.VersionId) await b.send(new B.GetBackupPlanCommand({ BackupPlanId: plan.BackupPlanId!, VersionId: ver.VersionId }));
+          }
+          for await (const s of B.paginateListBackupSelections({ client: b, pageSize: 1000 }, { BackupPlanId: plan.BackupPlanId! })) {
+            for (const sel of s.BackupSelectionsList ?? []) {
+              c.selections!++;
+              await b.send(new B.GetBackupSelectionCommand({ BackupPlanId: plan.BackupPlanId!, SelectionId: sel.SelectionId! }));
+            }
+          }
+        }
+      }
+      for await (const p of B.paginateListBackupVaults({ client: b, pageSize: 1000 }, {})) {
+        for (const v of p.BackupVaultList ?? []) {
+          c.vaults!++;
+          await b.send(new B.GetBackupVaultAccessPolicyCommand({ BackupVaultName: v.BackupVaultName! })).catch(expectName("ResourceNotFoundException"));
+          await b.send(new B.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName! })).catch(expectName("ResourceNotFoundException"));
+          for await (const r of B.paginateListRecoveryPointsByBackupVault({ client: b, pageSize: 1000 }, { BackupVaultName: v.BackupVaultName! })) c.recovery_points! += r.RecoveryPoints?.length ?? 0;
+        }
+      }
+      for await (const p of B.paginateListProtectedResources({ client: b, pageSize: 1000 }, {})) c.protected_resources! += p.Results?.length ?? 0;
+      for await (const p of B.paginateListBackupJobs({ client: b, pageSize: 1000 }, {})) c.backup_jobs! += p.BackupJobs?.length ?? 0;
+      for await (const p of B.paginateListCopyJobs({ client: b, pageSize: 1000 }, {})) c.copy_jobs! += p.CopyJobs?.length ?? 0;
+      for await (const p of B.paginateListRestoreJobs({ client: b, pageSize: 1000 }, {})) c.restore_jobs! += p.RestoreJobs?.length ?? 0;
+      for await (const _ of B.paginateListRestoreTestingPlans({ client: b, pageSize: 1000 }, {}));
+      await b.send(new B.DescribeRegionSettingsCommand({}));
+      for await (const p of T.paginateGetResources({ client: taggingClient(sim, creds, region), pageSize: 100 }, {})) c.resources! += p.ResourceTagMappingList?.length ?? 0;
+      counts.set(`${a.Id}/${region}`, c);
+    }
+  }
+  return counts;
+}
+
+function expectName(name: string) {
+  return (e: Error): undefined => {
+    if (e.name !== name) throw e;
+    return undefined;
+  };
+}
