@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { tenants } from "./tenancy";
 
 // The sync's own bookkeeping: runs (history), the units of each run (per-unit errors and
@@ -47,6 +47,8 @@ export const syncRuns = pgTable(
     summary: jsonb("summary").$type<Record<string, unknown>>(),
     coordinatorId: text("coordinator_id"),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
+    /** Set when a worker put the run's first job on the queue (the web only writes the row). */
+    dispatchedAt: timestamp("dispatched_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
@@ -57,6 +59,7 @@ export const syncRuns = pgTable(
     uniqueIndex("sync_runs_one_active_key").on(t.tenantId).where(sql`status in ('queued', 'running')`),
     uniqueIndex("sync_runs_schedule_slot_key").on(t.tenantId, t.scheduledFor),
     index("sync_runs_active_idx").on(t.status).where(sql`status in ('queued', 'running')`),
+    index("sync_runs_undispatched_idx").on(t.createdAt).where(sql`dispatched_at is null`),
   ],
 );
 export type SyncRun = typeof syncRuns.$inferSelect;
@@ -75,6 +78,8 @@ export const syncRunUnits = pgTable(
     status: text("status", { enum: UNIT_STATUSES }).notNull().default("pending"),
     /** Incremented by every claim; a publish must still hold the claim it started with. */
     attempt: integer("attempt").notNull().default(0),
+    /** Staging rows of the current attempt (deleted when a dead worker's unit is claimed again). */
+    stagingAttemptId: bigint("staging_attempt_id", { mode: "number" }),
     workerId: text("worker_id"),
     heartbeatAt: timestamp("heartbeat_at", { withTimezone: true }),
     /** Throttled attempts are re-queued until this budget is spent (then "throttled for N minutes"). */
