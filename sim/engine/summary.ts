@@ -20,6 +20,8 @@ export interface UnitCounts {
   restore_testing_plans: number;
 }
 
+export type WorldCounts = UnitCounts & { accounts: number; ous: number };
+
 export interface UnitDetail {
   counts: UnitCounts;
   /** Pages/items the minimal call set needs (for the lower bound). */
@@ -83,14 +85,14 @@ const ZERO: UnitCounts = { plans: 0, plan_versions: 0, rules: 0, selections: 0, 
 /** GET /_sim/world. */
 export function worldSummary(state: SimState, identity: IdentityStore, config: SimConfig) {
   const def = state.def;
-  const total: Record<string, number> = { accounts: state.org.accounts.size, ous: state.org.ous.size, ...ZERO };
+  const total: WorldCounts = { accounts: state.org.accounts.size, ous: state.org.ous.size, ...ZERO };
   const byUnit = [];
   for (const unit of state.units) {
     const account = state.org.accounts.get(unit.accountId)!;
     if (account.state !== "ACTIVE") continue;
     const reachable = accountReachable(state, identity, config, unit.accountId) && !regionDisabled(state, config, unit.accountId, unit.region);
     const { counts } = unitDetail(state, unit);
-    if (reachable) for (const [k, v] of Object.entries(counts)) total[k] = (total[k] ?? 0) + v;
+    if (reachable) for (const k of Object.keys(counts) as (keyof UnitCounts)[]) total[k] += counts[k];
     byUnit.push({ account_id: unit.accountId, region: unit.region, reachable, counts });
   }
   return {

@@ -100,7 +100,7 @@ describe("latency and faults", () => {
 
   it("denies AssumeRole for listed accounts and fails calls in regions not enabled", async () => {
     const web = account("Prod Web");
-    const before = sim.summary().counts.plans ?? 0;
+    const before = sim.summary().counts.plans;
     sim.configure({ assume_role_denied: [web] });
     await expect(memberCreds(sim, mgmt, web)).rejects.toMatchObject({ name: "AccessDenied", $metadata: { httpStatusCode: 403 } });
     expect(sim.summary().accounts.find((a) => a.account_id === web)?.assumable).toBe(false);
