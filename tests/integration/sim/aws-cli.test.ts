@@ -29,8 +29,8 @@ interface Keys {
 }
 
 async function aws(keys: Keys, args: string[], region = "us-east-1"): Promise<Record<string, unknown>> {
-  const env = {
-    PATH: process.env.PATH,
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home,
     AWS_ACCESS_KEY_ID: keys.AccessKeyId,
     AWS_SECRET_ACCESS_KEY: keys.SecretAccessKey,
