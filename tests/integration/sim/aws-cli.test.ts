@@ -29,7 +29,7 @@ interface Keys {
 }
 
 async function aws(keys: Keys, args: string[], region = "us-east-1"): Promise<Record<string, unknown>> {
-  const env: Record<string, string> = {
+  const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home,
     AWS_ACCESS_KEY_ID: keys.AccessKeyId,
@@ -39,6 +39,7 @@ async function aws(keys: Keys, args: string[], region = "us-east-1"): Promise<Re
     AWS_SHARED_CREDENTIALS_FILE: path.join(home, "none"),
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_PAGER: "",
+    NODE_ENV: "test",
   };
   const { stdout } = await run(AWS, [...args, "--endpoint-url", sim.url, "--region", region, "--output", "json"], { env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
   return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
