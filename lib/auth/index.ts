@@ -69,7 +69,9 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   logger: {
     error(error) {
       if (error instanceof CredentialsSignin || (error as { type?: string }).type === "CredentialsSignin") return;
-      console.error(`[auth] ${error.name}: ${error.message}`);
+      const cause = (error as { cause?: { err?: Error } & Error }).cause;
+      const detail = cause?.err?.message ?? cause?.message;
+      console.error(`[auth] ${error.name}: ${error.message.split(". Read more")[0]}${detail ? ` (${detail})` : ""}`);
     },
     warn() {},
   },

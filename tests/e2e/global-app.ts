@@ -6,6 +6,7 @@ import type { TestProject } from "vitest/node";
 import { createDb } from "@/db";
 import { DEMO_USERS, seedDemoUsers } from "@/lib/cli/demo-users";
 import { tenants } from "@/db/schema";
+import { startFakeIdp } from "./fake-idp";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -56,19 +57,34 @@ export default async function setup(project: TestProject) {
   await seedDemoUsers(handle.db, [first!.id]);
   await handle.close();
 
-  const env = { ...process.env, DATABASE_URL: databaseUrl, AUTH_SECRET: randomBytes(32).toString("base64url"), NODE_ENV: "production" as const };
+  const port = await freePort();
+  // "localhost", not 127.0.0.1: Next rewrites loopback addresses to localhost in the URLs Auth.js
+  // sees, and the OIDC redirect URI must be the same on the way out and back.
+  const appUrl = `http://localhost:${port}`;
+  // SSO against a real OIDC provider on loopback, so the OIDC sign-in path is tested too.
+  const clientSecret = randomBytes(16).toString("hex");
+  const idp = await startFakeIdp({ port: await freePort(), redirectUri: `${appUrl}/api/auth/callback/oidc`, clientId: "backup-governance-e2e", clientSecret });
+  const env = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    NODE_ENV: "production" as const,
+    OIDC_ISSUER: idp.issuer,
+    OIDC_CLIENT_ID: "backup-governance-e2e",
+    OIDC_CLIENT_SECRET: clientSecret,
+    OIDC_NAME: "Test IdP",
+  };
   const nextBin = path.resolve("node_modules/next/dist/bin/next");
   if (!process.env.E2E_SKIP_BUILD) {
     const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const port = await freePort();
   const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { stdio: ["ignore", "ignore", "inherit"], env });
-  const appUrl = `http://127.0.0.1:${port}`;
   await waitFor(`${appUrl}/sign-in`, child);
   project.provide("appUrl", appUrl);
   process.env.E2E_DEMO_USERS = JSON.stringify(DEMO_USERS);
   return async () => {
     child.kill("SIGTERM");
+    await idp.close();
   };
 }
