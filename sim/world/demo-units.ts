@@ -112,7 +112,7 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
 
     // Staging: twice-daily 14-day plan; a vault denying only some deletion actions (BK-03 fail); expired jobs.
     add(ids.staging, region, "EC2", `staging-app-${region}`, { env: "staging", backup: "org" }, { backup_outcome: "expire" });
-    add(ids.staging, region, "Aurora", `staging-db-${region}`, { env: "staging", backup: "staging" }, { restore_minutes: 30 });
+    add(ids.staging, region, "Aurora", `staging-db-${region}`, { env: "staging", backup: "staging" }, { restore_minutes: 900 }); // slow restores: BK-10 fail
     vault(ids.staging, region, "staging-vault", { access_policy: denyPolicy(["backup:DeleteRecoveryPoint"]) });
     plans.push({ account_id: ids.staging, region, name: "staging-2x", created: "-90d", versions: [{ rules: [{ name: "twice", target_vault: "staging-vault", schedule: "cron(0 6,18 ? * * *)", lifecycle: { delete_after_days: 14 } }] }], selections: [{ name: "staging", iam_role_arn: role(ids.staging), list_of_tags: [{ key: "backup", value: "staging" }] }] });
 
@@ -124,7 +124,10 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
     resources,
     vaults,
     plans,
-    restore_testing_plans: [{ account_id: ids.payments, region: "us-east-1", name: "weekly_restore_test", schedule: "cron(0 2 ? * MON *)", created: "-120d", resource_types: ["RDS", "DynamoDB"] }],
+    restore_testing_plans: [
+      { account_id: ids.payments, region: "us-east-1", name: "weekly_restore_test", schedule: "cron(0 2 ? * MON *)", created: "-120d", resource_types: ["RDS", "DynamoDB"] },
+      { account_id: ids.staging, region: "us-east-1", name: "staging_restore_test", schedule: "rate(7 days)", created: "-60d", resource_types: ["Aurora"] },
+    ],
     region_settings: [{ account_id: ids.data, region: "eu-west-1", not_opted_in: ["FSx"] }],
     report_plans: [{ account_id: ids.audit, region: "us-east-1", name: "daily_jobs_report", template: "BACKUP_JOB_REPORT" }],
     frameworks: [{ account_id: ids.audit, region: "us-east-1", name: "baseline_framework", controls: 11 }],
