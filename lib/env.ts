@@ -23,7 +23,18 @@ const schema = z.object({
   /** Points every AWS client at this endpoint (the simulator in demo and tests); unset means real AWS. */
   AWS_ENDPOINT_URL: z.preprocess(emptyAsUndefined, z.url().optional()),
   AWS_REGION: z.string().default("us-east-1"),
+  /**
+   * The product's own AWS identity as keys (the SDK's default chain reads them too). Normally
+   * unset: an instance, task or IRSA role. With AWS_ENDPOINT_URL set and no keys, the sync asks
+   * the simulator at that endpoint for its principal's keys.
+   */
+  AWS_ACCESS_KEY_ID: optional(),
+  AWS_SECRET_ACCESS_KEY: optional(),
+  AWS_SESSION_TOKEN: optional(),
   SIM_PORT: z.coerce.number().int().min(1).max(65535).default(4566),
+  /** Units (account, region) one sync worker reads at once, and AWS requests it keeps in flight. */
+  SYNC_UNIT_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(96),
+  SYNC_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(2000).default(128),
   /** Set by the demo command: every page says the organization is simulated. */
   DEMO_MODE: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
