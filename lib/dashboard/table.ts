@@ -1,0 +1,68 @@
+import type { z } from "zod";
+import type { Db } from "@/db";
+
+// A table the dashboard shows and exports. The page and the export share one definition (filters,
+// columns, the same WHERE), so an export holds exactly the rows of the filtered view.
+
+export interface TableColumn<Row> {
+  key: string;
+  label: string;
+  /** The value written to CSV/JSON (the page may render it differently). */
+  value: (row: Row) => unknown;
+}
+
+export interface TablePage<Row> {
+  rows: Row[];
+  /** Opaque cursor of the next page (keyset), or null at the end. */
+  next: string | null;
+  /** Exact count when cheap, otherwise an estimate flagged as such. */
+  total: { count: number; exact: boolean } | null;
+}
+
+export interface TableScope {
+  tenantId: string;
+  /** For tables read from history ("as of" a past date); null means current. */
+  asOf: Date | null;
+}
+
+export interface TableDefinition<Filters extends Record<string, unknown>, Row> {
+  name: string;
+  title: string;
+  /** Parses URL search params into filters; invalid values become a clear error. */
+  filters: z.ZodType<Filters>;
+  columns: TableColumn<Row>[];
+  page(db: Db, scope: TableScope, filters: Filters, cursor: string | null, limit: number): Promise<TablePage<Row>>;
+  /** Every matching row, in pages, for streamed exports (never the whole table in memory). */
+  iterate(db: Db, scope: TableScope, filters: Filters): AsyncIterable<Row[]>;
+}
+
+export function encodeCursor(values: unknown[]): string {
+  return Buffer.from(JSON.stringify(values)).toString("base64url");
+}
+
+export function decodeCursor(cursor: string | null): unknown[] | null {
+  if (!cursor) return null;
+  try {
+    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
+    return Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Drives `page` until the end: the shared implementation of `iterate`. */
+export async function* iterateByPages<F extends Record<string, unknown>, Row>(
+  page: TableDefinition<F, Row>["page"],
+  db: Db,
+  scope: TableScope,
+  filters: F,
+  pageSize = 5_000,
+): AsyncIterable<Row[]> {
+  let cursor: string | null = null;
+  for (;;) {
+    const result: TablePage<Row> = await page(db, scope, filters, cursor, pageSize);
+    if (result.rows.length) yield result.rows;
+    if (!result.next) return;
+    cursor = result.next;
+  }
+}

@@ -1,0 +1,86 @@
+import { and, asc, desc, eq, gte, ilike, lte, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import type { Db } from "@/db";
+import { recoveryPoints, type RecoveryPointRow } from "@/db/schema";
+import { containsPattern, COUNT_CAP, optionalAccount, optionalDate, optionalRegion, optionalText, sortDir } from "../filters";
+import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
+
+export const recoveryPointFilters = z.object({
+  account: optionalAccount,
+  region: optionalRegion,
+  vault: optionalText(200),
+  resourceType: optionalText(40),
+  status: optionalText(20),
+  encrypted: z.preprocess((v) => (v === "yes" || v === "no" ? v : undefined), z.enum(["yes", "no"]).optional()),
+  resource: optionalText(300),
+  from: optionalDate,
+  to: optionalDate,
+  dir: sortDir,
+});
+export type RecoveryPointFilters = z.infer<typeof recoveryPointFilters>;
+
+function where(scope: TableScope, f: RecoveryPointFilters): SQL[] {
+  const w: SQL[] = [eq(recoveryPoints.tenantId, scope.tenantId)];
+  if (f.account) w.push(eq(recoveryPoints.accountId, f.account));
+  if (f.region) w.push(eq(recoveryPoints.region, f.region));
+  if (f.vault) w.push(eq(recoveryPoints.backupVaultName, f.vault));
+  if (f.resourceType) w.push(eq(recoveryPoints.resourceType, f.resourceType));
+  if (f.status) w.push(eq(recoveryPoints.status, f.status));
+  if (f.encrypted) w.push(eq(recoveryPoints.isEncrypted, f.encrypted === "yes"));
+  if (f.resource) w.push(ilike(recoveryPoints.resourceArn, containsPattern(f.resource)));
+  if (f.from) w.push(gte(recoveryPoints.creationDate, new Date(`${f.from}T00:00:00Z`)));
+  if (f.to) w.push(lte(recoveryPoints.creationDate, new Date(`${f.to}T23:59:59.999Z`)));
+  return w;
+}
+
+async function page(db: Db, scope: TableScope, f: RecoveryPointFilters, cursor: string | null, limit: number) {
+  const base = where(scope, f);
+  const after = decodeCursor(cursor);
+  const keyed = [...base];
+  // Keyset on (creation_date, arn): every page is an index range scan, however deep.
+  if (after && typeof after[0] === "string" && typeof after[1] === "string") {
+    const at = new Date(after[0]);
+    const cmp = f.dir === "asc" ? sql`>` : sql`<`;
+    keyed.push(sql`(${recoveryPoints.creationDate}, ${recoveryPoints.recoveryPointArn}) ${cmp} (${at}, ${after[1]})`);
+  }
+  const order = f.dir === "asc" ? [asc(recoveryPoints.creationDate), asc(recoveryPoints.recoveryPointArn)] : [desc(recoveryPoints.creationDate), desc(recoveryPoints.recoveryPointArn)];
+  const rows = await db.select().from(recoveryPoints).where(and(...keyed)).orderBy(...order).limit(limit + 1);
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown[shown.length - 1];
+  const total = cursor
+    ? null
+    : await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from ${recoveryPoints} where ${and(...base)} limit ${COUNT_CAP + 1}) t`).then((r) => {
+        const n = Number(r.rows[0]?.n ?? 0);
+        return { count: Math.min(n, COUNT_CAP), exact: n <= COUNT_CAP };
+      });
+  return { rows: shown, next: more && last ? encodeCursor([last.creationDate.toISOString(), last.recoveryPointArn]) : null, total };
+}
+
+export const recoveryPointsTable: TableDefinition<RecoveryPointFilters, RecoveryPointRow> = {
+  name: "recovery-points",
+  title: "Recovery points",
+  filters: recoveryPointFilters,
+  columns: [
+    { key: "account_id", label: "Account", value: (r) => r.accountId },
+    { key: "region", label: "Region", value: (r) => r.region },
+    { key: "recovery_point_arn", label: "Recovery point ARN", value: (r) => r.recoveryPointArn },
+    { key: "backup_vault_name", label: "Vault", value: (r) => r.backupVaultName },
+    { key: "resource_arn", label: "Resource ARN", value: (r) => r.resourceArn },
+    { key: "resource_type", label: "Resource type", value: (r) => r.resourceType },
+    { key: "creation_date", label: "Created", value: (r) => r.creationDate },
+    { key: "status", label: "Status", value: (r) => r.status },
+    { key: "is_encrypted", label: "Encrypted", value: (r) => r.isEncrypted },
+    { key: "encryption_key_arn", label: "Key ARN", value: (r) => r.encryptionKeyArn },
+    { key: "delete_after_days", label: "Delete after (days)", value: (r) => r.deleteAfterDays },
+    { key: "move_to_cold_storage_after_days", label: "Cold after (days)", value: (r) => r.moveToColdStorageAfterDays },
+    { key: "delete_at", label: "Deletes at", value: (r) => r.deleteAt },
+    { key: "storage_class", label: "Storage class", value: (r) => r.storageClass },
+    { key: "backup_size_bytes", label: "Size (bytes)", value: (r) => r.backupSizeBytes },
+    { key: "backup_plan_id", label: "Plan ID", value: (r) => r.backupPlanId },
+    { key: "source_backup_vault_arn", label: "Copied from vault", value: (r) => r.sourceBackupVaultArn },
+  ],
+  page,
+  iterate: (db, scope, f) => iterateByPages(page, db, scope, f),
+};
+

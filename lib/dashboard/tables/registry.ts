@@ -1,0 +1,15 @@
+import type { TableDefinition } from "../table";
+import { recoveryPointsTable } from "./recovery-points";
+
+// Every exportable table, by the name used in /t/<tenant>/export/<name>.
+type AnyTable = TableDefinition<Record<string, unknown>, unknown>;
+
+const TABLES: AnyTable[] = [recoveryPointsTable as unknown as AnyTable];
+
+export function findTable(name: string): AnyTable | undefined {
+  return TABLES.find((t) => t.name === name);
+}
+
+export function tableNames(): string[] {
+  return TABLES.map((t) => t.name);
+}
