@@ -17,6 +17,27 @@ export interface OrgUnit {
   path: string[];
 }
 
+/** The organization itself (DescribeOrganization + ListRoots). */
+export interface Organization {
+  organizationId: string;
+  arn: string | null;
+  featureSet: string | null;
+  managementAccountId: string;
+  managementAccountEmail: string | null;
+  rootId: string | null;
+  /** Policy types enabled on the root; BACKUP_POLICY must be for backup policies to apply. */
+  enabledPolicyTypes: string[];
+}
+
+/** An account registered as a delegated administrator (ListDelegatedAdministrators). */
+export interface DelegatedAdministrator {
+  accountId: string;
+  name: string | null;
+  email: string | null;
+  state: string | null;
+  delegationEnabledAt: Date | null;
+}
+
 export interface Account {
   accountId: string;
   name: string;

@@ -1,0 +1,157 @@
+import {
+  DescribeGlobalSettingsCommand,
+  DescribeRegionSettingsCommand,
+  GetBackupPlanCommand,
+  GetBackupSelectionCommand,
+  GetBackupVaultAccessPolicyCommand,
+  GetBackupVaultNotificationsCommand,
+  paginateListBackupJobs,
+  paginateListBackupPlans,
+  paginateListBackupPlanVersions,
+  paginateListBackupSelections,
+  paginateListBackupVaults,
+  paginateListCopyJobs,
+  paginateListProtectedResources,
+  paginateListRecoveryPointsByBackupVault,
+  paginateListRestoreJobs,
+  paginateListRestoreTestingPlans,
+  type BackupClient,
+  type BackupPlansListMember,
+} from "@aws-sdk/client-backup";
+import type { BackupJob, BackupPlan, BackupPlanVersion, BackupVault, CopyJob, GlobalSettings, ProtectedResource, RecoveryPoint, RegionSettings, RestoreJob } from "@/lib/inventory/types";
+import {
+  toBackupJob,
+  toBackupPlan,
+  toBackupSelection,
+  toBackupVault,
+  toCopyJob,
+  toGlobalSettings,
+  toPlanVersion,
+  toProtectedResource,
+  toRecoveryPoint,
+  toRegionSettings,
+  toRestoreJob,
+  toRestoreTestingPlan,
+  type UnitRef,
+} from "./backup.adapter";
+import { isNotFound } from "./errors";
+
+// AWS Backup reads for one (account, region), through the SDK's paginators at the largest page
+// size (1,000). Large lists are async generators of pages, so a caller can write each page away
+// before the next one is asked for; small ones (bounded by AWS quotas: 300 plans, 300 vaults per
+// unit) come back whole.
+
+const PAGE = 1000;
+
+/** Runs `fn` over `items` with at most `limit` at a time (order of results kept). */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+export async function fetchRegionSettings(client: BackupClient, unit: UnitRef): Promise<RegionSettings> {
+  return toRegionSettings(unit, await client.send(new DescribeRegionSettingsCommand({})));
+}
+
+export async function fetchGlobalSettings(client: BackupClient, accountId: string): Promise<GlobalSettings & { lastUpdateTime: Date | null }> {
+  return toGlobalSettings(accountId, await client.send(new DescribeGlobalSettingsCommand({})));
+}
+
+export interface PlansRead {
+  plans: BackupPlan[];
+  /** Every version of every plan, the current one included. */
+  versions: Array<BackupPlanVersion & { isCurrent: boolean }>;
+}
+
+/**
+ * Plans with their current rules and selections, and every older version's rules:
+ * ListBackupPlans, then per plan GetBackupPlan + ListBackupPlanVersions + ListBackupSelections,
+ * GetBackupPlan per older version and GetBackupSelection per selection.
+ */
+export async function fetchBackupPlans(client: BackupClient, unit: UnitRef, concurrency = 4): Promise<PlansRead> {
+  const listed: BackupPlansListMember[] = [];
+  for await (const page of paginateListBackupPlans({ client, pageSize: PAGE }, {})) listed.push(...(page.BackupPlansList ?? []));
+  const versions: PlansRead["versions"] = [];
+  const plans = await mapLimit(listed, concurrency, async (p) => {
+    const planId = p.BackupPlanId ?? "";
+    const [current, planVersions, selections] = await Promise.all([
+      client.send(new GetBackupPlanCommand({ BackupPlanId: planId })),
+      (async () => {
+        const all: BackupPlansListMember[] = [];
+        for await (const page of paginateListBackupPlanVersions({ client, pageSize: PAGE }, { BackupPlanId: planId })) all.push(...(page.BackupPlanVersionsList ?? []));
+        return all;
+      })(),
+      (async () => {
+        const ids: string[] = [];
+        for await (const page of paginateListBackupSelections({ client, pageSize: PAGE }, { BackupPlanId: planId })) for (const s of page.BackupSelectionsList ?? []) if (s.SelectionId) ids.push(s.SelectionId);
+        return mapLimit(ids, concurrency, async (id) => toBackupSelection(await client.send(new GetBackupSelectionCommand({ BackupPlanId: planId, SelectionId: id }))));
+      })(),
+    ]);
+    const currentVersion = current.VersionId ?? p.VersionId;
+    const older = planVersions.filter((v) => v.VersionId && v.VersionId !== currentVersion);
+    const olderDetails = await mapLimit(older, concurrency, (v) => client.send(new GetBackupPlanCommand({ BackupPlanId: planId, VersionId: v.VersionId })));
+    const currentListed = planVersions.find((v) => v.VersionId === currentVersion) ?? p;
+    versions.push({ ...toPlanVersion(planId, currentListed, current), isCurrent: true });
+    older.forEach((v, i) => versions.push({ ...toPlanVersion(planId, v, olderDetails[i] ?? null), isCurrent: false }));
+    return toBackupPlan(unit, p, current, selections);
+  });
+  return { plans, versions };
+}
+
+/** Vaults with lock, key, access policy and notifications (absent ones are ResourceNotFound). */
+export async function fetchVaults(client: BackupClient, unit: UnitRef, concurrency = 4): Promise<BackupVault[]> {
+  const listed = [];
+  for await (const page of paginateListBackupVaults({ client, pageSize: PAGE }, {})) listed.push(...(page.BackupVaultList ?? []));
+  return mapLimit(listed, concurrency, async (v) => {
+    const name = v.BackupVaultName ?? "";
+    const [policy, notifications] = await Promise.all([
+      client.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name })).then(
+        (o) => o.Policy ?? null,
+        (e: unknown) => (isNotFound(e) ? null : Promise.reject(e)),
+      ),
+      client.send(new GetBackupVaultNotificationsCommand({ BackupVaultName: name })).then(
+        (o) => ({ topicArn: o.SNSTopicArn ?? null, events: [...(o.BackupVaultEvents ?? [])] }),
+        (e: unknown) => (isNotFound(e) ? { topicArn: null, events: [] } : Promise.reject(e)),
+      ),
+    ]);
+    return toBackupVault(unit, v, policy, notifications);
+  });
+}
+
+/** Recovery points of one vault, page by page; `createdAfter` makes it incremental. */
+export async function* recoveryPointPages(client: BackupClient, unit: UnitRef, vaultName: string, createdAfter?: Date): AsyncGenerator<RecoveryPoint[]> {
+  const input = { BackupVaultName: vaultName, ...(createdAfter ? { ByCreatedAfter: createdAfter } : {}) };
+  for await (const page of paginateListRecoveryPointsByBackupVault({ client, pageSize: PAGE }, input)) {
+    yield (page.RecoveryPoints ?? []).map((rp) => toRecoveryPoint(unit, rp));
+  }
+}
+
+export async function* protectedResourcePages(client: BackupClient, unit: UnitRef): AsyncGenerator<ProtectedResource[]> {
+  for await (const page of paginateListProtectedResources({ client, pageSize: PAGE }, {})) yield (page.Results ?? []).map((r) => toProtectedResource(unit, r));
+}
+
+export async function* backupJobPages(client: BackupClient, unit: UnitRef, createdAfter?: Date): AsyncGenerator<BackupJob[]> {
+  for await (const page of paginateListBackupJobs({ client, pageSize: PAGE }, createdAfter ? { ByCreatedAfter: createdAfter } : {})) yield (page.BackupJobs ?? []).map((j) => toBackupJob(unit, j));
+}
+
+export async function* copyJobPages(client: BackupClient, unit: UnitRef, createdAfter?: Date): AsyncGenerator<CopyJob[]> {
+  for await (const page of paginateListCopyJobs({ client, pageSize: PAGE }, createdAfter ? { ByCreatedAfter: createdAfter } : {})) yield (page.CopyJobs ?? []).map((j) => toCopyJob(unit, j));
+}
+
+export async function* restoreJobPages(client: BackupClient, unit: UnitRef, createdAfter?: Date): AsyncGenerator<RestoreJob[]> {
+  for await (const page of paginateListRestoreJobs({ client, pageSize: PAGE }, createdAfter ? { ByCreatedAfter: createdAfter } : {})) yield (page.RestoreJobs ?? []).map((j) => toRestoreJob(unit, j));
+}
+
+export async function fetchRestoreTestingPlans(client: BackupClient, unit: UnitRef) {
+  const out = [];
+  for await (const page of paginateListRestoreTestingPlans({ client, pageSize: PAGE }, {})) out.push(...(page.RestoreTestingPlans ?? []).map((p) => toRestoreTestingPlan(unit, p)));
+  return out;
+}

@@ -1,0 +1,152 @@
+import http from "node:http";
+import https from "node:https";
+import { BackupClient } from "@aws-sdk/client-backup";
+import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
+import { STSClient } from "@aws-sdk/client-sts";
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
+import { backupBuckets, DEFAULT_QUOTAS, organizationsBuckets, stsBuckets, taggingBuckets, type Quotas } from "./quotas";
+import { RateGate, Semaphore, type BucketSpec } from "./rate-gate";
+import { isThrottlingError } from "./errors";
+
+// The only place AWS SDK clients are made. One client per (account, region, service): each SDK
+// client has its own retry quota, so one throttled account cannot spend another's retries (AWS
+// warns adaptive retry is unsafe when a client spans tenants). Every attempt, retries included,
+// passes the global in-flight cap and the target's rate buckets at the moment it is sent.
+
+export interface AwsSettings {
+  /** AWS_ENDPOINT_URL: every service at one endpoint (the simulator); unset means real AWS. */
+  endpoint?: string;
+  /** Region for STS (regional endpoint) and the product's own calls. */
+  region: string;
+  /** The product's own identity; unset means the SDK's default credential chain. */
+  baseCredentials?: AwsCredentialIdentity;
+  quotas?: Partial<Quotas>;
+  /** Requests in flight across all targets (sockets and buffered responses are bounded by it). */
+  maxInFlight?: number;
+  /** SDK attempts per call (standard retry mode: backoff with jitter, throttling base 500 ms). */
+  maxAttempts?: number;
+  requestTimeoutMs?: number;
+}
+
+/** Per-unit call accounting, filled by the middleware (attempts, not logical calls). */
+export interface CallCounter {
+  calls: number;
+  throttled: number;
+  errors: number;
+}
+
+export const newCounter = (): CallCounter => ({ calls: 0, throttled: 0, errors: 0 });
+
+type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
+
+interface Stackable {
+  middlewareStack: { add: (mw: never, options: { step: "finalizeRequest"; priority: "low"; name: string }) => void };
+}
+
+export class AwsFactory {
+  readonly quotas: Quotas;
+  readonly gate = new RateGate();
+  readonly inFlight: Semaphore;
+  readonly totals: CallCounter = newCounter();
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+  private readonly unitClients = new Map<string, { backup?: BackupClient; tagging?: ResourceGroupsTaggingAPIClient }>();
+  private readonly maxAttempts: number;
+
+  constructor(readonly settings: AwsSettings) {
+    this.quotas = { ...DEFAULT_QUOTAS, ...settings.quotas };
+    const maxInFlight = settings.maxInFlight ?? 128;
+    this.inFlight = new Semaphore(maxInFlight);
+    // Sockets sized to the in-flight cap: beyond it the SDK would queue unboundedly (aws-sdk-js-v3 #7075).
+    const agentOptions = { keepAlive: true, maxSockets: maxInFlight + 8, maxFreeSockets: maxInFlight };
+    this.httpAgent = new http.Agent(agentOptions);
+    this.httpsAgent = new https.Agent(agentOptions);
+    this.maxAttempts = settings.maxAttempts ?? 6;
+  }
+
+  private common(region: string, credentials: Credentials | undefined, maxAttempts = this.maxAttempts) {
+    return {
+      region,
+      ...(this.settings.endpoint ? { endpoint: this.settings.endpoint } : {}),
+      ...(credentials ? { credentials } : {}),
+      maxAttempts,
+      retryMode: "standard",
+      customUserAgent: "backup-governance-sync",
+      requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, requestTimeout: this.settings.requestTimeoutMs ?? 30_000, connectionTimeout: 5_000 },
+    } as const;
+  }
+
+  /** Adds the per-attempt gate: in-flight cap, rate buckets, counting, AIMD on throttling. */
+  private instrument<C extends Stackable>(client: C, buckets: (operation: string) => BucketSpec[], counter: CallCounter | undefined): C {
+    const mw = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+      const specs = buckets(context.commandName?.replace(/Command$/, "") ?? "Unknown");
+      // Rate first, then the in-flight cap: a request waiting for its target's quota must not
+      // hold one of the shared slots meanwhile.
+      await this.gate.acquire(specs);
+      await this.inFlight.acquire();
+      try {
+        this.totals.calls++;
+        if (counter) counter.calls++;
+        try {
+          const out = await next(args);
+          this.gate.onSuccess(specs);
+          return out;
+        } catch (error) {
+          if (isThrottlingError(error)) {
+            this.totals.throttled++;
+            if (counter) counter.throttled++;
+            this.gate.onThrottled(specs);
+          } else {
+            this.totals.errors++;
+            if (counter) counter.errors++;
+          }
+          throw error;
+        }
+      } finally {
+        this.inFlight.release();
+      }
+    };
+    client.middlewareStack.add(mw as never, { step: "finalizeRequest", priority: "low", name: "backupGovernanceGate" });
+    return client;
+  }
+
+  /** STS as `callerKey` (the account whose quota the calls spend); credentials unset = default chain. */
+  sts(credentials: Credentials | undefined, callerKey: string, counter?: CallCounter): STSClient {
+    return this.instrument(new STSClient(this.common(this.settings.region, credentials)), () => stsBuckets(callerKey, this.quotas), counter);
+  }
+
+  /** Organizations is global (us-east-1 in the aws partition); the whole organization shares its rate. */
+  organizations(credentials: Credentials, organizationKey: string, counter?: CallCounter): OrganizationsClient {
+    return this.instrument(new OrganizationsClient(this.common("us-east-1", credentials, Math.max(this.maxAttempts, 8))), () => organizationsBuckets(organizationKey, this.quotas), counter);
+  }
+
+  /** The Backup client of one (account, region), made once per unit and released with it. */
+  backup(accountId: string, region: string, credentials: Credentials, counter?: CallCounter): BackupClient {
+    const key = `${accountId}|${region}`;
+    const entry = this.unitClients.get(key) ?? {};
+    entry.backup ??= this.instrument(new BackupClient(this.common(region, credentials)), (op) => backupBuckets(key, op, this.quotas), counter);
+    this.unitClients.set(key, entry);
+    return entry.backup;
+  }
+
+  tagging(accountId: string, region: string, credentials: Credentials, counter?: CallCounter): ResourceGroupsTaggingAPIClient {
+    const key = `${accountId}|${region}`;
+    const entry = this.unitClients.get(key) ?? {};
+    entry.tagging ??= this.instrument(new ResourceGroupsTaggingAPIClient(this.common(region, credentials)), () => taggingBuckets(key, this.quotas), counter);
+    this.unitClients.set(key, entry);
+    return entry.tagging;
+  }
+
+  /** A unit is done: drop its clients (they hold no sockets; the agents are shared). */
+  release(accountId: string, region: string): void {
+    this.unitClients.delete(`${accountId}|${region}`);
+    this.gate.prune(60_000);
+  }
+
+  destroy(): void {
+    this.unitClients.clear();
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+}

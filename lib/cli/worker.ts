@@ -1,0 +1,38 @@
+import { awsSettingsFromEnv } from "@/lib/aws/settings";
+import { startSyncWorker } from "@/lib/sync/worker";
+import { log, openRuntime, parseArgs } from "./runtime";
+
+// `npm run worker [-- --concurrency N --stale-seconds S --heartbeat-seconds H --no-schedule]`:
+// a sync worker. Run as many as needed, on any machine that reaches the database; they share the
+// queue. SIGTERM/SIGINT stop it; units in hand are taken over by another worker after
+// --stale-seconds (default 30).
+
+const args = parseArgs(process.argv.slice(2));
+const num = (k: string) => (typeof args[k] === "string" ? Number(args[k]) : undefined);
+const runtime = await openRuntime();
+const { env, handle } = runtime;
+const worker = await startSyncWorker({
+  pool: handle.pool,
+  databaseUrl: runtime.databaseUrl,
+  aws: await awsSettingsFromEnv(env),
+  settings: {
+    unitConcurrency: num("concurrency") ?? env.SYNC_UNIT_CONCURRENCY,
+    ...(num("stale-seconds") ? { staleSeconds: num("stale-seconds")! } : {}),
+    ...(num("heartbeat-seconds") ? { heartbeatSeconds: num("heartbeat-seconds")! } : {}),
+    ...(num("spill-at") ? { spillAt: num("spill-at")! } : {}),
+  },
+  schedule: args["no-schedule"] !== true,
+  log: (m) => log(`[worker] ${m}`),
+});
+log(`sync worker ${worker.id} started${env.AWS_ENDPOINT_URL ? ` (AWS at ${env.AWS_ENDPOINT_URL})` : ""}`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await worker.stop();
+  await runtime.shutdown();
+  process.exit(0);
+}
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());

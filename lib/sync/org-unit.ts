@@ -1,0 +1,161 @@
+import { newCounter } from "@/lib/aws/client-factory";
+import { checkTenantRoles } from "@/lib/aws/credentials";
+import { accountSuspended, classifyCallError, FailureError, type Failure } from "@/lib/aws/errors";
+import { mapLimit } from "@/lib/aws/backup.fetch";
+import { describeEffectiveBackupPolicy, describeOrganization, listBackupPolicies, listDelegatedAdministrators, walkOrganization, type OrgTree } from "@/lib/aws/organizations.fetch";
+import type { DelegatedAdministrator, EffectiveBackupPolicy, OrgBackupPolicy } from "@/lib/inventory/types";
+import type { Queryable } from "./bulk";
+import { ChainCache, ensureJobPartitions, loadTenantForSync, type SyncDeps, type TenantForSync } from "./context";
+import { summarizeRun } from "./counts";
+import { publishOrganization } from "./org-publish";
+import { inTransaction, unitJobs, type RunJob, type UnitJob } from "./queue";
+import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, ORG_REGION, withTransaction, type Claim } from "./runs";
+
+// The organization unit of a run: assume the management role, check it is the organization's
+// management account, walk the tree, plan and queue the (account, region) units, then read
+// policies and effective policies while the units run, and publish the organization.
+
+export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: ChainCache): Promise<void> {
+  const tenant = await loadTenantForSync(deps.pool, job.tenantId);
+  if (!tenant) return;
+  const org = await deps.pool.query(`select account_id from sync_run_units where run_id = $1 and kind = 'org'`, [job.runId]);
+  const orgAccount = org.rows[0]?.account_id as string | undefined;
+  if (!orgAccount) return;
+  const claim = await claimUnit(deps.pool, { runId: job.runId, accountId: orgAccount, region: ORG_REGION }, deps.workerId, deps.settings.staleSeconds);
+  if (!claim) return;
+  await deps.pool.query(`update sync_runs set status = 'running', phase = case when phase = 'queued' then 'discovering' else phase end, started_at = coalesce(started_at, now()), coordinator_id = $2 where id = $1`, [job.runId, deps.workerId]);
+  const counter = newCounter();
+  let planned = false;
+  try {
+    checkTenantRoles(tenant);
+    const chain = chains.get(job.runId, tenant, counter);
+    const client = deps.factory.organizations(chain.managementProvider, tenant.tenantId, counter);
+    const organization = await describeOrganization(client, tenant.managementAccountId);
+    if (organization.managementAccountId !== tenant.managementAccountId) {
+      throw new FailureError({
+        kind: "not_management",
+        message: `account ${tenant.managementAccountId} is not the management account of organization ${organization.organizationId} (AWS says its management account is ${organization.managementAccountId})`,
+        remedy: "Set the organization's management account ID to the one AWS reports, and the role ARN to a role in that account (or in a delegated administrator account).",
+        transient: false,
+      });
+    }
+    const tree = await walkOrganization(client, organization);
+    const now = Date.now();
+    await ensureJobPartitions(deps.pool, new Date(now - 40 * 86_400_000), new Date(now + 40 * 86_400_000));
+    await planUnits(deps, claim, tenant, tree);
+    planned = true;
+    const active = tree.accounts.filter((a) => a.state === "ACTIVE").map((a) => a.accountId);
+    const [delegated, policies, effective] = await Promise.all([
+      listDelegatedAdministrators(client),
+      listBackupPolicies(client),
+      mapLimit(active, deps.settings.orgConcurrency, (id) => describeEffectiveBackupPolicy(client, id)),
+    ]);
+    const done = await withTransaction(deps.pool, async (tx) => {
+      if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
+      const counts = await publishOrganization(tx, tenant.tenantId, {
+        tree,
+        delegated: delegated as DelegatedAdministrator[],
+        policies: policies as OrgBackupPolicy[],
+        effective: effective.filter((e): e is EffectiveBackupPolicy => e !== null),
+      });
+      await removeVanishedUnits(tx, claim);
+      await tx.query(
+        `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id, counts, updated_at)
+         values ($1, 'org', $2, $3, 'ok', $4, now(), null, null, null, $4, $5, now())
+         on conflict (tenant_id, account_id, region) do update set kind = 'org', status = 'ok', published_run_id = $4, published_at = now(), error = null, error_kind = null, error_at = null, last_run_id = $4, counts = $5, updated_at = now()`,
+        [tenant.tenantId, claim.accountId, ORG_REGION, claim.runId, JSON.stringify(counts)],
+      );
+      await finishUnit(tx, claim, "org", { status: "ok", calls: counter.calls, throttled: counter.throttled, counts });
+      return true;
+    });
+    if (!done) return;
+  } catch (error) {
+    const failure = error instanceof FailureError ? error.failure : classifyCallError(error, {});
+    deps.log(`sync ${tenant.name}: organization unit failed: ${failure.message}`);
+    await withTransaction(deps.pool, async (tx) => {
+      if (!(await holdsClaim(tx, claim, deps.workerId))) return;
+      await finishUnit(tx, claim, "org", { status: "failed", failure, calls: counter.calls, throttled: counter.throttled });
+      // Without the management session no unit can be read: every known unit goes stale with the reason.
+      if (!planned) await failKnownUnits(tx, claim, failure);
+    });
+  }
+  await finishRunIfDone(deps.pool, deps.boss, job.runId, (c, tenantId) => summarizeRun(c, job.runId, tenantId));
+}
+
+/** One unit per (account, region); suspended or closed accounts are recorded as skipped. */
+async function planUnits(deps: SyncDeps, claim: Claim, tenant: TenantForSync, tree: OrgTree): Promise<void> {
+  await withTransaction(deps.pool, async (tx) => {
+    if (!(await holdsClaim(tx, claim, deps.workerId))) throw new Error("lost the organization unit's claim");
+    const rows: Array<[string, string, string, string]> = [];
+    const jobs: UnitJob[] = [];
+    const skipped: string[][] = [];
+    for (const a of tree.accounts) {
+      for (const region of tenant.regions) {
+        const active = a.state === "ACTIVE";
+        rows.push([a.accountId, region, a.name, active ? "pending" : "skipped"]);
+        if (active) jobs.push({ runId: claim.runId, tenantId: tenant.tenantId, accountId: a.accountId, region });
+        else skipped.push([a.accountId, region]);
+      }
+    }
+    const s = accountSuspended();
+    const inserted = await tx.query(
+      `insert into sync_run_units (run_id, tenant_id, kind, account_id, region, account_name, status, error, error_kind, remedy, finished_at)
+       select $1, $2, 'region', u.account_id, u.region, u.name, u.status,
+              case when u.status = 'skipped' then $7 end, case when u.status = 'skipped' then $8 end, case when u.status = 'skipped' then $9 end,
+              case when u.status = 'skipped' then now() end
+         from unnest($3::text[], $4::text[], $5::text[], $6::text[]) as u(account_id, region, name, status)
+       on conflict do nothing returning account_id, region`,
+      [claim.runId, tenant.tenantId, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), s.message, s.kind, s.remedy],
+    );
+    // A re-run of this unit after a crash finds the units already planned and queued.
+    const fresh = new Set(inserted.rows.map((r) => `${r.account_id as string}|${r.region as string}`));
+    const toQueue = jobs.filter((j) => fresh.has(`${j.accountId}|${j.region}`));
+    if (skipped.length) {
+      await tx.query(
+        `insert into sync_units (tenant_id, kind, account_id, region, status, error, error_kind, error_at, last_run_id, updated_at)
+         select $1, 'region', u.a, u.r, 'skipped', $4, $5, now(), $6, now() from unnest($2::text[], $3::text[]) as u(a, r)
+         on conflict (tenant_id, account_id, region) do update set status = 'skipped', error = excluded.error, error_kind = excluded.error_kind, error_at = now(), last_run_id = excluded.last_run_id, updated_at = now()`,
+        [tenant.tenantId, skipped.map((x) => x[0]), skipped.map((x) => x[1]), s.message, s.kind, claim.runId],
+      );
+    }
+    await tx.query(`update sync_runs set phase = 'inventory', units_total = (select count(*) from sync_run_units where run_id = $1) where id = $1`, [claim.runId]);
+    if (toQueue.length) await deps.boss.insert(unitJobs(toQueue), inTransaction(tx));
+  });
+}
+
+/** The management session failed: every unit published before becomes stale with the same reason. */
+async function failKnownUnits(tx: Queryable, claim: Claim, failure: Failure): Promise<void> {
+  await tx.query(
+    `insert into sync_run_units (run_id, tenant_id, kind, account_id, region, status, error, error_kind, remedy, finished_at)
+     select $1, tenant_id, 'region', account_id, region, 'failed', $3, $4, $5, now() from sync_units where tenant_id = $2 and kind = 'region'
+     on conflict do nothing`,
+    [claim.runId, claim.tenantId, failure.message, failure.kind, failure.remedy],
+  );
+  await tx.query(`update sync_units set status = 'failed', error = $2, error_kind = $3, error_at = now(), last_run_id = $4, updated_at = now() where tenant_id = $1 and kind = 'region'`, [
+    claim.tenantId,
+    failure.message,
+    failure.kind,
+    claim.runId,
+  ]);
+  await tx.query(`update sync_runs set units_total = (select count(*) from sync_run_units where run_id = $1) where id = $1`, [claim.runId]);
+}
+
+const UNIT_TABLES = [
+  "backup_plans", "backup_plan_versions", "backup_rules", "backup_selections", "backup_vaults", "recovery_points", "protected_resources",
+  "resources", "restore_testing_plans", "region_settings", "sync_units",
+] as const;
+
+/**
+ * Accounts that left the organization and regions no longer configured: their current data goes
+ * (job history stays: it is history). Only after a complete walk of the tree.
+ */
+async function removeVanishedUnits(tx: Queryable, claim: Claim): Promise<void> {
+  for (const t of UNIT_TABLES) {
+    await tx.query(
+      `delete from ${t} x where x.tenant_id = $1 ${t === "sync_units" ? "and x.kind = 'region'" : ""}
+         and not exists (select 1 from sync_run_units u where u.run_id = $2 and u.kind = 'region' and u.account_id = x.account_id and u.region = x.region)`,
+      [claim.tenantId, claim.runId],
+    );
+  }
+  await tx.query(`delete from global_settings g where g.tenant_id = $1 and not exists (select 1 from sync_run_units u where u.run_id = $2 and u.account_id = g.account_id)`, [claim.tenantId, claim.runId]);
+}

@@ -1,0 +1,70 @@
+import PgBoss from "pg-boss";
+import type { Queryable } from "./bulk";
+
+// The Postgres job queue (pg-boss 10). Jobs only say what to do next; the sync's own tables say
+// what is true (which units are done, which worker holds which unit), so a duplicated, retried or
+// orphaned job is harmless: a handler first claims its unit in the database and does nothing if
+// the claim fails.
+
+export const QUEUES = {
+  /** The organization unit of a run: discovery, planning (fans out units), policies. */
+  run: "sync-run",
+  /** One (account, region) unit. */
+  unit: "sync-unit",
+  /** A run finished (succeeded, partial or failed): the hook for evaluation. */
+  completed: "sync-completed",
+  /** Every minute: start the syncs whose cron slot has come. */
+  tick: "sync-tick",
+} as const;
+
+export interface RunJob {
+  runId: string;
+  tenantId: string;
+}
+export interface UnitJob {
+  runId: string;
+  tenantId: string;
+  accountId: string;
+  region: string;
+}
+export interface CompletedJob {
+  runId: string;
+  tenantId: string;
+  status: string;
+}
+
+/** pg-boss `db` option over a client inside our transaction: enqueueing commits or rolls back with it. */
+export function inTransaction(client: Queryable): { db: PgBoss.Db } {
+  return { db: { executeSql: async (text, values) => ({ rows: (await client.query(text, values)).rows }) } };
+}
+
+const JOB_DEFAULTS = {
+  // Our reaper re-queues a dead worker's unit within seconds (heartbeats); pg-boss's own expiry
+  // is only the last resort, long enough never to cut a live unit short.
+  expireInSeconds: 3600,
+  retryLimit: 3,
+  retryDelay: 5,
+  retryBackoff: true,
+};
+
+export async function ensureQueues(boss: PgBoss): Promise<void> {
+  const existing = new Set((await boss.getQueues()).map((q) => q.name));
+  for (const name of Object.values(QUEUES)) {
+    if (!existing.has(name)) await boss.createQueue(name, { name, policy: "standard", ...JOB_DEFAULTS, retentionDays: 7 });
+  }
+}
+
+export function unitJobs(jobs: UnitJob[], startAfter?: Date): PgBoss.JobInsert<UnitJob>[] {
+  return jobs.map((data) => ({ name: QUEUES.unit, data, ...JOB_DEFAULTS, ...(startAfter ? { startAfter } : {}) }));
+}
+
+export function newBoss(connectionString: string, options: { schedule: boolean; max?: number }): PgBoss {
+  return new PgBoss({
+    connectionString,
+    max: options.max ?? 4,
+    application_name: "backup-governance-queue",
+    schedule: options.schedule,
+    supervise: true,
+    migrate: true,
+  });
+}

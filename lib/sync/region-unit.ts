@@ -1,0 +1,116 @@
+import { newCounter } from "@/lib/aws/client-factory";
+import { classifyCallError, FailureError, throttledFor, type Failure } from "@/lib/aws/errors";
+import { clearStaging } from "./bulk";
+import { ensureJobPartitions, loadTenantForSync, type ChainCache, type SyncDeps, type TenantForSync } from "./context";
+import { summarizeRun } from "./counts";
+import type { UnitJob } from "./queue";
+import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, requeueUnit, withTransaction, type Claim } from "./runs";
+import { nextMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
+import { readUnit } from "./unit-read";
+
+// One (account, region) unit: claim, read everything (nothing is written to the current tables
+// while reading), then publish in one transaction that first checks the claim still holds.
+// A failure publishes nothing and marks the unit's last good data stale with the reason.
+
+const tenantCache = new Map<string, { tenant: TenantForSync | null; at: number }>();
+
+async function tenantOf(deps: SyncDeps, tenantId: string): Promise<TenantForSync | null> {
+  const hit = tenantCache.get(tenantId);
+  if (hit && Date.now() - hit.at < 30_000) return hit.tenant;
+  const tenant = await loadTenantForSync(deps.pool, tenantId);
+  tenantCache.set(tenantId, { tenant, at: Date.now() });
+  return tenant;
+}
+
+interface UnitState {
+  recoveryPointsFullAt: Date | null;
+  jobsAfter: { backup: Date | null; copy: Date | null; restore: Date | null };
+}
+
+async function unitState(deps: SyncDeps, c: Claim): Promise<UnitState> {
+  const res = await deps.pool.query(
+    `select recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after from sync_units where tenant_id = $1 and account_id = $2 and region = $3`,
+    [c.tenantId, c.accountId, c.region],
+  );
+  const r = res.rows[0];
+  return {
+    recoveryPointsFullAt: (r?.recovery_points_full_at as Date | null) ?? null,
+    jobsAfter: { backup: (r?.backup_jobs_after as Date | null) ?? null, copy: (r?.copy_jobs_after as Date | null) ?? null, restore: (r?.restore_jobs_after as Date | null) ?? null },
+  };
+}
+
+export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainCache): Promise<void> {
+  const claim = await claimUnit(deps.pool, job, deps.workerId, deps.settings.staleSeconds);
+  if (!claim) return;
+  if (claim.previousStagingAttemptId) await clearStaging(deps.pool, claim.previousStagingAttemptId);
+  const counter = newCounter();
+  const scope = [claim.tenantId, claim.accountId, claim.region] as const;
+  try {
+    const tenant = await tenantOf(deps, claim.tenantId);
+    if (!tenant) return;
+    const state = await unitState(deps, claim);
+    const fullEveryMs = deps.settings.recoveryPointsFullEveryHours * 3_600_000;
+    const full = !state.recoveryPointsFullAt || Date.now() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
+    const read = await readUnit(
+      {
+        tenantId: claim.tenantId,
+        accountId: claim.accountId,
+        region: claim.region,
+        readGlobalSettings: claim.region === tenant.regions[0],
+        attemptId: claim.stagingAttemptId,
+        recoveryPointsFull: full,
+        recoveryPointsAfter: full ? new Map() : await recoveryPointMarks(deps.pool, scope),
+        jobsAfter: state.jobsAfter,
+        spillAt: deps.settings.spillAt,
+      },
+      { factory: deps.factory, chain: chains.get(claim.runId, tenant), pool: deps.pool, counter },
+    );
+    await ensureJobPartitions(deps.pool, read.jobMonths.min, read.jobMonths.max);
+    const published = await withTransaction(deps.pool, async (tx) => {
+      if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
+      const counts = await publishUnit(tx, scope, read);
+      const marks = await nextMarks(tx, scope);
+      await tx.query(
+        `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,
+                                 recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, counts, updated_at)
+         values ($1, 'region', $2, $3, 'ok', $4, now(), null, null, null, $4, case when $5 then now() end, $6, $7, $8, $9, now())
+         on conflict (tenant_id, account_id, region) do update set status = 'ok', published_run_id = $4, published_at = now(), error = null, error_kind = null,
+           error_at = null, last_run_id = $4, recovery_points_full_at = case when $5 then now() else sync_units.recovery_points_full_at end,
+           backup_jobs_after = $6, copy_jobs_after = $7, restore_jobs_after = $8, counts = $9, updated_at = now()`,
+        [...scope, claim.runId, full, marks.backup, marks.copy, marks.restore, JSON.stringify(counts)],
+      );
+      await finishUnit(tx, claim, "region", { status: "ok", calls: counter.calls, throttled: counter.throttled, counts: { ...counts } });
+      await clearStaging(tx, claim.stagingAttemptId);
+      return true;
+    });
+    if (!published) return;
+  } catch (error) {
+    await clearStaging(deps.pool, claim.stagingAttemptId).catch(() => undefined);
+    const failure = error instanceof FailureError ? error.failure : classifyCallError(error, { region: claim.region });
+    const ended = await recordFailure(deps, claim, failure, counter);
+    if (!ended) return;
+  }
+  await finishRunIfDone(deps.pool, deps.boss, job.runId, (c, tenantId) => summarizeRun(c, job.runId, tenantId));
+}
+
+/** Transient failures go back on the queue within their budget; the rest end the unit. Returns whether it ended. */
+async function recordFailure(deps: SyncDeps, claim: Claim, failure: Failure, counter: { calls: number; throttled: number }): Promise<boolean> {
+  const s = deps.settings;
+  const throttled = failure.kind === "throttled";
+  const since = throttled ? (claim.throttledSince ?? new Date()) : claim.throttledSince;
+  const minutes = since ? Math.max(1, Math.round((Date.now() - since.getTime()) / 60_000)) : 0;
+  const retry = throttled ? Date.now() - (since?.getTime() ?? Date.now()) < s.throttleBudgetMinutes * 60_000 : failure.transient && claim.attempt <= s.transientRetries;
+  return withTransaction(deps.pool, async (tx) => {
+    if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
+    if (retry) {
+      const delay = throttled ? Math.min(120, 15 * 2 ** Math.min(3, claim.attempt - 1)) : 5 * claim.attempt;
+      await requeueUnit(tx, deps.boss, claim, { calls: counter.calls, throttled: counter.throttled, throttledSince: since, delaySeconds: delay, failure: throttled ? throttledFor(minutes, true) : failure });
+      return false;
+    }
+    const final = throttled ? throttledFor(minutes, false) : failure;
+    const status = final.kind === "region_disabled" || final.kind === "account_suspended" ? "skipped" : "failed";
+    deps.log(`unit ${claim.accountId}/${claim.region}: ${final.message}`);
+    await finishUnit(tx, claim, "region", { status, failure: final, calls: counter.calls, throttled: counter.throttled });
+    return true;
+  });
+}

@@ -1,0 +1,39 @@
+import { drizzle } from "drizzle-orm/node-postgres";
+import type pg from "pg";
+import type PgBoss from "pg-boss";
+import { schema } from "@/db";
+import { lastSlot } from "./cron";
+import { QUEUES } from "./queue";
+import { requestSync } from "./request";
+
+// Scheduled syncs. pg-boss runs one `sync-tick` a minute (whichever worker's clock monitor wins);
+// the tick asks for a run for every tenant whose cron slot came within the last hour. The slot is
+// stored on the run (unique per tenant), so a slot starts at most one run, a tick missed while no
+// worker ran is caught up, and a schedule change takes effect at the next tick.
+
+export async function tickSchedules(pool: pg.Pool, now = new Date(), log: (m: string) => void = () => undefined): Promise<number> {
+  const res = await pool.query(`select id, name, sync_schedule from tenants where sync_schedule is not null and status <> 'disabled'`);
+  const db = drizzle(pool, { schema });
+  let started = 0;
+  for (const t of res.rows) {
+    let slot: Date | null;
+    try {
+      slot = lastSlot(t.sync_schedule as string, now);
+    } catch (e) {
+      log(`tenant ${t.name as string}: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    if (!slot) continue;
+    const r = await requestSync(db, { tenantId: t.id as string, trigger: "schedule", scheduledFor: slot }).catch(() => null);
+    if (r?.created) started++;
+  }
+  return started;
+}
+
+export async function startScheduledSyncs(boss: PgBoss, pool: pg.Pool, log: (m: string) => void): Promise<void> {
+  await boss.schedule(QUEUES.tick, "* * * * *", {}, { tz: "UTC" });
+  await boss.work(QUEUES.tick, { pollingIntervalSeconds: 10 }, async () => {
+    const n = await tickSchedules(pool, new Date(), log);
+    if (n) log(`scheduled syncs started: ${n}`);
+  });
+}

@@ -1,0 +1,147 @@
+import { backupJobPages, copyJobPages, fetchBackupPlans, fetchGlobalSettings, fetchRegionSettings, fetchRestoreTestingPlans, fetchVaults, mapLimit, protectedResourcePages, recoveryPointPages, restoreJobPages, type PlansRead } from "@/lib/aws/backup.fetch";
+import type { AwsFactory, CallCounter } from "@/lib/aws/client-factory";
+import type { CredentialChain } from "@/lib/aws/credentials";
+import { classifyCallError, FailureError, regionDisabled } from "@/lib/aws/errors";
+import { resourcePages } from "@/lib/aws/tagging.fetch";
+import type { BackupJob, BackupVault, CopyJob, GlobalSettings, ProtectedResource, RecoveryPoint, RegionSettings, Resource, RestoreJob } from "@/lib/inventory/types";
+import type { Queryable } from "./bulk";
+import { RowSink } from "./row-sink";
+import {
+  backupJobSpec,
+  copyJobSpec,
+  protectedResourceSpec,
+  recoveryPointSpec,
+  resourceSpec,
+  restoreJobSpec,
+  type RestoreTestingPlanRow,
+  type TableSpec,
+} from "./table-specs";
+
+// Reads one (account, region) unit completely, or fails. Independent lists run side by side (the
+// target's rate buckets pace them); each big list streams page by page into its sink.
+
+export interface UnitReadOptions {
+  tenantId: string;
+  accountId: string;
+  region: string;
+  /** DescribeGlobalSettings is per account: read in the tenant's first region only. */
+  readGlobalSettings: boolean;
+  attemptId: string;
+  /** Full listing of recovery points (deletions noticed) or only those newer than per-vault marks. */
+  recoveryPointsFull: boolean;
+  recoveryPointsAfter: Map<string, Date>;
+  jobsAfter: { backup: Date | null; copy: Date | null; restore: Date | null };
+  spillAt: number;
+}
+
+export interface UnitRead {
+  regionSettings: RegionSettings;
+  globalSettings: (GlobalSettings & { lastUpdateTime: Date | null }) | null;
+  plans: PlansRead;
+  vaults: BackupVault[];
+  restoreTestingPlans: RestoreTestingPlanRow[];
+  recoveryPoints: RowSink<RecoveryPoint>;
+  protectedResources: RowSink<ProtectedResource>;
+  resources: RowSink<Resource>;
+  backupJobs: RowSink<BackupJob>;
+  copyJobs: RowSink<CopyJob>;
+  restoreJobs: RowSink<RestoreJob>;
+  /** Earliest and latest job creation seen (the job partitions these months need). */
+  jobMonths: { min: Date | null; max: Date | null };
+  recoveryPointsFull: boolean;
+}
+
+export interface UnitDeps {
+  factory: AwsFactory;
+  chain: CredentialChain;
+  pool: Queryable;
+  counter: CallCounter;
+}
+
+/** Runs every task; the first failure stops the others at their next page and is rethrown. */
+async function allOrFirstError(tasks: Array<(stop: () => boolean) => Promise<void>>): Promise<void> {
+  let failed = false;
+  const stop = () => failed;
+  const results = await Promise.allSettled(tasks.map((t) => t(stop).catch((e: unknown) => ((failed = true), Promise.reject(e)))));
+  const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (rejected) throw rejected.reason;
+}
+
+export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<UnitRead> {
+  const unit = { accountId: o.accountId, region: o.region };
+  const creds = deps.chain.memberProvider(o.accountId);
+  await deps.chain.memberCredentials(o.accountId, deps.counter);
+  const backup = deps.factory.backup(o.accountId, o.region, creds, deps.counter);
+  const tagging = deps.factory.tagging(o.accountId, o.region, creds, deps.counter);
+  try {
+    // First call doubles as the probe: in a region the account has not enabled, every call fails
+    // with UnrecognizedClientException, so we stop after one.
+    let regionSettings: RegionSettings;
+    try {
+      regionSettings = await fetchRegionSettings(backup, unit);
+    } catch (error) {
+      const f = classifyCallError(error, { operation: "DescribeRegionSettings", region: o.region });
+      throw new FailureError(f.kind === "region_disabled" ? regionDisabled(o.region) : f);
+    }
+    const sink = <T>(spec: TableSpec<T>) =>
+      new RowSink<T>(spec, { pool: deps.pool, attemptId: o.attemptId, scope: [o.tenantId, o.accountId, o.region], spillAt: o.spillAt });
+    const read: UnitRead = {
+      regionSettings,
+      globalSettings: null,
+      plans: { plans: [], versions: [] },
+      vaults: [],
+      restoreTestingPlans: [],
+      recoveryPoints: sink(recoveryPointSpec),
+      protectedResources: sink(protectedResourceSpec),
+      resources: sink(resourceSpec),
+      backupJobs: sink(backupJobSpec),
+      copyJobs: sink(copyJobSpec),
+      restoreJobs: sink(restoreJobSpec),
+      jobMonths: { min: null, max: null },
+      recoveryPointsFull: o.recoveryPointsFull,
+    };
+    const noteJobDates = (rows: Array<{ creationDate: Date }>) => {
+      for (const r of rows) {
+        if (!read.jobMonths.min || r.creationDate < read.jobMonths.min) read.jobMonths.min = r.creationDate;
+        if (!read.jobMonths.max || r.creationDate > read.jobMonths.max) read.jobMonths.max = r.creationDate;
+      }
+    };
+    /** Drains page generators into a sink, stopping between pages once another task failed. */
+    const drain = async <T>(pages: AsyncGenerator<T[]>, into: RowSink<T>, stop: () => boolean, onPage?: (rows: T[]) => void) => {
+      for await (const page of pages) {
+        if (stop()) return;
+        onPage?.(page);
+        await into.add(page);
+      }
+    };
+    const after = (d: Date | null) => d ?? undefined;
+    await allOrFirstError([
+      async () => {
+        if (o.readGlobalSettings) read.globalSettings = await fetchGlobalSettings(backup, o.accountId);
+      },
+      async () => {
+        read.plans = await fetchBackupPlans(backup, unit);
+      },
+      async (stop) => {
+        read.vaults = await fetchVaults(backup, unit);
+        await mapLimit(read.vaults, 3, (v) =>
+          drain(recoveryPointPages(backup, unit, v.vaultName, o.recoveryPointsFull ? undefined : o.recoveryPointsAfter.get(v.vaultName)), read.recoveryPoints, stop),
+        );
+      },
+      (stop) => drain(protectedResourcePages(backup, unit), read.protectedResources, stop),
+      (stop) => drain(backupJobPages(backup, unit, after(o.jobsAfter.backup)), read.backupJobs, stop, noteJobDates),
+      (stop) => drain(copyJobPages(backup, unit, after(o.jobsAfter.copy)), read.copyJobs, stop, noteJobDates),
+      (stop) => drain(restoreJobPages(backup, unit, after(o.jobsAfter.restore)), read.restoreJobs, stop, noteJobDates),
+      async () => {
+        read.restoreTestingPlans = (await fetchRestoreTestingPlans(backup, unit)).map(({ accountId: _a, region: _r, ...p }) => p);
+      },
+      (stop) => drain(resourcePages(tagging, unit), read.resources, stop),
+    ]);
+    return read;
+  } catch (error) {
+    if (error instanceof FailureError) throw error;
+    throw new FailureError(classifyCallError(error, { region: o.region }));
+  } finally {
+    deps.factory.release(o.accountId, o.region);
+  }
+}
