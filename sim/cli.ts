@@ -5,7 +5,7 @@ import type { SimConfig } from "./config";
 
 /**
  * npm run sim -- --world <demo|bench|file.json> [--port 4566] [--host 127.0.0.1] [--seed N]
- *   [--latency-ms N] [--jitter-ms N] [--no-throttle] [--error-rate 0.05]
+ *   [--latency-ms N] [--jitter-ms N] [--no-throttle] [--error-rate 0.05] [--empty-page-rate 0.1]
  *   [--deny-assume-role 111122223333,…] [--disable-region eu-west-1|111122223333:eu-west-1,…]
  *   [--rate-organizations N] [--rate-sts N] [--rate-tagging N] [--dump-world file.json]
  */
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     "jitter-ms": { type: "string" },
     "no-throttle": { type: "boolean" },
     "error-rate": { type: "string" },
+    "empty-page-rate": { type: "string" },
     "deny-assume-role": { type: "string" },
     "disable-region": { type: "string" },
     "rate-organizations": { type: "string" },
@@ -31,7 +32,7 @@ const { values } = parseArgs({
 
 async function main() {
   if (values.help) {
-    console.log("usage: npm run sim -- --world demo|bench|file.json [--port 4566] [--seed N] [--latency-ms N] [--jitter-ms N] [--no-throttle] [--error-rate R] [--deny-assume-role IDS] [--disable-region LIST] [--rate-organizations N] [--rate-sts N] [--rate-tagging N] [--dump-world FILE]");
+    console.log("usage: npm run sim -- --world demo|bench|file.json [--port 4566] [--seed N] [--latency-ms N] [--jitter-ms N] [--no-throttle] [--error-rate R] [--empty-page-rate R] [--deny-assume-role IDS] [--disable-region LIST] [--rate-organizations N] [--rate-sts N] [--rate-tagging N] [--dump-world FILE]");
     return;
   }
   const num = (v: string | undefined, name: string) => {
@@ -54,6 +55,8 @@ async function main() {
   if (values["no-throttle"]) config.throttling = false;
   const errorRate = num(values["error-rate"], "error-rate");
   if (errorRate !== undefined) config.error_rate = errorRate;
+  const emptyPages = num(values["empty-page-rate"], "empty-page-rate");
+  if (emptyPages !== undefined) config.empty_page_rate = emptyPages;
   if (values["deny-assume-role"]) config.assume_role_denied = values["deny-assume-role"].split(",");
   if (values["disable-region"]) config.disabled_regions = values["disable-region"].split(",");
   const rates: Record<string, number> = {};

@@ -28,6 +28,11 @@ export const configSchema = z.strictObject({
   jitter_ms: z.number().min(0).max(60_000),
   /** Share of calls (after authentication) answered with the service's 500 error. */
   error_rate: z.number().min(0).max(1),
+  /**
+   * Share of Organizations list calls answered with an empty page and a NextToken although more
+   * results exist, which AWS documents ("always check NextToken … even if you receive an empty result set").
+   */
+  empty_page_rate: z.number().min(0).max(1),
   /** Accounts into which AssumeRole is denied (AccessDenied). */
   assume_role_denied: z.array(z.string().regex(/^\d{12}$/)),
   /** "region" (every account) or "account:region": calls there fail as in a region not enabled. */
@@ -45,6 +50,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   latency_ms: 0,
   jitter_ms: 0,
   error_rate: 0,
+  empty_page_rate: 0,
   assume_role_denied: [],
   disabled_regions: [],
 };

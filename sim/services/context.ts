@@ -56,6 +56,9 @@ export function page<T>(ctx: OpContext, service: ServiceId, scope: unknown[], to
     if (!d.ok) throw badToken(service, d.reason);
     pos = d.position;
   }
+  if (service === "organizations" && pos < total && ctx.config.empty_page_rate > 0 && Math.random() < ctx.config.empty_page_rate) {
+    return { items: [], next: ctx.pager.encode(key, pos) };
+  }
   const items: T[] = [];
   const scanLimit = pos + Math.max(max * 50, 10_000);
   while (pos < total && items.length < max && pos < scanLimit) {

@@ -132,3 +132,18 @@ describe("admin endpoints", () => {
     expect((await post("/_sim/advance", { hours: "x" })).status).toBe(400);
   });
 });
+
+describe("empty pages", () => {
+  it("Organizations may answer an empty page with a NextToken, and paginators still see everything", async () => {
+    sim.configure({ empty_page_rate: 0.5 });
+    let empty = 0;
+    let accounts = 0;
+    for await (const p of O.paginateListAccounts({ client: orgClient(sim, mgmt), pageSize: 1 }, {})) {
+      if ((p.Accounts ?? []).length === 0 && p.NextToken) empty++;
+      accounts += p.Accounts?.length ?? 0;
+    }
+    sim.configure({ empty_page_rate: 0 });
+    expect(accounts).toBe(sim.summary().counts.accounts);
+    expect(empty).toBeGreaterThan(0);
+  });
+});
