@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { writeFileSync } from "node:fs";
 import { startSimulator, loadWorld } from "./server";
-import type { SimConfig } from "./config";
+import type { SimConfigPatch } from "./config";
 
 /**
  * npm run sim -- --world <demo|bench|file.json> [--port 4566] [--host 127.0.0.1] [--seed N]
@@ -47,7 +47,7 @@ async function main() {
     console.log(`world written to ${values["dump-world"]}`);
     return;
   }
-  const config: Partial<SimConfig> & { rates?: Partial<SimConfig["rates"]> } = {};
+  const config: SimConfigPatch = {};
   const latency = num(values["latency-ms"], "latency-ms");
   if (latency !== undefined) config.latency_ms = latency;
   const jitter = num(values["jitter-ms"], "jitter-ms");
@@ -65,7 +65,7 @@ async function main() {
     if (r !== undefined) rates[k] = r;
   }
   const started = performance.now();
-  const sim = await startSimulator({ world: values.world, port: Number(values.port), host: values.host, seed, config: { ...config, ...(Object.keys(rates).length ? { rates: rates as SimConfig["rates"] } : {}) } });
+  const sim = await startSimulator({ world: values.world, port: Number(values.port), host: values.host, seed, config: { ...config, ...(Object.keys(rates).length ? { rates } : {}) } });
   const s = sim.summary();
   console.log(JSON.stringify({ url: sim.url, world: values.world, ready_s: Math.round(performance.now() - started) / 1000, management_account_id: s.management_account_id, access_key_id: s.principal.access_key_id, counts: s.counts }));
   const stop = () => void sim.stop().then(() => process.exit(0));

@@ -1,5 +1,5 @@
 import { IdentityStore } from "./auth/identity";
-import { DEFAULT_CONFIG, mergeConfig, type SimConfig } from "./config";
+import { DEFAULT_CONFIG, mergeConfig, type SimConfig, type SimConfigPatch } from "./config";
 import type { SimState } from "./engine/model";
 import { Pager } from "./http/paging";
 import type { ServiceId } from "./http/errors";
@@ -37,7 +37,7 @@ export class Runtime {
   readonly operations: Record<ServiceId, Map<string, Operation>>;
   readonly backupRoutes: Operation[];
 
-  constructor(readonly state: SimState, config: Partial<SimConfig> = {}) {
+  constructor(readonly state: SimState, config: SimConfigPatch = {}) {
     this.identity = new IdentityStore(state);
     this.config = mergeConfig(DEFAULT_CONFIG, config);
     this.operations = { backup: new Map(), organizations: new Map(), sts: new Map(), tagging: new Map() };

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { SimConfig } from "./config";
+import type { SimConfig, SimConfigPatch } from "./config";
 import { dispatch } from "./dispatch";
 import { createState } from "./engine/create";
 import { lowerBound } from "./engine/lower-bound";
@@ -19,7 +19,8 @@ export interface StartOptions {
   port?: number;
   host?: string;
   seed?: number;
-  config?: Partial<SimConfig>;
+  /** Partial config; `rates` may name only some rates. */
+  config?: SimConfigPatch;
   /** Clock anchor (epoch seconds); default: now, floored to the hour. */
   now?: number;
 }
@@ -33,7 +34,7 @@ export interface SimHandle {
   summary(): WorldSummary;
   stats(): SimStats;
   resetStats(): void;
-  configure(partial: Partial<SimConfig> | Record<string, unknown>): SimConfig;
+  configure(partial: SimConfigPatch): SimConfig;
   advance(hours: number): { now: string };
   stop(): Promise<void>;
   /** The live runtime (world state, identities, config), for tests and the demo composition root. */
