@@ -21,6 +21,7 @@ export function buildState(def: WorldDef, now: number): SimState {
     now,
     epoch: now,
     continuous: new Map(),
+    pendingRps: [],
     regions: [...def.regions],
     org: buildOrg(def, t),
     units: [],

@@ -68,7 +68,7 @@ export function emitBackup(state: SimState, unit: Unit, plan: PlanRt, rule: Rule
     const start = created + startDelay;
     const del = continuous ? Math.min(rule.lifecycle.deleteAfterDays < 0 ? 35 : rule.lifecycle.deleteAfterDays, 35) : rule.lifecycle.deleteAfterDays;
     if (continuous || del < 0 || start + del * DAY > w.to) {
-      rp = addRecoveryPoint(state, vault, res, rule.index, start, duration, del, continuous ? -1 : rule.lifecycle.coldAfterDays, (res.encrypted ? RP_ENCRYPTED : 0) | (continuous ? RP_CONTINUOUS : 0), -1);
+      rp = addRecoveryPoint(state, vault, res, rule.index, start, duration, del, continuous ? -1 : rule.lifecycle.coldAfterDays, (res.encrypted ? RP_ENCRYPTED : 0) | (continuous ? RP_CONTINUOUS : 0), -1, w.to);
       if (continuous) state.continuous.set(contKey, rp);
     }
     const done = start + duration;
@@ -120,11 +120,13 @@ export function lockViolation(vault: VaultRt, deleteAfterDays: number): boolean 
   return false;
 }
 
-export function addRecoveryPoint(state: SimState, vault: VaultRt, res: ResourceRt, rule: number, created: number, duration: number, deleteAfterDays: number, coldAfterDays: number, flags: number, source: number): number {
+/** A recovery point; one whose job finishes after `now` is pending (listed once the clock passes it). */
+export function addRecoveryPoint(state: SimState, vault: VaultRt, res: ResourceRt, rule: number, created: number, duration: number, deleteAfterDays: number, coldAfterDays: number, flags: number, source: number, now: number): number {
   const sizeMb = res.sizeGb * 1024 * (0.3 + frac(hashInts(state.seed, res.index, created)) * 0.6);
   const rp = state.rps.add({ vault: vault.index, resource: res.index, rule, created, completedAfter: duration, deleteAfterDays, coldAfterDays, flags, source, sizeMb });
   vault.recoveryPoints.push(rp);
-  vault.liveCount++;
+  if (created + duration <= now) vault.liveCount++;
+  else state.pendingRps.push(rp);
   return rp;
 }
 
@@ -146,7 +148,7 @@ function emitCopy(state: SimState, unit: Unit, rule: RuleRt, res: ResourceRt, so
   let destRp = -1;
   if (ok && dest && created <= w.to && (lc.deleteAfterDays < 0 || created + lc.deleteAfterDays * DAY > w.to)) {
     const flags = RP_COPY | ((state.rps.flags.data[sourceRp] ?? (res.encrypted ? RP_ENCRYPTED : 0)) & RP_ENCRYPTED);
-    destRp = addRecoveryPoint(state, dest, res, rule.index, created, duration, lc.deleteAfterDays, lc.coldAfterDays, flags, sourceRp >= 0 ? sourceRp : -1);
+    destRp = addRecoveryPoint(state, dest, res, rule.index, created, duration, lc.deleteAfterDays, lc.coldAfterDays, flags, sourceRp >= 0 ? sourceRp : -1, w.to);
   }
   if (created >= w.jobCutoff && created <= w.to) {
     const job = state.copyJobs.add({ resource: res.index, rule: rule.index, sourceVault: src.index, source: sourceRp, destination: destRp, destinationVaultArn: action.destinationVaultArn, created, duration, state: ok ? "COMPLETED" : "FAILED", message, deleteAfterDays: lc.deleteAfterDays, coldAfterDays: lc.coldAfterDays });

@@ -15,6 +15,8 @@ export interface SimState {
   epoch: number;
   /** Continuous recovery point per (resource, plan, rule). */
   continuous: Map<string, number>;
+  /** Recovery points whose job was still running at the end of the last run (not yet counted). */
+  pendingRps: number[];
   regions: string[];
   org: OrgState;
   units: Unit[];

@@ -20,7 +20,7 @@ export function runRestoreTesting(state: SimState, w: RunWindow): void {
     if (w.to <= lo) continue;
     const fires = plan.schedule.fires(lo, w.to, plan.created);
     if (fires.length === 0) continue;
-    const latest = latestRecoveryPoints(state, unit);
+    const latest = latestRecoveryPoints(state, unit, w.to);
     for (const t of fires) {
       const start = t + 300;
       for (const type of plan.resourceTypes) {
@@ -28,7 +28,7 @@ export function runRestoreTesting(state: SimState, w: RunWindow): void {
         candidates.sort((a, b) => hashInts(state.seed, a, t) - hashInts(state.seed, b, t));
         for (const ri of candidates.slice(0, PER_TYPE)) {
           const points = latest.get(ri) ?? [];
-          const before = points.filter(([created]) => created < start);
+          const before = points.filter(([done]) => done < start);
           const rp = before[before.length - 1];
           if (!rp) continue;
           addRestoreJob(state, unit, state.resources[ri] as ResourceRt, rp[1], start, plan.index, `arn:aws:iam::${unit.accountId}:role/service-role/AWSBackupDefaultServiceRole`, hashInts(state.seed, ri, t, 0x7e57));
@@ -39,8 +39,8 @@ export function runRestoreTesting(state: SimState, w: RunWindow): void {
   }
 }
 
-/** Resource → [created, recovery point] of its own (non-copy) live points in this unit, ascending. */
-function latestRecoveryPoints(state: SimState, unit: Unit): Map<number, [number, number][]> {
+/** Resource → [completed, recovery point] of its own (non-copy) points finished by `to`, ascending. */
+function latestRecoveryPoints(state: SimState, unit: Unit, to: number): Map<number, [number, number][]> {
   const out = new Map<number, [number, number][]>();
   const rps = state.rps;
   for (const vi of unit.vaults) {
@@ -48,11 +48,11 @@ function latestRecoveryPoints(state: SimState, unit: Unit): Map<number, [number,
     const list = vault.recoveryPoints.view();
     for (let k = 0; k < list.length; k++) {
       const i = list[k] as number;
-      if (!rps.alive(i) || ((rps.flags.data[i] as number) & RP_COPY) !== 0) continue;
+      if (!rps.visible(i, to) || ((rps.flags.data[i] as number) & RP_COPY) !== 0) continue;
       const ri = rps.resource.data[i] as number;
       let arr = out.get(ri);
       if (!arr) out.set(ri, (arr = []));
-      arr.push([rps.created.data[i] as number, i]);
+      arr.push([(rps.created.data[i] as number) + (rps.completedAfter.data[i] as number), i]);
     }
   }
   for (const arr of out.values()) arr.sort((a, b) => a[0] - b[0]);

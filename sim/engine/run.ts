@@ -1,4 +1,4 @@
-import type { PlanRt, ResourceRt, RuleRt, SelectionRt, SimState, Unit } from "./model";
+import type { PlanRt, ResourceRt, RuleRt, SelectionRt, SimState, Unit, VaultRt } from "./model";
 import { selects } from "./selection";
 import { emitBackup, type RunWindow } from "./emit";
 import { runRestoreTesting } from "./restore-testing";
@@ -21,6 +21,7 @@ export function runPlans(state: SimState, from: number, to: number, history: boo
     if (!account || account.state !== "ACTIVE") continue;
     for (const planIndex of unit.plans) runPlan(state, unit, state.plans[planIndex] as PlanRt, window);
   }
+  promotePending(state, to);
   runRestoreTesting(state, window);
   expire(state, to);
   for (const unit of state.units) sortJobs(state, unit);
@@ -71,6 +72,16 @@ function keepSeconds(state: SimState, rule: RuleRt): number {
   return Math.min(days, state.def.history_days) * DAY;
 }
 
+/** Recovery points whose jobs have now finished become listed and counted. */
+function promotePending(state: SimState, to: number): void {
+  const still: number[] = [];
+  for (const rp of state.pendingRps) {
+    if (state.rps.visible(rp, to)) (state.vaults[state.rps.vault.data[rp] as number] as VaultRt).liveCount++;
+    else if (state.rps.alive(rp)) still.push(rp);
+  }
+  state.pendingRps = still;
+}
+
 /** Lifecycle expiry: recovery points past DeleteAfterDays are deleted (continuous ones slide instead). */
 function expire(state: SimState, to: number): void {
   const rps = state.rps;
@@ -78,9 +89,10 @@ function expire(state: SimState, to: number): void {
     const flags = rps.flags.data[i] as number;
     if (flags & (RP_DELETED | RP_CONTINUOUS)) continue;
     if (rps.deleteAt(i) <= to) {
+      const counted = rps.visible(i, to);
       rps.flags.data[i] = flags | RP_DELETED;
       const vault = state.vaults[rps.vault.data[i] as number];
-      if (vault) vault.liveCount--;
+      if (vault && counted) vault.liveCount--;
     }
   }
 }

@@ -57,7 +57,7 @@ export function unitDetail(state: SimState, unit: Unit): UnitDetail {
   const protectedSet = new Set<number>();
   for (const v of vaults) {
     const list = v.recoveryPoints.view();
-    for (let k = 0; k < list.length; k++) if (state.rps.alive(list[k] as number)) protectedSet.add(state.rps.resource.data[list[k] as number] as number);
+    for (let k = 0; k < list.length; k++) if (state.rps.visible(list[k] as number, state.now)) protectedSet.add(state.rps.resource.data[list[k] as number] as number);
   }
   return {
     counts: {

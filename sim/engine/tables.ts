@@ -43,6 +43,11 @@ export class RecoveryPointTable {
     return ((this.flags.data[i] as number) & RP_DELETED) === 0;
   }
 
+  /** Listed by the APIs: not deleted, and its backup (or copy) job has finished by `now`. */
+  visible(i: number, now: number): boolean {
+    return this.alive(i) && (this.created.data[i] as number) + (this.completedAfter.data[i] as number) <= now;
+  }
+
   /** Epoch seconds when the lifecycle deletes it, or Infinity. */
   deleteAt(i: number): number {
     const d = this.deleteAfterDays.data[i] as number;

@@ -27,6 +27,10 @@ function jobUnit(ctx: OpContext, accountId: unknown): Unit {
   return unitOf(ctx, accountId as string);
 }
 
+function progress(start: number, end: number, now: number): string {
+  return Math.max(0, Math.min(99.9, ((now - start) / Math.max(1, end - start)) * 100)).toFixed(1);
+}
+
 function timeFilters(i: Record<string, unknown>, created: number, completed: number | undefined): boolean {
   if (i.ByCreatedBefore !== undefined && created >= (i.ByCreatedBefore as number)) return false;
   if (i.ByCreatedAfter !== undefined && created <= (i.ByCreatedAfter as number)) return false;
@@ -50,9 +54,13 @@ function backupJobShape(state: SimState, unit: Unit, j: number, i: Record<string
   const vault = state.vaults[t.vault.data[j] as number] as VaultRt | undefined;
   const rule = state.rules[t.rule.data[j] as number] as RuleRt;
   const created = t.created.data[j] as number;
-  const jobState = JOB_STATES[t.state.data[j] as number] as string;
-  const completed = created + (t.duration.data[j] as number);
-  const category = state.strings.values[t.category.data[j] as number] as string;
+  const outcome = JOB_STATES[t.state.data[j] as number] as string;
+  const completedAt = created + (t.duration.data[j] as number);
+  // Jobs still under way at the simulated `now` show as running (or waiting, if they will expire).
+  const done = completedAt <= state.now;
+  const jobState = done ? outcome : outcome === "EXPIRED" ? "CREATED" : "RUNNING";
+  const completed = done ? completedAt : undefined;
+  const category = done ? (state.strings.values[t.category.data[j] as number] as string) : undefined;
   if (i.ByState !== undefined && jobState !== i.ByState) return undefined;
   if (i.ByResourceArn !== undefined && res.arn !== i.ByResourceArn) return undefined;
   if (i.ByResourceType !== undefined && res.type !== i.ByResourceType) return undefined;
@@ -63,7 +71,7 @@ function backupJobShape(state: SimState, unit: Unit, j: number, i: Record<string
   const rp = t.recoveryPoint.data[j] as number;
   const ok = jobState === "COMPLETED";
   const encrypted = ok && (rp >= 0 ? ((state.rps.flags.data[rp] as number) & RP_ENCRYPTED) !== 0 : res.encrypted);
-  const message = state.strings.values[t.message.data[j] as number] as string;
+  const message = done ? (state.strings.values[t.message.data[j] as number] as string) : "";
   return {
     AccountId: unit.accountId,
     BackupJobId: jobId(state.seed, "backupJob", j),
@@ -78,7 +86,7 @@ function backupJobShape(state: SimState, unit: Unit, j: number, i: Record<string
     CompletionDate: at(completed),
     State: jobState,
     ...(message ? { StatusMessage: message } : {}),
-    PercentDone: ok ? "100.0" : "0.0",
+    PercentDone: ok ? "100.0" : done ? "0.0" : progress(created, completedAt, state.now),
     BackupSizeInBytes: ok ? Math.round(res.sizeGb * 1024 * 1048576 * 0.6) : 0,
     IamRoleArn: defaultRole(unit.accountId),
     CreatedBy: createdBy(state, rule.index),
@@ -101,8 +109,10 @@ function copyJobShape(state: SimState, unit: Unit, j: number, i: Record<string, 
   const destArn = state.strings.values[t.destinationVaultArn.data[j] as number] as string;
   const dest = state.vaultByArn.has(destArn) ? state.vaults[state.vaultByArn.get(destArn)!] : undefined;
   const created = t.created.data[j] as number;
-  const completed = created + (t.duration.data[j] as number);
-  const copyState = COPY_STATES[t.state.data[j] as number] as string;
+  const finishedAt = created + (t.duration.data[j] as number);
+  const done = finishedAt <= state.now;
+  const completed = done ? finishedAt : undefined;
+  const copyState = done ? (COPY_STATES[t.state.data[j] as number] as string) : "RUNNING";
   const source = t.source.data[j] as number;
   const destRp = t.destination.data[j] as number;
   const sourceArn = rpArn(state, source >= 0 ? source : VIRTUAL_RP_FOR_COPY_JOB + j, src, res);
@@ -112,10 +122,10 @@ function copyJobShape(state: SimState, unit: Unit, j: number, i: Record<string, 
   if (i.ByDestinationVaultArn !== undefined && destArn !== i.ByDestinationVaultArn) return undefined;
   if (i.BySourceRecoveryPointArn !== undefined && sourceArn !== i.BySourceRecoveryPointArn) return undefined;
   if (i.ByParentJobId !== undefined) return undefined;
-  const category = copyState === "COMPLETED" ? "SUCCESS" : "INVALIDPARAMETERS";
+  const category = !done ? undefined : copyState === "COMPLETED" ? "SUCCESS" : "INVALIDPARAMETERS";
   if (i.ByMessageCategory !== undefined && i.ByMessageCategory !== "AGGREGATE_ALL" && i.ByMessageCategory !== "ANY" && category !== i.ByMessageCategory) return undefined;
   if (!timeFilters(i, created, completed)) return undefined;
-  const message = state.strings.values[t.message.data[j] as number] as string;
+  const message = done ? (state.strings.values[t.message.data[j] as number] as string) : "";
   return {
     AccountId: unit.accountId,
     CopyJobId: jobId(state.seed, "copyJob", j),
@@ -146,13 +156,16 @@ function restoreJobShape(state: SimState, unit: Unit, j: number, i: Record<strin
   const res = state.resources[state.rps.resource.data[rp] as number] as ResourceRt;
   const vault = state.vaults[state.rps.vault.data[rp] as number] as VaultRt;
   const testing = job.restoreTestingPlan >= 0 ? state.restoreTestingPlans[job.restoreTestingPlan] : undefined;
-  const completed = job.created + job.durationMinutes * 60;
-  if (i.ByStatus !== undefined && job.status !== i.ByStatus) return undefined;
+  const finishedAt = job.created + job.durationMinutes * 60;
+  const done = finishedAt <= state.now;
+  const completed = done ? finishedAt : undefined;
+  const status = done ? job.status : "RUNNING";
+  if (i.ByStatus !== undefined && status !== i.ByStatus) return undefined;
   if (i.ByResourceType !== undefined && res.type !== i.ByResourceType) return undefined;
   if (i.ByRestoreTestingPlanArn !== undefined && testing?.arn !== i.ByRestoreTestingPlanArn) return undefined;
   if (i.ByParentJobId !== undefined) return undefined;
   if (!timeFilters(i, job.created, completed)) return undefined;
-  const ok = job.status === "COMPLETED";
+  const ok = status === "COMPLETED";
   return {
     AccountId: unit.accountId,
     RestoreJobId: jobId(state.seed, "restoreJob", j),
@@ -161,9 +174,9 @@ function restoreJobShape(state: SimState, unit: Unit, j: number, i: Record<strin
     BackupVaultArn: vault.arn,
     CreationDate: at(job.created),
     CompletionDate: at(completed),
-    Status: job.status,
-    ...(job.message ? { StatusMessage: job.message } : {}),
-    PercentDone: ok ? "100.00%" : "0.00%",
+    Status: status,
+    ...(done && job.message ? { StatusMessage: job.message } : {}),
+    PercentDone: ok ? "100.00%" : done ? "0.00%" : `${progress(job.created, finishedAt, state.now)}%`,
     BackupSizeInBytes: Math.round((state.rps.sizeMb.data[rp] as number) * 1048576),
     IamRoleArn: job.iamRoleArn,
     ExpectedCompletionTimeMinutes: job.durationMinutes,
@@ -171,7 +184,8 @@ function restoreJobShape(state: SimState, unit: Unit, j: number, i: Record<strin
     ResourceType: res.type,
     RecoveryPointCreationDate: at(state.rps.created.data[rp] as number),
     IsParent: false,
-    ...(testing ? { CreatedBy: { RestoreTestingPlanArn: testing.arn }, ValidationStatus: ok ? "SUCCESSFUL" : "FAILED", DeletionStatus: "SUCCESSFUL" } : {}),
+    ...(testing ? { CreatedBy: { RestoreTestingPlanArn: testing.arn } } : {}),
+    ...(testing && done ? { ValidationStatus: ok ? "SUCCESSFUL" : "FAILED", DeletionStatus: "SUCCESSFUL" } : {}),
   };
 }
 

@@ -83,7 +83,7 @@ export const backupVaultOperations: Operation[] = [
       const filters = Object.entries(i).filter(([k]) => k.startsWith("By"));
       const p = page(ctx, "backup", ["ListRecoveryPointsByBackupVault", v.name, ...filters], i.NextToken, (i.MaxResults as number) ?? DEFAULT_PAGE, list.length, (k) => {
         const rp = list.get(k);
-        if (!rps.alive(rp)) return undefined;
+        if (!rps.visible(rp, ctx.state.now)) return undefined;
         const res = resources[rps.resource.data[rp] as number] as ResourceRt;
         const created = rps.created.data[rp] as number;
         if (i.ByResourceArn !== undefined && res.arn !== i.ByResourceArn) return undefined;
@@ -152,7 +152,7 @@ export const backupVaultOperations: Operation[] = [
 
 function findRecoveryPoint(state: SimState, vault: VaultRt, arn: string): number | undefined {
   const rp = recoveryPointIndexOf(state.seed, arn);
-  if (rp === undefined || rp >= state.rps.size || !state.rps.alive(rp) || state.rps.vault.data[rp] !== vault.index) return undefined;
+  if (rp === undefined || rp >= state.rps.size || !state.rps.visible(rp, state.now) || state.rps.vault.data[rp] !== vault.index) return undefined;
   const res = state.resources[state.rps.resource.data[rp] as number] as ResourceRt;
   return rpArn(state, rp, vault, res) === arn ? rp : undefined;
 }
@@ -169,7 +169,7 @@ export function protectedResources(state: SimState, unit: Unit): unknown[] {
     const list = (state.vaults[vi] as VaultRt).recoveryPoints.view();
     for (let k = 0; k < list.length; k++) {
       const rp = list[k] as number;
-      if (!rps.alive(rp)) continue;
+      if (!rps.visible(rp, state.now)) continue;
       const res = rps.resource.data[rp] as number;
       const prev = latest.get(res);
       if (prev === undefined || (rps.created.data[rp] as number) > (rps.created.data[prev] as number)) latest.set(res, rp);
