@@ -10,3 +10,4 @@ export * from "./backup-vaults";
 export * from "./resources";
 export * from "./jobs";
 export * from "./backup-settings";
+export * from "./compliance";
