@@ -44,17 +44,17 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
     add(ids.management, region, "S3", "mgmt-billing", { env: "shared" }); // selected by nothing: BK-01 fail
     plans.push({ account_id: ids.management, region, name: "mgmt-weekly", created: "-300d", versions: [{ rules: [{ name: "weekly", target_vault: "Default", schedule: "cron(0 4 ? * SUN *)", lifecycle: { delete_after_days: 14 } }] }], selections: [{ name: "bastion", iam_role_arn: role(ids.management), resources: [arnOf(bastion)] }] });
 
-    // Log Archive: buckets by resource-type wildcard, monthly, 3650 days (> 2555: BK-12 fail), cold storage; unencrypted buckets (BK-04 fail).
+    // Log Archive: buckets by resource-type wildcard, last day of each month (L), 3650 days (> 2555: BK-12 fail), cold storage; unencrypted buckets (BK-04 fail).
     add(ids.logArchive, region, "S3", "org-cloudtrail", { env: "shared", "data-class": "logs" }, { encrypted: false });
     add(ids.logArchive, region, "S3", "org-config", { env: "shared", "data-class": "logs" });
     add(ids.logArchive, region, "EFS", "log-shipper", { env: "shared" }, { encrypted: false });
-    plans.push({ account_id: ids.logArchive, region, name: "logs-monthly", created: "-390d", versions: [{ rules: [{ name: "monthly", target_vault: "Default", schedule: "cron(0 2 1 * ? *)", lifecycle: { move_to_cold_storage_after_days: 90, delete_after_days: 3650 } }] }], selections: [{ name: "all-buckets", iam_role_arn: role(ids.logArchive), resources: ["arn:aws:s3:::*"] }] });
+    plans.push({ account_id: ids.logArchive, region, name: "logs-monthly", created: "-390d", versions: [{ rules: [{ name: "monthly", target_vault: "Default", schedule: "cron(0 2 L * ? *)", lifecycle: { move_to_cold_storage_after_days: 90, delete_after_days: 3650 } }] }], selections: [{ name: "all-buckets", iam_role_arn: role(ids.logArchive), resources: ["arn:aws:s3:::*"] }] });
 
-    // Audit: never-expiring weekly plan via StringLike conditions (BK-12 fail), vault denying deletion with one exempt role (BK-03 pass).
+    // Audit: never-expiring plan on every second Saturday (#) via StringLike conditions (BK-12 fail), vault denying deletion with one exempt role (BK-03 pass).
     add(ids.audit, region, "DynamoDB", "audit-findings", { env: "prod", owner: "security-team" });
     add(ids.audit, region, "EBS", "audit-scratch", { env: "dev", owner: "security-team" });
     vault(ids.audit, region, "audit-vault", { encryption: "customer-managed", access_policy: denyPolicy(DELETE_ACTIONS, `arn:aws:iam::${ids.audit}:role/BackupAdmin`) });
-    plans.push({ account_id: ids.audit, region, name: "audit-forever", created: "-200d", versions: [{ rules: [{ name: "weekly-keep", target_vault: "audit-vault", schedule: "cron(0 1 ? * SAT *)" }] }], selections: [{ name: "security-owned", iam_role_arn: role(ids.audit), resources: ["*"], conditions: { ...noConditions, string_like: [{ key: "aws:ResourceTag/owner", value: "security-*" }], string_not_like: [{ key: "aws:ResourceTag/env", value: "dev*" }] } }] });
+    plans.push({ account_id: ids.audit, region, name: "audit-forever", created: "-200d", versions: [{ rules: [{ name: "monthly-keep", target_vault: "audit-vault", schedule: "cron(0 1 ? * SAT#2 *)" }] }], selections: [{ name: "security-owned", iam_role_arn: role(ids.audit), resources: ["*"], conditions: { ...noConditions, string_like: [{ key: "aws:ResourceTag/owner", value: "security-*" }], string_not_like: [{ key: "aws:ResourceTag/env", value: "dev*" }] } }] });
 
     // Backup Central: cross-account copy target with a compliance Vault Lock past its lock date (BK-08 pass) and deny-all policy (BK-03 pass).
     vault(ids.central, region, "central-vault", { encryption: "customer-managed", lock: { mode: "compliance", min_retention_days: 7, max_retention_days: 3650, lock_date: "-60d" }, access_policy: denyPolicy(DELETE_ACTIONS), notifications: { sns_topic_arn: `arn:aws:sns:${region}:${ids.central}:backup-events`, events: ["BACKUP_JOB_FAILED", "COPY_JOB_FAILED", "RECOVERY_POINT_MODIFIED"] } });
@@ -110,11 +110,11 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
     plans.push({ account_id: ids.dev, region, name: "dev-weekdays", created: "-120d", versions: [{ rules: [{ name: "weekdays", target_vault: "Default", schedule: "cron(30 1 ? * MON-FRI *)", lifecycle: { delete_after_days: 7 } }] }], selections: [{ name: "dev-tagged", iam_role_arn: role(ids.dev), resources: ["arn:aws:ec2:*:*:instance/*", "arn:aws:ec2:*:*:volume/*", "arn:aws:rds:*:*:db:*"], conditions: { ...noConditions, string_equals: [{ key: "aws:ResourceTag/backup", value: "dev" }] } }] });
     plans.push({ account_id: ids.dev, region, name: "dev-new", created: "-30m", versions: [{ rules: [{ name: "weekly", target_vault: "Default", schedule: "rate(7 days)", lifecycle: { delete_after_days: 35 } }] }], selections: [{ name: "new", iam_role_arn: role(ids.dev), list_of_tags: [{ key: "backup", value: "new" }] }] });
 
-    // Staging: twice-daily 14-day plan; a vault denying only some deletion actions (BK-03 fail); expired jobs.
+    // Staging: twice-daily (step 6/12) 14-day plan; a vault denying only some deletion actions (BK-03 fail); expired jobs.
     add(ids.staging, region, "EC2", `staging-app-${region}`, { env: "staging", backup: "org" }, { backup_outcome: "expire" });
     add(ids.staging, region, "Aurora", `staging-db-${region}`, { env: "staging", backup: "staging" }, { restore_minutes: 900 }); // slow restores: BK-10 fail
     vault(ids.staging, region, "staging-vault", { access_policy: denyPolicy(["backup:DeleteRecoveryPoint"]) });
-    plans.push({ account_id: ids.staging, region, name: "staging-2x", created: "-90d", versions: [{ rules: [{ name: "twice", target_vault: "staging-vault", schedule: "cron(0 6,18 ? * * *)", lifecycle: { delete_after_days: 14 } }] }], selections: [{ name: "staging", iam_role_arn: role(ids.staging), list_of_tags: [{ key: "backup", value: "staging" }] }] });
+    plans.push({ account_id: ids.staging, region, name: "staging-2x", created: "-90d", versions: [{ rules: [{ name: "twice", target_vault: "staging-vault", schedule: "cron(0 6/12 ? * * *)", lifecycle: { delete_after_days: 14 } }] }], selections: [{ name: "staging", iam_role_arn: role(ids.staging), list_of_tags: [{ key: "backup", value: "staging" }] }] });
 
     // Sandboxes: unreachable (role missing / not trusting the management role); their contents stay unseen.
     add(ids.sandbox1, region, "EC2", `sandbox-one-${region}`, { env: "sandbox" });
