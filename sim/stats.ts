@@ -5,6 +5,7 @@ export class Stats {
   byOperation = new Map<string, number>();
   byAccount = new Map<string, number>();
   byRegion = new Map<string, number>();
+  byUnit = new Map<string, number>();
   throttled = 0;
   throttledByOperation = new Map<string, number>();
   throttledByAccount = new Map<string, number>();
@@ -21,6 +22,7 @@ export class Stats {
     bump(this.byOperation, op);
     if (account) bump(this.byAccount, account);
     if (region) bump(this.byRegion, region);
+    if (account && region) bump(this.byUnit, `${account}/${region}`);
     if (outcome.throttled) {
       this.throttled++;
       bump(this.throttledByOperation, op);
@@ -36,7 +38,7 @@ export class Stats {
   toJSON() {
     return {
       since: new Date(this.started).toISOString(),
-      calls: { total: this.calls, by_operation: obj(this.byOperation), by_account: obj(this.byAccount), by_region: obj(this.byRegion) },
+      calls: { total: this.calls, by_operation: obj(this.byOperation), by_account: obj(this.byAccount), by_region: obj(this.byRegion), by_unit: obj(this.byUnit) },
       throttled: { total: this.throttled, by_operation: obj(this.throttledByOperation), by_account: obj(this.throttledByAccount) },
       errors: { total: this.errors, by_code: obj(this.errorsByCode), injected_faults: this.faults },
     };
