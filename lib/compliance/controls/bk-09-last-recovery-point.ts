@@ -1,7 +1,9 @@
 // BK-09 (Audit Manager BACKUP_LAST_RECOVERY_POINT_CREATED): the newest usable recovery point
 // (any vault, copies included) is younger than the RPO; an active continuous backup meets any RPO.
+// Reasons name times, not ages ("3.2 h old" would change at every evaluation, and storage keeps a
+// finding only when its status or reason changes); screens show the age from the evidence.
 import { z } from "zod";
-import { defineControl, ev, finding, formatAge, hoursAgo, subjects, toHours } from "./control";
+import { defineControl, ev, finding, formatTime, hoursAgo, subjects, toHours } from "./control";
 import { forEachResource, resolveProtection } from "./resource-scope";
 
 export const ageParams = (maxHours: number, maxDays: number) =>
@@ -40,9 +42,17 @@ export const bk09 = defineControl({
         emit(finding("BK-09", subject, "FAIL", why, [ev.resource(r)]));
         return;
       }
-      const age = hoursAgo(ctx.now, newest.creationDate);
-      const ok = age <= limit;
-      emit(finding("BK-09", subject, ok ? "PASS" : "FAIL", `newest recovery point is ${formatAge(age)} old; RPO ${params.value} ${params.unit}`, [ev.resource(r), ev.point(newest, { ageHours: Math.round(age * 10) / 10 })]));
+      const ok = hoursAgo(ctx.now, newest.creationDate) <= limit;
+      const rpo = `the RPO of ${params.value} ${params.unit}`;
+      emit(
+        finding(
+          "BK-09",
+          subject,
+          ok ? "PASS" : "FAIL",
+          ok ? `newest recovery point is within ${rpo}` : `newest recovery point, made ${formatTime(newest.creationDate)}, is older than ${rpo}`,
+          [ev.resource(r), ev.point(newest)],
+        ),
+      );
     });
   },
 });

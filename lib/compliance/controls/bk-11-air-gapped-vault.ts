@@ -1,6 +1,6 @@
 // BK-11 (Audit Manager RESOURCES_IN_LOGICALLY_AIR_GAPPED_VAULT): a recovery point of the resource
 // in a logically air-gapped vault, no older than the given age (Config rule max 2184 h / 91 d).
-import { defineControl, ev, finding, formatAge, hoursAgo, subjects, toHours } from "./control";
+import { defineControl, ev, finding, formatTime, hoursAgo, subjects, toHours } from "./control";
 import { forEachResource } from "./resource-scope";
 import { ageParams } from "./bk-09-last-recovery-point";
 
@@ -20,9 +20,18 @@ export const bk11 = defineControl({
         emit(finding("BK-11", subjects.resource(r), "FAIL", "no recovery point in a logically air-gapped vault", [ev.resource(r)]));
         return;
       }
-      const age = hoursAgo(ctx.now, p.creationDate);
-      const ok = age <= limit;
-      emit(finding("BK-11", subjects.resource(r), ok ? "PASS" : "FAIL", `newest air-gapped recovery point is ${formatAge(age)} old; at most ${params.value} ${params.unit}`, [ev.resource(r), ev.point(p, { ageHours: Math.round(age * 10) / 10 })]));
+      // Times, not ages, in reasons: see BK-09.
+      const ok = hoursAgo(ctx.now, p.creationDate) <= limit;
+      const limitText = `${params.value} ${params.unit}`;
+      emit(
+        finding(
+          "BK-11",
+          subjects.resource(r),
+          ok ? "PASS" : "FAIL",
+          ok ? `newest air-gapped recovery point is at most ${limitText} old` : `newest air-gapped recovery point, made ${formatTime(p.creationDate)}, is older than ${limitText}`,
+          [ev.resource(r), ev.point(p)],
+        ),
+      );
     });
   },
 });

@@ -108,8 +108,10 @@ export function hoursAgo(now: Date, then: Date): number {
   return (now.getTime() - then.getTime()) / 3_600_000;
 }
 
-export function formatAge(hours: number): string {
-  return hours >= 48 ? `${(hours / 24).toFixed(1)} days` : `${hours.toFixed(1)} h`;
+
+/** "2026-06-15 03:00 UTC": a fixed time, so a reason stays the same from one evaluation to the next. */
+export function formatTime(d: Date): string {
+  return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 /** Ages and frequencies are given as unit + value (Audit Manager's parameters). */

@@ -95,24 +95,39 @@ function newer(a: RecoveryPointRef | null, b: RecoveryPointRef): RecoveryPointRe
   return a === null || b.creationDate > a.creationDate ? b : a;
 }
 
-export function buildSnapshotFacts(input: FactsInput, jobsSince: Date): SnapshotFacts {
-  const byResource = new Map<string, ResourceFacts>();
-  const get = (arn: string) => {
-    let f = byResource.get(arn);
-    if (!f) byResource.set(arn, (f = emptyFacts()));
-    return f;
-  };
-  const continuousRules = new Set<string>();
-  for (const p of input.plans) for (const r of p.rules) if (r.enableContinuousBackup) continuousRules.add(`${p.planId}|${r.ruleId}`);
-  const airGappedVaults = new Set(input.vaults.filter((v) => v.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT").map((v) => v.vaultArn));
-  const wantedPoints = new Set<string>();
-  for (const j of input.restoreJobs) if (!j.sourceResourceArn) wantedPoints.add(j.recoveryPointArn);
-  const pointResource = new Map<string, string>();
+/**
+ * Builds SnapshotFacts incrementally: recovery points one at a time (the evaluation streams them
+ * from Postgres once), jobs and restores as rows or as SQL pre-aggregates. Restores whose source
+ * resource is unknown are resolved through recovery points seen before `finish()`.
+ */
+export class FactsAccumulator {
+  private readonly byResource = new Map<string, ResourceFacts>();
+  private readonly continuousRules = new Set<string>();
+  private readonly airGappedVaults: Set<string>;
+  private readonly pointResource = new Map<string, string>();
+  private readonly roleFailureMap = new Map<string, JobIssue[]>();
+  private readonly restores: RestoreJob[] = [];
 
-  for (const rp of input.recoveryPoints) {
-    if (wantedPoints.has(rp.recoveryPointArn)) pointResource.set(rp.recoveryPointArn, rp.resourceArn);
-    if (!USABLE.has(rp.status)) continue;
-    const f = get(rp.resourceArn);
+  constructor(
+    input: Pick<FactsInput, "plans" | "vaults">,
+    readonly jobsSince: Date,
+    /** Recovery points named by restore jobs without a source resource (resolved from the stream). */
+    private readonly wantedPoints: ReadonlySet<string> = new Set(),
+  ) {
+    for (const p of input.plans) for (const r of p.rules) if (r.enableContinuousBackup) this.continuousRules.add(`${p.planId}|${r.ruleId}`);
+    this.airGappedVaults = new Set(input.vaults.filter((v) => v.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT").map((v) => v.vaultArn));
+  }
+
+  private get(arn: string): ResourceFacts {
+    let f = this.byResource.get(arn);
+    if (!f) this.byResource.set(arn, (f = emptyFacts()));
+    return f;
+  }
+
+  addRecoveryPoint(rp: RecoveryPoint): void {
+    if (this.wantedPoints.size > 0 && this.wantedPoints.has(rp.recoveryPointArn)) this.pointResource.set(rp.recoveryPointArn, rp.resourceArn);
+    if (!USABLE.has(rp.status)) return;
+    const f = this.get(rp.resourceArn);
     const ref: RecoveryPointRef = {
       recoveryPointArn: rp.recoveryPointArn,
       creationDate: rp.creationDate,
@@ -121,10 +136,10 @@ export function buildSnapshotFacts(input: FactsInput, jobsSince: Date): Snapshot
       region: rp.region,
     };
     f.newestRecoveryPoint = newer(f.newestRecoveryPoint, ref);
-    if (rp.backupPlanId && rp.backupRuleId && continuousRules.has(`${rp.backupPlanId}|${rp.backupRuleId}`)) {
+    if (rp.backupPlanId && rp.backupRuleId && this.continuousRules.has(`${rp.backupPlanId}|${rp.backupRuleId}`)) {
       f.continuousRecoveryPoint = newer(f.continuousRecoveryPoint, ref);
     }
-    if (rp.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" || airGappedVaults.has(rp.backupVaultArn)) {
+    if (rp.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" || this.airGappedVaults.has(rp.backupVaultArn)) {
       f.newestAirGappedRecoveryPoint = newer(f.newestAirGappedRecoveryPoint, ref);
     }
     if (rp.sourceBackupVaultArn && f.copies.length < MAX_COPIES && !f.copies.some((c) => c.backupVaultArn === rp.backupVaultArn)) {
@@ -132,57 +147,84 @@ export function buildSnapshotFacts(input: FactsInput, jobsSince: Date): Snapshot
     }
   }
 
-  const roleFailures = new Map<string, JobIssue[]>();
-  for (const j of input.backupJobs) {
-    if (j.isParent) continue; // a parent's state summarises its children: count each once
-    const f = get(j.resourceArn);
-    if (!f.lastJobAt || j.creationDate > f.lastJobAt) f.lastJobAt = j.creationDate;
-    if (j.creationDate < jobsSince || !isJobIssue(j.state, j.messageCategory)) continue;
-    const issue: JobIssue = { kind: "backup", jobId: j.backupJobId, state: j.state, messageCategory: j.messageCategory, statusMessage: j.statusMessage, creationDate: j.creationDate };
-    f.jobIssues.push(issue);
-    if (j.state === "FAILED" && j.statusMessage && ROLE_ERROR.test(j.statusMessage)) {
-      const key = `${j.accountId}|${j.region}`;
-      const list = roleFailures.get(key) ?? [];
+  /** Newest backup job of a resource (any state); SQL may give only the newest since `jobsSince`. */
+  addJobActivity(resourceArn: string, at: Date): void {
+    const f = this.get(resourceArn);
+    if (!f.lastJobAt || at > f.lastJobAt) f.lastJobAt = at;
+  }
+
+  addBackupJob(j: BackupJob): void {
+    if (j.isParent) return; // a parent's state summarises its children: count each once
+    this.addJobActivity(j.resourceArn, j.creationDate);
+    if (j.creationDate < this.jobsSince || !isJobIssue(j.state, j.messageCategory)) return;
+    this.addJobIssue(j.accountId, j.region, j.resourceArn, { kind: "backup", jobId: j.backupJobId, state: j.state, messageCategory: j.messageCategory, statusMessage: j.statusMessage, creationDate: j.creationDate });
+  }
+
+  addCopyJob(j: CopyJob): void {
+    if (j.creationDate < this.jobsSince || !isJobIssue(j.state, j.messageCategory)) return;
+    this.addJobIssue(j.accountId, j.region, j.resourceArn, { kind: "copy", jobId: j.copyJobId, state: j.state, messageCategory: j.messageCategory, statusMessage: j.statusMessage, creationDate: j.creationDate });
+  }
+
+  /** An unhealthy job already filtered (by addBackupJob/addCopyJob or by SQL). */
+  addJobIssue(accountId: string, region: string, resourceArn: string, issue: JobIssue): void {
+    this.get(resourceArn).jobIssues.push(issue);
+    if (issue.kind === "backup" && issue.state === "FAILED" && issue.statusMessage && ROLE_ERROR.test(issue.statusMessage)) {
+      const key = `${accountId}|${region}`;
+      const list = this.roleFailureMap.get(key) ?? [];
       list.push(issue);
-      roleFailures.set(key, list);
+      this.roleFailureMap.set(key, list);
     }
   }
-  for (const j of input.copyJobs) {
-    if (j.creationDate < jobsSince || !isJobIssue(j.state, j.messageCategory)) continue;
-    get(j.resourceArn).jobIssues.push({ kind: "copy", jobId: j.copyJobId, state: j.state, messageCategory: j.messageCategory, statusMessage: j.statusMessage, creationDate: j.creationDate });
-  }
-  for (const f of byResource.values()) if (f.jobIssues.length > 1) f.jobIssues.sort((a, b) => b.creationDate.getTime() - a.creationDate.getTime());
 
-  const byAccountType = new Map<string, RestoreRef>();
-  for (const j of input.restoreJobs) {
-    if (j.status !== "COMPLETED" || !j.completionDate) continue;
-    // A restore-testing run whose validation failed is not evidence that restores work.
-    if (j.validationStatus && /FAILED|TIMED_OUT/i.test(j.validationStatus)) continue;
-    const resourceArn = j.sourceResourceArn ?? pointResource.get(j.recoveryPointArn) ?? null;
-    const ref: RestoreRef = {
-      restoreJobId: j.restoreJobId,
-      accountId: j.accountId,
-      region: j.region,
-      resourceArn,
-      resourceType: j.resourceType,
-      recoveryPointArn: j.recoveryPointArn,
-      completionDate: j.completionDate,
-      durationMinutes: (j.completionDate.getTime() - j.creationDate.getTime()) / 60_000,
-      restoreTestingPlanArn: j.restoreTestingPlanArn,
+  addRestoreJob(j: RestoreJob): void {
+    this.restores.push(j);
+  }
+
+  finish(): SnapshotFacts {
+    const byResource = this.byResource;
+    for (const f of byResource.values()) if (f.jobIssues.length > 1) f.jobIssues.sort((a, b) => b.creationDate.getTime() - a.creationDate.getTime());
+    const byAccountType = new Map<string, RestoreRef>();
+    for (const j of this.restores) {
+      if (j.status !== "COMPLETED" || !j.completionDate) continue;
+      // A restore-testing run whose validation failed is not evidence that restores work.
+      if (j.validationStatus && /FAILED|TIMED_OUT/i.test(j.validationStatus)) continue;
+      const resourceArn = j.sourceResourceArn ?? this.pointResource.get(j.recoveryPointArn) ?? null;
+      const ref: RestoreRef = {
+        restoreJobId: j.restoreJobId,
+        accountId: j.accountId,
+        region: j.region,
+        resourceArn,
+        resourceType: j.resourceType,
+        recoveryPointArn: j.recoveryPointArn,
+        completionDate: j.completionDate,
+        durationMinutes: (j.completionDate.getTime() - j.creationDate.getTime()) / 60_000,
+        restoreTestingPlanArn: j.restoreTestingPlanArn,
+      };
+      if (resourceArn) {
+        const f = this.get(resourceArn);
+        if (!f.latestRestore || ref.completionDate > f.latestRestore.completionDate) f.latestRestore = ref;
+      }
+      const key = `${j.accountId}|${j.resourceType}`;
+      const prev = byAccountType.get(key);
+      if (!prev || ref.completionDate > prev.completionDate) byAccountType.set(key, ref);
+    }
+    const roleFailures = this.roleFailureMap;
+    return {
+      jobsSince: this.jobsSince,
+      resource: (arn) => byResource.get(arn),
+      restoreForAccountType: (a, t) => byAccountType.get(`${a}|${t}`) ?? null,
+      roleFailures: (a, r) => roleFailures.get(`${a}|${r}`) ?? [],
     };
-    if (resourceArn) {
-      const f = get(resourceArn);
-      if (!f.latestRestore || ref.completionDate > f.latestRestore.completionDate) f.latestRestore = ref;
-    }
-    const key = `${j.accountId}|${j.resourceType}`;
-    const prev = byAccountType.get(key);
-    if (!prev || ref.completionDate > prev.completionDate) byAccountType.set(key, ref);
   }
+}
 
-  return {
-    jobsSince,
-    resource: (arn) => byResource.get(arn),
-    restoreForAccountType: (a, t) => byAccountType.get(`${a}|${t}`) ?? null,
-    roleFailures: (a, r) => roleFailures.get(`${a}|${r}`) ?? [],
-  };
+export function buildSnapshotFacts(input: FactsInput, jobsSince: Date): SnapshotFacts {
+  const wanted = new Set<string>();
+  for (const j of input.restoreJobs) if (!j.sourceResourceArn) wanted.add(j.recoveryPointArn);
+  const acc = new FactsAccumulator(input, jobsSince, wanted);
+  for (const rp of input.recoveryPoints) acc.addRecoveryPoint(rp);
+  for (const j of input.backupJobs) acc.addBackupJob(j);
+  for (const j of input.copyJobs) acc.addCopyJob(j);
+  for (const j of input.restoreJobs) acc.addRestoreJob(j);
+  return acc.finish();
 }
