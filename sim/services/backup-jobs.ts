@@ -42,10 +42,18 @@ function timeFilters(i: Record<string, unknown>, created: number, completed: num
 function listJobs(ctx: OpContext, name: string, unit: Unit, list: { length: number; get(i: number): number }, created: (j: number) => number, i: Record<string, unknown>, shape: (j: number) => unknown) {
   const cutoff = ctx.state.now - JOB_WINDOW_S;
   const scope = [name, unit.accountId, ...Object.entries(i).filter(([k]) => k.startsWith("By"))];
+  // Lists are kept in creation order: start at the first job inside the 30-day window.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (created(list.get(mid)) < cutoff) lo = mid + 1;
+    else hi = mid;
+  }
   return page(ctx, "backup", scope, i.NextToken, (i.MaxResults as number) ?? DEFAULT_PAGE, list.length, (k) => {
     const j = list.get(k);
     return created(j) < cutoff || created(j) > ctx.state.now ? undefined : shape(j);
-  });
+  }, undefined, lo);
 }
 
 function backupJobShape(state: SimState, unit: Unit, j: number, i: Record<string, unknown>) {

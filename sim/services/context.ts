@@ -48,9 +48,9 @@ export function badToken(service: ServiceId, reason: "invalid" | "foreign" | "ex
  * at a position, or undefined to skip it (filters). Scans at most a bounded number of positions
  * per call, so a selective filter over a huge list returns short pages with a token, as AWS does.
  */
-export function page<T>(ctx: OpContext, service: ServiceId, scope: unknown[], token: unknown, max: number, total: number, take: (pos: number) => T | undefined, maxAgeMs?: number): { items: T[]; next: string | undefined } {
+export function page<T>(ctx: OpContext, service: ServiceId, scope: unknown[], token: unknown, max: number, total: number, take: (pos: number) => T | undefined, maxAgeMs?: number, start = 0): { items: T[]; next: string | undefined } {
   const key = `${ctx.caller.accountId}|${ctx.region}|${JSON.stringify(scope)}`;
-  let pos = 0;
+  let pos = start;
   if (typeof token === "string" && token !== "") {
     const d = ctx.pager.decode(token, key, maxAgeMs);
     if (!d.ok) throw badToken(service, d.reason);

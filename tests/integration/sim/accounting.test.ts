@@ -147,3 +147,16 @@ describe("empty pages", () => {
     expect(empty).toBeGreaterThan(0);
   });
 });
+
+describe("after the clock moves", () => {
+  it("a complete inventory still makes exactly min_calls and sees the summary's counts", async () => {
+    sim.configure({ throttling: false, latency_ms: 0, jitter_ms: 0, error_rate: 0, empty_page_rate: 0 });
+    sim.advance(45 * 24);
+    sim.resetStats();
+    const counts = await referenceInventory(sim);
+    const stats = sim.stats();
+    expect(stats.calls.by_operation).toEqual(stats.lower_bound.min_calls_by_operation);
+    const u = sim.summary().by_unit.find((x) => x.reachable && x.counts.backup_jobs > 0)!;
+    expect(counts.get(`${u.account_id}/${u.region}`)).toMatchObject({ backup_jobs: u.counts.backup_jobs, recovery_points: u.counts.recovery_points });
+  }, 60_000);
+});
