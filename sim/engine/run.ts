@@ -3,6 +3,7 @@ import { selects } from "./selection";
 import { emitBackup, type RunWindow } from "./emit";
 import { runRestoreTesting } from "./restore-testing";
 import { RP_CONTINUOUS, RP_DELETED } from "./tables";
+import { IntList } from "./columns";
 import { DAY } from "../world/time";
 
 /** Job history AWS keeps listable (ListBackupJobs: "for the last 30 days"). */
@@ -82,9 +83,13 @@ function promotePending(state: SimState, to: number): void {
   state.pendingRps = still;
 }
 
-/** Lifecycle expiry: recovery points past DeleteAfterDays are deleted (continuous ones slide instead). */
+/**
+ * Lifecycle expiry: recovery points past DeleteAfterDays are deleted (continuous ones slide
+ * instead), and dropped from their vault's list so listings never wade through the dead.
+ */
 function expire(state: SimState, to: number): void {
   const rps = state.rps;
+  const touched = new Set<VaultRt>();
   for (let i = 0; i < rps.size; i++) {
     const flags = rps.flags.data[i] as number;
     if (flags & (RP_DELETED | RP_CONTINUOUS)) continue;
@@ -92,8 +97,16 @@ function expire(state: SimState, to: number): void {
       const counted = rps.visible(i, to);
       rps.flags.data[i] = flags | RP_DELETED;
       const vault = state.vaults[rps.vault.data[i] as number];
-      if (vault && counted) vault.liveCount--;
+      if (!vault) continue;
+      if (counted) vault.liveCount--;
+      touched.add(vault);
     }
+  }
+  for (const vault of touched) {
+    const kept = new IntList(Math.max(16, vault.liveCount));
+    const list = vault.recoveryPoints.view();
+    for (let k = 0; k < list.length; k++) if (rps.alive(list[k] as number)) kept.push(list[k] as number);
+    vault.recoveryPoints = kept;
   }
 }
 
