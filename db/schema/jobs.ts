@@ -4,7 +4,9 @@ import { bigint, boolean, index, pgTable, primaryKey, text, timestamp, uuid } fr
 // incrementally. Range-partitioned by month of creation_date (custom migration
 // drizzle/0003_sync_partitions_staging.sql; partitions are created ahead by lib/sync), so
 // retention drops whole months instead of deleting rows. The key includes creation_date
-// because a partitioned table's unique keys must contain the partition key.
+// because a partitioned table's unique keys must contain the partition key. One secondary index
+// each (tenant, time): a million-row first sync pays for every index entry, and per-resource
+// job facts are computed set-based over a tenant anyway.
 
 export const backupJobs = pgTable(
   "backup_jobs",
@@ -31,7 +33,6 @@ export const backupJobs = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.backupJobId, t.creationDate] }),
     index("backup_jobs_tenant_time_idx").on(t.tenantId, t.creationDate),
-    index("backup_jobs_resource_idx").on(t.tenantId, t.resourceArn, t.creationDate),
   ],
 );
 export type BackupJobRow = typeof backupJobs.$inferSelect;
@@ -59,7 +60,6 @@ export const copyJobs = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.copyJobId, t.creationDate] }),
     index("copy_jobs_tenant_time_idx").on(t.tenantId, t.creationDate),
-    index("copy_jobs_resource_idx").on(t.tenantId, t.resourceArn, t.creationDate),
   ],
 );
 export type CopyJobRow = typeof copyJobs.$inferSelect;
