@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 
 /**
- * The AWS API models the simulator is checked against (../shared/aws-models, or SIM_AWS_MODELS).
+ * The AWS API models the simulator is checked against (a copy of ../shared/aws-models in tests/fixtures, or SIM_AWS_MODELS).
  * botocore JSON is the newer model (what the AWS CLI uses); Smithy JSON is what the JS SDK v3 is built from.
  */
-export const MODELS_DIR = process.env.SIM_AWS_MODELS ?? path.resolve(import.meta.dirname, "../../../../shared/aws-models");
+export const MODELS_DIR = process.env.SIM_AWS_MODELS ?? path.resolve(import.meta.dirname, "../../fixtures/aws-models");
 
 export interface BotoShape {
   type: string;
