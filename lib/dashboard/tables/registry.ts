@@ -1,10 +1,12 @@
 import type { TableDefinition } from "../table";
+import { backupPlansTable } from "./backup-plans";
 import { recoveryPointsTable } from "./recovery-points";
+import { vaultsTable } from "./vaults";
 
 // Every exportable table, by the name used in /t/<tenant>/export/<name>.
 type AnyTable = TableDefinition<Record<string, unknown>, unknown>;
 
-const TABLES: AnyTable[] = [recoveryPointsTable as unknown as AnyTable];
+const TABLES = [backupPlansTable, vaultsTable, recoveryPointsTable] as unknown as AnyTable[];
 
 export function findTable(name: string): AnyTable | undefined {
   return TABLES.find((t) => t.name === name);

@@ -1,0 +1,27 @@
+import "server-only";
+import { getDb } from "@/lib/db";
+import type { TableDefinition, TablePage } from "./table";
+import { first, type SearchParams } from "./url";
+
+export type LoadedTable<F, Row> =
+  | { ok: true; filters: F; page: TablePage<Row> }
+  | { ok: false; message: string; fieldErrors: Record<string, string> };
+
+const PAGE_SIZE = 50;
+
+/** Parses a table's filters from the URL and reads one page; bad filters become a message, not a crash. */
+export async function loadTable<F extends Record<string, unknown>, Row>(
+  table: TableDefinition<F, Row>,
+  tenantId: string,
+  searchParams: SearchParams,
+  asOf: Date | null = null,
+): Promise<LoadedTable<F, Row>> {
+  const raw = Object.fromEntries(Object.entries(searchParams).map(([k, v]) => [k, first(v)]));
+  const parsed = table.filters.safeParse(raw);
+  if (!parsed.success) {
+    const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message]));
+    return { ok: false, message: `Some filters are not valid: ${Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`).join("; ")}`, fieldErrors };
+  }
+  const page = await table.page(getDb(), { tenantId, asOf }, parsed.data, first(searchParams.cursor) ?? null, PAGE_SIZE);
+  return { ok: true, filters: parsed.data, page };
+}
