@@ -1,12 +1,13 @@
 import type { TableDefinition } from "../table";
 import { backupPlansTable } from "./backup-plans";
+import { backupJobsTable, copyJobsTable, restoreJobsTable } from "./jobs";
 import { recoveryPointsTable } from "./recovery-points";
 import { vaultsTable } from "./vaults";
 
 // Every exportable table, by the name used in /t/<tenant>/export/<name>.
 type AnyTable = TableDefinition<Record<string, unknown>, unknown>;
 
-const TABLES = [backupPlansTable, vaultsTable, recoveryPointsTable] as unknown as AnyTable[];
+const TABLES = [backupPlansTable, vaultsTable, recoveryPointsTable, backupJobsTable, copyJobsTable, restoreJobsTable] as unknown as AnyTable[];
 
 export function findTable(name: string): AnyTable | undefined {
   return TABLES.find((t) => t.name === name);

@@ -1,0 +1,85 @@
+import type { Metadata } from "next";
+import { StackedBars } from "@/app/_components/charts/stacked-bars";
+import { DataTable } from "@/app/_components/data-table";
+import { Alert } from "@/app/_components/ui/alert";
+import { Badge } from "@/app/_components/ui/badge";
+import { Widget, WidgetState } from "@/app/_components/widget";
+import { requireTenantPage } from "@/lib/auth/session";
+import { getDb } from "@/lib/db";
+import { loadTable } from "@/lib/dashboard/load-table";
+import { getBackupJobTrend } from "@/lib/dashboard/queries/job-trends";
+import { backupJobsTable } from "@/lib/dashboard/tables/jobs";
+import type { SearchParams } from "@/lib/dashboard/url";
+import { loadWidget } from "@/lib/dashboard/widget-result";
+import { formatDateTime, formatDuration } from "@/lib/format";
+import { JobFilterBar, jobStateTone } from "./job-filters";
+
+export const metadata: Metadata = { title: "Backup jobs" };
+const STATES = ["COMPLETED", "COMPLETED_WITH_ISSUES", "FAILED", "ABORTED", "EXPIRED", "PARTIAL", "RUNNING", "CREATED", "PENDING"];
+
+async function TrendWidget({ tenantId }: { tenantId: string }) {
+  const result = await loadWidget("job-trend", () => getBackupJobTrend(getDb(), tenantId, 30), (days) => (days.every((d) => d.completed + d.withIssues + d.failed + d.other === 0) ? "No backup jobs in the last 30 days." : null));
+  return (
+    <WidgetState result={result}>
+      {(days) => (
+        <StackedBars
+          label="Backup jobs per day over the last 30 days, by outcome"
+          data={days as unknown as Array<Record<string, string | number>>}
+          xKey="day"
+          series={[
+            { key: "completed", label: "Completed", color: "#10b981" },
+            { key: "withIssues", label: "Completed with issues", color: "#f59e0b" },
+            { key: "failed", label: "Failed, aborted, expired", color: "#ef4444" },
+            { key: "other", label: "Running or pending", color: "#94a3b8" },
+          ]}
+        />
+      )}
+    </WidgetState>
+  );
+}
+
+export default async function BackupJobsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+  const { tenant: slug } = await params;
+  const { tenant } = await requireTenantPage(slug);
+  const sp = await searchParams;
+  const pathname = `/t/${slug}/jobs`;
+  const loaded = await loadTable(backupJobsTable, tenant.tenantId, sp);
+  const values = (loaded.ok ? loaded.filters : {}) as Record<string, string | undefined>;
+  return (
+    <div className="space-y-4">
+      <Widget title="Backup jobs, last 30 days" description="Per UTC day. Completed with issues = COMPLETED with a message category other than SUCCESS.">
+        <TrendWidget tenantId={tenant.tenantId} />
+      </Widget>
+      <JobFilterBar pathname={pathname} values={values} states={STATES} extra="problems" />
+      {!loaded.ok ? (
+        <Alert tone="error">{loaded.message}</Alert>
+      ) : (
+        <DataTable
+          caption="Backup jobs, failures first"
+          pathname={pathname}
+          searchParams={sp}
+          rows={loaded.page.rows}
+          rowKey={(r) => `${r.accountId}/${r.region}/${r.backupJobId}`}
+          next={loaded.page.next}
+          total={loaded.page.total}
+          exportBase={tenant.capabilities.includes("export") ? `/t/${slug}/export/backup-jobs` : undefined}
+          empty={values.from ? "No backup jobs match." : "No backup jobs in the last 7 days match. Widen the dates to see older history."}
+          columns={[
+            {
+              key: "state",
+              label: "State",
+              render: (r) => (
+                <Badge tone={jobStateTone(r.state, r.problem)}>{r.state === "COMPLETED" && r.problem ? "completed with issues" : r.state.toLowerCase()}</Badge>
+              ),
+            },
+            { key: "resource", label: "Resource", render: (r) => <div className="max-w-sm"><div className="truncate font-mono text-xs" title={r.resourceArn}>{r.resourceArn.split(/[:/]/).pop()}</div><div className="text-xs text-slate-500">{r.resourceType} · {r.accountId} · {r.region}</div></div> },
+            { key: "message", label: "Message", render: (r) => <span className="block max-w-md text-xs text-slate-700">{r.statusMessage ?? "—"}</span> },
+            { key: "vault", label: "Vault", render: (r) => <span className="text-xs">{r.backupVaultName}</span> },
+            { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
+            { key: "took", label: "Took", render: (r) => <span className="text-xs whitespace-nowrap">{r.completionDate ? formatDuration(r.completionDate.getTime() - r.creationDate.getTime()) : "—"}</span> },
+          ]}
+        />
+      )}
+    </div>
+  );
+}
