@@ -44,10 +44,47 @@ export const subjects = {
   accountType: (accountId: string, resourceType: string): Subject => ({ type: "account-resource-type", id: `${accountId}/${resourceType}`, accountId, region: null, resourceType }),
 };
 
+// Evidence items are read-only data: one object per source object, shared by every finding that
+// cites it, so storage interns them by identity instead of serialising each copy.
+function memo<K extends object>(build: (k: K) => Evidence): (k: K) => Evidence {
+  const cache = new WeakMap<K, Evidence>();
+  return (k) => {
+    let e = cache.get(k);
+    if (!e) cache.set(k, (e = build(k)));
+    return e;
+  };
+}
+const noExtra = (extra: Evidence["details"] | undefined) => !extra || Object.keys(extra).length === 0;
+const resourceEvidence = memo((r: Resource): Evidence => ({ kind: "resource", id: r.resourceArn, details: { resourceType: r.resourceType, tags: Object.entries(r.tags).map(([k, v]) => `${k}=${v}`) } }));
+const planEvidence = memo((p: BackupPlan): Evidence => ({ kind: "plan", id: p.planArn, details: { name: p.planName, versionId: p.versionId, orgManaged: p.orgManaged } }));
+
 export const ev = {
-  resource: (r: Resource): Evidence => ({ kind: "resource", id: r.resourceArn, details: { resourceType: r.resourceType, tags: Object.entries(r.tags).map(([k, v]) => `${k}=${v}`) } }),
-  plan: (p: BackupPlan): Evidence => ({ kind: "plan", id: p.planArn, details: { name: p.planName, versionId: p.versionId, orgManaged: p.orgManaged } }),
-  rule: (p: BackupPlan, r: BackupRule, extra: Evidence["details"] = {}): Evidence => ({
+  resource: resourceEvidence,
+  plan: planEvidence,
+  rule: (p: BackupPlan, r: BackupRule, extra?: Evidence["details"]): Evidence => (noExtra(extra) ? ruleEvidence(p, r) : buildRuleEvidence(p, r, extra)),
+  selection: (m: SelectionMatch, extra?: Evidence["details"]): Evidence => (noExtra(extra) ? selectionEvidence(m) : buildSelectionEvidence(m, extra)),
+  vault: (v: BackupVault, extra?: Evidence["details"]): Evidence => (noExtra(extra) ? vaultEvidence(v) : buildVaultEvidence(v, extra)),
+  point: (p: RecoveryPointRef, extra?: Evidence["details"]): Evidence => (noExtra(extra) ? pointRefEvidence(p) : buildPointEvidence(p, extra)),
+  job: memo((j: JobIssue): Evidence => ({
+    kind: j.kind === "backup" ? "backup-job" : "copy-job",
+    id: j.jobId,
+    details: { state: j.state, messageCategory: j.messageCategory, statusMessage: j.statusMessage, creationDate: j.creationDate.toISOString() },
+  })),
+  restore: memo((r: RestoreRef): Evidence => ({
+    kind: "restore-job",
+    id: r.restoreJobId,
+    details: {
+      completionDate: r.completionDate.toISOString(),
+      durationMinutes: Math.round(r.durationMinutes * 10) / 10,
+      restoreTestingPlanArn: r.restoreTestingPlanArn,
+      recoveryPoint: r.recoveryPointArn,
+      resource: r.resourceArn,
+    },
+  })),
+};
+
+function buildRuleEvidence(p: BackupPlan, r: BackupRule, extra: Evidence["details"] = {}): Evidence {
+  return {
     kind: "rule",
     id: `${p.planArn}#${r.ruleId}`,
     details: {
@@ -61,8 +98,19 @@ export const ev = {
       targetVault: r.targetBackupVaultName,
       ...extra,
     },
-  }),
-  selection: (m: SelectionMatch, extra: Evidence["details"] = {}): Evidence => ({
+  };
+}
+const ruleEvidence = (() => {
+  const cache = new WeakMap<BackupRule, Evidence>();
+  return (p: BackupPlan, r: BackupRule): Evidence => {
+    let e = cache.get(r);
+    if (!e) cache.set(r, (e = buildRuleEvidence(p, r)));
+    return e;
+  };
+})();
+
+function buildSelectionEvidence(m: SelectionMatch, extra: Evidence["details"] = {}): Evidence {
+  return {
     kind: "selection",
     id: `${m.plan.planArn}#${m.selection.selectionId}`,
     details: {
@@ -75,39 +123,23 @@ export const ev = {
       iamRoleArn: m.selection.iamRoleArn,
       ...extra,
     },
-  }),
-  vault: (v: BackupVault, extra: Evidence["details"] = {}): Evidence => ({
-    kind: "vault",
-    id: v.vaultArn,
-    details: { name: v.vaultName, type: v.vaultType, ...extra },
-  }),
-  point: (p: RecoveryPointRef, extra: Evidence["details"] = {}): Evidence => ({
-    kind: "recovery-point",
-    id: p.recoveryPointArn,
-    details: { creationDate: p.creationDate.toISOString(), vault: p.backupVaultArn, ...extra },
-  }),
-  job: (j: JobIssue): Evidence => ({
-    kind: j.kind === "backup" ? "backup-job" : "copy-job",
-    id: j.jobId,
-    details: { state: j.state, messageCategory: j.messageCategory, statusMessage: j.statusMessage, creationDate: j.creationDate.toISOString() },
-  }),
-  restore: (r: RestoreRef): Evidence => ({
-    kind: "restore-job",
-    id: r.restoreJobId,
-    details: {
-      completionDate: r.completionDate.toISOString(),
-      durationMinutes: Math.round(r.durationMinutes * 10) / 10,
-      restoreTestingPlanArn: r.restoreTestingPlanArn,
-      recoveryPoint: r.recoveryPointArn,
-      resource: r.resourceArn,
-    },
-  }),
-};
+  };
+}
+const selectionEvidence = memo((m: SelectionMatch) => buildSelectionEvidence(m));
+
+function buildVaultEvidence(v: BackupVault, extra: Evidence["details"] = {}): Evidence {
+  return { kind: "vault", id: v.vaultArn, details: { name: v.vaultName, type: v.vaultType, ...extra } };
+}
+const vaultEvidence = memo((v: BackupVault) => buildVaultEvidence(v));
+
+function buildPointEvidence(p: RecoveryPointRef, extra: Evidence["details"] = {}): Evidence {
+  return { kind: "recovery-point", id: p.recoveryPointArn, details: { creationDate: p.creationDate.toISOString(), vault: p.backupVaultArn, ...extra } };
+}
+const pointRefEvidence = memo((p: RecoveryPointRef) => buildPointEvidence(p));
 
 export function hoursAgo(now: Date, then: Date): number {
   return (now.getTime() - then.getTime()) / 3_600_000;
 }
-
 
 /** "2026-06-15 03:00 UTC": a fixed time, so a reason stays the same from one evaluation to the next. */
 export function formatTime(d: Date): string {

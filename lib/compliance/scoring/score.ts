@@ -95,6 +95,20 @@ export class ScoreAccumulator {
     c[status]++;
   }
 
+  /** Counts already folded elsewhere (a stored panel's findings of one run in one account and region). */
+  addFolded(runKey: string, accountId: string, region: string | null, counts: Partial<StatusCounts>): void {
+    let byCell = this.cells.get(runKey);
+    if (!byCell) this.cells.set(runKey, (byCell = new Map()));
+    const cell = `${accountId}|${region ?? ""}`;
+    let c = byCell.get(cell);
+    if (!c) byCell.set(cell, (c = emptyCounts()));
+    c.PASS += counts.PASS ?? 0;
+    c.FAIL += counts.FAIL ?? 0;
+    c.NOT_APPLICABLE += counts.NOT_APPLICABLE ?? 0;
+    c.ERROR += counts.ERROR ?? 0;
+    c.EXCEPTED += counts.EXCEPTED ?? 0;
+  }
+
   /** Counts per run, for the one-line JSON of `npm run evaluate` and per-control reports. */
   countsByRun(): Map<string, StatusCounts> {
     const out = new Map<string, StatusCounts>();

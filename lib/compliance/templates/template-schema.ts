@@ -74,6 +74,15 @@ export interface TemplateChanges {
 
 /** Clone a template with changes; the clone records what it was based on. */
 export function cloneTemplate(base: Template, changes: TemplateChanges): ReturnType<typeof parseTemplate> {
+  return applyTemplateChanges(base, changes, { id: changes.id, name: changes.name ?? `${base.name} (custom)`, version: "1", basedOn: { id: base.id, version: base.version } });
+}
+
+/** A new version of a custom template: same id and origin, changes applied, validated again. */
+export function reviseTemplate(current: Template, changes: Omit<TemplateChanges, "id">, version: string): ReturnType<typeof parseTemplate> {
+  return applyTemplateChanges(current, { ...changes, id: current.id }, { id: current.id, name: changes.name ?? current.name, version, basedOn: current.basedOn });
+}
+
+function applyTemplateChanges(base: Template, changes: TemplateChanges, identity: Pick<Template, "id" | "name" | "version" | "basedOn">): ReturnType<typeof parseTemplate> {
   const removed = new Set(changes.removeRequirementIds ?? []);
   const unknown = [...removed].filter((id) => !base.requirements.some((r) => r.id === id));
   if (unknown.length) return { ok: false, errors: unknown.map((id) => `removeRequirementIds: no requirement ${id} in ${base.id}`) };
@@ -84,10 +93,7 @@ export function cloneTemplate(base: Template, changes: TemplateChanges): ReturnT
   }
   return parseTemplate({
     ...base,
-    id: changes.id,
-    name: changes.name ?? `${base.name} (custom)`,
-    version: "1",
-    basedOn: { id: base.id, version: base.version },
+    ...identity,
     parameters,
     scope: { ...base.scope, ...changes.scope },
     requirements: [...base.requirements.filter((r) => !removed.has(r.id)), ...(changes.addRequirements ?? [])],

@@ -1,0 +1,25 @@
+// One measured evaluation in a process of its own, so its peak RSS is the evaluation's alone:
+// tsx bench/evaluate-run.ts --db <url> --tenant <id>. Prints one JSON line.
+import { createDb } from "@/db";
+import { parseArgs } from "@/lib/cli/runtime";
+import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
+
+const args = parseArgs(process.argv.slice(2));
+const handle = createDb(String(args.db), { max: 4, applicationName: "bench-evaluate-run" });
+const t0 = performance.now();
+const r = await evaluateTenant(handle.db, String(args.tenant), { trigger: "bench", log: (m) => process.stderr.write(`  ${m}\n`) });
+const wall = (performance.now() - t0) / 1000;
+await handle.close();
+process.stdout.write(
+  `${JSON.stringify({
+    wall_s: Math.round(wall * 100) / 100,
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+    evaluation_id: r.evaluationId,
+    findings: r.stats.findings,
+    recovery_points: r.stats.recoveryPoints,
+    resources: r.stats.resources,
+    panels: r.stats.panels,
+    millis: r.stats.millis,
+    scores: Object.fromEntries(r.scores.map((s) => [s.templateId, s.score])),
+  })}\n`,
+);

@@ -1,0 +1,110 @@
+// The `bench` world in a database of its own (kept between runs: syncing it takes minutes), synced
+// with the product's sync engine (queue, workers, publish) from the simulator in a child process,
+// without throttling or latency (the sync's own benchmark measures those). `--resync` starts over.
+import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import pg from "pg";
+import { createDb, type DbHandle } from "@/db";
+import { runMigrations } from "@/db/migrate";
+import { getRunProgress } from "@/db/queries/sync";
+import { simulatorPrincipal } from "@/lib/aws/settings";
+import { requestSync } from "@/lib/sync/request";
+import { startSyncWorker } from "@/lib/sync/worker";
+
+export const BENCH_DATABASE = "bg_bench_evaluate";
+export const BENCH_TENANT = "bench";
+
+export async function openBenchDatabase(serverUrl: string): Promise<DbHandle & { url: string }> {
+  const admin = new URL(serverUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  const exists = await client.query(`select 1 from pg_database where datname = $1`, [BENCH_DATABASE]);
+  if (exists.rows.length === 0) await client.query(`create database ${BENCH_DATABASE}`);
+  await client.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${BENCH_DATABASE}`;
+  const handle = createDb(url.toString(), { max: 16, applicationName: "bench-evaluate" });
+  await runMigrations(handle.pool);
+  return { ...handle, url: url.toString() };
+}
+
+async function startSimChild(world: string): Promise<{ url: string; child: ChildProcess }> {
+  const tsx = path.resolve("node_modules/.bin/tsx");
+  const child = spawn(tsx, ["sim/cli.ts", "--world", world, "--port", "0", "--no-throttle"], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+export interface BenchTenant {
+  tenantId: string;
+  syncedNow: boolean;
+  syncWallS: number | null;
+}
+
+/** The synced bench tenant; syncs it first when missing (or when asked to). */
+export async function ensureBenchTenant(db: DbHandle & { url: string }, o: { resync: boolean; world?: string; log: (m: string) => void }): Promise<BenchTenant> {
+  const existing = await db.pool.query(
+    `select t.id from tenants t where t.name = $1 and exists (select 1 from sync_runs r where r.tenant_id = t.id and r.status in ('succeeded', 'partial'))`,
+    [BENCH_TENANT],
+  );
+  if (existing.rows[0] && !o.resync) return { tenantId: existing.rows[0].id as string, syncedNow: false, syncWallS: null };
+  await db.pool.query(`delete from tenants where name = $1`, [BENCH_TENANT]);
+  const sim = await startSimChild(o.world ?? "bench");
+  try {
+    const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as { management_account_id: string; management_role_arn: string; external_id: string; member_role_name: string; regions: string[]; counts: Record<string, number> };
+    o.log(`bench world: ${JSON.stringify(world.counts)}`);
+    const res = await db.pool.query(
+      `insert into tenants (name, slug, management_account_id, management_role_arn, external_id, member_role_name, regions, status) values ($1, $1, $2, $3, $4, $5, $6, 'active') returning id`,
+      [BENCH_TENANT, world.management_account_id, world.management_role_arn, world.external_id, world.member_role_name, world.regions],
+    );
+    const tenantId = res.rows[0]!.id as string;
+    const aws = { endpoint: sim.url, region: "us-east-1", baseCredentials: await simulatorPrincipal(sim.url), maxInFlight: 192 };
+    const t0 = performance.now();
+    const worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { unitConcurrency: 128 }, schedule: false, log: (m) => o.log(`  [sync] ${m}`) });
+    try {
+      const req = await requestSync(db.db, { tenantId, trigger: "cli" });
+      for (;;) {
+        const p = await getRunProgress(db.db, { tenantId, runId: req!.runId });
+        if (p && p.status !== "queued" && p.status !== "running") {
+          o.log(`sync ${p.status}: ${p.total} units (${p.failed} failed, ${p.skipped} skipped) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    } finally {
+      await worker.stop(2000);
+    }
+    await db.pool.query("analyze");
+    return { tenantId, syncedNow: true, syncWallS: (performance.now() - t0) / 1000 };
+  } finally {
+    killTree(sim.child.pid!);
+  }
+}
+
+/** tsx runs the simulator in a node process of its own: stop the whole tree. */
+export function killTree(pid: number): void {
+  const kids = (p: number): number[] => {
+    try {
+      return readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number).flatMap((c) => [c, ...kids(c)]);
+    } catch {
+      return [];
+    }
+  };
+  for (const p of [pid, ...kids(pid)].reverse()) {
+    try {
+      process.kill(p, "SIGTERM");
+    } catch {
+      /* already gone */
+    }
+  }
+}

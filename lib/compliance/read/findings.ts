@@ -1,0 +1,180 @@
+// Findings as of any past evaluation, filtered and paged, with EXCEPTED applied for exceptions
+// that were in force at that time. Totals come from stored per-panel counts; only the panels a
+// page shows (and those holding an excepted finding, when FAIL and EXCEPTED must be told apart)
+// are decoded.
+import type { Db } from "@/db";
+import { CONTROLS } from "@/lib/compliance/controls/registry";
+import type { ControlId, Evidence, FindingStatus, ScoredStatus, SubjectType } from "@/lib/compliance/model/finding";
+import type { PanelEntry } from "@/lib/compliance/store/panel-codec";
+import { listExceptionsAt, type ExceptionView } from "./exceptions-at";
+import { evaluationTimes, getEvaluationRuns, resolveEvaluation, type EvaluationRef } from "./evaluations";
+import { listPanelsAt, readPanelAt, type PanelAt } from "./panels";
+
+export interface FindingFilter {
+  tenantId: string;
+  /** Default: the newest evaluation, and exceptions in force now. */
+  asOf?: Date | null;
+  evaluationId?: number | null;
+  controlId?: ControlId;
+  runIds?: number[];
+  templateSlug?: string;
+  requirementId?: string;
+  status?: ScoredStatus | ScoredStatus[];
+  subjectType?: SubjectType;
+  accountId?: string;
+  region?: string;
+  resourceType?: string;
+  subjectId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface FindingRow {
+  runId: number;
+  controlId: ControlId;
+  subjectType: SubjectType;
+  subjectId: string;
+  accountId: string;
+  region: string | null;
+  resourceType: string | null;
+  status: ScoredStatus;
+  /** What the control found, before exceptions. */
+  findingStatus: FindingStatus;
+  reason: string;
+  /** Since when the status and reason hold. */
+  since: { evaluationId: number; at: Date | null };
+  exception: ExceptionView | null;
+  evidence?: readonly Evidence[];
+}
+
+export interface FindingPage {
+  evaluation: Pick<EvaluationRef, "id" | "evaluatedAt" | "snapshotAt"> | null;
+  total: number;
+  findings: FindingRow[];
+}
+
+const INDEX: Record<FindingStatus, number> = { PASS: 0, FAIL: 1, NOT_APPLICABLE: 2, ERROR: 3 };
+export const findingKeyOf = (controlId: string, subjectType: string, subjectId: string) => `${controlId}|${subjectType}|${subjectId}`;
+const panelKey = (subjectType: string, accountId: string, region: string) => `${subjectType}|${accountId}|${region}`;
+
+interface Scope {
+  evaluation: EvaluationRef;
+  runControl: Map<number, ControlId>;
+  runs: Set<number>;
+  statuses: Set<ScoredStatus> | null;
+  exceptions: Map<string, ExceptionView>;
+  exceptionPanels: Set<string>;
+}
+
+async function scopeOf(db: Db, f: FindingFilter): Promise<Scope | null> {
+  const evaluation = await resolveEvaluation(db, f);
+  if (!evaluation) return null;
+  const er = await getEvaluationRuns(db, { tenantId: f.tenantId, evaluation });
+  const runControl = new Map(er.runs.map((r) => [r.id, r.controlId]));
+  let runs = new Set(er.runs.map((r) => r.id));
+  if (f.controlId) runs = new Set([...runs].filter((id) => runControl.get(id) === f.controlId));
+  if (f.runIds?.length) runs = new Set([...runs].filter((id) => f.runIds!.includes(id)));
+  if (f.templateSlug) {
+    const reqs = er.requirements[f.templateSlug] ?? [];
+    const chosen = f.requirementId ? reqs.filter((r) => r.id === f.requirementId) : reqs;
+    const wanted = new Set(chosen.flatMap((r) => r.runIds));
+    runs = new Set([...runs].filter((id) => wanted.has(id)));
+  }
+  const statuses = f.status ? new Set([f.status].flat()) : null;
+  const at = f.asOf ?? new Date();
+  const exceptions = new Map((await listExceptionsAt(db, { tenantId: f.tenantId, at })).filter((x) => x.state === "active").map((x) => [x.findingKey, x]));
+  const exceptionPanels = new Set([...exceptions.values()].map((x) => panelKey(x.subjectType, x.accountId, x.region)));
+  return { evaluation, runControl, runs, statuses, exceptions, exceptionPanels };
+}
+
+function toRow(s: Scope, p: PanelAt, e: PanelEntry): FindingRow {
+  const controlId = s.runControl.get(e.runId)!;
+  const exception = e.status === "FAIL" ? (s.exceptions.get(findingKeyOf(controlId, p.subjectType, e.key)) ?? null) : null;
+  return {
+    runId: e.runId,
+    controlId,
+    subjectType: p.subjectType,
+    subjectId: e.key,
+    accountId: p.accountId,
+    region: p.region || null,
+    resourceType: e.resourceType,
+    status: exception ? "EXCEPTED" : e.status,
+    findingStatus: e.status,
+    reason: e.reason,
+    since: { evaluationId: e.since, at: null },
+    exception,
+    ...(e.evidence ? { evidence: e.evidence } : {}),
+  };
+}
+
+export async function listFindings(db: Db, f: FindingFilter): Promise<FindingPage> {
+  const s = await scopeOf(db, f);
+  if (!s) return { evaluation: null, total: 0, findings: [] };
+  const subjectTypes = f.subjectType ? [f.subjectType] : f.controlId ? [...CONTROLS[f.controlId].subjectTypes] : undefined;
+  const panels = await listPanelsAt(db, { tenantId: f.tenantId, evaluationId: s.evaluation.id, subjectTypes, accountIds: f.accountId ? [f.accountId] : undefined, regions: f.region !== undefined ? [f.region] : undefined });
+  const wants = (st: ScoredStatus) => !s.statuses || s.statuses.has(st);
+  const decoded = new Map<number, FindingRow[]>();
+  const rowsOf = async (p: PanelAt) => {
+    let rows = decoded.get(p.id);
+    if (!rows) {
+      const entries = await readPanelAt(db, { tenantId: f.tenantId, panelId: p.id, evaluationId: s.evaluation.id });
+      rows = entries
+        .filter((e) => s.runs.has(e.runId) && (!f.resourceType || e.resourceType === f.resourceType) && (!f.subjectId || e.key === f.subjectId))
+        .map((e) => toRow(s, p, e))
+        .filter((r) => wants(r.status));
+      decoded.set(p.id, rows);
+    }
+    return rows;
+  };
+  const exact = Boolean(f.resourceType || f.subjectId);
+  const counts: number[] = [];
+  for (const p of panels) {
+    // Counts answer unless rows must be looked at: filters on a finding's fields, or an exception
+    // in this panel that turns a FAIL into EXCEPTED when only one of the two is asked for.
+    const splitsFail = s.exceptionPanels.has(panelKey(p.subjectType, p.accountId, p.region)) && wants("FAIL") !== wants("EXCEPTED");
+    if (exact || splitsFail) {
+      counts.push((await rowsOf(p)).length);
+      continue;
+    }
+    let n = 0;
+    for (const [run, c] of Object.entries(p.counts)) {
+      if (!s.runs.has(Number(run))) continue;
+      for (const st of ["PASS", "FAIL", "NOT_APPLICABLE", "ERROR"] as FindingStatus[]) {
+        if (wants(st) || (st === "FAIL" && wants("EXCEPTED"))) n += c[INDEX[st]]!;
+      }
+    }
+    counts.push(n);
+  }
+  const total = counts.reduce((a, b) => a + b, 0);
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 1000);
+  let skip = Math.max(f.offset ?? 0, 0);
+  const findings: FindingRow[] = [];
+  for (let i = 0; i < panels.length && findings.length < limit; i++) {
+    if (skip >= counts[i]!) {
+      skip -= counts[i]!;
+      continue;
+    }
+    const rows = await rowsOf(panels[i]!);
+    findings.push(...rows.slice(skip, skip + limit - findings.length));
+    skip = 0;
+  }
+  const times = await evaluationTimes(db, findings.map((r) => r.since.evaluationId));
+  for (const r of findings) r.since.at = times.get(r.since.evaluationId) ?? null;
+  return { evaluation: { id: s.evaluation.id, evaluatedAt: s.evaluation.evaluatedAt, snapshotAt: s.evaluation.snapshotAt }, total, findings };
+}
+
+/** One subject's findings of a control (every run), with evidence, as of the evaluation. */
+export async function getFinding(
+  db: Db,
+  p: { tenantId: string; asOf?: Date | null; evaluationId?: number | null; controlId: ControlId; subjectType: SubjectType; subjectId: string; accountId: string; region: string | null },
+): Promise<{ evaluation: FindingPage["evaluation"]; findings: FindingRow[] }> {
+  const s = await scopeOf(db, { tenantId: p.tenantId, asOf: p.asOf, evaluationId: p.evaluationId, controlId: p.controlId });
+  if (!s) return { evaluation: null, findings: [] };
+  const [panel] = await listPanelsAt(db, { tenantId: p.tenantId, evaluationId: s.evaluation.id, subjectTypes: [p.subjectType], accountIds: [p.accountId], regions: [p.region ?? ""] });
+  if (!panel) return { evaluation: { id: s.evaluation.id, evaluatedAt: s.evaluation.evaluatedAt, snapshotAt: s.evaluation.snapshotAt }, findings: [] };
+  const entries = await readPanelAt(db, { tenantId: p.tenantId, panelId: panel.id, evaluationId: s.evaluation.id, evidence: true });
+  const findings = entries.filter((e) => e.key === p.subjectId && s.runs.has(e.runId)).map((e) => toRow(s, panel, e));
+  const times = await evaluationTimes(db, findings.map((r) => r.since.evaluationId));
+  for (const r of findings) r.since.at = times.get(r.since.evaluationId) ?? null;
+  return { evaluation: { id: s.evaluation.id, evaluatedAt: s.evaluation.evaluatedAt, snapshotAt: s.evaluation.snapshotAt }, findings };
+}

@@ -1,0 +1,174 @@
+// A panel holds the findings of every run for one (tenant, subject type, account, region): subject
+// keys once, then per run a status string, since, reason and evidence references. Two blobs, both
+// deflated JSON: `state` (what lists and diffs need) and `evidence` (read when a finding is opened),
+// so a page of findings never inflates evidence. Reasons and evidence items are interned per panel.
+import { deflateRawSync, inflateRawSync } from "node:zlib";
+import type { Evidence, FindingStatus, SubjectType } from "@/lib/compliance/model/finding";
+
+export interface PanelEntry {
+  key: string;
+  resourceType: string | null;
+  runId: number;
+  status: FindingStatus;
+  /** Evaluation id from which this status and reason hold. */
+  since: number;
+  reason: string;
+  /** Absent when only the state blob was decoded. */
+  evidence?: readonly Evidence[];
+}
+
+export interface PanelAddress {
+  subjectType: SubjectType;
+  accountId: string;
+  /** "" for subjects that span regions. */
+  region: string;
+}
+
+export type StatusCounts4 = [number, number, number, number];
+
+const CODE: Record<FindingStatus, string> = { PASS: "P", FAIL: "F", NOT_APPLICABLE: "N", ERROR: "E" };
+const STATUS: Record<string, FindingStatus> = { P: "PASS", F: "FAIL", N: "NOT_APPLICABLE", E: "ERROR" };
+const INDEX: Record<FindingStatus, number> = { PASS: 0, FAIL: 1, NOT_APPLICABLE: 2, ERROR: 3 };
+const ABSENT = "-";
+const NO_EVIDENCE: readonly Evidence[] = [];
+
+export const statusCode = (s: FindingStatus) => CODE[s];
+export const statusOf = (c: string): FindingStatus | null => STATUS[c] ?? null;
+export const statusIndex = (s: FindingStatus) => INDEX[s];
+
+interface StateJson {
+  v: 1;
+  k: string[];
+  t: Array<string | null> | null;
+  runs: number[];
+  /** Per run: one status character per subject ("-": no finding). */
+  s: string[];
+  f: number[][];
+  m: number[][];
+  r: string[];
+}
+
+interface EvidenceJson {
+  v: 1;
+  runs: number[];
+  e: number[][];
+  sets: number[][];
+  items: Evidence[];
+}
+
+// Level 1: ~4x on this JSON at a few hundred MB/s; higher levels gain little and cost the
+// evaluation's single thread.
+const pack = (v: unknown) => deflateRawSync(Buffer.from(JSON.stringify(v)), { level: 1 });
+const unpack = <T>(b: Buffer): T => JSON.parse(inflateRawSync(b).toString("utf8")) as T;
+
+export function countEntries(entries: readonly PanelEntry[]): Record<string, StatusCounts4> {
+  const out: Record<string, StatusCounts4> = {};
+  for (const e of entries) {
+    const c = (out[e.runId] ??= [0, 0, 0, 0]);
+    c[INDEX[e.status]] = c[INDEX[e.status]]! + 1;
+  }
+  return out;
+}
+
+export function encodePanel(entries: readonly PanelEntry[]): { state: Buffer; evidence: Buffer } {
+  const keyIndex = new Map<string, number>();
+  const keys: string[] = [];
+  const types: Array<string | null> = [];
+  for (const e of entries) {
+    if (!keyIndex.has(e.key)) {
+      keyIndex.set(e.key, -1);
+      keys.push(e.key);
+    }
+  }
+  keys.sort();
+  keys.forEach((k, i) => keyIndex.set(k, i));
+  const runs = [...new Set(entries.map((e) => e.runId))].sort((a, b) => a - b);
+  const runIndex = new Map(runs.map((r, i) => [r, i]));
+  const n = keys.length;
+  const status = runs.map(() => new Array<string>(n).fill(ABSENT));
+  const since = runs.map(() => new Array<number>(n).fill(0));
+  const reasonRef = runs.map(() => new Array<number>(n).fill(-1));
+  const evidenceRef = runs.map(() => new Array<number>(n).fill(-1));
+  const reasons: string[] = [];
+  const reasonIndex = new Map<string, number>();
+  const items: Evidence[] = [];
+  const itemIndex = new Map<Evidence, number>();
+  const sets: number[][] = [];
+  const setByArray = new Map<readonly Evidence[], number>();
+  const setByKey = new Map<string, number>();
+  let anyType = false;
+  types.length = n;
+  types.fill(null);
+  for (const e of entries) {
+    const i = keyIndex.get(e.key)!;
+    const r = runIndex.get(e.runId)!;
+    if (e.resourceType !== null) {
+      types[i] = e.resourceType;
+      anyType = true;
+    }
+    status[r]![i] = CODE[e.status];
+    since[r]![i] = e.since;
+    let m = reasonIndex.get(e.reason);
+    if (m === undefined) {
+      reasonIndex.set(e.reason, (m = reasons.length));
+      reasons.push(e.reason);
+    }
+    reasonRef[r]![i] = m;
+    const ev = e.evidence ?? NO_EVIDENCE;
+    let set = setByArray.get(ev);
+    if (set === undefined) {
+      const idx = ev.map((item) => {
+        let x = itemIndex.get(item);
+        if (x === undefined) {
+          itemIndex.set(item, (x = items.length));
+          items.push(item);
+        }
+        return x;
+      });
+      const k = idx.join(",");
+      set = setByKey.get(k);
+      if (set === undefined) {
+        setByKey.set(k, (set = sets.length));
+        sets.push(idx);
+      }
+      setByArray.set(ev, set);
+    }
+    evidenceRef[r]![i] = set;
+  }
+  const state: StateJson = { v: 1, k: keys, t: anyType ? types : null, runs, s: status.map((a) => a.join("")), f: since, m: reasonRef, r: reasons };
+  const evidence: EvidenceJson = { v: 1, runs, e: evidenceRef, sets, items };
+  return { state: pack(state), evidence: pack(evidence) };
+}
+
+/** Entries of a panel; with `evidence`, each entry carries its evidence items too. */
+export function decodePanel(state: Buffer, evidence?: Buffer | null): PanelEntry[] {
+  const st = unpack<StateJson>(state);
+  const ev = evidence ? unpack<EvidenceJson>(evidence) : null;
+  const setItems = ev ? ev.sets.map((set) => set.map((i) => ev.items[i]!)) : null;
+  const out: PanelEntry[] = [];
+  st.runs.forEach((runId, r) => {
+    const codes = st.s[r]!;
+    const evRun = ev ? ev.e[ev.runs.indexOf(runId)] : undefined;
+    for (let i = 0; i < codes.length; i++) {
+      const c = codes[i]!;
+      if (c === ABSENT) continue;
+      const entry: PanelEntry = { key: st.k[i]!, resourceType: st.t?.[i] ?? null, runId, status: STATUS[c]!, since: st.f[r]![i]!, reason: st.r[st.m[r]![i]!]! };
+      if (setItems && evRun) entry.evidence = setItems[evRun[i]!] ?? [];
+      out.push(entry);
+    }
+  });
+  return out;
+}
+
+/** Reverse delta: the entries as they were before a change; `null` status = did not exist. */
+export type ReverseChange = [runId: number, key: string, resourceType: string | null, status: string, since: number, reason: string, evidence: readonly Evidence[]];
+
+export function encodeDelta(changes: readonly ReverseChange[]): Buffer {
+  return pack({ v: 1, c: changes });
+}
+
+export function decodeDelta(delta: Buffer): ReverseChange[] {
+  return unpack<{ v: 1; c: ReverseChange[] }>(delta).c;
+}
+
+export const ABSENT_STATUS = ABSENT;

@@ -1,0 +1,99 @@
+// What changed in a panel between two evaluations, and how to go back. A finding "changes" when
+// its status or its reason changes, or when it appears or disappears; evidence is recorded with
+// the change and kept while the finding stays the same (controls phrase reasons so that they do
+// not change without a real change: times, not ages).
+import { ABSENT_STATUS, statusCode, statusOf, type PanelEntry, type ReverseChange } from "./panel-codec";
+
+const idOf = (e: { runId: number; key: string }) => `${e.runId}\u0000${e.key}`;
+
+/** 32-bit FNV-1a over UTF-16 code units (with a seed, for two independent lanes). */
+function hashString(s: string, seed: number): number {
+  let h = seed >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * Order-independent 64-bit digest of (subject, run, status, reason) of every entry: a panel whose
+ * digest equals the stored one is not read, decoded or written.
+ */
+export class PanelDigest {
+  private a = 0;
+  private b = 0;
+  private readonly keyHash = new Map<string, [number, number]>();
+  private readonly reasonHash = new Map<string, [number, number]>();
+
+  private hashed(cache: Map<string, [number, number]>, s: string): [number, number] {
+    let h = cache.get(s);
+    if (!h) cache.set(s, (h = [hashString(s, 0x811c9dc5), hashString(s, 0x2a6f3c1d)]));
+    return h;
+  }
+
+  add(key: string, runId: number, status: string, reason: string): void {
+    const k = this.hashed(this.keyHash, key);
+    const r = this.hashed(this.reasonHash, reason);
+    const code = status.charCodeAt(0);
+    this.a = (this.a + fmix(k[0] ^ Math.imul(runId, 0x9e3779b1) ^ Math.imul(r[0], 31) ^ code)) >>> 0;
+    this.b = (this.b + fmix(k[1] ^ Math.imul(runId + 0x632be5ab, 0x85ebca77) ^ Math.imul(r[1], 37) ^ (code << 8))) >>> 0;
+  }
+
+  hex(): string {
+    return this.a.toString(16).padStart(8, "0") + this.b.toString(16).padStart(8, "0");
+  }
+}
+
+export function digestEntries(entries: readonly PanelEntry[]): string {
+  const d = new PanelDigest();
+  for (const e of entries) d.add(e.key, e.runId, e.status, e.reason);
+  return d.hex();
+}
+
+export interface PanelChange {
+  /** The new current entries: unchanged findings keep their `since` and recorded evidence. */
+  entries: PanelEntry[];
+  /** How to rebuild the previous version from the new one. */
+  reverse: ReverseChange[];
+}
+
+/** Merges the new findings of `evaluationId` into the previous entries (which carry evidence). */
+export function diffPanel(previous: readonly PanelEntry[], next: readonly PanelEntry[], evaluationId: number): PanelChange {
+  const old = new Map(previous.map((e) => [idOf(e), e]));
+  const entries: PanelEntry[] = [];
+  const reverse: ReverseChange[] = [];
+  for (const n of next) {
+    const id = idOf(n);
+    const o = old.get(id);
+    if (o) old.delete(id);
+    if (o && o.status === n.status && o.reason === n.reason) {
+      entries.push({ ...n, since: o.since, evidence: o.evidence ?? n.evidence });
+      continue;
+    }
+    entries.push({ ...n, since: evaluationId });
+    reverse.push(o ? [o.runId, o.key, o.resourceType, statusCode(o.status), o.since, o.reason, o.evidence ?? []] : [n.runId, n.key, n.resourceType, ABSENT_STATUS, 0, "", []]);
+  }
+  for (const o of old.values()) reverse.push([o.runId, o.key, o.resourceType, statusCode(o.status), o.since, o.reason, o.evidence ?? []]);
+  return { entries, reverse };
+}
+
+/** The version before a change, from the version after it and the change's reverse delta. */
+export function applyReverse(after: readonly PanelEntry[], reverse: readonly ReverseChange[]): PanelEntry[] {
+  const byId = new Map(after.map((e) => [idOf(e), e]));
+  for (const [runId, key, resourceType, code, since, reason, evidence] of reverse) {
+    const id = `${runId}\u0000${key}`;
+    const status = statusOf(code);
+    if (!status) byId.delete(id);
+    else byId.set(id, { key, resourceType, runId, status, since, reason, evidence });
+  }
+  return [...byId.values()];
+}

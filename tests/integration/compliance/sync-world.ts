@@ -1,0 +1,72 @@
+// Syncs a simulator world into the test database with the sync engine's public functions
+// (startSyncWorker + requestSync), as a tenant of its own, and waits for the run to end.
+import { randomBytes } from "node:crypto";
+import type { DbHandle } from "@/db";
+import { tenants } from "@/db/schema";
+import { getRunProgress, type RunProgress } from "@/db/queries/sync";
+import { requestSync } from "@/lib/sync/request";
+import { startSyncWorker } from "@/lib/sync/worker";
+import { startSimulator, type SimHandle } from "@/sim/server";
+import type { World } from "@/sim/world/schema";
+
+export interface SyncedWorld {
+  sim: SimHandle;
+  tenantId: string;
+  run: RunProgress;
+  stop(): Promise<void>;
+}
+
+export async function syncWorld(handle: DbHandle, databaseUrl: string, world: World, options: { name?: string; now?: number } = {}): Promise<SyncedWorld> {
+  // Throttling off: these tests are about what is read, not how fast AWS lets us read it.
+  const sim = await startSimulator({ world, port: 0, config: { throttling: false }, ...(options.now ? { now: options.now } : {}) });
+  const w = world as Required<Pick<World, "organization" | "management_role" | "member_role_name" | "principal" | "regions">>;
+  const mgmt = w.organization.management_account_id;
+  const name = options.name ?? `World ${randomBytes(3).toString("hex")}`;
+  const [tenant] = await handle.db
+    .insert(tenants)
+    .values({
+      name,
+      slug: name.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
+      managementAccountId: mgmt,
+      managementRoleArn: `arn:aws:iam::${mgmt}:role/${w.management_role.name}`,
+      externalId: w.management_role.external_id,
+      memberRoleName: w.member_role_name,
+      regions: w.regions,
+      status: "active",
+    })
+    .returning();
+  const fail = async (e: unknown): Promise<never> => {
+    await sim.stop();
+    throw e;
+  };
+  const worker = await startSyncWorker({
+    pool: handle.pool,
+    databaseUrl,
+    aws: { endpoint: sim.url, region: "us-east-1", baseCredentials: { accessKeyId: w.principal.access_key_id, secretAccessKey: w.principal.secret_access_key } },
+    schedule: false,
+  }).catch(fail);
+  try {
+    const req = await requestSync(handle.db, { tenantId: tenant!.id, trigger: "cli" });
+    if (!req) throw new Error("the sync was not started");
+    const deadline = Date.now() + 240_000;
+    for (;;) {
+      const p = await getRunProgress(handle.db, { tenantId: tenant!.id, runId: req.runId });
+      if (p && p.status !== "queued" && p.status !== "running") {
+        return {
+          sim,
+          tenantId: tenant!.id,
+          run: p,
+          stop: async () => {
+            await sim.stop();
+          },
+        };
+      }
+      if (Date.now() > deadline) throw new Error(`sync did not finish in time: ${JSON.stringify(p)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } catch (e) {
+    return await fail(e);
+  } finally {
+    await worker.stop(2000);
+  }
+}

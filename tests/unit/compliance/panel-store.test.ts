@@ -1,0 +1,98 @@
+// Panels: encode/decode round trips, digests that see status and reason changes (and nothing
+// else), diffs that keep `since` and recorded evidence for unchanged findings, and reverse deltas
+// that rebuild every earlier version exactly.
+import { describe, expect, it } from "vitest";
+import type { Evidence } from "@/lib/compliance/model/finding";
+import { countEntries, decodeDelta, decodePanel, encodeDelta, encodePanel, type PanelEntry } from "@/lib/compliance/store/panel-codec";
+import { applyReverse, diffPanel, digestEntries } from "@/lib/compliance/store/panel-diff";
+
+const rpEvidence: Evidence = { kind: "recovery-point", id: "arn:rp-1", details: { isEncrypted: true, tags: ["a=b"] } };
+const entry = (over: Partial<PanelEntry> = {}): PanelEntry => ({ key: "arn:rp-1", resourceType: "EBS", runId: 1, status: "PASS", since: 0, reason: "encrypted", evidence: [rpEvidence], ...over });
+const sorted = (e: PanelEntry[]) => [...e].sort((a, b) => (a.key + a.runId < b.key + b.runId ? -1 : 1));
+
+describe("panel codec", () => {
+  it("round-trips entries, sharing evidence and reasons, with state and evidence apart", () => {
+    const shared = [rpEvidence];
+    const entries = [
+      entry({ runId: 1, evidence: shared, since: 3 }),
+      entry({ runId: 2, evidence: shared, status: "FAIL", reason: "kept 14 days; 35 required", since: 4 }),
+      entry({ key: "arn:rp-0", runId: 1, resourceType: null, status: "ERROR", reason: "stale", evidence: [] }),
+      entry({ key: "arn:rp-2", runId: 2, status: "NOT_APPLICABLE", reason: "deleting" }),
+    ];
+    const { state, evidence } = encodePanel(entries);
+    expect(sorted(decodePanel(state, evidence))).toEqual(sorted(entries));
+    expect(sorted(decodePanel(state)).map((e) => e.evidence)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(countEntries(entries)).toEqual({ 1: [1, 0, 0, 1], 2: [0, 1, 1, 0] });
+  });
+
+  it("handles an empty panel", () => {
+    const { state, evidence } = encodePanel([]);
+    expect(decodePanel(state, evidence)).toEqual([]);
+  });
+});
+
+describe("digest", () => {
+  const base = [entry(), entry({ key: "arn:rp-2", runId: 2, status: "FAIL", reason: "x" })];
+  it("ignores order, evidence and since", () => {
+    expect(digestEntries([...base].reverse())).toBe(digestEntries(base));
+    expect(digestEntries(base.map((e) => ({ ...e, since: 9, evidence: [] })))).toBe(digestEntries(base));
+  });
+  it.each([
+    ["status", { status: "FAIL" as const }],
+    ["reason", { reason: "other" }],
+    ["run", { runId: 7 }],
+    ["subject", { key: "arn:rp-9" }],
+  ])("changes with the %s", (_n, change) => {
+    expect(digestEntries([{ ...base[0]!, ...change }, base[1]!])).not.toBe(digestEntries(base));
+  });
+  it("changes when a finding appears or disappears", () => {
+    expect(digestEntries(base.slice(0, 1))).not.toBe(digestEntries(base));
+  });
+});
+
+describe("diff and reverse deltas", () => {
+  it("keeps since and recorded evidence of unchanged findings, stamps changed and new ones", () => {
+    const v1 = diffPanel([], [entry(), entry({ key: "arn:rp-2" })], 10).entries;
+    expect(v1.map((e) => e.since)).toEqual([10, 10]);
+    const newer: Evidence = { kind: "recovery-point", id: "arn:rp-1", details: { isEncrypted: true, note: "re-read" } };
+    const { entries: v2, reverse } = diffPanel(v1, [entry({ evidence: [newer] }), entry({ key: "arn:rp-3" }), entry({ key: "arn:rp-2", status: "FAIL", reason: "not encrypted" })], 11);
+    const byKey = new Map(v2.map((e) => [e.key, e]));
+    expect(byKey.get("arn:rp-1")).toMatchObject({ since: 10, evidence: [rpEvidence] });
+    expect(byKey.get("arn:rp-2")).toMatchObject({ since: 11, status: "FAIL" });
+    expect(byKey.get("arn:rp-3")).toMatchObject({ since: 11 });
+    expect(reverse).toHaveLength(2);
+    expect(sorted(applyReverse(v2, decodeDelta(encodeDelta(reverse))))).toEqual(sorted(v1));
+  });
+
+  it("records disappeared findings so that earlier versions come back", () => {
+    const v1 = diffPanel([], [entry(), entry({ key: "arn:rp-2", runId: 3 })], 1).entries;
+    const { entries: v2, reverse } = diffPanel(v1, [entry()], 2);
+    expect(v2).toHaveLength(1);
+    expect(sorted(applyReverse(v2, reverse))).toEqual(sorted(v1));
+  });
+
+  it("rebuilds every version from the newest through a chain of deltas", () => {
+    const versions: PanelEntry[][] = [[]];
+    const deltas: ReturnType<typeof diffPanel>["reverse"][] = [];
+    let current: PanelEntry[] = [];
+    const states = [
+      [entry()],
+      [entry(), entry({ key: "arn:rp-2" })],
+      [entry({ status: "FAIL", reason: "r" }), entry({ key: "arn:rp-2" })],
+      [entry({ key: "arn:rp-2" })],
+      [],
+      [entry({ key: "arn:rp-4", runId: 2 })],
+    ];
+    states.forEach((next, i) => {
+      const d = diffPanel(current, next, i + 1);
+      current = d.entries;
+      deltas.push(d.reverse);
+      versions.push(current);
+    });
+    let back = current;
+    for (let i = deltas.length - 1; i >= 0; i--) {
+      back = applyReverse(back, deltas[i]!);
+      expect(sorted(back)).toEqual(sorted(versions[i]!));
+    }
+  });
+});
