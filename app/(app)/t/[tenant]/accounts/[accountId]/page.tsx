@@ -1,0 +1,89 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Badge } from "@/app/_components/ui/badge";
+import { Card } from "@/app/_components/ui/card";
+import { PageHeader } from "@/app/_components/ui/page-header";
+import { Table, Td, Th } from "@/app/_components/ui/table";
+import { requireTenantPage } from "@/lib/auth/session";
+import { getDb } from "@/lib/db";
+import { accountFreshness, getAccountDetail } from "@/lib/dashboard/queries/accounts";
+import { formatDateTime } from "@/lib/format";
+
+export const metadata: Metadata = { title: "Account" };
+
+export default async function AccountPage({ params }: { params: Promise<{ tenant: string; accountId: string }> }) {
+  const { tenant: slug, accountId } = await params;
+  const { tenant } = await requireTenantPage(slug);
+  if (!/^\d{12}$/.test(accountId)) notFound();
+  const detail = await getAccountDetail(getDb(), tenant.tenantId, accountId);
+  if (!detail) notFound();
+  const { account, counts, ouNames } = detail;
+  const fresh = accountFreshness(account.units);
+  const q = `account=${accountId}`;
+  const stats = [
+    { label: "Backup plans", value: counts.plans, note: counts.orgPlans ? `${counts.orgPlans} org-managed` : "none org-managed", href: `/t/${slug}/backups?${q}` },
+    { label: "Vaults", value: counts.vaults, href: `/t/${slug}/backups/vaults?${q}` },
+    { label: "Recovery points", value: counts.recoveryPoints, href: `/t/${slug}/backups/recovery-points?${q}` },
+    { label: "Resources", value: counts.resources, href: `/t/${slug}/resources?${q}` },
+  ];
+  return (
+    <div className="space-y-6">
+      <Link href={`/t/${slug}/accounts`} className="text-sm text-brand-700 hover:underline">
+        ← All accounts
+      </Link>
+      <PageHeader
+        title={account.name}
+        description={
+          <>
+            <span className="font-mono">{account.accountId}</span> · {account.email} · {ouNames.join(" / ")}{" "}
+            {account.state !== "ACTIVE" && <Badge tone="amber">{account.state.toLowerCase()}</Badge>} <Badge tone={fresh.tone}>{fresh.label}</Badge>
+          </>
+        }
+      />
+      <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
+        {stats.map((s) => (
+          <Link key={s.label} href={s.href} className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs hover:border-brand-500">
+            <div className="text-xs font-medium text-slate-500 uppercase">{s.label}</div>
+            <div className="mt-1 text-2xl font-semibold text-slate-900">{s.value.toLocaleString("en-US")}</div>
+            {s.note && <div className="text-xs text-slate-500">{s.note}</div>}
+          </Link>
+        ))}
+      </div>
+      <Card title="Regions" description="What the last sync read in each region, and what to do when it could not.">
+        <Table caption="Sync status per region">
+          <thead>
+            <tr>
+              <Th>Region</Th>
+              <Th>Status</Th>
+              <Th>Data read</Th>
+              <Th>Problem</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {account.units.map((u) => (
+              <tr key={u.region}>
+                <Td className="font-mono text-xs whitespace-nowrap">{u.region}</Td>
+                <Td>
+                  <Badge tone={u.status === "ok" ? "green" : u.status === "failed" ? (u.publishedAt ? "amber" : "red") : "gray"}>
+                    {u.status === "failed" && u.publishedAt ? "stale" : u.status}
+                  </Badge>
+                </Td>
+                <Td className="text-xs whitespace-nowrap">{u.publishedAt ? formatDateTime(u.publishedAt) : "never"}</Td>
+                <Td className="text-xs text-slate-700">
+                  {u.error ?? "—"}
+                  {u.remedy && <div className="mt-1 text-slate-900"><span className="font-medium">What to do:</span> {u.remedy}</div>}
+                  {u.errorAt && <div className="text-slate-500">since {formatDateTime(u.errorAt)}</div>}
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+        <p className="mt-3 text-xs text-slate-500">
+          Failed jobs of this account: <Link className="text-brand-700 hover:underline" href={`/t/${slug}/jobs?${q}&problems=only`}>backup jobs</Link> ·{" "}
+          <Link className="text-brand-700 hover:underline" href={`/t/${slug}/jobs/copy?${q}&problems=only`}>copy jobs</Link>
+        </p>
+      </Card>
+    </div>
+  );
+}
