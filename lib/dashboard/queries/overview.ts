@@ -1,0 +1,106 @@
+import "server-only";
+import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { backupJobs, orgAccounts, syncRunUnits, syncUnits } from "@/db/schema";
+
+export interface UnitProblem {
+  accountId: string;
+  accountName: string | null;
+  region: string;
+  status: string;
+  stale: boolean;
+  error: string | null;
+  remedy: string | null;
+  errorAt: Date | null;
+}
+
+/** Units whose latest attempt failed (stale or never read); skipped ones (suspended) excluded. */
+export async function listUnitProblems(db: Db, tenantId: string, limit = 8): Promise<{ total: number; rows: UnitProblem[] }> {
+  const where = and(eq(syncUnits.tenantId, tenantId), eq(syncUnits.status, "failed"));
+  const [total, rows] = await Promise.all([
+    db.$count(syncUnits, where),
+    db
+      .select({
+        accountId: syncUnits.accountId,
+        accountName: orgAccounts.name,
+        region: syncUnits.region,
+        status: syncUnits.status,
+        publishedAt: syncUnits.publishedAt,
+        error: syncUnits.error,
+        remedy: syncRunUnits.remedy,
+        errorAt: syncUnits.errorAt,
+      })
+      .from(syncUnits)
+      .leftJoin(orgAccounts, and(eq(orgAccounts.tenantId, syncUnits.tenantId), eq(orgAccounts.accountId, syncUnits.accountId)))
+      .leftJoin(syncRunUnits, and(eq(syncRunUnits.runId, syncUnits.lastRunId), eq(syncRunUnits.accountId, syncUnits.accountId), eq(syncRunUnits.region, syncUnits.region)))
+      .where(where)
+      .orderBy(syncUnits.accountId, syncUnits.region)
+      .limit(limit),
+  ]);
+  return { total, rows: rows.map(({ publishedAt, ...r }) => ({ ...r, stale: publishedAt !== null })) };
+}
+
+export interface FailedJob {
+  accountId: string;
+  region: string;
+  backupJobId: string;
+  state: string;
+  statusMessage: string | null;
+  resourceArn: string;
+  resourceType: string;
+  creationDate: Date;
+}
+
+/** The newest failed, aborted or expired backup jobs of the last 7 days. */
+export async function listRecentFailedJobs(db: Db, tenantId: string, limit = 8, now = new Date()): Promise<FailedJob[]> {
+  return db
+    .select({
+      accountId: backupJobs.accountId,
+      region: backupJobs.region,
+      backupJobId: backupJobs.backupJobId,
+      state: backupJobs.state,
+      statusMessage: backupJobs.statusMessage,
+      resourceArn: backupJobs.resourceArn,
+      resourceType: backupJobs.resourceType,
+      creationDate: backupJobs.creationDate,
+    })
+    .from(backupJobs)
+    .where(and(eq(backupJobs.tenantId, tenantId), gte(backupJobs.creationDate, new Date(now.getTime() - 7 * 86_400_000)), inArray(backupJobs.state, ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"])))
+    .orderBy(desc(backupJobs.creationDate))
+    .limit(limit);
+}
+
+export interface NewestBackupCell {
+  accountId: string;
+  accountName: string;
+  region: string;
+  /** Newest backup of any protected resource in the unit; null when none. */
+  newest: Date | null;
+  /** Oldest "last backup" among the unit's protected resources: the one most behind. */
+  oldestLatest: Date | null;
+  resources: number;
+}
+
+/**
+ * Per (account, region): how recent backups are, from ListProtectedResources' LastBackupTime (one
+ * row per resource, far smaller than the recovery points).
+ */
+export async function getBackupAgeGrid(db: Db, tenantId: string): Promise<NewestBackupCell[]> {
+  const result = await db.execute<{ account_id: string; account_name: string | null; region: string; newest: Date | null; oldest_latest: Date | null; resources: number }>(sql`
+    select u.account_id, a.name as account_name, u.region, max(p.last_backup_time) as newest, min(p.last_backup_time) as oldest_latest, count(p.resource_arn)::int as resources
+    from sync_units u
+    left join org_accounts a on a.tenant_id = u.tenant_id and a.account_id = u.account_id
+    left join protected_resources p on p.tenant_id = u.tenant_id and p.account_id = u.account_id and p.region = u.region
+    where u.tenant_id = ${tenantId} and u.kind = 'region' and u.status <> 'skipped'
+    group by u.account_id, a.name, u.region
+    order by a.name, u.account_id, u.region`);
+  return result.rows.map((r) => ({
+    accountId: r.account_id,
+    accountName: r.account_name ?? r.account_id,
+    region: r.region,
+    newest: r.newest ? new Date(r.newest) : null,
+    oldestLatest: r.oldest_latest ? new Date(r.oldest_latest) : null,
+    resources: r.resources,
+  }));
+}
+
