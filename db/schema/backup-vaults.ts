@@ -1,7 +1,7 @@
 import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 // Vaults and their recovery points: current state per (account, region) unit. Recovery points
-// are the largest table (a million rows per MSP): narrow columns, no JSON, two indexes only.
+// are the largest table (a million rows per MSP): narrow columns, no JSON, one index.
 
 export const backupVaults = pgTable(
   "backup_vaults",
@@ -61,9 +61,8 @@ export const recoveryPoints = pgTable(
     parentRecoveryPointArn: text("parent_recovery_point_arn"),
     vaultType: text("vault_type"),
   },
-  (t) => [
-    primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.recoveryPointArn] }),
-    index("recovery_points_resource_idx").on(t.tenantId, t.resourceArn, t.creationDate),
-  ],
+  // The key alone: a resource's points live in its own unit's vaults (the key's prefix), and a
+  // second index costs a quarter of the insert time of a million-row first sync (measured).
+  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.recoveryPointArn] })],
 );
 export type RecoveryPointRow = typeof recoveryPoints.$inferSelect;

@@ -1,0 +1,1 @@
+DROP INDEX "recovery_points_resource_idx";
