@@ -24,6 +24,18 @@ export interface RunProgress {
   summary: Record<string, unknown> | null;
 }
 
+// One pass over the run's units (its primary key starts with run_id) for all the tallies.
+const tally = sql<{ total: number; done: number; ok: number; failed: number; skipped: number; running: number; errors: number }>`(
+  select json_build_object(
+    'total', count(*),
+    'done', count(*) filter (where u.status in ('ok', 'failed', 'skipped')),
+    'ok', count(*) filter (where u.status = 'ok'),
+    'failed', count(*) filter (where u.status = 'failed'),
+    'skipped', count(*) filter (where u.status = 'skipped'),
+    'running', count(*) filter (where u.status = 'running'),
+    'errors', count(*) filter (where u.status = 'failed' or (u.status in ('pending', 'running') and u.error is not null)))
+  from ${syncRunUnits} u where u.run_id = ${syncRuns.id})`;
+
 const progressColumns = {
   runId: syncRuns.id,
   status: syncRuns.status,
@@ -34,18 +46,20 @@ const progressColumns = {
   startedAt: syncRuns.startedAt,
   finishedAt: syncRuns.finishedAt,
   summary: syncRuns.summary,
-  total: sql<number>`(select count(*) from ${syncRunUnits} u where u.run_id = ${syncRuns.id})::int`,
-  done: sql<number>`(select count(*) from ${syncRunUnits} u where u.run_id = ${syncRuns.id} and u.status in ('ok', 'failed', 'skipped'))::int`,
-  ok: sql<number>`(select count(*) from ${syncRunUnits} u where u.run_id = ${syncRuns.id} and u.status = 'ok')::int`,
-  failed: sql<number>`(select count(*) from ${syncRunUnits} u where u.run_id = ${syncRuns.id} and u.status = 'failed')::int`,
-  skipped: sql<number>`(select count(*) from ${syncRunUnits} u where u.run_id = ${syncRuns.id} and u.status = 'skipped')::int`,
-  running: sql<number>`(select count(*) from ${syncRunUnits} u where u.run_id = ${syncRuns.id} and u.status = 'running')::int`,
-  errorsSoFar: sql<number>`(select count(*) from ${syncRunUnits} u where u.run_id = ${syncRuns.id} and (u.status = 'failed' or (u.status in ('pending', 'running') and u.error is not null)))::int`,
+  tally,
 };
+
+type ProgressRow = Omit<RunProgress, "total" | "done" | "ok" | "failed" | "skipped" | "running" | "errorsSoFar"> & {
+  tally: { total: number; done: number; ok: number; failed: number; skipped: number; running: number; errors: number };
+};
+
+function toProgress({ tally: t, ...r }: ProgressRow): RunProgress {
+  return { ...r, total: t.total, done: t.done, ok: t.ok, failed: t.failed, skipped: t.skipped, running: t.running, errorsSoFar: t.errors };
+}
 
 export async function getRunProgress(db: Conn, p: { tenantId: string; runId: string }): Promise<RunProgress | null> {
   const [row] = await db.select(progressColumns).from(syncRuns).where(and(eq(syncRuns.tenantId, p.tenantId), eq(syncRuns.id, p.runId)));
-  return row ?? null;
+  return row ? toProgress(row) : null;
 }
 
 /** The queued or running run, if any. */
@@ -55,16 +69,17 @@ export async function getActiveRun(db: Conn, p: { tenantId: string }): Promise<R
     .from(syncRuns)
     .where(and(eq(syncRuns.tenantId, p.tenantId), inArray(syncRuns.status, [...ACTIVE_RUN_STATUSES])))
     .limit(1);
-  return row ?? null;
+  return row ? toProgress(row) : null;
 }
 
 export async function listRuns(db: Conn, p: { tenantId: string; limit?: number }): Promise<RunProgress[]> {
-  return db
+  const rows = await db
     .select(progressColumns)
     .from(syncRuns)
     .where(eq(syncRuns.tenantId, p.tenantId))
     .orderBy(desc(syncRuns.createdAt))
     .limit(p.limit ?? 20);
+  return rows.map(toProgress);
 }
 
 export interface UnitError {

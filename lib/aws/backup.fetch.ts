@@ -57,6 +57,16 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
+type Results<T extends readonly (() => Promise<unknown>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+/** Runs independent calls side by side, or one after another when `concurrency` is 1 (the baseline). */
+export async function inParallel<T extends readonly (() => Promise<unknown>)[]>(concurrency: number, tasks: T): Promise<Results<T>> {
+  if (concurrency > 1) return (await Promise.all(tasks.map((t) => t()))) as Results<T>;
+  const out: unknown[] = [];
+  for (const t of tasks) out.push(await t());
+  return out as Results<T>;
+}
+
 export async function fetchRegionSettings(client: BackupClient, unit: UnitRef): Promise<RegionSettings> {
   return toRegionSettings(unit, await client.send(new DescribeRegionSettingsCommand({})));
 }
@@ -82,19 +92,19 @@ export async function fetchBackupPlans(client: BackupClient, unit: UnitRef, conc
   const versions: PlansRead["versions"] = [];
   const plans = await mapLimit(listed, concurrency, async (p) => {
     const planId = p.BackupPlanId ?? "";
-    const [current, planVersions, selections] = await Promise.all([
-      client.send(new GetBackupPlanCommand({ BackupPlanId: planId })),
-      (async () => {
+    const [current, planVersions, selections] = await inParallel(concurrency, [
+      () => client.send(new GetBackupPlanCommand({ BackupPlanId: planId })),
+      async () => {
         const all: BackupPlansListMember[] = [];
         for await (const page of paginateListBackupPlanVersions({ client, pageSize: PAGE }, { BackupPlanId: planId })) all.push(...(page.BackupPlanVersionsList ?? []));
         return all;
-      })(),
-      (async () => {
+      },
+      async () => {
         const ids: string[] = [];
         for await (const page of paginateListBackupSelections({ client, pageSize: PAGE }, { BackupPlanId: planId })) for (const s of page.BackupSelectionsList ?? []) if (s.SelectionId) ids.push(s.SelectionId);
         return mapLimit(ids, concurrency, async (id) => toBackupSelection(await client.send(new GetBackupSelectionCommand({ BackupPlanId: planId, SelectionId: id }))));
-      })(),
-    ]);
+      },
+    ] as const);
     const currentVersion = current.VersionId ?? p.VersionId;
     const older = planVersions.filter((v) => v.VersionId && v.VersionId !== currentVersion);
     const olderDetails = await mapLimit(older, concurrency, (v) => client.send(new GetBackupPlanCommand({ BackupPlanId: planId, VersionId: v.VersionId })));
@@ -112,16 +122,16 @@ export async function fetchVaults(client: BackupClient, unit: UnitRef, concurren
   for await (const page of paginateListBackupVaults({ client, pageSize: PAGE }, {})) listed.push(...(page.BackupVaultList ?? []));
   return mapLimit(listed, concurrency, async (v) => {
     const name = v.BackupVaultName ?? "";
-    const [policy, notifications] = await Promise.all([
-      client.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name })).then(
+    const [policy, notifications] = await inParallel(concurrency, [
+      () => client.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name })).then(
         (o) => o.Policy ?? null,
         (e: unknown) => (isNotFound(e) ? null : Promise.reject(e)),
       ),
-      client.send(new GetBackupVaultNotificationsCommand({ BackupVaultName: name })).then(
+      () => client.send(new GetBackupVaultNotificationsCommand({ BackupVaultName: name })).then(
         (o) => ({ topicArn: o.SNSTopicArn ?? null, events: [...(o.BackupVaultEvents ?? [])] }),
         (e: unknown) => (isNotFound(e) ? { topicArn: null, events: [] } : Promise.reject(e)),
       ),
-    ]);
+    ] as const);
     return toBackupVault(unit, v, policy, notifications);
   });
 }

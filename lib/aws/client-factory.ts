@@ -141,8 +141,13 @@ export class AwsFactory {
   /** A unit is done: drop its clients (they hold no sockets; the agents are shared). */
   release(accountId: string, region: string): void {
     this.unitClients.delete(`${accountId}|${region}`);
-    this.gate.prune(60_000);
+    // Pruning walks every bucket: at most every 10 s, not after each of thousands of units.
+    if (Date.now() - this.prunedAt > 10_000) {
+      this.prunedAt = Date.now();
+      this.gate.prune(60_000);
+    }
   }
+  private prunedAt = Date.now();
 
   destroy(): void {
     this.unitClients.clear();

@@ -3,11 +3,13 @@ import { awsSettingsFromEnv } from "@/lib/aws/settings";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
 import { fail, openRuntime, parseArgs } from "./runtime";
+import { ensureYoungGeneration } from "@/lib/sync/relaunch";
 
 // `npm run sync -- --tenant <name|slug> [--no-worker] [--full]`: asks for a sync of one tenant,
 // runs a sync worker in this process (unless --no-worker: then `npm run worker` processes do
 // the work), draws progress on stderr and ends with ONE JSON line on stdout.
 
+await ensureYoungGeneration();
 const args = parseArgs(process.argv.slice(2));
 if (typeof args.tenant !== "string") fail("usage: npm run sync -- --tenant <name or slug> [--no-worker] [--full]");
 const runtime = await openRuntime();

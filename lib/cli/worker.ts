@@ -1,12 +1,14 @@
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { log, openRuntime, parseArgs } from "./runtime";
+import { ensureYoungGeneration } from "@/lib/sync/relaunch";
 
 // `npm run worker [-- --concurrency N --stale-seconds S --heartbeat-seconds H --no-schedule]`:
 // a sync worker. Run as many as needed, on any machine that reaches the database; they share the
 // queue. SIGTERM/SIGINT stop it; units in hand are taken over by another worker after
 // --stale-seconds (default 30).
 
+await ensureYoungGeneration();
 const args = parseArgs(process.argv.slice(2));
 const num = (k: string) => (typeof args[k] === "string" ? Number(args[k]) : undefined);
 const runtime = await openRuntime();

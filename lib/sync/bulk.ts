@@ -4,8 +4,20 @@ import type { ColumnType, TableSpec, Value } from "./table-specs";
 // read no longer saw, and staging for units too big to hold in memory. Values travel as one array
 // per column (unnest), so the parameter count is the column count whatever the batch size.
 
+import { createHash } from "node:crypto";
+
 export interface Queryable {
-  query(text: string, values?: unknown[]): Promise<{ rowCount: number | null; rows: Array<Record<string, unknown>> }>;
+  query(text: string | { name?: string; text: string; values?: unknown[] }, values?: unknown[]): Promise<{ rowCount: number | null; rows: Array<Record<string, unknown>> }>;
+}
+
+/**
+ * Runs a statement as a named prepared statement: the sync sends the same few statement texts
+ * thousands of times (one array per column, whatever the row count), so each connection parses
+ * and plans each text once.
+ */
+export function prepared(db: Queryable, text: string, values: unknown[]) {
+  const name = `bg_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
+  return db.query({ name, text, values });
 }
 
 /** Rows of one table held column by column (less memory than objects, and what unnest wants). */
@@ -16,7 +28,11 @@ export class ColumnBuffer {
     this.cols = Array.from({ length: width }, () => []);
   }
   push(values: Value[]): void {
-    for (let i = 0; i < this.width; i++) this.cols[i]!.push(values[i] ?? null);
+    for (let i = 0; i < this.width; i++) {
+      const v = values[i] ?? null;
+      // ISO text is what PostgreSQL parses anyway; pg's own Date formatting costs more.
+      this.cols[i]!.push(v instanceof Date ? v.toISOString() : v);
+    }
     this.length++;
   }
   clear(): void {
@@ -70,8 +86,12 @@ export function dedupeByKey<T>(spec: TableSpec<T>, buf: ColumnBuffer): ColumnBuf
   return out;
 }
 
-/** Upserts in-memory rows of one unit; returns how many rows were inserted or changed. */
-export async function upsertRows<T>(db: Queryable, spec: TableSpec<T>, scope: readonly string[], rows: ColumnBuffer): Promise<number> {
+/**
+ * Upserts in-memory rows of one unit; returns how many rows were inserted or changed. `fresh`:
+ * the unit has never been published, so it has no rows and a plain insert (no conflict checks,
+ * PostgreSQL's speculative insertion skipped) is enough.
+ */
+export async function upsertRows<T>(db: Queryable, spec: TableSpec<T>, scope: readonly string[], rows: ColumnBuffer, fresh = false): Promise<number> {
   if (rows.length === 0) return 0;
   const buf = dedupeByKey(spec, rows);
   const cols = allColumns(spec);
@@ -80,8 +100,8 @@ export async function upsertRows<T>(db: Queryable, spec: TableSpec<T>, scope: re
   const alias = cols.map(([c]) => q(c)).join(", ");
   const select = [...scopeParams(spec, 0), ...cols.map(([c, t]) => selectExpr("u", c, t))].join(", ");
   const text = `insert into ${q(spec.table)} (${[...spec.scope, ...cols.map(([c]) => c)].map(q).join(", ")})
-    select ${select} from unnest(${unnest}) as u(${alias}) ${conflictClause(spec)}`;
-  const res = await db.query(text, [...scope, ...buf.cols]);
+    select ${select} from unnest(${unnest}) as u(${alias}) ${fresh ? "" : conflictClause(spec)}`;
+  const res = await prepared(db, text, [...scope, ...buf.cols]);
   return res.rowCount ?? 0;
 }
 
@@ -91,10 +111,7 @@ export async function deleteMissing<T>(db: Queryable, spec: TableSpec<T>, scope:
   const where = spec.scope.map((s, i) => `${q(s)} = $${i + 1}`).join(" and ");
   const keys = spec.key.map(([c]) => q(c)).join(", ");
   const unnest = spec.key.map(([, t], i) => `$${n + i + 1}::${t}[]`).join(", ");
-  const res = await db.query(
-    `delete from ${q(spec.table)} where ${where} and (${keys}) not in (select * from unnest(${unnest}))`,
-    [...scope, ...rows.cols.slice(0, spec.key.length)],
-  );
+  const res = await prepared(db, `delete from ${q(spec.table)} where ${where} and (${keys}) not in (select * from unnest(${unnest}))`, [...scope, ...rows.cols.slice(0, spec.key.length)]);
   return res.rowCount ?? 0;
 }
 
@@ -103,7 +120,7 @@ export async function deleteWhere<T>(db: Queryable, spec: TableSpec<T>, scope: r
   const n = spec.scope.length;
   const where = spec.scope.map((s, i) => `${q(s)} = $${i + 1}`).join(" and ");
   const text = extra ? `delete from ${q(spec.table)} where ${where} and not (${q(extra.column)} = any($${n + 1}::text[]))` : `delete from ${q(spec.table)} where ${where}`;
-  const res = await db.query(text, extra ? [...scope, extra.notIn] : [...scope]);
+  const res = await prepared(db, text, extra ? [...scope, extra.notIn] : [...scope]);
   return res.rowCount ?? 0;
 }
 
@@ -116,21 +133,24 @@ export async function stageRows<T>(db: Queryable, spec: TableSpec<T>, attemptId:
   const unnest = cols.map(([, t], i) => `$${n + i + 1}::${paramType(t)}[]`).join(", ");
   const alias = cols.map(([c]) => q(c)).join(", ");
   const select = ["$1::bigint", ...scopeParams(spec, 1), ...cols.map(([c, t]) => selectExpr("u", c, t))].join(", ");
-  await db.query(
+  await prepared(
+    db,
     `insert into ${q(spec.staging)} ("attempt_id", ${[...spec.scope, ...cols.map(([c]) => c)].map(q).join(", ")})
      select ${select} from unnest(${unnest}) as u(${alias})`,
     [attemptId, ...scope, ...rows.cols],
   );
+  spilledAttempts.add(attemptId);
 }
 
 /** Upserts a staged attempt into the current table; returns rows inserted or changed. */
-export async function mergeStaged<T>(db: Queryable, spec: TableSpec<T>, attemptId: string): Promise<number> {
+export async function mergeStaged<T>(db: Queryable, spec: TableSpec<T>, attemptId: string, fresh = false): Promise<number> {
   const cols = [...spec.scope, ...allColumns(spec).map(([c]) => c)].map(q).join(", ");
   const keys = spec.key.map(([c]) => q(c)).join(", ");
-  const res = await db.query(
+  const res = await prepared(
+    db,
     `insert into ${q(spec.table)} (${cols})
      select distinct on (${keys}) ${cols} from ${q(spec.staging!)} where attempt_id = $1 order by ${keys}
-     ${conflictClause(spec)}`,
+     ${fresh ? "" : conflictClause(spec)}`,
     [attemptId],
   );
   return res.rowCount ?? 0;
@@ -141,7 +161,8 @@ export async function deleteMissingStaged<T>(db: Queryable, spec: TableSpec<T>, 
   const n = spec.scope.length;
   const where = spec.scope.map((s, i) => `t.${q(s)} = $${i + 1}`).join(" and ");
   const match = spec.key.map(([c]) => `s.${q(c)} = t.${q(c)}`).join(" and ");
-  const res = await db.query(
+  const res = await prepared(
+    db,
     `delete from ${q(spec.table)} t where ${where} and not exists (select 1 from ${q(spec.staging!)} s where s.attempt_id = $${n + 1} and ${match})`,
     [...scope, attemptId],
   );
@@ -150,6 +171,12 @@ export async function deleteMissingStaged<T>(db: Queryable, spec: TableSpec<T>, 
 
 export const STAGING_TABLES = ["stg_recovery_points", "stg_protected_resources", "stg_resources", "stg_backup_jobs", "stg_copy_jobs", "stg_restore_jobs"] as const;
 
-export async function clearStaging(db: Queryable, attemptId: string): Promise<void> {
-  for (const t of STAGING_TABLES) await db.query(`delete from ${q(t)} where attempt_id = $1`, [attemptId]);
+/** Attempts of this process that wrote staging rows (the others need no clean-up). */
+const spilledAttempts = new Set<string>();
+
+/** Deletes an attempt's staging rows; `force` when the attempt was another process's (a dead worker's). */
+export async function clearStaging(db: Queryable, attemptId: string, force = false): Promise<void> {
+  if (!force && !spilledAttempts.has(attemptId)) return;
+  for (const t of STAGING_TABLES) await prepared(db, `delete from ${q(t)} where attempt_id = $1`, [attemptId]);
+  spilledAttempts.delete(attemptId);
 }

@@ -2,6 +2,7 @@ import type pg from "pg";
 import type PgBoss from "pg-boss";
 import type { AwsFactory, CallCounter } from "@/lib/aws/client-factory";
 import { CredentialChain, type TenantRoles } from "@/lib/aws/credentials";
+import type { Semaphore } from "@/lib/aws/rate-gate";
 import type { Queryable } from "./bulk";
 
 // What every sync job handler gets: database, queue, AWS client factory, settings.
@@ -24,6 +25,8 @@ export interface SyncSettings {
   transientRetries: number;
   /** Organizations calls at once (the organization's rate gate paces them). */
   orgConcurrency: number;
+  /** Publish transactions at once per worker: more only adds lock and CPU contention in PostgreSQL. */
+  publishConcurrency: number;
 }
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
@@ -36,6 +39,7 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   throttleBudgetMinutes: 10,
   transientRetries: 3,
   orgConcurrency: 8,
+  publishConcurrency: 4,
 };
 
 export interface SyncDeps {
@@ -44,6 +48,8 @@ export interface SyncDeps {
   factory: AwsFactory;
   workerId: string;
   settings: SyncSettings;
+  /** Bounds this worker's concurrent publish transactions. */
+  publishSlots: Semaphore;
   log: (message: string) => void;
 }
 

@@ -5,7 +5,8 @@ import { ensureJobPartitions, loadTenantForSync, type ChainCache, type SyncDeps,
 import { summarizeRun } from "./counts";
 import type { UnitJob } from "./queue";
 import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, requeueUnit, withTransaction, type Claim } from "./runs";
-import { nextMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
+import { syncMetrics } from "./metrics";
+import { nextJobMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
 import { readUnit } from "./unit-read";
 
 // One (account, region) unit: claim, read everything (nothing is written to the current tables
@@ -23,17 +24,20 @@ async function tenantOf(deps: SyncDeps, tenantId: string): Promise<TenantForSync
 }
 
 interface UnitState {
+  /** Never published: the unit has no rows in any table. */
+  fresh: boolean;
   recoveryPointsFullAt: Date | null;
   jobsAfter: { backup: Date | null; copy: Date | null; restore: Date | null };
 }
 
 async function unitState(deps: SyncDeps, c: Claim): Promise<UnitState> {
   const res = await deps.pool.query(
-    `select recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after from sync_units where tenant_id = $1 and account_id = $2 and region = $3`,
+    `select published_at, recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after from sync_units where tenant_id = $1 and account_id = $2 and region = $3`,
     [c.tenantId, c.accountId, c.region],
   );
   const r = res.rows[0];
   return {
+    fresh: !r?.published_at,
     recoveryPointsFullAt: (r?.recovery_points_full_at as Date | null) ?? null,
     jobsAfter: { backup: (r?.backup_jobs_after as Date | null) ?? null, copy: (r?.copy_jobs_after as Date | null) ?? null, restore: (r?.restore_jobs_after as Date | null) ?? null },
   };
@@ -42,7 +46,7 @@ async function unitState(deps: SyncDeps, c: Claim): Promise<UnitState> {
 export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainCache): Promise<void> {
   const claim = await claimUnit(deps.pool, job, deps.workerId, deps.settings.staleSeconds);
   if (!claim) return;
-  if (claim.previousStagingAttemptId) await clearStaging(deps.pool, claim.previousStagingAttemptId);
+  if (claim.previousStagingAttemptId) await clearStaging(deps.pool, claim.previousStagingAttemptId, true);
   const counter = newCounter();
   const scope = [claim.tenantId, claim.accountId, claim.region] as const;
   try {
@@ -51,6 +55,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     const state = await unitState(deps, claim);
     const fullEveryMs = deps.settings.recoveryPointsFullEveryHours * 3_600_000;
     const full = !state.recoveryPointsFullAt || Date.now() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
+    const readStart = performance.now();
     const read = await readUnit(
       {
         tenantId: claim.tenantId,
@@ -66,11 +71,15 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
       { factory: deps.factory, chain: chains.get(claim.runId, tenant), pool: deps.pool, counter },
     );
     await ensureJobPartitions(deps.pool, read.jobMonths.min, read.jobMonths.max);
-    const published = await withTransaction(deps.pool, async (tx) => {
+    const publishStart = performance.now();
+    syncMetrics.readMs += publishStart - readStart;
+    const published = await deps.publishSlots.with(() => withTransaction(deps.pool, async (tx) => {
+      syncMetrics.publishWaitMs += performance.now() - publishStart;
       if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
-      const counts = await publishUnit(tx, scope, read);
-      const marks = await nextMarks(tx, scope);
-      await tx.query(
+      const counts = await publishUnit(tx, scope, read, state.fresh);
+      const marks = nextJobMarks(state.jobsAfter, read.jobNewest);
+      await Promise.all([
+        tx.query(
         `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,
                                  recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, counts, updated_at)
          values ($1, 'region', $2, $3, 'ok', $4, now(), null, null, null, $4, case when $5 then now() end, $6, $7, $8, $9, now())
@@ -78,11 +87,14 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
            error_at = null, last_run_id = $4, recovery_points_full_at = case when $5 then now() else sync_units.recovery_points_full_at end,
            backup_jobs_after = $6, copy_jobs_after = $7, restore_jobs_after = $8, counts = $9, updated_at = now()`,
         [...scope, claim.runId, full, marks.backup, marks.copy, marks.restore, JSON.stringify(counts)],
-      );
-      await finishUnit(tx, claim, "region", { status: "ok", calls: counter.calls, throttled: counter.throttled, counts: { ...counts } });
-      await clearStaging(tx, claim.stagingAttemptId);
+        ),
+        finishUnit(tx, claim, "region", { status: "ok", calls: counter.calls, throttled: counter.throttled, counts: { ...counts } }),
+        clearStaging(tx, claim.stagingAttemptId),
+      ]);
       return true;
-    });
+    }));
+    syncMetrics.publishMs += performance.now() - publishStart;
+    syncMetrics.units++;
     if (!published) return;
   } catch (error) {
     await clearStaging(deps.pool, claim.stagingAttemptId).catch(() => undefined);

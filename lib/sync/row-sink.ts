@@ -47,21 +47,28 @@ export class RowSink<T> {
    * Inside the publish transaction: upsert what was read and, when the read was complete for the
    * whole unit (`replace`), delete the unit's rows it did not see. Returns rows changed.
    */
-  async publish(tx: Queryable, replace: boolean): Promise<number> {
+  async publish(tx: Queryable, replace: boolean, fresh = false): Promise<number> {
     if (this.spilled) {
       await this.flush(tx);
-      const changed = await mergeStaged(tx, this.spec, this.ctx.attemptId);
-      return changed + (replace ? await deleteMissingStaged(tx, this.spec, this.ctx.attemptId, this.ctx.scope) : 0);
+      const changed = await mergeStaged(tx, this.spec, this.ctx.attemptId, fresh);
+      return changed + (replace && !fresh ? await deleteMissingStaged(tx, this.spec, this.ctx.attemptId, this.ctx.scope) : 0);
     }
-    const changed = await upsertRows(tx, this.spec, this.ctx.scope, this.buf);
-    return changed + (replace ? await deleteMissing(tx, this.spec, this.ctx.scope, this.buf) : 0);
+    return sumOf([upsertRows(tx, this.spec, this.ctx.scope, this.buf, fresh), replace && !fresh ? deleteMissing(tx, this.spec, this.ctx.scope, this.buf) : 0]);
   }
 }
 
 /** Small entities (bounded by AWS quotas per unit) are published straight from memory. */
-export async function publishRows<T>(tx: Queryable, spec: TableSpec<T>, scope: readonly string[], rows: readonly T[], replace = true): Promise<number> {
+export async function publishRows<T>(tx: Queryable, spec: TableSpec<T>, scope: readonly string[], rows: readonly T[], replace = true, fresh = false): Promise<number> {
   const buf = new ColumnBuffer(spec.key.length + spec.columns.length);
   for (const r of rows) buf.push(spec.values(r));
-  const changed = await upsertRows(tx, spec, scope, buf);
-  return changed + (replace ? await deleteMissing(tx, spec, scope, buf) : 0);
+  return sumOf([upsertRows(tx, spec, scope, buf, fresh), replace && !fresh ? deleteMissing(tx, spec, scope, buf) : 0]);
+}
+
+/**
+ * Sums statements that were all sent before any answer came back: pg queues them on the
+ * connection and sends each as the previous one completes, with no trip through our (busy)
+ * event loop in between. A publish is ~25 statements; awaiting each cost more than running it.
+ */
+export async function sumOf(parts: ReadonlyArray<Promise<number> | number>): Promise<number> {
+  return (await Promise.all(parts)).reduce((a, b) => a + b, 0);
 }

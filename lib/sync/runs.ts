@@ -13,7 +13,10 @@ export const ORG_REGION = "global";
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
+    // A commit lost in a server crash only undoes that unit's publish (its claim then times out
+    // and the unit is read again), so the sync does not wait for each commit's fsync.
     await client.query("begin");
+    await client.query("set local synchronous_commit = off");
     const out = await fn(client);
     await client.query("commit");
     return out;
@@ -73,7 +76,14 @@ export async function holdsClaim(tx: Queryable, c: Claim, workerId: string): Pro
 }
 
 export async function heartbeat(db: Queryable, workerId: string): Promise<void> {
-  await db.query(`update sync_run_units set heartbeat_at = now() where worker_id = $1 and status = 'running'`, [workerId]);
+  // SKIP LOCKED: a unit that is publishing holds its row locked; waiting for it here would queue
+  // every later publish behind this statement (a convoy). Its publish is proof of life anyway.
+  await db.query(
+    `update sync_run_units u set heartbeat_at = now()
+       from (select run_id, account_id, region from sync_run_units where worker_id = $1 and status = 'running' for update skip locked) mine
+      where u.run_id = mine.run_id and u.account_id = mine.account_id and u.region = mine.region`,
+    [workerId],
+  );
 }
 
 export interface UnitOutcome {
@@ -115,13 +125,14 @@ export async function requeueUnit(client: Queryable, boss: PgBoss, c: Claim, o: 
 }
 
 /** Units whose worker stopped beating: back to pending and on the queue again (same transaction). */
-export async function reapStaleUnits(pool: pg.Pool, boss: PgBoss, staleSeconds: number): Promise<number> {
+export async function reapStaleUnits(pool: pg.Pool, boss: PgBoss, staleSeconds: number, ownWorkerId: string): Promise<number> {
   return withTransaction(pool, async (client) => {
+    // A worker alive enough to reap is alive enough to finish its own units.
     const res = await client.query(
       `update sync_run_units set status = 'pending', worker_id = null
-        where status = 'running' and heartbeat_at < now() - make_interval(secs => $1)
+        where status = 'running' and heartbeat_at < now() - make_interval(secs => $1) and worker_id is distinct from $2
        returning run_id, tenant_id, kind, account_id, region`,
-      [staleSeconds],
+      [staleSeconds, ownWorkerId],
     );
     const units = res.rows.filter((r) => r.kind === "region").map((r) => ({ runId: r.run_id as string, tenantId: r.tenant_id as string, accountId: r.account_id as string, region: r.region as string }));
     const orgs = res.rows.filter((r) => r.kind === "org");

@@ -1,5 +1,5 @@
 import { deleteWhere, type Queryable } from "./bulk";
-import { publishRows } from "./row-sink";
+import { publishRows, sumOf } from "./row-sink";
 import {
   globalSettingsSpec,
   planSpec,
@@ -36,31 +36,34 @@ export interface PublishedCounts {
   restore_testing_plans: number;
 }
 
-export async function publishUnit(tx: Queryable, scope: readonly [tenantId: string, accountId: string, region: string], read: UnitRead): Promise<PublishedCounts> {
+/**
+ * `fresh`: the unit was never published, so it has no rows anywhere: plain inserts, nothing to
+ * delete. Otherwise upserts that skip unchanged rows, and deletes of what a full read did not see.
+ */
+export async function publishUnit(tx: Queryable, scope: readonly [tenantId: string, accountId: string, region: string], read: UnitRead, fresh = false): Promise<PublishedCounts> {
   const [tenantId, accountId, region] = scope;
-  let changes = 0;
   const { plans, versions } = read.plans;
-  changes += await publishRows(tx, planSpec, scope, plans);
-  changes += await publishRows(tx, planVersionSpec, scope, versions);
   const rules: RuleRow[] = versions.flatMap((v) => v.rules.map((rule, position) => ({ planId: v.planId, versionId: v.versionId, position, rule })));
-  changes += await publishRows(tx, ruleSpec, scope, rules);
   const selections = plans.flatMap((p) => p.selections.map((s) => ({ ...s, planId: p.planId })));
-  changes += await publishRows(tx, selectionSpec, scope, selections);
-  changes += await publishRows(tx, vaultSpec, scope, read.vaults);
-
-  changes += await read.recoveryPoints.publish(tx, read.recoveryPointsFull);
-  if (!read.recoveryPointsFull) {
+  // Every statement is sent now, in this order; see sumOf.
+  const changes = await sumOf([
+    publishRows(tx, planSpec, scope, plans, true, fresh),
+    publishRows(tx, planVersionSpec, scope, versions, true, fresh),
+    publishRows(tx, ruleSpec, scope, rules, true, fresh),
+    publishRows(tx, selectionSpec, scope, selections, true, fresh),
+    publishRows(tx, vaultSpec, scope, read.vaults, true, fresh),
+    read.recoveryPoints.publish(tx, read.recoveryPointsFull, fresh),
     // Incremental read: points of vaults that no longer exist are gone too.
-    changes += await deleteWhere(tx, recoveryPointSpec, scope, { column: "backup_vault_name", notIn: read.vaults.map((v) => v.vaultName) });
-  }
-  changes += await read.protectedResources.publish(tx, true);
-  changes += await read.resources.publish(tx, true);
-  changes += await read.backupJobs.publish(tx, false);
-  changes += await read.copyJobs.publish(tx, false);
-  changes += await read.restoreJobs.publish(tx, false);
-  changes += await publishRows(tx, restoreTestingPlanSpec, scope, read.restoreTestingPlans);
-  changes += await publishRows(tx, regionSettingsSpec, scope, [read.regionSettings], false);
-  if (read.globalSettings) changes += await publishRows(tx, globalSettingsSpec, [tenantId, accountId], [{ ...read.globalSettings, region }], false);
+    !read.recoveryPointsFull && !fresh ? deleteWhere(tx, recoveryPointSpec, scope, { column: "backup_vault_name", notIn: read.vaults.map((v) => v.vaultName) }) : 0,
+    read.protectedResources.publish(tx, true, fresh),
+    read.resources.publish(tx, true, fresh),
+    read.backupJobs.publish(tx, false, fresh),
+    read.copyJobs.publish(tx, false, fresh),
+    read.restoreJobs.publish(tx, false, fresh),
+    publishRows(tx, restoreTestingPlanSpec, scope, read.restoreTestingPlans, true, fresh),
+    publishRows(tx, regionSettingsSpec, scope, [read.regionSettings], false, fresh),
+    read.globalSettings ? publishRows(tx, globalSettingsSpec, [tenantId, accountId], [{ ...read.globalSettings, region }], false) : 0,
+  ]);
 
   const currentRules = versions.filter((v) => v.isCurrent).reduce((n, v) => n + v.rules.length, 0);
   return {
@@ -80,18 +83,17 @@ export async function publishUnit(tx: Queryable, scope: readonly [tenantId: stri
   };
 }
 
-/** Incremental marks for the next read of this unit, from what is now stored. */
-export async function nextMarks(tx: Queryable, scope: readonly [string, string, string]): Promise<{ backup: Date | null; copy: Date | null; restore: Date | null }> {
-  const overlap = `interval '${JOB_OVERLAP_DAYS} days'`;
-  const res = await tx.query(
-    `select
-       (select max(creation_date) - ${overlap} from backup_jobs where tenant_id = $1 and account_id = $2 and region = $3) as backup,
-       (select max(creation_date) - ${overlap} from copy_jobs where tenant_id = $1 and account_id = $2 and region = $3) as copy,
-       (select max(creation_date) - ${overlap} from restore_jobs where tenant_id = $1 and account_id = $2 and region = $3) as restore`,
-    [...scope],
-  );
-  const row = res.rows[0] ?? {};
-  return { backup: (row.backup as Date | null) ?? null, copy: (row.copy as Date | null) ?? null, restore: (row.restore as Date | null) ?? null };
+/**
+ * Where the next incremental job read starts: the newest job read minus the overlap (a job can
+ * still change state within its completion window), never earlier than the current mark.
+ */
+export function nextJobMarks(previous: UnitRead["jobNewest"], newest: UnitRead["jobNewest"]): UnitRead["jobNewest"] {
+  const mark = (prev: Date | null, n: Date | null) => {
+    if (!n) return prev;
+    const m = new Date(n.getTime() - JOB_OVERLAP_DAYS * 86_400_000);
+    return prev && prev > m ? prev : m;
+  };
+  return { backup: mark(previous.backup, newest.backup), copy: mark(previous.copy, newest.copy), restore: mark(previous.restore, newest.restore) };
 }
 
 /** Per-vault marks for an incremental read of recovery points (newest point minus the overlap). */

@@ -32,6 +32,8 @@ export interface UnitReadOptions {
   recoveryPointsAfter: Map<string, Date>;
   jobsAfter: { backup: Date | null; copy: Date | null; restore: Date | null };
   spillAt: number;
+  /** One call at a time (the benchmark's baseline). */
+  sequential?: boolean;
 }
 
 export interface UnitRead {
@@ -48,6 +50,8 @@ export interface UnitRead {
   restoreJobs: RowSink<RestoreJob>;
   /** Earliest and latest job creation seen (the job partitions these months need). */
   jobMonths: { min: Date | null; max: Date | null };
+  /** Newest creation date read per job list (the next incremental read starts near it). */
+  jobNewest: { backup: Date | null; copy: Date | null; restore: Date | null };
   recoveryPointsFull: boolean;
 }
 
@@ -59,7 +63,11 @@ export interface UnitDeps {
 }
 
 /** Runs every task; the first failure stops the others at their next page and is rethrown. */
-async function allOrFirstError(tasks: Array<(stop: () => boolean) => Promise<void>>): Promise<void> {
+async function allOrFirstError(tasks: Array<(stop: () => boolean) => Promise<void>>, sequential: boolean): Promise<void> {
+  if (sequential) {
+    for (const t of tasks) await t(() => false);
+    return;
+  }
   let failed = false;
   const stop = () => failed;
   const results = await Promise.allSettled(tasks.map((t) => t(stop).catch((e: unknown) => ((failed = true), Promise.reject(e)))));
@@ -98,12 +106,15 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
       copyJobs: sink(copyJobSpec),
       restoreJobs: sink(restoreJobSpec),
       jobMonths: { min: null, max: null },
+      jobNewest: { backup: null, copy: null, restore: null },
       recoveryPointsFull: o.recoveryPointsFull,
     };
-    const noteJobDates = (rows: Array<{ creationDate: Date }>) => {
+    const noteJobDates = (kind: keyof UnitRead["jobNewest"]) => (rows: Array<{ creationDate: Date }>) => {
       for (const r of rows) {
         if (!read.jobMonths.min || r.creationDate < read.jobMonths.min) read.jobMonths.min = r.creationDate;
         if (!read.jobMonths.max || r.creationDate > read.jobMonths.max) read.jobMonths.max = r.creationDate;
+        const newest = read.jobNewest[kind];
+        if (!newest || r.creationDate > newest) read.jobNewest[kind] = r.creationDate;
       }
     };
     /** Drains page generators into a sink, stopping between pages once another task failed. */
@@ -115,28 +126,29 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
       }
     };
     const after = (d: Date | null) => d ?? undefined;
+    const width = o.sequential ? 1 : 4;
     await allOrFirstError([
       async () => {
         if (o.readGlobalSettings) read.globalSettings = await fetchGlobalSettings(backup, o.accountId);
       },
       async () => {
-        read.plans = await fetchBackupPlans(backup, unit);
+        read.plans = await fetchBackupPlans(backup, unit, width);
       },
       async (stop) => {
-        read.vaults = await fetchVaults(backup, unit);
-        await mapLimit(read.vaults, 3, (v) =>
+        read.vaults = await fetchVaults(backup, unit, width);
+        await mapLimit(read.vaults, o.sequential ? 1 : 3, (v) =>
           drain(recoveryPointPages(backup, unit, v.vaultName, o.recoveryPointsFull ? undefined : o.recoveryPointsAfter.get(v.vaultName)), read.recoveryPoints, stop),
         );
       },
       (stop) => drain(protectedResourcePages(backup, unit), read.protectedResources, stop),
-      (stop) => drain(backupJobPages(backup, unit, after(o.jobsAfter.backup)), read.backupJobs, stop, noteJobDates),
-      (stop) => drain(copyJobPages(backup, unit, after(o.jobsAfter.copy)), read.copyJobs, stop, noteJobDates),
-      (stop) => drain(restoreJobPages(backup, unit, after(o.jobsAfter.restore)), read.restoreJobs, stop, noteJobDates),
+      (stop) => drain(backupJobPages(backup, unit, after(o.jobsAfter.backup)), read.backupJobs, stop, noteJobDates("backup")),
+      (stop) => drain(copyJobPages(backup, unit, after(o.jobsAfter.copy)), read.copyJobs, stop, noteJobDates("copy")),
+      (stop) => drain(restoreJobPages(backup, unit, after(o.jobsAfter.restore)), read.restoreJobs, stop, noteJobDates("restore")),
       async () => {
         read.restoreTestingPlans = (await fetchRestoreTestingPlans(backup, unit)).map(({ accountId: _a, region: _r, ...p }) => p);
       },
       (stop) => drain(resourcePages(tagging, unit), read.resources, stop),
-    ]);
+    ], o.sequential ?? false);
     return read;
   } catch (error) {
     if (error instanceof FailureError) throw error;

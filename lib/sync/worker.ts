@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type pg from "pg";
+import pg from "pg";
 import type PgBoss from "pg-boss";
 import { AwsFactory, type AwsSettings } from "@/lib/aws/client-factory";
+import { Semaphore } from "@/lib/aws/rate-gate";
 import { ChainCache, DEFAULT_SYNC_SETTINGS, type SyncDeps, type SyncSettings } from "./context";
 import { summarizeRun } from "./counts";
 import { runSyncCompletedHandlers } from "./hooks";
@@ -45,7 +46,10 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
   await boss.start();
   await ensureQueues(boss).catch(() => ensureQueues(boss));
   const factory = new AwsFactory(o.aws);
-  const deps: SyncDeps = { pool: o.pool, boss, factory, workerId: id, settings, log };
+  const deps: SyncDeps = { pool: o.pool, boss, factory, workerId: id, settings, publishSlots: new Semaphore(settings.publishConcurrency), log };
+  // Heartbeats on their own connection: a pool busy publishing must not make a live worker look dead.
+  const beatPool = new pg.Pool({ connectionString: o.databaseUrl, max: 1, application_name: "backup-governance-heartbeat" });
+  beatPool.on("error", () => undefined);
   const chains = new ChainCache(factory);
   let stopping = false;
   const inHand = new Set<Promise<unknown>>();
@@ -92,9 +96,9 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
     return t;
   };
   const timers = [
-    every(settings.heartbeatSeconds * 1000, () => heartbeat(o.pool, id)),
+    every(settings.heartbeatSeconds * 1000, () => heartbeat(beatPool, id)),
     every(Math.max(2, settings.staleSeconds / 3) * 1000, async () => {
-      const n = await reapStaleUnits(o.pool, boss, settings.staleSeconds);
+      const n = await reapStaleUnits(o.pool, boss, settings.staleSeconds, id);
       if (n) log(`took over ${n} unit(s) of a worker that stopped`);
       for (const runId of await openRunsWithoutWork(o.pool)) await finishRunIfDone(o.pool, boss, runId, (c, tenantId) => summarizeRun(c, runId, tenantId));
     }),
@@ -114,6 +118,7 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
       await Promise.race([Promise.allSettled([...loops, ...inHand]), sleep(graceMs)]);
       await boss.stop({ graceful: false, wait: true, timeout: 2000 }).catch(() => undefined);
       factory.destroy();
+      await beatPool.end().catch(() => undefined);
     },
   };
 }

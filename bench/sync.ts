@@ -1,0 +1,254 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import pg from "pg";
+import { createDb, type DbHandle } from "@/db";
+import { runMigrations } from "@/db/migrate";
+import { getRunProgress } from "@/db/queries/sync";
+import { simulatorPrincipal } from "@/lib/aws/settings";
+import { openRuntime, parseArgs } from "@/lib/cli/runtime";
+import { countInventory } from "@/lib/sync/counts";
+import { syncMetrics } from "@/lib/sync/metrics";
+import { requestSync } from "@/lib/sync/request";
+import { startSyncWorker } from "@/lib/sync/worker";
+import { runBaseline } from "./sync-baseline";
+import { ensureYoungGeneration } from "@/lib/sync/relaunch";
+
+// npm run bench:sync [-- --workers N --sample 100 --no-baseline --latency-ms 25]
+// The `bench` world (1,000 accounts × 2 regions, ≈1,000,000 recovery points) behind the simulator
+// in a CHILD process (its memory and CPU are reported apart from ours), 25 ms latency and AWS's
+// throttling. One full sync through the real path (queue, workers, publish), then the baseline:
+// the same SDK and storage code reading one unit at a time, one call at a time, on a sample of
+// units, scaled to the whole world. Ends with one JSON line.
+
+await ensureYoungGeneration();
+const args = parseArgs(process.argv.slice(2));
+const LATENCY = typeof args["latency-ms"] === "string" ? Number(args["latency-ms"]) : 25;
+const SAMPLE = typeof args.sample === "string" ? Number(args.sample) : 100;
+const WORKERS = typeof args.workers === "string" ? Number(args.workers) : 1;
+const out = (line: string) => process.stderr.write(`${line}\n`);
+
+interface SimChild {
+  url: string;
+  child: ChildProcess;
+}
+
+async function startSimChild(): Promise<SimChild> {
+  const tsx = path.resolve("node_modules/.bin/tsx");
+  const child = spawn(tsx, ["sim/cli.ts", "--world", "bench", "--port", "0", "--latency-ms", String(LATENCY)], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      buf += d.toString();
+      const line = buf.split("\n").find((l) => l.startsWith("{"));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  return { url, child };
+}
+
+/** CPU seconds (user+system) of a process and its children, from /proc (Linux). */
+function procCpuSeconds(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const ticks = Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    return ticks / 100;
+  } catch {
+    return 0;
+  }
+}
+function procRssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+function machineBusySeconds(): { busy: number; total: number } {
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3]! + f[4]!;
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+/** CPU seconds of every process named postgres (the postmaster's counts include exited backends). */
+function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (readFileSync(`/proc/${d}/comm`, "utf8").trim() === "postgres") total += procCpuSeconds(Number(d));
+    } catch {
+      /* exited */
+    }
+  }
+  return total;
+}
+
+/** CPU seconds of every process, by pid with its command name. */
+function processCpu(): Map<number, { comm: string; cpu: number }> {
+  const out = new Map<number, { comm: string; cpu: number }>();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      out.set(Number(d), { comm: readFileSync(`/proc/${d}/cmdline`, "utf8").replace(/\0/g, " ").slice(0, 80) || readFileSync(`/proc/${d}/comm`, "utf8").trim(), cpu: procCpuSeconds(Number(d)) });
+    } catch {
+      /* exited */
+    }
+  }
+  return out;
+}
+
+/** The simulator runs under tsx: the node process doing the work is the child's child. */
+function descendants(pid: number): number[] {
+  const out: number[] = [];
+  try {
+    for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)) out.push(c, ...descendants(c));
+  } catch {
+    /* gone */
+  }
+  return out;
+}
+
+async function freshDatabase(serverUrl: string): Promise<DbHandle & { drop(): Promise<void>; url: string }> {
+  const name = `bg_bench_${Date.now().toString(36)}_${randomBytes(2).toString("hex")}`;
+  const admin = new URL(serverUrl);
+  admin.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const handle = createDb(url.toString(), { max: 16, applicationName: "bench-sync" });
+  await runMigrations(handle.pool);
+  return {
+    ...handle,
+    url: url.toString(),
+    async drop() {
+      await handle.close();
+      await client.query(`drop database if exists ${name} with (force)`);
+      await client.end();
+    },
+  };
+}
+
+async function main() {
+  const runtime = await openRuntime({ migrate: false });
+  const sim = await startSimChild();
+  const simPids = () => [sim.child.pid!, ...descendants(sim.child.pid!)];
+  const db = await freshDatabase(runtime.databaseUrl);
+  try {
+    const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as Record<string, unknown> & { regions: string[]; counts: Record<string, number> };
+    out(`bench world: ${JSON.stringify(world.counts)}`);
+    const aws = { endpoint: sim.url, region: "us-east-1", baseCredentials: await simulatorPrincipal(sim.url), maxInFlight: 192 };
+    const tenantId = await createTenant(db, "bench", world);
+    await fetch(`${sim.url}/_sim/stats/reset`, { method: "POST" });
+
+    let peakRss = 0;
+    let peakSimRss = 0;
+    const sampler = setInterval(() => {
+      peakRss = Math.max(peakRss, process.memoryUsage().rss / 1048576);
+      peakSimRss = Math.max(peakSimRss, simPids().reduce((a, p) => a + procRssMb(p), 0));
+    }, 100);
+    const cpu0 = process.cpuUsage();
+    const sim0 = simPids().reduce((a, p) => a + procCpuSeconds(p), 0);
+    const m0 = machineBusySeconds();
+    const pg0 = postgresCpuSeconds();
+    const procs0 = processCpu();
+    syncMetrics.reset();
+    const t0 = performance.now();
+    const workers = [];
+    for (let i = 0; i < WORKERS; i++) {
+      workers.push(await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { unitConcurrency: 128 }, schedule: false, log: (m) => out(`  [worker] ${m}`) }));
+    }
+    const req = await requestSync(db.db, { tenantId, trigger: "cli" });
+    let progress;
+    for (;;) {
+      progress = await getRunProgress(db.db, { tenantId, runId: req!.runId });
+      if (progress && progress.status !== "queued" && progress.status !== "running") break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const wall = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    const cpu = process.cpuUsage(cpu0);
+    const ourCpu = (cpu.user + cpu.system) / 1e6;
+    const simCpu = simPids().reduce((a, p) => a + procCpuSeconds(p), 0) - sim0;
+    const m1 = machineBusySeconds();
+    const pgCpu = postgresCpuSeconds() - pg0;
+    const mine = new Set([process.pid, ...simPids()]);
+    const others = [...processCpu().entries()]
+      .filter(([pid, p]) => !mine.has(pid) && !p.comm.startsWith("postgres"))
+      .map(([pid, p]) => ({ comm: p.comm, cpu: p.cpu - (procs0.get(pid)?.cpu ?? 0) }))
+      .filter((p) => p.cpu > 1)
+      .sort((a, b) => b.cpu - a.cpu)
+      .slice(0, 4);
+    for (const w of workers) await w.stop(2000);
+    const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { calls: { total: number }; throttled: { total: number }; lower_bound: { min_calls: number; lower_bound_s: number; bounds_s: Record<string, number> } };
+    const counts = await countInventory(db.pool, tenantId);
+    const rows = Object.values(counts).reduce((a, b) => a + b, 0);
+    const cores = Math.max(1, Math.round((m1.total - m0.total) / wall));
+    out(`sync: ${progress.status}, ${progress.total} units (${progress.failed} failed, ${progress.skipped} skipped) in ${wall.toFixed(1)} s`);
+    out(`calls ${stats.calls.total} (fewest needed ${stats.lower_bound.min_calls}, ${(((stats.calls.total - stats.lower_bound.min_calls) / stats.lower_bound.min_calls) * 100).toFixed(2)}% over), throttled ${stats.throttled.total}`);
+    out(`lower bound ${stats.lower_bound.lower_bound_s} s (${JSON.stringify(stats.lower_bound.bounds_s)}); wall/bound ${(wall / stats.lower_bound.lower_bound_s).toFixed(2)}`);
+    out(`rows ${rows} (${JSON.stringify(counts)}), ${Math.round(rows / wall)} rows/s`);
+    out(`peak RSS: sync ${peakRss.toFixed(0)} MB, simulator (separate process) ${peakSimRss.toFixed(0)} MB`);
+    const busy = m1.busy - m0.busy;
+    out(`CPU over the run: sync ${ourCpu.toFixed(1)} s, simulator ${simCpu.toFixed(1)} s, PostgreSQL server ${pgCpu.toFixed(1)} s, everything else on the machine ${Math.max(0, busy - ourCpu - simCpu - pgCpu).toFixed(1)} s; machine busy ${((busy / (wall * cores)) * 100).toFixed(0)}% of ${cores} cores (${(wall * cores).toFixed(0)} core-s available)`);
+    if (others.length) out(`other processes on the machine during the run: ${others.map((p) => `${p.comm.trim()} ${p.cpu.toFixed(0)} s`).join("; ")}`);
+    out(`units published ${syncMetrics.units}: reading ${(syncMetrics.readMs / 1000).toFixed(0)} unit-s, waiting for a connection ${(syncMetrics.publishWaitMs / 1000).toFixed(0)} unit-s, publishing ${(syncMetrics.publishMs / 1000).toFixed(0)} unit-s (mean ${(syncMetrics.publishMs / Math.max(1, syncMetrics.units)).toFixed(0)} ms)`);
+
+    let baselineWall: number | null = null;
+    if (args["no-baseline"] !== true) {
+      const baseTenant = await createTenant(db, "bench-baseline", world);
+      const b = await runBaseline({ pool: db.pool, aws, tenantId: baseTenant, sample: SAMPLE, log: out });
+      baselineWall = b.scaledWallS;
+      out(`baseline (one unit at a time, one call at a time): ${b.sampleUnits} sampled units in ${b.sampleS.toFixed(1)} s + organization ${b.orgS.toFixed(1)} s; scaled to ${b.totalUnits} units: ${b.scaledWallS.toFixed(0)} s (sampled and scaled, not run in full); speed-up ${(b.scaledWallS / wall).toFixed(1)}x`);
+    }
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: "sync",
+        wall_s: round(wall),
+        lower_bound_s: stats.lower_bound.lower_bound_s,
+        calls: stats.calls.total,
+        min_calls: stats.lower_bound.min_calls,
+        throttled: stats.throttled.total,
+        peak_rss_mb: Math.round(peakRss),
+        rows_per_s: Math.round(rows / wall),
+        baseline_wall_s: baselineWall === null ? null : round(baselineWall),
+        sim_peak_rss_mb: Math.round(peakSimRss),
+        workers: WORKERS,
+      })}\n`,
+    );
+  } finally {
+    for (const pid of simPids().reverse()) {
+      try {
+        process.kill(pid, "SIGTERM");
+      } catch {
+        /* already gone */
+      }
+    }
+    await db.drop().catch(() => undefined);
+    await runtime.shutdown();
+  }
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+async function createTenant(db: DbHandle, name: string, world: Record<string, unknown>): Promise<string> {
+  const w = world as { management_account_id: string; management_role_arn: string; external_id: string; member_role_name: string; regions: string[] };
+  const res = await db.pool.query(
+    `insert into tenants (name, slug, management_account_id, management_role_arn, external_id, member_role_name, regions) values ($1, $1, $2, $3, $4, $5, $6) returning id`,
+    [name, w.management_account_id, w.management_role_arn, w.external_id, w.member_role_name, w.regions],
+  );
+  return res.rows[0]!.id as string;
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
