@@ -1,12 +1,39 @@
+import { eq } from "drizzle-orm";
+import { recordAudit } from "@/db/audit";
+import { getRunProgress } from "@/db/queries/sync";
+import { tenants } from "@/db/schema";
+import { requestSync } from "@/lib/sync/request";
+import { startSyncWorker } from "@/lib/sync/worker";
+// eslint-disable-next-line no-restricted-imports -- the demo is the one composition root allowed to start the simulator
+import { startSimulator, type WorldSummary } from "@/sim/server";
 import { ensureBuild, startNext } from "./next-server";
 import { DEMO_USERS, seedDemoUsers } from "./demo-users";
-import { ensureAuthSecret, log, openRuntime } from "./runtime";
+import { ensureAuthSecret, log, openRuntime, type Runtime } from "./runtime";
 
 // `npm run demo`: the whole product on one machine with nothing installed but Node: the embedded
-// PostgreSQL (unless DATABASE_URL is set), migrations, demo users, and the web app on PORT.
+// PostgreSQL (unless DATABASE_URL is set), migrations, demo users, the AWS simulator with the
+// `demo` world on 127.0.0.1:SIM_PORT, the `demo` organization synced from it by a sync worker
+// running in this process, and the web app on PORT. This file is the one place in lib/ that
+// imports sim/: it is the demo's composition root.
+
+const DEMO_TENANT = "demo";
+
 const runtime = await openRuntime();
 const { env } = runtime;
-await seedDemoUsers(runtime.handle.db);
+const sim = await startSimulator({ world: "demo", port: env.SIM_PORT, host: "127.0.0.1" });
+const world = sim.summary();
+const tenantId = await upsertDemoTenant(runtime, world);
+await seedDemoUsers(runtime.handle.db, [tenantId]);
+
+const worker = await startSyncWorker({
+  pool: runtime.handle.pool,
+  databaseUrl: runtime.databaseUrl,
+  aws: { endpoint: sim.url, region: env.AWS_REGION, baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key } },
+  settings: { unitConcurrency: env.SYNC_UNIT_CONCURRENCY },
+  log: (m) => log(`[sync] ${m}`),
+});
+const first = await requestSync(runtime.handle.db, { tenantId, trigger: "demo" });
+if (first) void reportWhenDone(first.runId);
 
 const childEnv = {
   ...process.env,
@@ -23,16 +50,53 @@ log("");
 log(`Backup Governance demo is running at ${url}`);
 log("Sign in as:");
 for (const u of DEMO_USERS) log(`  ${u.role.padEnd(10)} ${u.email.padEnd(26)} ${u.password}`);
-log("Press Ctrl+C to stop (the embedded PostgreSQL stops with it).");
+log(`The organization "${DEMO_TENANT}" is simulated by the built-in AWS simulator at ${sim.url} (${world.counts.accounts} accounts, ${world.regions.join(" and ")}).`);
+log(`Sync it again from the Sync page, or: AWS_ENDPOINT_URL=${sim.url} npm run sync -- --tenant ${DEMO_TENANT}`);
+log("Press Ctrl+C to stop (the simulator, the sync worker and the embedded PostgreSQL stop with it).");
 
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
   web.kill("SIGTERM");
+  await worker.stop(3000).catch(() => undefined);
+  await sim.stop().catch(() => undefined);
   await runtime.shutdown();
   process.exit(0);
 }
 process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 web.on("exit", () => void stop());
+
+/** Creates the demo organization from the simulator's world, or refreshes it (same name). */
+async function upsertDemoTenant(rt: Runtime, w: WorldSummary): Promise<string> {
+  const db = rt.handle.db;
+  const fields = {
+    managementAccountId: w.management_account_id,
+    managementRoleArn: w.management_role_arn,
+    externalId: w.external_id,
+    memberRoleName: w.member_role_name,
+    regions: [...w.regions],
+  };
+  const [existing] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, DEMO_TENANT));
+  if (existing) {
+    await db.update(tenants).set({ ...fields, updatedAt: new Date() }).where(eq(tenants.id, existing.id));
+    return existing.id;
+  }
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(tenants).values({ name: DEMO_TENANT, slug: DEMO_TENANT, ...fields }).returning({ id: tenants.id });
+    await recordAudit(tx, { actorEmail: "demo:seed", action: "tenant.create", targetType: "tenant", targetId: row!.id, tenantId: row!.id, details: { name: DEMO_TENANT, simulated: true, ...fields } });
+    return row!.id;
+  });
+}
+
+async function reportWhenDone(runId: string): Promise<void> {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const p = await getRunProgress(runtime.handle.db, { tenantId, runId }).catch(() => null);
+    if (!p) return;
+    if (p.status === "queued" || p.status === "running") continue;
+    log(`[sync] ${DEMO_TENANT}: ${p.status}, ${p.ok} units read, ${p.failed} failed, ${p.skipped} skipped (the simulated organization has accounts the product cannot reach on purpose)`);
+    return;
+  }
+}
