@@ -121,6 +121,8 @@ export interface Freshness {
   /** Oldest published data among units with data. */
   oldestPublishedAt: Date | null;
   newestPublishedAt: Date | null;
+  /** Age of the oldest published data, by the database's clock. */
+  oldestAgeMs: number | null;
 }
 
 /** How fresh the tenant's published data is, unit by unit (a failed unit keeps its last good data). */
@@ -134,11 +136,12 @@ export async function getFreshness(db: Conn, p: { tenantId: string }): Promise<F
       neverSynced: sql<number>`count(*) filter (where ${syncUnits.publishedAt} is null and ${syncUnits.status} <> 'skipped')::int`,
       oldestPublishedAt: sql<Date | null>`min(${syncUnits.publishedAt})`,
       newestPublishedAt: sql<Date | null>`max(${syncUnits.publishedAt})`,
+      oldestAgeMs: sql<number | null>`(extract(epoch from now() - min(${syncUnits.publishedAt})) * 1000)::float8`,
     })
     .from(syncUnits)
     .where(and(eq(syncUnits.tenantId, p.tenantId), eq(syncUnits.kind, "region")));
   const fix = (v: Date | string | null | undefined) => (v ? new Date(v) : null);
-  return { units: row?.units ?? 0, ok: row?.ok ?? 0, stale: row?.stale ?? 0, skipped: row?.skipped ?? 0, neverSynced: row?.neverSynced ?? 0, oldestPublishedAt: fix(row?.oldestPublishedAt), newestPublishedAt: fix(row?.newestPublishedAt) };
+  return { units: row?.units ?? 0, ok: row?.ok ?? 0, stale: row?.stale ?? 0, skipped: row?.skipped ?? 0, neverSynced: row?.neverSynced ?? 0, oldestPublishedAt: fix(row?.oldestPublishedAt), newestPublishedAt: fix(row?.newestPublishedAt), oldestAgeMs: row?.oldestAgeMs ?? null };
 }
 
 /** Resolves the sync command's --tenant (name or slug, case-insensitive). */
