@@ -1,13 +1,21 @@
+import { createHash } from "node:crypto";
 import type { ColumnType, TableSpec, Value } from "./table-specs";
 
 // Set-based writes for the sync: upsert that only touches changed rows, delete what a complete
 // read no longer saw, and staging for units too big to hold in memory. Values travel as one array
 // per column (unnest), so the parameter count is the column count whatever the batch size.
-
-import { createHash } from "node:crypto";
+// Statements are built first and then run alone or, for a publish, as ONE statement whose parts
+// are data-modifying CTEs: one round trip per unit instead of ~25, each of which cost more
+// waiting on a busy event loop than PostgreSQL spent running it.
 
 export interface Queryable {
   query(text: string | { name?: string; text: string; values?: unknown[] }, values?: unknown[]): Promise<{ rowCount: number | null; rows: Array<Record<string, unknown>> }>;
+}
+
+/** A statement whose placeholders are numbered by `p` (so several can share one parameter list). */
+export interface Statement {
+  text(p: (i: number) => string): string;
+  values: unknown[];
 }
 
 /**
@@ -18,6 +26,30 @@ export interface Queryable {
 export function prepared(db: Queryable, text: string, values: unknown[]) {
   const name = `bg_${createHash("sha1").update(text).digest("hex").slice(0, 20)}`;
   return db.query({ name, text, values });
+}
+
+export async function execute(db: Queryable, s: Statement): Promise<number> {
+  return (await prepared(db, s.text((i) => `$${i}`), s.values)).rowCount ?? 0;
+}
+
+/**
+ * Runs every statement in one: `with s1 as (… returning 1), s2 as (…) select count(s1) + …`.
+ * The parts see the same snapshot, so they must touch disjoint rows (an upsert of the keys read
+ * and a delete of the keys not read do). Returns the rows the parts changed.
+ */
+export async function executeAll(db: Queryable, statements: ReadonlyArray<Statement | null>): Promise<number> {
+  const parts = statements.filter((s): s is Statement => s !== null);
+  if (parts.length === 0) return 0;
+  if (parts.length === 1) return execute(db, parts[0]!);
+  const values: unknown[] = [];
+  const ctes = parts.map((s, k) => {
+    const base = values.length;
+    values.push(...s.values);
+    return `s${k} as (${s.text((i) => `$${base + i}`)} returning 1)`;
+  });
+  const sum = parts.map((_, k) => `(select count(*) from s${k})`).join(" + ");
+  const res = await prepared(db, `with ${ctes.join(",\n")} select (${sum})::int as n`, values);
+  return (res.rows[0]?.n as number | undefined) ?? 0;
 }
 
 /** Rows of one table held column by column (less memory than objects, and what unnest wants). */
@@ -34,10 +66,6 @@ export class ColumnBuffer {
       this.cols[i]!.push(v instanceof Date ? v.toISOString() : v);
     }
     this.length++;
-  }
-  clear(): void {
-    for (const c of this.cols) c.length = 0;
-    this.length = 0;
   }
 }
 
@@ -63,9 +91,8 @@ function conflictClause<T>(spec: TableSpec<T>): string {
     : `on conflict (${target}) do nothing`;
 }
 
-function scopeParams<T>(spec: TableSpec<T>, offset: number): string[] {
-  return spec.scope.map((s, i) => `$${offset + i + 1}::${SCOPE_TYPES[s] ?? "text"}`);
-}
+const scopeWhere = (scope: readonly string[], p: (i: number) => string, alias = "") => scope.map((s, i) => `${alias}${q(s)} = ${p(i + 1)}`).join(" and ");
+const scopeSelect = (scope: readonly string[], p: (i: number) => string, offset = 0) => scope.map((s, i) => `${p(offset + i + 1)}::${SCOPE_TYPES[s] ?? "text"}`);
 
 /** Keeps the last row per key (a duplicated page must not make one statement touch a row twice). */
 export function dedupeByKey<T>(spec: TableSpec<T>, buf: ColumnBuffer): ColumnBuffer {
@@ -73,100 +100,94 @@ export function dedupeByKey<T>(spec: TableSpec<T>, buf: ColumnBuffer): ColumnBuf
   const seen = new Map<string, number>();
   for (let r = 0; r < buf.length; r++) {
     let key = "";
-    for (let i = 0; i < k; i++) {
-      const v = buf.cols[i]![r];
-      key += (v instanceof Date ? v.toISOString() : String(v)) + "\u0000";
-    }
+    for (let i = 0; i < k; i++) key += `${String(buf.cols[i]![r])}\u0000`;
     seen.set(key, r);
   }
   if (seen.size === buf.length) return buf;
   const out = new ColumnBuffer(buf.width);
-  const keep = [...seen.values()].sort((a, b) => a - b);
-  for (const r of keep) out.push(buf.cols.map((c) => c[r] ?? null));
+  for (const r of [...seen.values()].sort((a, b) => a - b)) out.push(buf.cols.map((c) => c[r] ?? null));
   return out;
 }
 
 /**
- * Upserts in-memory rows of one unit; returns how many rows were inserted or changed. `fresh`:
- * the unit has never been published, so it has no rows and a plain insert (no conflict checks,
- * PostgreSQL's speculative insertion skipped) is enough.
+ * Upsert of in-memory rows of one unit (null when there are none). `fresh`: the unit has never
+ * been published, so it has no rows and a plain insert (no speculative insertion) is enough.
  */
-export async function upsertRows<T>(db: Queryable, spec: TableSpec<T>, scope: readonly string[], rows: ColumnBuffer, fresh = false): Promise<number> {
-  if (rows.length === 0) return 0;
+export function upsertStatement<T>(spec: TableSpec<T>, scope: readonly string[], rows: ColumnBuffer, fresh = false): Statement | null {
+  if (rows.length === 0) return null;
   const buf = dedupeByKey(spec, rows);
   const cols = allColumns(spec);
   const n = spec.scope.length;
-  const unnest = cols.map(([, t], i) => `$${n + i + 1}::${paramType(t)}[]`).join(", ");
-  const alias = cols.map(([c]) => q(c)).join(", ");
-  const select = [...scopeParams(spec, 0), ...cols.map(([c, t]) => selectExpr("u", c, t))].join(", ");
-  const text = `insert into ${q(spec.table)} (${[...spec.scope, ...cols.map(([c]) => c)].map(q).join(", ")})
-    select ${select} from unnest(${unnest}) as u(${alias}) ${fresh ? "" : conflictClause(spec)}`;
-  const res = await prepared(db, text, [...scope, ...buf.cols]);
-  return res.rowCount ?? 0;
+  return {
+    values: [...scope, ...buf.cols],
+    text: (p) => {
+      const unnest = cols.map(([, t], i) => `${p(n + i + 1)}::${paramType(t)}[]`).join(", ");
+      const select = [...scopeSelect(spec.scope, p), ...cols.map(([c, t]) => selectExpr("u", c, t))].join(", ");
+      return `insert into ${q(spec.table)} (${[...spec.scope, ...cols.map(([c]) => c)].map(q).join(", ")})
+        select ${select} from unnest(${unnest}) as u(${cols.map(([c]) => q(c)).join(", ")}) ${fresh ? "" : conflictClause(spec)}`;
+    },
+  };
 }
 
-/** Deletes the unit's rows whose key is not among `rows` (a complete read no longer saw them). */
-export async function deleteMissing<T>(db: Queryable, spec: TableSpec<T>, scope: readonly string[], rows: ColumnBuffer): Promise<number> {
+/** Delete of the unit's rows whose key is not among `rows` (a complete read no longer saw them). */
+export function deleteMissingStatement<T>(spec: TableSpec<T>, scope: readonly string[], rows: ColumnBuffer): Statement {
   const n = spec.scope.length;
-  const where = spec.scope.map((s, i) => `${q(s)} = $${i + 1}`).join(" and ");
+  return {
+    values: [...scope, ...rows.cols.slice(0, spec.key.length)],
+    text: (p) =>
+      `delete from ${q(spec.table)} where ${scopeWhere(spec.scope, p)} and (${spec.key.map(([c]) => q(c)).join(", ")}) not in (select * from unnest(${spec.key.map(([, t], i) => `${p(n + i + 1)}::${t}[]`).join(", ")}))`,
+  };
+}
+
+/** Delete of the unit's rows, optionally keeping those whose `column` is in `notIn`. */
+export function deleteWhereStatement<T>(spec: TableSpec<T>, scope: readonly string[], extra?: { column: string; notIn: string[] }): Statement {
+  return {
+    values: extra ? [...scope, extra.notIn] : [...scope],
+    text: (p) => `delete from ${q(spec.table)} where ${scopeWhere(spec.scope, p)}${extra ? ` and not (${q(extra.column)} = any(${p(spec.scope.length + 1)}::text[]))` : ""}`,
+  };
+}
+
+export function stageStatement<T>(spec: TableSpec<T>, attemptId: string, scope: readonly string[], rows: ColumnBuffer): Statement {
+  if (!spec.staging) throw new Error(`${spec.table} has no staging table`);
+  const cols = allColumns(spec);
+  const n = spec.scope.length + 1;
+  return {
+    values: [attemptId, ...scope, ...rows.cols],
+    text: (p) => {
+      const unnest = cols.map(([, t], i) => `${p(n + i + 1)}::${paramType(t)}[]`).join(", ");
+      const select = [`${p(1)}::bigint`, ...scopeSelect(spec.scope, p, 1), ...cols.map(([c, t]) => selectExpr("u", c, t))].join(", ");
+      return `insert into ${q(spec.staging!)} ("attempt_id", ${[...spec.scope, ...cols.map(([c]) => c)].map(q).join(", ")})
+        select ${select} from unnest(${unnest}) as u(${cols.map(([c]) => q(c)).join(", ")})`;
+    },
+  };
+}
+
+/** Upsert of a staged attempt into the current table (the staging rows must be committed or earlier statements). */
+export function mergeStagedStatement<T>(spec: TableSpec<T>, attemptId: string, fresh = false): Statement {
+  const cols = [...spec.scope, ...allColumns(spec).map(([c]) => c)].map(q).join(", ");
   const keys = spec.key.map(([c]) => q(c)).join(", ");
-  const unnest = spec.key.map(([, t], i) => `$${n + i + 1}::${t}[]`).join(", ");
-  const res = await prepared(db, `delete from ${q(spec.table)} where ${where} and (${keys}) not in (select * from unnest(${unnest}))`, [...scope, ...rows.cols.slice(0, spec.key.length)]);
-  return res.rowCount ?? 0;
+  return {
+    values: [attemptId],
+    text: (p) =>
+      `insert into ${q(spec.table)} (${cols}) select distinct on (${keys}) ${cols} from ${q(spec.staging!)} where attempt_id = ${p(1)} order by ${keys} ${fresh ? "" : conflictClause(spec)}`,
+  };
 }
 
-/** Deletes every row of the unit in this table (e.g. a vault that is gone takes its points along). */
-export async function deleteWhere<T>(db: Queryable, spec: TableSpec<T>, scope: readonly string[], extra?: { column: string; notIn: string[] }): Promise<number> {
-  const n = spec.scope.length;
-  const where = spec.scope.map((s, i) => `${q(s)} = $${i + 1}`).join(" and ");
-  const text = extra ? `delete from ${q(spec.table)} where ${where} and not (${q(extra.column)} = any($${n + 1}::text[]))` : `delete from ${q(spec.table)} where ${where}`;
-  const res = await prepared(db, text, extra ? [...scope, extra.notIn] : [...scope]);
-  return res.rowCount ?? 0;
+/** Delete of the unit's rows that the staged (complete) read did not contain. */
+export function deleteMissingStagedStatement<T>(spec: TableSpec<T>, attemptId: string, scope: readonly string[]): Statement {
+  const match = spec.key.map(([c]) => `s.${q(c)} = t.${q(c)}`).join(" and ");
+  return {
+    values: [...scope, attemptId],
+    text: (p) =>
+      `delete from ${q(spec.table)} t where ${scopeWhere(spec.scope, p, "t.")} and not exists (select 1 from ${q(spec.staging!)} s where s.attempt_id = ${p(spec.scope.length + 1)} and ${match})`,
+  };
 }
 
 /** Appends rows to the staging table under an attempt id. */
 export async function stageRows<T>(db: Queryable, spec: TableSpec<T>, attemptId: string, scope: readonly string[], rows: ColumnBuffer): Promise<void> {
-  if (!spec.staging) throw new Error(`${spec.table} has no staging table`);
   if (rows.length === 0) return;
-  const cols = allColumns(spec);
-  const n = spec.scope.length + 1;
-  const unnest = cols.map(([, t], i) => `$${n + i + 1}::${paramType(t)}[]`).join(", ");
-  const alias = cols.map(([c]) => q(c)).join(", ");
-  const select = ["$1::bigint", ...scopeParams(spec, 1), ...cols.map(([c, t]) => selectExpr("u", c, t))].join(", ");
-  await prepared(
-    db,
-    `insert into ${q(spec.staging)} ("attempt_id", ${[...spec.scope, ...cols.map(([c]) => c)].map(q).join(", ")})
-     select ${select} from unnest(${unnest}) as u(${alias})`,
-    [attemptId, ...scope, ...rows.cols],
-  );
+  await execute(db, stageStatement(spec, attemptId, scope, rows));
   spilledAttempts.add(attemptId);
-}
-
-/** Upserts a staged attempt into the current table; returns rows inserted or changed. */
-export async function mergeStaged<T>(db: Queryable, spec: TableSpec<T>, attemptId: string, fresh = false): Promise<number> {
-  const cols = [...spec.scope, ...allColumns(spec).map(([c]) => c)].map(q).join(", ");
-  const keys = spec.key.map(([c]) => q(c)).join(", ");
-  const res = await prepared(
-    db,
-    `insert into ${q(spec.table)} (${cols})
-     select distinct on (${keys}) ${cols} from ${q(spec.staging!)} where attempt_id = $1 order by ${keys}
-     ${fresh ? "" : conflictClause(spec)}`,
-    [attemptId],
-  );
-  return res.rowCount ?? 0;
-}
-
-/** Deletes the unit's rows that the staged (complete) read did not contain. */
-export async function deleteMissingStaged<T>(db: Queryable, spec: TableSpec<T>, attemptId: string, scope: readonly string[]): Promise<number> {
-  const n = spec.scope.length;
-  const where = spec.scope.map((s, i) => `t.${q(s)} = $${i + 1}`).join(" and ");
-  const match = spec.key.map(([c]) => `s.${q(c)} = t.${q(c)}`).join(" and ");
-  const res = await prepared(
-    db,
-    `delete from ${q(spec.table)} t where ${where} and not exists (select 1 from ${q(spec.staging!)} s where s.attempt_id = $${n + 1} and ${match})`,
-    [...scope, attemptId],
-  );
-  return res.rowCount ?? 0;
 }
 
 export const STAGING_TABLES = ["stg_recovery_points", "stg_protected_resources", "stg_resources", "stg_backup_jobs", "stg_copy_jobs", "stg_restore_jobs"] as const;
@@ -174,9 +195,13 @@ export const STAGING_TABLES = ["stg_recovery_points", "stg_protected_resources",
 /** Attempts of this process that wrote staging rows (the others need no clean-up). */
 const spilledAttempts = new Set<string>();
 
-/** Deletes an attempt's staging rows; `force` when the attempt was another process's (a dead worker's). */
-export async function clearStaging(db: Queryable, attemptId: string, force = false): Promise<void> {
-  if (!force && !spilledAttempts.has(attemptId)) return;
-  for (const t of STAGING_TABLES) await prepared(db, `delete from ${q(t)} where attempt_id = $1`, [attemptId]);
+/** Statements deleting an attempt's staging rows; `force` for another process's attempt (a dead worker's). */
+export function clearStagingStatements(attemptId: string, force = false): Statement[] {
+  if (!force && !spilledAttempts.has(attemptId)) return [];
   spilledAttempts.delete(attemptId);
+  return STAGING_TABLES.map((t) => ({ values: [attemptId], text: (p: (i: number) => string) => `delete from ${q(t)} where attempt_id = ${p(1)}` }));
+}
+
+export async function clearStaging(db: Queryable, attemptId: string, force = false): Promise<void> {
+  await executeAll(db, clearStagingStatements(attemptId, force));
 }

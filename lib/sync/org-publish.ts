@@ -1,7 +1,7 @@
 import type { DelegatedAdministrator, EffectiveBackupPolicy, OrgBackupPolicy, OrgUnit } from "@/lib/inventory/types";
 import type { OrgTree } from "@/lib/aws/organizations.fetch";
-import type { Queryable } from "./bulk";
-import { publishRows } from "./row-sink";
+import { executeAll, type Queryable } from "./bulk";
+import { publishStatements } from "./row-sink";
 import type { TableSpec } from "./table-specs";
 
 // The organization's tables, replaced as a whole in the organization unit's publish transaction.
@@ -66,13 +66,14 @@ export interface OrgSnapshot {
 
 export async function publishOrganization(tx: Queryable, tenantId: string, s: OrgSnapshot): Promise<Record<string, number>> {
   const scope = [tenantId];
-  let changes = 0;
-  changes += await publishRows(tx, organizationSpec, scope, [s.tree.organization], false);
-  changes += await publishRows(tx, unitSpec, scope, s.tree.units);
-  changes += await publishRows(tx, accountSpec, scope, s.tree.accounts);
-  changes += await publishRows(tx, delegatedSpec, scope, s.delegated);
-  changes += await publishRows(tx, policySpec, scope, s.policies);
-  changes += await publishRows(tx, effectiveSpec, scope, s.effective);
+  const changes = await executeAll(tx, [
+    ...publishStatements(organizationSpec, scope, [s.tree.organization], false),
+    ...publishStatements(unitSpec, scope, s.tree.units),
+    ...publishStatements(accountSpec, scope, s.tree.accounts),
+    ...publishStatements(delegatedSpec, scope, s.delegated),
+    ...publishStatements(policySpec, scope, s.policies),
+    ...publishStatements(effectiveSpec, scope, s.effective),
+  ]);
   return {
     changes,
     accounts: s.tree.accounts.length,

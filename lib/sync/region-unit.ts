@@ -78,8 +78,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
       if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
       const counts = await publishUnit(tx, scope, read, state.fresh);
       const marks = nextJobMarks(state.jobsAfter, read.jobNewest);
-      await Promise.all([
-        tx.query(
+      await tx.query(
         `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,
                                  recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, counts, updated_at)
          values ($1, 'region', $2, $3, 'ok', $4, now(), null, null, null, $4, case when $5 then now() end, $6, $7, $8, $9, now())
@@ -87,10 +86,9 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
            error_at = null, last_run_id = $4, recovery_points_full_at = case when $5 then now() else sync_units.recovery_points_full_at end,
            backup_jobs_after = $6, copy_jobs_after = $7, restore_jobs_after = $8, counts = $9, updated_at = now()`,
         [...scope, claim.runId, full, marks.backup, marks.copy, marks.restore, JSON.stringify(counts)],
-        ),
-        finishUnit(tx, claim, "region", { status: "ok", calls: counter.calls, throttled: counter.throttled, counts: { ...counts } }),
-        clearStaging(tx, claim.stagingAttemptId),
-      ]);
+      );
+      await finishUnit(tx, claim, "region", { status: "ok", calls: counter.calls, throttled: counter.throttled, counts: { ...counts } });
+      await clearStaging(tx, claim.stagingAttemptId);
       return true;
     }));
     syncMetrics.publishMs += performance.now() - publishStart;

@@ -1,9 +1,18 @@
-import { ColumnBuffer, deleteMissing, deleteMissingStaged, mergeStaged, stageRows, upsertRows, type Queryable } from "./bulk";
+import {
+  ColumnBuffer,
+  deleteMissingStagedStatement,
+  deleteMissingStatement,
+  mergeStagedStatement,
+  stageRows,
+  upsertStatement,
+  type Queryable,
+  type Statement,
+} from "./bulk";
 import type { TableSpec } from "./table-specs";
 
 // Where a unit's pages of one big entity go while the unit is read. Rows are held in memory up
 // to `spillAt`; past that, every page is written to the staging table as it arrives, so memory
-// stays bounded however large a vault is. Nothing reaches the current table until publish().
+// stays bounded however large a vault is. Nothing reaches the current table until publish.
 
 export interface SinkContext {
   /** For staging writes during the read (short statements on the pool, not the publish transaction). */
@@ -44,31 +53,30 @@ export class RowSink<T> {
   }
 
   /**
-   * Inside the publish transaction: upsert what was read and, when the read was complete for the
-   * whole unit (`replace`), delete the unit's rows it did not see. Returns rows changed.
+   * The statements that make what was read current: upsert, and (when the read was complete for
+   * the whole unit, `replace`) delete of the unit's rows it did not see. A spilled sink first
+   * writes its last rows to staging on `tx`, so the merge sees them.
    */
-  async publish(tx: Queryable, replace: boolean, fresh = false): Promise<number> {
+  async statements(tx: Queryable, replace: boolean, fresh = false): Promise<Statement[]> {
     if (this.spilled) {
       await this.flush(tx);
-      const changed = await mergeStaged(tx, this.spec, this.ctx.attemptId, fresh);
-      return changed + (replace && !fresh ? await deleteMissingStaged(tx, this.spec, this.ctx.attemptId, this.ctx.scope) : 0);
+      return [mergeStagedStatement(this.spec, this.ctx.attemptId, fresh), ...(replace && !fresh ? [deleteMissingStagedStatement(this.spec, this.ctx.attemptId, this.ctx.scope)] : [])];
     }
-    return sumOf([upsertRows(tx, this.spec, this.ctx.scope, this.buf, fresh), replace && !fresh ? deleteMissing(tx, this.spec, this.ctx.scope, this.buf) : 0]);
+    return rowsStatements(this.spec, this.ctx.scope, this.buf, replace, fresh);
   }
 }
 
-/** Small entities (bounded by AWS quotas per unit) are published straight from memory. */
-export async function publishRows<T>(tx: Queryable, spec: TableSpec<T>, scope: readonly string[], rows: readonly T[], replace = true, fresh = false): Promise<number> {
-  const buf = new ColumnBuffer(spec.key.length + spec.columns.length);
-  for (const r of rows) buf.push(spec.values(r));
-  return sumOf([upsertRows(tx, spec, scope, buf, fresh), replace && !fresh ? deleteMissing(tx, spec, scope, buf) : 0]);
+function rowsStatements<T>(spec: TableSpec<T>, scope: readonly string[], buf: ColumnBuffer, replace: boolean, fresh: boolean): Statement[] {
+  const out: Statement[] = [];
+  const upsert = upsertStatement(spec, scope, buf, fresh);
+  if (upsert) out.push(upsert);
+  if (replace && !fresh) out.push(deleteMissingStatement(spec, scope, buf));
+  return out;
 }
 
-/**
- * Sums statements that were all sent before any answer came back: pg queues them on the
- * connection and sends each as the previous one completes, with no trip through our (busy)
- * event loop in between. A publish is ~25 statements; awaiting each cost more than running it.
- */
-export async function sumOf(parts: ReadonlyArray<Promise<number> | number>): Promise<number> {
-  return (await Promise.all(parts)).reduce((a, b) => a + b, 0);
+/** Small entities (bounded by AWS quotas per unit) are published straight from memory. */
+export function publishStatements<T>(spec: TableSpec<T>, scope: readonly string[], rows: readonly T[], replace = true, fresh = false): Statement[] {
+  const buf = new ColumnBuffer(spec.key.length + spec.columns.length);
+  for (const r of rows) buf.push(spec.values(r));
+  return rowsStatements(spec, scope, buf, replace, fresh);
 }

@@ -1,5 +1,5 @@
-import { deleteWhere, type Queryable } from "./bulk";
-import { publishRows, sumOf } from "./row-sink";
+import { deleteWhereStatement, executeAll, type Queryable } from "./bulk";
+import { publishStatements } from "./row-sink";
 import {
   globalSettingsSpec,
   planSpec,
@@ -45,24 +45,24 @@ export async function publishUnit(tx: Queryable, scope: readonly [tenantId: stri
   const { plans, versions } = read.plans;
   const rules: RuleRow[] = versions.flatMap((v) => v.rules.map((rule, position) => ({ planId: v.planId, versionId: v.versionId, position, rule })));
   const selections = plans.flatMap((p) => p.selections.map((s) => ({ ...s, planId: p.planId })));
-  // Every statement is sent now, in this order; see sumOf.
-  const changes = await sumOf([
-    publishRows(tx, planSpec, scope, plans, true, fresh),
-    publishRows(tx, planVersionSpec, scope, versions, true, fresh),
-    publishRows(tx, ruleSpec, scope, rules, true, fresh),
-    publishRows(tx, selectionSpec, scope, selections, true, fresh),
-    publishRows(tx, vaultSpec, scope, read.vaults, true, fresh),
-    read.recoveryPoints.publish(tx, read.recoveryPointsFull, fresh),
+  // One statement for the whole unit (see executeAll); the parts touch disjoint rows.
+  const changes = await executeAll(tx, [
+    ...publishStatements(planSpec, scope, plans, true, fresh),
+    ...publishStatements(planVersionSpec, scope, versions, true, fresh),
+    ...publishStatements(ruleSpec, scope, rules, true, fresh),
+    ...publishStatements(selectionSpec, scope, selections, true, fresh),
+    ...publishStatements(vaultSpec, scope, read.vaults, true, fresh),
+    ...(await read.recoveryPoints.statements(tx, read.recoveryPointsFull, fresh)),
     // Incremental read: points of vaults that no longer exist are gone too.
-    !read.recoveryPointsFull && !fresh ? deleteWhere(tx, recoveryPointSpec, scope, { column: "backup_vault_name", notIn: read.vaults.map((v) => v.vaultName) }) : 0,
-    read.protectedResources.publish(tx, true, fresh),
-    read.resources.publish(tx, true, fresh),
-    read.backupJobs.publish(tx, false, fresh),
-    read.copyJobs.publish(tx, false, fresh),
-    read.restoreJobs.publish(tx, false, fresh),
-    publishRows(tx, restoreTestingPlanSpec, scope, read.restoreTestingPlans, true, fresh),
-    publishRows(tx, regionSettingsSpec, scope, [read.regionSettings], false, fresh),
-    read.globalSettings ? publishRows(tx, globalSettingsSpec, [tenantId, accountId], [{ ...read.globalSettings, region }], false) : 0,
+    !read.recoveryPointsFull && !fresh ? deleteWhereStatement(recoveryPointSpec, scope, { column: "backup_vault_name", notIn: read.vaults.map((v) => v.vaultName) }) : null,
+    ...(await read.protectedResources.statements(tx, true, fresh)),
+    ...(await read.resources.statements(tx, true, fresh)),
+    ...(await read.backupJobs.statements(tx, false, fresh)),
+    ...(await read.copyJobs.statements(tx, false, fresh)),
+    ...(await read.restoreJobs.statements(tx, false, fresh)),
+    ...publishStatements(restoreTestingPlanSpec, scope, read.restoreTestingPlans, true, fresh),
+    ...publishStatements(regionSettingsSpec, scope, [read.regionSettings], false, fresh),
+    ...(read.globalSettings ? publishStatements(globalSettingsSpec, [tenantId, accountId], [{ ...read.globalSettings, region }], false) : []),
   ]);
 
   const currentRules = versions.filter((v) => v.isCurrent).reduce((n, v) => n + v.rules.length, 0);
