@@ -152,7 +152,6 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
       findings: stats.findings,
       recoveryPoints: stats.recoveryPoints,
       resources: stats.resources,
-      duplicates: collector.duplicates,
       panels: panelStats,
       millis,
       runs: Object.fromEntries(runSummaries.map((r) => [r.runId, r.counts])),

@@ -1,7 +1,9 @@
 // BK-04 (Audit Manager BACKUP_RECOVERY_POINT_ENCRYPTED).
 import { z } from "zod";
 import { defineControl, finding } from "./control";
-import { pointEvidence, pointSubject, screenRecoveryPoint } from "./recovery-point-scope";
+import { pointEvidence, pointSubject, reasonCache, screenRecoveryPoint } from "./recovery-point-scope";
+
+const reason = reasonCache();
 
 export const bk04Params = z.object({}).strict();
 
@@ -15,7 +17,7 @@ export const bk04 = defineControl({
     const s = screenRecoveryPoint("BK-04", rp, ctx, scope);
     if (s !== "evaluate") return s;
     return rp.isEncrypted
-      ? finding("BK-04", pointSubject(rp), "PASS", `encrypted${rp.encryptionKeyArn ? ` with ${rp.encryptionKeyArn}` : ""}`, pointEvidence(rp))
+      ? finding("BK-04", pointSubject(rp), "PASS", reason(rp.encryptionKeyArn ?? "", () => `encrypted${rp.encryptionKeyArn ? ` with ${rp.encryptionKeyArn}` : ""}`), pointEvidence(rp))
       : finding("BK-04", pointSubject(rp), "FAIL", "recovery point is not encrypted", pointEvidence(rp));
   },
 });

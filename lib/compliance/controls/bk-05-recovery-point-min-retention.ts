@@ -3,7 +3,9 @@
 import { z } from "zod";
 import { describeRetention, recoveryPointRetention } from "@/lib/compliance/retention/retention";
 import { defineControl, finding } from "./control";
-import { BASIS, pointEvidence, pointSubject, screenRecoveryPoint } from "./recovery-point-scope";
+import { BASIS, pointEvidence, pointSubject, reasonCache, screenRecoveryPoint } from "./recovery-point-scope";
+
+const reason = reasonCache();
 
 export const bk05Params = z
   .object({ requiredRetentionDays: z.number().int().min(0, "retention must not be negative").default(35) })
@@ -20,12 +22,7 @@ export const bk05 = defineControl({
     if (s !== "evaluate") return s;
     const r = recoveryPointRetention(rp);
     const ok = r.days === null || r.days >= params.requiredRetentionDays;
-    return finding(
-      "BK-05",
-      pointSubject(rp),
-      ok ? "PASS" : "FAIL",
-      `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; ${params.requiredRetentionDays} required`,
-      pointEvidence(rp),
-    );
+    const text = reason(`${r.days}|${r.coldAfterDays}|${r.basis}|${params.requiredRetentionDays}`, () => `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; ${params.requiredRetentionDays} required`);
+    return finding("BK-05", pointSubject(rp), ok ? "PASS" : "FAIL", text, pointEvidence(rp));
   },
 });

@@ -5,7 +5,9 @@ import { z } from "zod";
 import type { Evidence } from "@/lib/compliance/model/finding";
 import { copyRetention, describeRetention, recoveryPointRetention, ruleRetention } from "@/lib/compliance/retention/retention";
 import { defineControl, ev, finding, subjects } from "./control";
-import { BASIS, pointEvidence, pointSubject, screenRecoveryPoint } from "./recovery-point-scope";
+import { BASIS, pointEvidence, pointSubject, reasonCache, screenRecoveryPoint } from "./recovery-point-scope";
+
+const reason = reasonCache();
 
 export const bk12Params = z
   .object({ maxRetentionDays: z.number().int().min(1, "maximum retention is at least 1 day").max(36500).default(2555) })
@@ -52,6 +54,7 @@ export const bk12 = defineControl({
     if (s !== "evaluate") return s;
     const r = recoveryPointRetention(rp);
     const ok = r.days !== null && r.days <= params.maxRetentionDays;
-    return finding("BK-12", pointSubject(rp), ok ? "PASS" : "FAIL", `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; at most ${params.maxRetentionDays} days allowed`, pointEvidence(rp));
+    const text = reason(`${r.days}|${r.coldAfterDays}|${r.basis}|${params.maxRetentionDays}`, () => `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; at most ${params.maxRetentionDays} days allowed`);
+    return finding("BK-12", pointSubject(rp), ok ? "PASS" : "FAIL", text, pointEvidence(rp));
   },
 });

@@ -34,8 +34,15 @@ export function finding(controlId: ControlId, subject: Subject, status: FindingS
   return { controlId, subject, status, reason, evidence };
 }
 
+// A resource's subject is shared by the findings of every control about it (read-only data).
+let resourceSubjects = new WeakMap<Resource, Subject>();
+
 export const subjects = {
-  resource: (r: Resource): Subject => ({ type: "resource", id: r.resourceArn, accountId: r.accountId, region: r.region, resourceType: r.resourceType }),
+  resource: (r: Resource): Subject => {
+    let s = resourceSubjects.get(r);
+    if (!s) resourceSubjects.set(r, (s = { type: "resource", id: r.resourceArn, accountId: r.accountId, region: r.region, resourceType: r.resourceType }));
+    return s;
+  },
   plan: (p: BackupPlan): Subject => ({ type: "plan", id: p.planArn, accountId: p.accountId, region: p.region, resourceType: null }),
   rule: (p: BackupPlan, r: BackupRule): Subject => ({ type: "plan-rule", id: `${p.planArn}#${r.ruleId}`, accountId: p.accountId, region: p.region, resourceType: null }),
   vault: (v: BackupVault): Subject => ({ type: "vault", id: v.vaultArn, accountId: v.accountId, region: v.region, resourceType: null }),
@@ -46,13 +53,24 @@ export const subjects = {
 
 // Evidence items are read-only data: one object per source object, shared by every finding that
 // cites it, so storage interns them by identity instead of serialising each copy.
+const memoCaches: Array<{ cache: WeakMap<object, Evidence> }> = [];
 function memo<K extends object>(build: (k: K) => Evidence): (k: K) => Evidence {
-  const cache = new WeakMap<K, Evidence>();
+  const holder = { cache: new WeakMap<object, Evidence>() };
+  memoCaches.push(holder);
   return (k) => {
-    let e = cache.get(k);
-    if (!e) cache.set(k, (e = build(k)));
+    let e = holder.cache.get(k);
+    if (!e) holder.cache.set(k, (e = build(k)));
     return e;
   };
+}
+
+/**
+ * Forgets shared evidence objects (they stay alive as long as their source object, e.g. every
+ * resource of the snapshot): the streamed evaluation calls it after each account.
+ */
+export function releaseEvidenceCaches(): void {
+  for (const h of memoCaches) h.cache = new WeakMap();
+  resourceSubjects = new WeakMap();
 }
 const noExtra = (extra: Evidence["details"] | undefined) => !extra || Object.keys(extra).length === 0;
 const resourceEvidence = memo((r: Resource): Evidence => ({ kind: "resource", id: r.resourceArn, details: { resourceType: r.resourceType, tags: Object.entries(r.tags).map(([k, v]) => `${k}=${v}`) } }));
@@ -101,10 +119,11 @@ function buildRuleEvidence(p: BackupPlan, r: BackupRule, extra: Evidence["detail
   };
 }
 const ruleEvidence = (() => {
-  const cache = new WeakMap<BackupRule, Evidence>();
+  const holder = { cache: new WeakMap<object, Evidence>() };
+  memoCaches.push(holder);
   return (p: BackupPlan, r: BackupRule): Evidence => {
-    let e = cache.get(r);
-    if (!e) cache.set(r, (e = buildRuleEvidence(p, r)));
+    let e = holder.cache.get(r);
+    if (!e) holder.cache.set(r, (e = buildRuleEvidence(p, r)));
     return e;
   };
 })();

@@ -68,3 +68,19 @@ export const BASIS: Record<string, string> = {
   "copy-lifecycle": "",
   "inherited-rule-lifecycle": "",
 };
+
+/**
+ * Reasons of the per-point controls repeat a few forms a million times: one string per form,
+ * so the findings of a unit share them instead of each holding a fresh copy.
+ */
+export function reasonCache(): (key: string, build: () => string) => string {
+  const cache = new Map<string, string>();
+  return (key, build) => {
+    let r = cache.get(key);
+    if (r === undefined) {
+      r = build();
+      if (cache.size < 10_000) cache.set(key, r);
+    }
+    return r;
+  };
+}

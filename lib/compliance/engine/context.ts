@@ -28,6 +28,8 @@ export interface EvaluationContext {
   resourcesIn(accountId: string, region: string): readonly Resource[];
   /** Selection result per resource, computed on first use and kept (BK-01, 06, 07, 08 share it). */
   selectionsFor(resource: Resource): ResourceSelectionResult;
+  /** Drops per-resource caches (the streamed evaluation calls it after each account). */
+  releaseCaches(): void;
 }
 
 function pushTo<K, V>(m: Map<K, V[]>, k: K, v: V): void {
@@ -112,6 +114,9 @@ export function buildEvaluationContext(
     vaultByArn: (arn) => vaultsByArn.get(arn),
     resourceByArn: (arn) => resourcesByArn.get(arn),
     resourcesIn: (a, r) => resourcesByUnit.get(`${a}|${r}`) ?? [],
+    releaseCaches() {
+      selectionCache.clear();
+    },
     selectionsFor(resource) {
       let s = selectionCache.get(resource.resourceArn);
       if (!s) {

@@ -6,6 +6,8 @@
 import type { RecoveryPoint } from "@/lib/inventory/types";
 import { compileScope } from "@/lib/compliance/model/scope";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
+import { releaseEvidenceCaches } from "@/lib/compliance/controls/control";
+import { boundHeap } from "./heap";
 import { FactsAccumulator, type SnapshotFacts } from "@/lib/compliance/facts/resource-facts";
 import { buildEvaluationContext, type EvaluationContext } from "./context";
 import type { ControlRun, EvaluationStats, FindingSink } from "./evaluate";
@@ -28,6 +30,7 @@ export interface StreamHooks {
 }
 
 const DAY_MS = 86_400_000;
+
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
@@ -82,6 +85,7 @@ export async function evaluateStream(
       if (unit && (unit.accountId !== rp.accountId || unit.region !== rp.region)) {
         await hooks.recoveryPointUnitDone?.(unit.accountId, unit.region);
         unit = null;
+        boundHeap();
       }
       unit ??= { accountId: rp.accountId, region: rp.region };
       points++;
@@ -125,6 +129,11 @@ export async function evaluateStream(
       });
     }
     await hooks.accountDone?.(accountId);
+    // Nothing asks about this account's resources again: let their caches and facts go.
+    ctx.releaseCaches();
+    releaseEvidenceCaches();
+    if (facts.forget) for (const r of view.resources) facts.forget(r.resourceArn);
+    boundHeap();
   }
   const t4 = performance.now();
   return {

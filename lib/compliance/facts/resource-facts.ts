@@ -56,6 +56,8 @@ export interface SnapshotFacts {
   restoreForAccountType(accountId: string, resourceType: string): RestoreRef | null;
   /** Backup jobs in the unit that failed because of the IAM role, since `jobsSince`. */
   roleFailures(accountId: string, region: string): JobIssue[];
+  /** Lets go of a resource's facts once nothing will ask again (streamed evaluation). */
+  forget?(resourceArn: string): void;
 }
 
 export interface FactsInput {
@@ -91,10 +93,6 @@ export function isJobIssue(state: string, messageCategory: string | null): boole
   return state === "COMPLETED" && messageCategory !== null && messageCategory !== "" && messageCategory.toUpperCase() !== "SUCCESS";
 }
 
-function newer(a: RecoveryPointRef | null, b: RecoveryPointRef): RecoveryPointRef {
-  return a === null || b.creationDate > a.creationDate ? b : a;
-}
-
 /**
  * Builds SnapshotFacts incrementally: recovery points one at a time (the evaluation streams them
  * from Postgres once), jobs and restores as rows or as SQL pre-aggregates. Restores whose source
@@ -128,22 +126,20 @@ export class FactsAccumulator {
     if (this.wantedPoints.size > 0 && this.wantedPoints.has(rp.recoveryPointArn)) this.pointResource.set(rp.recoveryPointArn, rp.resourceArn);
     if (!USABLE.has(rp.status)) return;
     const f = this.get(rp.resourceArn);
-    const ref: RecoveryPointRef = {
-      recoveryPointArn: rp.recoveryPointArn,
-      creationDate: rp.creationDate,
-      backupVaultArn: rp.backupVaultArn,
-      accountId: rp.accountId,
-      region: rp.region,
-    };
-    f.newestRecoveryPoint = newer(f.newestRecoveryPoint, ref);
-    if (rp.backupPlanId && rp.backupRuleId && this.continuousRules.has(`${rp.backupPlanId}|${rp.backupRuleId}`)) {
-      f.continuousRecoveryPoint = newer(f.continuousRecoveryPoint, ref);
+    // A million points per evaluation: build the reference only when it is kept.
+    let ref: RecoveryPointRef | null = null;
+    const make = () =>
+      (ref ??= { recoveryPointArn: rp.recoveryPointArn, creationDate: rp.creationDate, backupVaultArn: rp.backupVaultArn, accountId: rp.accountId, region: rp.region });
+    const t = rp.creationDate.getTime();
+    if (!f.newestRecoveryPoint || t > f.newestRecoveryPoint.creationDate.getTime()) f.newestRecoveryPoint = make();
+    if (rp.backupPlanId && rp.backupRuleId && this.continuousRules.size > 0 && this.continuousRules.has(`${rp.backupPlanId}|${rp.backupRuleId}`)) {
+      if (!f.continuousRecoveryPoint || t > f.continuousRecoveryPoint.creationDate.getTime()) f.continuousRecoveryPoint = make();
     }
     if (rp.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" || this.airGappedVaults.has(rp.backupVaultArn)) {
-      f.newestAirGappedRecoveryPoint = newer(f.newestAirGappedRecoveryPoint, ref);
+      if (!f.newestAirGappedRecoveryPoint || t > f.newestAirGappedRecoveryPoint.creationDate.getTime()) f.newestAirGappedRecoveryPoint = make();
     }
     if (rp.sourceBackupVaultArn && f.copies.length < MAX_COPIES && !f.copies.some((c) => c.backupVaultArn === rp.backupVaultArn)) {
-      f.copies.push(ref);
+      f.copies.push(make());
     }
   }
 
@@ -214,6 +210,7 @@ export class FactsAccumulator {
       resource: (arn) => byResource.get(arn),
       restoreForAccountType: (a, t) => byAccountType.get(`${a}|${t}`) ?? null,
       roleFailures: (a, r) => roleFailures.get(`${a}|${r}`) ?? [],
+      forget: (arn) => void byResource.delete(arn),
     };
   }
 }

@@ -60,7 +60,7 @@ export async function readPanelAt(db: Db, p: { tenantId: string; panelId: number
   const cur = await pool.query(`select state, ${p.evidence ? "evidence" : "null as evidence"} from compliance_panels where id = $1 and tenant_id = $2`, [p.panelId, p.tenantId]);
   if (cur.rows.length === 0) return [];
   let entries = decodePanel(cur.rows[0].state as Buffer, cur.rows[0].evidence as Buffer | null);
-  const later = await pool.query(`select delta from compliance_panel_history where panel_id = $1 and evaluation_id > $2 order by evaluation_id desc`, [p.panelId, p.evaluationId]);
-  for (const r of later.rows) entries = applyReverse(entries, decodeDelta(r.delta as Buffer));
+  const later = await pool.query(`select delta, prev_version from compliance_panel_history where panel_id = $1 and evaluation_id > $2 order by evaluation_id desc`, [p.panelId, p.evaluationId]);
+  for (const r of later.rows) entries = r.prev_version === null ? [] : applyReverse(entries, decodeDelta(r.delta as Buffer));
   return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.runId - b.runId));
 }

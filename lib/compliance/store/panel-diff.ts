@@ -6,14 +6,16 @@ import { ABSENT_STATUS, statusCode, statusOf, type PanelEntry, type ReverseChang
 
 const idOf = (e: { runId: number; key: string }) => `${e.runId}\u0000${e.key}`;
 
-/** 32-bit FNV-1a over UTF-16 code units (with a seed, for two independent lanes). */
-function hashString(s: string, seed: number): number {
-  let h = seed >>> 0;
+/** Two independent 32-bit hashes of a string in one pass (FNV-1a and a multiply-rotate lane). */
+function hashString(s: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x2a6f3c1d;
   for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul((b << 5) | (b >>> 27), 0x5bd1e995) ^ c;
   }
-  return h >>> 0;
+  return [a >>> 0, b >>> 0];
 }
 
 function fmix(h: number): number {
@@ -31,18 +33,14 @@ function fmix(h: number): number {
 export class PanelDigest {
   private a = 0;
   private b = 0;
+  // Subject keys repeat across runs (the same string object): cached. Reasons are new strings
+  // each time, and hashing one costs less than looking it up.
   private readonly keyHash = new Map<string, [number, number]>();
-  private readonly reasonHash = new Map<string, [number, number]>();
-
-  private hashed(cache: Map<string, [number, number]>, s: string): [number, number] {
-    let h = cache.get(s);
-    if (!h) cache.set(s, (h = [hashString(s, 0x811c9dc5), hashString(s, 0x2a6f3c1d)]));
-    return h;
-  }
 
   add(key: string, runId: number, status: string, reason: string): void {
-    const k = this.hashed(this.keyHash, key);
-    const r = this.hashed(this.reasonHash, reason);
+    let k = this.keyHash.get(key);
+    if (!k) this.keyHash.set(key, (k = hashString(key)));
+    const r = hashString(reason);
     const code = status.charCodeAt(0);
     this.a = (this.a + fmix(k[0] ^ Math.imul(runId, 0x9e3779b1) ^ Math.imul(r[0], 31) ^ code)) >>> 0;
     this.b = (this.b + fmix(k[1] ^ Math.imul(runId + 0x632be5ab, 0x85ebca77) ^ Math.imul(r[1], 37) ^ (code << 8))) >>> 0;

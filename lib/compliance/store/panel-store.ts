@@ -3,10 +3,10 @@
 // panels are digested, and only those whose digest differs from the stored one are read back,
 // diffed, and rewritten with a reverse delta in their history. Writes go out in batches (one
 // statement per batch and kind, arrays through unnest) inside the evaluation's transaction.
-import type { Finding, FindingStatus } from "@/lib/compliance/model/finding";
+import type { Evidence, Finding, FindingStatus } from "@/lib/compliance/model/finding";
 import type { Queryable } from "@/lib/compliance/load/load-snapshot";
 import { countEntries, decodePanel, encodeDelta, encodePanel, statusIndex, type PanelAddress, type PanelEntry, type StatusCounts4 } from "./panel-codec";
-import { diffPanel, digestEntries } from "./panel-diff";
+import { diffPanel, PanelDigest } from "./panel-diff";
 
 export interface StoredPanelRef {
   id: number;
@@ -15,17 +15,34 @@ export interface StoredPanelRef {
   findings: number;
 }
 
+/** One panel's findings as they stream in, column by column (millions of them: no object each). */
 export interface OpenPanel extends PanelAddress {
-  entries: PanelEntry[];
+  keys: string[];
+  types: Array<string | null>;
+  runIds: number[];
+  statuses: FindingStatus[];
+  reasons: string[];
+  evidence: Array<readonly Evidence[]>;
 }
 
 export const panelKeyOf = (a: PanelAddress) => `${a.subjectType}|${a.accountId}|${a.region}`;
+
+const emptyPanel = (a: PanelAddress): OpenPanel => ({ ...a, keys: [], types: [], runIds: [], statuses: [], reasons: [], evidence: [] });
+
+export function entriesOf(p: OpenPanel, since: number): PanelEntry[] {
+  return p.keys.map((key, i) => ({ key, resourceType: p.types[i]!, runId: p.runIds[i]!, status: p.statuses[i]!, since, reason: p.reasons[i]!, evidence: p.evidence[i]! }));
+}
+
+function digestOf(p: OpenPanel): string {
+  const d = new PanelDigest();
+  for (let i = 0; i < p.keys.length; i++) d.add(p.keys[i]!, p.runIds[i]!, p.statuses[i]!, p.reasons[i]!);
+  return d.hex();
+}
 
 /** Groups streamed findings into panels; cheap per finding (consecutive findings share a panel). */
 export class PanelCollector {
   private readonly open = new Map<string, OpenPanel>();
   private last: OpenPanel | null = null;
-  duplicates = 0;
 
   constructor(private readonly runIdOf: ReadonlyMap<string, number>) {}
 
@@ -36,12 +53,17 @@ export class PanelCollector {
     if (!p || p.subjectType !== s.type || p.accountId !== s.accountId || p.region !== region) {
       const key = `${s.type}|${s.accountId}|${region}`;
       p = this.open.get(key) ?? null;
-      if (!p) this.open.set(key, (p = { subjectType: s.type, accountId: s.accountId, region, entries: [] }));
+      if (!p) this.open.set(key, (p = emptyPanel({ subjectType: s.type, accountId: s.accountId, region })));
       this.last = p;
     }
     const runId = this.runIdOf.get(runKey);
     if (runId === undefined) throw new Error(`finding for a run that was not registered: ${runKey}`);
-    p.entries.push({ key: s.id, resourceType: s.resourceType, runId, status: f.status, since: 0, reason: f.reason, evidence: f.evidence });
+    p.keys.push(s.id);
+    p.types.push(s.resourceType);
+    p.runIds.push(runId);
+    p.statuses.push(f.status);
+    p.reasons.push(f.reason);
+    p.evidence.push(f.evidence);
   }
 
   /** Hands over every open panel (their findings are complete) and starts afresh. */
@@ -49,18 +71,6 @@ export class PanelCollector {
     const out = [...this.open.values()];
     this.open.clear();
     this.last = null;
-    for (const p of out) {
-      // One finding per (run, subject): a control that emitted two would make the panel ambiguous.
-      const seen = new Set<string>();
-      const kept = p.entries.filter((e) => {
-        const id = `${e.runId}\u0000${e.key}`;
-        if (seen.has(id)) return false;
-        seen.add(id);
-        return true;
-      });
-      this.duplicates += p.entries.length - kept.length;
-      p.entries = kept;
-    }
     return out;
   }
 }
@@ -82,6 +92,7 @@ interface Pending {
 }
 
 const BATCH_PANELS = 400;
+const NO_DELTA = Buffer.alloc(0);
 const BATCH_FINDINGS = 60_000;
 
 export class PanelStore {
@@ -118,14 +129,14 @@ export class PanelStore {
       this.seen.add(key);
       this.stats.panels++;
       this.count(panel);
-      const digest = digestEntries(panel.entries);
+      const digest = digestOf(panel);
       const ref = this.index.get(key) ?? null;
       if (ref && ref.digest === digest) {
         this.stats.unchanged++;
         continue;
       }
       this.pending.push({ panel, digest, ref });
-      this.pendingFindings += panel.entries.length;
+      this.pendingFindings += panel.keys.length;
     }
     if (this.pending.length >= BATCH_PANELS || this.pendingFindings >= BATCH_FINDINGS) await this.writeBatch();
   }
@@ -135,7 +146,8 @@ export class PanelStore {
     for (const [key, ref] of this.index) {
       if (this.seen.has(key) || ref.findings === 0) continue;
       const [subjectType, accountId, region] = key.split("|") as [PanelAddress["subjectType"], string, string];
-      this.pending.push({ panel: { subjectType, accountId, region, entries: [] }, digest: digestEntries([]), ref });
+      const empty = emptyPanel({ subjectType, accountId, region });
+      this.pending.push({ panel: empty, digest: digestOf(empty), ref });
       this.stats.vanished++;
     }
     await this.writeBatch();
@@ -145,11 +157,12 @@ export class PanelStore {
 
   private count(panel: OpenPanel): void {
     const byRun = new Map<number, { c: StatusCounts4; x: number }>();
-    for (const e of panel.entries) {
-      let r = byRun.get(e.runId);
-      if (!r) byRun.set(e.runId, (r = { c: [0, 0, 0, 0], x: 0 }));
-      const status: FindingStatus = e.status;
-      if (status === "FAIL" && this.isExcepted(e.runId, panel, e.key)) r.x++;
+    for (let i = 0; i < panel.keys.length; i++) {
+      const runId = panel.runIds[i]!;
+      let r = byRun.get(runId);
+      if (!r) byRun.set(runId, (r = { c: [0, 0, 0, 0], x: 0 }));
+      const status: FindingStatus = panel.statuses[i]!;
+      if (status === "FAIL" && this.isExcepted(runId, panel, panel.keys[i]!)) r.x++;
       else {
         const i = statusIndex(status);
         r.c[i] = r.c[i]! + 1;
@@ -182,10 +195,11 @@ export class PanelStore {
     const updates: Array<{ id: number; p: Pending; state: Buffer; evidence: Buffer; counts: string; delta: Buffer; prevCounts: string; prevVersion: number }> = [];
     for (const p of batch) {
       const prev = p.ref ? old.get(p.ref.id) : undefined;
-      const change = diffPanel(prev ? decodePanel(prev.state, prev.evidence) : [], p.panel.entries, E);
+      // A new panel has no past: its history row says so (prev_version null) without a delta.
+      const change = prev ? diffPanel(decodePanel(prev.state, prev.evidence), entriesOf(p.panel, E), E) : { entries: entriesOf(p.panel, E), reverse: null };
       const enc = encodePanel(change.entries);
-      const delta = encodeDelta(change.reverse);
-      this.stats.changedFindings += change.reverse.length;
+      const delta = change.reverse ? encodeDelta(change.reverse) : NO_DELTA;
+      this.stats.changedFindings += change.reverse ? change.reverse.length : change.entries.length;
       this.stats.bytes.state += enc.state.length;
       this.stats.bytes.evidence += enc.evidence.length;
       this.stats.bytes.delta += delta.length;
@@ -214,7 +228,7 @@ export class PanelStore {
           inserts.map((x) => x.state),
           inserts.map((x) => x.evidence),
           inserts.map((x) => x.counts),
-          inserts.map((x) => x.p.panel.entries.length),
+          inserts.map((x) => x.p.panel.keys.length),
         ],
       );
       res.rows.forEach((r, i) => {
@@ -228,7 +242,7 @@ export class PanelStore {
       await this.db.query(
         `update compliance_panels p set version = $1, digest = u.d, state = u.s, evidence = u.e, counts = u.c, findings = u.n
            from unnest($2::int[], $3::text[], $4::bytea[], $5::bytea[], $6::jsonb[], $7::int[]) as u(id, d, s, e, c, n) where p.id = u.id`,
-        [E, updates.map((x) => x.id), updates.map((x) => x.p.digest), updates.map((x) => x.state), updates.map((x) => x.evidence), updates.map((x) => x.counts), updates.map((x) => x.p.panel.entries.length)],
+        [E, updates.map((x) => x.id), updates.map((x) => x.p.digest), updates.map((x) => x.state), updates.map((x) => x.evidence), updates.map((x) => x.counts), updates.map((x) => x.p.panel.keys.length)],
       );
       for (const u of updates) {
         history.ids.push(u.id);
