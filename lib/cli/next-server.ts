@@ -1,13 +1,26 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { log } from "./runtime";
 
 const NEXT_BIN = path.resolve("node_modules/next/dist/bin/next");
 
-/** Runs `next build` unless a build exists and `force` is false. */
+/** Newest modification time under the sources a build depends on. */
+function newestSource(): number {
+  let newest = 0;
+  const visit = (p: string) => {
+    const s = statSync(p);
+    if (s.isDirectory()) for (const name of readdirSync(p)) visit(path.join(p, name));
+    else newest = Math.max(newest, s.mtimeMs);
+  };
+  for (const p of ["app", "lib", "db", "next.config.ts", "package-lock.json", "postcss.config.mjs"]) if (existsSync(p)) visit(p);
+  return newest;
+}
+
+/** Runs `next build` when there is no build, the sources changed since it, or `force` is set. */
 export async function ensureBuild(options: { force?: boolean; env: NodeJS.ProcessEnv }): Promise<void> {
-  if (!options.force && existsSync(path.resolve(".next/BUILD_ID"))) return;
+  const buildId = path.resolve(".next/BUILD_ID");
+  if (!options.force && existsSync(buildId) && statSync(buildId).mtimeMs >= newestSource()) return;
   log("building the web app (next build)…");
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: options.env });

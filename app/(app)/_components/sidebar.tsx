@@ -12,6 +12,7 @@ const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string }> = [
   { path: "resources", label: "Resources", icon: "◇" },
   { path: "backups", label: "Backups", icon: "⬒" },
   { path: "jobs", label: "Jobs", icon: "↻" },
+  { path: "sync", label: "Sync", icon: "⇅" },
   { path: "policies", label: "Policies", icon: "§" },
   { path: "reports", label: "Reports", icon: "⎙" },
 ];
