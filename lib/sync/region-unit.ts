@@ -113,7 +113,9 @@ async function recordFailure(deps: SyncDeps, claim: Claim, failure: Failure, cou
   return withTransaction(deps.pool, async (tx) => {
     if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
     if (retry) {
-      const delay = throttled ? Math.min(120, 15 * 2 ** Math.min(3, claim.attempt - 1)) : 5 * claim.attempt;
+      // Back off (15 s, 30 s, 60 s, 120 s) but never past the end of the throttling budget.
+      const left = since ? (s.throttleBudgetMinutes * 60_000 - (Date.now() - since.getTime())) / 1000 : Infinity;
+      const delay = throttled ? Math.max(1, Math.min(120, 15 * 2 ** Math.min(3, claim.attempt - 1), left)) : 5 * claim.attempt;
       await requeueUnit(tx, deps.boss, claim, { calls: counter.calls, throttled: counter.throttled, throttledSince: since, delaySeconds: delay, failure: throttled ? throttledFor(minutes, true) : failure });
       return false;
     }

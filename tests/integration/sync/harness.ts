@@ -128,5 +128,6 @@ export async function fingerprint(db: DbHandle, tenantId: string): Promise<strin
 
 /** What the simulator says a complete inventory holds, per reachable unit. */
 export function simCountsByUnit(world: WorldSummary): Map<string, Record<string, number>> {
-  return new Map(world.by_unit.filter((u) => u.reachable).map((u) => [`${u.account_id}/${u.region}`, { ...u.counts } as Record<string, number>]));
+  // Zeros dropped, as countsByUnit has no row to count for them.
+  return new Map(world.by_unit.filter((u) => u.reachable).map((u) => [`${u.account_id}/${u.region}`, Object.fromEntries(Object.entries(u.counts).filter(([, n]) => n > 0))]));
 }
