@@ -35,7 +35,9 @@ export class RateGate {
 
   /** Resolves when a request drawing from `specs` may be sent (its tokens are then taken). */
   acquire(specs: readonly BucketSpec[]): Promise<void> {
-    if (this.waiters.length === 0 && this.tryTake(specs)) return Promise.resolve();
+    // First come, first served among requests for the same bucket; others do not queue behind them.
+    const contended = this.waiters.some((w) => w.specs.some((a) => specs.some((b) => a.key === b.key)));
+    if (!contended && this.tryTake(specs)) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiters.push({ specs, resolve });
       this.schedule();
