@@ -13,6 +13,8 @@ export interface SyncedWorld {
   sim: SimHandle;
   tenantId: string;
   run: RunProgress;
+  /** Syncs the tenant again (after the simulator's clock moved, say). */
+  resync(): Promise<RunProgress>;
   stop(): Promise<void>;
 }
 
@@ -35,38 +37,28 @@ export async function syncWorld(handle: DbHandle, databaseUrl: string, world: Wo
       status: "active",
     })
     .returning();
-  const fail = async (e: unknown): Promise<never> => {
+  const aws = { endpoint: sim.url, region: "us-east-1", baseCredentials: { accessKeyId: w.principal.access_key_id, secretAccessKey: w.principal.secret_access_key } };
+  const runOnce = async (): Promise<RunProgress> => {
+    const worker = await startSyncWorker({ pool: handle.pool, databaseUrl, aws, schedule: false });
+    try {
+      const req = await requestSync(handle.db, { tenantId: tenant!.id, trigger: "cli" });
+      if (!req) throw new Error("the sync was not started");
+      const deadline = Date.now() + 240_000;
+      for (;;) {
+        const p = await getRunProgress(handle.db, { tenantId: tenant!.id, runId: req.runId });
+        if (p && p.status !== "queued" && p.status !== "running") return p;
+        if (Date.now() > deadline) throw new Error(`sync did not finish in time: ${JSON.stringify(p)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    } finally {
+      await worker.stop(2000);
+    }
+  };
+  try {
+    const run = await runOnce();
+    return { sim, tenantId: tenant!.id, run, resync: runOnce, stop: () => sim.stop() };
+  } catch (e) {
     await sim.stop();
     throw e;
-  };
-  const worker = await startSyncWorker({
-    pool: handle.pool,
-    databaseUrl,
-    aws: { endpoint: sim.url, region: "us-east-1", baseCredentials: { accessKeyId: w.principal.access_key_id, secretAccessKey: w.principal.secret_access_key } },
-    schedule: false,
-  }).catch(fail);
-  try {
-    const req = await requestSync(handle.db, { tenantId: tenant!.id, trigger: "cli" });
-    if (!req) throw new Error("the sync was not started");
-    const deadline = Date.now() + 240_000;
-    for (;;) {
-      const p = await getRunProgress(handle.db, { tenantId: tenant!.id, runId: req.runId });
-      if (p && p.status !== "queued" && p.status !== "running") {
-        return {
-          sim,
-          tenantId: tenant!.id,
-          run: p,
-          stop: async () => {
-            await sim.stop();
-          },
-        };
-      }
-      if (Date.now() > deadline) throw new Error(`sync did not finish in time: ${JSON.stringify(p)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  } catch (e) {
-    return await fail(e);
-  } finally {
-    await worker.stop(2000);
   }
 }
