@@ -27,6 +27,8 @@ export interface SyncSettings {
   orgConcurrency: number;
   /** Publish transactions at once per worker: more only adds lock and CPU contention in PostgreSQL. */
   publishConcurrency: number;
+  /** Job history older than this is dropped a month at a time (AWS itself keeps 30 days). */
+  jobRetentionDays: number;
 }
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
@@ -40,6 +42,7 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   transientRetries: 3,
   orgConcurrency: 8,
   publishConcurrency: 4,
+  jobRetentionDays: 400,
 };
 
 export interface SyncDeps {

@@ -10,6 +10,7 @@ import { runSyncCompletedHandlers } from "./hooks";
 import { runOrganizationUnit } from "./org-unit";
 import { ensureQueues, newBoss, QUEUES, type CompletedJob, type RunJob, type UnitJob } from "./queue";
 import { runRegionUnit } from "./region-unit";
+import { dropExpiredJobPartitions } from "./retention";
 import { dispatchQueuedRuns, finishRunIfDone, heartbeat, openRunsWithoutWork, reapStaleUnits } from "./runs";
 import { startScheduledSyncs } from "./schedule";
 
@@ -104,6 +105,10 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
     }),
     every(1000, () => dispatchQueuedRuns(o.pool, boss)),
     every(60_000, async () => chains.prune()),
+    every(6 * 3_600_000, async () => {
+      const dropped = await dropExpiredJobPartitions(o.pool, settings.jobRetentionDays);
+      if (dropped.length) log(`job history older than ${settings.jobRetentionDays} days dropped: ${dropped.join(", ")}`);
+    }),
   ];
   if (o.schedule ?? true) await startScheduledSyncs(boss, o.pool, log);
   void dispatchQueuedRuns(o.pool, boss).catch(() => undefined);

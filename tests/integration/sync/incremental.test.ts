@@ -88,3 +88,21 @@ describe("scheduled syncs", () => {
     await h.db.pool.query(`update tenants set sync_schedule = null where id = $1`, [h.tenantId]);
   });
 });
+
+describe("job history retention", () => {
+  it("drops whole months older than the retention, and keeps the rest", async () => {
+    const { dropExpiredJobPartitions } = await import("@/lib/sync/retention");
+    await h.db.pool.query(`select ensure_job_partitions('2020-01-01T00:00:00Z', '2020-02-01T00:00:00Z')`);
+    await h.db.pool.query(
+      `insert into backup_jobs (tenant_id, account_id, region, backup_job_id, creation_date, state, resource_arn, resource_type, backup_vault_name, is_parent)
+       values ($1, '1', 'r', 'old', '2020-01-15T00:00:00Z', 'COMPLETED', 'a', 'EBS', 'v', false)`,
+      [h.tenantId],
+    );
+    const kept = (await h.db.pool.query(`select count(*)::int as n from backup_jobs where creation_date > '2021-01-01'`)).rows[0]!.n as number;
+    const dropped = await dropExpiredJobPartitions(h.db.pool, 400);
+    expect(dropped).toEqual(expect.arrayContaining(["backup_jobs_2020_01", "copy_jobs_2020_01", "restore_jobs_2020_01", "backup_jobs_2020_02"]));
+    expect((await h.db.pool.query(`select count(*)::int as n from backup_jobs where backup_job_id = 'old'`)).rows[0]!.n).toBe(0);
+    expect((await h.db.pool.query(`select count(*)::int as n from backup_jobs where creation_date > '2021-01-01'`)).rows[0]!.n).toBe(kept);
+    expect(kept).toBeGreaterThan(0);
+  });
+});
