@@ -3,7 +3,7 @@ import { ColumnBuffer, dedupeByKey, deleteMissingStatement, upsertStatement } fr
 import { backupJobSpec, recoveryPointSpec } from "@/lib/sync/table-specs";
 import { nextJobMarks } from "@/lib/sync/unit-publish";
 
-const width = (s: { key: unknown[]; columns: unknown[] }) => s.key.length + s.columns.length;
+const width = (s: { key: readonly unknown[]; columns: readonly unknown[] }) => s.key.length + s.columns.length;
 
 describe("set-based writes", () => {
   it("sends one array per column, so the parameter count does not grow with the rows", () => {
