@@ -27,6 +27,7 @@ const args = parseArgs(process.argv.slice(2));
 const LATENCY = typeof args["latency-ms"] === "string" ? Number(args["latency-ms"]) : 25;
 const SAMPLE = typeof args.sample === "string" ? Number(args.sample) : 100;
 const WORKERS = typeof args.workers === "string" ? Number(args.workers) : 1;
+const PUBLISH = typeof args["publish-concurrency"] === "string" ? Number(args["publish-concurrency"]) : undefined;
 const out = (line: string) => process.stderr.write(`${line}\n`);
 
 interface SimChild {
@@ -161,7 +162,7 @@ async function main() {
     const t0 = performance.now();
     const workers = [];
     for (let i = 0; i < WORKERS; i++) {
-      workers.push(await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { unitConcurrency: 128 }, schedule: false, log: (m) => out(`  [worker] ${m}`) }));
+      workers.push(await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { unitConcurrency: 128, ...(PUBLISH ? { publishConcurrency: PUBLISH } : {}) }, schedule: false, log: (m) => out(`  [worker] ${m}`) }));
     }
     const req = await requestSync(db.db, { tenantId, trigger: "cli" });
     let progress;

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { recordAudit } from "@/db/audit";
 import { getRunProgress } from "@/db/queries/sync";
 import { tenants } from "@/db/schema";
+import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/jobs";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
 // eslint-disable-next-line no-restricted-imports -- the demo is the one composition root allowed to start the simulator
@@ -32,6 +33,9 @@ const worker = await startSyncWorker({
   settings: { unitConcurrency: env.SYNC_UNIT_CONCURRENCY },
   log: (m) => log(`[sync] ${m}`),
 });
+// Each finished sync is evaluated (lib/compliance/jobs.ts), here in the same process.
+registerComplianceSyncHook(worker.boss);
+await registerComplianceJobs(worker.boss, { db: runtime.handle.db, log: (m) => log(`[evaluate] ${m}`) });
 const first = await requestSync(runtime.handle.db, { tenantId, trigger: "demo" });
 if (first) void reportWhenDone(first.runId);
 

@@ -1,4 +1,5 @@
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
+import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/jobs";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { log, openRuntime, parseArgs } from "./runtime";
 import { ensureYoungGeneration } from "@/lib/sync/relaunch";
@@ -26,6 +27,10 @@ const worker = await startSyncWorker({
   schedule: args["no-schedule"] !== true,
   log: (m) => log(`[worker] ${m}`),
 });
+// Evaluation after every sync (lib/compliance/jobs.ts): the sync-completed hook queues it, and
+// this worker also runs queued evaluations.
+registerComplianceSyncHook(worker.boss);
+await registerComplianceJobs(worker.boss, { db: handle.db, log: (m) => log(`[evaluate] ${m}`) });
 log(`sync worker ${worker.id} started${env.AWS_ENDPOINT_URL ? ` (AWS at ${env.AWS_ENDPOINT_URL})` : ""}`);
 
 let stopping = false;

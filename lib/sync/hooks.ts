@@ -23,6 +23,11 @@ export function unregisterSyncCompletedHandler(name: string): void {
   handlers.delete(name);
 }
 
+/** Whether this process has handlers: a worker without any leaves `sync-completed` jobs to one that has. */
+export function hasSyncCompletedHandlers(): boolean {
+  return handlers.size > 0;
+}
+
 export async function runSyncCompletedHandlers(event: SyncCompleted): Promise<void> {
   const errors: string[] = [];
   for (const [name, handler] of handlers) {

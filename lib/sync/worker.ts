@@ -6,7 +6,7 @@ import { AwsFactory, type AwsSettings } from "@/lib/aws/client-factory";
 import { Semaphore } from "@/lib/aws/rate-gate";
 import { ChainCache, DEFAULT_SYNC_SETTINGS, type SyncDeps, type SyncSettings } from "./context";
 import { summarizeRun } from "./counts";
-import { runSyncCompletedHandlers } from "./hooks";
+import { hasSyncCompletedHandlers, runSyncCompletedHandlers } from "./hooks";
 import { runOrganizationUnit } from "./org-unit";
 import { ensureQueues, newBoss, QUEUES, type CompletedJob, type RunJob, type UnitJob } from "./queue";
 import { runRegionUnit } from "./region-unit";
@@ -56,9 +56,13 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
   const inHand = new Set<Promise<unknown>>();
 
   /** Fetches and runs jobs of one queue, never more than `limit` at once. */
-  const loop = async <T extends object>(queue: string, limit: number, handle: (data: T) => Promise<void>) => {
+  const loop = async <T extends object>(queue: string, limit: number, handle: (data: T) => Promise<void>, when: () => boolean = () => true) => {
     let active = 0;
     while (!stopping) {
+      if (!when()) {
+        await sleep(500);
+        continue;
+      }
       const free = limit - active;
       const jobs = free > 0 ? await boss.fetch<T>(queue, { batchSize: Math.min(free, 50) }).catch(() => []) : [];
       if (jobs.length === 0) {
@@ -88,7 +92,8 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
   const loops = [
     loop<RunJob>(QUEUES.run, settings.runConcurrency, (d) => runOrganizationUnit(d, deps, chains)),
     loop<UnitJob>(QUEUES.unit, settings.unitConcurrency, (d) => runRegionUnit(d, deps, chains)),
-    loop<CompletedJob>(QUEUES.completed, 2, (d) => runSyncCompletedHandlers(d)),
+    // Only a process with handlers (the evaluation) takes these jobs; the others leave them queued.
+    loop<CompletedJob>(QUEUES.completed, 2, (d) => runSyncCompletedHandlers(d), hasSyncCompletedHandlers),
   ];
 
   const every = (ms: number, fn: () => Promise<unknown>) => {
