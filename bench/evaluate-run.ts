@@ -1,5 +1,5 @@
 // One measured evaluation in a process of its own, so its peak RSS is the evaluation's alone:
-// tsx bench/evaluate-run.ts --db <url> --tenant <id>. Prints one JSON line.
+// tsx bench/evaluate-run.ts --db <url> --tenant <id> [--now <epoch ms>]. Prints one JSON line.
 import { createDb } from "@/db";
 import { parseArgs } from "@/lib/cli/runtime";
 import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
@@ -7,7 +7,9 @@ import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
 const args = parseArgs(process.argv.slice(2));
 const handle = createDb(String(args.db), { max: 4, applicationName: "bench-evaluate-run" });
 const t0 = performance.now();
-const r = await evaluateTenant(handle.db, String(args.tenant), { trigger: "bench", log: (m) => process.stderr.write(`  ${m}\n`) });
+// The evaluation's clock is the simulator's (the world was built around it), not the wall clock.
+const now = typeof args.now === "string" ? new Date(Number(args.now)) : new Date();
+const r = await evaluateTenant(handle.db, String(args.tenant), { trigger: "bench", now, log: (m) => process.stderr.write(`  ${m}\n`) });
 const wall = (performance.now() - t0) / 1000;
 await handle.close();
 process.stdout.write(

@@ -1,6 +1,8 @@
 // The `bench` world in a database of its own (kept between runs: syncing it takes minutes), synced
 // with the product's sync engine (queue, workers, publish) from the simulator in a child process,
-// without throttling or latency (the sync's own benchmark measures those). `--resync` starts over.
+// without throttling or latency (the sync's own benchmark measures those). The simulator's clock
+// is recorded, so a later run rebuilds the same world, moves it a day on and syncs again
+// (`--next-day`). `--resync` starts over.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -30,9 +32,9 @@ export async function openBenchDatabase(serverUrl: string): Promise<DbHandle & {
   return { ...handle, url: url.toString() };
 }
 
-async function startSimChild(world: string): Promise<{ url: string; child: ChildProcess }> {
+async function startSimChild(world: string, now: number, advanceHours: number): Promise<{ url: string; child: ChildProcess }> {
   const tsx = path.resolve("node_modules/.bin/tsx");
-  const child = spawn(tsx, ["sim/cli.ts", "--world", world, "--port", "0", "--no-throttle"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(tsx, ["bench/evaluate-sim.ts", "--world", world, "--now", String(now), "--advance-hours", String(advanceHours)], { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise<string>((resolve, reject) => {
     let buf = "";
     child.stdout!.on("data", (d: Buffer) => {
@@ -47,8 +49,51 @@ async function startSimChild(world: string): Promise<{ url: string; child: Child
 
 export interface BenchTenant {
   tenantId: string;
+  /** The simulator's clock of the first sync (epoch seconds) and how many days it moved since. */
+  epoch: number;
+  day: number;
   syncedNow: boolean;
   syncWallS: number | null;
+}
+
+async function meta(db: DbHandle, key: string, value?: string): Promise<string | null> {
+  await db.pool.query(`create table if not exists bench_evaluate_meta (key text primary key, value text not null)`);
+  if (value !== undefined) await db.pool.query(`insert into bench_evaluate_meta values ($1, $2) on conflict (key) do update set value = excluded.value`, [key, value]);
+  return ((await db.pool.query(`select value from bench_evaluate_meta where key = $1`, [key])).rows[0]?.value as string | undefined) ?? null;
+}
+
+async function runSync(db: DbHandle & { url: string }, tenantId: string, simUrl: string, log: (m: string) => void): Promise<number> {
+  const aws = { endpoint: simUrl, region: "us-east-1", baseCredentials: await simulatorPrincipal(simUrl), maxInFlight: 192 };
+  const t0 = performance.now();
+  const worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { unitConcurrency: 128 }, schedule: false, log: (m) => log(`  [sync] ${m}`) });
+  try {
+    const req = await requestSync(db.db, { tenantId, trigger: "cli" });
+    for (;;) {
+      const p = await getRunProgress(db.db, { tenantId, runId: req!.runId });
+      if (p && p.status !== "queued" && p.status !== "running") {
+        log(`sync ${p.status}: ${p.total} units (${p.failed} failed, ${p.skipped} skipped) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  } finally {
+    await worker.stop(2000);
+  }
+  await db.pool.query("analyze");
+  return (performance.now() - t0) / 1000;
+}
+
+/** Moves the bench world one day on (same world, simulator clock +24 h) and syncs it again. */
+export async function advanceBenchWorld(db: DbHandle & { url: string }, t: BenchTenant, o: { world?: string; log: (m: string) => void }): Promise<BenchTenant> {
+  const day = t.day + 1;
+  const sim = await startSimChild(o.world ?? "bench", t.epoch, day * 24);
+  try {
+    const wall = await runSync(db, t.tenantId, sim.url, o.log);
+    await meta(db, "day", String(day));
+    return { ...t, day, syncedNow: true, syncWallS: wall };
+  } finally {
+    killTree(sim.child.pid!);
+  }
 }
 
 /** The synced bench tenant; syncs it first when missing (or when asked to). */
@@ -57,9 +102,13 @@ export async function ensureBenchTenant(db: DbHandle & { url: string }, o: { res
     `select t.id from tenants t where t.name = $1 and exists (select 1 from sync_runs r where r.tenant_id = t.id and r.status in ('succeeded', 'partial'))`,
     [BENCH_TENANT],
   );
-  if (existing.rows[0] && !o.resync) return { tenantId: existing.rows[0].id as string, syncedNow: false, syncWallS: null };
+  const epoch = await meta(db, "epoch");
+  if (existing.rows[0] && epoch && !o.resync) {
+    return { tenantId: existing.rows[0].id as string, epoch: Number(epoch), day: Number((await meta(db, "day")) ?? 0), syncedNow: false, syncWallS: null };
+  }
   await db.pool.query(`delete from tenants where name = $1`, [BENCH_TENANT]);
-  const sim = await startSimChild(o.world ?? "bench");
+  const now = Math.floor(Date.now() / 3_600_000) * 3600;
+  const sim = await startSimChild(o.world ?? "bench", now, 0);
   try {
     const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as { management_account_id: string; management_role_arn: string; external_id: string; member_role_name: string; regions: string[]; counts: Record<string, number> };
     o.log(`bench world: ${JSON.stringify(world.counts)}`);
@@ -68,24 +117,10 @@ export async function ensureBenchTenant(db: DbHandle & { url: string }, o: { res
       [BENCH_TENANT, world.management_account_id, world.management_role_arn, world.external_id, world.member_role_name, world.regions],
     );
     const tenantId = res.rows[0]!.id as string;
-    const aws = { endpoint: sim.url, region: "us-east-1", baseCredentials: await simulatorPrincipal(sim.url), maxInFlight: 192 };
-    const t0 = performance.now();
-    const worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { unitConcurrency: 128 }, schedule: false, log: (m) => o.log(`  [sync] ${m}`) });
-    try {
-      const req = await requestSync(db.db, { tenantId, trigger: "cli" });
-      for (;;) {
-        const p = await getRunProgress(db.db, { tenantId, runId: req!.runId });
-        if (p && p.status !== "queued" && p.status !== "running") {
-          o.log(`sync ${p.status}: ${p.total} units (${p.failed} failed, ${p.skipped} skipped) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-          break;
-        }
-        await new Promise((r) => setTimeout(r, 2000));
-      }
-    } finally {
-      await worker.stop(2000);
-    }
-    await db.pool.query("analyze");
-    return { tenantId, syncedNow: true, syncWallS: (performance.now() - t0) / 1000 };
+    const wall = await runSync(db, tenantId, sim.url, o.log);
+    await meta(db, "epoch", String(now));
+    await meta(db, "day", "0");
+    return { tenantId, epoch: now, day: 0, syncedNow: true, syncWallS: wall };
   } finally {
     killTree(sim.child.pid!);
   }

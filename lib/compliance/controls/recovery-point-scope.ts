@@ -40,21 +40,26 @@ export function pointSubject(rp: RecoveryPoint): Subject {
   return shared(rp).subject;
 }
 
+// The details are built when first read: most evaluations store only what changed, so most
+// points' evidence is never looked at (a million ISO dates saved per evaluation).
 function buildPointEvidence(rp: RecoveryPoint): Evidence {
+  let details: Evidence["details"] | undefined;
   return {
     kind: "recovery-point",
     id: rp.recoveryPointArn,
-    details: {
-      resource: rp.resourceArn,
-      vault: rp.backupVaultName,
-      status: rp.status,
-      creationDate: rp.creationDate.toISOString(),
-      isEncrypted: rp.isEncrypted,
-      encryptionKeyArn: rp.encryptionKeyArn,
-      deleteAfterDays: rp.lifecycle?.deleteAfterDays ?? null,
-      moveToColdStorageAfterDays: rp.lifecycle?.moveToColdStorageAfterDays ?? null,
-      deleteAt: rp.deleteAt?.toISOString() ?? null,
-      storageClass: rp.storageClass,
+    get details() {
+      return (details ??= {
+        resource: rp.resourceArn,
+        vault: rp.backupVaultName,
+        status: rp.status,
+        creationDate: rp.creationDate.toISOString(),
+        isEncrypted: rp.isEncrypted,
+        encryptionKeyArn: rp.encryptionKeyArn,
+        deleteAfterDays: rp.lifecycle?.deleteAfterDays ?? null,
+        moveToColdStorageAfterDays: rp.lifecycle?.moveToColdStorageAfterDays ?? null,
+        deleteAt: rp.deleteAt?.toISOString() ?? null,
+        storageClass: rp.storageClass,
+      });
     },
   };
 }

@@ -22,6 +22,8 @@ export interface FindingFilter {
   status?: ScoredStatus | ScoredStatus[];
   subjectType?: SubjectType;
   accountId?: string;
+  /** Several accounts (an OU's); combined with accountId when both are given. */
+  accountIds?: string[];
   region?: string;
   resourceType?: string;
   subjectId?: string;
@@ -107,11 +109,16 @@ function toRow(s: Scope, p: PanelAt, e: PanelEntry): FindingRow {
   };
 }
 
+function accountFilter(f: FindingFilter): string[] | undefined {
+  if (f.accountIds && f.accountId) return f.accountIds.filter((a) => a === f.accountId);
+  return f.accountIds ?? (f.accountId ? [f.accountId] : undefined);
+}
+
 export async function listFindings(db: Db, f: FindingFilter): Promise<FindingPage> {
   const s = await scopeOf(db, f);
   if (!s) return { evaluation: null, total: 0, findings: [] };
   const subjectTypes = f.subjectType ? [f.subjectType] : f.controlId ? [...CONTROLS[f.controlId].subjectTypes] : undefined;
-  const panels = await listPanelsAt(db, { tenantId: f.tenantId, evaluationId: s.evaluation.id, subjectTypes, accountIds: f.accountId ? [f.accountId] : undefined, regions: f.region !== undefined ? [f.region] : undefined });
+  const panels = await listPanelsAt(db, { tenantId: f.tenantId, evaluationId: s.evaluation.id, subjectTypes, accountIds: accountFilter(f), regions: f.region !== undefined ? [f.region] : undefined });
   const wants = (st: ScoredStatus) => !s.statuses || s.statuses.has(st);
   const decoded = new Map<number, FindingRow[]>();
   const rowsOf = async (p: PanelAt) => {

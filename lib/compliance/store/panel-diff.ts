@@ -26,6 +26,8 @@ function fmix(h: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+const reasonHashes = new Map<string, [number, number]>();
+
 /**
  * Order-independent 64-bit digest of (subject, run, status, reason) of every entry: a panel whose
  * digest equals the stored one is not read, decoded or written.
@@ -33,14 +35,18 @@ function fmix(h: number): number {
 export class PanelDigest {
   private a = 0;
   private b = 0;
-  // Subject keys repeat across runs (the same string object): cached. Reasons are new strings
-  // each time, and hashing one costs less than looking it up.
+  // Subject keys repeat across runs within a panel; reasons repeat across panels (the per-point
+  // controls share one string per form): both are hashed once.
   private readonly keyHash = new Map<string, [number, number]>();
 
   add(key: string, runId: number, status: string, reason: string): void {
     let k = this.keyHash.get(key);
     if (!k) this.keyHash.set(key, (k = hashString(key)));
-    const r = hashString(reason);
+    let r = reasonHashes.get(reason);
+    if (!r) {
+      if (reasonHashes.size >= 100_000) reasonHashes.clear();
+      reasonHashes.set(reason, (r = hashString(reason)));
+    }
     const code = status.charCodeAt(0);
     this.a = (this.a + fmix(k[0] ^ Math.imul(runId, 0x9e3779b1) ^ Math.imul(r[0], 31) ^ code)) >>> 0;
     this.b = (this.b + fmix(k[1] ^ Math.imul(runId + 0x632be5ab, 0x85ebca77) ^ Math.imul(r[1], 37) ^ (code << 8))) >>> 0;

@@ -153,3 +153,12 @@ export function formFieldOf(path: string): string {
 }
 
 export const ALL_RESOURCE_TYPES = RESOURCE_TYPES;
+
+/** A control's parameters (defaults filled in) as one readable line, for showing beside scores. */
+export function paramsLine(control: ControlId, parameters: Record<string, unknown> | undefined, parse: (raw: unknown) => { success: boolean; data?: unknown }): string {
+  const fields = PARAM_FIELDS[control];
+  if (fields.length === 0) return "no parameters";
+  const parsed = parse(parameters ?? {});
+  const values = (parsed.success ? parsed.data : {}) as Record<string, unknown>;
+  return fields.map((f) => `${f.label.toLowerCase()}: ${formatParam(f.kind, values[f.name]) || "any"}`).join(" · ");
+}

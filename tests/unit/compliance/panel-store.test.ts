@@ -6,7 +6,7 @@ import type { Evidence } from "@/lib/compliance/model/finding";
 import { countEntries, decodeDelta, decodePanel, encodeDelta, encodePanel, type PanelEntry } from "@/lib/compliance/store/panel-codec";
 import { applyReverse, diffPanel, digestEntries } from "@/lib/compliance/store/panel-diff";
 
-const rpEvidence: Evidence = { kind: "recovery-point", id: "arn:rp-1", details: { isEncrypted: true, tags: ["a=b"] } };
+const rpEvidence: Evidence = { kind: "recovery-point", id: "arn:rp-1", details: { isEncrypted: true, tags: ["a=b"], deleteAfterDays: 35, deleteAt: null, vault: "arn:rp-0", resource: "arn:vol-1" } };
 const entry = (over: Partial<PanelEntry> = {}): PanelEntry => ({ key: "arn:rp-1", resourceType: "EBS", runId: 1, status: "PASS", since: 0, reason: "encrypted", evidence: [rpEvidence], ...over });
 const sorted = (e: PanelEntry[]) => [...e].sort((a, b) => (a.key + a.runId < b.key + b.runId ? -1 : 1));
 

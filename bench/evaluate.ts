@@ -1,0 +1,101 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { openRuntime, parseArgs } from "@/lib/cli/runtime";
+import { advanceBenchWorld, ensureBenchTenant, openBenchDatabase } from "./evaluate-world";
+
+// npm run bench:evaluate [-- --resync --next-day --baseline-units 40]
+// The `bench` world (1,000 accounts × 2 regions, ~200k resources, ~1M recovery points) synced
+// into Postgres by the sync engine (kept between runs in its own database), evaluated against the
+// three built-in templates, each evaluation (load + evaluate + store) in a process of its own so
+// its peak RSS is its own:
+//   first   — nothing stored yet: every finding written;
+//   repeat  — a day later: by default the same snapshot with the clock 24 h on; with --next-day
+//             the world is moved a day on (new and expired recovery points, new jobs) and synced
+//             again first, which is what a daily evaluation meets;
+// then the row-by-row baseline on a sample of units, scaled to the tenant. The bytes each
+// evaluation adds are measured on the compliance tables. Ends with one JSON line.
+
+const args = parseArgs(process.argv.slice(2));
+const out = (line: string) => process.stderr.write(`${line}\n`);
+
+function child(script: string, argv: string[]): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(path.resolve("node_modules/.bin/tsx"), [script, ...argv], { stdio: ["ignore", "pipe", "inherit"] });
+    let buf = "";
+    p.stdout!.on("data", (d: Buffer) => (buf += d.toString()));
+    p.once("exit", (code) => {
+      const line = buf.trim().split("\n").pop() ?? "";
+      if (code !== 0 || !line.startsWith("{")) reject(new Error(`${script} exited with ${code}: ${buf.slice(-500)}`));
+      else resolve(JSON.parse(line) as Record<string, unknown>);
+    });
+  });
+}
+
+async function main() {
+  const runtime = await openRuntime({ migrate: false });
+  const db = await openBenchDatabase(runtime.databaseUrl);
+  try {
+    let bench = await ensureBenchTenant(db, { resync: args.resync === true, log: out });
+    const tenant = bench.tenantId;
+    const size = async () => Number((await db.pool.query(`select coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint as b from pg_class c where c.relname like 'compliance\\_%' and c.relkind = 'r'`)).rows[0].b);
+    // Start from nothing stored for this tenant, at clean table sizes.
+    await db.pool.query(`delete from compliance_evaluations where tenant_id = $1`, [tenant]);
+    await db.pool.query(`delete from compliance_panels where tenant_id = $1`, [tenant]);
+    await db.pool.query(`delete from compliance_runs where tenant_id = $1`, [tenant]);
+    await db.pool.query(`delete from compliance_score_days where tenant_id = $1`, [tenant]);
+    for (const t of ["compliance_panels", "compliance_panel_history", "compliance_evaluations", "compliance_scores", "compliance_score_slices", "compliance_score_days", "compliance_runs"]) await db.pool.query(`vacuum full ${t}`);
+    const counts = (await db.pool.query(`select (select count(*) from recovery_points where tenant_id = $1)::int as rps, (select count(*) from resources where tenant_id = $1)::int as res`, [tenant])).rows[0] as { rps: number; res: number };
+    out(`bench tenant: ${counts.res} resources, ${counts.rps} recovery points (synced by the sync engine${bench.syncedNow ? ` just now, ${bench.syncWallS?.toFixed(0)} s` : ", earlier"}); world day ${bench.day}`);
+
+    const clock = (day: number) => (bench.epoch + day * 86_400 + 3_600) * 1000;
+    const b0 = await size();
+    const first = await child("bench/evaluate-run.ts", ["--db", db.url, "--tenant", tenant, "--now", String(clock(bench.day))]);
+    const b1 = await size();
+    out(`first evaluation: ${first.wall_s} s, peak RSS ${first.peak_rss_mb} MB, ${first.findings} findings, +${((b1 - b0) / 1048576).toFixed(1)} MB`);
+
+    let repeatKind = "same snapshot, clock +24 h";
+    if (args["next-day"] === true) {
+      bench = await advanceBenchWorld(db, bench, { log: out });
+      repeatKind = `world moved a day on and synced again (${bench.syncWallS?.toFixed(0)} s)`;
+    }
+    const b2 = await size();
+    const repeat = await child("bench/evaluate-run.ts", ["--db", db.url, "--tenant", tenant, "--now", String(clock(bench.day + (args["next-day"] === true ? 0 : 1)))]);
+    const b3 = await size();
+    await db.pool.query(`vacuum compliance_panels`);
+    const history = Number((await db.pool.query(`select coalesce(sum(length(delta)), 0)::bigint as b from compliance_panel_history where tenant_id = $1 and evaluation_id = $2`, [tenant, repeat.evaluation_id])).rows[0].b);
+    out(`repeat evaluation (${repeatKind}): ${repeat.wall_s} s, peak RSS ${repeat.peak_rss_mb} MB, ${JSON.stringify(repeat.panels)}, +${((b3 - b2) / 1024).toFixed(0)} KB on disk (${(history / 1024).toFixed(0)} KB of it reverse deltas kept as history)`);
+
+    const units = String(args["baseline-units"] ?? 40);
+    const base = await child("bench/evaluate-baseline.ts", ["--db", db.url, "--tenant", tenant, "--units", units]);
+    out(`baseline (row by row): ${base.sample_units} of ${base.units} units (${base.sample_resources} resources, ${base.sample_points} recovery points, ${base.queries} queries) in ${base.sample_wall_s} s; scaled to the tenant: ${base.scaled_wall_s} s (sampled and scaled, not run in full)`);
+    const wall = Math.max(Number(first.wall_s), Number(repeat.wall_s));
+    out(`speed-up over the baseline: ${(Number(base.scaled_wall_s) / wall).toFixed(1)}x (slower of the two evaluations)`);
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: "evaluate",
+        wall_s: wall,
+        peak_rss_mb: Math.max(Number(first.peak_rss_mb), Number(repeat.peak_rss_mb)),
+        baseline_wall_s: base.scaled_wall_s,
+        recovery_points: counts.rps,
+        resources: counts.res,
+        bytes_per_evaluation: { first: b1 - b0, repeat: b3 - b2, repeat_history: history },
+        first: { wall_s: first.wall_s, peak_rss_mb: first.peak_rss_mb },
+        repeat: { wall_s: repeat.wall_s, peak_rss_mb: repeat.peak_rss_mb, kind: repeatKind },
+        findings: first.findings,
+        loaded_by: "sync engine",
+        baseline: { sample_units: base.sample_units, units: base.units, sample_wall_s: base.sample_wall_s },
+      })}\n`,
+    );
+  } finally {
+    await db.close();
+    await runtime.shutdown();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
