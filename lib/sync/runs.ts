@@ -160,6 +160,9 @@ export async function dispatchQueuedRuns(pool: pg.Pool, boss: PgBoss): Promise<n
  * `sync-completed` job in the same transaction. Returns the final status when this call closed it.
  */
 export async function finishRunIfDone(pool: pg.Pool, boss: PgBoss, runId: string, summarize: (client: Queryable, tenantId: string) => Promise<Record<string, unknown>>): Promise<string | null> {
+  // Cheap test first (every unit's end calls this; only the last one finds no open unit).
+  const open = await pool.query(`select 1 from sync_run_units where run_id = $1 and status in ('pending', 'running') limit 1`, [runId]);
+  if (open.rows.length) return null;
   return withTransaction(pool, async (client) => {
     const tally = await client.query(
       `select count(*) filter (where status in ('pending', 'running'))::int as open,
