@@ -38,3 +38,8 @@ export function formatDuration(ms: number): string {
   const rest = hours % 24;
   return rest ? `${days} d ${rest} h` : `${days} d`;
 }
+
+/** YYYY-MM-DD of the UTC day `days` from now (form defaults). */
+export function isoDateInDays(days: number, from = new Date()): string {
+  return new Date(from.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,113 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Alert } from "@/app/_components/ui/alert";
+import { PageHeader } from "@/app/_components/ui/page-header";
+import { Widget, WidgetState } from "@/app/_components/widget";
+import { requireTenantPage } from "@/lib/auth/session";
+import { CONTROLS } from "@/lib/compliance/controls/registry";
+import { paramsLine } from "@/lib/compliance/templates/parameter-form";
+import { getDb } from "@/lib/db";
+import { parseAsOf } from "@/lib/dashboard/as-of";
+import { getAccountScores, getComplianceSummary } from "@/lib/dashboard/queries/compliance";
+import type { SearchParams } from "@/lib/dashboard/url";
+import { loadWidget } from "@/lib/dashboard/widget-result";
+import { formatDateTime, formatPercent } from "@/lib/format";
+import { AsOfForm } from "../_components/as-of-form";
+import { CountsLine, ScoreNumber, scoreTone, StatusBadge } from "../_components/score";
+
+export const metadata: Metadata = { title: "Framework" };
+
+async function AccountScores({ tenantId, slug, framework, asOf }: { tenantId: string; slug: string; framework: string; asOf: { at: Date | null; param: string | undefined } }) {
+  const result = await loadWidget("account-scores", () => getAccountScores(getDb(), tenantId, framework, asOf.at), (r) => (r.length === 0 ? "No account scores in this evaluation." : null));
+  return (
+    <WidgetState result={result}>
+      {(accounts) => (
+        <ul className="divide-y divide-slate-100 text-sm">
+          {accounts.map((a) => (
+            <li key={a.accountId} className="flex items-center justify-between gap-3 py-1.5">
+              <Link href={`/t/${slug}/compliance/findings?${new URLSearchParams({ framework, account: a.accountId, status: "FAIL", ...(asOf.param ? { asOf: asOf.param } : {}) })}`} className="min-w-0 truncate hover:underline">
+                {a.name} <span className="font-mono text-xs text-slate-500">{a.accountId}</span>
+              </Link>
+              <span className={`shrink-0 text-xs font-semibold tabular-nums ${scoreTone(a.score)}`}>
+                {formatPercent(a.score)} <span className="font-normal text-slate-500">({a.requirementsPassing}/{a.requirementsApplicable})</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </WidgetState>
+  );
+}
+
+export default async function FrameworkPage({ params, searchParams }: { params: Promise<{ tenant: string; framework: string }>; searchParams: Promise<SearchParams> }) {
+  const { tenant: slug, framework } = await params;
+  const { tenant } = await requireTenantPage(slug);
+  const asOf = parseAsOf(await searchParams);
+  const summary = await getComplianceSummary(getDb(), tenant.tenantId, asOf.at);
+  const f = summary.frameworks.find((x) => x.slug === framework);
+  if (!f) notFound();
+  const pathname = `/t/${slug}/compliance/${framework}`;
+  const findings = (extra: Record<string, string>) => `/t/${slug}/compliance/findings?${new URLSearchParams({ framework, ...(asOf.param ? { asOf: asOf.param } : {}), ...extra })}`;
+  return (
+    <div className="space-y-5">
+      <PageHeader
+        title={f.name}
+        description={`Template ${f.version}, revision ${f.revision}. ${summary.evaluation ? `Evaluated ${formatDateTime(summary.evaluation.evaluatedAt)}.` : ""} ${f.requirementsPassing} of ${f.requirementsApplicable} requirements met; ${formatPercent(f.checks, 1)} of applicable checks pass.`}
+        actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} />}
+      />
+      {asOf.error && <Alert tone="warning">{asOf.error}</Alert>}
+      <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="space-y-3">
+          {f.requirements.map((r) => (
+            <section key={r.id} id={r.id} className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs" aria-label={`${r.id} ${r.title}`}>
+              <div className="flex items-start justify-between gap-4">
+                <div>
+                  <h2 className="font-semibold text-slate-900">
+                    <span className="font-mono text-sm text-slate-500">{r.id}</span> {r.title}
+                  </h2>
+                  <p className="mt-0.5 max-w-3xl text-sm text-slate-600">{r.description}</p>
+                </div>
+                <div className="shrink-0 text-right">
+                  <ScoreNumber score={r.score} className="text-xl" />
+                  <div className="mt-0.5">
+                    <StatusBadge status={r.status} />
+                  </div>
+                </div>
+              </div>
+              <div className="mt-2">
+                <CountsLine counts={r.counts} href={(status) => findings({ requirement: r.id, status })} />
+              </div>
+              <table className="mt-3 w-full text-sm">
+                <caption className="sr-only">Controls of {r.id}</caption>
+                <tbody className="divide-y divide-slate-100">
+                  {r.controls.map((c) => (
+                    <tr key={c}>
+                      <th scope="row" className="w-20 py-1.5 pr-3 text-left align-top font-mono text-xs font-medium text-slate-600">
+                        <Link href={findings({ requirement: r.id, control: c })} className="hover:underline">
+                          {c}
+                        </Link>
+                      </th>
+                      <td className="py-1.5 align-top">
+                        <div className="text-slate-800">{CONTROLS[c].title}</div>
+                        <div className="text-xs text-slate-500">{paramsLine(c, f.parameters[c], (raw) => CONTROLS[c].params.safeParse(raw))}</div>
+                      </td>
+                      <td className="py-1.5 pl-3 text-right align-top whitespace-nowrap">
+                        <Link href={findings({ requirement: r.id, control: c, status: "FAIL" })} className="text-xs font-medium text-brand-700 hover:underline">
+                          Failing →
+                        </Link>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ))}
+        </div>
+        <Widget title="Accounts, worst first" description="This framework's score per account: the share of requirements met there.">
+          <AccountScores tenantId={tenant.tenantId} slug={slug} framework={framework} asOf={asOf} />
+        </Widget>
+      </div>
+    </div>
+  );
+}

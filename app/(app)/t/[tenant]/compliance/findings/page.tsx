@@ -1,0 +1,115 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { DataTable } from "@/app/_components/data-table";
+import { FilterBar } from "@/app/_components/filter-bar";
+import { Alert } from "@/app/_components/ui/alert";
+import { PageHeader } from "@/app/_components/ui/page-header";
+import { requireTenantPage } from "@/lib/auth/session";
+import { CONTROL_IDS, SCORED_STATUSES } from "@/lib/compliance/model/finding";
+import { CONTROLS } from "@/lib/compliance/controls/registry";
+import { getDb } from "@/lib/db";
+import { parseAsOf } from "@/lib/dashboard/as-of";
+import { loadTable } from "@/lib/dashboard/load-table";
+import { getOrgTree } from "@/lib/dashboard/queries/accounts";
+import { getComplianceSummary } from "@/lib/dashboard/queries/compliance";
+import { findingsTable, type FindingFilters } from "@/lib/dashboard/tables/findings";
+import { first, type SearchParams } from "@/lib/dashboard/url";
+import { RESOURCE_TYPES } from "@/lib/inventory/types";
+import { formatDate } from "@/lib/format";
+import { AsOfForm } from "../_components/as-of-form";
+import { StatusBadge } from "../_components/score";
+
+export const metadata: Metadata = { title: "Findings" };
+
+/** The short name of a subject: the last part of an ARN, or the id. */
+const shortId = (id: string) => id.split(/[:/]/).filter(Boolean).pop() ?? id;
+
+export default async function FindingsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+  const { tenant: slug } = await params;
+  const { tenant } = await requireTenantPage(slug);
+  const sp = await searchParams;
+  const asOf = parseAsOf(sp);
+  const db = getDb();
+  const [loaded, summary, tree] = await Promise.all([loadTable(findingsTable, tenant.tenantId, sp, asOf.at), getComplianceSummary(db, tenant.tenantId, asOf.at), getOrgTree(db, tenant.tenantId)]);
+  const f: Partial<FindingFilters> = loaded.ok ? loaded.filters : {};
+  const pathname = `/t/${slug}/compliance/findings`;
+  const framework = summary.frameworks.find((x) => x.slug === f.framework);
+  const detailHref = (r: { controlId: string; subjectType: string; subjectId: string; accountId: string; region: string | null }) =>
+    `/t/${slug}/compliance/findings/detail?${new URLSearchParams({ control: r.controlId, subjectType: r.subjectType, subject: r.subjectId, account: r.accountId, region: r.region ?? "", ...(asOf.param ? { asOf: asOf.param } : {}) })}`;
+  const keep = Object.fromEntries(Object.entries(sp).filter(([k]) => k !== "asOf" && k !== "cursor").map(([k, v]) => [k, first(v)]));
+  return (
+    <div className="space-y-4">
+      <PageHeader
+        title="Findings"
+        description="Every check of every control: its status, the one-line reason, and (open one) the evidence that decided it."
+        actions={<AsOfForm pathname={pathname} value={asOf.param} keep={keep} />}
+      />
+      {asOf.error && <Alert tone="warning">{asOf.error}</Alert>}
+      <FilterBar
+        label="Filter findings"
+        pathname={pathname}
+        keep={{ asOf: asOf.param }}
+        fields={[
+          { kind: "select", name: "framework", label: "Framework", value: f.framework, options: summary.frameworks.map((x) => ({ value: x.slug, label: x.name })) },
+          ...(framework ? [{ kind: "select" as const, name: "requirement", label: "Requirement", value: f.requirement, options: framework.requirements.map((r) => ({ value: r.id, label: `${r.id} ${r.title}` })) }] : []),
+          { kind: "select", name: "control", label: "Control", value: f.control, options: CONTROL_IDS.map((c) => ({ value: c, label: `${c} ${CONTROLS[c].title}` })) },
+          { kind: "select", name: "status", label: "Status", value: f.status, options: SCORED_STATUSES.map((s) => ({ value: s, label: s === "NOT_APPLICABLE" ? "not applicable" : s.toLowerCase() })) },
+          { kind: "select", name: "ou", label: "OU", value: f.ou, options: tree.ous.map((o) => ({ value: o.ouId, label: o.parentId ? o.name : "Root (everything)" })) },
+          { kind: "select", name: "account", label: "Account", value: f.account, options: tree.accounts.map((a) => ({ value: a.accountId, label: `${a.name} (${a.accountId})` })) },
+          { kind: "text", name: "region", label: "Region", placeholder: "us-east-1", value: f.region },
+          { kind: "select", name: "resourceType", label: "Resource type", value: f.resourceType, options: RESOURCE_TYPES.map((t) => ({ value: t, label: t })) },
+        ]}
+      />
+      {!loaded.ok ? (
+        <Alert tone="error">{loaded.message}</Alert>
+      ) : (
+        <DataTable
+          caption="Findings"
+          pathname={pathname}
+          searchParams={sp}
+          rows={loaded.page.rows}
+          rowKey={(r) => `${r.runId}|${r.controlId}|${r.subjectType}|${r.subjectId}`}
+          next={loaded.page.next}
+          total={loaded.page.total}
+          exportBase={tenant.capabilities.includes("export") ? `/t/${slug}/export/findings` : undefined}
+          empty="No findings match these filters."
+          columns={[
+            { key: "status", label: "Status", render: (r) => <StatusBadge status={r.status} /> },
+            { key: "control", label: "Control", render: (r) => <span className="font-mono text-xs" title={CONTROLS[r.controlId].title}>{r.controlId}</span> },
+            {
+              key: "subject",
+              label: "Subject",
+              render: (r) => (
+                <div className="max-w-xs">
+                  <Link href={detailHref(r)} className="block truncate font-mono text-xs text-brand-700 hover:underline" title={r.subjectId}>
+                    {shortId(r.subjectId)}
+                  </Link>
+                  <div className="text-xs text-slate-500">
+                    {r.subjectType.replace("-", " ")}
+                    {r.resourceType ? ` · ${r.resourceType}` : ""} · {r.accountId}
+                    {r.region ? ` · ${r.region}` : ""}
+                  </div>
+                </div>
+              ),
+            },
+            {
+              key: "reason",
+              label: "Reason",
+              render: (r) => (
+                <div className="max-w-xl text-xs text-slate-800">
+                  {r.reason}
+                  {r.exception && (
+                    <div className="mt-0.5 text-violet-700">
+                      Accepted by {r.exception.owner} until {formatDate(r.exception.expiresAt)}: {r.exception.reason}
+                    </div>
+                  )}
+                </div>
+              ),
+            },
+            { key: "since", label: "Since", render: (r) => <span className="text-xs whitespace-nowrap text-slate-600">{r.since.at ? formatDate(r.since.at) : "—"}</span> },
+          ]}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+import "server-only";
+import type { Db } from "@/db";
+import { CONTROLS } from "@/lib/compliance/controls/registry";
+import type { ControlId } from "@/lib/compliance/model/finding";
+import { getControlCounts, getScoreSlices, getScores, getScoreTrend, type FrameworkScoreView } from "@/lib/compliance/read/scores";
+import type { StatusCounts } from "@/lib/compliance/scoring/score";
+import { listEvaluationTemplates } from "@/lib/compliance/templates/template-store";
+import { getOrgTree } from "./accounts";
+
+/** Share of applicable checks that pass (EXCEPTED and ERROR count as not passing). */
+export function checksPassing(c: StatusCounts): number | null {
+  const applicable = c.PASS + c.FAIL + c.ERROR + c.EXCEPTED;
+  return applicable ? c.PASS / applicable : null;
+}
+
+export interface FrameworkSummary extends FrameworkScoreView {
+  requirementsPassing: number;
+  requirementsApplicable: number;
+  checks: number | null;
+  /** Control parameters of the template (as currently configured), shown beside the scores. */
+  parameters: Record<string, Record<string, unknown>>;
+}
+
+export async function getComplianceSummary(db: Db, tenantId: string, asOf: Date | null) {
+  const [scores, templates] = await Promise.all([getScores(db, { tenantId, asOf }), listEvaluationTemplates(db, { tenantId })]);
+  const frameworks: FrameworkSummary[] = scores.frameworks.map((f) => {
+    const applicable = f.requirements.filter((r) => r.status !== "NOT_APPLICABLE");
+    const t = templates.find((x) => x.slug === f.slug);
+    return {
+      ...f,
+      requirementsPassing: applicable.filter((r) => r.status === "PASS").length,
+      requirementsApplicable: applicable.length,
+      checks: checksPassing(f.counts),
+      parameters: (t?.template.parameters ?? {}) as Record<string, Record<string, unknown>>,
+    };
+  });
+  return { evaluation: scores.evaluation, frameworks };
+}
+
+export interface TrendRow {
+  day: string;
+  [slug: string]: string | number | null;
+}
+
+/** Daily framework scores (share of requirements passing, in %) for every framework, last `days` days. */
+export async function getFrameworkTrends(db: Db, tenantId: string, slugs: string[], days = 90, to: Date | null = null): Promise<TrendRow[]> {
+  const end = to ?? new Date();
+  const from = new Date(end.getTime() - (days - 1) * 86_400_000);
+  const series = await Promise.all(slugs.map((slug) => getScoreTrend(db, { tenantId, templateSlug: slug, from, to: end })));
+  const rows = new Map<string, TrendRow>();
+  series.forEach((points, i) => {
+    for (const p of points) {
+      const row = rows.get(p.day) ?? { day: p.day };
+      row[slugs[i]!] = p.score === null ? null : Math.round(p.score * 1000) / 10;
+      row[`${slugs[i]}:checks`] = (() => {
+        const c = checksPassing(p.counts);
+        return c === null ? null : Math.round(c * 1000) / 10;
+      })();
+      rows.set(p.day, row);
+    }
+  });
+  return [...rows.values()].sort((a, b) => a.day.localeCompare(b.day));
+}
+
+export interface ControlFailure {
+  controlId: ControlId;
+  title: string;
+  counts: StatusCounts;
+}
+
+/** Controls with the most failing (and erroring) findings, as of `asOf`. */
+export async function getTopFailingControls(db: Db, tenantId: string, asOf: Date | null, limit = 6): Promise<ControlFailure[]> {
+  const { controls } = await getControlCounts(db, { tenantId, asOf });
+  return Object.entries(controls)
+    .map(([id, c]) => ({ controlId: id as ControlId, title: CONTROLS[id as ControlId]?.title ?? id, counts: c }))
+    .filter((c) => c.counts.FAIL + c.counts.ERROR > 0)
+    .sort((a, b) => b.counts.FAIL + b.counts.ERROR - (a.counts.FAIL + a.counts.ERROR))
+    .slice(0, limit);
+}
+
+export interface AccountScore {
+  accountId: string;
+  name: string;
+  score: number | null;
+  requirementsPassing: number;
+  requirementsApplicable: number;
+}
+
+/** Accounts by one framework's score (worst first), as of `asOf`. */
+export async function getAccountScores(db: Db, tenantId: string, slug: string, asOf: Date | null): Promise<AccountScore[]> {
+  const [slices, tree] = await Promise.all([getScoreSlices(db, { tenantId, templateSlug: slug, asOf }), getOrgTree(db, tenantId)]);
+  if (!slices) return [];
+  const names = new Map(tree.accounts.map((a) => [a.accountId, a.name]));
+  return Object.entries(slices.byAccount)
+    .map(([accountId, s]) => ({ accountId, name: names.get(accountId) ?? accountId, score: s.score, requirementsPassing: s.requirementsPassing, requirementsApplicable: s.requirementsApplicable }))
+    .sort((a, b) => (a.score ?? 2) - (b.score ?? 2) || a.name.localeCompare(b.name));
+}
+
+/** OU scores of one framework, keyed by OU id. */
+export async function getOuScores(db: Db, tenantId: string, slug: string, asOf: Date | null) {
+  const slices = await getScoreSlices(db, { tenantId, templateSlug: slug, asOf });
+  return slices?.byOu ?? {};
+}
