@@ -162,7 +162,7 @@ async function main() {
     const t0 = performance.now();
     const workers = [];
     for (let i = 0; i < WORKERS; i++) {
-      workers.push(await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { unitConcurrency: 128, ...(PUBLISH ? { publishConcurrency: PUBLISH } : {}) }, schedule: false, log: (m) => out(`  [worker] ${m}`) }));
+      workers.push(await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { ...(PUBLISH ? { publishConcurrency: PUBLISH } : {}) }, schedule: false, log: (m) => out(`  [worker] ${m}`) }));
     }
     const req = await requestSync(db.db, { tenantId, trigger: "cli" });
     let progress;
@@ -172,6 +172,9 @@ async function main() {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const wall = (performance.now() - t0) / 1000;
+    // CPU of the PostgreSQL sessions serving this benchmark's database (still open: pools persist).
+    const ownBackends = await db.pool.query(`select pid from pg_stat_activity where datname = current_database()`);
+    const ownPgCpu = ownBackends.rows.reduce((a, r) => a + procCpuSeconds(r.pid as number), 0);
     clearInterval(sampler);
     const cpu = process.cpuUsage(cpu0);
     const ourCpu = (cpu.user + cpu.system) / 1e6;
@@ -196,8 +199,16 @@ async function main() {
     out(`rows ${rows} (${JSON.stringify(counts)}), ${Math.round(rows / wall)} rows/s`);
     out(`peak RSS: sync ${peakRss.toFixed(0)} MB, simulator (separate process) ${peakSimRss.toFixed(0)} MB`);
     const busy = m1.busy - m0.busy;
-    out(`CPU over the run: sync ${ourCpu.toFixed(1)} s, simulator ${simCpu.toFixed(1)} s, PostgreSQL server ${pgCpu.toFixed(1)} s, everything else on the machine ${Math.max(0, busy - ourCpu - simCpu - pgCpu).toFixed(1)} s; machine busy ${((busy / (wall * cores)) * 100).toFixed(0)}% of ${cores} cores (${(wall * cores).toFixed(0)} core-s available)`);
+    out(`CPU over the run: sync ${ourCpu.toFixed(1)} s, simulator ${simCpu.toFixed(1)} s, PostgreSQL server ${pgCpu.toFixed(1)} s (of which this benchmark's sessions ${ownPgCpu.toFixed(1)} s; the rest is background writers, autovacuum and other databases), everything else on the machine ${Math.max(0, busy - ourCpu - simCpu - pgCpu).toFixed(1)} s; machine busy ${((busy / (wall * cores)) * 100).toFixed(0)}% of ${cores} cores (${(wall * cores).toFixed(0)} core-s available)`);
     if (others.length) out(`other processes on the machine during the run: ${others.map((p) => `${p.comm.trim()} ${p.cpu.toFixed(0)} s`).join("; ")}`);
+    const timeline = await db.pool.query(
+      `select extract(epoch from (select finished_at from sync_run_units where run_id = $1 and kind = 'org') - r.started_at)::float8 as org_s,
+              extract(epoch from r.finished_at - r.started_at)::float8 as run_s
+         from sync_runs r where r.id = $1`,
+      [req!.runId],
+    );
+    const tl = timeline.rows[0]!;
+    out(`timeline: organization unit (tree, policies, effective policies) done at ${(tl.org_s as number).toFixed(1)} s (its rate bound: ${stats.lower_bound.bounds_s.organizations_rate} s); last unit published at ${(tl.run_s as number).toFixed(1)} s`);
     out(`units published ${syncMetrics.units}: reading ${(syncMetrics.readMs / 1000).toFixed(0)} unit-s, waiting for a connection ${(syncMetrics.publishWaitMs / 1000).toFixed(0)} unit-s, publishing ${(syncMetrics.publishMs / 1000).toFixed(0)} unit-s (mean ${(syncMetrics.publishMs / Math.max(1, syncMetrics.units)).toFixed(0)} ms)`);
 
     let baselineWall: number | null = null;
