@@ -47,9 +47,12 @@ export class RowSink<T> {
 
   private async flush(db: Queryable): Promise<void> {
     if (this.buf.length === 0) return;
-    await stageRows(db, this.spec, this.ctx.attemptId, this.ctx.scope, this.buf);
+    // Swap before waiting: several vaults' pages flow into one sink at once, and rows added
+    // while this batch is on its way belong to the next one.
+    const batch = this.buf;
+    this.buf = new ColumnBuffer(batch.width);
     this.spilled = true;
-    this.buf = new ColumnBuffer(this.buf.width);
+    await stageRows(db, this.spec, this.ctx.attemptId, this.ctx.scope, batch);
   }
 
   /**
