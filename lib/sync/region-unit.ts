@@ -93,7 +93,11 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     }));
     syncMetrics.publishMs += performance.now() - publishStart;
     syncMetrics.units++;
-    if (!published) return;
+    if (!published) {
+      // Another worker took the unit over (our heartbeat lapsed): its read counts, ours is dropped.
+      await clearStaging(deps.pool, claim.stagingAttemptId);
+      return;
+    }
   } catch (error) {
     await clearStaging(deps.pool, claim.stagingAttemptId).catch(() => undefined);
     const failure = error instanceof FailureError ? error.failure : classifyCallError(error, { region: claim.region });
