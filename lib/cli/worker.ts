@@ -4,7 +4,7 @@ import { startSyncWorker } from "@/lib/sync/worker";
 import { log, openRuntime, parseArgs } from "./runtime";
 import { ensureYoungGeneration } from "@/lib/sync/relaunch";
 
-// `npm run worker [-- --concurrency N --stale-seconds S --heartbeat-seconds H --no-schedule]`:
+// `npm run worker [-- --concurrency N --publish-concurrency P --stale-seconds S --heartbeat-seconds H --no-schedule]`:
 // a sync worker. Run as many as needed, on any machine that reaches the database; they share the
 // queue. SIGTERM/SIGINT stop it; units in hand are taken over by another worker after
 // --stale-seconds (default 30).
@@ -23,6 +23,7 @@ const worker = await startSyncWorker({
     ...(num("stale-seconds") ? { staleSeconds: num("stale-seconds")! } : {}),
     ...(num("heartbeat-seconds") ? { heartbeatSeconds: num("heartbeat-seconds")! } : {}),
     ...(num("spill-at") ? { spillAt: num("spill-at")! } : {}),
+    ...(num("publish-concurrency") ? { publishConcurrency: num("publish-concurrency")! } : {}),
   },
   schedule: args["no-schedule"] !== true,
   log: (m) => log(`[worker] ${m}`),
