@@ -43,3 +43,8 @@ export function formatDuration(ms: number): string {
 export function isoDateInDays(days: number, from = new Date()): string {
   return new Date(from.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 }
+
+/** "3 h ago", "2 d 4 h ago". */
+export function formatAgo(d: Date, now = new Date()): string {
+  return `${formatDuration(now.getTime() - d.getTime())} ago`;
+}
