@@ -15,7 +15,7 @@ import { startSyncWorker } from "@/lib/sync/worker";
 import { runBaseline } from "./sync-baseline";
 import { ensureYoungGeneration } from "@/lib/sync/relaunch";
 
-// npm run bench:sync [-- --workers N --sample 100 --no-baseline --latency-ms 25]
+// npm run bench:sync [-- --sample 100 --no-baseline --latency-ms 25 --publish-concurrency 4]
 // The `bench` world (1,000 accounts × 2 regions, ≈1,000,000 recovery points) behind the simulator
 // in a CHILD process (its memory and CPU are reported apart from ours), 25 ms latency and AWS's
 // throttling. One full sync through the real path (queue, workers, publish), then the baseline:
@@ -26,7 +26,6 @@ await ensureYoungGeneration();
 const args = parseArgs(process.argv.slice(2));
 const LATENCY = typeof args["latency-ms"] === "string" ? Number(args["latency-ms"]) : 25;
 const SAMPLE = typeof args.sample === "string" ? Number(args.sample) : 100;
-const WORKERS = typeof args.workers === "string" ? Number(args.workers) : 1;
 const PUBLISH = typeof args["publish-concurrency"] === "string" ? Number(args["publish-concurrency"]) : undefined;
 const out = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -160,10 +159,8 @@ async function main() {
     const procs0 = processCpu();
     syncMetrics.reset();
     const t0 = performance.now();
-    const workers = [];
-    for (let i = 0; i < WORKERS; i++) {
-      workers.push(await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { ...(PUBLISH ? { publishConcurrency: PUBLISH } : {}) }, schedule: false, log: (m) => out(`  [worker] ${m}`) }));
-    }
+    // One worker, in this process (its memory and CPU are what peak_rss_mb and "sync" report).
+    const worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { ...(PUBLISH ? { publishConcurrency: PUBLISH } : {}) }, schedule: false, log: (m) => out(`  [worker] ${m}`) });
     const req = await requestSync(db.db, { tenantId, trigger: "cli" });
     let progress;
     for (;;) {
@@ -188,7 +185,7 @@ async function main() {
       .filter((p) => p.cpu > 1)
       .sort((a, b) => b.cpu - a.cpu)
       .slice(0, 4);
-    for (const w of workers) await w.stop(2000);
+    await worker.stop(2000);
     const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { calls: { total: number }; throttled: { total: number }; lower_bound: { min_calls: number; lower_bound_s: number; bounds_s: Record<string, number> } };
     const counts = await countInventory(db.pool, tenantId);
     const rows = Object.values(counts).reduce((a, b) => a + b, 0);
@@ -230,7 +227,6 @@ async function main() {
         rows_per_s: Math.round(rows / wall),
         baseline_wall_s: baselineWall === null ? null : round(baselineWall),
         sim_peak_rss_mb: Math.round(peakSimRss),
-        workers: WORKERS,
       })}\n`,
     );
   } finally {
