@@ -1,11 +1,11 @@
 // BK-05 (Audit Manager BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK). Exactly the required
 // number of days passes (Prowler PR #7042 was an off-by-one here); "never expires" passes a minimum.
 import { z } from "zod";
-import { describeRetention, recoveryPointRetention } from "@/lib/compliance/retention/retention";
+import { describeRetention } from "@/lib/compliance/retention/retention";
 import { defineControl, finding } from "./control";
-import { BASIS, pointEvidence, pointSubject, reasonCache, screenRecoveryPoint } from "./recovery-point-scope";
+import { BASIS, pointEvidence, pointRetention, pointSubject, retentionReasonCache, screenRecoveryPoint } from "./recovery-point-scope";
 
-const reason = reasonCache();
+const reason = retentionReasonCache();
 
 export const bk05Params = z
   .object({ requiredRetentionDays: z.number().int().min(0, "retention must not be negative").default(35) })
@@ -20,9 +20,9 @@ export const bk05 = defineControl({
   evaluateRecoveryPoint(rp, ctx, params, scope) {
     const s = screenRecoveryPoint("BK-05", rp, ctx, scope);
     if (s !== "evaluate") return s;
-    const r = recoveryPointRetention(rp);
+    const r = pointRetention(rp);
     const ok = r.days === null || r.days >= params.requiredRetentionDays;
-    const text = reason(`${r.days}|${r.coldAfterDays}|${r.basis}|${params.requiredRetentionDays}`, () => `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; ${params.requiredRetentionDays} required`);
+    const text = reason(r, params.requiredRetentionDays, () => `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; ${params.requiredRetentionDays} required`);
     return finding("BK-05", pointSubject(rp), ok ? "PASS" : "FAIL", text, pointEvidence(rp));
   },
 });

@@ -3,11 +3,11 @@
 // worst case. A copy action without its own lifecycle inherits the rule's.
 import { z } from "zod";
 import type { Evidence } from "@/lib/compliance/model/finding";
-import { copyRetention, describeRetention, recoveryPointRetention, ruleRetention } from "@/lib/compliance/retention/retention";
+import { copyRetention, describeRetention, ruleRetention } from "@/lib/compliance/retention/retention";
 import { defineControl, ev, finding, subjects } from "./control";
-import { BASIS, pointEvidence, pointSubject, reasonCache, screenRecoveryPoint } from "./recovery-point-scope";
+import { BASIS, pointEvidence, pointRetention, pointSubject, retentionReasonCache, screenRecoveryPoint } from "./recovery-point-scope";
 
-const reason = reasonCache();
+const reason = retentionReasonCache();
 
 export const bk12Params = z
   .object({ maxRetentionDays: z.number().int().min(1, "maximum retention is at least 1 day").max(36500).default(2555) })
@@ -52,9 +52,9 @@ export const bk12 = defineControl({
   evaluateRecoveryPoint(rp, ctx, params, scope) {
     const s = screenRecoveryPoint("BK-12", rp, ctx, scope);
     if (s !== "evaluate") return s;
-    const r = recoveryPointRetention(rp);
+    const r = pointRetention(rp);
     const ok = r.days !== null && r.days <= params.maxRetentionDays;
-    const text = reason(`${r.days}|${r.coldAfterDays}|${r.basis}|${params.maxRetentionDays}`, () => `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; at most ${params.maxRetentionDays} days allowed`);
+    const text = reason(r, params.maxRetentionDays, () => `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; at most ${params.maxRetentionDays} days allowed`);
     return finding("BK-12", pointSubject(rp), ok ? "PASS" : "FAIL", text, pointEvidence(rp));
   },
 });

@@ -4,6 +4,7 @@ import type { RecoveryPoint } from "@/lib/inventory/types";
 import type { ControlId, Evidence, Finding, Subject } from "@/lib/compliance/model/finding";
 import type { ScopeFilter } from "@/lib/compliance/model/scope";
 import type { EvaluationContext } from "@/lib/compliance/engine/context";
+import { recoveryPointRetention, type Retention } from "@/lib/compliance/retention/retention";
 import { finding, subjects } from "./control";
 
 /** null: out of scope; a Finding: decided before the control looks; "evaluate": go on. */
@@ -21,14 +22,20 @@ export function screenRecoveryPoint(controlId: ControlId, rp: RecoveryPoint, ctx
 // The engine hands each recovery point to several controls in a row: build its evidence once.
 // Findings are read-only data, so the controls share these objects.
 let lastPoint: RecoveryPoint | null = null;
-let lastShared: { evidence: Evidence[]; subject: Subject } | null = null;
+let lastShared: { evidence: Evidence[]; subject: Subject; retention: Retention | null } | null = null;
 
-function shared(rp: RecoveryPoint): { evidence: Evidence[]; subject: Subject } {
+function shared(rp: RecoveryPoint): { evidence: Evidence[]; subject: Subject; retention: Retention | null } {
   if (rp !== lastPoint || !lastShared) {
     lastPoint = rp;
-    lastShared = { evidence: [buildPointEvidence(rp)], subject: subjects.recoveryPoint(rp) };
+    lastShared = { evidence: [new PointEvidence(rp)], subject: subjects.recoveryPoint(rp), retention: null };
   }
   return lastShared;
+}
+
+/** The point's retention, worked out once for BK-05 and every BK-12 run. */
+export function pointRetention(rp: RecoveryPoint): Retention {
+  const s = shared(rp);
+  return (s.retention ??= recoveryPointRetention(rp));
 }
 
 /** The recovery point as evidence (one shared, read-only array per point). */
@@ -41,27 +48,33 @@ export function pointSubject(rp: RecoveryPoint): Subject {
 }
 
 // The details are built when first read: most evaluations store only what changed, so most
-// points' evidence is never looked at (a million ISO dates saved per evaluation).
-function buildPointEvidence(rp: RecoveryPoint): Evidence {
-  let details: Evidence["details"] | undefined;
-  return {
-    kind: "recovery-point",
-    id: rp.recoveryPointArn,
-    get details() {
-      return (details ??= {
-        resource: rp.resourceArn,
-        vault: rp.backupVaultName,
-        status: rp.status,
-        creationDate: rp.creationDate.toISOString(),
-        isEncrypted: rp.isEncrypted,
-        encryptionKeyArn: rp.encryptionKeyArn,
-        deleteAfterDays: rp.lifecycle?.deleteAfterDays ?? null,
-        moveToColdStorageAfterDays: rp.lifecycle?.moveToColdStorageAfterDays ?? null,
-        deleteAt: rp.deleteAt?.toISOString() ?? null,
-        storageClass: rp.storageClass,
-      });
-    },
-  };
+// points' evidence is never looked at (a million ISO dates saved per evaluation). A class with a
+// getter on its prototype, not a closure per point; toJSON keeps it plain data when serialised.
+class PointEvidence implements Evidence {
+  readonly kind = "recovery-point" as const;
+  readonly id: string;
+  private built: Evidence["details"] | undefined;
+  constructor(private readonly rp: RecoveryPoint) {
+    this.id = rp.recoveryPointArn;
+  }
+  get details(): Evidence["details"] {
+    const rp = this.rp;
+    return (this.built ??= {
+      resource: rp.resourceArn,
+      vault: rp.backupVaultName,
+      status: rp.status,
+      creationDate: rp.creationDate.toISOString(),
+      isEncrypted: rp.isEncrypted,
+      encryptionKeyArn: rp.encryptionKeyArn,
+      deleteAfterDays: rp.lifecycle?.deleteAfterDays ?? null,
+      moveToColdStorageAfterDays: rp.lifecycle?.moveToColdStorageAfterDays ?? null,
+      deleteAt: rp.deleteAt?.toISOString() ?? null,
+      storageClass: rp.storageClass,
+    });
+  }
+  toJSON(): Evidence {
+    return { kind: this.kind, id: this.id, details: this.details };
+  }
 }
 
 /** Where a recovery point's retention came from, appended to reasons (lifecycle says nothing). */
@@ -87,5 +100,21 @@ export function reasonCache(): (key: string, build: () => string) => string {
       if (cache.size < 10_000) cache.set(key, r);
     }
     return r;
+  };
+}
+
+/** The same, keyed by a retention and a parameter without building a key string per point. */
+export function retentionReasonCache(): (r: Retention, param: number, build: () => string) => string {
+  const cache = new Map<string, Map<number | null, Map<number | null, Map<number, string>>>>();
+  return (r, param, build) => {
+    let byBasis = cache.get(r.basis);
+    if (!byBasis) cache.set(r.basis, (byBasis = new Map()));
+    let byDays = byBasis.get(r.days);
+    if (!byDays) byBasis.set(r.days, (byDays = new Map()));
+    let byCold = byDays.get(r.coldAfterDays);
+    if (!byCold) byDays.set(r.coldAfterDays, (byCold = new Map()));
+    let text = byCold.get(param);
+    if (text === undefined) byCold.set(param, (text = build()));
+    return text;
   };
 }

@@ -75,6 +75,8 @@ const MAX_COPIES = 10;
 // Messages AWS Backup gives when the selection's role is missing or cannot be assumed/passed.
 const ROLE_ERROR = /(iam role|assume role|assumerole|iam:passrole|not authorized|access ?denied|role .*does not exist)/i;
 
+const refOf = (rp: RecoveryPoint): RecoveryPointRef => ({ recoveryPointArn: rp.recoveryPointArn, creationDate: rp.creationDate, backupVaultArn: rp.backupVaultArn, accountId: rp.accountId, region: rp.region });
+
 function emptyFacts(): ResourceFacts {
   return {
     newestRecoveryPoint: null,
@@ -128,18 +130,16 @@ export class FactsAccumulator {
     const f = this.get(rp.resourceArn);
     // A million points per evaluation: build the reference only when it is kept.
     let ref: RecoveryPointRef | null = null;
-    const make = () =>
-      (ref ??= { recoveryPointArn: rp.recoveryPointArn, creationDate: rp.creationDate, backupVaultArn: rp.backupVaultArn, accountId: rp.accountId, region: rp.region });
     const t = rp.creationDate.getTime();
-    if (!f.newestRecoveryPoint || t > f.newestRecoveryPoint.creationDate.getTime()) f.newestRecoveryPoint = make();
+    if (!f.newestRecoveryPoint || t > f.newestRecoveryPoint.creationDate.getTime()) f.newestRecoveryPoint = ref = refOf(rp);
     if (rp.backupPlanId && rp.backupRuleId && this.continuousRules.size > 0 && this.continuousRules.has(`${rp.backupPlanId}|${rp.backupRuleId}`)) {
-      if (!f.continuousRecoveryPoint || t > f.continuousRecoveryPoint.creationDate.getTime()) f.continuousRecoveryPoint = make();
+      if (!f.continuousRecoveryPoint || t > f.continuousRecoveryPoint.creationDate.getTime()) f.continuousRecoveryPoint = ref ??= refOf(rp);
     }
     if (rp.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" || this.airGappedVaults.has(rp.backupVaultArn)) {
-      if (!f.newestAirGappedRecoveryPoint || t > f.newestAirGappedRecoveryPoint.creationDate.getTime()) f.newestAirGappedRecoveryPoint = make();
+      if (!f.newestAirGappedRecoveryPoint || t > f.newestAirGappedRecoveryPoint.creationDate.getTime()) f.newestAirGappedRecoveryPoint = ref ??= refOf(rp);
     }
     if (rp.sourceBackupVaultArn && f.copies.length < MAX_COPIES && !f.copies.some((c) => c.backupVaultArn === rp.backupVaultArn)) {
-      f.copies.push(make());
+      f.copies.push((ref ??= refOf(rp)));
     }
   }
 

@@ -4,8 +4,6 @@
 // not change without a real change: times, not ages).
 import { ABSENT_STATUS, statusCode, statusOf, type PanelEntry, type ReverseChange } from "./panel-codec";
 
-const idOf = (e: { runId: number; key: string }) => `${e.runId}\u0000${e.key}`;
-
 /** Two independent 32-bit hashes of a string in one pass (FNV-1a and a multiply-rotate lane). */
 function hashString(s: string): [number, number] {
   let a = 0x811c9dc5;
@@ -70,29 +68,38 @@ export interface PanelChange {
   reverse: ReverseChange[];
 }
 
-/** Merges the new findings of `evaluationId` into the previous entries (which carry evidence). */
-export function diffPanel(previous: readonly PanelEntry[], next: readonly PanelEntry[], evaluationId: number): PanelChange {
-  const old = new Map(previous.map((e) => [idOf(e), e]));
-  const entries: PanelEntry[] = [];
+/**
+ * Merges the new findings of `evaluationId` into the previous entries (which carry evidence).
+ * `next` is taken over: its entries are completed in place.
+ */
+export function diffPanel(previous: readonly PanelEntry[], next: PanelEntry[], evaluationId: number): PanelChange {
+  // By run, then by subject: no key string per entry (a changed panel holds ~1000 of them).
+  const old = new Map<number, Map<string, PanelEntry>>();
+  for (const e of previous) {
+    let m = old.get(e.runId);
+    if (!m) old.set(e.runId, (m = new Map()));
+    m.set(e.key, e);
+  }
   const reverse: ReverseChange[] = [];
   for (const n of next) {
-    const id = idOf(n);
-    const o = old.get(id);
-    if (o) old.delete(id);
+    const m = old.get(n.runId);
+    const o = m?.get(n.key);
+    if (o) m!.delete(n.key);
     if (o && o.status === n.status && o.reason === n.reason) {
-      entries.push({ ...n, since: o.since, evidence: o.evidence ?? n.evidence });
+      n.since = o.since;
+      if (o.evidence) n.evidence = o.evidence;
       continue;
     }
-    entries.push({ ...n, since: evaluationId });
+    n.since = evaluationId;
     reverse.push(o ? [o.runId, o.key, o.resourceType, statusCode(o.status), o.since, o.reason, o.evidence ?? []] : [n.runId, n.key, n.resourceType, ABSENT_STATUS, 0, "", []]);
   }
-  for (const o of old.values()) reverse.push([o.runId, o.key, o.resourceType, statusCode(o.status), o.since, o.reason, o.evidence ?? []]);
-  return { entries, reverse };
+  for (const m of old.values()) for (const o of m.values()) reverse.push([o.runId, o.key, o.resourceType, statusCode(o.status), o.since, o.reason, o.evidence ?? []]);
+  return { entries: next, reverse };
 }
 
 /** The version before a change, from the version after it and the change's reverse delta. */
 export function applyReverse(after: readonly PanelEntry[], reverse: readonly ReverseChange[]): PanelEntry[] {
-  const byId = new Map(after.map((e) => [idOf(e), e]));
+  const byId = new Map(after.map((e) => [`${e.runId}\u0000${e.key}`, e]));
   for (const [runId, key, resourceType, code, since, reason, evidence] of reverse) {
     const id = `${runId}\u0000${key}`;
     const status = statusOf(code);
