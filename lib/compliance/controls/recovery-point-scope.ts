@@ -1,7 +1,7 @@
 // Shared preamble of the per-recovery-point controls (BK-04, BK-05, BK-12): scope, stale unit,
 // points that are on their way out.
 import type { RecoveryPoint } from "@/lib/inventory/types";
-import type { ControlId, Evidence, Finding, Subject } from "@/lib/compliance/model/finding";
+import { COMPACT_EVIDENCE, type CompactEvidence, type ControlId, type Evidence, type EvidenceValue, type Finding, type Subject } from "@/lib/compliance/model/finding";
 import type { ScopeFilter } from "@/lib/compliance/model/scope";
 import type { EvaluationContext } from "@/lib/compliance/engine/context";
 import { recoveryPointRetention, type Retention } from "@/lib/compliance/retention/retention";
@@ -50,27 +50,40 @@ export function pointSubject(rp: RecoveryPoint): Subject {
 // The details are built when first read: most evaluations store only what changed, so most
 // points' evidence is never looked at (a million ISO dates saved per evaluation). A class with a
 // getter on its prototype, not a closure per point; toJSON keeps it plain data when serialised.
-class PointEvidence implements Evidence {
+const POINT_KEYS = ["resource", "vault", "status", "creationDate", "isEncrypted", "encryptionKeyArn", "deleteAfterDays", "moveToColdStorageAfterDays", "deleteAt", "storageClass"] as const;
+const POINT_SHAPE = `recovery-point|${POINT_KEYS.join("|")}`;
+
+class PointEvidence implements Evidence, CompactEvidence {
   readonly kind = "recovery-point" as const;
   readonly id: string;
   private built: Evidence["details"] | undefined;
   constructor(private readonly rp: RecoveryPoint) {
     this.id = rp.recoveryPointArn;
   }
-  get details(): Evidence["details"] {
+  private values(): EvidenceValue[] {
     const rp = this.rp;
-    return (this.built ??= {
-      resource: rp.resourceArn,
-      vault: rp.backupVaultName,
-      status: rp.status,
-      creationDate: rp.creationDate.toISOString(),
-      isEncrypted: rp.isEncrypted,
-      encryptionKeyArn: rp.encryptionKeyArn,
-      deleteAfterDays: rp.lifecycle?.deleteAfterDays ?? null,
-      moveToColdStorageAfterDays: rp.lifecycle?.moveToColdStorageAfterDays ?? null,
-      deleteAt: rp.deleteAt?.toISOString() ?? null,
-      storageClass: rp.storageClass,
-    });
+    return [
+      rp.resourceArn,
+      rp.backupVaultName,
+      rp.status,
+      rp.creationDate.toISOString(),
+      rp.isEncrypted,
+      rp.encryptionKeyArn,
+      rp.lifecycle?.deleteAfterDays ?? null,
+      rp.lifecycle?.moveToColdStorageAfterDays ?? null,
+      rp.deleteAt?.toISOString() ?? null,
+      rp.storageClass,
+    ];
+  }
+  get details(): Evidence["details"] {
+    if (!this.built) {
+      const v = this.values();
+      this.built = Object.fromEntries(POINT_KEYS.map((k, i) => [k, v[i]!]));
+    }
+    return this.built;
+  }
+  [COMPACT_EVIDENCE]() {
+    return { shape: POINT_SHAPE, keys: POINT_KEYS, values: this.values() };
   }
   toJSON(): Evidence {
     return { kind: this.kind, id: this.id, details: this.details };

@@ -65,6 +65,16 @@ export interface Evidence {
   details?: Record<string, EvidenceValue>;
 }
 
+/**
+ * An evidence item may offer its details as a fixed list of keys and their values (the
+ * recovery-point evidence does, a million times per evaluation): storage then encodes it without
+ * building the details object. `details` must give the same keys and values.
+ */
+export const COMPACT_EVIDENCE: unique symbol = Symbol("compact-evidence");
+export interface CompactEvidence {
+  [COMPACT_EVIDENCE](): { shape: string; keys: readonly string[]; values: EvidenceValue[] };
+}
+
 export interface Finding {
   controlId: ControlId;
   subject: Subject;

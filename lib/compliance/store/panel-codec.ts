@@ -2,8 +2,9 @@
 // keys once, then per run a status string, since, reason and evidence references. Two blobs, both
 // deflated JSON: `state` (what lists and diffs need) and `evidence` (read when a finding is opened),
 // so a page of findings never inflates evidence. Reasons and evidence items are interned per panel.
-import { deflateRawSync, inflateRawSync } from "node:zlib";
-import type { Evidence, FindingStatus, SubjectType } from "@/lib/compliance/model/finding";
+import { promisify } from "node:util";
+import { deflateRaw, deflateRawSync, inflateRawSync } from "node:zlib";
+import { COMPACT_EVIDENCE, type CompactEvidence, type Evidence, type FindingStatus, type SubjectType } from "@/lib/compliance/model/finding";
 
 export interface PanelEntry {
   key: string;
@@ -38,12 +39,15 @@ export const statusIndex = (s: FindingStatus) => INDEX[s];
 
 interface StateJson {
   v: 1;
+  /** Subject keys (sorted) without their common prefix `kp` (a unit's ARNs share ~55 characters). */
+  kp?: string;
   k: string[];
   t: Array<string | null> | null;
   runs: number[];
   /** Per run: one status character per subject ("-": no finding). */
   s: string[];
-  f: number[][];
+  /** Per run: the evaluation each finding holds since, or one number when all agree. */
+  f: Array<number[] | number>;
   m: number[][];
   r: string[];
 }
@@ -92,17 +96,18 @@ class StringTable {
 }
 
 function encodeItem(item: Evidence, strings: StringTable, shapes: Map<string, number>, shapeList: EvidenceJson["shapes"]): unknown[] {
-  const details = item.details ?? {};
-  const keys = Object.keys(details);
-  const shapeKey = `${item.kind}|${keys.join("|")}${item.details ? "" : "|-"}`;
+  const compact = (item as Partial<CompactEvidence>)[COMPACT_EVIDENCE]?.call(item);
+  const details = compact ? null : (item.details ?? {});
+  const keys: readonly string[] = compact ? compact.keys : Object.keys(details!);
+  const shapeKey = compact ? compact.shape : `${item.kind}|${keys.join("|")}${item.details ? "" : "|-"}`;
   let shape = shapes.get(shapeKey);
   if (shape === undefined) {
     shapes.set(shapeKey, (shape = shapeList.length));
-    shapeList.push([item.kind, item.details ? keys : ["-"]]);
+    shapeList.push([item.kind, compact || item.details ? [...keys] : ["-"]]);
   }
   const out: unknown[] = [shape, strings.ref(item.id)];
-  for (const k of keys) {
-    const v = details[k] as Value;
+  for (let j = 0; j < keys.length; j++) {
+    const v = (compact ? compact.values[j] : details![keys[j]!]) as Value;
     if (typeof v === "string") out.push(strings.ref(v));
     else if (typeof v === "number") out.push([v]);
     else if (Array.isArray(v)) out.push({ a: v.map((x) => strings.ref(x)) });
@@ -130,6 +135,9 @@ function decodeItems(ev: EvidenceJson, keys: readonly string[]): Evidence[] {
 // Level 1: ~4x on this JSON at a few hundred MB/s; higher levels gain little and cost the
 // evaluation's single thread.
 const pack = (v: unknown) => deflateRawSync(Buffer.from(JSON.stringify(v)), { level: 1 });
+const deflateAsync = promisify(deflateRaw);
+/** Compression on libuv's thread pool: the evaluation's own thread goes on meanwhile. */
+export const compress = (json: string): Promise<Buffer> => deflateAsync(Buffer.from(json), { level: 1 });
 const unpack = <T>(b: Buffer): T => JSON.parse(inflateRawSync(b).toString("utf8")) as T;
 
 export function countEntries(entries: readonly PanelEntry[]): Record<string, StatusCounts4> {
@@ -142,6 +150,12 @@ export function countEntries(entries: readonly PanelEntry[]): Record<string, Sta
 }
 
 export function encodePanel(entries: readonly PanelEntry[]): { state: Buffer; evidence: Buffer } {
+  const json = encodePanelJson(entries);
+  return { state: deflateRawSync(Buffer.from(json.state), { level: 1 }), evidence: deflateRawSync(Buffer.from(json.evidence), { level: 1 }) };
+}
+
+/** The two blobs as JSON, to be compressed (see compress). */
+export function encodePanelJson(entries: readonly PanelEntry[]): { state: string; evidence: string } {
   const keyIndex = new Map<string, number>();
   const keys: string[] = [];
   const types: Array<string | null> = [];
@@ -206,18 +220,37 @@ export function encodePanel(entries: readonly PanelEntry[]): { state: Buffer; ev
     }
     evidenceRef[r]![i] = set;
   }
-  const state: StateJson = { v: 1, k: keys, t: anyType ? types : null, runs, s: status.map((a) => a.join("")), f: since, m: reasonRef, r: reasons };
+  const sinceCompact = since.map((list, r) => {
+    let one: number | null = null;
+    const codes = status[r]!;
+    for (let i = 0; i < list.length; i++) {
+      if (codes[i] === ABSENT) continue;
+      if (one === null) one = list[i]!;
+      else if (one !== list[i]) return list;
+    }
+    return one ?? 0;
+  });
+  let kp = "";
+  if (keys.length > 1) {
+    const first = keys[0]!;
+    const last = keys[keys.length - 1]!;
+    let i = 0;
+    while (i < first.length && first.charCodeAt(i) === last.charCodeAt(i)) i++;
+    kp = first.slice(0, i);
+  }
+  const state: StateJson = { v: 1, kp, k: kp ? keys.map((k) => k.slice(kp.length)) : keys, t: anyType ? types : null, runs, s: status.map((a) => a.join("")), f: sinceCompact, m: reasonRef, r: reasons };
   const strings = new StringTable(keys, keyIndex);
   const shapes = new Map<string, number>();
   const shapeList: EvidenceJson["shapes"] = [];
   const encoded = items.map((item) => encodeItem(item, strings, shapes, shapeList));
   const evidence: EvidenceJson = { v: 2, runs, e: evidenceRef, sets, strings: strings.extra, shapes: shapeList, items: encoded };
-  return { state: pack(state), evidence: pack(evidence) };
+  return { state: JSON.stringify(state), evidence: JSON.stringify(evidence) };
 }
 
 /** Entries of a panel; with `evidence`, each entry carries its evidence items too. */
 export function decodePanel(state: Buffer, evidence?: Buffer | null): PanelEntry[] {
   const st = unpack<StateJson>(state);
+  if (st.kp) st.k = st.k.map((k) => st.kp + k);
   const ev = evidence ? unpack<EvidenceJson | EvidenceJsonV1>(evidence) : null;
   const items = ev ? (ev.v === 2 ? decodeItems(ev, st.k) : ev.items) : null;
   const setItems = ev ? ev.sets.map((set) => set.map((i) => items![i]!)) : null;
@@ -225,10 +258,11 @@ export function decodePanel(state: Buffer, evidence?: Buffer | null): PanelEntry
   st.runs.forEach((runId, r) => {
     const codes = st.s[r]!;
     const evRun = ev ? ev.e[ev.runs.indexOf(runId)] : undefined;
+    const f = st.f[r]!;
     for (let i = 0; i < codes.length; i++) {
       const c = codes[i]!;
       if (c === ABSENT) continue;
-      const entry: PanelEntry = { key: st.k[i]!, resourceType: st.t?.[i] ?? null, runId, status: STATUS[c]!, since: st.f[r]![i]!, reason: st.r[st.m[r]![i]!]! };
+      const entry: PanelEntry = { key: st.k[i]!, resourceType: st.t?.[i] ?? null, runId, status: STATUS[c]!, since: typeof f === "number" ? f : f[i]!, reason: st.r[st.m[r]![i]!]! };
       if (setItems && evRun) entry.evidence = setItems[evRun[i]!] ?? [];
       out.push(entry);
     }
@@ -242,6 +276,8 @@ export type ReverseChange = [runId: number, key: string, resourceType: string | 
 export function encodeDelta(changes: readonly ReverseChange[]): Buffer {
   return pack({ v: 1, c: changes });
 }
+
+export const encodeDeltaJson = (changes: readonly ReverseChange[]): string => JSON.stringify({ v: 1, c: changes });
 
 export function decodeDelta(delta: Buffer): ReverseChange[] {
   return unpack<{ v: 1; c: ReverseChange[] }>(delta).c;

@@ -5,7 +5,7 @@
 // statement per batch and kind, arrays through unnest) inside the evaluation's transaction.
 import type { Evidence, Finding, FindingStatus } from "@/lib/compliance/model/finding";
 import type { Queryable } from "@/lib/compliance/load/load-snapshot";
-import { countEntries, decodePanel, encodeDelta, encodePanel, statusIndex, type PanelAddress, type PanelEntry, type StatusCounts4 } from "./panel-codec";
+import { compress, countEntries, decodePanel, encodeDeltaJson, encodePanelJson, statusIndex, type PanelAddress, type PanelEntry, type StatusCounts4 } from "./panel-codec";
 import { diffPanel, PanelDigest } from "./panel-diff";
 
 export interface StoredPanelRef {
@@ -92,6 +92,13 @@ interface Pending {
 }
 
 const BATCH_PANELS = 400;
+
+/** "($3::text, $4::bytea, …), (…)" for `count` rows of typed cells after `offset` parameters. */
+function rows(count: number, width: number, offset: number, types: readonly string[], shape: (cells: string[]) => string = (c) => `(${c.join(", ")})`): string {
+  const out: string[] = [];
+  for (let r = 0; r < count; r++) out.push(shape(types.map((t, c) => `$${offset + r * width + c + 1}::${t}`)));
+  return out.join(", ");
+}
 const NO_DELTA = Buffer.alloc(0);
 const BATCH_FINDINGS = 60_000;
 
@@ -197,8 +204,9 @@ export class PanelStore {
       const prev = p.ref ? old.get(p.ref.id) : undefined;
       // A new panel has no past: its history row says so (prev_version null) without a delta.
       const change = prev ? diffPanel(decodePanel(prev.state, prev.evidence), entriesOf(p.panel, E), E) : { entries: entriesOf(p.panel, E), reverse: null };
-      const enc = encodePanel(change.entries);
-      const delta = change.reverse ? encodeDelta(change.reverse) : NO_DELTA;
+      const json = encodePanelJson(change.entries);
+      const [state, evidence, delta] = await Promise.all([compress(json.state), compress(json.evidence), change.reverse ? compress(encodeDeltaJson(change.reverse)) : NO_DELTA]);
+      const enc = { state, evidence };
       this.stats.changedFindings += change.reverse ? change.reverse.length : change.entries.length;
       this.stats.bytes.state += enc.state.length;
       this.stats.bytes.evidence += enc.evidence.length;
@@ -212,50 +220,31 @@ export class PanelStore {
         inserts.push({ p, ...enc, counts, delta });
       }
     }
-    const history: { ids: number[]; deltas: Buffer[]; counts: string[]; prev: Array<number | null> } = { ids: [], deltas: [], counts: [], prev: [] };
+    // Blobs as parameters of their own (sent in binary), not in arrays (hex text, twice the size,
+    // parsed back by the server).
+    const history: Array<[number, number | null, Buffer, string]> = [];
     if (inserts.length) {
       const res = await this.db.query(
         `insert into compliance_panels (tenant_id, subject_type, account_id, region, version, digest, state, evidence, counts, findings)
-         select $1, u.t, u.a, u.r, $2, u.d, u.s, u.e, u.c, u.n from unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::bytea[], $8::bytea[], $9::jsonb[], $10::int[]) with ordinality as u(t, a, r, d, s, e, c, n, i)
-         order by u.i returning id`,
-        [
-          this.tenantId,
-          E,
-          inserts.map((x) => x.p.panel.subjectType),
-          inserts.map((x) => x.p.panel.accountId),
-          inserts.map((x) => x.p.panel.region),
-          inserts.map((x) => x.p.digest),
-          inserts.map((x) => x.state),
-          inserts.map((x) => x.evidence),
-          inserts.map((x) => x.counts),
-          inserts.map((x) => x.p.panel.keys.length),
-        ],
+         values ${rows(inserts.length, 8, 2, ["text", "text", "text", "text", "bytea", "bytea", "jsonb", "int"], (cells) => `($1, ${cells.slice(0, 3).join(", ")}, $2, ${cells.slice(3).join(", ")})`)} returning id, subject_type, account_id, region`,
+        [this.tenantId, E, ...inserts.flatMap((x) => [x.p.panel.subjectType, x.p.panel.accountId, x.p.panel.region, x.p.digest, x.state, x.evidence, x.counts, x.p.panel.keys.length])],
       );
-      res.rows.forEach((r, i) => {
-        history.ids.push(r.id as number);
-        history.deltas.push(inserts[i]!.delta);
-        history.counts.push("{}");
-        history.prev.push(null);
-      });
+      const byKey = new Map(inserts.map((x) => [panelKeyOf(x.p.panel), x]));
+      for (const r of res.rows) history.push([r.id as number, null, byKey.get(panelKeyOf({ subjectType: r.subject_type, accountId: r.account_id, region: r.region }))!.delta, "{}"]);
     }
     if (updates.length) {
       await this.db.query(
         `update compliance_panels p set version = $1, digest = u.d, state = u.s, evidence = u.e, counts = u.c, findings = u.n
-           from unnest($2::int[], $3::text[], $4::bytea[], $5::bytea[], $6::jsonb[], $7::int[]) as u(id, d, s, e, c, n) where p.id = u.id`,
-        [E, updates.map((x) => x.id), updates.map((x) => x.p.digest), updates.map((x) => x.state), updates.map((x) => x.evidence), updates.map((x) => x.counts), updates.map((x) => x.p.panel.keys.length)],
+           from (values ${rows(updates.length, 6, 1, ["int", "text", "bytea", "bytea", "jsonb", "int"])}) as u(id, d, s, e, c, n) where p.id = u.id`,
+        [E, ...updates.flatMap((x) => [x.id, x.p.digest, x.state, x.evidence, x.counts, x.p.panel.keys.length])],
       );
-      for (const u of updates) {
-        history.ids.push(u.id);
-        history.deltas.push(u.delta);
-        history.counts.push(u.prevCounts);
-        history.prev.push(u.prevVersion);
-      }
+      for (const u of updates) history.push([u.id, u.prevVersion, u.delta, u.prevCounts]);
     }
-    if (history.ids.length) {
+    if (history.length) {
       await this.db.query(
         `insert into compliance_panel_history (panel_id, evaluation_id, tenant_id, prev_version, delta, counts)
-         select u.id, $1, $2, u.v, u.d, u.c from unnest($3::int[], $4::int[], $5::bytea[], $6::jsonb[]) as u(id, v, d, c)`,
-        [E, this.tenantId, history.ids, history.prev, history.deltas, history.counts],
+         values ${rows(history.length, 4, 2, ["int", "int", "bytea", "jsonb"], (cells) => `(${cells[0]}, $1, $2, ${cells.slice(1).join(", ")})`)}`,
+        [E, this.tenantId, ...history.flat()],
       );
     }
   }

@@ -96,3 +96,16 @@ describe("diff and reverse deltas", () => {
     }
   });
 });
+
+describe("recovery-point evidence", () => {
+  it("stores the same details whether read from the object or taken in its compact form", async () => {
+    const { run, snapshot, recoveryPoint } = await import("./fixtures");
+    const f = run("BK-05", snapshot({ recoveryPoints: [recoveryPoint({ deleteAt: new Date("2026-08-01T00:00:00Z") })] }))[0]!;
+    const item = f.evidence[0]!;
+    const { state, evidence } = encodePanel([entry({ key: f.subject.id, evidence: f.evidence })]);
+    const [decoded] = decodePanel(state, evidence);
+    expect(decoded!.evidence).toEqual([{ kind: item.kind, id: item.id, details: item.details }]);
+    expect(item.details).toMatchObject({ deleteAt: "2026-08-01T00:00:00.000Z", isEncrypted: true, deleteAfterDays: 35 });
+    expect(JSON.parse(JSON.stringify(item))).toEqual({ kind: item.kind, id: item.id, details: item.details });
+  });
+});
