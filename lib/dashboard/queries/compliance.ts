@@ -1,4 +1,5 @@
 import "server-only";
+import { cache } from "react";
 import type { Db } from "@/db";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
 import type { ControlId } from "@/lib/compliance/model/finding";
@@ -21,7 +22,8 @@ export interface FrameworkSummary extends FrameworkScoreView {
   parameters: Record<string, Record<string, unknown>>;
 }
 
-export async function getComplianceSummary(db: Db, tenantId: string, asOf: Date | null) {
+/** Cached per request: several widgets of one page read the same summary. */
+export const getComplianceSummary = cache(async (db: Db, tenantId: string, asOf: Date | null) => {
   const [scores, templates] = await Promise.all([getScores(db, { tenantId, asOf }), listEvaluationTemplates(db, { tenantId })]);
   const frameworks: FrameworkSummary[] = scores.frameworks.map((f) => {
     const applicable = f.requirements.filter((r) => r.status !== "NOT_APPLICABLE");
@@ -35,7 +37,7 @@ export async function getComplianceSummary(db: Db, tenantId: string, asOf: Date 
     };
   });
   return { evaluation: scores.evaluation, frameworks };
-}
+});
 
 export interface TrendRow {
   day: string;

@@ -6,6 +6,11 @@ import { Widget, WidgetState } from "@/app/_components/widget";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { getBackupAgeGrid, listRecentFailedJobs, listUnitProblems } from "@/lib/dashboard/queries/overview";
+import { getAccountScores, getComplianceSummary, getFrameworkTrends, getTopFailingControls } from "@/lib/dashboard/queries/compliance";
+import { listFindings } from "@/lib/compliance/read/findings";
+import { ScoreTrend } from "@/app/_components/charts/score-trend";
+import { formatPercent } from "@/lib/format";
+import { CountsLine, ScoreNumber, scoreTone } from "../compliance/_components/score";
 import { loadWidget } from "@/lib/dashboard/widget-result";
 import { formatDateTime } from "@/lib/format";
 import { BackupAgeGrid } from "../_components/backup-age-grid";
@@ -70,6 +75,132 @@ async function FailedJobs({ tenantId, slug }: { tenantId: string; slug: string }
   );
 }
 
+const COLORS = ["#2552e0", "#0d9488", "#c026d3", "#ea580c"];
+
+async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: string }) {
+  const result = await loadWidget(
+    "framework-scores",
+    async () => {
+      const summary = await getComplianceSummary(getDb(), tenantId, null);
+      const trend = await getFrameworkTrends(getDb(), tenantId, summary.frameworks.map((f) => f.slug), 90);
+      return { summary, trend };
+    },
+    (r) => (r.summary.frameworks.length === 0 ? "Not evaluated yet: scores appear after the first sync and its evaluation." : null),
+  );
+  return (
+    <WidgetState result={result}>
+      {({ summary, trend }) => (
+        <div className="space-y-4">
+          <div className="grid gap-3 sm:grid-cols-3">
+            {summary.frameworks.map((f) => (
+              <Link key={f.slug} href={`/t/${slug}/compliance/${f.slug}`} className="rounded-md border border-slate-200 p-3 hover:border-brand-500">
+                <div className="text-xs font-medium text-slate-600">{f.name}</div>
+                <ScoreNumber score={f.score} className="text-2xl" />
+                <div className="text-xs text-slate-500">
+                  {f.requirementsPassing}/{f.requirementsApplicable} requirements met · {formatPercent(f.checks)} checks pass
+                </div>
+              </Link>
+            ))}
+          </div>
+          {trend.length >= 2 ? (
+            <ScoreTrend
+              height={160}
+              label="Share of checks passing per framework, last 90 days"
+              data={trend}
+              series={summary.frameworks.map((f, i) => ({ key: `${f.slug}:checks`, label: f.name, color: COLORS[i % COLORS.length]! }))}
+            />
+          ) : (
+            <p className="text-xs text-slate-500">The trend line appears once evaluations exist on two or more days.</p>
+          )}
+        </div>
+      )}
+    </WidgetState>
+  );
+}
+
+async function FailingControls({ tenantId, slug }: { tenantId: string; slug: string }) {
+  const result = await loadWidget("failing-controls", () => getTopFailingControls(getDb(), tenantId, null), (r) => (r.length === 0 ? "No control fails." : null));
+  return (
+    <WidgetState result={result}>
+      {(controls) => (
+        <ul className="space-y-2">
+          {controls.map((c) => (
+            <li key={c.controlId} className="text-sm">
+              <Link href={`/t/${slug}/compliance/findings?control=${c.controlId}&status=FAIL`} className="font-medium text-slate-900 hover:underline">
+                <span className="font-mono text-xs text-slate-500">{c.controlId}</span> {c.title}
+              </Link>
+              <CountsLine counts={c.counts} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </WidgetState>
+  );
+}
+
+async function WorstAccounts({ tenantId, slug }: { tenantId: string; slug: string }) {
+  const result = await loadWidget(
+    "worst-accounts",
+    async () => {
+      const summary = await getComplianceSummary(getDb(), tenantId, null);
+      const first = summary.frameworks[0];
+      return first ? { framework: first, accounts: (await getAccountScores(getDb(), tenantId, first.slug, null)).slice(0, 6) } : null;
+    },
+    (r) => (!r || r.accounts.length === 0 ? "No account scores yet." : null),
+  );
+  return (
+    <WidgetState result={result}>
+      {(r) => (
+        <div>
+          <p className="mb-2 text-xs text-slate-500">By {r!.framework.name}: share of requirements met in the account.</p>
+          <ul className="divide-y divide-slate-100 text-sm">
+            {r!.accounts.map((a) => (
+              <li key={a.accountId} className="flex justify-between gap-3 py-1.5">
+                <Link href={`/t/${slug}/accounts/${a.accountId}`} className="truncate hover:underline">{a.name}</Link>
+                <span className={`text-xs font-semibold ${scoreTone(a.score)}`}>{formatPercent(a.score)}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </WidgetState>
+  );
+}
+
+async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string }) {
+  const result = await loadWidget(
+    "unprotected",
+    async () => {
+      const [unprotected, protectedCount] = await Promise.all([
+        listFindings(getDb(), { tenantId, controlId: "BK-01", subjectType: "resource", status: ["FAIL", "ERROR", "EXCEPTED"], limit: 5 }),
+        listFindings(getDb(), { tenantId, controlId: "BK-01", subjectType: "resource", status: "PASS", limit: 1 }),
+      ]);
+      return { unprotected, protectedTotal: protectedCount.total };
+    },
+    (r) => (r.unprotected.total + r.protectedTotal === 0 ? "No resources evaluated yet." : null),
+  );
+  return (
+    <WidgetState result={result}>
+      {({ unprotected, protectedTotal }) => (
+        <div>
+          <p className="text-sm">
+            <span className={`text-2xl font-semibold ${unprotected.total ? "text-red-600" : "text-emerald-600"}`}>{unprotected.total.toLocaleString("en-US")}</span>{" "}
+            <span className="text-slate-600">of {(unprotected.total + protectedTotal).toLocaleString("en-US")} resources are not protected by any plan</span>
+          </p>
+          <ul className="mt-2 space-y-1 text-xs">
+            {unprotected.findings.map((f) => (
+              <li key={`${f.accountId}${f.subjectId}`} className="truncate" title={f.reason}>
+                <span className="font-mono">{f.subjectId.split(/[:/]/).filter(Boolean).pop()}</span> <span className="text-slate-500">{f.resourceType} · {f.accountId}: {f.reason}</span>
+              </li>
+            ))}
+          </ul>
+          <Link href={`/t/${slug}/resources?protection=unprotected`} className="mt-2 inline-block text-xs font-medium text-brand-700 hover:underline">All unprotected resources →</Link>
+        </div>
+      )}
+    </WidgetState>
+  );
+}
+
 async function BackupAge({ tenantId, slug }: { tenantId: string; slug: string }) {
   const now = new Date();
   const result = await loadWidget("backup-age", () => getBackupAgeGrid(getDb(), tenantId), (r) => (r.length === 0 ? "No accounts inventoried yet." : null));
@@ -82,18 +213,30 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
   return (
     <div className="space-y-4">
       <PageHeader title="Overview" description={`Backup posture of ${tenant.name}: compliance, protection, failures and freshness at a glance.`} />
+      <div className="grid gap-4 xl:grid-cols-3">
+        <Widget title="Compliance by framework" description="Share of requirements met, and of checks passing." className="xl:col-span-2">
+          <FrameworkScores tenantId={tenant.tenantId} slug={slug} />
+        </Widget>
+        <Widget title="Unprotected resources" description="Not selected by any backup plan (BK-01).">
+          <Unprotected tenantId={tenant.tenantId} slug={slug} />
+        </Widget>
+        <Widget title="Controls failing most" description="Failing and erroring checks per control.">
+          <FailingControls tenantId={tenant.tenantId} slug={slug} />
+        </Widget>
+        <Widget title="Accounts with the worst scores">
+          <WorstAccounts tenantId={tenant.tenantId} slug={slug} />
+        </Widget>
+        <Widget title="Recent failed backup jobs" description="Last 7 days, newest first.">
+          <FailedJobs tenantId={tenant.tenantId} slug={slug} />
+        </Widget>
+      </div>
       <div className="grid gap-4 xl:grid-cols-2">
         <Widget title="Age of the newest backup" description="Per account and region, from AWS Backup's last backup time of each protected resource.">
           <BackupAge tenantId={tenant.tenantId} slug={slug} />
         </Widget>
-        <div className="grid gap-4">
-          <Widget title="Sync problems" description="Units whose data could not be read on the last sync; stale ones still show their previous data.">
-            <SyncProblems tenantId={tenant.tenantId} slug={slug} />
-          </Widget>
-          <Widget title="Recent failed backup jobs" description="Last 7 days, newest first.">
-            <FailedJobs tenantId={tenant.tenantId} slug={slug} />
-          </Widget>
-        </div>
+        <Widget title="Sync problems" description="Units whose data could not be read on the last sync; stale ones still show their previous data.">
+          <SyncProblems tenantId={tenant.tenantId} slug={slug} />
+        </Widget>
       </div>
     </div>
   );
