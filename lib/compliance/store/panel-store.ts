@@ -83,6 +83,8 @@ export interface PanelStoreStats {
   vanished: number;
   changedFindings: number;
   bytes: { state: number; evidence: number; delta: number };
+  /** Time spent in the database reading changed panels and writing (it overlaps the evaluation). */
+  millis: { database: number };
 }
 
 interface Pending {
@@ -108,7 +110,7 @@ export class PanelStore {
   private readonly seen = new Set<string>();
   private readonly finalized = new Set<string>();
   private writing: Promise<void> = Promise.resolve();
-  readonly stats: PanelStoreStats = { panels: 0, unchanged: 0, created: 0, changed: 0, vanished: 0, changedFindings: 0, bytes: { state: 0, evidence: 0, delta: 0 } };
+  readonly stats: PanelStoreStats = { panels: 0, unchanged: 0, created: 0, changed: 0, vanished: 0, changedFindings: 0, bytes: { state: 0, evidence: 0, delta: 0 }, millis: { database: 0 } };
 
   constructor(
     private readonly db: Queryable,
@@ -192,10 +194,18 @@ export class PanelStore {
 
   private async write(batch: Pending[]): Promise<void> {
     const E = this.evaluationId;
+    const timed = async <T>(q: Promise<T>): Promise<T> => {
+      const t = performance.now();
+      try {
+        return await q;
+      } finally {
+        this.stats.millis.database += performance.now() - t;
+      }
+    };
     const existing = batch.filter((p) => p.ref).map((p) => p.ref!.id);
     const old = new Map<number, { state: Buffer; evidence: Buffer; counts: Record<string, StatusCounts4>; version: number }>();
     if (existing.length) {
-      const res = await this.db.query(`select id, version, state, evidence, counts from compliance_panels where id = any($1::int[])`, [existing]);
+      const res = await timed(this.db.query(`select id, version, state, evidence, counts from compliance_panels where id = any($1::int[])`, [existing]));
       for (const r of res.rows) old.set(r.id as number, { state: r.state as Buffer, evidence: r.evidence as Buffer, counts: r.counts as Record<string, StatusCounts4>, version: r.version as number });
     }
     const inserts: Array<{ p: Pending; state: Buffer; evidence: Buffer; counts: string; delta: Buffer }> = [];
@@ -224,28 +234,28 @@ export class PanelStore {
     // parsed back by the server).
     const history: Array<[number, number | null, Buffer, string]> = [];
     if (inserts.length) {
-      const res = await this.db.query(
+      const res = await timed(this.db.query(
         `insert into compliance_panels (tenant_id, subject_type, account_id, region, version, digest, state, evidence, counts, findings)
          values ${rows(inserts.length, 8, 2, ["text", "text", "text", "text", "bytea", "bytea", "jsonb", "int"], (cells) => `($1, ${cells.slice(0, 3).join(", ")}, $2, ${cells.slice(3).join(", ")})`)} returning id, subject_type, account_id, region`,
         [this.tenantId, E, ...inserts.flatMap((x) => [x.p.panel.subjectType, x.p.panel.accountId, x.p.panel.region, x.p.digest, x.state, x.evidence, x.counts, x.p.panel.keys.length])],
-      );
+      ));
       const byKey = new Map(inserts.map((x) => [panelKeyOf(x.p.panel), x]));
       for (const r of res.rows) history.push([r.id as number, null, byKey.get(panelKeyOf({ subjectType: r.subject_type, accountId: r.account_id, region: r.region }))!.delta, "{}"]);
     }
     if (updates.length) {
-      await this.db.query(
+      await timed(this.db.query(
         `update compliance_panels p set version = $1, digest = u.d, state = u.s, evidence = u.e, counts = u.c, findings = u.n
            from (values ${rows(updates.length, 6, 1, ["int", "text", "bytea", "bytea", "jsonb", "int"])}) as u(id, d, s, e, c, n) where p.id = u.id`,
         [E, ...updates.flatMap((x) => [x.id, x.p.digest, x.state, x.evidence, x.counts, x.p.panel.keys.length])],
-      );
+      ));
       for (const u of updates) history.push([u.id, u.prevVersion, u.delta, u.prevCounts]);
     }
     if (history.length) {
-      await this.db.query(
+      await timed(this.db.query(
         `insert into compliance_panel_history (panel_id, evaluation_id, tenant_id, prev_version, delta, counts)
          values ${rows(history.length, 4, 2, ["int", "int", "bytea", "jsonb"], (cells) => `(${cells[0]}, $1, $2, ${cells.slice(1).join(", ")})`)}`,
         [E, this.tenantId, ...history.flat()],
-      );
+      ));
     }
   }
 }
