@@ -99,6 +99,10 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
     await writer.query("begin");
     // One evaluation per tenant at a time; the second waits and then sees the first's panels.
     await writer.query(`select pg_advisory_xact_lock(hashtext('compliance-evaluation:' || $1))`, [tenantId]);
+    // Versions are chained in evaluation order, and "as of" picks by time: the two must agree.
+    const last = await writer.query(`select max(evaluated_at) as at from compliance_evaluations where tenant_id = $1 and status = 'succeeded'`, [tenantId]);
+    const lastAt = last.rows[0]?.at as Date | null;
+    if (lastAt && lastAt.getTime() > now.getTime()) throw new Error(`evaluations of a tenant move forward in time: the last one is of ${lastAt.toISOString()}, this one of ${now.toISOString()}`);
     const runIdOf = await registerRuns(writer, tenantId, runs);
     const templateRefs = templates.map((t) => ({ slug: t.slug, revision: t.revision, version: t.version, templateId: t.templateId, name: t.name }));
     const ev = await writer.query(

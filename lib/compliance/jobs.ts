@@ -7,6 +7,7 @@ import type PgBoss from "pg-boss";
 import type { Db } from "@/db";
 import { registerSyncCompletedHandler } from "@/lib/sync/hooks";
 import { evaluateTenant } from "./evaluate-tenant";
+import { pruneComplianceHistory } from "./store/retention";
 
 export const EVALUATE_QUEUE = "compliance-evaluate";
 
@@ -42,6 +43,8 @@ export async function registerComplianceJobs(boss: PgBoss, o: { db: Db; log?: (m
     for (const job of jobs) {
       const r = await evaluateTenant(o.db, job.data.tenantId, { trigger: job.data.trigger ?? "queue", syncRunId: job.data.syncRunId ?? null, log });
       log(`evaluated tenant ${job.data.tenantId}: evaluation ${r.evaluationId}, ${r.stats.findings} findings in ${r.stats.millis.total} ms`);
+      // Retention rides along: history beyond 400 days goes (a few deletes when there is any).
+      await pruneComplianceHistory(o.db, { tenantId: job.data.tenantId });
     }
   });
 }

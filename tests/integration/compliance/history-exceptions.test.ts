@@ -160,7 +160,7 @@ describe("exceptions", () => {
     const past = await listFindings(db, { tenantId: synced.tenantId, asOf: new Date(t0.getTime() + 60_000), controlId: "BK-04", subjectId: failing.subjectId, status: ["FAIL", "EXCEPTED"] });
     expect(past.findings.map((f) => f.status)).toEqual(["FAIL"]);
 
-    const e3 = await evaluateTenant(db, synced.tenantId, { trigger: "test", maxDataAgeHours: 96 });
+    const e3 = await evaluateTenant(db, synced.tenantId, { trigger: "test", now: new Date(synced.sim.runtime.state.now * 1000 + 60_000), maxDataAgeHours: 96 });
     expect(e3.runs.find((x) => x.controlId === "BK-04")!.counts.EXCEPTED).toBe(1);
     const [sum] = await db.select({ x: sql<number>`sum(${complianceScores.excepted})::int` }).from(complianceScores).where(eq(complianceScores.evaluationId, e3.evaluationId));
     expect(sum!.x).toBeGreaterThan(0);
