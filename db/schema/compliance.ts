@@ -116,6 +116,11 @@ export const compliancePanels = pgTable(
     accountId: text("account_id").notNull(),
     /** "" for subjects that span regions (BK-13 per account and resource type). */
     region: text("region").notNull(),
+    /**
+     * A finer split where findings come and go at different times: recovery points by week of
+     * creation, so a day's new and expired points rewrite a few small panels, not the unit's all.
+     */
+    bucket: text("bucket").notNull().default(""),
     /** Evaluation that last changed it. */
     version: integer("version").notNull(),
     /** Digest of (subject, run, status, reason) of every finding: equal digests, nothing to write. */
@@ -125,7 +130,7 @@ export const compliancePanels = pgTable(
     counts: jsonb("counts").$type<PanelCounts>().notNull(),
     findings: integer("findings").notNull(),
   },
-  (t) => [uniqueIndex("compliance_panels_key").on(t.tenantId, t.subjectType, t.accountId, t.region)],
+  (t) => [uniqueIndex("compliance_panels_bucket_key").on(t.tenantId, t.subjectType, t.accountId, t.region, t.bucket)],
 );
 export type CompliancePanel = typeof compliancePanels.$inferSelect;
 
