@@ -6,6 +6,9 @@ import type { TestProject } from "vitest/node";
 import { createDb } from "@/db";
 import { DEMO_USERS, seedDemoUsers } from "@/lib/cli/demo-users";
 import { tenants } from "@/db/schema";
+import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
+import { demoWorld } from "@/sim/world/demo";
+import { syncWorld } from "@/tests/integration/compliance/sync-world";
 import { startFakeIdp } from "./fake-idp";
 
 declare module "vitest" {
@@ -46,15 +49,22 @@ async function waitFor(url: string, child: ChildProcess, timeoutMs = 60_000) {
  */
 export default async function setup(project: TestProject) {
   const databaseUrl = process.env.TEST_DATABASE_URL!;
-  const handle = createDb(databaseUrl, { max: 2 });
-  const [first] = await handle.db
-    .insert(tenants)
-    .values([
-      { name: "Northwind", slug: "northwind", managementAccountId: "111111111111", managementRoleArn: "arn:aws:iam::111111111111:role/BackupGovernance", externalId: "e2e-external-id-1", memberRoleName: "BackupGovernanceReadOnly", regions: ["us-east-1"] },
-      { name: "Contoso", slug: "contoso", managementAccountId: "222222222222", managementRoleArn: "arn:aws:iam::222222222222:role/BackupGovernance", externalId: "e2e-external-id-2", memberRoleName: "BackupGovernanceReadOnly", regions: ["eu-west-1"] },
-    ])
-    .returning();
-  await seedDemoUsers(handle.db, [first!.id]);
+  const handle = createDb(databaseUrl, { max: 6 });
+  // Northwind: the simulator's demo world, synced and evaluated by the product's own engines.
+  // Contoso: an organization never synced, which the non-admin users may not see at all.
+  const northwind = await syncWorld(handle, databaseUrl, demoWorld(1), { name: "Northwind" });
+  await northwind.sim.stop();
+  await evaluateTenant(handle.db, northwind.tenantId);
+  await handle.db.insert(tenants).values({
+    name: "Contoso",
+    slug: "contoso",
+    managementAccountId: "222222222222",
+    managementRoleArn: "arn:aws:iam::222222222222:role/BackupGovernance",
+    externalId: "e2e-external-id-2",
+    memberRoleName: "BackupGovernanceReadOnly",
+    regions: ["eu-west-1"],
+  });
+  await seedDemoUsers(handle.db, [northwind.tenantId]);
   await handle.close();
 
   const port = await freePort();

@@ -61,8 +61,8 @@ describe("as admin", () => {
     const page = await context.newPage();
     await signInAs(page, "admin");
     expect(new URL(page.url()).pathname).toBe("/clients");
-    await expect(page.getByRole("link", { name: "Northwind" }).count()).resolves.toBe(1);
-    await expect(page.getByRole("link", { name: "Contoso" }).count()).resolves.toBe(1);
+    await expect(page.getByRole("heading", { name: "Northwind" }).count()).resolves.toBe(1);
+    await expect(page.getByRole("heading", { name: "Contoso" }).count()).resolves.toBe(1);
 
     await page.goto(`${appUrl()}/settings/tenants`);
     await page.getByLabel("Name", { exact: true }).fill("Fabrikam");

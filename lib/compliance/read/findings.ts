@@ -139,16 +139,19 @@ export async function listFindings(db: Db, f: FindingFilter): Promise<FindingPag
   for (const p of panels) {
     // Counts answer unless rows must be looked at: filters on a finding's fields, or an exception
     // in this panel that turns a FAIL into EXCEPTED when only one of the two is asked for.
-    const splitsFail = s.exceptionPanels.has(panelKey(p.subjectType, p.accountId, p.region)) && wants("FAIL") !== wants("EXCEPTED");
+    const hasExceptions = s.exceptionPanels.has(panelKey(p.subjectType, p.accountId, p.region));
+    const splitsFail = hasExceptions && wants("FAIL") !== wants("EXCEPTED");
     if (exact || splitsFail) {
       counts.push((await rowsOf(p)).length);
       continue;
     }
+    // Without an exception in the panel every FAIL stays FAIL; with one, both are wanted here.
+    const countsFail = hasExceptions ? wants("FAIL") || wants("EXCEPTED") : wants("FAIL");
     let n = 0;
     for (const [run, c] of Object.entries(p.counts)) {
       if (!s.runs.has(Number(run))) continue;
       for (const st of ["PASS", "FAIL", "NOT_APPLICABLE", "ERROR"] as FindingStatus[]) {
-        if (wants(st) || (st === "FAIL" && wants("EXCEPTED"))) n += c[INDEX[st]]!;
+        if (st === "FAIL" ? countsFail : wants(st)) n += c[INDEX[st]]!;
       }
     }
     counts.push(n);
@@ -178,10 +181,14 @@ export async function getFinding(
 ): Promise<{ evaluation: FindingPage["evaluation"]; findings: FindingRow[] }> {
   const s = await scopeOf(db, { tenantId: p.tenantId, asOf: p.asOf, evaluationId: p.evaluationId, controlId: p.controlId });
   if (!s) return { evaluation: null, findings: [] };
-  const [panel] = await listPanelsAt(db, { tenantId: p.tenantId, evaluationId: s.evaluation.id, subjectTypes: [p.subjectType], accountIds: [p.accountId], regions: [p.region ?? ""] });
-  if (!panel) return { evaluation: { id: s.evaluation.id, evaluatedAt: s.evaluation.evaluatedAt, snapshotAt: s.evaluation.snapshotAt }, findings: [] };
-  const entries = await readPanelAt(db, { tenantId: p.tenantId, panelId: panel.id, evaluationId: s.evaluation.id, evidence: true });
-  const findings = entries.filter((e) => e.key === p.subjectId && s.runs.has(e.runId)).map((e) => toRow(s, panel, e));
+  // The subject's panel: one per (type, account, region), or one of its buckets.
+  const panels = await listPanelsAt(db, { tenantId: p.tenantId, evaluationId: s.evaluation.id, subjectTypes: [p.subjectType], accountIds: [p.accountId], regions: [p.region ?? ""] });
+  let findings: FindingRow[] = [];
+  for (const panel of panels) {
+    const entries = await readPanelAt(db, { tenantId: p.tenantId, panelId: panel.id, evaluationId: s.evaluation.id, evidence: true });
+    findings = entries.filter((e) => e.key === p.subjectId && s.runs.has(e.runId)).map((e) => toRow(s, panel, e));
+    if (findings.length) break;
+  }
   const times = await evaluationTimes(db, findings.map((r) => r.since.evaluationId));
   for (const r of findings) r.since.at = times.get(r.since.evaluationId) ?? null;
   return { evaluation: { id: s.evaluation.id, evaluatedAt: s.evaluation.evaluatedAt, snapshotAt: s.evaluation.snapshotAt }, findings };
