@@ -6,6 +6,8 @@ import { databaseUrl } from "@/lib/env";
 const holder = globalThis as unknown as { __bgDb?: DbHandle };
 
 export function getDb(): DbHandle["db"] {
-  holder.__bgDb ??= createDb(databaseUrl(), { max: 10, applicationName: "backup-governance-web" });
+  // Page queries are short index scans: JIT compilation only adds ~30 ms to each, and a query that
+  // runs away is stopped rather than holding the web tier (exports are many short queries).
+  holder.__bgDb ??= createDb(databaseUrl(), { max: 10, applicationName: "backup-governance-web", serverOptions: "-c jit=off -c statement_timeout=30000" });
   return holder.__bgDb.db;
 }

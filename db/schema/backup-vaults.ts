@@ -61,8 +61,13 @@ export const recoveryPoints = pgTable(
     parentRecoveryPointArn: text("parent_recovery_point_arn"),
     vaultType: text("vault_type"),
   },
-  // The key alone: a resource's points live in its own unit's vaults (the key's prefix), and a
-  // second index costs a quarter of the insert time of a million-row first sync (measured).
-  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.recoveryPointArn] })],
+  // A resource's points live in its own unit's vaults (the key's prefix). The one secondary index
+  // serves the Recovery points page, newest first across the tenant (keyset paging): without it
+  // each page sorts a million rows (~320 ms on the bench world). It costs insert time on a first
+  // sync (a second index measured a quarter of it), which the dashboard is worth.
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.recoveryPointArn] }),
+    index("recovery_points_created_idx").on(t.tenantId, t.creationDate, t.recoveryPointArn),
+  ],
 );
 export type RecoveryPointRow = typeof recoveryPoints.$inferSelect;

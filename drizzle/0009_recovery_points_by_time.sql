@@ -1,0 +1,1 @@
+CREATE INDEX "recovery_points_created_idx" ON "recovery_points" USING btree ("tenant_id","creation_date","recovery_point_arn");
