@@ -34,6 +34,8 @@ export function finding(controlId: ControlId, subject: Subject, status: FindingS
   return { controlId, subject, status, reason, evidence };
 }
 
+const WEEK_MS = 7 * 86_400_000;
+
 // A resource's subject is shared by the findings of every control about it (read-only data).
 let resourceSubjects = new WeakMap<Resource, Subject>();
 
@@ -46,7 +48,14 @@ export const subjects = {
   plan: (p: BackupPlan): Subject => ({ type: "plan", id: p.planArn, accountId: p.accountId, region: p.region, resourceType: null }),
   rule: (p: BackupPlan, r: BackupRule): Subject => ({ type: "plan-rule", id: `${p.planArn}#${r.ruleId}`, accountId: p.accountId, region: p.region, resourceType: null }),
   vault: (v: BackupVault): Subject => ({ type: "vault", id: v.vaultArn, accountId: v.accountId, region: v.region, resourceType: null }),
-  recoveryPoint: (rp: RecoveryPoint): Subject => ({ type: "recovery-point", id: rp.recoveryPointArn, accountId: rp.accountId, region: rp.region, resourceType: rp.resourceType }),
+  recoveryPoint: (rp: RecoveryPoint): Subject => ({
+    type: "recovery-point",
+    id: rp.recoveryPointArn,
+    accountId: rp.accountId,
+    region: rp.region,
+    resourceType: rp.resourceType,
+    bucket: `w${Math.floor(rp.creationDate.getTime() / WEEK_MS)}`,
+  }),
   unit: (accountId: string, region: string): Subject => ({ type: "account-region", id: `${accountId}/${region}`, accountId, region, resourceType: null }),
   accountType: (accountId: string, resourceType: string): Subject => ({ type: "account-resource-type", id: `${accountId}/${resourceType}`, accountId, region: null, resourceType }),
 };

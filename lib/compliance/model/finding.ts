@@ -34,6 +34,11 @@ export interface Subject {
   /** null for subjects that span regions (BK-13 per account and resource type). */
   region: string | null;
   resourceType: string | null;
+  /**
+   * Where storage files the finding, when subjects come and go at different times (recovery
+   * points: week of creation). Not part of the finding's identity.
+   */
+  bucket?: string;
 }
 
 export const EVIDENCE_KINDS = [

@@ -14,6 +14,7 @@ export interface PanelAt {
   subjectType: SubjectType;
   accountId: string;
   region: string;
+  bucket: string;
   /** Per run id: [PASS, FAIL, NOT_APPLICABLE, ERROR] after the evaluation. */
   counts: Record<string, StatusCounts4>;
 }
@@ -38,19 +39,19 @@ export async function listPanelsAt(db: Db, p: { tenantId: string; evaluationId: 
   add("account_id", p.accountIds);
   add("region", p.regions);
   const res = await poolOf(db).query(
-    `select p.id, p.subject_type, p.account_id, p.region, p.counts, h.counts as before_counts, h.prev_version, h.evaluation_id as next_change
+    `select p.id, p.subject_type, p.account_id, p.region, p.bucket, p.counts, h.counts as before_counts, h.prev_version, h.evaluation_id as next_change
        from compliance_panels p
        left join lateral (select counts, prev_version, evaluation_id from compliance_panel_history h
                            where h.panel_id = p.id and h.evaluation_id > $2 order by h.evaluation_id limit 1) h on true
       where ${where.join(" and ")}
-      order by p.account_id, p.region, p.subject_type`,
+      order by p.account_id, p.region, p.subject_type, p.bucket`,
     values,
   );
   const out: PanelAt[] = [];
   for (const r of res.rows) {
     // A panel first written after the evaluation did not exist then.
     if (r.next_change !== null && r.prev_version === null) continue;
-    out.push({ id: r.id, subjectType: r.subject_type, accountId: r.account_id, region: r.region, counts: (r.next_change !== null ? r.before_counts : r.counts) as Record<string, StatusCounts4> });
+    out.push({ id: r.id, subjectType: r.subject_type, accountId: r.account_id, region: r.region, bucket: r.bucket, counts: (r.next_change !== null ? r.before_counts : r.counts) as Record<string, StatusCounts4> });
   }
   return out;
 }

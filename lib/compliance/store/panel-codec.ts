@@ -23,6 +23,8 @@ export interface PanelAddress {
   accountId: string;
   /** "" for subjects that span regions. */
   region: string;
+  /** "" or the subjects' bucket (see Subject.bucket). */
+  bucket: string;
 }
 
 export type StatusCounts4 = [number, number, number, number];

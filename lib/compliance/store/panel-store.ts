@@ -25,7 +25,7 @@ export interface OpenPanel extends PanelAddress {
   evidence: Array<readonly Evidence[]>;
 }
 
-export const panelKeyOf = (a: PanelAddress) => `${a.subjectType}|${a.accountId}|${a.region}`;
+export const panelKeyOf = (a: PanelAddress) => `${a.subjectType}|${a.accountId}|${a.region}|${a.bucket}`;
 
 const emptyPanel = (a: PanelAddress): OpenPanel => ({ ...a, keys: [], types: [], runIds: [], statuses: [], reasons: [], evidence: [] });
 
@@ -49,11 +49,12 @@ export class PanelCollector {
   add(runKey: string, f: Finding): void {
     const s = f.subject;
     const region = s.region ?? "";
+    const bucket = s.bucket ?? "";
     let p = this.last;
-    if (!p || p.subjectType !== s.type || p.accountId !== s.accountId || p.region !== region) {
-      const key = `${s.type}|${s.accountId}|${region}`;
+    if (!p || p.subjectType !== s.type || p.accountId !== s.accountId || p.region !== region || p.bucket !== bucket) {
+      const key = `${s.type}|${s.accountId}|${region}|${bucket}`;
       p = this.open.get(key) ?? null;
-      if (!p) this.open.set(key, (p = emptyPanel({ subjectType: s.type, accountId: s.accountId, region })));
+      if (!p) this.open.set(key, (p = emptyPanel({ subjectType: s.type, accountId: s.accountId, region, bucket })));
       this.last = p;
     }
     const runId = this.runIdOf.get(runKey);
@@ -123,9 +124,9 @@ export class PanelStore {
   ) {}
 
   static async loadIndex(db: Queryable, tenantId: string): Promise<Map<string, StoredPanelRef>> {
-    const res = await db.query(`select id, subject_type, account_id, region, digest, version, findings from compliance_panels where tenant_id = $1`, [tenantId]);
+    const res = await db.query(`select id, subject_type, account_id, region, bucket, digest, version, findings from compliance_panels where tenant_id = $1`, [tenantId]);
     return new Map(
-      res.rows.map((r) => [panelKeyOf({ subjectType: r.subject_type, accountId: r.account_id, region: r.region }), { id: r.id as number, digest: r.digest as string, version: r.version as number, findings: r.findings as number }]),
+      res.rows.map((r) => [panelKeyOf({ subjectType: r.subject_type, accountId: r.account_id, region: r.region, bucket: r.bucket }), { id: r.id as number, digest: r.digest as string, version: r.version as number, findings: r.findings as number }]),
     );
   }
 
@@ -154,8 +155,8 @@ export class PanelStore {
   async finish(): Promise<PanelStoreStats> {
     for (const [key, ref] of this.index) {
       if (this.seen.has(key) || ref.findings === 0) continue;
-      const [subjectType, accountId, region] = key.split("|") as [PanelAddress["subjectType"], string, string];
-      const empty = emptyPanel({ subjectType, accountId, region });
+      const [subjectType, accountId, region, bucket] = key.split("|") as [PanelAddress["subjectType"], string, string, string];
+      const empty = emptyPanel({ subjectType, accountId, region, bucket });
       this.pending.push({ panel: empty, digest: digestOf(empty), ref });
       this.stats.vanished++;
     }
@@ -235,12 +236,12 @@ export class PanelStore {
     const history: Array<[number, number | null, Buffer, string]> = [];
     if (inserts.length) {
       const res = await timed(this.db.query(
-        `insert into compliance_panels (tenant_id, subject_type, account_id, region, version, digest, state, evidence, counts, findings)
-         values ${rows(inserts.length, 8, 2, ["text", "text", "text", "text", "bytea", "bytea", "jsonb", "int"], (cells) => `($1, ${cells.slice(0, 3).join(", ")}, $2, ${cells.slice(3).join(", ")})`)} returning id, subject_type, account_id, region`,
-        [this.tenantId, E, ...inserts.flatMap((x) => [x.p.panel.subjectType, x.p.panel.accountId, x.p.panel.region, x.p.digest, x.state, x.evidence, x.counts, x.p.panel.keys.length])],
+        `insert into compliance_panels (tenant_id, subject_type, account_id, region, bucket, version, digest, state, evidence, counts, findings)
+         values ${rows(inserts.length, 9, 2, ["text", "text", "text", "text", "text", "bytea", "bytea", "jsonb", "int"], (cells) => `($1, ${cells.slice(0, 4).join(", ")}, $2, ${cells.slice(4).join(", ")})`)} returning id, subject_type, account_id, region, bucket`,
+        [this.tenantId, E, ...inserts.flatMap((x) => [x.p.panel.subjectType, x.p.panel.accountId, x.p.panel.region, x.p.panel.bucket, x.p.digest, x.state, x.evidence, x.counts, x.p.panel.keys.length])],
       ));
       const byKey = new Map(inserts.map((x) => [panelKeyOf(x.p.panel), x]));
-      for (const r of res.rows) history.push([r.id as number, null, byKey.get(panelKeyOf({ subjectType: r.subject_type, accountId: r.account_id, region: r.region }))!.delta, "{}"]);
+      for (const r of res.rows) history.push([r.id as number, null, byKey.get(panelKeyOf({ subjectType: r.subject_type, accountId: r.account_id, region: r.region, bucket: r.bucket }))!.delta, "{}"]);
     }
     if (updates.length) {
       await timed(this.db.query(

@@ -2,6 +2,7 @@ import PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { EVALUATE_QUEUE, registerComplianceJobs, registerComplianceSyncHook, requestEvaluation } from "@/lib/compliance/jobs";
 import { unregisterSyncCompletedHandler } from "@/lib/sync/hooks";
+import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
 import { demoWorld } from "@/sim/world/demo";
 import { testDb } from "@/tests/helpers/db";
 import { syncWorld, type SyncedWorld } from "./sync-world";
@@ -12,6 +13,7 @@ import { syncWorld, type SyncedWorld } from "./sync-world";
 const handle = testDb();
 let boss: PgBoss;
 let synced: SyncedWorld;
+let worker: SyncWorker;
 
 const evaluations = async (tenantId: string) =>
   (await handle.pool.query(`select id, status, trigger, sync_run_id from compliance_evaluations where tenant_id = $1 order by id`, [tenantId])).rows as Array<{ id: number; status: string; trigger: string; sync_run_id: string | null }>;
@@ -33,8 +35,12 @@ beforeAll(async () => {
   registerComplianceSyncHook(boss);
   await registerComplianceJobs(boss, { db: handle.db });
   synced = await syncWorld(handle, inject("databaseUrl"), demoWorld(3), { name: "Demo Jobs" });
+  // A worker that stays up, as `npm run worker` does: the run's completion job may still be queued
+  // when the syncing worker stopped.
+  worker = await startSyncWorker({ pool: handle.pool, databaseUrl: inject("databaseUrl"), aws: { endpoint: synced.sim.url, region: "us-east-1" }, schedule: false });
 }, 300_000);
 afterAll(async () => {
+  await worker?.stop(2000);
   unregisterSyncCompletedHandler("compliance");
   await boss?.stop({ graceful: false, wait: true, timeout: 2000 }).catch(() => undefined);
   await synced?.stop();
