@@ -2,8 +2,7 @@
 // keys once, then per run a status string, since, reason and evidence references. Two blobs, both
 // deflated JSON: `state` (what lists and diffs need) and `evidence` (read when a finding is opened),
 // so a page of findings never inflates evidence. Reasons and evidence items are interned per panel.
-import { promisify } from "node:util";
-import { deflateRaw, deflateRawSync, inflateRawSync } from "node:zlib";
+import { constants, createDeflateRaw, deflateRawSync, inflateRawSync, type DeflateRaw } from "node:zlib";
 import { COMPACT_EVIDENCE, type CompactEvidence, type Evidence, type FindingStatus, type SubjectType } from "@/lib/compliance/model/finding";
 
 export interface PanelEntry {
@@ -137,10 +136,43 @@ function decodeItems(ev: EvidenceJson, keys: readonly string[]): Evidence[] {
 // Level 1: ~4x on this JSON at a few hundred MB/s; higher levels gain little and cost the
 // evaluation's single thread.
 const pack = (v: unknown) => deflateRawSync(Buffer.from(JSON.stringify(v)), { level: 1 });
-const deflateAsync = promisify(deflateRaw);
-/** Compression on libuv's thread pool: the evaluation's own thread goes on meanwhile. */
-export const compress = (json: string): Promise<Buffer> => deflateAsync(Buffer.from(json), { level: 1 });
-const unpack = <T>(b: Buffer): T => JSON.parse(inflateRawSync(b).toString("utf8")) as T;
+// Blobs may end at a full flush rather than a final block (see BlobCompressor).
+const unpack = <T>(b: Buffer): T => JSON.parse(inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8")) as T;
+
+/**
+ * Compresses many blobs with one deflate stream on libuv's thread pool (the evaluation's own
+ * thread goes on meanwhile): a new zlib instance per blob cost more than compressing a 5 kB one,
+ * and there are ~100k of them. Each blob ends with a full flush, which resets the compressor, so
+ * it inflates on its own.
+ */
+export class BlobCompressor {
+  private readonly z: DeflateRaw = createDeflateRaw({ level: 1 });
+  private chunks: Buffer[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor() {
+    this.z.on("data", (c: Buffer) => this.chunks.push(c));
+  }
+
+  compress(json: string): Promise<Buffer> {
+    const run = () =>
+      new Promise<Buffer>((resolve, reject) => {
+        this.z.write(json, (e) => e && reject(e));
+        this.z.flush(constants.Z_FULL_FLUSH, () => {
+          const out = Buffer.concat(this.chunks);
+          this.chunks = [];
+          resolve(out);
+        });
+      });
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  close(): void {
+    this.z.close();
+  }
+}
 
 export function countEntries(entries: readonly PanelEntry[]): Record<string, StatusCounts4> {
   const out: Record<string, StatusCounts4> = {};

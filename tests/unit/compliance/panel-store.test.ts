@@ -109,3 +109,16 @@ describe("recovery-point evidence", () => {
     expect(JSON.parse(JSON.stringify(item))).toEqual({ kind: item.kind, id: item.id, details: item.details });
   });
 });
+
+describe("blob compressor", () => {
+  it("compresses blobs one after another, each inflating on its own", async () => {
+    const { BlobCompressor } = await import("@/lib/compliance/store/panel-codec");
+    const { inflateRawSync, constants } = await import("node:zlib");
+    const z = new BlobCompressor();
+    const texts = ["a".repeat(10), JSON.stringify({ x: [1, 2, 3] }), "é".repeat(70_000), ""];
+    const blobs = await Promise.all(texts.map((t) => z.compress(t)));
+    z.close();
+    expect(blobs.map((b) => inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8"))).toEqual(texts);
+    expect(blobs[2]!.length).toBeLessThan(10_000);
+  });
+});
