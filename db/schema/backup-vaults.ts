@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, boolean, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 // Vaults and their recovery points: current state per (account, region) unit. Recovery points
@@ -68,6 +69,8 @@ export const recoveryPoints = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.recoveryPointArn] }),
     index("recovery_points_created_idx").on(t.tenantId, t.creationDate, t.recoveryPointArn),
+    // Unencrypted points (BK-04's failures) are rare; the filter would otherwise scan them all.
+    index("recovery_points_unencrypted_idx").on(t.tenantId, t.creationDate, t.recoveryPointArn).where(sql`not is_encrypted`),
   ],
 );
 export type RecoveryPointRow = typeof recoveryPoints.$inferSelect;

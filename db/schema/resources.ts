@@ -1,4 +1,4 @@
-import { jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 // Resources per (account, region) unit: what AWS Backup protects (ListProtectedResources) and
 // what ought to be protected (Resource Groups Tagging API). Current state, replaced per publish.
@@ -16,7 +16,8 @@ export const protectedResources = pgTable(
     lastBackupVaultArn: text("last_backup_vault_arn"),
     lastRecoveryPointArn: text("last_recovery_point_arn"),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.resourceArn] })],
+  // Newest and oldest last backup per (account, region) for the overview, one index probe each.
+  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.resourceArn] }), index("protected_resources_last_backup_idx").on(t.tenantId, t.accountId, t.region, t.lastBackupTime)],
 );
 export type ProtectedResourceRow = typeof protectedResources.$inferSelect;
 

@@ -82,25 +82,39 @@ export interface NewestBackupCell {
 }
 
 /**
- * Per (account, region): how recent backups are, from ListProtectedResources' LastBackupTime (one
- * row per resource, far smaller than the recovery points).
+ * Per (account, region): how recent backups are, from ListProtectedResources' LastBackupTime.
+ * Two index probes per unit (newest and oldest "last backup"); the accounts most behind first,
+ * at most `limit` of them (a thousand-account heat map helps no one).
  */
-export async function getBackupAgeGrid(db: Db, tenantId: string): Promise<NewestBackupCell[]> {
-  const result = await db.execute<{ account_id: string; account_name: string | null; region: string; newest: Date | null; oldest_latest: Date | null; resources: number }>(sql`
-    select u.account_id, a.name as account_name, u.region, max(p.last_backup_time) as newest, min(p.last_backup_time) as oldest_latest, count(p.resource_arn)::int as resources
+export async function getBackupAgeGrid(db: Db, tenantId: string, limit = 30): Promise<{ cells: NewestBackupCell[]; accounts: number }> {
+  const result = await db.execute<{ account_id: string; account_name: string | null; region: string; newest: Date | null; oldest_latest: Date | null; resources: number | null }>(sql`
+    select u.account_id, a.name as account_name, u.region,
+      (select max(p.last_backup_time) from protected_resources p where p.tenant_id = u.tenant_id and p.account_id = u.account_id and p.region = u.region) as newest,
+      (select min(p.last_backup_time) from protected_resources p where p.tenant_id = u.tenant_id and p.account_id = u.account_id and p.region = u.region) as oldest_latest,
+      (u.counts->>'protected_resources')::int as resources
     from sync_units u
     left join org_accounts a on a.tenant_id = u.tenant_id and a.account_id = u.account_id
-    left join protected_resources p on p.tenant_id = u.tenant_id and p.account_id = u.account_id and p.region = u.region
-    where u.tenant_id = ${tenantId} and u.kind = 'region' and u.status <> 'skipped'
-    group by u.account_id, a.name, u.region
-    order by a.name, u.account_id, u.region`);
-  return result.rows.map((r) => ({
+    where u.tenant_id = ${tenantId} and u.kind = 'region' and u.status <> 'skipped'`);
+  const cells = result.rows.map((r) => ({
     accountId: r.account_id,
     accountName: r.account_name ?? r.account_id,
     region: r.region,
     newest: r.newest ? new Date(r.newest) : null,
     oldestLatest: r.oldest_latest ? new Date(r.oldest_latest) : null,
-    resources: r.resources,
+    resources: r.resources ?? 0,
   }));
+  // An account is as far behind as its worst region (no backup at all is the worst).
+  const behind = new Map<string, number>();
+  for (const c of cells) behind.set(c.accountId, Math.min(behind.get(c.accountId) ?? Infinity, c.newest ? c.newest.getTime() : -Infinity));
+  const shown = new Set(
+    [...behind.entries()]
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, limit)
+      .map(([id]) => id),
+  );
+  const order = [...shown];
+  return {
+    cells: cells.filter((c) => shown.has(c.accountId)).sort((a, b) => order.indexOf(a.accountId) - order.indexOf(b.accountId) || a.region.localeCompare(b.region)),
+    accounts: behind.size,
+  };
 }
-

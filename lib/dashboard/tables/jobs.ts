@@ -2,7 +2,8 @@ import { and, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db";
 import { backupJobs, copyJobs, restoreJobs, type BackupJobRow, type CopyJobRow, type RestoreJobRow } from "@/db/schema";
-import { COUNT_CAP, containsPattern, optionalAccount, optionalDate, optionalRegion, optionalText } from "../filters";
+import { boundedCount } from "../count";
+import { containsPattern, optionalAccount, optionalDate, optionalRegion, optionalText } from "../filters";
 import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
 
 // Backup, copy and restore jobs, failures first. "Problem" follows the console: FAILED, ABORTED,
@@ -51,32 +52,46 @@ function whereFor(t: JobTable, scope: TableScope, f: JobFilters): SQL[] {
 }
 
 async function countCapped(db: Db, table: JobTable | typeof restoreJobs, where: SQL[]) {
-  const r = await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from ${table} where ${and(...where)} limit ${COUNT_CAP + 1}) t`);
-  const n = Number(r.rows[0]?.n ?? 0);
-  return { count: Math.min(n, COUNT_CAP), exact: n <= COUNT_CAP };
+  return boundedCount(db, table, and(...where));
 }
 
+/**
+ * Problems first, then the rest, each newest first: two keyset phases, so every page is an index
+ * range scan (the problems through their partial index) instead of sorting the whole window.
+ */
 function jobPage<Row extends { creationDate: Date }>(t: JobTable, idColumn: typeof backupJobs.backupJobId | typeof copyJobs.copyJobId, idOf: (r: Row) => string) {
   return async (db: Db, scope: TableScope, f: JobFilters, cursor: string | null, limit: number) => {
     const base = whereFor(t, scope, f);
-    const keyed = [...base];
     const after = decodeCursor(cursor);
-    // Keyset on (problem desc, created desc, id desc): failures first, then newest.
-    if (after && after.length === 3) keyed.push(sql`(${problemExpr(t)}, ${t.creationDate}, ${idColumn}) < (${Number(after[0])}, ${new Date(String(after[1]))}, ${String(after[2])})`);
-    const rows = (await db
-      .select({ row: t, problem: problemExpr(t) })
-      .from(t)
-      .where(and(...keyed))
-      .orderBy(sql`${problemExpr(t)} desc`, sql`${t.creationDate} desc`, sql`${idColumn} desc`)
-      .limit(limit + 1)) as Array<{ row: Row; problem: number }>;
-    const more = rows.length > limit;
-    const shown = more ? rows.slice(0, limit) : rows;
-    const last = shown[shown.length - 1];
-    return {
-      rows: shown.map((r) => ({ ...r.row, problem: r.problem === 1 })),
-      next: more && last ? encodeCursor([last.problem, last.row.creationDate.toISOString(), idOf(last.row)]) : null,
-      total: cursor ? null : await countCapped(db, t, base),
-    };
+    const startPhase = after && after[0] === 0 ? 0 : after ? 1 : 0;
+    const rows: Array<Row & { problem: boolean }> = [];
+    let next: string | null = null;
+    for (const phase of f.problems ? [1] : [1, 0]) {
+      // phase 1 = problems (listed first), phase 0 = the rest
+      if (startPhase === 0 && phase === 1 && after) continue;
+      const keyed = [...base, sql`${problemExpr(t)} = ${phase}`];
+      if (after && after[0] === phase) keyed.push(sql`(${t.creationDate}, ${idColumn}) < (${new Date(String(after[1]))}, ${String(after[2])})`);
+      const got = (await db
+        .select()
+        .from(t)
+        .where(and(...keyed))
+        .orderBy(sql`${t.creationDate} desc`, sql`${idColumn} desc`)
+        .limit(limit - rows.length + 1)) as Row[];
+      const more = got.length > limit - rows.length;
+      const shown = more ? got.slice(0, limit - rows.length) : got;
+      rows.push(...shown.map((r) => ({ ...r, problem: phase === 1 })));
+      const last = shown[shown.length - 1];
+      if (more && last) {
+        next = encodeCursor([phase, last.creationDate.toISOString(), idOf(last)]);
+        break;
+      }
+      if (rows.length >= limit) {
+        // The page ended exactly with this phase: the next one starts the other phase, if any.
+        if (phase === 1 && !f.problems) next = encodeCursor([0, "9999-12-31T00:00:00.000Z", ""]);
+        break;
+      }
+    }
+    return { rows, next, total: cursor ? null : await countCapped(db, t, base) };
   };
 }
 

@@ -2,7 +2,8 @@ import { and, asc, desc, eq, gte, ilike, lte, sql, type SQL } from "drizzle-orm"
 import { z } from "zod";
 import type { Db } from "@/db";
 import { recoveryPoints, type RecoveryPointRow } from "@/db/schema";
-import { containsPattern, COUNT_CAP, optionalAccount, optionalDate, optionalRegion, optionalText, sortDir } from "../filters";
+import { boundedCount } from "../count";
+import { containsPattern, optionalAccount, optionalDate, optionalRegion, optionalText, sortDir } from "../filters";
 import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
 
 export const recoveryPointFilters = z.object({
@@ -48,12 +49,7 @@ async function page(db: Db, scope: TableScope, f: RecoveryPointFilters, cursor: 
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown[shown.length - 1];
-  const total = cursor
-    ? null
-    : await db.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from ${recoveryPoints} where ${and(...base)} limit ${COUNT_CAP + 1}) t`).then((r) => {
-        const n = Number(r.rows[0]?.n ?? 0);
-        return { count: Math.min(n, COUNT_CAP), exact: n <= COUNT_CAP };
-      });
+  const total = cursor ? null : await boundedCount(db, recoveryPoints, and(...base));
   return { rows: shown, next: more && last ? encodeCursor([last.creationDate.toISOString(), last.recoveryPointArn]) : null, total };
 }
 

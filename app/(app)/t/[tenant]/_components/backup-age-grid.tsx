@@ -12,6 +12,7 @@ function tone(age: number | null): string {
 /** Accounts × regions, each cell the age of the newest backup there: a heat map with the numbers in it. */
 export function BackupAgeGrid({ cells, now, slug }: { cells: NewestBackupCell[]; now: Date; slug: string }) {
   const regions = [...new Set(cells.map((c) => c.region))].sort();
+  // Rows in the order given (the most behind first).
   const accounts = [...new Map(cells.map((c) => [c.accountId, c.accountName])).entries()];
   const at = new Map(cells.map((c) => [`${c.accountId}|${c.region}`, c]));
   return (

@@ -30,42 +30,85 @@ function AccountRow({ account, slug }: { account: AccountNode; slug: string }) {
   );
 }
 
-function OuBranch({ ou, tree, slug, depth }: { ou: OuNode; tree: OrgTree; slug: string; depth: number }) {
+// Small organizations show every account; large ones show each OU's totals and the accounts of
+// the OU chosen in the URL (?ou=), so the page stays readable and fast at a thousand accounts.
+const SHOW_ALL_UP_TO = 150;
+const ACCOUNTS_PER_OU = 200;
+
+interface View {
+  tree: OrgTree;
+  slug: string;
+  /** null: every OU is open (small organizations). */
+  open: Set<string> | null;
+}
+
+function OuSummary({ ouId, tree }: { ouId: string; tree: OrgTree }) {
+  const under = tree.accounts.filter((a) => a.ouPath.includes(ouId));
+  const fresh = under.filter((a) => accountFreshness(a.units).tone === "green").length;
+  return (
+    <span className="text-xs font-normal text-slate-500">
+      {under.length} account{under.length === 1 ? "" : "s"} · {fresh} fresh{under.length - fresh ? ` · ${under.length - fresh} not fresh` : ""}
+    </span>
+  );
+}
+
+function OuBranch({ ou, view, depth }: { ou: OuNode; view: View; depth: number }) {
+  const { tree, slug, open } = view;
   const children = tree.ous.filter((o) => o.parentId === ou.ouId);
-  const accounts = tree.accounts.filter((a) => a.parentId === ou.ouId);
+  const isOpen = !open || open.has(ou.ouId);
+  const accounts = isOpen ? tree.accounts.filter((a) => a.parentId === ou.ouId) : [];
   return (
     <li className={depth > 0 ? "mt-2 border-l-2 border-slate-100 pl-4" : ""}>
-      <div className="flex items-center gap-2 text-sm font-semibold text-slate-800">
+      <div className="flex flex-wrap items-center gap-2 text-sm font-semibold text-slate-800">
         <span aria-hidden className="text-slate-400">{ou.parentId ? "▸" : "◆"}</span>
-        {ou.parentId ? ou.name : "Root"}
+        {open && !isOpen ? (
+          <Link href={`/t/${slug}/accounts?ou=${encodeURIComponent(ou.ouId)}`} className="text-brand-700 hover:underline">
+            {ou.parentId ? ou.name : "Root"}
+          </Link>
+        ) : (
+          <span>{ou.parentId ? ou.name : "Root"}</span>
+        )}
         <span className="font-mono text-xs font-normal text-slate-400">{ou.ouId}</span>
+        {open && <OuSummary ouId={ou.ouId} tree={tree} />}
       </div>
-      {accounts.length > 0 && <ul className="mt-1 ml-5">{accounts.map((a) => <AccountRow key={a.accountId} account={a} slug={slug} />)}</ul>}
-      {children.length > 0 && <ul className="ml-2">{children.map((c) => <OuBranch key={c.ouId} ou={c} tree={tree} slug={slug} depth={depth + 1} />)}</ul>}
+      {accounts.length > 0 && (
+        <ul className="mt-1 ml-5">
+          {accounts.slice(0, ACCOUNTS_PER_OU).map((a) => (
+            <AccountRow key={a.accountId} account={a} slug={slug} />
+          ))}
+          {accounts.length > ACCOUNTS_PER_OU && <li className="py-2 text-xs text-slate-500">and {accounts.length - ACCOUNTS_PER_OU} more: filter the pages by account to see them.</li>}
+        </ul>
+      )}
+      {children.length > 0 && <ul className="ml-2">{children.map((c) => <OuBranch key={c.ouId} ou={c} view={view} depth={depth + 1} />)}</ul>}
     </li>
   );
 }
 
-async function Tree({ tenantId, slug }: { tenantId: string; slug: string }) {
+async function Tree({ tenantId, slug, ou }: { tenantId: string; slug: string; ou: string | undefined }) {
   const result = await loadWidget("org-tree", () => getOrgTree(getDb(), tenantId), (t) => (t.accounts.length === 0 ? "No accounts yet: run the first sync of this organization." : null));
   return (
     <WidgetState result={result}>
       {(tree) => {
         const roots = tree.ous.filter((o) => !o.parentId);
-        return roots.length ? <ul className="space-y-2">{roots.map((r) => <OuBranch key={r.ouId} ou={r} tree={tree} slug={slug} depth={0} />)}</ul> : <EmptyState title="No organization tree" />;
+        // Large organizations: open the chosen OU (default the root) and the path down to it.
+        const chosen = tree.ous.find((o) => o.ouId === ou) ?? roots[0];
+        const open = tree.accounts.length <= SHOW_ALL_UP_TO || !chosen ? null : new Set(chosen.path.length ? chosen.path : [chosen.ouId]);
+        const view: View = { tree, slug, open };
+        return roots.length ? <ul className="space-y-2">{roots.map((r) => <OuBranch key={r.ouId} ou={r} view={view} depth={0} />)}</ul> : <EmptyState title="No organization tree" />;
       }}
     </WidgetState>
   );
 }
 
-export default async function AccountsPage({ params }: { params: Promise<{ tenant: string }> }) {
+export default async function AccountsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ ou?: string }> }) {
   const { tenant: slug } = await params;
+  const { ou } = await searchParams;
   const { tenant } = await requireTenantPage(slug);
   return (
     <div className="space-y-4">
       <PageHeader title="Accounts" description="The organization's OUs and accounts as last synced, with how fresh each account's data is, region by region." />
       <Widget title="Organization tree" description="Green: read on the last sync. Amber: the last attempt failed, showing the previous good data. Red: never read.">
-        <Tree tenantId={tenant.tenantId} slug={slug} />
+        <Tree tenantId={tenant.tenantId} slug={slug} ou={typeof ou === "string" ? ou : undefined} />
       </Widget>
     </div>
   );

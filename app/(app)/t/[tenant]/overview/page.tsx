@@ -203,8 +203,19 @@ async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string 
 
 async function BackupAge({ tenantId, slug }: { tenantId: string; slug: string }) {
   const now = new Date();
-  const result = await loadWidget("backup-age", () => getBackupAgeGrid(getDb(), tenantId), (r) => (r.length === 0 ? "No accounts inventoried yet." : null));
-  return <WidgetState result={result}>{(cells) => <BackupAgeGrid cells={cells} now={now} slug={slug} />}</WidgetState>;
+  const result = await loadWidget("backup-age", () => getBackupAgeGrid(getDb(), tenantId), (r) => (r.cells.length === 0 ? "No accounts inventoried yet." : null));
+  return (
+    <WidgetState result={result}>
+      {({ cells, accounts }) => (
+        <>
+          {accounts > new Set(cells.map((c) => c.accountId)).size && (
+            <p className="mb-2 text-xs text-slate-500">The {new Set(cells.map((c) => c.accountId)).size} accounts most behind, of {accounts.toLocaleString("en-US")}.</p>
+          )}
+          <BackupAgeGrid cells={cells} now={now} slug={slug} />
+        </>
+      )}
+    </WidgetState>
+  );
 }
 
 export default async function OverviewPage({ params }: { params: Promise<{ tenant: string }> }) {

@@ -24,7 +24,8 @@ async function AccountScores({ tenantId, slug, framework, asOf }: { tenantId: st
     <WidgetState result={result}>
       {(accounts) => (
         <ul className="divide-y divide-slate-100 text-sm">
-          {accounts.map((a) => (
+          {accounts.length > 25 && <li className="pb-1.5 text-xs text-slate-500">The 25 lowest of {accounts.length.toLocaleString("en-US")} accounts.</li>}
+          {accounts.slice(0, 25).map((a) => (
             <li key={a.accountId} className="flex items-center justify-between gap-3 py-1.5">
               <Link href={`/t/${slug}/compliance/findings?${new URLSearchParams({ framework, account: a.accountId, status: "FAIL", ...(asOf.param ? { asOf: asOf.param } : {}) })}`} className="min-w-0 truncate hover:underline">
                 {a.name} <span className="font-mono text-xs text-slate-500">{a.accountId}</span>

@@ -55,7 +55,10 @@ export default async function FindingsPage({ params, searchParams }: { params: P
           { kind: "select", name: "control", label: "Control", value: f.control, options: CONTROL_IDS.map((c) => ({ value: c, label: `${c} ${CONTROLS[c].title}` })) },
           { kind: "select", name: "status", label: "Status", value: f.status, options: SCORED_STATUSES.map((s) => ({ value: s, label: s === "NOT_APPLICABLE" ? "not applicable" : s.toLowerCase() })) },
           { kind: "select", name: "ou", label: "OU", value: f.ou, options: tree.ous.map((o) => ({ value: o.ouId, label: o.parentId ? o.name : "Root (everything)" })) },
-          { kind: "select", name: "account", label: "Account", value: f.account, options: tree.accounts.map((a) => ({ value: a.accountId, label: `${a.name} (${a.accountId})` })) },
+          // A select of a thousand accounts helps no one: large organizations type the ID.
+          tree.accounts.length <= 200
+            ? { kind: "select" as const, name: "account", label: "Account", value: f.account, options: tree.accounts.map((a) => ({ value: a.accountId, label: `${a.name} (${a.accountId})` })) }
+            : { kind: "text" as const, name: "account", label: "Account", placeholder: "123456789012", value: f.account },
           { kind: "text", name: "region", label: "Region", placeholder: "us-east-1", value: f.region },
           { kind: "select", name: "resourceType", label: "Resource type", value: f.resourceType, options: RESOURCE_TYPES.map((t) => ({ value: t, label: t })) },
         ]}

@@ -1,0 +1,4 @@
+CREATE INDEX "recovery_points_unencrypted_idx" ON "recovery_points" USING btree ("tenant_id","creation_date","recovery_point_arn") WHERE not is_encrypted;--> statement-breakpoint
+CREATE INDEX "protected_resources_last_backup_idx" ON "protected_resources" USING btree ("tenant_id","account_id","region","last_backup_time");--> statement-breakpoint
+CREATE INDEX "backup_jobs_problems_idx" ON "backup_jobs" USING btree ("tenant_id","creation_date","backup_job_id") WHERE state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') <> 'SUCCESS');--> statement-breakpoint
+CREATE INDEX "copy_jobs_problems_idx" ON "copy_jobs" USING btree ("tenant_id","creation_date","copy_job_id") WHERE state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') <> 'SUCCESS');
