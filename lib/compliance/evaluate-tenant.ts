@@ -87,7 +87,9 @@ async function registerRuns(tx: pg.PoolClient, tenantId: string, runs: readonly 
 
 export async function evaluateTenant(db: Db, tenantId: string, options: EvaluateTenantOptions = {}): Promise<EvaluationResult> {
   const t0 = performance.now();
-  const now = options.now ?? new Date();
+  // Without a given clock, "now" is read once the tenant's lock is held, so that evaluations that
+  // queued behind each other get increasing times.
+  let now = options.now ?? new Date();
   const log = options.log ?? (() => undefined);
   const templates = await listEvaluationTemplates(db, { tenantId });
   const { runs, perTemplate } = evaluationRuns(templates);
@@ -99,6 +101,7 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
     await writer.query("begin");
     // One evaluation per tenant at a time; the second waits and then sees the first's panels.
     await writer.query(`select pg_advisory_xact_lock(hashtext('compliance-evaluation:' || $1))`, [tenantId]);
+    if (!options.now) now = new Date();
     // Versions are chained in evaluation order, and "as of" picks by time: the two must agree.
     const last = await writer.query(`select max(evaluated_at) as at from compliance_evaluations where tenant_id = $1 and status = 'succeeded'`, [tenantId]);
     const lastAt = last.rows[0]?.at as Date | null;
