@@ -1,5 +1,6 @@
 import "server-only";
 import { getDb } from "@/lib/db";
+import { bySnapshot } from "./snapshot-cache";
 import type { TableDefinition, TablePage } from "./table";
 import { first, type SearchParams } from "./url";
 
@@ -22,6 +23,7 @@ export async function loadTable<F extends Record<string, unknown>, Row>(
     const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message]));
     return { ok: false, message: `Some filters are not valid: ${Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`).join("; ")}`, fieldErrors };
   }
-  const page = await table.page(getDb(), { tenantId, asOf }, parsed.data, first(searchParams.cursor) ?? null, PAGE_SIZE);
+  const cursor = first(searchParams.cursor) ?? null;
+  const page = await bySnapshot(getDb(), tenantId, `table:${table.name}`, { filters: parsed.data, cursor, asOf }, () => table.page(getDb(), { tenantId, asOf }, parsed.data, cursor, PAGE_SIZE));
   return { ok: true, filters: parsed.data, page };
 }

@@ -10,17 +10,19 @@ import { listFindings } from "@/lib/compliance/read/findings";
 import { getDb } from "@/lib/db";
 import { getComplianceSummary } from "@/lib/dashboard/queries/compliance";
 import { listRecentFailedJobs } from "@/lib/dashboard/queries/overview";
-import { loadWidget } from "@/lib/dashboard/widget-result";
+import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime, formatPercent } from "@/lib/format";
 import { ScoreNumber } from "../t/[tenant]/compliance/_components/score";
 
 export const metadata: Metadata = { title: "All organizations" };
 
 /** One client's scorecard: framework scores, unprotected resources, failures, freshness. */
-async function Scorecard({ tenantId, slug }: { tenantId: string; slug: string }) {
+async function Scorecard({ tenantId }: { tenantId: string }) {
   const db = getDb();
-  const result = await loadWidget(
-    `scorecard ${slug}`,
+  const result = await loadCachedWidget(
+    "clients.scorecard",
+    tenantId,
+    null,
     async () => {
       const [summary, freshness, unprotected, failed] = await Promise.all([
         getComplianceSummary(db, tenantId, null),
@@ -78,7 +80,7 @@ export default async function ClientsPage() {
           {tenants.map((t) => (
             <li key={t.tenantId}>
               <Widget title={t.name} actions={<Link href={`/t/${t.slug}/overview`} className="text-xs font-medium text-brand-700 hover:underline">Open →</Link>}>
-                <Scorecard tenantId={t.tenantId} slug={t.slug} />
+                <Scorecard tenantId={t.tenantId} />
               </Widget>
             </li>
           ))}

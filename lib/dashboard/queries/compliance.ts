@@ -6,6 +6,7 @@ import type { ControlId } from "@/lib/compliance/model/finding";
 import { getControlCounts, getScoreSlices, getScores, getScoreTrend, type FrameworkScoreView } from "@/lib/compliance/read/scores";
 import type { StatusCounts } from "@/lib/compliance/scoring/score";
 import { listEvaluationTemplates } from "@/lib/compliance/templates/template-store";
+import { bySnapshot } from "../snapshot-cache";
 import { getOrgTree } from "./accounts";
 
 /** Share of applicable checks that pass (EXCEPTED and ERROR count as not passing). */
@@ -22,8 +23,12 @@ export interface FrameworkSummary extends FrameworkScoreView {
   parameters: Record<string, Record<string, unknown>>;
 }
 
-/** Cached per request: several widgets of one page read the same summary. */
-export const getComplianceSummary = cache(async (db: Db, tenantId: string, asOf: Date | null) => {
+/** Cached per request (several widgets of a page read it) and per tenant snapshot. */
+export const getComplianceSummary = cache((db: Db, tenantId: string, asOf: Date | null) =>
+  bySnapshot(db, tenantId, "compliance.summary", { asOf: asOf?.toISOString() ?? null }, () => computeComplianceSummary(db, tenantId, asOf)),
+);
+
+async function computeComplianceSummary(db: Db, tenantId: string, asOf: Date | null) {
   const [scores, templates] = await Promise.all([getScores(db, { tenantId, asOf }), listEvaluationTemplates(db, { tenantId })]);
   const frameworks: FrameworkSummary[] = scores.frameworks.map((f) => {
     const applicable = f.requirements.filter((r) => r.status !== "NOT_APPLICABLE");
@@ -37,7 +42,7 @@ export const getComplianceSummary = cache(async (db: Db, tenantId: string, asOf:
     };
   });
   return { evaluation: scores.evaluation, frameworks };
-});
+}
 
 export interface TrendRow {
   day: string;

@@ -7,7 +7,7 @@ import { Widget, WidgetState } from "@/app/_components/widget";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { accountFreshness, getOrgTree, type AccountNode, type OrgTree, type OuNode } from "@/lib/dashboard/queries/accounts";
-import { loadWidget } from "@/lib/dashboard/widget-result";
+import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime } from "@/lib/format";
 import { UnitChips } from "./unit-chips";
 
@@ -85,7 +85,7 @@ function OuBranch({ ou, view, depth }: { ou: OuNode; view: View; depth: number }
 }
 
 async function Tree({ tenantId, slug, ou }: { tenantId: string; slug: string; ou: string | undefined }) {
-  const result = await loadWidget("org-tree", () => getOrgTree(getDb(), tenantId), (t) => (t.accounts.length === 0 ? "No accounts yet: run the first sync of this organization." : null));
+  const result = await loadCachedWidget("accounts.tree", tenantId, null, () => getOrgTree(getDb(), tenantId), (t) => (t.accounts.length === 0 ? "No accounts yet: run the first sync of this organization." : null));
   return (
     <WidgetState result={result}>
       {(tree) => {

@@ -10,7 +10,7 @@ import { getDb } from "@/lib/db";
 import { parseAsOf } from "@/lib/dashboard/as-of";
 import { getComplianceSummary, getFrameworkTrends, type FrameworkSummary } from "@/lib/dashboard/queries/compliance";
 import type { SearchParams } from "@/lib/dashboard/url";
-import { loadWidget } from "@/lib/dashboard/widget-result";
+import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime, formatPercent } from "@/lib/format";
 import { AsOfForm } from "./_components/as-of-form";
 import { CountsLine, ScoreNumber } from "./_components/score";
@@ -63,7 +63,7 @@ function FrameworkCard({ f, slug, asOf }: { f: FrameworkSummary; slug: string; a
 }
 
 async function Trend({ tenantId, frameworks, to }: { tenantId: string; frameworks: FrameworkSummary[]; to: Date | null }) {
-  const result = await loadWidget("score-trend", () => getFrameworkTrends(getDb(), tenantId, frameworks.map((f) => f.slug), 90, to), (rows) => (rows.length < 2 ? "The trend appears after evaluations on two or more days." : null));
+  const result = await loadCachedWidget("compliance.trend", tenantId, { asOf: to?.toISOString() ?? null }, () => getFrameworkTrends(getDb(), tenantId, frameworks.map((f) => f.slug), 90, to), (rows) => (rows.length < 2 ? "The trend appears after evaluations on two or more days." : null));
   return (
     <WidgetState result={result}>
       {(rows) => (

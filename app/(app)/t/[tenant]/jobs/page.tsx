@@ -10,7 +10,7 @@ import { loadTable } from "@/lib/dashboard/load-table";
 import { getBackupJobTrend } from "@/lib/dashboard/queries/job-trends";
 import { backupJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
-import { loadWidget } from "@/lib/dashboard/widget-result";
+import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { JobFilterBar, jobStateTone } from "./job-filters";
 
@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Backup jobs" };
 const STATES = ["COMPLETED", "COMPLETED_WITH_ISSUES", "FAILED", "ABORTED", "EXPIRED", "PARTIAL", "RUNNING", "CREATED", "PENDING"];
 
 async function TrendWidget({ tenantId }: { tenantId: string }) {
-  const result = await loadWidget("job-trend", () => getBackupJobTrend(getDb(), tenantId, 30), (days) => (days.every((d) => d.completed + d.withIssues + d.failed + d.other === 0) ? "No backup jobs in the last 30 days." : null));
+  const result = await loadCachedWidget("jobs.trend", tenantId, null, () => getBackupJobTrend(getDb(), tenantId, 30), (days) => (days.every((d) => d.completed + d.withIssues + d.failed + d.other === 0) ? "No backup jobs in the last 30 days." : null));
   return (
     <WidgetState result={result}>
       {(days) => (

@@ -11,14 +11,14 @@ import { listFindings } from "@/lib/compliance/read/findings";
 import { ScoreTrend } from "@/app/_components/charts/score-trend";
 import { formatPercent } from "@/lib/format";
 import { CountsLine, ScoreNumber, scoreTone } from "../compliance/_components/score";
-import { loadWidget } from "@/lib/dashboard/widget-result";
+import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime } from "@/lib/format";
 import { BackupAgeGrid } from "../_components/backup-age-grid";
 
 export const metadata: Metadata = { title: "Overview" };
 
 async function SyncProblems({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadWidget("sync-problems", () => listUnitProblems(getDb(), tenantId, 50), (r) => (r.total === 0 ? "Every account and region was read on the last sync." : null));
+  const result = await loadCachedWidget("overview.sync-problems", tenantId, null, () => listUnitProblems(getDb(), tenantId, 50), (r) => (r.total === 0 ? "Every account and region was read on the last sync." : null));
   return (
     <WidgetState result={result}>
       {({ total, rows }) => {
@@ -55,7 +55,7 @@ async function SyncProblems({ tenantId, slug }: { tenantId: string; slug: string
 }
 
 async function FailedJobs({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadWidget("failed-jobs", () => listRecentFailedJobs(getDb(), tenantId), (r) => (r.length === 0 ? "No failed backup jobs in the last 7 days." : null));
+  const result = await loadCachedWidget("overview.failed-jobs", tenantId, null, () => listRecentFailedJobs(getDb(), tenantId), (r) => (r.length === 0 ? "No failed backup jobs in the last 7 days." : null));
   return (
     <WidgetState result={result}>
       {(jobs) => (
@@ -78,8 +78,7 @@ async function FailedJobs({ tenantId, slug }: { tenantId: string; slug: string }
 const COLORS = ["#2552e0", "#0d9488", "#c026d3", "#ea580c"];
 
 async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadWidget(
-    "framework-scores",
+  const result = await loadCachedWidget("overview.framework-scores", tenantId, null,
     async () => {
       const summary = await getComplianceSummary(getDb(), tenantId, null);
       const trend = await getFrameworkTrends(getDb(), tenantId, summary.frameworks.map((f) => f.slug), 90);
@@ -119,7 +118,7 @@ async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: str
 }
 
 async function FailingControls({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadWidget("failing-controls", () => getTopFailingControls(getDb(), tenantId, null), (r) => (r.length === 0 ? "No control fails." : null));
+  const result = await loadCachedWidget("overview.failing-controls", tenantId, null, () => getTopFailingControls(getDb(), tenantId, null), (r) => (r.length === 0 ? "No control fails." : null));
   return (
     <WidgetState result={result}>
       {(controls) => (
@@ -139,8 +138,7 @@ async function FailingControls({ tenantId, slug }: { tenantId: string; slug: str
 }
 
 async function WorstAccounts({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadWidget(
-    "worst-accounts",
+  const result = await loadCachedWidget("overview.worst-accounts", tenantId, null,
     async () => {
       const summary = await getComplianceSummary(getDb(), tenantId, null);
       const first = summary.frameworks[0];
@@ -168,8 +166,7 @@ async function WorstAccounts({ tenantId, slug }: { tenantId: string; slug: strin
 }
 
 async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadWidget(
-    "unprotected",
+  const result = await loadCachedWidget("overview.unprotected", tenantId, null,
     async () => {
       const [unprotected, protectedCount] = await Promise.all([
         listFindings(getDb(), { tenantId, controlId: "BK-01", subjectType: "resource", status: ["FAIL", "ERROR", "EXCEPTED"], limit: 5 }),
@@ -203,7 +200,7 @@ async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string 
 
 async function BackupAge({ tenantId, slug }: { tenantId: string; slug: string }) {
   const now = new Date();
-  const result = await loadWidget("backup-age", () => getBackupAgeGrid(getDb(), tenantId), (r) => (r.cells.length === 0 ? "No accounts inventoried yet." : null));
+  const result = await loadCachedWidget("overview.backup-age", tenantId, null, () => getBackupAgeGrid(getDb(), tenantId), (r) => (r.cells.length === 0 ? "No accounts inventoried yet." : null));
   return (
     <WidgetState result={result}>
       {({ cells, accounts }) => (

@@ -11,7 +11,7 @@ import { getDb } from "@/lib/db";
 import { parseAsOf } from "@/lib/dashboard/as-of";
 import { getAccountScores, getComplianceSummary } from "@/lib/dashboard/queries/compliance";
 import type { SearchParams } from "@/lib/dashboard/url";
-import { loadWidget } from "@/lib/dashboard/widget-result";
+import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime, formatPercent } from "@/lib/format";
 import { AsOfForm } from "../_components/as-of-form";
 import { CountsLine, ScoreNumber, scoreTone, StatusBadge } from "../_components/score";
@@ -19,7 +19,7 @@ import { CountsLine, ScoreNumber, scoreTone, StatusBadge } from "../_components/
 export const metadata: Metadata = { title: "Framework" };
 
 async function AccountScores({ tenantId, slug, framework, asOf }: { tenantId: string; slug: string; framework: string; asOf: { at: Date | null; param: string | undefined } }) {
-  const result = await loadWidget("account-scores", () => getAccountScores(getDb(), tenantId, framework, asOf.at), (r) => (r.length === 0 ? "No account scores in this evaluation." : null));
+  const result = await loadCachedWidget("compliance.account-scores", tenantId, { framework, asOf: asOf.param ?? null }, () => getAccountScores(getDb(), tenantId, framework, asOf.at), (r) => (r.length === 0 ? "No account scores in this evaluation." : null));
   return (
     <WidgetState result={result}>
       {(accounts) => (

@@ -1,0 +1,9 @@
+import "server-only";
+import { getDb } from "@/lib/db";
+import { bySnapshot } from "./snapshot-cache";
+import { loadWidget, type WidgetResult } from "./widget-result";
+
+/** loadWidget, with the result kept per tenant snapshot (see snapshot-cache.ts). */
+export function loadCachedWidget<T>(name: string, tenantId: string, args: unknown, load: () => Promise<T>, empty: (data: T) => string | null): Promise<WidgetResult<T>> {
+  return loadWidget(name, () => bySnapshot(getDb(), tenantId, name, args, load), empty);
+}

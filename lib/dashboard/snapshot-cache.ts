@@ -1,0 +1,45 @@
+import "server-only";
+import { sql } from "drizzle-orm";
+import { cache } from "react";
+import type { Db } from "@/db";
+
+// The dashboard reads data that changes only when a sync publishes, an evaluation lands or an
+// exception is accepted or revoked. So each widget's result is kept in memory per server process,
+// keyed by the tenant's snapshot (those three markers) and by a 5-minute time bucket (ages and
+// "last 7 days" windows move with the clock). Concurrent requests for the same key share one
+// computation. The web tier stays stateless: a cold process computes on its first request.
+
+const MAX_ENTRIES = 2_000;
+const TIME_BUCKET_MS = 5 * 60_000;
+
+const entries = new Map<string, Promise<unknown>>();
+
+/** The tenant's snapshot marker: one cheap query over three small tables, once per request. */
+const snapshotMarker = cache(async (db: Db, tenantId: string): Promise<string> => {
+  const r = await db.execute<{ marker: string }>(sql`
+    select concat_ws('|',
+      (select max(updated_at)::text from sync_units where tenant_id = ${tenantId}),
+      (select max(id)::text from compliance_evaluations where tenant_id = ${tenantId} and status = 'succeeded'),
+      (select max(greatest(created_at, coalesce(revoked_at, created_at)))::text || count(*)::text from compliance_exceptions where tenant_id = ${tenantId})
+    ) as marker`);
+  return r.rows[0]?.marker ?? "";
+});
+
+/**
+ * `load()` once per (tenant snapshot, name, args, 5-minute bucket). A failed load is not kept.
+ */
+export async function bySnapshot<T>(db: Db, tenantId: string, name: string, args: unknown, load: () => Promise<T>): Promise<T> {
+  const key = `${tenantId}|${name}|${JSON.stringify(args ?? null)}|${await snapshotMarker(db, tenantId)}|${Math.floor(Date.now() / TIME_BUCKET_MS)}`;
+  const hit = entries.get(key) as Promise<T> | undefined;
+  if (hit) {
+    // Refresh its place in the LRU order.
+    entries.delete(key);
+    entries.set(key, hit);
+    return hit;
+  }
+  const value = load();
+  entries.set(key, value);
+  value.catch(() => entries.delete(key));
+  while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  return value;
+}
