@@ -124,9 +124,14 @@ async function main() {
   try {
     const check = await fetch(`${base}/t/bench/overview`, { headers: { cookie }, redirect: "manual" });
     if (check.status !== 200) throw new Error(`signed-in request answered ${check.status}`);
+    if (args.keep === true) {
+      // For looking at the pages by hand: the server stays up until Ctrl+C.
+      out(`serving ${base} — cookie: ${cookie}`);
+      await new Promise(() => undefined);
+    }
     out(`measuring ${PAGES.length} pages and the baseline, ${REQUESTS} requests each from ${CONCURRENCY} concurrent clients…`);
     const results = await runLoad(base, cookie, [BASELINE, ...PAGES]);
-    for (const [p, r] of Object.entries(results)) out(`  ${p.padEnd(48)} p50 ${String(r.p50_ms).padStart(7)} ms   p95 ${String(r.p95_ms).padStart(7)} ms   ${JSON.stringify(r.statuses)}`);
+    for (const [p, r] of Object.entries(results)) out(`  ${p.padEnd(48)} p50 ${String(r.p50_ms).padStart(7)} ms   p95 ${String(r.p95_ms).padStart(7)} ms   ${String(Math.round(r.bytes / 1024)).padStart(5)} KB   ${JSON.stringify(r.statuses)}`);
     const bad = Object.entries(results).filter(([, r]) => Object.keys(r.statuses).some((s) => s !== "200"));
     if (bad.length) throw new Error(`non-200 answers: ${bad.map(([p, r]) => `${p} ${JSON.stringify(r.statuses)}`).join("; ")}`);
 

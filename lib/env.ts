@@ -38,6 +38,8 @@ const schema = z.object({
   /** Set by the demo command: every page says the organization is simulated. */
   DEMO_MODE: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  /** Web server processes sharing the port (one per core renders pages on every core). Unset: the number of cores. */
+  WEB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(16).optional()),
 });
 
 export type Env = z.infer<typeof schema>;

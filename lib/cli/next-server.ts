@@ -28,15 +28,23 @@ export async function ensureBuild(options: { force?: boolean; env: NodeJS.Proces
   });
 }
 
-/** Starts `next start` (or `next dev`) as a child with the given environment; resolves once it answers. */
-export async function startNext(options: { mode: "start" | "dev"; port: number; env: NodeJS.ProcessEnv }): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [NEXT_BIN, options.mode, "-p", String(options.port), "-H", "127.0.0.1"], {
+/**
+ * Starts the production web server (lib/cli/web-server.ts: a process per core on one port) or
+ * `next dev`, as a child with the given environment; resolves once it answers.
+ */
+export async function startNext(options: { mode: "start" | "dev"; port: number; env: NodeJS.ProcessEnv; host?: string }): Promise<ChildProcess> {
+  const host = options.host ?? "127.0.0.1";
+  const argv =
+    options.mode === "start"
+      ? ["--import", "tsx", path.resolve("lib/cli/web-server.ts"), "--port", String(options.port), "--host", host]
+      : [NEXT_BIN, "dev", "-p", String(options.port), "-H", host];
+  const child = spawn(process.execPath, argv, {
     stdio: ["ignore", "pipe", "inherit"],
-    env: options.env,
+    env: options.mode === "start" ? { ...options.env, NODE_ENV: "production" } : options.env,
   });
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
-      if (/Ready in|started server|Local:/i.test(chunk.toString())) {
+      if (/Ready|started server|Local:/i.test(chunk.toString())) {
         child.stdout?.off("data", onData);
         child.stdout?.pipe(process.stdout);
         resolve();

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "@/db";
+import { bySnapshot } from "../snapshot-cache";
 import { backupPlans, backupVaults, orgAccounts, orgUnits, recoveryPoints, resources, syncRunUnits, syncUnits } from "@/db/schema";
 
 export interface UnitState {
@@ -37,8 +38,12 @@ export interface OrgTree {
   accounts: AccountNode[];
 }
 
-/** The organization as last synced, with every (account, region) unit's freshness. */
-export async function getOrgTree(db: Db, tenantId: string): Promise<OrgTree> {
+/** The organization as last synced, with every (account, region) unit's freshness (kept per snapshot). */
+export function getOrgTree(db: Db, tenantId: string): Promise<OrgTree> {
+  return bySnapshot(db, tenantId, "org-tree", null, () => readOrgTree(db, tenantId));
+}
+
+async function readOrgTree(db: Db, tenantId: string): Promise<OrgTree> {
   const [ous, accounts, units] = await Promise.all([
     db.select({ ouId: orgUnits.ouId, name: orgUnits.name, parentId: orgUnits.parentId, path: orgUnits.path }).from(orgUnits).where(eq(orgUnits.tenantId, tenantId)).orderBy(asc(orgUnits.name)),
     db
