@@ -5,7 +5,6 @@ import { tenants } from "@/db/schema";
 import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/jobs";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
-// eslint-disable-next-line no-restricted-imports -- the demo is the one composition root allowed to start the simulator
 import { startSimulator, type WorldSummary } from "@/sim/server";
 import { ensureBuild, startNext } from "./next-server";
 import { DEMO_USERS, seedDemoUsers } from "./demo-users";
