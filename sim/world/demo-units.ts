@@ -88,8 +88,8 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
     add(ids.web, region, "EBS", `web-cache-${region}`, { env: "prod", backup: "daily" }, { encrypted: false });
     add(ids.web, region, "S3", "web-assets", { env: "prod" }); // unprotected
 
-    // Prod Data: rate() and monthly rules by Conditions (AND) with NotResources, copies of the monthly
-    // rule to the air-gapped vault (BK-11 for some resources only), FSx not opted in in eu-west-1 (BK-15).
+    // Prod Data: rate() and monthly rules by Conditions (AND) with NotResources, copies of both rules
+    // to the air-gapped vault (BK-11 passes for these resources only), FSx not opted in in eu-west-1 (BK-15).
     const table = add(ids.data, region, "DynamoDB", "customer-profiles", { env: "prod", "data-class": "pii" });
     const excluded = add(ids.data, region, "DynamoDB", "scratch-table", { env: "prod", "data-class": "pii" });
     add(ids.data, region, "S3", "data-lake", { env: "prod", "data-class": "pii", backup: "org" });
@@ -97,7 +97,7 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
     add(ids.data, region, "FSx", `analytics-fsx-${region}`, { env: "prod", "data-class": "pii" }, east ? { backup_outcome: "fail_recent" } : {});
     void table;
     plans.push({ account_id: ids.data, region, name: "data-protection", created: "-380d", versions: [{ rules: [
-      { name: "twice-daily", target_vault: "org-vault", schedule: "rate(12 hours)", lifecycle: { delete_after_days: 14 } },
+      { name: "twice-daily", target_vault: "org-vault", schedule: "rate(12 hours)", lifecycle: { delete_after_days: 14 }, copy_actions: [{ destination_vault_arn: `arn:aws:backup:us-east-1:${ids.central}:backup-vault:airgap-vault`, lifecycle: { delete_after_days: 14 } }] },
       { name: "monthly-archive", target_vault: "org-vault", schedule: "cron(0 5 1 * ? *)", timezone: "Europe/Berlin", lifecycle: { move_to_cold_storage_after_days: 30, delete_after_days: 365 }, copy_actions: [{ destination_vault_arn: `arn:aws:backup:us-east-1:${ids.central}:backup-vault:airgap-vault`, lifecycle: { delete_after_days: 365 } }] },
     ] }], selections: [{ name: "pii-prod", iam_role_arn: role(ids.data), resources: ["*"], not_resources: [arnOf(excluded)], conditions: { ...noConditions, string_equals: [{ key: "aws:ResourceTag/data-class", value: "pii" }], string_not_equals: [{ key: "aws:ResourceTag/env", value: "dev" }] } }] });
 
