@@ -1,16 +1,18 @@
 import PgBoss from "pg-boss";
-import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVALUATE_QUEUE, registerComplianceJobs, registerComplianceSyncHook, requestEvaluation } from "@/lib/compliance/jobs";
 import { unregisterSyncCompletedHandler } from "@/lib/sync/hooks";
 import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
 import { demoWorld } from "@/sim/world/demo";
-import { testDb } from "@/tests/helpers/db";
+import { isolatedDb } from "@/tests/helpers/db";
 import { syncWorld, type SyncedWorld } from "./sync-world";
 
 // Evaluation after each sync: the sync engine's completion hook queues an evaluation of the
 // tenant, and a worker that registered the compliance jobs runs it over the published snapshot.
+// A database of its own: the queue would otherwise also take other test files' sync jobs and
+// evaluate their tenants at its own clock.
 
-const handle = testDb();
+let handle: Awaited<ReturnType<typeof isolatedDb>>;
 let boss: PgBoss;
 let synced: SyncedWorld;
 let worker: SyncWorker;
@@ -29,22 +31,23 @@ async function waitFor<T>(what: string, get: () => Promise<T | undefined>, ms = 
 }
 
 beforeAll(async () => {
-  boss = new PgBoss({ connectionString: inject("databaseUrl"), max: 2, schedule: false, supervise: true });
+  handle = await isolatedDb();
+  boss = new PgBoss({ connectionString: handle.url, max: 2, schedule: false, supervise: true });
   boss.on("error", () => undefined);
   await boss.start();
   registerComplianceSyncHook(boss);
   await registerComplianceJobs(boss, { db: handle.db });
-  synced = await syncWorld(handle, inject("databaseUrl"), demoWorld(3), { name: "Demo Jobs" });
+  synced = await syncWorld(handle, handle.url, demoWorld(3), { name: "Demo Jobs" });
   // A worker that stays up, as `npm run worker` does: the run's completion job may still be queued
   // when the syncing worker stopped.
-  worker = await startSyncWorker({ pool: handle.pool, databaseUrl: inject("databaseUrl"), aws: { endpoint: synced.sim.url, region: "us-east-1" }, schedule: false });
+  worker = await startSyncWorker({ pool: handle.pool, databaseUrl: handle.url, aws: { endpoint: synced.sim.url, region: "us-east-1" }, schedule: false });
 }, 300_000);
 afterAll(async () => {
   await worker?.stop(2000);
   unregisterSyncCompletedHandler("compliance");
   await boss?.stop({ graceful: false, wait: true, timeout: 2000 }).catch(() => undefined);
   await synced?.stop();
-  await handle.close();
+  await handle?.drop();
 });
 
 describe("evaluation after each sync", () => {
