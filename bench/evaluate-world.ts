@@ -3,11 +3,10 @@
 // without throttling or latency (the sync's own benchmark measures those). The simulator's clock
 // is recorded, so a later run rebuilds the same world, moves it a day on and syncs again
 // (`--next-day`). `--resync` starts over.
-import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import path from "node:path";
 import pg from "pg";
 import { createDb, type DbHandle } from "@/db";
+import { startSimChild } from "./sim-child";
 import { runMigrations } from "@/db/migrate";
 import { getRunProgress } from "@/db/queries/sync";
 import { simulatorPrincipal } from "@/lib/aws/settings";
@@ -32,19 +31,8 @@ export async function openBenchDatabase(serverUrl: string): Promise<DbHandle & {
   return { ...handle, url: url.toString() };
 }
 
-async function startSimChild(world: string, now: number, advanceHours: number): Promise<{ url: string; child: ChildProcess }> {
-  const tsx = path.resolve("node_modules/.bin/tsx");
-  const child = spawn(tsx, ["bench/evaluate-sim.ts", "--world", world, "--now", String(now), "--advance-hours", String(advanceHours)], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const line = buf.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-  return { url, child };
+function startWorldSim(world: string, now: number, advanceHours: number) {
+  return startSimChild("bench/evaluate-sim.ts", ["--world", world, "--now", String(now), "--advance-hours", String(advanceHours)]);
 }
 
 export interface BenchTenant {
@@ -86,7 +74,7 @@ async function runSync(db: DbHandle & { url: string }, tenantId: string, simUrl:
 /** Moves the bench world one day on (same world, simulator clock +24 h) and syncs it again. */
 export async function advanceBenchWorld(db: DbHandle & { url: string }, t: BenchTenant, o: { world?: string; log: (m: string) => void }): Promise<BenchTenant> {
   const day = t.day + 1;
-  const sim = await startSimChild(o.world ?? "bench", t.epoch, day * 24);
+  const sim = await startWorldSim(o.world ?? "bench", t.epoch, day * 24);
   try {
     const wall = await runSync(db, t.tenantId, sim.url, o.log);
     await meta(db, "day", String(day));
@@ -108,7 +96,7 @@ export async function ensureBenchTenant(db: DbHandle & { url: string }, o: { res
   }
   await db.pool.query(`delete from tenants where name = $1`, [BENCH_TENANT]);
   const now = Math.floor(Date.now() / 3_600_000) * 3600;
-  const sim = await startSimChild(o.world ?? "bench", now, 0);
+  const sim = await startWorldSim(o.world ?? "bench", now, 0);
   try {
     const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as { management_account_id: string; management_role_arn: string; external_id: string; member_role_name: string; regions: string[]; counts: Record<string, number> };
     o.log(`bench world: ${JSON.stringify(world.counts)}`);

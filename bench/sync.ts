@@ -1,10 +1,7 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { randomBytes } from "node:crypto";
-import path from "node:path";
-import pg from "pg";
-import { createDb, type DbHandle } from "@/db";
-import { runMigrations } from "@/db/migrate";
+import type { DbHandle } from "@/db";
+import { createScratchDatabase, type ScratchDatabase } from "@/db/scratch";
 import { getRunProgress } from "@/db/queries/sync";
 import { simulatorPrincipal } from "@/lib/aws/settings";
 import { openRuntime, parseArgs } from "@/lib/cli/runtime";
@@ -12,6 +9,7 @@ import { countInventory } from "@/lib/sync/counts";
 import { syncMetrics } from "@/lib/sync/metrics";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
+import { startSimChild } from "./sim-child";
 import { runBaseline } from "./sync-baseline";
 import { ensureYoungGeneration } from "@/lib/sync/relaunch";
 
@@ -34,19 +32,8 @@ interface SimChild {
   child: ChildProcess;
 }
 
-async function startSimChild(): Promise<SimChild> {
-  const tsx = path.resolve("node_modules/.bin/tsx");
-  const child = spawn(tsx, ["sim/cli.ts", "--world", "bench", "--port", "0", "--latency-ms", String(LATENCY)], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buf = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      buf += d.toString();
-      const line = buf.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-  return { url, child };
+function startBenchSim(): Promise<SimChild> {
+  return startSimChild("sim/cli.ts", ["--world", "bench", "--port", "0", "--latency-ms", String(LATENCY)]);
 }
 
 /** CPU seconds (user+system) of a process and its children, from /proc (Linux). */
@@ -112,31 +99,13 @@ function descendants(pid: number): number[] {
   return out;
 }
 
-async function freshDatabase(serverUrl: string): Promise<DbHandle & { drop(): Promise<void>; url: string }> {
-  const name = `bg_bench_${Date.now().toString(36)}_${randomBytes(2).toString("hex")}`;
-  const admin = new URL(serverUrl);
-  admin.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`create database ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  const handle = createDb(url.toString(), { max: 16, applicationName: "bench-sync" });
-  await runMigrations(handle.pool);
-  return {
-    ...handle,
-    url: url.toString(),
-    async drop() {
-      await handle.close();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
-    },
-  };
+function freshDatabase(serverUrl: string): Promise<ScratchDatabase> {
+  return createScratchDatabase(serverUrl, { prefix: "bg_bench", max: 16, applicationName: "bench-sync" });
 }
 
 async function main() {
   const runtime = await openRuntime({ migrate: false });
-  const sim = await startSimChild();
+  const sim = await startBenchSim();
   const simPids = () => [sim.child.pid!, ...descendants(sim.child.pid!)];
   const db = await freshDatabase(runtime.databaseUrl);
   try {
