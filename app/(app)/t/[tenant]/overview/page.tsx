@@ -14,6 +14,7 @@ import { CountsLine, ScoreNumber, scoreTone } from "../compliance/_components/sc
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime } from "@/lib/format";
 import { BackupAgeGrid } from "../_components/backup-age-grid";
+import { UnitProblemGroups } from "../_components/unit-problem-groups";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -21,35 +22,14 @@ async function SyncProblems({ tenantId, slug }: { tenantId: string; slug: string
   const result = await loadCachedWidget("overview.sync-problems", tenantId, null, () => listUnitProblems(getDb(), tenantId, 50), (r) => (r.total === 0 ? "Every account and region was read on the last sync." : null));
   return (
     <WidgetState result={result}>
-      {({ total, rows }) => {
-        // The same cause usually hits many units: one entry per cause, with the places it hit.
-        const groups = new Map<string, { remedy: string | null; cause: string; units: typeof rows }>();
-        for (const u of rows) {
-          const cause = (u.error ?? "unknown error").replace(/arn:aws:iam::\d{12}:role\/\S+?:/, "the member role:");
-          const key = `${cause}|${u.remedy ?? ""}`;
-          groups.set(key, { remedy: u.remedy, cause, units: [...(groups.get(key)?.units ?? []), u] });
-        }
-        return (
-          <div className="space-y-3 text-xs">
-            <p className="text-sm text-slate-700">
-              <span className="font-semibold text-red-700">{total}</span> account-region{total === 1 ? "" : "s"} could not be read on the last sync.
-            </p>
-            {[...groups.values()].map((g) => (
-              <div key={g.cause} className="rounded-md border border-slate-200 p-2.5">
-                <p className="font-medium text-slate-900">{g.cause}</p>
-                <p className="mt-1 flex flex-wrap gap-1">
-                  {g.units.map((u) => (
-                    <Link key={`${u.accountId}${u.region}`} href={`/t/${slug}/accounts/${u.accountId}`} className="rounded bg-slate-100 px-1.5 py-0.5 hover:bg-slate-200">
-                      {u.accountName ?? u.accountId} <span className="font-mono text-slate-500">{u.region}</span> {u.stale ? "(stale)" : "(never read)"}
-                    </Link>
-                  ))}
-                </p>
-                {g.remedy && <p className="mt-1.5 text-slate-700"><span className="font-medium">What to do:</span> {g.remedy}</p>}
-              </div>
-            ))}
-          </div>
-        );
-      }}
+      {({ total, rows }) => (
+        <div className="space-y-3">
+          <p className="text-sm text-slate-700">
+            <span className="font-semibold text-red-700">{total}</span> account-region{total === 1 ? "" : "s"} could not be read on the last sync.
+          </p>
+          <UnitProblemGroups slug={slug} rows={rows.map((u) => ({ ...u, label: u.stale ? "stale" : "never read" }))} />
+        </div>
+      )}
     </WidgetState>
   );
 }

@@ -10,6 +10,7 @@ import { getDb } from "@/lib/db";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { LiveProgress, type ProgressView } from "./live-progress";
 import { SyncNowForm } from "./sync-now-form";
+import { UnitProblemGroups } from "../_components/unit-problem-groups";
 
 export const metadata: Metadata = { title: "Sync" };
 
@@ -93,33 +94,10 @@ export default async function SyncPage({ params, searchParams }: { params: Promi
           {errors.length === 0 ? (
             <p className="text-sm text-slate-600">No errors: every unit was read.</p>
           ) : (
-            <Table caption="Units with errors">
-              <thead>
-                <tr>
-                  <Th>Account</Th>
-                  <Th>Region</Th>
-                  <Th>Status</Th>
-                  <Th>What happened</Th>
-                  <Th>What to do</Th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {errors.map((e) => (
-                  <tr key={`${e.accountId}/${e.region}`}>
-                    <Td>
-                      <div className="font-medium">{e.accountName ?? e.accountId}</div>
-                      <div className="font-mono text-xs text-slate-500">{e.accountId}</div>
-                    </Td>
-                    <Td>{e.region === "global" ? "Organization" : e.region}</Td>
-                    <Td>
-                      <Badge tone={STATUS_TONE[e.status] ?? "gray"}>{e.status === "pending" || e.status === "running" ? "retrying" : e.status}</Badge>
-                    </Td>
-                    <Td className="max-w-md break-words">{e.error}</Td>
-                    <Td className="max-w-md text-slate-600">{e.remedy}</Td>
-                  </tr>
-                ))}
-              </tbody>
-            </Table>
+            <UnitProblemGroups
+              slug={slug}
+              rows={errors.map((e) => ({ ...e, label: e.status === "pending" || e.status === "running" ? "retrying" : e.status }))}
+            />
           )}
         </Card>
       )}

@@ -12,6 +12,7 @@ import { parseAsOf } from "@/lib/dashboard/as-of";
 import { loadTable } from "@/lib/dashboard/load-table";
 import { getOrgTree } from "@/lib/dashboard/queries/accounts";
 import { getComplianceSummary } from "@/lib/dashboard/queries/compliance";
+import { getRunFrameworks } from "@/lib/dashboard/queries/run-frameworks";
 import { findingsTable, type FindingFilters } from "@/lib/dashboard/tables/findings";
 import { first, type SearchParams } from "@/lib/dashboard/url";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
@@ -30,7 +31,12 @@ export default async function FindingsPage({ params, searchParams }: { params: P
   const sp = await searchParams;
   const asOf = parseAsOf(sp);
   const db = getDb();
-  const [loaded, summary, tree] = await Promise.all([loadTable(findingsTable, tenant.tenantId, sp, asOf.at), getComplianceSummary(db, tenant.tenantId, asOf.at), getOrgTree(db, tenant.tenantId)]);
+  const [loaded, summary, tree, frameworksOf] = await Promise.all([
+    loadTable(findingsTable, tenant.tenantId, sp, asOf.at),
+    getComplianceSummary(db, tenant.tenantId, asOf.at),
+    getOrgTree(db, tenant.tenantId),
+    getRunFrameworks(db, tenant.tenantId, asOf.at),
+  ]);
   const f: Partial<FindingFilters> = loaded.ok ? loaded.filters : {};
   const pathname = `/t/${slug}/compliance/findings`;
   const framework = summary.frameworks.find((x) => x.slug === f.framework);
@@ -78,7 +84,17 @@ export default async function FindingsPage({ params, searchParams }: { params: P
           empty="No findings match these filters."
           columns={[
             { key: "status", label: "Status", render: (r) => <StatusBadge status={r.status} /> },
-            { key: "control", label: "Control", render: (r) => <span className="font-mono text-xs" title={CONTROLS[r.controlId].title}>{r.controlId}</span> },
+            {
+              key: "control",
+              label: "Control",
+              render: (r) => (
+                <span className="text-xs" title={CONTROLS[r.controlId].title}>
+                  <span className="font-mono">{r.controlId}</span>
+                  {/* Two checks of one control differ by parameters: say whose they are. */}
+                  {frameworksOf[r.runId] && <span className="block max-w-28 text-[11px] leading-tight text-slate-500">{frameworksOf[r.runId]!.join(", ")}</span>}
+                </span>
+              ),
+            },
             {
               key: "subject",
               label: "Subject",

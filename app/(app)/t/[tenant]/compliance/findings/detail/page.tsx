@@ -10,6 +10,7 @@ import { CONTROL_IDS, SUBJECT_TYPES, type Evidence } from "@/lib/compliance/mode
 import { getFinding } from "@/lib/compliance/read/findings";
 import { getDb } from "@/lib/db";
 import { parseAsOf } from "@/lib/dashboard/as-of";
+import { getRunFrameworks } from "@/lib/dashboard/queries/run-frameworks";
 import { first, type SearchParams } from "@/lib/dashboard/url";
 import { formatDate, formatDateTime, isoDateInDays } from "@/lib/format";
 import { StatusBadge } from "../../_components/score";
@@ -68,6 +69,7 @@ export default async function FindingPage({ params, searchParams }: { params: Pr
     region: q.region,
   });
   if (findings.length === 0) notFound();
+  const frameworksOf = await getRunFrameworks(getDb(), tenant.tenantId, asOf.at);
   const control = CONTROLS[q.control];
   const canAccept = tenant.capabilities.includes("exception:manage") && !asOf.param;
   return (
@@ -93,7 +95,7 @@ export default async function FindingPage({ params, searchParams }: { params: Pr
               <StatusBadge status={f.status} /> <span>{f.reason}</span>
             </span>
           }
-          description={`Check ${f.runId} (the parameters of the templates that share it) · ${f.since.at ? `this result since ${formatDate(f.since.at)}` : ""}`}
+          description={`${frameworksOf[f.runId]?.length ? `For ${frameworksOf[f.runId]!.join(", ")}` : `Check ${f.runId}`}${f.since.at ? ` · this result since ${formatDate(f.since.at)}` : ""}`}
         >
           <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_20rem]">
             <div>
