@@ -108,3 +108,26 @@ export async function getOuScores(db: Db, tenantId: string, slug: string, asOf: 
   const slices = await getScoreSlices(db, { tenantId, templateSlug: slug, asOf });
   return slices?.byOu ?? {};
 }
+
+export interface SliceScores {
+  frameworks: Array<{ slug: string; name: string }>;
+  /** Per account (or OU) id: each framework's score, in the frameworks' order. */
+  byAccount: Record<string, Array<number | null>>;
+  byOu: Record<string, Array<number | null>>;
+}
+
+/** Every framework's score per account and per OU, as of `asOf` (for the accounts tree). */
+export function getSliceScores(db: Db, tenantId: string, asOf: Date | null): Promise<SliceScores> {
+  return bySnapshot(db, tenantId, "compliance.slice-scores", { asOf: asOf?.toISOString() ?? null }, async () => {
+    const summary = await getComplianceSummary(db, tenantId, asOf);
+    const frameworks = summary.frameworks.map((f) => ({ slug: f.slug, name: f.name }));
+    const slices = await Promise.all(frameworks.map((f) => getScoreSlices(db, { tenantId, templateSlug: f.slug, asOf })));
+    const byAccount: SliceScores["byAccount"] = {};
+    const byOu: SliceScores["byOu"] = {};
+    slices.forEach((s, i) => {
+      for (const [id, v] of Object.entries(s?.byAccount ?? {})) (byAccount[id] ??= frameworks.map(() => null))[i] = v.score;
+      for (const [id, v] of Object.entries(s?.byOu ?? {})) (byOu[id] ??= frameworks.map(() => null))[i] = v.score;
+    });
+    return { frameworks, byAccount, byOu };
+  });
+}

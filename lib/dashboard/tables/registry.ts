@@ -1,5 +1,6 @@
 import type { TableDefinition } from "../table";
 import { backupPlansTable } from "./backup-plans";
+import { exceptionsTable } from "./exceptions";
 import { findingsTable } from "./findings";
 import { backupJobsTable, copyJobsTable, restoreJobsTable } from "./jobs";
 import { recoveryPointsTable } from "./recovery-points";
@@ -9,7 +10,7 @@ import { vaultsTable } from "./vaults";
 // Every exportable table, by the name used in /t/<tenant>/export/<name>.
 type AnyTable = TableDefinition<Record<string, unknown>, unknown>;
 
-const TABLES = [backupPlansTable, vaultsTable, recoveryPointsTable, backupJobsTable, copyJobsTable, restoreJobsTable, findingsTable, resourcesTable] as unknown as AnyTable[];
+const TABLES = [backupPlansTable, vaultsTable, recoveryPointsTable, backupJobsTable, copyJobsTable, restoreJobsTable, findingsTable, resourcesTable, exceptionsTable] as unknown as AnyTable[];
 
 export function findTable(name: string): AnyTable | undefined {
   return TABLES.find((t) => t.name === name);

@@ -8,12 +8,28 @@ import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { accountFreshness, getOrgTree, type AccountNode, type OrgTree, type OuNode } from "@/lib/dashboard/queries/accounts";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
+import { getSliceScores, type SliceScores } from "@/lib/dashboard/queries/compliance";
+import { formatPercent } from "@/lib/format";
+import { scoreTone } from "../compliance/_components/score";
 import { formatDateTime } from "@/lib/format";
 import { UnitChips } from "./unit-chips";
 
 export const metadata: Metadata = { title: "Accounts" };
 
-function AccountRow({ account, slug }: { account: AccountNode; slug: string }) {
+function Scores({ scores, frameworks }: { scores: Array<number | null> | undefined; frameworks: SliceScores["frameworks"] }) {
+  if (!scores || frameworks.length === 0) return null;
+  return (
+    <span className="flex gap-2 text-xs tabular-nums">
+      {frameworks.map((f, i) => (
+        <span key={f.slug} title={`${f.name}: share of requirements met`} className={scoreTone(scores[i] ?? null)}>
+          <span className="text-slate-400">{f.name.split(/[ /:(]/)[0]}</span> {formatPercent(scores[i] ?? null)}
+        </span>
+      ))}
+    </span>
+  );
+}
+
+function AccountRow({ account, slug, scores }: { account: AccountNode; slug: string; scores: SliceScores }) {
   const fresh = accountFreshness(account.units);
   const oldest = account.units.map((u) => u.publishedAt).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
   return (
@@ -25,6 +41,7 @@ function AccountRow({ account, slug }: { account: AccountNode; slug: string }) {
       {account.state !== "ACTIVE" && <Badge tone="amber">{account.state.toLowerCase()}</Badge>}
       <Badge tone={fresh.tone}>{fresh.label}</Badge>
       <UnitChips units={account.units} />
+      <Scores scores={scores.byAccount[account.accountId]} frameworks={scores.frameworks} />
       <span className="ml-auto text-xs text-slate-500">{oldest ? `data from ${formatDateTime(oldest)}` : ""}</span>
     </li>
   );
@@ -37,6 +54,7 @@ const ACCOUNTS_PER_OU = 200;
 
 interface View {
   tree: OrgTree;
+  scores: SliceScores;
   slug: string;
   /** null: every OU is open (small organizations). */
   open: Set<string> | null;
@@ -53,7 +71,7 @@ function OuSummary({ ouId, tree }: { ouId: string; tree: OrgTree }) {
 }
 
 function OuBranch({ ou, view, depth }: { ou: OuNode; view: View; depth: number }) {
-  const { tree, slug, open } = view;
+  const { tree, slug, open, scores } = view;
   const children = tree.ous.filter((o) => o.parentId === ou.ouId);
   const isOpen = !open || open.has(ou.ouId);
   const accounts = isOpen ? tree.accounts.filter((a) => a.parentId === ou.ouId) : [];
@@ -70,11 +88,12 @@ function OuBranch({ ou, view, depth }: { ou: OuNode; view: View; depth: number }
         )}
         <span className="font-mono text-xs font-normal text-slate-400">{ou.ouId}</span>
         {open && <OuSummary ouId={ou.ouId} tree={tree} />}
+        <Scores scores={scores.byOu[ou.ouId]} frameworks={scores.frameworks} />
       </div>
       {accounts.length > 0 && (
         <ul className="mt-1 ml-5">
           {accounts.slice(0, ACCOUNTS_PER_OU).map((a) => (
-            <AccountRow key={a.accountId} account={a} slug={slug} />
+            <AccountRow key={a.accountId} account={a} slug={slug} scores={scores} />
           ))}
           {accounts.length > ACCOUNTS_PER_OU && <li className="py-2 text-xs text-slate-500">and {accounts.length - ACCOUNTS_PER_OU} more: filter the pages by account to see them.</li>}
         </ul>
@@ -85,15 +104,21 @@ function OuBranch({ ou, view, depth }: { ou: OuNode; view: View; depth: number }
 }
 
 async function Tree({ tenantId, slug, ou }: { tenantId: string; slug: string; ou: string | undefined }) {
-  const result = await loadCachedWidget("accounts.tree", tenantId, null, () => getOrgTree(getDb(), tenantId), (t) => (t.accounts.length === 0 ? "No accounts yet: run the first sync of this organization." : null));
+  const result = await loadCachedWidget(
+    "accounts.tree",
+    tenantId,
+    null,
+    async () => ({ tree: await getOrgTree(getDb(), tenantId), scores: await getSliceScores(getDb(), tenantId, null) }),
+    (r) => (r.tree.accounts.length === 0 ? "No accounts yet: run the first sync of this organization." : null),
+  );
   return (
     <WidgetState result={result}>
-      {(tree) => {
+      {({ tree, scores }) => {
         const roots = tree.ous.filter((o) => !o.parentId);
         // Large organizations: open the chosen OU (default the root) and the path down to it.
         const chosen = tree.ous.find((o) => o.ouId === ou) ?? roots[0];
         const open = tree.accounts.length <= SHOW_ALL_UP_TO || !chosen ? null : new Set(chosen.path.length ? chosen.path : [chosen.ouId]);
-        const view: View = { tree, slug, open };
+        const view: View = { tree, slug, open, scores };
         return roots.length ? <ul className="space-y-2">{roots.map((r) => <OuBranch key={r.ouId} ou={r} view={view} depth={0} />)}</ul> : <EmptyState title="No organization tree" />;
       }}
     </WidgetState>

@@ -8,6 +8,8 @@ import { Table, Td, Th } from "@/app/_components/ui/table";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { accountFreshness, getAccountDetail } from "@/lib/dashboard/queries/accounts";
+import { getSliceScores } from "@/lib/dashboard/queries/compliance";
+import { ScoreNumber } from "../../compliance/_components/score";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Account" };
@@ -16,7 +18,7 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
   const { tenant: slug, accountId } = await params;
   const { tenant } = await requireTenantPage(slug);
   if (!/^\d{12}$/.test(accountId)) notFound();
-  const detail = await getAccountDetail(getDb(), tenant.tenantId, accountId);
+  const [detail, scores] = await Promise.all([getAccountDetail(getDb(), tenant.tenantId, accountId), getSliceScores(getDb(), tenant.tenantId, null)]);
   if (!detail) notFound();
   const { account, counts, ouNames } = detail;
   const fresh = accountFreshness(account.units);
@@ -50,6 +52,21 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
           </Link>
         ))}
       </div>
+      {scores.frameworks.length > 0 && (
+        <Card title="Compliance in this account" description="Each framework's share of requirements met here, from the latest evaluation.">
+          <div className="flex flex-wrap items-end gap-8">
+            {scores.frameworks.map((f, i) => (
+              <div key={f.slug}>
+                <div className="text-xs text-slate-500">{f.name}</div>
+                <ScoreNumber score={scores.byAccount[accountId]?.[i] ?? null} className="text-2xl" />
+              </div>
+            ))}
+            <Link href={`/t/${slug}/compliance/findings?${q}&status=FAIL`} className="text-sm font-medium text-brand-700 hover:underline">
+              Failing findings in this account →
+            </Link>
+          </div>
+        </Card>
+      )}
       <Card title="Regions" description="What the last sync read in each region, and what to do when it could not.">
         <Table caption="Sync status per region">
           <thead>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { Badge } from "@/app/_components/ui/badge";
+import { buttonClass } from "@/app/_components/ui/button";
 import { EmptyState } from "@/app/_components/ui/empty-state";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { Table, Td, Th } from "@/app/_components/ui/table";
@@ -26,6 +27,18 @@ export default async function ExceptionsPage({ params, searchParams }: { params:
       <PageHeader
         title="Exceptions"
         description="Failing findings accepted with a reason, an owner and an expiry. They count as excepted, never as passing, and every report lists them."
+        actions={
+          tenant.capabilities.includes("export") ? (
+            <span className="flex gap-2">
+              <a className={buttonClass("secondary", "sm")} href={`/t/${slug}/export/exceptions?state=${state}&format=csv`} download>
+                Export CSV
+              </a>
+              <a className={buttonClass("secondary", "sm")} href={`/t/${slug}/export/exceptions?state=${state}&format=json`} download>
+                Export JSON
+              </a>
+            </span>
+          ) : undefined
+        }
       />
       <nav aria-label="Exception state" className="flex gap-2 text-sm">
         {STATES.map((s) => (
