@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { asc, eq, like, or } from "drizzle-orm";
+import { and, asc, eq, like, or, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { recordAudit } from "@/db/audit";
-import { tenants, type Tenant } from "@/db/schema";
+import { orgAccounts, tenantAccountSettings, tenants, type Tenant } from "@/db/schema";
 import { conflict, invalid, isUniqueViolation, notFound } from "@/lib/errors";
 import { slugOf, SYNC_SCHEDULES, type TenantFields } from "@/lib/validation/tenants";
 import type { Actor } from "./users";
@@ -138,5 +138,78 @@ export async function deleteTenant(db: Db, actor: Actor, input: { tenantId: stri
   await db.transaction(async (tx) => {
     await tx.delete(tenants).where(eq(tenants.id, input.tenantId));
     await recordAudit(tx, { actorId: actor.userId, actorEmail: actor.email, ip: actor.ip, tenantId: input.tenantId, action: "tenant.delete", targetType: "tenant", targetId: input.tenantId, details: { name: before.name, managementAccountId: before.managementAccountId } });
+  });
+}
+
+export interface MemberRoleOverride {
+  accountId: string;
+  /** From the last sync of the organization tree (null before it, or if the account left). */
+  accountName: string | null;
+  memberRoleName: string;
+  updatedAt: Date;
+}
+
+/** Accounts whose member role is named differently from the organization's (the sync assumes that name there). */
+export async function listMemberRoleOverrides(db: Db, tenantId: string): Promise<MemberRoleOverride[]> {
+  return db
+    .select({ accountId: tenantAccountSettings.accountId, accountName: orgAccounts.name, memberRoleName: tenantAccountSettings.memberRoleName, updatedAt: tenantAccountSettings.updatedAt })
+    .from(tenantAccountSettings)
+    .leftJoin(orgAccounts, and(eq(orgAccounts.tenantId, tenantAccountSettings.tenantId), eq(orgAccounts.accountId, tenantAccountSettings.accountId)))
+    .where(and(eq(tenantAccountSettings.tenantId, tenantId), sql`${tenantAccountSettings.memberRoleName} is not null`))
+    .orderBy(asc(tenantAccountSettings.accountId)) as Promise<MemberRoleOverride[]>;
+}
+
+/**
+ * Sets the member role name the sync assumes in one account. Once the organization has been read,
+ * the account must be one of its members; before that any account ID is accepted (the first sync
+ * may be the one that fails for want of this override).
+ */
+export async function setMemberRoleOverride(db: Db, actor: Actor, input: { tenantId: string; accountId: string; memberRoleName: string }): Promise<void> {
+  const tenant = await requireTenant(db, input.tenantId);
+  if (input.memberRoleName === tenant.memberRoleName) {
+    throw invalid("That is the organization's member role already.", { memberRoleName: `Every account already uses ${tenant.memberRoleName}; remove the override instead.` });
+  }
+  const known = await db.select({ accountId: orgAccounts.accountId }).from(orgAccounts).where(eq(orgAccounts.tenantId, input.tenantId));
+  if (known.length > 0 && !known.some((a) => a.accountId === input.accountId)) {
+    throw invalid("Not an account of this organization.", { accountId: `Account ${input.accountId} is not in this organization (as of its last sync).` });
+  }
+  await db.transaction(async (tx) => {
+    const [before] = await tx.select({ name: tenantAccountSettings.memberRoleName }).from(tenantAccountSettings).where(and(eq(tenantAccountSettings.tenantId, input.tenantId), eq(tenantAccountSettings.accountId, input.accountId)));
+    await tx
+      .insert(tenantAccountSettings)
+      .values({ tenantId: input.tenantId, accountId: input.accountId, memberRoleName: input.memberRoleName })
+      .onConflictDoUpdate({ target: [tenantAccountSettings.tenantId, tenantAccountSettings.accountId], set: { memberRoleName: input.memberRoleName, updatedAt: new Date() } });
+    await recordAudit(tx, {
+      actorId: actor.userId,
+      actorEmail: actor.email,
+      ip: actor.ip,
+      tenantId: input.tenantId,
+      action: "tenant.member_role.set",
+      targetType: "account",
+      targetId: input.accountId,
+      details: { from: before?.name ?? tenant.memberRoleName, to: input.memberRoleName },
+    });
+  });
+}
+
+/** The account goes back to the organization's member role name. */
+export async function removeMemberRoleOverride(db: Db, actor: Actor, input: { tenantId: string; accountId: string }): Promise<void> {
+  const tenant = await requireTenant(db, input.tenantId);
+  await db.transaction(async (tx) => {
+    const [gone] = await tx
+      .delete(tenantAccountSettings)
+      .where(and(eq(tenantAccountSettings.tenantId, input.tenantId), eq(tenantAccountSettings.accountId, input.accountId)))
+      .returning({ name: tenantAccountSettings.memberRoleName });
+    if (!gone) throw notFound(`A member role override for account ${input.accountId}`);
+    await recordAudit(tx, {
+      actorId: actor.userId,
+      actorEmail: actor.email,
+      ip: actor.ip,
+      tenantId: input.tenantId,
+      action: "tenant.member_role.remove",
+      targetType: "account",
+      targetId: input.accountId,
+      details: { from: gone.name, to: tenant.memberRoleName },
+    });
   });
 }

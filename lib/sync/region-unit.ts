@@ -13,13 +13,18 @@ import { readUnit } from "./unit-read";
 // while reading), then publish in one transaction that first checks the claim still holds.
 // A failure publishes nothing and marks the unit's last good data stale with the reason.
 
+// A run's units read the tenant's configuration once per worker, not once per unit. Keyed by run:
+// a change made in Settings (a member role per account, a rotated ExternalId) holds from the next
+// run on, never half-way through one.
 const tenantCache = new Map<string, { tenant: TenantForSync | null; at: number }>();
 
-async function tenantOf(deps: SyncDeps, tenantId: string): Promise<TenantForSync | null> {
-  const hit = tenantCache.get(tenantId);
+async function tenantOf(deps: SyncDeps, runId: string, tenantId: string): Promise<TenantForSync | null> {
+  const key = `${runId}|${tenantId}`;
+  const hit = tenantCache.get(key);
   if (hit && Date.now() - hit.at < 30_000) return hit.tenant;
+  for (const [k, v] of tenantCache) if (Date.now() - v.at >= 30_000) tenantCache.delete(k);
   const tenant = await loadTenantForSync(deps.pool, tenantId);
-  tenantCache.set(tenantId, { tenant, at: Date.now() });
+  tenantCache.set(key, { tenant, at: Date.now() });
   return tenant;
 }
 
@@ -50,7 +55,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
   const counter = newCounter();
   const scope = [claim.tenantId, claim.accountId, claim.region] as const;
   try {
-    const tenant = await tenantOf(deps, claim.tenantId);
+    const tenant = await tenantOf(deps, claim.runId, claim.tenantId);
     if (!tenant) return;
     const state = await unitState(deps, claim);
     const fullEveryMs = deps.settings.recoveryPointsFullEveryHours * 3_600_000;

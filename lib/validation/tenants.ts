@@ -44,6 +44,11 @@ const regionsField = z
       .transform((regions) => [...new Set(regions)].sort()),
   );
 
+const memberRoleNameField = z
+  .string({ error: "Member role name is required." })
+  .trim()
+  .regex(ROLE_NAME, "Member role name must be an IAM role name: up to 64 letters, digits and + = , . @ - _");
+
 export const tenantFields = z.object({
   name: trimmed(100, "Name"),
   managementAccountId: z
@@ -55,10 +60,7 @@ export const tenantFields = z.object({
     .trim()
     .max(2048, "Role ARN must be at most 2,048 characters.")
     .regex(ROLE_ARN, "Role ARN must be an IAM role ARN, like arn:aws:iam::123456789012:role/BackupGovernance."),
-  memberRoleName: z
-    .string({ error: "Member role name is required." })
-    .trim()
-    .regex(ROLE_NAME, "Member role name must be an IAM role name: up to 64 letters, digits and + = , . @ - _"),
+  memberRoleName: memberRoleNameField,
   regions: regionsField,
   schedule: z.enum(SYNC_SCHEDULE_KEYS as [SyncScheduleKey, ...SyncScheduleKey[]], { error: "Choose a sync schedule." }),
   /** Optional: keep the ExternalId an existing trust policy already names; otherwise one is generated. */
@@ -70,6 +72,14 @@ export const createTenantInput = tenantFields;
 export const updateTenantInput = tenantFields.omit({ externalId: true }).extend({ tenantId: uuid("Organization") });
 export const rotateExternalIdInput = z.object({ tenantId: uuid("Organization") });
 export const deleteTenantInput = z.object({ tenantId: uuid("Organization"), confirmName: z.string().trim().max(100) });
+
+/** One member account whose role has another name than the organization's (a StackSet deployed it differently). */
+export const setMemberRoleOverrideInput = z.object({
+  tenantId: uuid("Organization"),
+  accountId: z.string({ error: "Account ID is required." }).trim().regex(/^\d{12}$/, "Account ID must be exactly 12 digits."),
+  memberRoleName: memberRoleNameField,
+});
+export const removeMemberRoleOverrideInput = setMemberRoleOverrideInput.omit({ memberRoleName: true });
 
 /** URL-safe identifier derived from the name (unique per installation). */
 export function slugOf(name: string): string {

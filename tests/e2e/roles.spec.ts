@@ -76,6 +76,22 @@ describe("as admin", () => {
     const externalId = await page.getByTestId("external-id").textContent();
     expect(externalId).toMatch(/^[\w-]{32}$/);
 
+    // One account's member role under another name: refused when malformed, listed, removed.
+    const overrides = page.getByRole("table", { name: "Accounts whose member role has another name" });
+    await page.getByText("Every account uses BackupGovernanceReadOnly.").waitFor();
+    await page.getByLabel("Account ID", { exact: true }).fill("2109876543");
+    await page.getByLabel("Role name in that account").fill("LegacyBackupRole");
+    await page.getByRole("button", { name: "Set role" }).click();
+    await page.getByText("Account ID must be exactly 12 digits.").waitFor();
+    await page.getByLabel("Account ID", { exact: true }).fill("210987654321");
+    await page.getByRole("button", { name: "Set role" }).click();
+    await overrides.getByRole("cell", { name: "LegacyBackupRole" }).waitFor();
+    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/admin-tenant-settings.png`, fullPage: true });
+    await overrides.getByRole("button", { name: "Remove the role override of account 210987654321" }).click();
+    await page.getByText("Every account uses BackupGovernanceReadOnly.").waitFor();
+
+    await page.goto(`${appUrl()}/settings/audit-log?action=tenant.member_role.set`);
+    await expect(page.getByRole("cell", { name: "tenant.member_role.set" }).count()).resolves.toBe(1);
     await page.goto(`${appUrl()}/settings/audit-log?action=tenant.create`);
     await expect(page.getByRole("cell", { name: "tenant.create" }).count()).resolves.toBeGreaterThan(0);
     const csv = await page.request.get(`${appUrl()}/settings/audit-log/export?action=tenant.create`);

@@ -1,6 +1,6 @@
-import { eq } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from "vitest";
-import { auditLog, tenants, users } from "@/db/schema";
+import { auditLog, orgAccounts, tenantAccountSettings, tenants, users } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/access";
 import { testDb } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/fixtures";
@@ -124,6 +124,78 @@ describe("organizations: bad input", () => {
     const result = await actions.deleteTenantAction(null, form({ tenantId: row!.id, confirmName: "acme" }));
     expect(result).toMatchObject({ ok: false, error: { fieldErrors: { confirmName: expect.stringMatching(/exactly/) } } });
     expect(await counts()).toEqual(before);
+  });
+});
+
+describe("member role per account", () => {
+  const overrides = async (tenantId: string) => db.select({ accountId: tenantAccountSettings.accountId, role: tenantAccountSettings.memberRoleName }).from(tenantAccountSettings).where(eq(tenantAccountSettings.tenantId, tenantId));
+  const acme = async () => (await db.select().from(tenants).where(eq(tenants.name, "Acme Corp")))[0]!;
+  const all = async (tenantId: string) => ({ ...(await counts()), overrides: await overrides(tenantId) });
+
+  it.each([
+    ["an account ID of 11 digits", { accountId: "12345678901" }, "accountId", /exactly 12 digits/],
+    ["a role name with a slash", { memberRoleName: "path/Role" }, "memberRoleName", /IAM role name/],
+    ["a role name of 65 characters", { memberRoleName: "r".repeat(65) }, "memberRoleName", /IAM role name/],
+    ["no role name", { memberRoleName: "" }, "memberRoleName", /IAM role name/],
+    ["the organization's own role name", { memberRoleName: "BackupGovernanceReadOnly" }, "memberRoleName", /remove the override instead/],
+  ])("refuses %s, saving nothing", async (_label, override, field, message) => {
+    const t = await acme();
+    const before = await all(t.id);
+    const result = await actions.setMemberRoleOverrideAction(null, form({ tenantId: t.id, accountId: "210987654321", memberRoleName: "OtherRole", ...override }));
+    expect(result).toMatchObject({ ok: false, error: { code: "VALIDATION" } });
+    if (result.ok) return;
+    expect(result.error.fieldErrors?.[field]).toMatch(message);
+    expect(await all(t.id)).toEqual(before);
+  });
+
+  it("is set, replaced and removed, each change audited with what it was before", async () => {
+    const t = await acme();
+    expect(await actions.setMemberRoleOverrideAction(null, form({ tenantId: t.id, accountId: "210987654321", memberRoleName: "LegacyBackupRole" }))).toMatchObject({ ok: true });
+    expect(await actions.setMemberRoleOverrideAction(null, form({ tenantId: t.id, accountId: "210987654321", memberRoleName: "NewerBackupRole" }))).toMatchObject({ ok: true });
+    expect(await overrides(t.id)).toEqual([{ accountId: "210987654321", role: "NewerBackupRole" }]);
+    expect(await actions.removeMemberRoleOverrideAction(null, form({ tenantId: t.id, accountId: "210987654321" }))).toMatchObject({ ok: true });
+    expect(await overrides(t.id)).toEqual([]);
+    const trail = await db.select({ action: auditLog.action, targetId: auditLog.targetId, details: auditLog.details }).from(auditLog).where(eq(auditLog.tenantId, t.id)).orderBy(auditLog.id);
+    expect(trail.filter((a) => a.action.startsWith("tenant.member_role"))).toEqual([
+      { action: "tenant.member_role.set", targetId: "210987654321", details: { from: "BackupGovernanceReadOnly", to: "LegacyBackupRole" } },
+      { action: "tenant.member_role.set", targetId: "210987654321", details: { from: "LegacyBackupRole", to: "NewerBackupRole" } },
+      { action: "tenant.member_role.remove", targetId: "210987654321", details: { from: "NewerBackupRole", to: "BackupGovernanceReadOnly" } },
+    ]);
+  });
+
+  it("removing an override that does not exist is 'not found', and changes nothing", async () => {
+    const t = await acme();
+    const before = await all(t.id);
+    expect(await actions.removeMemberRoleOverrideAction(null, form({ tenantId: t.id, accountId: "210987654321" }))).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(await all(t.id)).toEqual(before);
+  });
+
+  it("once the organization has been read, only its accounts are accepted", async () => {
+    const t = await acme();
+    await db.insert(orgAccounts).values({ tenantId: t.id, accountId: "111122223333", name: "workload-a", email: "a@acme.example", state: "ACTIVE", parentId: "r-root", ouPath: [] });
+    const before = await all(t.id);
+    const result = await actions.setMemberRoleOverrideAction(null, form({ tenantId: t.id, accountId: "444455556666", memberRoleName: "OtherRole" }));
+    expect(result).toMatchObject({ ok: false, error: { code: "VALIDATION", fieldErrors: { accountId: expect.stringMatching(/not in this organization/) } } });
+    expect(await all(t.id)).toEqual(before);
+    expect(await actions.setMemberRoleOverrideAction(null, form({ tenantId: t.id, accountId: "111122223333", memberRoleName: "OtherRole" }))).toMatchObject({ ok: true });
+    expect(await overrides(t.id)).toEqual([{ accountId: "111122223333", role: "OtherRole" }]);
+  });
+
+  it("an operator, even a member of the organization, may not change it", async () => {
+    const t = await acme();
+    const admin = caller;
+    caller = await makeUser(db, "operator", [{ tenantId: t.id }]);
+    try {
+      const before = await all(t.id);
+      expect(await actions.setMemberRoleOverrideAction(null, form({ tenantId: t.id, accountId: "111122223333", memberRoleName: "Sneaky" }))).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+      expect(await actions.removeMemberRoleOverrideAction(null, form({ tenantId: t.id, accountId: "111122223333" }))).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+      // The refusals are in the audit log; nothing else changed.
+      expect(await all(t.id)).toEqual({ ...before, audit: before.audit + 2 });
+      const denied = await db.select({ action: auditLog.action, outcome: auditLog.outcome }).from(auditLog).orderBy(desc(auditLog.id)).limit(2);
+      expect(denied.map((d) => d.outcome)).toEqual(["denied", "denied"]);
+    } finally {
+      caller = admin;
+    }
   });
 });
 

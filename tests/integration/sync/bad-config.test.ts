@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listRunUnitErrors } from "@/db/queries/sync";
+import { removeMemberRoleOverride, setMemberRoleOverride } from "@/lib/admin/tenants";
 import { requestSync } from "@/lib/sync/request";
 import { startHarness, waitForRun, type Harness } from "./harness";
 
@@ -91,5 +92,24 @@ describe("a badly configured organization", () => {
     expect(fixed.run.status).toBe("partial");
     expect(fixed.tenantStatus).toBe("active");
     expect((await h.db.pool.query(`select count(*)::int as n from sync_units where tenant_id = $1 and kind = 'region' and status = 'ok'`, [h.tenantId])).rows[0]!.n).toBe(okBefore);
+  });
+
+  it("an account's member role set apart in Settings is the role assumed there, and removing it heals the account", async () => {
+    const okUnits = async () => (await h.db.pool.query(`select account_id, region from sync_units where tenant_id = $1 and kind = 'region' and status = 'ok' order by 1, 2`, [h.tenantId])).rows as Array<{ account_id: string; region: string }>;
+    await syncOf(h.tenantId);
+    const before = await okUnits();
+    const account = before.find((u) => u.account_id !== h.world.management_account_id)!.account_id;
+    const admin = { userId: null, email: "admin@test.example", ip: null };
+    await setMemberRoleOverride(h.db.db, admin, { tenantId: h.tenantId, accountId: account, memberRoleName: "RoleOnlyInSettings" });
+    const overridden = await syncOf(h.tenantId);
+    const failed = overridden.errors.filter((e) => e.accountId === account);
+    expect(failed.length).toBe(before.filter((u) => u.account_id === account).length);
+    for (const e of failed) expect(e.error).toBe(`cannot assume arn:aws:iam::${account}:role/RoleOnlyInSettings: the role's trust policy or ExternalId does not admit this product`);
+    // Every other account still assumes the organization's role.
+    expect((await okUnits()).filter((u) => u.account_id !== account)).toEqual(before.filter((u) => u.account_id !== account));
+
+    await removeMemberRoleOverride(h.db.db, admin, { tenantId: h.tenantId, accountId: account });
+    await syncOf(h.tenantId);
+    expect(await okUnits()).toEqual(before);
   });
 });

@@ -3,8 +3,8 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { actorOf, defineAction } from "@/lib/actions";
-import { createTenant, deleteTenant, rotateExternalId, updateTenant } from "@/lib/admin/tenants";
-import { createTenantInput, deleteTenantInput, rotateExternalIdInput, updateTenantInput } from "@/lib/validation/tenants";
+import { createTenant, deleteTenant, removeMemberRoleOverride, rotateExternalId, setMemberRoleOverride, updateTenant } from "@/lib/admin/tenants";
+import { createTenantInput, deleteTenantInput, removeMemberRoleOverrideInput, rotateExternalIdInput, setMemberRoleOverrideInput, updateTenantInput } from "@/lib/validation/tenants";
 
 export const createTenantAction = defineAction({ name: "tenants.create", capability: "tenant:manage", input: createTenantInput }, async (ctx, input) => {
   const { tenantId } = await createTenant(ctx.db, actorOf(ctx), input);
@@ -28,4 +28,16 @@ export const deleteTenantAction = defineAction({ name: "tenants.delete", capabil
   await deleteTenant(ctx.db, actorOf(ctx), input);
   revalidatePath("/", "layout");
   redirect("/settings/tenants");
+});
+
+export const setMemberRoleOverrideAction = defineAction({ name: "tenants.member_role.set", capability: "tenant:manage", input: setMemberRoleOverrideInput }, async (ctx, input) => {
+  await setMemberRoleOverride(ctx.db, actorOf(ctx), input);
+  revalidatePath(`/settings/tenants/${input.tenantId}`);
+  return {};
+});
+
+export const removeMemberRoleOverrideAction = defineAction({ name: "tenants.member_role.remove", capability: "tenant:manage", input: removeMemberRoleOverrideInput }, async (ctx, input) => {
+  await removeMemberRoleOverride(ctx.db, actorOf(ctx), input);
+  revalidatePath(`/settings/tenants/${input.tenantId}`);
+  return {};
 });

@@ -6,12 +6,14 @@ import { CopyButton } from "@/app/_components/form/copy-button";
 import { Alert } from "@/app/_components/ui/alert";
 import { Card } from "@/app/_components/ui/card";
 import { PageHeader } from "@/app/_components/ui/page-header";
-import { listTenants } from "@/lib/admin/tenants";
+import { Table, Td, Th } from "@/app/_components/ui/table";
+import { listMemberRoleOverrides, listTenants } from "@/lib/admin/tenants";
 import { requireGlobalPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { scheduleKeyOf } from "@/lib/validation/tenants";
 import { TenantForm } from "../tenant-form";
-import { DeleteTenantForm, RotateExternalIdForm } from "./tenant-danger-forms";
+import { formatDateTime } from "@/lib/format";
+import { AddMemberRoleOverrideForm, DeleteTenantForm, RemoveMemberRoleOverrideForm, RotateExternalIdForm } from "./tenant-danger-forms";
 
 export const metadata: Metadata = { title: "Organization" };
 
@@ -42,6 +44,7 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
   if (!tenant) notFound();
   const { created } = await searchParams;
   const policies = trustPolicies(tenant);
+  const overrides = await listMemberRoleOverrides(getDb(), tenant.id);
   return (
     <div className="space-y-6">
       <Link href="/settings/tenants" className="text-sm text-brand-700 hover:underline">
@@ -78,6 +81,44 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
             schedule: scheduleKeyOf(tenant.syncSchedule),
           }}
         />
+      </Card>
+      <Card
+        title="Member role per account"
+        description={`The sync assumes ${tenant.memberRoleName} in every member account. Where an account's role has another name, set it here; the next sync uses it.`}
+      >
+        <div className="space-y-4">
+          {overrides.length > 0 ? (
+            <Table caption="Accounts whose member role has another name">
+              <thead>
+                <tr>
+                  <Th>Account</Th>
+                  <Th>Role assumed</Th>
+                  <Th>Changed</Th>
+                  <Th>
+                    <span className="sr-only">Actions</span>
+                  </Th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-100">
+                {overrides.map((o) => (
+                  <tr key={o.accountId}>
+                    <Td>
+                      <span className="font-mono">{o.accountId}</span> {o.accountName && <span className="text-slate-500">{o.accountName}</span>}
+                    </Td>
+                    <Td className="font-mono">{o.memberRoleName}</Td>
+                    <Td className="text-slate-500">{formatDateTime(o.updatedAt)}</Td>
+                    <Td className="text-right">
+                      <RemoveMemberRoleOverrideForm tenantId={tenant.id} accountId={o.accountId} />
+                    </Td>
+                  </tr>
+                ))}
+              </tbody>
+            </Table>
+          ) : (
+            <p className="text-sm text-slate-500">Every account uses {tenant.memberRoleName}.</p>
+          )}
+          <AddMemberRoleOverrideForm tenantId={tenant.id} />
+        </div>
       </Card>
       <Card title="Delete organization" description="Removes the organization and everything synced for it. The audit log keeps its history.">
         <DeleteTenantForm tenantId={tenant.id} name={tenant.name} />

@@ -3,7 +3,7 @@
 import { ActionForm } from "@/app/_components/form/action-form";
 import { TextField } from "@/app/_components/form/field";
 import { SubmitButton } from "@/app/_components/form/submit-button";
-import { deleteTenantAction, rotateExternalIdAction } from "../actions";
+import { deleteTenantAction, removeMemberRoleOverrideAction, rotateExternalIdAction, setMemberRoleOverrideAction } from "../actions";
 
 export function RotateExternalIdForm({ tenantId }: { tenantId: string }) {
   return (
@@ -23,6 +23,33 @@ export function DeleteTenantForm({ tenantId, name }: { tenantId: string; name: s
       <TextField name="confirmName" label={`Type "${name}" to confirm`} autoComplete="off" />
       <SubmitButton variant="danger" pendingLabel="Deleting…">
         Delete organization
+      </SubmitButton>
+    </ActionForm>
+  );
+}
+
+export function AddMemberRoleOverrideForm({ tenantId }: { tenantId: string }) {
+  return (
+    <ActionForm action={setMemberRoleOverrideAction} className="flex flex-wrap items-start gap-3" resetOnSuccess success={() => "Saved. The next sync assumes this role in that account."}>
+      <input type="hidden" name="tenantId" value={tenantId} />
+      <TextField name="accountId" label="Account ID" inputMode="numeric" placeholder="123456789012" autoComplete="off" className="w-44" />
+      <TextField name="memberRoleName" label="Role name in that account" placeholder="OrgBackupReadOnly" autoComplete="off" className="w-64" />
+      <div className="pt-6">
+        <SubmitButton variant="secondary" pendingLabel="Saving…">
+          Set role
+        </SubmitButton>
+      </div>
+    </ActionForm>
+  );
+}
+
+export function RemoveMemberRoleOverrideForm({ tenantId, accountId }: { tenantId: string; accountId: string }) {
+  return (
+    <ActionForm action={removeMemberRoleOverrideAction} className="inline">
+      <input type="hidden" name="tenantId" value={tenantId} />
+      <input type="hidden" name="accountId" value={accountId} />
+      <SubmitButton variant="secondary" pendingLabel="Removing…">
+        Remove<span className="sr-only"> the role override of account {accountId}</span>
       </SubmitButton>
     </ActionForm>
   );
