@@ -3,11 +3,13 @@ import { Suspense } from "react";
 import { getFreshness } from "@/db/queries/sync";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
+import { bySnapshot } from "@/lib/dashboard/snapshot-cache";
 import { formatDateTime } from "@/lib/format";
 
 /** Says on every page of an organization how fresh its data is, and links to the sync. */
 async function FreshnessBar({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const f = await getFreshness(getDb(), { tenantId }).catch(() => null);
+  // Kept per snapshot: the marker moves whenever a unit's status does, so the bar is never behind.
+  const f = await bySnapshot(getDb(), tenantId, "layout.freshness", null, () => getFreshness(getDb(), { tenantId })).catch(() => null);
   if (!f) return null;
   const problems = f.stale + f.neverSynced;
   const tone = f.units === 0 ? "border-slate-200 bg-white text-slate-600" : problems ? "border-amber-200 bg-amber-50 text-amber-900" : "border-slate-200 bg-white text-slate-600";

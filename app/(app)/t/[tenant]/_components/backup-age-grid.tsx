@@ -9,6 +9,13 @@ function tone(age: number | null): string {
   return "bg-red-500 text-white";
 }
 
+function cellTitle(c: NewestBackupCell | null, age: number | null, behind: number | null): string {
+  if (!c) return "not inventoried";
+  const resources = `${c.resources} protected resource${c.resources === 1 ? "" : "s"}`;
+  if (age === null) return `${resources}; no backup yet`;
+  return `${resources}; newest backup ${formatDuration(age)} ago${behind !== null ? `; the most behind ${formatDuration(behind)} ago` : ""}`;
+}
+
 /** Accounts × regions, each cell the age of the newest backup there: a heat map with the numbers in it. */
 export function BackupAgeGrid({ cells, now, slug }: { cells: NewestBackupCell[]; now: Date; slug: string }) {
   const regions = [...new Set(cells.map((c) => c.region))].sort();
@@ -42,7 +49,7 @@ export function BackupAgeGrid({ cells, now, slug }: { cells: NewestBackupCell[];
                   <td key={r} className="p-0.5">
                     <div
                       className={`w-24 rounded px-1.5 py-1 text-center tabular-nums ${tone(age)}`}
-                      title={c ? `${c.resources} protected resources; newest backup ${label} ago${behind !== null ? `; the most behind ${formatDuration(behind)} ago` : ""}` : "not inventoried"}
+                      title={cellTitle(c ?? null, age, behind)}
                     >
                       {label}
                     </div>
