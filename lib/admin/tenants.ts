@@ -169,8 +169,10 @@ export async function setMemberRoleOverride(db: Db, actor: Actor, input: { tenan
   if (input.memberRoleName === tenant.memberRoleName) {
     throw invalid("That is the organization's member role already.", { memberRoleName: `Every account already uses ${tenant.memberRoleName}; remove the override instead.` });
   }
-  const known = await db.select({ accountId: orgAccounts.accountId }).from(orgAccounts).where(eq(orgAccounts.tenantId, input.tenantId));
-  if (known.length > 0 && !known.some((a) => a.accountId === input.accountId)) {
+  const { rows } = await db.execute<{ read: boolean; member: boolean }>(sql`
+    select exists (select 1 from ${orgAccounts} where ${orgAccounts.tenantId} = ${input.tenantId}) as read,
+           exists (select 1 from ${orgAccounts} where ${orgAccounts.tenantId} = ${input.tenantId} and ${orgAccounts.accountId} = ${input.accountId}) as member`);
+  if (rows[0]?.read && !rows[0].member) {
     throw invalid("Not an account of this organization.", { accountId: `Account ${input.accountId} is not in this organization (as of its last sync).` });
   }
   await db.transaction(async (tx) => {
