@@ -24,7 +24,7 @@ export function BackupAgeGrid({ cells, now, slug }: { cells: NewestBackupCell[];
   const at = new Map(cells.map((c) => [`${c.accountId}|${c.region}`, c]));
   return (
     <div className="overflow-x-auto">
-      <table className="text-xs">
+      <table className="border-separate border-spacing-0.5 text-xs">
         <caption className="sr-only">Age of the newest backup per account and region</caption>
         <thead>
           <tr>
@@ -46,13 +46,8 @@ export function BackupAgeGrid({ cells, now, slug }: { cells: NewestBackupCell[];
                 const behind = c?.oldestLatest ? now.getTime() - c.oldestLatest.getTime() : null;
                 const label = age === null ? "none" : formatDuration(age);
                 return (
-                  <td key={r} className="p-0.5">
-                    <div
-                      className={`w-24 rounded px-1.5 py-1 text-center tabular-nums ${tone(age)}`}
-                      title={cellTitle(c ?? null, age, behind)}
-                    >
-                      {label}
-                    </div>
+                  <td key={r} className={`age-cell ${tone(age)}`} title={cellTitle(c ?? null, age, behind)}>
+                    {label}
                   </td>
                 );
               })}

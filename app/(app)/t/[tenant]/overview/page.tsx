@@ -27,7 +27,7 @@ async function SyncProblems({ tenantId, slug }: { tenantId: string; slug: string
           <p className="text-sm text-slate-700">
             <span className="font-semibold text-red-700">{total}</span> account-region{total === 1 ? "" : "s"} could not be read on the last sync.
           </p>
-          <UnitProblemGroups slug={slug} rows={rows.map((u) => ({ ...u, label: u.stale ? "stale" : "never read" }))} />
+          <UnitProblemGroups slug={slug} perGroup={6} rows={rows.map((u) => ({ ...u, label: u.stale ? "stale" : "never read" }))} />
         </div>
       )}
     </WidgetState>
