@@ -5,7 +5,7 @@ import { cache } from "react";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { auth } from "./index";
-import { getTenantAccess, listAccessibleTenants, loadSession, type SessionUser, type TenantAccess } from "./access";
+import { listAccessibleTenants, loadSession, type SessionUser, type TenantAccess } from "./access";
 import { clientIpFrom } from "./client-ip";
 import type { Capability } from "./permissions";
 
@@ -32,13 +32,16 @@ export const getAccessibleTenants = cache(async (): Promise<TenantAccess[]> => {
   return session ? listAccessibleTenants(getDb(), session) : [];
 });
 
+/** Looked up in the user's tenant list (loaded once per request for the switcher anyway). */
+const tenantBySlug = cache(async (slug: string): Promise<TenantAccess | null> => (await getAccessibleTenants()).find((t) => t.slug === slug) ?? null);
+
 /**
  * For tenant pages: the session and the tenant named in the URL. A tenant the user may not see is
  * "not found" (its existence is not revealed); one they see without the capability is forbidden.
  */
 export async function requireTenantPage(slug: string, capability: Capability = "tenant:read") {
   const session = await requireSession();
-  const tenant = await getTenantAccess(getDb(), session, { slug });
+  const tenant = await tenantBySlug(slug);
   if (!tenant) notFound();
   if (!tenant.capabilities.includes(capability)) redirect(`/t/${tenant.slug}/overview?denied=${encodeURIComponent(capability)}`);
   return { session, tenant };
