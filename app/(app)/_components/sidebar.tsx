@@ -14,7 +14,7 @@ const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string }> = [
   { path: "jobs", label: "Jobs", icon: "↻" },
   { path: "sync", label: "Sync", icon: "⇅" },
   { path: "policies", label: "Policies", icon: "§" },
-  { path: "reports", label: "Reports", icon: "⎙" },
+  { path: "reports", label: "Reports", icon: "▦" },
 ];
 
 export function Sidebar({
