@@ -163,6 +163,14 @@ describe("member role per account", () => {
     ]);
   });
 
+  it("an organization that does not exist is 'not found', and nothing is saved", async () => {
+    const before = await counts();
+    const result = await actions.setMemberRoleOverrideAction(null, form({ tenantId: "7f0c1a52-3b9e-4c1d-9a55-2f6a0e8d4b10", accountId: "210987654321", memberRoleName: "OtherRole" }));
+    expect(result).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+    expect(await counts()).toEqual(before);
+    expect(await db.$count(tenantAccountSettings)).toBe(0);
+  });
+
   it("removing an override that does not exist is 'not found', and changes nothing", async () => {
     const t = await acme();
     const before = await all(t.id);
