@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { hrefWith, type SearchParams } from "@/lib/dashboard/url";
+import type { LoadedTable } from "@/lib/dashboard/load-table";
+import { Alert } from "./ui/alert";
 import { buttonClass } from "./ui/button";
 
 export interface Column<Row> {
@@ -16,19 +18,7 @@ export interface Column<Row> {
  * and every page is one indexed query. Sorting links are real links (keyboard and screen-reader
  * friendly); the export buttons carry the same filters.
  */
-export function DataTable<Row>({
-  caption,
-  columns,
-  rows,
-  rowKey,
-  pathname,
-  searchParams,
-  sort,
-  next,
-  total,
-  exportBase,
-  empty,
-}: {
+export interface DataTableProps<Row> {
   caption: string;
   columns: Column<Row>[];
   rows: Row[];
@@ -41,7 +31,9 @@ export function DataTable<Row>({
   /** e.g. /t/acme/export/recovery-points — ?format=csv|json and the filters are appended. */
   exportBase?: string;
   empty?: React.ReactNode;
-}) {
+}
+
+export function DataTable<Row>({ caption, columns, rows, rowKey, pathname, searchParams, sort, next, total, exportBase, empty }: DataTableProps<Row>) {
   const onFirstPage = !searchParams.cursor;
   const exportHref = (format: string) => hrefWith(exportBase ?? "", searchParams, { format, cursor: undefined });
   return (
@@ -127,4 +119,10 @@ export function DataTable<Row>({
       </nav>
     </div>
   );
+}
+
+/** The page of a table loaded from the URL (lib/dashboard/load-table), or why its filters were refused. */
+export function LoadedDataTable<Row>({ loaded, ...props }: Omit<DataTableProps<Row>, "rows" | "next" | "total"> & { loaded: LoadedTable<unknown, Row> }) {
+  if (!loaded.ok) return <Alert tone="error">{loaded.message}</Alert>;
+  return <DataTable {...props} rows={loaded.page.rows} next={loaded.page.next} total={loaded.page.total} />;
 }

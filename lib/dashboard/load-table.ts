@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { bySnapshot } from "./snapshot-cache";
 import type { TableDefinition, TablePage } from "./table";
 import { first, type SearchParams } from "./url";
+import type { TenantAccess } from "@/lib/auth/access";
 
 export type LoadedTable<F, Row> =
   | { ok: true; filters: F; page: TablePage<Row> }
@@ -26,4 +27,12 @@ export async function loadTable<F extends Record<string, unknown>, Row>(
   const cursor = first(searchParams.cursor) ?? null;
   const page = await bySnapshot(getDb(), tenantId, `table:${table.name}`, { filters: parsed.data, cursor, asOf }, () => table.page(getDb(), { tenantId, asOf }, parsed.data, cursor, PAGE_SIZE));
   return { ok: true, filters: parsed.data, page };
+}
+
+/**
+ * Where the table's CSV/JSON export lives (the export route serves every table by its name), or
+ * undefined when the user's role may not export: the page then offers no export at all.
+ */
+export function exportBaseOf(table: { name: string }, tenant: Pick<TenantAccess, "slug" | "capabilities">): string | undefined {
+  return tenant.capabilities.includes("export") ? `/t/${tenant.slug}/export/${table.name}` : undefined;
 }

@@ -109,6 +109,31 @@ export function templateFieldErrors(errors: string[]): Record<string, string> {
   return out;
 }
 
+/**
+ * Stores a template revision with its audit row in one transaction. `taken` is the error to give
+ * when (tenant, slug, revision) already exists: a duplicate id, or someone else's concurrent edit.
+ */
+async function insertRevision(
+  db: Db,
+  actor: Actor,
+  r: { tenantId: string; slug: string; revision: number; template: Template },
+  audit: { action: string; details: Record<string, unknown>; taken: Error },
+): Promise<StoredTemplate> {
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(complianceTemplates)
+        .values({ tenantId: r.tenantId, slug: r.slug, revision: r.revision, version: r.template.version, name: r.template.name, framework: r.template.framework, definition: r.template as unknown as Record<string, unknown>, createdById: actor.userId, createdByEmail: actor.email })
+        .returning();
+      await recordAudit(tx, { actorId: actor.userId, actorEmail: actor.email, ip: actor.ip, tenantId: r.tenantId, action: audit.action, targetType: "compliance_template", targetId: row!.id, details: audit.details });
+      return toStored(row!, await selectedSlugs(tx, r.tenantId));
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) throw audit.taken;
+    throw error;
+  }
+}
+
 export async function cloneTenantTemplate(db: Db, actor: Actor, p: { tenantId: string; fromSlug: string; slug: string; name: string }): Promise<StoredTemplate> {
   await seedBuiltinTemplates(db);
   const base = await latestOwned(db, p.tenantId, p.fromSlug);
@@ -116,28 +141,11 @@ export async function cloneTenantTemplate(db: Db, actor: Actor, p: { tenantId: s
   if (BUILTIN_SLUGS.has(p.slug) || (await latestOwned(db, p.tenantId, p.slug))) throw conflict("A template with this id already exists.", { slug: "A template with this id already exists." });
   const cloned = cloneTemplate(toStored(base, new Set()).template, { id: p.slug, name: p.name });
   if (!cloned.ok) throw invalid("The template is not valid.", templateFieldErrors(cloned.errors));
-  try {
-    return await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(complianceTemplates)
-        .values({ tenantId: p.tenantId, slug: p.slug, revision: 1, version: cloned.template.version, name: cloned.template.name, framework: cloned.template.framework, definition: cloned.template as unknown as Record<string, unknown>, createdById: actor.userId, createdByEmail: actor.email })
-        .returning();
-      await recordAudit(tx, {
-        actorId: actor.userId,
-        actorEmail: actor.email,
-        ip: actor.ip,
-        tenantId: p.tenantId,
-        action: "compliance.template.clone",
-        targetType: "compliance_template",
-        targetId: row!.id,
-        details: { slug: p.slug, name: p.name, from: { slug: base.slug, revision: base.revision, version: base.version } },
-      });
-      return toStored(row!, await selectedSlugs(tx, p.tenantId));
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw conflict("A template with this id already exists.", { slug: "A template with this id already exists." });
-    throw error;
-  }
+  return insertRevision(db, actor, { tenantId: p.tenantId, slug: p.slug, revision: 1, template: cloned.template }, {
+    action: "compliance.template.clone",
+    details: { slug: p.slug, name: p.name, from: { slug: base.slug, revision: base.revision, version: base.version } },
+    taken: conflict("A template with this id already exists.", { slug: "A template with this id already exists." }),
+  });
 }
 
 export type TemplateEdit = Omit<TemplateChanges, "id">;
@@ -150,28 +158,11 @@ export async function updateTenantTemplate(db: Db, actor: Actor, p: { tenantId: 
   const revision = current.revision + 1;
   const revised = reviseTemplate(toStored(current, new Set()).template, p.changes, String(revision));
   if (!revised.ok) throw invalid("Some fields need attention.", templateFieldErrors(revised.errors));
-  try {
-    return await db.transaction(async (tx) => {
-      const [row] = await tx
-        .insert(complianceTemplates)
-        .values({ tenantId: p.tenantId, slug: p.slug, revision, version: revised.template.version, name: revised.template.name, framework: revised.template.framework, definition: revised.template as unknown as Record<string, unknown>, createdById: actor.userId, createdByEmail: actor.email })
-        .returning();
-      await recordAudit(tx, {
-        actorId: actor.userId,
-        actorEmail: actor.email,
-        ip: actor.ip,
-        tenantId: p.tenantId,
-        action: "compliance.template.update",
-        targetType: "compliance_template",
-        targetId: row!.id,
-        details: { slug: p.slug, revision, previousRevision: current.revision, changes: p.changes as Record<string, unknown> },
-      });
-      return toStored(row!, await selectedSlugs(tx, p.tenantId));
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw conflict("Someone changed this template at the same time; reload and try again.");
-    throw error;
-  }
+  return insertRevision(db, actor, { tenantId: p.tenantId, slug: p.slug, revision, template: revised.template }, {
+    action: "compliance.template.update",
+    details: { slug: p.slug, revision, previousRevision: current.revision, changes: p.changes as Record<string, unknown> },
+    taken: conflict("Someone changed this template at the same time; reload and try again."),
+  });
 }
 
 /** Chooses the templates the tenant is evaluated against (at least one). */

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
-import { DataTable } from "@/app/_components/data-table";
+import { LoadedDataTable } from "@/app/_components/data-table";
 import { FilterBar } from "@/app/_components/filter-bar";
-import { Alert } from "@/app/_components/ui/alert";
 import { Badge } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
-import { loadTable } from "@/lib/dashboard/load-table";
+import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
 import { scheduleInWords } from "@/lib/dashboard/schedule-words";
 import { backupPlansTable, type PlanListRow } from "@/lib/dashboard/tables/backup-plans";
 import type { SearchParams } from "@/lib/dashboard/url";
@@ -38,7 +37,6 @@ export default async function PlansPage({ params, searchParams }: { params: Prom
   const sp = await searchParams;
   const loaded = await loadTable(backupPlansTable, tenant.tenantId, sp);
   const pathname = `/t/${slug}/backups`;
-  const canExport = tenant.capabilities.includes("export");
   const f = loaded.ok ? loaded.filters : {};
   return (
     <div className="space-y-4">
@@ -52,39 +50,33 @@ export default async function PlansPage({ params, searchParams }: { params: Prom
           { kind: "text", name: "name", label: "Plan name", value: (f as { name?: string }).name },
         ]}
       />
-      {!loaded.ok ? (
-        <Alert tone="error">{loaded.message}</Alert>
-      ) : (
-        <DataTable
-          caption="Backup plans"
-          pathname={pathname}
-          searchParams={sp}
-          rows={loaded.page.rows}
-          rowKey={(r) => `${r.accountId}/${r.region}/${r.planId}`}
-          next={loaded.page.next}
-          total={loaded.page.total}
-          exportBase={canExport ? `/t/${slug}/export/backup-plans` : undefined}
-          empty="No backup plans match. Plans appear after a sync."
-          columns={[
-            {
-              key: "plan",
-              label: "Plan",
-              render: (r) => (
-                <div className="min-w-48">
-                  <div className="font-medium">{r.planName}</div>
-                  <div className="mt-0.5 flex flex-wrap gap-1">
-                    {r.orgManaged ? <Badge tone="violet" title="Materialised from an AWS Organizations backup policy; read-only in the account">Org-managed</Badge> : <Badge>Local</Badge>}
-                    <Badge tone="gray">{r.selectionCount} selection{r.selectionCount === 1 ? "" : "s"}</Badge>
-                  </div>
+      <LoadedDataTable
+        loaded={loaded}
+        caption="Backup plans"
+        pathname={pathname}
+        searchParams={sp}
+        rowKey={(r) => `${r.accountId}/${r.region}/${r.planId}`}
+        exportBase={exportBaseOf(backupPlansTable, tenant)}
+        empty="No backup plans match. Plans appear after a sync."
+        columns={[
+          {
+            key: "plan",
+            label: "Plan",
+            render: (r) => (
+              <div className="min-w-48">
+                <div className="font-medium">{r.planName}</div>
+                <div className="mt-0.5 flex flex-wrap gap-1">
+                  {r.orgManaged ? <Badge tone="violet" title="Materialised from an AWS Organizations backup policy; read-only in the account">Org-managed</Badge> : <Badge>Local</Badge>}
+                  <Badge tone="gray">{r.selectionCount} selection{r.selectionCount === 1 ? "" : "s"}</Badge>
                 </div>
-              ),
-            },
-            { key: "where", label: "Account / region", render: (r) => <span className="font-mono text-xs">{r.accountId}<br />{r.region}</span> },
-            { key: "rules", label: "Rules", render: (r) => (r.rules.length ? <ul className="space-y-1">{r.rules.map((x) => <RuleLine key={x.ruleId} rule={x} />)}</ul> : <span className="text-slate-400">No rules</span>) },
-            { key: "last", label: "Last run", render: (r) => <span className="text-xs whitespace-nowrap text-slate-600">{r.lastExecutionDate ? formatDateTime(r.lastExecutionDate) : "Never"}</span> },
-          ]}
-        />
-      )}
+              </div>
+            ),
+          },
+          { key: "where", label: "Account / region", render: (r) => <span className="font-mono text-xs">{r.accountId}<br />{r.region}</span> },
+          { key: "rules", label: "Rules", render: (r) => (r.rules.length ? <ul className="space-y-1">{r.rules.map((x) => <RuleLine key={x.ruleId} rule={x} />)}</ul> : <span className="text-slate-400">No rules</span>) },
+          { key: "last", label: "Last run", render: (r) => <span className="text-xs whitespace-nowrap text-slate-600">{r.lastExecutionDate ? formatDateTime(r.lastExecutionDate) : "Never"}</span> },
+        ]}
+      />
     </div>
   );
 }

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import { StackedBars } from "@/app/_components/charts/stacked-bars";
-import { DataTable } from "@/app/_components/data-table";
-import { Alert } from "@/app/_components/ui/alert";
+import { LoadedDataTable } from "@/app/_components/data-table";
 import { Badge } from "@/app/_components/ui/badge";
 import { Widget, WidgetState } from "@/app/_components/widget";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
-import { loadTable } from "@/lib/dashboard/load-table";
+import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
 import { getBackupJobTrend } from "@/lib/dashboard/queries/job-trends";
 import { backupJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
@@ -51,35 +50,29 @@ export default async function BackupJobsPage({ params, searchParams }: { params:
         <TrendWidget tenantId={tenant.tenantId} />
       </Widget>
       <JobFilterBar pathname={pathname} values={values} states={STATES} extra="problems" />
-      {!loaded.ok ? (
-        <Alert tone="error">{loaded.message}</Alert>
-      ) : (
-        <DataTable
-          caption="Backup jobs, failures first"
-          pathname={pathname}
-          searchParams={sp}
-          rows={loaded.page.rows}
-          rowKey={(r) => `${r.accountId}/${r.region}/${r.backupJobId}`}
-          next={loaded.page.next}
-          total={loaded.page.total}
-          exportBase={tenant.capabilities.includes("export") ? `/t/${slug}/export/backup-jobs` : undefined}
-          empty={values.from ? "No backup jobs match." : "No backup jobs in the last 7 days match. Widen the dates to see older history."}
-          columns={[
-            {
-              key: "state",
-              label: "State",
-              render: (r) => (
-                <Badge tone={jobStateTone(r.state, r.problem)}>{r.state === "COMPLETED" && r.problem ? "completed with issues" : r.state.toLowerCase()}</Badge>
-              ),
-            },
-            { key: "resource", label: "Resource", render: (r) => <div className="max-w-sm"><div className="truncate font-mono text-xs" title={r.resourceArn}>{r.resourceArn.split(/[:/]/).pop()}</div><div className="text-xs text-slate-500">{r.resourceType} · {r.accountId} · {r.region}</div></div> },
-            { key: "message", label: "Message", render: (r) => <span className="block max-w-md text-xs text-slate-700">{r.statusMessage ?? "—"}</span> },
-            { key: "vault", label: "Vault", render: (r) => <span className="text-xs">{r.backupVaultName}</span> },
-            { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
-            { key: "took", label: "Took", render: (r) => <span className="text-xs whitespace-nowrap">{r.completionDate ? formatDuration(r.completionDate.getTime() - r.creationDate.getTime()) : "—"}</span> },
-          ]}
-        />
-      )}
+      <LoadedDataTable
+        loaded={loaded}
+        caption="Backup jobs, failures first"
+        pathname={pathname}
+        searchParams={sp}
+        rowKey={(r) => `${r.accountId}/${r.region}/${r.backupJobId}`}
+        exportBase={exportBaseOf(backupJobsTable, tenant)}
+        empty={values.from ? "No backup jobs match." : "No backup jobs in the last 7 days match. Widen the dates to see older history."}
+        columns={[
+          {
+            key: "state",
+            label: "State",
+            render: (r) => (
+              <Badge tone={jobStateTone(r.state, r.problem)}>{r.state === "COMPLETED" && r.problem ? "completed with issues" : r.state.toLowerCase()}</Badge>
+            ),
+          },
+          { key: "resource", label: "Resource", render: (r) => <div className="max-w-sm"><div className="truncate font-mono text-xs" title={r.resourceArn}>{r.resourceArn.split(/[:/]/).pop()}</div><div className="text-xs text-slate-500">{r.resourceType} · {r.accountId} · {r.region}</div></div> },
+          { key: "message", label: "Message", render: (r) => <span className="block max-w-md text-xs text-slate-700">{r.statusMessage ?? "—"}</span> },
+          { key: "vault", label: "Vault", render: (r) => <span className="text-xs">{r.backupVaultName}</span> },
+          { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
+          { key: "took", label: "Took", render: (r) => <span className="text-xs whitespace-nowrap">{r.completionDate ? formatDuration(r.completionDate.getTime() - r.creationDate.getTime()) : "—"}</span> },
+        ]}
+      />
     </div>
   );
 }

@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
-import { DataTable } from "@/app/_components/data-table";
+import { LoadedDataTable } from "@/app/_components/data-table";
 import { FilterBar } from "@/app/_components/filter-bar";
-import { Alert } from "@/app/_components/ui/alert";
 import { Badge } from "@/app/_components/ui/badge";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { requireTenantPage } from "@/lib/auth/session";
-import { loadTable } from "@/lib/dashboard/load-table";
+import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
 import { resourcesTable, type ResourceFilters } from "@/lib/dashboard/tables/resources";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
@@ -44,60 +43,54 @@ export default async function ResourcesPage({ params, searchParams }: { params: 
           { kind: "select", name: "resourceType", label: "Resource type", value: f.resourceType, options: RESOURCE_TYPES.map((t) => ({ value: t, label: t })) },
         ]}
       />
-      {!loaded.ok ? (
-        <Alert tone="error">{loaded.message}</Alert>
-      ) : (
-        <DataTable
-          caption="Resources, unprotected first"
-          pathname={pathname}
-          searchParams={sp}
-          rows={loaded.page.rows}
-          rowKey={(r) => `${r.accountId}|${r.region}|${r.resourceArn}`}
-          next={loaded.page.next}
-          total={loaded.page.total}
-          exportBase={tenant.capabilities.includes("export") ? `/t/${slug}/export/resources` : undefined}
-          empty="No resources match. Resources appear after a sync and its evaluation."
-          columns={[
-            {
-              key: "resource",
-              label: "Resource",
-              render: (r) => (
-                <div className="max-w-xs">
-                  <div className="truncate font-mono text-xs" title={r.resourceArn}>
-                    {r.resourceArn.split(/[:/]/).filter(Boolean).pop()}
-                  </div>
-                  <div className="text-xs text-slate-500">
-                    {r.resourceType} · {r.accountId} · {r.region}
-                  </div>
-                  {Object.keys(r.tags).length > 0 && (
-                    <div className="mt-0.5 flex flex-wrap gap-1">
-                      {Object.entries(r.tags)
-                        .slice(0, 4)
-                        .map(([k, v]) => (
-                          <span key={k} className="rounded bg-slate-100 px-1 font-mono text-[10px] text-slate-600">
-                            {k}={v}
-                          </span>
-                        ))}
-                    </div>
-                  )}
+      <LoadedDataTable
+        loaded={loaded}
+        caption="Resources, unprotected first"
+        pathname={pathname}
+        searchParams={sp}
+        rowKey={(r) => `${r.accountId}|${r.region}|${r.resourceArn}`}
+        exportBase={exportBaseOf(resourcesTable, tenant)}
+        empty="No resources match. Resources appear after a sync and its evaluation."
+        columns={[
+          {
+            key: "resource",
+            label: "Resource",
+            render: (r) => (
+              <div className="max-w-xs">
+                <div className="truncate font-mono text-xs" title={r.resourceArn}>
+                  {r.resourceArn.split(/[:/]/).filter(Boolean).pop()}
                 </div>
-              ),
-            },
-            { key: "protection", label: "Protection", render: (r) => <Badge tone={PROTECTION_BADGE[r.protection].tone}>{PROTECTION_BADGE[r.protection].label}</Badge> },
-            { key: "why", label: "Protected by / why not", render: (r) => <span className="block max-w-md text-xs text-slate-700">{r.protectionReason}</span> },
-            {
-              key: "last",
-              label: "Last backup",
-              render: (r) => <span className="text-xs whitespace-nowrap">{r.lastBackupAt ? formatAgo(r.lastBackupAt) : "never"}</span>,
-            },
-            {
-              key: "rpo",
-              label: "RPO",
-              render: (r) => (r.rpo ? <span title={r.rpoReason ?? undefined}><Badge tone={r.rpo === "PASS" ? "green" : r.rpo === "FAIL" ? "red" : "gray"}>{r.rpo === "PASS" ? "met" : r.rpo === "FAIL" ? "missed" : r.rpo.toLowerCase()}</Badge></span> : <span className="text-xs text-slate-400">—</span>),
-            },
-          ]}
-        />
-      )}
+                <div className="text-xs text-slate-500">
+                  {r.resourceType} · {r.accountId} · {r.region}
+                </div>
+                {Object.keys(r.tags).length > 0 && (
+                  <div className="mt-0.5 flex flex-wrap gap-1">
+                    {Object.entries(r.tags)
+                      .slice(0, 4)
+                      .map(([k, v]) => (
+                        <span key={k} className="rounded bg-slate-100 px-1 font-mono text-[10px] text-slate-600">
+                          {k}={v}
+                        </span>
+                      ))}
+                  </div>
+                )}
+              </div>
+            ),
+          },
+          { key: "protection", label: "Protection", render: (r) => <Badge tone={PROTECTION_BADGE[r.protection].tone}>{PROTECTION_BADGE[r.protection].label}</Badge> },
+          { key: "why", label: "Protected by / why not", render: (r) => <span className="block max-w-md text-xs text-slate-700">{r.protectionReason}</span> },
+          {
+            key: "last",
+            label: "Last backup",
+            render: (r) => <span className="text-xs whitespace-nowrap">{r.lastBackupAt ? formatAgo(r.lastBackupAt) : "never"}</span>,
+          },
+          {
+            key: "rpo",
+            label: "RPO",
+            render: (r) => (r.rpo ? <span title={r.rpoReason ?? undefined}><Badge tone={r.rpo === "PASS" ? "green" : r.rpo === "FAIL" ? "red" : "gray"}>{r.rpo === "PASS" ? "met" : r.rpo === "FAIL" ? "missed" : r.rpo.toLowerCase()}</Badge></span> : <span className="text-xs text-slate-400">—</span>),
+          },
+        ]}
+      />
     </div>
   );
 }

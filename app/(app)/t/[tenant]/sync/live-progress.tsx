@@ -2,19 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useRef, useState } from "react";
+import type { RunProgress } from "@/db/queries/sync";
 
-export interface ProgressView {
-  runId: string;
-  status: string;
-  phase: string;
-  total: number;
-  done: number;
-  ok: number;
-  failed: number;
-  skipped: number;
-  running: number;
-  errorsSoFar: number;
-}
+/** What the progress bar shows of a run (the Sync page's query answers it). */
+export type ProgressView = Pick<RunProgress, "runId" | "status" | "phase" | "total" | "done" | "ok" | "failed" | "skipped" | "running" | "errorsSoFar">;
 
 const PHASES: Record<string, string> = {
   queued: "Queued: waiting for a sync worker",

@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
-import { DataTable } from "@/app/_components/data-table";
+import { LoadedDataTable } from "@/app/_components/data-table";
 import { FilterBar } from "@/app/_components/filter-bar";
-import { Alert } from "@/app/_components/ui/alert";
 import { Badge } from "@/app/_components/ui/badge";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { requireTenantPage } from "@/lib/auth/session";
-import { loadTable } from "@/lib/dashboard/load-table";
+import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
 import { recoveryPointsTable, type RecoveryPointFilters } from "@/lib/dashboard/tables/recovery-points";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatBytes, formatDate, formatDateTime } from "@/lib/format";
@@ -39,44 +38,38 @@ export default async function RecoveryPointsPage({ params, searchParams }: { par
           { kind: "date", name: "to", label: "Created to", value: f.to },
         ]}
       />
-      {!loaded.ok ? (
-        <Alert tone="error">{loaded.message}</Alert>
-      ) : (
-        <DataTable
-          caption="Recovery points"
-          pathname={pathname}
-          searchParams={sp}
-          sort={{ key: "created", dir: f.dir ?? "desc" }}
-          rows={loaded.page.rows}
-          rowKey={(r) => r.recoveryPointArn}
-          next={loaded.page.next}
-          total={loaded.page.total}
-          exportBase={tenant.capabilities.includes("export") ? `/t/${slug}/export/recovery-points` : undefined}
-          empty="No recovery points match these filters."
-          columns={[
-            { key: "created", label: "Created", sort: "created", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
-            {
-              key: "resource",
-              label: "Resource",
-              render: (r) => (
-                <div className="max-w-md">
-                  <div className="truncate font-mono text-xs" title={r.resourceArn}>
-                    {r.resourceArn.split(/[:/]/).pop()}
-                  </div>
-                  <div className="text-xs text-slate-500">
-                    {r.resourceType} · {r.accountId} · {r.region}
-                  </div>
+      <LoadedDataTable
+        loaded={loaded}
+        caption="Recovery points"
+        pathname={pathname}
+        searchParams={sp}
+        sort={{ key: "created", dir: f.dir ?? "desc" }}
+        rowKey={(r) => r.recoveryPointArn}
+        exportBase={exportBaseOf(recoveryPointsTable, tenant)}
+        empty="No recovery points match these filters."
+        columns={[
+          { key: "created", label: "Created", sort: "created", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
+          {
+            key: "resource",
+            label: "Resource",
+            render: (r) => (
+              <div className="max-w-md">
+                <div className="truncate font-mono text-xs" title={r.resourceArn}>
+                  {r.resourceArn.split(/[:/]/).pop()}
                 </div>
-              ),
-            },
-            { key: "vault", label: "Vault", render: (r) => <span className="text-xs">{r.backupVaultName}{r.sourceBackupVaultArn && <div className="text-slate-500">copy</div>}</span> },
-            { key: "status", label: "Status", render: (r) => <Badge tone={r.status === "COMPLETED" || r.status === "AVAILABLE" ? "green" : r.status === "PARTIAL" ? "amber" : "gray"}>{r.status.toLowerCase()}</Badge> },
-            { key: "encrypted", label: "Encrypted", render: (r) => (r.isEncrypted ? <span className="text-xs text-slate-700">Yes</span> : <Badge tone="red">No</Badge>) },
-            { key: "retention", label: "Retention", render: (r) => <span className="text-xs whitespace-nowrap">{r.deleteAfterDays ? `${r.deleteAfterDays} days` : <Badge tone="amber">never expires</Badge>}{r.deleteAt && <div className="text-slate-500">until {formatDate(r.deleteAt)}</div>}</span> },
-            { key: "size", label: "Size", className: "text-right", render: (r) => <span className="text-xs">{formatBytes(r.backupSizeBytes)}</span> },
-          ]}
-        />
-      )}
+                <div className="text-xs text-slate-500">
+                  {r.resourceType} · {r.accountId} · {r.region}
+                </div>
+              </div>
+            ),
+          },
+          { key: "vault", label: "Vault", render: (r) => <span className="text-xs">{r.backupVaultName}{r.sourceBackupVaultArn && <div className="text-slate-500">copy</div>}</span> },
+          { key: "status", label: "Status", render: (r) => <Badge tone={r.status === "COMPLETED" || r.status === "AVAILABLE" ? "green" : r.status === "PARTIAL" ? "amber" : "gray"}>{r.status.toLowerCase()}</Badge> },
+          { key: "encrypted", label: "Encrypted", render: (r) => (r.isEncrypted ? <span className="text-xs text-slate-700">Yes</span> : <Badge tone="red">No</Badge>) },
+          { key: "retention", label: "Retention", render: (r) => <span className="text-xs whitespace-nowrap">{r.deleteAfterDays ? `${r.deleteAfterDays} days` : <Badge tone="amber">never expires</Badge>}{r.deleteAt && <div className="text-slate-500">until {formatDate(r.deleteAt)}</div>}</span> },
+          { key: "size", label: "Size", className: "text-right", render: (r) => <span className="text-xs">{formatBytes(r.backupSizeBytes)}</span> },
+        ]}
+      />
     </div>
   );
 }

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
-import { DataTable } from "@/app/_components/data-table";
+import { LoadedDataTable } from "@/app/_components/data-table";
 import { FilterBar } from "@/app/_components/filter-bar";
-import { Alert } from "@/app/_components/ui/alert";
 import { Badge, type BadgeTone } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
-import { loadTable } from "@/lib/dashboard/load-table";
+import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
 import { vaultsTable, type VaultListRow } from "@/lib/dashboard/tables/vaults";
 import type { SearchParams } from "@/lib/dashboard/url";
 
@@ -41,52 +40,46 @@ export default async function VaultsPage({ params, searchParams }: { params: Pro
           { kind: "select", name: "lock", label: "Vault Lock", value: f.lock, options: [{ value: "none", label: "No lock" }, { value: "governance", label: "Governance" }, { value: "compliance", label: "Compliance" }] },
         ]}
       />
-      {!loaded.ok ? (
-        <Alert tone="error">{loaded.message}</Alert>
-      ) : (
-        <DataTable
-          caption="Backup vaults"
-          pathname={pathname}
-          searchParams={sp}
-          rows={loaded.page.rows}
-          rowKey={(r) => r.vaultArn}
-          next={loaded.page.next}
-          total={loaded.page.total}
-          exportBase={tenant.capabilities.includes("export") ? `/t/${slug}/export/vaults` : undefined}
-          empty="No vaults match. Vaults appear after a sync."
-          columns={[
-            {
-              key: "vault",
-              label: "Vault",
-              render: (r) => (
-                <div>
-                  <div className="font-medium">{r.vaultName}</div>
-                  {r.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" && <Badge tone="blue">Logically air-gapped</Badge>}
-                </div>
+      <LoadedDataTable
+        loaded={loaded}
+        caption="Backup vaults"
+        pathname={pathname}
+        searchParams={sp}
+        rowKey={(r) => r.vaultArn}
+        exportBase={exportBaseOf(vaultsTable, tenant)}
+        empty="No vaults match. Vaults appear after a sync."
+        columns={[
+          {
+            key: "vault",
+            label: "Vault",
+            render: (r) => (
+              <div>
+                <div className="font-medium">{r.vaultName}</div>
+                {r.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" && <Badge tone="blue">Logically air-gapped</Badge>}
+              </div>
+            ),
+          },
+          { key: "where", label: "Account / region", render: (r) => <span className="font-mono text-xs">{r.accountId}<br />{r.region}</span> },
+          {
+            key: "key",
+            label: "Encryption",
+            render: (r) =>
+              r.encryptionKeyType === "CUSTOMER_MANAGED_KMS_KEY" ? (
+                <Badge tone="green">Customer-managed key</Badge>
+              ) : r.encryptionKeyType ? (
+                <Badge tone="gray">{r.encryptionKeyType === "AWS_OWNED_KMS_KEY" ? "AWS-owned key" : "AWS-managed key"}</Badge>
+              ) : (
+                <span title={r.encryptionKeyArn ?? undefined} className="text-xs text-slate-500">
+                  Key type not reported
+                  <div className="font-mono">…{r.encryptionKeyArn?.slice(-12)}</div>
+                </span>
               ),
-            },
-            { key: "where", label: "Account / region", render: (r) => <span className="font-mono text-xs">{r.accountId}<br />{r.region}</span> },
-            {
-              key: "key",
-              label: "Encryption",
-              render: (r) =>
-                r.encryptionKeyType === "CUSTOMER_MANAGED_KMS_KEY" ? (
-                  <Badge tone="green">Customer-managed key</Badge>
-                ) : r.encryptionKeyType ? (
-                  <Badge tone="gray">{r.encryptionKeyType === "AWS_OWNED_KMS_KEY" ? "AWS-owned key" : "AWS-managed key"}</Badge>
-                ) : (
-                  <span title={r.encryptionKeyArn ?? undefined} className="text-xs text-slate-500">
-                    Key type not reported
-                    <div className="font-mono">…{r.encryptionKeyArn?.slice(-12)}</div>
-                  </span>
-                ),
-            },
-            { key: "lock", label: "Vault Lock", render: (r) => <span title={r.lockSummary}><Badge tone={LOCK[r.lockMode].tone}>{LOCK[r.lockMode].label}</Badge><div className="mt-0.5 text-xs text-slate-500">{r.minRetentionDays || r.maxRetentionDays ? `${r.minRetentionDays ?? "–"}–${r.maxRetentionDays ?? "–"} days` : ""}</div></span> },
-            { key: "deletion", label: "Deletion protection", render: (r) => <span title={r.deletionSummary}><Badge tone={DELETION[r.deletionProtection].tone}>{DELETION[r.deletionProtection].label}</Badge><div className="mt-0.5 max-w-48 text-xs text-slate-500">{r.deletionSummary}</div></span> },
-            { key: "rps", label: "Recovery points", className: "text-right", render: (r) => r.numberOfRecoveryPoints.toLocaleString("en-US") },
-          ]}
-        />
-      )}
+          },
+          { key: "lock", label: "Vault Lock", render: (r) => <span title={r.lockSummary}><Badge tone={LOCK[r.lockMode].tone}>{LOCK[r.lockMode].label}</Badge><div className="mt-0.5 text-xs text-slate-500">{r.minRetentionDays || r.maxRetentionDays ? `${r.minRetentionDays ?? "–"}–${r.maxRetentionDays ?? "–"} days` : ""}</div></span> },
+          { key: "deletion", label: "Deletion protection", render: (r) => <span title={r.deletionSummary}><Badge tone={DELETION[r.deletionProtection].tone}>{DELETION[r.deletionProtection].label}</Badge><div className="mt-0.5 max-w-48 text-xs text-slate-500">{r.deletionSummary}</div></span> },
+          { key: "rps", label: "Recovery points", className: "text-right", render: (r) => r.numberOfRecoveryPoints.toLocaleString("en-US") },
+        ]}
+      />
     </div>
   );
 }

@@ -8,6 +8,8 @@ import { Table, Td, Th } from "@/app/_components/ui/table";
 import { requireTenantPage } from "@/lib/auth/session";
 import { listExceptions } from "@/lib/compliance/exceptions";
 import { getDb } from "@/lib/db";
+import { exportBaseOf } from "@/lib/dashboard/load-table";
+import { exceptionsTable } from "@/lib/dashboard/tables/exceptions";
 import { first, type SearchParams } from "@/lib/dashboard/url";
 import { formatDate } from "@/lib/format";
 import { RevokeExceptionForm } from "./revoke-exception-form";
@@ -22,18 +24,19 @@ export default async function ExceptionsPage({ params, searchParams }: { params:
   const state = (STATES as readonly string[]).includes(wanted ?? "") ? (wanted as (typeof STATES)[number]) : "active";
   const rows = await listExceptions(getDb(), { tenantId: tenant.tenantId, state });
   const canManage = tenant.capabilities.includes("exception:manage");
+  const exportBase = exportBaseOf(exceptionsTable, tenant);
   return (
     <div className="space-y-4">
       <PageHeader
         title="Exceptions"
         description="Failing findings accepted with a reason, an owner and an expiry. They count as excepted, never as passing, and every report lists them."
         actions={
-          tenant.capabilities.includes("export") ? (
+          exportBase ? (
             <span className="flex gap-2">
-              <a className={buttonClass("secondary", "sm")} href={`/t/${slug}/export/exceptions?state=${state}&format=csv`} download>
+              <a className={buttonClass("secondary", "sm")} href={`${exportBase}?state=${state}&format=csv`} download>
                 Export CSV
               </a>
-              <a className={buttonClass("secondary", "sm")} href={`/t/${slug}/export/exceptions?state=${state}&format=json`} download>
+              <a className={buttonClass("secondary", "sm")} href={`${exportBase}?state=${state}&format=json`} download>
                 Export JSON
               </a>
             </span>

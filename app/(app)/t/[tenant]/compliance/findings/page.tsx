@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { DataTable } from "@/app/_components/data-table";
+import { LoadedDataTable } from "@/app/_components/data-table";
 import { FilterBar } from "@/app/_components/filter-bar";
 import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
@@ -9,7 +9,7 @@ import { CONTROL_IDS, SCORED_STATUSES } from "@/lib/compliance/model/finding";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
 import { getDb } from "@/lib/db";
 import { parseAsOf } from "@/lib/dashboard/as-of";
-import { loadTable } from "@/lib/dashboard/load-table";
+import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
 import { getOrgTree } from "@/lib/dashboard/queries/accounts";
 import { getComplianceSummary } from "@/lib/dashboard/queries/compliance";
 import { getRunFrameworks } from "@/lib/dashboard/queries/run-frameworks";
@@ -69,66 +69,60 @@ export default async function FindingsPage({ params, searchParams }: { params: P
           { kind: "select", name: "resourceType", label: "Resource type", value: f.resourceType, options: RESOURCE_TYPES.map((t) => ({ value: t, label: t })) },
         ]}
       />
-      {!loaded.ok ? (
-        <Alert tone="error">{loaded.message}</Alert>
-      ) : (
-        <DataTable
-          caption="Findings"
-          pathname={pathname}
-          searchParams={sp}
-          rows={loaded.page.rows}
-          rowKey={(r) => `${r.runId}|${r.controlId}|${r.subjectType}|${r.subjectId}`}
-          next={loaded.page.next}
-          total={loaded.page.total}
-          exportBase={tenant.capabilities.includes("export") ? `/t/${slug}/export/findings` : undefined}
-          empty="No findings match these filters."
-          columns={[
-            { key: "status", label: "Status", render: (r) => <StatusBadge status={r.status} /> },
-            {
-              key: "control",
-              label: "Control",
-              render: (r) => (
-                <span className="text-xs" title={CONTROLS[r.controlId].title}>
-                  <span className="font-mono">{r.controlId}</span>
-                  {/* Two checks of one control differ by parameters: say whose they are. */}
-                  {frameworksOf[r.runId] && <span className="block max-w-28 text-[11px] leading-tight text-slate-500">{frameworksOf[r.runId]!.join(", ")}</span>}
-                </span>
-              ),
-            },
-            {
-              key: "subject",
-              label: "Subject",
-              render: (r) => (
-                <div className="max-w-xs">
-                  <Link href={detailHref(r)} className="block truncate font-mono text-xs text-brand-700 hover:underline" title={r.subjectId}>
-                    {shortId(r.subjectId)}
-                  </Link>
-                  <div className="text-xs text-slate-500">
-                    {r.subjectType.replace("-", " ")}
-                    {r.resourceType ? ` · ${r.resourceType}` : ""} · {r.accountId}
-                    {r.region ? ` · ${r.region}` : ""}
+      <LoadedDataTable
+        loaded={loaded}
+        caption="Findings"
+        pathname={pathname}
+        searchParams={sp}
+        rowKey={(r) => `${r.runId}|${r.controlId}|${r.subjectType}|${r.subjectId}`}
+        exportBase={exportBaseOf(findingsTable, tenant)}
+        empty="No findings match these filters."
+        columns={[
+          { key: "status", label: "Status", render: (r) => <StatusBadge status={r.status} /> },
+          {
+            key: "control",
+            label: "Control",
+            render: (r) => (
+              <span className="text-xs" title={CONTROLS[r.controlId].title}>
+                <span className="font-mono">{r.controlId}</span>
+                {/* Two checks of one control differ by parameters: say whose they are. */}
+                {frameworksOf[r.runId] && <span className="block max-w-28 text-[11px] leading-tight text-slate-500">{frameworksOf[r.runId]!.join(", ")}</span>}
+              </span>
+            ),
+          },
+          {
+            key: "subject",
+            label: "Subject",
+            render: (r) => (
+              <div className="max-w-xs">
+                <Link href={detailHref(r)} className="block truncate font-mono text-xs text-brand-700 hover:underline" title={r.subjectId}>
+                  {shortId(r.subjectId)}
+                </Link>
+                <div className="text-xs text-slate-500">
+                  {r.subjectType.replace("-", " ")}
+                  {r.resourceType ? ` · ${r.resourceType}` : ""} · {r.accountId}
+                  {r.region ? ` · ${r.region}` : ""}
+                </div>
+              </div>
+            ),
+          },
+          {
+            key: "reason",
+            label: "Reason",
+            render: (r) => (
+              <div className="max-w-xl text-xs text-slate-800">
+                {r.reason}
+                {r.exception && (
+                  <div className="mt-0.5 text-violet-700">
+                    Accepted by {r.exception.owner} until {formatDate(r.exception.expiresAt)}: {r.exception.reason}
                   </div>
-                </div>
-              ),
-            },
-            {
-              key: "reason",
-              label: "Reason",
-              render: (r) => (
-                <div className="max-w-xl text-xs text-slate-800">
-                  {r.reason}
-                  {r.exception && (
-                    <div className="mt-0.5 text-violet-700">
-                      Accepted by {r.exception.owner} until {formatDate(r.exception.expiresAt)}: {r.exception.reason}
-                    </div>
-                  )}
-                </div>
-              ),
-            },
-            { key: "since", label: "Since", render: (r) => <span className="text-xs whitespace-nowrap text-slate-600">{r.since.at ? formatDate(r.since.at) : "—"}</span> },
-          ]}
-        />
-      )}
+                )}
+              </div>
+            ),
+          },
+          { key: "since", label: "Since", render: (r) => <span className="text-xs whitespace-nowrap text-slate-600">{r.since.at ? formatDate(r.since.at) : "—"}</span> },
+        ]}
+      />
     </div>
   );
 }

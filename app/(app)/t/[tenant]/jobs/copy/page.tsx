@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { DataTable } from "@/app/_components/data-table";
-import { Alert } from "@/app/_components/ui/alert";
+import { LoadedDataTable } from "@/app/_components/data-table";
 import { Badge } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
-import { loadTable } from "@/lib/dashboard/load-table";
+import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
 import { copyJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
@@ -27,28 +26,22 @@ export default async function CopyJobsPage({ params, searchParams }: { params: P
   return (
     <div className="space-y-4">
       <JobFilterBar pathname={pathname} values={values} states={["COMPLETED", "FAILED", "PARTIAL", "RUNNING", "CREATED"]} extra="problems" />
-      {!loaded.ok ? (
-        <Alert tone="error">{loaded.message}</Alert>
-      ) : (
-        <DataTable
-          caption="Copy jobs, failures first"
-          pathname={pathname}
-          searchParams={sp}
-          rows={loaded.page.rows}
-          rowKey={(r) => `${r.accountId}/${r.region}/${r.copyJobId}`}
-          next={loaded.page.next}
-          total={loaded.page.total}
-          exportBase={tenant.capabilities.includes("export") ? `/t/${slug}/export/copy-jobs` : undefined}
-          empty="No copy jobs match in this window."
-          columns={[
-            { key: "state", label: "State", render: (r) => <Badge tone={jobStateTone(r.state, r.problem)}>{r.state.toLowerCase()}</Badge> },
-            { key: "resource", label: "Resource", render: (r) => <div className="max-w-xs"><div className="truncate font-mono text-xs" title={r.resourceArn}>{r.resourceArn.split(/[:/]/).pop()}</div><div className="text-xs text-slate-500">{r.resourceType}</div></div> },
-            { key: "route", label: "From → to", render: (r) => <span className="text-xs"><span className="font-mono">{vaultLabel(r.sourceBackupVaultArn)}</span><br />→ <span className="font-mono">{vaultLabel(r.destinationBackupVaultArn)}</span></span> },
-            { key: "message", label: "Message", render: (r) => <span className="block max-w-sm text-xs">{r.statusMessage ?? "—"}</span> },
-            { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
-          ]}
-        />
-      )}
+      <LoadedDataTable
+        loaded={loaded}
+        caption="Copy jobs, failures first"
+        pathname={pathname}
+        searchParams={sp}
+        rowKey={(r) => `${r.accountId}/${r.region}/${r.copyJobId}`}
+        exportBase={exportBaseOf(copyJobsTable, tenant)}
+        empty="No copy jobs match in this window."
+        columns={[
+          { key: "state", label: "State", render: (r) => <Badge tone={jobStateTone(r.state, r.problem)}>{r.state.toLowerCase()}</Badge> },
+          { key: "resource", label: "Resource", render: (r) => <div className="max-w-xs"><div className="truncate font-mono text-xs" title={r.resourceArn}>{r.resourceArn.split(/[:/]/).pop()}</div><div className="text-xs text-slate-500">{r.resourceType}</div></div> },
+          { key: "route", label: "From → to", render: (r) => <span className="text-xs"><span className="font-mono">{vaultLabel(r.sourceBackupVaultArn)}</span><br />→ <span className="font-mono">{vaultLabel(r.destinationBackupVaultArn)}</span></span> },
+          { key: "message", label: "Message", render: (r) => <span className="block max-w-sm text-xs">{r.statusMessage ?? "—"}</span> },
+          { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
+        ]}
+      />
     </div>
   );
 }

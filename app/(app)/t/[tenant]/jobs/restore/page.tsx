@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import { DataTable } from "@/app/_components/data-table";
-import { Alert } from "@/app/_components/ui/alert";
+import { LoadedDataTable } from "@/app/_components/data-table";
 import { Badge } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
-import { loadTable } from "@/lib/dashboard/load-table";
+import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
 import { restoreJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
@@ -24,29 +23,23 @@ export default async function RestoreJobsPage({ params, searchParams }: { params
         Restore jobs of the last 90 days (widen the dates for more). Jobs started by a restore testing plan are marked; their duration is what the restore-time control (BK-10) measures.
       </p>
       <JobFilterBar pathname={pathname} values={values} states={["COMPLETED", "FAILED", "ABORTED", "RUNNING", "PENDING"]} extra="tests" />
-      {!loaded.ok ? (
-        <Alert tone="error">{loaded.message}</Alert>
-      ) : (
-        <DataTable
-          caption="Restore jobs, failures first"
-          pathname={pathname}
-          searchParams={sp}
-          rows={loaded.page.rows}
-          rowKey={(r) => `${r.accountId}/${r.region}/${r.restoreJobId}`}
-          next={loaded.page.next}
-          total={loaded.page.total}
-          exportBase={tenant.capabilities.includes("export") ? `/t/${slug}/export/restore-jobs` : undefined}
-          empty="No restore jobs in this window. Restore testing plans prove backups can be restored (BK-13)."
-          columns={[
-            { key: "status", label: "Status", render: (r) => <Badge tone={r.problem ? "red" : r.status === "COMPLETED" ? "green" : "gray"}>{r.status.toLowerCase()}</Badge> },
-            { key: "kind", label: "Kind", render: (r) => (r.restoreTestingPlanArn ? <Badge tone="blue" title={r.restoreTestingPlanArn}>Restore test</Badge> : <span className="text-xs text-slate-600">Manual restore</span>) },
-            { key: "resource", label: "Source resource", render: (r) => <div className="max-w-xs"><div className="truncate font-mono text-xs" title={r.sourceResourceArn ?? r.recoveryPointArn}>{(r.sourceResourceArn ?? r.recoveryPointArn).split(/[:/]/).pop()}</div><div className="text-xs text-slate-500">{r.resourceType} · {r.accountId} · {r.region}</div></div> },
-            { key: "duration", label: "Took", render: (r) => <span className="text-xs whitespace-nowrap">{r.minutes === null ? "—" : `${r.minutes} min`}</span> },
-            { key: "validation", label: "Validation", render: (r) => <span className="text-xs">{r.validationStatus?.toLowerCase() ?? "—"}</span> },
-            { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
-          ]}
-        />
-      )}
+      <LoadedDataTable
+        loaded={loaded}
+        caption="Restore jobs, failures first"
+        pathname={pathname}
+        searchParams={sp}
+        rowKey={(r) => `${r.accountId}/${r.region}/${r.restoreJobId}`}
+        exportBase={exportBaseOf(restoreJobsTable, tenant)}
+        empty="No restore jobs in this window. Restore testing plans prove backups can be restored (BK-13)."
+        columns={[
+          { key: "status", label: "Status", render: (r) => <Badge tone={r.problem ? "red" : r.status === "COMPLETED" ? "green" : "gray"}>{r.status.toLowerCase()}</Badge> },
+          { key: "kind", label: "Kind", render: (r) => (r.restoreTestingPlanArn ? <Badge tone="blue" title={r.restoreTestingPlanArn}>Restore test</Badge> : <span className="text-xs text-slate-600">Manual restore</span>) },
+          { key: "resource", label: "Source resource", render: (r) => <div className="max-w-xs"><div className="truncate font-mono text-xs" title={r.sourceResourceArn ?? r.recoveryPointArn}>{(r.sourceResourceArn ?? r.recoveryPointArn).split(/[:/]/).pop()}</div><div className="text-xs text-slate-500">{r.resourceType} · {r.accountId} · {r.region}</div></div> },
+          { key: "duration", label: "Took", render: (r) => <span className="text-xs whitespace-nowrap">{r.minutes === null ? "—" : `${r.minutes} min`}</span> },
+          { key: "validation", label: "Validation", render: (r) => <span className="text-xs">{r.validationStatus?.toLowerCase() ?? "—"}</span> },
+          { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
+        ]}
+      />
     </div>
   );
 }
