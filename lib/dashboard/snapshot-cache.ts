@@ -2,17 +2,16 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import { cache } from "react";
 import type { Db } from "@/db";
+import { BucketCache } from "./bucket-cache";
 
 // The dashboard reads data that changes only when a sync publishes, an evaluation lands or an
 // exception is accepted or revoked. So each widget's result is kept in memory per server process,
-// keyed by the tenant's snapshot (those three markers) and by a 5-minute time bucket (ages and
-// "last 7 days" windows move with the clock). Concurrent requests for the same key share one
-// computation. The web tier stays stateless: a cold process computes on its first request.
+// keyed by the tenant's snapshot (those three markers), and recomputed every 5 minutes as well
+// (ages and "last 7 days" windows move with the clock). Concurrent requests for the same key
+// share one computation. The web tier stays stateless: a cold process computes on its first
+// request.
 
-const MAX_ENTRIES = 2_000;
-const TIME_BUCKET_MS = 5 * 60_000;
-
-const entries = new Map<string, Promise<unknown>>();
+const widgets = new BucketCache({ maxEntries: 2_000, bucketMs: 5 * 60_000 });
 
 /** The tenant's snapshot marker: one cheap query over three small tables, once per request. */
 const snapshotMarker = cache(async (db: Db, tenantId: string): Promise<string> => {
@@ -26,20 +25,10 @@ const snapshotMarker = cache(async (db: Db, tenantId: string): Promise<string> =
 });
 
 /**
- * `load()` once per (tenant snapshot, name, args, 5-minute bucket). A failed load is not kept.
+ * `load()` once per (tenant snapshot, name, args), refreshed every 5 minutes. A new snapshot is
+ * never answered from an older one; a value whose 5 minutes are up is answered once more while
+ * its refresh runs (see BucketCache). A failed load is not kept.
  */
 export async function bySnapshot<T>(db: Db, tenantId: string, name: string, args: unknown, load: () => Promise<T>): Promise<T> {
-  const key = `${tenantId}|${name}|${JSON.stringify(args ?? null)}|${await snapshotMarker(db, tenantId)}|${Math.floor(Date.now() / TIME_BUCKET_MS)}`;
-  const hit = entries.get(key) as Promise<T> | undefined;
-  if (hit) {
-    // Refresh its place in the LRU order.
-    entries.delete(key);
-    entries.set(key, hit);
-    return hit;
-  }
-  const value = load();
-  entries.set(key, value);
-  value.catch(() => entries.delete(key));
-  while (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  return value;
+  return widgets.get(`${tenantId}|${name}|${JSON.stringify(args ?? null)}|${await snapshotMarker(db, tenantId)}`, load);
 }

@@ -1,0 +1,78 @@
+// An in-memory cache of promises whose values are refreshed once per time bucket, bounded in
+// entries (least recently used first out).
+//
+// Stale-while-revalidate across buckets: when a key's value is from the previous bucket, the
+// request that notices starts its refresh, and it and every request until the refresh lands are
+// answered with the previous value. Without that, every cached value of every tenant expired at
+// the same instant, and the requests of that moment all waited on their recomputation at once
+// (the spikes in bench:pages' p95). A value is never served more than one bucket late: older
+// ones, and keys whose refresh failed, wait for a fresh load.
+
+interface Entry {
+  bucket: number;
+  value: Promise<unknown>;
+  /** The value resolved (a pending or failed one is never served stale). */
+  settled: boolean;
+  refreshing: boolean;
+}
+
+export class BucketCache {
+  private readonly entries = new Map<string, Entry>();
+  private readonly maxEntries: number;
+  private readonly bucketMs: number;
+  private readonly now: () => number;
+
+  constructor(opts: { maxEntries: number; bucketMs: number; now?: () => number }) {
+    this.maxEntries = opts.maxEntries;
+    this.bucketMs = opts.bucketMs;
+    this.now = opts.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const bucket = Math.floor(this.now() / this.bucketMs);
+    const hit = this.entries.get(key);
+    if (hit) {
+      // Refresh its place in the LRU order.
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      if (hit.bucket === bucket) return hit.value as Promise<T>;
+      if (hit.bucket === bucket - 1 && hit.settled) {
+        if (!hit.refreshing) this.refresh(key, hit, bucket, load);
+        return hit.value as Promise<T>;
+      }
+    }
+    return this.store(key, bucket, load());
+  }
+
+  private store<T>(key: string, bucket: number, value: Promise<T>): Promise<T> {
+    const entry: Entry = { bucket, value, settled: false, refreshing: false };
+    this.entries.set(key, entry);
+    value.then(
+      () => (entry.settled = true),
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+
+  private refresh<T>(key: string, stale: Entry, bucket: number, load: () => Promise<T>): void {
+    stale.refreshing = true;
+    const next = load();
+    next.then(
+      () => {
+        // Replace only what the refresh started from (the key may have been evicted or reloaded).
+        if (this.entries.get(key) === stale) this.entries.set(key, { bucket, value: next, settled: true, refreshing: false });
+      },
+      () => {
+        // Served no longer: the next request loads afresh and sees the error itself.
+        if (this.entries.get(key) === stale) this.entries.delete(key);
+      },
+    );
+  }
+}
