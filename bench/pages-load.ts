@@ -1,7 +1,9 @@
 // The load side of bench:pages, in a process of its own (so the client's work never counts as the
-// server's): for each path, a warm-up, then `requests` GETs from `concurrency` parallel clients,
-// each timed to the last byte of the response (every streamed widget included). Prints one JSON
-// line: per path, p50/p95/max in milliseconds and the status codes seen.
+// server's): first a warm-up of every path (so the first page measured does not pay alone for the
+// server's JIT compiling the code all pages share, nor a path for its first computation), then,
+// per path, `requests` GETs from `concurrency` parallel clients, each timed to the last byte of
+// the response (every streamed widget included). Prints one JSON line: per path, p50/p95/max in
+// milliseconds and the status codes seen.
 
 interface Job {
   base: string;
@@ -26,9 +28,13 @@ async function timedGet(url: string): Promise<{ ms: number; status: number; byte
   return { ms: performance.now() - t0, status: res.status, bytes: body.byteLength };
 }
 
+async function warmUp(path: string) {
+  // As many at once as the measurement sends, so every server process sees the path.
+  for (let i = 0; i < job.warmup; i++) await Promise.all(Array.from({ length: job.concurrency }, () => timedGet(`${job.base}${path}`)));
+}
+
 async function measure(path: string) {
   const url = `${job.base}${path}`;
-  for (let i = 0; i < job.warmup; i++) await timedGet(url);
   const times: number[] = [];
   const statuses = new Map<number, number>();
   let bytes = 0;
@@ -49,6 +55,7 @@ async function measure(path: string) {
 }
 
 const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+for (const path of job.paths) await warmUp(path);
 for (const path of job.paths) results[path] = await measure(path);
 process.stdout.write(`${JSON.stringify(results)}\n`);
 export {};
