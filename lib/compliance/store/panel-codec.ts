@@ -2,7 +2,7 @@
 // keys once, then per run a status string, since, reason and evidence references. Two blobs, both
 // deflated JSON: `state` (what lists and diffs need) and `evidence` (read when a finding is opened),
 // so a page of findings never inflates evidence. Reasons and evidence items are interned per panel.
-import { constants, createDeflateRaw, deflateRawSync, inflateRawSync, type DeflateRaw } from "node:zlib";
+import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
 import { COMPACT_EVIDENCE, type CompactEvidence, type Evidence, type FindingStatus, type SubjectType } from "@/lib/compliance/model/finding";
 
 export interface PanelEntry {
@@ -135,44 +135,17 @@ function decodeItems(ev: EvidenceJson, keys: readonly string[]): Evidence[] {
 
 // Level 1: ~4x on this JSON at a few hundred MB/s; higher levels gain little and cost the
 // evaluation's single thread.
-const pack = (v: unknown) => deflateRawSync(Buffer.from(JSON.stringify(v)), { level: 1 });
-// Blobs may end at a full flush rather than a final block (see BlobCompressor).
-const unpack = <T>(b: Buffer): T => JSON.parse(inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8")) as T;
-
 /**
- * Compresses many blobs with one deflate stream on libuv's thread pool (the evaluation's own
- * thread goes on meanwhile): a new zlib instance per blob cost more than compressing a 5 kB one,
- * and there are ~100k of them. Each blob ends with a full flush, which resets the compressor, so
- * it inflates on its own.
+ * Compresses one blob, synchronously. The evaluation used to send each blob to libuv's thread
+ * pool through one shared deflate stream, so that its thread could go on meanwhile; but it waits
+ * for each panel's blobs before the next, and the ~84k round trips of a first evaluation kept it
+ * idle 19 of its 58 s on the bench world, while deflating all 406 MB here costs it 4 s
+ * (bench:evaluate, first evaluation 58 s → 38–40 s).
  */
-export class BlobCompressor {
-  private readonly z: DeflateRaw = createDeflateRaw({ level: 1 });
-  private chunks: Buffer[] = [];
-  private queue: Promise<unknown> = Promise.resolve();
-
-  constructor() {
-    this.z.on("data", (c: Buffer) => this.chunks.push(c));
-  }
-
-  compress(json: string): Promise<Buffer> {
-    const run = () =>
-      new Promise<Buffer>((resolve, reject) => {
-        this.z.write(json, (e) => e && reject(e));
-        this.z.flush(constants.Z_FULL_FLUSH, () => {
-          const out = Buffer.concat(this.chunks);
-          this.chunks = [];
-          resolve(out);
-        });
-      });
-    const p = this.queue.then(run, run);
-    this.queue = p.catch(() => undefined);
-    return p;
-  }
-
-  close(): void {
-    this.z.close();
-  }
-}
+export const compressBlob = (text: string): Buffer => deflateRawSync(Buffer.from(text), { level: 1 });
+const pack = (v: unknown) => compressBlob(JSON.stringify(v));
+// Blobs written before compressBlob may end at a full flush rather than a final block.
+const unpack = <T>(b: Buffer): T => JSON.parse(inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8")) as T;
 
 export function countEntries(entries: readonly PanelEntry[]): Record<string, StatusCounts4> {
   const out: Record<string, StatusCounts4> = {};
@@ -185,10 +158,10 @@ export function countEntries(entries: readonly PanelEntry[]): Record<string, Sta
 
 export function encodePanel(entries: readonly PanelEntry[]): { state: Buffer; evidence: Buffer } {
   const json = encodePanelJson(entries);
-  return { state: deflateRawSync(Buffer.from(json.state), { level: 1 }), evidence: deflateRawSync(Buffer.from(json.evidence), { level: 1 }) };
+  return { state: compressBlob(json.state), evidence: compressBlob(json.evidence) };
 }
 
-/** The two blobs as JSON, to be compressed (see compress). */
+/** The two blobs as JSON, to be compressed (see compressBlob). */
 export function encodePanelJson(entries: readonly PanelEntry[]): { state: string; evidence: string } {
   const keyIndex = new Map<string, number>();
   const keys: string[] = [];

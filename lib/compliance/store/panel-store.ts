@@ -5,7 +5,7 @@
 // statement per batch and kind, arrays through unnest) inside the evaluation's transaction.
 import type { Evidence, Finding, FindingStatus } from "@/lib/compliance/model/finding";
 import type { Queryable } from "@/lib/compliance/load/load-snapshot";
-import { BlobCompressor, countEntries, decodePanel, encodeDeltaJson, encodePanelJson, statusIndex, type PanelAddress, type PanelEntry, type StatusCounts4 } from "./panel-codec";
+import { compressBlob, countEntries, decodePanel, encodeDeltaJson, encodePanelJson, statusIndex, type PanelAddress, type PanelEntry, type StatusCounts4 } from "./panel-codec";
 import { diffPanel, PanelDigest } from "./panel-diff";
 
 export interface StoredPanelRef {
@@ -111,7 +111,6 @@ export class PanelStore {
   private readonly seen = new Set<string>();
   private readonly finalized = new Set<string>();
   private writing: Promise<void> = Promise.resolve();
-  private readonly compressor = new BlobCompressor();
   readonly stats: PanelStoreStats = { panels: 0, unchanged: 0, created: 0, changed: 0, vanished: 0, changedFindings: 0, bytes: { state: 0, evidence: 0, delta: 0 }, millis: { database: 0 } };
 
   constructor(
@@ -163,7 +162,6 @@ export class PanelStore {
     }
     await this.writeBatch();
     await this.writing;
-    this.compressor.close();
     return this.stats;
   }
 
@@ -218,9 +216,8 @@ export class PanelStore {
       // A new panel has no past: its history row says so (prev_version null) without a delta.
       const change = prev ? diffPanel(decodePanel(prev.state, prev.evidence), entriesOf(p.panel, E), E) : { entries: entriesOf(p.panel, E), reverse: null };
       const json = encodePanelJson(change.entries);
-      const z = this.compressor;
-      const [state, evidence, delta] = await Promise.all([z.compress(json.state), z.compress(json.evidence), change.reverse ? z.compress(encodeDeltaJson(change.reverse)) : NO_DELTA]);
-      const enc = { state, evidence };
+      const enc = { state: compressBlob(json.state), evidence: compressBlob(json.evidence) };
+      const delta = change.reverse ? compressBlob(encodeDeltaJson(change.reverse)) : NO_DELTA;
       this.stats.changedFindings += change.reverse ? change.reverse.length : change.entries.length;
       this.stats.bytes.state += enc.state.length;
       this.stats.bytes.evidence += enc.evidence.length;

@@ -3,7 +3,7 @@
 // that rebuild every earlier version exactly.
 import { describe, expect, it } from "vitest";
 import type { Evidence } from "@/lib/compliance/model/finding";
-import { countEntries, decodeDelta, decodePanel, encodeDelta, encodePanel, type PanelEntry } from "@/lib/compliance/store/panel-codec";
+import { countEntries, decodeDelta, decodePanel, encodeDelta, encodePanel, encodePanelJson, type PanelEntry } from "@/lib/compliance/store/panel-codec";
 import { applyReverse, diffPanel, digestEntries } from "@/lib/compliance/store/panel-diff";
 
 const rpEvidence: Evidence = { kind: "recovery-point", id: "arn:rp-1", details: { isEncrypted: true, tags: ["a=b"], deleteAfterDays: 35, deleteAt: null, vault: "arn:rp-0", resource: "arn:vol-1" } };
@@ -110,15 +110,28 @@ describe("recovery-point evidence", () => {
   });
 });
 
-describe("blob compressor", () => {
-  it("compresses blobs one after another, each inflating on its own", async () => {
-    const { BlobCompressor } = await import("@/lib/compliance/store/panel-codec");
-    const { inflateRawSync, constants } = await import("node:zlib");
-    const z = new BlobCompressor();
+describe("blob compression", () => {
+  it("compresses each blob on its own, and reads blobs that end at a full flush (as earlier versions wrote them)", async () => {
+    const { compressBlob } = await import("@/lib/compliance/store/panel-codec");
+    const { createDeflateRaw, inflateRawSync, constants } = await import("node:zlib");
     const texts = ["a".repeat(10), JSON.stringify({ x: [1, 2, 3] }), "é".repeat(70_000), ""];
-    const blobs = await Promise.all(texts.map((t) => z.compress(t)));
-    z.close();
+    const blobs = texts.map(compressBlob);
     expect(blobs.map((b) => inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8"))).toEqual(texts);
     expect(blobs[2]!.length).toBeLessThan(10_000);
+
+    // A panel stored by the old shared stream: its blobs end at a full flush, with no final block.
+    const z = createDeflateRaw({ level: 1 });
+    const chunks: Buffer[] = [];
+    z.on("data", (c: Buffer) => chunks.push(c));
+    const flushed = (text: string) =>
+      new Promise<Buffer>((resolve) => {
+        z.write(text);
+        z.flush(constants.Z_FULL_FLUSH, () => resolve(Buffer.concat(chunks.splice(0))));
+      });
+    const entries = [entry({ key: "arn:aws:ec2:eu-west-1:111111111111:volume/vol-1" })];
+    const json = encodePanelJson(entries);
+    const old = { state: await flushed(json.state), evidence: await flushed(json.evidence) };
+    z.close();
+    expect(decodePanel(old.state, old.evidence)).toEqual(decodePanel(compressBlob(json.state), compressBlob(json.evidence)));
   });
 });
