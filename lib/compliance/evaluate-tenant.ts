@@ -97,6 +97,7 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
   const writer = await pool.connect();
   const reader = await pool.connect();
   let evaluationId: number | null = null;
+  let store: PanelStore | null = null;
   try {
     await writer.query("begin");
     // One evaluation per tenant at a time; the second waits and then sees the first's panels.
@@ -129,7 +130,7 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
       (a) => ouPath.get(a) ?? [],
     );
     const collector = new PanelCollector(runIdOf);
-    const store = new PanelStore(
+    const panels = new PanelStore(
       writer,
       tenantId,
       E,
@@ -137,16 +138,17 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
       (panel, runId, c, x) => scoring.addFolded(runById.get(runId)!.key, panel.accountId, panel.region || null, { PASS: c[0], FAIL: c[1], NOT_APPLICABLE: c[2], ERROR: c[3], EXCEPTED: x }),
       (runId, panel, key) => excepted.size > 0 && excepted.has(`${runById.get(runId)!.controlId}|${panel.subjectType}|${key}`),
     );
+    store = panels;
     const stats = await evaluateStream(
       snapshot,
       { recoveryPoints: () => streamRecoveryPoints(reader, tenantId), addJobFacts: (facts, since) => addJobFactsFromSql(reader, tenantId, since, facts).then(() => undefined) },
       { now, maxDataAgeHours: options.maxDataAgeHours },
       runs,
       (key, f) => collector.add(key, f),
-      { recoveryPointUnitDone: () => store.submit(collector.take()), accountDone: () => store.submit(collector.take()) },
+      { recoveryPointUnitDone: () => panels.submit(collector.take()), accountDone: () => panels.submit(collector.take()) },
     );
-    await store.submit(collector.take());
-    const panelStats = await store.finish();
+    await panels.submit(collector.take());
+    const panelStats = await panels.finish();
     await reader.query("commit");
     const t2 = performance.now();
 
@@ -197,6 +199,7 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
       .catch(() => undefined);
     throw error;
   } finally {
+    await store?.close();
     writer.release();
     reader.release();
   }

@@ -2,7 +2,8 @@
 // keys once, then per run a status string, since, reason and evidence references. Two blobs, both
 // deflated JSON: `state` (what lists and diffs need) and `evidence` (read when a finding is opened),
 // so a page of findings never inflates evidence. Reasons and evidence items are interned per panel.
-import { constants, deflateRawSync, inflateRawSync } from "node:zlib";
+import { constants, inflateRawSync } from "node:zlib";
+import { compressBlob } from "./blob-compressor";
 import { COMPACT_EVIDENCE, type CompactEvidence, type Evidence, type FindingStatus, type SubjectType } from "@/lib/compliance/model/finding";
 
 export interface PanelEntry {
@@ -135,16 +136,8 @@ function decodeItems(ev: EvidenceJson, keys: readonly string[]): Evidence[] {
 
 // Level 1: ~4x on this JSON at a few hundred MB/s; higher levels gain little and cost the
 // evaluation's single thread.
-/**
- * Compresses one blob, synchronously. The evaluation used to send each blob to libuv's thread
- * pool through one shared deflate stream, so that its thread could go on meanwhile; but it waits
- * for each panel's blobs before the next, and the ~84k round trips of a first evaluation kept it
- * idle 19 of its 58 s on the bench world, while deflating all 406 MB here costs it 4 s
- * (bench:evaluate, first evaluation 58 s → 38–40 s).
- */
-export const compressBlob = (text: string): Buffer => deflateRawSync(Buffer.from(text), { level: 1 });
 const pack = (v: unknown) => compressBlob(JSON.stringify(v));
-// Blobs written before compressBlob may end at a full flush rather than a final block.
+// Blobs written by an earlier version end at a full flush rather than a final block.
 const unpack = <T>(b: Buffer): T => JSON.parse(inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8")) as T;
 
 export function countEntries(entries: readonly PanelEntry[]): Record<string, StatusCounts4> {

@@ -5,8 +5,9 @@
 // statement per batch and kind, arrays through unnest) inside the evaluation's transaction.
 import type { Evidence, Finding, FindingStatus } from "@/lib/compliance/model/finding";
 import type { Queryable } from "@/lib/compliance/load/load-snapshot";
-import { compressBlob, countEntries, decodePanel, encodeDeltaJson, encodePanelJson, statusIndex, type PanelAddress, type PanelEntry, type StatusCounts4 } from "./panel-codec";
+import { countEntries, decodePanel, encodeDeltaJson, encodePanelJson, statusIndex, type PanelAddress, type PanelEntry, type StatusCounts4 } from "./panel-codec";
 import { diffPanel, PanelDigest } from "./panel-diff";
+import { BlobCompressor } from "./blob-compressor";
 
 export interface StoredPanelRef {
   id: number;
@@ -121,6 +122,7 @@ export class PanelStore {
   private readonly seen = new Set<string>();
   private readonly finalized = new Set<string>();
   private writing: Promise<void> = Promise.resolve();
+  private readonly compressor = new BlobCompressor();
   readonly stats: PanelStoreStats = { panels: 0, unchanged: 0, created: 0, changed: 0, vanished: 0, changedFindings: 0, bytes: { state: 0, evidence: 0, delta: 0 }, millis: { database: 0 } };
 
   constructor(
@@ -170,9 +172,18 @@ export class PanelStore {
       this.pending.push({ panel: empty, digest: digestOf(empty), ref });
       this.stats.vanished++;
     }
-    await this.writeBatch();
-    await this.writing;
+    try {
+      await this.writeBatch();
+      await this.writing;
+    } finally {
+      await this.close();
+    }
     return this.stats;
+  }
+
+  /** Stops the compressor's thread (finish does; an evaluation that fails must too). */
+  close(): Promise<void> {
+    return this.compressor.close();
   }
 
   private count(panel: OpenPanel): void {
@@ -219,15 +230,21 @@ export class PanelStore {
       const res = await timed(this.db.query(`select id, version, state, evidence, counts from compliance_panels where id = any($1::int[])`, [existing]));
       for (const r of res.rows) old.set(r.id as number, { state: r.state as Buffer, evidence: r.evidence as Buffer, counts: r.counts as Record<string, StatusCounts4>, version: r.version as number });
     }
-    const inserts: Array<{ p: Pending; state: Buffer; evidence: Buffer; counts: string; delta: Buffer }> = [];
-    const updates: Array<{ id: number; p: Pending; state: Buffer; evidence: Buffer; counts: string; delta: Buffer; prevCounts: string; prevVersion: number }> = [];
-    for (const p of batch) {
+    // The batch's JSON first, then deflated in one round trip to the compressor's thread (the
+    // evaluation goes on meanwhile), then the rows.
+    const encoded = batch.map((p) => {
       const prev = p.ref ? old.get(p.ref.id) : undefined;
       // A new panel has no past: its history row says so (prev_version null) without a delta.
       const change = prev ? diffPanel(decodePanel(prev.state, prev.evidence), entriesOf(p.panel, E), E) : { entries: entriesOf(p.panel, E), reverse: null };
-      const json = encodePanelJson(change.entries);
-      const enc = { state: compressBlob(json.state), evidence: compressBlob(json.evidence) };
-      const delta = change.reverse ? compressBlob(encodeDeltaJson(change.reverse)) : NO_DELTA;
+      return { p, prev, change, json: encodePanelJson(change.entries) };
+    });
+    const texts = encoded.flatMap(({ change, json }) => (change.reverse ? [json.state, json.evidence, encodeDeltaJson(change.reverse)] : [json.state, json.evidence]));
+    const blobs = (await this.compressor.compress(texts)).values();
+    const inserts: Array<{ p: Pending; state: Buffer; evidence: Buffer; counts: string; delta: Buffer }> = [];
+    const updates: Array<{ id: number; p: Pending; state: Buffer; evidence: Buffer; counts: string; delta: Buffer; prevCounts: string; prevVersion: number }> = [];
+    for (const { p, prev, change } of encoded) {
+      const enc = { state: blobs.next().value!, evidence: blobs.next().value! };
+      const delta = change.reverse ? blobs.next().value! : NO_DELTA;
       this.stats.changedFindings += change.reverse ? change.reverse.length : change.entries.length;
       this.stats.bytes.state += enc.state.length;
       this.stats.bytes.evidence += enc.evidence.length;

@@ -112,7 +112,7 @@ describe("recovery-point evidence", () => {
 
 describe("blob compression", () => {
   it("compresses each blob on its own, and reads blobs that end at a full flush (as earlier versions wrote them)", async () => {
-    const { compressBlob } = await import("@/lib/compliance/store/panel-codec");
+    const { compressBlob } = await import("@/lib/compliance/store/blob-compressor");
     const { createDeflateRaw, inflateRawSync, constants } = await import("node:zlib");
     const texts = ["a".repeat(10), JSON.stringify({ x: [1, 2, 3] }), "é".repeat(70_000), ""];
     const blobs = texts.map(compressBlob);
