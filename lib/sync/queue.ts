@@ -58,9 +58,13 @@ export function unitJobs(jobs: UnitJob[], startAfter?: Date): PgBoss.JobInsert<U
   return jobs.map((data) => ({ name: QUEUES.unit, data, ...JOB_DEFAULTS, ...(startAfter ? { startAfter } : {}) }));
 }
 
+/** pg-boss's schema (its default; the reaper reads its job table). */
+export const PGBOSS_SCHEMA = "pgboss";
+
 export function newBoss(connectionString: string, options: { schedule: boolean; max?: number }): PgBoss {
   return new PgBoss({
     connectionString,
+    schema: PGBOSS_SCHEMA,
     max: options.max ?? 4,
     application_name: "backup-governance-queue",
     schedule: options.schedule,

@@ -2,7 +2,7 @@ import type pg from "pg";
 import type PgBoss from "pg-boss";
 import type { Failure } from "@/lib/aws/errors";
 import type { Queryable } from "./bulk";
-import { inTransaction, QUEUES, unitJobs, type CompletedJob, type RunJob, type UnitJob } from "./queue";
+import { inTransaction, PGBOSS_SCHEMA, QUEUES, unitJobs, type CompletedJob, type RunJob, type UnitJob } from "./queue";
 
 // The truth about runs and units lives in sync_runs / sync_run_units / sync_units. A unit is
 // claimed (status running, worker, attempt) before any work; a worker's heartbeat keeps its
@@ -124,7 +124,13 @@ export async function requeueUnit(client: Queryable, boss: PgBoss, c: Claim, o: 
   await boss.insert(unitJobs([job], new Date(Date.now() + o.delaySeconds * 1000)), inTransaction(client));
 }
 
-/** Units whose worker stopped beating: back to pending and on the queue again (same transaction). */
+/**
+ * Units whose worker stopped: back to pending and on the queue again (same transaction). Two
+ * kinds: a claimed unit whose heartbeats stopped, and a pending unit whose job a worker took
+ * from the queue but never claimed (it died between the two). The second has no job waiting
+ * and none taken in the last `staleSeconds` (a live worker claims within milliseconds of taking
+ * one), so nothing would ever run it: the run waited an hour for pg-boss's own expiry.
+ */
 export async function reapStaleUnits(pool: pg.Pool, boss: PgBoss, staleSeconds: number, ownWorkerId: string): Promise<number> {
   return withTransaction(pool, async (client) => {
     // A worker alive enough to reap is alive enough to finish its own units.
@@ -134,11 +140,23 @@ export async function reapStaleUnits(pool: pg.Pool, boss: PgBoss, staleSeconds: 
        returning run_id, tenant_id, kind, account_id, region`,
       [staleSeconds, ownWorkerId],
     );
-    const units = res.rows.filter((r) => r.kind === "region").map((r) => ({ runId: r.run_id as string, tenantId: r.tenant_id as string, accountId: r.account_id as string, region: r.region as string }));
-    const orgs = res.rows.filter((r) => r.kind === "org");
+    const lost = await client.query(
+      `select u.run_id, u.tenant_id, u.kind, u.account_id, u.region
+         from sync_run_units u join sync_runs r on r.id = u.run_id and r.status = 'running'
+        where u.status = 'pending' and u.kind = 'region'
+          and not exists (
+            select 1 from ${PGBOSS_SCHEMA}.job j
+             where j.name = $2 and j.data->>'runId' = u.run_id::text and j.data->>'accountId' = u.account_id and j.data->>'region' = u.region
+               and (j.state in ('created', 'retry') or (j.state = 'active' and j.started_on > now() - make_interval(secs => $1))))
+        for update of u skip locked`,
+      [staleSeconds, QUEUES.unit],
+    );
+    const rows = [...res.rows, ...lost.rows];
+    const units = rows.filter((r) => r.kind === "region").map((r) => ({ runId: r.run_id as string, tenantId: r.tenant_id as string, accountId: r.account_id as string, region: r.region as string }));
+    const orgs = rows.filter((r) => r.kind === "org");
     if (units.length) await boss.insert(unitJobs(units), inTransaction(client));
     for (const r of orgs) await boss.send(QUEUES.run, { runId: r.run_id, tenantId: r.tenant_id } satisfies RunJob, { ...inTransaction(client), retryLimit: 3, retryDelay: 5, expireInSeconds: 3600 });
-    return res.rows.length;
+    return rows.length;
   });
 }
 

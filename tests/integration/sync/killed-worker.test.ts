@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { QUEUES, unitJobs } from "@/lib/sync/queue";
 import { requestSync } from "@/lib/sync/request";
 import { countsByUnit, FAST, simCountsByUnit, startHarness, waitForRun, type Harness } from "./harness";
 
@@ -78,4 +79,27 @@ describe("a worker killed mid-sync", () => {
     }
     // Its own waits (60 s for the child, 90 s for the take-over) decide; not the 60 s default.
   }, 180_000);
+
+  it("queues again a unit whose job a worker took from the queue and died before claiming", async () => {
+    const worker = h.worker ?? (await h.startWorker());
+    const last = await h.db.pool.query(`select id from sync_runs where tenant_id = $1 order by created_at desc limit 1`, [h.tenantId]);
+    const runId = last.rows[0]!.id as string;
+    const unit = (await h.db.pool.query(`select account_id, region, attempt from sync_run_units where run_id = $1 and kind = 'region' and status = 'ok' limit 1`, [runId])).rows[0]!;
+    // The state a worker leaves when killed between taking the job and claiming the unit: the
+    // unit pending, its only job active since long before the staleness limit.
+    await h.db.pool.query(`update sync_runs set status = 'running' where id = $1`, [runId]);
+    await h.db.pool.query(`update sync_run_units set status = 'pending', worker_id = null where run_id = $1 and account_id = $2 and region = $3`, [runId, unit.account_id, unit.region]);
+    await worker.boss.insert(unitJobs([{ runId, tenantId: h.tenantId, accountId: unit.account_id, region: unit.region }]));
+    await h.db.pool.query(
+      `update pgboss.job set state = 'active', started_on = now() - interval '60 seconds' where name = $1 and data->>'runId' = $2 and data->>'accountId' = $3 and data->>'region' = $4`,
+      [QUEUES.unit, runId, unit.account_id, unit.region],
+    );
+
+    const run = await waitForRun(h.db, h.tenantId, runId, 30_000);
+    expect(run.status).toBe("partial");
+    const after = (await h.db.pool.query(`select status, attempt from sync_run_units where run_id = $1 and account_id = $2 and region = $3`, [runId, unit.account_id, unit.region])).rows[0]!;
+    expect(after.status).toBe("ok");
+    expect(after.attempt).toBe((unit.attempt as number) + 1);
+  }, 60_000);
 });
+
