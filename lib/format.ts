@@ -48,3 +48,8 @@ export function isoDateInDays(days: number, from = new Date()): string {
 export function formatAgo(d: Date, now = new Date()): string {
   return `${formatDuration(now.getTime() - d.getTime())} ago`;
 }
+
+/** The last part of an ARN or id ("vol-0abc" of "arn:aws:ec2:…:volume/vol-0abc"), for tables. */
+export function shortArn(arn: string): string {
+  return arn.split(/[:/]/).filter(Boolean).pop() ?? arn;
+}

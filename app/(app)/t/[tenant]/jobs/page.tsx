@@ -12,6 +12,7 @@ import type { SearchParams } from "@/lib/dashboard/url";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { JobFilterBar, jobStateTone } from "./job-filters";
+import { ResourceCell } from "../_components/resource-cell";
 
 export const metadata: Metadata = { title: "Backup jobs" };
 const STATES = ["COMPLETED", "COMPLETED_WITH_ISSUES", "FAILED", "ABORTED", "EXPIRED", "PARTIAL", "RUNNING", "CREATED", "PENDING"];
@@ -66,7 +67,7 @@ export default async function BackupJobsPage({ params, searchParams }: { params:
               <Badge tone={jobStateTone(r.state, r.problem)}>{r.state === "COMPLETED" && r.problem ? "completed with issues" : r.state.toLowerCase()}</Badge>
             ),
           },
-          { key: "resource", label: "Resource", render: (r) => <div className="max-w-sm"><div className="truncate font-mono text-xs" title={r.resourceArn}>{r.resourceArn.split(/[:/]/).pop()}</div><div className="text-xs text-slate-500">{r.resourceType} · {r.accountId} · {r.region}</div></div> },
+          { key: "resource", label: "Resource", render: (r) => <ResourceCell width="max-w-sm" arn={r.resourceArn} detail={`${r.resourceType} · ${r.accountId} · ${r.region}`} /> },
           { key: "message", label: "Message", render: (r) => <span className="block max-w-md text-xs text-slate-700">{r.statusMessage ?? "—"}</span> },
           { key: "vault", label: "Vault", render: (r) => <span className="text-xs">{r.backupVaultName}</span> },
           { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },

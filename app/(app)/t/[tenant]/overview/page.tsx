@@ -9,7 +9,7 @@ import { getBackupAgeGrid, listRecentFailedJobs, listUnitProblems } from "@/lib/
 import { getAccountScores, getComplianceSummary, getFrameworkTrends, getTopFailingControls } from "@/lib/dashboard/queries/compliance";
 import { listFindings } from "@/lib/compliance/read/findings";
 import { ScoreTrend } from "@/app/_components/charts/score-trend";
-import { formatPercent } from "@/lib/format";
+import { formatPercent, shortArn } from "@/lib/format";
 import { CountsLine, ScoreNumber, scoreTone } from "../compliance/_components/score";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime } from "@/lib/format";
@@ -43,7 +43,7 @@ async function FailedJobs({ tenantId, slug }: { tenantId: string; slug: string }
           <ul className="divide-y divide-slate-100 text-xs">
             {jobs.map((j) => (
               <li key={`${j.accountId}${j.backupJobId}`} className="py-1.5">
-                <Badge tone="red">{j.state.toLowerCase()}</Badge> <span className="font-mono">{j.resourceArn.split(/[:/]/).pop()}</span> <span className="text-slate-500">{j.resourceType} · {j.accountId} · {formatDateTime(j.creationDate)}</span>
+                <Badge tone="red">{j.state.toLowerCase()}</Badge> <span className="font-mono">{shortArn(j.resourceArn)}</span> <span className="text-slate-500">{j.resourceType} · {j.accountId} · {formatDateTime(j.creationDate)}</span>
                 <div className="text-slate-600">{j.statusMessage}</div>
               </li>
             ))}
@@ -167,7 +167,7 @@ async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string 
           <ul className="mt-2 space-y-1 text-xs">
             {unprotected.findings.map((f) => (
               <li key={`${f.accountId}${f.subjectId}`} className="truncate" title={f.reason}>
-                <span className="font-mono">{f.subjectId.split(/[:/]/).filter(Boolean).pop()}</span> <span className="text-slate-500">{f.resourceType} · {f.accountId}: {f.reason}</span>
+                <span className="font-mono">{shortArn(f.subjectId)}</span> <span className="text-slate-500">{f.resourceType} · {f.accountId}: {f.reason}</span>
               </li>
             ))}
           </ul>

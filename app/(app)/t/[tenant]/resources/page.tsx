@@ -9,6 +9,7 @@ import { resourcesTable, type ResourceFilters } from "@/lib/dashboard/tables/res
 import type { SearchParams } from "@/lib/dashboard/url";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { formatAgo } from "@/lib/format";
+import { ResourceCell } from "../_components/resource-cell";
 
 export const metadata: Metadata = { title: "Resources" };
 
@@ -56,13 +57,7 @@ export default async function ResourcesPage({ params, searchParams }: { params: 
             key: "resource",
             label: "Resource",
             render: (r) => (
-              <div className="max-w-xs">
-                <div className="truncate font-mono text-xs" title={r.resourceArn}>
-                  {r.resourceArn.split(/[:/]/).filter(Boolean).pop()}
-                </div>
-                <div className="text-xs text-slate-500">
-                  {r.resourceType} · {r.accountId} · {r.region}
-                </div>
+              <ResourceCell arn={r.resourceArn} detail={`${r.resourceType} · ${r.accountId} · ${r.region}`}>
                 {Object.keys(r.tags).length > 0 && (
                   <div className="mt-0.5 flex flex-wrap gap-1">
                     {Object.entries(r.tags)
@@ -74,7 +69,7 @@ export default async function ResourcesPage({ params, searchParams }: { params: 
                       ))}
                   </div>
                 )}
-              </div>
+              </ResourceCell>
             ),
           },
           { key: "protection", label: "Protection", render: (r) => <Badge tone={PROTECTION_BADGE[r.protection].tone}>{PROTECTION_BADGE[r.protection].label}</Badge> },

@@ -8,6 +8,7 @@ import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
 import { recoveryPointsTable, type RecoveryPointFilters } from "@/lib/dashboard/tables/recovery-points";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatBytes, formatDate, formatDateTime } from "@/lib/format";
+import { ResourceCell } from "../../_components/resource-cell";
 
 export const metadata: Metadata = { title: "Recovery points" };
 
@@ -52,16 +53,7 @@ export default async function RecoveryPointsPage({ params, searchParams }: { par
           {
             key: "resource",
             label: "Resource",
-            render: (r) => (
-              <div className="max-w-md">
-                <div className="truncate font-mono text-xs" title={r.resourceArn}>
-                  {r.resourceArn.split(/[:/]/).pop()}
-                </div>
-                <div className="text-xs text-slate-500">
-                  {r.resourceType} · {r.accountId} · {r.region}
-                </div>
-              </div>
-            ),
+            render: (r) => <ResourceCell width="max-w-md" arn={r.resourceArn} detail={`${r.resourceType} · ${r.accountId} · ${r.region}`} />,
           },
           { key: "vault", label: "Vault", render: (r) => <span className="text-xs">{r.backupVaultName}{r.sourceBackupVaultArn && <div className="text-slate-500">copy</div>}</span> },
           { key: "status", label: "Status", render: (r) => <Badge tone={r.status === "COMPLETED" || r.status === "AVAILABLE" ? "green" : r.status === "PARTIAL" ? "amber" : "gray"}>{r.status.toLowerCase()}</Badge> },

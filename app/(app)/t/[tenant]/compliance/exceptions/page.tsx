@@ -13,6 +13,7 @@ import { exceptionsTable } from "@/lib/dashboard/tables/exceptions";
 import { first, type SearchParams } from "@/lib/dashboard/url";
 import { formatDate } from "@/lib/format";
 import { RevokeExceptionForm } from "./revoke-exception-form";
+import { shortArn } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Exceptions" };
 const STATES = ["active", "expired", "revoked", "all"] as const;
@@ -72,7 +73,7 @@ export default async function ExceptionsPage({ params, searchParams }: { params:
                     href={`/t/${slug}/compliance/findings/detail?${new URLSearchParams({ control: x.controlId, subjectType: x.subjectType, subject: x.subjectId, account: x.accountId, region: x.region })}`}
                     className="text-brand-700 hover:underline"
                   >
-                    <span className="font-mono text-xs">{x.controlId}</span> <span className="font-mono text-xs">{x.subjectId.split(/[:/]/).pop()}</span>
+                    <span className="font-mono text-xs">{x.controlId}</span> <span className="font-mono text-xs">{shortArn(x.subjectId)}</span>
                   </Link>
                   <div className="text-xs text-slate-500">
                     {x.accountId} {x.region}

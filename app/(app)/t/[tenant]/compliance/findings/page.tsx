@@ -19,11 +19,11 @@ import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { formatDate } from "@/lib/format";
 import { AsOfForm } from "../_components/as-of-form";
 import { StatusBadge } from "../_components/score";
+import { shortArn } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Findings" };
 
 /** The short name of a subject: the last part of an ARN, or the id. */
-const shortId = (id: string) => id.split(/[:/]/).filter(Boolean).pop() ?? id;
 
 export default async function FindingsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
   const { tenant: slug } = await params;
@@ -96,7 +96,7 @@ export default async function FindingsPage({ params, searchParams }: { params: P
             render: (r) => (
               <div className="max-w-xs">
                 <Link href={detailHref(r)} className="block truncate font-mono text-xs text-brand-700 hover:underline" title={r.subjectId}>
-                  {shortId(r.subjectId)}
+                  {shortArn(r.subjectId)}
                 </Link>
                 <div className="text-xs text-slate-500">
                   {r.subjectType.replace("-", " ")}

@@ -7,6 +7,7 @@ import { copyJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
 import { JobFilterBar, jobStateTone } from "../job-filters";
+import { ResourceCell } from "../../_components/resource-cell";
 
 export const metadata: Metadata = { title: "Copy jobs" };
 
@@ -36,7 +37,7 @@ export default async function CopyJobsPage({ params, searchParams }: { params: P
         empty="No copy jobs match in this window."
         columns={[
           { key: "state", label: "State", render: (r) => <Badge tone={jobStateTone(r.state, r.problem)}>{r.state.toLowerCase()}</Badge> },
-          { key: "resource", label: "Resource", render: (r) => <div className="max-w-xs"><div className="truncate font-mono text-xs" title={r.resourceArn}>{r.resourceArn.split(/[:/]/).pop()}</div><div className="text-xs text-slate-500">{r.resourceType}</div></div> },
+          { key: "resource", label: "Resource", render: (r) => <ResourceCell arn={r.resourceArn} detail={r.resourceType} /> },
           { key: "route", label: "From → to", render: (r) => <span className="text-xs"><span className="font-mono">{vaultLabel(r.sourceBackupVaultArn)}</span><br />→ <span className="font-mono">{vaultLabel(r.destinationBackupVaultArn)}</span></span> },
           { key: "message", label: "Message", render: (r) => <span className="block max-w-sm text-xs">{r.statusMessage ?? "—"}</span> },
           { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },

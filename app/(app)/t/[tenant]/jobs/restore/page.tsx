@@ -7,6 +7,7 @@ import { restoreJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
 import { JobFilterBar } from "../job-filters";
+import { ResourceCell } from "../../_components/resource-cell";
 
 export const metadata: Metadata = { title: "Restores and restore tests" };
 
@@ -34,7 +35,7 @@ export default async function RestoreJobsPage({ params, searchParams }: { params
         columns={[
           { key: "status", label: "Status", render: (r) => <Badge tone={r.problem ? "red" : r.status === "COMPLETED" ? "green" : "gray"}>{r.status.toLowerCase()}</Badge> },
           { key: "kind", label: "Kind", render: (r) => (r.restoreTestingPlanArn ? <Badge tone="blue" title={r.restoreTestingPlanArn}>Restore test</Badge> : <span className="text-xs text-slate-600">Manual restore</span>) },
-          { key: "resource", label: "Source resource", render: (r) => <div className="max-w-xs"><div className="truncate font-mono text-xs" title={r.sourceResourceArn ?? r.recoveryPointArn}>{(r.sourceResourceArn ?? r.recoveryPointArn).split(/[:/]/).pop()}</div><div className="text-xs text-slate-500">{r.resourceType} · {r.accountId} · {r.region}</div></div> },
+          { key: "resource", label: "Source resource", render: (r) => <ResourceCell arn={r.sourceResourceArn ?? r.recoveryPointArn} detail={`${r.resourceType} · ${r.accountId} · ${r.region}`} /> },
           { key: "duration", label: "Took", render: (r) => <span className="text-xs whitespace-nowrap">{r.minutes === null ? "—" : `${r.minutes} min`}</span> },
           { key: "validation", label: "Validation", render: (r) => <span className="text-xs">{r.validationStatus?.toLowerCase() ?? "—"}</span> },
           { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
