@@ -7,11 +7,11 @@ import { BucketCache } from "./bucket-cache";
 // The dashboard reads data that changes only when a sync publishes, an evaluation lands or an
 // exception is accepted or revoked. So each widget's result is kept in memory per server process,
 // keyed by the tenant's snapshot (those three markers), and recomputed every 5 minutes as well
-// (ages and "last 7 days" windows move with the clock). Concurrent requests for the same key
-// share one computation. The web tier stays stateless: a cold process computes on its first
+// (ages and "last 7 days" windows move with the clock), each widget at its own moment within
+// those 5 minutes. Concurrent requests for the same key share one computation. The web tier stays stateless: a cold process computes on its first
 // request.
 
-const widgets = new BucketCache({ maxEntries: 2_000, bucketMs: 5 * 60_000 });
+const widgets = new BucketCache({ maxEntries: 2_000, bucketMs: 5 * 60_000, spread: true });
 
 /** The tenant's snapshot marker: one cheap query over three small tables, once per request. */
 const snapshotMarker = cache(async (db: Db, tenantId: string): Promise<string> => {

@@ -90,3 +90,46 @@ describe("BucketCache", () => {
     expect(calls()).toBe(4);
   });
 });
+
+describe("BucketCache with spread", () => {
+  it("gives each key buckets of its own offset, so keys fall due at different moments, and none is served more than one bucket late", async () => {
+    const clock = { t: 0 };
+    const cache = new BucketCache({ maxEntries: 100, bucketMs: BUCKET, now: () => clock.t, spread: true });
+    const keys = Array.from({ length: 20 }, (_, i) => `tenant|widget-${i}|{}`);
+    const offsets = keys.map((k) => cache.offsetOf(k));
+    for (const o of offsets) {
+      expect(o).toBeGreaterThanOrEqual(0);
+      expect(o).toBeLessThan(BUCKET);
+    }
+    // Spread out: not all the same, and the offset of a key never changes.
+    expect(new Set(offsets).size).toBeGreaterThan(10);
+    expect(keys.map((k) => cache.offsetOf(k))).toEqual(offsets);
+
+    const loads = new Map<string, number>();
+    const load = (k: string) => () => {
+      loads.set(k, (loads.get(k) ?? 0) + 1);
+      return Promise.resolve(`${k}#${loads.get(k)}`);
+    };
+    for (const k of keys) await cache.get(k, load(k));
+    // Half a bucket on: only the keys whose boundary passed start a refresh (and get the old value).
+    clock.t = BUCKET / 2;
+    for (const k of keys) expect(await cache.get(k, load(k))).toBe(`${k}#1`);
+    await settle();
+    const refreshed = keys.filter((k) => loads.get(k) === 2);
+    const due = keys.filter((_, i) => offsets[i]! >= BUCKET / 2);
+    expect(refreshed).toEqual(due);
+    expect(due.length).toBeGreaterThan(0);
+    expect(due.length).toBeLessThan(keys.length);
+    // Two buckets on, every key's value is too old to serve: each waits for a fresh load.
+    clock.t = BUCKET / 2 + 2 * BUCKET;
+    for (const k of keys) {
+      const before = loads.get(k)!;
+      expect(await cache.get(k, load(k))).toBe(`${k}#${before + 1}`);
+    }
+  });
+
+  it("is off by default: every key's bucket starts at 0", () => {
+    const cache = new BucketCache({ maxEntries: 10, bucketMs: BUCKET });
+    expect(cache.offsetOf("anything")).toBe(0);
+  });
+});
