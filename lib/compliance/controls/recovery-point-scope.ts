@@ -60,25 +60,26 @@ class PointEvidence implements Evidence, CompactEvidence {
   constructor(private readonly rp: RecoveryPoint) {
     this.id = rp.recoveryPointArn;
   }
-  private values(): EvidenceValue[] {
+  /** Times as Dates: storage keeps them as numbers (a million ISO texts less to build and store). */
+  private values(): Array<EvidenceValue | Date> {
     const rp = this.rp;
     return [
       rp.resourceArn,
       rp.backupVaultName,
       rp.status,
-      rp.creationDate.toISOString(),
+      rp.creationDate,
       rp.isEncrypted,
       rp.encryptionKeyArn,
       rp.lifecycle?.deleteAfterDays ?? null,
       rp.lifecycle?.moveToColdStorageAfterDays ?? null,
-      rp.deleteAt?.toISOString() ?? null,
+      rp.deleteAt,
       rp.storageClass,
     ];
   }
   get details(): Evidence["details"] {
     if (!this.built) {
       const v = this.values();
-      this.built = Object.fromEntries(POINT_KEYS.map((k, i) => [k, v[i]!]));
+      this.built = Object.fromEntries(POINT_KEYS.map((k, i) => [k, v[i] instanceof Date ? v[i].toISOString() : v[i]!]));
     }
     return this.built;
   }

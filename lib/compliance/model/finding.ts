@@ -73,11 +73,13 @@ export interface Evidence {
 /**
  * An evidence item may offer its details as a fixed list of keys and their values (the
  * recovery-point evidence does, a million times per evaluation): storage then encodes it without
- * building the details object. `details` must give the same keys and values.
+ * building the details object. `details` must give the same keys and values, except that a
+ * time may be given as a Date, which `details` gives as its ISO text (storage keeps the number
+ * and decodes it to that text).
  */
 export const COMPACT_EVIDENCE: unique symbol = Symbol("compact-evidence");
 export interface CompactEvidence {
-  [COMPACT_EVIDENCE](): { shape: string; keys: readonly string[]; values: EvidenceValue[] };
+  [COMPACT_EVIDENCE](): { shape: string; keys: readonly string[]; values: Array<EvidenceValue | Date> };
 }
 
 export interface Finding {

@@ -107,6 +107,18 @@ describe("recovery-point evidence", () => {
     expect(decoded!.evidence).toEqual([{ kind: item.kind, id: item.id, details: item.details }]);
     expect(item.details).toMatchObject({ deleteAt: "2026-08-01T00:00:00.000Z", isEncrypted: true, deleteAfterDays: 35 });
     expect(JSON.parse(JSON.stringify(item))).toEqual({ kind: item.kind, id: item.id, details: item.details });
+    // Times are stored as numbers, not as ISO text in the string table, and read back as that text.
+    const { inflateRawSync } = await import("node:zlib");
+    const stored = inflateRawSync(evidence).toString("utf8");
+    expect(stored).toContain(`{"t":${Date.parse("2026-08-01T00:00:00Z")}}`);
+    expect(stored).not.toContain("2026-08-01T00:00:00.000Z");
+    expect(typeof decoded!.evidence![0]!.details!.creationDate).toBe("string");
+  });
+
+  it("reads evidence whose times were stored as ISO text (as earlier versions wrote them)", () => {
+    const old: Evidence = { kind: "recovery-point", id: "arn:rp-9", details: { creationDate: "2026-07-01T10:00:00.000Z", deleteAt: null, isEncrypted: false } };
+    const { state, evidence } = encodePanel([entry({ key: "arn:rp-9", evidence: [old] })]);
+    expect(decodePanel(state, evidence)[0]!.evidence).toEqual([old]);
   });
 });
 
