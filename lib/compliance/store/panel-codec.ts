@@ -146,34 +146,66 @@ const pack = (v: unknown) => compressBlob(JSON.stringify(v));
 // Blobs written by an earlier version end at a full flush rather than a final block.
 const unpack = <T>(b: Buffer): T => JSON.parse(inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8")) as T;
 
-export function countEntries(entries: readonly PanelEntry[]): Record<string, StatusCounts4> {
+/**
+ * A panel's entries column by column: what the evaluation collects, encoded without an object
+ * per finding (a first evaluation of the bench world encodes 5.6 million of them).
+ */
+export interface PanelColumns {
+  keys: readonly string[];
+  types: ReadonlyArray<string | null>;
+  runIds: readonly number[];
+  statuses: readonly FindingStatus[];
+  reasons: readonly string[];
+  evidence: ReadonlyArray<readonly Evidence[] | undefined>;
+  /** The evaluation every entry holds since, or one per entry. */
+  since: number | readonly number[];
+}
+
+export function columnsOf(entries: readonly PanelEntry[]): PanelColumns {
+  return {
+    keys: entries.map((e) => e.key),
+    types: entries.map((e) => e.resourceType),
+    runIds: entries.map((e) => e.runId),
+    statuses: entries.map((e) => e.status),
+    reasons: entries.map((e) => e.reason),
+    evidence: entries.map((e) => e.evidence),
+    since: entries.map((e) => e.since),
+  };
+}
+
+export function countColumns(c: Pick<PanelColumns, "runIds" | "statuses">): Record<string, StatusCounts4> {
   const out: Record<string, StatusCounts4> = {};
-  for (const e of entries) {
-    const c = (out[e.runId] ??= [0, 0, 0, 0]);
-    c[INDEX[e.status]] = c[INDEX[e.status]]! + 1;
+  for (let i = 0; i < c.runIds.length; i++) {
+    const counts = (out[c.runIds[i]!] ??= [0, 0, 0, 0]);
+    const k = INDEX[c.statuses[i]!];
+    counts[k] = counts[k]! + 1;
   }
   return out;
 }
 
+export const countEntries = (entries: readonly PanelEntry[]): Record<string, StatusCounts4> => countColumns(columnsOf(entries));
+
 export function encodePanel(entries: readonly PanelEntry[]): { state: Buffer; evidence: Buffer } {
-  const json = encodePanelJson(entries);
+  const json = encodePanelJson(columnsOf(entries));
   return { state: compressBlob(json.state), evidence: compressBlob(json.evidence) };
 }
 
 /** The two blobs as JSON, to be compressed (see compressBlob). */
-export function encodePanelJson(entries: readonly PanelEntry[]): { state: string; evidence: string } {
+export function encodePanelJson(c: PanelColumns): { state: string; evidence: string } {
   const keyIndex = new Map<string, number>();
   const keys: string[] = [];
   const types: Array<string | null> = [];
-  for (const e of entries) {
-    if (!keyIndex.has(e.key)) {
-      keyIndex.set(e.key, -1);
-      keys.push(e.key);
+  const count = c.keys.length;
+  for (let j = 0; j < count; j++) {
+    const key = c.keys[j]!;
+    if (!keyIndex.has(key)) {
+      keyIndex.set(key, -1);
+      keys.push(key);
     }
   }
   keys.sort();
   keys.forEach((k, i) => keyIndex.set(k, i));
-  const runs = [...new Set(entries.map((e) => e.runId))].sort((a, b) => a - b);
+  const runs = [...new Set(c.runIds)].sort((a, b) => a - b);
   const runIndex = new Map(runs.map((r, i) => [r, i]));
   const n = keys.length;
   const status = runs.map(() => new Array<string>(n).fill(ABSENT));
@@ -190,22 +222,25 @@ export function encodePanelJson(entries: readonly PanelEntry[]): { state: string
   let anyType = false;
   types.length = n;
   types.fill(null);
-  for (const e of entries) {
-    const i = keyIndex.get(e.key)!;
-    const r = runIndex.get(e.runId)!;
-    if (e.resourceType !== null) {
-      types[i] = e.resourceType;
+  const sinceOf = typeof c.since === "number" ? null : c.since;
+  for (let j = 0; j < count; j++) {
+    const i = keyIndex.get(c.keys[j]!)!;
+    const r = runIndex.get(c.runIds[j]!)!;
+    const type = c.types[j]!;
+    if (type !== null) {
+      types[i] = type;
       anyType = true;
     }
-    status[r]![i] = CODE[e.status];
-    since[r]![i] = e.since;
-    let m = reasonIndex.get(e.reason);
+    status[r]![i] = CODE[c.statuses[j]!];
+    since[r]![i] = sinceOf ? sinceOf[j]! : (c.since as number);
+    const reason = c.reasons[j]!;
+    let m = reasonIndex.get(reason);
     if (m === undefined) {
-      reasonIndex.set(e.reason, (m = reasons.length));
-      reasons.push(e.reason);
+      reasonIndex.set(reason, (m = reasons.length));
+      reasons.push(reason);
     }
     reasonRef[r]![i] = m;
-    const ev = e.evidence ?? NO_EVIDENCE;
+    const ev = c.evidence[j] ?? NO_EVIDENCE;
     let set = setByArray.get(ev);
     if (set === undefined) {
       const idx = ev.map((item) => {

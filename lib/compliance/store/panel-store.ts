@@ -5,7 +5,7 @@
 // statement per batch and kind, arrays through unnest) inside the evaluation's transaction.
 import type { Evidence, Finding, FindingStatus } from "@/lib/compliance/model/finding";
 import type { Queryable } from "@/lib/compliance/load/load-snapshot";
-import { countEntries, decodePanel, encodeDeltaJson, encodePanelJson, statusIndex, type PanelAddress, type PanelEntry, type StatusCounts4 } from "./panel-codec";
+import { columnsOf, countColumns, decodePanel, encodeDeltaJson, encodePanelJson, statusIndex, type PanelAddress, type PanelEntry, type StatusCounts4 } from "./panel-codec";
 import { diffPanel, PanelDigest } from "./panel-diff";
 import { BlobCompressor } from "./blob-compressor";
 
@@ -241,8 +241,9 @@ export class PanelStore {
   private encode(p: Pending, prev: { state: Buffer; evidence: Buffer; counts: Record<string, StatusCounts4>; version: number } | null): Encoded {
     const E = this.evaluationId;
     // A new panel has no past: its history row says so (prev_version null) without a delta.
-    const change = prev ? diffPanel(decodePanel(prev.state, prev.evidence), entriesOf(p.panel, E), E) : { entries: entriesOf(p.panel, E), reverse: null };
-    const json = encodePanelJson(change.entries);
+    const change = prev ? diffPanel(decodePanel(prev.state, prev.evidence), entriesOf(p.panel, E), E) : null;
+    const columns = change ? columnsOf(change.entries) : { ...p.panel, since: E };
+    const json = encodePanelJson(columns);
     const { subjectType, accountId, region, bucket } = p.panel;
     return {
       address: { subjectType, accountId, region, bucket },
@@ -250,9 +251,9 @@ export class PanelStore {
       digest: p.digest,
       ref: p.ref,
       prev: prev && { counts: prev.counts, version: prev.version },
-      texts: change.reverse ? [json.state, json.evidence, encodeDeltaJson(change.reverse)] : [json.state, json.evidence],
-      changedFindings: change.reverse ? change.reverse.length : change.entries.length,
-      counts: JSON.stringify(countEntries(change.entries)),
+      texts: change ? [json.state, json.evidence, encodeDeltaJson(change.reverse)] : [json.state, json.evidence],
+      changedFindings: change ? change.reverse.length : columns.keys.length,
+      counts: JSON.stringify(countColumns(columns)),
     };
   }
 

@@ -3,8 +3,10 @@
 // that rebuild every earlier version exactly.
 import { describe, expect, it } from "vitest";
 import type { Evidence } from "@/lib/compliance/model/finding";
-import { countEntries, decodeDelta, decodePanel, encodeDelta, encodePanel, encodePanelJson, type PanelEntry } from "@/lib/compliance/store/panel-codec";
+import { columnsOf, countColumns, countEntries, decodeDelta, decodePanel, encodeDelta, encodePanel, encodePanelJson, type PanelEntry } from "@/lib/compliance/store/panel-codec";
 import { applyReverse, diffPanel, digestEntries } from "@/lib/compliance/store/panel-diff";
+import { entriesOf, PanelCollector } from "@/lib/compliance/store/panel-store";
+import { compressBlob } from "@/lib/compliance/store/blob-compressor";
 
 const rpEvidence: Evidence = { kind: "recovery-point", id: "arn:rp-1", details: { isEncrypted: true, tags: ["a=b"], deleteAfterDays: 35, deleteAt: null, vault: "arn:rp-0", resource: "arn:vol-1" } };
 const entry = (over: Partial<PanelEntry> = {}): PanelEntry => ({ key: "arn:rp-1", resourceType: "EBS", runId: 1, status: "PASS", since: 0, reason: "encrypted", evidence: [rpEvidence], ...over });
@@ -28,6 +30,21 @@ describe("panel codec", () => {
   it("handles an empty panel", () => {
     const { state, evidence } = encodePanel([]);
     expect(decodePanel(state, evidence)).toEqual([]);
+  });
+});
+
+describe("panel columns", () => {
+  it("encodes a collected panel (columns, one since for all) exactly as its entries", () => {
+    const collector = new PanelCollector(new Map([["run-a", 1], ["run-b", 2]]));
+    const subject = (id: string) => ({ type: "recovery-point" as const, id, accountId: "111111111111", region: "eu-west-1", resourceType: "EBS" });
+    collector.add("run-b", { controlId: "BK-04", subject: subject("arn:rp-2"), status: "FAIL", reason: "not encrypted", evidence: [rpEvidence] });
+    collector.add("run-a", { controlId: "BK-05", subject: subject("arn:rp-1"), status: "PASS", reason: "kept 35 days", evidence: [] });
+    collector.add("run-a", { controlId: "BK-05", subject: subject("arn:rp-2"), status: "ERROR", reason: "kept 35 days", evidence: [rpEvidence] });
+    const [panel] = collector.take();
+    const fromColumns = encodePanelJson({ ...panel!, since: 7 });
+    expect(fromColumns).toEqual(encodePanelJson(columnsOf(entriesOf(panel!, 7))));
+    expect(sorted(decodePanel(compressBlob(fromColumns.state), compressBlob(fromColumns.evidence)))).toEqual(sorted(entriesOf(panel!, 7)));
+    expect(countColumns(panel!)).toEqual({ 1: [1, 0, 0, 1], 2: [0, 1, 0, 0] });
   });
 });
 
@@ -141,7 +158,7 @@ describe("blob compression", () => {
         z.flush(constants.Z_FULL_FLUSH, () => resolve(Buffer.concat(chunks.splice(0))));
       });
     const entries = [entry({ key: "arn:aws:ec2:eu-west-1:111111111111:volume/vol-1" })];
-    const json = encodePanelJson(entries);
+    const json = encodePanelJson(columnsOf(entries));
     const old = { state: await flushed(json.state), evidence: await flushed(json.evidence) };
     z.close();
     expect(decodePanel(old.state, old.evidence)).toEqual(decodePanel(compressBlob(json.state), compressBlob(json.evidence)));
