@@ -9,7 +9,7 @@ import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
 import { getBackupJobTrend } from "@/lib/dashboard/queries/job-trends";
 import { backupJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
-import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
+import { loadDailyWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { JobFilterBar, jobStateTone } from "./job-filters";
 import { ResourceCell } from "../_components/resource-cell";
@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Backup jobs" };
 const STATES = ["COMPLETED", "COMPLETED_WITH_ISSUES", "FAILED", "ABORTED", "EXPIRED", "PARTIAL", "RUNNING", "CREATED", "PENDING"];
 
 async function TrendWidget({ tenantId }: { tenantId: string }) {
-  const result = await loadCachedWidget("jobs.trend", tenantId, null, () => getBackupJobTrend(getDb(), tenantId, 30), (days) => (days.every((d) => d.completed + d.withIssues + d.failed + d.other === 0) ? "No backup jobs in the last 30 days." : null));
+  const result = await loadDailyWidget("jobs.trend", tenantId, null, (today) => getBackupJobTrend(getDb(), tenantId, 30, today), (days) => (days.every((d) => d.completed + d.withIssues + d.failed + d.other === 0) ? "No backup jobs in the last 30 days." : null));
   return (
     <WidgetState result={result}>
       {(days) => (
