@@ -67,8 +67,8 @@ interface EvidenceJsonV1 {
  * about a subject costs no copy of its ARN), item shapes (kind and detail keys), and per item
  * [shape, id, ...values] where a string is its table index, a number is [n], a list of strings
  * is {a: [indexes]}, a time is {t: epoch ms} (decoded to its ISO text), booleans and null are
- * themselves. A million recovery points' evidence is
- * a third of its JSON size this way, and as much less to write and to compress.
+ * themselves. A million recovery points' evidence is a third of its JSON size this way, and as
+ * much less to write and to compress.
  */
 interface EvidenceJson {
   v: 2;
