@@ -122,7 +122,7 @@ export function DataTable<Row>({ caption, columns, rows, rowKey, pathname, searc
 }
 
 /** The page of a table loaded from the URL (lib/dashboard/load-table), or why its filters were refused. */
-export function LoadedDataTable<Row>({ loaded, ...props }: Omit<DataTableProps<Row>, "rows" | "next" | "total"> & { loaded: LoadedTable<unknown, Row> }) {
+export function LoadedDataTable<Row>({ loaded, ...props }: Omit<DataTableProps<Row>, "rows" | "next" | "total" | "exportBase"> & { loaded: LoadedTable<unknown, Row> }) {
   if (!loaded.ok) return <Alert tone="error">{loaded.message}</Alert>;
-  return <DataTable {...props} rows={loaded.page.rows} next={loaded.page.next} total={loaded.page.total} />;
+  return <DataTable {...props} rows={loaded.page.rows} next={loaded.page.next} total={loaded.page.total} exportBase={loaded.exportBase} />;
 }

@@ -6,15 +6,24 @@ import { first, type SearchParams } from "./url";
 import type { TenantAccess } from "@/lib/auth/access";
 
 export type LoadedTable<F, Row> =
-  | { ok: true; filters: F; page: TablePage<Row> }
+  | {
+      ok: true;
+      filters: F;
+      page: TablePage<Row>;
+      /** Where this view exports (see exportBaseOf); undefined when the role may not export. */
+      exportBase: string | undefined;
+    }
   | { ok: false; message: string; fieldErrors: Record<string, string> };
 
 const PAGE_SIZE = 50;
 
-/** Parses a table's filters from the URL and reads one page; bad filters become a message, not a crash. */
+/**
+ * Parses a table's filters from the URL and reads one page; bad filters become a message, not a
+ * crash. The result says where the view exports, when the user's role may export.
+ */
 export async function loadTable<F extends Record<string, unknown>, Row>(
   table: TableDefinition<F, Row>,
-  tenantId: string,
+  tenant: Pick<TenantAccess, "tenantId" | "slug" | "capabilities">,
   searchParams: SearchParams,
   asOf: Date | null = null,
 ): Promise<LoadedTable<F, Row>> {
@@ -24,9 +33,10 @@ export async function loadTable<F extends Record<string, unknown>, Row>(
     const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message]));
     return { ok: false, message: `Some filters are not valid: ${Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`).join("; ")}`, fieldErrors };
   }
+  const { tenantId } = tenant;
   const cursor = first(searchParams.cursor) ?? null;
   const page = await bySnapshot(getDb(), tenantId, `table:${table.name}`, { filters: parsed.data, cursor, asOf }, () => table.page(getDb(), { tenantId, asOf }, parsed.data, cursor, PAGE_SIZE));
-  return { ok: true, filters: parsed.data, page };
+  return { ok: true, filters: parsed.data, page, exportBase: exportBaseOf(table, tenant) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { LoadedDataTable } from "@/app/_components/data-table";
 import { FilterBar } from "@/app/_components/filter-bar";
 import { Badge } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
-import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
+import { loadTable } from "@/lib/dashboard/load-table";
 import { scheduleInWords } from "@/lib/dashboard/schedule-words";
 import { backupPlansTable, type PlanListRow } from "@/lib/dashboard/tables/backup-plans";
 import type { SearchParams } from "@/lib/dashboard/url";
@@ -35,7 +35,7 @@ export default async function PlansPage({ params, searchParams }: { params: Prom
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
-  const loaded = await loadTable(backupPlansTable, tenant.tenantId, sp);
+  const loaded = await loadTable(backupPlansTable, tenant, sp);
   const pathname = `/t/${slug}/backups`;
   const f = loaded.ok ? loaded.filters : {};
   return (
@@ -56,7 +56,6 @@ export default async function PlansPage({ params, searchParams }: { params: Prom
         pathname={pathname}
         searchParams={sp}
         rowKey={(r) => `${r.accountId}/${r.region}/${r.planId}`}
-        exportBase={exportBaseOf(backupPlansTable, tenant)}
         empty="No backup plans match. Plans appear after a sync."
         columns={[
           {

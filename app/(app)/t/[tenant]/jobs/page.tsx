@@ -5,7 +5,7 @@ import { Badge } from "@/app/_components/ui/badge";
 import { Widget, WidgetState } from "@/app/_components/widget";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
-import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
+import { loadTable } from "@/lib/dashboard/load-table";
 import { getBackupJobTrend } from "@/lib/dashboard/queries/job-trends";
 import { backupJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
@@ -43,7 +43,7 @@ export default async function BackupJobsPage({ params, searchParams }: { params:
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
   const pathname = `/t/${slug}/jobs`;
-  const loaded = await loadTable(backupJobsTable, tenant.tenantId, sp);
+  const loaded = await loadTable(backupJobsTable, tenant, sp);
   const values = (loaded.ok ? loaded.filters : {}) as Record<string, string | undefined>;
   return (
     <div className="space-y-4">
@@ -57,7 +57,6 @@ export default async function BackupJobsPage({ params, searchParams }: { params:
         pathname={pathname}
         searchParams={sp}
         rowKey={(r) => `${r.accountId}/${r.region}/${r.backupJobId}`}
-        exportBase={exportBaseOf(backupJobsTable, tenant)}
         empty={values.from ? "No backup jobs match." : "No backup jobs in the last 7 days match. Widen the dates to see older history."}
         columns={[
           {

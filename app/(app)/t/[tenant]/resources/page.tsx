@@ -4,7 +4,7 @@ import { FilterBar } from "@/app/_components/filter-bar";
 import { Badge } from "@/app/_components/ui/badge";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { requireTenantPage } from "@/lib/auth/session";
-import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
+import { loadTable } from "@/lib/dashboard/load-table";
 import { resourcesTable, type ResourceFilters } from "@/lib/dashboard/tables/resources";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
@@ -25,7 +25,7 @@ export default async function ResourcesPage({ params, searchParams }: { params: 
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
-  const loaded = await loadTable(resourcesTable, tenant.tenantId, sp);
+  const loaded = await loadTable(resourcesTable, tenant, sp);
   const pathname = `/t/${slug}/resources`;
   const f: Partial<ResourceFilters> = loaded.ok ? loaded.filters : {};
   return (
@@ -50,7 +50,6 @@ export default async function ResourcesPage({ params, searchParams }: { params: 
         pathname={pathname}
         searchParams={sp}
         rowKey={(r) => `${r.accountId}|${r.region}|${r.resourceArn}`}
-        exportBase={exportBaseOf(resourcesTable, tenant)}
         empty="No resources match. Resources appear after a sync and its evaluation."
         columns={[
           {

@@ -4,7 +4,7 @@ import { FilterBar } from "@/app/_components/filter-bar";
 import { Badge } from "@/app/_components/ui/badge";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { requireTenantPage } from "@/lib/auth/session";
-import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
+import { loadTable } from "@/lib/dashboard/load-table";
 import { recoveryPointsTable, type RecoveryPointFilters } from "@/lib/dashboard/tables/recovery-points";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatBytes, formatDate, formatDateTime } from "@/lib/format";
@@ -18,7 +18,7 @@ export default async function RecoveryPointsPage({ params, searchParams }: { par
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
-  const loaded = await loadTable(recoveryPointsTable, tenant.tenantId, sp);
+  const loaded = await loadTable(recoveryPointsTable, tenant, sp);
   const pathname = `/t/${slug}/backups/recovery-points`;
   const f: Partial<RecoveryPointFilters> = loaded.ok ? loaded.filters : {};
   return (
@@ -46,7 +46,6 @@ export default async function RecoveryPointsPage({ params, searchParams }: { par
         searchParams={sp}
         sort={{ key: "created", dir: f.dir ?? "desc" }}
         rowKey={(r) => r.recoveryPointArn}
-        exportBase={exportBaseOf(recoveryPointsTable, tenant)}
         empty="No recovery points match these filters."
         columns={[
           { key: "created", label: "Created", sort: "created", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },

@@ -3,7 +3,7 @@ import { LoadedDataTable } from "@/app/_components/data-table";
 import { FilterBar } from "@/app/_components/filter-bar";
 import { Badge, type BadgeTone } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
-import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
+import { loadTable } from "@/lib/dashboard/load-table";
 import { vaultsTable, type VaultListRow } from "@/lib/dashboard/tables/vaults";
 import type { SearchParams } from "@/lib/dashboard/url";
 
@@ -26,7 +26,7 @@ export default async function VaultsPage({ params, searchParams }: { params: Pro
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
-  const loaded = await loadTable(vaultsTable, tenant.tenantId, sp);
+  const loaded = await loadTable(vaultsTable, tenant, sp);
   const pathname = `/t/${slug}/backups/vaults`;
   const f = (loaded.ok ? loaded.filters : {}) as { account?: string; region?: string; lock?: string };
   return (
@@ -46,7 +46,6 @@ export default async function VaultsPage({ params, searchParams }: { params: Pro
         pathname={pathname}
         searchParams={sp}
         rowKey={(r) => r.vaultArn}
-        exportBase={exportBaseOf(vaultsTable, tenant)}
         empty="No vaults match. Vaults appear after a sync."
         columns={[
           {

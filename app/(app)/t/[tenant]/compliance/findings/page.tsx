@@ -9,7 +9,7 @@ import { CONTROL_IDS, SCORED_STATUSES } from "@/lib/compliance/model/finding";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
 import { getDb } from "@/lib/db";
 import { parseAsOf } from "@/lib/dashboard/as-of";
-import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
+import { loadTable } from "@/lib/dashboard/load-table";
 import { getOrgTree } from "@/lib/dashboard/queries/accounts";
 import { getComplianceSummary } from "@/lib/dashboard/queries/compliance";
 import { getRunFrameworks } from "@/lib/dashboard/queries/run-frameworks";
@@ -32,7 +32,7 @@ export default async function FindingsPage({ params, searchParams }: { params: P
   const asOf = parseAsOf(sp);
   const db = getDb();
   const [loaded, summary, tree, frameworksOf] = await Promise.all([
-    loadTable(findingsTable, tenant.tenantId, sp, asOf.at),
+    loadTable(findingsTable, tenant, sp, asOf.at),
     getComplianceSummary(db, tenant.tenantId, asOf.at),
     getOrgTree(db, tenant.tenantId),
     getRunFrameworks(db, tenant.tenantId, asOf.at),
@@ -75,7 +75,6 @@ export default async function FindingsPage({ params, searchParams }: { params: P
         pathname={pathname}
         searchParams={sp}
         rowKey={(r) => `${r.runId}|${r.controlId}|${r.subjectType}|${r.subjectId}`}
-        exportBase={exportBaseOf(findingsTable, tenant)}
         empty="No findings match these filters."
         columns={[
           { key: "status", label: "Status", render: (r) => <StatusBadge status={r.status} /> },

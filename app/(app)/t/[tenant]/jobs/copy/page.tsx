@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { LoadedDataTable } from "@/app/_components/data-table";
 import { Badge } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
-import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
+import { loadTable } from "@/lib/dashboard/load-table";
 import { copyJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
@@ -22,7 +22,7 @@ export default async function CopyJobsPage({ params, searchParams }: { params: P
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
   const pathname = `/t/${slug}/jobs/copy`;
-  const loaded = await loadTable(copyJobsTable, tenant.tenantId, sp);
+  const loaded = await loadTable(copyJobsTable, tenant, sp);
   const values = (loaded.ok ? loaded.filters : {}) as Record<string, string | undefined>;
   return (
     <div className="space-y-4">
@@ -33,7 +33,6 @@ export default async function CopyJobsPage({ params, searchParams }: { params: P
         pathname={pathname}
         searchParams={sp}
         rowKey={(r) => `${r.accountId}/${r.region}/${r.copyJobId}`}
-        exportBase={exportBaseOf(copyJobsTable, tenant)}
         empty="No copy jobs match in this window."
         columns={[
           { key: "state", label: "State", render: (r) => <Badge tone={jobStateTone(r.state, r.problem)}>{r.state.toLowerCase()}</Badge> },

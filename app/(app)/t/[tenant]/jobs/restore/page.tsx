@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { LoadedDataTable } from "@/app/_components/data-table";
 import { Badge } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
-import { exportBaseOf, loadTable } from "@/lib/dashboard/load-table";
+import { loadTable } from "@/lib/dashboard/load-table";
 import { restoreJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
@@ -16,7 +16,7 @@ export default async function RestoreJobsPage({ params, searchParams }: { params
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
   const pathname = `/t/${slug}/jobs/restore`;
-  const loaded = await loadTable(restoreJobsTable, tenant.tenantId, sp);
+  const loaded = await loadTable(restoreJobsTable, tenant, sp);
   const values = (loaded.ok ? loaded.filters : {}) as Record<string, string | undefined>;
   return (
     <div className="space-y-4">
@@ -30,7 +30,6 @@ export default async function RestoreJobsPage({ params, searchParams }: { params
         pathname={pathname}
         searchParams={sp}
         rowKey={(r) => `${r.accountId}/${r.region}/${r.restoreJobId}`}
-        exportBase={exportBaseOf(restoreJobsTable, tenant)}
         empty="No restore jobs in this window. Restore testing plans prove backups can be restored (BK-13)."
         columns={[
           { key: "status", label: "Status", render: (r) => <Badge tone={r.problem ? "red" : r.status === "COMPLETED" ? "green" : "gray"}>{r.status.toLowerCase()}</Badge> },
