@@ -9,9 +9,8 @@ import { getDb } from "@/lib/db";
 import { accountFreshness, getOrgTree, type AccountNode, type OrgTree, type OuNode } from "@/lib/dashboard/queries/accounts";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { getSliceScores, type SliceScores } from "@/lib/dashboard/queries/compliance";
-import { formatPercent } from "@/lib/format";
+import { formatDateTime, formatPercent } from "@/lib/format";
 import { scoreTone } from "../compliance/_components/score";
-import { formatDateTime } from "@/lib/format";
 import { UnitChips } from "./unit-chips";
 
 export const metadata: Metadata = { title: "Accounts" };

@@ -9,10 +9,9 @@ import { getBackupAgeGrid, listRecentFailedJobs, listUnitProblems } from "@/lib/
 import { getAccountScores, getComplianceSummary, getFrameworkTrends, getTopFailingControls } from "@/lib/dashboard/queries/compliance";
 import { listFindings } from "@/lib/compliance/read/findings";
 import { ScoreTrend } from "@/app/_components/charts/score-trend";
-import { formatPercent, shortArn } from "@/lib/format";
+import { formatDateTime, formatPercent, shortArn } from "@/lib/format";
 import { CountsLine, ScoreNumber, scoreTone } from "../compliance/_components/score";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
-import { formatDateTime } from "@/lib/format";
 import { BackupAgeGrid } from "../_components/backup-age-grid";
 import { UnitProblemGroups } from "../_components/unit-problem-groups";
 

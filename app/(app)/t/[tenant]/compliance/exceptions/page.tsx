@@ -11,9 +11,8 @@ import { getDb } from "@/lib/db";
 import { exportBaseOf } from "@/lib/dashboard/load-table";
 import { exceptionsTable } from "@/lib/dashboard/tables/exceptions";
 import { first, type SearchParams } from "@/lib/dashboard/url";
-import { formatDate } from "@/lib/format";
+import { formatDate, shortArn } from "@/lib/format";
 import { RevokeExceptionForm } from "./revoke-exception-form";
-import { shortArn } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Exceptions" };
 const STATES = ["active", "expired", "revoked", "all"] as const;

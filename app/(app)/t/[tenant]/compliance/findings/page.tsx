@@ -16,14 +16,11 @@ import { getRunFrameworks } from "@/lib/dashboard/queries/run-frameworks";
 import { findingsTable, type FindingFilters } from "@/lib/dashboard/tables/findings";
 import { first, type SearchParams } from "@/lib/dashboard/url";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
-import { formatDate } from "@/lib/format";
+import { formatDate, shortArn } from "@/lib/format";
 import { AsOfForm } from "../_components/as-of-form";
 import { StatusBadge } from "../_components/score";
-import { shortArn } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Findings" };
-
-/** The short name of a subject: the last part of an ARN, or the id. */
 
 export default async function FindingsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
   const { tenant: slug } = await params;
