@@ -29,7 +29,7 @@ async function tenantOf(deps: SyncDeps, runId: string, tenantId: string): Promis
 }
 
 interface UnitState {
-  /** Never published: the unit has no rows in any table. */
+  /** No current rows (never published, or removed since; job history may remain, see publishUnit). */
   fresh: boolean;
   recoveryPointsFullAt: Date | null;
   jobsAfter: { backup: Date | null; copy: Date | null; restore: Date | null };

@@ -37,8 +37,11 @@ export interface PublishedCounts {
 }
 
 /**
- * `fresh`: the unit was never published, so it has no rows anywhere: plain inserts, nothing to
- * delete. Otherwise upserts that skip unchanged rows, and deletes of what a full read did not see.
+ * `fresh`: the unit has no current rows (never published, or removed since): plain inserts,
+ * nothing to delete. Otherwise upserts that skip unchanged rows, and deletes of what a full read
+ * did not see. Jobs are always upserted: a unit whose account left the organization or whose
+ * region was dropped keeps its job history (see removeVanishedUnits), and finds it again if it
+ * comes back.
  */
 export async function publishUnit(tx: Queryable, scope: readonly [tenantId: string, accountId: string, region: string], read: UnitRead, fresh = false): Promise<PublishedCounts> {
   const [tenantId, accountId, region] = scope;
@@ -57,9 +60,9 @@ export async function publishUnit(tx: Queryable, scope: readonly [tenantId: stri
     !read.recoveryPointsFull && !fresh ? deleteWhereStatement(recoveryPointSpec, scope, { column: "backup_vault_name", notIn: read.vaults.map((v) => v.vaultName) }) : null,
     ...(await read.protectedResources.statements(tx, true, fresh)),
     ...(await read.resources.statements(tx, true, fresh)),
-    ...(await read.backupJobs.statements(tx, false, fresh)),
-    ...(await read.copyJobs.statements(tx, false, fresh)),
-    ...(await read.restoreJobs.statements(tx, false, fresh)),
+    ...(await read.backupJobs.statements(tx, false)),
+    ...(await read.copyJobs.statements(tx, false)),
+    ...(await read.restoreJobs.statements(tx, false)),
     ...publishStatements(restoreTestingPlanSpec, scope, read.restoreTestingPlans, true, fresh),
     ...publishStatements(regionSettingsSpec, scope, [read.regionSettings], false, fresh),
     ...(read.globalSettings ? publishStatements(globalSettingsSpec, [tenantId, accountId], [{ ...read.globalSettings, region }], false) : []),
