@@ -10,8 +10,9 @@
 //
 // With `spread`, each key's buckets start at an offset of its own (from a hash of the key), so
 // the refreshes of every widget of every tenant do not all fall due at the same instant, each to
-// be recomputed at the next request to its page, at the same time as all the others (seen in
-// bench:pages: at a 5-minute boundary the page being measured went from a p95 of ~250 to 590 ms).
+// be recomputed at the next request to its page, at the same time as all the others. (The p95
+// spikes bench:pages showed at 5-minute boundaries, ~250 to 590 ms, came in the end from the jobs
+// trend's refresh, now a daily widget: spreading alone did not lower their count.)
 
 interface Entry {
   bucket: number;

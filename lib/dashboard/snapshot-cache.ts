@@ -8,8 +8,8 @@ import { BucketCache } from "./bucket-cache";
 // exception is accepted or revoked. So each widget's result is kept in memory per server process,
 // keyed by the tenant's snapshot (those three markers), and recomputed every 5 minutes as well
 // (ages and "last 7 days" windows move with the clock), each widget at its own moment within
-// those 5 minutes. Concurrent requests for the same key share one computation. The web tier stays stateless: a cold process computes on its first
-// request.
+// those 5 minutes. Concurrent requests for the same key share one computation. The web tier
+// stays stateless: a cold process computes on its first request.
 
 const widgets = new BucketCache({ maxEntries: 2_000, bucketMs: 5 * 60_000, spread: true });
 
@@ -31,13 +31,17 @@ const snapshotMarker = cache(async (db: Db, tenantId: string): Promise<string> =
   return r.rows[0]?.marker ?? "";
 });
 
+/** A cached result's key: tenant, widget, its arguments, the day (daily widgets) and the snapshot. */
+const keyOf = async (db: Db, tenantId: string, name: string, args: unknown, day = "") =>
+  `${tenantId}|${name}|${JSON.stringify(args ?? null)}|${day}|${await snapshotMarker(db, tenantId)}`;
+
 /**
  * `load()` once per (tenant snapshot, name, args), refreshed every 5 minutes. A new snapshot is
  * never answered from an older one; a value whose 5 minutes are up is answered once more while
  * its refresh runs (see BucketCache). A failed load is not kept.
  */
 export async function bySnapshot<T>(db: Db, tenantId: string, name: string, args: unknown, load: () => Promise<T>): Promise<T> {
-  return widgets.get(`${tenantId}|${name}|${JSON.stringify(args ?? null)}|${await snapshotMarker(db, tenantId)}`, load);
+  return widgets.get(await keyOf(db, tenantId, name, args), load);
 }
 
 /** The start of `now`'s UTC day. */
@@ -46,5 +50,5 @@ export const utcDay = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(
 /** `load(today)` once per (tenant snapshot, name, args, UTC day): for results that depend on the clock only through the day. */
 export async function bySnapshotAndDay<T>(db: Db, tenantId: string, name: string, args: unknown, load: (today: Date) => Promise<T>, now = new Date()): Promise<T> {
   const today = utcDay(now);
-  return daily.get(`${tenantId}|${name}|${JSON.stringify(args ?? null)}|${today.toISOString().slice(0, 10)}|${await snapshotMarker(db, tenantId)}`, () => load(today));
+  return daily.get(await keyOf(db, tenantId, name, args, today.toISOString().slice(0, 10)), () => load(today));
 }
