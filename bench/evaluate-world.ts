@@ -67,7 +67,6 @@ async function runSync(db: DbHandle & { url: string }, tenantId: string, simUrl:
   } finally {
     await worker.stop(2000);
   }
-  await db.pool.query("analyze");
   return (performance.now() - t0) / 1000;
 }
 

@@ -79,7 +79,7 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
       if (!planned) await failKnownUnits(tx, claim, failure);
     });
   }
-  await finishRunIfDone(deps.pool, deps.boss, job.runId, (c, tenantId) => summarizeRun(c, job.runId, tenantId));
+  await finishRunIfDone(deps.pool, deps.boss, job.runId, (c, tenantId) => summarizeRun(c, job.runId, tenantId), deps.log);
 }
 
 /** One unit per (account, region); suspended or closed accounts are recorded as skipped. */

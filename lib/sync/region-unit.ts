@@ -109,7 +109,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     const ended = await recordFailure(deps, claim, failure, counter);
     if (!ended) return;
   }
-  await finishRunIfDone(deps.pool, deps.boss, job.runId, (c, tenantId) => summarizeRun(c, job.runId, tenantId));
+  await finishRunIfDone(deps.pool, deps.boss, job.runId, (c, tenantId) => summarizeRun(c, job.runId, tenantId), deps.log);
 }
 
 /** Transient failures go back on the queue within their budget; the rest end the unit. Returns whether it ended. */

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type PgBoss from "pg-boss";
 import type { Failure } from "@/lib/aws/errors";
+import { analyzeStaleTables } from "./analyze";
 import type { Queryable } from "./bulk";
 import { inTransaction, PGBOSS_SCHEMA, QUEUES, unitJobs, type CompletedJob, type RunJob, type UnitJob } from "./queue";
 
@@ -184,10 +185,20 @@ export async function dispatchQueuedRuns(pool: pg.Pool, boss: PgBoss): Promise<n
  * If every unit of the run has ended, closes the run (one caller wins) and queues the
  * `sync-completed` job in the same transaction. Returns the final status when this call closed it.
  */
-export async function finishRunIfDone(pool: pg.Pool, boss: PgBoss, runId: string, summarize: (client: Queryable, tenantId: string) => Promise<Record<string, unknown>>): Promise<string | null> {
+export async function finishRunIfDone(
+  pool: pg.Pool,
+  boss: PgBoss,
+  runId: string,
+  summarize: (client: Queryable, tenantId: string) => Promise<Record<string, unknown>>,
+  log: (message: string) => void = () => undefined,
+): Promise<string | null> {
   // Cheap test first (every unit's end calls this; only the last one finds no open unit).
   const open = await pool.query(`select 1 from sync_run_units where run_id = $1 and status in ('pending', 'running') limit 1`, [runId]);
   if (open.rows.length) return null;
+  // Statistics first, so that what reads the tables once the run is done plans from them. Outside
+  // the closing transaction: ANALYZE waits for any other analyze of the same table. A failure
+  // (a database role that does not own the tables) leaves them to autovacuum.
+  await analyzeStaleTables(pool).catch((e: unknown) => log(`planner statistics not updated: ${e instanceof Error ? e.message : String(e)}`));
   return withTransaction(pool, async (client) => {
     const tally = await client.query(
       `select count(*) filter (where status in ('pending', 'running'))::int as open,

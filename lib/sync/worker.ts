@@ -106,7 +106,7 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
     every(Math.max(2, settings.staleSeconds / 3) * 1000, async () => {
       const n = await reapStaleUnits(o.pool, boss, settings.staleSeconds, id);
       if (n) log(`took over ${n} unit(s) of a worker that stopped`);
-      for (const runId of await openRunsWithoutWork(o.pool)) await finishRunIfDone(o.pool, boss, runId, (c, tenantId) => summarizeRun(c, runId, tenantId));
+      for (const runId of await openRunsWithoutWork(o.pool)) await finishRunIfDone(o.pool, boss, runId, (c, tenantId) => summarizeRun(c, runId, tenantId), log);
     }),
     every(1000, () => dispatchQueuedRuns(o.pool, boss)),
     every(60_000, async () => chains.prune()),
