@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
 import path from "node:path";
+import { YOUNG_GENERATION_FLAG } from "@/lib/cli/relaunch";
 import { openRuntime, parseArgs } from "@/lib/cli/runtime";
 import { advanceBenchWorld, ensureBenchTenant, openBenchDatabase } from "./evaluate-world";
 
@@ -21,10 +22,11 @@ const args = parseArgs(process.argv.slice(2));
 const firstRuns = Number(args["first-runs"] ?? 3);
 const out = (line: string) => process.stderr.write(`${line}\n`);
 
-// A larger young generation for the evaluation processes (and the baseline, to be fair): an
-// evaluation makes billions of bytes of short-lived objects, and with V8's default 16 MB
-// semi-space a quarter of its time goes to scavenges. Workers that evaluate should run so too.
-const NODE_OPTIONS = "--max-semi-space-size=32";
+// The evaluation processes (and the baseline, to be fair) run with the young generation of the
+// worker and the evaluate command, where evaluations run in production: an evaluation makes
+// billions of bytes of short-lived objects, and with V8's default 16 MB semi-space a quarter of
+// its time goes to scavenges.
+const NODE_OPTIONS = YOUNG_GENERATION_FLAG;
 
 function child(script: string, argv: string[]): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {

@@ -11,7 +11,7 @@ import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { startSimChild } from "./sim-child";
 import { runBaseline } from "./sync-baseline";
-import { ensureYoungGeneration } from "@/lib/sync/relaunch";
+import { ensureYoungGeneration } from "@/lib/cli/relaunch";
 
 // npm run bench:sync [-- --sample 100 --no-baseline --latency-ms 25 --publish-concurrency 4]
 // The `bench` world (1,000 accounts × 2 regions, ≈1,000,000 recovery points) behind the simulator

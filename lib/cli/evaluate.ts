@@ -1,6 +1,7 @@
 import { findTenantByNameOrSlug } from "@/db/queries/sync";
 import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
 import { summarizeEvaluation } from "@/lib/compliance/evaluation-summary";
+import { ensureYoungGeneration } from "./relaunch";
 import { fail, openRuntime, parseArgs } from "./runtime";
 
 // `npm run evaluate -- --tenant <name|slug>`: evaluates the tenant's current (published) snapshot
@@ -8,6 +9,7 @@ import { fail, openRuntime, parseArgs } from "./runtime";
 // stdout: per control and per framework requirement the counts of PASS, FAIL, NOT_APPLICABLE,
 // ERROR and EXCEPTED, and each framework's score. Progress goes to stderr.
 
+await ensureYoungGeneration();
 const args = parseArgs(process.argv.slice(2));
 if (typeof args.tenant !== "string") fail("usage: npm run evaluate -- --tenant <name or slug>");
 const runtime = await openRuntime();
