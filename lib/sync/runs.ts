@@ -182,8 +182,9 @@ export async function dispatchQueuedRuns(pool: pg.Pool, boss: PgBoss): Promise<n
 }
 
 /**
- * If every unit of the run has ended, closes the run (one caller wins) and queues the
- * `sync-completed` job in the same transaction. Returns the final status when this call closed it.
+ * If every unit of the run has ended, brings the planner statistics of the tables it filled up to
+ * date (analyze.ts), closes the run (one caller wins) and queues the `sync-completed` job in the
+ * same transaction. Returns the final status when this call closed it.
  */
 export async function finishRunIfDone(
   pool: pg.Pool,
