@@ -6,12 +6,11 @@ import { spawn } from "node:child_process";
 // re-launch themselves once with the flag, and bench:evaluate runs its evaluations with it too.
 
 export const YOUNG_GENERATION_FLAG = "--max-semi-space-size=64";
-const FLAG = YOUNG_GENERATION_FLAG;
 
 /** Resolves when this process already runs with the flag; otherwise runs a copy with it and exits with its code. */
 export async function ensureYoungGeneration(): Promise<void> {
-  if (process.execArgv.includes(FLAG)) return;
-  const child = spawn(process.execPath, [FLAG, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
+  if (process.execArgv.includes(YOUNG_GENERATION_FLAG)) return;
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
   const code = await new Promise<number>((resolve) => child.on("exit", (c, s) => resolve(c ?? (s ? 128 + 15 : 1))));
   process.exit(code);

@@ -2,8 +2,8 @@ import { findTenantByNameOrSlug, getRunProgress, listRunUnitErrors, type RunProg
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
+import { ensureYoungGeneration } from "./relaunch";
 import { fail, openRuntime, parseArgs } from "./runtime";
-import { ensureYoungGeneration } from "@/lib/cli/relaunch";
 
 // `npm run sync -- --tenant <name|slug> [--no-worker] [--full]`: asks for a sync of one tenant,
 // runs a sync worker in this process (unless --no-worker: then `npm run worker` processes do

@@ -1,8 +1,8 @@
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
 import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/jobs";
 import { startSyncWorker } from "@/lib/sync/worker";
+import { ensureYoungGeneration } from "./relaunch";
 import { log, openRuntime, parseArgs } from "./runtime";
-import { ensureYoungGeneration } from "@/lib/cli/relaunch";
 
 // `npm run worker [-- --concurrency N --publish-concurrency P --stale-seconds S --heartbeat-seconds H --no-schedule]`:
 // a sync worker. Run as many as needed, on any machine that reaches the database; they share the

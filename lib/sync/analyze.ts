@@ -5,9 +5,9 @@ import type { Queryable } from "./bulk";
 // feels:
 // - it never analyzes a partitioned table (the job history), only its partitions, so queries
 //   over all of a tenant's jobs plan from no statistics at all;
-// - it works on its own schedule, so the pages and the evaluation that follow a first sync would
-//   plan as if the tables were still empty;
-// - it can be turned off (it is on some of the machines this runs on).
+// - it works on its own schedule, so the pages that follow a first sync would plan as if the
+//   tables were still empty;
+// - it can be turned off (it is off on the machines our CI runs on).
 // The rule is autovacuum's own default (50 rows plus a tenth of the table changed), so a sync
 // that changed little analyzes nothing.
 
