@@ -1,4 +1,6 @@
 import type { Queryable } from "./bulk";
+import { ORG_TABLES } from "./org-publish";
+import { backupJobSpec, copyJobSpec, globalSettingsSpec, restoreJobSpec, UNIT_TABLES } from "./table-specs";
 
 // Planner statistics for the tables a sync fills, brought up to date when a run's last unit ends
 // and before the run counts as done. Autovacuum alone leaves gaps a dashboard over a million rows
@@ -11,13 +13,12 @@ import type { Queryable } from "./bulk";
 // The rule is autovacuum's own default (50 rows plus a tenth of the table changed), so a sync
 // that changed little analyzes nothing.
 
-/** The tables the sync publishes (unit tables, then the organization's). */
-export const SYNC_TABLES = [
-  "recovery_points", "protected_resources", "resources", "backup_jobs", "copy_jobs", "restore_jobs",
-  "backup_plans", "backup_plan_versions", "backup_rules", "backup_selections", "backup_vaults", "restore_testing_plans",
-  "region_settings", "global_settings", "sync_units",
-  "org_organizations", "org_units", "org_accounts", "org_delegated_admins", "org_policies", "org_effective_policies",
-] as const;
+/** The tables the sync publishes: units' current data, job history, settings, the organization's. */
+export const SYNC_TABLES: readonly string[] = [
+  ...UNIT_TABLES,
+  ...[backupJobSpec, copyJobSpec, restoreJobSpec, globalSettingsSpec].map((spec) => spec.table),
+  ...ORG_TABLES,
+];
 
 /**
  * The listed tables (and their partitions) whose statistics are missing or out of date. A plain

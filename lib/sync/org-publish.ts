@@ -57,6 +57,9 @@ const effectiveSpec: TableSpec<EffectiveBackupPolicy> = {
   values: (e) => [e.accountId, e.content, e.lastUpdated],
 };
 
+/** The organization's tables. */
+export const ORG_TABLES = [organizationSpec, unitSpec, accountSpec, delegatedSpec, policySpec, effectiveSpec].map((spec) => spec.table);
+
 export interface OrgSnapshot {
   tree: OrgTree;
   delegated: DelegatedAdministrator[];

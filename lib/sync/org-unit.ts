@@ -10,6 +10,7 @@ import { summarizeRun } from "./counts";
 import { publishOrganization } from "./org-publish";
 import { inTransaction, unitJobs, type RunJob, type UnitJob } from "./queue";
 import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, ORG_REGION, withTransaction, type Claim } from "./runs";
+import { UNIT_TABLES } from "./table-specs";
 
 // The organization unit of a run: assume the management role, check it is the organization's
 // management account, walk the tree, plan and queue the (account, region) units, then read
@@ -139,11 +140,6 @@ async function failKnownUnits(tx: Queryable, claim: Claim, failure: Failure): Pr
   ]);
   await tx.query(`update sync_runs set units_total = (select count(*) from sync_run_units where run_id = $1) where id = $1`, [claim.runId]);
 }
-
-const UNIT_TABLES = [
-  "backup_plans", "backup_plan_versions", "backup_rules", "backup_selections", "backup_vaults", "recovery_points", "protected_resources",
-  "resources", "restore_testing_plans", "region_settings", "sync_units",
-] as const;
 
 /**
  * Accounts that left the organization and regions no longer configured: their current data goes

@@ -227,3 +227,9 @@ export const globalSettingsSpec: TableSpec<GlobalSettings & { region: string; la
   columns: [["region", "text"], ["is_cross_account_backup_enabled", "bool"], ["raw", "jsonb"], ["last_update_time", "timestamptz"]],
   values: (g) => [g.region, g.isCrossAccountBackupEnabled, json(g.raw), g.lastUpdateTime],
 };
+
+/** The tables holding a unit's current data, keyed by (tenant, account, region); job history is kept apart. */
+export const UNIT_TABLES = [
+  "backup_plans", "backup_plan_versions", "backup_rules", "backup_selections", "backup_vaults", "recovery_points", "protected_resources",
+  "resources", "restore_testing_plans", "region_settings", "sync_units",
+] as const;
