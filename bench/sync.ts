@@ -127,6 +127,7 @@ async function main() {
     const pg0 = postgresCpuSeconds();
     const procs0 = processCpu();
     syncMetrics.reset();
+    const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
     // One worker, in this process (its memory and CPU are what peak_rss_mb and "sync" report).
     const worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { ...(PUBLISH ? { publishConcurrency: PUBLISH } : {}) }, schedule: false, log: (m) => out(`  [worker] ${m}`) });
@@ -138,6 +139,9 @@ async function main() {
       await new Promise((r) => setTimeout(r, 1000));
     }
     const wall = (performance.now() - t0) / 1000;
+    // Share of the run the sync's one JavaScript thread was busy (not waiting on I/O): near 1 means
+    // that thread, not the machine's cores or the database, is what bounds the wall time.
+    const elu = performance.eventLoopUtilization(elu0).utilization;
     // CPU of the PostgreSQL sessions serving this benchmark's database (still open: pools persist).
     const ownBackends = await db.pool.query(`select pid from pg_stat_activity where datname = current_database()`);
     const ownPgCpu = ownBackends.rows.reduce((a, r) => a + procCpuSeconds(r.pid as number), 0);
@@ -165,7 +169,7 @@ async function main() {
     out(`rows ${rows} (${JSON.stringify(counts)}), ${Math.round(rows / wall)} rows/s`);
     out(`peak RSS: sync ${peakRss.toFixed(0)} MB, simulator (separate process) ${peakSimRss.toFixed(0)} MB`);
     const busy = m1.busy - m0.busy;
-    out(`CPU over the run: sync ${ourCpu.toFixed(1)} s, simulator ${simCpu.toFixed(1)} s, PostgreSQL server ${pgCpu.toFixed(1)} s (of which this benchmark's sessions ${ownPgCpu.toFixed(1)} s; the rest is background writers, autovacuum and other databases), everything else on the machine ${Math.max(0, busy - ourCpu - simCpu - pgCpu).toFixed(1)} s; machine busy ${((busy / (wall * cores)) * 100).toFixed(0)}% of ${cores} cores (${(wall * cores).toFixed(0)} core-s available)`);
+    out(`CPU over the run: sync ${ourCpu.toFixed(1)} s, simulator ${simCpu.toFixed(1)} s, PostgreSQL server ${pgCpu.toFixed(1)} s (of which this benchmark's sessions ${ownPgCpu.toFixed(1)} s; the rest is background writers, autovacuum and other databases), everything else on the machine ${Math.max(0, busy - ourCpu - simCpu - pgCpu).toFixed(1)} s; machine busy ${((busy / (wall * cores)) * 100).toFixed(0)}% of ${cores} cores (${(wall * cores).toFixed(0)} core-s available); the sync's JavaScript thread busy ${(elu * 100).toFixed(0)}% of the run`);
     if (others.length) out(`other processes on the machine during the run: ${others.map((p) => `${p.comm.trim()} ${p.cpu.toFixed(0)} s`).join("; ")}`);
     const timeline = await db.pool.query(
       `select extract(epoch from (select finished_at from sync_run_units where run_id = $1 and kind = 'org') - r.started_at)::float8 as org_s,
