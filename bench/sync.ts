@@ -155,7 +155,8 @@ async function main() {
     syncMetrics.reset();
     const elu0 = perfHooks.eventLoopUtilization();
     const t0 = performance.now();
-    // One worker, in this process (its memory and CPU are what peak_rss_mb and "sync" report).
+    // One worker in this process (with --workers N, N-1 more in their own: "sync" CPU is their sum,
+    // peak_rss_mb the largest one process's peak).
     const worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { ...(PUBLISH ? { publishConcurrency: PUBLISH } : {}) }, schedule: false, log: (m) => out(`  [worker] ${m}`) });
     const req = await requestSync(db.db, { tenantId, trigger: "cli" });
     let progress;
