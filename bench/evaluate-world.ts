@@ -6,10 +6,9 @@
 import { readFileSync } from "node:fs";
 import pg from "pg";
 import { createDb, type DbHandle } from "@/db";
-import { startSimChild } from "./sim-child";
+import { benchAwsSettings, startSimChild } from "./sim-child";
 import { runMigrations } from "@/db/migrate";
 import { getRunProgress } from "@/db/queries/sync";
-import { simulatorPrincipal } from "@/lib/aws/settings";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
 
@@ -51,7 +50,7 @@ async function meta(db: DbHandle, key: string, value?: string): Promise<string |
 }
 
 async function runSync(db: DbHandle & { url: string }, tenantId: string, simUrl: string, log: (m: string) => void): Promise<number> {
-  const aws = { endpoint: simUrl, region: "us-east-1", baseCredentials: await simulatorPrincipal(simUrl), maxInFlight: 192 };
+  const aws = await benchAwsSettings(simUrl);
   const t0 = performance.now();
   const worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { unitConcurrency: 128 }, schedule: false, log: (m) => log(`  [sync] ${m}`) });
   try {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { simulatorPrincipal } from "@/lib/aws/settings";
 
 /** Starts a simulator script in a process of its own and resolves with the URL it prints first. */
 export function startSimChild(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
@@ -13,4 +14,9 @@ export function startSimChild(script: string, args: string[]): Promise<{ url: st
     });
     child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
   });
+}
+
+/** The AWS settings the benches sync with against a simulator child, in one process or several. */
+export async function benchAwsSettings(endpoint: string) {
+  return { endpoint, region: "us-east-1", baseCredentials: await simulatorPrincipal(endpoint), maxInFlight: 192 };
 }

@@ -3,21 +3,20 @@
 // queue. tsx bench/sync-worker-child.ts --db <url> --endpoint <simulator url> [--publish-concurrency P]
 // Prints one JSON line when it is ready; SIGTERM stops it.
 import { createDb } from "@/db";
-import { simulatorPrincipal } from "@/lib/aws/settings";
 import { ensureYoungGeneration } from "@/lib/cli/relaunch";
 import { parseArgs } from "@/lib/cli/runtime";
 import { startSyncWorker } from "@/lib/sync/worker";
+import { benchAwsSettings } from "./sim-child";
 
 await ensureYoungGeneration();
 const args = parseArgs(process.argv.slice(2));
 if (typeof args.db !== "string" || typeof args.endpoint !== "string") throw new Error("usage: sync-worker-child.ts --db <url> --endpoint <simulator url>");
 const publish = typeof args["publish-concurrency"] === "string" ? Number(args["publish-concurrency"]) : undefined;
 const handle = createDb(args.db, { max: 16, applicationName: "bench-sync-worker" });
-const aws = { endpoint: args.endpoint, region: "us-east-1", baseCredentials: await simulatorPrincipal(args.endpoint), maxInFlight: 192 };
 const worker = await startSyncWorker({
   pool: handle.pool,
   databaseUrl: args.db,
-  aws,
+  aws: await benchAwsSettings(args.endpoint),
   settings: publish ? { publishConcurrency: publish } : {},
   schedule: false,
   log: (m) => process.stderr.write(`  [worker ${process.pid}] ${m}\n`),

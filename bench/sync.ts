@@ -5,13 +5,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import type { DbHandle } from "@/db";
 import { createScratchDatabase, type ScratchDatabase } from "@/db/scratch";
 import { getRunProgress } from "@/db/queries/sync";
-import { simulatorPrincipal } from "@/lib/aws/settings";
 import { openRuntime, parseArgs } from "@/lib/cli/runtime";
 import { countInventory } from "@/lib/sync/counts";
 import { syncMetrics } from "@/lib/sync/metrics";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
-import { startSimChild } from "./sim-child";
+import { benchAwsSettings, startSimChild } from "./sim-child";
 import { runBaseline } from "./sync-baseline";
 import { ensureYoungGeneration } from "@/lib/cli/relaunch";
 
@@ -130,7 +129,7 @@ async function main() {
   try {
     const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as Record<string, unknown> & { regions: string[]; counts: Record<string, number> };
     out(`bench world: ${JSON.stringify(world.counts)}`);
-    const aws = { endpoint: sim.url, region: "us-east-1", baseCredentials: await simulatorPrincipal(sim.url), maxInFlight: 192 };
+    const aws = await benchAwsSettings(sim.url);
     const tenantId = await createTenant(db, "bench", world);
     children = await Promise.all(Array.from({ length: WORKERS - 1 }, () => startWorkerChild(db.url, sim.url)));
     // Each child runs under tsx: the node process doing the work is its child's child.
