@@ -2,18 +2,32 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { simulatorPrincipal } from "@/lib/aws/settings";
 
-/** Starts a simulator script in a process of its own and resolves with the URL it prints first. */
-export function startSimChild(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
+/**
+ * Starts a script under tsx in a process of its own and resolves with the first JSON line it
+ * prints on stdout (its "ready" message): a complete line, however the output is chunked.
+ */
+export function startTsxChild(script: string, args: string[]): Promise<{ child: ChildProcess; first: Record<string, unknown> }> {
   const child = spawn(path.resolve("node_modules/.bin/tsx"), [script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     let buf = "";
-    child.stdout!.on("data", (d: Buffer) => {
+    const onData = (d: Buffer) => {
       buf += d.toString();
-      const line = buf.split("\n").find((l) => l.startsWith("{"));
-      if (line) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
-    });
-    child.once("exit", (code) => reject(new Error(`simulator exited with ${code}`)));
+      const complete = buf.split("\n").slice(0, -1);
+      const line = complete.find((l) => l.startsWith("{"));
+      if (!line) return;
+      child.stdout!.off("data", onData);
+      child.stdout!.resume();
+      resolve({ child, first: JSON.parse(line) as Record<string, unknown> });
+    };
+    child.stdout!.on("data", onData);
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+}
+
+/** Starts a simulator script in a process of its own and resolves with the URL it prints first. */
+export async function startSimChild(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
+  const { child, first } = await startTsxChild(script, args);
+  return { url: first.url as string, child };
 }
 
 /** The AWS settings the benches sync with against a simulator child, in one process or several. */

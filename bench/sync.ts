@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { performance as perfHooks } from "node:perf_hooks";
 import { readdirSync, readFileSync } from "node:fs";
 import type { DbHandle } from "@/db";
@@ -10,7 +9,7 @@ import { countInventory } from "@/lib/sync/counts";
 import { syncMetrics } from "@/lib/sync/metrics";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
-import { benchAwsSettings, startSimChild } from "./sim-child";
+import { benchAwsSettings, startSimChild, startTsxChild } from "./sim-child";
 import { runBaseline } from "./sync-baseline";
 import { ensureYoungGeneration } from "@/lib/cli/relaunch";
 
@@ -105,15 +104,9 @@ function descendants(pid: number): number[] {
 }
 
 /** A worker in a process of its own, resolved once it has joined the queue. */
-function startWorkerChild(dbUrl: string, endpoint: string): Promise<ChildProcess> {
-  const argv = ["bench/sync-worker-child.ts", "--db", dbUrl, "--endpoint", endpoint, ...(PUBLISH ? ["--publish-concurrency", String(PUBLISH)] : [])];
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), argv, { stdio: ["ignore", "pipe", "inherit"] });
-  return new Promise((resolve, reject) => {
-    child.stdout!.on("data", (d: Buffer) => {
-      if (d.toString().includes('"ready"')) resolve(child);
-    });
-    child.once("exit", (code) => reject(new Error(`sync worker child exited with ${code}`)));
-  });
+async function startWorkerChild(dbUrl: string, endpoint: string): Promise<ChildProcess> {
+  const argv = ["--db", dbUrl, "--endpoint", endpoint, ...(PUBLISH ? ["--publish-concurrency", String(PUBLISH)] : [])];
+  return (await startTsxChild("bench/sync-worker-child.ts", argv)).child;
 }
 
 function freshDatabase(serverUrl: string): Promise<ScratchDatabase> {
