@@ -11,3 +11,4 @@ export * from "./resources";
 export * from "./jobs";
 export * from "./backup-settings";
 export * from "./compliance";
+export * from "./policies";
