@@ -37,6 +37,12 @@ export const configSchema = z.strictObject({
   assume_role_denied: z.array(z.string().regex(/^\d{12}$/)),
   /** "region" (every account) or "account:region": calls there fail as in a region not enabled. */
   disabled_regions: z.array(z.string().regex(/^(\d{12}:)?[a-z]{2}(-[a-z]+)+-\d$/)),
+  /**
+   * Every call of an operation ("organizations:AttachPolicy") answered with the service's throttling
+   * error or AccessDenied, after authentication: a caller's behaviour at one exact step of a
+   * sequence (a quota spent by another tool, a permission missing from a role) is then testable.
+   */
+  operation_faults: z.record(z.string().regex(/^(backup|organizations|sts|tagging):[A-Za-z]+$/), z.enum(["throttled", "access_denied"])),
 });
 
 export type SimConfig = z.infer<typeof configSchema>;
@@ -53,6 +59,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   empty_page_rate: 0,
   assume_role_denied: [],
   disabled_regions: [],
+  operation_faults: {},
 };
 
 export function mergeConfig(base: SimConfig, patch: unknown): SimConfig {

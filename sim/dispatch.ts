@@ -40,6 +40,12 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
       outcome.fault = true;
       throw commonErrors.internal(service);
     }
+    const injected = rt.config.operation_faults[`${service}:${op.name}`];
+    if (injected === "throttled") {
+      outcome.throttled = true;
+      throw commonErrors.throttled(service);
+    }
+    if (injected === "access_denied") throw commonErrors.accessDenied(service, "You don't have permissions to access this resource.");
     if (rt.config.throttling && !rt.throttle.tryTake(bucketsFor(rt, service, op, caller, region), rt.config.burst_seconds)) {
       outcome.throttled = true;
       throw commonErrors.throttled(service);

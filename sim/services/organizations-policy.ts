@@ -9,11 +9,13 @@ import { policySummary, requireManagement, requirePolicy, rootShape, shapes } fr
 /**
  * Organizations policy writes with AWS's limits (user guide "Quotas" and the API reference):
  * backup policies up to 10,000 characters, 1,000 per organization, 10 attached per target,
- * unique names per type, the type enabled on the root before attaching. Each change re-derives
- * every account's effective policy and its org-managed backup plans.
+ * unique names per type, the type enabled on the root before attaching, 50 tags per resource.
+ * Each change re-derives every account's effective policy and its org-managed backup plans.
+ * Unlike AWS, TagResource on the root answers TargetNotFound: the world keeps no root tags.
  */
 const MAX_POLICIES_PER_TYPE = 1000;
 const MAX_ATTACHED_PER_TARGET = 10;
+const MAX_TAGS = 50;
 const tag = struct({ Key: { shape: str({ min: 1, max: 128, pattern: /^[\s\S]*$/ }), required: true }, Value: { shape: str({ min: 0, max: 256, pattern: /^[\s\S]*$/ }), required: true } });
 const name = str({ min: 1, max: 128 });
 const description = str({ max: 512 });
@@ -128,6 +130,24 @@ export const organizationsPolicyOperations: Operation[] = [
     org.enabledPolicyTypes.add(i.PolicyType as string);
     ctx.onPolicyChange();
     return { Root: rootShape(org) };
+  }),
+  write("TagResource", { ResourceId: { shape: shapes.taggableId, required: true }, Tags: { shape: list(tag), required: true } }, (ctx, i) => {
+    requireManagement(ctx);
+    const o = ctx.state.org;
+    const id = i.ResourceId as string;
+    const tags = i.Tags as { Key: string; Value: string }[];
+    // A key given again replaces its value; AWS caps a resource at 50 tags.
+    const merge = (current: Record<string, string>) => {
+      const next = { ...current, ...Object.fromEntries(tags.map((t) => [t.Key, t.Value])) };
+      if (Object.keys(next).length > MAX_TAGS) throw new SimError("ConstraintViolationException", "You have exceeded the allowed number of tags for this resource.", 409, { Reason: "MAX_TAG_LIMIT_EXCEEDED" });
+      return next;
+    };
+    const policy = o.policies.get(id);
+    const holder = o.accounts.get(id) ?? o.ous.get(id);
+    if (policy) policy.tags = Object.entries(merge(Object.fromEntries(policy.tags.map((t) => [t.Key, t.Value])))).map(([Key, Value]) => ({ Key, Value }));
+    else if (holder) holder.tags = merge(holder.tags);
+    else throw new SimError("TargetNotFoundException", "We can't find a root, OU, account, or policy with the TargetId that you specified.", 404);
+    return {};
   }),
   write("DisablePolicyType", { RootId: { shape: shapes.rootId, required: true }, PolicyType: { shape: shapes.policyType, required: true } }, (ctx, i) => {
     requireManagement(ctx);
