@@ -11,7 +11,7 @@
 //   wins (example 6).
 // - "Backup policy syntax and examples", example 3 (@@none on a container means "a child policy can't
 //   make changes of any kind" within it, so a restriction covers what lies under it) and example 4
-//   (@@append on `plans` lets a child add a plan: adding a key is an append to its container).
+//   (@@append on `plans` lets a child add a plan, and what it adds is its own, taken as written).
 // - "Tag policy syntax": policy keys are not case sensitive; every effective policy AWS shows has its
 //   keys in lower case (the describe-effective-policy output on "Viewing effective backup policies":
 //   "pii_backup_plan", "hourly"), values as written, and `$account`/`$region` left in place (AWS
@@ -109,8 +109,10 @@ function applyContainer(s: Level, node: Container, doc: JsonObject, segs: string
     const body = asObject(value, childAt);
     const existing = node.children.get(name);
     if (existing === undefined) {
-      // A key the levels above did not define is appended to its container (backup example 4).
-      if (allowed.has("@@append")) {
+      // A key the levels above did not define is added to its container, which @@assign and @@append
+      // both do ("if the specified setting isn't inherited, this operator adds it"): so @@append on
+      // `plans` lets a child add a plan (backup example 4), and @@none lets it add nothing.
+      if (allowed.has("@@append") || allowed.has("@@assign")) {
         const created = materialize(s, body, childSegs, childAt);
         if (created) node.children.set(name, created);
       }
@@ -177,7 +179,8 @@ function materialize(s: Level, body: JsonObject, segs: string[], at: Where): Tre
       if (created) node.children.set(name, created);
     }
   }
-  return node;
+  // A container with nothing in it (only a restriction, say) adds nothing; its restriction still counts.
+  return node.children.size > 0 ? node : undefined;
 }
 
 /** Records a node's @@operators_allowed_for_child_policies for the levels below. */

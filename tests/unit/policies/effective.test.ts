@@ -116,6 +116,12 @@ describe("@@operators_allowed_for_child_policies", () => {
     expect(effective([root], [child])).toEqual({ plans: { pii: { regions: ["us-east-1"] }, monthly: { regions: ["eu-central-1"], rules: { m: { schedule_expression: "cron(0 5 1 * ? *)" } } } } });
   });
 
+  it("@@assign alone still lets a child add a setting (@@assign adds what isn't inherited), but not append to a list", () => {
+    const root = plan("daily", { "@@operators_allowed_for_child_policies": ["@@assign"], regions: { "@@assign": ["us-east-1"] } });
+    const p = effective([root], [plan("daily", { regions: { "@@append": ["eu-west-1"] }, rules: { nightly: { schedule_expression: { "@@assign": "cron(0 1 ? * * *)" } } } })]);
+    expect(p).toEqual({ plans: { daily: { regions: ["us-east-1"], rules: { nightly: { schedule_expression: "cron(0 1 ? * * *)" } } } } });
+  });
+
   it("@@none on plans: a child can add no plan at all", () => {
     const p = effective([{ plans: { "@@operators_allowed_for_child_policies": ["@@none"], a: { regions: { "@@assign": ["us-east-1"] } } } }], [plan("b", { regions: { "@@assign": ["eu-west-1"] } })]);
     expect(Object.keys(p.plans as JsonObject)).toEqual(["a"]);
