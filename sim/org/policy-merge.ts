@@ -9,7 +9,13 @@
  * - a child may add a setting that its parents do not have only where @@assign or @@append is
  *   still allowed on the parent setting (so ["@@append"] on "plans" lets children add plans but
  *   not change inherited ones); settings a child may not change are silently ignored, as AWS does;
- * - the effective policy is rendered without operators; $account/$region stay as written.
+ * - the effective policy is rendered without operators; $account/$region stay as written;
+ * - policies attached to one node are evaluated in attachment order and the first one's @@assign
+ *   wins ("Inheritance examples", example 6); their child-control operators intersect whatever the
+ *   order (example 5);
+ * - @@remove removes inherited values "if they exist": with nothing inherited it creates nothing;
+ * - policy keys are not case sensitive ("Tag policy syntax"), and AWS shows them in lower case in
+ *   the effective policy ("Viewing effective backup policies": "pii_backup_plan", "hourly").
  */
 export type Operator = "@@assign" | "@@append" | "@@remove";
 const ALL: readonly Operator[] = ["@@assign", "@@append", "@@remove"];
@@ -31,51 +37,63 @@ export function mergePolicies(levels: readonly (readonly unknown[])[]): Record<s
   const root = newNode(new Set(ALL));
   let any = false;
   for (const docs of levels) {
-    const pending: [Node, Set<Operator>][] = [];
+    const level: LevelState = { pending: [], assigned: new Set() };
     for (const doc of docs) {
       if (!isObject(doc)) continue;
       any = true;
-      mergeInto(root, doc, false, pending);
+      mergeInto(root, doc, false, level);
     }
-    for (const [node, allowed] of pending) restrict(node, allowed);
+    for (const [node, allowed] of level.pending) restrict(node, allowed);
   }
   if (!any) return undefined;
   const plain = render(root);
   return isObject(plain) ? plain : {};
 }
 
-function mergeInto(node: Node, doc: Record<string, unknown>, fresh: boolean, pending: [Node, Set<Operator>][]): void {
-  for (const [key, raw] of Object.entries(doc)) {
-    if (key === CHILD_CONTROL) {
-      pending.push([node, parseAllowed(raw)]);
+/** One level's merge: restrictions for the levels below, and the settings already assigned at this level. */
+interface LevelState {
+  pending: [Node, Set<Operator>][];
+  assigned: Set<Node>;
+}
+
+function mergeInto(node: Node, doc: Record<string, unknown>, fresh: boolean, level: LevelState): void {
+  for (const [rawKey, raw] of Object.entries(doc)) {
+    if (rawKey === CHILD_CONTROL) {
+      level.pending.push([node, parseAllowed(raw)]);
       continue;
     }
-    if (key === "@@assign" || key === "@@append" || key === "@@remove") {
-      if (fresh || node.allowed.has(key)) apply(node, key, raw);
+    if (rawKey === "@@assign" || rawKey === "@@append" || rawKey === "@@remove") {
+      if (fresh || node.allowed.has(rawKey)) apply(node, rawKey, raw, level);
       continue;
     }
+    const key = rawKey.toLowerCase();
     let child = node.children.get(key);
-    const created = !child;
+    // A node holding nothing yet (one that only carried a restriction) is still to be added.
+    const created = !child || holdsNothing(child);
+    if (created && !fresh && !node.allowed.has("@@assign") && !node.allowed.has("@@append")) continue;
     if (!child) {
-      if (!fresh && !node.allowed.has("@@assign") && !node.allowed.has("@@append")) continue;
       child = newNode(node.allowed);
+      // Kept even while empty, so a restriction declared on it still reaches the levels below.
+      node.children.set(key, child);
     }
     if (isObject(raw)) {
-      mergeInto(child, raw, fresh || created, pending);
+      mergeInto(child, raw, fresh || created, level);
     } else if (fresh || created || child.allowed.has("@@assign")) {
       // A bare value (no operator) behaves as @@assign; CreatePolicy rejects most of these anyway.
       child.value = clone(raw);
     }
-    if (created && (child.value !== undefined || child.children.size > 0)) node.children.set(key, child);
   }
 }
 
-function apply(node: Node, op: Operator, raw: unknown): void {
+function apply(node: Node, op: Operator, raw: unknown, level: LevelState): void {
   if (op === "@@assign") {
+    if (level.assigned.has(node)) return;
+    level.assigned.add(node);
     node.value = clone(raw);
     return;
   }
   if (!Array.isArray(raw)) return; // @@append and @@remove apply to multi-valued settings only
+  if (op === "@@remove" && node.value === undefined) return;
   const current = Array.isArray(node.value) ? node.value : node.value === undefined ? [] : undefined;
   if (!current) return;
   const key = (v: unknown) => JSON.stringify(v);
@@ -86,6 +104,10 @@ function apply(node: Node, op: Operator, raw: unknown): void {
     const drop = new Set(raw.map(key));
     node.value = current.filter((v) => !drop.has(key(v)));
   }
+}
+
+function holdsNothing(node: Node): boolean {
+  return node.value === undefined && [...node.children.values()].every(holdsNothing);
 }
 
 function restrict(node: Node, allowed: Set<Operator>): void {
@@ -106,7 +128,7 @@ function render(node: Node): unknown {
     const v = render(child);
     if (v !== undefined) out[k] = v;
   }
-  return out;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

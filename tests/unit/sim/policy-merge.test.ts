@@ -13,40 +13,52 @@ describe("mergePolicies", () => {
   it("lets a child @@assign override a parent and keeps the rest", () => {
     const root = { plans: { P: { regions: a(["us-east-1"]), rules: { R: { schedule_expression: a("cron(0 5 ? * * *)"), lifecycle: { delete_after_days: a("35") } } } } } };
     const child = { plans: { P: { rules: { R: { lifecycle: { delete_after_days: a("90") } } } } } };
-    expect(mergePolicies([[root], [child]])).toEqual({ plans: { P: { regions: ["us-east-1"], rules: { R: { schedule_expression: "cron(0 5 ? * * *)", lifecycle: { delete_after_days: "90" } } } } } });
+    // Keys come out in lower case, as DescribeEffectivePolicy shows them.
+    expect(mergePolicies([[root], [child]])).toEqual({ plans: { p: { regions: ["us-east-1"], rules: { r: { schedule_expression: "cron(0 5 ? * * *)", lifecycle: { delete_after_days: "90" } } } } } });
   });
 
   it("@@append adds to and @@remove removes from inherited arrays", () => {
     const root = { plans: { P: { regions: a(["us-east-1", "eu-west-1"]) } } };
     const ou = { plans: { P: { regions: { "@@append": ["ap-south-1", "us-east-1"] } } } };
     const acct = { plans: { P: { regions: { "@@remove": ["eu-west-1"] } } } };
-    expect(mergePolicies([[root], [ou], [acct]])).toEqual({ plans: { P: { regions: ["us-east-1", "ap-south-1"] } } });
+    expect(mergePolicies([[root], [ou], [acct]])).toEqual({ plans: { p: { regions: ["us-east-1", "ap-south-1"] } } });
   });
 
   it("@@none locks a setting for every lower level, and children cannot widen it again", () => {
     const root = { plans: { P: { rules: { R: { target_backup_vault_name: { "@@assign": "central", "@@operators_allowed_for_child_policies": ["@@none"] } } } } } };
     const ou = { plans: { P: { rules: { R: { target_backup_vault_name: { "@@assign": "mine", "@@operators_allowed_for_child_policies": ["@@all"] } } } } } };
     const acct = { plans: { P: { rules: { R: { target_backup_vault_name: a("other") } } } } };
-    expect(mergePolicies([[root], [ou], [acct]])).toEqual({ plans: { P: { rules: { R: { target_backup_vault_name: "central" } } } } });
+    expect(mergePolicies([[root], [ou], [acct]])).toEqual({ plans: { p: { rules: { r: { target_backup_vault_name: "central" } } } } });
   });
 
   it("@@append on plans lets children add plans but not change inherited ones", () => {
     const root = { plans: { "@@operators_allowed_for_child_policies": ["@@append"], Locked: { regions: a(["us-east-1"]) } } };
     const child = { plans: { Locked: { regions: a(["eu-west-1"]) }, Added: { regions: a(["eu-west-1"]) } } };
-    expect(mergePolicies([[root], [child]])).toEqual({ plans: { Locked: { regions: ["us-east-1"] }, Added: { regions: ["eu-west-1"] } } });
+    expect(mergePolicies([[root], [child]])).toEqual({ plans: { locked: { regions: ["us-east-1"] }, added: { regions: ["eu-west-1"] } } });
   });
 
   it("a restriction binds lower levels, not other policies attached at the same level", () => {
     const first = { plans: { P: { regions: { "@@assign": ["us-east-1"], "@@operators_allowed_for_child_policies": ["@@none"] } } } };
-    const second = { plans: { P: { regions: a(["eu-west-1"]) } } };
+    const second = { plans: { P: { regions: { "@@append": ["eu-west-1"] } } } };
     const lower = { plans: { P: { regions: a(["ap-south-1"]) } } };
-    expect(mergePolicies([[first, second], [lower]])).toEqual({ plans: { P: { regions: ["eu-west-1"] } } });
+    expect(mergePolicies([[first, second], [lower]])).toEqual({ plans: { p: { regions: ["us-east-1", "eu-west-1"] } } });
+  });
+
+  it("of two policies on one node, the first attached one's @@assign wins (inheritance example 6)", () => {
+    const first = { plans: { P: { regions: a(["us-east-1"]) } } };
+    const second = { plans: { p: { regions: a(["eu-west-1"]) } } };
+    expect(mergePolicies([[first, second]])).toEqual({ plans: { p: { regions: ["us-east-1"] } } });
+    expect(mergePolicies([[second, first]])).toEqual({ plans: { p: { regions: ["eu-west-1"] } } });
+  });
+
+  it("@@remove of a setting nothing defined creates no empty list", () => {
+    expect(mergePolicies([[{ plans: { P: { regions: a(["us-east-1"]) } } }], [{ plans: { P: { rules: { R: { copy: { "@@remove": ["x"] } } }, regions: { "@@remove": ["eu-west-1"] } } } }]])).toEqual({ plans: { p: { regions: ["us-east-1"] } } });
   });
 
   it("allows only the listed operators below a restriction", () => {
     const root = { plans: { P: { regions: { "@@assign": ["us-east-1"], "@@operators_allowed_for_child_policies": ["@@append"] } } } };
     const child = { plans: { P: { regions: { "@@remove": ["us-east-1"], "@@append": ["eu-west-1"] } } } };
-    expect(mergePolicies([[root], [child]])).toEqual({ plans: { P: { regions: ["us-east-1", "eu-west-1"] } } });
+    expect(mergePolicies([[root], [child]])).toEqual({ plans: { p: { regions: ["us-east-1", "eu-west-1"] } } });
   });
 });
 
