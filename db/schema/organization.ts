@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { boolean, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 // A tenant's AWS Organization as last read by the sync (current state, replaced as a whole by the
 // organization unit's publish). No foreign keys to tenants on inventory tables: a trigger deletes
@@ -77,6 +77,13 @@ export const orgPolicies = pgTable(
     content: text("content").notNull(),
     /** Root, OU and account ids the policy is attached to. */
     targets: text("targets").array().notNull(),
+    /**
+     * For each of `targets`, the policy's place (0 first) among the backup policies attached there,
+     * in the order ListPoliciesForTarget lists them: policies on one target are merged in
+     * attachment order, and the first one's @@assign wins ("Inheritance examples", example 6).
+     * Empty when the sync that wrote the row did not read it.
+     */
+    targetPositions: integer("target_positions").array().notNull().default(sql`'{}'::integer[]`),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.policyId] })],
 );

@@ -1,0 +1,1 @@
+ALTER TABLE "org_policies" ADD COLUMN "target_positions" integer[] DEFAULT '{}'::integer[] NOT NULL;
