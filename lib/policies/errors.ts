@@ -10,6 +10,13 @@ export const MALFORMED = "MalformedPolicyDocumentException";
 /** CreatePolicy/AttachPolicy: a quota (size, count, attachments) was exceeded; the Reason field says which. */
 export const CONSTRAINT = "ConstraintViolationException";
 
+/**
+ * An effective policy AWS can't turn into backup plans is not refused by an API call: Organizations
+ * lists it through ListEffectivePolicyValidationErrors as EffectivePolicyValidationError entries
+ * (ErrorCode such as ELEMENTS_TOO_MANY, PathToError). Problems only the merged policy shows carry this code.
+ */
+export const EFFECTIVE_INVALID = "EffectivePolicyValidationError";
+
 export function policyError(code: string, reason: string, message: string, path: string): PolicyError {
   return { code, reason, message, path };
 }

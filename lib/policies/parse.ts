@@ -2,7 +2,7 @@
 // duplicate keys, while AWS refuses a document with duplicate keys ("Backup policy syntax and
 // examples"), and it reports no path. So documents are read as text by this small RFC 8259 parser.
 import { childPath, malformed, type PolicyError } from "./errors";
-import { checkPolicySize } from "./size";
+import { checkPolicySize, type SaveChannel } from "./size";
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { [k: string]: Json };
@@ -14,9 +14,16 @@ class JsonSyntaxError extends Error {
   }
 }
 
-/** Parses a policy document's exact text: strict JSON, refusing duplicate keys at any depth (JSON.parse silently keeps the last), a non-object top level, and more than 10,000 characters as AWS counts them. */
-export function parsePolicyText(text: string): ParseResult {
-  const tooBig = checkPolicySize(text);
+export function isJsonObject(v: Json | undefined): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Parses a policy document's exact text: strict JSON, refusing duplicate keys at any depth (JSON.parse silently keeps the last), a non-object top level, and more than 10,000 characters as AWS counts them.
+ * `channel` says how the text will reach AWS: "api" (default; the whole text counts) or "console" (white space outside strings is stripped first); see size.ts.
+ */
+export function parsePolicyText(text: string, options: { channel?: SaveChannel } = {}): ParseResult {
+  const tooBig = checkPolicySize(text, options.channel);
   if (tooBig) return { ok: false, error: tooBig };
   let value: Json;
   try {
@@ -25,7 +32,7 @@ export function parsePolicyText(text: string): ParseResult {
     if (!(e instanceof JsonSyntaxError)) throw e;
     return { ok: false, error: malformed(e.reason, e.message, e.path) };
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
     return { ok: false, error: malformed("NOT_AN_OBJECT", `A policy document must be a JSON object, not ${kind}.`, "$") };
   }
