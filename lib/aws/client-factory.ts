@@ -116,9 +116,12 @@ export class AwsFactory {
     return this.instrument(new STSClient(this.common(this.settings.region, credentials)), () => stsBuckets(callerKey, this.quotas), counter);
   }
 
-  /** Organizations is global (us-east-1 in the aws partition); the whole organization shares its rate. */
-  organizations(credentials: Credentials, organizationKey: string, counter?: CallCounter): OrganizationsClient {
-    return this.instrument(new OrganizationsClient(this.common("us-east-1", credentials, Math.max(this.maxAttempts, 8))), () => organizationsBuckets(organizationKey, this.quotas), counter);
+  /**
+   * Organizations is global (us-east-1 in the aws partition); the whole organization shares its rate.
+   * `maxAttempts` lets a caller that reports failures to a person (a policy push) give up sooner.
+   */
+  organizations(credentials: Credentials, organizationKey: string, counter?: CallCounter, maxAttempts = Math.max(this.maxAttempts, 8)): OrganizationsClient {
+    return this.instrument(new OrganizationsClient(this.common("us-east-1", credentials, maxAttempts)), () => organizationsBuckets(organizationKey, this.quotas), counter);
   }
 
   /** The Backup client of one (account, region), made once per unit and released with it. */
