@@ -155,6 +155,7 @@ class Reader {
     const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.s.slice(this.i, this.i + 400));
     if (!m) return this.fail("INVALID_JSON", "invalid number", path);
     this.i += m[0].length;
+    if (/[0-9.eE]/.test(this.s[this.i] ?? "")) this.fail("INVALID_JSON", "invalid number (no leading zeros, digits after '.' and after an exponent)", path);
     return Number(m[0]);
   }
 
