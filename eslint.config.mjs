@@ -20,5 +20,15 @@ export default defineConfig([
   { files: ["lib/**"], ignores: ["lib/cli/demo.ts"], rules: restrict(["@/sim/*", "@/app/*"], "lib/ never imports sim/ or app/") },
   // The demo's composition root is the one file in lib/ that starts the simulator.
   { files: ["lib/cli/demo.ts"], rules: restrict(["@/app/*"], "lib/ never imports app/") },
-  { files: ["db/**"], rules: restrict(["@/sim/*", "@/app/*", "@/lib/*"], "db/ sits below lib/") },
+  // db/ sits below lib/; the clock (and the env it reads) sits below both.
+  { files: ["db/**"], rules: restrict(["@/sim/*", "@/app/*", "@/lib/!(clock|env)"], "db/ sits below lib/") },
+  // One clock: the product's "now" comes from lib/clock.ts, which tests and benches pin.
+  {
+    files: ["app/**", "lib/**", "db/**"],
+    ignores: ["lib/clock.ts"],
+    rules: {
+      "no-restricted-properties": ["error", { object: "Date", property: "now", message: "Use clock.nowMs() from lib/clock.ts (performance.now() for durations)." }],
+      "no-restricted-syntax": ["error", { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: "Use clock.now() from lib/clock.ts." }],
+    },
+  },
 ]);

@@ -1,6 +1,11 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+// One pinned clock for the whole run: this process, its workers and every process a test starts
+// (the app server, the CLI commands) inherit CLOCK_AT, so nothing in the suite depends on the date
+// it runs on. Set CLOCK_AT to run the whole suite at another time. See tests/helpers/clock.ts.
+process.env.CLOCK_AT ||= "2026-06-15T12:00:00Z";
+
 const root = path.resolve(import.meta.dirname);
 const shared = {
   resolve: {

@@ -6,6 +6,7 @@
 // over the tenant, timed and scaled by units to the whole tenant. Prints one JSON line.
 import { createDb } from "@/db";
 import { parseArgs } from "@/lib/cli/runtime";
+import { clock } from "@/lib/clock";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
 import { evaluateSnapshot, type ControlRun } from "@/lib/compliance/engine/evaluate";
 import type { TenantSnapshot } from "@/lib/compliance/engine/snapshot";
@@ -19,7 +20,7 @@ const args = parseArgs(process.argv.slice(2));
 const handle = createDb(String(args.db), { max: 2, applicationName: "bench-evaluate-baseline" });
 const tenantId = String(args.tenant);
 const sampleUnits = Number(args.units ?? 40);
-const now = new Date();
+const now = clock.now();
 const since = new Date(now.getTime() - 7 * 86_400_000);
 
 type Row = Record<string, unknown>;

@@ -2,6 +2,7 @@
 // tsx bench/evaluate-run.ts --db <url> --tenant <id> [--now <epoch ms>]. Prints one JSON line.
 import { createDb } from "@/db";
 import { parseArgs } from "@/lib/cli/runtime";
+import { clock } from "@/lib/clock";
 import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
 
 const args = parseArgs(process.argv.slice(2));
@@ -10,7 +11,7 @@ const t0 = performance.now();
 // The evaluation's clock is the simulator's (the world was built around it), not the wall clock;
 // units were published at wall-clock times, which may lie days before or after it, so freshness
 // (what makes stale units ERROR) is not what this measures.
-const now = typeof args.now === "string" ? new Date(Number(args.now)) : new Date();
+const now = typeof args.now === "string" ? new Date(Number(args.now)) : clock.now();
 const r = await evaluateTenant(handle.db, String(args.tenant), { trigger: "bench", now, maxDataAgeHours: 24 * 3650, log: (m) => process.stderr.write(`  ${m}\n`) });
 const wall = (performance.now() - t0) / 1000;
 await handle.close();

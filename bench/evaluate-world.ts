@@ -7,6 +7,8 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import { createDb, type DbHandle } from "@/db";
 import { benchAwsSettings, startSimChild } from "./sim-child";
+import { clock } from "@/lib/clock";
+import { worldNow } from "@/sim/world/time";
 import { runMigrations } from "@/db/migrate";
 import { getRunProgress } from "@/db/queries/sync";
 import { requestSync } from "@/lib/sync/request";
@@ -93,7 +95,7 @@ export async function ensureBenchTenant(db: DbHandle & { url: string }, o: { res
     return { tenantId: existing.rows[0].id as string, epoch: Number(epoch), day: Number((await meta(db, "day")) ?? 0), syncedNow: false, syncWallS: null };
   }
   await db.pool.query(`delete from tenants where name = $1`, [BENCH_TENANT]);
-  const now = Math.floor(Date.now() / 3_600_000) * 3600;
+  const now = worldNow(clock.nowMs());
   const sim = await startWorldSim(o.world ?? "bench", now, 0);
   try {
     const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as { management_account_id: string; management_role_arn: string; external_id: string; member_role_name: string; regions: string[]; counts: Record<string, number> };

@@ -3,6 +3,7 @@ import { loadavg } from "node:os";
 import path from "node:path";
 import { YOUNG_GENERATION_FLAG } from "@/lib/cli/relaunch";
 import { openRuntime, parseArgs } from "@/lib/cli/runtime";
+import { pinBenchClock } from "./sim-child";
 import { advanceBenchWorld, ensureBenchTenant, openBenchDatabase } from "./evaluate-world";
 
 // npm run bench:evaluate [-- --resync --next-day --baseline-units 40 --first-runs 3]
@@ -43,6 +44,7 @@ function child(script: string, argv: string[]): Promise<Record<string, unknown>>
 }
 
 async function main() {
+  pinBenchClock();
   if (!Number.isInteger(firstRuns) || firstRuns < 1) throw new Error(`--first-runs must be a whole number of at least 1, not ${String(args["first-runs"])}`);
   const runtime = await openRuntime({ migrate: false });
   const db = await openBenchDatabase(runtime.databaseUrl);

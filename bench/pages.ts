@@ -7,6 +7,7 @@ import { encode } from "@auth/core/jwt";
 import { hashPassword } from "@/lib/auth/password";
 import { ensureBuild, startNext } from "@/lib/cli/next-server";
 import { openRuntime, parseArgs } from "@/lib/cli/runtime";
+import { pinBenchClock } from "./sim-child";
 import { ensureBenchTenant, openBenchDatabase } from "./evaluate-world";
 
 // npm run bench:pages [-- --requests 100 --concurrency 10]
@@ -87,6 +88,7 @@ function runLoad(base: string, cookie: string, paths: string[]): Promise<Record<
 }
 
 async function main() {
+  pinBenchClock();
   const runtime = await openRuntime({ migrate: false });
   const db = await openBenchDatabase(runtime.databaseUrl);
   const bench = await ensureBenchTenant(db, { resync: false, log: out });

@@ -1,6 +1,17 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { simulatorPrincipal } from "@/lib/aws/settings";
+import { pinClock } from "@/lib/clock";
+
+/**
+ * Benches run at a pinned time, so that a world and the figures measured on it do not depend on
+ * the day they ran: the bench's own process through pinClock, its children through CLOCK_AT.
+ */
+export const BENCH_CLOCK_AT = "2026-06-15T12:00:00Z";
+export function pinBenchClock(): void {
+  process.env.CLOCK_AT ||= BENCH_CLOCK_AT;
+  pinClock(Date.parse(process.env.CLOCK_AT));
+}
 
 /**
  * Starts a script under tsx in a process of its own and resolves with the first JSON line it

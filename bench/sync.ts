@@ -9,7 +9,8 @@ import { countInventory } from "@/lib/sync/counts";
 import { syncMetrics } from "@/lib/sync/metrics";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
-import { benchAwsSettings, startSimChild, startTsxChild } from "./sim-child";
+import { clock } from "@/lib/clock";
+import { benchAwsSettings, pinBenchClock, startSimChild, startTsxChild } from "./sim-child";
 import { runBaseline } from "./sync-baseline";
 import { ensureYoungGeneration } from "@/lib/cli/relaunch";
 
@@ -37,7 +38,7 @@ interface SimChild {
 }
 
 function startBenchSim(): Promise<SimChild> {
-  return startSimChild("sim/cli.ts", ["--world", "bench", "--port", "0", "--latency-ms", String(LATENCY)]);
+  return startSimChild("sim/cli.ts", ["--world", "bench", "--port", "0", "--latency-ms", String(LATENCY), "--now", new Date(clock.nowMs()).toISOString()]);
 }
 
 /** CPU seconds (user+system) of a process and its children, from /proc (Linux). */
@@ -114,6 +115,7 @@ function freshDatabase(serverUrl: string): Promise<ScratchDatabase> {
 }
 
 async function main() {
+  pinBenchClock();
   const runtime = await openRuntime({ migrate: false });
   const sim = await startBenchSim();
   const simPids = () => [sim.child.pid!, ...descendants(sim.child.pid!)];

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { asc, desc, gt, sql } from "drizzle-orm";
 import type { Conn, Tx } from "./index";
 import { auditLog, type AuditRow } from "./schema";
+import { clock } from "@/lib/clock";
 
 export interface AuditEntry {
   actorId?: string | null;
@@ -60,7 +61,7 @@ export async function recordAudit(tx: Tx, entry: AuditEntry): Promise<void> {
   const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.id)).limit(1);
   const row: Hashed = {
     // Millisecond precision, so the value read back hashes the same as the value written.
-    at: new Date(),
+    at: clock.now(),
     actorId: entry.actorId ?? null,
     actorEmail: entry.actorEmail ?? null,
     tenantId: entry.tenantId ?? null,

@@ -13,7 +13,7 @@ export interface ScratchDatabase extends DbHandle {
  * `drop()` closes its pool and removes it.
  */
 export async function createScratchDatabase(serverUrl: string, o: { prefix: string; max?: number; applicationName?: string }): Promise<ScratchDatabase> {
-  const name = `${o.prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  const name = `${o.prefix}_${randomBytes(6).toString("hex")}`;
   const admin = new URL(serverUrl);
   admin.pathname = "/postgres";
   const client = new pg.Client({ connectionString: admin.toString() });

@@ -1,3 +1,4 @@
+import { clock } from "@/lib/clock";
 // Dates, durations, sizes and percentages as the UI shows them. Dates are UTC so that every
 // viewer and every export agrees.
 
@@ -40,12 +41,12 @@ export function formatDuration(ms: number): string {
 }
 
 /** YYYY-MM-DD of the UTC day `days` from now (form defaults). */
-export function isoDateInDays(days: number, from = new Date()): string {
+export function isoDateInDays(days: number, from = clock.now()): string {
   return new Date(from.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** "3 h ago", "2 d 4 h ago". */
-export function formatAgo(d: Date, now = new Date()): string {
+export function formatAgo(d: Date, now = clock.now()): string {
   return `${formatDuration(now.getTime() - d.getTime())} ago`;
 }
 

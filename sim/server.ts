@@ -21,8 +21,11 @@ export interface StartOptions {
   seed?: number;
   /** Partial config; `rates` may name only some rates. */
   config?: SimConfigPatch;
-  /** Clock anchor (epoch seconds); default: now, floored to the hour. */
-  now?: number;
+  /**
+   * The world's "now" (epoch seconds): the world is generated up to it, and the same seed and
+   * `now` give the same world. No default, so that nothing builds a world from the date it runs on.
+   */
+  now: number;
 }
 
 export type WorldSummary = ReturnType<typeof worldSummary>;

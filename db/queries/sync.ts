@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Conn } from "../index";
 import { ACTIVE_RUN_STATUSES, syncRuns, syncRunUnits, syncUnits, tenants } from "../schema";
+import { clock } from "@/lib/clock";
 
 // Reads for the Sync page and the sync command: small objects, tenant scope required.
 
@@ -136,12 +137,11 @@ export async function getFreshness(db: Conn, p: { tenantId: string }): Promise<F
       neverSynced: sql<number>`count(*) filter (where ${syncUnits.publishedAt} is null and ${syncUnits.status} <> 'skipped')::int`,
       oldestPublishedAt: sql<Date | null>`min(${syncUnits.publishedAt})`,
       newestPublishedAt: sql<Date | null>`max(${syncUnits.publishedAt})`,
-      oldestAgeMs: sql<number | null>`(extract(epoch from now() - min(${syncUnits.publishedAt})) * 1000)::float8`,
-    })
+          })
     .from(syncUnits)
     .where(and(eq(syncUnits.tenantId, p.tenantId), eq(syncUnits.kind, "region")));
   const fix = (v: Date | string | null | undefined) => (v ? new Date(v) : null);
-  return { units: row?.units ?? 0, ok: row?.ok ?? 0, stale: row?.stale ?? 0, skipped: row?.skipped ?? 0, neverSynced: row?.neverSynced ?? 0, oldestPublishedAt: fix(row?.oldestPublishedAt), newestPublishedAt: fix(row?.newestPublishedAt), oldestAgeMs: row?.oldestAgeMs ?? null };
+  return { units: row?.units ?? 0, ok: row?.ok ?? 0, stale: row?.stale ?? 0, skipped: row?.skipped ?? 0, neverSynced: row?.neverSynced ?? 0, oldestPublishedAt: fix(row?.oldestPublishedAt), newestPublishedAt: fix(row?.newestPublishedAt), oldestAgeMs: row?.oldestPublishedAt ? clock.nowMs() - fix(row.oldestPublishedAt)!.getTime() : null };
 }
 
 /** Resolves the sync command's --tenant (name or slug, case-insensitive). */

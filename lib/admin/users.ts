@@ -5,6 +5,7 @@ import type { Role } from "@/db/schema/enums";
 import { sessions, tenantMemberships, tenants, users } from "@/db/schema";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { conflict, invalid, isUniqueViolation, notFound } from "@/lib/errors";
+import { clock } from "@/lib/clock";
 
 export interface Actor {
   userId: string | null;
@@ -107,7 +108,7 @@ export async function setUserDisabled(db: Db, actor: Actor, input: { userId: str
   await db.transaction(async (tx) => {
     await tx.update(users).set({ disabled: input.disabled }).where(eq(users.id, input.userId));
     // Disabling ends every open session at once (sessions are checked on each request anyway).
-    if (input.disabled) await tx.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)));
+    if (input.disabled) await tx.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)));
     await recordAudit(tx, { ...audit(actor), action: input.disabled ? "user.disable" : "user.enable", targetType: "user", targetId: input.userId, details: { email: target.email } });
   });
 }
@@ -118,7 +119,7 @@ export async function resetPassword(db: Db, actor: Actor, input: { userId: strin
   const passwordHash = await hashPassword(input.password ?? generatedPassword!);
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, input.userId));
-    await tx.update(sessions).set({ revokedAt: new Date() }).where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)));
+    await tx.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)));
     await recordAudit(tx, { ...audit(actor), action: "user.reset_password", targetType: "user", targetId: input.userId, details: { email: target.email, generated: generatedPassword !== null } });
   });
   return { generatedPassword };

@@ -3,6 +3,7 @@ import type { Conn } from "@/db";
 import type { Role } from "@/db/schema/enums";
 import { sessions, tenantMemberships, tenants, users } from "@/db/schema";
 import { CAPABILITIES, tenantCapabilities, type Capability } from "./permissions";
+import { clock } from "@/lib/clock";
 
 /** The signed-in user as the server sees them on this request (never the password hash). */
 export interface SessionUser {
@@ -26,7 +27,7 @@ export async function loadSession(db: Conn, sessionId: string): Promise<SessionU
     .select({ sessionId: sessions.id, userId: users.id, email: users.email, name: users.name, role: users.role })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, new Date()), eq(users.disabled, false)))
+    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, clock.now()), eq(users.disabled, false)))
     .limit(1);
   return row ?? null;
 }

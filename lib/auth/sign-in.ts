@@ -3,6 +3,7 @@ import type { Db } from "@/db";
 import { recordAudit } from "@/db/audit";
 import { sessions, signInFailures, users } from "@/db/schema";
 import { decoyPasswordHash, verifyPassword } from "./password";
+import { clock } from "@/lib/clock";
 
 // Failed sign-ins are limited per account and per client address over a sliding window; ASVS
 // allows up to 100 failures an hour per account, we are stricter. Kept in Postgres so that every
@@ -84,9 +85,9 @@ export async function openSession(
   return db.transaction(async (tx) => {
     const [session] = await tx
       .insert(sessions)
-      .values({ userId, ip: attempt.ip, userAgent: attempt.userAgent?.slice(0, 512), expiresAt: new Date(Date.now() + SESSION_HOURS * 3_600_000) })
+      .values({ userId, ip: attempt.ip, userAgent: attempt.userAgent?.slice(0, 512), expiresAt: new Date(clock.nowMs() + SESSION_HOURS * 3_600_000) })
       .returning({ id: sessions.id });
-    const [user] = await tx.update(users).set({ lastLoginAt: new Date() }).where(eq(users.id, userId)).returning({ email: users.email });
+    const [user] = await tx.update(users).set({ lastLoginAt: clock.now() }).where(eq(users.id, userId)).returning({ email: users.email });
     await recordAudit(tx, {
       actorId: userId,
       actorEmail: user?.email,
@@ -104,7 +105,7 @@ export async function closeSession(db: Db, sessionId: string, ip: string | null)
   await db.transaction(async (tx) => {
     const [closed] = await tx
       .update(sessions)
-      .set({ revokedAt: new Date() })
+      .set({ revokedAt: clock.now() })
       .where(and(eq(sessions.id, sessionId), sql`${sessions.revokedAt} is null`))
       .returning({ userId: sessions.userId });
     if (!closed) return;

@@ -145,12 +145,12 @@ export class AwsFactory {
   release(accountId: string, region: string): void {
     this.unitClients.delete(`${accountId}|${region}`);
     // Pruning walks every bucket: at most every 10 s, not after each of thousands of units.
-    if (Date.now() - this.prunedAt > 10_000) {
-      this.prunedAt = Date.now();
+    if (performance.now() - this.prunedAt > 10_000) {
+      this.prunedAt = performance.now();
       this.gate.prune(60_000);
     }
   }
-  private prunedAt = Date.now();
+  private prunedAt = performance.now();
 
   destroy(): void {
     this.unitClients.clear();

@@ -64,7 +64,7 @@ export class CredentialChain {
   /** The management role session (renewed when close to expiry). */
   async managementCredentials(): Promise<AwsCredentialIdentity> {
     const s = this.managementSession;
-    if (s && Date.now() < s.renewAt) return s.creds;
+    if (s && wallClockMs() < s.renewAt) return s.creds;
     this.management ??= this.assumeManagement().finally(() => (this.management = null));
     return (await this.management).creds;
   }
@@ -78,7 +78,7 @@ export class CredentialChain {
   async memberCredentials(accountId: string, counter?: CallCounter): Promise<AwsCredentialIdentity> {
     let entry = this.members.get(accountId);
     if (!entry) this.members.set(accountId, (entry = { session: null, pending: null }));
-    if (entry.session && Date.now() < entry.session.renewAt) return entry.session.creds;
+    if (entry.session && wallClockMs() < entry.session.renewAt) return entry.session.creds;
     // A refusal holds for the chain's life (one run): the account's other regions do not ask again.
     if (entry.refused) throw entry.refused;
     const e = entry;
@@ -128,11 +128,19 @@ export class CredentialChain {
     }
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey) throw new FailureError(assumeDenied(roleArn));
-    const expiresAt = c.Expiration?.getTime() ?? Date.now() + SESSION_SECONDS * 1000;
+    // AWS's Expiration is on the real wall clock, as is the SDK's signing: compared with that,
+    // never with the product's clock (lib/clock.ts), which tests pin to another date.
+    const expiresAt = c.Expiration?.getTime() ?? wallClockMs() + SESSION_SECONDS * 1000;
     const renewAt = expiresAt - RENEW_BEFORE_MS - Math.random() * (RENEW_BEFORE_MS / 2);
     return {
       creds: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(expiresAt) },
       renewAt,
     };
   }
+}
+
+/** The machine's wall clock, the one AWS's credential expiry is on. */
+function wallClockMs(): number {
+  // eslint-disable-next-line no-restricted-properties -- see lib/clock.ts: AWS's clock, not the product's
+  return Date.now();
 }

@@ -6,9 +6,11 @@ import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compli
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { startSimulator, type WorldSummary } from "@/sim/server";
+import { worldNow } from "@/sim/world/time";
 import { ensureBuild, startNext } from "./next-server";
 import { DEMO_USERS, seedDemoUsers } from "./demo-users";
 import { ensureAuthSecret, log, openRuntime, type Runtime } from "./runtime";
+import { clock } from "@/lib/clock";
 
 // `npm run demo`: the whole product on one machine with nothing installed but Node: the embedded
 // PostgreSQL (unless DATABASE_URL is set), migrations, demo users, the AWS simulator with the
@@ -20,7 +22,7 @@ const DEMO_TENANT = "demo";
 
 const runtime = await openRuntime();
 const { env } = runtime;
-const sim = await startSimulator({ world: "demo", port: env.SIM_PORT, host: "127.0.0.1" });
+const sim = await startSimulator({ world: "demo", port: env.SIM_PORT, host: "127.0.0.1", now: worldNow(clock.nowMs()) });
 const world = sim.summary();
 const tenantId = await upsertDemoTenant(runtime, world);
 await seedDemoUsers(runtime.handle.db, [tenantId]);
@@ -83,7 +85,7 @@ async function upsertDemoTenant(rt: Runtime, w: WorldSummary): Promise<string> {
   };
   const [existing] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, DEMO_TENANT));
   if (existing) {
-    await db.update(tenants).set({ ...fields, updatedAt: new Date() }).where(eq(tenants.id, existing.id));
+    await db.update(tenants).set({ ...fields, updatedAt: clock.now() }).where(eq(tenants.id, existing.id));
     return existing.id;
   }
   return db.transaction(async (tx) => {

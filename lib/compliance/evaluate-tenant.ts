@@ -19,6 +19,7 @@ import { listEvaluationTemplates, type StoredTemplate } from "@/lib/compliance/t
 import { PanelCollector, PanelStore, type PanelStoreStats } from "@/lib/compliance/store/panel-store";
 import { activeExceptionKeys } from "./read/exceptions-at";
 import { storeScores } from "./store/score-store";
+import { clock } from "@/lib/clock";
 
 export interface EvaluateTenantOptions {
   /** The controls' clock (default: now). */
@@ -89,7 +90,7 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
   const t0 = performance.now();
   // Without a given clock, "now" is read once the tenant's lock is held, so that evaluations that
   // queued behind each other get increasing times.
-  let now = options.now ?? new Date();
+  let now = options.now ?? clock.now();
   const log = options.log ?? (() => undefined);
   const templates = await listEvaluationTemplates(db, { tenantId });
   const { runs, perTemplate } = evaluationRuns(templates);
@@ -102,7 +103,7 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
     await writer.query("begin");
     // One evaluation per tenant at a time; the second waits and then sees the first's panels.
     await writer.query(`select pg_advisory_xact_lock(hashtext('compliance-evaluation:' || $1))`, [tenantId]);
-    if (!options.now) now = new Date();
+    if (!options.now) now = clock.now();
     // Versions are chained in evaluation order, and "as of" picks by time: the two must agree.
     const last = await writer.query(`select max(evaluated_at) as at from compliance_evaluations where tenant_id = $1 and status = 'succeeded'`, [tenantId]);
     const lastAt = last.rows[0]?.at as Date | null;
@@ -165,12 +166,13 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
       millis,
       runs: Object.fromEntries(runSummaries.map((r) => [r.runId, r.counts])),
     };
-    await writer.query(`update compliance_evaluations set status = 'succeeded', finished_at = now(), snapshot_at = $2, oldest_data_at = $3, sync_run_id = coalesce(sync_run_id, $4), stats = $5 where id = $1`, [
+    await writer.query(`update compliance_evaluations set status = 'succeeded', finished_at = $6, snapshot_at = $2, oldest_data_at = $3, sync_run_id = coalesce(sync_run_id, $4), stats = $5 where id = $1`, [
       E,
       meta.snapshotAt,
       meta.oldestDataAt,
       meta.syncRunId,
       JSON.stringify(summary),
+      clock.now(),
     ]);
     await writer.query("commit");
     log(`evaluation ${E}: ${stats.findings} findings, ${panelStats.changed + panelStats.created} panels written, ${panelStats.unchanged} unchanged`);
@@ -189,12 +191,13 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
     await reader.query("rollback").catch(() => undefined);
     // The failure is recorded on its own: the evaluation's writes were rolled back.
     await pool
-      .query(`insert into compliance_evaluations (tenant_id, status, trigger, sync_run_id, evaluated_at, finished_at, templates, run_ids, error) values ($1, 'failed', $2, $3, $4, now(), '[]', '{}', $5)`, [
+      .query(`insert into compliance_evaluations (tenant_id, status, trigger, sync_run_id, evaluated_at, finished_at, templates, run_ids, error) values ($1, 'failed', $2, $3, $4, $6, '[]', '{}', $5)`, [
         tenantId,
         options.trigger ?? "manual",
         options.syncRunId ?? null,
         now,
         error instanceof Error ? error.message : String(error),
+        clock.now(),
       ])
       .catch(() => undefined);
     throw error;

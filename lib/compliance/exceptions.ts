@@ -11,6 +11,7 @@ import { CONTROL_IDS, SUBJECT_TYPES } from "@/lib/compliance/model/finding";
 import type { Actor } from "@/lib/compliance/templates/template-store";
 import { exceptionView, type ExceptionState, type ExceptionView } from "@/lib/compliance/read/exceptions-at";
 import { getFinding } from "@/lib/compliance/read/findings";
+import { clock } from "@/lib/clock";
 
 
 const DAY_MS = 86_400_000;
@@ -38,7 +39,7 @@ export const revokeExceptionInput = z.object({
 
 /** Every exception of the tenant with its state at `at` (default now); newest first. */
 export async function listExceptions(db: Conn, p: { tenantId: string; at?: Date; state?: ExceptionState | "all" }): Promise<ExceptionView[]> {
-  const at = p.at ?? new Date();
+  const at = p.at ?? clock.now();
   const rows = await db.select().from(complianceExceptions).where(eq(complianceExceptions.tenantId, p.tenantId));
   return rows
     .map((x) => exceptionView(x, at))
@@ -47,7 +48,7 @@ export async function listExceptions(db: Conn, p: { tenantId: string; at?: Date;
 }
 
 /** Accepts a finding that FAILS in the newest evaluation (an already excepted one cannot be). */
-export async function createException(db: Db, actor: Actor, raw: CreateExceptionInput, now = new Date()): Promise<ExceptionView> {
+export async function createException(db: Db, actor: Actor, raw: CreateExceptionInput, now = clock.now()): Promise<ExceptionView> {
   const parsed = createExceptionInput.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors: Record<string, string> = {};
@@ -87,7 +88,7 @@ export async function createException(db: Db, actor: Actor, raw: CreateException
   });
 }
 
-export async function revokeException(db: Db, actor: Actor, raw: z.input<typeof revokeExceptionInput>, now = new Date()): Promise<ExceptionView> {
+export async function revokeException(db: Db, actor: Actor, raw: z.input<typeof revokeExceptionInput>, now = clock.now()): Promise<ExceptionView> {
   const input = revokeExceptionInput.parse(raw);
   return db.transaction(async (tx) => {
     const [row] = await tx

@@ -1,4 +1,5 @@
 import { first, type SearchParams } from "./url";
+import { clock } from "@/lib/clock";
 
 export interface AsOf {
   /** The date as given (YYYY-MM-DD), for links and forms. */
@@ -9,7 +10,7 @@ export interface AsOf {
 }
 
 /** `?asOf=YYYY-MM-DD` → the evaluation in force at the end of that UTC day. */
-export function parseAsOf(searchParams: SearchParams, now = new Date()): AsOf {
+export function parseAsOf(searchParams: SearchParams, now = clock.now()): AsOf {
   const raw = first(searchParams.asOf);
   if (!raw) return { param: undefined, at: null, error: null };
   if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(`${raw}T00:00:00Z`))) return { param: undefined, at: null, error: `"${raw}" is not a date like 2026-11-27; showing the latest results.` };

@@ -13,6 +13,7 @@
 // be recomputed at the next request to its page, at the same time as all the others. (The p95
 // spikes bench:pages showed at 5-minute boundaries, ~250 to 590 ms, came in the end from the jobs
 // trend's refresh, now a daily widget: spreading alone did not lower their count.)
+import { clock } from "@/lib/clock";
 
 interface Entry {
   bucket: number;
@@ -32,7 +33,7 @@ export class BucketCache {
   constructor(opts: { maxEntries: number; bucketMs: number; now?: () => number; spread?: boolean }) {
     this.maxEntries = opts.maxEntries;
     this.bucketMs = opts.bucketMs;
-    this.now = opts.now ?? Date.now;
+    this.now = opts.now ?? clock.nowMs;
     this.spread = opts.spread ?? false;
   }
 

@@ -1,5 +1,6 @@
 import { analyseSchedule } from "@/lib/compliance/schedule/schedule-interval";
 import { formatDuration } from "@/lib/format";
+import { clock } from "@/lib/clock";
 
 // Backup rule schedules in words, as a compliance officer reads them ("Daily at 05:00 UTC"), with
 // the worst-case gap the frequency control uses. Uncommon shapes fall back to the expression.
@@ -49,7 +50,7 @@ function cronWords(fields: string[], tz: string): string | null {
   return null;
 }
 
-export function scheduleInWords(expression: string | null, timezone: string | null, continuous: boolean, now = new Date()): { words: string; worstCase: string | null } {
+export function scheduleInWords(expression: string | null, timezone: string | null, continuous: boolean, now = clock.now()): { words: string; worstCase: string | null } {
   const analysis = analyseSchedule(expression, timezone, continuous, now);
   const worstCase = analysis.ok && analysis.kind !== "continuous" && Number.isFinite(analysis.worstCaseMinutes) ? formatDuration(analysis.worstCaseMinutes * 60_000) : null;
   if (continuous && !expression) return { words: "Continuous (point-in-time recovery)", worstCase: null };

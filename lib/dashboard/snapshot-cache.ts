@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { cache } from "react";
 import type { Db } from "@/db";
 import { BucketCache } from "./bucket-cache";
+import { clock } from "@/lib/clock";
 
 // The dashboard reads data that changes only when a sync publishes, an evaluation lands or an
 // exception is accepted or revoked. So each widget's result is kept in memory per server process,
@@ -48,7 +49,7 @@ export async function bySnapshot<T>(db: Db, tenantId: string, name: string, args
 export const utcDay = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
 /** `load(today)` once per (tenant snapshot, name, args, UTC day): for results that depend on the clock only through the day. */
-export async function bySnapshotAndDay<T>(db: Db, tenantId: string, name: string, args: unknown, load: (today: Date) => Promise<T>, now = new Date()): Promise<T> {
+export async function bySnapshotAndDay<T>(db: Db, tenantId: string, name: string, args: unknown, load: (today: Date) => Promise<T>, now = clock.now()): Promise<T> {
   const today = utcDay(now);
   return daily.get(await keyOf(db, tenantId, name, args, today.toISOString().slice(0, 10)), () => load(today));
 }

@@ -93,16 +93,16 @@ export class ChainCache {
     const key = `${runId}|${t.managementAccountId}|${t.managementRoleArn}|${t.externalId}|${t.memberRoleName}|${JSON.stringify(t.memberRoleOverrides ?? {})}`;
     let entry = this.chains.get(key);
     if (!entry) {
-      entry = { chain: new CredentialChain(this.factory, t, counter), lastUse: Date.now() };
+      entry = { chain: new CredentialChain(this.factory, t, counter), lastUse: performance.now() };
       this.chains.set(key, entry);
     }
-    entry.lastUse = Date.now();
+    entry.lastUse = performance.now();
     return entry.chain;
   }
 
   /** Drops chains unused for an hour (their sessions would need renewing anyway). */
   prune(): void {
-    const cutoff = Date.now() - 3600_000;
+    const cutoff = performance.now() - 3600_000;
     for (const [k, e] of this.chains) if (e.lastUse < cutoff) this.chains.delete(k);
   }
 }

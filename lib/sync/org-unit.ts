@@ -11,6 +11,7 @@ import { publishOrganization } from "./org-publish";
 import { inTransaction, unitJobs, type RunJob, type UnitJob } from "./queue";
 import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, ORG_REGION, withTransaction, type Claim } from "./runs";
 import { UNIT_TABLES } from "./table-specs";
+import { clock } from "@/lib/clock";
 
 // The organization unit of a run: assume the management role, check it is the organization's
 // management account, walk the tree, plan and queue the (account, region) units, then read
@@ -24,7 +25,7 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
   if (!orgAccount) return;
   const claim = await claimUnit(deps.pool, { runId: job.runId, accountId: orgAccount, region: ORG_REGION }, deps.workerId, deps.settings.staleSeconds);
   if (!claim) return;
-  await deps.pool.query(`update sync_runs set status = 'running', phase = case when phase = 'queued' then 'discovering' else phase end, started_at = coalesce(started_at, now()), coordinator_id = $2 where id = $1`, [job.runId, deps.workerId]);
+  await deps.pool.query(`update sync_runs set status = 'running', phase = case when phase = 'queued' then 'discovering' else phase end, started_at = coalesce(started_at, $3), coordinator_id = $2 where id = $1`, [job.runId, deps.workerId, clock.now()]);
   const counter = newCounter();
   let planned = false;
   try {
@@ -41,7 +42,7 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
       });
     }
     const tree = await walkOrganization(client, organization);
-    const now = Date.now();
+    const now = clock.nowMs();
     await ensureJobPartitions(deps.pool, new Date(now - 40 * 86_400_000), new Date(now + 40 * 86_400_000));
     await planUnits(deps, claim, tenant, tree);
     planned = true;
@@ -62,9 +63,9 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
       await removeVanishedUnits(tx, claim);
       await tx.query(
         `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id, counts, updated_at)
-         values ($1, 'org', $2, $3, 'ok', $4, now(), null, null, null, $4, $5, now())
-         on conflict (tenant_id, account_id, region) do update set kind = 'org', status = 'ok', published_run_id = $4, published_at = now(), error = null, error_kind = null, error_at = null, last_run_id = $4, counts = $5, updated_at = now()`,
-        [tenant.tenantId, claim.accountId, ORG_REGION, claim.runId, JSON.stringify(counts)],
+         values ($1, 'org', $2, $3, 'ok', $4, $6, null, null, null, $4, $5, $6)
+         on conflict (tenant_id, account_id, region) do update set kind = 'org', status = 'ok', published_run_id = $4, published_at = $6, error = null, error_kind = null, error_at = null, last_run_id = $4, counts = $5, updated_at = $6`,
+        [tenant.tenantId, claim.accountId, ORG_REGION, claim.runId, JSON.stringify(counts), clock.now()],
       );
       await finishUnit(tx, claim, "org", { status: "ok", calls: counter.calls, throttled: counter.throttled, counts });
       return true;
@@ -103,10 +104,10 @@ async function planUnits(deps: SyncDeps, claim: Claim, tenant: TenantForSync, tr
       `insert into sync_run_units (run_id, tenant_id, kind, account_id, region, account_name, status, error, error_kind, remedy, finished_at)
        select $1, $2, 'region', u.account_id, u.region, u.name, u.status,
               case when u.status = 'skipped' then $7 end, case when u.status = 'skipped' then $8 end, case when u.status = 'skipped' then $9 end,
-              case when u.status = 'skipped' then now() end
+              case when u.status = 'skipped' then $10::timestamptz end
          from unnest($3::text[], $4::text[], $5::text[], $6::text[]) as u(account_id, region, name, status)
        on conflict do nothing returning account_id, region`,
-      [claim.runId, tenant.tenantId, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), s.message, s.kind, s.remedy],
+      [claim.runId, tenant.tenantId, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), s.message, s.kind, s.remedy, clock.now()],
     );
     // A re-run of this unit after a crash finds the units already planned and queued.
     const fresh = new Set(inserted.rows.map((r) => `${r.account_id as string}|${r.region as string}`));
@@ -114,9 +115,9 @@ async function planUnits(deps: SyncDeps, claim: Claim, tenant: TenantForSync, tr
     if (skipped.length) {
       await tx.query(
         `insert into sync_units (tenant_id, kind, account_id, region, status, error, error_kind, error_at, last_run_id, updated_at)
-         select $1, 'region', u.a, u.r, 'skipped', $4, $5, now(), $6, now() from unnest($2::text[], $3::text[]) as u(a, r)
-         on conflict (tenant_id, account_id, region) do update set status = 'skipped', error = excluded.error, error_kind = excluded.error_kind, error_at = now(), last_run_id = excluded.last_run_id, updated_at = now()`,
-        [tenant.tenantId, skipped.map((x) => x[0]), skipped.map((x) => x[1]), s.message, s.kind, claim.runId],
+         select $1, 'region', u.a, u.r, 'skipped', $4, $5, $7, $6, $7 from unnest($2::text[], $3::text[]) as u(a, r)
+         on conflict (tenant_id, account_id, region) do update set status = 'skipped', error = excluded.error, error_kind = excluded.error_kind, error_at = excluded.error_at, last_run_id = excluded.last_run_id, updated_at = excluded.updated_at`,
+        [tenant.tenantId, skipped.map((x) => x[0]), skipped.map((x) => x[1]), s.message, s.kind, claim.runId, clock.now()],
       );
     }
     await tx.query(`update sync_runs set phase = 'inventory', units_total = (select count(*) from sync_run_units where run_id = $1) where id = $1`, [claim.runId]);
@@ -128,15 +129,16 @@ async function planUnits(deps: SyncDeps, claim: Claim, tenant: TenantForSync, tr
 async function failKnownUnits(tx: Queryable, claim: Claim, failure: Failure): Promise<void> {
   await tx.query(
     `insert into sync_run_units (run_id, tenant_id, kind, account_id, region, status, error, error_kind, remedy, finished_at)
-     select $1, tenant_id, 'region', account_id, region, 'failed', $3, $4, $5, now() from sync_units where tenant_id = $2 and kind = 'region'
+     select $1, tenant_id, 'region', account_id, region, 'failed', $3, $4, $5, $6 from sync_units where tenant_id = $2 and kind = 'region'
      on conflict do nothing`,
-    [claim.runId, claim.tenantId, failure.message, failure.kind, failure.remedy],
+    [claim.runId, claim.tenantId, failure.message, failure.kind, failure.remedy, clock.now()],
   );
-  await tx.query(`update sync_units set status = 'failed', error = $2, error_kind = $3, error_at = now(), last_run_id = $4, updated_at = now() where tenant_id = $1 and kind = 'region'`, [
+  await tx.query(`update sync_units set status = 'failed', error = $2, error_kind = $3, error_at = $5, last_run_id = $4, updated_at = $5 where tenant_id = $1 and kind = 'region'`, [
     claim.tenantId,
     failure.message,
     failure.kind,
     claim.runId,
+    clock.now(),
   ]);
   await tx.query(`update sync_runs set units_total = (select count(*) from sync_run_units where run_id = $1) where id = $1`, [claim.runId]);
 }

@@ -54,8 +54,12 @@ export async function ensureQueues(boss: PgBoss): Promise<void> {
   }
 }
 
-export function unitJobs(jobs: UnitJob[], startAfter?: Date): PgBoss.JobInsert<UnitJob>[] {
-  return jobs.map((data) => ({ name: QUEUES.unit, data, ...JOB_DEFAULTS, ...(startAfter ? { startAfter } : {}) }));
+/**
+ * A delay is relative to PostgreSQL's clock, which decides when pg-boss hands a job out: an
+ * absolute time from ours would be off by however far the two clocks differ.
+ */
+export function unitJobs(jobs: UnitJob[], delaySeconds?: number): PgBoss.JobInsert<UnitJob>[] {
+  return jobs.map((data) => ({ name: QUEUES.unit, data, ...JOB_DEFAULTS, ...(delaySeconds ? { startAfter: `${Math.ceil(delaySeconds)} seconds` } : {}) }));
 }
 
 /** pg-boss's schema (its default; the reaper reads its job table). */

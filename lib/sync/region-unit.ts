@@ -8,6 +8,7 @@ import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, requeueUnit, withTr
 import { syncMetrics } from "./metrics";
 import { nextJobMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
 import { readUnit } from "./unit-read";
+import { clock } from "@/lib/clock";
 
 // One (account, region) unit: claim, read everything (nothing is written to the current tables
 // while reading), then publish in one transaction that first checks the claim still holds.
@@ -21,10 +22,10 @@ const tenantCache = new Map<string, { tenant: TenantForSync | null; at: number }
 async function tenantOf(deps: SyncDeps, runId: string, tenantId: string): Promise<TenantForSync | null> {
   const key = `${runId}|${tenantId}`;
   const hit = tenantCache.get(key);
-  if (hit && Date.now() - hit.at < 30_000) return hit.tenant;
-  for (const [k, v] of tenantCache) if (Date.now() - v.at >= 30_000) tenantCache.delete(k);
+  if (hit && performance.now() - hit.at < 30_000) return hit.tenant;
+  for (const [k, v] of tenantCache) if (performance.now() - v.at >= 30_000) tenantCache.delete(k);
   const tenant = await loadTenantForSync(deps.pool, tenantId);
-  tenantCache.set(key, { tenant, at: Date.now() });
+  tenantCache.set(key, { tenant, at: performance.now() });
   return tenant;
 }
 
@@ -59,7 +60,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     if (!tenant) return;
     const state = await unitState(deps, claim);
     const fullEveryMs = deps.settings.recoveryPointsFullEveryHours * 3_600_000;
-    const full = !state.recoveryPointsFullAt || Date.now() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
+    const full = !state.recoveryPointsFullAt || clock.nowMs() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
     const readStart = performance.now();
     const read = await readUnit(
       {
@@ -86,11 +87,11 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
       await tx.query(
         `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,
                                  recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, counts, updated_at)
-         values ($1, 'region', $2, $3, 'ok', $4, now(), null, null, null, $4, case when $5 then now() end, $6, $7, $8, $9, now())
-         on conflict (tenant_id, account_id, region) do update set status = 'ok', published_run_id = $4, published_at = now(), error = null, error_kind = null,
-           error_at = null, last_run_id = $4, recovery_points_full_at = case when $5 then now() else sync_units.recovery_points_full_at end,
-           backup_jobs_after = $6, copy_jobs_after = $7, restore_jobs_after = $8, counts = $9, updated_at = now()`,
-        [...scope, claim.runId, full, marks.backup, marks.copy, marks.restore, JSON.stringify(counts)],
+         values ($1, 'region', $2, $3, 'ok', $4, $10, null, null, null, $4, case when $5 then $10::timestamptz end, $6, $7, $8, $9, $10)
+         on conflict (tenant_id, account_id, region) do update set status = 'ok', published_run_id = $4, published_at = $10, error = null, error_kind = null,
+           error_at = null, last_run_id = $4, recovery_points_full_at = case when $5 then $10::timestamptz else sync_units.recovery_points_full_at end,
+           backup_jobs_after = $6, copy_jobs_after = $7, restore_jobs_after = $8, counts = $9, updated_at = $10`,
+        [...scope, claim.runId, full, marks.backup, marks.copy, marks.restore, JSON.stringify(counts), clock.now()],
       );
       await finishUnit(tx, claim, "region", { status: "ok", calls: counter.calls, throttled: counter.throttled, counts: { ...counts } });
       await clearStaging(tx, claim.stagingAttemptId);
@@ -116,14 +117,15 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
 async function recordFailure(deps: SyncDeps, claim: Claim, failure: Failure, counter: { calls: number; throttled: number }): Promise<boolean> {
   const s = deps.settings;
   const throttled = failure.kind === "throttled";
-  const since = throttled ? (claim.throttledSince ?? new Date()) : claim.throttledSince;
-  const minutes = since ? Math.max(1, Math.round((Date.now() - since.getTime()) / 60_000)) : 0;
-  const retry = throttled ? Date.now() - (since?.getTime() ?? Date.now()) < s.throttleBudgetMinutes * 60_000 : failure.transient && claim.attempt <= s.transientRetries;
+  const now = clock.nowMs();
+  const since = throttled ? (claim.throttledSince ?? new Date(now)) : claim.throttledSince;
+  const minutes = since ? Math.max(1, Math.round((now - since.getTime()) / 60_000)) : 0;
+  const retry = throttled ? now - (since?.getTime() ?? now) < s.throttleBudgetMinutes * 60_000 : failure.transient && claim.attempt <= s.transientRetries;
   return withTransaction(deps.pool, async (tx) => {
     if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
     if (retry) {
       // Back off (15 s, 30 s, 60 s, 120 s) but never past the end of the throttling budget.
-      const left = since ? (s.throttleBudgetMinutes * 60_000 - (Date.now() - since.getTime())) / 1000 : Infinity;
+      const left = since ? (s.throttleBudgetMinutes * 60_000 - (now - since.getTime())) / 1000 : Infinity;
       const delay = throttled ? Math.max(1, Math.min(120, 15 * 2 ** Math.min(3, claim.attempt - 1), left)) : 5 * claim.attempt;
       await requeueUnit(tx, deps.boss, claim, { calls: counter.calls, throttled: counter.throttled, throttledSince: since, delaySeconds: delay, failure: throttled ? throttledFor(minutes, true) : failure });
       return false;

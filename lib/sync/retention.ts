@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { clock } from "@/lib/clock";
 
 // Job history retention: whole monthly partitions older than the retention are detached and
 // dropped (no bulk DELETE, no VACUUM debt). Months still partly inside the retention stay.
@@ -6,7 +7,7 @@ import type pg from "pg";
 const TABLES = ["backup_jobs", "copy_jobs", "restore_jobs"] as const;
 
 /** Drops job partitions whose whole month ended more than `retentionDays` ago; returns their names. */
-export async function dropExpiredJobPartitions(pool: pg.Pool, retentionDays: number, now = new Date()): Promise<string[]> {
+export async function dropExpiredJobPartitions(pool: pg.Pool, retentionDays: number, now = clock.now()): Promise<string[]> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   const client = await pool.connect();
   const dropped: string[] = [];

@@ -4,6 +4,7 @@ import type { Failure } from "@/lib/aws/errors";
 import { analyzeStaleTables } from "./analyze";
 import type { Queryable } from "./bulk";
 import { inTransaction, PGBOSS_SCHEMA, QUEUES, unitJobs, type CompletedJob, type RunJob, type UnitJob } from "./queue";
+import { clock } from "@/lib/clock";
 
 // The truth about runs and units lives in sync_runs / sync_run_units / sync_units. A unit is
 // claimed (status running, worker, attempt) before any work; a worker's heartbeat keeps its
@@ -50,10 +51,10 @@ export async function claimUnit(db: Queryable, key: { runId: string; accountId: 
           and (status = 'pending' or (status = 'running' and heartbeat_at < now() - make_interval(secs => $5)))
         for update skip locked)
      update sync_run_units u set status = 'running', attempt = u.attempt + 1, worker_id = $4, heartbeat_at = now(),
-            started_at = coalesce(u.started_at, now()), staging_attempt_id = nextval('sync_attempt_seq')
+            started_at = coalesce(u.started_at, $6), staging_attempt_id = nextval('sync_attempt_seq')
        from prev where u.run_id = prev.run_id and u.account_id = prev.account_id and u.region = prev.region
      returning u.tenant_id, u.attempt, u.staging_attempt_id::text as staging, prev.staging_attempt_id::text as previous, u.throttled_since`,
-    [key.runId, key.accountId, key.region, workerId, staleSeconds],
+    [key.runId, key.accountId, key.region, workerId, staleSeconds, clock.now()],
   );
   const row = res.rows[0];
   if (!row) return null;
@@ -98,19 +99,19 @@ export interface UnitOutcome {
 /** Records a unit's end in sync_run_units (and, for failures, marks its published data stale). */
 export async function finishUnit(tx: Queryable, c: Claim, kind: "org" | "region", o: UnitOutcome): Promise<void> {
   await tx.query(
-    `update sync_run_units set status = $4, error = $5, error_kind = $6, remedy = $7, finished_at = now(), worker_id = null,
+    `update sync_run_units set status = $4, error = $5, error_kind = $6, remedy = $7, finished_at = $11, worker_id = null,
             calls = calls + $8, throttled = throttled + $9, counts = $10
       where run_id = $1 and account_id = $2 and region = $3`,
-    [c.runId, c.accountId, c.region, o.status, o.failure?.message ?? null, o.failure?.kind ?? null, o.failure?.remedy ?? null, o.calls, o.throttled, o.counts ? JSON.stringify(o.counts) : null],
+    [c.runId, c.accountId, c.region, o.status, o.failure?.message ?? null, o.failure?.kind ?? null, o.failure?.remedy ?? null, o.calls, o.throttled, o.counts ? JSON.stringify(o.counts) : null, clock.now()],
   );
   if (o.status === "ok") return;
   // The last good snapshot stays; it is marked stale with the error and its time.
   await tx.query(
     `insert into sync_units (tenant_id, kind, account_id, region, status, error, error_kind, error_at, last_run_id, updated_at)
-     values ($1, $2, $3, $4, $5, $6, $7, now(), $8, now())
+     values ($1, $2, $3, $4, $5, $6, $7, $9, $8, $9)
      on conflict (tenant_id, account_id, region) do update set status = excluded.status, error = excluded.error, error_kind = excluded.error_kind,
-        error_at = excluded.error_at, last_run_id = excluded.last_run_id, updated_at = now()`,
-    [c.tenantId, kind, c.accountId, c.region, o.status, o.failure?.message ?? null, o.failure?.kind ?? null, c.runId],
+        error_at = excluded.error_at, last_run_id = excluded.last_run_id, updated_at = excluded.updated_at`,
+    [c.tenantId, kind, c.accountId, c.region, o.status, o.failure?.message ?? null, o.failure?.kind ?? null, c.runId, clock.now()],
   );
 }
 
@@ -122,7 +123,7 @@ export async function requeueUnit(client: Queryable, boss: PgBoss, c: Claim, o: 
     [c.runId, c.accountId, c.region, o.calls, o.throttled, o.throttledSince, o.failure.message, o.failure.kind, o.failure.remedy],
   );
   const job: UnitJob = { runId: c.runId, tenantId: c.tenantId, accountId: c.accountId, region: c.region };
-  await boss.insert(unitJobs([job], new Date(Date.now() + o.delaySeconds * 1000)), inTransaction(client));
+  await boss.insert(unitJobs([job], o.delaySeconds), inTransaction(client));
 }
 
 /**
@@ -216,8 +217,9 @@ export async function finishRunIfDone(
     if (!locked.rows[0]) return null;
     const tenantId = locked.rows[0].tenant_id as string;
     const summary = await summarize(client, tenantId);
-    await client.query(`update sync_runs set status = $2, phase = 'done', finished_at = now(), summary = $3 where id = $1`, [runId, status, JSON.stringify(summary)]);
-    await client.query(`update tenants set status = $2, updated_at = now() where id = $1 and status <> 'disabled'`, [tenantId, status === "failed" ? "error" : "active"]);
+    const at = clock.now();
+    await client.query(`update sync_runs set status = $2, phase = 'done', finished_at = $4, summary = $3 where id = $1`, [runId, status, JSON.stringify(summary), at]);
+    await client.query(`update tenants set status = $2, updated_at = $3 where id = $1 and status <> 'disabled'`, [tenantId, status === "failed" ? "error" : "active", at]);
     await boss.send(QUEUES.completed, { runId, tenantId, status } satisfies CompletedJob, { ...inTransaction(client), retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 3600 });
     return status;
   });

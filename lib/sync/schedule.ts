@@ -5,13 +5,14 @@ import { schema } from "@/db";
 import { lastSlot } from "./cron";
 import { QUEUES } from "./queue";
 import { requestSync } from "./request";
+import { clock } from "@/lib/clock";
 
 // Scheduled syncs. pg-boss runs one `sync-tick` a minute (whichever worker's clock monitor wins);
 // the tick asks for a run for every tenant whose cron slot came within the last hour. The slot is
 // stored on the run (unique per tenant), so a slot starts at most one run, a tick missed while no
 // worker ran is caught up, and a schedule change takes effect at the next tick.
 
-export async function tickSchedules(pool: pg.Pool, now = new Date(), log: (m: string) => void = () => undefined): Promise<number> {
+export async function tickSchedules(pool: pg.Pool, now = clock.now(), log: (m: string) => void = () => undefined): Promise<number> {
   const res = await pool.query(`select id, name, sync_schedule from tenants where sync_schedule is not null and status <> 'disabled'`);
   const db = drizzle(pool, { schema });
   let started = 0;
@@ -33,7 +34,7 @@ export async function tickSchedules(pool: pg.Pool, now = new Date(), log: (m: st
 export async function startScheduledSyncs(boss: PgBoss, pool: pg.Pool, log: (m: string) => void): Promise<void> {
   await boss.schedule(QUEUES.tick, "* * * * *", {}, { tz: "UTC" });
   await boss.work(QUEUES.tick, { pollingIntervalSeconds: 10 }, async () => {
-    const n = await tickSchedules(pool, new Date(), log);
+    const n = await tickSchedules(pool, clock.now(), log);
     if (n) log(`scheduled syncs started: ${n}`);
   });
 }

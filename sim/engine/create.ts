@@ -3,16 +3,15 @@ import type { SimState } from "./model";
 import { runPlans } from "./run";
 import { materialiseOrgPlans } from "../org/materialize";
 import { parseWorld, type World } from "../world/schema";
-import { DAY, defaultNow, resolveTime } from "../world/time";
+import { DAY, resolveTime } from "../world/time";
 
 /**
  * Builds a live world: parse (defaults, references), build the state, materialise org-managed
  * plans from the backup policies, then run every plan over the history window.
  */
-export function createState(world: World, options: { now?: number } = {}): SimState {
+export function createState(world: World, options: { now: number }): SimState {
   const def = parseWorld(world);
-  const wall = options.now ?? defaultNow();
-  const now = def.now ? resolveTime(def.now, wall) : wall;
+  const now = def.now ? resolveTime(def.now, options.now) : options.now;
   const state = buildState(def, now);
   materialiseOrgPlans(state);
   runPlans(state, now - def.history_days * DAY, now, true);

@@ -12,9 +12,15 @@ export function resolveTime(spec: string, now: number): number {
   return Math.floor(ms / 1000);
 }
 
-/** The default clock anchor: the current wall time floored to the hour, so IDs and times stay stable within the hour. */
-export function defaultNow(): number {
-  return Math.floor(Date.now() / 3_600_000) * 3600;
+/** Epoch seconds. */
+export type EpochSeconds = number;
+
+/**
+ * A world's `now` from a time in epoch milliseconds, floored to the hour, so that IDs and times
+ * stay the same for a whole hour of runs.
+ */
+export function worldNow(ms: number): EpochSeconds {
+  return Math.floor(ms / 3_600_000) * 3600;
 }
 
 export const DAY = 86400;

@@ -7,6 +7,7 @@ import { backupPlans, backupVaults, complianceEvaluations, orgAccounts, recovery
 import type { Role } from "@/db/schema/enums";
 import { testDb } from "@/tests/helpers/db";
 import { appUrl, launchBrowser, signInAs } from "./browser";
+import { testClockMs } from "@/tests/helpers/clock";
 
 // Walks every dashboard page as each role on the simulator's demo world (synced and evaluated in
 // global-app.ts), checks the numbers shown against the database, uses filters, "as of" and
@@ -133,7 +134,7 @@ describe("numbers shown match the database", () => {
     const dayBefore = new Date(first!.at.getTime() - 86_400_000).toISOString().slice(0, 10);
     await visit(page, `compliance?asOf=${dayBefore}`, "auditor");
     expect(await page.getByText(`No evaluation existed on ${dayBefore}`).count()).toBe(1);
-    const today = new Date().toISOString().slice(0, 10);
+    const today = new Date(testClockMs()).toISOString().slice(0, 10);
     await visit(page, "compliance", "auditor");
     const latest = await page.locator("main section h2").allTextContents();
     await page.locator('input[name="asOf"]').fill(today);

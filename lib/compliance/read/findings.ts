@@ -10,6 +10,7 @@ import type { PanelEntry } from "@/lib/compliance/store/panel-codec";
 import { listExceptionsAt, type ExceptionView } from "./exceptions-at";
 import { evaluationTimes, getEvaluationRuns, resolveEvaluation, type EvaluationRef } from "./evaluations";
 import { listPanelsAt, readPanelAt, type PanelAt } from "./panels";
+import { clock } from "@/lib/clock";
 
 export interface FindingFilter {
   tenantId: string;
@@ -84,7 +85,7 @@ async function scopeOf(db: Db, f: FindingFilter): Promise<Scope | null> {
     runs = new Set([...runs].filter((id) => wanted.has(id)));
   }
   const statuses = f.status ? new Set([f.status].flat()) : null;
-  const at = f.asOf ?? new Date();
+  const at = f.asOf ?? clock.now();
   const exceptions = new Map((await listExceptionsAt(db, { tenantId: f.tenantId, at })).filter((x) => x.state === "active").map((x) => [x.findingKey, x]));
   const exceptionPanels = new Set([...exceptions.values()].map((x) => panelKey(x.subjectType, x.accountId, x.region)));
   return { evaluation, runControl, runs, statuses, exceptions, exceptionPanels };

@@ -2,6 +2,7 @@
 // reverse deltas older than `keepDays` go, and so do daily roll-up rows; at least 400 days stay.
 import type pg from "pg";
 import type { Db } from "@/db";
+import { clock } from "@/lib/clock";
 
 const poolOf = (db: Db) => (db as Db & { $client: pg.Pool }).$client;
 export const MIN_KEEP_DAYS = 400;
@@ -13,7 +14,7 @@ export const MIN_KEEP_DAYS = 400;
  */
 export async function pruneComplianceHistory(db: Db, p: { tenantId: string; keepDays?: number; now?: Date }): Promise<{ evaluations: number; history: number; days: number }> {
   const keep = Math.max(MIN_KEEP_DAYS, p.keepDays ?? MIN_KEEP_DAYS);
-  const cutoff = new Date((p.now ?? new Date()).getTime() - keep * 86_400_000);
+  const cutoff = new Date((p.now ?? clock.now()).getTime() - keep * 86_400_000);
   const pool = poolOf(db);
   // The newest evaluation before the cut stays: the state from the cut onwards is rebuilt from it.
   const pivot = await pool.query(`select max(id) as id from compliance_evaluations where tenant_id = $1 and status = 'succeeded' and evaluated_at < $2`, [p.tenantId, cutoff]);

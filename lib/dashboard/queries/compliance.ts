@@ -8,6 +8,7 @@ import type { StatusCounts } from "@/lib/compliance/scoring/score";
 import { listEvaluationTemplates } from "@/lib/compliance/templates/template-store";
 import { bySnapshot } from "../snapshot-cache";
 import { getOrgTree } from "./accounts";
+import { clock } from "@/lib/clock";
 
 /** Share of applicable checks that pass (EXCEPTED and ERROR count as not passing). */
 export function checksPassing(c: StatusCounts): number | null {
@@ -51,7 +52,7 @@ export interface TrendRow {
 
 /** Daily framework scores (share of requirements passing, in %) for every framework, last `days` days. */
 export async function getFrameworkTrends(db: Db, tenantId: string, slugs: string[], days = 90, to: Date | null = null): Promise<TrendRow[]> {
-  const end = to ?? new Date();
+  const end = to ?? clock.now();
   const from = new Date(end.getTime() - (days - 1) * 86_400_000);
   const series = await Promise.all(slugs.map((slug) => getScoreTrend(db, { tenantId, templateSlug: slug, from, to: end })));
   const rows = new Map<string, TrendRow>();

@@ -1,6 +1,7 @@
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
+import { clock } from "@/lib/clock";
 
 export interface JobTrendDay {
   day: string;
@@ -11,7 +12,7 @@ export interface JobTrendDay {
 }
 
 /** Backup jobs per UTC day and outcome over the last `days` days (one indexed range scan). */
-export async function getBackupJobTrend(db: Db, tenantId: string, days = 30, now = new Date()): Promise<JobTrendDay[]> {
+export async function getBackupJobTrend(db: Db, tenantId: string, days = 30, now = clock.now()): Promise<JobTrendDay[]> {
   const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * 86_400_000);
   const result = await db.execute<{ day: string; completed: number; with_issues: number; failed: number; other: number }>(sql`
     select to_char(date_trunc('day', creation_date at time zone 'UTC'), 'YYYY-MM-DD') as day,

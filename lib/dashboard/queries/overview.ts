@@ -2,6 +2,7 @@ import "server-only";
 import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { backupJobs, orgAccounts, syncRunUnits, syncUnits } from "@/db/schema";
+import { clock } from "@/lib/clock";
 
 export interface UnitProblem {
   accountId: string;
@@ -52,7 +53,7 @@ export interface FailedJob {
 }
 
 /** The newest failed, aborted or expired backup jobs of the last 7 days. */
-export async function listRecentFailedJobs(db: Db, tenantId: string, limit = 8, now = new Date()): Promise<FailedJob[]> {
+export async function listRecentFailedJobs(db: Db, tenantId: string, limit = 8, now = clock.now()): Promise<FailedJob[]> {
   return db
     .select({
       accountId: backupJobs.accountId,

@@ -5,6 +5,7 @@ import { backupJobs, copyJobs, restoreJobs, type BackupJobRow, type CopyJobRow, 
 import { boundedCount } from "../count";
 import { containsPattern, optionalAccount, optionalDate, optionalRegion, optionalText } from "../filters";
 import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
+import { clock } from "@/lib/clock";
 
 // Backup, copy and restore jobs, failures first. "Problem" follows the console: FAILED, ABORTED,
 // EXPIRED, PARTIAL, and COMPLETED with a message category other than SUCCESS ("completed with
@@ -30,7 +31,7 @@ function problemExpr(t: JobTable) {
   return sql<number>`(case when ${t.state} in ('FAILED','ABORTED','EXPIRED','PARTIAL') or (${t.state} = 'COMPLETED' and coalesce(${t.messageCategory}, 'SUCCESS') <> 'SUCCESS') then 1 else 0 end)`;
 }
 
-function windowOf(f: JobFilters, now = new Date()): { from: Date; to: Date | null } {
+function windowOf(f: JobFilters, now = clock.now()): { from: Date; to: Date | null } {
   return {
     from: f.from ? new Date(`${f.from}T00:00:00Z`) : new Date(now.getTime() - DEFAULT_DAYS * 86_400_000),
     to: f.to ? new Date(`${f.to}T23:59:59.999Z`) : null,
@@ -153,7 +154,7 @@ export type RestoreJobFilters = z.infer<typeof restoreJobFilters>;
 export type RestoreJobListRow = RestoreJobRow & { problem: boolean; minutes: number | null };
 
 async function restorePage(db: Db, scope: TableScope, f: RestoreJobFilters, cursor: string | null, limit: number) {
-  const { from, to } = windowOf({ ...f, from: f.from ?? new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10) });
+  const { from, to } = windowOf({ ...f, from: f.from ?? clock.daysAgo(90).toISOString().slice(0, 10) });
   const t = restoreJobs;
   const problem = sql<number>`(case when ${t.status} in ('FAILED','ABORTED') or ${t.validationStatus} in ('FAILED','TIMED_OUT') then 1 else 0 end)`;
   const base: SQL[] = [eq(t.tenantId, scope.tenantId), gte(t.creationDate, from)];

@@ -7,6 +7,7 @@ import { vaultLockState, type LockMode } from "@/lib/compliance/vault/vault-lock
 import type { BackupVault, VaultType } from "@/lib/inventory/types";
 import { optionalAccount, optionalRegion } from "../filters";
 import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
+import { clock } from "@/lib/clock";
 
 export const vaultFilters = z.object({
   account: optionalAccount,
@@ -55,7 +56,7 @@ async function page(db: Db, scope: TableScope, f: VaultFilters, cursor: string |
   const w = where(scope, f);
   const after = decodeCursor(cursor);
   if (after && after.length === 3) w.push(sql`(${backupVaults.accountId}, ${backupVaults.region}, ${backupVaults.vaultName}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])})`);
-  const now = new Date();
+  const now = clock.now();
   // The lock filter needs the derived mode; vaults are few per account, so filter after reading.
   const raw = await db.select().from(backupVaults).where(and(...w)).orderBy(asc(backupVaults.accountId), asc(backupVaults.region), asc(backupVaults.vaultName)).limit(limit + 1);
   const more = raw.length > limit;

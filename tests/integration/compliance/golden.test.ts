@@ -29,7 +29,12 @@ const DAY = 86_400;
 const HOUR = 3_600;
 
 beforeAll(async () => {
-  synced = await syncWorld(handle, inject("databaseUrl"), benchWorld({ accounts: 6, resourcesPerUnit: 20, seed: 11 }), { name: "Golden" });
+  // Ad-hoc restores ten times as often as the bench preset's: with its rate a world this small has
+  // no completed restore in AWS's 30-day job window at some times, and BK-13 and BK-10 would then
+  // go untested on both outcomes.
+  const world = benchWorld({ accounts: 6, resourcesPerUnit: 20, seed: 11 });
+  world.behaviour = { ...world.behaviour, adhoc_restore_rate: 0.2 };
+  synced = await syncWorld(handle, inject("databaseUrl"), world, { name: "Golden" });
   s = synced.sim.runtime.state;
   now = s.now;
   result = await evaluateTenant(handle.db, synced.tenantId, { trigger: "test", now: new Date(now * 1000), maxDataAgeHours: 24 * 365 });

@@ -10,6 +10,7 @@ import { demoWorld } from "@/sim/world/demo";
 import { testDb } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/fixtures";
 import { syncWorld, type SyncedWorld } from "./sync-world";
+import { clock, pinClock } from "@/lib/clock";
 
 // History: after the world moves two days and is synced again, the findings and scores of the
 // first evaluation are rebuilt exactly from the stored reverse deltas; only changed panels were
@@ -42,6 +43,7 @@ async function all(tenantId: string, asOf?: Date, status?: FindingRow["status"])
 const keyOf = (f: FindingRow) => `${f.runId}|${f.subjectType}|${f.subjectId}|${f.findingStatus}|${f.reason}|${f.since.evaluationId}`;
 const totalOf = (r: EvaluationResult) => r.runs.reduce((n, x) => n + x.counts.PASS + x.counts.FAIL + x.counts.NOT_APPLICABLE + x.counts.ERROR + x.counts.EXCEPTED, 0);
 
+let unpin: (() => void) | undefined;
 beforeAll(async () => {
   process.env.DATABASE_URL = inject("databaseUrl");
   synced = await syncWorld(handle, inject("databaseUrl"), demoWorld(2), { name: "Demo History" });
@@ -49,11 +51,14 @@ beforeAll(async () => {
   e1 = await evaluateTenant(db, synced.tenantId, { trigger: "test", now: t0, maxDataAgeHours: 96 });
   atE1 = (await all(synced.tenantId)).rows;
   synced.sim.advance(48);
+  // The product's clock moves with the simulated world's: the exceptions below are made after e2.
+  unpin = pinClock(synced.sim.runtime.state.now * 1000);
   const again = await synced.resync();
   expect(again.status).toBe("partial");
   e2 = await evaluateTenant(db, synced.tenantId, { trigger: "test", now: new Date(synced.sim.runtime.state.now * 1000), maxDataAgeHours: 96 });
 }, 300_000);
 afterAll(async () => {
+  unpin?.();
   await synced?.stop();
   await handle.close();
 });
@@ -113,7 +118,7 @@ describe("exceptions", () => {
     for (const [k, v] of Object.entries(fields)) fd.append(k, v);
     return fd;
   };
-  const inDays = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString();
+  const inDays = (d: number) => new Date(clock.nowMs() + d * 86_400_000).toISOString();
   const fields = () => ({ tenantId: synced.tenantId, controlId: failing.controlId, subjectType: failing.subjectType, subjectId: failing.subjectId, accountId: failing.accountId, region: failing.region ?? "", reason: "Legacy volume, replaced in Q3 by an encrypted one", owner: "jane.doe@example.com", expiresAt: inDays(30) });
 
   beforeAll(async () => {
@@ -179,15 +184,15 @@ describe("exceptions", () => {
 
   it("expired, the finding fails again", async () => {
     const actor = { userId: caller!.userId, email: caller!.email, ip: null };
-    const tenDaysAgo = new Date(Date.now() - 10 * 86_400_000);
-    await createException(db, actor, { ...fields(), expiresAt: new Date(Date.now() - 86_400_000) }, tenDaysAgo);
+    const tenDaysAgo = new Date(clock.nowMs() - 10 * 86_400_000);
+    await createException(db, actor, { ...fields(), expiresAt: new Date(clock.nowMs() - 86_400_000) }, tenDaysAgo);
     const now = await listFindings(db, { tenantId: synced.tenantId, controlId: "BK-04", subjectId: failing.subjectId });
     expect(now.findings.map((f) => f.status)).toEqual(["FAIL"]);
     const states = (await listExceptions(db, { tenantId: synced.tenantId })).map((x) => x.state).sort();
     expect(states).toEqual(["expired", "revoked"]);
     // While it was in force (five days ago) it was excepted.
-    const then = await listExceptions(db, { tenantId: synced.tenantId, at: new Date(Date.now() - 5 * 86_400_000) });
-    expect(then.find((x) => x.expiresAt.getTime() < Date.now())!.state).toBe("active");
+    const then = await listExceptions(db, { tenantId: synced.tenantId, at: new Date(clock.nowMs() - 5 * 86_400_000) });
+    expect(then.find((x) => x.expiresAt.getTime() < clock.nowMs())!.state).toBe("active");
   });
 
   it("stays small: the second evaluation wrote a fraction of the first", () => {

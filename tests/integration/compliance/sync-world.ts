@@ -8,6 +8,7 @@ import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { startSimulator, type SimHandle } from "@/sim/server";
 import type { World } from "@/sim/world/schema";
+import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
 export interface SyncedWorld {
   sim: SimHandle;
@@ -20,7 +21,7 @@ export interface SyncedWorld {
 
 export async function syncWorld(handle: DbHandle, databaseUrl: string, world: World, options: { name?: string; now?: number } = {}): Promise<SyncedWorld> {
   // Throttling off: these tests are about what is read, not how fast AWS lets us read it.
-  const sim = await startSimulator({ world, port: 0, config: { throttling: false }, ...(options.now ? { now: options.now } : {}) });
+  const sim = await startSimulator({ world, port: 0, config: { throttling: false }, now: options.now ?? TEST_WORLD_NOW });
   const w = world as Required<Pick<World, "organization" | "management_role" | "member_role_name" | "principal" | "regions">>;
   const mgmt = w.organization.management_account_id;
   const name = options.name ?? `World ${randomBytes(3).toString("hex")}`;

@@ -6,6 +6,7 @@ import * as T from "@aws-sdk/client-resource-groups-tagging-api";
 import { startSimulator, type SimHandle } from "@/sim/server";
 import { backupClient, managementCreds, memberCreds, orgClient, stsClient, taggingClient, type Creds } from "./sim-clients";
 import { referenceInventory } from "./reference-inventory";
+import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
 /** Call accounting, the lower bound, throttling at AWS's rates, latency and fault injection. */
 let sim: SimHandle;
@@ -13,7 +14,7 @@ let mgmt: Creds;
 const account = (name: string) => sim.summary().accounts.find((a) => a.name === name)!.account_id;
 
 beforeAll(async () => {
-  sim = await startSimulator({ world: "demo", port: 0, config: { throttling: false } });
+  sim = await startSimulator({ world: "demo", port: 0, now: TEST_WORLD_NOW, config: { throttling: false } });
   mgmt = await managementCreds(sim);
 });
 afterAll(() => sim.stop());

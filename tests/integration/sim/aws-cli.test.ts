@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimHandle } from "@/sim/server";
+import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
 /**
  * The AWS CLI v2 from Debian's `awscli` package (2.9: takes --endpoint-url, predates
@@ -18,7 +19,7 @@ const home = mkdtempSync(path.join(tmpdir(), "sim-awscli-"));
 
 beforeAll(async () => {
   if (!existsSync(AWS)) throw new Error(`${AWS} is missing: install Debian's awscli package (apt-get install -y awscli)`);
-  sim = await startSimulator({ world: "demo", port: 0, config: { throttling: false } });
+  sim = await startSimulator({ world: "demo", port: 0, now: TEST_WORLD_NOW, config: { throttling: false } });
 });
 afterAll(() => sim?.stop());
 

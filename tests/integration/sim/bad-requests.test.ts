@@ -6,6 +6,7 @@ import * as T from "@aws-sdk/client-resource-groups-tagging-api";
 import { startSimulator, type SimHandle } from "@/sim/server";
 import { backupClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
 import { captureWire, validateWire, type Wire } from "./model-validator";
+import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
 /**
  * Bad requests get the error AWS gives (name, HTTP status, protocol shape), never a crash or a
@@ -18,7 +19,7 @@ let member: Creds;
 const wire: Wire[] = [];
 
 beforeAll(async () => {
-  sim = await startSimulator({ world: "demo", port: 0, config: { throttling: false } });
+  sim = await startSimulator({ world: "demo", port: 0, now: TEST_WORLD_NOW, config: { throttling: false } });
   mgmt = await managementCreds(sim);
   member = await memberCreds(sim, mgmt, sim.summary().accounts.find((a) => a.name === "Prod Payments")!.account_id);
 });

@@ -6,6 +6,7 @@ import * as T from "@aws-sdk/client-resource-groups-tagging-api";
 import { startSimulator, type SimHandle } from "@/sim/server";
 import { backupClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
 import { captureWire, validateWire, type Wire } from "./model-validator";
+import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
 /**
  * Drives every operation through the real SDK v3 clients (paginators where they exist) and
@@ -18,7 +19,7 @@ const account = (name: string) => sim.summary().accounts.find((a) => a.name === 
 
 beforeAll(async () => {
   // Throttling has its own tests; here every call should reach its operation.
-  sim = await startSimulator({ world: "demo", port: 0, config: { throttling: false } });
+  sim = await startSimulator({ world: "demo", port: 0, now: TEST_WORLD_NOW, config: { throttling: false } });
   mgmt = await managementCreds(sim);
 });
 afterAll(async () => {

@@ -5,11 +5,12 @@ import { paginateListBackupJobs, paginateListBackupPlans, paginateListBackupVaul
 import { paginateGetResources } from "@aws-sdk/client-resource-groups-tagging-api";
 import { startSimulator, type SimHandle } from "@/sim/server";
 import { assume, backupClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
+import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
 /** A complete inventory through the real SDK v3 (paginators) sees exactly what /_sim/world counts. */
 let sim: SimHandle;
 beforeAll(async () => {
-  sim = await startSimulator({ world: "demo", port: 0 });
+  sim = await startSimulator({ world: "demo", port: 0, now: TEST_WORLD_NOW });
 });
 afterAll(() => sim.stop());
 

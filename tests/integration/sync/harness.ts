@@ -7,6 +7,7 @@ import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
 import { startSimulator, type SimHandle, type StartOptions, type WorldSummary } from "@/sim/server";
 import { isolatedDb } from "../../helpers/db";
+import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
 // A simulator (real HTTP, real SigV4, the unmodified SDK), a database of its own (pg-boss makes
 // its schema there) and an in-process sync worker with short heartbeats.
@@ -28,7 +29,7 @@ export interface Harness {
 export const FAST: Partial<SyncSettings> = { heartbeatSeconds: 1, staleSeconds: 4, unitConcurrency: 32 };
 
 export async function startHarness(options: { world?: StartOptions["world"]; config?: StartOptions["config"]; tenant?: Partial<{ managementAccountId: string; managementRoleArn: string; externalId: string; memberRoleName: string; regions: string[] }> } = {}): Promise<Harness> {
-  const sim = await startSimulator({ world: options.world ?? "demo", port: 0, config: options.config });
+  const sim = await startSimulator({ world: options.world ?? "demo", port: 0, config: options.config, now: TEST_WORLD_NOW });
   const world = sim.summary();
   const db = await isolatedDb();
   const t = {

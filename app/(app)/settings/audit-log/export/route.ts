@@ -4,6 +4,7 @@ import { invalid } from "@/lib/errors";
 import { csvPreamble, csvStream } from "@/lib/reports/csv";
 import { defineRoute } from "@/lib/routes";
 import { auditFilterInput, toAuditFilters } from "@/lib/validation/audit";
+import { clock } from "@/lib/clock";
 
 const HEADER = ["id", "at", "actor_email", "actor_id", "tenant_id", "action", "outcome", "target_type", "target_id", "ip", "details", "prev_hash", "hash"];
 
@@ -15,7 +16,7 @@ export const GET = defineRoute({ name: "audit.export", capability: "audit:read" 
   await ctx.db.transaction((tx) =>
     recordAudit(tx, { actorId: ctx.user.userId, actorEmail: ctx.user.email, ip: ctx.ip, action: "audit.export", details: { filters: parsed.data } }),
   );
-  const generatedAt = new Date().toISOString();
+  const generatedAt = clock.now().toISOString();
   const preamble = csvPreamble({
     export: "audit log",
     filters: JSON.stringify(parsed.data),

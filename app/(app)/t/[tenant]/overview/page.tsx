@@ -14,6 +14,7 @@ import { CountsLine, ScoreNumber, scoreTone } from "../compliance/_components/sc
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { BackupAgeGrid } from "../_components/backup-age-grid";
 import { UnitProblemGroups } from "../_components/unit-problem-groups";
+import { clock } from "@/lib/clock";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -178,7 +179,7 @@ async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string 
 }
 
 async function BackupAge({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const now = new Date();
+  const now = clock.now();
   const result = await loadCachedWidget("overview.backup-age", tenantId, null, () => getBackupAgeGrid(getDb(), tenantId), (r) => (r.cells.length === 0 ? "No accounts inventoried yet." : null));
   return (
     <WidgetState result={result}>

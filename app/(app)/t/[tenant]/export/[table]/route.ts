@@ -5,6 +5,7 @@ import { invalid, notFound } from "@/lib/errors";
 import { EXPORT_FORMATS, exportResponse } from "@/lib/reports/export";
 import { defineRoute } from "@/lib/routes";
 import { fieldErrorsOf } from "@/lib/validation/common";
+import { clock } from "@/lib/clock";
 
 const exportParams = z.object({
   format: z.enum(EXPORT_FORMATS, { error: "format must be csv or json" }).default("csv"),
@@ -43,7 +44,7 @@ export const GET = defineRoute({ name: "tables.export", capability: "export" }, 
   }
   return exportResponse(
     params.data.format,
-    { tenant: tenant.name, table: table.name, filters: filters.data, asOf: asOf ? asOf.toISOString() : "current", generatedAt: new Date().toISOString() },
+    { tenant: tenant.name, table: table.name, filters: filters.data, asOf: asOf ? asOf.toISOString() : "current", generatedAt: clock.now().toISOString() },
     columns.map((c) => c.key),
     rows(),
   );
