@@ -6,6 +6,7 @@ import {
   paginateListDelegatedAdministrators,
   paginateListOrganizationalUnitsForParent,
   paginateListPolicies,
+  paginateListPoliciesForTarget,
   paginateListRoots,
   paginateListTargetsForPolicy,
   type OrganizationsClient,
@@ -90,11 +91,11 @@ export async function listDelegatedAdministrators(client: OrganizationsClient): 
   return out;
 }
 
-/** BACKUP_POLICY policies with their documents and targets. */
+/** BACKUP_POLICY policies with their documents, targets and place on each target. */
 export async function listBackupPolicies(client: OrganizationsClient, concurrency = 4): Promise<OrgBackupPolicy[]> {
   const ids: string[] = [];
   for await (const page of paginateListPolicies({ client, pageSize: PAGE }, { Filter: "BACKUP_POLICY" })) for (const p of page.Policies ?? []) if (p.Id) ids.push(p.Id);
-  return mapLimit(ids, concurrency, async (id) => {
+  const policies = await mapLimit(ids, concurrency, async (id) => {
     const [described, targets] = await Promise.all([
       client.send(new DescribePolicyCommand({ PolicyId: id })),
       (async () => {
@@ -105,6 +106,26 @@ export async function listBackupPolicies(client: OrganizationsClient, concurrenc
     ]);
     return toBackupPolicy(described.Policy ?? {}, targets);
   });
+  return withTargetPositions(client, policies, concurrency);
+}
+
+/**
+ * Each policy's place among the backup policies of each of its targets. Policies on one target are
+ * merged in attachment order (Organizations guide, "Inheritance examples", example 6); no API names
+ * that order but ListPoliciesForTarget, so its order is taken as attachment order. It is asked only
+ * of targets holding two or more backup policies: with one, the place is 0.
+ */
+async function withTargetPositions(client: OrganizationsClient, policies: OrgBackupPolicy[], concurrency: number): Promise<OrgBackupPolicy[]> {
+  const count = new Map<string, number>();
+  for (const p of policies) for (const t of p.targets) count.set(t, (count.get(t) ?? 0) + 1);
+  const shared = [...count].filter(([, n]) => n > 1).map(([t]) => t);
+  const order = new Map<string, string[]>();
+  await mapLimit(shared, concurrency, async (target) => {
+    const ids: string[] = [];
+    for await (const page of paginateListPoliciesForTarget({ client, pageSize: PAGE }, { TargetId: target, Filter: "BACKUP_POLICY" })) for (const p of page.Policies ?? []) if (p.Id) ids.push(p.Id);
+    order.set(target, ids);
+  });
+  return policies.map((p) => ({ ...p, targetPositions: p.targets.map((t) => Math.max(0, order.get(t)?.indexOf(p.policyId) ?? 0)) }));
 }
 
 /** The account's effective backup policy, or null when none applies (EffectivePolicyNotFoundException). */

@@ -311,6 +311,8 @@ export interface OrgBackupPolicy {
   awsManaged: boolean;
   content: string;
   targets: string[];
+  /** Per target, the policy's place (0 first) among the backup policies attached there; absent where not read. */
+  targetPositions?: number[];
 }
 
 /** One account's effective backup policy (DescribeEffectivePolicy), when one exists. */

@@ -73,8 +73,13 @@ const q = (name: string) => `"${name}"`;
 const SCOPE_TYPES: Record<string, string> = { tenant_id: "uuid", account_id: "text", region: "text" };
 
 /** Array-valued columns travel as JSON text and are unpacked in SQL (unnest would flatten them). */
-const paramType = (t: ColumnType) => (t === "text[]" ? "jsonb" : t);
-const selectExpr = (alias: string, name: string, t: ColumnType) => (t === "text[]" ? `coalesce(array(select jsonb_array_elements_text(${alias}.${q(name)})), '{}')` : `${alias}.${q(name)}`);
+const paramType = (t: ColumnType) => (t === "text[]" || t === "int4[]" ? "jsonb" : t);
+const selectExpr = (alias: string, name: string, t: ColumnType) =>
+  t === "text[]"
+    ? `coalesce(array(select jsonb_array_elements_text(${alias}.${q(name)})), '{}')`
+    : t === "int4[]"
+      ? `coalesce(array(select jsonb_array_elements_text(${alias}.${q(name)})::int4), '{}')`
+      : `${alias}.${q(name)}`;
 
 function allColumns<T>(spec: TableSpec<T>) {
   return [...spec.key, ...spec.columns];

@@ -45,8 +45,8 @@ const policySpec: TableSpec<OrgBackupPolicy> = {
   table: "org_policies",
   scope: TENANT,
   key: [["policy_id", "text"]],
-  columns: [["arn", "text"], ["name", "text"], ["description", "text"], ["aws_managed", "bool"], ["content", "text"], ["targets", "text[]"]],
-  values: (p) => [p.policyId, p.policyArn, p.name, p.description, p.awsManaged, p.content, json(p.targets)],
+  columns: [["arn", "text"], ["name", "text"], ["description", "text"], ["aws_managed", "bool"], ["content", "text"], ["targets", "text[]"], ["target_positions", "int4[]"]],
+  values: (p) => [p.policyId, p.policyArn, p.name, p.description, p.awsManaged, p.content, json(p.targets), json(p.targetPositions ?? [])],
 };
 
 const effectiveSpec: TableSpec<EffectiveBackupPolicy> = {

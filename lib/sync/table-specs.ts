@@ -18,7 +18,7 @@ import type {
 // column. Writes pass one array per column (INSERT … SELECT FROM unnest(…)), so a statement has as
 // many parameters as columns whatever the batch size: far under PostgreSQL's 65,535.
 
-export type ColumnType = "text" | "bool" | "int4" | "int8" | "timestamptz" | "jsonb" | "text[]";
+export type ColumnType = "text" | "bool" | "int4" | "int8" | "timestamptz" | "jsonb" | "text[]" | "int4[]";
 export type Value = string | number | boolean | Date | null;
 
 export interface TableSpec<T> {
