@@ -1,0 +1,105 @@
+// Pushing an approved version to AWS Organizations from the tenant's management account: enable
+// BACKUP_POLICY in the root if needed, create or update the policy (tagged managed-by =
+// backup-governance), attach it to the version's targets and detach it from the others. Every AWS
+// call is recorded with its request ID; a failure keeps what AWS said and leaves a state that
+// pushing again completes (lib/policies/push-apply.ts reads before it writes).
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "@/db";
+import { tenants } from "@/db/schema";
+import type { AwsFactory } from "@/lib/aws/client-factory";
+import { AwsCallError, connectOrganizationsForPush } from "@/lib/aws/organizations.push";
+import { toRefusal } from "@/lib/aws/organizations.push.adapter";
+import { FailureError } from "@/lib/aws/errors";
+import { AppError, conflict, notFound } from "@/lib/errors";
+import { parseInput, versionInput, type VersionInput } from "@/lib/validation/policies";
+import { applyVersion, type ApplyResult } from "./push-apply";
+import { failPush, finishPush, savePolicyId, startPush, stepRecorder, type PushFailure } from "./push-record";
+import type { Actor } from "./store";
+
+export interface PushDeps {
+  factory: AwsFactory;
+  /** SDK attempts per Organizations call (throttling and 5xx are retried with backoff); default 8. */
+  maxAttempts?: number;
+  /** Waiting for EnablePolicyType to complete in the background; default 15 tries 2 s apart. */
+  enableWait?: { tries: number; delayMs: number };
+}
+
+/** The dependencies, or how to get them: asked for only once the version is known to be pushable. */
+export type PushDepsSource = PushDeps | (() => Promise<PushDeps>);
+
+export interface PushOutcome extends ApplyResult {
+  pushId: string;
+  versionId: string;
+  version: number;
+  /** Every AWS call of the push, in order, with the request ID AWS gave it. */
+  calls: Array<{ operation: string; target: string | null; requestId: string | null; outcome: string }>;
+}
+
+/** A push AWS refused: recorded (push id) with what AWS answered, and shown as a safe message. */
+export class PushFailedError extends AppError {
+  constructor(
+    readonly pushId: string,
+    readonly failure: PushFailure,
+  ) {
+    const where = `${failure.operation}${failure.target ? ` on ${failure.target}` : ""}`;
+    const reason = failure.reason ? ` (${failure.reason})` : "";
+    super(failure.code === "TooManyRequestsException" || failure.code === "Throttling" ? "RATE_LIMITED" : "CONFLICT", `AWS refused ${where}: ${failure.code}${reason}: ${failure.message} The push stopped there and can be run again to finish.`);
+    this.name = "PushFailedError";
+  }
+}
+
+// Two-key advisory lock space of pushes, keyed by tenant: pushes of one organization share its root's
+// policy type and each target's 10-policy quota, so they run one at a time.
+const PUSH_LOCK_CLASS = 7_270_017;
+
+export async function pushVersion(db: Db, source: PushDepsSource, actor: Actor, raw: VersionInput): Promise<PushOutcome> {
+  const input = parseInput(versionInput, raw);
+  // The transaction only holds the lock (released with it, even if this process dies); the push's
+  // own writes commit on other connections as they happen.
+  return db.transaction(async (lockTx) => {
+    const locked = await lockTx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${PUSH_LOCK_CLASS}, hashtext(${input.tenantId})) as locked`);
+    if (!locked.rows[0]?.locked) throw conflict("Another policy push to this organization is running. Wait for it to finish, then push again.");
+    const started = await startPush(db, actor, input);
+    const steps = stepRecorder(db, { tenantId: input.tenantId, pushId: started.pushId });
+    try {
+      const deps = typeof source === "function" ? await source() : source;
+      const roles = await loadRoles(db, input.tenantId);
+      const api = connectOrganizationsForPush(deps.factory, roles, input.tenantId, steps.call, deps.maxAttempts);
+      const result = await applyVersion(
+        api,
+        { policy: { id: started.policy.id, name: started.policy.name, awsPolicyId: started.policy.awsPolicyId }, version: started.version },
+        {
+          onPolicyId: (awsPolicyId, awsPolicyArn) => savePolicyId(db, { tenantId: input.tenantId, policyId: started.policy.id, awsPolicyId, awsPolicyArn }),
+          skip: steps.skip,
+          sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+          enableWait: deps.enableWait ?? { tries: 15, delayMs: 2_000 },
+        },
+      );
+      await finishPush(db, actor, started, { ...result, calls: steps.calls });
+      return { ...result, pushId: started.pushId, versionId: started.version.id, version: started.version.version, calls: steps.calls };
+    } catch (error) {
+      const failure = failureOf(error);
+      await failPush(db, actor, started, failure, { calls: steps.calls });
+      if (failure.code === INTERNAL) throw error;
+      throw new PushFailedError(started.pushId, failure);
+    }
+  });
+}
+
+const INTERNAL = "InternalError";
+
+function failureOf(error: unknown): PushFailure {
+  if (error instanceof AwsCallError) return { ...error.refusal, operation: error.operation, target: error.target };
+  // The tenant's role settings are unusable (checked before any call): what to correct, not a stack.
+  if (error instanceof FailureError) return { ...toRefusal(error), operation: "AssumeRole", target: null };
+  return { code: INTERNAL, reason: null, message: "The push stopped on an internal error; nothing more was sent to AWS. Push again, and report it if it persists.", requestId: null, transient: false, operation: "Push", target: null };
+}
+
+async function loadRoles(db: Db, tenantId: string) {
+  const [t] = await db
+    .select({ managementAccountId: tenants.managementAccountId, managementRoleArn: tenants.managementRoleArn, externalId: tenants.externalId, memberRoleName: tenants.memberRoleName })
+    .from(tenants)
+    .where(eq(tenants.id, tenantId));
+  if (!t) throw notFound("That organization");
+  return t;
+}
