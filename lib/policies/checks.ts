@@ -91,8 +91,9 @@ function checkSelections(selections: Json, path: string, r: Reporter): void {
 /** scan_actions start scanning jobs only with the plan's scan_settings for the same scanner. */
 function checkScanSettings(plan: JsonObject, planPath: string, rule: Json, rulePath: string, r: Reporter): void {
   if (!isObject(rule)) return;
-  const settings = new Set(entries(plan.scan_settings, "").map(([k]) => k));
+  // Names are case-insensitive: the effective policy shows "guardduty" for a document's "GUARDDUTY".
+  const settings = new Set(entries(plan.scan_settings, "").map(([k]) => k.toLowerCase()));
   for (const [scanner, , at] of entries(rule.scan_actions, childPath(rulePath, "scan_actions"))) {
-    if (!settings.has(scanner)) r.add("SCAN_SETTINGS_REQUIRED", `The scan action ${scanner} needs scan_settings.${scanner} (resource_types and scanner_role_arn) in the plan ${planPath}.`, at);
+    if (!settings.has(scanner.toLowerCase())) r.add("SCAN_SETTINGS_REQUIRED", `The scan action ${scanner} needs scan_settings.${scanner} (resource_types and scanner_role_arn) in the plan ${planPath}.`, at);
   }
 }

@@ -113,7 +113,8 @@ function checkName(spec: MapSpec, key: string, at: string, r: Reporter): void {
   else if (spec.names === "vault-arn") {
     const bad = checkVaultArn(key);
     problem = bad && { reason: bad.reason, message: `Copy actions are keyed by the destination vault's ARN: ${bad.message}` };
-  } else if (spec.names === "scanner" && !(MALWARE_SCANNERS as readonly string[]).includes(key)) {
+  } else if (spec.names === "scanner" && !(MALWARE_SCANNERS as readonly string[]).includes(key.toUpperCase())) {
+    // Names are case-insensitive (effective policies show them in lower case: "guardduty").
     problem = { reason: "INVALID_ENUM_VALUE", message: `"${key}" is not a malware scanner; AWS Backup supports ${MALWARE_SCANNERS.join(", ")}.` };
   } else if (key === "") problem = { reason: "INVALID_NAME", message: `An entry of ${spec.what} needs a non-empty name.` };
   if (problem) r.add(problem.reason, problem.message, at);

@@ -33,6 +33,14 @@ describe("the effective policy", () => {
     })).toEqual([]);
   });
 
+  it("accepts the lower-case names effective policies show (rules, selections, scanners)", () => {
+    expect(problems((d) => {
+      at(d, ...DAILY).scan_actions = { guardduty: { scan_mode: "FULL_SCAN" } };
+      plan(d).scan_settings = { guardduty: { resource_types: ["ALL"], scanner_role_arn: "arn:aws:iam::$account:role/Scanner" } };
+    })).toEqual([]);
+    expectOne((d) => delete plan(d).scan_settings, "SCAN_SETTINGS_REQUIRED", `${DAILY_PATH}.scan_actions.GUARDDUTY`);
+  });
+
   it("refuses inheritance operators other than that", () => {
     expectOne((d) => (plan(d)["@@operators_allowed_for_child_policies"] = ["@@none"]), "OPERATOR_NOT_ALLOWED", `${PLAN_PATH}["@@operators_allowed_for_child_policies"]`);
     expectOne((d) => (plan(d).regions = { "@@append": ["eu-west-1"] }), "WRONG_TYPE", `${PLAN_PATH}.regions`);
