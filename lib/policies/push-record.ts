@@ -5,6 +5,7 @@ import { and, eq, lt, ne, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { managedPolicies, policyPushes, policyPushSteps, policyVersions, type ManagedPolicyRow, type PolicyVersionRow } from "@/db/schema";
 import type { AwsCall, AwsRefusal } from "@/lib/aws/organizations.push";
+import { clock } from "@/lib/clock";
 import { conflict } from "@/lib/errors";
 import { auditPolicy, lockVersion, type Actor } from "./store";
 
@@ -39,13 +40,13 @@ export async function startPush(db: Db, actor: Actor, p: PushTarget): Promise<St
     }
     const stale = await tx
       .update(policyPushes)
-      .set({ status: "failed", finishedAt: sql`now()`, errorCode: "Interrupted", errorMessage: "The process running this push stopped before it finished. Pushing again completes it." })
+      .set({ status: "failed", finishedAt: clock.now(), errorCode: "Interrupted", errorMessage: "The process running this push stopped before it finished. Pushing again completes it." })
       .where(and(eq(policyPushes.tenantId, p.tenantId), eq(policyPushes.status, "running")))
       .returning({ id: policyPushes.id, versionId: policyPushes.versionId });
     for (const s of stale) {
       await auditPolicy(tx, actor, { tenantId: p.tenantId, action: "policy.push.interrupted", outcome: "failure", targetType: "policy_push", targetId: s.id, details: { versionId: s.versionId } });
     }
-    const [push] = await tx.insert(policyPushes).values({ tenantId: p.tenantId, policyId: policy.id, versionId: version.id, status: "running", startedById: actor.userId, startedByEmail: actor.email }).returning({ id: policyPushes.id });
+    const [push] = await tx.insert(policyPushes).values({ tenantId: p.tenantId, policyId: policy.id, versionId: version.id, status: "running", startedAt: clock.now(), startedById: actor.userId, startedByEmail: actor.email }).returning({ id: policyPushes.id });
     await auditPolicy(tx, actor, { tenantId: p.tenantId, action: "policy.push.start", targetType: "policy_push", targetId: push!.id, details: { policy: policy.name, version: version.version, versionId: version.id, state: version.state, targets: version.targets } });
     return { pushId: push!.id, version, policy };
   });
@@ -57,7 +58,7 @@ export function stepRecorder(db: Db, p: { tenantId: string; pushId: string }) {
   const calls: Array<{ operation: string; target: string | null; requestId: string | null; outcome: string }> = [];
   const write = async (step: { operation: string; target: string | null; requestId: string | null; outcome: "succeeded" | "failed" | "skipped"; errorCode: string | null; detail: string | null }) => {
     calls.push({ operation: step.operation, target: step.target, requestId: step.requestId, outcome: step.outcome });
-    await db.insert(policyPushSteps).values({ tenantId: p.tenantId, pushId: p.pushId, seq: ++seq, ...step });
+    await db.insert(policyPushSteps).values({ tenantId: p.tenantId, pushId: p.pushId, seq: ++seq, at: clock.now(), ...step });
   };
   return {
     calls,
@@ -81,8 +82,8 @@ export async function savePolicyId(db: Db, p: { tenantId: string; policyId: stri
 export async function finishPush(db: Db, actor: Actor, started: StartedPush, details: Record<string, unknown>): Promise<void> {
   const { version, policy, pushId } = started;
   await db.transaction(async (tx) => {
-    await tx.update(policyPushes).set({ status: "succeeded", finishedAt: sql`now()` }).where(eq(policyPushes.id, pushId));
-    await tx.update(policyVersions).set({ state: "pushed", pushedAt: sql`now()` }).where(eq(policyVersions.id, version.id));
+    await tx.update(policyPushes).set({ status: "succeeded", finishedAt: clock.now() }).where(eq(policyPushes.id, pushId));
+    await tx.update(policyVersions).set({ state: "pushed", pushedAt: clock.now() }).where(eq(policyVersions.id, version.id));
     const replaced = await tx
       .update(policyVersions)
       .set({ state: "superseded" })
@@ -114,7 +115,7 @@ export async function failPush(db: Db, actor: Actor, started: StartedPush, failu
   await db.transaction(async (tx) => {
     await tx
       .update(policyPushes)
-      .set({ status: "failed", finishedAt: sql`now()`, errorCode: failure.code, errorReason: failure.reason, errorMessage: failure.message, errorRequestId: failure.requestId })
+      .set({ status: "failed", finishedAt: clock.now(), errorCode: failure.code, errorReason: failure.reason, errorMessage: failure.message, errorRequestId: failure.requestId })
       .where(eq(policyPushes.id, pushId));
     await auditPolicy(tx, actor, {
       tenantId: version.tenantId,

@@ -2,9 +2,10 @@
 // author, as many as the tenant requires) or rejected; a rollback is a new submitted version with
 // an earlier version's content. Pushing is lib/policies/push.ts. Each step is one transaction that
 // also writes its audit row, and a document AWS would refuse is never stored.
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
 import { managedPolicies, policyApprovals, policySettings, policyVersions, tenants, type PolicyVersionRow } from "@/db/schema";
+import { clock } from "@/lib/clock";
 import { conflict, forbidden, isUniqueViolation, notFound } from "@/lib/errors";
 import {
   approveInput,
@@ -39,11 +40,11 @@ export async function createPolicy(db: Db, actor: Actor, raw: CreatePolicyInput)
   acceptDocument(input.content);
   try {
     return await db.transaction(async (tx) => {
-      const [policy] = await tx.insert(managedPolicies).values({ tenantId: input.tenantId, name: input.name, createdById: actor.userId, createdByEmail: actor.email }).returning();
+      const [policy] = await tx.insert(managedPolicies).values({ tenantId: input.tenantId, name: input.name, createdAt: clock.now(), createdById: actor.userId, createdByEmail: actor.email }).returning();
       await auditPolicy(tx, actor, { tenantId: input.tenantId, action: "policy.create", targetType: "managed_policy", targetId: policy!.id, details: { name: input.name } });
       const [version] = await tx
         .insert(policyVersions)
-        .values({ tenantId: input.tenantId, policyId: policy!.id, version: 1, content: input.content, targets: input.targets, description: input.description, note: input.note, state: "draft", authorId: actor.userId, authorEmail: actor.email })
+        .values({ tenantId: input.tenantId, policyId: policy!.id, version: 1, content: input.content, targets: input.targets, description: input.description, note: input.note, state: "draft", authorId: actor.userId, authorEmail: actor.email, createdAt: clock.now() })
         .returning();
       await auditPolicy(tx, actor, { tenantId: input.tenantId, action: "policy.version.draft", ...versionTarget(version!), details: { policy: input.name, version: 1, targets: input.targets, characters: input.content.length } });
       return refOf(version!);
@@ -63,7 +64,7 @@ export async function draftVersion(db: Db, actor: Actor, raw: DraftVersionInput)
     const number = await nextVersionNumber(tx, input);
     const [version] = await tx
       .insert(policyVersions)
-      .values({ tenantId: input.tenantId, policyId: policy.id, version: number, content: input.content, targets: input.targets, description: input.description, note: input.note, state: "draft", authorId: actor.userId, authorEmail: actor.email })
+      .values({ tenantId: input.tenantId, policyId: policy.id, version: number, content: input.content, targets: input.targets, description: input.description, note: input.note, state: "draft", authorId: actor.userId, authorEmail: actor.email, createdAt: clock.now() })
       .returning();
     await auditPolicy(tx, actor, { tenantId: input.tenantId, action: "policy.version.draft", ...versionTarget(version!), details: { policy: policy.name, version: number, targets: input.targets, characters: input.content.length } });
     return refOf(version!);
@@ -76,7 +77,7 @@ export async function submitVersion(db: Db, actor: Actor, raw: VersionInput): Pr
   return db.transaction(async (tx) => {
     const { version, policy } = await lockVersion(tx, input);
     if (version.state !== "draft") throw conflict(`Version ${version.version} is ${version.state}; only a draft can be submitted.`);
-    const [row] = await tx.update(policyVersions).set({ state: "submitted", submittedAt: sql`now()` }).where(eq(policyVersions.id, version.id)).returning();
+    const [row] = await tx.update(policyVersions).set({ state: "submitted", submittedAt: clock.now() }).where(eq(policyVersions.id, version.id)).returning();
     await auditPolicy(tx, actor, { tenantId: input.tenantId, action: "policy.version.submit", ...versionTarget(version), details: { policy: policy.name, version: version.version, from: "draft", to: "submitted" } });
     return refOf(row!);
   });
@@ -102,7 +103,7 @@ export async function approveVersion(db: Db, actor: Actor, raw: ApproveInput): P
     const approvals = await countApprovals(tx, { tenantId: input.tenantId, versionId: version.id });
     const required = await getRequiredApprovals(tx, input);
     let row = version;
-    if (approvals >= required) [row] = (await tx.update(policyVersions).set({ state: "approved", decidedAt: sql`now()` }).where(eq(policyVersions.id, version.id)).returning()) as [PolicyVersionRow];
+    if (approvals >= required) [row] = (await tx.update(policyVersions).set({ state: "approved", decidedAt: clock.now() }).where(eq(policyVersions.id, version.id)).returning()) as [PolicyVersionRow];
     await auditPolicy(tx, actor, {
       tenantId: input.tenantId,
       action: "policy.version.approve",
@@ -120,7 +121,7 @@ export async function rejectVersion(db: Db, actor: Actor, raw: RejectInput): Pro
     refuseAuthor(version, actor, "reject");
     if (version.state !== "submitted") throw conflict(`Version ${version.version} is ${version.state}; only a submitted version can be rejected.`);
     await insertDecision(tx, { tenantId: input.tenantId, versionId: version.id, actor, decision: "rejected", comment: input.comment });
-    const [row] = await tx.update(policyVersions).set({ state: "rejected", decidedAt: sql`now()` }).where(eq(policyVersions.id, version.id)).returning();
+    const [row] = await tx.update(policyVersions).set({ state: "rejected", decidedAt: clock.now() }).where(eq(policyVersions.id, version.id)).returning();
     await auditPolicy(tx, actor, { tenantId: input.tenantId, action: "policy.version.reject", ...versionTarget(version), details: { policy: policy.name, version: version.version, from: "submitted", to: "rejected", comment: input.comment } });
     return refOf(row!);
   });
@@ -129,7 +130,7 @@ export async function rejectVersion(db: Db, actor: Actor, raw: RejectInput): Pro
 async function insertDecision(tx: Tx, p: { tenantId: string; versionId: string; actor: Actor; decision: "approved" | "rejected"; comment: string }): Promise<void> {
   // Savepoint: a second decision by the same person must not abort the caller's transaction.
   try {
-    await tx.transaction((sp) => sp.insert(policyApprovals).values({ tenantId: p.tenantId, versionId: p.versionId, approverId: p.actor.userId!, approverEmail: p.actor.email, decision: p.decision, comment: p.comment }));
+    await tx.transaction((sp) => sp.insert(policyApprovals).values({ tenantId: p.tenantId, versionId: p.versionId, approverId: p.actor.userId!, approverEmail: p.actor.email, decision: p.decision, comment: p.comment, at: clock.now() }));
   } catch (error) {
     if (isUniqueViolation(error)) throw conflict("You have already approved this version; another person must give the next approval.");
     throw error;
@@ -151,7 +152,7 @@ export async function rollbackPolicy(db: Db, actor: Actor, raw: RollbackInput): 
     const note = input.note || `Rollback to version ${source.version}.`;
     const [version] = await tx
       .insert(policyVersions)
-      .values({ tenantId: input.tenantId, policyId: policy.id, version: number, content: source.content, targets: source.targets, description: source.description, note, state: "submitted", sourceVersion: source.version, authorId: actor.userId, authorEmail: actor.email, submittedAt: sql`now()` })
+      .values({ tenantId: input.tenantId, policyId: policy.id, version: number, content: source.content, targets: source.targets, description: source.description, note, state: "submitted", sourceVersion: source.version, authorId: actor.userId, authorEmail: actor.email, createdAt: clock.now(), submittedAt: clock.now() })
       .returning();
     await auditPolicy(tx, actor, { tenantId: input.tenantId, action: "policy.version.rollback", ...versionTarget(version!), details: { policy: policy.name, version: number, sourceVersion: source.version, targets: source.targets, to: "submitted" } });
     return refOf(version!);
@@ -167,8 +168,8 @@ export async function setRequiredApprovals(db: Db, actor: Actor, raw: RequiredAp
     const before = await getRequiredApprovals(tx, input);
     await tx
       .insert(policySettings)
-      .values({ tenantId: input.tenantId, requiredApprovals: input.requiredApprovals, updatedByEmail: actor.email })
-      .onConflictDoUpdate({ target: policySettings.tenantId, set: { requiredApprovals: input.requiredApprovals, updatedAt: sql`now()`, updatedByEmail: actor.email } });
+      .values({ tenantId: input.tenantId, requiredApprovals: input.requiredApprovals, updatedAt: clock.now(), updatedByEmail: actor.email })
+      .onConflictDoUpdate({ target: policySettings.tenantId, set: { requiredApprovals: input.requiredApprovals, updatedAt: clock.now(), updatedByEmail: actor.email } });
     await auditPolicy(tx, actor, { tenantId: input.tenantId, action: "policy.settings.update", targetType: "tenant", targetId: input.tenantId, details: { requiredApprovals: { from: before, to: input.requiredApprovals } } });
     return { requiredApprovals: input.requiredApprovals };
   });

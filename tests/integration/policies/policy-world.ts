@@ -7,6 +7,7 @@ import { tenants } from "@/db/schema";
 import { AwsFactory } from "@/lib/aws/client-factory";
 import type { PushDeps } from "@/lib/policies/push";
 import { startSimulator, type SimHandle } from "@/sim/server";
+import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 import { managementCreds, orgClient } from "@/tests/integration/sim/sim-clients";
 
 export interface PolicyWorld {
@@ -23,7 +24,7 @@ export interface PolicyWorld {
 
 export async function startPolicyWorld(db: Db): Promise<PolicyWorld> {
   // Throttling off: the tests inject exactly the faults they are about (operation_faults).
-  const sim = await startSimulator({ world: "demo", port: 0, config: { throttling: false } });
+  const sim = await startSimulator({ world: "demo", port: 0, now: TEST_WORLD_NOW, config: { throttling: false } });
   const w = sim.summary();
   const name = `Policy World ${randomBytes(3).toString("hex")}`;
   const [tenant] = await db
