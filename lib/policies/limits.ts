@@ -15,6 +15,8 @@ export const MIN_START_WINDOW_MINUTES = 60;
 export const MAX_START_WINDOW_MINUTES = 52_560_000;
 /** delete_after_days >= move_to_cold_storage_after_days + this (syntax page: cold storage keeps a backup at least 90 days). */
 export const MIN_COLD_STORAGE_DAYS = 90;
+/** Lifecycle days: AWS Backup answers "Invalid lifecycle. DeleteAfterDays cannot be less than 1 or more than 36500 days" (hashicorp/terraform-provider-aws#24960). */
+export const MAX_LIFECYCLE_DAYS = 36_500;
 /** Retention of continuous (PITR) backups (syntax page: "PITR-enabled backups have 35-day maximum retention"). */
 export const MAX_CONTINUOUS_RETENTION_DAYS = 35;
 /** Conditions in one selection (syntax page: "Limited to 30 conditions for each selection"). */

@@ -3,7 +3,7 @@
 // policy are held to the same rules.
 import { checkPlanItemName, checkRoleArn, checkVaultArn, checkVaultName, type ValueProblem } from "./arn";
 import { checkScheduleExpression } from "./cron";
-import { MAX_START_WINDOW_MINUTES, MIN_START_WINDOW_MINUTES } from "./limits";
+import { MAX_LIFECYCLE_DAYS, MAX_START_WINDOW_MINUTES, MIN_START_WINDOW_MINUTES } from "./limits";
 import type { Json } from "./parse";
 import { isPolicyRegion, POLICY_REGIONS } from "./regions";
 import { SUPPORTED_RESOURCE_TYPES } from "./syntax";
@@ -109,7 +109,7 @@ export function checkLeafValue(kind: LeafKind, v: Json): ValueProblem | undefine
     case "minutes":
       return checkInteger(v, 1, Number.MAX_SAFE_INTEGER, "a number of minutes");
     case "days":
-      return checkInteger(v, 1, Number.MAX_SAFE_INTEGER, "a number of days");
+      return checkInteger(v, 1, MAX_LIFECYCLE_DAYS, "a number of days");
     case "boolean":
       return readBoolean(v) === undefined ? wrongType("true or false", v) : undefined;
     default:

@@ -180,6 +180,13 @@ describe("values", () => {
     expect(problems((d) => (rule(d).start_backup_window_minutes = assign(60)))).toEqual([]);
   });
 
+  it("refuses lifecycle days outside AWS Backup's 1 to 36,500", () => {
+    const lifecycle = (d: JsonObject) => at(d, ...MONTHLY, "lifecycle");
+    expectOne((d) => (lifecycle(d).delete_after_days = assign("36501")), "VALUE_OUT_OF_RANGE", `${MONTHLY_PATH}.lifecycle.delete_after_days["@@assign"]`);
+    expectOne((d) => (lifecycle(d).move_to_cold_storage_after_days = assign(0)), "VALUE_OUT_OF_RANGE", `${MONTHLY_PATH}.lifecycle.move_to_cold_storage_after_days["@@assign"]`);
+    expect(problems((d) => (lifecycle(d).delete_after_days = assign("36500")))).toEqual([]);
+  });
+
   it("refuses vault names, vault ARNs, role ARNs and placeholders AWS would not take", () => {
     expectOne((d) => (rule(d).target_backup_vault_name = assign("my vault")), "INVALID_VAULT_NAME", `${DAILY_PATH}.target_backup_vault_name["@@assign"]`);
     expectOne((d) => (rule(d).target_logically_air_gapped_backup_vault_arn = assign("arn:aws:backup:eu-west-1:$account:backup-vault:air-gapped")), "INVALID_VAULT_ARN", `${DAILY_PATH}.target_logically_air_gapped_backup_vault_arn["@@assign"]`);
