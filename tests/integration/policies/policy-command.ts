@@ -11,7 +11,7 @@ export interface Ran {
   stderr: string;
 }
 
-export function runPolicyCommand(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
+export function runPolicyCommand(args: string[], env: Record<string, string> = {}): Promise<Ran> {
   const full: NodeJS.ProcessEnv = { ...process.env, ...env };
   // The simulator's principal comes from its /_sim/world when no keys are in the environment.
   for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) delete full[k];
