@@ -9,7 +9,7 @@
 //   - operators: every setting written with @@assign, or @@append/@@remove on lists only; one value
 //     operator per setting; none on containers; @@operators_allowed_for_child_policies well formed
 //   - values: types, Regions, cron, time zones, vault names, vault and role ARNs with $account/$region,
-//     start window >= 60, whole numbers, enums, resource type patterns, condition keys, tags
+//     start window >= 60, lifecycle days 1-36,500, enums, resource type patterns, condition keys, tags
 //   - within the document: delete >= cold + 90 and continuous <= 35 days when the same rule sets both,
 //     at most 30 conditions in a selection, not both tags and resources selections
 // effective level (validateEffectivePolicy; code EffectivePolicyValidationError, how Organizations
@@ -17,6 +17,10 @@
 // (plans; regions, rules, selections per plan; schedule and vault per rule; role, key and values per
 // selection; tag and condition parts), a tags or resources selection, the same cross-field limits over
 // the merged values, continuous backup with a retention, and scan_settings for every scan action.
+// checkPolicyText puts the parser's refusals first (size as AWS counts it, strict JSON, duplicate keys).
+//
+// Not zod (ARCHITECTURE.md's default for inputs): each problem must carry AWS's code, a stable reason
+// and a JSON path into the text, in two modes, all at once; the grammar in schema.ts says that plainly.
 import { childPath, EFFECTIVE_INVALID, MALFORMED, type PolicyError } from "./errors";
 import { checkCrossField } from "./checks";
 import { isJsonObject as isObject, parsePolicyText, type Json, type JsonObject } from "./parse";
