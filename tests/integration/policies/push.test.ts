@@ -1,6 +1,7 @@
 import * as O from "@aws-sdk/client-organizations";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from "vitest";
+import { verifyAuditChain } from "@/db/audit";
 import { auditLog, managedPolicies, policyPushes, policyPushSteps, policyVersions } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/access";
 import { AppError } from "@/lib/errors";
@@ -270,5 +271,40 @@ describe("refused pushes change nothing in AWS, and pushing again completes them
     expect(await targetsInAws(awsId)).toEqual([staging, data].sort());
     expect((await w.org.send(new O.DescribePolicyCommand({ PolicyId: awsId }))).Policy?.Content).toBe(policyDocument(90));
     expect([await stateOf(before), await stateOf(ref.versionId)]).toEqual(["superseded", "pushed"]);
+  });
+});
+
+describe("the record", () => {
+  it("a push cut off with its process is closed by the next push, which completes it", async () => {
+    const ref = await approved({ name: "Interrupted", days: 35, targets: [w.account("Backup Central")] });
+    const [dead] = await db.insert(policyPushes).values({ tenantId, policyId: ref.policyId, versionId: ref.versionId, status: "running", startedByEmail: bob.email }).returning();
+    await push(ref.versionId);
+    const [closed] = await db.select().from(policyPushes).where(eq(policyPushes.id, dead!.id));
+    expect(closed).toMatchObject({ status: "failed", errorCode: "Interrupted" });
+    expect(await db.$count(auditLog, and(eq(auditLog.targetId, dead!.id), eq(auditLog.action, "policy.push.interrupted")))).toBe(1);
+    expect(await stateOf(ref.versionId)).toBe("pushed");
+  });
+
+  it("every step of the workflow and of each push is in the audit log, whose chain verifies", async () => {
+    const rows = await db.select({ action: auditLog.action, outcome: auditLog.outcome }).from(auditLog).where(eq(auditLog.tenantId, tenantId));
+    const seen = new Set(rows.map((r) => `${r.action} ${r.outcome}`));
+    for (const step of [
+      "policy.create success",
+      "policy.version.draft success",
+      "policy.version.submit success",
+      "policy.version.approve success",
+      "policy.version.rollback success",
+      "policy.version.supersede success",
+      "policy.push.start success",
+      "policy.push success",
+      "policy.push failure",
+      "policy.push.interrupted failure",
+    ]) {
+      expect(seen, step).toContain(step);
+    }
+    // One start and one end per push, whatever its outcome.
+    const pushes = await db.$count(policyPushes, and(eq(policyPushes.tenantId, tenantId), ne(policyPushes.status, "running")));
+    expect(rows.filter((r) => r.action === "policy.push").length).toBe(pushes - 1); // the interrupted one never ended
+    expect((await verifyAuditChain(db)).ok).toBe(true);
   });
 });
