@@ -16,7 +16,8 @@ import { fail, openRuntime, parseArgs } from "./runtime";
 // `npm run policy -- effective FILE`: the effective backup policy of the documents in FILE,
 // {"levels": [[DOC, ...], ...]} (root first, each DOC the exact text of one attached policy, in
 // attachment order), printed as DescribeEffectivePolicy's PolicyContent would hold it, or
-// {"error": {code, reason, message, path}}; exit 0 either way, 2 when FILE itself is unusable.
+// {"error": {code, reason, message, path}} (a document AWS would refuse, or no policy at all);
+// exit 0 either way, 2 when FILE itself is unusable.
 //
 // `npm run policy -- check --tenant <name|slug>`: every account's effective policy computed from
 // what the last sync stored, against AWS's DescribeEffectivePolicy (the tenant's management role,
@@ -53,7 +54,8 @@ function runEffective(file: string | undefined): never {
     const where = issue?.path.length ? ` (at ${issue.path.join(".")}: ${issue.message})` : "";
     return unusable(`${file} must be {"levels": [[DOC, ...], ...]}: the levels from the root down to the account, each a list of policy documents as JSON text (strings)${where}`);
   }
-  const r = computeEffectivePolicy(shape.data.levels);
+  // A document CreatePolicy would refuse is never attached: its refusal is the answer.
+  const r = computeEffectivePolicy(shape.data.levels, { validateDocuments: true });
   process.stdout.write(`${r.ok ? r.content : JSON.stringify({ error: r.error })}\n`);
   process.exit(0);
 }

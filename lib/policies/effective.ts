@@ -18,6 +18,7 @@
 //   substitutes them when it materialises plans, not in the effective policy).
 import { childPath, policyError, type PolicyError } from "./errors";
 import { parsePolicyText, type Json, type JsonObject } from "./parse";
+import { validateDocument } from "./validate";
 
 export type EffectivePolicyResult = { ok: true; content: string; policy: JsonObject } | { ok: false; error: PolicyError };
 
@@ -56,15 +57,18 @@ class MergeFailure extends Error {
  * The effective policy from the documents' exact text, `levels[0]` the root's and the last the
  * account's, each level's documents in attachment order. An empty chain is AWS's
  * EffectivePolicyNotFoundException; a document that does not parse is its parse error.
+ * `validateDocuments`: also refuse a document CreatePolicy would refuse, with its first error (for
+ * documents a user wrote; those read back from AWS were accepted already).
  */
-export function computeEffectivePolicy(levels: readonly (readonly string[])[]): EffectivePolicyResult {
+export function computeEffectivePolicy(levels: readonly (readonly string[])[], options: { validateDocuments?: boolean } = {}): EffectivePolicyResult {
   const docs: JsonObject[][] = [];
   for (const [i, level] of levels.entries()) {
     const parsed: JsonObject[] = [];
     for (const [j, text] of level.entries()) {
       const r = parsePolicyText(text);
-      if (!r.ok) return { ok: false, error: { ...r.error, message: `${describeSlot(levels.length, i, j)}: ${r.error.message}` } };
-      parsed.push(r.value);
+      const error = !r.ok ? r.error : options.validateDocuments ? validateDocument(r.value)[0] : undefined;
+      if (error) return { ok: false, error: { ...error, message: `${describeSlot(levels.length, i, j)}: ${error.message}` } };
+      if (r.ok) parsed.push(r.value);
     }
     docs.push(parsed);
   }

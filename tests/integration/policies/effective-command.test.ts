@@ -50,6 +50,11 @@ describe("npm run policy -- effective FILE", () => {
     expect(Object.keys(out.error).sort()).toEqual(["code", "message", "path", "reason"]);
     expect(out.error).toMatchObject({ code: "MalformedPolicyDocumentException", reason: "DUPLICATE_KEY" });
     expect(out.error.message).toMatch(/policy 1 attached to the account/);
+    // Well-formed JSON that CreatePolicy refuses: a start window under 60 minutes.
+    const short = JSON.stringify({ plans: { daily: { rules: { nightly: { start_backup_window_minutes: { "@@assign": "30" } } } } } });
+    const refused = await runPolicyCommand(["effective", file("short.json", levels([root], [short]))]);
+    expect(refused.code, refused.stderr).toBe(0);
+    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: "MalformedPolicyDocumentException", path: expect.stringContaining("start_backup_window_minutes") } });
   });
 
   it("an empty chain is EffectivePolicyNotFoundException", async () => {

@@ -186,6 +186,13 @@ describe("the effective policy's shape", () => {
     expect(r.error.message).toMatch(/^policy 1 attached to the account \(level 2 of 2\): /);
   });
 
+  it("validateDocuments: a document CreatePolicy would refuse gives its refusal, not a merge", () => {
+    const short = JSON.stringify(rule({ start_backup_window_minutes: { "@@assign": "30" } }));
+    expect(computeEffectivePolicy([[short]]).ok).toBe(true);
+    const r = computeEffectivePolicy([[short]], { validateDocuments: true });
+    expect(r.ok ? null : [r.error.code, r.error.path]).toEqual(["MalformedPolicyDocumentException", '$.plans.daily.rules.nightly.start_backup_window_minutes["@@assign"]']);
+  });
+
   it("a bare value where an operator belongs is refused with its path", () => {
     const r = computeEffectivePolicy([['{"plans": {"daily": {"regions": ["us-east-1"]}}}']]);
     expect(r.ok ? null : [r.error.code, r.error.path]).toEqual(["MalformedPolicyDocumentException", "$.plans.daily.regions"]);
