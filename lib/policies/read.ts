@@ -1,5 +1,6 @@
 // Reads for the policy screens: small objects, tenant-scoped, newest first. Documents are read one
 // version at a time (getVersion), never in lists.
+import "server-only";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Conn } from "@/db";
 import { managedPolicies, policyApprovals, policyPushes, policyPushSteps, policyVersions, type PolicyDecision, type PolicyPushStatus, type PolicyStepOutcome, type PolicyVersionState } from "@/db/schema";

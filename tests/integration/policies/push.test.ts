@@ -6,9 +6,10 @@ import { auditLog, managedPolicies, policyPushes, policyPushSteps, policyVersion
 import type { SessionUser } from "@/lib/auth/access";
 import { AppError } from "@/lib/errors";
 import { pushVersion, PushFailedError, type PushDeps } from "@/lib/policies/push";
+import { getPolicyHistory, listPolicies, listPushSteps } from "@/lib/policies/read";
 import { approveVersion, createPolicy, draftVersion, rollbackPolicy, submitVersion } from "@/lib/policies/workflow";
 import { testDb } from "@/tests/helpers/db";
-import { makeUser } from "@/tests/helpers/fixtures";
+import { makeTenant, makeUser } from "@/tests/helpers/fixtures";
 import { policyDocument, startPolicyWorld, type PolicyWorld } from "./policy-world";
 
 // Pushes against the simulator with the unmodified SDK: what AWS holds afterwards is read back with
@@ -306,5 +307,20 @@ describe("the record", () => {
     const pushes = await db.$count(policyPushes, and(eq(policyPushes.tenantId, tenantId), ne(policyPushes.status, "running")));
     expect(rows.filter((r) => r.action === "policy.push").length).toBe(pushes - 1); // the interrupted one never ended
     expect((await verifyAuditChain(db)).ok).toBe(true);
+  });
+});
+
+describe("the reads the screens use", () => {
+  it("show a policy's versions with their decisions, its pushes and each push's AWS calls", async () => {
+    const list = await listPolicies(db, { tenantId });
+    const baseline = list.find((p) => p.name === "Baseline")!;
+    expect(baseline).toMatchObject({ awsPolicyId: expect.stringMatching(/^p-/), latest: { version: 3, state: "pushed" }, pushed: { version: 3, targets: [w.ou("Prod"), w.account("Audit")] } });
+    const history = await getPolicyHistory(db, { tenantId, policyId: baseline.policyId });
+    expect(history.versions.map((v) => `${v.version}:${v.state}`)).toEqual(["3:pushed", "2:superseded", "1:superseded"]);
+    expect(history.versions[0]).toMatchObject({ sourceVersion: 1, authorEmail: bob.email, decisions: [{ approverEmail: alice.email, decision: "approved" }] });
+    expect(history.pushes.every((p) => p.status === "succeeded")).toBe(true);
+    const steps = await listPushSteps(db, { tenantId, pushId: history.pushes.at(-1)!.pushId });
+    expect(steps[0]).toMatchObject({ seq: 1, operation: "ListRoots", outcome: "succeeded", requestId: expect.stringMatching(UUID) });
+    expect(await listPushSteps(db, { tenantId: (await makeTenant(db)).id, pushId: history.pushes[0]!.pushId })).toEqual([]);
   });
 });
