@@ -33,6 +33,11 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
     add("organizations:DescribePolicy", 1);
     add("organizations:ListTargetsForPolicy", pages([...org.attachments.values()].filter((ids) => ids.includes(p.id)).length, 20));
   }
+  // The order of several backup policies on one target (they merge in attachment order).
+  for (const ids of org.attachments.values()) {
+    const n = ids.filter((id) => org.policies.get(id)?.type === "BACKUP_POLICY").length;
+    if (n > 1) add("organizations:ListPoliciesForTarget", pages(n, 20));
+  }
   const active = org.accountOrder.filter((id) => org.accounts.get(id)?.state === "ACTIVE");
   add("organizations:DescribeEffectivePolicy", active.length);
   add("sts:AssumeRole", 1 + active.length);

@@ -57,6 +57,10 @@ describe("npm run policy -- check", () => {
       await org.send(new O.AttachPolicyCommand({ PolicyId: ids.at(-1)!, TargetId: dev }));
     }
     expect((await h.sync()).status).not.toBe("failed");
+    // The order is asked of that one target only, as the simulator's lower bound counts it.
+    const stats = h.sim.stats();
+    expect(stats.calls.by_operation["organizations:ListPoliciesForTarget"]).toBe(1);
+    expect(stats.lower_bound.min_calls_by_operation["organizations:ListPoliciesForTarget"]).toBe(1);
     const stored = await h.db.pool.query(`select policy_id, target_positions from org_policies where tenant_id = $1 and policy_id = any($2)`, [h.tenantId, ids]);
     expect(Object.fromEntries(stored.rows.map((x) => [x.policy_id, x.target_positions]))).toEqual({ [ids[0]!]: [0], [ids[1]!]: [1] });
     const r = await check();

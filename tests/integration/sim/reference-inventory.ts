@@ -20,12 +20,14 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
     for await (const p of O.paginateListAccountsForParent({ client: org, pageSize: 20 }, { ParentId: parents[i]! })) accounts.push(...(p.Accounts ?? []));
   }
   for await (const _ of O.paginateListDelegatedAdministrators({ client: org, pageSize: 20 }, {}));
+  const policiesOn = new Map<string, number>();
   for await (const p of O.paginateListPolicies({ client: org, pageSize: 20 }, { Filter: "BACKUP_POLICY" })) {
     for (const pol of p.Policies ?? []) {
       await org.send(new O.DescribePolicyCommand({ PolicyId: pol.Id! }));
-      for await (const _ of O.paginateListTargetsForPolicy({ client: org, pageSize: 20 }, { PolicyId: pol.Id! }));
+      for await (const t of O.paginateListTargetsForPolicy({ client: org, pageSize: 20 }, { PolicyId: pol.Id! })) for (const x of t.Targets ?? []) policiesOn.set(x.TargetId!, (policiesOn.get(x.TargetId!) ?? 0) + 1);
     }
   }
+  for (const [target, n] of policiesOn) if (n > 1) for await (const _ of O.paginateListPoliciesForTarget({ client: org, pageSize: 20 }, { TargetId: target, Filter: "BACKUP_POLICY" }));
   const active = accounts.filter((a) => a.State === "ACTIVE");
   for (const a of active) await org.send(new O.DescribeEffectivePolicyCommand({ PolicyType: "BACKUP_POLICY", TargetId: a.Id! })).catch(expectName("EffectivePolicyNotFoundException"));
 
