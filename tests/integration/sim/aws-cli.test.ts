@@ -41,6 +41,9 @@ async function aws(keys: Keys, args: string[], region = "us-east-1"): Promise<Re
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_PAGER: "",
     NODE_ENV: "test",
+    // The CLI signs with the machine's clock and the simulator checks the signature's age with
+    // its own: where a run moves this process's clock (CI's faketime pass), the CLI's moves too.
+    ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k === "LD_PRELOAD" || k.startsWith("FAKETIME"))),
   };
   const { stdout } = await run(AWS, [...args, "--endpoint-url", sim.url, "--region", region, "--output", "json"], { env, timeout: 60_000, maxBuffer: 64 * 1024 * 1024 });
   return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
