@@ -1,14 +1,17 @@
 // BK-17: each (account, region) is covered by an Organizations backup policy (one of the named
-// policies, when names are given) and the org-managed plans AWS materialised there match the
-// account's effective policy. Plans created by hand are noted, not failed: they are the third
-// leg of the three-way drift, shown beside intent and materialisation.
+// policies, when names are given), no policy the product manages has drifted there (its content,
+// or where it is attached, changed in AWS outside the product since its last push), and the
+// org-managed plans AWS materialised there match the account's effective policy. Plans created by
+// hand are noted, not failed: they are the third leg of the three-way drift, shown beside intent
+// and materialisation.
 // Coverage by name: an effective plan counts when a counted policy attached to the account, one
 // of its OUs or the root defines a plan of that name (DescribeEffectivePolicy does not say which
 // policy contributed a plan).
 import { z } from "zod";
 import type { Evidence } from "@/lib/compliance/model/finding";
-import { diffPlan, parseBackupPolicy, policyPlanNames } from "@/lib/compliance/org/backup-policy";
-import { deleteAfterDays } from "@/lib/compliance/retention/retention";
+import { materialisationDrift, parseBackupPolicy, policyPlanNames } from "@/lib/compliance/org/backup-policy";
+import type { OrgBackupPolicy } from "@/lib/inventory/types";
+import { chainDrift, comparePolicy, type ChainDrift, type ManagedPolicyIntent, type PolicyDrift } from "@/lib/policies/drift-diff";
 import { defineControl, finding, subjects } from "./control";
 
 export const bk17Params = z
@@ -19,13 +22,14 @@ export const bk17 = defineControl({
   id: "BK-17",
   title: "Covered by an Organizations backup policy, without drift",
   subjectTypes: ["account-region"],
-  description: "An Organizations backup policy covers the account and region, and the org-managed plans there match the account's effective policy.",
+  description: "An Organizations backup policy covers the account and region, no policy the product manages was changed in AWS outside it, and the org-managed plans there match the account's effective policy.",
   params: bk17Params,
   evaluate(ctx, params, scope, emit) {
     const snap = ctx.snapshot;
     const effective = snap.effectiveBackupPolicies ? new Map(snap.effectiveBackupPolicies.map((e) => [e.accountId, e])) : null;
     const counted = (snap.orgBackupPolicies ?? []).filter((p) => params.policyNames.length === 0 || params.policyNames.includes(p.name));
     const countedPlans = counted.map((p) => ({ policy: p, targets: new Set(p.targets), plans: new Set(policyPlanNames(p.content)) }));
+    const managed = managedDrift(snap.managedBackupPolicies, snap.orgBackupPolicies);
     for (const u of snap.units) {
       if (!scope.account(u.accountId) || !scope.region(u.region)) continue;
       const subject = subjects.unit(u.accountId, u.region);
@@ -51,11 +55,18 @@ export const bk17 = defineControl({
         ...handMade.map((p): Evidence => ({ kind: "plan", id: p.planArn, details: { name: p.planName, orgManaged: false, handMade: true } })),
       ];
       const eff = effective.get(u.accountId);
+      if (eff) evidence.unshift({ kind: "effective-policy", id: u.accountId, details: { lastUpdated: eff.lastUpdated?.toISOString() ?? null, characters: eff.content.length } });
+      const chainIds = [...(account?.ouPath ?? []), u.accountId];
+      const drifted = managed.length ? chainDrift(chainIds, u.region, managed) : [];
+      if (drifted.length > 0) {
+        evidence.push(...drifted.map(driftEvidence));
+        emit(finding("BK-17", subject, "FAIL", `changed in AWS outside the product: ${drifted.map((d) => d.reason).join("; ")}${note}`, evidence));
+        continue;
+      }
       if (!eff) {
         emit(finding("BK-17", subject, "FAIL", `no Organizations backup policy applies to account ${u.accountId}${note}`, evidence));
         continue;
       }
-      evidence.unshift({ kind: "effective-policy", id: u.accountId, details: { lastUpdated: eff.lastUpdated?.toISOString() ?? null, characters: eff.content.length } });
       const parsed = parseBackupPolicy(eff.content);
       if (!parsed.ok) {
         emit(finding("BK-17", subject, "ERROR", `effective policy of ${u.accountId}: ${parsed.error}`, evidence));
@@ -66,35 +77,18 @@ export const bk17 = defineControl({
         emit(finding("BK-17", subject, "FAIL", `the effective backup policy has no plan for ${u.region}${note}`, evidence));
         continue;
       }
-      const chain = new Set([...(account?.ouPath ?? []), u.accountId]);
+      const chain = new Set(chainIds);
       const countedHere = here.filter((pp) => countedPlans.some((c) => c.plans.has(pp.name) && [...c.targets].some((t) => chain.has(t))));
       for (const c of countedPlans) if ([...c.targets].some((t) => chain.has(t))) evidence.push({ kind: "org-policy", id: c.policy.policyArn, details: { name: c.policy.name, plans: [...c.plans] } });
       if (countedHere.length === 0) {
         emit(finding("BK-17", subject, "FAIL", `plans ${here.map((p) => p.name).join(", ")} for ${u.region} come from no counted policy (${params.policyNames.join(", ")})${note}`, evidence));
         continue;
       }
-      const drift: string[] = [];
       for (const intent of here) {
         const mat = orgPlans.find((p) => p.planName === intent.name);
-        if (!mat) {
-          drift.push(`plan ${intent.name} is not materialised`);
-          continue;
-        }
-        evidence.push({ kind: "plan", id: mat.planArn, details: { name: mat.planName, orgManaged: true, versionId: mat.versionId } });
-        const rules = mat.rules.map((r) => ({
-          ruleName: r.ruleName,
-          scheduleExpression: r.scheduleExpression,
-          targetBackupVaultName: r.targetBackupVaultName,
-          deleteAfterDays: deleteAfterDays(r.lifecycle),
-          coldAfterDays: r.lifecycle?.moveToColdStorageAfterDays ?? null,
-          continuous: r.enableContinuousBackup,
-          copyDestinations: r.copyActions.map((c) => c.destinationBackupVaultArn),
-        }));
-        drift.push(...diffPlan(intent, rules, u.accountId, u.region).map((d) => `plan ${intent.name}: ${d}`));
+        if (mat) evidence.push({ kind: "plan", id: mat.planArn, details: { name: mat.planName, orgManaged: true, versionId: mat.versionId } });
       }
-      for (const mat of orgPlans) {
-        if (!here.some((p) => p.name === mat.planName)) drift.push(`org-managed plan ${mat.planName} is not in the effective policy`);
-      }
+      const drift = materialisationDrift(here, orgPlans, u.accountId, u.region);
       if (drift.length > 0) {
         emit(finding("BK-17", subject, "FAIL", `drift from the effective policy: ${drift.slice(0, 3).join("; ")}${drift.length > 3 ? ` (+${drift.length - 3} more)` : ""}${note}`, evidence));
         continue;
@@ -103,3 +97,39 @@ export const bk17 = defineControl({
     }
   },
 });
+
+type ManagedDrift = Array<{ intent: ManagedPolicyIntent; drift: PolicyDrift; awsTargets: readonly string[] }>;
+const managedCache = new WeakMap<readonly ManagedPolicyIntent[], ManagedDrift>();
+
+/**
+ * The product's own policies, each compared with what AWS held at the read: once per snapshot, not
+ * once per account (the streamed evaluation calls BK-17 account by account on the same lists).
+ */
+function managedDrift(intents: readonly ManagedPolicyIntent[] | undefined, aws: readonly OrgBackupPolicy[] | null): ManagedDrift {
+  if (!intents?.length || !aws) return [];
+  const cached = managedCache.get(intents);
+  if (cached) return cached;
+  const byId = new Map(aws.map((p) => [p.policyId, p]));
+  const out = intents.map((intent) => {
+    const now = byId.get(intent.awsPolicyId);
+    return { intent, drift: comparePolicy(intent, now, true), awsTargets: now?.targets ?? [] };
+  });
+  managedCache.set(intents, out);
+  return out;
+}
+
+function driftEvidence(d: ChainDrift): Evidence {
+  return {
+    kind: "org-policy",
+    id: d.intent.awsPolicyId,
+    details: {
+      name: d.intent.name,
+      managedBy: "backup-governance",
+      intendedVersion: d.intent.version,
+      status: d.drift.status,
+      paths: d.drift.differences.map((x) => x.path),
+      attachedOutside: d.drift.attachedOutside,
+      detachedOutside: d.drift.detachedOutside,
+    },
+  };
+}

@@ -1,6 +1,7 @@
 // The input of an evaluation: one tenant's published snapshot in the domain types of
 // lib/inventory/types.ts, plus freshness and what the Organizations read returned.
 import type { SnapshotFacts } from "@/lib/compliance/facts/resource-facts";
+import type { ManagedPolicyIntent } from "@/lib/policies/drift-diff";
 import type {
   Account,
   BackupJob,
@@ -39,6 +40,11 @@ export interface TenantSnapshot {
   orgBackupPolicies: readonly OrgBackupPolicy[] | null;
   /** Accounts without an effective policy are simply absent; null = not read. */
   effectiveBackupPolicies: readonly EffectiveBackupPolicy[] | null;
+  /**
+   * The backup policies the product manages, as last pushed, for BK-17's drift check against
+   * `orgBackupPolicies` (matched by AWS policy id). Absent or empty: the product manages none.
+   */
+  managedBackupPolicies?: readonly ManagedPolicyIntent[];
 }
 
 export interface EvaluationOptions {

@@ -25,6 +25,7 @@ import type {
   AccountState,
 } from "@/lib/inventory/types";
 import type { StreamedSnapshot } from "@/lib/compliance/engine/evaluate-stream";
+import { loadManagedPolicyIntents } from "./managed-policies";
 
 type Row = Record<string, unknown>;
 export type Queryable = Pick<pg.PoolClient, "query">;
@@ -169,6 +170,7 @@ export async function loadSnapshot(db: Queryable, tenantId: string): Promise<{ s
   const effectiveBackupPolicies: EffectiveBackupPolicy[] | null = orgReadable
     ? (await rows(db, `select * from org_effective_policies where tenant_id = $1 order by account_id`, tenantId)).map((r) => ({ accountId: s(r.account_id), content: s(r.content), lastUpdated: dn(r.last_updated) }))
     : null;
+  const managedBackupPolicies = orgReadable ? await loadManagedPolicyIntents((text, params) => db.query(text, params), tenantId) : [];
   const resources: Resource[] = (await rows(db, `select account_id, region, resource_arn, resource_type, tags from resources where tenant_id = $1 order by account_id, region, resource_arn`, tenantId)).map((r) => ({
     accountId: s(r.account_id),
     region: s(r.region),
@@ -201,7 +203,7 @@ export async function loadSnapshot(db: Queryable, tenantId: string): Promise<{ s
   const [run] = await rows(db, `select id from sync_runs where tenant_id = $1 and finished_at is not null order by finished_at desc limit 1`, tenantId);
   const published = units.map((u) => u.publishedAt?.getTime()).filter((t): t is number => t !== undefined);
   return {
-    snapshot: { orgUnits, accounts, units, plans, vaults, resources, restoreTestingPlans, regionSettings, globalSettings, orgBackupPolicies, effectiveBackupPolicies },
+    snapshot: { orgUnits, accounts, units, plans, vaults, resources, restoreTestingPlans, regionSettings, globalSettings, orgBackupPolicies, effectiveBackupPolicies, managedBackupPolicies },
     meta: {
       snapshotAt: published.length ? new Date(Math.max(...published)) : null,
       oldestDataAt: published.length ? new Date(Math.min(...published)) : null,

@@ -3,6 +3,8 @@
 // friends, which are unwrapped here (the full merge lives in lib/policies).
 // Syntax: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_backup_syntax.html
 import { substitutePlaceholders } from "@/lib/compliance/matching/arn";
+import { deleteAfterDays } from "@/lib/compliance/retention/retention";
+import type { BackupRule } from "@/lib/inventory/types";
 
 export interface PolicyRule {
   name: string;
@@ -133,4 +135,41 @@ export function diffPlan(intent: PolicyPlan, rules: readonly MaterialisedRule[],
   }
   for (const extra of byName.keys()) out.push(`rule ${extra} is not in the policy`);
   return out;
+}
+
+/** An org-managed plan as the sync read it in one account and region. */
+export interface OrgManagedPlan {
+  planName: string;
+  rules: readonly BackupRule[];
+}
+
+const materialised = (r: BackupRule): MaterialisedRule => ({
+  ruleName: r.ruleName,
+  scheduleExpression: r.scheduleExpression,
+  targetBackupVaultName: r.targetBackupVaultName,
+  deleteAfterDays: deleteAfterDays(r.lifecycle),
+  coldAfterDays: r.lifecycle?.moveToColdStorageAfterDays ?? null,
+  continuous: r.enableContinuousBackup,
+  copyDestinations: r.copyActions.map((c) => c.destinationBackupVaultArn),
+});
+
+/**
+ * The effective policy's plans for one (account, region) against the org-managed plans AWS Backup
+ * materialised there: plans missing, plans differing (per rule), plans AWS keeps that the policy no
+ * longer has. Shared by BK-17 and the drift page so both say the same thing.
+ */
+export function materialisationDrift(here: readonly PolicyPlan[], orgPlans: readonly OrgManagedPlan[], accountId: string, region: string): string[] {
+  const drift: string[] = [];
+  for (const intent of here) {
+    const mat = orgPlans.find((p) => p.planName === intent.name);
+    if (!mat) {
+      drift.push(`plan ${intent.name} is not materialised`);
+      continue;
+    }
+    drift.push(...diffPlan(intent, mat.rules.map(materialised), accountId, region).map((d) => `plan ${intent.name}: ${d}`));
+  }
+  for (const mat of orgPlans) {
+    if (!here.some((p) => p.name === mat.planName)) drift.push(`org-managed plan ${mat.planName} is not in the effective policy`);
+  }
+  return drift;
 }

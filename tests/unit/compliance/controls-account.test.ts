@@ -89,6 +89,58 @@ describe("BK-17 Organizations backup policy coverage and drift", () => {
   });
 });
 
+describe("BK-17 drift of the policies the product manages", () => {
+  const effective = {
+    plans: {
+      gold: {
+        regions: [REGION],
+        rules: { daily: { schedule_expression: "cron(0 5 ? * * *)", target_backup_vault_name: "main", lifecycle: { delete_after_days: "35" } } },
+        selections: { tags: { gold: { iam_role_arn: "arn:aws:iam::$account:role/backup", tag_key: "tier", tag_value: ["gold"] } } },
+      },
+    },
+  };
+  // Two plans: gold in this unit's region, silver in another.
+  const doc = (goldDays: number, silverDays = 35) =>
+    JSON.stringify({
+      plans: Object.fromEntries(
+        [["gold", [REGION], goldDays] as const, ["silver", ["us-east-1"], silverDays] as const].map(([name, regions, days]) => [name, { regions: { "@@assign": regions }, rules: { daily: { lifecycle: { delete_after_days: { "@@assign": String(days) } } } } }]),
+      ),
+    });
+  const orgPlan = plan({ planId: "orgs/1234", orgManaged: true, planName: "gold" });
+  const aws = (over: { content?: string; targets?: string[] } = {}) => ({ policyId: "p-9", policyArn: "arn:aws:organizations::999999999999:policy/o-1/backup_policy/p-9", name: "baseline", description: "", awsManaged: false, content: over.content ?? doc(35), targets: over.targets ?? ["r-ab12"] });
+  const intent = { policyId: "00000000-0000-4000-8000-000000000001", name: "baseline", awsPolicyId: "p-9", version: 2, content: doc(35), targets: ["r-ab12"], pushedAt: daysBefore(3), awsReadSincePush: true };
+  const base = (awsPolicy: ReturnType<typeof aws> | null, over: Partial<typeof intent> = {}): Partial<TenantSnapshot> => ({
+    plans: [orgPlan],
+    orgBackupPolicies: awsPolicy ? [awsPolicy] : [],
+    effectiveBackupPolicies: [{ accountId: ACCT, content: JSON.stringify(effective), lastUpdated: daysBefore(2) }],
+    managedBackupPolicies: [{ ...intent, ...over }],
+  });
+  const cases: Array<[string, Partial<TenantSnapshot>, string, RegExp]> = [
+    ["AWS holds the pushed version", base(aws()), "PASS", /covered by gold/],
+    ["its content was edited in the console", base(aws({ content: doc(14) })), "FAIL", /changed in AWS outside the product: baseline's content in AWS differs from version 2 at \$\.plans\.gold\.rules\.daily\.lifecycle\.delete_after_days\["@@assign"\]/],
+    ["an edit of another region's plan", base(aws({ content: doc(35, 7) })), "PASS", /covered by gold/],
+    ["AWS re-serialised the text (layout only)", base(aws({ content: JSON.stringify(JSON.parse(doc(35)), null, 2) })), "PASS", /covered by gold/],
+    ["attached to the account's OU outside the product", base(aws({ targets: ["r-ab12", "ou-ab12-prod0001"] })), "FAIL", /baseline was attached to ou-ab12-prod0001 outside the product/],
+    ["detached from the root outside the product", base(aws({ targets: [] })), "FAIL", /baseline was detached from r-ab12 outside the product/],
+    ["deleted outside the product", base(null), "FAIL", /baseline \(version 2\) was deleted outside the product/],
+    ["pushed after the last read: no verdict on drift yet", base(aws({ content: doc(14) }), { awsReadSincePush: false }), "PASS", /covered by gold/],
+    ["attached elsewhere, not in this account's chain", base(aws({ targets: ["r-ab12", "ou-ab12-other001"] })), "PASS", /covered by gold/],
+  ];
+  it.each(cases)("%s", (_n, over, status, reason) => {
+    const f = only(run("BK-17", snapshot(over)));
+    expect(f.status).toBe(status);
+    expect(f.reason).toMatch(reason);
+  });
+  it("the evidence names the managed policy, its intended version and the paths that differ", () => {
+    const f = only(run("BK-17", snapshot(base(aws({ content: doc(14) })))));
+    expect(f.evidence).toContainEqual({
+      kind: "org-policy",
+      id: "p-9",
+      details: { name: "baseline", managedBy: "backup-governance", intendedVersion: 2, status: "drifted", paths: ['$.plans.gold.rules.daily.lifecycle.delete_after_days["@@assign"]'], attachedOutside: [], detachedOutside: [] },
+    });
+  });
+});
+
 describe("never a silent pass: stale or failed units give ERROR for every control", () => {
   const stale: Array<[string, ReturnType<typeof unit>]> = [
     ["last sync failed", unit({ status: "failed", error: "AccessDenied", errorAt: hoursBefore(1) })],
