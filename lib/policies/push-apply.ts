@@ -3,13 +3,12 @@
 // All reads (the root, the policy, its targets, each new target's attachment count) come before
 // the first write, so a push AWS would refuse for a known reason changes nothing.
 import { AwsCallError, type OrganizationsPush, type RemotePolicy, type RootState } from "@/lib/aws/organizations.push";
+import { checkAttachmentLimit } from "./limits";
 
 /** Tags on every policy the product creates: how users (and the product) tell its policies apart. */
 export const MANAGED_BY_TAG = { key: "managed-by", value: "backup-governance" } as const;
 /** Names the managed policy a tag belongs to, so a retry adopts only the policy it created itself. */
 export const POLICY_ID_TAG = "backup-governance:policy-id";
-/** AWS's limit of backup policies attached directly to one root, OU or account. */
-export const MAX_POLICIES_PER_TARGET = 10;
 
 export interface ApplyInput {
   policy: { id: string; name: string; awsPolicyId: string | null };
@@ -48,9 +47,8 @@ export async function applyVersion(api: OrganizationsPush, input: ApplyInput, ho
   const toDetach = current.filter((t) => !version.targets.includes(t));
   for (const target of toAttach) {
     const attached = await api.listAttachedPolicies(target);
-    if (attached.length >= MAX_POLICIES_PER_TARGET) {
-      throw refusal("AttachPolicy", target, "ConstraintViolationException", "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", `${target} already has ${attached.length} backup policies attached, the most AWS allows. Detach one of them from ${target} first; nothing was changed.`);
-    }
+    const limit = checkAttachmentLimit(attached.length, target);
+    if (limit) throw refusal("AttachPolicy", target, limit.code, limit.reason, `${limit.message} Detach one of them from ${target} first; nothing was changed.`);
   }
 
   const enabledPolicyType = await ensurePolicyTypeEnabled(api, root, hooks);
