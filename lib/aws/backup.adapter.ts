@@ -148,6 +148,7 @@ export function toBackupVault(unit: UnitRef, v: BackupVaultListMember, accessPol
     vaultState: orNull(v.VaultState),
     encryptionKeyArn: keyArn,
     encryptionKeyType: encryptionKeyTypeOf(v.EncryptionKeyType, keyArn),
+    keyManager: null,
     creationDate: date(v.CreationDate),
     numberOfRecoveryPoints: v.NumberOfRecoveryPoints ?? 0,
     locked: v.Locked ?? false,

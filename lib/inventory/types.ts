@@ -127,6 +127,20 @@ export interface BackupPlanVersion {
 export type VaultType = "BACKUP_VAULT" | "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" | "RESTORE_ACCESS_BACKUP_VAULT";
 export type EncryptionKeyType = "AWS_OWNED_KMS_KEY" | "CUSTOMER_MANAGED_KMS_KEY" | "AWS_MANAGED_KMS_KEY";
 
+/** Who manages a KMS key, as KMS says it (DescribeKey's KeyManager). */
+export type KeyManager = "AWS" | "CUSTOMER";
+
+/**
+ * What the sync learnt from KMS about a vault's key: its manager from DescribeKey or from an
+ * alias (alias/aws/… names only AWS-managed keys), that the key does not exist, or why KMS could
+ * not tell (access denied: a key in another account whose key policy does not admit the role).
+ */
+export type VaultKeyRead =
+  | { outcome: "described"; manager: KeyManager; detail: string | null }
+  | { outcome: "aliased"; manager: KeyManager; detail: string }
+  | { outcome: "not-found"; manager: null; detail: string }
+  | { outcome: "unreadable"; manager: null; detail: string };
+
 export interface BackupVault {
   accountId: string;
   region: string;
@@ -137,6 +151,12 @@ export interface BackupVault {
   encryptionKeyArn: string | null;
   /** From the API when present; otherwise derived (an alias/aws/backup key is AWS-managed). */
   encryptionKeyType: EncryptionKeyType | null;
+  /**
+   * The key's manager as KMS reports it; null where KMS was not asked: no key, an AWS-owned key
+   * (AWS Backup says so, and KMS describes only keys in AWS accounts), an alias/aws/… ARN, or
+   * data read before the product read KMS.
+   */
+  keyManager: VaultKeyRead | null;
   creationDate: Date | null;
   numberOfRecoveryPoints: number;
   /** Vault Lock: `locked` true once the lock date has passed (compliance mode, immutable). */

@@ -7,7 +7,7 @@ import type { BackupPlan, BackupRule } from "@/lib/inventory/types";
 import { analyseSchedule } from "@/lib/compliance/schedule/schedule-interval";
 import { cadenceWord, describeRetention, ruleRetention } from "@/lib/compliance/retention/retention";
 import type { Evidence } from "@/lib/compliance/model/finding";
-import { defineControl, ev, finding, subjects, toHours } from "./control";
+import { defineControl, ev, finding, judge, subjects, toHours, unreadable } from "./control";
 
 export const bk02Params = z
   .object({
@@ -72,9 +72,9 @@ export const bk02 = defineControl({
     for (const plan of ctx.snapshot.plans) {
       if (!scope.account(plan.accountId) || !scope.region(plan.region)) continue;
       const subject = subjects.plan(plan);
-      const state = ctx.unitState(plan.accountId, plan.region);
-      if (!state.usable) {
-        emit(finding("BK-02", subject, state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]));
+      const unread = judge("BK-02", subject, ctx.unitState(plan.accountId, plan.region));
+      if (unread) {
+        emit(unread);
         continue;
       }
       if (plan.rules.length === 0) {
@@ -92,7 +92,7 @@ export const bk02 = defineControl({
       const firstProblem = verdicts.find((v) => v.problem);
       // An uninterpretable rule might be the one that passes: say so rather than guess.
       if (errored) {
-        emit(finding("BK-02", subject, "ERROR", errored.error!, evidence));
+        emit(judge("BK-02", subject, unreadable(errored.error!, evidence))!);
         continue;
       }
       const more = verdicts.length > 1 ? ` (no rule of ${verdicts.length} meets both)` : "";

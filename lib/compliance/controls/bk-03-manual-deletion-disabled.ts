@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { analyseAccessPolicy } from "@/lib/compliance/vault/access-policy";
 import type { Evidence } from "@/lib/compliance/model/finding";
-import { defineControl, ev, finding, subjects } from "./control";
+import { defineControl, ev, finding, judge, subjects, unreadable } from "./control";
 
 export const bk03Params = z
   .object({
@@ -26,14 +26,14 @@ export const bk03 = defineControl({
     for (const vault of ctx.snapshot.vaults) {
       if (!scope.account(vault.accountId) || !scope.region(vault.region)) continue;
       const subject = subjects.vault(vault);
-      const state = ctx.unitState(vault.accountId, vault.region);
-      if (!state.usable) {
-        emit(finding("BK-03", subject, state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]));
+      const unread = judge("BK-03", subject, ctx.unitState(vault.accountId, vault.region));
+      if (unread) {
+        emit(unread);
         continue;
       }
       const a = analyseAccessPolicy(vault.accessPolicy, vault.vaultArn);
       if (!a.ok) {
-        emit(finding("BK-03", subject, "ERROR", `vault ${vault.vaultName}: ${a.error}`, [ev.vault(vault)]));
+        emit(judge("BK-03", subject, unreadable(`vault ${vault.vaultName}: ${a.error}`, [ev.vault(vault)]))!);
         continue;
       }
       const evidence: Evidence[] = [

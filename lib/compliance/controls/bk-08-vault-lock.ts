@@ -2,12 +2,14 @@
 // resource's backups land in a locked vault (a rule's target vault, its air-gapped target, or a
 // copy destination found in the inventory). Governance mode and compliance mode in grace time
 // are removable, so "compliance mode required" fails them. When min/max are set, the vault's
-// lock must enforce at least that minimum and at most that maximum.
+// lock must enforce at least that minimum and at most that maximum. A target vault missing from
+// a unit read completely does not exist: a FAIL (BK-15 names the same gap), not an ERROR.
 import { z } from "zod";
 import type { BackupVault, Resource } from "@/lib/inventory/types";
-import type { Evidence } from "@/lib/compliance/model/finding";
+import type { Evidence, Facts } from "@/lib/compliance/model/finding";
+import { parseArn } from "@/lib/compliance/matching/arn";
 import { vaultLockState } from "@/lib/compliance/vault/vault-lock";
-import { defineControl, ev, finding, subjects } from "./control";
+import { defineControl, ev, finding, judge, referenceFacts, subjects, unreadable } from "./control";
 import { forEachResource, protectionProblem, resolveProtection } from "./resource-scope";
 
 export const bk08Params = z
@@ -57,22 +59,31 @@ export const bk08 = defineControl({
       }
       const evidence: Evidence[] = [ev.resource(r)];
       const reasons: string[] = [];
-      const missing: string[] = [];
+      const unread: Facts[] = [];
       const seen = new Set<string>();
       for (const m of p.matches) {
         for (const rule of m.plan.rules) {
-          const targets: Array<BackupVault | string> = [ctx.vaultByName(r.accountId, r.region, rule.targetBackupVaultName) ?? rule.targetBackupVaultName];
-          if (rule.targetLogicallyAirGappedBackupVaultArn) targets.push(ctx.vaultByArn(rule.targetLogicallyAirGappedBackupVaultArn) ?? rule.targetLogicallyAirGappedBackupVaultArn);
-          for (const c of rule.copyActions) targets.push(ctx.vaultByArn(c.destinationBackupVaultArn) ?? c.destinationBackupVaultArn);
+          // The rule's own target is named in the resource's unit, read completely (forEachResource).
+          const targets: Array<{ key: string; vault: BackupVault | undefined; accountId: string; region: string; name: string }> = [
+            { key: `${r.accountId}|${r.region}|${rule.targetBackupVaultName}`, vault: ctx.vaultByName(r.accountId, r.region, rule.targetBackupVaultName), accountId: r.accountId, region: r.region, name: rule.targetBackupVaultName },
+          ];
+          for (const arn of [rule.targetLogicallyAirGappedBackupVaultArn, ...rule.copyActions.map((c) => c.destinationBackupVaultArn)]) {
+            if (!arn) continue;
+            const a = parseArn(arn);
+            targets.push({ key: arn, vault: ctx.vaultByArn(arn), accountId: a?.accountId ?? "", region: a?.region ?? "", name: arn });
+          }
           for (const t of targets) {
-            const key = typeof t === "string" ? t : t.vaultArn;
+            const key = t.vault?.vaultArn ?? t.key;
             if (seen.has(key)) continue;
             seen.add(key);
-            if (typeof t === "string") {
-              missing.push(t);
+            if (!t.vault) {
+              // Not in the inventory: absent if its unit was read completely (a FAIL), unknown if not.
+              const facts = referenceFacts(ctx, t.accountId, t.region, `vault ${t.name}`);
+              if (facts.read) reasons.push(`rule ${rule.ruleName} of plan ${m.plan.planName} targets vault ${t.name}, which does not exist in account ${t.accountId} in ${t.region}`);
+              else unread.push(unreadable(`target vault ${t.name} of rule ${rule.ruleName} could not be checked: ${facts.reason}`, facts.evidence));
               continue;
             }
-            const j = judgeVault(t, ctx.now, params);
+            const j = judgeVault(t.vault, ctx.now, params);
             evidence.push(j.evidence);
             if (j.ok) {
               emit(finding("BK-08", subjects.resource(r), "PASS", `rule ${rule.ruleName} of plan ${m.plan.planName} backs up to ${j.why}`, [...evidence, ev.rule(m.plan, rule)]));
@@ -82,11 +93,8 @@ export const bk08 = defineControl({
           }
         }
       }
-      if (reasons.length === 0 && missing.length > 0) {
-        emit(finding("BK-08", subjects.resource(r), "ERROR", `target vault ${missing[0]} is not in the inventory, so its lock cannot be checked`, evidence));
-        return;
-      }
-      emit(finding("BK-08", subjects.resource(r), "FAIL", reasons[0] ?? "no target vault found", evidence));
+      // No target passes; one that could not be read might have, so only a complete read fails.
+      emit(judge("BK-08", subjects.resource(r), unread, () => ({ status: "FAIL", reason: reasons[0] ?? "no target vault found", evidence })));
     });
   },
 });

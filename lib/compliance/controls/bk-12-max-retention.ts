@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { Evidence } from "@/lib/compliance/model/finding";
 import { copyRetention, describeRetention, ruleRetention } from "@/lib/compliance/retention/retention";
-import { defineControl, ev, finding, subjects } from "./control";
+import { defineControl, ev, finding, judge, subjects } from "./control";
 import { BASIS, pointEvidence, pointRetention, pointSubject, retentionReasonCache, screenRecoveryPoint } from "./recovery-point-scope";
 
 const reason = retentionReasonCache();
@@ -26,8 +26,9 @@ export const bk12 = defineControl({
       const state = ctx.unitState(plan.accountId, plan.region);
       for (const rule of plan.rules) {
         const subject = subjects.rule(plan, rule);
-        if (!state.usable) {
-          emit(finding("BK-12", subject, state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]));
+        const unread = judge("BK-12", subject, state);
+        if (unread) {
+          emit(unread);
           continue;
         }
         const own = ruleRetention(rule);

@@ -3,7 +3,7 @@
 // validation failed does not count. Missing data only matters when nothing was found.
 import { z } from "zod";
 import type { Evidence } from "@/lib/compliance/model/finding";
-import { defineControl, ev, finding, subjects } from "./control";
+import { defineControl, ev, finding, judge, subjects, unreadable } from "./control";
 import { forEachResource } from "./resource-scope";
 
 const DAY_MS = 86_400_000;
@@ -48,14 +48,14 @@ export const bk13 = defineControl({
         emit(finding("BK-13", subject, "PASS", `${g.type} restore ${rs.restoreTestingPlanArn ? "test " : ""}succeeded on ${rs.completionDate.toISOString().slice(0, 10)} in ${rs.region}`, [ev.restore(rs)]));
         continue;
       }
-      const stale = [...g.regions].map((region) => ctx.unitState(g.accountId, region)).find((s) => !s.usable && !s.skipped);
-      if (stale && !stale.usable) {
-        emit(finding("BK-13", subject, "ERROR", `no ${g.type} restore found, but ${stale.reason}`, [stale.evidence]));
-        continue;
-      }
+      // A restore in a unit that was not read could still turn up: that decides, so it is unread.
+      const unread = [...g.regions]
+        .map((region) => ctx.unitState(g.accountId, region))
+        .filter((s) => !s.read && !s.skipped)
+        .map((s) => (s.read ? s : unreadable(`no ${g.type} restore found, but ${s.reason}`, s.evidence)));
       const evidence: Evidence[] = rs ? [ev.restore(rs)] : [];
       const last = rs ? `; last on ${rs.completionDate.toISOString().slice(0, 10)}` : "";
-      emit(finding("BK-13", subject, "FAIL", `no successful ${g.type} restore in account ${g.accountId} in the last ${params.lookbackDays} days (${g.count} resources)${last}`, evidence));
+      emit(judge("BK-13", subject, unread, () => ({ status: "FAIL", reason: `no successful ${g.type} restore in account ${g.accountId} in the last ${params.lookbackDays} days (${g.count} resources)${last}`, evidence })));
     }
   },
 });

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { Evidence } from "@/lib/compliance/model/finding";
 import { parseArn } from "@/lib/compliance/matching/arn";
-import { defineControl, ev, finding, subjects } from "./control";
+import { defineControl, ev, finding, judge, subjects, unreadable } from "./control";
 
 export const bk15Params = z
   .object({ roleFailureLookbackDays: z.number().int().min(1).max(90, "look-back is at most 90 days").default(7) })
@@ -30,9 +30,9 @@ export const bk15 = defineControl({
     for (const u of ctx.snapshot.units) {
       if (!scope.account(u.accountId) || !scope.region(u.region)) continue;
       const subject = subjects.unit(u.accountId, u.region);
-      const state = ctx.unitState(u.accountId, u.region);
-      if (!state.usable) {
-        emit(finding("BK-15", subject, state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]));
+      const unread = judge("BK-15", subject, ctx.unitState(u.accountId, u.region));
+      if (unread) {
+        emit(unread);
         continue;
       }
       const types = new Set(ctx.resourcesIn(u.accountId, u.region).filter((r) => scope.resourceType(r.resourceType) && scope.tags(r.tags)).map((r) => r.resourceType));
@@ -45,7 +45,7 @@ export const bk15 = defineControl({
       const evidence: Evidence[] = [];
       const settings = ctx.regionSettings(u.accountId, u.region);
       if (types.size > 0 && !settings) {
-        emit(finding("BK-15", subject, "ERROR", "region settings (resource type opt-in) were not read", []));
+        emit(judge("BK-15", subject, unreadable("region settings (resource type opt-in) were not read"))!);
         continue;
       }
       for (const t of [...types].sort()) {

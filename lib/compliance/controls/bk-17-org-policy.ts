@@ -12,7 +12,7 @@ import type { Evidence } from "@/lib/compliance/model/finding";
 import { materialisationDrift, parseBackupPolicy, policyPlanNames } from "@/lib/compliance/org/backup-policy";
 import type { OrgBackupPolicy } from "@/lib/inventory/types";
 import { chainDrift, comparePolicy, type ChainDrift, type ManagedPolicyIntent, type PolicyDrift } from "@/lib/policies/drift-diff";
-import { defineControl, finding, subjects } from "./control";
+import { defineControl, finding, judge, subjects, unreadable } from "./control";
 
 export const bk17Params = z
   .object({ policyNames: z.array(z.string().min(1, "policy name must not be empty").max(128)).default([]) })
@@ -38,13 +38,13 @@ export const bk17 = defineControl({
         emit(finding("BK-17", subject, "NOT_APPLICABLE", `account ${u.accountId} is ${account.state.toLowerCase()}`, []));
         continue;
       }
-      const state = ctx.unitState(u.accountId, u.region);
-      if (!state.usable) {
-        emit(finding("BK-17", subject, state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]));
+      const unread = judge("BK-17", subject, ctx.unitState(u.accountId, u.region));
+      if (unread) {
+        emit(unread);
         continue;
       }
       if (!effective || !snap.orgBackupPolicies) {
-        emit(finding("BK-17", subject, "ERROR", "Organizations backup policies were not read", []));
+        emit(judge("BK-17", subject, unreadable("Organizations backup policies were not read"))!);
         continue;
       }
       const plans = ctx.plansIn(u.accountId, u.region);
@@ -69,7 +69,7 @@ export const bk17 = defineControl({
       }
       const parsed = parseBackupPolicy(eff.content);
       if (!parsed.ok) {
-        emit(finding("BK-17", subject, "ERROR", `effective policy of ${u.accountId}: ${parsed.error}`, evidence));
+        emit(judge("BK-17", subject, unreadable(`effective policy of ${u.accountId}: ${parsed.error}`, evidence))!);
         continue;
       }
       const here = parsed.plans.filter((p) => p.regions.includes(u.region));

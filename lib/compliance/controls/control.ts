@@ -1,7 +1,7 @@
 // The shape of a control, and the small builders every control uses for subjects and evidence.
 import type { z } from "zod";
 import type { BackupPlan, BackupRule, BackupVault, RecoveryPoint, Resource } from "@/lib/inventory/types";
-import type { ControlId, Evidence, Finding, FindingStatus, Subject, SubjectType } from "@/lib/compliance/model/finding";
+import type { ControlId, Evidence, Facts, Finding, Subject, SubjectType, VerdictStatus } from "@/lib/compliance/model/finding";
 import type { ScopeFilter } from "@/lib/compliance/model/scope";
 import type { EvaluationContext } from "@/lib/compliance/engine/context";
 import type { RecoveryPointRef, RestoreRef, JobIssue } from "@/lib/compliance/facts/resource-facts";
@@ -30,8 +30,58 @@ export function defineControl<S extends z.ZodType>(def: ControlDefinition<S>): C
   return def;
 }
 
-export function finding(controlId: ControlId, subject: Subject, status: FindingStatus, reason: string, evidence: Evidence[]): Finding {
+/** A verdict from facts that were read: PASS, FAIL or NOT_APPLICABLE (ERROR only comes from `judge`). */
+export function finding(controlId: ControlId, subject: Subject, status: VerdictStatus, reason: string, evidence: Evidence[]): Finding {
   return { controlId, subject, status, reason, evidence };
+}
+
+export interface Verdict {
+  status: VerdictStatus;
+  reason: string;
+  evidence: Evidence[];
+}
+
+export const READ: Facts = { read: true };
+
+/** A fact that was fetched but cannot be interpreted (a malformed document): as good as unread. */
+export function unreadable(reason: string, evidence: Evidence[] = []): Facts {
+  return { read: false, skipped: false, reason, evidence };
+}
+
+function firstUnread(facts: Facts | readonly Facts[]): Extract<Facts, { read: false }> | null {
+  if (!Array.isArray(facts)) return (facts as Facts).read ? null : (facts as Extract<Facts, { read: false }>);
+  for (const f of facts as readonly Facts[]) if (!f.read) return f;
+  return null;
+}
+
+/**
+ * The one rule between ERROR and a verdict, which every control follows: a finding is ERROR only
+ * when a fact that decides it could not be read (NOT_APPLICABLE when that is because the region
+ * is not enabled, so nothing there needs a verdict). With every fact read, the control's verdict
+ * stands, and it cannot be ERROR: an object that a complete read of its account and region did
+ * not find does not exist, which is a FAIL with that reason. Pass only the facts that can still
+ * change the verdict (a PASS that holds whatever an unread fact says needs none).
+ * Without `decide`: the unread finding, or null when every fact was read and the control goes on.
+ */
+export function judge(controlId: ControlId, subject: Subject, facts: Facts | readonly Facts[]): Finding | null;
+export function judge(controlId: ControlId, subject: Subject, facts: Facts | readonly Facts[], decide: () => Verdict): Finding;
+export function judge(controlId: ControlId, subject: Subject, facts: Facts | readonly Facts[], decide?: () => Verdict): Finding | null {
+  const unread = firstUnread(facts);
+  if (unread) return { controlId, subject, status: unread.skipped ? "NOT_APPLICABLE" : "ERROR", reason: unread.reason, evidence: unread.evidence };
+  if (!decide) return null;
+  const v = decide();
+  return finding(controlId, subject, v.status, v.reason, v.evidence);
+}
+
+/**
+ * Whether an object referenced from elsewhere (a copy destination, a target vault, a KMS key)
+ * would be in the inventory if it existed: its account belongs to the tenant and its unit was read
+ * completely. A region not enabled for the account holds nothing, so absence there is a fact too.
+ */
+export function referenceFacts(ctx: EvaluationContext, accountId: string, region: string, what: string): Facts {
+  if (!ctx.account(accountId)) return unreadable(`${what} is in account ${accountId}, outside this organization, so it was not read`);
+  const f = ctx.unitState(accountId, region);
+  return !f.read && f.skipped ? READ : f;
 }
 
 const WEEK_MS = 7 * 86_400_000;

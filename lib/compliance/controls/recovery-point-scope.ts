@@ -5,14 +5,14 @@ import { COMPACT_EVIDENCE, type CompactEvidence, type ControlId, type Evidence, 
 import type { ScopeFilter } from "@/lib/compliance/model/scope";
 import type { EvaluationContext } from "@/lib/compliance/engine/context";
 import { recoveryPointRetention, type Retention } from "@/lib/compliance/retention/retention";
-import { finding, subjects } from "./control";
+import { finding, judge, subjects } from "./control";
 
 /** null: out of scope; a Finding: decided before the control looks; "evaluate": go on. */
 export function screenRecoveryPoint(controlId: ControlId, rp: RecoveryPoint, ctx: EvaluationContext, scope: ScopeFilter): Finding | null | "evaluate" {
   if (!scope.account(rp.accountId) || !scope.region(rp.region) || !scope.resourceType(rp.resourceType)) return null;
   if (scope.filtersTags && !scope.tags(ctx.resourceByArn(rp.resourceArn)?.tags ?? null)) return null;
-  const state = ctx.unitState(rp.accountId, rp.region);
-  if (!state.usable) return finding(controlId, pointSubject(rp), state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]);
+  const unread = judge(controlId, pointSubject(rp), ctx.unitState(rp.accountId, rp.region));
+  if (unread) return unread;
   if (rp.status === "DELETING" || rp.status === "EXPIRED") {
     return finding(controlId, subjects.recoveryPoint(rp), "NOT_APPLICABLE", `recovery point is ${rp.status.toLowerCase()}`, []);
   }

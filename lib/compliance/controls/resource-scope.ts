@@ -5,11 +5,11 @@ import type { ControlId, Evidence, Finding } from "@/lib/compliance/model/findin
 import type { ScopeFilter } from "@/lib/compliance/model/scope";
 import type { EvaluationContext } from "@/lib/compliance/engine/context";
 import type { SelectionMatch } from "@/lib/compliance/matching/selection-matcher";
-import { ev, finding, subjects, type Emit } from "./control";
+import { ev, judge, READ, subjects, unreadable, type Emit } from "./control";
 
 /**
- * Calls `each` for every in-scope resource whose unit is usable; emits ERROR (or
- * NOT_APPLICABLE for a skipped region) for the others — never a silent pass.
+ * Calls `each` for every in-scope resource whose unit was read; the others get what `judge` says
+ * (ERROR, or NOT_APPLICABLE for a skipped region) — never a silent pass.
  */
 export function forEachResource(
   ctx: EvaluationContext,
@@ -22,9 +22,9 @@ export function forEachResource(
   for (const r of ctx.snapshot.resources) {
     if (!scope.account(r.accountId) || !scope.region(r.region) || !scope.resourceType(r.resourceType) || !scope.tags(r.tags)) continue;
     if (!extraFilter(r)) continue;
-    const state = ctx.unitState(r.accountId, r.region);
-    if (!state.usable) {
-      emit(finding(controlId, subjects.resource(r), state.skipped ? "NOT_APPLICABLE" : "ERROR", state.reason, [state.evidence]));
+    const unread = judge(controlId, subjects.resource(r), ctx.unitState(r.accountId, r.region));
+    if (unread) {
+      emit(unread);
       continue;
     }
     each(r);
@@ -69,7 +69,9 @@ export function resolveProtection(ctx: EvaluationContext, r: Resource): Protecti
   return { kind: "unprotected", reason, evidence };
 }
 
-/** Finding for a resource that is not protected (or whose protection cannot be known). */
+/** Finding for a resource that is not protected (or whose protection cannot be known: not read). */
 export function protectionProblem(controlId: ControlId, r: Resource, p: Exclude<Protection, { kind: "protected" }>, suffix: string): Finding {
-  return finding(controlId, subjects.resource(r), p.kind === "unknown" ? "ERROR" : "FAIL", `${p.reason}${suffix}`, [ev.resource(r), ...p.evidence]);
+  const reason = `${p.reason}${suffix}`;
+  const evidence = [ev.resource(r), ...p.evidence];
+  return judge(controlId, subjects.resource(r), p.kind === "unknown" ? unreadable(reason, evidence) : READ, () => ({ status: "FAIL", reason, evidence }));
 }

@@ -1,13 +1,14 @@
 // Everything the controls look up, indexed once per snapshot: O(n) to build, O(1) to query.
 import type { Account, BackupPlan, BackupVault, RegionSettings, Resource, UnitFreshness } from "@/lib/inventory/types";
-import type { Evidence } from "@/lib/compliance/model/finding";
+import type { Evidence, Facts } from "@/lib/compliance/model/finding";
 import { SelectionIndex, type ResourceSelectionResult } from "@/lib/compliance/matching/selection-matcher";
 import { buildSnapshotFacts, type SnapshotFacts } from "@/lib/compliance/facts/resource-facts";
 import type { EvaluationOptions, TenantSnapshot } from "./snapshot";
 
-export type UnitState =
-  | { usable: true }
-  | { usable: false; skipped: boolean; reason: string; evidence: Evidence };
+const READ: Facts = { read: true };
+
+/** A unit's read as Facts: read completely and fresh, or why not (lib/compliance/controls/control.ts `judge`). */
+export type UnitState = Facts;
 
 const DAY_MS = 86_400_000;
 
@@ -74,22 +75,22 @@ export function buildEvaluationContext(
     const u: UnitFreshness | undefined = units.get(`${accountId}|${region}`);
     const evidence = (details: Evidence["details"]): Evidence => ({ kind: "unit", id: `${accountId}/${region}`, details });
     if (!u) {
-      return { usable: false, skipped: false, reason: `account ${accountId} in ${region} has never been synced`, evidence: evidence({ status: "unknown" }) };
+      return { read: false, skipped: false, reason: `account ${accountId} in ${region} has never been synced`, evidence: [evidence({ status: "unknown" })] };
     }
     if (u.status === "skipped") {
-      return { usable: false, skipped: true, reason: `${region} is not enabled for account ${accountId} (sync skipped)`, evidence: evidence({ status: u.status }) };
+      return { read: false, skipped: true, reason: `${region} is not enabled for account ${accountId} (sync skipped)`, evidence: [evidence({ status: u.status })] };
     }
     const details = { status: u.status, publishedAt: u.publishedAt?.toISOString() ?? null, error: u.error, errorAt: u.errorAt?.toISOString() ?? null };
     if (!u.publishedAt) {
-      return { usable: false, skipped: false, reason: `no data for account ${accountId} in ${region}: ${u.error ?? "never read successfully"}`, evidence: evidence(details) };
+      return { read: false, skipped: false, reason: `no data for account ${accountId} in ${region}: ${u.error ?? "never read successfully"}`, evidence: [evidence(details)] };
     }
     if (u.error || u.status === "failed") {
-      return { usable: false, skipped: false, reason: `data for account ${accountId} in ${region} is stale: last sync failed (${u.error ?? "unknown error"})`, evidence: evidence(details) };
+      return { read: false, skipped: false, reason: `data for account ${accountId} in ${region} is stale: last sync failed (${u.error ?? "unknown error"})`, evidence: [evidence(details)] };
     }
     if (now.getTime() - u.publishedAt.getTime() > maxAgeMs) {
-      return { usable: false, skipped: false, reason: `data for account ${accountId} in ${region} is stale: read ${u.publishedAt.toISOString()}`, evidence: evidence(details) };
+      return { read: false, skipped: false, reason: `data for account ${accountId} in ${region} is stale: read ${u.publishedAt.toISOString()}`, evidence: [evidence(details)] };
     }
-    return { usable: true };
+    return READ;
   }
 
   return {

@@ -20,6 +20,7 @@ import type {
   RestoreTestingPlan,
   UnitFreshness,
   UnitStatus,
+  VaultKeyRead,
   VaultType,
   EncryptionKeyType,
   AccountState,
@@ -111,6 +112,14 @@ async function loadPlans(db: Queryable, tenantId: string): Promise<BackupPlan[]>
   }));
 }
 
+function toKeyRead(outcome: string | null, manager: string | null, detail: string | null): VaultKeyRead | null {
+  if ((outcome === "described" || outcome === "aliased") && (manager === "AWS" || manager === "CUSTOMER")) {
+    return outcome === "described" ? { outcome, manager, detail } : { outcome, manager, detail: detail ?? "" };
+  }
+  if (outcome === "not-found" || outcome === "unreadable") return { outcome, manager: null, detail: detail ?? "" };
+  return null;
+}
+
 function toVault(r: Row): BackupVault {
   return {
     accountId: s(r.account_id),
@@ -121,6 +130,7 @@ function toVault(r: Row): BackupVault {
     vaultState: sn(r.vault_state),
     encryptionKeyArn: sn(r.encryption_key_arn),
     encryptionKeyType: sn(r.encryption_key_type) as EncryptionKeyType | null,
+    keyManager: toKeyRead(sn(r.key_manager_outcome), sn(r.key_manager), sn(r.key_manager_detail)),
     creationDate: dn(r.creation_date),
     numberOfRecoveryPoints: Number(r.number_of_recovery_points ?? 0),
     locked: Boolean(r.locked),

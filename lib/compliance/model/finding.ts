@@ -57,6 +57,7 @@ export const EVIDENCE_KINDS = [
   "region-setting",
   "org-policy",
   "effective-policy",
+  "kms-key",
   "unit",
 ] as const;
 export type EvidenceKind = (typeof EVIDENCE_KINDS)[number];
@@ -90,6 +91,16 @@ export interface Finding {
   reason: string;
   evidence: Evidence[];
 }
+
+/** What a control concludes from facts it read: ERROR is not among them (see Facts). */
+export type VerdictStatus = Exclude<FindingStatus, "ERROR">;
+
+/**
+ * Whether the facts that decide a finding were read. A unit read completely says what exists in
+ * its account and region: an object it does not hold does not exist (a FAIL, not an ERROR).
+ * `skipped`: the region is not enabled for the account, so nothing there needs a verdict.
+ */
+export type Facts = { read: true } | { read: false; skipped: boolean; reason: string; evidence: Evidence[] };
 
 /** Stable identity of a finding within one control run: storage keys findings by it. */
 export function findingKey(f: Pick<Finding, "controlId" | "subject">): string {

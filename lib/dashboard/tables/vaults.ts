@@ -25,7 +25,7 @@ export interface VaultListRow extends BackupVaultRow {
 }
 
 function enrich(v: BackupVaultRow, now: Date): VaultListRow {
-  const lock = vaultLockState({ ...v, vaultType: v.vaultType as VaultType, encryptionKeyType: null } as BackupVault, now);
+  const lock = vaultLockState({ ...v, vaultType: v.vaultType as VaultType, encryptionKeyType: null, keyManager: null } as BackupVault, now);
   const policy = analyseAccessPolicy(v.accessPolicy, v.vaultArn);
   let deletionProtection: VaultListRow["deletionProtection"] = "none";
   let deletionSummary = "No access policy";

@@ -95,12 +95,22 @@ describe("BK-12 maximum retention of rules and copy actions", () => {
 });
 
 describe("BK-16 vault customer-managed key", () => {
+  // What AWS Backup lists for a Default vault: a bare key ARN and no EncryptionKeyType.
+  const bare = { encryptionKeyType: null, encryptionKeyArn: "arn:aws:kms:eu-west-1:111111111111:key/0b1c2d3e-aws-backup" } as const;
+  const otherAccountKey = "arn:aws:kms:eu-west-1:999999999999:key/5e6f-shared";
+  const denied = "AccessDeniedException: User: arn:aws:sts::111111111111:assumed-role/Member/backup-governance-sync is not authorized to perform: kms:DescribeKey on resource: " + otherAccountKey + " because no resource-based policy allows the kms:DescribeKey action";
   const cases: Array<[string, Parameters<typeof vault>[0], string, RegExp]> = [
-    ["customer-managed", {}, "PASS", /customer-managed key/],
-    ["AWS-managed", { encryptionKeyType: "AWS_MANAGED_KMS_KEY" }, "FAIL", /AWS-managed key/],
-    ["AWS-owned", { encryptionKeyType: "AWS_OWNED_KMS_KEY" }, "FAIL", /AWS-owned/],
-    ["alias/aws/backup without a type is AWS-managed", { encryptionKeyType: null, encryptionKeyArn: "arn:aws:kms:eu-west-1:111111111111:alias/aws/backup" }, "FAIL", /AWS-managed/],
-    ["a bare key without a type cannot be told", { encryptionKeyType: null }, "ERROR", /cannot tell/],
+    ["customer-managed (KMS DescribeKey)", {}, "PASS", /uses customer-managed key/],
+    ["customer-managed, named by a customer alias (KMS ListAliases)", { ...bare, keyManager: { outcome: "aliased", manager: "CUSTOMER", detail: "alias/backup-cmk" } }, "PASS", /uses customer-managed key/],
+    ["AWS-managed aws/backup key behind a bare ARN (KMS DescribeKey: KeyManager AWS)", { ...bare, keyManager: { outcome: "described", manager: "AWS", detail: "Enabled" } }, "FAIL", /uses the AWS-managed key arn:aws:kms:eu-west-1:111111111111:key\//],
+    ["AWS-managed, named by alias/aws/backup (KMS ListAliases)", { ...bare, keyManager: { outcome: "aliased", manager: "AWS", detail: "alias/aws/backup" } }, "FAIL", /AWS-managed key .* \(alias\/aws\/backup\)/],
+    ["KMS's manager wins over a type AWS Backup reported", { encryptionKeyType: "CUSTOMER_MANAGED_KMS_KEY", keyManager: { outcome: "described", manager: "AWS", detail: "Enabled" } }, "FAIL", /AWS-managed/],
+    ["AWS-owned (AWS Backup says so; KMS cannot describe it)", { encryptionKeyType: "AWS_OWNED_KMS_KEY", keyManager: null }, "FAIL", /AWS-owned/],
+    ["alias/aws/ ARN without a read is AWS-managed by name", { encryptionKeyType: null, keyManager: null, encryptionKeyArn: "arn:aws:kms:eu-west-1:111111111111:alias/aws/backup" }, "FAIL", /AWS-managed/],
+    ["a key KMS says does not exist is a FAIL, not an ERROR", { ...bare, keyManager: { outcome: "not-found", manager: null, detail: "NotFoundException: Key 'x' does not exist" } }, "FAIL", /which KMS says does not exist/],
+    ["no key at all", { encryptionKeyArn: null, encryptionKeyType: null, keyManager: null }, "FAIL", /reports no encryption key/],
+    ["a key in another account the role cannot describe stays ERROR, with KMS's reason", { encryptionKeyType: null, encryptionKeyArn: otherAccountKey, keyManager: { outcome: "unreadable", manager: null, detail: denied } }, "ERROR", /KMS could not describe key arn:aws:kms:eu-west-1:999999999999:key\/5e6f-shared of vault main: AccessDeniedException: .*kms:DescribeKey/],
+    ["a bare key synced before KMS was read is not guessed", { ...bare, keyManager: null }, "ERROR", /was not read from KMS/],
   ];
   it.each(cases)("%s", (_n, over, status, reason) => {
     const f = only(run("BK-16", snapshot({ vaults: [vault(over)] })));

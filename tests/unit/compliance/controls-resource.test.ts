@@ -78,7 +78,9 @@ describe("BK-08 Vault Lock, mode-aware", () => {
     ["no lock maximum when one is required", locked({}), { maxRetentionDays: 365 }, "FAIL", /maximum none days; at most 365/],
     ["lock within bounds", locked({ maxRetentionDays: 365 }), { minRetentionDays: 7, maxRetentionDays: 400 }, "PASS", /vault main/],
     ["unprotected resource", { plans: [] }, {}, "FAIL", /no Vault Lock protects/],
-    ["target vault missing from inventory", { vaults: [] }, {}, "ERROR", /not in the inventory/],
+    // The unit was read completely and holds no such vault: it does not exist (BK-15 says so too).
+    ["target vault missing from a complete read is a FAIL", { vaults: [] }, {}, "FAIL", /targets vault main, which does not exist in account 111111111111 in eu-west-1/],
+    ["copy destination in an account outside the organization cannot be checked", { vaults: [], plans: [plan({ rules: [rule({ targetBackupVaultName: "main", copyActions: [{ destinationBackupVaultArn: "arn:aws:backup:eu-west-1:999999999999:backup-vault:dr", lifecycle: null }] })] })] }, {}, "ERROR", /vault arn:aws:backup:eu-west-1:999999999999:backup-vault:dr is in account 999999999999, outside this organization/],
   ];
   it.each(cases)("%s", (_n, over, params, status, reason) => {
     const f = only(run("BK-08", snapshot(over), params));

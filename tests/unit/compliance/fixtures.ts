@@ -89,6 +89,7 @@ export function vault(over: Partial<BackupVault> = {}): BackupVault {
     vaultState: "AVAILABLE",
     encryptionKeyArn: `arn:aws:kms:${region}:${accountId}:key/1111`,
     encryptionKeyType: "CUSTOMER_MANAGED_KMS_KEY",
+    keyManager: { outcome: "described", manager: "CUSTOMER", detail: "Enabled" },
     creationDate: daysBefore(400),
     numberOfRecoveryPoints: 10,
     locked: false,
