@@ -21,6 +21,10 @@ export const configSchema = z.strictObject({
     sts: z.number().positive(),
     /** Tagging API calls per account and region. */
     tagging: z.number().positive(),
+    /** KMS DescribeKey per account and region (AWS's published quota, 2,000/s). */
+    kms_describe_key: z.number().positive(),
+    /** KMS ListAliases per account and region (AWS's published quota, 500/s). */
+    kms_list_aliases: z.number().positive(),
   }),
   /** Bucket size in seconds of rate: a bucket holds rate × burst_seconds tokens. */
   burst_seconds: z.number().min(0).max(60),
@@ -42,7 +46,7 @@ export const configSchema = z.strictObject({
    * error or AccessDenied, after authentication: a caller's behaviour at one exact step of a
    * sequence (a quota spent by another tool, a permission missing from a role) is then testable.
    */
-  operation_faults: z.record(z.string().regex(/^(backup|organizations|sts|tagging):[A-Za-z]+$/), z.enum(["throttled", "access_denied"])),
+  operation_faults: z.record(z.string().regex(/^(backup|organizations|sts|tagging|kms):[A-Za-z]+$/), z.enum(["throttled", "access_denied"])),
 });
 
 export type SimConfig = z.infer<typeof configSchema>;
@@ -51,7 +55,7 @@ export type SimConfigPatch = z.infer<typeof configPatchSchema>;
 
 export const DEFAULT_CONFIG: SimConfig = {
   throttling: true,
-  rates: { backup_list: 20, backup_get: 15, backup_all: 50, organizations: 20, sts: 50, tagging: 20 },
+  rates: { backup_list: 20, backup_get: 15, backup_all: 50, organizations: 20, sts: 50, tagging: 20, kms_describe_key: 2000, kms_list_aliases: 500 },
   burst_seconds: 1,
   latency_ms: 0,
   jitter_ms: 0,

@@ -13,7 +13,7 @@ import { regionDisabled } from "./engine/summary";
 import type { Runtime } from "./runtime";
 
 /** Signing names per service, as the SigV4 credential scope must carry them. */
-const SIGNING_NAME: Record<ServiceId, string> = { backup: "backup", organizations: "organizations", sts: "sts", tagging: "tagging" };
+const SIGNING_NAME: Record<ServiceId, string> = { backup: "backup", organizations: "organizations", sts: "sts", tagging: "tagging", kms: "kms" };
 const SKEW_S = 15 * 60;
 
 /** One AWS API request: identify the service, authenticate, fault/throttle, validate, run, serialize. */
@@ -121,6 +121,9 @@ function bucketsFor(rt: Runtime, service: ServiceId, op: Operation, caller: Call
       return [{ key: `sts|${caller.accountId}`, rate: r.sts }];
     case "tagging":
       return [{ key: `${unit}|tagging`, rate: r.tagging }];
+    case "kms":
+      // Per operation, per account and Region, charged to the caller even for another account's key.
+      return [{ key: `${unit}|kms|${op.name}`, rate: op.name === "ListAliases" ? r.kms_list_aliases : r.kms_describe_key }];
   }
 }
 
@@ -134,6 +137,9 @@ function validationError(service: ServiceId, v: Violation[]): SimError {
       return first.kind === "type" ? new SimError("SerializationException", message, 400) : new SimError("InvalidInputException", message, 400, { Reason: first.reason });
     case "tagging":
       return first.kind === "type" ? new SimError("SerializationException", message, 400) : new SimError("InvalidParameterException", message, 400);
+    case "kms":
+      // terraform-provider-aws#12891: "ValidationException: … status code: 400".
+      return first.kind === "type" ? new SimError("SerializationException", message, 400) : new SimError("ValidationException", message, 400);
     case "sts":
       return new SimError("ValidationError", message, 400);
   }
@@ -148,7 +154,7 @@ function internalBug(service: ServiceId, e: unknown): SimError {
 function writeError(res: ServerResponse, service: ServiceId, err: SimError, requestId: string): void {
   if (service === "sts") writeQueryError(res, err, requestId, {});
   else if (service === "backup") writeRestError(res, err, requestId, {});
-  else writeAwsJsonError(res, err, requestId, {});
+  else writeAwsJsonError(res, err, requestId, {}, service === "kms" ? "message" : "Message");
 }
 
 async function delay(rt: Runtime): Promise<void> {

@@ -12,6 +12,7 @@ import type { Operation } from "./services/context";
 import { organizationsPolicyOperations } from "./services/organizations-policy";
 import { organizationsReadOperations } from "./services/organizations-read";
 import { stsOperations } from "./services/sts";
+import { kmsOperations } from "./services/kms";
 import { taggingOperations } from "./services/tagging";
 import { Stats } from "./stats";
 import { Throttle } from "./throttle";
@@ -25,6 +26,7 @@ const ALL_OPERATIONS: Operation[] = [
   ...backupJobOperations,
   ...backupSettingsOperations,
   ...taggingOperations,
+  ...kmsOperations,
 ];
 
 /** Everything a running simulator holds: the world, identities, knobs, counters. */
@@ -40,7 +42,7 @@ export class Runtime {
   constructor(readonly state: SimState, config: SimConfigPatch = {}) {
     this.identity = new IdentityStore(state);
     this.config = mergeConfig(DEFAULT_CONFIG, config);
-    this.operations = { backup: new Map(), organizations: new Map(), sts: new Map(), tagging: new Map() };
+    this.operations = { backup: new Map(), organizations: new Map(), sts: new Map(), tagging: new Map(), kms: new Map() };
     for (const op of ALL_OPERATIONS) this.operations[op.service].set(op.name, op);
     this.backupRoutes = ALL_OPERATIONS.filter((op) => op.http);
   }

@@ -16,6 +16,12 @@ export const backupVaults = pgTable(
     vaultState: text("vault_state"),
     encryptionKeyArn: text("encryption_key_arn"),
     encryptionKeyType: text("encryption_key_type"),
+    /** KMS's answer about the key (lib/inventory/types VaultKeyRead): described, aliased, not-found, unreadable; null: not asked. */
+    keyManagerOutcome: text("key_manager_outcome"),
+    /** AWS or CUSTOMER (KMS KeyManager), when KMS told. */
+    keyManager: text("key_manager"),
+    /** The key state, the alias that told, or why KMS could not tell. */
+    keyManagerDetail: text("key_manager_detail"),
     creationDate: timestamp("creation_date", { withTimezone: true }),
     numberOfRecoveryPoints: bigint("number_of_recovery_points", { mode: "number" }).notNull(),
     locked: boolean("locked").notNull(),

@@ -1,11 +1,12 @@
 import http from "node:http";
 import https from "node:https";
 import { BackupClient } from "@aws-sdk/client-backup";
+import { KMSClient } from "@aws-sdk/client-kms";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { backupBuckets, DEFAULT_QUOTAS, organizationsBuckets, stsBuckets, taggingBuckets, type Quotas } from "./quotas";
+import { backupBuckets, DEFAULT_QUOTAS, kmsBuckets, organizationsBuckets, stsBuckets, taggingBuckets, type Quotas } from "./quotas";
 import { RateGate, Semaphore, type BucketSpec } from "./rate-gate";
 import { isThrottlingError } from "./errors";
 
@@ -51,7 +52,7 @@ export class AwsFactory {
   readonly totals: CallCounter = newCounter();
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
-  private readonly unitClients = new Map<string, { backup?: BackupClient; tagging?: ResourceGroupsTaggingAPIClient }>();
+  private readonly unitClients = new Map<string, { backup?: BackupClient; tagging?: ResourceGroupsTaggingAPIClient; kms?: KMSClient }>();
   private readonly maxAttempts: number;
 
   constructor(readonly settings: AwsSettings) {
@@ -139,6 +140,15 @@ export class AwsFactory {
     entry.tagging ??= this.instrument(new ResourceGroupsTaggingAPIClient(this.common(region, credentials)), () => taggingBuckets(key, this.quotas), counter);
     this.unitClients.set(key, entry);
     return entry.tagging;
+  }
+
+  /** KMS in one (account, region): the vault keys' managers (BK-16). */
+  kms(accountId: string, region: string, credentials: Credentials, counter?: CallCounter): KMSClient {
+    const key = `${accountId}|${region}`;
+    const entry = this.unitClients.get(key) ?? {};
+    entry.kms ??= this.instrument(new KMSClient(this.common(region, credentials)), (op) => kmsBuckets(key, op, this.quotas), counter);
+    this.unitClients.set(key, entry);
+    return entry.kms;
   }
 
   /** A unit is done: drop its clients (they hold no sockets; the agents are shared). */

@@ -1,3 +1,5 @@
+import { MANAGEMENT_READ_ACTIONS, MEMBER_READ_ACTIONS } from "./read-permissions";
+
 // AWS errors turned into sentences a person can act on. The SDK gives an exception whose `name`
 // is the service's error code (modeled or not) and `$metadata.httpStatusCode`.
 
@@ -116,7 +118,7 @@ export function classifyCallError(error: unknown, context: { operation?: string;
     return {
       kind: "access_denied",
       message: `${op}access denied (${firstLine(error)})`,
-      remedy: "Grant the role the read permissions listed in the onboarding guide (backup:List*, backup:Get*, backup:Describe*, tag:GetResources, and organizations:Describe*/List* for the management role).",
+      remedy: `Grant the role the read permissions listed in the onboarding guide (${MEMBER_READ_ACTIONS.join(", ")}, and ${MANAGEMENT_READ_ACTIONS.join(", ")} for the management role).`,
       transient: false,
     };
   }

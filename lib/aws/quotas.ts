@@ -3,7 +3,10 @@ import type { BucketSpec } from "./rate-gate";
 /**
  * Request rates we keep to. Backup's are AWS's published per-(account, region) quotas
  * (https://docs.aws.amazon.com/general/latest/gr/bk.html): each List API 20/s, each Get or
- * Describe API 15/s, all calls together 50/s. Organizations, STS and Tagging publish no numbers; ours are
+ * Describe API 15/s, all calls together 50/s. KMS's too, per account and Region, charged to the
+ * caller even for a key of another account: DescribeKey 2,000/s, ListAliases 500/s
+ * (https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html, "Request quotas
+ * for each AWS KMS API operation" and "Cross-account requests"). Organizations, STS and Tagging publish no numbers; ours are
  * conservative (Organizations is one endpoint for the whole organization; STS is charged to the
  * caller, i.e. the management account, for every member AssumeRole).
  */
@@ -14,6 +17,8 @@ export interface Quotas {
   organizations: number;
   sts: number;
   tagging: number;
+  kmsDescribeKey: number;
+  kmsListAliases: number;
   /** Seconds of rate a bucket holds (AWS lets a quiet caller burst). */
   burstSeconds: number;
   /** Share of each quota we aim at: headroom for clock skew between our buckets and AWS's. */
@@ -27,6 +32,8 @@ export const DEFAULT_QUOTAS: Quotas = {
   organizations: 20,
   sts: 50,
   tagging: 20,
+  kmsDescribeKey: 2000,
+  kmsListAliases: 500,
   burstSeconds: 1,
   headroom: 0.95,
 };
@@ -45,6 +52,11 @@ export function backupBuckets(unitKey: string, operation: string, q: Quotas): Bu
 
 export function taggingBuckets(unitKey: string, q: Quotas): BucketSpec[] {
   return [spec(`${unitKey}|tagging`, q.tagging, q)];
+}
+
+/** Buckets a KMS call draws from: each operation has its own quota per account and Region. */
+export function kmsBuckets(unitKey: string, operation: string, q: Quotas): BucketSpec[] {
+  return [spec(`${unitKey}|kms|${operation}`, operation === "ListAliases" ? q.kmsListAliases : q.kmsDescribeKey, q)];
 }
 
 export function organizationsBuckets(organizationKey: string, q: Quotas): BucketSpec[] {

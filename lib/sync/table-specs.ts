@@ -179,12 +179,14 @@ export const vaultSpec: TableSpec<BackupVault> = {
   scope: UNIT,
   key: [["vault_name", "text"]],
   columns: [
-    ["vault_arn", "text"], ["vault_type", "text"], ["vault_state", "text"], ["encryption_key_arn", "text"], ["encryption_key_type", "text"], ["creation_date", "timestamptz"],
+    ["vault_arn", "text"], ["vault_type", "text"], ["vault_state", "text"], ["encryption_key_arn", "text"], ["encryption_key_type", "text"],
+    ["key_manager_outcome", "text"], ["key_manager", "text"], ["key_manager_detail", "text"], ["creation_date", "timestamptz"],
     ["number_of_recovery_points", "int8"], ["locked", "bool"], ["min_retention_days", "int4"], ["max_retention_days", "int4"], ["lock_date", "timestamptz"],
     ["access_policy", "text"], ["notification_topic_arn", "text"], ["notification_events", "text[]"],
   ],
   values: (v) => [
-    v.vaultName, v.vaultArn, v.vaultType, v.vaultState, v.encryptionKeyArn, v.encryptionKeyType, v.creationDate,
+    v.vaultName, v.vaultArn, v.vaultType, v.vaultState, v.encryptionKeyArn, v.encryptionKeyType,
+    v.keyManager?.outcome ?? null, v.keyManager?.manager ?? null, v.keyManager?.detail ?? null, v.creationDate,
     v.numberOfRecoveryPoints, v.locked, v.minRetentionDays, v.maxRetentionDays, v.lockDate, v.accessPolicy, v.notificationTopicArn, json(v.notificationEvents),
   ],
 };

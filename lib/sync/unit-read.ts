@@ -1,7 +1,8 @@
-import { backupJobPages, copyJobPages, fetchBackupPlans, fetchGlobalSettings, fetchRegionSettings, fetchRestoreTestingPlans, fetchVaults, mapLimit, protectedResourcePages, recoveryPointPages, restoreJobPages, type PlansRead } from "@/lib/aws/backup.fetch";
+import { backupJobPages, copyJobPages, fetchBackupPlans, fetchGlobalSettings, fetchRegionSettings, fetchRestoreTestingPlans, fetchVaults, inParallel, mapLimit, protectedResourcePages, recoveryPointPages, restoreJobPages, type PlansRead } from "@/lib/aws/backup.fetch";
 import type { AwsFactory, CallCounter } from "@/lib/aws/client-factory";
 import type { CredentialChain } from "@/lib/aws/credentials";
 import { classifyCallError, FailureError, regionDisabled } from "@/lib/aws/errors";
+import { readVaultKeys } from "@/lib/aws/kms.fetch";
 import { resourcePages } from "@/lib/aws/tagging.fetch";
 import type { BackupJob, BackupVault, CopyJob, GlobalSettings, ProtectedResource, RecoveryPoint, RegionSettings, Resource, RestoreJob } from "@/lib/inventory/types";
 import type { Queryable } from "./bulk";
@@ -81,6 +82,7 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
   await deps.chain.memberCredentials(o.accountId, deps.counter);
   const backup = deps.factory.backup(o.accountId, o.region, creds, deps.counter);
   const tagging = deps.factory.tagging(o.accountId, o.region, creds, deps.counter);
+  const kms = deps.factory.kms(o.accountId, o.region, creds, deps.counter);
   try {
     // First call doubles as the probe: in a region the account has not enabled, every call fails
     // with UnrecognizedClientException, so we stop after one.
@@ -135,10 +137,18 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
         read.plans = await fetchBackupPlans(backup, unit, width);
       },
       async (stop) => {
-        read.vaults = await fetchVaults(backup, unit, width);
-        await mapLimit(read.vaults, o.sequential ? 1 : 3, (v) =>
-          drain(recoveryPointPages(backup, unit, v.vaultName, o.recoveryPointsFull ? undefined : o.recoveryPointsAfter.get(v.vaultName)), read.recoveryPoints, stop),
-        );
+        const vaults = await fetchVaults(backup, unit, width);
+        read.vaults = vaults;
+        // Who manages each vault's key (KMS) while the recovery points stream in.
+        await inParallel(width, [
+          async () => {
+            read.vaults = await readVaultKeys(kms, unit, vaults, width);
+          },
+          () =>
+            mapLimit(vaults, o.sequential ? 1 : 3, (v) =>
+              drain(recoveryPointPages(backup, unit, v.vaultName, o.recoveryPointsFull ? undefined : o.recoveryPointsAfter.get(v.vaultName)), read.recoveryPoints, stop),
+            ),
+        ] as const);
       },
       (stop) => drain(protectedResourcePages(backup, unit), read.protectedResources, stop),
       (stop) => drain(backupJobPages(backup, unit, after(o.jobsAfter.backup)), read.backupJobs, stop, noteJobDates("backup")),

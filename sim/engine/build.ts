@@ -3,7 +3,8 @@ import type { OrgState, ResourceRt, SimState, Unit, VaultRt } from "./model";
 import { addPlan, addPlanVersion, buildSelection } from "./plans";
 import { parseSchedule } from "./schedule";
 import { BackupJobTable, CopyJobTable, RecoveryPointTable } from "./tables";
-import { hex, kmsKeyArn, stableUuid } from "../world/ids";
+import { hex, stableUuid } from "../world/ids";
+import { vaultKeyArn } from "./kms";
 import { TYPE_INFO } from "../world/resource-types";
 import type { WorldDef } from "../world/schema";
 import { resolveTime } from "../world/time";
@@ -29,6 +30,7 @@ export function buildState(def: WorldDef, now: number): SimState {
     resources: [],
     vaults: [],
     vaultByArn: new Map(),
+    kms: new Map(),
     plans: [],
     rules: [],
     restoreTestingPlans: [],
@@ -128,10 +130,7 @@ function addUnit(state: SimState, accountId: string, region: string): Unit {
 function addVault(state: SimState, unit: Unit, v: WorldDef["vaults"][number], t: (s: string) => number): VaultRt {
   const { accountId: a, region: r } = unit;
   const arn = `arn:aws:backup:${r}:${a}:backup-vault:${v.name}`;
-  const keyArn =
-    v.encryption === "aws-owned"
-      ? `arn:aws:kms:${r}:${AWS_OWNED_KEY_ACCOUNT}:key/${stableUuid(state.seed, "owned", a, r, v.name)}`
-      : kmsKeyArn(state.seed, a, r, v.encryption === "aws-managed" ? "aws/backup" : `cmk/${v.name}`);
+  const keyArn = vaultKeyArn(state, unit, v, t(v.created), AWS_OWNED_KEY_ACCOUNT);
   const vault: VaultRt = {
     index: state.vaults.length,
     unit: unit.index,
@@ -139,7 +138,7 @@ function addVault(state: SimState, unit: Unit, v: WorldDef["vaults"][number], t:
     arn,
     type: v.type,
     encryptionKeyArn: keyArn,
-    encryptionKeyType: v.encryption === "customer-managed" ? "CUSTOMER_MANAGED_KMS_KEY" : "AWS_OWNED_KMS_KEY",
+    encryption: v.encryption,
     lock: v.lock ? { mode: v.lock.mode, min: v.lock.min_retention_days, max: v.lock.max_retention_days, lockDate: v.lock.lock_date ? t(v.lock.lock_date) : undefined } : null,
     accessPolicy: v.access_policy ? JSON.stringify(v.access_policy) : null,
     notifications: v.notifications ? { snsTopicArn: v.notifications.sns_topic_arn, events: [...v.notifications.events] } : null,

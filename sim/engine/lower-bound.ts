@@ -3,6 +3,7 @@ import type { SimConfig } from "../config";
 import type { SimState } from "./model";
 import { accountReachable, regionDisabled, unitDetail } from "./summary";
 import { ancestors } from "../org/tree";
+import { kmsCalls } from "./kms";
 
 /**
  * The fewest calls a complete inventory needs and a lower bound on its wall time, from the
@@ -45,6 +46,7 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
   let unitBound = 0;
   let backupCalls = 0;
   let taggingCalls = 0;
+  let kmsCallsTotal = 0;
   for (const accountId of active) {
     const depth = ancestors(org, accountId).length - 1;
     const discovered = L * (depth + 2);
@@ -89,6 +91,12 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
       const tagPages = pages(c.resources, 100);
       add("tagging:GetResources", tagPages);
       taggingCalls += tagPages;
+      // Who manages each vault key: after ListBackupVaults, beside the recovery points.
+      const kms = kmsCalls(state, unit);
+      if (kms.listAliasesPages) add("kms:ListAliases", kms.listAliasesPages);
+      if (kms.describeKey) add("kms:DescribeKey", kms.describeKey);
+      kmsCallsTotal += kms.listAliasesPages + kms.describeKey;
+      const kmsChain = kms.listAliasesPages + (kms.describeKey > 0 ? 1 : 0);
       const n = Object.values(perOp).reduce((a, b) => a + b, 0);
       backupCalls += n;
       const r = config.rates;
@@ -97,7 +105,7 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
       const maxPlanChain = Math.max(0, ...d.planVersions.map((v, k) => Math.max(pages(v, 1000) + (v > 1 ? 1 : 0), pages(d.planSelections[k] ?? 0, 1000) + ((d.planSelections[k] ?? 0) > 0 ? 1 : 0), 1)));
       const chains = [
         L * (pages(c.plans, 1000) + maxPlanChain),
-        L * (pages(c.vaults, 1000) + Math.max(0, ...d.vaultRecoveryPoints.map((k) => pages(k, 1000)))),
+        L * (pages(c.vaults, 1000) + Math.max(kmsChain, ...d.vaultRecoveryPoints.map((k) => pages(k, 1000)))),
         L * Math.max(pages(c.backup_jobs, 1000), pages(c.copy_jobs, 1000), pages(c.restore_jobs, 1000), pages(c.protected_resources, 1000)),
         wait(tagPages, r.tagging) + L * tagPages,
       ];
@@ -113,7 +121,7 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
   return {
     min_calls: minCalls,
     lower_bound_s: Math.round(lowerBoundS * 1000) / 1000,
-    min_calls_by_service: { organizations: orgCalls, sts: stsCalls, backup: backupCalls, tagging: taggingCalls },
+    min_calls_by_service: { organizations: orgCalls, sts: stsCalls, backup: backupCalls, tagging: taggingCalls, kms: kmsCallsTotal },
     min_calls_by_operation: Object.fromEntries(Object.entries(ops).sort()),
     bounds_s: { organizations_rate: round(orgBound), sts_rate: round(stsBound), slowest_unit: round(unitBound) },
     assumptions: { latency_ms: config.latency_ms, throttling: config.throttling, rates: config.rates, burst_seconds: burst },

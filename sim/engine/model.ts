@@ -24,6 +24,8 @@ export interface SimState {
   resources: ResourceRt[];
   vaults: VaultRt[];
   vaultByArn: Map<string, number>;
+  /** KMS per "account/region": the keys and aliases vaults use. */
+  kms: Map<string, KmsUnit>;
   plans: PlanRt[];
   rules: RuleRt[];
   restoreTestingPlans: RestoreTestingPlanRt[];
@@ -75,7 +77,8 @@ export interface VaultRt {
   arn: string;
   type: "BACKUP_VAULT" | "LOGICALLY_AIR_GAPPED_BACKUP_VAULT";
   encryptionKeyArn: string;
-  encryptionKeyType: "AWS_OWNED_KMS_KEY" | "CUSTOMER_MANAGED_KMS_KEY";
+  /** Who holds the key: AWS (owned, outside the customer's accounts), AWS-managed (aws/backup) or the customer. */
+  encryption: "aws-owned" | "aws-managed" | "customer-managed";
   lock: { mode: "governance" | "compliance"; min?: number; max?: number; lockDate?: number } | null;
   accessPolicy: string | null;
   notifications: { snsTopicArn: string; events: string[] } | null;
@@ -84,6 +87,24 @@ export interface VaultRt {
   /** Recovery points stored here, ascending by index. */
   recoveryPoints: IntList;
   liveCount: number;
+}
+
+export interface KmsKey {
+  id: string;
+  arn: string;
+  accountId: string;
+  region: string;
+  manager: "AWS" | "CUSTOMER";
+  description: string;
+  created: number;
+  /** Accounts (besides the owner) whose principals the key policy lets call kms:DescribeKey. */
+  describableBy: Set<string>;
+}
+
+export interface KmsUnit {
+  keys: Map<string, KmsKey>;
+  /** Aliases by name ("alias/…"); AWS's predefined ones have no key until first used. */
+  aliases: Map<string, { targetKeyId: string | undefined; created: number }>;
 }
 
 export interface PlanRt {

@@ -2,7 +2,7 @@
  * One error type for every service; the protocol serializers render it on the wire
  * (restJson1 header + body, awsJson1_1 __type, awsQuery ErrorResponse XML).
  */
-export type ServiceId = "backup" | "organizations" | "sts" | "tagging";
+export type ServiceId = "backup" | "organizations" | "sts" | "tagging" | "kms";
 
 export class SimError extends Error {
   constructor(
@@ -45,6 +45,9 @@ export const commonErrors = {
         return new SimError("TooManyRequestsException", "You have sent too many requests in too short a period of time. Try again later.", 400, { Type: "Organizations" });
       case "tagging":
         return new SimError("ThrottledException", "Rate exceeded", 400);
+      case "kms":
+        // https://docs.aws.amazon.com/kms/latest/developerguide/throttling.html
+        return new SimError("ThrottlingException", "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.", 400);
       case "sts":
         return new SimError("Throttling", "Rate exceeded", 400);
     }
@@ -57,10 +60,13 @@ export const commonErrors = {
         return new SimError("ServiceException", "AWS Organizations can't complete your request because of an internal service error. Try again later.", 500);
       case "tagging":
         return new SimError("InternalServiceException", "The request processing failed because of an unknown error, exception or failure.", 500);
+      case "kms":
+        return new SimError("KMSInternalException", "The request was rejected because an internal exception occurred. The request can be retried.", 500);
       case "sts":
         return new SimError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500);
     }
   },
   accessDenied: (s: ServiceId, message: string) =>
-    s === "sts" ? new SimError("AccessDenied", message, 403) : new SimError("AccessDeniedException", message, s === "organizations" ? 403 : 403),
+    // KMS answers AccessDeniedException with HTTP 400 (rebuy-de/aws-nuke#247, elastic/cloudbeat#1749).
+    s === "sts" ? new SimError("AccessDenied", message, 403) : new SimError("AccessDeniedException", message, s === "kms" ? 400 : 403),
 };

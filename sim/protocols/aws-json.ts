@@ -3,16 +3,16 @@ import { SimError } from "../http/errors";
 import type { SimRequest } from "../http/request";
 
 /**
- * awsJson1_1 (Organizations, Tagging): POST / with X-Amz-Target "<prefix>.<Operation>".
+ * awsJson1_1 (Organizations, Tagging, KMS): POST / with X-Amz-Target "<prefix>.<Operation>".
  * Errors put the shape name in the body's __type, which is all botocore (the AWS CLI) reads.
  */
-export const TARGET_PREFIX = { organizations: "AWSOrganizationsV20161128", tagging: "ResourceGroupsTaggingAPI_20170126" } as const;
+export const TARGET_PREFIX = { organizations: "AWSOrganizationsV20161128", tagging: "ResourceGroupsTaggingAPI_20170126", kms: "TrentService" } as const;
 
-export function parseTarget(target: string): { service: "organizations" | "tagging" | undefined; operation: string } {
+export function parseTarget(target: string): { service: "organizations" | "tagging" | "kms" | undefined; operation: string } {
   const dot = target.lastIndexOf(".");
   const prefix = dot < 0 ? target : target.slice(0, dot);
   const operation = dot < 0 ? "" : target.slice(dot + 1);
-  const service = prefix === TARGET_PREFIX.organizations ? "organizations" : prefix === TARGET_PREFIX.tagging ? "tagging" : undefined;
+  const service = prefix === TARGET_PREFIX.organizations ? "organizations" : prefix === TARGET_PREFIX.tagging ? "tagging" : prefix === TARGET_PREFIX.kms ? "kms" : undefined;
   return { service, operation };
 }
 
@@ -35,8 +35,9 @@ export function writeAwsJson(res: ServerResponse, body: unknown, requestId: stri
   res.end(text);
 }
 
-export function writeAwsJsonError(res: ServerResponse, err: SimError, requestId: string, extra: Record<string, string>): void {
-  const text = JSON.stringify({ __type: err.code, Message: err.message, ...err.fields });
+/** `messageKey`: the modeled member, "Message" (Organizations, Tagging) or "message" (every KMS error shape). */
+export function writeAwsJsonError(res: ServerResponse, err: SimError, requestId: string, extra: Record<string, string>, messageKey: "Message" | "message" = "Message"): void {
+  const text = JSON.stringify({ __type: err.code, [messageKey]: err.message, ...err.fields });
   res.writeHead(err.status, { "Content-Type": "application/x-amz-json-1.1", "x-amzn-RequestId": requestId, "Content-Length": Buffer.byteLength(text), ...err.headers, ...extra });
   res.end(text);
 }

@@ -121,7 +121,7 @@ export function recoveryPointShape(state: SimState, i: number) {
     IsEncrypted: encrypted,
     ResourceName: res.name ?? res.id,
     VaultType: vault.type,
-    ...(encrypted && vault.encryptionKeyType === "CUSTOMER_MANAGED_KMS_KEY" ? { EncryptionKeyType: vault.encryptionKeyType } : {}),
+    ...(encrypted && vault.encryption === "customer-managed" ? { EncryptionKeyType: "CUSTOMER_MANAGED_KMS_KEY" } : {}),
     ...(encrypted && vault.type === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" ? { EncryptionKeyType: "AWS_OWNED_KMS_KEY" } : {}),
     IsParent: false,
   };
@@ -142,7 +142,7 @@ export function vaultShape(state: SimState, v: VaultRt) {
     ...(lock?.min !== undefined ? { MinRetentionDays: lock.min } : {}),
     ...(lock?.max !== undefined ? { MaxRetentionDays: lock.max } : {}),
     ...(lock?.mode === "compliance" && lock.lockDate !== undefined ? { LockDate: at(lock.lockDate) } : {}),
-    ...(v.type === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" || v.encryptionKeyType === "CUSTOMER_MANAGED_KMS_KEY" ? { EncryptionKeyType: v.encryptionKeyType } : {}),
+    ...(v.encryption === "aws-owned" ? { EncryptionKeyType: "AWS_OWNED_KMS_KEY" } : v.encryption === "customer-managed" ? { EncryptionKeyType: "CUSTOMER_MANAGED_KMS_KEY" } : {}),
   };
 }
 

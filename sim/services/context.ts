@@ -34,6 +34,8 @@ export function badToken(service: ServiceId, reason: "invalid" | "foreign" | "ex
   switch (service) {
     case "organizations":
       return new SimError("InvalidInputException", "You specified an invalid value for nextToken. You must get the value from the response to a previous call to the API.", 400, { Reason: "INVALID_NEXT_TOKEN" });
+    case "kms":
+      return new SimError("InvalidMarkerException", "Invalid marker", 400);
     case "tagging":
       return reason === "expired"
         ? new SimError("PaginationTokenExpiredException", "The pagination token has expired.", 400)

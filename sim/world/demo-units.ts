@@ -48,12 +48,16 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
     add(ids.logArchive, region, "S3", "org-cloudtrail", { env: "shared", "data-class": "logs" }, { encrypted: false });
     add(ids.logArchive, region, "S3", "org-config", { env: "shared", "data-class": "logs" });
     add(ids.logArchive, region, "EFS", "log-shipper", { env: "shared" }, { encrypted: false });
+    // A vault on a key the security team keeps in Audit, whose key policy lets Log Archive use it
+    // but not describe it: who manages it cannot be read (BK-16 ERROR, with KMS's reason).
+    vault(ids.logArchive, region, "archive-vault", { encryption: "customer-managed", key: { account_id: ids.audit, alias: "log-archive", describable: false } });
     plans.push({ account_id: ids.logArchive, region, name: "logs-monthly", created: "-390d", versions: [{ rules: [{ name: "monthly", target_vault: "Default", schedule: "cron(0 2 L * ? *)", lifecycle: { move_to_cold_storage_after_days: 90, delete_after_days: 3650 } }] }], selections: [{ name: "all-buckets", iam_role_arn: role(ids.logArchive), resources: ["arn:aws:s3:::*"] }] });
 
     // Audit: never-expiring plan on every second Saturday (#) via StringLike conditions (BK-12 fail), vault denying deletion with one exempt role (BK-03 pass).
     add(ids.audit, region, "DynamoDB", "audit-findings", { env: "prod", owner: "security-team" });
     add(ids.audit, region, "EBS", "audit-scratch", { env: "dev", owner: "security-team" });
-    vault(ids.audit, region, "audit-vault", { encryption: "customer-managed", access_policy: denyPolicy(DELETE_ACTIONS, `arn:aws:iam::${ids.audit}:role/BackupAdmin`) });
+    // Its key has no alias: after ListAliases names aws/backup, DescribeKey tells the rest (BK-16 pass).
+    vault(ids.audit, region, "audit-vault", { encryption: "customer-managed", key: { alias: null }, access_policy: denyPolicy(DELETE_ACTIONS, `arn:aws:iam::${ids.audit}:role/BackupAdmin`) });
     plans.push({ account_id: ids.audit, region, name: "audit-forever", created: "-200d", versions: [{ rules: [{ name: "monthly-keep", target_vault: "audit-vault", schedule: "cron(0 1 ? * SAT#2 *)" }] }], selections: [{ name: "security-owned", iam_role_arn: role(ids.audit), resources: ["*"], conditions: { ...noConditions, string_like: [{ key: "aws:ResourceTag/owner", value: "security-*" }], string_not_like: [{ key: "aws:ResourceTag/env", value: "dev*" }] } }] });
 
     // Backup Central: cross-account copy target with a compliance Vault Lock past its lock date (BK-08 pass) and deny-all policy (BK-03 pass).

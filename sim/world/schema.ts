@@ -46,6 +46,17 @@ const vaultSchema = z.strictObject({
   type: z.enum(["BACKUP_VAULT", "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"]).default("BACKUP_VAULT"),
   /** aws-owned: AWS owned key (air-gapped vaults); aws-managed: aws/backup key; customer-managed: a CMK. */
   encryption: z.enum(["aws-owned", "aws-managed", "customer-managed"]).default("aws-managed"),
+  /** The customer-managed key (KMS): its account, its alias and whether its key policy lets the vault's account describe it. */
+  key: z
+    .strictObject({
+      /** The account that owns the key (default: the vault's). */
+      account_id: accountId.optional(),
+      /** Alias name without "alias/" (default "<vault name>-key"); null: the key has no alias. */
+      alias: z.string().regex(/^(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, "alias names are a-z A-Z 0-9 / _ - and cannot start with aws/").nullable().optional(),
+      /** For a key in another account: whether its key policy admits kms:DescribeKey from the vault's account. */
+      describable: z.boolean().default(true),
+    })
+    .optional(),
   lock: lockSchema.nullable().default(null),
   access_policy: z.record(z.string(), z.unknown()).nullable().default(null),
   notifications: z.strictObject({ sns_topic_arn: z.string(), events: z.array(z.string()).min(1) }).nullable().default(null),

@@ -183,9 +183,12 @@ function expected(): Map<string, Map<string, Status>> {
     }
     for (const v of vaultsOf(u)) {
       if (v.accessPolicy === null) put("BK-03", v.arn, "FAIL");
-      // The simulator reports a key type only for customer-managed and air-gapped vaults; an
-      // AWS-managed key's ARN alone cannot be told apart, which the control reports as ERROR.
-      put("BK-16", v.arn, v.encryptionKeyType === "CUSTOMER_MANAGED_KMS_KEY" ? "PASS" : v.type === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" ? "FAIL" : "ERROR");
+      // Who manages the key is KMS's answer, which the sync reads: customer-managed keys pass,
+      // the aws/backup key and AWS-owned keys fail; a key another account does not let the
+      // vault's account describe cannot be told (none in this world).
+      const key = [...s.kms.values()].flatMap((k) => [...k.keys.values()]).find((k) => k.arn === v.encryptionKeyArn);
+      const describable = key && (key.accountId === u.accountId || key.describableBy.has(u.accountId));
+      put("BK-16", v.arn, v.encryption === "customer-managed" ? (describable ? "PASS" : "ERROR") : "FAIL");
     }
     const unitId = `${u.accountId}/${u.region}`;
     const plans = plansOf(u);

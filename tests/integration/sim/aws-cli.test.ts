@@ -9,7 +9,7 @@ import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
 /**
  * The AWS CLI v2 from Debian's `awscli` package (2.9: takes --endpoint-url, predates
- * AWS_ENDPOINT_URL) against the simulator: list and describe calls with its own paging.
+ * AWS_ENDPOINT_URL) against the simulator: list and describe calls with its own paging, KMS included.
  * /root/.pyenv/shims/aws is an unrelated v1, so the binary is named explicitly.
  */
 const AWS = "/usr/bin/aws";
@@ -105,4 +105,29 @@ describe("AWS CLI v2 (Debian awscli 2.9)", () => {
     await expect(aws(member, ["backup", "describe-backup-vault", "--backup-vault-name", "missing-vault"])).rejects.toMatchObject({ stderr: expect.stringContaining("AccessDeniedException") });
     expect((await aws(member, ["resourcegroupstaggingapi", "get-resources", "--page-size", "2"])).ResourceTagMappingList).toHaveLength(unit.counts.resources);
   }, 180_000);
+
+  it("tells who manages each vault key with KMS describe-key and list-aliases (its own paging), and reads KMS's errors", async () => {
+    const w = sim.summary();
+    const principal = { AccessKeyId: w.principal.access_key_id, SecretAccessKey: w.principal.secret_access_key };
+    const mgmt = (await aws(principal, ["sts", "assume-role", "--role-arn", w.management_role_arn, "--role-session-name", "cli", "--external-id", w.external_id])).Credentials as Keys;
+    const memberOf = async (name: string) => {
+      const id = w.accounts.find((a) => a.name === name)!.account_id;
+      return (await aws(mgmt, ["sts", "assume-role", "--role-arn", `arn:aws:iam::${id}:role/${w.member_role_name}`, "--role-session-name", "cli"])).Credentials as Keys;
+    };
+    const payments = await memberOf("Prod Payments");
+    const vaults = (await aws(payments, ["backup", "list-backup-vaults"])).BackupVaultList as { BackupVaultName: string; EncryptionKeyArn: string }[];
+    for (const v of vaults) {
+      const meta = (await aws(payments, ["kms", "describe-key", "--key-id", v.EncryptionKeyArn])).KeyMetadata as { KeyManager: string; Arn: string; KeyState: string };
+      expect([v.BackupVaultName, meta.Arn, meta.KeyState]).toEqual([v.BackupVaultName, v.EncryptionKeyArn, "Enabled"]);
+      expect(meta.KeyManager).toBe(v.BackupVaultName === "Default" ? "AWS" : "CUSTOMER");
+    }
+    // The CLI follows NextMarker itself (Truncated/NextMarker paging, 3 aliases a page).
+    const aliases = (await aws(payments, ["kms", "list-aliases", "--page-size", "3"])).Aliases as { AliasName: string; TargetKeyId?: string }[];
+    expect(aliases.length).toBeGreaterThan(10);
+    expect(aliases.filter((a) => a.TargetKeyId).map((a) => a.AliasName).sort()).toEqual(["alias/aws/backup", "alias/org-vault-key", "alias/prod-vault-key"]);
+    const logArchive = await memberOf("Log Archive");
+    const archive = ((await aws(logArchive, ["backup", "list-backup-vaults"])).BackupVaultList as { BackupVaultName: string; EncryptionKeyArn: string }[]).find((v) => v.BackupVaultName === "archive-vault")!;
+    await expect(aws(logArchive, ["kms", "describe-key", "--key-id", archive.EncryptionKeyArn])).rejects.toMatchObject({ stderr: expect.stringMatching(/AccessDeniedException.*is not authorized to perform: kms:DescribeKey/) });
+    await expect(aws(logArchive, ["kms", "describe-key", "--key-id", "alias/no-such-alias"])).rejects.toMatchObject({ stderr: expect.stringMatching(/NotFoundException.*alias\/no-such-alias is not found/) });
+  }, 120_000);
 });

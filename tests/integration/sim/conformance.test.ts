@@ -3,8 +3,9 @@ import * as STS from "@aws-sdk/client-sts";
 import * as O from "@aws-sdk/client-organizations";
 import * as B from "@aws-sdk/client-backup";
 import * as T from "@aws-sdk/client-resource-groups-tagging-api";
+import * as K from "@aws-sdk/client-kms";
 import { startSimulator, type SimHandle } from "@/sim/server";
-import { backupClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
+import { backupClient, kmsClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
 import { captureWire, validateWire, type Wire } from "./model-validator";
 import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
@@ -26,7 +27,7 @@ afterAll(async () => {
   await sim.stop();
 });
 
-function withCapture<C extends { middlewareStack: unknown }>(client: C, service: "backup" | "organizations" | "sts" | "tagging"): C {
+function withCapture<C extends { middlewareStack: unknown }>(client: C, service: "backup" | "organizations" | "sts" | "tagging" | "kms"): C {
   captureWire(client as never, service, wire);
   return client;
 }
@@ -145,12 +146,51 @@ describe("Tagging", () => {
   });
 });
 
+describe("KMS", () => {
+  it("DescribeKey tells AWS- from customer-managed vault keys; ListAliases pages; the errors are AWS's", async () => {
+    const region = "us-east-1";
+    for (const name of ["Prod Payments", "Audit", "Log Archive"]) {
+      const creds = await memberCreds(sim, mgmt, account(name));
+      const kms = withCapture(kmsClient(sim, creds, region), "kms");
+      const vaults = (await backupClient(sim, creds, region).send(new B.ListBackupVaultsCommand({}))).BackupVaultList ?? [];
+      for (const v of vaults) {
+        if (v.EncryptionKeyType === "AWS_OWNED_KMS_KEY") continue;
+        const out = await kms.send(new K.DescribeKeyCommand({ KeyId: v.EncryptionKeyArn! })).catch((e: Error) => e);
+        if (v.BackupVaultName === "archive-vault") {
+          // Audit keeps this key; its key policy does not admit Log Archive's DescribeKey.
+          expect(out).toMatchObject({ name: "AccessDeniedException", $metadata: { httpStatusCode: 400 }, message: expect.stringContaining("is not authorized to perform: kms:DescribeKey on resource") });
+          continue;
+        }
+        const meta = (out as K.DescribeKeyCommandOutput).KeyMetadata!;
+        expect(meta.Arn).toBe(v.EncryptionKeyArn);
+        expect(meta.KeyManager).toBe(v.BackupVaultName === "Default" ? "AWS" : "CUSTOMER");
+        expect(meta.CreationDate).toBeInstanceOf(Date);
+      }
+      const aliases = (await all(K.paginateListAliases({ client: kms, pageSize: 4 }, {}))).flatMap((p) => p.Aliases ?? []);
+      expect(aliases.find((a) => a.AliasName === "alias/aws/backup")?.TargetKeyId).toBeDefined();
+      expect(aliases.filter((a) => a.AliasName!.startsWith("alias/aws/") && !a.TargetKeyId).length).toBeGreaterThan(5);
+      const backupKey = aliases.find((a) => a.AliasName === "alias/aws/backup")!.TargetKeyId!;
+      expect((await kms.send(new K.ListAliasesCommand({ KeyId: backupKey }))).Aliases?.map((a) => a.AliasName)).toEqual(["alias/aws/backup"]);
+      expect((await kms.send(new K.DescribeKeyCommand({ KeyId: "alias/aws/backup" }))).KeyMetadata?.KeyId).toBe(backupKey);
+    }
+    const kms = withCapture(kmsClient(sim, await memberCreds(sim, mgmt, account("Prod Web")), region), "kms");
+    const me = account("Prod Web");
+    await expect(kms.send(new K.DescribeKeyCommand({ KeyId: `arn:aws:kms:${region}:${me}:key/00000000-0000-0000-0000-000000000000` }))).rejects.toMatchObject({ name: "NotFoundException", message: expect.stringMatching(/^Key 'arn:aws:kms:.*' does not exist$/) });
+    await expect(kms.send(new K.DescribeKeyCommand({ KeyId: "alias/no-such-alias" }))).rejects.toMatchObject({ name: "NotFoundException", message: expect.stringMatching(/^Alias arn:aws:kms:us-east-1:\d{12}:alias\/no-such-alias is not found\.$/) });
+    await expect(kms.send(new K.DescribeKeyCommand({ KeyId: "not a key" }))).rejects.toMatchObject({ name: "NotFoundException", message: "Invalid keyId not a key" });
+    await expect(kms.send(new K.ListAliasesCommand({ Marker: "forged" }))).rejects.toMatchObject({ name: "InvalidMarkerException" });
+    await expect(kms.send(new K.ListAliasesCommand({ Limit: 0 }))).rejects.toMatchObject({ name: "ValidationException", $metadata: { httpStatusCode: 400 } });
+    const page = await kms.send(new K.ListAliasesCommand({ Limit: 1000 }));
+    expect(page.Aliases!.length).toBeLessThanOrEqual(100);
+  });
+});
+
 describe("every captured response matches the AWS models", () => {
   it("has no problems", () => {
     expect(wire.length).toBeGreaterThan(100);
     const problems = wire.flatMap(validateWire);
     expect(problems.slice(0, 30)).toEqual([]);
     const ops = new Set(wire.map((w) => `${w.service}:${w.operation}`));
-    expect(ops.size).toBeGreaterThanOrEqual(2 + 16 + 21 + 1);
+    expect(ops.size).toBeGreaterThanOrEqual(2 + 16 + 21 + 1 + 2);
   });
 });

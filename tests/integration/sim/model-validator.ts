@@ -29,7 +29,7 @@ export function captureWire(client: { middlewareStack: { add: (...a: never[]) =>
 }
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
-const COMMON_ERRORS = new Set(["AccessDeniedException", "AccessDenied", "ThrottlingException", "Throttling", "ValidationError", "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken", "MissingAuthenticationTokenException", "MissingAuthenticationToken", "IncompleteSignatureException", "IncompleteSignature", "UnknownOperationException", "InvalidAction", "MissingAction", "SerializationException", "InternalFailure"]);
+const COMMON_ERRORS = new Set(["AccessDeniedException", "AccessDenied", "ThrottlingException", "Throttling", "ValidationError", "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken", "MissingAuthenticationTokenException", "MissingAuthenticationToken", "IncompleteSignatureException", "IncompleteSignature", "UnknownOperationException", "InvalidAction", "MissingAction", "SerializationException", "InternalFailure", "ValidationException"]);
 
 export function validateWire(w: Wire): string[] {
   const model = botocore(w.service);

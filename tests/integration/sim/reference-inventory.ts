@@ -1,8 +1,9 @@
 import * as O from "@aws-sdk/client-organizations";
 import * as B from "@aws-sdk/client-backup";
 import * as T from "@aws-sdk/client-resource-groups-tagging-api";
+import * as K from "@aws-sdk/client-kms";
 import type { SimHandle } from "@/sim/server";
-import { backupClient, managementCreds, memberCreds, orgClient, taggingClient } from "./sim-clients";
+import { backupClient, kmsClient, managementCreds, memberCreds, orgClient, taggingClient } from "./sim-clients";
 
 /**
  * A straightforward, sequential complete inventory making exactly the call set sim/README.md
@@ -54,14 +55,17 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
           }
         }
       }
+      const keys = new Set<string>();
       for await (const p of B.paginateListBackupVaults({ client: b, pageSize: 1000 }, {})) {
         for (const v of p.BackupVaultList ?? []) {
+          if (v.EncryptionKeyArn && v.EncryptionKeyType !== "AWS_OWNED_KMS_KEY") keys.add(v.EncryptionKeyArn);
           c.vaults!++;
           await b.send(new B.GetBackupVaultAccessPolicyCommand({ BackupVaultName: v.BackupVaultName! })).catch(expectName("ResourceNotFoundException"));
           await b.send(new B.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName! })).catch(expectName("ResourceNotFoundException"));
           for await (const r of B.paginateListRecoveryPointsByBackupVault({ client: b, pageSize: 1000 }, { BackupVaultName: v.BackupVaultName! })) c.recovery_points! += r.RecoveryPoints?.length ?? 0;
         }
       }
+      await keyManagers(kmsClient(sim, creds, region), a.Id!, region, keys);
       for await (const p of B.paginateListProtectedResources({ client: b, pageSize: 1000 }, {})) c.protected_resources! += p.Results?.length ?? 0;
       for await (const p of B.paginateListBackupJobs({ client: b, pageSize: 1000 }, {})) c.backup_jobs! += p.BackupJobs?.length ?? 0;
       for await (const p of B.paginateListCopyJobs({ client: b, pageSize: 1000 }, {})) c.copy_jobs! += p.CopyJobs?.length ?? 0;
@@ -73,6 +77,24 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
     }
   }
   return counts;
+}
+
+/**
+ * Who manages each vault key: the unit's own keys by ListAliases pages (100 aliases) while two or
+ * more are still unnamed, then DescribeKey for the rest and for keys of other accounts.
+ */
+async function keyManagers(kms: K.KMSClient, accountId: string, region: string, keys: Set<string>): Promise<void> {
+  const own = [...keys].filter((k) => k.startsWith(`arn:aws:kms:${region}:${accountId}:key/`));
+  let open = own.map((k) => k.slice(k.lastIndexOf("/") + 1));
+  if (open.length >= 2) {
+    for await (const p of K.paginateListAliases({ client: kms, pageSize: 100 }, {})) {
+      const named = new Set((p.Aliases ?? []).map((a) => a.TargetKeyId));
+      open = open.filter((id) => !named.has(id));
+      if (open.length < 2) break;
+    }
+  }
+  const describe = [...own.filter((k) => open.includes(k.slice(k.lastIndexOf("/") + 1))), ...[...keys].filter((k) => !own.includes(k))];
+  for (const k of describe) await kms.send(new K.DescribeKeyCommand({ KeyId: k })).catch(expectName("AccessDeniedException"));
 }
 
 function expectName(name: string) {

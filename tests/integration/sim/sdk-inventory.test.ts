@@ -3,8 +3,9 @@ import { GetCallerIdentityCommand } from "@aws-sdk/client-sts";
 import { paginateListAccounts, paginateListOrganizationalUnitsForParent, ListRootsCommand } from "@aws-sdk/client-organizations";
 import { paginateListBackupJobs, paginateListBackupPlans, paginateListBackupVaults, paginateListCopyJobs, paginateListProtectedResources, paginateListRecoveryPointsByBackupVault, paginateListRestoreJobs, paginateListBackupSelections } from "@aws-sdk/client-backup";
 import { paginateGetResources } from "@aws-sdk/client-resource-groups-tagging-api";
+import { DescribeKeyCommand } from "@aws-sdk/client-kms";
 import { startSimulator, type SimHandle } from "@/sim/server";
-import { assume, backupClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
+import { assume, backupClient, kmsClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
 import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
 /** A complete inventory through the real SDK v3 (paginators) sees exactly what /_sim/world counts. */
@@ -88,4 +89,30 @@ describe("complete inventory", () => {
       for (const [k, v] of Object.entries(got)) expect({ unit: `${u.account_id}/${u.region}`, [k]: v }).toEqual({ unit: `${u.account_id}/${u.region}`, [k]: u.counts[k as keyof typeof u.counts] });
     }
   }, 120_000);
+});
+
+describe("vault keys", () => {
+  it("KMS names the manager the world gave every key a vault's account may describe, and refuses the others", async () => {
+    const w = sim.summary();
+    const s = sim.runtime.state;
+    const mgmt = await managementCreds(sim);
+    const keys = new Map([...s.kms.values()].flatMap((u) => [...u.keys.values()]).map((k) => [k.arn, k]));
+    const seen = { AWS: 0, CUSTOMER: 0, denied: 0 };
+    for (const u of w.by_unit.filter((x) => x.reachable)) {
+      const creds = await memberCreds(sim, mgmt, u.account_id);
+      const kms = kmsClient(sim, creds, u.region);
+      for await (const p of paginateListBackupVaults({ client: backupClient(sim, creds, u.region) }, {})) {
+        for (const v of p.BackupVaultList ?? []) {
+          if (v.EncryptionKeyType === "AWS_OWNED_KMS_KEY") continue;
+          const world = keys.get(v.EncryptionKeyArn!)!;
+          const may = world.accountId === u.account_id || world.describableBy.has(u.account_id);
+          const got = await kms.send(new DescribeKeyCommand({ KeyId: v.EncryptionKeyArn! })).then((o) => o.KeyMetadata!.KeyManager!, (e: Error) => e.name);
+          expect([v.BackupVaultArn, got]).toEqual([v.BackupVaultArn, may ? world.manager : "AccessDeniedException"]);
+          if (got === "AWS" || got === "CUSTOMER") seen[got]++;
+          else seen.denied++;
+        }
+      }
+    }
+    expect(Object.values(seen).every((n) => n > 0)).toBe(true);
+  }, 60_000);
 });

@@ -2,6 +2,7 @@ import { STSClient, AssumeRoleCommand } from "@aws-sdk/client-sts";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { BackupClient } from "@aws-sdk/client-backup";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
+import { KMSClient } from "@aws-sdk/client-kms";
 import type { SimHandle } from "@/sim/server";
 
 /** SDK clients pointed at a running simulator, as the product's sync will build them. */
@@ -23,6 +24,7 @@ export const stsClient = (sim: SimHandle, c: Creds, region?: string) => new STSC
 export const orgClient = (sim: SimHandle, c: Creds) => new OrganizationsClient(base(sim, c));
 export const backupClient = (sim: SimHandle, c: Creds, region?: string) => new BackupClient(base(sim, c, region));
 export const taggingClient = (sim: SimHandle, c: Creds, region?: string) => new ResourceGroupsTaggingAPIClient(base(sim, c, region));
+export const kmsClient = (sim: SimHandle, c: Creds, region?: string) => new KMSClient(base(sim, c, region));
 
 export async function assume(sim: SimHandle, caller: Creds, roleArn: string, externalId?: string): Promise<Creds> {
   const out = await stsClient(sim, caller).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "sim-test", ExternalId: externalId }));

@@ -106,4 +106,21 @@ describe("a sync under faults", () => {
     expect(healed.failed).toBe(h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length);
     expect((await unitRow(victim, "us-east-1")).status).toBe("ok");
   });
+
+  it("publishes every unit when the member role lacks the KMS reads; each vault key says why it was not read", async () => {
+    // A StackSet deployed before the product read KMS: kms:DescribeKey and kms:ListAliases denied.
+    h.sim.configure({ operation_faults: { "kms:DescribeKey": "access_denied", "kms:ListAliases": "access_denied" } });
+    try {
+      const run = await h.sync();
+      expect(run.status).toBe("partial");
+      expect(run.failed).toBe(h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length);
+    } finally {
+      h.sim.configure({ operation_faults: {} });
+    }
+    const keys = await h.db.pool.query(`select distinct key_manager_outcome as outcome, key_manager_detail as detail from backup_vaults where tenant_id = $1 and encryption_key_type is distinct from 'AWS_OWNED_KMS_KEY'`, [h.tenantId]);
+    expect(keys.rows).toEqual([{ outcome: "unreadable", detail: "AccessDeniedException: You don't have permissions to access this resource." }]);
+    expect(await countsByUnit(h.db, h.tenantId)).toEqual(clean);
+    await h.sync();
+    expect(await fingerprint(h.db, h.tenantId)).toBe(cleanPrint);
+  });
 });

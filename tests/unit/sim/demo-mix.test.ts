@@ -83,7 +83,16 @@ describe("demo world control mix", () => {
     expect(rules.some((r) => !s.units[s.plans[r.plan]!.unit]!.vaultByName.has(r.targetVault))).toBe(true);
     expect(units.some((u) => u.notOptedIn.size === 0)).toBe(true);
   });
-  it("BK-16 vaults with customer-managed keys and without", () => expect(both(vaults.map((v) => v.encryptionKeyType === "CUSTOMER_MANAGED_KMS_KEY"))).toEqual([true, true]));
+  it("BK-16 vaults with customer-managed keys and without", () => expect(both(vaults.map((v) => v.encryption === "customer-managed"))).toEqual([true, true]));
+  it("BK-16 keys KMS calls AWS- and customer-managed, one without an alias, one another account keeps to itself", () => {
+    const keyOf = (v: VaultRt) => [...s.kms.values()].flatMap((u) => [...u.keys.values()]).find((k) => k.arn === v.encryptionKeyArn);
+    const keyed = vaults.filter((v) => v.encryption !== "aws-owned").map((v) => ({ v, k: keyOf(v)!, account: s.units[v.unit]!.accountId }));
+    expect(keyed.every((x) => x.k !== undefined)).toBe(true);
+    expect(new Set(keyed.map((x) => x.k.manager))).toEqual(new Set(["AWS", "CUSTOMER"]));
+    const aliased = (x: (typeof keyed)[number]) => [...s.kms.get(`${x.k.accountId}/${x.k.region}`)!.aliases.values()].some((a) => a.targetKeyId === x.k.id);
+    expect(keyed.some((x) => x.k.manager === "CUSTOMER" && !aliased(x))).toBe(true);
+    expect(keyed.some((x) => x.k.accountId !== x.account && !x.k.describableBy.has(x.account))).toBe(true);
+  });
   it("BK-17 accounts covered by a backup policy (org-managed plans) and not, plus hand-made plans", () => {
     expect(both([...reachable].map((a) => plans.some((p) => p.orgPlanName && s.units[p.unit]!.accountId === a)))).toEqual([true, true]);
     expect(plans.some((p) => !p.orgPlanName)).toBe(true);

@@ -8,6 +8,7 @@ import { Card } from "@/app/_components/ui/card";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { Table, Td, Th } from "@/app/_components/ui/table";
 import { listMemberRoleOverrides, listTenants } from "@/lib/admin/tenants";
+import { memberReadPolicy } from "@/lib/aws/read-permissions";
 import { requireGlobalPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { scheduleKeyOf } from "@/lib/validation/tenants";
@@ -33,7 +34,7 @@ function trustPolicies(t: { externalId: string; managementRoleArn: string }) {
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Principal: { AWS: t.managementRoleArn }, Action: "sts:AssumeRole" }],
   };
-  return { management: JSON.stringify(management, null, 2), member: JSON.stringify(member, null, 2) };
+  return { management: JSON.stringify(management, null, 2), member: JSON.stringify(member, null, 2), memberPermissions: memberReadPolicy() };
 }
 
 export default async function TenantPage({ params, searchParams }: { params: Promise<{ tenantId: string }>; searchParams: Promise<{ created?: string }> }) {
@@ -67,6 +68,13 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
         </Card>
         <Card title={`Member role (${tenant.memberRoleName}) trust policy`} description="Deploy it to every member account, e.g. with a StackSet." actions={<CopyButton value={policies.member} />}>
           <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{policies.member}</pre>
+        </Card>
+        <Card
+          title={`Member role (${tenant.memberRoleName}) permissions`}
+          description="Read-only, and all the sync needs. A key in another account is described only if its key policy admits the vault's account."
+          actions={<CopyButton value={policies.memberPermissions} />}
+        >
+          <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{policies.memberPermissions}</pre>
         </Card>
       </div>
       <Card title="Settings">
