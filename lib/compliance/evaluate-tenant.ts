@@ -29,6 +29,11 @@ export interface EvaluateTenantOptions {
   syncRunId?: string | null;
   maxDataAgeHours?: number;
   log?: (message: string) => void;
+  /**
+   * Evaluate and score, then roll everything back: nothing is stored. An evaluation at a time
+   * before the tenant's last one may only run so (stored evaluations move forward in time).
+   */
+  dryRun?: boolean;
 }
 
 export interface RunSummary {
@@ -107,7 +112,7 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
     // Versions are chained in evaluation order, and "as of" picks by time: the two must agree.
     const last = await writer.query(`select max(evaluated_at) as at from compliance_evaluations where tenant_id = $1 and status = 'succeeded'`, [tenantId]);
     const lastAt = last.rows[0]?.at as Date | null;
-    if (lastAt && lastAt.getTime() > now.getTime()) throw new Error(`evaluations of a tenant move forward in time: the last one is of ${lastAt.toISOString()}, this one of ${now.toISOString()}`);
+    if (lastAt && lastAt.getTime() > now.getTime() && !options.dryRun) throw new Error(`evaluations of a tenant move forward in time: the last one is of ${lastAt.toISOString()}, this one of ${now.toISOString()}`);
     const runIdOf = await registerRuns(writer, tenantId, runs);
     const templateRefs = templates.map((t) => ({ slug: t.slug, revision: t.revision, version: t.version, templateId: t.templateId, name: t.name }));
     const ev = await writer.query(
@@ -174,8 +179,8 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
       JSON.stringify(summary),
       clock.now(),
     ]);
-    await writer.query("commit");
-    log(`evaluation ${E}: ${stats.findings} findings, ${panelStats.changed + panelStats.created} panels written, ${panelStats.unchanged} unchanged`);
+    await writer.query(options.dryRun ? "rollback" : "commit");
+    log(`evaluation ${E}${options.dryRun ? " (dry run, not stored)" : ""}: ${stats.findings} findings, ${panelStats.changed + panelStats.created} panels written, ${panelStats.unchanged} unchanged`);
     return {
       evaluationId: E,
       tenantId,
@@ -190,7 +195,7 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
     await writer.query("rollback").catch(() => undefined);
     await reader.query("rollback").catch(() => undefined);
     // The failure is recorded on its own: the evaluation's writes were rolled back.
-    await pool
+    if (!options.dryRun) await pool
       .query(`insert into compliance_evaluations (tenant_id, status, trigger, sync_run_id, evaluated_at, finished_at, templates, run_ids, error) values ($1, 'failed', $2, $3, $4, $6, '[]', '{}', $5)`, [
         tenantId,
         options.trigger ?? "manual",

@@ -6,6 +6,7 @@ import type { Conn, Db } from "@/db";
 import { recordAudit } from "@/db/audit";
 import { complianceTemplates, complianceTenantTemplates, type ComplianceTemplateRow } from "@/db/schema";
 import { conflict, invalid, isUniqueViolation, notFound } from "@/lib/errors";
+import { stableStringify } from "@/lib/compliance/engine/evaluate";
 import { BUILTIN_TEMPLATES } from "./builtin-templates";
 import { cloneTemplate, parseTemplate, reviseTemplate, type Template, type TemplateChanges } from "./template-schema";
 
@@ -163,6 +164,33 @@ export async function updateTenantTemplate(db: Db, actor: Actor, p: { tenantId: 
     details: { slug: p.slug, revision, previousRevision: current.revision, changes: p.changes as Record<string, unknown> },
     taken: conflict("Someone changed this template at the same time; reload and try again."),
   });
+}
+
+/**
+ * Imports a template as exported (`npm run template -- export`): validated by the same schema as
+ * every template, stored as the tenant's custom template of that id (revision 1, or the next
+ * revision when it differs from the latest; unchanged when it is the same), with its audit row.
+ * Built-in ids are refused: a built-in is changed by cloning it under another id.
+ */
+export async function importTenantTemplate(db: Db, actor: Actor, p: { tenantId: string; definition: unknown }): Promise<{ template: StoredTemplate; outcome: "created" | "revised" | "unchanged" }> {
+  await seedBuiltinTemplates(db);
+  const parsed = parseTemplate(p.definition);
+  if (!parsed.ok) throw invalid("The template is not valid.", templateFieldErrors(parsed.errors));
+  const t = parsed.template;
+  if (BUILTIN_SLUGS.has(t.id)) throw conflict(`${t.id} is a built-in template's id; import the template under another id.`, { id: "A built-in template has this id." });
+  const latest = await latestOwned(db, p.tenantId, t.id);
+  if (latest) {
+    const current = toStored(latest, await selectedSlugs(db, p.tenantId));
+    // jsonb keeps its own key order: compare the parsed templates, keys sorted.
+    if (stableStringify(current.template) === stableStringify(t)) return { template: current, outcome: "unchanged" };
+  }
+  const revision = (latest?.revision ?? 0) + 1;
+  const template = await insertRevision(db, actor, { tenantId: p.tenantId, slug: t.id, revision, template: t }, {
+    action: "compliance.template.import",
+    details: { slug: t.id, revision, version: t.version, name: t.name, framework: t.framework, requirements: t.requirements.length, basedOn: t.basedOn, previousRevision: latest?.revision ?? null },
+    taken: conflict("Someone changed this template at the same time; try again."),
+  });
+  return { template, outcome: latest ? "revised" : "created" };
 }
 
 /** Chooses the templates the tenant is evaluated against (at least one). */
