@@ -1,9 +1,9 @@
 // The demo world synced into the test database, for the preview and end-to-end tests: names of its
 // accounts and OUs, and a backup policy generated from the ISO/IEC 27001 template (daily, 35 days)
 // whose tag selection covers resources no plan selects today.
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { DbHandle } from "@/db";
-import { backupPlans, orgAccounts, orgUnits, resources } from "@/db/schema";
+import { backupPlans, backupRules, orgAccounts, orgUnits, resources } from "@/db/schema";
 import { BUILTIN_TEMPLATES } from "@/lib/compliance/templates/builtin-templates";
 import { generatePolicy, paramsFromTemplate } from "@/lib/policies/generate";
 import { demoWorld } from "@/sim/world/demo";
@@ -16,7 +16,7 @@ export interface DemoPolicyWorld extends SyncedWorld {
   rootId: string;
   /** Resource ARN → its Name tag, as last synced. */
   resourceNames(): Promise<Map<string, string>>;
-  /** Plan ARN → plan name, as last synced. */
+  /** Plan ARN → plan name and "<plan ARN>#<rule id>" → rule name, as last synced. */
   planNames(): Promise<Map<string, string>>;
 }
 
@@ -42,8 +42,13 @@ export async function syncDemoWorld(handle: DbHandle, databaseUrl: string, name:
       return new Map(rows.map((r) => [r.arn, (r.tags as Record<string, string>).Name ?? r.arn]));
     },
     planNames: async () => {
-      const rows = await handle.db.select({ arn: backupPlans.planArn, name: backupPlans.planName }).from(backupPlans).where(eq(backupPlans.tenantId, tenantId));
-      return new Map(rows.map((r) => [r.arn, r.name]));
+      const plans = await handle.db.select({ arn: backupPlans.planArn, name: backupPlans.planName }).from(backupPlans).where(eq(backupPlans.tenantId, tenantId));
+      const rules = await handle.db
+        .select({ key: sql<string>`${backupPlans.planArn} || '#' || ${backupRules.ruleId}`, name: backupRules.ruleName })
+        .from(backupRules)
+        .innerJoin(backupPlans, and(eq(backupPlans.tenantId, backupRules.tenantId), eq(backupPlans.accountId, backupRules.accountId), eq(backupPlans.region, backupRules.region), eq(backupPlans.planId, backupRules.planId)))
+        .where(eq(backupRules.tenantId, tenantId));
+      return new Map([...plans.map((r): [string, string] => [r.arn, r.name]), ...rules.map((r): [string, string] => [r.key, r.name])]);
     },
   };
 }
