@@ -89,6 +89,8 @@ describe("drift of a pushed policy", () => {
     await synced.resync();
     const d = await getTenantDrift(db, { tenantId });
     expect(d.policies[0]!.drift).toMatchObject({ status: "in-sync", differences: [], attachedOutside: [], detachedOutside: [] });
+    expect(d.policies[0]!.intent.pushedAt).toBeInstanceOf(Date);
+    expect(d.readAt).toBeInstanceOf(Date);
     for (const account of securityAccounts) {
       for (const u of unitsOf(d, account)) expect(u, `${account} ${u.region}`).toMatchObject({ state: "in-sync", intended: [{ name: "drift-baseline", version: 1 }], materialised: { plans: [`iso-baseline-${u.region}`], differences: [] } });
     }
