@@ -25,9 +25,9 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           </span>
           Backup Governance
         </Link>
-        <div className="flex items-center gap-4">
+        <div className="flex items-center gap-3 sm:gap-4">
           <div className="text-right leading-tight">
-            <div className="text-sm font-medium text-slate-900" data-testid="user-name">
+            <div className="hidden text-sm font-medium text-slate-900 sm:block" data-testid="user-name">
               {session.name}
             </div>
             <div className="text-xs text-slate-500">

@@ -268,9 +268,9 @@ function writeGroup(g: Group, p: PolicyParams, plan: JsonObject, rule: JsonObjec
 
 function writeLifecycle(node: Json | undefined, p: PolicyParams): JsonObject {
   const { move_to_cold_storage_after_days: cold, delete_after_days: del } = lifecycleOf(p);
-  const out: JsonObject = { ...obj(node) };
-  if (cold === undefined) delete out.move_to_cold_storage_after_days;
-  else out.move_to_cold_storage_after_days = setAssign(out.move_to_cold_storage_after_days, assigned(cold)!);
+  const { move_to_cold_storage_after_days: oldCold, ...rest } = obj(node);
+  // Cold storage first, as the generator writes it.
+  const out: JsonObject = cold === undefined ? rest : { move_to_cold_storage_after_days: setAssign(oldCold, assigned(cold)!), ...rest };
   out.delete_after_days = setAssign(out.delete_after_days, assigned(del)!);
   return out;
 }

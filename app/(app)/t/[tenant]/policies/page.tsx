@@ -10,7 +10,7 @@ import { WidgetSkeleton } from "@/app/_components/widget";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/format";
-import { getPolicySettings, listPolicies } from "@/lib/policies/read";
+import { getPolicySettings, listPolicies, type PolicySummary } from "@/lib/policies/read";
 import { listLatestPushes, listTargetOptions } from "@/lib/policies/screens";
 import { TargetNames, VersionStateBadge } from "./_components/version-state";
 
@@ -37,75 +37,106 @@ async function PolicyTable({ tenantId, slug, canDraft }: { tenantId: string; slu
       </EmptyState>
     );
   }
+  const cells = (p: PolicySummary) => {
+    const push = pushes.get(p.policyId);
+    return {
+      name: (
+        <>
+          <Link href={`/t/${slug}/policies/${p.policyId}`} className="font-medium break-all text-brand-700 hover:underline">
+            {p.name}
+          </Link>
+          {p.awsPolicyId && <div className="font-mono text-xs text-slate-500">{p.awsPolicyId}</div>}
+        </>
+      ),
+      latest: p.latest ? (
+        <span className="flex items-center gap-2 whitespace-nowrap">
+          <span className="tabular-nums">v{p.latest.version}</span>
+          <VersionStateBadge state={p.latest.state} />
+        </span>
+      ) : (
+        "—"
+      ),
+      inAws: p.pushed ? (
+        <span className="text-xs">
+          v{p.pushed.version}
+          {p.pushed.pushedAt && <span className="block text-slate-500">{formatDateTime(p.pushed.pushedAt)}</span>}
+        </span>
+      ) : (
+        <span className="text-xs text-slate-500">never pushed</span>
+      ),
+      targets: (
+        <span className="text-xs">
+          <TargetNames ids={p.pushed?.targets ?? []} options={targets} limit={3} />
+        </span>
+      ),
+      push: push ? (
+        <span className="text-xs">
+          <span className="flex items-center gap-1.5 whitespace-nowrap">
+            <Badge tone={push.status === "succeeded" ? "green" : push.status === "failed" ? "red" : "amber"}>{push.status}</Badge>v{push.version}
+            {push.errorCode && <span className="font-mono text-red-700">{push.errorCode}</span>}
+          </span>
+          <span className="mt-0.5 block text-slate-500">
+            {formatDateTime(push.startedAt)} by {push.startedByEmail}
+          </span>
+        </span>
+      ) : (
+        <span className="text-xs text-slate-500">none</span>
+      ),
+    };
+  };
   return (
     <div className="space-y-3">
       <p className="text-xs text-slate-500">
-        Each version needs {settings.requiredApprovals === 1 ? "one approval" : "two approvals"} from people other than its author before it can be pushed.
+        Each version needs {settings.requiredApprovals === 1 ? "one approval from someone" : "two approvals from people"} other than its author before it can be pushed.
       </p>
-      <Table caption="Managed backup policies">
-        <thead>
-          <tr>
-            <Th>Policy</Th>
-            <Th>Latest version</Th>
-            <Th>In AWS</Th>
-            <Th>Targets</Th>
-            <Th>Last push</Th>
-          </tr>
-        </thead>
-        <tbody className="divide-y divide-slate-100">
-          {policies.map((p) => {
-            const push = pushes.get(p.policyId);
-            return (
-              <tr key={p.policyId}>
-                <Td>
-                  <Link href={`/t/${slug}/policies/${p.policyId}`} className="font-medium text-brand-700 hover:underline">
-                    {p.name}
-                  </Link>
-                  {p.awsPolicyId && <div className="font-mono text-xs text-slate-500">{p.awsPolicyId}</div>}
-                </Td>
-                <Td className="whitespace-nowrap">
-                  {p.latest ? (
-                    <span className="flex items-center gap-2">
-                      <span className="tabular-nums">v{p.latest.version}</span>
-                      <VersionStateBadge state={p.latest.state} />
-                    </span>
-                  ) : (
-                    "—"
-                  )}
-                </Td>
-                <Td className="text-xs whitespace-nowrap">
-                  {p.pushed ? (
-                    <>
-                      v{p.pushed.version}
-                      {p.pushed.pushedAt && <div className="text-slate-500">{formatDateTime(p.pushed.pushedAt)}</div>}
-                    </>
-                  ) : (
-                    <span className="text-slate-500">never pushed</span>
-                  )}
-                </Td>
-                <Td className="text-xs">
-                  <TargetNames ids={p.pushed?.targets ?? []} options={targets} limit={3} />
-                </Td>
-                <Td className="text-xs">
-                  {push ? (
-                    <>
-                      <span className="flex items-center gap-1.5 whitespace-nowrap">
-                        <Badge tone={push.status === "succeeded" ? "green" : push.status === "failed" ? "red" : "amber"}>{push.status}</Badge>v{push.version}
-                        {push.errorCode && <span className="font-mono text-red-700">{push.errorCode}</span>}
-                      </span>
-                      <div className="mt-0.5 text-slate-500">
-                        {formatDateTime(push.startedAt)} by {push.startedByEmail}
-                      </div>
-                    </>
-                  ) : (
-                    <span className="text-slate-500">none</span>
-                  )}
-                </Td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </Table>
+      {/* Phones: one card per policy; a five-column table would scroll sideways. */}
+      <ul className="space-y-3 sm:hidden">
+        {policies.map((p) => {
+          const c = cells(p);
+          return (
+            <li key={p.policyId} className="rounded-lg border border-slate-200 bg-white p-3">
+              {c.name}
+              <dl className="mt-2 grid grid-cols-[6rem_1fr] gap-x-3 gap-y-1.5 text-sm">
+                <dt className="text-xs text-slate-500">Latest</dt>
+                <dd>{c.latest}</dd>
+                <dt className="text-xs text-slate-500">In AWS</dt>
+                <dd>{c.inAws}</dd>
+                <dt className="text-xs text-slate-500">Targets</dt>
+                <dd>{c.targets}</dd>
+                <dt className="text-xs text-slate-500">Last push</dt>
+                <dd>{c.push}</dd>
+              </dl>
+            </li>
+          );
+        })}
+      </ul>
+      <div className="hidden sm:block">
+        <Table caption="Managed backup policies">
+          <thead>
+            <tr>
+              <Th>Policy</Th>
+              <Th>Latest version</Th>
+              <Th>In AWS</Th>
+              <Th>Targets</Th>
+              <Th>Last push</Th>
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {policies.map((p) => {
+              const c = cells(p);
+              return (
+                <tr key={p.policyId}>
+                  <Td>{c.name}</Td>
+                  <Td>{c.latest}</Td>
+                  <Td className="whitespace-nowrap">{c.inAws}</Td>
+                  <Td>{c.targets}</Td>
+                  <Td>{c.push}</Td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </Table>
+      </div>
     </div>
   );
 }

@@ -18,7 +18,7 @@ export function VersionDiff({ before, after, beforeLabel, open }: { before: stri
         Changes from {beforeLabel}: <span className="text-emerald-700">+{added}</span> <span className="text-red-700">−{removed}</span> lines
       </summary>
       <div className="overflow-x-auto border-t border-slate-200">
-        <table className="w-full font-mono text-xs leading-5">
+        <table className="min-w-full font-mono text-xs leading-5">
           <caption className="sr-only">Changes from {beforeLabel}</caption>
           <tbody>
             {diffHunks(lines).map((l, i) =>
@@ -30,9 +30,10 @@ export function VersionDiff({ before, after, beforeLabel, open }: { before: stri
                 </tr>
               ) : (
                 <tr key={i} className={TONE[l.kind]}>
-                  <td className="w-10 pr-2 pl-3 text-right text-slate-400 select-none">{l.oldLine ?? ""}</td>
-                  <td className="w-10 pr-2 text-right text-slate-400 select-none">{l.newLine ?? ""}</td>
-                  <td className="pr-3 whitespace-pre-wrap break-all">
+                  <td className="w-8 pr-1.5 pl-2 text-right text-slate-400 select-none sm:w-10 sm:pl-3">{l.oldLine ?? ""}</td>
+                  <td className="w-8 pr-1.5 text-right text-slate-400 select-none sm:w-10">{l.newLine ?? ""}</td>
+                  {/* Not wrapped: JSON's indentation is the structure; the panel scrolls sideways instead. */}
+                  <td className="pr-3 whitespace-pre">
                     <span className="select-none" aria-label={l.kind === "same" ? undefined : l.kind}>
                       {SIGN[l.kind]}{" "}
                     </span>

@@ -56,7 +56,8 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
       policyId,
       versionId: v.versionId,
       version: v.version,
-      submit: canDraft && v.state === "draft",
+      // The author hands their own draft over; someone else's draft is theirs to finish.
+      submit: canDraft && v.state === "draft" && isAuthor,
       decide:
         canPush && v.state === "submitted"
           ? {
@@ -68,7 +69,8 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
             }
           : null,
       push: canPush && (v.state === "approved" || v.state === "pushed") ? { again: v.state === "pushed", targets: v.targets.length } : null,
-      rollback: canPush && v !== latest && v.state !== "draft",
+      // A rejected version's content was refused by an approver; reviving it is a new draft, not a rollback.
+      rollback: canPush && v !== latest && v.state !== "draft" && v.state !== "rejected",
       editHref: canDraft && v === latest ? `${base}/edit?from=${v.version}` : null,
       previewHref: ["draft", "submitted", "approved"].includes(v.state) ? `/t/${slug}/policies/${policyId}/preview?version=${v.version}` : null,
     };
@@ -89,7 +91,8 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
             ) : (
               "Not in AWS yet: no version has been pushed. "
             )}
-            Every version is kept; rolling back makes a new version with an earlier one&apos;s content, approved like any other.
+            Each version needs {required === 1 ? "one approval from someone" : "two approvals from people"} with the push permission other than its author. Every version is kept; rolling back makes a new
+            version with an earlier one&apos;s content, approved like any other.
           </>
         }
         actions={
@@ -110,16 +113,11 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
           Version {saved} saved as a draft.{canDraft ? " Submit it for approval when it is ready." : ""}
         </Alert>
       )}
-      <Card
-        title="Approval"
-        description={`Every version needs ${required === 1 ? "one approval" : "two approvals"} from ${required === 1 ? "someone" : "people"} with the push permission other than its author before it can be pushed.`}
-      >
-        {roleHas(session.role, "tenant:manage") ? (
+      {roleHas(session.role, "tenant:manage") && (
+        <Card title="Two-person control" description="How many people other than the author must approve each version of this organization's policies before it can be pushed. It applies to approvals given from now on.">
           <ApprovalsSetting tenantId={tenantId} required={required} />
-        ) : (
-          <p className="text-sm text-slate-600">An administrator can require one or two approvals.</p>
-        )}
-      </Card>
+        </Card>
+      )}
       <div className="space-y-4">
         <h2 className="text-sm font-semibold text-slate-900">
           {versions.length} version{versions.length === 1 ? "" : "s"}, newest first

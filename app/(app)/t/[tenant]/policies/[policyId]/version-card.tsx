@@ -7,9 +7,9 @@ import { VersionDiff } from "./diff-view";
 import { PushHistory } from "./push-history";
 import { VersionActions, type VersionActionsView } from "./version-actions";
 
-function Meta({ label, children }: { label: string; children: React.ReactNode }) {
+function Meta({ label, children, wide = false }: { label: string; children: React.ReactNode; wide?: boolean }) {
   return (
-    <div className="min-w-0">
+    <div className={`min-w-0 ${wide ? "col-span-2 lg:col-span-1" : ""}`}>
       <dt className="text-xs text-slate-500">{label}</dt>
       <dd className="text-sm break-words text-slate-800">{children}</dd>
     </div>
@@ -21,14 +21,16 @@ function Decisions({ v, required }: { v: VersionView; required: number }) {
   const approvals = v.decisions.filter((d) => d.decision === "approved").length;
   const waiting = v.state === "submitted";
   if (!waiting && v.decisions.length === 0) return null;
+  // A rejection ends the count: the decision below says it all.
+  const counted = v.state !== "rejected";
   return (
     <div className="space-y-1.5">
-      <p className="text-sm text-slate-700">
+      {counted && <p className="text-sm text-slate-700">
         <span className={`font-medium ${waiting ? "text-amber-800" : "text-slate-900"}`}>
           {approvals} of {required} approval{required === 1 ? "" : "s"}
         </span>
         {waiting && ` · waiting for ${required - approvals} more from someone other than ${v.authorEmail}`}
-      </p>
+      </p>}
       {v.decisions.length > 0 && (
         <ul className="space-y-1">
           {v.decisions.map((d) => (
@@ -81,15 +83,15 @@ export function VersionCard({
         </span>
       </header>
       <div className="space-y-4 p-4 sm:p-5">
-        <dl className="grid gap-x-6 gap-y-3 sm:grid-cols-2 lg:grid-cols-4">
-          <Meta label="Targets">
+        <dl className="grid grid-cols-2 gap-x-6 gap-y-3 lg:grid-cols-4">
+          <Meta label="Targets" wide>
             <TargetNames ids={v.targets} options={targets} />
           </Meta>
           <Meta label="Submitted">{v.submittedAt ? formatDateTime(v.submittedAt) : "—"}</Meta>
           <Meta label={v.state === "rejected" ? "Rejected" : "Approved"}>{v.decidedAt ? formatDateTime(v.decidedAt) : "—"}</Meta>
           <Meta label="Pushed">{v.pushedAt ? formatDateTime(v.pushedAt) : "—"}</Meta>
-          {v.description && <Meta label="Description">{v.description}</Meta>}
-          {v.note && <Meta label="Note">{v.note}</Meta>}
+          {v.description && <Meta label="Description" wide>{v.description}</Meta>}
+          {v.note && <Meta label="Note" wide>{v.note}</Meta>}
           <Meta label="Size">{v.characters.toLocaleString("en-US")} characters</Meta>
         </dl>
         <Decisions v={v} required={required} />

@@ -16,6 +16,8 @@ import { PolicyFields } from "./policy-fields";
 import { Problems } from "./problems";
 import { SaveDraftForm, type SaveMode } from "./save-draft-form";
 
+const TEMPLATE_HELP = "Fills the form and the JSON with a plan that meets the template's backup parameters: frequency and retention (BK-02, BK-05), copies (BK-06, BK-07), the tag it selects by.";
+
 function reading(text: string): FormReading | null {
   const parsed = parsePolicyText(text);
   return parsed.ok ? readFormFields(parsed.value) : null;
@@ -82,31 +84,49 @@ export function PolicyAuthoring({ tenantId, slug, templates, targets, mode, init
     if (e) setFocus({ ...errorRange(text, e), seq: (focus?.seq ?? 0) + 1 });
   };
 
+  const picker = (
+    <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
+      <div className="min-w-0 sm:w-96">
+        <label htmlFor={templateId} className="mb-1 block text-sm font-medium text-slate-800">
+          Framework template
+        </label>
+        <select id={templateId} value={template} onChange={(e) => setTemplate(e.target.value)} className="block w-full rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500">
+          {templates.map((t) => (
+            <option key={t.slug} value={t.slug}>
+              {t.name}
+              {t.selected ? " (evaluated here)" : ""}
+            </option>
+          ))}
+        </select>
+      </div>
+      <button type="button" onClick={generate} className={buttonClass("secondary")}>
+        Generate from template
+      </button>
+    </div>
+  );
+
   return (
     <div className="space-y-5">
-      {templates.length > 0 && (
-        <Panel title="Start from a framework template" description="Fills the form and the JSON with a plan that meets the template's backup parameters: frequency and retention (BK-02, BK-05), copies (BK-06, BK-07), the tag it selects by.">
-          <div className="flex flex-col gap-3 sm:flex-row sm:items-end">
-            <div className="min-w-0 sm:w-96">
-              <label htmlFor={templateId} className="mb-1 block text-sm font-medium text-slate-800">
-                Framework template
-              </label>
-              <select id={templateId} value={template} onChange={(e) => setTemplate(e.target.value)} className="block w-full rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500">
-                {templates.map((t) => (
-                  <option key={t.slug} value={t.slug}>
-                    {t.name}
-                    {t.selected ? " (evaluated here)" : ""}
-                  </option>
-                ))}
-              </select>
+      {templates.length > 0 &&
+        (mode.kind === "create" ? (
+          <Panel title="Start from a framework template" description={TEMPLATE_HELP}>
+            {picker}
+          </Panel>
+        ) : (
+          // Editing starts from a version: regenerating is there, but out of the way.
+          <details className="group rounded-lg border border-slate-200 bg-white shadow-xs">
+            <summary className="cursor-pointer list-none px-3 py-3 text-sm font-semibold text-slate-900 sm:px-5">
+              <span className="mr-1 inline-block text-slate-400 transition-transform group-open:rotate-90" aria-hidden>
+                ▸
+              </span>
+              Regenerate from a framework template
+            </summary>
+            <div className="space-y-2 border-t border-slate-100 p-3 sm:p-5">
+              <p className="text-xs text-slate-500">{TEMPLATE_HELP} Generating replaces the document below, which starts as version {mode.fromVersion}.</p>
+              {picker}
             </div>
-            <button type="button" onClick={generate} className={buttonClass("secondary")}>
-              Generate from template
-            </button>
-          </div>
-          {mode.kind === "draft" && <p className="mt-2 text-xs text-slate-500">Generating replaces the document below, which starts as version {mode.fromVersion}.</p>}
-        </Panel>
-      )}
+          </details>
+        ))}
       <div className="grid gap-5 xl:grid-cols-[minmax(0,26rem)_minmax(0,1fr)]">
         <Panel title="Common fields" description="The first plan, rule and tag selection. A change here rewrites its part of the JSON.">
           {read && read.notes.length > 0 && (

@@ -61,7 +61,9 @@ export function TargetPicker({ options, defaultSelected }: { options: TargetOpti
         </p>
       ) : (
         <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {selected.length === 0 ? "None chosen: the version is saved but attached nowhere when pushed." : `${selected.length} chosen. Policies on an OU apply to every account below it.`}
+          {selected.length === 0
+            ? "None chosen: the version is saved but attached nowhere when pushed."
+            : `Chosen: ${selected.map((s) => options.find((o) => o.id === s)?.name ?? s).join(", ")}. A policy on an OU applies to every account below it.`}
           {unknown.length > 0 && ` Not in the last sync: ${unknown.join(", ")}.`}
         </p>
       )}
