@@ -62,7 +62,11 @@ export function VersionActions({ v }: { v: VersionActionsView }) {
         <ActionForm
           action={pushVersionAction}
           onSuccess={refresh}
-          success={(d) => `Pushed version ${d.version} as ${d.awsPolicyId}: attached to ${plural(d.attached.length, "target")}, detached from ${plural(d.detached.length, "target")}.`}
+          success={(d) =>
+            d.attached.length + d.detached.length === 0
+              ? `Pushed version ${d.version} as ${d.awsPolicyId}; it was already attached where this version says.`
+              : `Pushed version ${d.version} as ${d.awsPolicyId}: attached to ${plural(d.attached.length, "target")}, detached from ${plural(d.detached.length, "target")}.`
+          }
           className="space-y-2"
         >
           <Hidden v={v} />
