@@ -155,6 +155,8 @@ export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId:
     : null;
   const out = assemble(data, accountChains, orgPolicies, now);
   const notes = [...commonNotes(data, now), ...out.notes];
+  if (version.state === "pushed") notes.push(`Version ${version.version} is the one pushed: what differs below is what changed in AWS since (drift), which pushing it again would undo.`);
+  if (version.state === "superseded" || version.state === "rejected") notes.push(`Version ${version.version} is ${version.state}: it can no longer be pushed as it is; a rollback to it would be a new version with this content.`);
   if (policy.awsPolicyId && !org.policies.some((x) => x.policyId === policy.awsPolicyId)) {
     notes.push(`The last sync did not see policy ${policy.awsPolicyId}, which an earlier push created: sync again so the preview starts from what AWS holds.`);
   }

@@ -125,9 +125,11 @@ describe("the compliance a version buys", () => {
       ["region", "pass"],
       ["vault", "pass"],
       ["iam-role", "unverified"],
+      ["selection", "info"],
       ["opt-in", "pass"],
     ]);
-    expect(u!.checks[2]!.message).toMatch(/does not read IAM.*existing plans use it \(weekly\/all-ebs\)/);
+    expect(u!.checks[2]!.message).toMatch(/does not read IAM.*plans made in this account use it \(weekly\/all-ebs\)/);
+    expect(u!.checks[3]!.message).toBe("The plans would select 1 resource here (1 EBS).");
   });
 
   it("fails the pre-flight of a vault the account does not have, and of a skipped Region", () => {

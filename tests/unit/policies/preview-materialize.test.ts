@@ -184,8 +184,20 @@ describe("reconcileOrgPlans", () => {
       ["baseline", "orgs/1111", true],
       ["extra", "orgs/pending-extra", true],
     ]);
-    expect(out[1]).toMatchObject({ planArn: `arn:aws:backup:us-east-1:${ACCOUNT}:backup-plan:orgs/1111`, versionId: "pending", rules: desired[0]!.rules });
+    expect(out[1]).toMatchObject({ planArn: `arn:aws:backup:us-east-1:${ACCOUNT}:backup-plan:orgs/1111`, versionId: "pending", selections: desired[0]!.selections });
+    // The fixture's plan has a rule "daily" (id rule-daily): it stays, with its id.
+    expect(out[1]!.rules).toEqual(desired[0]!.rules.map((r) => ({ ...r, ruleId: "rule-daily" })));
     expect(out[2]!.planArn).toBe(`arn:aws:backup:us-east-1:${ACCOUNT}:backup-plan:orgs/pending-extra`);
+  });
+
+  it("a rule that stays in an updated plan keeps its id, so its findings stay the same subject", () => {
+    const [d] = materialisePolicyPlans(effectiveOf([baseline]), ACCOUNT, "us-east-1");
+    const existing = { ...org("baseline", "1111"), rules: [{ ...d!.rules[0]!, ruleId: "5f0c-rule-id" }] };
+    const [p] = reconcileOrgPlans([existing], [{ ...d!, rules: [...d!.rules, { ...d!.rules[0]!, ruleId: "weekly", ruleName: "weekly" }] }], unit);
+    expect(p!.rules.map((r) => [r.ruleName, r.ruleId])).toEqual([
+      ["daily", "5f0c-rule-id"],
+      ["weekly", "weekly"],
+    ]);
   });
 
   it("with no effective policy, only hand-made plans remain", () => {

@@ -10,8 +10,8 @@ const CHANGE: Record<EffectiveChange, { tone: BadgeTone; label: string }> = {
   changed: { tone: "blue", label: "effective policy changes" },
   unchanged: { tone: "gray", label: "no change" },
 };
-const CHECK: Record<CheckStatus, BadgeTone> = { pass: "green", fail: "red", unverified: "amber" };
-const CHECK_LABEL: Record<string, string> = { region: "Region", vault: "Vault", "air-gapped-vault": "Air-gapped vault", "copy-vault": "Copy destination", "iam-role": "IAM role", "opt-in": "Opt-in" };
+const CHECK: Record<CheckStatus, BadgeTone> = { pass: "green", fail: "red", unverified: "amber", info: "gray" };
+const CHECK_LABEL: Record<string, string> = { region: "Region", vault: "Vault", "air-gapped-vault": "Air-gapped vault", "copy-vault": "Copy destination", "iam-role": "IAM role", selection: "Selects", "opt-in": "Opt-in" };
 
 /** One account: its effective policy before and after (paths, then the text), and the pre-flight of each Region. */
 export function AccountPreviewCard({ a, names, open }: { a: AccountPreview; names: ReadonlyMap<string, string>; open: boolean }) {
@@ -94,7 +94,7 @@ export function AccountPreviewCard({ a, names, open }: { a: AccountPreview; name
                     <Td className="font-mono text-xs whitespace-nowrap">{i === 0 ? u.region : ""}</Td>
                     <Td className="text-xs whitespace-nowrap">{CHECK_LABEL[c.kind] ?? c.kind}</Td>
                     <Td>
-                      <Badge tone={CHECK[c.status]}>{c.status === "unverified" ? "not verified" : c.status}</Badge>
+                      <Badge tone={CHECK[c.status]}>{c.status === "unverified" ? "not verified" : c.status === "info" ? "today" : c.status}</Badge>
                     </Td>
                     <Td className="text-xs break-all">{c.message}</Td>
                   </tr>
