@@ -50,6 +50,8 @@ const childEnv = {
   AUTH_SECRET: ensureAuthSecret(env),
   DEMO_MODE: "1",
   NODE_ENV: "production" as const,
+  // Pushes from the web app (Policies) go to this simulator, as the sync worker's calls do.
+  AWS_ENDPOINT_URL: sim.url,
 };
 await ensureBuild({ force: process.argv.includes("--rebuild"), env: childEnv });
 const web = await startNext({ mode: "start", port: env.PORT, env: childEnv });

@@ -96,7 +96,8 @@ export async function ensureDemoBaseline(db: Db, deps: PushDeps, input: DemoBase
 
   // Not in AWS yet, or no longer (each demo start brings a fresh simulator): the real push.
   const outcome = await pushVersion(db, deps, approver, { tenantId, versionId: version.id });
-  log(`[policies] ${DEMO_BASELINE_NAME}: version ${version.version} approved by ${approver.email} and pushed (${outcome.calls.length} AWS calls)`);
+  const again = version.state === "pushed" ? " pushed again (this simulator started without it)" : ` approved by ${approver.email} and pushed`;
+  log(`[policies] ${DEMO_BASELINE_NAME}: version ${version.version}${again} (${outcome.calls.length} AWS calls)`);
   // The drift is the demo's only while the intent is still the generated baseline (not after a re-push or adoption).
   if (version.content !== content || !input.regions[0]) return { policyId: version.policyId, version: version.version, created, pushed: true, drifted: false };
   await api.updatePolicy({ id: outcome.awsPolicyId, name: DEMO_BASELINE_NAME, description: version.description, content: consoleEditedDocument(version.content, input.regions[0]) });

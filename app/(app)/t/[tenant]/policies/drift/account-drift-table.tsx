@@ -18,7 +18,7 @@ export function AccountDriftTable({ nodes, problemsOnly }: { nodes: readonly Nod
           <Th>Intended</Th>
           <Th>In AWS</Th>
           <Th>Materialised plans</Th>
-          <Th>Made by hand</Th>
+          <Th>By hand</Th>
           <Th>Why, and what to do</Th>
         </tr>
       </thead>
@@ -59,12 +59,14 @@ export function AccountDriftTable({ nodes, problemsOnly }: { nodes: readonly Nod
                   <Td className="text-xs">{u.intended.length ? u.intended.map((x) => `${x.name} v${x.version}`).join(", ") : <span className="text-slate-400">—</span>}</Td>
                   <Td className="text-xs">
                     {u.inAws.length ? (
-                      u.inAws.map((x) => (
-                        <span key={x.name} className="block">
-                          {x.name}
-                          {!x.managed && <span className="text-slate-500"> (not managed here)</span>}
-                        </span>
-                      ))
+                      <span className="flex flex-wrap gap-x-1.5">
+                        {u.inAws.map((x, i) => (
+                          <span key={x.name} title={x.managed ? "Managed by this product" : "Not managed by this product: its changes are not tracked as drift"} className={x.managed ? "font-medium text-brand-700" : "text-slate-600"}>
+                            {x.name}
+                            {i < u.inAws.length - 1 ? "," : ""}
+                          </span>
+                        ))}
+                      </span>
                     ) : (
                       <span className="text-slate-400">—</span>
                     )}
@@ -74,7 +76,7 @@ export function AccountDriftTable({ nodes, problemsOnly }: { nodes: readonly Nod
                     {u.materialised.differences?.length ? <span className="block text-amber-800">{u.materialised.differences.length} difference{u.materialised.differences.length > 1 ? "s" : ""}</span> : null}
                   </Td>
                   <Td className="text-xs">{u.handMade.length ? u.handMade.join(", ") : <span className="text-slate-400">—</span>}</Td>
-                  <Td className="max-w-md text-xs">
+                  <Td className="min-w-60 text-xs">
                     {u.reasons.length > 0 && (
                       <ul className="space-y-0.5 text-slate-800">
                         {u.reasons.slice(0, 4).map((r) => (

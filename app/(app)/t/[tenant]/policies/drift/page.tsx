@@ -62,7 +62,7 @@ export default async function DriftPage({ params, searchParams }: { params: Prom
           </Card>
           <Card
             title="By OU and account"
-            description="Each account and region once, under its OU; the OU line shows the policies attached there."
+            description="Each account and region once, under its OU; the OU line shows the policies attached there. Policy names in blue are the ones this product manages."
             actions={
               <span className="flex gap-3 text-xs">
                 <Link href={base} aria-current={!problemsOnly ? "page" : undefined} className={!problemsOnly ? "font-semibold text-slate-900" : "text-brand-700 hover:underline"}>
