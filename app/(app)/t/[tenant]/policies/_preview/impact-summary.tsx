@@ -12,7 +12,7 @@ function Move({ before, after, good }: { before: number; after: number; good: "u
   if (before === after) return <span className="text-slate-500 tabular-nums">{before}</span>;
   const better = good === "up" ? after > before : after < before;
   return (
-    <span className="tabular-nums">
+    <span className="whitespace-nowrap tabular-nums">
       {before} → <span className={`font-semibold ${better ? "text-emerald-700" : "text-red-700"}`}>{after}</span>
     </span>
   );
@@ -76,7 +76,13 @@ export function ImpactSummary({ impact }: { impact: ComplianceImpact }) {
                   </Td>
                   <Td className="text-xs text-slate-600">{r.controls.join(" ")}</Td>
                   <Td className="text-right whitespace-nowrap tabular-nums">
-                    {formatPercent(r.scoreBefore)} → <span className="font-semibold">{formatPercent(r.scoreAfter)}</span>
+                    {r.scoreBefore === r.scoreAfter ? (
+                      <span className="text-slate-500">{formatPercent(r.scoreAfter)}</span>
+                    ) : (
+                      <>
+                        {formatPercent(r.scoreBefore)} → <span className={`font-semibold ${(r.scoreAfter ?? 0) > (r.scoreBefore ?? 0) ? "text-emerald-700" : "text-red-700"}`}>{formatPercent(r.scoreAfter)}</span>
+                      </>
+                    )}
                   </Td>
                   <Td className="text-right">
                     <Move before={r.before.PASS} after={r.after.PASS} good="up" />

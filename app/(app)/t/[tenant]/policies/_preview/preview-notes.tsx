@@ -1,7 +1,7 @@
 import { Alert } from "@/app/_components/ui/alert";
 
 /** What would make the push fail (or leave a policy AWS cannot apply), then what the preview could not know. */
-export function PreviewNotes({ problems, notes }: { problems: readonly string[]; notes: readonly string[] }) {
+export function PreviewNotes({ problems, notes, clean }: { problems: readonly string[]; notes: readonly string[]; clean: string }) {
   return (
     <>
       {problems.length > 0 ? (
@@ -17,7 +17,7 @@ export function PreviewNotes({ problems, notes }: { problems: readonly string[];
           </ul>
         </Alert>
       ) : (
-        <Alert tone="success">No problem found: the document, the targets&apos; limits and every pre-flight check the inventory can decide pass.</Alert>
+        <Alert tone="success">{clean}</Alert>
       )}
       {notes.length > 0 && (
         <Alert tone="info">

@@ -98,7 +98,7 @@ export default async function MovePreviewPage({ params, searchParams }: { params
           <p className="text-sm text-slate-700">
             {names.get(preview.accountId) ?? preview.accountId} from {preview.from.name} to {preview.to.name}, judged on the inventory read {preview.snapshotAt ? formatDateTime(preview.snapshotAt) : "—"}.
           </p>
-          <PreviewNotes problems={preview.problems} notes={preview.notes} />
+          <PreviewNotes problems={preview.problems} notes={preview.notes} clean="No problem found: the merged policy is valid and every pre-flight check the inventory can decide passes." />
           {preview.accounts.map((a) => (
             <AccountPreviewCard key={a.accountId} a={a} names={new Map([...names, ...Object.entries(preview.names)])} open />
           ))}

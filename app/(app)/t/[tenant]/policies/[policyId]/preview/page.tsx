@@ -64,7 +64,7 @@ export default async function PolicyPreviewPage({ params, searchParams }: { para
           </>
         }
       />
-      <PreviewNotes problems={p.problems} notes={p.notes} />
+      <PreviewNotes problems={p.problems} notes={p.notes} clean="No problem found: the document, the targets' limits and every pre-flight check the inventory can decide pass." />
       <div className="grid gap-4 lg:grid-cols-2">
         <Card title="Document" description="As AWS counts it when the push sends it (every character of the text).">
           <p className="text-sm">
