@@ -6,7 +6,8 @@
 //   inventory covers them ("the vault must already exist in every target account and Region");
 // - each selection's IAM role: the product does not read IAM, so whether the role exists and trusts
 //   backup.amazonaws.com is never claimed; we say what the inventory knows (the role is an ARN of
-//   this account; existing selections use it; backup jobs failed on it) and mark it unverified;
+//   this account; plans there use it, and "the IAM role must exist when creating a backup plan for
+//   the first time" (syntax page, IAM roles); backup jobs failed on a role) and mark it unverified;
 // - the resource types the plan would select there are opted in (region settings), except where the
 //   selection names the type's ARN pattern, which AWS Backup honours without the opt-in.
 import type { BackupPlan, BackupVault, RegionSettings, Resource, UnitFreshness } from "@/lib/inventory/types";
@@ -42,7 +43,7 @@ export interface PreflightInventory {
   vaultByArn(arn: string): BackupVault | undefined;
   regionSettings(accountId: string, region: string): RegionSettings | null;
   resourcesIn(accountId: string, region: string): readonly Resource[];
-  /** Selections of hand-made plans in the account (any Region) that use this role, as "plan/selection". */
+  /** Selections of plans in the account (any Region) that use this role, as "plan/selection". */
   roleUsers(accountId: string, roleArn: string): string[];
   /** Backup jobs in the unit that failed because of an IAM role within the look-back (jobs do not say which role). */
   roleFailures(accountId: string, region: string): number;
@@ -117,8 +118,8 @@ function checkRole(inv: PreflightInventory, accountId: string, region: string, r
   if (m[1] !== accountId) return { kind: "iam-role", status: "fail", subject: roleArn, message: `${roleArn} is a role of account ${m[1]}, not of ${accountId}: AWS Backup assumes a role of the account it backs up (use $account).` };
   const users = inv.roleUsers(accountId, roleArn);
   const known = users.length
-    ? `selections of plans made in this account use it (${users.slice(0, 3).join(", ")}${users.length > 3 ? ", …" : ""}), so it existed when they were made`
-    : "no plan made in this account uses it (org-managed plans do not count: AWS does not check their role): make sure it exists before pushing";
+    ? `plans in this account use it (${users.slice(0, 3).join(", ")}${users.length > 3 ? ", …" : ""}), and AWS Backup needs the role to exist when it first creates a plan, so it existed then`
+    : "no plan in this account uses it: make sure it exists before pushing (AWS Backup needs it when it first creates the plan)";
   const failures = inv.roleFailures(accountId, region);
   const failed = failures > 0 ? `; ${failures} backup job${failures > 1 ? "s" : ""} in ${region} failed recently because of an IAM role (the jobs do not say which)` : "";
   return { kind: "iam-role", status: "unverified", subject: roleArn, message: `Not verified: the product does not read IAM, so whether the role exists and trusts backup.amazonaws.com is unknown; ${known}${failed}.` };
@@ -178,9 +179,6 @@ export function indexInventory(
   }
   const users = new Map<string, string[]>();
   for (const p of s.plans) {
-    // AWS creates an org-managed plan's selections from the policy without checking the role, so
-    // only selections made by hand (CreateBackupSelection passes the role) say it existed.
-    if (p.orgManaged) continue;
     for (const sel of p.selections) {
       const k = key(p.accountId, sel.iamRoleArn);
       const who = `${p.planName}/${sel.selectionName}`;

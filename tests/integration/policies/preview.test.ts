@@ -66,7 +66,7 @@ describe("previewing the ISO template's policy on Security and the management ac
   it("pre-flights every account and Region: Default vault found, types opted in, the role unverified", () => {
     for (const a of preview.accounts) {
       // Backup Central has no plan of its own, so nothing in the inventory shows the role there.
-      const role = a.name === "Backup Central" ? /does not read IAM.*no plan made in this account uses it/ : /does not read IAM.*plans made in this account use it/;
+      const role = a.name === "Backup Central" ? /does not read IAM.*no plan in this account uses it/ : /does not read IAM.*plans in this account use it/;
       expect(a.preflight.map((u) => u.region)).toEqual([...w.regions].sort());
       for (const u of a.preflight) {
         const status = Object.fromEntries(u.checks.map((c) => [c.kind, c.status]));
