@@ -4,6 +4,7 @@
 // enforce, a pre-flight per account and Region, and the compliance the change buys (the controls
 // run on the prospective plans). Two changes: a policy version pushed to its targets
 // (getPolicyPreview), and an account moved to another OU or the root (getMovePreview).
+import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { managedPolicies, orgAccounts, orgUnits } from "@/db/schema";
