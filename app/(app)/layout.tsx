@@ -3,6 +3,7 @@ import { roleHas, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getAccessibleTenants, requireSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
 import { SignOutButton } from "./_components/sign-out-button";
+import { CollapsibleNav } from "./_components/collapsible-nav";
 import { Sidebar } from "./_components/sidebar";
 
 // The signed-in shell. Each page still checks its own access: a layout does not re-run on every
@@ -17,30 +18,31 @@ export default async function AppLayout({ children }: { children: React.ReactNod
           Demo: every organization here is simulated by the built-in AWS simulator. No real AWS account is read or changed.
         </div>
       )}
-      <header className="flex h-14 items-center justify-between border-b border-slate-200 bg-white px-4">
+      <header className="flex h-14 items-center justify-between gap-3 border-b border-slate-200 bg-white px-4">
         <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
           <span className="flex h-7 w-7 items-center justify-center rounded-md bg-brand-600 text-sm font-bold text-white" aria-hidden>
             B
           </span>
           Backup Governance
         </Link>
-        <div className="flex items-center gap-4">
+        <div className="flex items-center gap-3 sm:gap-4">
           <div className="text-right leading-tight">
-            <div className="text-sm font-medium text-slate-900" data-testid="user-name">
+            <div className="hidden text-sm font-medium text-slate-900 sm:block" data-testid="user-name">
               {session.name}
             </div>
             <div className="text-xs text-slate-500">
-              {session.email} · <span data-testid="user-role">{ROLE_LABELS[session.role]}</span>
+              <span className="hidden sm:inline">{session.email} · </span>
+              <span data-testid="user-role">{ROLE_LABELS[session.role]}</span>
             </div>
           </div>
           <SignOutButton />
         </div>
       </header>
-      <div className="flex flex-1">
-        <aside className="w-60 shrink-0 border-r border-slate-200 bg-white" aria-label="Main navigation">
+      <div className="flex flex-1 flex-col md:flex-row">
+        <CollapsibleNav>
           <Sidebar tenants={tenants.map(({ slug, name }) => ({ slug, name }))} showSettings={roleHas(session.role, "user:manage")} showClients={tenants.length > 1} />
-        </aside>
-        <main id="main" className="min-w-0 flex-1 px-8 py-6">
+        </CollapsibleNav>
+        <main id="main" className="min-w-0 flex-1 px-4 py-5 md:px-8 md:py-6">
           {children}
         </main>
       </div>

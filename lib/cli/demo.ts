@@ -2,7 +2,9 @@ import { eq } from "drizzle-orm";
 import { recordAudit } from "@/db/audit";
 import { getRunProgress } from "@/db/queries/sync";
 import { tenants } from "@/db/schema";
+import { AwsFactory } from "@/lib/aws/client-factory";
 import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/jobs";
+import { ensureDemoBaseline } from "@/lib/policies/demo-baseline";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { startSimulator, type WorldSummary } from "@/sim/server";
@@ -26,6 +28,8 @@ const sim = await startSimulator({ world: "demo", port: env.SIM_PORT, host: "127
 const world = sim.summary();
 const tenantId = await upsertDemoTenant(runtime, world);
 await seedDemoUsers(runtime.handle.db, [tenantId]);
+// Before the first sync, so that it reads the baseline and the drift made behind its back.
+await pushDemoBaseline();
 
 const worker = await startSyncWorker({
   pool: runtime.handle.pool,
@@ -46,6 +50,8 @@ const childEnv = {
   AUTH_SECRET: ensureAuthSecret(env),
   DEMO_MODE: "1",
   NODE_ENV: "production" as const,
+  // Pushes from the web app (Policies) go to this simulator, as the sync worker's calls do.
+  AWS_ENDPOINT_URL: sim.url,
 };
 await ensureBuild({ force: process.argv.includes("--rebuild"), env: childEnv });
 const web = await startNext({ mode: "start", port: env.PORT, env: childEnv });
@@ -93,6 +99,24 @@ async function upsertDemoTenant(rt: Runtime, w: WorldSummary): Promise<string> {
     await recordAudit(tx, { actorEmail: "demo:seed", action: "tenant.create", targetType: "tenant", targetId: row!.id, tenantId: row!.id, details: { name: DEMO_TENANT, simulated: true, ...fields } });
     return row!.id;
   });
+}
+
+/**
+ * The product's own baseline policy on the Security OU, through the real workflow and push against
+ * the simulator (lib/policies/demo-baseline.ts). A failure is reported and the demo goes on without it.
+ */
+async function pushDemoBaseline(): Promise<void> {
+  const security = [...sim.runtime.state.org.ous.values()].find((o) => o.name === "Security");
+  const byRole = (role: string) => DEMO_USERS.find((u) => u.role === role)!.email;
+  const factory = new AwsFactory({ endpoint: sim.url, region: env.AWS_REGION, baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key } });
+  try {
+    if (!security) throw new Error("the demo world has no Security OU");
+    await ensureDemoBaseline(runtime.handle.db, { factory }, { tenantId, regions: [...world.regions], targets: [security.id], authorEmail: byRole("operator"), approverEmail: byRole("admin"), log });
+  } catch (error) {
+    log(`[policies] the demo's baseline policy was not pushed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    factory.destroy();
+  }
 }
 
 async function reportWhenDone(runId: string): Promise<void> {

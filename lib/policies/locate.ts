@@ -71,10 +71,11 @@ class Scanner {
 }
 
 /**
- * The range of the value at `path`, or of its key when it has one (a key reads better marked than a
- * whole object). The first of duplicate keys wins, as the parser reports the second.
+ * The range of the key at `path` (a key reads better marked than a whole object), or of its value
+ * with `prefer: "value"` or when it has no key (an array item, the document). The first of
+ * duplicate keys wins.
  */
-export function locatePath(text: string, path: string): TextRange | null {
+export function locatePath(text: string, path: string, prefer: "key" | "value" = "key"): TextRange | null {
   const segments = pathSegments(path);
   if (!segments) return null;
   const s = new Scanner(text);
@@ -112,7 +113,7 @@ export function locatePath(text: string, path: string): TextRange | null {
   }
   s.ws();
   const from = s.i;
-  if (key) return key;
+  if (key && prefer === "key") return key;
   if (segments.length === 0) return { from, to: Math.min(text.length, from + 1) };
   return s.skip() ? { from, to: s.i } : { from, to: Math.min(text.length, from + 1) };
 }
@@ -124,5 +125,7 @@ export function errorRange(text: string, error: PolicyError): TextRange {
     const from = Math.min(Number(at[1]), text.length);
     return { from: Math.max(0, Math.min(from, text.length - 1)), to: Math.min(text.length, from + 1) };
   }
-  return locatePath(text, error.path) ?? { from: 0, to: Math.min(text.length, 1) };
+  // A wrong value is marked on the value, e.g. the "30" of {"@@assign": "30"}; a wrong key on the key.
+  const onValue = /\["@@(assign|append|remove)"\]$/.test(error.path) && error.reason !== "OPERATOR_NOT_ALLOWED";
+  return locatePath(text, error.path, onValue ? "value" : "key") ?? { from: 0, to: Math.min(text.length, 1) };
 }

@@ -172,7 +172,8 @@ export function reconcileOrgPlans(existing: readonly BackupPlan[], desired: read
       orgManaged: true,
       creationDate: old?.creationDate ?? null,
       lastExecutionDate: old?.lastExecutionDate ?? null,
-      rules: d.rules,
+      // A rule that stays keeps its id (findings about it are the same subject); a new one has none yet.
+      rules: d.rules.map((r) => ({ ...r, ruleId: old?.rules.find((o) => o.ruleName === r.ruleName)?.ruleId ?? r.ruleId })),
       selections: d.selections,
       advancedBackupSettings: d.advancedBackupSettings,
     });

@@ -57,7 +57,7 @@ export function toFormValues(p: PolicyParams): PolicyFormValues {
     copyRegions: p.copyRegions.join(", "),
     copyAccounts: p.copyAccounts.join(", "),
     copyVaultName: p.copyVaultName,
-    copyVaultArns: p.copyVaultArns.join("\n"),
+    copyVaultArns: p.copyVaultArns.join(", "),
     iamRoleArn: p.iamRoleArn,
     tagKey: p.tagKey,
     tagValues: p.tagValues.join(", "),
@@ -168,7 +168,7 @@ export function readFormFields(doc: JsonObject): FormReading {
       copyRegions: byRegion.join(", "),
       copyAccounts: byAccount.join(", "),
       copyVaultName: copyVault,
-      copyVaultArns: other.join("\n"),
+      copyVaultArns: other.join(", "),
       iamRoleArn: text(role),
       tagKey: text(assigned(tagSelection.tag_key)),
       tagValues: texts(assigned(tagSelection.tag_value)).join(", "),
@@ -268,9 +268,9 @@ function writeGroup(g: Group, p: PolicyParams, plan: JsonObject, rule: JsonObjec
 
 function writeLifecycle(node: Json | undefined, p: PolicyParams): JsonObject {
   const { move_to_cold_storage_after_days: cold, delete_after_days: del } = lifecycleOf(p);
-  const out: JsonObject = { ...obj(node) };
-  if (cold === undefined) delete out.move_to_cold_storage_after_days;
-  else out.move_to_cold_storage_after_days = setAssign(out.move_to_cold_storage_after_days, assigned(cold)!);
+  const { move_to_cold_storage_after_days: oldCold, ...rest } = obj(node);
+  // Cold storage first, as the generator writes it.
+  const out: JsonObject = cold === undefined ? rest : { move_to_cold_storage_after_days: setAssign(oldCold, assigned(cold)!), ...rest };
   out.delete_after_days = setAssign(out.delete_after_days, assigned(del)!);
   return out;
 }

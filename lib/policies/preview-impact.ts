@@ -104,12 +104,13 @@ function evaluateSide(snapshot: StreamedSnapshot, input: ImpactInput, scoring: S
   return seen;
 }
 
-function labelOf(f: Finding, planNames: ReadonlyMap<string, string>): string {
+/** Plans and rules by name: a plan AWS has yet to create has no ARN or rule ids of its own. */
+function labelOf(f: Finding, names: ReadonlyMap<string, string>): string {
   const s = f.subject;
-  if (s.type === "plan") return `plan ${planNames.get(s.id) ?? s.id} in ${s.accountId}/${s.region}`;
+  if (s.type === "plan") return `plan ${names.get(s.id) ?? s.id} in ${s.accountId}/${s.region}`;
   if (s.type === "plan-rule") {
-    const [plan, rule] = s.id.split("#");
-    return `rule ${rule} of plan ${planNames.get(plan ?? "") ?? plan} in ${s.accountId}/${s.region}`;
+    const plan = s.id.slice(0, s.id.indexOf("#"));
+    return `rule ${names.get(s.id) ?? s.id} of plan ${names.get(plan) ?? plan} in ${s.accountId}/${s.region}`;
   }
   return s.id;
 }
@@ -124,7 +125,11 @@ export function compareCompliance(input: ImpactInput): ComplianceImpact {
   const scoreAfter = new ScoreAccumulator(scoringTemplates, ouPathOf(input.after));
   const before = evaluateSide(input.before, input, scoreBefore);
   const after = evaluateSide(input.after, input, scoreAfter);
-  const planNames = new Map([...input.before.plans, ...input.after.plans].map((p) => [p.planArn, p.planName]));
+  const names = new Map<string, string>();
+  for (const p of [...input.before.plans, ...input.after.plans]) {
+    names.set(p.planArn, p.planName);
+    for (const r of p.rules) names.set(`${p.planArn}#${r.ruleId}`, r.ruleName);
+  }
   const countsBefore = scoreBefore.countsByRun();
   const countsAfter = scoreAfter.countsByRun();
   const limit = input.flipLimit ?? 500;
@@ -144,7 +149,7 @@ export function compareCompliance(input: ImpactInput): ComplianceImpact {
         flips.push({
           subjectType: f.subject.type,
           subjectId: f.subject.id,
-          label: labelOf(f, planNames),
+          label: labelOf(f, names),
           accountId: f.subject.accountId,
           region: f.subject.region,
           before: x?.status ?? null,

@@ -6,7 +6,8 @@
 //   inventory covers them ("the vault must already exist in every target account and Region");
 // - each selection's IAM role: the product does not read IAM, so whether the role exists and trusts
 //   backup.amazonaws.com is never claimed; we say what the inventory knows (the role is an ARN of
-//   this account; existing selections use it; backup jobs failed on it) and mark it unverified;
+//   this account; plans there use it, and "the IAM role must exist when creating a backup plan for
+//   the first time" (syntax page, IAM roles); backup jobs failed on a role) and mark it unverified;
 // - the resource types the plan would select there are opted in (region settings), except where the
 //   selection names the type's ARN pattern, which AWS Backup honours without the opt-in.
 import type { BackupPlan, BackupVault, RegionSettings, Resource, UnitFreshness } from "@/lib/inventory/types";
@@ -14,8 +15,9 @@ import { compileSelection, evaluateSelection } from "@/lib/compliance/matching/s
 import { parseArn } from "@/lib/compliance/matching/arn";
 import type { MaterialisedPlan } from "./plan-materialize";
 
-export type CheckStatus = "pass" | "fail" | "unverified";
-export type CheckKind = "region" | "vault" | "air-gapped-vault" | "copy-vault" | "iam-role" | "opt-in";
+/** "info": what the inventory shows, neither good nor bad (how many resources the plans would select). */
+export type CheckStatus = "pass" | "fail" | "unverified" | "info";
+export type CheckKind = "region" | "vault" | "air-gapped-vault" | "copy-vault" | "iam-role" | "selection" | "opt-in";
 
 export interface PreflightCheck {
   kind: CheckKind;
@@ -41,7 +43,7 @@ export interface PreflightInventory {
   vaultByArn(arn: string): BackupVault | undefined;
   regionSettings(accountId: string, region: string): RegionSettings | null;
   resourcesIn(accountId: string, region: string): readonly Resource[];
-  /** Selections of plans already in the account (any Region) that use this role, as "plan/selection". */
+  /** Selections of plans in the account (any Region) that use this role, as "plan/selection". */
   roleUsers(accountId: string, roleArn: string): string[];
   /** Backup jobs in the unit that failed because of an IAM role within the look-back (jobs do not say which role). */
   roleFailures(accountId: string, region: string): number;
@@ -116,16 +118,17 @@ function checkRole(inv: PreflightInventory, accountId: string, region: string, r
   if (m[1] !== accountId) return { kind: "iam-role", status: "fail", subject: roleArn, message: `${roleArn} is a role of account ${m[1]}, not of ${accountId}: AWS Backup assumes a role of the account it backs up (use $account).` };
   const users = inv.roleUsers(accountId, roleArn);
   const known = users.length
-    ? `selections of existing plans use it (${users.slice(0, 3).join(", ")}${users.length > 3 ? ", …" : ""}), so it existed when they were made`
-    : "no existing selection in this account uses it: make sure it exists before pushing";
+    ? `plans in this account use it (${users.slice(0, 3).join(", ")}${users.length > 3 ? ", …" : ""}), and AWS Backup needs the role to exist when it first creates a plan, so it existed then`
+    : "no plan in this account uses it: make sure it exists before pushing (AWS Backup needs it when it first creates the plan)";
   const failures = inv.roleFailures(accountId, region);
   const failed = failures > 0 ? `; ${failures} backup job${failures > 1 ? "s" : ""} in ${region} failed recently because of an IAM role (the jobs do not say which)` : "";
   return { kind: "iam-role", status: "unverified", subject: roleArn, message: `Not verified: the product does not read IAM, so whether the role exists and trusts backup.amazonaws.com is unknown; ${known}${failed}.` };
 }
 
-/** Per resource type the plans would select here: opted in, or selected by the type's own ARN pattern. */
+/** What the plans would select here, and per resource type that needs it, the opt-in (a selection naming the type's ARN pattern does not). */
 function checkOptIn(inv: PreflightInventory, accountId: string, region: string, plans: readonly MaterialisedPlan[]): PreflightCheck[] {
   const settings = inv.regionSettings(accountId, region);
+  const selected = new Map<string, number>();
   const needs = new Map<string, number>();
   const compiled = plans.flatMap((p) => {
     const plan: BackupPlan = { ...p, accountId, region, planId: "", planArn: "", versionId: "", orgManaged: true, creationDate: null, lastExecutionDate: null };
@@ -134,18 +137,26 @@ function checkOptIn(inv: PreflightInventory, accountId: string, region: string, 
   for (const r of inv.resourcesIn(accountId, region)) {
     for (const cs of compiled) {
       const o = evaluateSelection(cs, r);
-      if (o.kind === "selected") {
-        if (o.match.optInRequired) needs.set(r.resourceType, (needs.get(r.resourceType) ?? 0) + 1);
-        break;
-      }
+      if (o.kind !== "selected") continue;
+      selected.set(r.resourceType, (selected.get(r.resourceType) ?? 0) + 1);
+      if (o.match.optInRequired) needs.set(r.resourceType, (needs.get(r.resourceType) ?? 0) + 1);
+      break;
     }
   }
-  return [...needs].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]): PreflightCheck => {
+  const total = [...selected.values()].reduce((a, b) => a + b, 0);
+  const summary: PreflightCheck = {
+    kind: "selection",
+    status: "info",
+    subject: `${accountId}/${region}`,
+    message: total === 0 ? "No resource here matches the plans' selections today." : `The plans would select ${total} resource${total > 1 ? "s" : ""} here (${[...selected].sort().map(([t, n]) => `${n} ${t}`).join(", ")}).`,
+  };
+  const optIn = [...needs].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]): PreflightCheck => {
     const what = `${n} ${type} resource${n > 1 ? "s" : ""} the plan${plans.length > 1 ? "s" : ""} would select`;
     if (!settings) return { kind: "opt-in", status: "unverified", subject: type, message: `region settings were not read: whether ${type} is opted in (${what}) is unknown.` };
     if (settings.resourceTypeOptIn[type] === true) return { kind: "opt-in", status: "pass", subject: type, message: `${type} is opted in (${what}).` };
     return { kind: "opt-in", status: "fail", subject: type, message: `${type} is not opted in to AWS Backup in ${region}: ${what} would be skipped silently. Opt it in, or select the type by its ARN pattern.` };
   });
+  return [summary, ...optIn];
 }
 
 /** The inventory lookups of a preview, indexed once over the snapshot. */

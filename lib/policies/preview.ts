@@ -4,6 +4,7 @@
 // enforce, a pre-flight per account and Region, and the compliance the change buys (the controls
 // run on the prospective plans). Two changes: a policy version pushed to its targets
 // (getPolicyPreview), and an account moved to another OU or the root (getMovePreview).
+import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { managedPolicies, orgAccounts, orgUnits } from "@/db/schema";
@@ -48,6 +49,8 @@ export interface PreviewBase {
   notes: string[];
   /** What would make the push fail, or leave accounts with a policy AWS cannot apply. */
   problems: string[];
+  /** Names of the root and OUs, for showing paths. */
+  names: Record<string, string>;
 }
 
 export interface PolicyPreview extends PreviewBase {
@@ -69,6 +72,8 @@ export interface MovePreview extends PreviewBase {
 export function nameOf(org: OrgModel, id: string): string | null {
   return org.units.find((u) => u.id === id)?.name ?? org.accounts.find((a) => a.accountId === id)?.name ?? null;
 }
+
+const unitNames = (org: OrgModel) => Object.fromEntries(org.units.map((u) => [u.id, u.name]));
 
 const STALE_HOURS = 48;
 
@@ -130,7 +135,7 @@ export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId:
   const problems = docProblems.map((e) => `The document: ${e.message} (${e.code} at ${e.path})`);
   if (!org || !box.chains) {
     const targets = version.targets.map((t): TargetLimit => ({ targetId: t, kind: targetKind(t), name: null, known: false, others: 0, limit: MAX_BACKUP_POLICIES_PER_TARGET, ok: false, message: "The organization has not been read yet." }));
-    return { ...base, targets, accounts: [], impact: null, notes: ["The organization has not been synced (or its last read failed): sync it to preview the change."], problems };
+    return { ...base, targets, accounts: [], impact: null, notes: ["The organization has not been synced (or its last read failed): sync it to preview the change."], problems, names: {} };
   }
   const { accounts: accountChains, policiesAfter } = box.chains;
   const awsId = policy.awsPolicyId ?? NEW_POLICY_ID;
@@ -151,10 +156,12 @@ export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId:
     : null;
   const out = assemble(data, accountChains, orgPolicies, now);
   const notes = [...commonNotes(data, now), ...out.notes];
+  if (version.state === "pushed") notes.push(`Version ${version.version} is the one pushed: what differs below is what changed in AWS since (drift), which pushing it again would undo.`);
+  if (version.state === "superseded" || version.state === "rejected") notes.push(`Version ${version.version} is ${version.state}: it can no longer be pushed as it is; a rollback to it would be a new version with this content.`);
   if (policy.awsPolicyId && !org.policies.some((x) => x.policyId === policy.awsPolicyId)) {
     notes.push(`The last sync did not see policy ${policy.awsPolicyId}, which an earlier push created: sync again so the preview starts from what AWS holds.`);
   }
-  return { ...base, targets, accounts: out.accounts, impact: out.impact, notes, problems: [...problems, ...out.problems] };
+  return { ...base, targets, accounts: out.accounts, impact: out.impact, notes, problems: [...problems, ...out.problems], names: unitNames(org) };
 }
 
 export async function getMovePreview(db: Db, p: { tenantId: string; accountId: string; targetParentId: string }): Promise<MovePreview> {
@@ -186,6 +193,7 @@ export async function getMovePreview(db: Db, p: { tenantId: string; accountId: s
     impact: out.impact,
     notes,
     problems: out.problems,
+    names: unitNames(org),
   };
 }
 

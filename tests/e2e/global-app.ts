@@ -53,7 +53,7 @@ export default async function setup(project: TestProject) {
   // Northwind: the simulator's demo world, synced and evaluated by the product's own engines.
   // Contoso: an organization never synced, which the non-admin users may not see at all.
   const northwind = await syncWorld(handle, databaseUrl, demoWorld(1), { name: "Northwind" });
-  await northwind.sim.stop();
+  // Kept running for the run: the app pushes backup policies to it (tests/e2e/policies.spec.ts).
   await evaluateTenant(handle.db, northwind.tenantId);
   await handle.db.insert(tenants).values({
     name: "Contoso",
@@ -83,6 +83,7 @@ export default async function setup(project: TestProject) {
     OIDC_CLIENT_ID: "backup-governance-e2e",
     OIDC_CLIENT_SECRET: clientSecret,
     OIDC_NAME: "Test IdP",
+    AWS_ENDPOINT_URL: northwind.sim.url,
   };
   const nextBin = path.resolve("node_modules/next/dist/bin/next");
   if (!process.env.E2E_SKIP_BUILD) {
@@ -96,5 +97,6 @@ export default async function setup(project: TestProject) {
   return async () => {
     child.kill("SIGTERM");
     await idp.close();
+    await northwind.sim.stop();
   };
 }

@@ -30,7 +30,8 @@ export async function loadManagedPolicyIntents(query: Query, tenantId: string): 
     version: Number(r.version),
     content: r.content as string,
     targets: (r.targets ?? []) as string[],
-    pushedAt: (r.pushed_at ?? null) as Date | null,
+    // pg gives a Date; drizzle's raw execute (the drift page's path) gives the text.
+    pushedAt: r.pushed_at === null || r.pushed_at === undefined ? null : new Date(r.pushed_at as Date | string),
     awsReadSincePush: Boolean(r.read_since_push),
   }));
 }

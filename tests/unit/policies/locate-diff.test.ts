@@ -12,7 +12,9 @@ describe("locating an error's path in the text", () => {
     expect(pathSegments("plans")).toBeNull();
   });
 
-  it("marks a key, an array item, and the start of the document", () => {
+  it("marks a key or its value, an array item, and the start of the document", () => {
+    const value = locatePath(text, '$.plans["a b"].regions', "value")!;
+    expect(text.slice(value.from, value.to)).toBe('{ "@@assign": ["us-east-1", "mars-1"] }');
     const key = locatePath(text, '$.plans["a b"].rulez')!;
     expect(text.slice(key.from, key.to)).toBe('"rulez"');
     const item = locatePath(text, '$.plans["a b"].regions["@@assign"][1]')!;
@@ -28,6 +30,8 @@ describe("locating an error's path in the text", () => {
       const r = errorRange(text, e);
       expect(r.to).toBeGreaterThan(r.from);
     }
+    const unknown = result.errors.find((e) => e.reason === "UNKNOWN_KEY")!;
+    expect(text.slice(errorRange(text, unknown).from, errorRange(text, unknown).to)).toBe('"rulez"');
     const region = result.errors.find((e) => e.reason === "INVALID_REGION")!;
     const r = errorRange(text, region);
     expect(text.slice(r.from, r.to)).toBe('"mars-1"');

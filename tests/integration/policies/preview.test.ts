@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
+import { pinClock } from "@/lib/clock";
+import { createPolicy, draftVersion } from "@/lib/policies/workflow";
+import { getMovePreview, getPolicyPreview, listMoveOptions, type PolicyPreview } from "@/lib/policies/preview";
+import type { RunImpact } from "@/lib/policies/preview-impact";
+import { testDb } from "@/tests/helpers/db";
+import { makeUser } from "@/tests/helpers/fixtures";
+import { isoPolicy, NEWLY_PROTECTED, syncDemoWorld, type DemoPolicyWorld } from "./preview-world";
+
+// The preview on the demo world as the sync stored it: the ISO template's policy attached to the
+// Security OU and the management account reaches exactly those four accounts, and the controls
+// say which findings it flips; a broken variant is caught by the pre-flight; an account moved out
+// of Workloads loses the org policy and what it protected.
+
+const handle = testDb();
+const { db } = handle;
+let w: DemoPolicyWorld;
+let actor: { userId: string; email: string; ip: null };
+let restoreClock: () => void;
+
+beforeAll(async () => {
+  w = await syncDemoWorld(handle, inject("databaseUrl"), "Preview World");
+  // The controls judge the inventory at the simulator's now, as the evaluation after a sync does.
+  restoreClock = pinClock(w.sim.runtime.state.now * 1000);
+  const alice = await makeUser(db, "operator", [{ tenantId: w.tenantId }]);
+  actor = { userId: alice.userId, email: alice.email, ip: null };
+}, 300_000);
+afterAll(async () => {
+  restoreClock?.();
+  await w?.stop();
+  await handle.close();
+});
+
+const control = (p: { impact: PolicyPreview["impact"] }, id: string): RunImpact[] => p.impact!.runs.filter((r) => r.controlId === id);
+const defaultRun = (p: { impact: PolicyPreview["impact"] }, id: string) => control(p, id).find((r) => r.templates.length === 0) ?? control(p, id)[0]!;
+
+describe("previewing the ISO template's policy on Security and the management account", () => {
+  let preview: PolicyPreview;
+
+  beforeAll(async () => {
+    const ref = await createPolicy(db, actor, { tenantId: w.tenantId, name: "ISO baseline", content: isoPolicy(w.regions), targets: [w.ou("Security"), w.account("Management")] });
+    preview = await getPolicyPreview(db, { tenantId: w.tenantId, versionId: ref.versionId });
+  }, 120_000);
+
+  it("reaches the four accounts under the targets, each gaining an effective policy that AWS's before agrees with", () => {
+    const names = ["Management", "Log Archive", "Audit", "Backup Central"];
+    expect(preview.accounts.map((a) => a.name).sort()).toEqual([...names].sort());
+    for (const a of preview.accounts) {
+      expect(a).toMatchObject({ change: "added", awsAgrees: true, orderKnown: true, validation: [] });
+      expect(a.before.text).toBeNull();
+      expect(JSON.parse(a.after.text!).plans["iso-27001-2022-baseline"].regions).toEqual(w.regions);
+      expect(a.diff.added.map((d) => d.path)).toEqual(["$.plans"]);
+    }
+    expect(preview.problems).toEqual([]);
+  });
+
+  it("counts the document as AWS does and each target's backup policies", () => {
+    expect(preview.document).toMatchObject({ limit: 10_000, problems: [] });
+    expect(preview.document.characters).toBe(isoPolicy(w.regions).length);
+    expect(preview.targets).toEqual([
+      expect.objectContaining({ targetId: w.ou("Security"), kind: "ou", name: "Security", known: true, others: 0, ok: true, message: "1 of 10 backup policies once attached." }),
+      expect.objectContaining({ targetId: w.account("Management"), kind: "account", name: "Management", known: true, others: 0, ok: true }),
+    ]);
+  });
+
+  it("pre-flights every account and Region: Default vault found, types opted in, the role unverified", () => {
+    for (const a of preview.accounts) {
+      // Backup Central has no plan of its own, so nothing in the inventory shows the role there.
+      const role = a.name === "Backup Central" ? /does not read IAM.*no plan in this account uses it/ : /does not read IAM.*plans in this account use it/;
+      expect(a.preflight.map((u) => u.region)).toEqual([...w.regions].sort());
+      for (const u of a.preflight) {
+        const status = Object.fromEntries(u.checks.map((c) => [c.kind, c.status]));
+        expect(status).toMatchObject({ region: "pass", vault: "pass", "iam-role": "unverified", selection: "info" });
+        expect(u.checks.find((c) => c.kind === "selection")!.message).toMatch(/^The plans would select \d+ resources? here/);
+        expect(u.checks.filter((c) => c.kind === "opt-in").every((c) => c.status === "pass")).toBe(true);
+        expect(u.checks.find((c) => c.kind === "iam-role")!.message).toMatch(role);
+      }
+    }
+  });
+
+  it("predicts the flips of BK-01, BK-02 and BK-17, and nothing outside the four accounts", async () => {
+    const names = await w.resourceNames();
+    const bk01 = defaultRun(preview, "BK-01");
+    expect(bk01.flips.every((f) => f.before === "FAIL" && f.after === "PASS")).toBe(true);
+    expect([...new Set(bk01.flips.map((f) => names.get(f.subjectId)!.replace(/-(us-east-1|eu-west-1)$/, "")))].sort()).toEqual([...NEWLY_PROTECTED].sort());
+    expect(bk01.flips).toHaveLength(NEWLY_PROTECTED.length * w.regions.length);
+    expect(bk01.after.PASS - bk01.before.PASS).toBe(bk01.flips.length);
+
+    const bk02 = defaultRun(preview, "BK-02");
+    expect(bk02.flips.map((f) => [f.before, f.after])).toEqual(Array(4 * w.regions.length).fill([null, "PASS"]));
+    expect(bk02.flips.every((f) => f.label.startsWith("plan iso-27001-2022-baseline in "))).toBe(true);
+
+    const bk17 = defaultRun(preview, "BK-17");
+    expect(bk17.flips.map((f) => [f.subjectId.split("/")[1], f.before, f.after]).sort()).toEqual(preview.accounts.flatMap(() => w.regions.map((r) => [r, "FAIL", "PASS"])).sort());
+    const reached = new Set(preview.accounts.map((a) => a.accountId));
+    for (const r of preview.impact!.runs) for (const f of r.flips) expect(reached.has(f.accountId)).toBe(true);
+    const a813 = preview.impact!.frameworks.find((f) => f.slug === "iso-27001-2022")!.requirements.find((r) => r.id.startsWith("A.8.13"))!;
+    expect(a813.flips).toBeGreaterThan(0);
+    expect(a813.scoreAfter!).toBeGreaterThan(a813.scoreBefore!);
+  });
+
+  it("a variant naming a vault the accounts lack fails its pre-flight, and an unknown target is refused", async () => {
+    const policyId = (await createPolicy(db, actor, { tenantId: w.tenantId, name: "Broken", content: isoPolicy(w.regions), targets: [] })).policyId;
+    const ref = await draftVersion(db, actor, { tenantId: w.tenantId, policyId, content: isoPolicy(w.regions, { vaultName: "iso-vault" }), targets: [w.ou("Security"), "ou-zzzz-zzzzzzzz"] });
+    const p = await getPolicyPreview(db, { tenantId: w.tenantId, versionId: ref.versionId });
+    expect(p.targets.find((t) => t.targetId === "ou-zzzz-zzzzzzzz")).toMatchObject({ known: false, ok: false });
+    expect(p.problems).toContain("ou-zzzz-zzzzzzzz is not in the organization as last synced.");
+    expect(p.problems.filter((m) => /vault iso-vault does not exist/.test(m))).toHaveLength(3 * w.regions.length);
+    // BK-15 sees the same missing vault once the plans exist.
+    expect(defaultRun(p, "BK-15").flips.some((f) => f.after === "FAIL" && /iso-vault/.test(f.reasonAfter ?? ""))).toBe(true);
+  });
+});
+
+describe("previewing a move", () => {
+  it("Dev App leaving Workloads for Sandbox loses the org baseline, its plans and what they protected", async () => {
+    const dev = w.account("Dev App");
+    const options = await listMoveOptions(db, { tenantId: w.tenantId });
+    expect(options.parents.map((x) => x.name)).toEqual(expect.arrayContaining(["Root", "Security", "Workloads", "Prod", "NonProd", "Sandbox"]));
+    const p = await getMovePreview(db, { tenantId: w.tenantId, accountId: dev, targetParentId: w.ou("Sandbox") });
+    expect(p).toMatchObject({ from: { name: "NonProd" }, to: { name: "Sandbox" } });
+    const [a] = p.accounts;
+    expect(a).toMatchObject({ accountId: dev, change: "removed", awsAgrees: true });
+    expect(a!.diff.removed.map((d) => d.path)).toEqual(["$.plans"]);
+    expect(defaultRun(p, "BK-17").flips.map((f) => [f.before, f.after])).toEqual(w.regions.map(() => ["PASS", "FAIL"]));
+    expect(defaultRun(p, "BK-02").flips.map((f) => [f.label.split(" in ")[0], f.before, f.after])).toEqual(w.regions.map(() => ["plan org-daily", "PASS", null]));
+    const names = await w.resourceNames();
+    expect(defaultRun(p, "BK-01").flips.map((f) => [names.get(f.subjectId), f.before, f.after]).sort()).toEqual(w.regions.map((r) => [`dev-tools-${r}`, "PASS", "FAIL"]).sort());
+  });
+
+  it("an unknown account or OU is not found", async () => {
+    await expect(getMovePreview(db, { tenantId: w.tenantId, accountId: "999999999999", targetParentId: w.ou("Sandbox") })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(getMovePreview(db, { tenantId: w.tenantId, accountId: w.account("Dev App"), targetParentId: "ou-zzzz-zzzzzzzz" })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+});
