@@ -79,7 +79,9 @@ export function judge(controlId: ControlId, subject: Subject, facts: Facts | rea
  * completely. A region not enabled for the account holds nothing, so absence there is a fact too.
  */
 export function referenceFacts(ctx: EvaluationContext, accountId: string, region: string, what: string): Facts {
-  if (!ctx.account(accountId)) return unreadable(`${what} is in account ${accountId}, outside this organization, so it was not read`);
+  if (!ctx.account(accountId)) {
+    return unreadable(ctx.snapshot.accounts.length ? `${what} is in account ${accountId}, outside this organization, so it was not read` : `the organization's accounts were not read, so ${what} could not be looked up`);
+  }
   const f = ctx.unitState(accountId, region);
   return !f.read && f.skipped ? READ : f;
 }
