@@ -6,6 +6,7 @@
 // else (resources, vaults, recovery points, jobs, hand-made plans) is as last read.
 import type { StreamedSnapshot } from "@/lib/compliance/engine/evaluate-stream";
 import type { Account, BackupPlan, EffectiveBackupPolicy, OrgBackupPolicy } from "@/lib/inventory/types";
+import type { ManagedPolicyIntent } from "./drift-diff";
 import type { JsonObject } from "./parse";
 import { materialisePolicyPlans, reconcileOrgPlans } from "./plan-materialize";
 
@@ -27,9 +28,16 @@ export function sameDocument(a: JsonObject | null, b: JsonObject | null): boolea
 
 /**
  * `orgPolicies`: the Organizations backup policies as they would be (null keeps what was read);
- * `at`: when AWS would report the new effective policies as updated.
+ * `pushed`: the version the push would make the intent of its managed policy (BK-17 compares each
+ * managed policy's last pushed version with what AWS holds); `at`: when AWS would apply it all.
  */
-export function buildProspectiveSnapshot(snapshot: StreamedSnapshot, prospects: readonly AccountProspect[], orgPolicies: readonly OrgBackupPolicy[] | null, at: Date): StreamedSnapshot {
+export function buildProspectiveSnapshot(
+  snapshot: StreamedSnapshot,
+  prospects: readonly AccountProspect[],
+  orgPolicies: readonly OrgBackupPolicy[] | null,
+  at: Date,
+  pushed?: Omit<ManagedPolicyIntent, "pushedAt" | "awsReadSincePush">,
+): StreamedSnapshot {
   const byAccount = new Map(prospects.map((p) => [p.accountId, p]));
   const active = new Set(snapshot.accounts.filter((a) => a.state === "ACTIVE").map((a) => a.accountId));
   // AWS Backup works only in active accounts; a suspended account keeps what it had.
@@ -65,11 +73,16 @@ export function buildProspectiveSnapshot(snapshot: StreamedSnapshot, prospects: 
     return { ...a, ouPath: [...p.ouPathAfter], parentId: p.ouPathAfter[p.ouPathAfter.length - 1] ?? a.parentId };
   });
 
+  // Always a new list: BK-17 keeps its drift comparison per list, and the old one was judged against the old policies.
+  const intents = (snapshot.managedBackupPolicies ?? []).filter((i) => i.policyId !== pushed?.policyId);
+  if (pushed) intents.push({ ...pushed, pushedAt: at, awsReadSincePush: true });
+
   return {
     ...snapshot,
     accounts,
     plans,
     effectiveBackupPolicies: effective,
     orgBackupPolicies: snapshot.orgBackupPolicies === null ? null : (orgPolicies ?? snapshot.orgBackupPolicies),
+    managedBackupPolicies: intents,
   };
 }

@@ -89,11 +89,11 @@ function commonNotes(data: PreviewData, now: Date): string[] {
 }
 
 /** The account previews, the prospective snapshot and the compliance comparison, for chains already built. */
-function assemble(data: PreviewData & { reached: Set<string> }, chains: readonly AccountChains[], orgPolicies: OrgBackupPolicy[] | null, now: Date) {
+function assemble(data: PreviewData & { reached: Set<string> }, chains: readonly AccountChains[], orgPolicies: OrgBackupPolicy[] | null, now: Date, pushed?: Parameters<typeof buildProspectiveSnapshot>[4]) {
   const inventory = indexInventory(data.snapshot, data.tenantRegions, (a, r) => data.facts.roleFailures(a, r).length);
   const built = chains.map((c) => previewAccount(c, data.snapshot.effectiveBackupPolicies, inventory));
   const accounts = built.map((b) => b.preview);
-  const after = buildProspectiveSnapshot(data.snapshot, built.map((b) => b.prospect), orgPolicies, now);
+  const after = buildProspectiveSnapshot(data.snapshot, built.map((b) => b.prospect), orgPolicies, now, pushed);
   const impact = compareCompliance({ before: data.snapshot, after, accounts: data.reached, facts: data.facts, now, runs: data.runs, templates: data.templates, excepted: data.excepted });
   const problems: string[] = [];
   for (const a of accounts) {
@@ -154,7 +154,8 @@ export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId:
         return { policyId: x.policyId, policyArn: read?.policyArn ?? `(${x.name}, not created yet)`, name: x.name, description: read?.description ?? "", awsManaged: read?.awsManaged ?? false, content: x.content, targets: [...x.targets], targetPositions: x.targetPositions };
       })
     : null;
-  const out = assemble(data, accountChains, orgPolicies, now);
+  const pushed = { policyId: policy.id, name: policy.name, awsPolicyId: awsId, version: version.version, content: version.content, targets: version.targets };
+  const out = assemble(data, accountChains, orgPolicies, now, pushed);
   const notes = [...commonNotes(data, now), ...out.notes];
   if (version.state === "pushed") notes.push(`Version ${version.version} is the one pushed: what differs below is what changed in AWS since (drift), which pushing it again would undo.`);
   if (version.state === "superseded" || version.state === "rejected") notes.push(`Version ${version.version} is ${version.state}: it can no longer be pushed as it is; a rollback to it would be a new version with this content.`);

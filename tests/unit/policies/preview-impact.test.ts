@@ -99,14 +99,21 @@ describe("the compliance a version buys", () => {
   const facts = buildSnapshotFacts({ plans: snap.plans, vaults: snap.vaults, recoveryPoints: [], backupJobs: [], copyJobs: [], restoreJobs: [] }, NOW);
   const runs = CONTROL_IDS.map((id) => makeControlRun(id, {}, EMPTY_SCOPE));
 
-  function preview() {
-    const o = org();
-    const { accounts, policiesAfter } = versionChains(o, { policyId: null, name: "baseline", content: doc(35), targets: [PROD] });
-    const inventory = indexInventory(snap, [REGION], () => 0);
-    const built = accounts.map((c) => previewAccount(c, snap.effectiveBackupPolicies, inventory));
+  /** The version pushed to Prod; `managed`: the policy already exists in AWS, unattached, as version 1 of a managed policy. */
+  function preview(options: { managed?: boolean; intentFollowsPush?: boolean } = {}) {
+    const stored = { policyId: "p-1", name: "baseline", content: doc(35), targets: [] as string[], targetPositions: [] as number[] };
+    const intent = { policyId: "mp-1", name: "baseline", awsPolicyId: "p-1", version: 1, content: doc(35), targets: [], pushedAt: NOW, awsReadSincePush: true };
+    const before: StreamedSnapshot = options.managed
+      ? { ...snap, orgBackupPolicies: [{ ...stored, policyArn: "arn:aws:organizations::1:policy/o-1/backup_policy/p-1", description: "", awsManaged: false }], managedBackupPolicies: [intent] }
+      : snap;
+    const o = org(options.managed ? [stored] : []);
+    const { accounts, policiesAfter } = versionChains(o, { policyId: options.managed ? "p-1" : null, name: "baseline", content: doc(35), targets: [PROD] });
+    const inventory = indexInventory(before, [REGION], () => 0);
+    const built = accounts.map((c) => previewAccount(c, before.effectiveBackupPolicies, inventory));
     const orgPolicies = policiesAfter.map((p) => ({ policyId: p.policyId, policyArn: "(new)", name: p.name, description: "", awsManaged: false, content: p.content, targets: [...p.targets] }));
-    const after = buildProspectiveSnapshot(snap, built.map((b) => b.prospect), orgPolicies, NOW);
-    return { built, after, impact: compareCompliance({ before: snap, after, accounts: new Set(accounts.map((x) => x.accountId)), facts, now: NOW, runs, templates: [], excepted: new Set() }) };
+    const pushed = options.managed && options.intentFollowsPush !== false ? { ...intent, version: 2, targets: [PROD] } : undefined;
+    const after = buildProspectiveSnapshot(before, built.map((b) => b.prospect), orgPolicies, NOW, pushed);
+    return { built, after, impact: compareCompliance({ before, after, accounts: new Set(accounts.map((x) => x.accountId)), facts, now: NOW, runs, templates: [], excepted: new Set() }) };
   }
 
   it("materialises the org plan in the reached account only, beside the hand-made plan", () => {
@@ -150,5 +157,14 @@ describe("the compliance a version buys", () => {
     expect(byControl("BK-17").flips[0]!.reasonAfter).toMatch(/covered by baseline, materialised without drift/);
     expect(impact.accounts).toEqual([ACCT]);
     expect(byControl("BK-03").flips).toEqual([]);
+  });
+
+  it("the pushed version becomes its managed policy's intent, so its own new attachment is no drift for BK-17", () => {
+    const bk17 = (r: ReturnType<typeof preview>) => r.impact.runs.find((x) => x.controlId === "BK-17")!.flips.map((f) => [f.before, f.after, f.reasonAfter]);
+    expect(bk17(preview({ managed: true }))).toEqual([["FAIL", "PASS", expect.stringMatching(/^covered by baseline, materialised without drift/)]]);
+    expect(preview({ managed: true }).after.managedBackupPolicies).toEqual([expect.objectContaining({ policyId: "mp-1", version: 2, targets: [PROD] })]);
+    // Judged against the old intent (version 1, attached nowhere), Prod's attachment would look made
+    // outside the product: BK-17 would stay FAIL, so nothing would flip.
+    expect(bk17(preview({ managed: true, intentFollowsPush: false }))).toEqual([]);
   });
 });
