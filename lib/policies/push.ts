@@ -11,6 +11,8 @@ import { AwsCallError, connectOrganizationsForPush } from "@/lib/aws/organizatio
 import { toRefusal } from "@/lib/aws/organizations.push.adapter";
 import { FailureError } from "@/lib/aws/errors";
 import { AppError, conflict, notFound } from "@/lib/errors";
+import { getPolicyPreview } from "./preview";
+import type { CheckKind } from "./preview-preflight";
 import { parseInput, versionInput, type VersionInput } from "@/lib/validation/policies";
 import { applyVersion, type ApplyResult } from "./push-apply";
 import { failPush, finishPush, savePolicyId, startPush, stepRecorder, type PushFailure } from "./push-record";
@@ -54,6 +56,7 @@ const PUSH_LOCK_CLASS = 7_270_017;
 
 export async function pushVersion(db: Db, source: PushDepsSource, actor: Actor, raw: VersionInput): Promise<PushOutcome> {
   const input = parseInput(versionInput, raw);
+  await refuseMissingVaults(db, input);
   // The transaction only holds the lock (released with it, even if this process dies); the push's
   // own writes commit on other connections as they happen.
   return db.transaction(async (lockTx) => {
@@ -87,6 +90,24 @@ export async function pushVersion(db: Db, source: PushDepsSource, actor: Actor, 
 }
 
 const INTERNAL = "InternalError";
+
+const VAULT_CHECKS: ReadonlySet<CheckKind> = new Set(["vault", "air-gapped-vault", "copy-vault"]);
+
+/**
+ * AWS attaches a policy whose vault is missing in a target account and Region, and every backup
+ * there then fails ("the vault must already exist in every target account and Region", backup
+ * policy syntax page). The push refuses it before any AWS call, from the preview's pre-flight over
+ * the last inventory; a vault the inventory could not see (a unit not read) does not block.
+ */
+async function refuseMissingVaults(db: Db, input: VersionInput): Promise<void> {
+  const preview = await getPolicyPreview(db, input);
+  const missing = preview.accounts.flatMap((a) =>
+    a.preflight.flatMap((u) => u.checks.filter((c) => c.status === "fail" && VAULT_CHECKS.has(c.kind)).map((c) => `${a.name} (${a.accountId}) ${u.region}: ${c.message}`)),
+  );
+  if (!missing.length) return;
+  const more = missing.length > 3 ? ` (and ${missing.length - 3} more)` : "";
+  throw conflict(`Not pushed: the policy names a vault that does not exist where it would apply. ${missing.slice(0, 3).join(" ")}${more} Nothing was sent to AWS.`);
+}
 
 function failureOf(error: unknown): PushFailure {
   if (error instanceof AwsCallError) return { ...error.refusal, operation: error.operation, target: error.target };

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, inject } from "vitest";
 import { pinClock } from "@/lib/clock";
-import { createPolicy, draftVersion } from "@/lib/policies/workflow";
+import { eq } from "drizzle-orm";
+import { policyPushes } from "@/db/schema";
+import { pushVersion } from "@/lib/policies/push";
+import { approveVersion, createPolicy, draftVersion, submitVersion } from "@/lib/policies/workflow";
 import { getMovePreview, getPolicyPreview, listMoveOptions, type PolicyPreview } from "@/lib/policies/preview";
 import type { RunImpact } from "@/lib/policies/preview-impact";
 import { testDb } from "@/tests/helpers/db";
@@ -108,6 +111,24 @@ describe("previewing the ISO template's policy on Security and the management ac
     expect(p.problems.filter((m) => /vault iso-vault does not exist/.test(m))).toHaveLength(3 * w.regions.length);
     // BK-15 sees the same missing vault once the plans exist.
     expect(defaultRun(p, "BK-15").flips.some((f) => f.after === "FAIL" && /iso-vault/.test(f.reasonAfter ?? ""))).toBe(true);
+  });
+
+  it("a push of a version whose vault is missing in a target account is refused before any AWS call", async () => {
+    const policyId = (await createPolicy(db, actor, { tenantId: w.tenantId, name: "Missing vault", content: isoPolicy(w.regions), targets: [] })).policyId;
+    const ref = await draftVersion(db, actor, { tenantId: w.tenantId, policyId, content: isoPolicy(w.regions, { vaultName: "iso-vault" }), targets: [w.ou("Security")] });
+    await submitVersion(db, actor, { tenantId: w.tenantId, versionId: ref.versionId });
+    const bob = await makeUser(db, "operator", [{ tenantId: w.tenantId }]);
+    const approver = { userId: bob.userId, email: bob.email, ip: null };
+    await approveVersion(db, approver, { tenantId: w.tenantId, versionId: ref.versionId });
+    let awsAsked = false;
+    const deps = async () => {
+      awsAsked = true;
+      throw new Error("the push must not reach AWS");
+    };
+    const refused = await pushVersion(db, deps, approver, { tenantId: w.tenantId, versionId: ref.versionId }).then(() => null, (e: unknown) => e as { code?: string; message?: string });
+    expect(refused).toMatchObject({ code: "CONFLICT", message: expect.stringMatching(/^Not pushed: .*vault iso-vault does not exist in \d{12}\/[a-z0-9-]+.*Nothing was sent to AWS\.$/) });
+    expect(awsAsked).toBe(false);
+    expect(await db.$count(policyPushes, eq(policyPushes.versionId, ref.versionId))).toBe(0);
   });
 });
 
