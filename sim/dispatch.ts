@@ -6,14 +6,14 @@ import { commonErrors, SimError, type ServiceId } from "./http/errors";
 import { summarize, validateMembers, type Violation } from "./http/input";
 import type { SimRequest } from "./http/request";
 import { parseJsonBody, parseTarget, writeAwsJson, writeAwsJsonError } from "./protocols/aws-json";
-import { parseQueryBody, writeQuery, writeQueryError } from "./protocols/aws-query";
+import { parseQueryBody, QUERY_SERVICES, writeQuery, writeQueryError } from "./protocols/aws-query";
 import { matchRoute, restInput, writeRestError, writeRestJson } from "./protocols/rest-json";
 import type { OpContext, Operation } from "./services/context";
 import { regionDisabled } from "./engine/summary";
 import type { Runtime } from "./runtime";
 
 /** Signing names per service, as the SigV4 credential scope must carry them. */
-const SIGNING_NAME: Record<ServiceId, string> = { backup: "backup", organizations: "organizations", sts: "sts", tagging: "tagging", kms: "kms" };
+const SIGNING_NAME: Record<ServiceId, string> = { backup: "backup", organizations: "organizations", sts: "sts", tagging: "tagging", kms: "kms", iam: "iam" };
 const SKEW_S = 15 * 60;
 
 /** One AWS API request: identify the service, authenticate, fault/throttle, validate, run, serialize. */
@@ -21,7 +21,8 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
   const requestId = randomUUID();
   const target = req.headers["x-amz-target"];
   const contentType = req.headers["content-type"] ?? "";
-  const service: ServiceId = target !== undefined ? (parseTarget(target).service ?? "organizations") : req.method === "POST" && (contentType.includes("x-www-form-urlencoded") || req.body.subarray(0, 7).toString() === "Action=") ? "sts" : "backup";
+  const query = req.method === "POST" && (contentType.includes("x-www-form-urlencoded") || req.body.subarray(0, 7).toString() === "Action=");
+  const service: ServiceId = target !== undefined ? (parseTarget(target).service ?? "organizations") : query ? queryService(req) : "backup";
   let opName = target !== undefined ? parseTarget(target).operation || "Unknown" : "Unknown";
   let caller: Caller | undefined;
   let region: string | undefined;
@@ -64,9 +65,19 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
   }
   await delay(rt);
   rt.stats.record(`${service}:${opName}`, caller?.accountId, region, outcome);
-  if (service === "sts") writeQuery(res, action, body, requestId, {});
+  if (service === "sts" || service === "iam") writeQuery(res, service, action, body, requestId, {});
   else if (service === "backup") writeRestJson(res, body, requestId, {});
   else writeAwsJson(res, body, requestId, {});
+}
+
+/**
+ * STS and IAM both speak awsQuery at the one endpoint: the SigV4 credential scope names the
+ * service (".../us-east-1/iam/aws4_request"); an unsigned or unscoped request is taken for STS.
+ */
+function queryService(req: SimRequest): "sts" | "iam" {
+  const auth = req.headers.authorization;
+  const m = typeof auth === "string" ? /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/.exec(auth) : null;
+  return m?.[1] === "iam" ? "iam" : "sts";
 }
 
 function authenticate(rt: Runtime, req: SimRequest, service: ServiceId): { caller: Caller; region: string } {
@@ -88,11 +99,11 @@ function authenticate(rt: Runtime, req: SimRequest, service: ServiceId): { calle
 }
 
 function resolve(rt: Runtime, req: SimRequest, service: ServiceId, target: string | undefined): { op: Operation; raw: Record<string, unknown>; fromStrings: boolean } {
-  if (service === "sts") {
+  if (service === "sts" || service === "iam") {
     const q = parseQueryBody(req);
     if (!q.action) throw new SimError("MissingAction", "Missing Action", 400);
-    const op = rt.operations.sts.get(q.action);
-    if (!op || q.version !== "2011-06-15") throw new SimError("InvalidAction", `Could not find operation ${q.action} for version ${q.version ?? "NO_VERSION_SPECIFIED"}`, 400);
+    const op = rt.operations[service].get(q.action);
+    if (!op || q.version !== QUERY_SERVICES[service].version) throw new SimError("InvalidAction", `Could not find operation ${q.action} for version ${q.version ?? "NO_VERSION_SPECIFIED"}`, 400);
     return { op, raw: q.params, fromStrings: true };
   }
   if (service === "backup") {
@@ -119,6 +130,9 @@ function bucketsFor(rt: Runtime, service: ServiceId, op: Operation, caller: Call
       return [{ key: `organizations|${rt.state.org.id}`, rate: r.organizations }];
     case "sts":
       return [{ key: `sts|${caller.accountId}`, rate: r.sts }];
+    case "iam":
+      // IAM is global: one bucket per account for its reads.
+      return [{ key: `iam|${caller.accountId}`, rate: r.iam }];
     case "tagging":
       return [{ key: `${unit}|tagging`, rate: r.tagging }];
     case "kms":
@@ -141,6 +155,7 @@ function validationError(service: ServiceId, v: Violation[]): SimError {
       // terraform-provider-aws#12891: "ValidationException: … status code: 400".
       return first.kind === "type" ? new SimError("SerializationException", message, 400) : new SimError("ValidationException", message, 400);
     case "sts":
+    case "iam":
       return new SimError("ValidationError", message, 400);
   }
 }
@@ -152,7 +167,7 @@ function internalBug(service: ServiceId, e: unknown): SimError {
 }
 
 function writeError(res: ServerResponse, service: ServiceId, err: SimError, requestId: string): void {
-  if (service === "sts") writeQueryError(res, err, requestId, {});
+  if (service === "sts" || service === "iam") writeQueryError(res, service, err, requestId, {});
   else if (service === "backup") writeRestError(res, err, requestId, {});
   else writeAwsJsonError(res, err, requestId, {}, service === "kms" ? "message" : "Message");
 }

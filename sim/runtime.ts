@@ -12,6 +12,7 @@ import type { Operation } from "./services/context";
 import { organizationsPolicyOperations } from "./services/organizations-policy";
 import { organizationsReadOperations } from "./services/organizations-read";
 import { stsOperations } from "./services/sts";
+import { iamOperations } from "./services/iam";
 import { kmsOperations } from "./services/kms";
 import { taggingOperations } from "./services/tagging";
 import { Stats } from "./stats";
@@ -19,6 +20,7 @@ import { Throttle } from "./throttle";
 
 const ALL_OPERATIONS: Operation[] = [
   ...stsOperations,
+  ...iamOperations,
   ...organizationsReadOperations,
   ...organizationsPolicyOperations,
   ...backupPlanOperations,
@@ -42,7 +44,7 @@ export class Runtime {
   constructor(readonly state: SimState, config: SimConfigPatch = {}) {
     this.identity = new IdentityStore(state);
     this.config = mergeConfig(DEFAULT_CONFIG, config);
-    this.operations = { backup: new Map(), organizations: new Map(), sts: new Map(), tagging: new Map(), kms: new Map() };
+    this.operations = { backup: new Map(), organizations: new Map(), sts: new Map(), tagging: new Map(), kms: new Map(), iam: new Map() };
     for (const op of ALL_OPERATIONS) this.operations[op.service].set(op.name, op);
     this.backupRoutes = ALL_OPERATIONS.filter((op) => op.http);
   }

@@ -1,12 +1,13 @@
 import http from "node:http";
 import https from "node:https";
 import { BackupClient } from "@aws-sdk/client-backup";
+import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { backupBuckets, DEFAULT_QUOTAS, kmsBuckets, organizationsBuckets, stsBuckets, taggingBuckets, type Quotas } from "./quotas";
+import { backupBuckets, DEFAULT_QUOTAS, iamBuckets, kmsBuckets, organizationsBuckets, stsBuckets, taggingBuckets, type Quotas } from "./quotas";
 import { RateGate, Semaphore, type BucketSpec } from "./rate-gate";
 import { isThrottlingError } from "./errors";
 
@@ -149,6 +150,14 @@ export class AwsFactory {
     entry.kms ??= this.instrument(new KMSClient(this.common(region, credentials)), (op) => kmsBuckets(key, op, this.quotas), counter);
     this.unitClients.set(key, entry);
     return entry.kms;
+  }
+
+  /**
+   * IAM of one account (global: us-east-1 in the aws partition), for the policy pre-flight's
+   * GetRole. Made per call site, not kept: the pre-flight reads a few roles per preview.
+   */
+  iam(accountId: string, credentials: Credentials, counter?: CallCounter): IAMClient {
+    return this.instrument(new IAMClient(this.common("us-east-1", credentials)), () => iamBuckets(accountId, this.quotas), counter);
   }
 
   /** A unit is done: drop its clients (they hold no sockets; the agents are shared). */

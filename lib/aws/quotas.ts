@@ -6,7 +6,7 @@ import type { BucketSpec } from "./rate-gate";
  * Describe API 15/s, all calls together 50/s. KMS's too, per account and Region, charged to the
  * caller even for a key of another account: DescribeKey 2,000/s, ListAliases 500/s
  * (https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html, "Request quotas
- * for each AWS KMS API operation" and "Cross-account requests"). Organizations, STS and Tagging publish no numbers; ours are
+ * for each AWS KMS API operation" and "Cross-account requests"). Organizations, STS, IAM and Tagging publish no numbers; ours are
  * conservative (Organizations is one endpoint for the whole organization; STS is charged to the
  * caller, i.e. the management account, for every member AssumeRole).
  */
@@ -19,6 +19,8 @@ export interface Quotas {
   tagging: number;
   kmsDescribeKey: number;
   kmsListAliases: number;
+  /** IAM reads (GetRole for the policy pre-flight) per account; IAM is global. */
+  iam: number;
   /** Seconds of rate a bucket holds (AWS lets a quiet caller burst). */
   burstSeconds: number;
   /** Share of each quota we aim at: headroom for clock skew between our buckets and AWS's. */
@@ -34,6 +36,7 @@ export const DEFAULT_QUOTAS: Quotas = {
   tagging: 20,
   kmsDescribeKey: 2000,
   kmsListAliases: 500,
+  iam: 20,
   burstSeconds: 1,
   headroom: 0.95,
 };
@@ -57,6 +60,10 @@ export function taggingBuckets(unitKey: string, q: Quotas): BucketSpec[] {
 /** Buckets a KMS call draws from: each operation has its own quota per account and Region. */
 export function kmsBuckets(unitKey: string, operation: string, q: Quotas): BucketSpec[] {
   return [spec(`${unitKey}|kms|${operation}`, operation === "ListAliases" ? q.kmsListAliases : q.kmsDescribeKey, q)];
+}
+
+export function iamBuckets(accountId: string, q: Quotas): BucketSpec[] {
+  return [spec(`iam|${accountId}`, q.iam, q)];
 }
 
 export function organizationsBuckets(organizationKey: string, q: Quotas): BucketSpec[] {

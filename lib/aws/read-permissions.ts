@@ -8,8 +8,13 @@
 // kms:List* to every principal of their account that IAM allows (KMS API reference, DescribeKey
 // and ListAliases "Required permissions").
 
-/** Member role, in every account: AWS Backup, the Tagging API and the vault keys' managers. */
-export const MEMBER_READ_ACTIONS = ["backup:List*", "backup:Get*", "backup:Describe*", "tag:GetResources", "kms:DescribeKey", "kms:ListAliases"] as const;
+//
+// IAM: a backup policy's pre-flight reads, in each target account, the role its selections name
+// with iam:GetRole (whether it exists and its trust policy lets backup.amazonaws.com assume it);
+// nothing else of IAM.
+
+/** Member role, in every account: AWS Backup, the Tagging API, the vault keys' managers and the backup roles. */
+export const MEMBER_READ_ACTIONS = ["backup:List*", "backup:Get*", "backup:Describe*", "tag:GetResources", "kms:DescribeKey", "kms:ListAliases", "iam:GetRole"] as const;
 
 /** Management (or delegated administrator) role: the organization's tree and backup policies. */
 export const MANAGEMENT_READ_ACTIONS = ["organizations:Describe*", "organizations:List*"] as const;

@@ -4,15 +4,18 @@
 // - the Region is inventoried for the tenant and enabled in the account (a skipped unit is not);
 // - each rule's vault exists there, and its air-gapped vault and copy destinations where the
 //   inventory covers them ("the vault must already exist in every target account and Region");
-// - each selection's IAM role: the product does not read IAM, so whether the role exists and trusts
-//   backup.amazonaws.com is never claimed; we say what the inventory knows (the role is an ARN of
-//   this account; plans there use it, and "the IAM role must exist when creating a backup plan for
-//   the first time" (syntax page, IAM roles); backup jobs failed on a role) and mark it unverified;
+// - each selection's IAM role exists in the account and trusts backup.amazonaws.com (sts:AssumeRole)
+//   ("the IAM role must exist in every target account", syntax page): read with IAM GetRole by the
+//   preview (lib/policies/preview-roles.ts, roleCheck below); until then, and whenever IAM cannot be
+//   read, the check is unverified and says what the inventory knows (plans there use the role, and
+//   "the IAM role must exist when creating a backup plan for the first time"; backup jobs failed on
+//   a role);
 // - the resource types the plan would select there are opted in (region settings), except where the
 //   selection names the type's ARN pattern, which AWS Backup honours without the opt-in.
 import type { BackupPlan, BackupVault, RegionSettings, Resource, UnitFreshness } from "@/lib/inventory/types";
 import { compileSelection, evaluateSelection } from "@/lib/compliance/matching/selection-matcher";
 import { parseArn } from "@/lib/compliance/matching/arn";
+import type { RoleTrust } from "@/lib/aws/iam.adapter";
 import type { MaterialisedPlan } from "./plan-materialize";
 
 /** "info": what the inventory shows, neither good nor bad (how many resources the plans would select). */
@@ -25,6 +28,8 @@ export interface PreflightCheck {
   /** What was checked: a vault name or ARN, a role ARN, a resource type, the Region. */
   subject: string;
   message: string;
+  /** IAM role checks: what the inventory shows about the role, kept for when IAM cannot tell. */
+  evidence?: string;
 }
 
 export interface PreflightUnit {
@@ -122,7 +127,33 @@ function checkRole(inv: PreflightInventory, accountId: string, region: string, r
     : "no plan in this account uses it: make sure it exists before pushing (AWS Backup needs it when it first creates the plan)";
   const failures = inv.roleFailures(accountId, region);
   const failed = failures > 0 ? `; ${failures} backup job${failures > 1 ? "s" : ""} in ${region} failed recently because of an IAM role (the jobs do not say which)` : "";
-  return { kind: "iam-role", status: "unverified", subject: roleArn, message: `Not verified: the product does not read IAM, so whether the role exists and trusts backup.amazonaws.com is unknown; ${known}${failed}.` };
+  const evidence = `${known}${failed}`;
+  return { kind: "iam-role", status: "unverified", subject: roleArn, message: `Not verified: IAM was not read, so whether the role exists and trusts backup.amazonaws.com is unknown; ${evidence}.`, evidence };
+}
+
+/** Whether a role check is one IAM can settle: a role ARN of the account itself, not yet verified. */
+export function isRoleToVerify(c: PreflightCheck): boolean {
+  return c.kind === "iam-role" && c.status === "unverified" && c.evidence !== undefined;
+}
+
+/**
+ * The role check once IAM GetRole answered in the account: pass, fail (missing or not trusting
+ * AWS Backup) or, when IAM could not be read, unverified with why and what the inventory shows.
+ */
+export function roleCheck(accountId: string, roleArn: string, trust: RoleTrust, evidence: string): PreflightCheck {
+  const base = { kind: "iam-role" as const, subject: roleArn, evidence };
+  switch (trust.outcome) {
+    case "trusts":
+      return { ...base, status: "pass", message: `role ${roleArn} exists in account ${accountId} and trusts backup.amazonaws.com${trust.conditional ? " (under the conditions of its trust policy)" : ""}.` };
+    case "not-found":
+      return { ...base, status: "fail", message: `role ${roleArn} does not exist in account ${accountId}: AWS Backup cannot assume it, so every backup of the plan there would fail. Create it first (e.g. with a StackSet).` };
+    case "untrusting":
+      return { ...base, status: "fail", message: `role ${roleArn} does not trust backup.amazonaws.com in account ${accountId} (${trust.detail}): AWS Backup cannot assume it, so every backup of the plan there would fail.` };
+    case "access-denied":
+      return { ...base, status: "unverified", message: `unverified: the member role may not read IAM (iam:GetRole) in account ${accountId} (${trust.detail}); ${evidence}.` };
+    case "unreadable":
+      return { ...base, status: "unverified", message: `unverified: IAM could not be read in account ${accountId} (${trust.detail}); ${evidence}.` };
+  }
 }
 
 /** What the plans would select here, and per resource type that needs it, the opt-in (a selection naming the type's ARN pattern does not). */

@@ -21,6 +21,7 @@ import { moveChains, NEW_POLICY_ID, targetKind, versionChains, type AccountChain
 import { compareCompliance, type ComplianceImpact } from "./preview-impact";
 import { loadPreviewData, type PreviewData } from "./preview-load";
 import { indexInventory } from "./preview-preflight";
+import { environmentAws, verifyRoles, type PreviewAwsSource } from "./preview-roles";
 import { buildProspectiveSnapshot } from "./preview-prospect";
 
 export interface TargetLimit {
@@ -79,7 +80,7 @@ const STALE_HOURS = 48;
 
 function commonNotes(data: PreviewData, now: Date): string[] {
   const notes = [
-    "IAM is not read: for each role the policy names, the pre-flight says what the inventory knows and marks it unverified.",
+    "IAM is read when the preview is made (GetRole in each account, through the member role): each role the plans name must exist there and trust backup.amazonaws.com; where IAM cannot be read, the check says why and what the inventory knows.",
     "Recovery-point findings (BK-04, BK-05, BK-12's points) do not change with a policy and are left out; BK-09, BK-11, BK-13 and BK-14 are shown as they stand at the push: new plans have not run yet.",
   ];
   if (data.meta.oldestDataAt && now.getTime() - data.meta.oldestDataAt.getTime() > STALE_HOURS * 3_600_000) {
@@ -108,7 +109,11 @@ function assemble(data: PreviewData & { reached: Set<string> }, chains: readonly
   return { accounts, impact, problems, notes };
 }
 
-export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId: string }): Promise<PolicyPreview> {
+/**
+ * `aws`: what the role checks read IAM with (default: the environment's AWS, as pushes use it);
+ * null reads no IAM and leaves them unverified.
+ */
+export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId: string }, aws: PreviewAwsSource = environmentAws): Promise<PolicyPreview> {
   const now = clock.now();
   const version = await getVersion(db, p);
   const [policy] = await db.select({ id: managedPolicies.id, name: managedPolicies.name, awsPolicyId: managedPolicies.awsPolicyId }).from(managedPolicies).where(and(eq(managedPolicies.id, version.policyId), eq(managedPolicies.tenantId, p.tenantId)));
@@ -156,6 +161,7 @@ export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId:
     : null;
   const pushed = { policyId: policy.id, name: policy.name, awsPolicyId: awsId, version: version.version, content: version.content, targets: version.targets };
   const out = assemble(data, accountChains, orgPolicies, now, pushed);
+  out.problems.push(...(await verifyRoles(db, p.tenantId, out.accounts, aws)));
   const notes = [...commonNotes(data, now), ...out.notes];
   if (version.state === "pushed") notes.push(`Version ${version.version} is the one pushed: what differs below is what changed in AWS since (drift), which pushing it again would undo.`);
   if (version.state === "superseded" || version.state === "rejected") notes.push(`Version ${version.version} is ${version.state}: it can no longer be pushed as it is; a rollback to it would be a new version with this content.`);
@@ -165,7 +171,7 @@ export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId:
   return { ...base, targets, accounts: out.accounts, impact: out.impact, notes, problems: [...problems, ...out.problems], names: unitNames(org) };
 }
 
-export async function getMovePreview(db: Db, p: { tenantId: string; accountId: string; targetParentId: string }): Promise<MovePreview> {
+export async function getMovePreview(db: Db, p: { tenantId: string; accountId: string; targetParentId: string }, aws: PreviewAwsSource = environmentAws): Promise<MovePreview> {
   const now = clock.now();
   const box: { chains?: AccountChains | null } = {};
   const data = await loadPreviewData(db, p.tenantId, now, (org) => {
@@ -178,6 +184,7 @@ export async function getMovePreview(db: Db, p: { tenantId: string; accountId: s
   if (!c) throw notFound(org.accounts.some((a) => a.accountId === p.accountId) ? "That OU" : "That account");
   const fromId = c.ouPathBefore[c.ouPathBefore.length - 1] ?? "";
   const out = assemble(data, [c], null, now);
+  out.problems.push(...(await verifyRoles(db, p.tenantId, out.accounts, aws)));
   const notes = [...commonNotes(data, now), ...out.notes];
   if (fromId === p.targetParentId) notes.push("The account is already there: nothing would change.");
   if (!org.backupPoliciesEnabled) notes.push("BACKUP_POLICY is not enabled on the root: no backup policy applies, wherever the account is.");

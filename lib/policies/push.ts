@@ -12,6 +12,7 @@ import { toRefusal } from "@/lib/aws/organizations.push.adapter";
 import { FailureError } from "@/lib/aws/errors";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { getPolicyPreview } from "./preview";
+import { verifyRoles } from "./preview-roles";
 import type { CheckKind } from "./preview-preflight";
 import { parseInput, versionInput, type VersionInput } from "@/lib/validation/policies";
 import { applyVersion, type ApplyResult } from "./push-apply";
@@ -56,7 +57,7 @@ const PUSH_LOCK_CLASS = 7_270_017;
 
 export async function pushVersion(db: Db, source: PushDepsSource, actor: Actor, raw: VersionInput): Promise<PushOutcome> {
   const input = parseInput(versionInput, raw);
-  await refuseMissingVaults(db, input);
+  await refuseFailingPreflight(db, source, input);
   // The transaction only holds the lock (released with it, even if this process dies); the push's
   // own writes commit on other connections as they happen.
   return db.transaction(async (lockTx) => {
@@ -94,19 +95,26 @@ const INTERNAL = "InternalError";
 const VAULT_CHECKS: ReadonlySet<CheckKind> = new Set(["vault", "air-gapped-vault", "copy-vault"]);
 
 /**
- * AWS attaches a policy whose vault is missing in a target account and Region, and every backup
- * there then fails ("the vault must already exist in every target account and Region", backup
- * policy syntax page). The push refuses it before any AWS call, from the preview's pre-flight over
- * the last inventory; a vault the inventory could not see (a unit not read) does not block.
+ * AWS attaches a policy whose vault or IAM role is missing in a target account (or whose role does
+ * not trust AWS Backup), and every backup there then fails ("the vault must already exist in every
+ * target account and Region"; "the IAM role must exist in every target account", backup policy
+ * syntax page). The push refuses it before any Organizations call or push record: first from the
+ * preview's pre-flight over the last inventory (vaults; no AWS asked), then from IAM GetRole in
+ * each target account (roles), with the push's own AWS access. A vault the inventory could not see
+ * (a unit not read) and a role IAM could not be asked about do not block.
  */
-async function refuseMissingVaults(db: Db, input: VersionInput): Promise<void> {
-  const preview = await getPolicyPreview(db, input);
-  const missing = preview.accounts.flatMap((a) =>
-    a.preflight.flatMap((u) => u.checks.filter((c) => c.status === "fail" && VAULT_CHECKS.has(c.kind)).map((c) => `${a.name} (${a.accountId}) ${u.region}: ${c.message}`)),
-  );
-  if (!missing.length) return;
-  const more = missing.length > 3 ? ` (and ${missing.length - 3} more)` : "";
-  throw conflict(`Not pushed: the policy names a vault that does not exist where it would apply. ${missing.slice(0, 3).join(" ")}${more} Nothing was sent to AWS.`);
+async function refuseFailingPreflight(db: Db, source: PushDepsSource, input: VersionInput): Promise<void> {
+  const preview = await getPolicyPreview(db, input, null);
+  const failing = (kinds: (k: CheckKind) => boolean) =>
+    preview.accounts.flatMap((a) => a.preflight.flatMap((u) => u.checks.filter((c) => c.status === "fail" && kinds(c.kind)).map((c) => `${a.name} (${a.accountId}) ${u.region}: ${c.message}`)));
+  const refuse = (what: string, list: string[], tail: string) => {
+    const more = list.length > 3 ? ` (and ${list.length - 3} more)` : "";
+    return conflict(`Not pushed: the policy names ${what} where it would apply. ${list.slice(0, 3).join(" ")}${more} ${tail}`);
+  };
+  const vaults = failing((k) => VAULT_CHECKS.has(k));
+  if (vaults.length) throw refuse("a vault that does not exist", vaults, "Nothing was sent to AWS.");
+  const roles = await verifyRoles(db, input.tenantId, preview.accounts, typeof source === "function" ? async () => ({ factory: (await source()).factory }) : source);
+  if (roles.length) throw refuse("an IAM role that does not exist or does not trust AWS Backup", roles, "Only IAM was read; nothing was sent to AWS Organizations.");
 }
 
 function failureOf(error: unknown): PushFailure {

@@ -2,7 +2,7 @@
  * One error type for every service; the protocol serializers render it on the wire
  * (restJson1 header + body, awsJson1_1 __type, awsQuery ErrorResponse XML).
  */
-export type ServiceId = "backup" | "organizations" | "sts" | "tagging" | "kms";
+export type ServiceId = "backup" | "organizations" | "sts" | "tagging" | "kms" | "iam";
 
 export class SimError extends Error {
   constructor(
@@ -20,7 +20,7 @@ export class SimError extends Error {
   }
 }
 
-const json = (s: ServiceId) => s !== "sts";
+const json = (s: ServiceId) => s !== "sts" && s !== "iam";
 
 /** Errors every AWS front end returns, named per protocol (JSON services vs awsQuery STS). */
 export const commonErrors = {
@@ -49,6 +49,7 @@ export const commonErrors = {
         // https://docs.aws.amazon.com/kms/latest/developerguide/throttling.html
         return new SimError("ThrottlingException", "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.", 400);
       case "sts":
+      case "iam":
         return new SimError("Throttling", "Rate exceeded", 400);
     }
   },
@@ -62,11 +63,14 @@ export const commonErrors = {
         return new SimError("InternalServiceException", "The request processing failed because of an unknown error, exception or failure.", 500);
       case "kms":
         return new SimError("KMSInternalException", "The request was rejected because an internal exception occurred. The request can be retried.", 500);
+      case "iam":
+        // IAM's modeled ServiceFailureException: code ServiceFailure, HTTP 500.
+        return new SimError("ServiceFailure", "The request processing has failed because of an unknown error, exception or failure.", 500);
       case "sts":
         return new SimError("InternalFailure", "The request processing has failed because of an unknown error, exception or failure.", 500);
     }
   },
   accessDenied: (s: ServiceId, message: string) =>
     // KMS answers AccessDeniedException with HTTP 400 (rebuy-de/aws-nuke#247, elastic/cloudbeat#1749).
-    s === "sts" ? new SimError("AccessDenied", message, 403) : new SimError("AccessDeniedException", message, s === "kms" ? 400 : 403),
+    s === "sts" || s === "iam" ? new SimError("AccessDenied", message, 403) : new SimError("AccessDeniedException", message, s === "kms" ? 400 : 403),
 };

@@ -3,11 +3,15 @@ import { Timestamp } from "../http/timestamp";
 import { parseForm, type SimRequest } from "../http/request";
 
 /**
- * awsQuery (STS): form-encoded POST with Action and Version; XML responses in the
- * https://sts.amazonaws.com/doc/2011-06-15/ namespace, <Op>Result wrappers, ErrorResponse errors.
- * Lists arrive as Name.member.N(.Field).
+ * awsQuery (STS, IAM): form-encoded POST with Action and Version; XML responses in the service's
+ * namespace (https://sts.amazonaws.com/doc/2011-06-15/, https://iam.amazonaws.com/doc/2010-05-08/),
+ * <Op>Result wrappers, ErrorResponse errors. Lists arrive as Name.member.N(.Field).
  */
-const NS = "https://sts.amazonaws.com/doc/2011-06-15/";
+export const QUERY_SERVICES = {
+  sts: { version: "2011-06-15", ns: "https://sts.amazonaws.com/doc/2011-06-15/" },
+  iam: { version: "2010-05-08", ns: "https://iam.amazonaws.com/doc/2010-05-08/" },
+} as const;
+export type QueryService = keyof typeof QUERY_SERVICES;
 
 export function parseQueryBody(req: SimRequest): { action?: string; version?: string; params: Record<string, unknown> } {
   const pairs = parseForm(req.body.toString("utf8"));
@@ -55,14 +59,16 @@ function toXml(name: string, value: unknown): string {
   return `<${name}>${esc(String(value))}</${name}>`;
 }
 
-export function writeQuery(res: ServerResponse, action: string, result: unknown, requestId: string, extra: Record<string, string>): void {
+export function writeQuery(res: ServerResponse, service: QueryService, action: string, result: unknown, requestId: string, extra: Record<string, string>): void {
+  const NS = QUERY_SERVICES[service].ns;
   const inner = Object.entries((result ?? {}) as Record<string, unknown>).map(([k, v]) => toXml(k, v)).join("");
   const xml = `<${action}Response xmlns="${NS}"><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
   res.writeHead(200, { "Content-Type": "text/xml", "x-amzn-RequestId": requestId, "Content-Length": Buffer.byteLength(xml), ...extra });
   res.end(xml);
 }
 
-export function writeQueryError(res: ServerResponse, err: { code: string; message: string; status: number; fault: string; headers: Record<string, string> }, requestId: string, extra: Record<string, string>): void {
+export function writeQueryError(res: ServerResponse, service: QueryService, err: { code: string; message: string; status: number; fault: string; headers: Record<string, string> }, requestId: string, extra: Record<string, string>): void {
+  const NS = QUERY_SERVICES[service].ns;
   const xml = `<ErrorResponse xmlns="${NS}"><Error><Type>${err.fault}</Type><Code>${esc(err.code)}</Code><Message>${esc(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
   res.writeHead(err.status, { "Content-Type": "text/xml", "x-amzn-RequestId": requestId, "Content-Length": Buffer.byteLength(xml), ...err.headers, ...extra });
   res.end(xml);

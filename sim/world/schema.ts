@@ -142,6 +142,11 @@ const accountSchema = z.strictObject({
   member_role: z.enum(["ok", "missing", "untrusted"]).default("ok"),
   /** IAM role names (path included) that exist; selections naming another role fail their jobs. */
   iam_roles: z.array(z.string()).default(["service-role/AWSBackupDefaultServiceRole"]),
+  /**
+   * Roles of `iam_roles` (path included) whose trust policy does not let backup.amazonaws.com
+   * assume them (IAM GetRole shows a trust policy for another service); the others trust it.
+   */
+  untrusting_roles: z.array(z.string()).default([]),
   delegated_admin_services: z.array(z.string()).default([]),
   tags: tags.default({}),
   /** Regions this account has not enabled (opt-in regions): calls there fail as AWS fails them. */
