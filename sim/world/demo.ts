@@ -46,7 +46,8 @@ export function demoWorld(seed = 1): World {
       account(ids.management, "Management", root, { joined_method: "CREATED", joined: "-900d" }),
       account(ids.logArchive, "Log Archive", security.id),
       account(ids.audit, "Audit", security.id, { delegated_admin_services: ["backup.amazonaws.com"] }),
-      account(ids.central, "Backup Central", security.id),
+      // No AWS Backup service role (no plan here uses one yet): a policy reaching this account fails its pre-flight.
+      account(ids.central, "Backup Central", security.id, { iam_roles: [] }),
       account(ids.payments, "Prod Payments", prod.id, { iam_roles: ["service-role/AWSBackupDefaultServiceRole", "BackupAdmin"] }),
       account(ids.web, "Prod Web", prod.id),
       account(ids.data, "Prod Data", prod.id),

@@ -135,7 +135,7 @@ describe("the compliance a version buys", () => {
       ["selection", "info"],
       ["opt-in", "pass"],
     ]);
-    expect(u!.checks[2]!.message).toMatch(/does not read IAM.*plans in this account use it \(weekly\/all-ebs\)/);
+    expect(u!.checks[2]!.message).toMatch(/IAM was not read.*plans in this account use it \(weekly\/all-ebs\)/);
     expect(u!.checks[3]!.message).toBe("The plans would select 1 resource here (1 EBS).");
   });
 

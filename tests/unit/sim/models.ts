@@ -27,8 +27,8 @@ export interface BotoModel {
   shapes: Record<string, BotoShape>;
 }
 
-const BOTO = { backup: "backup/2018-11-15", organizations: "organizations/2016-11-28", sts: "sts/2011-06-15", tagging: "resourcegroupstaggingapi/2017-01-26", kms: "kms/2014-11-01" } as const;
-const SMITHY = { backup: "backup", organizations: "organizations", sts: "sts", tagging: "resource-groups-tagging-api", kms: "kms" } as const;
+const BOTO = { backup: "backup/2018-11-15", organizations: "organizations/2016-11-28", sts: "sts/2011-06-15", tagging: "resourcegroupstaggingapi/2017-01-26", kms: "kms/2014-11-01", iam: "iam/2010-05-08" } as const;
+const SMITHY = { backup: "backup", organizations: "organizations", sts: "sts", tagging: "resource-groups-tagging-api", kms: "kms", iam: "iam" } as const;
 export type Service = keyof typeof BOTO;
 
 const cache = new Map<string, unknown>();
