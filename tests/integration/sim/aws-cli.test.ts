@@ -9,7 +9,7 @@ import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
 /**
  * The AWS CLI v2 from Debian's `awscli` package (2.9: takes --endpoint-url, predates
- * AWS_ENDPOINT_URL) against the simulator: list and describe calls with its own paging, KMS included.
+ * AWS_ENDPOINT_URL) against the simulator: list and describe calls with its own paging, KMS and IAM included.
  * /root/.pyenv/shims/aws is an unrelated v1, so the binary is named explicitly.
  */
 const AWS = "/usr/bin/aws";
@@ -129,5 +129,23 @@ describe("AWS CLI v2 (Debian awscli 2.9)", () => {
     const archive = ((await aws(logArchive, ["backup", "list-backup-vaults"])).BackupVaultList as { BackupVaultName: string; EncryptionKeyArn: string }[]).find((v) => v.BackupVaultName === "archive-vault")!;
     await expect(aws(logArchive, ["kms", "describe-key", "--key-id", archive.EncryptionKeyArn])).rejects.toMatchObject({ stderr: expect.stringMatching(/AccessDeniedException.*is not authorized to perform: kms:DescribeKey/) });
     await expect(aws(logArchive, ["kms", "describe-key", "--key-id", "alias/no-such-alias"])).rejects.toMatchObject({ stderr: expect.stringMatching(/NotFoundException.*alias\/no-such-alias is not found/) });
+  }, 120_000);
+
+  it("reads a role and its trust policy with iam get-role (awsQuery, signed for iam), and IAM's NoSuchEntity", async () => {
+    const w = sim.summary();
+    const principal = { AccessKeyId: w.principal.access_key_id, SecretAccessKey: w.principal.secret_access_key };
+    const mgmt = (await aws(principal, ["sts", "assume-role", "--role-arn", w.management_role_arn, "--role-session-name", "cli", "--external-id", w.external_id])).Credentials as Keys;
+    const memberOf = async (name: string) => {
+      const id = w.accounts.find((a) => a.name === name)!.account_id;
+      return (await aws(mgmt, ["sts", "assume-role", "--role-arn", `arn:aws:iam::${id}:role/${w.member_role_name}`, "--role-session-name", "cli"])).Credentials as Keys;
+    };
+    const audit = await memberOf("Audit");
+    // botocore decodes the URL-encoded trust policy into JSON itself.
+    const role = (await aws(audit, ["iam", "get-role", "--role-name", "AWSBackupDefaultServiceRole"])).Role as { Path: string; Arn: string; AssumeRolePolicyDocument: { Statement: unknown[] } };
+    expect(role.Path).toBe("/service-role/");
+    expect(role.Arn).toMatch(/^arn:aws:iam::\d{12}:role\/service-role\/AWSBackupDefaultServiceRole$/);
+    expect(role.AssumeRolePolicyDocument.Statement).toEqual([{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    const central = await memberOf("Backup Central");
+    await expect(aws(central, ["iam", "get-role", "--role-name", "AWSBackupDefaultServiceRole"])).rejects.toMatchObject({ stderr: expect.stringMatching(/NoSuchEntity.*The role with name AWSBackupDefaultServiceRole cannot be found/) });
   }, 120_000);
 });

@@ -4,8 +4,9 @@ import * as O from "@aws-sdk/client-organizations";
 import * as B from "@aws-sdk/client-backup";
 import * as T from "@aws-sdk/client-resource-groups-tagging-api";
 import * as K from "@aws-sdk/client-kms";
+import * as I from "@aws-sdk/client-iam";
 import { startSimulator, type SimHandle } from "@/sim/server";
-import { backupClient, kmsClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
+import { backupClient, iamClient, kmsClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
 import { captureWire, validateWire, type Wire } from "./model-validator";
 import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
@@ -27,7 +28,7 @@ afterAll(async () => {
   await sim.stop();
 });
 
-function withCapture<C extends { middlewareStack: unknown }>(client: C, service: "backup" | "organizations" | "sts" | "tagging" | "kms"): C {
+function withCapture<C extends { middlewareStack: unknown }>(client: C, service: "backup" | "organizations" | "sts" | "tagging" | "kms" | "iam"): C {
   captureWire(client as never, service, wire);
   return client;
 }
@@ -185,12 +186,35 @@ describe("KMS", () => {
   });
 });
 
+describe("IAM", () => {
+  it("GetRole: the backup service role with its URL-encoded trust policy, NoSuchEntity where it is missing", async () => {
+    const trustOf = (r: I.Role | undefined) => JSON.parse(decodeURIComponent(r!.AssumeRolePolicyDocument!)) as { Statement: Array<{ Effect: string; Principal: Record<string, string>; Action: string }> };
+    for (const name of ["Management", "Prod Payments", "Audit"]) {
+      const iam = withCapture(iamClient(sim, await memberCreds(sim, mgmt, account(name))), "iam");
+      const role = (await iam.send(new I.GetRoleCommand({ RoleName: "AWSBackupDefaultServiceRole" }))).Role!;
+      expect(role).toMatchObject({ Path: "/service-role/", RoleName: "AWSBackupDefaultServiceRole", Arn: `arn:aws:iam::${account(name)}:role/service-role/AWSBackupDefaultServiceRole`, RoleId: expect.stringMatching(/^AROA[0-9A-F]{17}$/) });
+      expect(role.CreateDate).toBeInstanceOf(Date);
+      // IAM returns the policy URL-encoded (RFC 3986); the SDK hands it over as it came.
+      expect(role.AssumeRolePolicyDocument).toMatch(/^%7B/);
+      expect(trustOf(role).Statement).toEqual([{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+    }
+    const payments = withCapture(iamClient(sim, await memberCreds(sim, mgmt, account("Prod Payments"))), "iam");
+    expect((await payments.send(new I.GetRoleCommand({ RoleName: "BackupAdmin" }))).Role).toMatchObject({ Path: "/", Arn: `arn:aws:iam::${account("Prod Payments")}:role/BackupAdmin` });
+    // The member role itself trusts the management role, not AWS Backup.
+    const member = (await payments.send(new I.GetRoleCommand({ RoleName: sim.summary().member_role_name }))).Role;
+    expect(trustOf(member).Statement[0]!.Principal).toEqual({ AWS: sim.summary().management_role_arn });
+    const central = withCapture(iamClient(sim, await memberCreds(sim, mgmt, account("Backup Central"))), "iam");
+    await expect(central.send(new I.GetRoleCommand({ RoleName: "AWSBackupDefaultServiceRole" }))).rejects.toMatchObject({ name: "NoSuchEntityException", $metadata: { httpStatusCode: 404 }, message: "The role with name AWSBackupDefaultServiceRole cannot be found." });
+    await expect(central.send(new I.GetRoleCommand({ RoleName: "no/slashes" }))).rejects.toMatchObject({ name: "ValidationError", $metadata: { httpStatusCode: 400 } });
+  });
+});
+
 describe("every captured response matches the AWS models", () => {
   it("has no problems", () => {
     expect(wire.length).toBeGreaterThan(100);
     const problems = wire.flatMap(validateWire);
     expect(problems.slice(0, 30)).toEqual([]);
     const ops = new Set(wire.map((w) => `${w.service}:${w.operation}`));
-    expect(ops.size).toBeGreaterThanOrEqual(2 + 16 + 21 + 1 + 2);
+    expect(ops.size).toBeGreaterThanOrEqual(2 + 16 + 21 + 1 + 2 + 1);
   });
 });

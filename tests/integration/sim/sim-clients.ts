@@ -3,6 +3,7 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { BackupClient } from "@aws-sdk/client-backup";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { KMSClient } from "@aws-sdk/client-kms";
+import { IAMClient } from "@aws-sdk/client-iam";
 import type { SimHandle } from "@/sim/server";
 
 /** SDK clients pointed at a running simulator, as the product's sync will build them. */
@@ -25,6 +26,8 @@ export const orgClient = (sim: SimHandle, c: Creds) => new OrganizationsClient(b
 export const backupClient = (sim: SimHandle, c: Creds, region?: string) => new BackupClient(base(sim, c, region));
 export const taggingClient = (sim: SimHandle, c: Creds, region?: string) => new ResourceGroupsTaggingAPIClient(base(sim, c, region));
 export const kmsClient = (sim: SimHandle, c: Creds, region?: string) => new KMSClient(base(sim, c, region));
+/** IAM is global: the SDK signs for us-east-1 whatever the Region. */
+export const iamClient = (sim: SimHandle, c: Creds) => new IAMClient(base(sim, c, "us-east-1"));
 
 export async function assume(sim: SimHandle, caller: Creds, roleArn: string, externalId?: string): Promise<Creds> {
   const out = await stsClient(sim, caller).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "sim-test", ExternalId: externalId }));
