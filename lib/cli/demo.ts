@@ -102,16 +102,18 @@ async function upsertDemoTenant(rt: Runtime, w: WorldSummary): Promise<string> {
 }
 
 /**
- * The product's own baseline policy on the Security OU, through the real workflow and push against
+ * The product's own baseline policy on Log Archive and Audit (the Security OU's accounts with an AWS
+ * Backup service role: Backup Central has none, so a push to the whole OU is refused by its
+ * pre-flight), through the real workflow and push against
  * the simulator (lib/policies/demo-baseline.ts). A failure is reported and the demo goes on without it.
  */
 async function pushDemoBaseline(): Promise<void> {
-  const security = [...sim.runtime.state.org.ous.values()].find((o) => o.name === "Security");
+  const targets = [...sim.runtime.state.org.accounts.values()].filter((a) => a.name === "Log Archive" || a.name === "Audit").map((a) => a.id);
   const byRole = (role: string) => DEMO_USERS.find((u) => u.role === role)!.email;
   const factory = new AwsFactory({ endpoint: sim.url, region: env.AWS_REGION, baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key } });
   try {
-    if (!security) throw new Error("the demo world has no Security OU");
-    await ensureDemoBaseline(runtime.handle.db, { factory }, { tenantId, regions: [...world.regions], targets: [security.id], authorEmail: byRole("operator"), approverEmail: byRole("admin"), log });
+    if (targets.length !== 2) throw new Error("the demo world has no Log Archive and Audit accounts");
+    await ensureDemoBaseline(runtime.handle.db, { factory }, { tenantId, regions: [...world.regions], targets, authorEmail: byRole("operator"), approverEmail: byRole("admin"), log });
   } catch (error) {
     log(`[policies] the demo's baseline policy was not pushed: ${error instanceof Error ? error.message : String(error)}`);
   } finally {

@@ -9,7 +9,7 @@ import { getFinding, listFindings, type FindingRow } from "@/lib/compliance/read
 import { getTenantDrift, type TenantDrift } from "@/lib/policies/drift";
 import { pushVersion, type PushDeps } from "@/lib/policies/push";
 import { approveVersion, createPolicy, submitVersion } from "@/lib/policies/workflow";
-import { demoWorld } from "@/sim/world/demo";
+import { policyDemoWorld } from "./preview-world";
 import { testDb } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/fixtures";
 import { syncWorld, type SyncedWorld } from "@/tests/integration/compliance/sync-world";
@@ -52,7 +52,8 @@ const unitsOf = (d: TenantDrift, accountId: string) => d.nodes.flatMap((n) => n.
 beforeAll(async () => {
   // The actions read the database through lib/db, as in the app.
   process.env.DATABASE_URL = inject("databaseUrl");
-  synced = await syncWorld(handle, inject("databaseUrl"), demoWorld(1), { name: "Drift World" });
+  // Backup Central gets the AWS Backup service role the demo denies it: the baseline reaches the whole Security OU.
+  synced = await syncWorld(handle, inject("databaseUrl"), policyDemoWorld({ withCentralRole: true }), { name: "Drift World" });
   tenantId = synced.tenantId;
   const w = synced.sim.summary();
   deps = {

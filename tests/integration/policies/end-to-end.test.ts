@@ -64,7 +64,8 @@ async function advanceSyncEvaluate(hours: number): Promise<EvaluationResult> {
 beforeAll(async () => {
   process.env.DATABASE_URL = inject("databaseUrl");
   a = await import("@/app/(app)/t/[tenant]/policies/actions");
-  w = await syncDemoWorld(handle, inject("databaseUrl"), "End to End World");
+  // Backup Central gets the AWS Backup service role the demo denies it: this push reaches the whole Security OU.
+  w = await syncDemoWorld(handle, inject("databaseUrl"), "End to End World", { withCentralRole: true });
   restoreClock = pinClock(w.sim.runtime.state.now * 1000);
   const s = w.sim.summary();
   factory = new AwsFactory({ endpoint: w.sim.url, region: "us-east-1", baseCredentials: { accessKeyId: s.principal.access_key_id, secretAccessKey: s.principal.secret_access_key }, maxAttempts: 2 });

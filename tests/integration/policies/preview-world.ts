@@ -7,6 +7,7 @@ import { backupPlans, backupRules, orgAccounts, orgUnits, resources } from "@/db
 import { BUILTIN_TEMPLATES } from "@/lib/compliance/templates/builtin-templates";
 import { generatePolicy, paramsFromTemplate } from "@/lib/policies/generate";
 import { demoWorld } from "@/sim/world/demo";
+import type { World } from "@/sim/world/schema";
 import { syncWorld, type SyncedWorld } from "@/tests/integration/compliance/sync-world";
 
 export interface DemoPolicyWorld extends SyncedWorld {
@@ -20,8 +21,19 @@ export interface DemoPolicyWorld extends SyncedWorld {
   planNames(): Promise<Map<string, string>>;
 }
 
-export async function syncDemoWorld(handle: DbHandle, databaseUrl: string, name: string): Promise<DemoPolicyWorld> {
+/**
+ * The demo world, where Backup Central has no AWS Backup service role (a policy reaching it fails
+ * its pre-flight and is not pushed); `withCentralRole` gives it one, for tests that push to the
+ * whole Security OU.
+ */
+export function policyDemoWorld(options: { withCentralRole?: boolean } = {}): World {
   const world = demoWorld(1);
+  if (!options.withCentralRole) return world;
+  return { ...world, accounts: world.accounts.map((a) => (a.name === "Backup Central" ? { ...a, iam_roles: ["service-role/AWSBackupDefaultServiceRole"] } : a)) };
+}
+
+export async function syncDemoWorld(handle: DbHandle, databaseUrl: string, name: string, options: { withCentralRole?: boolean } = {}): Promise<DemoPolicyWorld> {
+  const world = policyDemoWorld(options);
   const synced = await syncWorld(handle, databaseUrl, world, { name });
   const { tenantId } = synced;
   const accounts = await handle.db.select().from(orgAccounts).where(eq(orgAccounts.tenantId, tenantId));
