@@ -116,6 +116,19 @@ describe("previewing the ISO template's policy on Security and the management ac
       throw new Error("connect ECONNREFUSED 127.0.0.1:4566");
     });
     expect(roleChecks(down).every(([, status, message]) => status === "unverified" && /AWS is not reachable: connect ECONNREFUSED/.test(message))).toBe(true);
+    // A member role the product cannot assume: unverified there, read elsewhere.
+    const central = w.account("Backup Central");
+    w.sim.configure({ assume_role_denied: [central] });
+    try {
+      const unassumable = await getPolicyPreview(db, { tenantId: w.tenantId, versionId: ref.versionId }, aws);
+      expect(unassumable.problems).toEqual([]);
+      for (const [name, status, message] of roleChecks(unassumable)) {
+        if (name === "Backup Central") expect([status, message]).toEqual(["unverified", expect.stringMatching(new RegExp(`^unverified: IAM could not be read in account ${central} \\(cannot assume arn:aws:iam::${central}:role/`))]);
+        else expect(status).toBe("pass");
+      }
+    } finally {
+      w.sim.configure({ assume_role_denied: [] });
+    }
     // A member role without iam:GetRole: AWS's AccessDenied, said as such.
     w.sim.configure({ operation_faults: { "iam:GetRole": "access_denied" } });
     try {
