@@ -12,6 +12,7 @@ import { toRefusal } from "@/lib/aws/organizations.push.adapter";
 import { FailureError } from "@/lib/aws/errors";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { getPolicyPreview } from "./preview";
+import { getVersion } from "./read";
 import { verifyRoles } from "./preview-roles";
 import type { CheckKind } from "./preview-preflight";
 import { parseInput, versionInput, type VersionInput } from "@/lib/validation/policies";
@@ -105,16 +106,46 @@ const VAULT_CHECKS: ReadonlySet<CheckKind> = new Set(["vault", "air-gapped-vault
  */
 async function refuseFailingPreflight(db: Db, source: PushDepsSource, input: VersionInput): Promise<void> {
   const preview = await getPolicyPreview(db, input, null);
+  // Only what this version names can stop it: a vault or role that another policy in the same
+  // chain names and that is missing already fails today, and this push neither causes nor mends it.
+  const named = namedBy((await getVersion(db, input)).content);
   const failing = (kinds: (k: CheckKind) => boolean) =>
-    preview.accounts.flatMap((a) => a.preflight.flatMap((u) => u.checks.filter((c) => c.status === "fail" && kinds(c.kind)).map((c) => `${a.name} (${a.accountId}) ${u.region}: ${c.message}`)));
+    preview.accounts.flatMap((a) =>
+      a.preflight.flatMap((u) => u.checks.filter((c) => c.status === "fail" && kinds(c.kind) && named(a.accountId, u.region).has(c.subject)).map((c) => `${a.name} (${a.accountId}) ${u.region}: ${c.message}`)),
+    );
   const refuse = (what: string, list: string[], tail: string) => {
     const more = list.length > 3 ? ` (and ${list.length - 3} more)` : "";
     return conflict(`Not pushed: the policy names ${what} where it would apply. ${list.slice(0, 3).join(" ")}${more} ${tail}`);
   };
   const vaults = failing((k) => VAULT_CHECKS.has(k));
   if (vaults.length) throw refuse("a vault that does not exist", vaults, "Nothing was sent to AWS.");
-  const roles = await verifyRoles(db, input.tenantId, preview.accounts, typeof source === "function" ? async () => ({ factory: (await source()).factory }) : source);
+  // verifyRoles reads each role with IAM and settles the preview's role checks in place.
+  await verifyRoles(db, input.tenantId, preview.accounts, typeof source === "function" ? async () => ({ factory: (await source()).factory }) : source);
+  const roles = failing((k) => k === "iam-role");
   if (roles.length) throw refuse("an IAM role that does not exist or does not trust AWS Backup", roles, "Only IAM was read; nothing was sent to AWS Organizations.");
+}
+
+/** Every string a policy document holds (keys and values), with $account and $region as in one account and Region. */
+function namedBy(content: string): (accountId: string, region: string) => Set<string> {
+  const strings = new Set<string>();
+  const walk = (v: unknown): void => {
+    if (typeof v === "string") strings.add(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        strings.add(k);
+        walk(x);
+      }
+    }
+  };
+  walk(JSON.parse(content));
+  const byUnit = new Map<string, Set<string>>();
+  return (accountId, region) => {
+    const key = `${accountId}|${region}`;
+    let set = byUnit.get(key);
+    if (!set) byUnit.set(key, (set = new Set([...strings].map((x) => x.replaceAll("$account", accountId).replaceAll("$region", region)))));
+    return set;
+  };
 }
 
 function failureOf(error: unknown): PushFailure {

@@ -211,6 +211,22 @@ describe("previewing the ISO template's policy on Security and the management ac
     expect(ops).toContain("iam:GetRole");
     expect(await db.$count(policyPushes, eq(policyPushes.versionId, ref.versionId))).toBe(0);
   });
+
+  it("a vault another policy names and lacks does not stop a version whose own vaults and roles exist", async () => {
+    // Workloads already inherits the world's org policy, whose org-vault is missing in Staging's
+    // eu-west-1: that fails today, whatever this push does. This version names only Default.
+    const policyId = (await createPolicy(db, actor, { tenantId: w.tenantId, name: "Workloads ISO", content: isoPolicy(w.regions), targets: [] })).policyId;
+    const ref = await draftVersion(db, actor, { tenantId: w.tenantId, policyId, content: isoPolicy(w.regions), targets: [w.ou("Workloads")] });
+    await submitVersion(db, actor, { tenantId: w.tenantId, versionId: ref.versionId });
+    const bob = await makeUser(db, "operator", [{ tenantId: w.tenantId }]);
+    const approver = { userId: bob.userId, email: bob.email, ip: null };
+    await approveVersion(db, approver, { tenantId: w.tenantId, versionId: ref.versionId });
+    const preview = await getPolicyPreview(db, { tenantId: w.tenantId, versionId: ref.versionId }, null);
+    expect(preview.problems.some((m) => /vault org-vault does not exist/.test(m))).toBe(true);
+    w.sim.resetStats();
+    const pushed = await pushVersion(db, async () => aws, approver, { tenantId: w.tenantId, versionId: ref.versionId });
+    expect(pushed.attached).toEqual([w.ou("Workloads")]);
+  });
 });
 
 describe("previewing a move", () => {
