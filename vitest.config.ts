@@ -7,7 +7,10 @@ import { defineConfig } from "vitest/config";
 process.env.CLOCK_AT ||= "2026-06-15T12:00:00Z";
 
 const root = path.resolve(import.meta.dirname);
-const shared = {
+
+// Inline projects inherit this config (vitest 5), aliases included; as none changes the Vite
+// config itself, they share one Vite server and its transform cache.
+export default defineConfig({
   resolve: {
     alias: {
       "@": root,
@@ -15,15 +18,10 @@ const shared = {
       "server-only": path.join(root, "tests/helpers/server-only.ts"),
     },
   },
-};
-
-export default defineConfig({
-  ...shared,
   test: {
     projects: [
-      { ...shared, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" } },
+      { test: { name: "unit", include: ["tests/unit/**/*.test.ts"], environment: "node" } },
       {
-        ...shared,
         test: {
           name: "integration",
           include: ["tests/integration/**/*.test.ts"],
@@ -36,7 +34,6 @@ export default defineConfig({
         },
       },
       {
-        ...shared,
         test: {
           name: "e2e",
           include: ["tests/e2e/**/*.spec.ts"],

@@ -3,9 +3,10 @@
 // keyed by tenant: at most one evaluation of a tenant waiting and one running, so a burst of syncs
 // (or clicks) costs one more evaluation, not one each. Evaluations of a tenant are serialised by
 // an advisory lock anyway, so a duplicate delivery only re-evaluates.
-import type PgBoss from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Db } from "@/db";
 import { registerSyncCompletedHandler } from "@/lib/sync/hooks";
+import { QUEUE_RETENTION_SECONDS } from "@/lib/sync/queue";
 import { evaluateTenant } from "./evaluate-tenant";
 import { pruneComplianceHistory } from "./store/retention";
 
@@ -27,7 +28,7 @@ const JOB = {
 
 export async function ensureEvaluateQueue(boss: PgBoss): Promise<void> {
   const existing = await boss.getQueue(EVALUATE_QUEUE);
-  if (!existing) await boss.createQueue(EVALUATE_QUEUE, { name: EVALUATE_QUEUE, policy: "stately", ...JOB, retentionDays: 7 });
+  if (!existing) await boss.createQueue(EVALUATE_QUEUE, { policy: "stately", ...JOB, retentionSeconds: QUEUE_RETENTION_SECONDS });
 }
 
 /** Queues an evaluation of the tenant; null when one is already waiting. */

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type PgBoss from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { AwsFactory, CallCounter } from "@/lib/aws/client-factory";
 import { CredentialChain, type TenantRoles } from "@/lib/aws/credentials";
 import type { Semaphore } from "@/lib/aws/rate-gate";

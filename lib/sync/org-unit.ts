@@ -8,7 +8,7 @@ import type { Queryable } from "./bulk";
 import { ChainCache, ensureJobPartitions, loadTenantForSync, type SyncDeps, type TenantForSync } from "./context";
 import { summarizeRun } from "./counts";
 import { publishOrganization } from "./org-publish";
-import { inTransaction, unitJobs, type RunJob, type UnitJob } from "./queue";
+import { inTransaction, QUEUES, unitJobs, type RunJob, type UnitJob } from "./queue";
 import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, ORG_REGION, withTransaction, type Claim } from "./runs";
 import { UNIT_TABLES } from "./table-specs";
 import { clock } from "@/lib/clock";
@@ -121,7 +121,7 @@ async function planUnits(deps: SyncDeps, claim: Claim, tenant: TenantForSync, tr
       );
     }
     await tx.query(`update sync_runs set phase = 'inventory', units_total = (select count(*) from sync_run_units where run_id = $1) where id = $1`, [claim.runId]);
-    if (toQueue.length) await deps.boss.insert(unitJobs(toQueue), inTransaction(tx));
+    if (toQueue.length) await deps.boss.insert(QUEUES.unit, unitJobs(toQueue), inTransaction(tx));
   });
 }
 

@@ -1,7 +1,7 @@
-import PgBoss from "pg-boss";
+import { PgBoss, type Db, type JobInsert } from "pg-boss";
 import type { Queryable } from "./bulk";
 
-// The Postgres job queue (pg-boss 10). Jobs only say what to do next; the sync's own tables say
+// The Postgres job queue (pg-boss 12). Jobs only say what to do next; the sync's own tables say
 // what is true (which units are done, which worker holds which unit), so a duplicated, retried or
 // orphaned job is harmless: a handler first claims its unit in the database and does nothing if
 // the claim fails.
@@ -34,8 +34,8 @@ export interface CompletedJob {
 }
 
 /** pg-boss `db` option over a client inside our transaction: enqueueing commits or rolls back with it. */
-export function inTransaction(client: Queryable): { db: PgBoss.Db } {
-  return { db: { executeSql: async (text, values) => ({ rows: (await client.query(text, values)).rows }) } };
+export function inTransaction(client: Queryable): { db: Db } {
+  return { db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await client.query(text, values)).rows }) } };
 }
 
 const JOB_DEFAULTS = {
@@ -47,19 +47,27 @@ const JOB_DEFAULTS = {
   retryBackoff: true,
 };
 
+/** How long a job may wait in the queue before pg-boss drops it. */
+export const QUEUE_RETENTION_SECONDS = 7 * 86_400;
+
 export async function ensureQueues(boss: PgBoss): Promise<void> {
   const existing = new Set((await boss.getQueues()).map((q) => q.name));
   for (const name of Object.values(QUEUES)) {
-    if (!existing.has(name)) await boss.createQueue(name, { name, policy: "standard", ...JOB_DEFAULTS, retentionDays: 7 });
+    // pg-boss 10 gave every queue a table of its own; 12 shares one unless asked. The unit queue
+    // holds thousands of jobs a run and the reaper reads its live ones every few seconds, so it
+    // keeps its own table.
+    const partition = name === QUEUES.unit;
+    if (!existing.has(name)) await boss.createQueue(name, { policy: "standard", partition, ...JOB_DEFAULTS, retentionSeconds: QUEUE_RETENTION_SECONDS });
   }
 }
 
 /**
  * A delay is relative to PostgreSQL's clock, which decides when pg-boss hands a job out: an
- * absolute time from ours would be off by however far the two clocks differ.
+ * absolute time from ours would be off by however far the two clocks differ. pg-boss adds a
+ * `startAfter` that is not a date to its schema clock (PostgreSQL's now()) as an interval.
  */
-export function unitJobs(jobs: UnitJob[], delaySeconds?: number): PgBoss.JobInsert<UnitJob>[] {
-  return jobs.map((data) => ({ name: QUEUES.unit, data, ...JOB_DEFAULTS, ...(delaySeconds ? { startAfter: `${Math.ceil(delaySeconds)} seconds` } : {}) }));
+export function unitJobs(jobs: UnitJob[], delaySeconds?: number): JobInsert<UnitJob>[] {
+  return jobs.map((data) => ({ data, ...JOB_DEFAULTS, ...(delaySeconds ? { startAfter: `${Math.ceil(delaySeconds)} seconds` } : {}) }));
 }
 
 /** pg-boss's schema (its default; the reaper reads its job table). */

@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type PgBoss from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import type { Failure } from "@/lib/aws/errors";
 import { analyzeStaleTables } from "./analyze";
 import type { Queryable } from "./bulk";
@@ -123,7 +123,7 @@ export async function requeueUnit(client: Queryable, boss: PgBoss, c: Claim, o: 
     [c.runId, c.accountId, c.region, o.calls, o.throttled, o.throttledSince, o.failure.message, o.failure.kind, o.failure.remedy],
   );
   const job: UnitJob = { runId: c.runId, tenantId: c.tenantId, accountId: c.accountId, region: c.region };
-  await boss.insert(unitJobs([job], o.delaySeconds), inTransaction(client));
+  await boss.insert(QUEUES.unit, unitJobs([job], o.delaySeconds), inTransaction(client));
 }
 
 /**
@@ -163,7 +163,7 @@ export async function reapStaleUnits(pool: pg.Pool, boss: PgBoss, staleSeconds: 
     const rows = [...res.rows, ...lost.rows];
     const units = rows.filter((r) => r.kind === "region").map((r) => ({ runId: r.run_id as string, tenantId: r.tenant_id as string, accountId: r.account_id as string, region: r.region as string }));
     const orgs = rows.filter((r) => r.kind === "org");
-    if (units.length) await boss.insert(unitJobs(units), inTransaction(client));
+    if (units.length) await boss.insert(QUEUES.unit, unitJobs(units), inTransaction(client));
     for (const r of orgs) await boss.send(QUEUES.run, { runId: r.run_id, tenantId: r.tenant_id } satisfies RunJob, { ...inTransaction(client), retryLimit: 3, retryDelay: 5, expireInSeconds: 3600 });
     return rows.length;
   });

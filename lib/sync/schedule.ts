@@ -1,6 +1,6 @@
 import { drizzle } from "drizzle-orm/node-postgres";
 import type pg from "pg";
-import type PgBoss from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import { schema } from "@/db";
 import { lastSlot } from "./cron";
 import { QUEUES } from "./queue";

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import pg from "pg";
-import type PgBoss from "pg-boss";
+import type { PgBoss } from "pg-boss";
 import { AwsFactory, type AwsSettings } from "@/lib/aws/client-factory";
 import { Semaphore } from "@/lib/aws/rate-gate";
 import { ChainCache, DEFAULT_SYNC_SETTINGS, type SyncDeps, type SyncSettings } from "./context";
@@ -9,6 +9,7 @@ import { summarizeRun } from "./counts";
 import { hasSyncCompletedHandlers, runSyncCompletedHandlers } from "./hooks";
 import { runOrganizationUnit } from "./org-unit";
 import { ensureQueues, newBoss, QUEUES, type CompletedJob, type RunJob, type UnitJob } from "./queue";
+import { requeueV10Jobs, setAsideV10Schema, V10_SCHEMA } from "./queue-v10";
 import { runRegionUnit } from "./region-unit";
 import { dropExpiredJobPartitions } from "./retention";
 import { dispatchQueuedRuns, finishRunIfDone, heartbeat, openRunsWithoutWork, reapStaleUnits } from "./runs";
@@ -44,8 +45,13 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
   const log = o.log ?? (() => undefined);
   const boss = newBoss(o.databaseUrl, { schedule: o.schedule ?? true });
   boss.on("error", (e) => log(`queue error: ${e.message}`));
+  // A database last used by pg-boss 10: its schema goes aside before pg-boss 12 starts, and its
+  // waiting jobs come over once the queues exist (queue-v10.ts).
+  if (await setAsideV10Schema(o.pool)) log(`pg-boss 10's queue schema renamed to ${V10_SCHEMA}; pg-boss 12 installs its own`);
   await boss.start();
   await ensureQueues(boss).catch(() => ensureQueues(boss));
+  const moved = await requeueV10Jobs(o.pool, boss);
+  if (moved !== null) log(`${moved} job(s) of pg-boss 10 queued again; schema ${V10_SCHEMA} dropped`);
   const factory = new AwsFactory(o.aws);
   const deps: SyncDeps = { pool: o.pool, boss, factory, workerId: id, settings, publishSlots: new Semaphore(settings.publishConcurrency), log };
   // Heartbeats on their own connection: a pool busy publishing must not make a live worker look dead.
@@ -73,10 +79,12 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
         active++;
         const p = handle(job.data)
           .then(
-            () => boss.complete(queue, job.id),
+            // The job itself, not its id: pg-boss then settles only the attempt this worker fetched,
+            // never a later retry of it that another worker holds.
+            () => boss.complete(queue, job),
             (e: unknown) => {
               log(`${queue} job failed: ${e instanceof Error ? e.message : String(e)}`);
-              return boss.fail(queue, job.id, { message: e instanceof Error ? e.message : String(e) });
+              return boss.fail(queue, job, { message: e instanceof Error ? e.message : String(e) });
             },
           )
           .catch(() => undefined)
@@ -126,7 +134,7 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
       stopping = true;
       for (const t of timers) clearInterval(t);
       await Promise.race([Promise.allSettled([...loops, ...inHand]), sleep(graceMs)]);
-      await boss.stop({ graceful: false, wait: true, timeout: 2000 }).catch(() => undefined);
+      await boss.stop({ graceful: false, timeout: 2000 }).catch(() => undefined);
       factory.destroy();
       await beatPool.end().catch(() => undefined);
     },

@@ -1,4 +1,4 @@
-import PgBoss from "pg-boss";
+import { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EVALUATE_QUEUE, registerComplianceJobs, registerComplianceSyncHook, requestEvaluation } from "@/lib/compliance/jobs";
 import { unregisterSyncCompletedHandler } from "@/lib/sync/hooks";
@@ -45,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.stop(2000);
   unregisterSyncCompletedHandler("compliance");
-  await boss?.stop({ graceful: false, wait: true, timeout: 2000 }).catch(() => undefined);
+  await boss?.stop({ graceful: false, timeout: 2000 }).catch(() => undefined);
   await synced?.stop();
   await handle?.drop();
 });
@@ -61,7 +61,7 @@ describe("evaluation after each sync", () => {
     const ids = await Promise.all([1, 2, 3, 4].map(() => requestEvaluation(boss, { tenantId: synced.tenantId, trigger: "burst" })));
     expect(ids.filter(Boolean).length).toBeGreaterThanOrEqual(1);
     expect(ids.filter(Boolean).length).toBeLessThanOrEqual(2);
-    await waitFor("the queue to drain", async () => ((await boss.getQueueSize(EVALUATE_QUEUE)) === 0 && (await evaluations(synced.tenantId)).every((e) => e.status !== "running") ? true : undefined));
+    await waitFor("the queue to drain", async () => ((await boss.findJobs(EVALUATE_QUEUE, { queued: true })).length === 0 && (await evaluations(synced.tenantId)).every((e) => e.status !== "running") ? true : undefined));
     await waitFor("the burst's evaluation", async () => ((await evaluations(synced.tenantId)).some((e) => e.trigger === "burst") ? true : undefined));
     const after = await evaluations(synced.tenantId);
     expect(after.length - before).toBeLessThanOrEqual(2);

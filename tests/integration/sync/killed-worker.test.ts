@@ -89,7 +89,7 @@ describe("a worker killed mid-sync", () => {
     // unit pending, its only job active since long before the staleness limit.
     await h.db.pool.query(`update sync_runs set status = 'running' where id = $1`, [runId]);
     await h.db.pool.query(`update sync_run_units set status = 'pending', worker_id = null where run_id = $1 and account_id = $2 and region = $3`, [runId, unit.account_id, unit.region]);
-    await worker.boss.insert(unitJobs([{ runId, tenantId: h.tenantId, accountId: unit.account_id, region: unit.region }]));
+    await worker.boss.insert(QUEUES.unit, unitJobs([{ runId, tenantId: h.tenantId, accountId: unit.account_id, region: unit.region }]));
     await h.db.pool.query(
       `update pgboss.job set state = 'active', started_on = now() - interval '60 seconds' where name = $1 and data->>'runId' = $2 and data->>'accountId' = $3 and data->>'region' = $4`,
       [QUEUES.unit, runId, unit.account_id, unit.region],
