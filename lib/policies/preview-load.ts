@@ -3,7 +3,6 @@
 // published snapshot (what the controls evaluate), the Organizations policies with their place on
 // each target, and the facts the controls need from recovery points and jobs, for the accounts the
 // change reaches only (a preview of one OU must not read a million points of the others).
-import "server-only";
 import type pg from "pg";
 import type { Db } from "@/db";
 import { evaluationRuns } from "@/lib/compliance/evaluate-tenant";

@@ -4,7 +4,6 @@
 // enforce, a pre-flight per account and Region, and the compliance the change buys (the controls
 // run on the prospective plans). Two changes: a policy version pushed to its targets
 // (getPolicyPreview), and an account moved to another OU or the root (getMovePreview).
-import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { managedPolicies, orgAccounts, orgUnits } from "@/db/schema";
@@ -14,7 +13,7 @@ import { notFound } from "@/lib/errors";
 import { checkDocument } from "./document-check";
 import type { PolicyError } from "./errors";
 import { MAX_BACKUP_POLICIES_PER_TARGET, checkAttachmentLimit } from "./limits";
-import { getVersion } from "./read";
+import { getVersion } from "./store";
 import { countPolicyChars, MAX_POLICY_CHARS } from "./size";
 import { previewAccount, type AccountPreview } from "./preview-account";
 import { moveChains, NEW_POLICY_ID, targetKind, versionChains, type AccountChains, type OrgModel, type TargetKind } from "./preview-chains";

@@ -12,7 +12,7 @@ import { toRefusal } from "@/lib/aws/organizations.push.adapter";
 import { FailureError } from "@/lib/aws/errors";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { getPolicyPreview } from "./preview";
-import { getVersion } from "./read";
+import { getVersion } from "./store";
 import { verifyRoles } from "./preview-roles";
 import type { CheckKind } from "./preview-preflight";
 import { parseInput, versionInput, type VersionInput } from "@/lib/validation/policies";

@@ -117,13 +117,6 @@ export async function getPolicyHistory(db: Conn, p: { tenantId: string; policyId
   };
 }
 
-/** One version's exact document, for the editor and the diff. */
-export async function getVersion(db: Conn, p: { tenantId: string; versionId: string }): Promise<{ versionId: string; policyId: string; version: number; state: PolicyVersionState; content: string; targets: string[]; description: string }> {
-  const [v] = await db.select().from(policyVersions).where(and(eq(policyVersions.id, p.versionId), eq(policyVersions.tenantId, p.tenantId)));
-  if (!v) throw notFound("That policy version");
-  return { versionId: v.id, policyId: v.policyId, version: v.version, state: v.state, content: v.content, targets: v.targets, description: v.description };
-}
-
 /** Every AWS call of one push, in order, with its request ID. */
 export async function listPushSteps(db: Conn, p: { tenantId: string; pushId: string }): Promise<PushStepView[]> {
   const rows = await db.select().from(policyPushSteps).where(and(eq(policyPushSteps.pushId, p.pushId), eq(policyPushSteps.tenantId, p.tenantId))).orderBy(asc(policyPushSteps.seq));

@@ -78,3 +78,10 @@ export async function countApprovals(db: Conn, p: { tenantId: string; versionId:
     .where(and(eq(policyApprovals.versionId, p.versionId), eq(policyApprovals.tenantId, p.tenantId), eq(policyApprovals.decision, "approved")));
   return row?.n ?? 0;
 }
+
+/** One version's exact document and targets, for the editor, the diff, the preview and the push. */
+export async function getVersion(db: Conn, p: { tenantId: string; versionId: string }): Promise<{ versionId: string; policyId: string; version: number; state: PolicyVersionState; content: string; targets: string[]; description: string }> {
+  const [v] = await db.select().from(policyVersions).where(and(eq(policyVersions.id, p.versionId), eq(policyVersions.tenantId, p.tenantId)));
+  if (!v) throw notFound("That policy version");
+  return { versionId: v.id, policyId: v.policyId, version: v.version, state: v.state, content: v.content, targets: v.targets, description: v.description };
+}

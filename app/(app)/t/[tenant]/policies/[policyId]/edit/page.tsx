@@ -5,7 +5,8 @@ import { PageHeader } from "@/app/_components/ui/page-header";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { getPolicyHistory, getVersion } from "@/lib/policies/read";
+import { getPolicyHistory } from "@/lib/policies/read";
+import { getVersion } from "@/lib/policies/store";
 import { getTenantRegions, listTargetOptions, listTemplateStarts } from "@/lib/policies/screens";
 import { PolicyAuthoring } from "../../_components/policy-authoring";
 
