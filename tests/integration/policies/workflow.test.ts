@@ -127,7 +127,7 @@ describe("approval by a second person", () => {
     } finally {
       await as(u.admin).setRequiredApprovalsAction({ tenantId, requiredApprovals: 1 });
     }
-    const settings = await db.select({ details: auditLog.details }).from(auditLog).where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.action, "policy.settings.update")));
+    const settings = await db.select({ details: auditLog.details }).from(auditLog).where(and(eq(auditLog.tenantId, tenantId), eq(auditLog.action, "policy.settings.update"))).orderBy(auditLog.id);
     expect(settings.map((s) => s.details.requiredApprovals)).toEqual([{ from: 1, to: 2 }, { from: 2, to: 1 }]);
   });
 
