@@ -13,7 +13,8 @@ interface FieldProps {
   className?: string;
 }
 
-function FieldShell({ id, label, hint, error, className = "", children }: { id: string; label: string; hint?: React.ReactNode; error?: string; className?: string; children: React.ReactNode }) {
+/** A field's label, the control, and its error or hint below it (ids as aria-describedby expects). */
+export function FieldShell({ id, label, hint, error, className = "", children }: { id: string; label: string; hint?: React.ReactNode; error?: string; className?: string; children: React.ReactNode }) {
   return (
     <div className={className}>
       <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-800">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useId } from "react";
+import { FieldShell } from "@/app/_components/form/field";
 import type { FormField, PolicyFormValues } from "@/lib/policies/policy-form";
 
 // The common fields of a policy, bound to the JSON by the authoring component. Plain inputs
@@ -25,21 +26,9 @@ function Field({ field, label, hint, values, errors, onChange, disabled, classNa
   const error = errors[field];
   const described = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
   return (
-    <div className={className}>
-      <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-800">
-        {label}
-      </label>
+    <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
       <input id={id} value={values[field]} disabled={disabled} aria-invalid={Boolean(error)} aria-describedby={described} className={inputClass} {...input} onChange={(e) => onChange(field, e.target.value)} />
-      {error ? (
-        <p id={`${id}-error`} className="mt-1 text-xs text-red-700">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-500">
-          {hint}
-        </p>
-      ) : null}
-    </div>
+    </FieldShell>
   );
 }
 
