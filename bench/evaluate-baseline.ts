@@ -40,7 +40,14 @@ function point(r: Row): RecoveryPoint {
     status: r.status as RecoveryPoint["status"],
     isEncrypted: r.is_encrypted as boolean,
     encryptionKeyArn: (r.encryption_key_arn ?? null) as string | null,
-    lifecycle: r.opt_in_to_archive === null ? null : { moveToColdStorageAfterDays: r.move_to_cold_storage_after_days as number | null, deleteAfterDays: r.delete_after_days as number | null, optInToArchiveForSupportedResources: r.opt_in_to_archive as boolean },
+    lifecycle:
+      r.opt_in_to_archive === null
+        ? null
+        : {
+            moveToColdStorageAfterDays: r.move_to_cold_storage_after_days as number | null,
+            deleteAfterDays: r.delete_after_days as number | null,
+            optInToArchiveForSupportedResources: r.opt_in_to_archive as boolean,
+          },
     moveToColdStorageAt: d(r.move_to_cold_storage_at),
     deleteAt: d(r.delete_at),
     backupPlanId: (r.backup_plan_id ?? null) as string | null,
@@ -54,9 +61,57 @@ function point(r: Row): RecoveryPoint {
     vaultType: (r.vault_type ?? null) as RecoveryPoint["vaultType"],
   };
 }
-const backupJob = (r: Row): BackupJob => ({ accountId: r.account_id as string, region: r.region as string, backupJobId: r.backup_job_id as string, state: r.state as BackupJob["state"], statusMessage: (r.status_message ?? null) as string | null, messageCategory: (r.message_category ?? null) as string | null, resourceArn: r.resource_arn as string, resourceType: r.resource_type as string, backupVaultName: r.backup_vault_name as string, recoveryPointArn: (r.recovery_point_arn ?? null) as string | null, backupPlanId: (r.backup_plan_id ?? null) as string | null, backupRuleId: (r.backup_rule_id ?? null) as string | null, creationDate: r.creation_date as Date, completionDate: d(r.completion_date), backupSizeBytes: null, isParent: r.is_parent as boolean, parentJobId: (r.parent_job_id ?? null) as string | null });
-const copyJob = (r: Row): CopyJob => ({ accountId: r.account_id as string, region: r.region as string, copyJobId: r.copy_job_id as string, state: r.state as CopyJob["state"], statusMessage: (r.status_message ?? null) as string | null, messageCategory: (r.message_category ?? null) as string | null, resourceArn: r.resource_arn as string, resourceType: r.resource_type as string, sourceBackupVaultArn: r.source_backup_vault_arn as string, sourceRecoveryPointArn: r.source_recovery_point_arn as string, destinationBackupVaultArn: r.destination_backup_vault_arn as string, destinationRecoveryPointArn: (r.destination_recovery_point_arn ?? null) as string | null, creationDate: r.creation_date as Date, completionDate: d(r.completion_date), backupSizeBytes: null });
-const restoreJob = (r: Row): RestoreJob => ({ accountId: r.account_id as string, region: r.region as string, restoreJobId: r.restore_job_id as string, status: r.status as RestoreJob["status"], statusMessage: (r.status_message ?? null) as string | null, recoveryPointArn: r.recovery_point_arn as string, sourceResourceArn: (r.source_resource_arn ?? null) as string | null, resourceType: r.resource_type as string, createdResourceArn: null, creationDate: r.creation_date as Date, completionDate: d(r.completion_date), restoreTestingPlanArn: (r.restore_testing_plan_arn ?? null) as string | null, validationStatus: (r.validation_status ?? null) as string | null });
+const backupJob = (r: Row): BackupJob => ({
+  accountId: r.account_id as string,
+  region: r.region as string,
+  backupJobId: r.backup_job_id as string,
+  state: r.state as BackupJob["state"],
+  statusMessage: (r.status_message ?? null) as string | null,
+  messageCategory: (r.message_category ?? null) as string | null,
+  resourceArn: r.resource_arn as string,
+  resourceType: r.resource_type as string,
+  backupVaultName: r.backup_vault_name as string,
+  recoveryPointArn: (r.recovery_point_arn ?? null) as string | null,
+  backupPlanId: (r.backup_plan_id ?? null) as string | null,
+  backupRuleId: (r.backup_rule_id ?? null) as string | null,
+  creationDate: r.creation_date as Date,
+  completionDate: d(r.completion_date),
+  backupSizeBytes: null,
+  isParent: r.is_parent as boolean,
+  parentJobId: (r.parent_job_id ?? null) as string | null,
+});
+const copyJob = (r: Row): CopyJob => ({
+  accountId: r.account_id as string,
+  region: r.region as string,
+  copyJobId: r.copy_job_id as string,
+  state: r.state as CopyJob["state"],
+  statusMessage: (r.status_message ?? null) as string | null,
+  messageCategory: (r.message_category ?? null) as string | null,
+  resourceArn: r.resource_arn as string,
+  resourceType: r.resource_type as string,
+  sourceBackupVaultArn: r.source_backup_vault_arn as string,
+  sourceRecoveryPointArn: r.source_recovery_point_arn as string,
+  destinationBackupVaultArn: r.destination_backup_vault_arn as string,
+  destinationRecoveryPointArn: (r.destination_recovery_point_arn ?? null) as string | null,
+  creationDate: r.creation_date as Date,
+  completionDate: d(r.completion_date),
+  backupSizeBytes: null,
+});
+const restoreJob = (r: Row): RestoreJob => ({
+  accountId: r.account_id as string,
+  region: r.region as string,
+  restoreJobId: r.restore_job_id as string,
+  status: r.status as RestoreJob["status"],
+  statusMessage: (r.status_message ?? null) as string | null,
+  recoveryPointArn: r.recovery_point_arn as string,
+  sourceResourceArn: (r.source_resource_arn ?? null) as string | null,
+  resourceType: r.resource_type as string,
+  createdResourceArn: null,
+  creationDate: r.creation_date as Date,
+  completionDate: d(r.completion_date),
+  restoreTestingPlanArn: (r.restore_testing_plan_arn ?? null) as string | null,
+  validationStatus: (r.validation_status ?? null) as string | null,
+});
 
 async function main() {
   const client = await handle.pool.connect();
@@ -68,18 +123,45 @@ async function main() {
   const templates = await listEvaluationTemplates(handle.db, { tenantId });
   const { runs, perTemplate } = evaluationRuns(templates);
   const perPoint = runs.filter((r) => CONTROLS[r.controlId].evaluateRecoveryPoint);
-  const perResource = runs.filter((r) => CONTROLS[r.controlId].evaluate && CONTROLS[r.controlId].subjectTypes.includes("resource") && r.controlId !== "BK-13");
-  const perUnit = runs.filter((r) => !perResource.includes(r) && r.controlId !== "BK-13" && CONTROLS[r.controlId].evaluate);
+  const perResource = runs.filter(
+    (r) =>
+      CONTROLS[r.controlId].evaluate &&
+      CONTROLS[r.controlId].subjectTypes.includes("resource") &&
+      r.controlId !== "BK-13",
+  );
+  const perUnit = runs.filter(
+    (r) => !perResource.includes(r) && r.controlId !== "BK-13" && CONTROLS[r.controlId].evaluate,
+  );
   const perAccount = runs.filter((r) => r.controlId === "BK-13");
   const ouPath = new Map(full.accounts.map((a) => [a.accountId, a.ouPath]));
   const scoring = new ScoreAccumulator(
-    perTemplate.map(({ t, requirementRuns }) => ({ templateId: t.slug, requirements: t.template.requirements.map((r) => ({ id: r.id, title: r.title, runKeys: requirementRuns.get(r.id) ?? [] })) })),
+    perTemplate.map(({ t, requirementRuns }) => ({
+      templateId: t.slug,
+      requirements: t.template.requirements.map((r) => ({
+        id: r.id,
+        title: r.title,
+        runKeys: requirementRuns.get(r.id) ?? [],
+      })),
+    })),
     (a) => ouPath.get(a) ?? [],
   );
   const sink = (k: string, f: Parameters<ScoreAccumulator["add"]>[1]) => scoring.add(k, f);
-  const units = full.units.filter((_u, i) => i % Math.max(1, Math.floor(full.units.length / sampleUnits)) === 0).slice(0, sampleUnits);
-  const base: TenantSnapshot = { ...full, units: [], plans: [], vaults: [], resources: [], recoveryPoints: [], backupJobs: [], copyJobs: [], restoreJobs: [] };
-  const evaluate = (snap: Partial<TenantSnapshot>, list: ControlRun[]) => evaluateSnapshot({ ...base, ...snap }, { now }, list, sink);
+  const units = full.units
+    .filter((_u, i) => i % Math.max(1, Math.floor(full.units.length / sampleUnits)) === 0)
+    .slice(0, sampleUnits);
+  const base: TenantSnapshot = {
+    ...full,
+    units: [],
+    plans: [],
+    vaults: [],
+    resources: [],
+    recoveryPoints: [],
+    backupJobs: [],
+    copyJobs: [],
+    restoreJobs: [],
+  };
+  const evaluate = (snap: Partial<TenantSnapshot>, list: ControlRun[]) =>
+    evaluateSnapshot({ ...base, ...snap }, { now }, list, sink);
   let resources = 0;
   let points = 0;
   let queries = 0;
@@ -91,8 +173,12 @@ async function main() {
   for (const unit of units) {
     const key = [tenantId, unit.accountId, unit.region];
     // Per unit: its plans (with rules and selections), vaults, settings, resources.
-    const planIds = (await q(`select plan_id from backup_plans where tenant_id = $1 and account_id = $2 and region = $3`, key)).map((r) => r.plan_id as string);
-    const plans = full.plans.filter((p) => p.accountId === unit.accountId && p.region === unit.region && planIds.includes(p.planId));
+    const planIds = (
+      await q(`select plan_id from backup_plans where tenant_id = $1 and account_id = $2 and region = $3`, key)
+    ).map((r) => r.plan_id as string);
+    const plans = full.plans.filter(
+      (p) => p.accountId === unit.accountId && p.region === unit.region && planIds.includes(p.planId),
+    );
     await q(`select * from backup_rules where tenant_id = $1 and account_id = $2 and region = $3`, key);
     await q(`select * from backup_selections where tenant_id = $1 and account_id = $2 and region = $3`, key);
     await q(`select * from backup_vaults where tenant_id = $1 and account_id = $2 and region = $3`, key);
@@ -103,25 +189,70 @@ async function main() {
     evaluate({ units: [unit], plans, vaults, resources: unitResources }, perUnit);
     const restores: RestoreJob[] = [];
     const copyUnits = new Set<string>();
-    for (const p of plans) for (const rule of p.rules) for (const c of rule.copyActions) {
-      const arn = c.destinationBackupVaultArn.split(":");
-      if (`${arn[4]}|${arn[3]}` !== `${unit.accountId}|${unit.region}`) copyUnits.add(`${arn[4]}|${arn[3]}`);
-    }
+    for (const p of plans)
+      for (const rule of p.rules)
+        for (const c of rule.copyActions) {
+          const arn = c.destinationBackupVaultArn.split(":");
+          if (`${arn[4]}|${arn[3]}` !== `${unit.accountId}|${unit.region}`) copyUnits.add(`${arn[4]}|${arn[3]}`);
+        }
     for (const r of unitResources) {
       resources++;
       // Per resource: its recovery points (in its unit, and copies in the units its plans copy
       // to: recovery points are keyed by unit), its jobs, its restores.
-      const rps = (await q(`select * from recovery_points where tenant_id = $1 and account_id = $2 and region = $3 and resource_arn = $4`, [...key, r.resourceArn])).map(point);
+      const rps = (
+        await q(
+          `select * from recovery_points where tenant_id = $1 and account_id = $2 and region = $3 and resource_arn = $4`,
+          [...key, r.resourceArn],
+        )
+      ).map(point);
       for (const [account, region] of [...copyUnits].map((u) => u.split("|"))) {
-        rps.push(...(await q(`select * from recovery_points where tenant_id = $1 and account_id = $2 and region = $3 and resource_arn = $4`, [tenantId, account, region, r.resourceArn])).map(point));
+        rps.push(
+          ...(
+            await q(
+              `select * from recovery_points where tenant_id = $1 and account_id = $2 and region = $3 and resource_arn = $4`,
+              [tenantId, account, region, r.resourceArn],
+            )
+          ).map(point),
+        );
       }
-      const jobs = (await q(`select * from backup_jobs where tenant_id = $1 and account_id = $2 and region = $3 and resource_arn = $4 and creation_date >= $5`, [...key, r.resourceArn, since])).map(backupJob);
-      const copies = (await q(`select * from copy_jobs where tenant_id = $1 and account_id = $2 and region = $3 and resource_arn = $4 and creation_date >= $5`, [...key, r.resourceArn, since])).map(copyJob);
-      const restored = (await q(`select * from restore_jobs where tenant_id = $1 and account_id = $2 and region = $3 and source_resource_arn = $4`, [...key, r.resourceArn])).map(restoreJob);
+      const jobs = (
+        await q(
+          `select * from backup_jobs where tenant_id = $1 and account_id = $2 and region = $3 and resource_arn = $4 and creation_date >= $5`,
+          [...key, r.resourceArn, since],
+        )
+      ).map(backupJob);
+      const copies = (
+        await q(
+          `select * from copy_jobs where tenant_id = $1 and account_id = $2 and region = $3 and resource_arn = $4 and creation_date >= $5`,
+          [...key, r.resourceArn, since],
+        )
+      ).map(copyJob);
+      const restored = (
+        await q(
+          `select * from restore_jobs where tenant_id = $1 and account_id = $2 and region = $3 and source_resource_arn = $4`,
+          [...key, r.resourceArn],
+        )
+      ).map(restoreJob);
       restores.push(...restored);
       points += rps.length;
-      const destinations = full.vaults.filter((v) => plans.some((p) => p.rules.some((rule) => rule.copyActions.some((c) => c.destinationBackupVaultArn === v.vaultArn))));
-      evaluate({ units: [unit], plans, vaults: [...vaults, ...destinations], resources: [r], recoveryPoints: rps, backupJobs: jobs, copyJobs: copies, restoreJobs: restored }, [...perResource, ...perPoint]);
+      const destinations = full.vaults.filter((v) =>
+        plans.some((p) =>
+          p.rules.some((rule) => rule.copyActions.some((c) => c.destinationBackupVaultArn === v.vaultArn)),
+        ),
+      );
+      evaluate(
+        {
+          units: [unit],
+          plans,
+          vaults: [...vaults, ...destinations],
+          resources: [r],
+          recoveryPoints: rps,
+          backupJobs: jobs,
+          copyJobs: copies,
+          restoreJobs: restored,
+        },
+        [...perResource, ...perPoint],
+      );
     }
     evaluate({ units: [unit], resources: unitResources, restoreJobs: restores }, perAccount);
   }

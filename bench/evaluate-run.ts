@@ -12,7 +12,12 @@ const t0 = performance.now();
 // units were published at wall-clock times, which may lie days before or after it, so freshness
 // (what makes stale units ERROR) is not what this measures.
 const now = typeof args.now === "string" ? new Date(Number(args.now)) : clock.now();
-const r = await evaluateTenant(handle.db, String(args.tenant), { trigger: "bench", now, maxDataAgeHours: 24 * 3650, log: (m) => process.stderr.write(`  ${m}\n`) });
+const r = await evaluateTenant(handle.db, String(args.tenant), {
+  trigger: "bench",
+  now,
+  maxDataAgeHours: 24 * 3650,
+  log: (m) => process.stderr.write(`  ${m}\n`),
+});
 const wall = (performance.now() - t0) / 1000;
 await handle.close();
 process.stdout.write(

@@ -5,7 +5,12 @@ import { parseArgs } from "@/lib/cli/runtime";
 import { startSimulator } from "@/sim/server";
 
 const args = parseArgs(process.argv.slice(2));
-const sim = await startSimulator({ world: String(args.world ?? "bench"), port: 0, now: Number(args.now), config: { throttling: false } });
+const sim = await startSimulator({
+  world: String(args.world ?? "bench"),
+  port: 0,
+  now: Number(args.now),
+  config: { throttling: false },
+});
 const hours = Number(args["advance-hours"] ?? 0);
 if (hours > 0) sim.advance(hours);
 process.stdout.write(`${JSON.stringify({ url: sim.url, now: sim.runtime.state.now })}\n`);

@@ -33,7 +33,14 @@ export async function openBenchDatabase(serverUrl: string): Promise<DbHandle & {
 }
 
 function startWorldSim(world: string, now: number, advanceHours: number) {
-  return startSimChild("bench/evaluate-sim.ts", ["--world", world, "--now", String(now), "--advance-hours", String(advanceHours)]);
+  return startSimChild("bench/evaluate-sim.ts", [
+    "--world",
+    world,
+    "--now",
+    String(now),
+    "--advance-hours",
+    String(advanceHours),
+  ]);
 }
 
 export interface BenchTenant {
@@ -47,20 +54,41 @@ export interface BenchTenant {
 
 async function meta(db: DbHandle, key: string, value?: string): Promise<string | null> {
   await db.pool.query(`create table if not exists bench_evaluate_meta (key text primary key, value text not null)`);
-  if (value !== undefined) await db.pool.query(`insert into bench_evaluate_meta values ($1, $2) on conflict (key) do update set value = excluded.value`, [key, value]);
-  return ((await db.pool.query(`select value from bench_evaluate_meta where key = $1`, [key])).rows[0]?.value as string | undefined) ?? null;
+  if (value !== undefined)
+    await db.pool.query(
+      `insert into bench_evaluate_meta values ($1, $2) on conflict (key) do update set value = excluded.value`,
+      [key, value],
+    );
+  return (
+    ((await db.pool.query(`select value from bench_evaluate_meta where key = $1`, [key])).rows[0]?.value as
+      string | undefined) ?? null
+  );
 }
 
-async function runSync(db: DbHandle & { url: string }, tenantId: string, simUrl: string, log: (m: string) => void): Promise<number> {
+async function runSync(
+  db: DbHandle & { url: string },
+  tenantId: string,
+  simUrl: string,
+  log: (m: string) => void,
+): Promise<number> {
   const aws = await benchAwsSettings(simUrl);
   const t0 = performance.now();
-  const worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { unitConcurrency: 128 }, schedule: false, log: (m) => log(`  [sync] ${m}`) });
+  const worker = await startSyncWorker({
+    pool: db.pool,
+    databaseUrl: db.url,
+    aws,
+    settings: { unitConcurrency: 128 },
+    schedule: false,
+    log: (m) => log(`  [sync] ${m}`),
+  });
   try {
     const req = await requestSync(db.db, { tenantId, trigger: "cli" });
     for (;;) {
       const p = await getRunProgress(db.db, { tenantId, runId: req!.runId });
       if (p && p.status !== "queued" && p.status !== "running") {
-        log(`sync ${p.status}: ${p.total} units (${p.failed} failed, ${p.skipped} skipped) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+        log(
+          `sync ${p.status}: ${p.total} units (${p.failed} failed, ${p.skipped} skipped) in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+        );
         break;
       }
       await new Promise((r) => setTimeout(r, 2000));
@@ -72,7 +100,11 @@ async function runSync(db: DbHandle & { url: string }, tenantId: string, simUrl:
 }
 
 /** Moves the bench world one day on (same world, simulator clock +24 h) and syncs it again. */
-export async function advanceBenchWorld(db: DbHandle & { url: string }, t: BenchTenant, o: { world?: string; log: (m: string) => void }): Promise<BenchTenant> {
+export async function advanceBenchWorld(
+  db: DbHandle & { url: string },
+  t: BenchTenant,
+  o: { world?: string; log: (m: string) => void },
+): Promise<BenchTenant> {
   const day = t.day + 1;
   const sim = await startWorldSim(o.world ?? "bench", t.epoch, day * 24);
   try {
@@ -85,24 +117,47 @@ export async function advanceBenchWorld(db: DbHandle & { url: string }, t: Bench
 }
 
 /** The synced bench tenant; syncs it first when missing (or when asked to). */
-export async function ensureBenchTenant(db: DbHandle & { url: string }, o: { resync: boolean; world?: string; log: (m: string) => void }): Promise<BenchTenant> {
+export async function ensureBenchTenant(
+  db: DbHandle & { url: string },
+  o: { resync: boolean; world?: string; log: (m: string) => void },
+): Promise<BenchTenant> {
   const existing = await db.pool.query(
     `select t.id from tenants t where t.name = $1 and exists (select 1 from sync_runs r where r.tenant_id = t.id and r.status in ('succeeded', 'partial'))`,
     [BENCH_TENANT],
   );
   const epoch = await meta(db, "epoch");
   if (existing.rows[0] && epoch && !o.resync) {
-    return { tenantId: existing.rows[0].id as string, epoch: Number(epoch), day: Number((await meta(db, "day")) ?? 0), syncedNow: false, syncWallS: null };
+    return {
+      tenantId: existing.rows[0].id as string,
+      epoch: Number(epoch),
+      day: Number((await meta(db, "day")) ?? 0),
+      syncedNow: false,
+      syncWallS: null,
+    };
   }
   await db.pool.query(`delete from tenants where name = $1`, [BENCH_TENANT]);
   const now = worldNow(clock.nowMs());
   const sim = await startWorldSim(o.world ?? "bench", now, 0);
   try {
-    const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as { management_account_id: string; management_role_arn: string; external_id: string; member_role_name: string; regions: string[]; counts: Record<string, number> };
+    const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as {
+      management_account_id: string;
+      management_role_arn: string;
+      external_id: string;
+      member_role_name: string;
+      regions: string[];
+      counts: Record<string, number>;
+    };
     o.log(`bench world: ${JSON.stringify(world.counts)}`);
     const res = await db.pool.query(
       `insert into tenants (name, slug, management_account_id, management_role_arn, external_id, member_role_name, regions, status) values ($1, $1, $2, $3, $4, $5, $6, 'active') returning id`,
-      [BENCH_TENANT, world.management_account_id, world.management_role_arn, world.external_id, world.member_role_name, world.regions],
+      [
+        BENCH_TENANT,
+        world.management_account_id,
+        world.management_role_arn,
+        world.external_id,
+        world.member_role_name,
+        world.regions,
+      ],
     );
     const tenantId = res.rows[0]!.id as string;
     const wall = await runSync(db, tenantId, sim.url, o.log);
@@ -118,7 +173,12 @@ export async function ensureBenchTenant(db: DbHandle & { url: string }, o: { res
 export function killTree(pid: number): void {
   const kids = (p: number): number[] => {
     try {
-      return readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number).flatMap((c) => [c, ...kids(c)]);
+      return readFileSync(`/proc/${p}/task/${p}/children`, "utf8")
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map(Number)
+        .flatMap((c) => [c, ...kids(c)]);
     } catch {
       return [];
     }

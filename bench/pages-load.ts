@@ -30,7 +30,8 @@ async function timedGet(url: string): Promise<{ ms: number; status: number; byte
 
 async function warmUp(path: string) {
   // As many at once as the measurement sends, so every server process sees the path.
-  for (let i = 0; i < job.warmup; i++) await Promise.all(Array.from({ length: job.concurrency }, () => timedGet(`${job.base}${path}`)));
+  for (let i = 0; i < job.warmup; i++)
+    await Promise.all(Array.from({ length: job.concurrency }, () => timedGet(`${job.base}${path}`)));
 }
 
 async function measure(path: string) {
@@ -51,7 +52,13 @@ async function measure(path: string) {
     }),
   );
   times.sort((a, b) => a - b);
-  return { p50_ms: percentile(times, 50), p95_ms: percentile(times, 95), max_ms: percentile(times, 100), statuses: Object.fromEntries(statuses), bytes };
+  return {
+    p50_ms: percentile(times, 50),
+    p95_ms: percentile(times, 95),
+    max_ms: percentile(times, 100),
+    statuses: Object.fromEntries(statuses),
+    bytes,
+  };
 }
 
 const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};

@@ -77,13 +77,25 @@ function treeRssMb(root: number): number {
   return Math.round(kb / 1024);
 }
 
-function runLoad(base: string, cookie: string, paths: string[]): Promise<Record<string, { p50_ms: number; p95_ms: number; max_ms: number; statuses: Record<string, number>; bytes: number }>> {
+function runLoad(
+  base: string,
+  cookie: string,
+  paths: string[],
+): Promise<
+  Record<string, { p50_ms: number; p95_ms: number; max_ms: number; statuses: Record<string, number>; bytes: number }>
+> {
   return new Promise((resolve, reject) => {
     const job = JSON.stringify({ base, cookie, paths, concurrency: CONCURRENCY, requests: REQUESTS, warmup: 5 });
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["bench/pages-load.ts", job], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["bench/pages-load.ts", job], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let buf = "";
     child.stdout!.on("data", (d: Buffer) => (buf += d.toString()));
-    child.once("exit", (code) => (code === 0 ? resolve(JSON.parse(buf.trim().split("\n").pop()!)) : reject(new Error(`load generator exited with ${code}`))));
+    child.once("exit", (code) =>
+      code === 0
+        ? resolve(JSON.parse(buf.trim().split("\n").pop()!))
+        : reject(new Error(`load generator exited with ${code}`)),
+    );
   });
 }
 
@@ -92,11 +104,18 @@ async function main() {
   const runtime = await openRuntime({ migrate: false });
   const db = await openBenchDatabase(runtime.databaseUrl);
   const bench = await ensureBenchTenant(db, { resync: false, log: out });
-  const evaluated = await db.pool.query(`select count(*)::int as n from compliance_evaluations where tenant_id = $1 and status = 'succeeded'`, [bench.tenantId]);
+  const evaluated = await db.pool.query(
+    `select count(*)::int as n from compliance_evaluations where tenant_id = $1 and status = 'succeeded'`,
+    [bench.tenantId],
+  );
   if (evaluated.rows[0].n === 0) {
     out("evaluating the bench tenant once (no evaluation stored yet)…");
     await new Promise<void>((resolve, reject) => {
-      const c = spawn(path.resolve("node_modules/.bin/tsx"), ["bench/evaluate-run.ts", "--db", db.url, "--tenant", bench.tenantId], { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_OPTIONS: "--max-semi-space-size=32" } });
+      const c = spawn(
+        path.resolve("node_modules/.bin/tsx"),
+        ["bench/evaluate-run.ts", "--db", db.url, "--tenant", bench.tenantId],
+        { stdio: ["ignore", "ignore", "inherit"], env: { ...process.env, NODE_OPTIONS: "--max-semi-space-size=32" } },
+      );
       c.once("exit", (code) => (code === 0 ? resolve() : reject(new Error(`evaluation exited with ${code}`))));
     });
   }
@@ -113,7 +132,10 @@ async function main() {
      on conflict (email) do update set disabled = false returning id`,
     [await hashPassword(randomBytes(16).toString("hex"))],
   );
-  const session = await db.pool.query(`insert into sessions (user_id, expires_at) values ($1, now() + interval '1 day') returning id`, [user.rows[0].id]);
+  const session = await db.pool.query(
+    `insert into sessions (user_id, expires_at) values ($1, now() + interval '1 day') returning id`,
+    [user.rows[0].id],
+  );
   const cookieName = "authjs.session-token";
   const token = await encode({ token: { sid: session.rows[0].id }, secret, salt: cookieName, maxAge: 86_400 });
   const cookie = `${cookieName}=${token}`;
@@ -131,11 +153,17 @@ async function main() {
       out(`serving ${base} — cookie: ${cookie}`);
       await new Promise(() => undefined);
     }
-    out(`measuring ${PAGES.length} pages and the baseline, ${REQUESTS} requests each from ${CONCURRENCY} concurrent clients…`);
+    out(
+      `measuring ${PAGES.length} pages and the baseline, ${REQUESTS} requests each from ${CONCURRENCY} concurrent clients…`,
+    );
     const results = await runLoad(base, cookie, [BASELINE, ...PAGES]);
-    for (const [p, r] of Object.entries(results)) out(`  ${p.padEnd(48)} p50 ${String(r.p50_ms).padStart(7)} ms   p95 ${String(r.p95_ms).padStart(7)} ms   ${String(Math.round(r.bytes / 1024)).padStart(5)} KB   ${JSON.stringify(r.statuses)}`);
+    for (const [p, r] of Object.entries(results))
+      out(
+        `  ${p.padEnd(48)} p50 ${String(r.p50_ms).padStart(7)} ms   p95 ${String(r.p95_ms).padStart(7)} ms   ${String(Math.round(r.bytes / 1024)).padStart(5)} KB   ${JSON.stringify(r.statuses)}`,
+      );
     const bad = Object.entries(results).filter(([, r]) => Object.keys(r.statuses).some((s) => s !== "200"));
-    if (bad.length) throw new Error(`non-200 answers: ${bad.map(([p, r]) => `${p} ${JSON.stringify(r.statuses)}`).join("; ")}`);
+    if (bad.length)
+      throw new Error(`non-200 answers: ${bad.map(([p, r]) => `${p} ${JSON.stringify(r.statuses)}`).join("; ")}`);
 
     // Export memory: stream every recovery point as CSV and sample the server's memory meanwhile.
     const before = treeRssMb(web.pid!);
@@ -153,7 +181,9 @@ async function main() {
     peak = Math.max(peak, treeRssMb(web.pid!));
     const exportS = (performance.now() - t0) / 1000;
     const rows = lines - 1 - 5; // header line and the five "# …" preamble lines
-    out(`export: ${rows} rows, ${(bytes / 1e6).toFixed(0)} MB in ${exportS.toFixed(1)} s; server memory ${before} MB before, peak ${peak} MB during`);
+    out(
+      `export: ${rows} rows, ${(bytes / 1e6).toFixed(0)} MB in ${exportS.toFixed(1)} s; server memory ${before} MB before, peak ${peak} MB during`,
+    );
 
     const pages = Object.fromEntries(PAGES.map((p) => [p, { p50_ms: results[p]!.p50_ms, p95_ms: results[p]!.p95_ms }]));
     process.stdout.write(

@@ -17,8 +17,13 @@ export function pinBenchClock(): void {
  * Starts a script under tsx in a process of its own and resolves with the first JSON line it
  * prints on stdout (its "ready" message): a complete line, however the output is chunked.
  */
-export function startTsxChild(script: string, args: string[]): Promise<{ child: ChildProcess; first: Record<string, unknown> }> {
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), [script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+export function startTsxChild(
+  script: string,
+  args: string[],
+): Promise<{ child: ChildProcess; first: Record<string, unknown> }> {
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), [script, ...args], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     let buf = "";
     const onData = (d: Buffer) => {

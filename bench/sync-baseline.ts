@@ -1,7 +1,13 @@
 import type pg from "pg";
 import { AwsFactory, newCounter, type AwsSettings } from "@/lib/aws/client-factory";
 import { CredentialChain } from "@/lib/aws/credentials";
-import { describeEffectiveBackupPolicy, describeOrganization, listBackupPolicies, listDelegatedAdministrators, walkOrganization } from "@/lib/aws/organizations.fetch";
+import {
+  describeEffectiveBackupPolicy,
+  describeOrganization,
+  listBackupPolicies,
+  listDelegatedAdministrators,
+  walkOrganization,
+} from "@/lib/aws/organizations.fetch";
 import { ensureJobPartitions, loadTenantForSync } from "@/lib/sync/context";
 import { publishOrganization } from "@/lib/sync/org-publish";
 import { withTransaction } from "@/lib/sync/runs";
@@ -20,7 +26,13 @@ export interface BaselineResult {
   scaledWallS: number;
 }
 
-export async function runBaseline(o: { pool: pg.Pool; aws: AwsSettings; tenantId: string; sample: number; log: (m: string) => void }): Promise<BaselineResult> {
+export async function runBaseline(o: {
+  pool: pg.Pool;
+  aws: AwsSettings;
+  tenantId: string;
+  sample: number;
+  log: (m: string) => void;
+}): Promise<BaselineResult> {
   const factory = new AwsFactory({ ...o.aws, maxInFlight: 1 });
   const tenant = (await loadTenantForSync(o.pool, o.tenantId))!;
   const counter = newCounter();
@@ -31,10 +43,14 @@ export async function runBaseline(o: { pool: pg.Pool; aws: AwsSettings; tenantId
   const tree = await walkOrganization(client, organization);
   const delegated = await listDelegatedAdministrators(client);
   const policies = await listBackupPolicies(client, 1);
-  await withTransaction(o.pool, (tx) => publishOrganization(tx, tenant.tenantId, { tree, delegated, policies, effective: [] }));
+  await withTransaction(o.pool, (tx) =>
+    publishOrganization(tx, tenant.tenantId, { tree, delegated, policies, effective: [] }),
+  );
   const orgS = (performance.now() - t0) / 1000;
 
-  const units = tree.accounts.filter((a) => a.state === "ACTIVE").flatMap((a) => tenant.regions.map((region) => ({ accountId: a.accountId, region })));
+  const units = tree.accounts
+    .filter((a) => a.state === "ACTIVE")
+    .flatMap((a) => tenant.regions.map((region) => ({ accountId: a.accountId, region })));
   const step = Math.max(1, Math.floor(units.length / o.sample));
   const sample = units.filter((_, i) => i % step === 0).slice(0, o.sample);
   const t1 = performance.now();
@@ -66,7 +82,15 @@ export async function runBaseline(o: { pool: pg.Pool; aws: AwsSettings; tenantId
     }
   }
   const sampleS = (performance.now() - t1) / 1000;
-  o.log(`baseline sample: ${sample.length} units (${failed} could not be read, as in the full run), ${counter.calls} calls`);
+  o.log(
+    `baseline sample: ${sample.length} units (${failed} could not be read, as in the full run), ${counter.calls} calls`,
+  );
   factory.destroy();
-  return { orgS, sampleS, sampleUnits: sample.length, totalUnits: units.length, scaledWallS: orgS + (sampleS * units.length) / sample.length };
+  return {
+    orgS,
+    sampleS,
+    sampleUnits: sample.length,
+    totalUnits: units.length,
+    scaledWallS: orgS + (sampleS * units.length) / sample.length,
+  };
 }

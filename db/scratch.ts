@@ -12,7 +12,10 @@ export interface ScratchDatabase extends DbHandle {
  * A new, migrated database on the server of `serverUrl`, for a test run or a benchmark;
  * `drop()` closes its pool and removes it.
  */
-export async function createScratchDatabase(serverUrl: string, o: { prefix: string; max?: number; applicationName?: string }): Promise<ScratchDatabase> {
+export async function createScratchDatabase(
+  serverUrl: string,
+  o: { prefix: string; max?: number; applicationName?: string },
+): Promise<ScratchDatabase> {
   const name = `${o.prefix}_${randomBytes(6).toString("hex")}`;
   const admin = new URL(serverUrl);
   admin.pathname = "/postgres";

@@ -50,10 +50,18 @@ export function formToObject(form: FormData): Record<string, unknown> {
 
 const tenantIdOf = z.object({ tenantId: z.uuid() });
 
-export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S>, run: (ctx: ActionContext, input: z.output<S>) => Promise<T>): DefinedAction<T> {
+export function defineAction<S extends z.ZodType, T>(
+  spec: ActionSpec<S>,
+  run: (ctx: ActionContext, input: z.output<S>) => Promise<T>,
+): DefinedAction<T> {
   const scope = (TENANT_CAPABILITIES as readonly Capability[]).includes(spec.capability) ? "tenant" : "global";
   const action = async (inputOrState: unknown, formData?: FormData): Promise<ActionResult<T>> => {
-    const raw = formData instanceof FormData ? formToObject(formData) : inputOrState instanceof FormData ? formToObject(inputOrState) : inputOrState;
+    const raw =
+      formData instanceof FormData
+        ? formToObject(formData)
+        : inputOrState instanceof FormData
+          ? formToObject(inputOrState)
+          : inputOrState;
     let user: SessionUser | null = null;
     let ip = "unknown";
     try {
@@ -76,7 +84,8 @@ export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S>, run: (
     } catch (error) {
       unstable_rethrow(error); // redirect() and notFound() are control flow, not failures
       if (error instanceof AppError && error.code === "FORBIDDEN" && user) await auditDenial(user, ip, spec, raw);
-      if (!(error instanceof AppError)) console.error(`[action ${spec.name}]`, error instanceof Error ? error.message : error);
+      if (!(error instanceof AppError))
+        console.error(`[action ${spec.name}]`, error instanceof Error ? error.message : error);
       return { ok: false, error: toSafeError(error) };
     }
   };
@@ -84,7 +93,12 @@ export function defineAction<S extends z.ZodType, T>(spec: ActionSpec<S>, run: (
 }
 
 /** Authorization denials of signed-in users are security events (ASVS V16.3.2). */
-async function auditDenial(user: SessionUser, ip: string, spec: { name: string; capability: Capability }, raw: unknown) {
+async function auditDenial(
+  user: SessionUser,
+  ip: string,
+  spec: { name: string; capability: Capability },
+  raw: unknown,
+) {
   const tenantId = tenantIdOf.safeParse(raw);
   await getDb()
     .transaction((tx) =>
@@ -95,7 +109,11 @@ async function auditDenial(user: SessionUser, ip: string, spec: { name: string; 
         tenantId: null,
         action: "authz.denied",
         outcome: "denied",
-        details: { action: spec.name, capability: spec.capability, ...(tenantId.success ? { requestedTenantId: tenantId.data.tenantId } : {}) },
+        details: {
+          action: spec.name,
+          capability: spec.capability,
+          ...(tenantId.success ? { requestedTenantId: tenantId.data.tenantId } : {}),
+        },
       }),
     )
     .catch(() => undefined);
@@ -108,16 +126,24 @@ async function auditDenial(user: SessionUser, ip: string, spec: { name: string; 
 export function definePublicAction<S extends z.ZodType, T>(
   spec: { name: string; input: S },
   run: (input: z.output<S>) => Promise<T>,
-): ((inputOrState: unknown, formData?: FormData) => Promise<ActionResult<T>>) & { meta: { name: string; scope: "public" } } {
+): ((inputOrState: unknown, formData?: FormData) => Promise<ActionResult<T>>) & {
+  meta: { name: string; scope: "public" };
+} {
   const action = async (inputOrState: unknown, formData?: FormData): Promise<ActionResult<T>> => {
-    const raw = formData instanceof FormData ? formToObject(formData) : inputOrState instanceof FormData ? formToObject(inputOrState) : inputOrState;
+    const raw =
+      formData instanceof FormData
+        ? formToObject(formData)
+        : inputOrState instanceof FormData
+          ? formToObject(inputOrState)
+          : inputOrState;
     try {
       const parsed = spec.input.safeParse(raw);
       if (!parsed.success) throw invalid("Some fields need attention.", fieldErrorsOf(parsed.error));
       return { ok: true, data: await run(parsed.data) };
     } catch (error) {
       unstable_rethrow(error);
-      if (!(error instanceof AppError)) console.error(`[action ${spec.name}]`, error instanceof Error ? error.message : error);
+      if (!(error instanceof AppError))
+        console.error(`[action ${spec.name}]`, error instanceof Error ? error.message : error);
       return { ok: false, error: toSafeError(error) };
     }
   };

@@ -10,6 +10,10 @@ export function getDb(): DbHandle["db"] {
   // runs away is stopped rather than holding the web tier (exports are many short queries).
   // The URL is read at the first use, not when lib/env was first imported: a test points it at its
   // own database before that.
-  holder.__bgDb ??= createDb(databaseUrl(readEnv()), { max: 10, applicationName: "backup-governance-web", serverOptions: "-c jit=off -c statement_timeout=30000" });
+  holder.__bgDb ??= createDb(databaseUrl(readEnv()), {
+    max: 10,
+    applicationName: "backup-governance-web",
+    serverOptions: "-c jit=off -c statement_timeout=30000",
+  });
   return holder.__bgDb.db;
 }

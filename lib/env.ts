@@ -41,7 +41,10 @@ const schema = z.object({
    * Pins the product's clock (lib/clock.ts): it starts at this ISO 8601 instant and runs on from
    * there. Unset: the machine's wall clock. Tests and benches set it so nothing depends on the date.
    */
-  CLOCK_AT: z.preprocess(emptyAsUndefined, z.coerce.date({ error: "CLOCK_AT must be an ISO 8601 time such as 2026-06-15T12:00:00Z" }).optional()),
+  CLOCK_AT: z.preprocess(
+    emptyAsUndefined,
+    z.coerce.date({ error: "CLOCK_AT must be an ISO 8601 time such as 2026-06-15T12:00:00Z" }).optional(),
+  ),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Web server processes sharing the port (one per core renders pages on every core). Unset: the number of cores. */
   WEB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(16).optional()),

@@ -1,7 +1,15 @@
 // A closed set of errors. Only these reach a user, with their own safe messages; anything else
 // becomes INTERNAL with a generic message (the original goes to the server log, never the client).
 
-export const ERROR_CODES = ["UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "VALIDATION", "CONFLICT", "RATE_LIMITED", "INTERNAL"] as const;
+export const ERROR_CODES = [
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "NOT_FOUND",
+  "VALIDATION",
+  "CONFLICT",
+  "RATE_LIMITED",
+  "INTERNAL",
+] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export type FieldErrors = Record<string, string>;
@@ -44,7 +52,12 @@ export const invalid = (message: string, fieldErrors?: FieldErrors) => new AppEr
 export const rateLimited = (message: string) => new AppError("RATE_LIMITED", message);
 
 export function toSafeError(error: unknown): SafeError {
-  if (error instanceof AppError) return { code: error.code, message: error.message, ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}) };
+  if (error instanceof AppError)
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.fieldErrors ? { fieldErrors: error.fieldErrors } : {}),
+    };
   return { code: "INTERNAL", message: "Something went wrong on our side. Nothing was changed; try again." };
 }
 

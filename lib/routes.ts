@@ -18,14 +18,20 @@ export interface RouteContext {
 }
 
 type Handler = (request: Request, ctx: RouteContext) => Promise<Response>;
-export type DefinedRoute = ((request: Request, context: { params: Promise<Record<string, string | string[] | undefined>> }) => Promise<Response>) & {
+export type DefinedRoute = ((
+  request: Request,
+  context: { params: Promise<Record<string, string | string[] | undefined>> },
+) => Promise<Response>) & {
   meta: { name: string; capability: Capability; scope: "tenant" | "global" };
 };
 
 /** Tenant routes live under a [tenant] segment (the tenant's slug). */
 export function defineRoute(spec: { name: string; capability: Capability }, handler: Handler): DefinedRoute {
   const scope = (TENANT_CAPABILITIES as readonly Capability[]).includes(spec.capability) ? "tenant" : "global";
-  const route = async (request: Request, context: { params: Promise<Record<string, string | string[] | undefined>> }) => {
+  const route = async (
+    request: Request,
+    context: { params: Promise<Record<string, string | string[] | undefined>> },
+  ) => {
     try {
       const user = await getSession();
       if (!user) throw unauthenticated();
@@ -42,7 +48,8 @@ export function defineRoute(spec: { name: string; capability: Capability }, hand
       }
       return await handler(request, { user, tenant, ip: await getClientIp(), db, params });
     } catch (error) {
-      if (!(error instanceof AppError)) console.error(`[route ${spec.name}]`, error instanceof Error ? error.message : error);
+      if (!(error instanceof AppError))
+        console.error(`[route ${spec.name}]`, error instanceof Error ? error.message : error);
       const safe = toSafeError(error);
       return Response.json({ error: safe }, { status: httpStatusOf(safe) });
     }

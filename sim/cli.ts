@@ -34,7 +34,9 @@ const { values } = parseArgs({
 
 async function main() {
   if (values.help) {
-    console.log("usage: npm run sim -- --world demo|bench|file.json [--port 4566] [--seed N] [--now ISO] [--latency-ms N] [--jitter-ms N] [--no-throttle] [--error-rate R] [--empty-page-rate R] [--deny-assume-role IDS] [--disable-region LIST] [--rate-organizations N] [--rate-sts N] [--rate-tagging N] [--dump-world FILE]");
+    console.log(
+      "usage: npm run sim -- --world demo|bench|file.json [--port 4566] [--seed N] [--now ISO] [--latency-ms N] [--jitter-ms N] [--no-throttle] [--error-rate R] [--empty-page-rate R] [--deny-assume-role IDS] [--disable-region LIST] [--rate-organizations N] [--rate-sts N] [--rate-tagging N] [--dump-world FILE]",
+    );
     return;
   }
   const num = (v: string | undefined, name: string) => {
@@ -47,7 +49,8 @@ async function main() {
   // The simulator stands in for AWS, whose clock is the wall clock: the world is generated up to
   // the current hour unless --now pins it (then the same seed and --now give the same world).
   const nowMs = values.now === undefined ? Date.now() : Date.parse(values.now);
-  if (Number.isNaN(nowMs)) throw new Error(`--now needs an ISO 8601 time such as 2026-06-15T12:00:00Z, got ${values.now}`);
+  if (Number.isNaN(nowMs))
+    throw new Error(`--now needs an ISO 8601 time such as 2026-06-15T12:00:00Z, got ${values.now}`);
   const now = worldNow(nowMs);
   if (values["dump-world"]) {
     writeFileSync(values["dump-world"], JSON.stringify(loadWorld(values.world, seed), null, 1));
@@ -72,9 +75,25 @@ async function main() {
     if (r !== undefined) rates[k] = r;
   }
   const started = performance.now();
-  const sim = await startSimulator({ world: values.world, port: Number(values.port), host: values.host, seed, now, config: { ...config, ...(Object.keys(rates).length ? { rates } : {}) } });
+  const sim = await startSimulator({
+    world: values.world,
+    port: Number(values.port),
+    host: values.host,
+    seed,
+    now,
+    config: { ...config, ...(Object.keys(rates).length ? { rates } : {}) },
+  });
   const s = sim.summary();
-  console.log(JSON.stringify({ url: sim.url, world: values.world, ready_s: Math.round(performance.now() - started) / 1000, management_account_id: s.management_account_id, access_key_id: s.principal.access_key_id, counts: s.counts }));
+  console.log(
+    JSON.stringify({
+      url: sim.url,
+      world: values.world,
+      ready_s: Math.round(performance.now() - started) / 1000,
+      management_account_id: s.management_account_id,
+      access_key_id: s.principal.access_key_id,
+      counts: s.counts,
+    }),
+  );
   const stop = () => void sim.stop().then(() => process.exit(0));
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

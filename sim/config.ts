@@ -48,7 +48,10 @@ export const configSchema = z.strictObject({
    * error or AccessDenied, after authentication: a caller's behaviour at one exact step of a
    * sequence (a quota spent by another tool, a permission missing from a role) is then testable.
    */
-  operation_faults: z.record(z.string().regex(/^(backup|organizations|sts|tagging|kms|iam):[A-Za-z]+$/), z.enum(["throttled", "access_denied"])),
+  operation_faults: z.record(
+    z.string().regex(/^(backup|organizations|sts|tagging|kms|iam):[A-Za-z]+$/),
+    z.enum(["throttled", "access_denied"]),
+  ),
 });
 
 export type SimConfig = z.infer<typeof configSchema>;
@@ -57,7 +60,17 @@ export type SimConfigPatch = z.infer<typeof configPatchSchema>;
 
 export const DEFAULT_CONFIG: SimConfig = {
   throttling: true,
-  rates: { backup_list: 20, backup_get: 15, backup_all: 50, organizations: 20, sts: 50, tagging: 20, kms_describe_key: 2000, kms_list_aliases: 500, iam: 20 },
+  rates: {
+    backup_list: 20,
+    backup_get: 15,
+    backup_all: 50,
+    organizations: 20,
+    sts: 50,
+    tagging: 20,
+    kms_describe_key: 2000,
+    kms_list_aliases: 500,
+    iam: 20,
+  },
   burst_seconds: 1,
   latency_ms: 0,
   jitter_ms: 0,

@@ -13,7 +13,14 @@ import { regionDisabled } from "./engine/summary";
 import type { Runtime } from "./runtime";
 
 /** Signing names per service, as the SigV4 credential scope must carry them. */
-const SIGNING_NAME: Record<ServiceId, string> = { backup: "backup", organizations: "organizations", sts: "sts", tagging: "tagging", kms: "kms", iam: "iam" };
+const SIGNING_NAME: Record<ServiceId, string> = {
+  backup: "backup",
+  organizations: "organizations",
+  sts: "sts",
+  tagging: "tagging",
+  kms: "kms",
+  iam: "iam",
+};
 const SKEW_S = 15 * 60;
 
 /** One AWS API request: identify the service, authenticate, fault/throttle, validate, run, serialize. */
@@ -21,8 +28,11 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
   const requestId = randomUUID();
   const target = req.headers["x-amz-target"];
   const contentType = req.headers["content-type"] ?? "";
-  const query = req.method === "POST" && (contentType.includes("x-www-form-urlencoded") || req.body.subarray(0, 7).toString() === "Action=");
-  const service: ServiceId = target !== undefined ? (parseTarget(target).service ?? "organizations") : query ? queryService(req) : "backup";
+  const query =
+    req.method === "POST" &&
+    (contentType.includes("x-www-form-urlencoded") || req.body.subarray(0, 7).toString() === "Action=");
+  const service: ServiceId =
+    target !== undefined ? (parseTarget(target).service ?? "organizations") : query ? queryService(req) : "backup";
   let opName = target !== undefined ? parseTarget(target).operation || "Unknown" : "Unknown";
   let caller: Caller | undefined;
   let region: string | undefined;
@@ -46,15 +56,28 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
       outcome.throttled = true;
       throw commonErrors.throttled(service);
     }
-    if (injected === "access_denied") throw commonErrors.accessDenied(service, "You don't have permissions to access this resource.");
-    if (rt.config.throttling && !rt.throttle.tryTake(bucketsFor(rt, service, op, caller, region), rt.config.burst_seconds)) {
+    if (injected === "access_denied")
+      throw commonErrors.accessDenied(service, "You don't have permissions to access this resource.");
+    if (
+      rt.config.throttling &&
+      !rt.throttle.tryTake(bucketsFor(rt, service, op, caller, region), rt.config.burst_seconds)
+    ) {
       outcome.throttled = true;
       throw commonErrors.throttled(service);
     }
     const violations: Violation[] = [];
     const input = validateMembers(op.input, raw, "", fromStrings, violations);
     if (violations.length) throw validationError(service, violations);
-    const ctx: OpContext = { state: rt.state, identity: rt.identity, caller, region, requestId, pager: rt.pager, config: rt.config, onPolicyChange: () => rt.onPolicyChange() };
+    const ctx: OpContext = {
+      state: rt.state,
+      identity: rt.identity,
+      caller,
+      region,
+      requestId,
+      pager: rt.pager,
+      config: rt.config,
+      onPolicyChange: () => rt.onPolicyChange(),
+    };
     body = op.run(ctx, input);
   } catch (e) {
     const err = e instanceof SimError ? e : internalBug(service, e);
@@ -76,44 +99,74 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
  */
 function queryService(req: SimRequest): "sts" | "iam" {
   const auth = req.headers.authorization;
-  const m = typeof auth === "string" ? /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/.exec(auth) : null;
+  const m =
+    typeof auth === "string" ? /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/.exec(auth) : null;
   return m?.[1] === "iam" ? "iam" : "sts";
 }
 
 function authenticate(rt: Runtime, req: SimRequest, service: ServiceId): { caller: Caller; region: string } {
   const parsed = parseAuthorization(req);
-  if (!parsed.ok) throw parsed.missing ? commonErrors.missingAuth(service) : commonErrors.incompleteSignature(service, parsed.reason);
+  if (!parsed.ok)
+    throw parsed.missing ? commonErrors.missingAuth(service) : commonErrors.incompleteSignature(service, parsed.reason);
   const a = parsed.auth;
-  if (a.service !== SIGNING_NAME[service]) throw commonErrors.signatureMismatch(service, `Credential should be scoped to correct service: '${SIGNING_NAME[service]}'. `);
+  if (a.service !== SIGNING_NAME[service])
+    throw commonErrors.signatureMismatch(
+      service,
+      `Credential should be scoped to correct service: '${SIGNING_NAME[service]}'. `,
+    );
   const age = requestAgeSeconds(a.amzDate, Date.now());
   if (Math.abs(age) > SKEW_S) {
     const when = age > 0 ? "is now earlier than" : "is still later than";
-    throw commonErrors.signatureMismatch(service, `Signature expired: ${a.amzDate} ${when} the server time allows (${SKEW_S / 60} min.)`);
+    throw commonErrors.signatureMismatch(
+      service,
+      `Signature expired: ${a.amzDate} ${when} the server time allows (${SKEW_S / 60} min.)`,
+    );
   }
   const cred = rt.identity.lookup(a.accessKeyId);
   if (!cred) throw commonErrors.invalidToken(service);
-  if (cred.sessionToken !== undefined && req.headers["x-amz-security-token"] !== cred.sessionToken) throw commonErrors.invalidToken(service);
+  if (cred.sessionToken !== undefined && req.headers["x-amz-security-token"] !== cred.sessionToken)
+    throw commonErrors.invalidToken(service);
   if (cred.expiresMs !== undefined && cred.expiresMs < Date.now()) throw commonErrors.expiredToken(service);
   if (!verifySignature(req, a, cred.secret)) throw commonErrors.signatureMismatch(service);
   return { caller: cred.caller, region: a.region };
 }
 
-function resolve(rt: Runtime, req: SimRequest, service: ServiceId, target: string | undefined): { op: Operation; raw: Record<string, unknown>; fromStrings: boolean } {
+function resolve(
+  rt: Runtime,
+  req: SimRequest,
+  service: ServiceId,
+  target: string | undefined,
+): { op: Operation; raw: Record<string, unknown>; fromStrings: boolean } {
   if (service === "sts" || service === "iam") {
     const q = parseQueryBody(req);
     if (!q.action) throw new SimError("MissingAction", "Missing Action", 400);
     const op = rt.operations[service].get(q.action);
-    if (!op || q.version !== QUERY_SERVICES[service].version) throw new SimError("InvalidAction", `Could not find operation ${q.action} for version ${q.version ?? "NO_VERSION_SPECIFIED"}`, 400);
+    if (!op || q.version !== QUERY_SERVICES[service].version)
+      throw new SimError(
+        "InvalidAction",
+        `Could not find operation ${q.action} for version ${q.version ?? "NO_VERSION_SPECIFIED"}`,
+        400,
+      );
     return { op, raw: q.params, fromStrings: true };
   }
   if (service === "backup") {
     const m = matchRoute(rt.backupRoutes, req);
-    if (!m || m === "wrong-method") throw new SimError("UnknownOperationException", "The requested operation is not supported or does not exist.", 404);
+    if (!m || m === "wrong-method")
+      throw new SimError(
+        "UnknownOperationException",
+        "The requested operation is not supported or does not exist.",
+        404,
+      );
     return { op: m.op, raw: restInput(m.op, req, m.labels), fromStrings: true };
   }
   const parsed = parseTarget(target ?? "");
   const op = parsed.service ? rt.operations[parsed.service].get(parsed.operation) : undefined;
-  if (!op || req.method !== "POST") throw new SimError("UnknownOperationException", "The action or operation requested is invalid. Verify that the action is typed correctly.", 400);
+  if (!op || req.method !== "POST")
+    throw new SimError(
+      "UnknownOperationException",
+      "The action or operation requested is invalid. Verify that the action is typed correctly.",
+      400,
+    );
   return { op, raw: parseJsonBody(req), fromStrings: false };
 }
 
@@ -137,7 +190,9 @@ function bucketsFor(rt: Runtime, service: ServiceId, op: Operation, caller: Call
       return [{ key: `${unit}|tagging`, rate: r.tagging }];
     case "kms":
       // Per operation, per account and Region, charged to the caller even for another account's key.
-      return [{ key: `${unit}|kms|${op.name}`, rate: op.name === "ListAliases" ? r.kms_list_aliases : r.kms_describe_key }];
+      return [
+        { key: `${unit}|kms|${op.name}`, rate: op.name === "ListAliases" ? r.kms_list_aliases : r.kms_describe_key },
+      ];
   }
 }
 
@@ -146,14 +201,22 @@ function validationError(service: ServiceId, v: Violation[]): SimError {
   const first = v[0] as Violation;
   switch (service) {
     case "backup":
-      return first.kind === "missing" ? new SimError("MissingParameterValueException", message, 400, { Type: "User" }) : new SimError("InvalidParameterValueException", message, 400, { Type: "User" });
+      return first.kind === "missing"
+        ? new SimError("MissingParameterValueException", message, 400, { Type: "User" })
+        : new SimError("InvalidParameterValueException", message, 400, { Type: "User" });
     case "organizations":
-      return first.kind === "type" ? new SimError("SerializationException", message, 400) : new SimError("InvalidInputException", message, 400, { Reason: first.reason });
+      return first.kind === "type"
+        ? new SimError("SerializationException", message, 400)
+        : new SimError("InvalidInputException", message, 400, { Reason: first.reason });
     case "tagging":
-      return first.kind === "type" ? new SimError("SerializationException", message, 400) : new SimError("InvalidParameterException", message, 400);
+      return first.kind === "type"
+        ? new SimError("SerializationException", message, 400)
+        : new SimError("InvalidParameterException", message, 400);
     case "kms":
       // terraform-provider-aws#12891: "ValidationException: … status code: 400".
-      return first.kind === "type" ? new SimError("SerializationException", message, 400) : new SimError("ValidationException", message, 400);
+      return first.kind === "type"
+        ? new SimError("SerializationException", message, 400)
+        : new SimError("ValidationException", message, 400);
     case "sts":
     case "iam":
       return new SimError("ValidationError", message, 400);

@@ -41,10 +41,20 @@ export class Runtime {
   readonly operations: Record<ServiceId, Map<string, Operation>>;
   readonly backupRoutes: Operation[];
 
-  constructor(readonly state: SimState, config: SimConfigPatch = {}) {
+  constructor(
+    readonly state: SimState,
+    config: SimConfigPatch = {},
+  ) {
     this.identity = new IdentityStore(state);
     this.config = mergeConfig(DEFAULT_CONFIG, config);
-    this.operations = { backup: new Map(), organizations: new Map(), sts: new Map(), tagging: new Map(), kms: new Map(), iam: new Map() };
+    this.operations = {
+      backup: new Map(),
+      organizations: new Map(),
+      sts: new Map(),
+      tagging: new Map(),
+      kms: new Map(),
+      iam: new Map(),
+    };
     for (const op of ALL_OPERATIONS) this.operations[op.service].set(op.name, op);
     this.backupRoutes = ALL_OPERATIONS.filter((op) => op.http);
   }

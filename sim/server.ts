@@ -98,7 +98,12 @@ function advance(rt: Runtime, hours: number): { now: string } {
   return { now: new Date(rt.state.now * 1000).toISOString() };
 }
 
-const advanceSchema = z.strictObject({ hours: z.number().positive().max(24 * 366) });
+const advanceSchema = z.strictObject({
+  hours: z
+    .number()
+    .positive()
+    .max(24 * 366),
+});
 
 async function onRequest(rt: Runtime, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {

@@ -17,7 +17,12 @@ export class Stats {
     Object.assign(this, new Stats());
   }
 
-  record(op: string, account: string | undefined, region: string | undefined, outcome: { throttled?: boolean; error?: string; fault?: boolean }): void {
+  record(
+    op: string,
+    account: string | undefined,
+    region: string | undefined,
+    outcome: { throttled?: boolean; error?: string; fault?: boolean },
+  ): void {
     this.calls++;
     bump(this.byOperation, op);
     if (account) bump(this.byAccount, account);
@@ -38,8 +43,18 @@ export class Stats {
   toJSON() {
     return {
       since: new Date(this.started).toISOString(),
-      calls: { total: this.calls, by_operation: obj(this.byOperation), by_account: obj(this.byAccount), by_region: obj(this.byRegion), by_unit: obj(this.byUnit) },
-      throttled: { total: this.throttled, by_operation: obj(this.throttledByOperation), by_account: obj(this.throttledByAccount) },
+      calls: {
+        total: this.calls,
+        by_operation: obj(this.byOperation),
+        by_account: obj(this.byAccount),
+        by_region: obj(this.byRegion),
+        by_unit: obj(this.byUnit),
+      },
+      throttled: {
+        total: this.throttled,
+        by_operation: obj(this.throttledByOperation),
+        by_account: obj(this.throttledByAccount),
+      },
       errors: { total: this.errors, by_code: obj(this.errorsByCode), injected_faults: this.faults },
     };
   }

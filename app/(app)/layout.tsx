@@ -15,12 +15,16 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     <div className="flex min-h-screen flex-col">
       {env.DEMO_MODE && (
         <div role="note" className="bg-amber-100 px-4 py-1.5 text-center text-xs font-medium text-amber-900">
-          Demo: every organization here is simulated by the built-in AWS simulator. No real AWS account is read or changed.
+          Demo: every organization here is simulated by the built-in AWS simulator. No real AWS account is read or
+          changed.
         </div>
       )}
       <header className="flex h-14 items-center justify-between gap-3 border-b border-slate-200 bg-white px-4">
         <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
-          <span className="flex h-7 w-7 items-center justify-center rounded-md bg-brand-600 text-sm font-bold text-white" aria-hidden>
+          <span
+            className="flex h-7 w-7 items-center justify-center rounded-md bg-brand-600 text-sm font-bold text-white"
+            aria-hidden
+          >
             B
           </span>
           Backup Governance
@@ -40,7 +44,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       </header>
       <div className="flex flex-1 flex-col md:flex-row">
         <CollapsibleNav>
-          <Sidebar tenants={tenants.map(({ slug, name }) => ({ slug, name }))} showSettings={roleHas(session.role, "user:manage")} showClients={tenants.length > 1} />
+          <Sidebar
+            tenants={tenants.map(({ slug, name }) => ({ slug, name }))}
+            showSettings={roleHas(session.role, "user:manage")}
+            showClients={tenants.length > 1}
+          />
         </CollapsibleNav>
         <main id="main" className="min-w-0 flex-1 px-4 py-5 md:px-8 md:py-6">
           {children}

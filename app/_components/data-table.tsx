@@ -33,14 +33,28 @@ export interface DataTableProps<Row> {
   empty?: React.ReactNode;
 }
 
-export function DataTable<Row>({ caption, columns, rows, rowKey, pathname, searchParams, sort, next, total, exportBase, empty }: DataTableProps<Row>) {
+export function DataTable<Row>({
+  caption,
+  columns,
+  rows,
+  rowKey,
+  pathname,
+  searchParams,
+  sort,
+  next,
+  total,
+  exportBase,
+  empty,
+}: DataTableProps<Row>) {
   const onFirstPage = !searchParams.cursor;
   const exportHref = (format: string) => hrefWith(exportBase ?? "", searchParams, { format, cursor: undefined });
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-600">
         <span aria-live="polite">
-          {total ? `${total.exact ? "" : "about "}${total.count.toLocaleString("en-US")} ${total.count === 1 ? "row" : "rows"}` : `${rows.length} shown`}
+          {total
+            ? `${total.exact ? "" : "about "}${total.count.toLocaleString("en-US")} ${total.count === 1 ? "row" : "rows"}`
+            : `${rows.length} shown`}
           {!onFirstPage && " · not the first page"}
         </span>
         {exportBase && (
@@ -70,7 +84,10 @@ export function DataTable<Row>({ caption, columns, rows, rowKey, pathname, searc
                     className={`bg-slate-50 px-3 py-2 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase ${c.className ?? ""}`}
                   >
                     {c.sort ? (
-                      <Link href={hrefWith(pathname, searchParams, { sort: c.sort, dir: nextDir })} className="inline-flex items-center gap-1 hover:text-slate-900">
+                      <Link
+                        href={hrefWith(pathname, searchParams, { sort: c.sort, dir: nextDir })}
+                        className="inline-flex items-center gap-1 hover:text-slate-900"
+                      >
                         {c.label}
                         <span aria-hidden className={active ? "text-slate-700" : "text-slate-300"}>
                           {active ? (sort.dir === "asc" ? "▲" : "▼") : "↕"}
@@ -107,7 +124,10 @@ export function DataTable<Row>({ caption, columns, rows, rowKey, pathname, searc
       </div>
       <nav aria-label={`${caption} pages`} className="flex justify-end gap-2">
         {!onFirstPage && (
-          <Link className={buttonClass("secondary", "sm")} href={hrefWith(pathname, searchParams, { cursor: undefined })}>
+          <Link
+            className={buttonClass("secondary", "sm")}
+            href={hrefWith(pathname, searchParams, { cursor: undefined })}
+          >
             ← First page
           </Link>
         )}
@@ -122,7 +142,18 @@ export function DataTable<Row>({ caption, columns, rows, rowKey, pathname, searc
 }
 
 /** The page of a table loaded from the URL (lib/dashboard/load-table), or why its filters were refused. */
-export function LoadedDataTable<Row>({ loaded, ...props }: Omit<DataTableProps<Row>, "rows" | "next" | "total" | "exportBase"> & { loaded: LoadedTable<unknown, Row> }) {
+export function LoadedDataTable<Row>({
+  loaded,
+  ...props
+}: Omit<DataTableProps<Row>, "rows" | "next" | "total" | "exportBase"> & { loaded: LoadedTable<unknown, Row> }) {
   if (!loaded.ok) return <Alert tone="error">{loaded.message}</Alert>;
-  return <DataTable {...props} rows={loaded.page.rows} next={loaded.page.next} total={loaded.page.total} exportBase={loaded.exportBase} />;
+  return (
+    <DataTable
+      {...props}
+      rows={loaded.page.rows}
+      next={loaded.page.next}
+      total={loaded.page.total}
+      exportBase={loaded.exportBase}
+    />
+  );
 }

@@ -6,12 +6,28 @@ export type FilterField =
   | { kind: "text"; name: string; label: string; placeholder?: string; value?: string }
   | { kind: "date"; name: string; label: string; value?: string };
 
-const inputClass = "mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500";
+const inputClass =
+  "mt-1 block w-full rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500";
 
 /** A GET form: filters go into the URL, so the view can be shared and exported as shown. */
-export function FilterBar({ fields, pathname, keep = {}, label }: { fields: FilterField[]; pathname: string; keep?: Record<string, string | undefined>; label: string }) {
+export function FilterBar({
+  fields,
+  pathname,
+  keep = {},
+  label,
+}: {
+  fields: FilterField[];
+  pathname: string;
+  keep?: Record<string, string | undefined>;
+  label: string;
+}) {
   return (
-    <form method="get" action={pathname} aria-label={label} className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3">
+    <form
+      method="get"
+      action={pathname}
+      aria-label={label}
+      className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3"
+    >
       {Object.entries(keep).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
       {fields.map((f) => (
         <label key={f.name} className="min-w-36 text-xs font-medium text-slate-700">
@@ -26,7 +42,13 @@ export function FilterBar({ fields, pathname, keep = {}, label }: { fields: Filt
               ))}
             </select>
           ) : (
-            <input name={f.name} type={f.kind === "date" ? "date" : "search"} defaultValue={f.value} placeholder={f.kind === "text" ? f.placeholder : undefined} className={inputClass} />
+            <input
+              name={f.name}
+              type={f.kind === "date" ? "date" : "search"}
+              defaultValue={f.value}
+              placeholder={f.kind === "text" ? f.placeholder : undefined}
+              className={inputClass}
+            />
           )}
         </label>
       ))}

@@ -17,7 +17,10 @@ export function Widget({
   children: React.ReactNode;
 }) {
   return (
-    <section className={`flex flex-col rounded-lg border border-slate-200 bg-white shadow-xs ${className}`} aria-label={title}>
+    <section
+      className={`flex flex-col rounded-lg border border-slate-200 bg-white shadow-xs ${className}`}
+      aria-label={title}
+    >
       <header className="flex items-start justify-between gap-3 border-b border-slate-100 px-4 py-3">
         <div>
           <h2 className="text-sm font-semibold text-slate-900">{title}</h2>
@@ -45,7 +48,13 @@ export function WidgetSkeleton({ rows = 4 }: { rows?: number }) {
 }
 
 /** Renders a widget result: the data, or its empty or error message. */
-export function WidgetState<T>({ result, children }: { result: WidgetResult<T>; children: (data: T) => React.ReactNode }) {
+export function WidgetState<T>({
+  result,
+  children,
+}: {
+  result: WidgetResult<T>;
+  children: (data: T) => React.ReactNode;
+}) {
   if (result.status === "ok") return <>{children(result.data)}</>;
   if (result.status === "empty") return <p className="text-sm text-slate-500">{result.message}</p>;
   return (

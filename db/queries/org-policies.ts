@@ -13,16 +13,33 @@ export interface StoredOrgPolicies {
 }
 
 /** Null when the tenant's organization was never read. */
-export async function getStoredOrgPolicies(db: Conn, { tenantId }: { tenantId: string }): Promise<StoredOrgPolicies | null> {
-  const [org] = await db.select({ enabledPolicyTypes: orgOrganizations.enabledPolicyTypes }).from(orgOrganizations).where(eq(orgOrganizations.tenantId, tenantId));
+export async function getStoredOrgPolicies(
+  db: Conn,
+  { tenantId }: { tenantId: string },
+): Promise<StoredOrgPolicies | null> {
+  const [org] = await db
+    .select({ enabledPolicyTypes: orgOrganizations.enabledPolicyTypes })
+    .from(orgOrganizations)
+    .where(eq(orgOrganizations.tenantId, tenantId));
   if (!org) return null;
   const accounts = await db
-    .select({ accountId: orgAccounts.accountId, name: orgAccounts.name, state: orgAccounts.state, ouPath: orgAccounts.ouPath })
+    .select({
+      accountId: orgAccounts.accountId,
+      name: orgAccounts.name,
+      state: orgAccounts.state,
+      ouPath: orgAccounts.ouPath,
+    })
     .from(orgAccounts)
     .where(eq(orgAccounts.tenantId, tenantId))
     .orderBy(asc(orgAccounts.accountId));
   const policies = await db
-    .select({ policyId: orgPolicies.policyId, name: orgPolicies.name, content: orgPolicies.content, targets: orgPolicies.targets, targetPositions: orgPolicies.targetPositions })
+    .select({
+      policyId: orgPolicies.policyId,
+      name: orgPolicies.name,
+      content: orgPolicies.content,
+      targets: orgPolicies.targets,
+      targetPositions: orgPolicies.targetPositions,
+    })
     .from(orgPolicies)
     .where(eq(orgPolicies.tenantId, tenantId))
     .orderBy(asc(orgPolicies.policyId));

@@ -26,7 +26,15 @@ export interface RunProgress {
 }
 
 // One pass over the run's units (its primary key starts with run_id) for all the tallies.
-const tally = sql<{ total: number; done: number; ok: number; failed: number; skipped: number; running: number; errors: number }>`(
+const tally = sql<{
+  total: number;
+  done: number;
+  ok: number;
+  failed: number;
+  skipped: number;
+  running: number;
+  errors: number;
+}>`(
   select json_build_object(
     'total', count(*),
     'done', count(*) filter (where u.status in ('ok', 'failed', 'skipped')),
@@ -55,11 +63,23 @@ type ProgressRow = Omit<RunProgress, "total" | "done" | "ok" | "failed" | "skipp
 };
 
 function toProgress({ tally: t, ...r }: ProgressRow): RunProgress {
-  return { ...r, total: t.total, done: t.done, ok: t.ok, failed: t.failed, skipped: t.skipped, running: t.running, errorsSoFar: t.errors };
+  return {
+    ...r,
+    total: t.total,
+    done: t.done,
+    ok: t.ok,
+    failed: t.failed,
+    skipped: t.skipped,
+    running: t.running,
+    errorsSoFar: t.errors,
+  };
 }
 
 export async function getRunProgress(db: Conn, p: { tenantId: string; runId: string }): Promise<RunProgress | null> {
-  const [row] = await db.select(progressColumns).from(syncRuns).where(and(eq(syncRuns.tenantId, p.tenantId), eq(syncRuns.id, p.runId)));
+  const [row] = await db
+    .select(progressColumns)
+    .from(syncRuns)
+    .where(and(eq(syncRuns.tenantId, p.tenantId), eq(syncRuns.id, p.runId)));
   return row ? toProgress(row) : null;
 }
 
@@ -95,7 +115,10 @@ export interface UnitError {
 }
 
 /** Units of a run that failed, were skipped, or are waiting to retry after an error. */
-export async function listRunUnitErrors(db: Conn, p: { tenantId: string; runId: string; limit?: number }): Promise<UnitError[]> {
+export async function listRunUnitErrors(
+  db: Conn,
+  p: { tenantId: string; runId: string; limit?: number },
+): Promise<UnitError[]> {
   return db
     .select({
       accountId: syncRunUnits.accountId,
@@ -108,7 +131,13 @@ export async function listRunUnitErrors(db: Conn, p: { tenantId: string; runId: 
       finishedAt: syncRunUnits.finishedAt,
     })
     .from(syncRunUnits)
-    .where(and(eq(syncRunUnits.tenantId, p.tenantId), eq(syncRunUnits.runId, p.runId), sql`${syncRunUnits.error} is not null`))
+    .where(
+      and(
+        eq(syncRunUnits.tenantId, p.tenantId),
+        eq(syncRunUnits.runId, p.runId),
+        sql`${syncRunUnits.error} is not null`,
+      ),
+    )
     .orderBy(syncRunUnits.status, syncRunUnits.accountId, syncRunUnits.region)
     .limit(p.limit ?? 200);
 }
@@ -137,15 +166,27 @@ export async function getFreshness(db: Conn, p: { tenantId: string }): Promise<F
       neverSynced: sql<number>`count(*) filter (where ${syncUnits.publishedAt} is null and ${syncUnits.status} <> 'skipped')::int`,
       oldestPublishedAt: sql<Date | null>`min(${syncUnits.publishedAt})`,
       newestPublishedAt: sql<Date | null>`max(${syncUnits.publishedAt})`,
-          })
+    })
     .from(syncUnits)
     .where(and(eq(syncUnits.tenantId, p.tenantId), eq(syncUnits.kind, "region")));
   const fix = (v: Date | string | null | undefined) => (v ? new Date(v) : null);
-  return { units: row?.units ?? 0, ok: row?.ok ?? 0, stale: row?.stale ?? 0, skipped: row?.skipped ?? 0, neverSynced: row?.neverSynced ?? 0, oldestPublishedAt: fix(row?.oldestPublishedAt), newestPublishedAt: fix(row?.newestPublishedAt), oldestAgeMs: row?.oldestPublishedAt ? clock.nowMs() - fix(row.oldestPublishedAt)!.getTime() : null };
+  return {
+    units: row?.units ?? 0,
+    ok: row?.ok ?? 0,
+    stale: row?.stale ?? 0,
+    skipped: row?.skipped ?? 0,
+    neverSynced: row?.neverSynced ?? 0,
+    oldestPublishedAt: fix(row?.oldestPublishedAt),
+    newestPublishedAt: fix(row?.newestPublishedAt),
+    oldestAgeMs: row?.oldestPublishedAt ? clock.nowMs() - fix(row.oldestPublishedAt)!.getTime() : null,
+  };
 }
 
 /** Resolves the sync command's --tenant (name or slug, case-insensitive). */
-export async function findTenantByNameOrSlug(db: Conn, nameOrSlug: string): Promise<{ id: string; name: string; slug: string } | null> {
+export async function findTenantByNameOrSlug(
+  db: Conn,
+  nameOrSlug: string,
+): Promise<{ id: string; name: string; slug: string } | null> {
   const [row] = await db
     .select({ id: tenants.id, name: tenants.name, slug: tenants.slug })
     .from(tenants)

@@ -32,7 +32,9 @@ export const backupPlans = pgTable(
     orgManaged: boolean("org_managed").notNull(),
     creationDate: timestamp("creation_date", { withTimezone: true }),
     lastExecutionDate: timestamp("last_execution_date", { withTimezone: true }),
-    advancedBackupSettings: jsonb("advanced_backup_settings").$type<Array<{ resourceType: string; backupOptions: Record<string, string> }>>().notNull(),
+    advancedBackupSettings: jsonb("advanced_backup_settings")
+      .$type<Array<{ resourceType: string; backupOptions: Record<string, string> }>>()
+      .notNull(),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.planId] })],
 );
@@ -97,6 +99,9 @@ export const backupSelections = pgTable(
     conditions: jsonb("conditions").$type<ConditionJson[]>().notNull(),
     creationDate: timestamp("creation_date", { withTimezone: true }),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.planId, t.selectionId] }), index("backup_selections_role_idx").on(t.tenantId, t.iamRoleArn)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.planId, t.selectionId] }),
+    index("backup_selections_role_idx").on(t.tenantId, t.iamRoleArn),
+  ],
 );
 export type BackupSelectionRow = typeof backupSelections.$inferSelect;

@@ -32,7 +32,10 @@ export const backupVaults = pgTable(
     notificationTopicArn: text("notification_topic_arn"),
     notificationEvents: text("notification_events").array().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.vaultName] }), index("backup_vaults_arn_idx").on(t.tenantId, t.vaultArn)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.vaultName] }),
+    index("backup_vaults_arn_idx").on(t.tenantId, t.vaultArn),
+  ],
 );
 export type BackupVaultRow = typeof backupVaults.$inferSelect;
 
@@ -76,7 +79,9 @@ export const recoveryPoints = pgTable(
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.recoveryPointArn] }),
     index("recovery_points_created_idx").on(t.tenantId, t.creationDate, t.recoveryPointArn),
     // Unencrypted points (BK-04's failures) are rare; the filter would otherwise scan them all.
-    index("recovery_points_unencrypted_idx").on(t.tenantId, t.creationDate, t.recoveryPointArn).where(sql`not is_encrypted`),
+    index("recovery_points_unencrypted_idx")
+      .on(t.tenantId, t.creationDate, t.recoveryPointArn)
+      .where(sql`not is_encrypted`),
   ],
 );
 export type RecoveryPointRow = typeof recoveryPoints.$inferSelect;

@@ -1,5 +1,19 @@
 import { sql } from "drizzle-orm";
-import { customType, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, serial, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  customType,
+  date,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenants } from "./tenancy";
 
 // Compliance: templates as versioned data, evaluations, findings stored as per-evaluation deltas,
@@ -36,7 +50,11 @@ export const complianceTemplates = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
-    uniqueIndex("compliance_templates_slug_revision_key").on(sql`coalesce(${t.tenantId}, '00000000-0000-0000-0000-000000000000'::uuid)`, t.slug, t.revision),
+    uniqueIndex("compliance_templates_slug_revision_key").on(
+      sql`coalesce(${t.tenantId}, '00000000-0000-0000-0000-000000000000'::uuid)`,
+      t.slug,
+      t.revision,
+    ),
     index("compliance_templates_tenant_idx").on(t.tenantId),
   ],
 );
@@ -76,7 +94,9 @@ export const complianceEvaluations = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }).notNull().defaultNow(),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     /** [{ slug, revision, version, templateId, name }] as used. */
-    templates: jsonb("templates").$type<Array<{ slug: string; revision: number; version: string; templateId: string; name: string }>>().notNull(),
+    templates: jsonb("templates")
+      .$type<Array<{ slug: string; revision: number; version: string; templateId: string; name: string }>>()
+      .notNull(),
     runIds: integer("run_ids").array().notNull(),
     stats: jsonb("stats").$type<Record<string, unknown>>(),
     error: text("error"),
@@ -150,7 +170,10 @@ export const compliancePanelHistory = pgTable(
     /** Counts of the version before. */
     counts: jsonb("counts").$type<PanelCounts>().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.panelId, t.evaluationId] }), index("compliance_panel_history_tenant_idx").on(t.tenantId, t.evaluationId)],
+  (t) => [
+    primaryKey({ columns: [t.panelId, t.evaluationId] }),
+    index("compliance_panel_history_tenant_idx").on(t.tenantId, t.evaluationId),
+  ],
 );
 
 /** Tenant-wide score per template and requirement ("" = the framework) of each evaluation. */
@@ -171,7 +194,10 @@ export const complianceScores = pgTable(
     error: integer("error").notNull(),
     excepted: integer("excepted").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.evaluationId, t.templateSlug, t.requirementId] }), index("compliance_scores_tenant_idx").on(t.tenantId, t.evaluationId)],
+  (t) => [
+    primaryKey({ columns: [t.evaluationId, t.templateSlug, t.requirementId] }),
+    index("compliance_scores_tenant_idx").on(t.tenantId, t.evaluationId),
+  ],
 );
 export type ComplianceScoreRow = typeof complianceScores.$inferSelect;
 
@@ -186,7 +212,10 @@ export const complianceScoreSlices = pgTable(
     templateSlug: text("template_slug").notNull(),
     slices: bytea("slices").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.evaluationId, t.templateSlug] }), index("compliance_score_slices_tenant_idx").on(t.tenantId)],
+  (t) => [
+    primaryKey({ columns: [t.evaluationId, t.templateSlug] }),
+    index("compliance_score_slices_tenant_idx").on(t.tenantId),
+  ],
 );
 
 /** Daily roll-up (last evaluation of each UTC day), kept at least 400 days for trends. */

@@ -37,7 +37,9 @@ export const backupJobs = pgTable(
     // The Jobs page lists problems first: a partial index holds only those (a few percent).
     index("backup_jobs_problems_idx")
       .on(t.tenantId, t.creationDate, t.backupJobId)
-      .where(sql`state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') <> 'SUCCESS')`),
+      .where(
+        sql`state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') <> 'SUCCESS')`,
+      ),
   ],
 );
 export type BackupJobRow = typeof backupJobs.$inferSelect;
@@ -67,7 +69,9 @@ export const copyJobs = pgTable(
     index("copy_jobs_tenant_time_idx").on(t.tenantId, t.creationDate),
     index("copy_jobs_problems_idx")
       .on(t.tenantId, t.creationDate, t.copyJobId)
-      .where(sql`state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') <> 'SUCCESS')`),
+      .where(
+        sql`state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') <> 'SUCCESS')`,
+      ),
   ],
 );
 export type CopyJobRow = typeof copyJobs.$inferSelect;

@@ -14,7 +14,10 @@ export const orgOrganizations = pgTable("org_organizations", {
   managementAccountEmail: text("management_account_email"),
   rootId: text("root_id"),
   /** Policy types enabled on the root (BACKUP_POLICY must be for policies to apply). */
-  enabledPolicyTypes: text("enabled_policy_types").array().notNull().default(sql`'{}'::text[]`),
+  enabledPolicyTypes: text("enabled_policy_types")
+    .array()
+    .notNull()
+    .default(sql`'{}'::text[]`),
 });
 export type OrgOrganizationRow = typeof orgOrganizations.$inferSelect;
 
@@ -83,7 +86,10 @@ export const orgPolicies = pgTable(
      * attachment order, and the first one's @@assign wins ("Inheritance examples", example 6).
      * Empty when the sync that wrote the row did not read it.
      */
-    targetPositions: integer("target_positions").array().notNull().default(sql`'{}'::integer[]`),
+    targetPositions: integer("target_positions")
+      .array()
+      .notNull()
+      .default(sql`'{}'::integer[]`),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.policyId] })],
 );

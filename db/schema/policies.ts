@@ -1,4 +1,15 @@
-import { bigserial, index, integer, pgTable, smallint, text, timestamp, uniqueIndex, uuid, check } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  index,
+  integer,
+  pgTable,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  check,
+} from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { tenants } from "./tenancy";
 
@@ -55,7 +66,10 @@ export const managedPolicies = pgTable(
     createdById: uuid("created_by_id"),
     createdByEmail: text("created_by_email"),
   },
-  (t) => [uniqueIndex("managed_policies_tenant_name_key").on(t.tenantId, t.name), uniqueIndex("managed_policies_tenant_aws_id_key").on(t.tenantId, t.awsPolicyId)],
+  (t) => [
+    uniqueIndex("managed_policies_tenant_name_key").on(t.tenantId, t.name),
+    uniqueIndex("managed_policies_tenant_aws_id_key").on(t.tenantId, t.awsPolicyId),
+  ],
 );
 export type ManagedPolicyRow = typeof managedPolicies.$inferSelect;
 
@@ -89,7 +103,10 @@ export const policyVersions = pgTable(
     decidedAt: timestamp("decided_at", { withTimezone: true }),
     pushedAt: timestamp("pushed_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("policy_versions_policy_version_key").on(t.policyId, t.version), index("policy_versions_tenant_idx").on(t.tenantId, t.state)],
+  (t) => [
+    uniqueIndex("policy_versions_policy_version_key").on(t.policyId, t.version),
+    index("policy_versions_tenant_idx").on(t.tenantId, t.state),
+  ],
 );
 export type PolicyVersionRow = typeof policyVersions.$inferSelect;
 
@@ -110,7 +127,10 @@ export const policyApprovals = pgTable(
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
   // One decision per person per version: two approvals must come from two people.
-  (t) => [uniqueIndex("policy_approvals_version_approver_key").on(t.versionId, t.approverId), index("policy_approvals_tenant_idx").on(t.tenantId)],
+  (t) => [
+    uniqueIndex("policy_approvals_version_approver_key").on(t.versionId, t.approverId),
+    index("policy_approvals_tenant_idx").on(t.tenantId),
+  ],
 );
 export type PolicyApprovalRow = typeof policyApprovals.$inferSelect;
 
@@ -139,7 +159,10 @@ export const policyPushes = pgTable(
     /** The AWS request ID of the call that failed, for AWS Support. */
     errorRequestId: text("error_request_id"),
   },
-  (t) => [index("policy_pushes_tenant_idx").on(t.tenantId, t.startedAt), index("policy_pushes_version_idx").on(t.versionId)],
+  (t) => [
+    index("policy_pushes_tenant_idx").on(t.tenantId, t.startedAt),
+    index("policy_pushes_version_idx").on(t.versionId),
+  ],
 );
 export type PolicyPushRow = typeof policyPushes.$inferSelect;
 
@@ -166,6 +189,9 @@ export const policyPushSteps = pgTable(
     errorCode: text("error_code"),
     at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex("policy_push_steps_push_seq_key").on(t.pushId, t.seq), index("policy_push_steps_tenant_idx").on(t.tenantId)],
+  (t) => [
+    uniqueIndex("policy_push_steps_push_seq_key").on(t.pushId, t.seq),
+    index("policy_push_steps_tenant_idx").on(t.tenantId),
+  ],
 );
 export type PolicyPushStepRow = typeof policyPushSteps.$inferSelect;

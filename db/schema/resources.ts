@@ -17,7 +17,10 @@ export const protectedResources = pgTable(
     lastRecoveryPointArn: text("last_recovery_point_arn"),
   },
   // Newest and oldest last backup per (account, region) for the overview, one index probe each.
-  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.resourceArn] }), index("protected_resources_last_backup_idx").on(t.tenantId, t.accountId, t.region, t.lastBackupTime)],
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.resourceArn] }),
+    index("protected_resources_last_backup_idx").on(t.tenantId, t.accountId, t.region, t.lastBackupTime),
+  ],
 );
 export type ProtectedResourceRow = typeof protectedResources.$inferSelect;
 

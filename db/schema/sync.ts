@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { tenants } from "./tenancy";
 
 // The sync's own bookkeeping: runs (history), the units of each run (per-unit errors and
@@ -56,10 +67,16 @@ export const syncRuns = pgTable(
   (t) => [
     index("sync_runs_tenant_idx").on(t.tenantId, t.createdAt),
     // One sync per tenant at a time: the database, not the queue, is the authority.
-    uniqueIndex("sync_runs_one_active_key").on(t.tenantId).where(sql`status in ('queued', 'running')`),
+    uniqueIndex("sync_runs_one_active_key")
+      .on(t.tenantId)
+      .where(sql`status in ('queued', 'running')`),
     uniqueIndex("sync_runs_schedule_slot_key").on(t.tenantId, t.scheduledFor),
-    index("sync_runs_active_idx").on(t.status).where(sql`status in ('queued', 'running')`),
-    index("sync_runs_undispatched_idx").on(t.createdAt).where(sql`dispatched_at is null`),
+    index("sync_runs_active_idx")
+      .on(t.status)
+      .where(sql`status in ('queued', 'running')`),
+    index("sync_runs_undispatched_idx")
+      .on(t.createdAt)
+      .where(sql`dispatched_at is null`),
   ],
 );
 export type SyncRun = typeof syncRuns.$inferSelect;
@@ -98,7 +115,9 @@ export const syncRunUnits = pgTable(
   (t) => [
     primaryKey({ columns: [t.runId, t.accountId, t.region] }),
     index("sync_run_units_tenant_idx").on(t.tenantId),
-    index("sync_run_units_running_idx").on(t.heartbeatAt).where(sql`status = 'running'`),
+    index("sync_run_units_running_idx")
+      .on(t.heartbeatAt)
+      .where(sql`status = 'running'`),
   ],
 );
 export type SyncRunUnit = typeof syncRunUnits.$inferSelect;

@@ -17,7 +17,10 @@ export const tenants = pgTable(
     externalId: text("external_id").notNull(),
     /** Role assumed in every member account; overridable per account by the sync settings. */
     memberRoleName: text("member_role_name").notNull(),
-    regions: text("regions").array().notNull().default(sql`'{}'::text[]`),
+    regions: text("regions")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Cron expression (UTC) for scheduled syncs; null means manual only. */
     syncSchedule: text("sync_schedule"),
     status: tenantStatusEnum("status").notNull().default("new"),

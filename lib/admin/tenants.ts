@@ -15,7 +15,18 @@ export function generateExternalId(): string {
 
 export type TenantRow = Pick<
   Tenant,
-  "id" | "name" | "slug" | "managementAccountId" | "managementRoleArn" | "externalId" | "memberRoleName" | "regions" | "syncSchedule" | "status" | "createdAt" | "updatedAt"
+  | "id"
+  | "name"
+  | "slug"
+  | "managementAccountId"
+  | "managementRoleArn"
+  | "externalId"
+  | "memberRoleName"
+  | "regions"
+  | "syncSchedule"
+  | "status"
+  | "createdAt"
+  | "updatedAt"
 >;
 
 export async function listTenants(db: Db): Promise<TenantRow[]> {
@@ -41,7 +52,12 @@ export async function listTenants(db: Db): Promise<TenantRow[]> {
 async function freeSlug(db: Db, name: string, exceptId?: string): Promise<string> {
   const base = slugOf(name);
   const taken = new Set(
-    (await db.select({ slug: tenants.slug, id: tenants.id }).from(tenants).where(or(eq(tenants.slug, base), like(tenants.slug, `${base}-%`))))
+    (
+      await db
+        .select({ slug: tenants.slug, id: tenants.id })
+        .from(tenants)
+        .where(or(eq(tenants.slug, base), like(tenants.slug, `${base}-%`)))
+    )
       .filter((r) => r.id !== exceptId)
       .map((r) => r.slug),
   );
@@ -49,10 +65,17 @@ async function freeSlug(db: Db, name: string, exceptId?: string): Promise<string
   for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
 }
 
-const nameTaken = () => conflict("An organization with this name already exists.", { name: "An organization with this name already exists." });
+const nameTaken = () =>
+  conflict("An organization with this name already exists.", {
+    name: "An organization with this name already exists.",
+  });
 
 /** Role ARN and member role are checked only for form here; the first sync proves they work. */
-export async function createTenant(db: Db, actor: Actor, input: TenantFields): Promise<{ tenantId: string; slug: string }> {
+export async function createTenant(
+  db: Db,
+  actor: Actor,
+  input: TenantFields,
+): Promise<{ tenantId: string; slug: string }> {
   try {
     return await db.transaction(async (tx) => {
       const slug = await freeSlug(db, input.name);
@@ -77,7 +100,15 @@ export async function createTenant(db: Db, actor: Actor, input: TenantFields): P
         action: "tenant.create",
         targetType: "tenant",
         targetId: row!.id,
-        details: { name: input.name, managementAccountId: input.managementAccountId, managementRoleArn: input.managementRoleArn, memberRoleName: input.memberRoleName, regions: input.regions, schedule: input.schedule, externalIdProvided: Boolean(input.externalId) },
+        details: {
+          name: input.name,
+          managementAccountId: input.managementAccountId,
+          managementRoleArn: input.managementRoleArn,
+          memberRoleName: input.memberRoleName,
+          regions: input.regions,
+          schedule: input.schedule,
+          externalIdProvided: Boolean(input.externalId),
+        },
       });
       return { tenantId: row!.id, slug };
     });
@@ -93,7 +124,11 @@ async function requireTenant(db: Db, tenantId: string) {
   return row;
 }
 
-export async function updateTenant(db: Db, actor: Actor, input: Omit<TenantFields, "externalId"> & { tenantId: string }): Promise<void> {
+export async function updateTenant(
+  db: Db,
+  actor: Actor,
+  input: Omit<TenantFields, "externalId"> & { tenantId: string },
+): Promise<void> {
   const before = await requireTenant(db, input.tenantId);
   const next = {
     name: input.name,
@@ -112,8 +147,20 @@ export async function updateTenant(db: Db, actor: Actor, input: Omit<TenantField
   try {
     await db.transaction(async (tx) => {
       const slug = input.name === before.name ? before.slug : await freeSlug(db, input.name, before.id);
-      await tx.update(tenants).set({ ...next, slug, updatedAt: clock.now() }).where(eq(tenants.id, input.tenantId));
-      await recordAudit(tx, { actorId: actor.userId, actorEmail: actor.email, ip: actor.ip, tenantId: input.tenantId, action: "tenant.update", targetType: "tenant", targetId: input.tenantId, details: { changes } });
+      await tx
+        .update(tenants)
+        .set({ ...next, slug, updatedAt: clock.now() })
+        .where(eq(tenants.id, input.tenantId));
+      await recordAudit(tx, {
+        actorId: actor.userId,
+        actorEmail: actor.email,
+        ip: actor.ip,
+        tenantId: input.tenantId,
+        action: "tenant.update",
+        targetType: "tenant",
+        targetId: input.tenantId,
+        details: { changes },
+      });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw nameTaken();
@@ -122,23 +169,52 @@ export async function updateTenant(db: Db, actor: Actor, input: Omit<TenantField
 }
 
 /** A new ExternalId: the customer must update their trust policy before the next sync succeeds. */
-export async function rotateExternalId(db: Db, actor: Actor, input: { tenantId: string }): Promise<{ externalId: string }> {
+export async function rotateExternalId(
+  db: Db,
+  actor: Actor,
+  input: { tenantId: string },
+): Promise<{ externalId: string }> {
   const before = await requireTenant(db, input.tenantId);
   const externalId = generateExternalId();
   await db.transaction(async (tx) => {
     await tx.update(tenants).set({ externalId, updatedAt: clock.now() }).where(eq(tenants.id, input.tenantId));
-    await recordAudit(tx, { actorId: actor.userId, actorEmail: actor.email, ip: actor.ip, tenantId: input.tenantId, action: "tenant.rotate_external_id", targetType: "tenant", targetId: input.tenantId, details: { name: before.name } });
+    await recordAudit(tx, {
+      actorId: actor.userId,
+      actorEmail: actor.email,
+      ip: actor.ip,
+      tenantId: input.tenantId,
+      action: "tenant.rotate_external_id",
+      targetType: "tenant",
+      targetId: input.tenantId,
+      details: { name: before.name },
+    });
   });
   return { externalId };
 }
 
 /** Deletes the organization and everything synced for it; the audit log keeps its history. */
-export async function deleteTenant(db: Db, actor: Actor, input: { tenantId: string; confirmName: string }): Promise<void> {
+export async function deleteTenant(
+  db: Db,
+  actor: Actor,
+  input: { tenantId: string; confirmName: string },
+): Promise<void> {
   const before = await requireTenant(db, input.tenantId);
-  if (input.confirmName !== before.name) throw invalid("Type the organization's name exactly to confirm.", { confirmName: "Type the organization's name exactly to confirm." });
+  if (input.confirmName !== before.name)
+    throw invalid("Type the organization's name exactly to confirm.", {
+      confirmName: "Type the organization's name exactly to confirm.",
+    });
   await db.transaction(async (tx) => {
     await tx.delete(tenants).where(eq(tenants.id, input.tenantId));
-    await recordAudit(tx, { actorId: actor.userId, actorEmail: actor.email, ip: actor.ip, tenantId: input.tenantId, action: "tenant.delete", targetType: "tenant", targetId: input.tenantId, details: { name: before.name, managementAccountId: before.managementAccountId } });
+    await recordAudit(tx, {
+      actorId: actor.userId,
+      actorEmail: actor.email,
+      ip: actor.ip,
+      tenantId: input.tenantId,
+      action: "tenant.delete",
+      targetType: "tenant",
+      targetId: input.tenantId,
+      details: { name: before.name, managementAccountId: before.managementAccountId },
+    });
   });
 }
 
@@ -153,9 +229,20 @@ export interface MemberRoleOverride {
 /** Accounts whose member role is named differently from the organization's (the sync assumes that name there). */
 export async function listMemberRoleOverrides(db: Db, tenantId: string): Promise<MemberRoleOverride[]> {
   return db
-    .select({ accountId: tenantAccountSettings.accountId, accountName: orgAccounts.name, memberRoleName: tenantAccountSettings.memberRoleName, updatedAt: tenantAccountSettings.updatedAt })
+    .select({
+      accountId: tenantAccountSettings.accountId,
+      accountName: orgAccounts.name,
+      memberRoleName: tenantAccountSettings.memberRoleName,
+      updatedAt: tenantAccountSettings.updatedAt,
+    })
     .from(tenantAccountSettings)
-    .leftJoin(orgAccounts, and(eq(orgAccounts.tenantId, tenantAccountSettings.tenantId), eq(orgAccounts.accountId, tenantAccountSettings.accountId)))
+    .leftJoin(
+      orgAccounts,
+      and(
+        eq(orgAccounts.tenantId, tenantAccountSettings.tenantId),
+        eq(orgAccounts.accountId, tenantAccountSettings.accountId),
+      ),
+    )
     .where(and(eq(tenantAccountSettings.tenantId, tenantId), sql`${tenantAccountSettings.memberRoleName} is not null`))
     .orderBy(asc(tenantAccountSettings.accountId)) as Promise<MemberRoleOverride[]>;
 }
@@ -165,23 +252,39 @@ export async function listMemberRoleOverrides(db: Db, tenantId: string): Promise
  * the account must be one of its members; before that any account ID is accepted (the first sync
  * may be the one that fails for want of this override).
  */
-export async function setMemberRoleOverride(db: Db, actor: Actor, input: { tenantId: string; accountId: string; memberRoleName: string }): Promise<void> {
+export async function setMemberRoleOverride(
+  db: Db,
+  actor: Actor,
+  input: { tenantId: string; accountId: string; memberRoleName: string },
+): Promise<void> {
   const tenant = await requireTenant(db, input.tenantId);
   if (input.memberRoleName === tenant.memberRoleName) {
-    throw invalid("That is the organization's member role already.", { memberRoleName: `Every account already uses ${tenant.memberRoleName}; remove the override instead.` });
+    throw invalid("That is the organization's member role already.", {
+      memberRoleName: `Every account already uses ${tenant.memberRoleName}; remove the override instead.`,
+    });
   }
   const { rows } = await db.execute<{ read: boolean; member: boolean }>(sql`
     select exists (select 1 from ${orgAccounts} where ${orgAccounts.tenantId} = ${input.tenantId}) as read,
            exists (select 1 from ${orgAccounts} where ${orgAccounts.tenantId} = ${input.tenantId} and ${orgAccounts.accountId} = ${input.accountId}) as member`);
   if (rows[0]?.read && !rows[0].member) {
-    throw invalid("Not an account of this organization.", { accountId: `Account ${input.accountId} is not in this organization (as of its last sync).` });
+    throw invalid("Not an account of this organization.", {
+      accountId: `Account ${input.accountId} is not in this organization (as of its last sync).`,
+    });
   }
   await db.transaction(async (tx) => {
-    const [before] = await tx.select({ name: tenantAccountSettings.memberRoleName }).from(tenantAccountSettings).where(and(eq(tenantAccountSettings.tenantId, input.tenantId), eq(tenantAccountSettings.accountId, input.accountId)));
+    const [before] = await tx
+      .select({ name: tenantAccountSettings.memberRoleName })
+      .from(tenantAccountSettings)
+      .where(
+        and(eq(tenantAccountSettings.tenantId, input.tenantId), eq(tenantAccountSettings.accountId, input.accountId)),
+      );
     await tx
       .insert(tenantAccountSettings)
       .values({ tenantId: input.tenantId, accountId: input.accountId, memberRoleName: input.memberRoleName })
-      .onConflictDoUpdate({ target: [tenantAccountSettings.tenantId, tenantAccountSettings.accountId], set: { memberRoleName: input.memberRoleName, updatedAt: clock.now() } });
+      .onConflictDoUpdate({
+        target: [tenantAccountSettings.tenantId, tenantAccountSettings.accountId],
+        set: { memberRoleName: input.memberRoleName, updatedAt: clock.now() },
+      });
     await recordAudit(tx, {
       actorId: actor.userId,
       actorEmail: actor.email,
@@ -196,12 +299,18 @@ export async function setMemberRoleOverride(db: Db, actor: Actor, input: { tenan
 }
 
 /** The account goes back to the organization's member role name. */
-export async function removeMemberRoleOverride(db: Db, actor: Actor, input: { tenantId: string; accountId: string }): Promise<void> {
+export async function removeMemberRoleOverride(
+  db: Db,
+  actor: Actor,
+  input: { tenantId: string; accountId: string },
+): Promise<void> {
   const tenant = await requireTenant(db, input.tenantId);
   await db.transaction(async (tx) => {
     const [gone] = await tx
       .delete(tenantAccountSettings)
-      .where(and(eq(tenantAccountSettings.tenantId, input.tenantId), eq(tenantAccountSettings.accountId, input.accountId)))
+      .where(
+        and(eq(tenantAccountSettings.tenantId, input.tenantId), eq(tenantAccountSettings.accountId, input.accountId)),
+      )
       .returning({ name: tenantAccountSettings.memberRoleName });
     if (!gone) throw notFound(`A member role override for account ${input.accountId}`);
     await recordAudit(tx, {

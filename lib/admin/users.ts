@@ -43,7 +43,12 @@ export async function listUsers(db: Db, only?: { userId: string }): Promise<User
     .where(only ? eq(users.id, only.userId) : undefined)
     .orderBy(asc(users.email));
   const memberships = await db
-    .select({ userId: tenantMemberships.userId, tenantId: tenants.id, tenantName: tenants.name, role: tenantMemberships.role })
+    .select({
+      userId: tenantMemberships.userId,
+      tenantId: tenants.id,
+      tenantName: tenants.name,
+      role: tenantMemberships.role,
+    })
     .from(tenantMemberships)
     .innerJoin(tenants, eq(tenants.id, tenantMemberships.tenantId))
     .where(only ? eq(tenantMemberships.userId, only.userId) : undefined)
@@ -67,11 +72,18 @@ export async function createUser(
         .insert(users)
         .values({ email: input.email, name: input.name, role: input.role, passwordHash })
         .returning({ id: users.id });
-      await recordAudit(tx, { ...audit(actor), action: "user.create", targetType: "user", targetId: row!.id, details: { email: input.email, role: input.role } });
+      await recordAudit(tx, {
+        ...audit(actor),
+        action: "user.create",
+        targetType: "user",
+        targetId: row!.id,
+        details: { email: input.email, role: input.role },
+      });
       return { userId: row!.id, generatedPassword };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict("A user with this email already exists.", { email: "A user with this email already exists." });
+    if (isUniqueViolation(error))
+      throw conflict("A user with this email already exists.", { email: "A user with this email already exists." });
     throw error;
   }
 }
@@ -81,7 +93,10 @@ export async function getUser(db: Db, userId: string): Promise<UserRow | null> {
 }
 
 async function requireUser(db: Db, userId: string) {
-  const [row] = await db.select({ id: users.id, email: users.email, role: users.role, disabled: users.disabled }).from(users).where(eq(users.id, userId));
+  const [row] = await db
+    .select({ id: users.id, email: users.email, role: users.role, disabled: users.disabled })
+    .from(users)
+    .where(eq(users.id, userId));
   if (!row) throw notFound("That user");
   return row;
 }
@@ -92,48 +107,95 @@ async function activeAdminCount(db: Db): Promise<number> {
 
 export async function setUserRole(db: Db, actor: Actor, input: { userId: string; role: Role }): Promise<void> {
   const target = await requireUser(db, input.userId);
-  if (target.id === actor.userId && input.role !== "admin") throw invalid("You cannot remove your own administrator role.", { role: "You cannot remove your own administrator role." });
+  if (target.id === actor.userId && input.role !== "admin")
+    throw invalid("You cannot remove your own administrator role.", {
+      role: "You cannot remove your own administrator role.",
+    });
   if (target.role === "admin" && input.role !== "admin" && !target.disabled && (await activeAdminCount(db)) <= 1)
     throw invalid("This is the last active administrator.", { role: "This is the last active administrator." });
   await db.transaction(async (tx) => {
     await tx.update(users).set({ role: input.role }).where(eq(users.id, input.userId));
-    await recordAudit(tx, { ...audit(actor), action: "user.set_role", targetType: "user", targetId: input.userId, details: { email: target.email, from: target.role, to: input.role } });
+    await recordAudit(tx, {
+      ...audit(actor),
+      action: "user.set_role",
+      targetType: "user",
+      targetId: input.userId,
+      details: { email: target.email, from: target.role, to: input.role },
+    });
   });
 }
 
-export async function setUserDisabled(db: Db, actor: Actor, input: { userId: string; disabled: boolean }): Promise<void> {
+export async function setUserDisabled(
+  db: Db,
+  actor: Actor,
+  input: { userId: string; disabled: boolean },
+): Promise<void> {
   const target = await requireUser(db, input.userId);
   if (target.id === actor.userId && input.disabled) throw invalid("You cannot disable your own account.");
-  if (input.disabled && target.role === "admin" && !target.disabled && (await activeAdminCount(db)) <= 1) throw invalid("This is the last active administrator.");
+  if (input.disabled && target.role === "admin" && !target.disabled && (await activeAdminCount(db)) <= 1)
+    throw invalid("This is the last active administrator.");
   await db.transaction(async (tx) => {
     await tx.update(users).set({ disabled: input.disabled }).where(eq(users.id, input.userId));
     // Disabling ends every open session at once (sessions are checked on each request anyway).
-    if (input.disabled) await tx.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)));
-    await recordAudit(tx, { ...audit(actor), action: input.disabled ? "user.disable" : "user.enable", targetType: "user", targetId: input.userId, details: { email: target.email } });
+    if (input.disabled)
+      await tx
+        .update(sessions)
+        .set({ revokedAt: clock.now() })
+        .where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)));
+    await recordAudit(tx, {
+      ...audit(actor),
+      action: input.disabled ? "user.disable" : "user.enable",
+      targetType: "user",
+      targetId: input.userId,
+      details: { email: target.email },
+    });
   });
 }
 
-export async function resetPassword(db: Db, actor: Actor, input: { userId: string; password?: string }): Promise<{ generatedPassword: string | null }> {
+export async function resetPassword(
+  db: Db,
+  actor: Actor,
+  input: { userId: string; password?: string },
+): Promise<{ generatedPassword: string | null }> {
   const target = await requireUser(db, input.userId);
   const generatedPassword = input.password ? null : generatePassword();
   const passwordHash = await hashPassword(input.password ?? generatedPassword!);
   await db.transaction(async (tx) => {
     await tx.update(users).set({ passwordHash }).where(eq(users.id, input.userId));
-    await tx.update(sessions).set({ revokedAt: clock.now() }).where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)));
-    await recordAudit(tx, { ...audit(actor), action: "user.reset_password", targetType: "user", targetId: input.userId, details: { email: target.email, generated: generatedPassword !== null } });
+    await tx
+      .update(sessions)
+      .set({ revokedAt: clock.now() })
+      .where(and(eq(sessions.userId, input.userId), isNull(sessions.revokedAt)));
+    await recordAudit(tx, {
+      ...audit(actor),
+      action: "user.reset_password",
+      targetType: "user",
+      targetId: input.userId,
+      details: { email: target.email, generated: generatedPassword !== null },
+    });
   });
   return { generatedPassword };
 }
 
-export async function setMembership(db: Db, actor: Actor, input: { userId: string; tenantId: string; role?: Role }): Promise<void> {
+export async function setMembership(
+  db: Db,
+  actor: Actor,
+  input: { userId: string; tenantId: string; role?: Role },
+): Promise<void> {
   const target = await requireUser(db, input.userId);
-  const [tenant] = await db.select({ id: tenants.id, name: tenants.name }).from(tenants).where(eq(tenants.id, input.tenantId));
+  const [tenant] = await db
+    .select({ id: tenants.id, name: tenants.name })
+    .from(tenants)
+    .where(eq(tenants.id, input.tenantId));
   if (!tenant) throw notFound("That organization");
   await db.transaction(async (tx) => {
     await tx
       .insert(tenantMemberships)
       .values({ userId: input.userId, tenantId: input.tenantId, role: input.role ?? null })
-      .onConflictDoUpdate({ target: [tenantMemberships.userId, tenantMemberships.tenantId], set: { role: input.role ?? null } });
+      .onConflictDoUpdate({
+        target: [tenantMemberships.userId, tenantMemberships.tenantId],
+        set: { role: input.role ?? null },
+      });
     await recordAudit(tx, {
       ...audit(actor),
       tenantId: input.tenantId,
@@ -145,7 +207,11 @@ export async function setMembership(db: Db, actor: Actor, input: { userId: strin
   });
 }
 
-export async function removeMembership(db: Db, actor: Actor, input: { userId: string; tenantId: string }): Promise<void> {
+export async function removeMembership(
+  db: Db,
+  actor: Actor,
+  input: { userId: string; tenantId: string },
+): Promise<void> {
   const target = await requireUser(db, input.userId);
   await db.transaction(async (tx) => {
     const removed = await tx
@@ -153,6 +219,13 @@ export async function removeMembership(db: Db, actor: Actor, input: { userId: st
       .where(and(eq(tenantMemberships.userId, input.userId), eq(tenantMemberships.tenantId, input.tenantId)))
       .returning({ tenantId: tenantMemberships.tenantId });
     if (removed.length === 0) throw notFound("That membership");
-    await recordAudit(tx, { ...audit(actor), tenantId: input.tenantId, action: "membership.remove", targetType: "user", targetId: input.userId, details: { email: target.email } });
+    await recordAudit(tx, {
+      ...audit(actor),
+      tenantId: input.tenantId,
+      action: "membership.remove",
+      targetType: "user",
+      targetId: input.userId,
+      details: { email: target.email },
+    });
   });
 }

@@ -27,7 +27,14 @@ export async function loadSession(db: Conn, sessionId: string): Promise<SessionU
     .select({ sessionId: sessions.id, userId: users.id, email: users.email, name: users.name, role: users.role })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.id, sessionId), isNull(sessions.revokedAt), gt(sessions.expiresAt, clock.now()), eq(users.disabled, false)))
+    .where(
+      and(
+        eq(sessions.id, sessionId),
+        isNull(sessions.revokedAt),
+        gt(sessions.expiresAt, clock.now()),
+        eq(users.disabled, false),
+      ),
+    )
     .limit(1);
   return row ?? null;
 }
@@ -35,9 +42,15 @@ export async function loadSession(db: Conn, sessionId: string): Promise<SessionU
 const ALL_TENANT_CAPS = tenantCapabilities("admin", null);
 
 /** Tenants the user may see: admins see all; everyone else only their memberships. */
-export async function listAccessibleTenants(db: Conn, user: Pick<SessionUser, "userId" | "role">): Promise<TenantAccess[]> {
+export async function listAccessibleTenants(
+  db: Conn,
+  user: Pick<SessionUser, "userId" | "role">,
+): Promise<TenantAccess[]> {
   if (user.role === "admin") {
-    const rows = await db.select({ tenantId: tenants.id, slug: tenants.slug, name: tenants.name }).from(tenants).orderBy(asc(tenants.name));
+    const rows = await db
+      .select({ tenantId: tenants.id, slug: tenants.slug, name: tenants.name })
+      .from(tenants)
+      .orderBy(asc(tenants.name));
     return rows.map((r) => ({ ...r, capabilities: ALL_TENANT_CAPS }));
   }
   const rows = await db
@@ -46,7 +59,10 @@ export async function listAccessibleTenants(db: Conn, user: Pick<SessionUser, "u
     .innerJoin(tenants, eq(tenants.id, tenantMemberships.tenantId))
     .where(eq(tenantMemberships.userId, user.userId))
     .orderBy(asc(tenants.name));
-  return rows.map(({ membershipRole, ...r }) => ({ ...r, capabilities: tenantCapabilities(user.role, membershipRole) }));
+  return rows.map(({ membershipRole, ...r }) => ({
+    ...r,
+    capabilities: tenantCapabilities(user.role, membershipRole),
+  }));
 }
 
 /** The user's access to one tenant, by id or slug; null when they may not see it at all. */
@@ -57,7 +73,11 @@ export async function getTenantAccess(
 ): Promise<TenantAccess | null> {
   const match = "id" in tenant ? eq(tenants.id, tenant.id) : eq(tenants.slug, tenant.slug);
   if (user.role === "admin") {
-    const [row] = await db.select({ tenantId: tenants.id, slug: tenants.slug, name: tenants.name }).from(tenants).where(match).limit(1);
+    const [row] = await db
+      .select({ tenantId: tenants.id, slug: tenants.slug, name: tenants.name })
+      .from(tenants)
+      .where(match)
+      .limit(1);
     return row ? { ...row, capabilities: ALL_TENANT_CAPS } : null;
   }
   const [row] = await db

@@ -84,7 +84,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       const [row] = await db.select().from(users).where(eq(users.email, email)).limit(1);
       if (row && !row.disabled && profile?.email_verified !== false) return true;
       await db.transaction((tx) =>
-        recordAudit(tx, { actorEmail: email, action: "auth.sign_in", outcome: "denied", details: { method: "oidc", reason: row ? "disabled" : "unknown_user" } }),
+        recordAudit(tx, {
+          actorEmail: email,
+          action: "auth.sign_in",
+          outcome: "denied",
+          details: { method: "oidc", reason: row ? "disabled" : "unknown_user" },
+        }),
       );
       return "/sign-in?error=sso_refused";
     },

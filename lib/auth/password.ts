@@ -42,5 +42,7 @@ export function decoyPasswordHash(): Promise<string> {
 
 /** A readable random password for generated accounts (≈120 bits). */
 export function generatePassword(): string {
-  return randomBytes(15).toString("base64url").replace(/(.{5})(?=.)/g, "$1-");
+  return randomBytes(15)
+    .toString("base64url")
+    .replace(/(.{5})(?=.)/g, "$1-");
 }

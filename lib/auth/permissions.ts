@@ -51,7 +51,9 @@ export function roleHas(role: Role, capability: Capability): boolean {
  * the membership's role when one is set.
  */
 export function tenantCapabilities(globalRole: Role, membershipRole: Role | null): Capability[] {
-  const global = ROLE_CAPABILITIES[globalRole].filter((c) => (TENANT_CAPABILITIES as readonly Capability[]).includes(c));
+  const global = ROLE_CAPABILITIES[globalRole].filter((c) =>
+    (TENANT_CAPABILITIES as readonly Capability[]).includes(c),
+  );
   if (!membershipRole) return [...global];
   const narrowed = ROLE_CAPABILITIES[membershipRole];
   return global.filter((c) => narrowed.includes(c));

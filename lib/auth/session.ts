@@ -33,7 +33,10 @@ export const getAccessibleTenants = cache(async (): Promise<TenantAccess[]> => {
 });
 
 /** Looked up in the user's tenant list (loaded once per request for the switcher anyway). */
-const tenantBySlug = cache(async (slug: string): Promise<TenantAccess | null> => (await getAccessibleTenants()).find((t) => t.slug === slug) ?? null);
+const tenantBySlug = cache(
+  async (slug: string): Promise<TenantAccess | null> =>
+    (await getAccessibleTenants()).find((t) => t.slug === slug) ?? null,
+);
 
 /**
  * For tenant pages: the session and the tenant named in the URL. A tenant the user may not see is
@@ -43,7 +46,8 @@ export async function requireTenantPage(slug: string, capability: Capability = "
   const session = await requireSession();
   const tenant = await tenantBySlug(slug);
   if (!tenant) notFound();
-  if (!tenant.capabilities.includes(capability)) redirect(`/t/${tenant.slug}/overview?denied=${encodeURIComponent(capability)}`);
+  if (!tenant.capabilities.includes(capability))
+    redirect(`/t/${tenant.slug}/overview?denied=${encodeURIComponent(capability)}`);
   return { session, tenant };
 }
 

@@ -29,13 +29,14 @@ export interface SignInAttempt {
   userAgent: string | null;
 }
 
-export type SignInResult =
-  | { ok: true; userId: string; sessionId: string }
-  | { ok: false; failure: SignInFailure };
+export type SignInResult = { ok: true; userId: string; sessionId: string } | { ok: false; failure: SignInFailure };
 
 async function recentFailures(db: Db, column: typeof signInFailures.email | typeof signInFailures.ip, value: string) {
   const since = sql`now() - make_interval(mins => ${FAILURE_WINDOW_MINUTES})`;
-  const [row] = await db.select({ n: count() }).from(signInFailures).where(and(eq(column, value), gt(signInFailures.at, since)));
+  const [row] = await db
+    .select({ n: count() })
+    .from(signInFailures)
+    .where(and(eq(column, value), gt(signInFailures.at, since)));
   return row?.n ?? 0;
 }
 
@@ -63,12 +64,26 @@ export async function signInWithPassword(db: Db, attempt: SignInAttempt): Promis
       await tx.insert(signInFailures).values({ email, ip: attempt.ip });
       // Old failures are useless once outside the window; trim them as we go.
       await tx.delete(signInFailures).where(lt(signInFailures.at, sql`now() - interval '1 day'`));
-      await recordAudit(tx, { ...audit, actorId: user?.id, targetId: user?.id, outcome: "failure", details: { reason: user ? "wrong_password" : "unknown_user" } });
+      await recordAudit(tx, {
+        ...audit,
+        actorId: user?.id,
+        targetId: user?.id,
+        outcome: "failure",
+        details: { reason: user ? "wrong_password" : "unknown_user" },
+      });
     });
     return { ok: false, failure: "invalid" };
   }
   if (user.disabled) {
-    await db.transaction((tx) => recordAudit(tx, { ...audit, actorId: user.id, targetId: user.id, outcome: "denied", details: { reason: "disabled" } }));
+    await db.transaction((tx) =>
+      recordAudit(tx, {
+        ...audit,
+        actorId: user.id,
+        targetId: user.id,
+        outcome: "denied",
+        details: { reason: "disabled" },
+      }),
+    );
     return { ok: false, failure: "disabled" };
   }
   const sessionId = await openSession(db, user.id, attempt, "password");
@@ -85,9 +100,18 @@ export async function openSession(
   return db.transaction(async (tx) => {
     const [session] = await tx
       .insert(sessions)
-      .values({ userId, ip: attempt.ip, userAgent: attempt.userAgent?.slice(0, 512), expiresAt: new Date(clock.nowMs() + SESSION_HOURS * 3_600_000) })
+      .values({
+        userId,
+        ip: attempt.ip,
+        userAgent: attempt.userAgent?.slice(0, 512),
+        expiresAt: new Date(clock.nowMs() + SESSION_HOURS * 3_600_000),
+      })
       .returning({ id: sessions.id });
-    const [user] = await tx.update(users).set({ lastLoginAt: clock.now() }).where(eq(users.id, userId)).returning({ email: users.email });
+    const [user] = await tx
+      .update(users)
+      .set({ lastLoginAt: clock.now() })
+      .where(eq(users.id, userId))
+      .returning({ email: users.email });
     await recordAudit(tx, {
       actorId: userId,
       actorEmail: user?.email,
@@ -110,6 +134,14 @@ export async function closeSession(db: Db, sessionId: string, ip: string | null)
       .returning({ userId: sessions.userId });
     if (!closed) return;
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, closed.userId));
-    await recordAudit(tx, { actorId: closed.userId, actorEmail: user?.email, ip, action: "auth.sign_out", targetType: "user", targetId: closed.userId, details: { sessionId } });
+    await recordAudit(tx, {
+      actorId: closed.userId,
+      actorEmail: user?.email,
+      ip,
+      action: "auth.sign_out",
+      targetType: "user",
+      targetId: closed.userId,
+      details: { sessionId },
+    });
   });
 }

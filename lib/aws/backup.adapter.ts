@@ -51,7 +51,13 @@ const orNull = <T>(v: T | undefined | null): T | null => (v === undefined ? null
 const date = (v: Date | undefined): Date | null => (v instanceof Date && !Number.isNaN(v.getTime()) ? v : null);
 
 export function toLifecycle(l: SdkLifecycle | undefined): Lifecycle | null {
-  if (!l || (l.MoveToColdStorageAfterDays === undefined && l.DeleteAfterDays === undefined && l.OptInToArchiveForSupportedResources === undefined)) return null;
+  if (
+    !l ||
+    (l.MoveToColdStorageAfterDays === undefined &&
+      l.DeleteAfterDays === undefined &&
+      l.OptInToArchiveForSupportedResources === undefined)
+  )
+    return null;
   return {
     moveToColdStorageAfterDays: orNull(l.MoveToColdStorageAfterDays),
     deleteAfterDays: orNull(l.DeleteAfterDays),
@@ -70,7 +76,10 @@ export function toBackupRule(r: SdkBackupRule): BackupRule {
     startWindowMinutes: orNull(r.StartWindowMinutes),
     completionWindowMinutes: orNull(r.CompletionWindowMinutes),
     lifecycle: toLifecycle(r.Lifecycle),
-    copyActions: (r.CopyActions ?? []).map((c) => ({ destinationBackupVaultArn: c.DestinationBackupVaultArn ?? "", lifecycle: toLifecycle(c.Lifecycle) })),
+    copyActions: (r.CopyActions ?? []).map((c) => ({
+      destinationBackupVaultArn: c.DestinationBackupVaultArn ?? "",
+      lifecycle: toLifecycle(c.Lifecycle),
+    })),
     enableContinuousBackup: r.EnableContinuousBackup ?? false,
     recoveryPointTags: { ...(r.RecoveryPointTags ?? {}) },
   };
@@ -81,7 +90,12 @@ export function isOrgManagedPlanArn(arn: string): boolean {
   return /:backup-plan:orgs\//.test(arn);
 }
 
-export function toBackupPlan(unit: UnitRef, listed: BackupPlansListMember, current: GetBackupPlanOutput, selections: BackupSelection[]): BackupPlan {
+export function toBackupPlan(
+  unit: UnitRef,
+  listed: BackupPlansListMember,
+  current: GetBackupPlanOutput,
+  selections: BackupSelection[],
+): BackupPlan {
   const planArn = current.BackupPlanArn ?? listed.BackupPlanArn ?? "";
   return {
     accountId: unit.accountId,
@@ -95,11 +109,17 @@ export function toBackupPlan(unit: UnitRef, listed: BackupPlansListMember, curre
     lastExecutionDate: date(current.LastExecutionDate ?? listed.LastExecutionDate),
     rules: (current.BackupPlan?.Rules ?? []).map(toBackupRule),
     selections,
-    advancedBackupSettings: (current.BackupPlan?.AdvancedBackupSettings ?? listed.AdvancedBackupSettings ?? []).map((a) => ({ resourceType: a.ResourceType ?? "", backupOptions: { ...(a.BackupOptions ?? {}) } })),
+    advancedBackupSettings: (current.BackupPlan?.AdvancedBackupSettings ?? listed.AdvancedBackupSettings ?? []).map(
+      (a) => ({ resourceType: a.ResourceType ?? "", backupOptions: { ...(a.BackupOptions ?? {}) } }),
+    ),
   };
 }
 
-export function toPlanVersion(planId: string, version: BackupPlansListMember, detail: GetBackupPlanOutput | null): BackupPlanVersion {
+export function toPlanVersion(
+  planId: string,
+  version: BackupPlansListMember,
+  detail: GetBackupPlanOutput | null,
+): BackupPlanVersion {
   return {
     planId,
     versionId: version.VersionId ?? "",
@@ -122,13 +142,25 @@ export function toBackupSelection(out: GetBackupSelectionOutput): BackupSelectio
     resources: [...(s?.Resources ?? [])],
     notResources: [...(s?.NotResources ?? [])],
     // ListOfTags conditions are STRINGEQUALS (the only ConditionType AWS defines).
-    listOfTags: (s?.ListOfTags ?? []).map((c: Condition) => ({ op: "StringEquals" as const, key: c.ConditionKey ?? "", value: c.ConditionValue ?? "" })),
+    listOfTags: (s?.ListOfTags ?? []).map((c: Condition) => ({
+      op: "StringEquals" as const,
+      key: c.ConditionKey ?? "",
+      value: c.ConditionValue ?? "",
+    })),
     conditions: OPS.flatMap((op) => cond(op, s?.Conditions?.[op])),
   };
 }
 
-const VAULT_TYPES: readonly VaultType[] = ["BACKUP_VAULT", "LOGICALLY_AIR_GAPPED_BACKUP_VAULT", "RESTORE_ACCESS_BACKUP_VAULT"];
-const KEY_TYPES: readonly EncryptionKeyType[] = ["AWS_OWNED_KMS_KEY", "CUSTOMER_MANAGED_KMS_KEY", "AWS_MANAGED_KMS_KEY"];
+const VAULT_TYPES: readonly VaultType[] = [
+  "BACKUP_VAULT",
+  "LOGICALLY_AIR_GAPPED_BACKUP_VAULT",
+  "RESTORE_ACCESS_BACKUP_VAULT",
+];
+const KEY_TYPES: readonly EncryptionKeyType[] = [
+  "AWS_OWNED_KMS_KEY",
+  "CUSTOMER_MANAGED_KMS_KEY",
+  "AWS_MANAGED_KMS_KEY",
+];
 
 /** The API's key type when given; otherwise the aws/backup alias marks an AWS-managed key. */
 export function encryptionKeyTypeOf(apiType: string | undefined, keyArn: string | null): EncryptionKeyType | null {
@@ -137,14 +169,21 @@ export function encryptionKeyTypeOf(apiType: string | undefined, keyArn: string 
   return /:alias\/aws\/backup$/.test(keyArn) ? "AWS_MANAGED_KMS_KEY" : null;
 }
 
-export function toBackupVault(unit: UnitRef, v: BackupVaultListMember, accessPolicy: string | null, notifications: { topicArn: string | null; events: string[] }): BackupVault {
+export function toBackupVault(
+  unit: UnitRef,
+  v: BackupVaultListMember,
+  accessPolicy: string | null,
+  notifications: { topicArn: string | null; events: string[] },
+): BackupVault {
   const keyArn = orNull(v.EncryptionKeyArn);
   return {
     accountId: unit.accountId,
     region: unit.region,
     vaultName: v.BackupVaultName ?? "",
     vaultArn: v.BackupVaultArn ?? "",
-    vaultType: (VAULT_TYPES as readonly string[]).includes(v.VaultType ?? "") ? (v.VaultType as VaultType) : "BACKUP_VAULT",
+    vaultType: (VAULT_TYPES as readonly string[]).includes(v.VaultType ?? "")
+      ? (v.VaultType as VaultType)
+      : "BACKUP_VAULT",
     vaultState: orNull(v.VaultState),
     encryptionKeyArn: keyArn,
     encryptionKeyType: encryptionKeyTypeOf(v.EncryptionKeyType, keyArn),
@@ -161,7 +200,15 @@ export function toBackupVault(unit: UnitRef, v: BackupVaultListMember, accessPol
   };
 }
 
-const RP_STATUSES: readonly RecoveryPoint["status"][] = ["COMPLETED", "PARTIAL", "DELETING", "EXPIRED", "AVAILABLE", "STOPPED", "CREATING"];
+const RP_STATUSES: readonly RecoveryPoint["status"][] = [
+  "COMPLETED",
+  "PARTIAL",
+  "DELETING",
+  "EXPIRED",
+  "AVAILABLE",
+  "STOPPED",
+  "CREATING",
+];
 
 export function toRecoveryPoint(unit: UnitRef, rp: RecoveryPointByBackupVault): RecoveryPoint {
   const created = date(rp.CreationDate);
@@ -175,7 +222,9 @@ export function toRecoveryPoint(unit: UnitRef, rp: RecoveryPointByBackupVault): 
     resourceType: rp.ResourceType ?? "",
     creationDate: created ?? new Date(0),
     completionDate: date(rp.CompletionDate),
-    status: (RP_STATUSES as readonly string[]).includes(rp.Status ?? "") ? (rp.Status as RecoveryPoint["status"]) : "COMPLETED",
+    status: (RP_STATUSES as readonly string[]).includes(rp.Status ?? "")
+      ? (rp.Status as RecoveryPoint["status"])
+      : "COMPLETED",
     isEncrypted: rp.IsEncrypted ?? false,
     encryptionKeyArn: orNull(rp.EncryptionKeyArn),
     lifecycle: toLifecycle(rp.Lifecycle),
@@ -267,7 +316,14 @@ export function toRestoreJob(unit: UnitRef, j: RestoreJobsListMember): RestoreJo
   };
 }
 
-export function toRestoreTestingPlan(unit: UnitRef, p: RestoreTestingPlanForList): RestoreTestingPlan & { scheduleExpressionTimezone: string | null; startWindowHours: number | null; lastUpdateTime: Date | null } {
+export function toRestoreTestingPlan(
+  unit: UnitRef,
+  p: RestoreTestingPlanForList,
+): RestoreTestingPlan & {
+  scheduleExpressionTimezone: string | null;
+  startWindowHours: number | null;
+  lastUpdateTime: Date | null;
+} {
   return {
     accountId: unit.accountId,
     region: unit.region,
@@ -291,7 +347,10 @@ export function toRegionSettings(unit: UnitRef, out: DescribeRegionSettingsOutpu
   };
 }
 
-export function toGlobalSettings(accountId: string, out: DescribeGlobalSettingsOutput): GlobalSettings & { lastUpdateTime: Date | null } {
+export function toGlobalSettings(
+  accountId: string,
+  out: DescribeGlobalSettingsOutput,
+): GlobalSettings & { lastUpdateTime: Date | null } {
   const raw = { ...(out.GlobalSettings ?? {}) };
   const cross = raw.isCrossAccountBackupEnabled;
   return {

@@ -18,7 +18,18 @@ import {
   type BackupClient,
   type BackupPlansListMember,
 } from "@aws-sdk/client-backup";
-import type { BackupJob, BackupPlan, BackupPlanVersion, BackupVault, CopyJob, GlobalSettings, ProtectedResource, RecoveryPoint, RegionSettings, RestoreJob } from "@/lib/inventory/types";
+import type {
+  BackupJob,
+  BackupPlan,
+  BackupPlanVersion,
+  BackupVault,
+  CopyJob,
+  GlobalSettings,
+  ProtectedResource,
+  RecoveryPoint,
+  RegionSettings,
+  RestoreJob,
+} from "@/lib/inventory/types";
 import {
   toBackupJob,
   toBackupPlan,
@@ -44,7 +55,11 @@ import { isNotFound } from "./errors";
 const PAGE = 1000;
 
 /** Runs `fn` over `items` with at most `limit` at a time (order of results kept). */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -60,7 +75,10 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 type Results<T extends readonly (() => Promise<unknown>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
 
 /** Runs independent calls side by side, or one after another when `concurrency` is 1 (the baseline). */
-export async function inParallel<T extends readonly (() => Promise<unknown>)[]>(concurrency: number, tasks: T): Promise<Results<T>> {
+export async function inParallel<T extends readonly (() => Promise<unknown>)[]>(
+  concurrency: number,
+  tasks: T,
+): Promise<Results<T>> {
   if (concurrency > 1) return (await Promise.all(tasks.map((t) => t()))) as Results<T>;
   const out: unknown[] = [];
   for (const t of tasks) out.push(await t());
@@ -71,7 +89,10 @@ export async function fetchRegionSettings(client: BackupClient, unit: UnitRef): 
   return toRegionSettings(unit, await client.send(new DescribeRegionSettingsCommand({})));
 }
 
-export async function fetchGlobalSettings(client: BackupClient, accountId: string): Promise<GlobalSettings & { lastUpdateTime: Date | null }> {
+export async function fetchGlobalSettings(
+  client: BackupClient,
+  accountId: string,
+): Promise<GlobalSettings & { lastUpdateTime: Date | null }> {
   return toGlobalSettings(accountId, await client.send(new DescribeGlobalSettingsCommand({})));
 }
 
@@ -88,7 +109,8 @@ export interface PlansRead {
  */
 export async function fetchBackupPlans(client: BackupClient, unit: UnitRef, concurrency = 4): Promise<PlansRead> {
   const listed: BackupPlansListMember[] = [];
-  for await (const page of paginateListBackupPlans({ client, pageSize: PAGE }, {})) listed.push(...(page.BackupPlansList ?? []));
+  for await (const page of paginateListBackupPlans({ client, pageSize: PAGE }, {}))
+    listed.push(...(page.BackupPlansList ?? []));
   const versions: PlansRead["versions"] = [];
   const plans = await mapLimit(listed, concurrency, async (p) => {
     const planId = p.BackupPlanId ?? "";
@@ -96,18 +118,26 @@ export async function fetchBackupPlans(client: BackupClient, unit: UnitRef, conc
       () => client.send(new GetBackupPlanCommand({ BackupPlanId: planId })),
       async () => {
         const all: BackupPlansListMember[] = [];
-        for await (const page of paginateListBackupPlanVersions({ client, pageSize: PAGE }, { BackupPlanId: planId })) all.push(...(page.BackupPlanVersionsList ?? []));
+        for await (const page of paginateListBackupPlanVersions({ client, pageSize: PAGE }, { BackupPlanId: planId }))
+          all.push(...(page.BackupPlanVersionsList ?? []));
         return all;
       },
       async () => {
         const ids: string[] = [];
-        for await (const page of paginateListBackupSelections({ client, pageSize: PAGE }, { BackupPlanId: planId })) for (const s of page.BackupSelectionsList ?? []) if (s.SelectionId) ids.push(s.SelectionId);
-        return mapLimit(ids, concurrency, async (id) => toBackupSelection(await client.send(new GetBackupSelectionCommand({ BackupPlanId: planId, SelectionId: id }))));
+        for await (const page of paginateListBackupSelections({ client, pageSize: PAGE }, { BackupPlanId: planId }))
+          for (const s of page.BackupSelectionsList ?? []) if (s.SelectionId) ids.push(s.SelectionId);
+        return mapLimit(ids, concurrency, async (id) =>
+          toBackupSelection(
+            await client.send(new GetBackupSelectionCommand({ BackupPlanId: planId, SelectionId: id })),
+          ),
+        );
       },
     ] as const);
     const currentVersion = current.VersionId ?? p.VersionId;
     const older = planVersions.filter((v) => v.VersionId && v.VersionId !== currentVersion);
-    const olderDetails = await mapLimit(older, concurrency, (v) => client.send(new GetBackupPlanCommand({ BackupPlanId: planId, VersionId: v.VersionId })));
+    const olderDetails = await mapLimit(older, concurrency, (v) =>
+      client.send(new GetBackupPlanCommand({ BackupPlanId: planId, VersionId: v.VersionId })),
+    );
     const currentListed = planVersions.find((v) => v.VersionId === currentVersion) ?? p;
     versions.push({ ...toPlanVersion(planId, currentListed, current), isCurrent: true });
     older.forEach((v, i) => versions.push({ ...toPlanVersion(planId, v, olderDetails[i] ?? null), isCurrent: false }));
@@ -119,49 +149,86 @@ export async function fetchBackupPlans(client: BackupClient, unit: UnitRef, conc
 /** Vaults with lock, key, access policy and notifications (absent ones are ResourceNotFound). */
 export async function fetchVaults(client: BackupClient, unit: UnitRef, concurrency = 4): Promise<BackupVault[]> {
   const listed = [];
-  for await (const page of paginateListBackupVaults({ client, pageSize: PAGE }, {})) listed.push(...(page.BackupVaultList ?? []));
+  for await (const page of paginateListBackupVaults({ client, pageSize: PAGE }, {}))
+    listed.push(...(page.BackupVaultList ?? []));
   return mapLimit(listed, concurrency, async (v) => {
     const name = v.BackupVaultName ?? "";
     const [policy, notifications] = await inParallel(concurrency, [
-      () => client.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name })).then(
-        (o) => o.Policy ?? null,
-        (e: unknown) => (isNotFound(e) ? null : Promise.reject(e)),
-      ),
-      () => client.send(new GetBackupVaultNotificationsCommand({ BackupVaultName: name })).then(
-        (o) => ({ topicArn: o.SNSTopicArn ?? null, events: [...(o.BackupVaultEvents ?? [])] }),
-        (e: unknown) => (isNotFound(e) ? { topicArn: null, events: [] } : Promise.reject(e)),
-      ),
+      () =>
+        client.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name })).then(
+          (o) => o.Policy ?? null,
+          (e: unknown) => (isNotFound(e) ? null : Promise.reject(e)),
+        ),
+      () =>
+        client.send(new GetBackupVaultNotificationsCommand({ BackupVaultName: name })).then(
+          (o) => ({ topicArn: o.SNSTopicArn ?? null, events: [...(o.BackupVaultEvents ?? [])] }),
+          (e: unknown) => (isNotFound(e) ? { topicArn: null, events: [] } : Promise.reject(e)),
+        ),
     ] as const);
     return toBackupVault(unit, v, policy, notifications);
   });
 }
 
 /** Recovery points of one vault, page by page; `createdAfter` makes it incremental. */
-export async function* recoveryPointPages(client: BackupClient, unit: UnitRef, vaultName: string, createdAfter?: Date): AsyncGenerator<RecoveryPoint[]> {
+export async function* recoveryPointPages(
+  client: BackupClient,
+  unit: UnitRef,
+  vaultName: string,
+  createdAfter?: Date,
+): AsyncGenerator<RecoveryPoint[]> {
   const input = { BackupVaultName: vaultName, ...(createdAfter ? { ByCreatedAfter: createdAfter } : {}) };
   for await (const page of paginateListRecoveryPointsByBackupVault({ client, pageSize: PAGE }, input)) {
     yield (page.RecoveryPoints ?? []).map((rp) => toRecoveryPoint(unit, rp));
   }
 }
 
-export async function* protectedResourcePages(client: BackupClient, unit: UnitRef): AsyncGenerator<ProtectedResource[]> {
-  for await (const page of paginateListProtectedResources({ client, pageSize: PAGE }, {})) yield (page.Results ?? []).map((r) => toProtectedResource(unit, r));
+export async function* protectedResourcePages(
+  client: BackupClient,
+  unit: UnitRef,
+): AsyncGenerator<ProtectedResource[]> {
+  for await (const page of paginateListProtectedResources({ client, pageSize: PAGE }, {}))
+    yield (page.Results ?? []).map((r) => toProtectedResource(unit, r));
 }
 
-export async function* backupJobPages(client: BackupClient, unit: UnitRef, createdAfter?: Date): AsyncGenerator<BackupJob[]> {
-  for await (const page of paginateListBackupJobs({ client, pageSize: PAGE }, createdAfter ? { ByCreatedAfter: createdAfter } : {})) yield (page.BackupJobs ?? []).map((j) => toBackupJob(unit, j));
+export async function* backupJobPages(
+  client: BackupClient,
+  unit: UnitRef,
+  createdAfter?: Date,
+): AsyncGenerator<BackupJob[]> {
+  for await (const page of paginateListBackupJobs(
+    { client, pageSize: PAGE },
+    createdAfter ? { ByCreatedAfter: createdAfter } : {},
+  ))
+    yield (page.BackupJobs ?? []).map((j) => toBackupJob(unit, j));
 }
 
-export async function* copyJobPages(client: BackupClient, unit: UnitRef, createdAfter?: Date): AsyncGenerator<CopyJob[]> {
-  for await (const page of paginateListCopyJobs({ client, pageSize: PAGE }, createdAfter ? { ByCreatedAfter: createdAfter } : {})) yield (page.CopyJobs ?? []).map((j) => toCopyJob(unit, j));
+export async function* copyJobPages(
+  client: BackupClient,
+  unit: UnitRef,
+  createdAfter?: Date,
+): AsyncGenerator<CopyJob[]> {
+  for await (const page of paginateListCopyJobs(
+    { client, pageSize: PAGE },
+    createdAfter ? { ByCreatedAfter: createdAfter } : {},
+  ))
+    yield (page.CopyJobs ?? []).map((j) => toCopyJob(unit, j));
 }
 
-export async function* restoreJobPages(client: BackupClient, unit: UnitRef, createdAfter?: Date): AsyncGenerator<RestoreJob[]> {
-  for await (const page of paginateListRestoreJobs({ client, pageSize: PAGE }, createdAfter ? { ByCreatedAfter: createdAfter } : {})) yield (page.RestoreJobs ?? []).map((j) => toRestoreJob(unit, j));
+export async function* restoreJobPages(
+  client: BackupClient,
+  unit: UnitRef,
+  createdAfter?: Date,
+): AsyncGenerator<RestoreJob[]> {
+  for await (const page of paginateListRestoreJobs(
+    { client, pageSize: PAGE },
+    createdAfter ? { ByCreatedAfter: createdAfter } : {},
+  ))
+    yield (page.RestoreJobs ?? []).map((j) => toRestoreJob(unit, j));
 }
 
 export async function fetchRestoreTestingPlans(client: BackupClient, unit: UnitRef) {
   const out = [];
-  for await (const page of paginateListRestoreTestingPlans({ client, pageSize: PAGE }, {})) out.push(...(page.RestoreTestingPlans ?? []).map((p) => toRestoreTestingPlan(unit, p)));
+  for await (const page of paginateListRestoreTestingPlans({ client, pageSize: PAGE }, {}))
+    out.push(...(page.RestoreTestingPlans ?? []).map((p) => toRestoreTestingPlan(unit, p)));
   return out;
 }

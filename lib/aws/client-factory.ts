@@ -7,7 +7,16 @@ import { OrganizationsClient } from "@aws-sdk/client-organizations";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
-import { backupBuckets, DEFAULT_QUOTAS, iamBuckets, kmsBuckets, organizationsBuckets, stsBuckets, taggingBuckets, type Quotas } from "./quotas";
+import {
+  backupBuckets,
+  DEFAULT_QUOTAS,
+  iamBuckets,
+  kmsBuckets,
+  organizationsBuckets,
+  stsBuckets,
+  taggingBuckets,
+  type Quotas,
+} from "./quotas";
 import { RateGate, Semaphore, type BucketSpec } from "./rate-gate";
 import { isThrottlingError } from "./errors";
 
@@ -53,7 +62,10 @@ export class AwsFactory {
   readonly totals: CallCounter = newCounter();
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
-  private readonly unitClients = new Map<string, { backup?: BackupClient; tagging?: ResourceGroupsTaggingAPIClient; kms?: KMSClient }>();
+  private readonly unitClients = new Map<
+    string,
+    { backup?: BackupClient; tagging?: ResourceGroupsTaggingAPIClient; kms?: KMSClient }
+  >();
   private readonly maxAttempts: number;
 
   constructor(readonly settings: AwsSettings) {
@@ -75,70 +87,106 @@ export class AwsFactory {
       maxAttempts,
       retryMode: "standard",
       customUserAgent: "backup-governance-sync",
-      requestHandler: { httpAgent: this.httpAgent, httpsAgent: this.httpsAgent, requestTimeout: this.settings.requestTimeoutMs ?? 30_000, connectionTimeout: 5_000 },
+      requestHandler: {
+        httpAgent: this.httpAgent,
+        httpsAgent: this.httpsAgent,
+        requestTimeout: this.settings.requestTimeoutMs ?? 30_000,
+        connectionTimeout: 5_000,
+      },
     } as const;
   }
 
   /** Adds the per-attempt gate: in-flight cap, rate buckets, counting, AIMD on throttling. */
-  private instrument<C extends Stackable>(client: C, buckets: (operation: string) => BucketSpec[], counter: CallCounter | undefined): C {
-    const mw = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
-      const specs = buckets(context.commandName?.replace(/Command$/, "") ?? "Unknown");
-      // Rate first, then the in-flight cap: a request waiting for its target's quota must not
-      // hold one of the shared slots meanwhile.
-      await this.gate.acquire(specs);
-      await this.inFlight.acquire();
-      try {
-        this.totals.calls++;
-        if (counter) counter.calls++;
+  private instrument<C extends Stackable>(
+    client: C,
+    buckets: (operation: string) => BucketSpec[],
+    counter: CallCounter | undefined,
+  ): C {
+    const mw =
+      (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
+        const specs = buckets(context.commandName?.replace(/Command$/, "") ?? "Unknown");
+        // Rate first, then the in-flight cap: a request waiting for its target's quota must not
+        // hold one of the shared slots meanwhile.
+        await this.gate.acquire(specs);
+        await this.inFlight.acquire();
         try {
-          const out = await next(args);
-          this.gate.onSuccess(specs);
-          return out;
-        } catch (error) {
-          if (isThrottlingError(error)) {
-            this.totals.throttled++;
-            if (counter) counter.throttled++;
-            this.gate.onThrottled(specs);
-          } else {
-            this.totals.errors++;
-            if (counter) counter.errors++;
+          this.totals.calls++;
+          if (counter) counter.calls++;
+          try {
+            const out = await next(args);
+            this.gate.onSuccess(specs);
+            return out;
+          } catch (error) {
+            if (isThrottlingError(error)) {
+              this.totals.throttled++;
+              if (counter) counter.throttled++;
+              this.gate.onThrottled(specs);
+            } else {
+              this.totals.errors++;
+              if (counter) counter.errors++;
+            }
+            throw error;
           }
-          throw error;
+        } finally {
+          this.inFlight.release();
         }
-      } finally {
-        this.inFlight.release();
-      }
-    };
+      };
     client.middlewareStack.add(mw as never, { step: "finalizeRequest", priority: "low", name: "backupGovernanceGate" });
     return client;
   }
 
   /** STS as `callerKey` (the account whose quota the calls spend); credentials unset = default chain. */
   sts(credentials: Credentials | undefined, callerKey: string, counter?: CallCounter): STSClient {
-    return this.instrument(new STSClient(this.common(this.settings.region, credentials)), () => stsBuckets(callerKey, this.quotas), counter);
+    return this.instrument(
+      new STSClient(this.common(this.settings.region, credentials)),
+      () => stsBuckets(callerKey, this.quotas),
+      counter,
+    );
   }
 
   /**
    * Organizations is global (us-east-1 in the aws partition); the whole organization shares its rate.
    * `maxAttempts` lets a caller that reports failures to a person (a policy push) give up sooner.
    */
-  organizations(credentials: Credentials, organizationKey: string, counter?: CallCounter, maxAttempts = Math.max(this.maxAttempts, 8)): OrganizationsClient {
-    return this.instrument(new OrganizationsClient(this.common("us-east-1", credentials, maxAttempts)), () => organizationsBuckets(organizationKey, this.quotas), counter);
+  organizations(
+    credentials: Credentials,
+    organizationKey: string,
+    counter?: CallCounter,
+    maxAttempts = Math.max(this.maxAttempts, 8),
+  ): OrganizationsClient {
+    return this.instrument(
+      new OrganizationsClient(this.common("us-east-1", credentials, maxAttempts)),
+      () => organizationsBuckets(organizationKey, this.quotas),
+      counter,
+    );
   }
 
   /** The Backup client of one (account, region), made once per unit and released with it. */
   backup(accountId: string, region: string, credentials: Credentials, counter?: CallCounter): BackupClient {
     const key = `${accountId}|${region}`;
     const entry = this.unitClients.get(key) ?? {};
-    entry.backup ??= this.instrument(new BackupClient(this.common(region, credentials)), (op) => backupBuckets(key, op, this.quotas), counter);
+    entry.backup ??= this.instrument(
+      new BackupClient(this.common(region, credentials)),
+      (op) => backupBuckets(key, op, this.quotas),
+      counter,
+    );
     this.unitClients.set(key, entry);
     return entry.backup;
   }
 
-  tagging(accountId: string, region: string, credentials: Credentials, counter?: CallCounter): ResourceGroupsTaggingAPIClient {
+  tagging(
+    accountId: string,
+    region: string,
+    credentials: Credentials,
+    counter?: CallCounter,
+  ): ResourceGroupsTaggingAPIClient {
     const key = `${accountId}|${region}`;
     const entry = this.unitClients.get(key) ?? {};
-    entry.tagging ??= this.instrument(new ResourceGroupsTaggingAPIClient(this.common(region, credentials)), () => taggingBuckets(key, this.quotas), counter);
+    entry.tagging ??= this.instrument(
+      new ResourceGroupsTaggingAPIClient(this.common(region, credentials)),
+      () => taggingBuckets(key, this.quotas),
+      counter,
+    );
     this.unitClients.set(key, entry);
     return entry.tagging;
   }
@@ -147,7 +195,11 @@ export class AwsFactory {
   kms(accountId: string, region: string, credentials: Credentials, counter?: CallCounter): KMSClient {
     const key = `${accountId}|${region}`;
     const entry = this.unitClients.get(key) ?? {};
-    entry.kms ??= this.instrument(new KMSClient(this.common(region, credentials)), (op) => kmsBuckets(key, op, this.quotas), counter);
+    entry.kms ??= this.instrument(
+      new KMSClient(this.common(region, credentials)),
+      (op) => kmsBuckets(key, op, this.quotas),
+      counter,
+    );
     this.unitClients.set(key, entry);
     return entry.kms;
   }
@@ -157,7 +209,11 @@ export class AwsFactory {
    * GetRole. Made per call site, not kept: the pre-flight reads a few roles per preview.
    */
   iam(accountId: string, credentials: Credentials, counter?: CallCounter): IAMClient {
-    return this.instrument(new IAMClient(this.common("us-east-1", credentials)), () => iamBuckets(accountId, this.quotas), counter);
+    return this.instrument(
+      new IAMClient(this.common("us-east-1", credentials)),
+      () => iamBuckets(accountId, this.quotas),
+      counter,
+    );
   }
 
   /** A unit is done: drop its clients (they hold no sockets; the agents are shared). */

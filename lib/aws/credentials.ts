@@ -29,14 +29,30 @@ export function isRoleArn(value: string): boolean {
 
 /** Refuses a configuration that cannot work before any call is made. */
 export function checkTenantRoles(t: TenantRoles): void {
-  const bad = (message: string, remedy: string) => new FailureError({ kind: "bad_config", message, remedy, transient: false });
-  if (!/^\d{12}$/.test(t.managementAccountId)) throw bad(`management account ID "${t.managementAccountId}" is not a 12-digit AWS account ID`, "Correct the organization's management account ID in Settings → Organizations.");
+  const bad = (message: string, remedy: string) =>
+    new FailureError({ kind: "bad_config", message, remedy, transient: false });
+  if (!/^\d{12}$/.test(t.managementAccountId))
+    throw bad(
+      `management account ID "${t.managementAccountId}" is not a 12-digit AWS account ID`,
+      "Correct the organization's management account ID in Settings → Organizations.",
+    );
   if (!ROLE_ARN.test(t.managementRoleArn)) {
-    throw bad(`management role ARN "${t.managementRoleArn}" is malformed: expected arn:aws:iam::<12-digit account>:role/<name>`, "Correct the role ARN in Settings → Organizations (copy it from the IAM console).");
+    throw bad(
+      `management role ARN "${t.managementRoleArn}" is malformed: expected arn:aws:iam::<12-digit account>:role/<name>`,
+      "Correct the role ARN in Settings → Organizations (copy it from the IAM console).",
+    );
   }
-  if (!/^[\w+=,.@:/-]{2,1224}$/.test(t.externalId)) throw bad("the organization's ExternalId is not a valid ExternalId (2 to 1,224 characters)", "Rotate the ExternalId in Settings → Organizations and update the trust policy.");
+  if (!/^[\w+=,.@:/-]{2,1224}$/.test(t.externalId))
+    throw bad(
+      "the organization's ExternalId is not a valid ExternalId (2 to 1,224 characters)",
+      "Rotate the ExternalId in Settings → Organizations and update the trust policy.",
+    );
   for (const name of [t.memberRoleName, ...Object.values(t.memberRoleOverrides ?? {})]) {
-    if (!ROLE_NAME.test(name)) throw bad(`member role name "${name}" is not an IAM role name`, "Correct the member role name in Settings → Organizations.");
+    if (!ROLE_NAME.test(name))
+      throw bad(
+        `member role name "${name}" is not an IAM role name`,
+        "Correct the member role name in Settings → Organizations.",
+      );
   }
 }
 
@@ -48,7 +64,10 @@ interface Session {
 export class CredentialChain {
   private management: Promise<Session> | null = null;
   private managementSession: Session | null = null;
-  private readonly members = new Map<string, { session: Session | null; pending: Promise<Session> | null; refused?: FailureError }>();
+  private readonly members = new Map<
+    string,
+    { session: Session | null; pending: Promise<Session> | null; refused?: FailureError }
+  >();
 
   constructor(
     private readonly factory: AwsFactory,
@@ -119,7 +138,14 @@ export class CredentialChain {
   private async assume(sts: STSClient, roleArn: string, externalId: string | undefined): Promise<Session> {
     let out;
     try {
-      out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: SESSION_NAME, DurationSeconds: SESSION_SECONDS, ...(externalId ? { ExternalId: externalId } : {}) }));
+      out = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: roleArn,
+          RoleSessionName: SESSION_NAME,
+          DurationSeconds: SESSION_SECONDS,
+          ...(externalId ? { ExternalId: externalId } : {}),
+        }),
+      );
     } catch (error) {
       const f = classifyCallError(error, { operation: "AssumeRole", roleArn });
       // AWS answers a missing role, an untrusting one and a wrong ExternalId alike.
@@ -133,7 +159,12 @@ export class CredentialChain {
     const expiresAt = c.Expiration?.getTime() ?? wallClockMs() + SESSION_SECONDS * 1000;
     const renewAt = expiresAt - RENEW_BEFORE_MS - Math.random() * (RENEW_BEFORE_MS / 2);
     return {
-      creds: { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, expiration: new Date(expiresAt) },
+      creds: {
+        accessKeyId: c.AccessKeyId,
+        secretAccessKey: c.SecretAccessKey,
+        sessionToken: c.SessionToken,
+        expiration: new Date(expiresAt),
+      },
       renewAt,
     };
   }

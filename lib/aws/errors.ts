@@ -46,13 +46,41 @@ interface AwsErrorLike {
 
 // The JS SDK's throttling names (smithy service-error-classification), plus Tagging's.
 const THROTTLING = new Set([
-  "BandwidthLimitExceeded", "EC2ThrottledException", "LimitExceededException", "PriorRequestNotComplete", "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded", "RequestThrottled", "RequestThrottledException", "SlowDown", "ThrottledException", "Throttling", "ThrottlingException",
-  "TooManyRequestsException", "TransactionInProgressException",
+  "BandwidthLimitExceeded",
+  "EC2ThrottledException",
+  "LimitExceededException",
+  "PriorRequestNotComplete",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "SlowDown",
+  "ThrottledException",
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "TransactionInProgressException",
 ]);
-const REGION_DISABLED = new Set(["UnrecognizedClientException", "InvalidClientTokenId", "OptInRequired", "RegionDisabledException", "AuthFailure"]);
+const REGION_DISABLED = new Set([
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "OptInRequired",
+  "RegionDisabledException",
+  "AuthFailure",
+]);
 const ACCESS_DENIED = new Set(["AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"]);
-const NETWORK = new Set(["ECONNRESET", "ECONNREFUSED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "TimeoutError", "RequestTimeout"]);
+const NETWORK = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "TimeoutError",
+  "RequestTimeout",
+]);
 
 export function errorName(error: unknown): string {
   const e = error as AwsErrorLike | undefined;
@@ -81,7 +109,8 @@ function firstLine(error: unknown): string {
 export const assumeDenied = (roleArn: string): Failure => ({
   kind: "assume_denied",
   message: `cannot assume ${roleArn}: the role's trust policy or ExternalId does not admit this product`,
-  remedy: "Check that the role exists, that its trust policy names the product's principal (for member roles: the management role) and, for the management role, that the sts:ExternalId condition matches this organization's ExternalId.",
+  remedy:
+    "Check that the role exists, that its trust policy names the product's principal (for member roles: the management role) and, for the management role, that the sts:ExternalId condition matches this organization's ExternalId.",
   transient: false,
 });
 
@@ -102,12 +131,16 @@ export const accountSuspended = (): Failure => ({
 export const throttledFor = (minutes: number, willRetry: boolean): Failure => ({
   kind: "throttled",
   message: `throttled for ${minutes} minute${minutes === 1 ? "" : "s"}: will retry${willRetry ? "" : " at the next sync"}`,
-  remedy: "AWS kept refusing calls as over quota (another tool may be calling the same account and region). The sync backs off and tries again; nothing to do unless it persists.",
+  remedy:
+    "AWS kept refusing calls as over quota (another tool may be calling the same account and region). The sync backs off and tries again; nothing to do unless it persists.",
   transient: true,
 });
 
 /** Classifies an error from a call made in a unit (`operation` as the SDK names it). */
-export function classifyCallError(error: unknown, context: { operation?: string; region?: string; roleArn?: string }): Failure {
+export function classifyCallError(
+  error: unknown,
+  context: { operation?: string; region?: string; roleArn?: string },
+): Failure {
   if (error instanceof FailureError) return error.failure;
   const name = errorName(error);
   const op = context.operation ? `${context.operation}: ` : "";
@@ -123,11 +156,26 @@ export function classifyCallError(error: unknown, context: { operation?: string;
     };
   }
   if (NETWORK.has(name) || (error as { code?: string })?.code === "ECONNREFUSED") {
-    return { kind: "network", message: `${op}could not reach AWS (${name})`, remedy: "Check the network path to AWS (proxy, DNS, firewall); the sync will try again.", transient: true };
+    return {
+      kind: "network",
+      message: `${op}could not reach AWS (${name})`,
+      remedy: "Check the network path to AWS (proxy, DNS, firewall); the sync will try again.",
+      transient: true,
+    };
   }
   const code = status(error);
   if (code !== undefined && code >= 500) {
-    return { kind: "service_error", message: `${op}AWS kept failing (${name}, HTTP ${code})`, remedy: "A temporary AWS error that outlasted the retries; the next sync tries again.", transient: true };
+    return {
+      kind: "service_error",
+      message: `${op}AWS kept failing (${name}, HTTP ${code})`,
+      remedy: "A temporary AWS error that outlasted the retries; the next sync tries again.",
+      transient: true,
+    };
   }
-  return { kind: "internal", message: `${op}${name}: ${firstLine(error)}`, remedy: "Unexpected answer from AWS; if it persists, report it with this message.", transient: false };
+  return {
+    kind: "internal",
+    message: `${op}${name}: ${firstLine(error)}`,
+    remedy: "Unexpected answer from AWS; if it persists, report it with this message.",
+    transient: false,
+  };
 }

@@ -31,11 +31,18 @@ interface Statement {
   Condition?: unknown;
 }
 
-const asList = (v: unknown): string[] => (typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+const asList = (v: unknown): string[] =>
+  typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 
 /** An IAM action pattern ("sts:*", "sts:Assume*", "*") matching sts:AssumeRole, case-insensitively as IAM matches actions. */
 function matchesAssumeRole(pattern: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return re.test("sts:AssumeRole");
 }
 
@@ -63,12 +70,21 @@ export function decodePolicyDocument(doc: string): unknown {
 /** Whether a trust policy lets AWS Backup assume the role. */
 export function trustOf(document: unknown): RoleTrust {
   const raw = (document as { Statement?: unknown } | null)?.Statement;
-  const statements = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter((s): s is Statement => typeof s === "object" && s !== null);
-  const relevant = statements.filter((s) => s.NotPrincipal === undefined && namesBackup(s.Principal) && coversAssumeRole(s));
+  const statements = (Array.isArray(raw) ? raw : raw ? [raw] : []).filter(
+    (s): s is Statement => typeof s === "object" && s !== null,
+  );
+  const relevant = statements.filter(
+    (s) => s.NotPrincipal === undefined && namesBackup(s.Principal) && coversAssumeRole(s),
+  );
   // An unconditional Deny wins; a conditional one may or may not apply, so it only makes any Allow conditional.
-  if (relevant.some((s) => s.Effect === "Deny" && !hasConditions(s))) return { outcome: "untrusting", detail: `its trust policy denies ${BACKUP_SERVICE_PRINCIPAL} sts:AssumeRole` };
+  if (relevant.some((s) => s.Effect === "Deny" && !hasConditions(s)))
+    return { outcome: "untrusting", detail: `its trust policy denies ${BACKUP_SERVICE_PRINCIPAL} sts:AssumeRole` };
   const allows = relevant.filter((s) => s.Effect === "Allow");
-  if (!allows.length) return { outcome: "untrusting", detail: `no statement of its trust policy allows ${BACKUP_SERVICE_PRINCIPAL} to sts:AssumeRole` };
+  if (!allows.length)
+    return {
+      outcome: "untrusting",
+      detail: `no statement of its trust policy allows ${BACKUP_SERVICE_PRINCIPAL} to sts:AssumeRole`,
+    };
   const denies = relevant.some((s) => s.Effect === "Deny");
   return { outcome: "trusts", conditional: denies || allows.every(hasConditions) };
 }

@@ -10,7 +10,8 @@ import { roleNameOf, roleTrustFromGetRole, type RoleTrust } from "./iam.adapter"
 // may not read IAM; anything else (the role chain refused, throttling or 5xx past the retries,
 // no network) is reported as what kept the product from knowing, never thrown.
 
-const firstLine = (error: unknown) => ((error as { message?: string } | undefined)?.message ?? String(error)).split("\n")[0]!.slice(0, 300);
+const firstLine = (error: unknown) =>
+  ((error as { message?: string } | undefined)?.message ?? String(error)).split("\n")[0]!.slice(0, 300);
 
 export async function readRoleTrust(client: IAMClient, roleArn: string): Promise<RoleTrust> {
   const name = roleNameOf(roleArn);
@@ -18,9 +19,11 @@ export async function readRoleTrust(client: IAMClient, roleArn: string): Promise
   try {
     return roleTrustFromGetRole((await client.send(new GetRoleCommand({ RoleName: name }))).Role);
   } catch (error) {
-    if (errorName(error) === "NoSuchEntity" || errorName(error) === "NoSuchEntityException") return { outcome: "not-found" };
+    if (errorName(error) === "NoSuchEntity" || errorName(error) === "NoSuchEntityException")
+      return { outcome: "not-found" };
     const f = classifyCallError(error, { operation: "GetRole" });
-    if (f.kind === "access_denied") return { outcome: "access-denied", detail: `${errorName(error)}: ${firstLine(error)}` };
+    if (f.kind === "access_denied")
+      return { outcome: "access-denied", detail: `${errorName(error)}: ${firstLine(error)}` };
     return { outcome: "unreadable", detail: f.message };
   }
 }

@@ -49,7 +49,9 @@ export function keysToRead(unit: UnitRef, vaults: readonly BackupVault[]): { loc
 }
 
 /** Key ID → what its alias says about its manager (aliases without a key are predefined, unused). */
-export function managersFromAliases(aliases: readonly AliasListEntry[]): Map<string, { manager: KeyManager; alias: string }> {
+export function managersFromAliases(
+  aliases: readonly AliasListEntry[],
+): Map<string, { manager: KeyManager; alias: string }> {
   const out = new Map<string, { manager: KeyManager; alias: string }>();
   for (const a of aliases) {
     if (!a.TargetKeyId || !a.AliasName || out.has(a.TargetKeyId)) continue;
@@ -65,6 +67,9 @@ export function keyReadFromDescribe(out: DescribeKeyResponse): VaultKeyRead | nu
 }
 
 /** The vaults with what KMS said about their keys (vaults whose key was not asked about keep null). */
-export function withKeyManagers(vaults: readonly BackupVault[], reads: ReadonlyMap<string, VaultKeyRead>): BackupVault[] {
+export function withKeyManagers(
+  vaults: readonly BackupVault[],
+  reads: ReadonlyMap<string, VaultKeyRead>,
+): BackupVault[] {
   return vaults.map((v) => ({ ...v, keyManager: (v.encryptionKeyArn && reads.get(v.encryptionKeyArn)) || null }));
 }

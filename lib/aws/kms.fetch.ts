@@ -20,7 +20,8 @@ function refusal(error: unknown): VaultKeyRead | null {
   const message = (error as { message?: string } | undefined)?.message?.split("\n")[0]?.slice(0, 300) ?? "";
   if (name === "NotFoundException") return { outcome: "not-found", manager: null, detail: `${name}: ${message}` };
   const f = classifyCallError(error, { operation: "DescribeKey" });
-  if (f.kind === "access_denied" || name === "InvalidArnException") return { outcome: "unreadable", manager: null, detail: `${name}: ${message}` };
+  if (f.kind === "access_denied" || name === "InvalidArnException")
+    return { outcome: "unreadable", manager: null, detail: `${name}: ${message}` };
   return null;
 }
 
@@ -36,7 +37,12 @@ async function describe(client: KMSClient, arn: string): Promise<VaultKeyRead> {
 }
 
 /** The unit's vaults with `keyManager` filled in from KMS. */
-export async function readVaultKeys(client: KMSClient, unit: UnitRef, vaults: readonly BackupVault[], concurrency = 4): Promise<BackupVault[]> {
+export async function readVaultKeys(
+  client: KMSClient,
+  unit: UnitRef,
+  vaults: readonly BackupVault[],
+  concurrency = 4,
+): Promise<BackupVault[]> {
   const { local, other } = keysToRead(unit, vaults);
   const reads = new Map<string, VaultKeyRead>();
   let open = local;

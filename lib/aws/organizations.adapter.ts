@@ -7,7 +7,16 @@ import type {
   Policy,
   Root,
 } from "@aws-sdk/client-organizations";
-import { ACCOUNT_STATES, type Account, type AccountState, type DelegatedAdministrator, type EffectiveBackupPolicy, type Organization, type OrgBackupPolicy, type OrgUnit } from "@/lib/inventory/types";
+import {
+  ACCOUNT_STATES,
+  type Account,
+  type AccountState,
+  type DelegatedAdministrator,
+  type EffectiveBackupPolicy,
+  type Organization,
+  type OrgBackupPolicy,
+  type OrgUnit,
+} from "@/lib/inventory/types";
 
 // Pure mappers from Organizations SDK shapes to the domain model.
 
@@ -21,7 +30,10 @@ export function toOrganization(org: SdkOrganization, root: Root | undefined): Or
     managementAccountId: org.MasterAccountId ?? "",
     managementAccountEmail: org.MasterAccountEmail ?? null,
     rootId: root?.Id ?? null,
-    enabledPolicyTypes: (root?.PolicyTypes ?? []).filter((p) => p.Status === "ENABLED").map((p) => p.Type ?? "").filter(Boolean),
+    enabledPolicyTypes: (root?.PolicyTypes ?? [])
+      .filter((p) => p.Status === "ENABLED")
+      .map((p) => p.Type ?? "")
+      .filter(Boolean),
   };
 }
 
@@ -58,7 +70,13 @@ export function toAccount(a: SdkAccount, parent: OrgUnit): Account & { joinedMet
 }
 
 export function toDelegatedAdministrator(d: SdkDelegatedAdministrator): DelegatedAdministrator {
-  return { accountId: d.Id ?? "", name: d.Name ?? null, email: d.Email ?? null, state: d.State ?? d.Status ?? null, delegationEnabledAt: date(d.DelegationEnabledDate) };
+  return {
+    accountId: d.Id ?? "",
+    name: d.Name ?? null,
+    email: d.Email ?? null,
+    state: d.State ?? d.Status ?? null,
+    delegationEnabledAt: date(d.DelegationEnabledDate),
+  };
 }
 
 export function toBackupPolicy(p: Policy, targets: string[]): OrgBackupPolicy {
@@ -75,5 +93,9 @@ export function toBackupPolicy(p: Policy, targets: string[]): OrgBackupPolicy {
 }
 
 export function toEffectivePolicy(accountId: string, e: EffectivePolicy): EffectiveBackupPolicy {
-  return { accountId: e.TargetId ?? accountId, content: e.PolicyContent ?? "", lastUpdated: date(e.LastUpdatedTimestamp) };
+  return {
+    accountId: e.TargetId ?? accountId,
+    content: e.PolicyContent ?? "",
+    lastUpdated: date(e.LastUpdatedTimestamp),
+  };
 }

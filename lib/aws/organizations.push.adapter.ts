@@ -32,12 +32,23 @@ export interface AwsRefusal {
 
 export function toRootState(root: Root): RootState {
   const status = root.PolicyTypes?.find((t) => t.Type === "BACKUP_POLICY")?.Status;
-  return { rootId: root.Id ?? "", backupPolicy: (POLICY_TYPE_STATUSES as readonly string[]).includes(status ?? "") ? (status as PolicyTypeStatus) : null };
+  return {
+    rootId: root.Id ?? "",
+    backupPolicy: (POLICY_TYPE_STATUSES as readonly string[]).includes(status ?? "")
+      ? (status as PolicyTypeStatus)
+      : null,
+  };
 }
 
 export function toRemotePolicy(p: Policy): RemotePolicy {
   const s = p.PolicySummary ?? {};
-  return { id: s.Id ?? "", arn: s.Arn ?? "", name: s.Name ?? "", description: s.Description ?? "", content: p.Content ?? "" };
+  return {
+    id: s.Id ?? "",
+    arn: s.Arn ?? "",
+    name: s.Name ?? "",
+    description: s.Description ?? "",
+    content: p.Content ?? "",
+  };
 }
 
 export function toTagMap(tags: Tag[] | undefined): Record<string, string> {

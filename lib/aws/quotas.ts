@@ -50,7 +50,10 @@ function spec(key: string, rate: number, q: Quotas): BucketSpec {
 /** Buckets a Backup call draws from in one (account, region). */
 export function backupBuckets(unitKey: string, operation: string, q: Quotas): BucketSpec[] {
   const list = operation.startsWith("List");
-  return [spec(`${unitKey}|backup|${operation}`, list ? q.backupList : q.backupGet, q), spec(`${unitKey}|backup`, q.backupAll, q)];
+  return [
+    spec(`${unitKey}|backup|${operation}`, list ? q.backupList : q.backupGet, q),
+    spec(`${unitKey}|backup`, q.backupAll, q),
+  ];
 }
 
 export function taggingBuckets(unitKey: string, q: Quotas): BucketSpec[] {

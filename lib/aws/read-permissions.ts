@@ -14,12 +14,27 @@
 // nothing else of IAM.
 
 /** Member role, in every account: AWS Backup, the Tagging API, the vault keys' managers and the backup roles. */
-export const MEMBER_READ_ACTIONS = ["backup:List*", "backup:Get*", "backup:Describe*", "tag:GetResources", "kms:DescribeKey", "kms:ListAliases", "iam:GetRole"] as const;
+export const MEMBER_READ_ACTIONS = [
+  "backup:List*",
+  "backup:Get*",
+  "backup:Describe*",
+  "tag:GetResources",
+  "kms:DescribeKey",
+  "kms:ListAliases",
+  "iam:GetRole",
+] as const;
 
 /** Management (or delegated administrator) role: the organization's tree and backup policies. */
 export const MANAGEMENT_READ_ACTIONS = ["organizations:Describe*", "organizations:List*"] as const;
 
 /** The member role's permissions policy (IAM JSON), as the onboarding page shows it. */
 export function memberReadPolicy(): string {
-  return JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "BackupGovernanceRead", Effect: "Allow", Action: [...MEMBER_READ_ACTIONS], Resource: "*" }] }, null, 2);
+  return JSON.stringify(
+    {
+      Version: "2012-10-17",
+      Statement: [{ Sid: "BackupGovernanceRead", Effect: "Allow", Action: [...MEMBER_READ_ACTIONS], Resource: "*" }],
+    },
+    null,
+    2,
+  );
 }

@@ -16,9 +16,17 @@ export async function simulatorPrincipal(endpoint: string): Promise<{ accessKeyI
 }
 
 export async function awsSettingsFromEnv(env: Env, overrides: Partial<AwsSettings> = {}): Promise<AwsSettings> {
-  const base: AwsSettings = { region: env.AWS_REGION, maxInFlight: env.SYNC_MAX_IN_FLIGHT, ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}) };
+  const base: AwsSettings = {
+    region: env.AWS_REGION,
+    maxInFlight: env.SYNC_MAX_IN_FLIGHT,
+    ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
+  };
   if (env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    base.baseCredentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+    base.baseCredentials = {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
   } else if (env.AWS_ENDPOINT_URL) {
     base.baseCredentials = await simulatorPrincipal(env.AWS_ENDPOINT_URL);
   }

@@ -8,6 +8,8 @@ await runtime.shutdown();
 if (report.ok) {
   log(`audit log verified: ${report.rows} rows, chain intact`);
 } else {
-  log(`AUDIT LOG TAMPERED: row ${report.firstBad!.id} ${report.firstBad!.problem} (${report.rows} rows verified before it)`);
+  log(
+    `AUDIT LOG TAMPERED: row ${report.firstBad!.id} ${report.firstBad!.problem} (${report.rows} rows verified before it)`,
+  );
   process.exit(1);
 }

@@ -21,10 +21,14 @@ export function duplicateSdkPackages(lock: { packages?: Record<string, { version
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const file = process.argv[2] ?? "package-lock.json";
-  const dups = duplicateSdkPackages(JSON.parse(readFileSync(file, "utf8")) as { packages?: Record<string, { version?: string }> });
+  const dups = duplicateSdkPackages(
+    JSON.parse(readFileSync(file, "utf8")) as { packages?: Record<string, { version?: string }> },
+  );
   if (dups.size) {
     for (const [name, v] of dups) console.error(`${name}: ${v.join(", ")}`);
-    console.error(`${file}: ${dups.size} AWS SDK packages in more than one version; bring the @aws-sdk/client-* packages to the same release.`);
+    console.error(
+      `${file}: ${dups.size} AWS SDK packages in more than one version; bring the @aws-sdk/client-* packages to the same release.`,
+    );
     process.exit(1);
   }
   console.log(`${file}: one copy of each @aws-sdk/* and @smithy/* package`);

@@ -21,8 +21,17 @@ export async function seedDemoUsers(db: Db, tenantIds: string[] = []): Promise<v
     const userId =
       existing?.id ??
       (await db.transaction(async (tx) => {
-        const [row] = await tx.insert(users).values({ email: u.email, name: u.name, role: u.role, passwordHash: await hashPassword(u.password) }).returning({ id: users.id });
-        await recordAudit(tx, { actorEmail: "demo:seed", action: "user.create", targetType: "user", targetId: row!.id, details: { email: u.email, role: u.role } });
+        const [row] = await tx
+          .insert(users)
+          .values({ email: u.email, name: u.name, role: u.role, passwordHash: await hashPassword(u.password) })
+          .returning({ id: users.id });
+        await recordAudit(tx, {
+          actorEmail: "demo:seed",
+          action: "user.create",
+          targetType: "user",
+          targetId: row!.id,
+          details: { email: u.email, role: u.role },
+        });
         return row!.id;
       }));
     if (u.role === "admin") continue;

@@ -24,7 +24,12 @@ const DEMO_TENANT = "demo";
 
 const runtime = await openRuntime();
 const { env } = runtime;
-const sim = await startSimulator({ world: "demo", port: env.SIM_PORT, host: "127.0.0.1", now: worldNow(clock.nowMs()) });
+const sim = await startSimulator({
+  world: "demo",
+  port: env.SIM_PORT,
+  host: "127.0.0.1",
+  now: worldNow(clock.nowMs()),
+});
 const world = sim.summary();
 const tenantId = await upsertDemoTenant(runtime, world);
 await seedDemoUsers(runtime.handle.db, [tenantId]);
@@ -34,7 +39,11 @@ await pushDemoBaseline();
 const worker = await startSyncWorker({
   pool: runtime.handle.pool,
   databaseUrl: runtime.databaseUrl,
-  aws: { endpoint: sim.url, region: env.AWS_REGION, baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key } },
+  aws: {
+    endpoint: sim.url,
+    region: env.AWS_REGION,
+    baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key },
+  },
   settings: { unitConcurrency: env.SYNC_UNIT_CONCURRENCY },
   log: (m) => log(`[sync] ${m}`),
 });
@@ -61,7 +70,9 @@ log("");
 log(`Backup Governance demo is running at ${url}`);
 log("Sign in as:");
 for (const u of DEMO_USERS) log(`  ${u.role.padEnd(10)} ${u.email.padEnd(26)} ${u.password}`);
-log(`The organization "${DEMO_TENANT}" is simulated by the built-in AWS simulator at ${sim.url} (${world.counts.accounts} accounts, ${world.regions.join(" and ")}).`);
+log(
+  `The organization "${DEMO_TENANT}" is simulated by the built-in AWS simulator at ${sim.url} (${world.counts.accounts} accounts, ${world.regions.join(" and ")}).`,
+);
 log(`Sync it again from the Sync page, or: AWS_ENDPOINT_URL=${sim.url} npm run sync -- --tenant ${DEMO_TENANT}`);
 log("Press Ctrl+C to stop (the simulator, the sync worker and the embedded PostgreSQL stop with it).");
 
@@ -91,12 +102,25 @@ async function upsertDemoTenant(rt: Runtime, w: WorldSummary): Promise<string> {
   };
   const [existing] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, DEMO_TENANT));
   if (existing) {
-    await db.update(tenants).set({ ...fields, updatedAt: clock.now() }).where(eq(tenants.id, existing.id));
+    await db
+      .update(tenants)
+      .set({ ...fields, updatedAt: clock.now() })
+      .where(eq(tenants.id, existing.id));
     return existing.id;
   }
   return db.transaction(async (tx) => {
-    const [row] = await tx.insert(tenants).values({ name: DEMO_TENANT, slug: DEMO_TENANT, ...fields }).returning({ id: tenants.id });
-    await recordAudit(tx, { actorEmail: "demo:seed", action: "tenant.create", targetType: "tenant", targetId: row!.id, tenantId: row!.id, details: { name: DEMO_TENANT, simulated: true, ...fields } });
+    const [row] = await tx
+      .insert(tenants)
+      .values({ name: DEMO_TENANT, slug: DEMO_TENANT, ...fields })
+      .returning({ id: tenants.id });
+    await recordAudit(tx, {
+      actorEmail: "demo:seed",
+      action: "tenant.create",
+      targetType: "tenant",
+      targetId: row!.id,
+      tenantId: row!.id,
+      details: { name: DEMO_TENANT, simulated: true, ...fields },
+    });
     return row!.id;
   });
 }
@@ -108,14 +132,33 @@ async function upsertDemoTenant(rt: Runtime, w: WorldSummary): Promise<string> {
  * the simulator (lib/policies/demo-baseline.ts). A failure is reported and the demo goes on without it.
  */
 async function pushDemoBaseline(): Promise<void> {
-  const targets = [...sim.runtime.state.org.accounts.values()].filter((a) => a.name === "Log Archive" || a.name === "Audit").map((a) => a.id);
+  const targets = [...sim.runtime.state.org.accounts.values()]
+    .filter((a) => a.name === "Log Archive" || a.name === "Audit")
+    .map((a) => a.id);
   const byRole = (role: string) => DEMO_USERS.find((u) => u.role === role)!.email;
-  const factory = new AwsFactory({ endpoint: sim.url, region: env.AWS_REGION, baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key } });
+  const factory = new AwsFactory({
+    endpoint: sim.url,
+    region: env.AWS_REGION,
+    baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key },
+  });
   try {
     if (targets.length !== 2) throw new Error("the demo world has no Log Archive and Audit accounts");
-    await ensureDemoBaseline(runtime.handle.db, { factory }, { tenantId, regions: [...world.regions], targets, authorEmail: byRole("operator"), approverEmail: byRole("admin"), log });
+    await ensureDemoBaseline(
+      runtime.handle.db,
+      { factory },
+      {
+        tenantId,
+        regions: [...world.regions],
+        targets,
+        authorEmail: byRole("operator"),
+        approverEmail: byRole("admin"),
+        log,
+      },
+    );
   } catch (error) {
-    log(`[policies] the demo's baseline policy was not pushed: ${error instanceof Error ? error.message : String(error)}`);
+    log(
+      `[policies] the demo's baseline policy was not pushed: ${error instanceof Error ? error.message : String(error)}`,
+    );
   } finally {
     factory.destroy();
   }
@@ -127,7 +170,9 @@ async function reportWhenDone(runId: string): Promise<void> {
     const p = await getRunProgress(runtime.handle.db, { tenantId, runId }).catch(() => null);
     if (!p) return;
     if (p.status === "queued" || p.status === "running") continue;
-    log(`[sync] ${DEMO_TENANT}: ${p.status}, ${p.ok} units read, ${p.failed} failed, ${p.skipped} skipped (the simulated organization has accounts the product cannot reach on purpose)`);
+    log(
+      `[sync] ${DEMO_TENANT}: ${p.status}, ${p.ok} units read, ${p.failed} failed, ${p.skipped} skipped (the simulated organization has accounts the product cannot reach on purpose)`,
+    );
     return;
   }
 }

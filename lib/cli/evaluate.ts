@@ -17,7 +17,10 @@ import { fail, openRuntime, parseArgs } from "./runtime";
 // before the tenant's last is refused unless --dry-run, which evaluates and prints without storing.
 
 const USAGE = "usage: npm run evaluate -- --tenant <name or slug> [--now ISO-TIME] [--dry-run]";
-const isoTime = z.iso.datetime({ offset: true, error: "--now must be an ISO 8601 time with a zone, e.g. 2026-06-15T12:00:00Z" });
+const isoTime = z.iso.datetime({
+  offset: true,
+  error: "--now must be an ISO 8601 time with a zone, e.g. 2026-06-15T12:00:00Z",
+});
 
 await ensureYoungGeneration();
 const args = parseArgs(process.argv.slice(2));
@@ -38,9 +41,16 @@ try {
     await runtime.shutdown();
     process.exit(1);
   }
-  const r = await evaluateTenant(runtime.handle.db, tenant.id, { trigger: "cli", dryRun, log: (m) => process.stderr.write(`${m}\n`) });
+  const r = await evaluateTenant(runtime.handle.db, tenant.id, {
+    trigger: "cli",
+    dryRun,
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
   const { controls, requirements, frameworks } = summarizeEvaluation(r);
-  for (const f of Object.values(frameworks)) process.stderr.write(`${f.name}: ${f.score === null ? "n/a" : `${Math.round(f.score * 100)}%`} (${f.requirements_passing}/${f.requirements_applicable} requirements pass)\n`);
+  for (const f of Object.values(frameworks))
+    process.stderr.write(
+      `${f.name}: ${f.score === null ? "n/a" : `${Math.round(f.score * 100)}%`} (${f.requirements_passing}/${f.requirements_applicable} requirements pass)\n`,
+    );
   process.stdout.write(
     `${JSON.stringify({
       tenant: tenant.name,
@@ -61,7 +71,9 @@ try {
   process.exit(0);
 } catch (error) {
   const message = error instanceof Error ? error.message : String(error);
-  const hint = message.startsWith("evaluations of a tenant move forward in time") ? "; add --dry-run to evaluate at that time without storing" : "";
+  const hint = message.startsWith("evaluations of a tenant move forward in time")
+    ? "; add --dry-run to evaluate at that time without storing"
+    : "";
   process.stderr.write(`error: ${message}${hint}\n`);
   await runtime.shutdown();
   process.exit(1);

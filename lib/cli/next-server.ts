@@ -13,7 +13,8 @@ function newestSource(): number {
     if (s.isDirectory()) for (const name of readdirSync(p)) visit(path.join(p, name));
     else newest = Math.max(newest, s.mtimeMs);
   };
-  for (const p of ["app", "lib", "db", "next.config.ts", "package-lock.json", "postcss.config.mjs"]) if (existsSync(p)) visit(p);
+  for (const p of ["app", "lib", "db", "next.config.ts", "package-lock.json", "postcss.config.mjs"])
+    if (existsSync(p)) visit(p);
   return newest;
 }
 
@@ -24,7 +25,9 @@ export async function ensureBuild(options: { force?: boolean; env: NodeJS.Proces
   log("building the web app (next build)…");
   await new Promise<void>((resolve, reject) => {
     const child = spawn(process.execPath, [NEXT_BIN, "build"], { stdio: "inherit", env: options.env });
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`next build failed with exit code ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`next build failed with exit code ${code}`)),
+    );
   });
 }
 
@@ -32,7 +35,12 @@ export async function ensureBuild(options: { force?: boolean; env: NodeJS.Proces
  * Starts the production web server (lib/cli/web-server.ts: a process per core on one port) or
  * `next dev`, as a child with the given environment; resolves once it answers.
  */
-export async function startNext(options: { mode: "start" | "dev"; port: number; env: NodeJS.ProcessEnv; host?: string }): Promise<ChildProcess> {
+export async function startNext(options: {
+  mode: "start" | "dev";
+  port: number;
+  env: NodeJS.ProcessEnv;
+  host?: string;
+}): Promise<ChildProcess> {
   const host = options.host ?? "127.0.0.1";
   const argv =
     options.mode === "start"

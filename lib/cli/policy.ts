@@ -9,7 +9,11 @@ import { classifyCallError, FailureError } from "@/lib/aws/errors";
 import { describeEffectiveBackupPolicy } from "@/lib/aws/organizations.fetch";
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
 import { computeEffectivePolicy } from "@/lib/policies/effective";
-import { buildPolicyChain, compareEffectivePolicies, computeStoredEffectivePolicy } from "@/lib/policies/effective-check";
+import {
+  buildPolicyChain,
+  compareEffectivePolicies,
+  computeStoredEffectivePolicy,
+} from "@/lib/policies/effective-check";
 import { loadTenantForSync } from "@/lib/sync/context";
 import { fail, openRuntime, parseArgs } from "./runtime";
 
@@ -52,7 +56,9 @@ function runEffective(file: string | undefined): never {
   if (!shape.success) {
     const issue = shape.error.issues[0];
     const where = issue?.path.length ? ` (at ${issue.path.join(".")}: ${issue.message})` : "";
-    return unusable(`${file} must be {"levels": [[DOC, ...], ...]}: the levels from the root down to the account, each a list of policy documents as JSON text (strings)${where}`);
+    return unusable(
+      `${file} must be {"levels": [[DOC, ...], ...]}: the levels from the root down to the account, each a list of policy documents as JSON text (strings)${where}`,
+    );
   }
   // A document CreatePolicy would refuse is never attached: its refusal is the answer.
   const r = computeEffectivePolicy(shape.data.levels, { validateDocuments: true });
@@ -76,7 +82,9 @@ async function runCheck(args: Record<string, string | true>): Promise<never> {
     }
     const stored = await getStoredOrgPolicies(runtime.handle.db, { tenantId: tenant.id });
     if (!stored) {
-      process.stderr.write(`error: ${tenant.name}'s organization has not been synced yet: run npm run sync -- --tenant ${tenant.slug}\n`);
+      process.stderr.write(
+        `error: ${tenant.name}'s organization has not been synced yet: run npm run sync -- --tenant ${tenant.slug}\n`,
+      );
       return await exit(1);
     }
     const roles = await loadTenantForSync(runtime.handle.pool, tenant.id);
@@ -88,14 +96,30 @@ async function runCheck(args: Record<string, string | true>): Promise<never> {
     const lines = await mapLimit(stored.accounts, 8, async (a) => {
       const chain = buildPolicyChain([...a.ouPath, a.accountId], stored.policies);
       const ours = computeStoredEffectivePolicy(chain, enabled);
-      const base = { account_id: a.accountId, name: a.name, policies: chain.policyIds.flat(), ...(chain.orderKnown ? {} : { note: "two or more policies on one target whose order was not read: sync again" }) };
+      const base = {
+        account_id: a.accountId,
+        name: a.name,
+        policies: chain.policyIds.flat(),
+        ...(chain.orderKnown
+          ? {}
+          : { note: "two or more policies on one target whose order was not read: sync again" }),
+      };
       try {
         const aws = await describeEffectiveBackupPolicy(client, a.accountId);
         const c = compareEffectivePolicies(ours, aws?.content ?? null);
         if (c.agree) return { ...base, agree: true, effective: ours.ok ? "found" : "none" };
-        return { ...base, agree: false, difference: c.difference, ours: ours.ok ? ours.content : { error: ours.error }, aws: aws?.content ?? null };
+        return {
+          ...base,
+          agree: false,
+          difference: c.difference,
+          ours: ours.ok ? ours.content : { error: ours.error },
+          aws: aws?.content ?? null,
+        };
       } catch (error) {
-        const message = error instanceof FailureError ? error.failure.message : classifyCallError(error, { operation: "DescribeEffectivePolicy" }).message;
+        const message =
+          error instanceof FailureError
+            ? error.failure.message
+            : classifyCallError(error, { operation: "DescribeEffectivePolicy" }).message;
         return { ...base, agree: false, error: message };
       }
     });
@@ -108,7 +132,9 @@ async function runCheck(args: Record<string, string | true>): Promise<never> {
     );
     return await exit(agreeing === lines.length ? 0 : 1);
   } catch (error) {
-    process.stderr.write(`error: ${error instanceof FailureError ? error.failure.message : error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `error: ${error instanceof FailureError ? error.failure.message : error instanceof Error ? error.message : String(error)}\n`,
+    );
     return await exit(1);
   }
 }

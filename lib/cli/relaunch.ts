@@ -10,7 +10,9 @@ export const YOUNG_GENERATION_FLAG = "--max-semi-space-size=64";
 /** Resolves when this process already runs with the flag; otherwise runs a copy with it and exits with its code. */
 export async function ensureYoungGeneration(): Promise<void> {
   if (process.execArgv.includes(YOUNG_GENERATION_FLAG)) return;
-  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, ...process.execArgv, ...process.argv.slice(1)], { stdio: "inherit" });
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, ...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+  });
   for (const sig of ["SIGINT", "SIGTERM"] as const) process.on(sig, () => child.kill(sig));
   const code = await new Promise<number>((resolve) => child.on("exit", (c, s) => resolve(c ?? (s ? 128 + 15 : 1))));
   process.exit(code);

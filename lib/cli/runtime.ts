@@ -26,7 +26,12 @@ export async function openRuntime(options: { migrate?: boolean; env?: Env } = {}
   let embedded: EmbeddedServer | null = null;
   let databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: env.DATA_DIR, port: env.EMBEDDED_PG_PORT, database: "backup_governance", log });
+    embedded = await startEmbeddedPostgres({
+      dataDir: env.DATA_DIR,
+      port: env.EMBEDDED_PG_PORT,
+      database: "backup_governance",
+      log,
+    });
     databaseUrl = embeddedDatabaseUrl(env);
   }
   const handle = createDb(databaseUrl, { max: 10, applicationName: "backup-governance-cli" });

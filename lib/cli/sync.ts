@@ -45,7 +45,11 @@ try {
       log: (m) => process.stderr.write(`\n${m}\n`),
     });
   }
-  const request = await requestSync(handle.db, { tenantId: t.id, trigger: "cli", actor: { userId: null, email: "cli:sync", ip: null } });
+  const request = await requestSync(handle.db, {
+    tenantId: t.id,
+    trigger: "cli",
+    actor: { userId: null, email: "cli:sync", ip: null },
+  });
   if (!request) throw new Error("could not start a sync");
   if (!request.created) process.stderr.write(`a sync of ${t.name} is already running; following it\n`);
   const final = await follow(t.id, request.runId);

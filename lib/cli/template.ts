@@ -49,7 +49,18 @@ try {
   if (!tenant) throw Object.assign(new Error(`no organization named "${tenantName}"`), { refusal: true });
   if (command === "list") {
     const all = await listTemplates(db, { tenantId: tenant.id });
-    printJson({ tenant: tenant.name, templates: all.map((t) => ({ slug: t.slug, name: t.name, framework: t.framework, revision: t.revision, version: t.version, builtin: t.builtin, selected: t.selected })) });
+    printJson({
+      tenant: tenant.name,
+      templates: all.map((t) => ({
+        slug: t.slug,
+        name: t.name,
+        framework: t.framework,
+        revision: t.revision,
+        version: t.version,
+        builtin: t.builtin,
+        selected: t.selected,
+      })),
+    });
   } else if (command === "export") {
     const t = (await listTemplates(db, { tenantId: tenant.id })).find((x) => x.slug === operand);
     if (!t) throw Object.assign(new Error(`no template ${operand} in ${tenant.name}`), { refusal: true });
@@ -57,11 +68,26 @@ try {
   } else {
     const { template, outcome } = await importTenantTemplate(db, actor, { tenantId: tenant.id, definition });
     let selected = (await listTemplates(db, { tenantId: tenant.id })).filter((t) => t.selected).map((t) => t.slug);
-    if (args.select === true && !selected.includes(template.slug)) selected = await setTenantTemplates(db, actor, { tenantId: tenant.id, slugs: [...selected, template.slug] });
-    printJson({ action: "import", outcome, tenant: tenant.name, template: { slug: template.slug, name: template.name, framework: template.framework, revision: template.revision, version: template.version, requirements: template.template.requirements.length }, selected: [...selected].sort() });
+    if (args.select === true && !selected.includes(template.slug))
+      selected = await setTenantTemplates(db, actor, { tenantId: tenant.id, slugs: [...selected, template.slug] });
+    printJson({
+      action: "import",
+      outcome,
+      tenant: tenant.name,
+      template: {
+        slug: template.slug,
+        name: template.name,
+        framework: template.framework,
+        revision: template.revision,
+        version: template.version,
+        requirements: template.template.requirements.length,
+      },
+      selected: [...selected].sort(),
+    });
   }
 } catch (error) {
-  const refusal = describeRefusal(error) ?? ((error as { refusal?: boolean }).refusal ? `error: ${(error as Error).message}` : null);
+  const refusal =
+    describeRefusal(error) ?? ((error as { refusal?: boolean }).refusal ? `error: ${(error as Error).message}` : null);
   process.stderr.write(`${refusal ?? `error: ${error instanceof Error ? error.message : String(error)}`}\n`);
   code = 1;
 }

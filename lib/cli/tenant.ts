@@ -29,7 +29,8 @@ const FLAG_OF: Record<string, string> = {
 
 const [command, ...rest] = process.argv.slice(2);
 const args = parseArgs(rest);
-const flag = (name: string): string | undefined => (typeof args[name] === "string" ? (args[name] as string) : undefined);
+const flag = (name: string): string | undefined =>
+  typeof args[name] === "string" ? (args[name] as string) : undefined;
 if (!["create", "list", "update", "delete"].includes(command ?? "")) usage(USAGE);
 if ((command === "update" || command === "delete") && !flag("tenant")) usage(USAGE);
 
@@ -91,7 +92,13 @@ try {
     const after = await byId(before.id);
     const was = view(before);
     const now = view(after);
-    printJson({ action: "update", tenant: now, changed: Object.keys(now).filter((k) => JSON.stringify(now[k as keyof typeof now]) !== JSON.stringify(was[k as keyof typeof was])) });
+    printJson({
+      action: "update",
+      tenant: now,
+      changed: Object.keys(now).filter(
+        (k) => JSON.stringify(now[k as keyof typeof now]) !== JSON.stringify(was[k as keyof typeof was]),
+      ),
+    });
   } else {
     const before = await existing();
     const input = parseForm(deleteTenantInput, { tenantId: before.id, confirmName: flag("confirm") ?? "" });
@@ -99,7 +106,9 @@ try {
     printJson({ action: "delete", tenant: { id: before.id, name: before.name, slug: before.slug } });
   }
 } catch (error) {
-  const refusal = describeRefusal(error, FLAG_OF) ?? ((error as { refusal?: boolean }).refusal ? `error: ${(error as Error).message}` : null);
+  const refusal =
+    describeRefusal(error, FLAG_OF) ??
+    ((error as { refusal?: boolean }).refusal ? `error: ${(error as Error).message}` : null);
   process.stderr.write(`${refusal ?? `error: ${error instanceof Error ? error.message : String(error)}`}\n`);
   code = 1;
 }

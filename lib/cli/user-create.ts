@@ -9,7 +9,9 @@ import { fail, log, openRuntime, parseArgs } from "./runtime";
 // Prompts for a password on a terminal (empty = generate one); without a terminal, generates one.
 const args = parseArgs(process.argv.slice(2));
 if (typeof args.email !== "string" || typeof args.role !== "string")
-  fail("usage: npm run user:create -- --email you@example.com --role admin|operator|compliance|auditor [--name \"Your Name\"]");
+  fail(
+    'usage: npm run user:create -- --email you@example.com --role admin|operator|compliance|auditor [--name "Your Name"]',
+  );
 
 async function askPassword(): Promise<string | undefined> {
   if (!process.stdin.isTTY) return undefined;

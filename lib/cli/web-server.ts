@@ -21,7 +21,8 @@ if (cluster.isPrimary && processes > 1) {
   for (let i = 0; i < processes; i++) cluster.fork();
   let ready = 0;
   cluster.on("message", (_worker, message) => {
-    if (message === "ready" && ++ready === processes) console.log(`✓ Ready in ${processes} processes on http://${hostname}:${port}`);
+    if (message === "ready" && ++ready === processes)
+      console.log(`✓ Ready in ${processes} processes on http://${hostname}:${port}`);
   });
   // A process that dies is replaced, unless the whole server is stopping.
   let stopping = false;

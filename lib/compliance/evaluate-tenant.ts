@@ -64,7 +64,10 @@ const digestOf = (key: string) => createHash("sha256").update(key).digest("hex")
 const poolOf = (db: Db) => (db as Db & { $client: pg.Pool }).$client;
 
 /** Runs of the templates, plus every control at its defaults so each control is always reported. */
-export function evaluationRuns(templates: readonly StoredTemplate[]): { runs: ControlRun[]; perTemplate: Array<{ t: StoredTemplate; requirementRuns: Map<string, string[]> }> } {
+export function evaluationRuns(templates: readonly StoredTemplate[]): {
+  runs: ControlRun[];
+  perTemplate: Array<{ t: StoredTemplate; requirementRuns: Map<string, string[]> }>;
+} {
   const all = new Map<string, ControlRun>();
   const perTemplate = templates.map((t) => {
     const r = templateRuns(t.template);
@@ -78,20 +81,34 @@ export function evaluationRuns(templates: readonly StoredTemplate[]): { runs: Co
   return { runs: [...all.values()], perTemplate };
 }
 
-async function registerRuns(tx: pg.PoolClient, tenantId: string, runs: readonly ControlRun[]): Promise<Map<string, number>> {
+async function registerRuns(
+  tx: pg.PoolClient,
+  tenantId: string,
+  runs: readonly ControlRun[],
+): Promise<Map<string, number>> {
   const digests = runs.map((r) => digestOf(r.key));
   const res = await tx.query(
     `insert into compliance_runs (tenant_id, key_digest, control_id, params, scope)
      select $1, u.d, u.c, u.p, u.s from unnest($2::text[], $3::text[], $4::jsonb[], $5::jsonb[]) as u(d, c, p, s)
      on conflict (tenant_id, key_digest) do update set control_id = excluded.control_id
      returning id, key_digest`,
-    [tenantId, digests, runs.map((r) => r.controlId), runs.map((r) => JSON.stringify(r.params)), runs.map((r) => JSON.stringify(r.scope))],
+    [
+      tenantId,
+      digests,
+      runs.map((r) => r.controlId),
+      runs.map((r) => JSON.stringify(r.params)),
+      runs.map((r) => JSON.stringify(r.scope)),
+    ],
   );
   const byDigest = new Map(res.rows.map((r) => [r.key_digest as string, r.id as number]));
   return new Map(runs.map((r, i) => [r.key, byDigest.get(digests[i]!)!]));
 }
 
-export async function evaluateTenant(db: Db, tenantId: string, options: EvaluateTenantOptions = {}): Promise<EvaluationResult> {
+export async function evaluateTenant(
+  db: Db,
+  tenantId: string,
+  options: EvaluateTenantOptions = {},
+): Promise<EvaluationResult> {
   const t0 = performance.now();
   // Without a given clock, "now" is read once the tenant's lock is held, so that evaluations that
   // queued behind each other get increasing times.
@@ -110,14 +127,33 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
     await writer.query(`select pg_advisory_xact_lock(hashtext('compliance-evaluation:' || $1))`, [tenantId]);
     if (!options.now) now = clock.now();
     // Versions are chained in evaluation order, and "as of" picks by time: the two must agree.
-    const last = await writer.query(`select max(evaluated_at) as at from compliance_evaluations where tenant_id = $1 and status = 'succeeded'`, [tenantId]);
+    const last = await writer.query(
+      `select max(evaluated_at) as at from compliance_evaluations where tenant_id = $1 and status = 'succeeded'`,
+      [tenantId],
+    );
     const lastAt = last.rows[0]?.at as Date | null;
-    if (lastAt && lastAt.getTime() > now.getTime() && !options.dryRun) throw new Error(`evaluations of a tenant move forward in time: the last one is of ${lastAt.toISOString()}, this one of ${now.toISOString()}`);
+    if (lastAt && lastAt.getTime() > now.getTime() && !options.dryRun)
+      throw new Error(
+        `evaluations of a tenant move forward in time: the last one is of ${lastAt.toISOString()}, this one of ${now.toISOString()}`,
+      );
     const runIdOf = await registerRuns(writer, tenantId, runs);
-    const templateRefs = templates.map((t) => ({ slug: t.slug, revision: t.revision, version: t.version, templateId: t.templateId, name: t.name }));
+    const templateRefs = templates.map((t) => ({
+      slug: t.slug,
+      revision: t.revision,
+      version: t.version,
+      templateId: t.templateId,
+      name: t.name,
+    }));
     const ev = await writer.query(
       `insert into compliance_evaluations (tenant_id, status, trigger, sync_run_id, evaluated_at, templates, run_ids) values ($1, 'running', $2, $3, $4, $5, $6) returning id`,
-      [tenantId, options.trigger ?? "manual", options.syncRunId ?? null, now, JSON.stringify(templateRefs), [...new Set(runIdOf.values())]],
+      [
+        tenantId,
+        options.trigger ?? "manual",
+        options.syncRunId ?? null,
+        now,
+        JSON.stringify(templateRefs),
+        [...new Set(runIdOf.values())],
+      ],
     );
     evaluationId = ev.rows[0].id as number;
     const E = evaluationId;
@@ -125,14 +161,25 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
     await reader.query("begin isolation level repeatable read read only");
     const { snapshot, meta } = await loadSnapshot(reader, tenantId);
     const t1 = performance.now();
-    log(`loaded ${snapshot.resources.length} resources, ${snapshot.plans.length} plans, ${snapshot.vaults.length} vaults in ${Math.round(t1 - t0)} ms`);
+    log(
+      `loaded ${snapshot.resources.length} resources, ${snapshot.plans.length} plans, ${snapshot.vaults.length} vaults in ${Math.round(t1 - t0)} ms`,
+    );
 
     const index = await PanelStore.loadIndex(writer, tenantId);
     const excepted = await activeExceptionKeys(writer, { tenantId, at: now });
-    const runById = new Map([...runIdOf].map(([key, id]) => [id, { key, controlId: runs.find((r) => r.key === key)!.controlId }]));
+    const runById = new Map(
+      [...runIdOf].map(([key, id]) => [id, { key, controlId: runs.find((r) => r.key === key)!.controlId }]),
+    );
     const ouPath = new Map(snapshot.accounts.map((a) => [a.accountId, a.ouPath]));
     const scoring = new ScoreAccumulator(
-      perTemplate.map(({ t, requirementRuns }) => ({ templateId: t.slug, requirements: t.template.requirements.map((r) => ({ id: r.id, title: r.title, runKeys: requirementRuns.get(r.id) ?? [] })) })),
+      perTemplate.map(({ t, requirementRuns }) => ({
+        templateId: t.slug,
+        requirements: t.template.requirements.map((r) => ({
+          id: r.id,
+          title: r.title,
+          runKeys: requirementRuns.get(r.id) ?? [],
+        })),
+      })),
       (a) => ouPath.get(a) ?? [],
     );
     const collector = new PanelCollector(runIdOf);
@@ -141,17 +188,31 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
       tenantId,
       E,
       index,
-      (panel, runId, c, x) => scoring.addFolded(runById.get(runId)!.key, panel.accountId, panel.region || null, { PASS: c[0], FAIL: c[1], NOT_APPLICABLE: c[2], ERROR: c[3], EXCEPTED: x }),
-      (runId, panel, key) => excepted.size > 0 && excepted.has(`${runById.get(runId)!.controlId}|${panel.subjectType}|${key}`),
+      (panel, runId, c, x) =>
+        scoring.addFolded(runById.get(runId)!.key, panel.accountId, panel.region || null, {
+          PASS: c[0],
+          FAIL: c[1],
+          NOT_APPLICABLE: c[2],
+          ERROR: c[3],
+          EXCEPTED: x,
+        }),
+      (runId, panel, key) =>
+        excepted.size > 0 && excepted.has(`${runById.get(runId)!.controlId}|${panel.subjectType}|${key}`),
     );
     store = panels;
     const stats = await evaluateStream(
       snapshot,
-      { recoveryPoints: () => streamRecoveryPoints(reader, tenantId), addJobFacts: (facts, since) => addJobFactsFromSql(reader, tenantId, since, facts).then(() => undefined) },
+      {
+        recoveryPoints: () => streamRecoveryPoints(reader, tenantId),
+        addJobFacts: (facts, since) => addJobFactsFromSql(reader, tenantId, since, facts).then(() => undefined),
+      },
       { now, maxDataAgeHours: options.maxDataAgeHours },
       runs,
       (key, f) => collector.add(key, f),
-      { recoveryPointUnitDone: () => panels.submit(collector.take()), accountDone: () => panels.submit(collector.take()) },
+      {
+        recoveryPointUnitDone: () => panels.submit(collector.take()),
+        accountDone: () => panels.submit(collector.take()),
+      },
     );
     await panels.submit(collector.take());
     const panelStats = await panels.finish();
@@ -160,9 +221,18 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
 
     const scores = scoring.result();
     const countsByRun = scoring.countsByRun();
-    const runSummaries: RunSummary[] = [...runIdOf].map(([key, runId]) => ({ runId, key, controlId: runById.get(runId)!.controlId, counts: countsByRun.get(key) ?? { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, EXCEPTED: 0 } }));
+    const runSummaries: RunSummary[] = [...runIdOf].map(([key, runId]) => ({
+      runId,
+      key,
+      controlId: runById.get(runId)!.controlId,
+      counts: countsByRun.get(key) ?? { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, EXCEPTED: 0 },
+    }));
     await storeScores(writer, { tenantId, evaluationId: E, evaluatedAt: now, scores });
-    const millis = { load: Math.round(t1 - t0), evaluateAndStore: Math.round(t2 - t1), scores: Math.round(performance.now() - t2) };
+    const millis = {
+      load: Math.round(t1 - t0),
+      evaluateAndStore: Math.round(t2 - t1),
+      scores: Math.round(performance.now() - t2),
+    };
     const summary = {
       findings: stats.findings,
       recoveryPoints: stats.recoveryPoints,
@@ -171,16 +241,14 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
       millis,
       runs: Object.fromEntries(runSummaries.map((r) => [r.runId, r.counts])),
     };
-    await writer.query(`update compliance_evaluations set status = 'succeeded', finished_at = $6, snapshot_at = $2, oldest_data_at = $3, sync_run_id = coalesce(sync_run_id, $4), stats = $5 where id = $1`, [
-      E,
-      meta.snapshotAt,
-      meta.oldestDataAt,
-      meta.syncRunId,
-      JSON.stringify(summary),
-      clock.now(),
-    ]);
+    await writer.query(
+      `update compliance_evaluations set status = 'succeeded', finished_at = $6, snapshot_at = $2, oldest_data_at = $3, sync_run_id = coalesce(sync_run_id, $4), stats = $5 where id = $1`,
+      [E, meta.snapshotAt, meta.oldestDataAt, meta.syncRunId, JSON.stringify(summary), clock.now()],
+    );
     await writer.query(options.dryRun ? "rollback" : "commit");
-    log(`evaluation ${E}${options.dryRun ? " (dry run, not stored)" : ""}: ${stats.findings} findings, ${panelStats.changed + panelStats.created} panels written, ${panelStats.unchanged} unchanged`);
+    log(
+      `evaluation ${E}${options.dryRun ? " (dry run, not stored)" : ""}: ${stats.findings} findings, ${panelStats.changed + panelStats.created} panels written, ${panelStats.unchanged} unchanged`,
+    );
     return {
       evaluationId: E,
       tenantId,
@@ -188,23 +256,38 @@ export async function evaluateTenant(db: Db, tenantId: string, options: Evaluate
       templates: templateRefs.map(({ slug, revision, version, name }) => ({ slug, revision, version, name })),
       runs: runSummaries,
       scores,
-      requirementRuns: Object.fromEntries(perTemplate.map(({ t, requirementRuns }) => [t.slug, Object.fromEntries([...requirementRuns].map(([req, keys]) => [req, keys.map((k) => runIdOf.get(k)!)]))])),
-      stats: { findings: stats.findings, recoveryPoints: stats.recoveryPoints, resources: stats.resources, panels: panelStats, millis: { ...millis, total: Math.round(performance.now() - t0) } },
+      requirementRuns: Object.fromEntries(
+        perTemplate.map(({ t, requirementRuns }) => [
+          t.slug,
+          Object.fromEntries([...requirementRuns].map(([req, keys]) => [req, keys.map((k) => runIdOf.get(k)!)])),
+        ]),
+      ),
+      stats: {
+        findings: stats.findings,
+        recoveryPoints: stats.recoveryPoints,
+        resources: stats.resources,
+        panels: panelStats,
+        millis: { ...millis, total: Math.round(performance.now() - t0) },
+      },
     };
   } catch (error) {
     await writer.query("rollback").catch(() => undefined);
     await reader.query("rollback").catch(() => undefined);
     // The failure is recorded on its own: the evaluation's writes were rolled back.
-    if (!options.dryRun) await pool
-      .query(`insert into compliance_evaluations (tenant_id, status, trigger, sync_run_id, evaluated_at, finished_at, templates, run_ids, error) values ($1, 'failed', $2, $3, $4, $6, '[]', '{}', $5)`, [
-        tenantId,
-        options.trigger ?? "manual",
-        options.syncRunId ?? null,
-        now,
-        error instanceof Error ? error.message : String(error),
-        clock.now(),
-      ])
-      .catch(() => undefined);
+    if (!options.dryRun)
+      await pool
+        .query(
+          `insert into compliance_evaluations (tenant_id, status, trigger, sync_run_id, evaluated_at, finished_at, templates, run_ids, error) values ($1, 'failed', $2, $3, $4, $6, '[]', '{}', $5)`,
+          [
+            tenantId,
+            options.trigger ?? "manual",
+            options.syncRunId ?? null,
+            now,
+            error instanceof Error ? error.message : String(error),
+            clock.now(),
+          ],
+        )
+        .catch(() => undefined);
     throw error;
   } finally {
     await store?.close();

@@ -16,12 +16,28 @@ export function summarizeEvaluation(r: EvaluationResult) {
     for (const k of Object.keys(run.counts) as Array<keyof StatusCounts>) c[k] += run.counts[k];
   }
   const requirements: Record<string, Record<string, StatusCounts & { status: string; score: number | null }>> = {};
-  const frameworks: Record<string, { name: string; version: string; score: number | null; requirements_passing: number; requirements_applicable: number }> = {};
+  const frameworks: Record<
+    string,
+    {
+      name: string;
+      version: string;
+      score: number | null;
+      requirements_passing: number;
+      requirements_applicable: number;
+    }
+  > = {};
   for (const s of r.scores) {
     const t = r.templates.find((x) => x.slug === s.templateId)!;
-    requirements[s.templateId] = Object.fromEntries(s.requirements.map((q) => [q.id, { ...q.counts, status: q.status, score: round(q.score) }]));
-    frameworks[s.templateId] = { name: t.name, version: t.version, score: round(s.score), requirements_passing: s.requirementsPassing, requirements_applicable: s.requirementsApplicable };
+    requirements[s.templateId] = Object.fromEntries(
+      s.requirements.map((q) => [q.id, { ...q.counts, status: q.status, score: round(q.score) }]),
+    );
+    frameworks[s.templateId] = {
+      name: t.name,
+      version: t.version,
+      score: round(s.score),
+      requirements_passing: s.requirementsPassing,
+      requirements_applicable: s.requirementsApplicable,
+    };
   }
   return { controls, requirements, frameworks };
 }
-

@@ -28,7 +28,8 @@ const JOB = {
 
 export async function ensureEvaluateQueue(boss: PgBoss): Promise<void> {
   const existing = await boss.getQueue(EVALUATE_QUEUE);
-  if (!existing) await boss.createQueue(EVALUATE_QUEUE, { policy: "stately", ...JOB, retentionSeconds: QUEUE_RETENTION_SECONDS });
+  if (!existing)
+    await boss.createQueue(EVALUATE_QUEUE, { policy: "stately", ...JOB, retentionSeconds: QUEUE_RETENTION_SECONDS });
 }
 
 /** Queues an evaluation of the tenant; null when one is already waiting. */
@@ -42,8 +43,14 @@ export async function registerComplianceJobs(boss: PgBoss, o: { db: Db; log?: (m
   const log = o.log ?? (() => undefined);
   return boss.work<EvaluateJob>(EVALUATE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async (jobs) => {
     for (const job of jobs) {
-      const r = await evaluateTenant(o.db, job.data.tenantId, { trigger: job.data.trigger ?? "queue", syncRunId: job.data.syncRunId ?? null, log });
-      log(`evaluated tenant ${job.data.tenantId}: evaluation ${r.evaluationId}, ${r.stats.findings} findings in ${r.stats.millis.total} ms`);
+      const r = await evaluateTenant(o.db, job.data.tenantId, {
+        trigger: job.data.trigger ?? "queue",
+        syncRunId: job.data.syncRunId ?? null,
+        log,
+      });
+      log(
+        `evaluated tenant ${job.data.tenantId}: evaluation ${r.evaluationId}, ${r.stats.findings} findings in ${r.stats.millis.total} ms`,
+      );
       // Retention rides along: history beyond 400 days goes (a few deletes when there is any).
       await pruneComplianceHistory(o.db, { tenantId: job.data.tenantId });
     }

@@ -84,7 +84,8 @@ export class BucketCache {
     next.then(
       () => {
         // Replace only what the refresh started from (the key may have been evicted or reloaded).
-        if (this.entries.get(key) === stale) this.entries.set(key, { bucket, value: next, settled: true, refreshing: false });
+        if (this.entries.get(key) === stale)
+          this.entries.set(key, { bucket, value: next, settled: true, refreshing: false });
       },
       () => {
         // Served no longer: the next request loads afresh and sees the error itself.

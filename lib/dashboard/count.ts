@@ -17,14 +17,19 @@ export async function boundedCount(db: Db, table: PgTable, where: SQL | undefine
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql.raw(`set local statement_timeout = ${Math.max(1, Math.floor(budgetMs))}`));
-      const r = await tx.execute<{ n: number }>(sql`select count(*)::int as n from (select 1 from ${table} ${where ? sql`where ${where}` : sql``} limit ${COUNT_CAP + 1}) t`);
+      const r = await tx.execute<{ n: number }>(
+        sql`select count(*)::int as n from (select 1 from ${table} ${where ? sql`where ${where}` : sql``} limit ${COUNT_CAP + 1}) t`,
+      );
       const n = Number(r.rows[0]?.n ?? 0);
       return { count: Math.min(n, COUNT_CAP), exact: n <= COUNT_CAP };
     });
   } catch (error) {
-    const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+    const code =
+      (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
     if (code !== "57014") throw error; // only "canceled by statement timeout" falls back
-    const plan = await db.execute<{ "QUERY PLAN": Array<{ Plan: { "Plan Rows": number } }> }>(sql`explain (format json) select 1 from ${table} ${where ? sql`where ${where}` : sql``}`);
+    const plan = await db.execute<{ "QUERY PLAN": Array<{ Plan: { "Plan Rows": number } }> }>(
+      sql`explain (format json) select 1 from ${table} ${where ? sql`where ${where}` : sql``}`,
+    );
     const rows = plan.rows[0]?.["QUERY PLAN"]?.[0]?.Plan["Plan Rows"] ?? 0;
     return { count: Math.round(rows), exact: false };
   }

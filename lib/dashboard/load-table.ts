@@ -31,11 +31,19 @@ export async function loadTable<F extends Record<string, unknown>, Row>(
   const parsed = table.filters.safeParse(raw);
   if (!parsed.success) {
     const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message]));
-    return { ok: false, message: `Some filters are not valid: ${Object.entries(fieldErrors).map(([k, v]) => `${k}: ${v}`).join("; ")}`, fieldErrors };
+    return {
+      ok: false,
+      message: `Some filters are not valid: ${Object.entries(fieldErrors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join("; ")}`,
+      fieldErrors,
+    };
   }
   const { tenantId } = tenant;
   const cursor = first(searchParams.cursor) ?? null;
-  const page = await bySnapshot(getDb(), tenantId, `table:${table.name}`, { filters: parsed.data, cursor, asOf }, () => table.page(getDb(), { tenantId, asOf }, parsed.data, cursor, PAGE_SIZE));
+  const page = await bySnapshot(getDb(), tenantId, `table:${table.name}`, { filters: parsed.data, cursor, asOf }, () =>
+    table.page(getDb(), { tenantId, asOf }, parsed.data, cursor, PAGE_SIZE),
+  );
   return { ok: true, filters: parsed.data, page, exportBase: exportBaseOf(table, tenant) };
 }
 
@@ -43,6 +51,9 @@ export async function loadTable<F extends Record<string, unknown>, Row>(
  * Where the table's CSV/JSON export lives (the export route serves every table by its name), or
  * undefined when the user's role may not export: the page then offers no export at all.
  */
-export function exportBaseOf(table: { name: string }, tenant: Pick<TenantAccess, "slug" | "capabilities">): string | undefined {
+export function exportBaseOf(
+  table: { name: string },
+  tenant: Pick<TenantAccess, "slug" | "capabilities">,
+): string | undefined {
   return tenant.capabilities.includes("export") ? `/t/${tenant.slug}/export/${table.name}` : undefined;
 }

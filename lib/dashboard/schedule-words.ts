@@ -5,7 +5,15 @@ import { clock } from "@/lib/clock";
 // Backup rule schedules in words, as a compliance officer reads them ("Daily at 05:00 UTC"), with
 // the worst-case gap the frequency control uses. Uncommon shapes fall back to the expression.
 
-const DAY_NAMES: Record<string, string> = { SUN: "Sunday", MON: "Monday", TUE: "Tuesday", WED: "Wednesday", THU: "Thursday", FRI: "Friday", SAT: "Saturday" };
+const DAY_NAMES: Record<string, string> = {
+  SUN: "Sunday",
+  MON: "Monday",
+  TUE: "Tuesday",
+  WED: "Wednesday",
+  THU: "Thursday",
+  FRI: "Friday",
+  SAT: "Saturday",
+};
 const DAY_NUMBERS = ["", "SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 const pad = (n: string) => n.padStart(2, "0");
@@ -31,7 +39,11 @@ function cronWords(fields: string[], tz: string): string | null {
     if (hour === "*") return `Hourly at :${pad(min)}`;
     if (everyHours) return `Every ${everyHours[1]} hours at :${pad(min)}`;
     if (fromHours) return `Every ${fromHours[2]} hours from ${pad(fromHours[1]!)}:${pad(min)} ${tz}`;
-    if (/^\d+(,\d+)+$/.test(hour)) return `Daily at ${hour.split(",").map((h) => `${pad(h)}:${pad(min)}`).join(", ")} ${tz}`;
+    if (/^\d+(,\d+)+$/.test(hour))
+      return `Daily at ${hour
+        .split(",")
+        .map((h) => `${pad(h)}:${pad(min)}`)
+        .join(", ")} ${tz}`;
     if (at) return `Daily ${at}`;
   }
   if (dom === "?" && at) {
@@ -40,7 +52,8 @@ function cronWords(fields: string[], tz: string): string | null {
     const nth = /^(\w+)#(\d)$/.exec(dow);
     if (nth) {
       const name = DAY_NAMES[(/^\d$/.test(nth[1]!) ? DAY_NUMBERS[Number(nth[1])] : nth[1]!.toUpperCase()) ?? ""];
-      if (name) return `The ${["", "first", "second", "third", "fourth", "fifth"][Number(nth[2])]} ${name} of each month ${at}`;
+      if (name)
+        return `The ${["", "first", "second", "third", "fourth", "fifth"][Number(nth[2])]} ${name} of each month ${at}`;
     }
   }
   if (dow === "?" && at) {
@@ -50,15 +63,24 @@ function cronWords(fields: string[], tz: string): string | null {
   return null;
 }
 
-export function scheduleInWords(expression: string | null, timezone: string | null, continuous: boolean, now = clock.now()): { words: string; worstCase: string | null } {
+export function scheduleInWords(
+  expression: string | null,
+  timezone: string | null,
+  continuous: boolean,
+  now = clock.now(),
+): { words: string; worstCase: string | null } {
   const analysis = analyseSchedule(expression, timezone, continuous, now);
-  const worstCase = analysis.ok && analysis.kind !== "continuous" && Number.isFinite(analysis.worstCaseMinutes) ? formatDuration(analysis.worstCaseMinutes * 60_000) : null;
+  const worstCase =
+    analysis.ok && analysis.kind !== "continuous" && Number.isFinite(analysis.worstCaseMinutes)
+      ? formatDuration(analysis.worstCaseMinutes * 60_000)
+      : null;
   if (continuous && !expression) return { words: "Continuous (point-in-time recovery)", worstCase: null };
   if (!expression) return { words: "No schedule", worstCase: null };
   const tz = timezone && timezone !== "Etc/UTC" && timezone !== "UTC" ? timezone : "UTC";
   const rate = /^rate\(\s*(\d+)\s+(minute|minutes|hour|hours|day|days)\s*\)$/i.exec(expression.trim());
   let words: string | null = null;
-  if (rate) words = `Every ${rate[1] === "1" ? "" : `${rate[1]} `}${rate[2]!.toLowerCase().replace(/s$/, "")}${rate[1] === "1" ? "" : "s"}`;
+  if (rate)
+    words = `Every ${rate[1] === "1" ? "" : `${rate[1]} `}${rate[2]!.toLowerCase().replace(/s$/, "")}${rate[1] === "1" ? "" : "s"}`;
   const cron = /^cron\((.*)\)$/s.exec(expression.trim());
   if (cron) words = cronWords(cron[1]!.trim().split(/\s+/), tz);
   const base = words ?? expression;

@@ -41,15 +41,29 @@ const keyOf = async (db: Db, tenantId: string, name: string, args: unknown, day 
  * never answered from an older one; a value whose 5 minutes are up is answered once more while
  * its refresh runs (see BucketCache). A failed load is not kept.
  */
-export async function bySnapshot<T>(db: Db, tenantId: string, name: string, args: unknown, load: () => Promise<T>): Promise<T> {
+export async function bySnapshot<T>(
+  db: Db,
+  tenantId: string,
+  name: string,
+  args: unknown,
+  load: () => Promise<T>,
+): Promise<T> {
   return widgets.get(await keyOf(db, tenantId, name, args), load);
 }
 
 /** The start of `now`'s UTC day. */
-export const utcDay = (now: Date): Date => new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+export const utcDay = (now: Date): Date =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
 
 /** `load(today)` once per (tenant snapshot, name, args, UTC day): for results that depend on the clock only through the day. */
-export async function bySnapshotAndDay<T>(db: Db, tenantId: string, name: string, args: unknown, load: (today: Date) => Promise<T>, now = clock.now()): Promise<T> {
+export async function bySnapshotAndDay<T>(
+  db: Db,
+  tenantId: string,
+  name: string,
+  args: unknown,
+  load: (today: Date) => Promise<T>,
+  now = clock.now(),
+): Promise<T> {
   const today = utcDay(now);
   return daily.get(await keyOf(db, tenantId, name, args, today.toISOString().slice(0, 10)), () => load(today));
 }

@@ -227,15 +227,7 @@ export interface Resource {
 }
 
 export type BackupJobState =
-  | "CREATED"
-  | "PENDING"
-  | "RUNNING"
-  | "ABORTING"
-  | "ABORTED"
-  | "COMPLETED"
-  | "FAILED"
-  | "EXPIRED"
-  | "PARTIAL";
+  "CREATED" | "PENDING" | "RUNNING" | "ABORTING" | "ABORTED" | "COMPLETED" | "FAILED" | "EXPIRED" | "PARTIAL";
 
 export interface BackupJob {
   accountId: string;

@@ -10,7 +10,10 @@ import { ASSIGN, CONDITION_OPERATORS } from "./syntax";
 import type { Reporter } from "./validate";
 import { readBoolean, readInteger } from "./values";
 
-interface At<T> { value: T; path: string }
+interface At<T> {
+  value: T;
+  path: string;
+}
 
 /** The value this node sets for `key`: its @@assign in a document, the bare value in an effective policy. */
 function setting(node: Json | undefined, key: string, path: string, r: Reporter): At<Json> | undefined {
@@ -24,7 +27,9 @@ function setting(node: Json | undefined, key: string, path: string, r: Reporter)
 /** The user-named entries of a map node (operators skipped), with their paths. */
 function entries(node: Json | undefined, path: string): Array<[string, Json, string]> {
   if (!isObject(node)) return [];
-  return Object.entries(node).filter(([k]) => !k.startsWith("@@")).map(([k, v]) => [k, v, childPath(path, k)]);
+  return Object.entries(node)
+    .filter(([k]) => !k.startsWith("@@"))
+    .map(([k, v]) => [k, v, childPath(path, k)]);
 }
 
 export function checkCrossField(policy: JsonObject, r: Reporter): void {
@@ -51,9 +56,17 @@ function checkRule(rule: Json, path: string, r: Reporter): void {
   const del = setting(rule.lifecycle, "delete_after_days", lifecyclePath, r);
   const days = readInteger(del?.value);
   if (del && days !== undefined && days > MAX_CONTINUOUS_RETENTION_DAYS) {
-    r.add("CONTINUOUS_RETENTION_TOO_LONG", `Continuous backups (point-in-time recovery) are kept at most ${MAX_CONTINUOUS_RETENTION_DAYS} days; delete_after_days is ${days}.`, del.path);
+    r.add(
+      "CONTINUOUS_RETENTION_TOO_LONG",
+      `Continuous backups (point-in-time recovery) are kept at most ${MAX_CONTINUOUS_RETENTION_DAYS} days; delete_after_days is ${days}.`,
+      del.path,
+    );
   } else if (!del && r.mode === "effective") {
-    r.add("CONTINUOUS_RETENTION_TOO_LONG", `Continuous backups are kept at most ${MAX_CONTINUOUS_RETENTION_DAYS} days, but this rule sets no delete_after_days, so they would be kept forever.`, path);
+    r.add(
+      "CONTINUOUS_RETENTION_TOO_LONG",
+      `Continuous backups are kept at most ${MAX_CONTINUOUS_RETENTION_DAYS} days, but this rule sets no delete_after_days, so they would be kept forever.`,
+      path,
+    );
   }
 }
 
@@ -65,7 +78,11 @@ function checkColdStorage(lifecycle: Json | undefined, path: string, r: Reporter
   const delDays = readInteger(del?.value);
   if (del === undefined || coldDays === undefined || delDays === undefined) return;
   if (delDays < coldDays + MIN_COLD_STORAGE_DAYS) {
-    r.add("COLD_STORAGE_TOO_SHORT", `delete_after_days must be at least move_to_cold_storage_after_days + ${MIN_COLD_STORAGE_DAYS} (${coldDays + MIN_COLD_STORAGE_DAYS}): backups in cold storage stay there ${MIN_COLD_STORAGE_DAYS} days; it is ${delDays}.`, del.path);
+    r.add(
+      "COLD_STORAGE_TOO_SHORT",
+      `delete_after_days must be at least move_to_cold_storage_after_days + ${MIN_COLD_STORAGE_DAYS} (${coldDays + MIN_COLD_STORAGE_DAYS}): backups in cold storage stay there ${MIN_COLD_STORAGE_DAYS} days; it is ${delDays}.`,
+      del.path,
+    );
   }
 }
 
@@ -74,16 +91,27 @@ function checkSelections(selections: Json, path: string, r: Reporter): void {
   const tags = entries(selections.tags, childPath(path, "tags"));
   const resources = entries(selections.resources, childPath(path, "resources"));
   if (tags.length > 0 && resources.length > 0) {
-    r.add("SELECTION_TYPES_EXCLUSIVE", `A plan selects resources either by "tags" or by "resources", not both; to combine tag conditions with resource types, use "resources" with conditions.`, path);
+    r.add(
+      "SELECTION_TYPES_EXCLUSIVE",
+      `A plan selects resources either by "tags" or by "resources", not both; to combine tag conditions with resource types, use "resources" with conditions.`,
+      path,
+    );
   } else if (tags.length === 0 && resources.length === 0 && r.mode === "effective") {
     r.add("REQUIRED_ELEMENT_MISSING", `Selections need at least one selection under "tags" or "resources".`, path);
   }
   for (const [, selection, selectionPath] of [...tags, ...resources]) {
     if (!isObject(selection)) continue;
     const conditionsPath = childPath(selectionPath, "conditions");
-    const count = CONDITION_OPERATORS.reduce((n, op) => n + entries(isObject(selection.conditions) ? selection.conditions[op] : undefined, "").length, 0);
+    const count = CONDITION_OPERATORS.reduce(
+      (n, op) => n + entries(isObject(selection.conditions) ? selection.conditions[op] : undefined, "").length,
+      0,
+    );
     if (count > MAX_CONDITIONS_PER_SELECTION) {
-      r.add("ELEMENTS_TOO_MANY", `A selection may have at most ${MAX_CONDITIONS_PER_SELECTION} conditions; this one has ${count}.`, conditionsPath);
+      r.add(
+        "ELEMENTS_TOO_MANY",
+        `A selection may have at most ${MAX_CONDITIONS_PER_SELECTION} conditions; this one has ${count}.`,
+        conditionsPath,
+      );
     }
   }
 }
@@ -94,6 +122,11 @@ function checkScanSettings(plan: JsonObject, planPath: string, rule: Json, ruleP
   // Names are case-insensitive: the effective policy shows "guardduty" for a document's "GUARDDUTY".
   const settings = new Set(entries(plan.scan_settings, "").map(([k]) => k.toLowerCase()));
   for (const [scanner, , at] of entries(rule.scan_actions, childPath(rulePath, "scan_actions"))) {
-    if (!settings.has(scanner.toLowerCase())) r.add("SCAN_SETTINGS_REQUIRED", `The scan action ${scanner} needs scan_settings.${scanner} (resource_types and scanner_role_arn) in the plan ${planPath}.`, at);
+    if (!settings.has(scanner.toLowerCase()))
+      r.add(
+        "SCAN_SETTINGS_REQUIRED",
+        `The scan action ${scanner} needs scan_settings.${scanner} (resource_types and scanner_role_arn) in the plan ${planPath}.`,
+        at,
+      );
   }
 }

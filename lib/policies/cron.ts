@@ -7,9 +7,18 @@
 // 60 minutes"), so the minutes field must name exactly one minute of the hour.
 import { MIN_BACKUP_INTERVAL_MINUTES } from "./limits";
 
-export interface ScheduleProblem { reason: string; message: string }
+export interface ScheduleProblem {
+  reason: string;
+  message: string;
+}
 
-interface Field { name: string; min: number; max: number; names?: readonly string[]; extras: "" | "dom" | "dow" }
+interface Field {
+  name: string;
+  min: number;
+  max: number;
+  names?: readonly string[];
+  extras: "" | "dom" | "dow";
+}
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"] as const;
 const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"] as const;
@@ -30,12 +39,21 @@ export function checkScheduleExpression(expr: string): ScheduleProblem | undefin
   if (rate) {
     const bad = checkRate(rate[1] as string);
     if (bad) return invalid(`${expr} is not a valid rate expression: ${bad}`);
-    return { reason: "UNSUPPORTED_SCHEDULE_EXPRESSION", message: `AWS Backup schedules take cron(...) expressions only, not ${expr}; write it as cron(...).` };
+    return {
+      reason: "UNSUPPORTED_SCHEDULE_EXPRESSION",
+      message: `AWS Backup schedules take cron(...) expressions only, not ${expr}; write it as cron(...).`,
+    };
   }
   const cron = /^cron\((.*)\)$/s.exec(expr);
-  if (!cron) return invalid(`"${expr}" is not a schedule expression; AWS Backup takes cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 5 ? * * *).`);
+  if (!cron)
+    return invalid(
+      `"${expr}" is not a schedule expression; AWS Backup takes cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 5 ? * * *).`,
+    );
   const parts = (cron[1] as string).trim().split(/\s+/);
-  if (parts.length !== 6) return invalid(`${expr} has ${parts.length} fields; a cron expression has six: minutes hours day-of-month month day-of-week year.`);
+  if (parts.length !== 6)
+    return invalid(
+      `${expr} has ${parts.length} fields; a cron expression has six: minutes hours day-of-month month day-of-week year.`,
+    );
   const values: Array<Set<number> | null> = [];
   for (const [i, field] of FIELDS.entries()) {
     const parsed = parseField(parts[i] as string, field);
@@ -44,11 +62,16 @@ export function checkScheduleExpression(expr: string): ScheduleProblem | undefin
   }
   const [dom, dow] = [parts[2], parts[4]];
   if ((dom === "?") === (dow === "?")) {
-    return invalid(`${expr}: exactly one of day-of-month and day-of-week must be "?" (a value or * in one needs ? in the other).`);
+    return invalid(
+      `${expr}: exactly one of day-of-month and day-of-week must be "?" (a value or * in one needs ? in the other).`,
+    );
   }
   const minutes = values[0];
   if (minutes && minutes.size !== 1) {
-    return { reason: "SCHEDULE_TOO_FREQUENT", message: `${expr} runs ${minutes.size > 1 ? "several times" : "every minute"} an hour; AWS Backup needs at least ${MIN_BACKUP_INTERVAL_MINUTES} minutes between jobs, so the minutes field must be one minute (e.g. 0).` };
+    return {
+      reason: "SCHEDULE_TOO_FREQUENT",
+      message: `${expr} runs ${minutes.size > 1 ? "several times" : "every minute"} an hour; AWS Backup needs at least ${MIN_BACKUP_INTERVAL_MINUTES} minutes between jobs, so the minutes field must be one minute (e.g. 0).`,
+    };
   }
   return undefined;
 }
@@ -60,7 +83,8 @@ function checkRate(body: string): string | undefined {
   const n = Number(m[1]);
   const unit = m[2] as string;
   if (n < 1) return "the value must be positive";
-  if ((n === 1) !== !unit.endsWith("s")) return n === 1 ? `use "${unit.slice(0, -1)}" for a value of 1` : `use "${unit}s" for a value above 1`;
+  if ((n === 1) !== !unit.endsWith("s"))
+    return n === 1 ? `use "${unit.slice(0, -1)}" for a value of 1` : `use "${unit}s" for a value above 1`;
   return undefined;
 }
 
@@ -91,7 +115,8 @@ function addItem(item: string, field: Field, out: Set<number>): string | undefin
     const [a, b, more] = range.split("-");
     const lo = value(a ?? "", field);
     const hi = b === undefined ? lo : value(b, field);
-    if (more !== undefined || lo === undefined || hi === undefined) return `has an invalid value "${range}" (allowed ${field.min}-${field.max}${field.names ? ` or ${field.names[0]}-${field.names.at(-1)}` : ""})`;
+    if (more !== undefined || lo === undefined || hi === undefined)
+      return `has an invalid value "${range}" (allowed ${field.min}-${field.max}${field.names ? ` or ${field.names[0]}-${field.names.at(-1)}` : ""})`;
     if (hi < lo) return `has a backwards range "${range}"`;
     from = lo;
     to = b === undefined && stepText !== undefined ? field.max : hi; // "5/15" means from 5 to the end, by 15

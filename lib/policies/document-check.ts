@@ -16,8 +16,12 @@ export function checkDocument(text: string): PolicyError[] {
 export function documentRefusal(errors: PolicyError[]): AppError {
   const first = errors[0]!;
   const where = first.path === "$" ? "" : ` (at ${first.path})`;
-  const more = errors.length > 1 ? ` ${errors.length - 1} more problem${errors.length === 2 ? "" : "s"} after this one.` : "";
-  return invalid(`The policy document was refused: ${first.message.replace(/\.$/, "")}${where}. AWS would answer ${first.code} (${first.reason}).${more}`, {
-    content: errors.map((e) => `${e.path}: ${e.message}`).join("\n"),
-  });
+  const more =
+    errors.length > 1 ? ` ${errors.length - 1} more problem${errors.length === 2 ? "" : "s"} after this one.` : "";
+  return invalid(
+    `The policy document was refused: ${first.message.replace(/\.$/, "")}${where}. AWS would answer ${first.code} (${first.reason}).${more}`,
+    {
+      content: errors.map((e) => `${e.path}: ${e.message}`).join("\n"),
+    },
+  );
 }

@@ -62,7 +62,8 @@ type Value = null | boolean | number | string | Value[] | { [k: string]: Value }
 /** JSON with object keys folded to lower case (a later duplicate after folding wins, as AWS's merge does). */
 function fold(v: unknown): Value {
   if (Array.isArray(v)) return v.map(fold);
-  if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.toLowerCase(), fold(x)]));
+  if (typeof v === "object" && v !== null)
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k.toLowerCase(), fold(x)]));
   return v as Value;
 }
 
@@ -80,10 +81,15 @@ const show = (v: Value | undefined): string | null => {
   return s.length > VALUE_CHARS ? `${s.slice(0, VALUE_CHARS - 1)}…` : s;
 };
 
-const isObject = (v: Value | undefined): v is { [k: string]: Value } => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: Value | undefined): v is { [k: string]: Value } =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Every path where two documents differ (arrays compare whole: order matters in regions and tag values). */
-export function documentDifferences(intended: string, aws: string, limit = MAX_DIFFERENCES): { differences: Difference[]; truncated: boolean } {
+export function documentDifferences(
+  intended: string,
+  aws: string,
+  limit = MAX_DIFFERENCES,
+): { differences: Difference[]; truncated: boolean } {
   const a = parse(intended);
   const b = parse(aws);
   const out: Difference[] = [];
@@ -147,8 +153,19 @@ export function regionsTouched(differences: readonly Difference[], intended: str
  * One managed policy against AWS. `orgRead`: the organization's policies were read by the last
  * sync (otherwise nothing is known). A policy absent from that read was deleted outside the product.
  */
-export function comparePolicy(intent: ManagedPolicyIntent, aws: AwsPolicyNow | undefined, orgRead: boolean): PolicyDrift {
-  const none: PolicyDrift = { status: "in-sync", differences: [], truncated: false, attachedOutside: [], detachedOutside: [], regions: [] };
+export function comparePolicy(
+  intent: ManagedPolicyIntent,
+  aws: AwsPolicyNow | undefined,
+  orgRead: boolean,
+): PolicyDrift {
+  const none: PolicyDrift = {
+    status: "in-sync",
+    differences: [],
+    truncated: false,
+    attachedOutside: [],
+    detachedOutside: [],
+    regions: [],
+  };
   if (!orgRead) return { ...none, status: "not-read" };
   if (!intent.awsReadSincePush) return { ...none, status: "awaiting-sync" };
   if (!aws) return { ...none, status: "missing", detachedOutside: [...intent.targets], regions: null };
@@ -173,7 +190,11 @@ export interface ChainDrift {
   reason: string;
 }
 
-const pathsOf = (d: PolicyDrift) => `${d.differences.slice(0, 3).map((x) => x.path).join(", ")}${d.differences.length > 3 || d.truncated ? ", …" : ""}`;
+const pathsOf = (d: PolicyDrift) =>
+  `${d.differences
+    .slice(0, 3)
+    .map((x) => x.path)
+    .join(", ")}${d.differences.length > 3 || d.truncated ? ", …" : ""}`;
 
 /**
  * The drift of managed policies that reaches one account in one region. `chain`: the root, the OUs
@@ -181,7 +202,11 @@ const pathsOf = (d: PolicyDrift) => `${d.differences.slice(0, 3).map((x) => x.pa
  * A content change counts where AWS attaches the policy in the chain and the change touches the
  * region; an attachment made or removed outside the product counts where its target is in the chain.
  */
-export function chainDrift(chain: readonly string[], region: string, policies: ReadonlyArray<{ intent: ManagedPolicyIntent; drift: PolicyDrift; awsTargets: readonly string[] }>): ChainDrift[] {
+export function chainDrift(
+  chain: readonly string[],
+  region: string,
+  policies: ReadonlyArray<{ intent: ManagedPolicyIntent; drift: PolicyDrift; awsTargets: readonly string[] }>,
+): ChainDrift[] {
   const out: ChainDrift[] = [];
   const inChain = (targets: readonly string[]) => targets.filter((t) => chain.includes(t));
   for (const { intent, drift, awsTargets } of policies) {

@@ -26,7 +26,10 @@ export function buildPolicyChain(path: readonly string[], policies: readonly Att
   for (const target of path) {
     const here = policies
       .filter((p) => p.targets.includes(target))
-      .map((p) => ({ p, place: p.targetPositions.length === p.targets.length ? p.targetPositions[p.targets.indexOf(target)] : undefined }));
+      .map((p) => ({
+        p,
+        place: p.targetPositions.length === p.targets.length ? p.targetPositions[p.targets.indexOf(target)] : undefined,
+      }));
     if (here.length > 1 && here.some((x) => x.place === undefined)) orderKnown = false;
     here.sort((a, b) => (a.place ?? Infinity) - (b.place ?? Infinity) || a.p.policyId.localeCompare(b.p.policyId));
     levels.push(here.map((x) => x.p.content));
@@ -36,7 +39,10 @@ export function buildPolicyChain(path: readonly string[], policies: readonly Att
 }
 
 /** The local effective policy; without BACKUP_POLICY enabled on the root nothing applies, as AWS says. */
-export function computeStoredEffectivePolicy(chain: PolicyChain, backupPoliciesEnabled: boolean): EffectivePolicyResult {
+export function computeStoredEffectivePolicy(
+  chain: PolicyChain,
+  backupPoliciesEnabled: boolean,
+): EffectivePolicyResult {
   return computeEffectivePolicy(backupPoliciesEnabled ? chain.levels : []);
 }
 
@@ -47,8 +53,15 @@ export type Comparison = { agree: true } | { agree: false; difference: string };
  * JSON: AWS's key order and whitespace are not ours to match.
  */
 export function compareEffectivePolicies(ours: EffectivePolicyResult, aws: string | null): Comparison {
-  if (aws === null) return !ours.ok && ours.error.code === NOT_FOUND ? { agree: true } : { agree: false, difference: "AWS finds no effective policy; we do" };
-  if (!ours.ok) return { agree: false, difference: `AWS has an effective policy; we have ${ours.error.code}: ${ours.error.message}` };
+  if (aws === null)
+    return !ours.ok && ours.error.code === NOT_FOUND
+      ? { agree: true }
+      : { agree: false, difference: "AWS finds no effective policy; we do" };
+  if (!ours.ok)
+    return {
+      agree: false,
+      difference: `AWS has an effective policy; we have ${ours.error.code}: ${ours.error.message}`,
+    };
   let theirs: unknown;
   try {
     theirs = JSON.parse(aws);
@@ -62,7 +75,8 @@ export function compareEffectivePolicies(ours: EffectivePolicyResult, aws: strin
 /** The first place (a JSON path) where two values differ, or null; object key order is ignored. */
 function firstDifference(a: unknown, b: unknown, path: string): string | null {
   if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return `${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`;
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length)
+      return `${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`;
     for (let i = 0; i < a.length; i++) {
       const d = firstDifference(a[i], b[i], `${path}[${i}]`);
       if (d) return d;

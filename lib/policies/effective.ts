@@ -20,7 +20,8 @@ import { childPath, policyError, type PolicyError } from "./errors";
 import { parsePolicyText, type Json, type JsonObject } from "./parse";
 import { validateDocument } from "./validate";
 
-export type EffectivePolicyResult = { ok: true; content: string; policy: JsonObject } | { ok: false; error: PolicyError };
+export type EffectivePolicyResult =
+  { ok: true; content: string; policy: JsonObject } | { ok: false; error: PolicyError };
 
 /** DescribeEffectivePolicy's error when no policy of the type applies to the account. */
 export const NOT_FOUND = "EffectivePolicyNotFoundException";
@@ -60,14 +61,18 @@ class MergeFailure extends Error {
  * `validateDocuments`: also refuse a document CreatePolicy would refuse, with its first error (for
  * documents a user wrote; those read back from AWS were accepted already).
  */
-export function computeEffectivePolicy(levels: readonly (readonly string[])[], options: { validateDocuments?: boolean } = {}): EffectivePolicyResult {
+export function computeEffectivePolicy(
+  levels: readonly (readonly string[])[],
+  options: { validateDocuments?: boolean } = {},
+): EffectivePolicyResult {
   const docs: JsonObject[][] = [];
   for (const [i, level] of levels.entries()) {
     const parsed: JsonObject[] = [];
     for (const [j, text] of level.entries()) {
       const r = parsePolicyText(text);
       const error = !r.ok ? r.error : options.validateDocuments ? validateDocument(r.value)[0] : undefined;
-      if (error) return { ok: false, error: { ...error, message: `${describeSlot(levels.length, i, j)}: ${error.message}` } };
+      if (error)
+        return { ok: false, error: { ...error, message: `${describeSlot(levels.length, i, j)}: ${error.message}` } };
       if (r.ok) parsed.push(r.value);
     }
     docs.push(parsed);
@@ -78,7 +83,15 @@ export function computeEffectivePolicy(levels: readonly (readonly string[])[], o
 /** The same from parsed documents. */
 export function mergePolicyChain(levels: readonly (readonly JsonObject[])[]): EffectivePolicyResult {
   if (levels.every((l) => l.length === 0)) {
-    return { ok: false, error: policyError(NOT_FOUND, "NO_POLICY_ATTACHED", "No backup policy is attached to the account, its OUs or the root, so the account has no effective backup policy.", "$") };
+    return {
+      ok: false,
+      error: policyError(
+        NOT_FOUND,
+        "NO_POLICY_ATTACHED",
+        "No backup policy is attached to the account, its OUs or the root, so the account has no effective backup policy.",
+        "$",
+      ),
+    };
   }
   let state: Level = { root: container(), locks: new Map(), pending: new Map(), assigned: new Set() };
   try {
@@ -103,7 +116,14 @@ interface Where {
   path: string;
 }
 
-function applyContainer(s: Level, node: Container, doc: JsonObject, segs: string[], allowed: ReadonlySet<Op>, at: Where): void {
+function applyContainer(
+  s: Level,
+  node: Container,
+  doc: JsonObject,
+  segs: string[],
+  allowed: ReadonlySet<Op>,
+  at: Where,
+): void {
   declare(s, segs, doc, at);
   for (const [key, value] of Object.entries(doc)) {
     if (key.startsWith("@@")) continue;
@@ -130,7 +150,16 @@ function applyContainer(s: Level, node: Container, doc: JsonObject, segs: string
 }
 
 /** A setting (an object with value-setting operators) applied to what the levels above left. */
-function applySetting(s: Level, parent: Container, name: string, existing: Tree, body: JsonObject, segs: string[], allowed: ReadonlySet<Op>, at: Where): void {
+function applySetting(
+  s: Level,
+  parent: Container,
+  name: string,
+  existing: Tree,
+  body: JsonObject,
+  segs: string[],
+  allowed: ReadonlySet<Op>,
+  at: Where,
+): void {
   declare(s, segs, body, at);
   const key = pathKey(segs);
   let value: Json | undefined = existing.kind === "leaf" ? existing.value : toPlain(existing);
@@ -176,8 +205,10 @@ function materialize(s: Level, body: JsonObject, segs: string[], at: Where): Tre
     const existing = node.children.get(name);
     const child = asObject(value, childAt);
     // Two keys differing only in case are one key to AWS: the second merges into the first.
-    if (existing?.kind === "container" && !isSetting(child)) applyContainer(s, existing, child, [...segs, name], ALL, childAt);
-    else if (existing) applySetting(s, node, name, existing, isSetting(child) ? child : {}, [...segs, name], ALL, childAt);
+    if (existing?.kind === "container" && !isSetting(child))
+      applyContainer(s, existing, child, [...segs, name], ALL, childAt);
+    else if (existing)
+      applySetting(s, node, name, existing, isSetting(child) ? child : {}, [...segs, name], ALL, childAt);
     else {
       const created = materialize(s, child, [...segs, name], childAt);
       if (created) node.children.set(name, created);
@@ -205,7 +236,14 @@ function commitLocks(s: Level): Map<string, ReadonlySet<Op>> {
 
 function readChildControl(v: Json, at: Where): ReadonlySet<Op> {
   if (!Array.isArray(v) || !v.every((x) => typeof x === "string")) {
-    throw new MergeFailure(policyError("MalformedPolicyDocumentException", "INVALID_CHILD_CONTROL", `${at.slot}: ${CHILD_CONTROL} must be a list of operators, such as ["@@append"], ["@@all"] or ["@@none"].`, at.path));
+    throw new MergeFailure(
+      policyError(
+        "MalformedPolicyDocumentException",
+        "INVALID_CHILD_CONTROL",
+        `${at.slot}: ${CHILD_CONTROL} must be a list of operators, such as ["@@append"], ["@@all"] or ["@@none"].`,
+        at.path,
+      ),
+    );
   }
   const names = v as string[];
   if (names.includes("@@none")) return new Set();
@@ -231,7 +269,12 @@ function removeValues(current: Json | undefined, remove: Json): Json | undefined
 function toPlain(node: Container): JsonObject {
   const out: JsonObject = {};
   for (const [key, child] of node.children) {
-    Object.defineProperty(out, key, { value: child.kind === "leaf" ? child.value : toPlain(child), enumerable: true, writable: true, configurable: true });
+    Object.defineProperty(out, key, {
+      value: child.kind === "leaf" ? child.value : toPlain(child),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return out;
 }
@@ -239,7 +282,12 @@ function toPlain(node: Container): JsonObject {
 function asObject(v: Json, at: Where): JsonObject {
   if (typeof v === "object" && v !== null && !Array.isArray(v)) return v;
   throw new MergeFailure(
-    policyError("MalformedPolicyDocumentException", "MISSING_OPERATOR", `${at.slot}: ${at.path} holds a bare value; a setting's value goes under an operator, e.g. {"@@assign": ${JSON.stringify(v)}}.`, at.path),
+    policyError(
+      "MalformedPolicyDocumentException",
+      "MISSING_OPERATOR",
+      `${at.slot}: ${at.path} holds a bare value; a setting's value goes under an operator, e.g. {"@@assign": ${JSON.stringify(v)}}.`,
+      at.path,
+    ),
   );
 }
 
@@ -256,7 +304,8 @@ function narrow(allowed: ReadonlySet<Op>, lock: ReadonlySet<Op> | undefined): Re
 function sameJson(a: Json, b: Json): boolean {
   if (a === b) return true;
   if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]!));
+  if (Array.isArray(a) || Array.isArray(b))
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]!));
   const ka = Object.keys(a);
   return ka.length === Object.keys(b).length && ka.every((k) => k in b && sameJson(a[k]!, b[k]!));
 }

@@ -3,7 +3,12 @@
 // merged policy), so a refusal here reads like the refusal AWS would give, but earlier and with a path.
 
 /** code: the AWS error code AWS would return (e.g. "MalformedPolicyDocumentException", "ConstraintViolationException"); reason: a stable upper-snake reason (e.g. "DUPLICATE_KEY", "POLICY_CONTENT_LIMIT_EXCEEDED", "INVALID_JSON"); path: JSONPath-like "$.plans.Daily.rules[\"Hourly backup\"].schedule_expression" ("$" for the whole document). */
-export interface PolicyError { code: string; reason: string; message: string; path: string }
+export interface PolicyError {
+  code: string;
+  reason: string;
+  message: string;
+  path: string;
+}
 
 /** CreatePolicy/UpdatePolicy: "The provided policy document doesn't meet the requirements of the specified policy type." */
 export const MALFORMED = "MalformedPolicyDocumentException";

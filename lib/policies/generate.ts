@@ -59,7 +59,9 @@ export function scheduleExpression(frequency: PolicyParams["frequency"], startHo
 }
 
 /** The frequency and hour of a schedule this generator writes, or null for any other cron expression. */
-export function readSchedule(expr: string): { frequency: PolicyParams["frequency"]; startHourUtc: number | null } | null {
+export function readSchedule(
+  expr: string,
+): { frequency: PolicyParams["frequency"]; startHourUtc: number | null } | null {
   const m = /^cron\(0 (\S+) (\S+) \* (\S+) \*\)$/.exec(expr.trim());
   if (!m) return null;
   const [, hours, dom, dow] = m as unknown as [string, string, string, string];
@@ -67,13 +69,15 @@ export function readSchedule(expr: string): { frequency: PolicyParams["frequency
   if (dom === "?" && dow === "*") {
     if (hours === "*") return { frequency: { unit: "hours", value: 1 }, startHourUtc: null };
     const step = /^0\/(\d{1,2})$/.exec(hours);
-    if (step && Number(step[1]) >= 2 && Number(step[1]) < 24) return { frequency: { unit: "hours", value: Number(step[1]) }, startHourUtc: null };
+    if (step && Number(step[1]) >= 2 && Number(step[1]) < 24)
+      return { frequency: { unit: "hours", value: Number(step[1]) }, startHourUtc: null };
     return hour === null ? null : { frequency: { unit: "days", value: 1 }, startHourUtc: hour };
   }
   if (hour === null) return null;
   if (dom === "?" && DAYS_OF_WEEK.includes(dow)) return { frequency: { unit: "days", value: 7 }, startHourUtc: hour };
   const every = /^1\/(\d{1,2})$/.exec(dom);
-  if (dow === "?" && every && Number(every[1]) >= 2 && Number(every[1]) <= 31) return { frequency: { unit: "days", value: Number(every[1]) }, startHourUtc: hour };
+  if (dow === "?" && every && Number(every[1]) >= 2 && Number(every[1]) <= 31)
+    return { frequency: { unit: "days", value: Number(every[1]) }, startHourUtc: hour };
   return null;
 }
 
@@ -89,9 +93,11 @@ export function checkPolicyParams(p: PolicyParams): ParamErrors {
   const maxFrequency = p.frequency.unit === "hours" ? 24 : 31;
   if (!whole(p.frequency.value, 1, maxFrequency)) e.frequency = `Every 1 to ${maxFrequency} ${p.frequency.unit}.`;
   if (!whole(p.startHourUtc, 0, 23)) e.startHourUtc = "An hour from 0 to 23 (UTC).";
-  if (!whole(p.retentionDays, 1, MAX_LIFECYCLE_DAYS)) e.retentionDays = `Keep backups 1 to ${MAX_LIFECYCLE_DAYS.toLocaleString("en-US")} days.`;
+  if (!whole(p.retentionDays, 1, MAX_LIFECYCLE_DAYS))
+    e.retentionDays = `Keep backups 1 to ${MAX_LIFECYCLE_DAYS.toLocaleString("en-US")} days.`;
   if (p.coldStorageAfterDays !== null) {
-    if (!whole(p.coldStorageAfterDays, 1, MAX_LIFECYCLE_DAYS)) e.coldStorageAfterDays = `Move to cold storage after 1 to ${MAX_LIFECYCLE_DAYS.toLocaleString("en-US")} days, or leave empty.`;
+    if (!whole(p.coldStorageAfterDays, 1, MAX_LIFECYCLE_DAYS))
+      e.coldStorageAfterDays = `Move to cold storage after 1 to ${MAX_LIFECYCLE_DAYS.toLocaleString("en-US")} days, or leave empty.`;
     else if (!e.retentionDays && p.retentionDays < p.coldStorageAfterDays + MIN_COLD_STORAGE_DAYS) {
       e.retentionDays = `With cold storage after ${p.coldStorageAfterDays} days, keep backups at least ${p.coldStorageAfterDays + MIN_COLD_STORAGE_DAYS} days (cold storage lasts ${MIN_COLD_STORAGE_DAYS} days at least).`;
     }
@@ -116,7 +122,9 @@ export function checkPolicyParams(p: PolicyParams): ParamErrors {
 const assign = (value: string | string[]) => ({ "@@assign": value });
 
 /** Copy destinations in the order the form lists them: Regions, accounts, then explicit ARNs. */
-export function copyDestinations(p: Pick<PolicyParams, "copyRegions" | "copyAccounts" | "copyVaultName" | "copyVaultArns">): string[] {
+export function copyDestinations(
+  p: Pick<PolicyParams, "copyRegions" | "copyAccounts" | "copyVaultName" | "copyVaultArns">,
+): string[] {
   const arns = [
     ...p.copyRegions.map((r) => `arn:aws:backup:${r}:$account:backup-vault:${p.copyVaultName}`),
     ...p.copyAccounts.map((a) => `arn:aws:backup:$region:${a}:backup-vault:${p.copyVaultName}`),
@@ -127,7 +135,9 @@ export function copyDestinations(p: Pick<PolicyParams, "copyRegions" | "copyAcco
 
 export function lifecycleOf(p: Pick<PolicyParams, "retentionDays" | "coldStorageAfterDays">): JsonObject {
   return {
-    ...(p.coldStorageAfterDays !== null ? { move_to_cold_storage_after_days: assign(String(p.coldStorageAfterDays)) } : {}),
+    ...(p.coldStorageAfterDays !== null
+      ? { move_to_cold_storage_after_days: assign(String(p.coldStorageAfterDays)) }
+      : {}),
     delete_after_days: assign(String(p.retentionDays)),
   };
 }
@@ -139,9 +149,21 @@ export function ruleOf(p: PolicyParams): JsonObject {
     schedule_expression: assign(scheduleExpression(p.frequency, p.startHourUtc)),
     start_backup_window_minutes: assign(START_WINDOW_MINUTES),
     target_backup_vault_name: assign(p.vaultName),
-    ...(p.airGappedVaultName !== null ? { target_logically_air_gapped_backup_vault_arn: assign(`arn:aws:backup:$region:$account:backup-vault:${p.airGappedVaultName}`) } : {}),
+    ...(p.airGappedVaultName !== null
+      ? {
+          target_logically_air_gapped_backup_vault_arn: assign(
+            `arn:aws:backup:$region:$account:backup-vault:${p.airGappedVaultName}`,
+          ),
+        }
+      : {}),
     lifecycle: lifecycleOf(p),
-    ...(copies.length ? { copy_actions: Object.fromEntries(copies.map((arn) => [arn, { target_backup_vault_arn: assign(arn), lifecycle: lifecycleOf(p) }])) } : {}),
+    ...(copies.length
+      ? {
+          copy_actions: Object.fromEntries(
+            copies.map((arn) => [arn, { target_backup_vault_arn: assign(arn), lifecycle: lifecycleOf(p) }]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -187,7 +209,8 @@ export interface TemplateSource {
   scope?: { tags?: Array<{ key: string; value?: string }> };
 }
 
-const record = (v: unknown): Record<string, unknown> => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const record = (v: unknown): Record<string, unknown> =>
+  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const int = (v: unknown, fallback: number) => (typeof v === "number" && Number.isInteger(v) ? v : fallback);
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
 
@@ -200,7 +223,11 @@ export function paramsFromTemplate(t: TemplateSource, regions: string[]): Policy
   const bk01 = record(t.parameters["BK-01"]);
   const bk02 = record(t.parameters["BK-02"]);
   const maxRetention = int(record(t.parameters["BK-12"]).maxRetentionDays, MAX_LIFECYCLE_DAYS);
-  const retention = Math.max(1, int(bk02.requiredRetentionDays, 35), int(record(t.parameters["BK-05"]).requiredRetentionDays, 35));
+  const retention = Math.max(
+    1,
+    int(bk02.requiredRetentionDays, 35),
+    int(record(t.parameters["BK-05"]).requiredRetentionDays, 35),
+  );
   const tag = record(bk01.tag).key !== undefined ? (bk01.tag as { key: string; value?: string }) : t.scope?.tags?.[0];
   return {
     planName: `${t.id}-baseline`.slice(0, 50),

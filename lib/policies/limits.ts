@@ -31,13 +31,21 @@ export const MIN_BACKUP_INTERVAL_MINUTES = 60;
  */
 export function checkAttachmentLimit(attached: number, target = "the target"): PolicyError | undefined {
   if (attached < MAX_BACKUP_POLICIES_PER_TARGET) return undefined;
-  return policyError(CONSTRAINT, "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
-    `${target} already has ${attached} backup policies attached; AWS allows at most ${MAX_BACKUP_POLICIES_PER_TARGET} per root, OU or account.`, "$");
+  return policyError(
+    CONSTRAINT,
+    "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+    `${target} already has ${attached} backup policies attached; AWS allows at most ${MAX_BACKUP_POLICIES_PER_TARGET} per root, OU or account.`,
+    "$",
+  );
 }
 
 /** CreatePolicy refuses the 1,001st backup policy of an organization: ConstraintViolationException, POLICY_NUMBER_LIMIT_EXCEEDED. */
 export function checkPolicyCountLimit(existing: number): PolicyError | undefined {
   if (existing < MAX_POLICIES_PER_ORG) return undefined;
-  return policyError(CONSTRAINT, "POLICY_NUMBER_LIMIT_EXCEEDED",
-    `The organization already has ${existing} backup policies; AWS allows at most ${MAX_POLICIES_PER_ORG}.`, "$");
+  return policyError(
+    CONSTRAINT,
+    "POLICY_NUMBER_LIMIT_EXCEEDED",
+    `The organization already has ${existing} backup policies; AWS allows at most ${MAX_POLICIES_PER_ORG}.`,
+    "$",
+  );
 }

@@ -3,7 +3,10 @@
 // character position instead ("… (position 123)"), which errorRange reads.
 import type { PolicyError } from "./errors";
 
-export interface TextRange { from: number; to: number }
+export interface TextRange {
+  from: number;
+  to: number;
+}
 
 type Segment = string | number;
 

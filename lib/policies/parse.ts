@@ -9,7 +9,11 @@ export type JsonObject = { [k: string]: Json };
 export type ParseResult = { ok: true; value: JsonObject } | { ok: false; error: PolicyError };
 
 class JsonSyntaxError extends Error {
-  constructor(readonly reason: string, message: string, readonly path: string) {
+  constructor(
+    readonly reason: string,
+    message: string,
+    readonly path: string,
+  ) {
     super(message);
   }
 }
@@ -34,7 +38,10 @@ export function parsePolicyText(text: string, options: { channel?: SaveChannel }
   }
   if (!isJsonObject(value)) {
     const kind = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
-    return { ok: false, error: malformed("NOT_AN_OBJECT", `A policy document must be a JSON object, not ${kind}.`, "$") };
+    return {
+      ok: false,
+      error: malformed("NOT_AN_OBJECT", `A policy document must be a JSON object, not ${kind}.`, "$"),
+    };
   }
   return { ok: true, value };
 }
@@ -61,13 +68,21 @@ class Reader {
     if (c === "[") return this.array(path, depth);
     if (c === '"') return this.string(path);
     if (c === "-" || (c !== undefined && c >= "0" && c <= "9")) return this.number(path);
-    for (const [word, v] of [["true", true], ["false", false], ["null", null]] as const) {
+    for (const [word, v] of [
+      ["true", true],
+      ["false", false],
+      ["null", null],
+    ] as const) {
       if (this.s.startsWith(word, this.i)) {
         this.i += word.length;
         return v;
       }
     }
-    return this.fail("INVALID_JSON", c === undefined ? "unexpected end of text, expected a value" : `unexpected ${describe(c)}, expected a value`, path);
+    return this.fail(
+      "INVALID_JSON",
+      c === undefined ? "unexpected end of text, expected a value" : `unexpected ${describe(c)}, expected a value`,
+      path,
+    );
   }
 
   private object(path: string, depth: number): JsonObject {
@@ -81,7 +96,8 @@ class Reader {
     }
     for (;;) {
       this.ws();
-      if (this.s[this.i] !== '"') this.fail("INVALID_JSON", `expected a key in double quotes, found ${this.found()}`, path);
+      if (this.s[this.i] !== '"')
+        this.fail("INVALID_JSON", `expected a key in double quotes, found ${this.found()}`, path);
       const keyAt = this.i;
       const key = this.string(path);
       const at = childPath(path, key);
@@ -92,12 +108,23 @@ class Reader {
       this.i++;
       this.ws();
       // defineProperty, so that a "__proto__" key is an ordinary own key (as it is to AWS), not a prototype.
-      Object.defineProperty(out, key, { value: this.value(at, depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, key, {
+        value: this.value(at, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       this.ws();
       const c = this.s[this.i];
       this.i++;
       if (c === "}") return out;
-      if (c !== ",") this.fail("INVALID_JSON", `expected ',' or '}' in an object, found ${c === undefined ? "end of text" : describe(c)}`, path, this.i - 1);
+      if (c !== ",")
+        this.fail(
+          "INVALID_JSON",
+          `expected ',' or '}' in an object, found ${c === undefined ? "end of text" : describe(c)}`,
+          path,
+          this.i - 1,
+        );
     }
   }
 
@@ -116,7 +143,13 @@ class Reader {
       const c = this.s[this.i];
       this.i++;
       if (c === "]") return out;
-      if (c !== ",") this.fail("INVALID_JSON", `expected ',' or ']' in an array, found ${c === undefined ? "end of text" : describe(c)}`, path, this.i - 1);
+      if (c !== ",")
+        this.fail(
+          "INVALID_JSON",
+          `expected ',' or ']' in an array, found ${c === undefined ? "end of text" : describe(c)}`,
+          path,
+          this.i - 1,
+        );
     }
   }
 
@@ -138,7 +171,16 @@ class Reader {
         continue;
       }
       const e = this.s[this.i + 1];
-      const simple: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
+      const simple: Record<string, string> = {
+        '"': '"',
+        "\\": "\\",
+        "/": "/",
+        b: "\b",
+        f: "\f",
+        n: "\n",
+        r: "\r",
+        t: "\t",
+      };
       if (e !== undefined && e in simple) {
         out += simple[e];
         this.i += 2;
@@ -155,7 +197,8 @@ class Reader {
     const m = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(this.s.slice(this.i, this.i + 400));
     if (!m) return this.fail("INVALID_JSON", "invalid number", path);
     this.i += m[0].length;
-    if (/[0-9.eE]/.test(this.s[this.i] ?? "")) this.fail("INVALID_JSON", "invalid number (no leading zeros, digits after '.' and after an exponent)", path);
+    if (/[0-9.eE]/.test(this.s[this.i] ?? ""))
+      this.fail("INVALID_JSON", "invalid number (no leading zeros, digits after '.' and after an exponent)", path);
     return Number(m[0]);
   }
 
@@ -179,5 +222,7 @@ class Reader {
 }
 
 function describe(c: string): string {
-  return c < " " || c === "\u007f" ? `character U+${c.charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}` : `'${c}'`;
+  return c < " " || c === "\u007f"
+    ? `character U+${c.charCodeAt(0).toString(16).padStart(4, "0").toUpperCase()}`
+    : `'${c}'`;
 }

@@ -47,7 +47,9 @@ const strings = (v: Json | undefined): string[] => {
 };
 /** Named entries of a map node (plans, rules, selections…), operators skipped. */
 const named = (v: Json | undefined): Array<[string, JsonObject]> =>
-  isObject(v) ? Object.entries(v).filter((e): e is [string, JsonObject] => !e[0].startsWith("@@") && isObject(e[1])) : [];
+  isObject(v)
+    ? Object.entries(v).filter((e): e is [string, JsonObject] => !e[0].startsWith("@@") && isObject(e[1]))
+    : [];
 
 /** Every plan of `effective` AWS Backup would create in (accountId, region). */
 export function materialisePolicyPlans(effective: JsonObject, accountId: string, region: string): MaterialisedPlan[] {
@@ -72,7 +74,11 @@ function toLifecycle(v: Json | undefined): Lifecycle | null {
   const del = int(v.delete_after_days);
   const archive = readBoolean(bare(v.opt_in_to_archive_for_supported_resources));
   if (cold === null && del === null && archive === undefined) return null;
-  return { moveToColdStorageAfterDays: cold, deleteAfterDays: del, optInToArchiveForSupportedResources: archive ?? false };
+  return {
+    moveToColdStorageAfterDays: cold,
+    deleteAfterDays: del,
+    optInToArchiveForSupportedResources: archive ?? false,
+  };
 }
 
 function toRule(name: string, r: JsonObject, sub: (s: string) => string): BackupRule | null {
@@ -96,7 +102,10 @@ function toRule(name: string, r: JsonObject, sub: (s: string) => string): Backup
     startWindowMinutes: int(r.start_backup_window_minutes),
     completionWindowMinutes: int(r.complete_backup_window_minutes),
     lifecycle: toLifecycle(r.lifecycle),
-    copyActions: named(r.copy_actions).map(([key, c]) => ({ destinationBackupVaultArn: sub(str(c.target_backup_vault_arn) ?? key), lifecycle: toLifecycle(c.lifecycle) })),
+    copyActions: named(r.copy_actions).map(([key, c]) => ({
+      destinationBackupVaultArn: sub(str(c.target_backup_vault_arn) ?? key),
+      lifecycle: toLifecycle(c.lifecycle),
+    })),
     enableContinuousBackup: readBoolean(bare(r.enable_continuous_backup)) === true,
     recoveryPointTags: tags,
   };
@@ -122,12 +131,24 @@ function toSelections(v: Json | undefined, sub: (s: string) => string): BackupSe
     const key = str(s.tag_key);
     if (role === null || key === null) continue;
     const listOfTags = strings(s.tag_value).map((value) => ({ op: "StringEquals" as const, key, value }));
-    out.push({ ...base(name, role), resources: [], notResources: [], listOfTags, conditions: toConditions(s.conditions) });
+    out.push({
+      ...base(name, role),
+      resources: [],
+      notResources: [],
+      listOfTags,
+      conditions: toConditions(s.conditions),
+    });
   }
   for (const [name, s] of named(v.resources)) {
     const role = str(s.iam_role_arn);
     if (role === null) continue;
-    out.push({ ...base(name, role), resources: strings(s.resource_types).map(sub), notResources: strings(s.not_resource_types).map(sub), listOfTags: [], conditions: toConditions(s.conditions) });
+    out.push({
+      ...base(name, role),
+      resources: strings(s.resource_types).map(sub),
+      notResources: strings(s.not_resource_types).map(sub),
+      listOfTags: [],
+      conditions: toConditions(s.conditions),
+    });
   }
   return out;
 }
@@ -157,7 +178,11 @@ export const PENDING_ID = "pending";
  * hand-made plans stay; an org-managed plan of the same name keeps its id and ARN and takes the new
  * rules and selections (a new plan version); others are deleted; new ones are created.
  */
-export function reconcileOrgPlans(existing: readonly BackupPlan[], desired: readonly MaterialisedPlan[], unit: { accountId: string; region: string }): BackupPlan[] {
+export function reconcileOrgPlans(
+  existing: readonly BackupPlan[],
+  desired: readonly MaterialisedPlan[],
+  unit: { accountId: string; region: string },
+): BackupPlan[] {
   const out = existing.filter((p) => !p.orgManaged);
   for (const d of desired) {
     const old = existing.find((p) => p.orgManaged && p.planName === d.planName);
@@ -173,7 +198,10 @@ export function reconcileOrgPlans(existing: readonly BackupPlan[], desired: read
       creationDate: old?.creationDate ?? null,
       lastExecutionDate: old?.lastExecutionDate ?? null,
       // A rule that stays keeps its id (findings about it are the same subject); a new one has none yet.
-      rules: d.rules.map((r) => ({ ...r, ruleId: old?.rules.find((o) => o.ruleName === r.ruleName)?.ruleId ?? r.ruleId })),
+      rules: d.rules.map((r) => ({
+        ...r,
+        ruleId: old?.rules.find((o) => o.ruleName === r.ruleName)?.ruleId ?? r.ruleId,
+      })),
       selections: d.selections,
       advancedBackupSettings: d.advancedBackupSettings,
     });

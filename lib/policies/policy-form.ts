@@ -3,7 +3,17 @@
 // form and JSON stay in sync: reading takes what it recognises and says what it does not; writing
 // touches only the groups of fields the user changed, so what was written by hand in the JSON
 // (another rule, tags, conditions, advanced settings) survives a change made through the form.
-import { copyDestinations, checkPolicyParams, DEFAULT_ROLE_ARN, lifecycleOf, readSchedule, RULE_NAME, scheduleExpression, SELECTION_NAME, type PolicyParams } from "./generate";
+import {
+  copyDestinations,
+  checkPolicyParams,
+  DEFAULT_ROLE_ARN,
+  lifecycleOf,
+  readSchedule,
+  RULE_NAME,
+  scheduleExpression,
+  SELECTION_NAME,
+  type PolicyParams,
+} from "./generate";
 import { isJsonObject, type Json, type JsonObject } from "./parse";
 
 /** The form's fields as typed (strings), so a half-typed value is kept while it is wrong. */
@@ -103,7 +113,12 @@ const assigned = (v: Json | undefined): Json | undefined => obj(v)["@@assign"];
 const text = (v: Json | undefined) => (typeof v === "string" || typeof v === "number" ? String(v) : "");
 const texts = (v: Json | undefined) => (Array.isArray(v) ? v.map(text).filter(Boolean) : []);
 
-interface Located { plan: JsonObject; rule: JsonObject; planName: string | undefined; ruleName: string | undefined }
+interface Located {
+  plan: JsonObject;
+  rule: JsonObject;
+  planName: string | undefined;
+  ruleName: string | undefined;
+}
 
 function locate(doc: JsonObject): Located {
   const planName = names(doc.plans)[0];
@@ -133,10 +148,14 @@ export function readFormFields(doc: JsonObject): FormReading {
   if (names(plan.rules).length > 1) notes.push("The form shows the first rule; edit the others in the JSON.");
   const schedule = text(assigned(rule.schedule_expression));
   const read = schedule ? readSchedule(schedule) : null;
-  if (schedule && !read) notes.push(`The schedule ${schedule} is not one the form writes; choosing a frequency replaces it.`);
+  if (schedule && !read)
+    notes.push(`The schedule ${schedule} is not one the form writes; choosing a frequency replaces it.`);
   const lifecycle = obj(rule.lifecycle);
-  const copies = names(rule.copy_actions).map((k) => text(assigned(obj(obj(rule.copy_actions)[k]).target_backup_vault_arn)) || k);
-  const copyVault = copies.map((a) => SAME_ACCOUNT_COPY.exec(a)?.[2] ?? SAME_REGION_COPY.exec(a)?.[2]).find(Boolean) ?? "Default";
+  const copies = names(rule.copy_actions).map(
+    (k) => text(assigned(obj(obj(rule.copy_actions)[k]).target_backup_vault_arn)) || k,
+  );
+  const copyVault =
+    copies.map((a) => SAME_ACCOUNT_COPY.exec(a)?.[2] ?? SAME_REGION_COPY.exec(a)?.[2]).find(Boolean) ?? "Default";
   const byRegion: string[] = [];
   const byAccount: string[] = [];
   const other: string[] = [];
@@ -151,9 +170,15 @@ export function readFormFields(doc: JsonObject): FormReading {
   const tagName = names(tags)[0];
   const resourceName = names(obj(plan.selections).resources)[0];
   const tagSelection = obj(tagName === undefined ? undefined : obj(tags)[tagName]);
-  const role = tagName === undefined && resourceName !== undefined ? assigned(obj(obj(obj(plan.selections).resources)[resourceName]).iam_role_arn) : assigned(tagSelection.iam_role_arn);
+  const role =
+    tagName === undefined && resourceName !== undefined
+      ? assigned(obj(obj(obj(plan.selections).resources)[resourceName]).iam_role_arn)
+      : assigned(tagSelection.iam_role_arn);
   const selection = tagName !== undefined ? "tags" : resourceName !== undefined ? "resources" : "none";
-  if (selection === "resources") notes.push("The plan selects resources by type, not by tag: the tag fields do not apply; its role is the one shown.");
+  if (selection === "resources")
+    notes.push(
+      "The plan selects resources by type, not by tag: the tag fields do not apply; its role is the one shown.",
+    );
   return {
     values: {
       planName: planName ?? "",
@@ -198,7 +223,11 @@ const changedGroups = (prev: PolicyFormValues, next: PolicyFormValues): Group[] 
  * The document with the changed groups of fields written in, and the errors of the groups that
  * could not be (a group with an error changes nothing). `prev: null` writes every group.
  */
-export function applyFormFields(doc: JsonObject, prev: PolicyFormValues | null, next: PolicyFormValues): { doc: JsonObject; errors: Partial<Record<FormField, string>> } {
+export function applyFormFields(
+  doc: JsonObject,
+  prev: PolicyFormValues | null,
+  next: PolicyFormValues,
+): { doc: JsonObject; errors: Partial<Record<FormField, string>> } {
   const errors = formErrors(next);
   const { planName, ruleName, plan: located } = locate(doc);
   if (planName !== undefined && next.planName.trim() !== planName && names(doc.plans).includes(next.planName.trim())) {
@@ -209,7 +238,9 @@ export function applyFormFields(doc: JsonObject, prev: PolicyFormValues | null, 
     delete errors.tagKey;
     delete errors.tagValues;
   }
-  const groups = (prev ? changedGroups(prev, next) : (Object.keys(FIELD_GROUPS) as Group[])).filter((g) => FIELD_GROUPS[g].every((f) => !errors[f]));
+  const groups = (prev ? changedGroups(prev, next) : (Object.keys(FIELD_GROUPS) as Group[])).filter((g) =>
+    FIELD_GROUPS[g].every((f) => !errors[f]),
+  );
   if (groups.length === 0) return { doc, errors };
   const p = toParams(next);
   const out: JsonObject = structuredClone(doc);
@@ -255,7 +286,11 @@ function writeGroup(g: Group, p: PolicyParams, plan: JsonObject, rule: JsonObjec
       return;
     case "airGapped":
       if (p.airGappedVaultName === null) delete rule.target_logically_air_gapped_backup_vault_arn;
-      else rule.target_logically_air_gapped_backup_vault_arn = setAssign(rule.target_logically_air_gapped_backup_vault_arn, `arn:aws:backup:$region:$account:backup-vault:${p.airGappedVaultName}`);
+      else
+        rule.target_logically_air_gapped_backup_vault_arn = setAssign(
+          rule.target_logically_air_gapped_backup_vault_arn,
+          `arn:aws:backup:$region:$account:backup-vault:${p.airGappedVaultName}`,
+        );
       return;
     case "copies":
       writeCopies(rule, p);
@@ -270,7 +305,8 @@ function writeLifecycle(node: Json | undefined, p: PolicyParams): JsonObject {
   const { move_to_cold_storage_after_days: cold, delete_after_days: del } = lifecycleOf(p);
   const { move_to_cold_storage_after_days: oldCold, ...rest } = obj(node);
   // Cold storage first, as the generator writes it.
-  const out: JsonObject = cold === undefined ? rest : { move_to_cold_storage_after_days: setAssign(oldCold, assigned(cold)!), ...rest };
+  const out: JsonObject =
+    cold === undefined ? rest : { move_to_cold_storage_after_days: setAssign(oldCold, assigned(cold)!), ...rest };
   out.delete_after_days = setAssign(out.delete_after_days, assigned(del)!);
   return out;
 }
@@ -279,11 +315,13 @@ function writeLifecycle(node: Json | undefined, p: PolicyParams): JsonObject {
 function writeCopies(rule: JsonObject, p: PolicyParams): void {
   const existing = obj(rule.copy_actions);
   const wanted = copyDestinations(p);
-  const keyOf = (arn: string) => names(existing).find((k) => k === arn || text(assigned(obj(existing[k]).target_backup_vault_arn)) === arn);
+  const keyOf = (arn: string) =>
+    names(existing).find((k) => k === arn || text(assigned(obj(existing[k]).target_backup_vault_arn)) === arn);
   const next: JsonObject = {};
   for (const arn of wanted) {
     const key = keyOf(arn);
-    next[key ?? arn] = key !== undefined ? existing[key]! : { target_backup_vault_arn: { "@@assign": arn }, lifecycle: lifecycleOf(p) };
+    next[key ?? arn] =
+      key !== undefined ? existing[key]! : { target_backup_vault_arn: { "@@assign": arn }, lifecycle: lifecycleOf(p) };
   }
   if (wanted.length) rule.copy_actions = next;
   else delete rule.copy_actions;

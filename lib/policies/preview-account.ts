@@ -82,20 +82,37 @@ export function planRegions(effective: JsonObject | null): string[] {
   return [...out].sort();
 }
 
-export function previewAccount(c: AccountChains, awsEffective: readonly EffectiveBackupPolicy[] | null, inventory: PreflightInventory): { preview: AccountPreview; prospect: AccountProspect } {
+export function previewAccount(
+  c: AccountChains,
+  awsEffective: readonly EffectiveBackupPolicy[] | null,
+  inventory: PreflightInventory,
+): { preview: AccountPreview; prospect: AccountProspect } {
   const before = c.before.effective.ok ? c.before.effective.policy : null;
   const after = c.after.effective.ok ? c.after.effective.policy : null;
-  const change: EffectiveChange = sameDocument(before, after) ? "unchanged" : before === null ? "added" : after === null ? "removed" : "changed";
+  const change: EffectiveChange = sameDocument(before, after)
+    ? "unchanged"
+    : before === null
+      ? "added"
+      : after === null
+        ? "removed"
+        : "changed";
   let awsAgrees: boolean | null = null;
   let awsDifference: string | null = null;
   if (awsEffective) {
-    const cmp = compareEffectivePolicies(c.before.effective, awsEffective.find((e) => e.accountId === c.accountId)?.content ?? null);
+    const cmp = compareEffectivePolicies(
+      c.before.effective,
+      awsEffective.find((e) => e.accountId === c.accountId)?.content ?? null,
+    );
     awsAgrees = cmp.agree;
     awsDifference = cmp.agree ? null : cmp.difference;
   }
   const beforeSide = sideOf(c.before.effective, c.before.chain.policyIds);
   const afterSide = sideOf(c.after.effective, c.after.chain.policyIds);
-  const preflight = after ? planRegions(after).map((region) => preflightUnit(inventory, c.accountId, region, materialisePolicyPlans(after, c.accountId, region))) : [];
+  const preflight = after
+    ? planRegions(after).map((region) =>
+        preflightUnit(inventory, c.accountId, region, materialisePolicyPlans(after, c.accountId, region)),
+      )
+    : [];
   return {
     preview: {
       accountId: c.accountId,

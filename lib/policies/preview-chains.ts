@@ -49,7 +49,10 @@ export function accountsUnder(org: OrgModel, targets: readonly string[]): string
  * content in place (UpdatePolicy keeps the policy's place on targets it stays on) and attaches it
  * to new targets last (AttachPolicy appends; policies on a target merge in attachment order).
  */
-export function replacePolicy(policies: OrgModel["policies"], p: { policyId: string | null; name: string; content: string; targets: readonly string[] }): OrgModel["policies"] {
+export function replacePolicy(
+  policies: OrgModel["policies"],
+  p: { policyId: string | null; name: string; content: string; targets: readonly string[] },
+): OrgModel["policies"] {
   const id = p.policyId ?? NEW_POLICY_ID;
   const old = policies.find((x) => x.policyId === id);
   const others = policies.filter((x) => x.policyId !== id);
@@ -57,7 +60,8 @@ export function replacePolicy(policies: OrgModel["policies"], p: { policyId: str
   const targetPositions = p.targets.map((t) => {
     if (old && positionsKnown(old) && old.targets.includes(t)) return old.targetPositions[old.targets.indexOf(t)]!;
     let last = -1;
-    for (const x of others) if (x.targets.includes(t) && positionsKnown(x)) last = Math.max(last, x.targetPositions[x.targets.indexOf(t)]!);
+    for (const x of others)
+      if (x.targets.includes(t) && positionsKnown(x)) last = Math.max(last, x.targetPositions[x.targets.indexOf(t)]!);
     return last + 1;
   });
   return [...others, { policyId: id, name: p.name, content: p.content, targets: [...p.targets], targetPositions }];
@@ -70,7 +74,10 @@ function side(path: readonly string[], policies: OrgModel["policies"], enabled: 
 }
 
 /** Each account `targets` (before or after) reach, with its chain before and after the version is pushed. */
-export function versionChains(org: OrgModel, change: { policyId: string | null; name: string; content: string; targets: readonly string[] }): { accounts: AccountChains[]; policiesAfter: OrgModel["policies"] } {
+export function versionChains(
+  org: OrgModel,
+  change: { policyId: string | null; name: string; content: string; targets: readonly string[] },
+): { accounts: AccountChains[]; policiesAfter: OrgModel["policies"] } {
   const current = change.policyId ? org.policies.find((p) => p.policyId === change.policyId) : undefined;
   const reached = new Set([...accountsUnder(org, change.targets), ...accountsUnder(org, current?.targets ?? [])]);
   const policiesAfter = replacePolicy(org.policies, change);
@@ -79,7 +86,15 @@ export function versionChains(org: OrgModel, change: { policyId: string | null; 
     .map((a) => {
       const path = [...a.ouPath, a.accountId];
       // The push enables BACKUP_POLICY on the root when it is not.
-      return { accountId: a.accountId, name: a.name, state: a.state, ouPathBefore: a.ouPath, ouPathAfter: a.ouPath, before: side(path, org.policies, org.backupPoliciesEnabled), after: side(path, policiesAfter, true) };
+      return {
+        accountId: a.accountId,
+        name: a.name,
+        state: a.state,
+        ouPathBefore: a.ouPath,
+        ouPathAfter: a.ouPath,
+        before: side(path, org.policies, org.backupPoliciesEnabled),
+        after: side(path, policiesAfter, true),
+      };
     });
   return { accounts, policiesAfter };
 }

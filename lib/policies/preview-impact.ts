@@ -8,7 +8,13 @@ import { CONTROLS } from "@/lib/compliance/controls/registry";
 import { evaluateSnapshot, type ControlRun } from "@/lib/compliance/engine/evaluate";
 import type { StreamedSnapshot } from "@/lib/compliance/engine/evaluate-stream";
 import type { SnapshotFacts } from "@/lib/compliance/facts/resource-facts";
-import { findingKey, type ControlId, type Finding, type ScoredStatus, type SubjectType } from "@/lib/compliance/model/finding";
+import {
+  findingKey,
+  type ControlId,
+  type Finding,
+  type ScoredStatus,
+  type SubjectType,
+} from "@/lib/compliance/model/finding";
 import { emptyCounts, ScoreAccumulator, type StatusCounts } from "@/lib/compliance/scoring/score";
 import type { StoredTemplate } from "@/lib/compliance/templates/template-store";
 
@@ -87,20 +93,42 @@ interface Seen {
 }
 
 /** Runs the subject-level controls over `accounts` of one snapshot. */
-function evaluateSide(snapshot: StreamedSnapshot, input: ImpactInput, scoring: ScoreAccumulator): Map<string, Map<string, Seen>> {
+function evaluateSide(
+  snapshot: StreamedSnapshot,
+  input: ImpactInput,
+  scoring: ScoreAccumulator,
+): Map<string, Map<string, Seen>> {
   const mine = <T extends { accountId: string }>(xs: readonly T[]) => xs.filter((x) => input.accounts.has(x.accountId));
   // Vaults and accounts stay whole: copy destinations and cross-account checks look them up.
-  const view = { ...snapshot, units: mine(snapshot.units), resources: mine(snapshot.resources), plans: mine(snapshot.plans), recoveryPoints: [], backupJobs: [], copyJobs: [], restoreJobs: [] };
+  const view = {
+    ...snapshot,
+    units: mine(snapshot.units),
+    resources: mine(snapshot.resources),
+    plans: mine(snapshot.plans),
+    recoveryPoints: [],
+    backupJobs: [],
+    copyJobs: [],
+    restoreJobs: [],
+  };
   const seen = new Map<string, Map<string, Seen>>();
   const runs = input.runs.filter((r) => CONTROLS[r.controlId].evaluate);
-  evaluateSnapshot(view, { now: input.now, facts: input.facts, maxDataAgeHours: input.maxDataAgeHours }, runs, (runKey, f) => {
-    if (!input.accounts.has(f.subject.accountId)) return;
-    const excepted = f.status === "FAIL" && input.excepted.has(findingKey(f));
-    scoring.add(runKey, f, excepted);
-    let m = seen.get(runKey);
-    if (!m) seen.set(runKey, (m = new Map()));
-    m.set(`${f.subject.type}|${f.subject.id}`, { status: excepted ? "EXCEPTED" : f.status, reason: f.reason, finding: f });
-  });
+  evaluateSnapshot(
+    view,
+    { now: input.now, facts: input.facts, maxDataAgeHours: input.maxDataAgeHours },
+    runs,
+    (runKey, f) => {
+      if (!input.accounts.has(f.subject.accountId)) return;
+      const excepted = f.status === "FAIL" && input.excepted.has(findingKey(f));
+      scoring.add(runKey, f, excepted);
+      let m = seen.get(runKey);
+      if (!m) seen.set(runKey, (m = new Map()));
+      m.set(`${f.subject.type}|${f.subject.id}`, {
+        status: excepted ? "EXCEPTED" : f.status,
+        reason: f.reason,
+        finding: f,
+      });
+    },
+  );
   return seen;
 }
 
@@ -116,7 +144,14 @@ function labelOf(f: Finding, names: ReadonlyMap<string, string>): string {
 }
 
 export function compareCompliance(input: ImpactInput): ComplianceImpact {
-  const scoringTemplates = input.templates.map(({ t, requirementRuns }) => ({ templateId: t.slug, requirements: t.template.requirements.map((r) => ({ id: r.id, title: r.title, runKeys: requirementRuns.get(r.id) ?? [] })) }));
+  const scoringTemplates = input.templates.map(({ t, requirementRuns }) => ({
+    templateId: t.slug,
+    requirements: t.template.requirements.map((r) => ({
+      id: r.id,
+      title: r.title,
+      runKeys: requirementRuns.get(r.id) ?? [],
+    })),
+  }));
   const ouPathOf = (s: StreamedSnapshot) => {
     const m = new Map(s.accounts.map((a) => [a.accountId, a.ouPath]));
     return (a: string) => m.get(a) ?? [];
@@ -158,13 +193,20 @@ export function compareCompliance(input: ImpactInput): ComplianceImpact {
           reasonAfter: y?.reason ?? null,
         });
       }
-      flips.sort((p, q) => p.accountId.localeCompare(q.accountId) || (p.region ?? "").localeCompare(q.region ?? "") || p.label.localeCompare(q.label));
+      flips.sort(
+        (p, q) =>
+          p.accountId.localeCompare(q.accountId) ||
+          (p.region ?? "").localeCompare(q.region ?? "") ||
+          p.label.localeCompare(q.label),
+      );
       flipsByRun.set(run.key, flips.length);
       return {
         runKey: run.key,
         controlId: run.controlId,
         title: CONTROLS[run.controlId].title,
-        templates: input.templates.filter(({ requirementRuns }) => [...requirementRuns.values()].some((keys) => keys.includes(run.key))).map(({ t }) => t.name),
+        templates: input.templates
+          .filter(({ requirementRuns }) => [...requirementRuns.values()].some((keys) => keys.includes(run.key)))
+          .map(({ t }) => t.name),
         before: countsBefore.get(run.key) ?? emptyCounts(),
         after: countsAfter.get(run.key) ?? emptyCounts(),
         flips: flips.slice(0, limit),
@@ -185,7 +227,13 @@ export function compareCompliance(input: ImpactInput): ComplianceImpact {
       return {
         id: req.id,
         title: req.title,
-        controls: [...new Set(keys.map((k) => input.runs.find((r) => r.key === k)?.controlId).filter((c): c is ControlId => c !== undefined))].sort(),
+        controls: [
+          ...new Set(
+            keys
+              .map((k) => input.runs.find((r) => r.key === k)?.controlId)
+              .filter((c): c is ControlId => c !== undefined),
+          ),
+        ].sort(),
         before: b.counts,
         after: a.counts,
         scoreBefore: b.score,
@@ -194,5 +242,11 @@ export function compareCompliance(input: ImpactInput): ComplianceImpact {
       };
     }),
   }));
-  return { evaluatedAt: input.now, accounts: [...input.accounts].sort(), runs, frameworks, flips: [...flipsByRun.values()].reduce((n, x) => n + x, 0) };
+  return {
+    evaluatedAt: input.now,
+    accounts: [...input.accounts].sort(),
+    runs,
+    frameworks,
+    flips: [...flipsByRun.values()].reduce((n, x) => n + x, 0),
+  };
 }

@@ -34,16 +34,34 @@ const poolOf = (db: Db) => (db as Db & { $client: pg.Pool }).$client;
 
 async function readOrg(client: pg.PoolClient, tenantId: string, snapshot: StreamedSnapshot): Promise<OrgModel | null> {
   if (snapshot.orgBackupPolicies === null) return null;
-  const org = await client.query(`select root_id, enabled_policy_types from org_organizations where tenant_id = $1`, [tenantId]);
+  const org = await client.query(`select root_id, enabled_policy_types from org_organizations where tenant_id = $1`, [
+    tenantId,
+  ]);
   const row = org.rows[0] as { root_id: string | null; enabled_policy_types: string[] } | undefined;
   if (!row) return null;
-  const policies = await client.query(`select policy_id, name, content, targets, target_positions from org_policies where tenant_id = $1 order by policy_id`, [tenantId]);
+  const policies = await client.query(
+    `select policy_id, name, content, targets, target_positions from org_policies where tenant_id = $1 order by policy_id`,
+    [tenantId],
+  );
   return {
     rootId: row.root_id,
     backupPoliciesEnabled: row.enabled_policy_types.includes("BACKUP_POLICY"),
     units: snapshot.orgUnits.map((u) => ({ id: u.id, name: u.name, path: u.path })),
-    accounts: snapshot.accounts.map((a) => ({ accountId: a.accountId, name: a.name, state: a.state, ouPath: a.ouPath })),
-    policies: (policies.rows as Array<{ policy_id: string; name: string; content: string; targets: string[]; target_positions: number[] }>).map((p) => ({
+    accounts: snapshot.accounts.map((a) => ({
+      accountId: a.accountId,
+      name: a.name,
+      state: a.state,
+      ouPath: a.ouPath,
+    })),
+    policies: (
+      policies.rows as Array<{
+        policy_id: string;
+        name: string;
+        content: string;
+        targets: string[];
+        target_positions: number[];
+      }>
+    ).map((p) => ({
       policyId: p.policy_id,
       name: p.name,
       content: p.content,
@@ -57,10 +75,17 @@ async function readOrg(client: pg.PoolClient, tenantId: string, snapshot: Stream
  * Reads the preview's inputs at `now`. `reach` names the accounts the change reaches, from the
  * organization as stored (null when it was never read); facts are gathered for those only.
  */
-export async function loadPreviewData(db: Db, tenantId: string, now: Date, reach: (org: OrgModel | null) => readonly string[]): Promise<PreviewData & { reached: Set<string> }> {
+export async function loadPreviewData(
+  db: Db,
+  tenantId: string,
+  now: Date,
+  reach: (org: OrgModel | null) => readonly string[],
+): Promise<PreviewData & { reached: Set<string> }> {
   const stored = await listEvaluationTemplates(db, { tenantId });
   const { runs, perTemplate } = evaluationRuns(stored);
-  const [tenant] = (await poolOf(db).query(`select regions from tenants where id = $1`, [tenantId])).rows as Array<{ regions: string[] }>;
+  const [tenant] = (await poolOf(db).query(`select regions from tenants where id = $1`, [tenantId])).rows as Array<{
+    regions: string[];
+  }>;
   let lookback = 7;
   for (const r of runs) lookback = Math.max(lookback, CONTROLS[r.controlId].jobLookbackDays?.(r.params) ?? 0);
   const jobsSince = new Date(now.getTime() - lookback * DAY_MS);
@@ -80,7 +105,17 @@ export async function loadPreviewData(db: Db, tenantId: string, now: Date, reach
     }
     const excepted = await activeExceptionKeys(client, { tenantId, at: now });
     await client.query("commit");
-    return { snapshot, meta, org, tenantRegions: tenant?.regions ?? [], facts: acc.finish(), excepted, runs, templates: perTemplate, reached };
+    return {
+      snapshot,
+      meta,
+      org,
+      tenantRegions: tenant?.regions ?? [],
+      facts: acc.finish(),
+      excepted,
+      runs,
+      templates: perTemplate,
+      reached,
+    };
   } catch (error) {
     await client.query("rollback").catch(() => undefined);
     throw error;

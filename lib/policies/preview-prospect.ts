@@ -22,7 +22,15 @@ export interface AccountProspect {
 /** Same JSON, key order aside (the merge may order keys differently from AWS). */
 export function sameDocument(a: JsonObject | null, b: JsonObject | null): boolean {
   const norm = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(norm) : typeof v === "object" && v !== null ? Object.fromEntries(Object.entries(v).sort(([x], [y]) => x.localeCompare(y)).map(([k, x]) => [k, norm(x)])) : v;
+    Array.isArray(v)
+      ? v.map(norm)
+      : typeof v === "object" && v !== null
+        ? Object.fromEntries(
+            Object.entries(v)
+              .sort(([x], [y]) => x.localeCompare(y))
+              .map(([k, x]) => [k, norm(x)]),
+          )
+        : v;
   return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
 }
 
@@ -53,11 +61,17 @@ export function buildProspectiveSnapshot(
   }
   // Plans of units the snapshot has no unit for (never the case for a synced unit) are kept as read.
   const unitKeys = new Set(snapshot.units.map((u) => `${u.accountId}|${u.region}`));
-  for (const p of snapshot.plans) if (rematerialise.has(p.accountId) && !unitKeys.has(`${p.accountId}|${p.region}`)) plans.push(p);
+  for (const p of snapshot.plans)
+    if (rematerialise.has(p.accountId) && !unitKeys.has(`${p.accountId}|${p.region}`)) plans.push(p);
   // The engine streams account by account and relies on this order.
-  plans.sort((a, b) => a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.planId.localeCompare(b.planId));
+  plans.sort(
+    (a, b) =>
+      a.accountId.localeCompare(b.accountId) || a.region.localeCompare(b.region) || a.planId.localeCompare(b.planId),
+  );
 
-  let effective: EffectiveBackupPolicy[] | null = snapshot.effectiveBackupPolicies ? [...snapshot.effectiveBackupPolicies] : null;
+  let effective: EffectiveBackupPolicy[] | null = snapshot.effectiveBackupPolicies
+    ? [...snapshot.effectiveBackupPolicies]
+    : null;
   if (effective) {
     for (const p of prospects) {
       if (!p.changed) continue;

@@ -29,19 +29,33 @@ export const environmentAws: () => Promise<PreviewAws> = () => import("./push-de
 
 async function tenantRoles(db: Db, tenantId: string): Promise<TenantRoles | null> {
   const [t] = await db
-    .select({ managementAccountId: tenants.managementAccountId, managementRoleArn: tenants.managementRoleArn, externalId: tenants.externalId, memberRoleName: tenants.memberRoleName })
+    .select({
+      managementAccountId: tenants.managementAccountId,
+      managementRoleArn: tenants.managementRoleArn,
+      externalId: tenants.externalId,
+      memberRoleName: tenants.memberRoleName,
+    })
     .from(tenants)
     .where(eq(tenants.id, tenantId));
   if (!t) return null;
-  const overrides = await db.select({ accountId: tenantAccountSettings.accountId, name: tenantAccountSettings.memberRoleName }).from(tenantAccountSettings).where(eq(tenantAccountSettings.tenantId, tenantId));
-  return { ...t, memberRoleOverrides: Object.fromEntries(overrides.filter((o) => o.name).map((o) => [o.accountId, o.name!])) };
+  const overrides = await db
+    .select({ accountId: tenantAccountSettings.accountId, name: tenantAccountSettings.memberRoleName })
+    .from(tenantAccountSettings)
+    .where(eq(tenantAccountSettings.tenantId, tenantId));
+  return {
+    ...t,
+    memberRoleOverrides: Object.fromEntries(overrides.filter((o) => o.name).map((o) => [o.accountId, o.name!])),
+  };
 }
 
-const because = (error: unknown) => (error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 300);
+const because = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).split("\n")[0]!.slice(0, 300);
 
 /** A reader for the tenant, or why there is none (every read then answers unreadable with it). */
 async function readerFor(db: Db, tenantId: string, source: PreviewAwsSource): Promise<RoleTrustReader> {
-  const none = (detail: string): RoleTrustReader => async () => ({ outcome: "unreadable", detail });
+  const none =
+    (detail: string): RoleTrustReader =>
+    async () => ({ outcome: "unreadable", detail });
   if (source === null) return none("no AWS access was given to this preview");
   let aws: PreviewAws;
   try {
@@ -58,13 +72,26 @@ async function readerFor(db: Db, tenantId: string, source: PreviewAwsSource): Pr
  * Settles the role checks of the previewed accounts in place; returns the new failures as the
  * preview's problems ("<name> (<account>) <region>: <message>").
  */
-export async function verifyRoles(db: Db, tenantId: string, accounts: readonly AccountPreview[], source: PreviewAwsSource): Promise<string[]> {
+export async function verifyRoles(
+  db: Db,
+  tenantId: string,
+  accounts: readonly AccountPreview[],
+  source: PreviewAwsSource,
+): Promise<string[]> {
   const pairs = new Map<string, { accountId: string; roleArn: string }>();
-  for (const a of accounts) for (const u of a.preflight) for (const c of u.checks) if (isRoleToVerify(c)) pairs.set(`${a.accountId}|${c.subject}`, { accountId: a.accountId, roleArn: c.subject });
+  for (const a of accounts)
+    for (const u of a.preflight)
+      for (const c of u.checks)
+        if (isRoleToVerify(c)) pairs.set(`${a.accountId}|${c.subject}`, { accountId: a.accountId, roleArn: c.subject });
   if (!pairs.size) return [];
   const read = await readerFor(db, tenantId, source);
   const list = [...pairs.values()];
-  const results = await mapLimit(list, CONCURRENCY, (p) => read(p.accountId, p.roleArn).catch((error: unknown): RoleTrust => ({ outcome: "unreadable", detail: because(error) })));
+  const results = await mapLimit(list, CONCURRENCY, (p) =>
+    read(p.accountId, p.roleArn).catch((error: unknown): RoleTrust => ({
+      outcome: "unreadable",
+      detail: because(error),
+    })),
+  );
   const trust = new Map(list.map((p, i) => [`${p.accountId}|${p.roleArn}`, results[i]!]));
   const problems: string[] = [];
   for (const a of accounts) {

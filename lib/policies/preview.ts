@@ -16,7 +16,15 @@ import { MAX_BACKUP_POLICIES_PER_TARGET, checkAttachmentLimit } from "./limits";
 import { getVersion } from "./store";
 import { countPolicyChars, MAX_POLICY_CHARS } from "./size";
 import { previewAccount, type AccountPreview } from "./preview-account";
-import { moveChains, NEW_POLICY_ID, targetKind, versionChains, type AccountChains, type OrgModel, type TargetKind } from "./preview-chains";
+import {
+  moveChains,
+  NEW_POLICY_ID,
+  targetKind,
+  versionChains,
+  type AccountChains,
+  type OrgModel,
+  type TargetKind,
+} from "./preview-chains";
 import { compareCompliance, type ComplianceImpact } from "./preview-impact";
 import { loadPreviewData, type PreviewData } from "./preview-load";
 import { indexInventory } from "./preview-preflight";
@@ -83,28 +91,61 @@ function commonNotes(data: PreviewData, now: Date): string[] {
     "Recovery-point findings (BK-04, BK-05, BK-12's points) do not change with a policy and are left out; BK-09, BK-11, BK-13 and BK-14 are shown as they stand at the push: new plans have not run yet.",
   ];
   if (data.meta.oldestDataAt && now.getTime() - data.meta.oldestDataAt.getTime() > STALE_HOURS * 3_600_000) {
-    notes.push(`Part of the inventory is older than ${STALE_HOURS} hours (oldest ${data.meta.oldestDataAt.toISOString()}): those units evaluate to ERROR on both sides. Sync first for a sharper preview.`);
+    notes.push(
+      `Part of the inventory is older than ${STALE_HOURS} hours (oldest ${data.meta.oldestDataAt.toISOString()}): those units evaluate to ERROR on both sides. Sync first for a sharper preview.`,
+    );
   }
   return notes;
 }
 
 /** The account previews, the prospective snapshot and the compliance comparison, for chains already built. */
-function assemble(data: PreviewData & { reached: Set<string> }, chains: readonly AccountChains[], orgPolicies: OrgBackupPolicy[] | null, now: Date, pushed?: Parameters<typeof buildProspectiveSnapshot>[4]) {
+function assemble(
+  data: PreviewData & { reached: Set<string> },
+  chains: readonly AccountChains[],
+  orgPolicies: OrgBackupPolicy[] | null,
+  now: Date,
+  pushed?: Parameters<typeof buildProspectiveSnapshot>[4],
+) {
   const inventory = indexInventory(data.snapshot, data.tenantRegions, (a, r) => data.facts.roleFailures(a, r).length);
   const built = chains.map((c) => previewAccount(c, data.snapshot.effectiveBackupPolicies, inventory));
   const accounts = built.map((b) => b.preview);
-  const after = buildProspectiveSnapshot(data.snapshot, built.map((b) => b.prospect), orgPolicies, now, pushed);
-  const impact = compareCompliance({ before: data.snapshot, after, accounts: data.reached, facts: data.facts, now, runs: data.runs, templates: data.templates, excepted: data.excepted });
+  const after = buildProspectiveSnapshot(
+    data.snapshot,
+    built.map((b) => b.prospect),
+    orgPolicies,
+    now,
+    pushed,
+  );
+  const impact = compareCompliance({
+    before: data.snapshot,
+    after,
+    accounts: data.reached,
+    facts: data.facts,
+    now,
+    runs: data.runs,
+    templates: data.templates,
+    excepted: data.excepted,
+  });
   const problems: string[] = [];
   for (const a of accounts) {
-    if (a.after.error) problems.push(`${a.name} (${a.accountId}): the policies would not merge: ${a.after.error.message}`);
-    for (const e of a.validation.slice(0, 3)) problems.push(`${a.name} (${a.accountId}): the effective policy is invalid at ${e.path}: ${e.message}`);
-    for (const u of a.preflight) for (const c of u.checks) if (c.status === "fail") problems.push(`${a.name} (${a.accountId}) ${u.region}: ${c.message}`);
+    if (a.after.error)
+      problems.push(`${a.name} (${a.accountId}): the policies would not merge: ${a.after.error.message}`);
+    for (const e of a.validation.slice(0, 3))
+      problems.push(`${a.name} (${a.accountId}): the effective policy is invalid at ${e.path}: ${e.message}`);
+    for (const u of a.preflight)
+      for (const c of u.checks)
+        if (c.status === "fail") problems.push(`${a.name} (${a.accountId}) ${u.region}: ${c.message}`);
   }
   const notes: string[] = [];
-  if (accounts.some((a) => !a.orderKnown)) notes.push("Some targets hold several backup policies whose order the last sync did not read; sync again so the merge follows AWS's attachment order.");
+  if (accounts.some((a) => !a.orderKnown))
+    notes.push(
+      "Some targets hold several backup policies whose order the last sync did not read; sync again so the merge follows AWS's attachment order.",
+    );
   const disagree = accounts.filter((a) => a.awsAgrees === false);
-  if (disagree.length) notes.push(`For ${disagree.length} account(s) our "before" differs from the effective policy AWS reported at the last sync (${disagree[0]!.name}: ${disagree[0]!.awsDifference}); sync again, or check with npm run policy -- check.`);
+  if (disagree.length)
+    notes.push(
+      `For ${disagree.length} account(s) our "before" differs from the effective policy AWS reported at the last sync (${disagree[0]!.name}: ${disagree[0]!.awsDifference}); sync again, or check with npm run policy -- check.`,
+    );
   return { accounts, impact, problems, notes };
 }
 
@@ -112,12 +153,24 @@ function assemble(data: PreviewData & { reached: Set<string> }, chains: readonly
  * `aws`: what the role checks read IAM with (default: the environment's AWS, as pushes use it);
  * null reads no IAM and leaves them unverified.
  */
-export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId: string }, aws: PreviewAwsSource = environmentAws): Promise<PolicyPreview> {
+export async function getPolicyPreview(
+  db: Db,
+  p: { tenantId: string; versionId: string },
+  aws: PreviewAwsSource = environmentAws,
+): Promise<PolicyPreview> {
   const now = clock.now();
   const version = await getVersion(db, p);
-  const [policy] = await db.select({ id: managedPolicies.id, name: managedPolicies.name, awsPolicyId: managedPolicies.awsPolicyId }).from(managedPolicies).where(and(eq(managedPolicies.id, version.policyId), eq(managedPolicies.tenantId, p.tenantId)));
+  const [policy] = await db
+    .select({ id: managedPolicies.id, name: managedPolicies.name, awsPolicyId: managedPolicies.awsPolicyId })
+    .from(managedPolicies)
+    .where(and(eq(managedPolicies.id, version.policyId), eq(managedPolicies.tenantId, p.tenantId)));
   if (!policy) throw notFound("That policy");
-  const change = { policyId: policy.awsPolicyId, name: policy.name, content: version.content, targets: version.targets };
+  const change = {
+    policyId: policy.awsPolicyId,
+    name: policy.name,
+    content: version.content,
+    targets: version.targets,
+  };
   // The chains are built from the organization read inside the preview's transaction.
   const box: { chains?: ReturnType<typeof versionChains> } = {};
   const data = await loadPreviewData(db, p.tenantId, now, (org) => {
@@ -138,8 +191,25 @@ export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId:
   };
   const problems = docProblems.map((e) => `The document: ${e.message} (${e.code} at ${e.path})`);
   if (!org || !box.chains) {
-    const targets = version.targets.map((t): TargetLimit => ({ targetId: t, kind: targetKind(t), name: null, known: false, others: 0, limit: MAX_BACKUP_POLICIES_PER_TARGET, ok: false, message: "The organization has not been read yet." }));
-    return { ...base, targets, accounts: [], impact: null, notes: ["The organization has not been synced (or its last read failed): sync it to preview the change."], problems, names: {} };
+    const targets = version.targets.map((t): TargetLimit => ({
+      targetId: t,
+      kind: targetKind(t),
+      name: null,
+      known: false,
+      others: 0,
+      limit: MAX_BACKUP_POLICIES_PER_TARGET,
+      ok: false,
+      message: "The organization has not been read yet.",
+    }));
+    return {
+      ...base,
+      targets,
+      accounts: [],
+      impact: null,
+      notes: ["The organization has not been synced (or its last read failed): sync it to preview the change."],
+      problems,
+      names: {},
+    };
   }
   const { accounts: accountChains, policiesAfter } = box.chains;
   const awsId = policy.awsPolicyId ?? NEW_POLICY_ID;
@@ -147,30 +217,79 @@ export async function getPolicyPreview(db: Db, p: { tenantId: string; versionId:
     const known = t === org.rootId || org.units.some((u) => u.id === t) || org.accounts.some((a) => a.accountId === t);
     const others = org.policies.filter((x) => x.policyId !== awsId && x.targets.includes(t)).length;
     const refusal = checkAttachmentLimit(others, t);
-    const message = !known ? `${t} is not in the organization as last synced.` : refusal ? refusal.message : `${others + 1} of ${MAX_BACKUP_POLICIES_PER_TARGET} backup policies once attached.`;
-    return { targetId: t, kind: targetKind(t), name: nameOf(org, t), known, others, limit: MAX_BACKUP_POLICIES_PER_TARGET, ok: known && !refusal, message };
+    const message = !known
+      ? `${t} is not in the organization as last synced.`
+      : refusal
+        ? refusal.message
+        : `${others + 1} of ${MAX_BACKUP_POLICIES_PER_TARGET} backup policies once attached.`;
+    return {
+      targetId: t,
+      kind: targetKind(t),
+      name: nameOf(org, t),
+      known,
+      others,
+      limit: MAX_BACKUP_POLICIES_PER_TARGET,
+      ok: known && !refusal,
+      message,
+    };
   });
   for (const t of targets) if (!t.ok) problems.push(t.message);
   // The policies Organizations would hold: BK-17 counts plans by the policies attached in the chain.
   const orgPolicies = data.snapshot.orgBackupPolicies
     ? policiesAfter.map((x): OrgBackupPolicy => {
         const read = data.snapshot.orgBackupPolicies!.find((o) => o.policyId === x.policyId);
-        return { policyId: x.policyId, policyArn: read?.policyArn ?? `(${x.name}, not created yet)`, name: x.name, description: read?.description ?? "", awsManaged: read?.awsManaged ?? false, content: x.content, targets: [...x.targets], targetPositions: x.targetPositions };
+        return {
+          policyId: x.policyId,
+          policyArn: read?.policyArn ?? `(${x.name}, not created yet)`,
+          name: x.name,
+          description: read?.description ?? "",
+          awsManaged: read?.awsManaged ?? false,
+          content: x.content,
+          targets: [...x.targets],
+          targetPositions: x.targetPositions,
+        };
       })
     : null;
-  const pushed = { policyId: policy.id, name: policy.name, awsPolicyId: awsId, version: version.version, content: version.content, targets: version.targets };
+  const pushed = {
+    policyId: policy.id,
+    name: policy.name,
+    awsPolicyId: awsId,
+    version: version.version,
+    content: version.content,
+    targets: version.targets,
+  };
   const out = assemble(data, accountChains, orgPolicies, now, pushed);
   out.problems.push(...(await verifyRoles(db, p.tenantId, out.accounts, aws)));
   const notes = [...commonNotes(data, now), ...out.notes];
-  if (version.state === "pushed") notes.push(`Version ${version.version} is the one pushed: what differs below is what changed in AWS since (drift), which pushing it again would undo.`);
-  if (version.state === "superseded" || version.state === "rejected") notes.push(`Version ${version.version} is ${version.state}: it can no longer be pushed as it is; a rollback to it would be a new version with this content.`);
+  if (version.state === "pushed")
+    notes.push(
+      `Version ${version.version} is the one pushed: what differs below is what changed in AWS since (drift), which pushing it again would undo.`,
+    );
+  if (version.state === "superseded" || version.state === "rejected")
+    notes.push(
+      `Version ${version.version} is ${version.state}: it can no longer be pushed as it is; a rollback to it would be a new version with this content.`,
+    );
   if (policy.awsPolicyId && !org.policies.some((x) => x.policyId === policy.awsPolicyId)) {
-    notes.push(`The last sync did not see policy ${policy.awsPolicyId}, which an earlier push created: sync again so the preview starts from what AWS holds.`);
+    notes.push(
+      `The last sync did not see policy ${policy.awsPolicyId}, which an earlier push created: sync again so the preview starts from what AWS holds.`,
+    );
   }
-  return { ...base, targets, accounts: out.accounts, impact: out.impact, notes, problems: [...problems, ...out.problems], names: unitNames(org) };
+  return {
+    ...base,
+    targets,
+    accounts: out.accounts,
+    impact: out.impact,
+    notes,
+    problems: [...problems, ...out.problems],
+    names: unitNames(org),
+  };
 }
 
-export async function getMovePreview(db: Db, p: { tenantId: string; accountId: string; targetParentId: string }, aws: PreviewAwsSource = environmentAws): Promise<MovePreview> {
+export async function getMovePreview(
+  db: Db,
+  p: { tenantId: string; accountId: string; targetParentId: string },
+  aws: PreviewAwsSource = environmentAws,
+): Promise<MovePreview> {
   const now = clock.now();
   const box: { chains?: AccountChains | null } = {};
   const data = await loadPreviewData(db, p.tenantId, now, (org) => {
@@ -186,7 +305,8 @@ export async function getMovePreview(db: Db, p: { tenantId: string; accountId: s
   out.problems.push(...(await verifyRoles(db, p.tenantId, out.accounts, aws)));
   const notes = [...commonNotes(data, now), ...out.notes];
   if (fromId === p.targetParentId) notes.push("The account is already there: nothing would change.");
-  if (!org.backupPoliciesEnabled) notes.push("BACKUP_POLICY is not enabled on the root: no backup policy applies, wherever the account is.");
+  if (!org.backupPoliciesEnabled)
+    notes.push("BACKUP_POLICY is not enabled on the root: no backup policy applies, wherever the account is.");
   return {
     kind: "move",
     tenantId: p.tenantId,
@@ -205,13 +325,28 @@ export async function getMovePreview(db: Db, p: { tenantId: string; accountId: s
 }
 
 /** Accounts and the parents they could move to (the root and every OU, parents before children), for the what-if form. */
-export async function listMoveOptions(db: Db, p: { tenantId: string }): Promise<{ accounts: Array<{ accountId: string; name: string; parentId: string }>; parents: Array<{ id: string; name: string; depth: number }> }> {
-  const units = await db.select({ id: orgUnits.ouId, name: orgUnits.name, path: orgUnits.path }).from(orgUnits).where(eq(orgUnits.tenantId, p.tenantId));
-  const accounts = await db.select({ accountId: orgAccounts.accountId, name: orgAccounts.name, parentId: orgAccounts.parentId }).from(orgAccounts).where(eq(orgAccounts.tenantId, p.tenantId)).orderBy(asc(orgAccounts.name));
+export async function listMoveOptions(
+  db: Db,
+  p: { tenantId: string },
+): Promise<{
+  accounts: Array<{ accountId: string; name: string; parentId: string }>;
+  parents: Array<{ id: string; name: string; depth: number }>;
+}> {
+  const units = await db
+    .select({ id: orgUnits.ouId, name: orgUnits.name, path: orgUnits.path })
+    .from(orgUnits)
+    .where(eq(orgUnits.tenantId, p.tenantId));
+  const accounts = await db
+    .select({ accountId: orgAccounts.accountId, name: orgAccounts.name, parentId: orgAccounts.parentId })
+    .from(orgAccounts)
+    .where(eq(orgAccounts.tenantId, p.tenantId))
+    .orderBy(asc(orgAccounts.name));
   const names = new Map(units.map((u) => [u.id, u.name]));
   const sortKey = (path: string[]) => path.map((id) => names.get(id) ?? id).join("\u0000");
   return {
     accounts,
-    parents: units.sort((a, b) => sortKey(a.path).localeCompare(sortKey(b.path))).map((u) => ({ id: u.id, name: u.name, depth: u.path.length - 1 })),
+    parents: units
+      .sort((a, b) => sortKey(a.path).localeCompare(sortKey(b.path)))
+      .map((u) => ({ id: u.id, name: u.name, depth: u.path.length - 1 })),
   };
 }

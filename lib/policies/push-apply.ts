@@ -34,8 +34,14 @@ export interface ApplyResult {
   detached: string[];
 }
 
-const refusal = (operation: string, target: string | null, code: string, reason: string | null, message: string, transient = false) =>
-  new AwsCallError(operation, target, { code, reason, message, requestId: null, transient });
+const refusal = (
+  operation: string,
+  target: string | null,
+  code: string,
+  reason: string | null,
+  message: string,
+  transient = false,
+) => new AwsCallError(operation, target, { code, reason, message, requestId: null, transient });
 
 export async function applyVersion(api: OrganizationsPush, input: ApplyInput, hooks: ApplyHooks): Promise<ApplyResult> {
   const { policy, version } = input;
@@ -48,7 +54,14 @@ export async function applyVersion(api: OrganizationsPush, input: ApplyInput, ho
   for (const target of toAttach) {
     const attached = await api.listAttachedPolicies(target);
     const limit = checkAttachmentLimit(attached.length, target);
-    if (limit) throw refusal("AttachPolicy", target, limit.code, limit.reason, `${limit.message} Detach one of them from ${target} first; nothing was changed.`);
+    if (limit)
+      throw refusal(
+        "AttachPolicy",
+        target,
+        limit.code,
+        limit.reason,
+        `${limit.message} Detach one of them from ${target} first; nothing was changed.`,
+      );
   }
 
   const enabledPolicyType = await ensurePolicyTypeEnabled(api, root, hooks);
@@ -57,14 +70,28 @@ export async function applyVersion(api: OrganizationsPush, input: ApplyInput, ho
   let created = false;
   let updated = false;
   if (!remote) {
-    const made = await api.createPolicy({ name: policy.name, description: version.description, content: version.content, tags: wanted });
+    const made = await api.createPolicy({
+      name: policy.name,
+      description: version.description,
+      content: version.content,
+      tags: wanted,
+    });
     await hooks.onPolicyId(made.id, made.arn);
     awsPolicyId = made.id;
     created = true;
   } else {
     awsPolicyId = remote.id;
-    if (remote.content !== version.content || remote.description !== version.description || remote.name !== policy.name) {
-      await api.updatePolicy({ id: remote.id, name: policy.name, description: version.description, content: version.content });
+    if (
+      remote.content !== version.content ||
+      remote.description !== version.description ||
+      remote.name !== policy.name
+    ) {
+      await api.updatePolicy({
+        id: remote.id,
+        name: policy.name,
+        description: version.description,
+        content: version.content,
+      });
       updated = true;
     } else {
       await hooks.skip("UpdatePolicy", remote.id, "AWS already holds this content, description and name");
@@ -123,5 +150,12 @@ async function ensurePolicyTypeEnabled(api: OrganizationsPush, root: RootState, 
     await hooks.sleep(hooks.enableWait.delayMs);
     status = (await api.getRoot()).backupPolicy;
   }
-  throw refusal("EnablePolicyType", root.rootId, "PolicyTypeNotEnabledException", null, `AWS is still changing BACKUP_POLICY in the root (${status ?? "not enabled"}). Push again in a minute; nothing else was changed.`, true);
+  throw refusal(
+    "EnablePolicyType",
+    root.rootId,
+    "PolicyTypeNotEnabledException",
+    null,
+    `AWS is still changing BACKUP_POLICY in the root (${status ?? "not enabled"}). Push again in a minute; nothing else was changed.`,
+    true,
+  );
 }

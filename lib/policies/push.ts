@@ -47,7 +47,10 @@ export class PushFailedError extends AppError {
   ) {
     const where = `${failure.operation}${failure.target ? ` on ${failure.target}` : ""}`;
     const reason = failure.reason ? ` (${failure.reason})` : "";
-    super(failure.code === "TooManyRequestsException" || failure.code === "Throttling" ? "RATE_LIMITED" : "CONFLICT", `AWS refused ${where}: ${failure.code}${reason}: ${failure.message} The push stopped there and can be run again to finish.`);
+    super(
+      failure.code === "TooManyRequestsException" || failure.code === "Throttling" ? "RATE_LIMITED" : "CONFLICT",
+      `AWS refused ${where}: ${failure.code}${reason}: ${failure.message} The push stopped there and can be run again to finish.`,
+    );
     this.name = "PushFailedError";
   }
 }
@@ -56,14 +59,22 @@ export class PushFailedError extends AppError {
 // policy type and each target's 10-policy quota, so they run one at a time.
 const PUSH_LOCK_CLASS = 7_270_017;
 
-export async function pushVersion(db: Db, source: PushDepsSource, actor: Actor, raw: VersionInput): Promise<PushOutcome> {
+export async function pushVersion(
+  db: Db,
+  source: PushDepsSource,
+  actor: Actor,
+  raw: VersionInput,
+): Promise<PushOutcome> {
   const input = parseInput(versionInput, raw);
   await refuseFailingPreflight(db, source, input);
   // The transaction only holds the lock (released with it, even if this process dies); the push's
   // own writes commit on other connections as they happen.
   return db.transaction(async (lockTx) => {
-    const locked = await lockTx.execute<{ locked: boolean }>(sql`select pg_try_advisory_xact_lock(${PUSH_LOCK_CLASS}, hashtext(${input.tenantId})) as locked`);
-    if (!locked.rows[0]?.locked) throw conflict("Another policy push to this organization is running. Wait for it to finish, then push again.");
+    const locked = await lockTx.execute<{ locked: boolean }>(
+      sql`select pg_try_advisory_xact_lock(${PUSH_LOCK_CLASS}, hashtext(${input.tenantId})) as locked`,
+    );
+    if (!locked.rows[0]?.locked)
+      throw conflict("Another policy push to this organization is running. Wait for it to finish, then push again.");
     const started = await startPush(db, actor, input);
     const steps = stepRecorder(db, { tenantId: input.tenantId, pushId: started.pushId });
     try {
@@ -72,16 +83,26 @@ export async function pushVersion(db: Db, source: PushDepsSource, actor: Actor, 
       const api = connectOrganizationsForPush(deps.factory, roles, input.tenantId, steps.call, deps.maxAttempts);
       const result = await applyVersion(
         api,
-        { policy: { id: started.policy.id, name: started.policy.name, awsPolicyId: started.policy.awsPolicyId }, version: started.version },
         {
-          onPolicyId: (awsPolicyId, awsPolicyArn) => savePolicyId(db, { tenantId: input.tenantId, policyId: started.policy.id, awsPolicyId, awsPolicyArn }),
+          policy: { id: started.policy.id, name: started.policy.name, awsPolicyId: started.policy.awsPolicyId },
+          version: started.version,
+        },
+        {
+          onPolicyId: (awsPolicyId, awsPolicyArn) =>
+            savePolicyId(db, { tenantId: input.tenantId, policyId: started.policy.id, awsPolicyId, awsPolicyArn }),
           skip: steps.skip,
           sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
           enableWait: deps.enableWait ?? { tries: 15, delayMs: 2_000 },
         },
       );
       await finishPush(db, actor, started, { ...result, calls: steps.calls });
-      return { ...result, pushId: started.pushId, versionId: started.version.id, version: started.version.version, calls: steps.calls };
+      return {
+        ...result,
+        pushId: started.pushId,
+        versionId: started.version.id,
+        version: started.version.version,
+        calls: steps.calls,
+      };
     } catch (error) {
       const failure = failureOf(error);
       await failPush(db, actor, started, failure, { calls: steps.calls });
@@ -111,18 +132,34 @@ async function refuseFailingPreflight(db: Db, source: PushDepsSource, input: Ver
   const named = namedBy((await getVersion(db, input)).content);
   const failing = (kinds: (k: CheckKind) => boolean) =>
     preview.accounts.flatMap((a) =>
-      a.preflight.flatMap((u) => u.checks.filter((c) => c.status === "fail" && kinds(c.kind) && named(a.accountId, u.region).has(c.subject)).map((c) => `${a.name} (${a.accountId}) ${u.region}: ${c.message}`)),
+      a.preflight.flatMap((u) =>
+        u.checks
+          .filter((c) => c.status === "fail" && kinds(c.kind) && named(a.accountId, u.region).has(c.subject))
+          .map((c) => `${a.name} (${a.accountId}) ${u.region}: ${c.message}`),
+      ),
     );
   const refuse = (what: string, list: string[], tail: string) => {
     const more = list.length > 3 ? ` (and ${list.length - 3} more)` : "";
-    return conflict(`Not pushed: the policy names ${what} where it would apply. ${list.slice(0, 3).join(" ")}${more} ${tail}`);
+    return conflict(
+      `Not pushed: the policy names ${what} where it would apply. ${list.slice(0, 3).join(" ")}${more} ${tail}`,
+    );
   };
   const vaults = failing((k) => VAULT_CHECKS.has(k));
   if (vaults.length) throw refuse("a vault that does not exist", vaults, "Nothing was sent to AWS.");
   // verifyRoles reads each role with IAM and settles the preview's role checks in place.
-  await verifyRoles(db, input.tenantId, preview.accounts, typeof source === "function" ? async () => ({ factory: (await source()).factory }) : source);
+  await verifyRoles(
+    db,
+    input.tenantId,
+    preview.accounts,
+    typeof source === "function" ? async () => ({ factory: (await source()).factory }) : source,
+  );
   const roles = failing((k) => k === "iam-role");
-  if (roles.length) throw refuse("an IAM role that does not exist or does not trust AWS Backup", roles, "Only IAM was read; nothing was sent to AWS Organizations.");
+  if (roles.length)
+    throw refuse(
+      "an IAM role that does not exist or does not trust AWS Backup",
+      roles,
+      "Only IAM was read; nothing was sent to AWS Organizations.",
+    );
 }
 
 /** Every string a policy document holds (keys and values), with $account and $region as in one account and Region. */
@@ -143,7 +180,11 @@ function namedBy(content: string): (accountId: string, region: string) => Set<st
   return (accountId, region) => {
     const key = `${accountId}|${region}`;
     let set = byUnit.get(key);
-    if (!set) byUnit.set(key, (set = new Set([...strings].map((x) => x.replaceAll("$account", accountId).replaceAll("$region", region)))));
+    if (!set)
+      byUnit.set(
+        key,
+        (set = new Set([...strings].map((x) => x.replaceAll("$account", accountId).replaceAll("$region", region)))),
+      );
     return set;
   };
 }
@@ -152,12 +193,26 @@ function failureOf(error: unknown): PushFailure {
   if (error instanceof AwsCallError) return { ...error.refusal, operation: error.operation, target: error.target };
   // The tenant's role settings are unusable (checked before any call): what to correct, not a stack.
   if (error instanceof FailureError) return { ...toRefusal(error), operation: "AssumeRole", target: null };
-  return { code: INTERNAL, reason: null, message: "The push stopped on an internal error; nothing more was sent to AWS. Push again, and report it if it persists.", requestId: null, transient: false, operation: "Push", target: null };
+  return {
+    code: INTERNAL,
+    reason: null,
+    message:
+      "The push stopped on an internal error; nothing more was sent to AWS. Push again, and report it if it persists.",
+    requestId: null,
+    transient: false,
+    operation: "Push",
+    target: null,
+  };
 }
 
 async function loadRoles(db: Db, tenantId: string) {
   const [t] = await db
-    .select({ managementAccountId: tenants.managementAccountId, managementRoleArn: tenants.managementRoleArn, externalId: tenants.externalId, memberRoleName: tenants.memberRoleName })
+    .select({
+      managementAccountId: tenants.managementAccountId,
+      managementRoleArn: tenants.managementRoleArn,
+      externalId: tenants.externalId,
+      memberRoleName: tenants.memberRoleName,
+    })
     .from(tenants)
     .where(eq(tenants.id, tenantId));
   if (!t) throw notFound("That organization");

@@ -3,7 +3,17 @@
 import "server-only";
 import { and, asc, desc, eq, inArray } from "drizzle-orm";
 import type { Conn } from "@/db";
-import { managedPolicies, policyApprovals, policyPushes, policyPushSteps, policyVersions, type PolicyDecision, type PolicyPushStatus, type PolicyStepOutcome, type PolicyVersionState } from "@/db/schema";
+import {
+  managedPolicies,
+  policyApprovals,
+  policyPushes,
+  policyPushSteps,
+  policyVersions,
+  type PolicyDecision,
+  type PolicyPushStatus,
+  type PolicyStepOutcome,
+  type PolicyVersionState,
+} from "@/db/schema";
 import { notFound } from "@/lib/errors";
 import { getRequiredApprovals } from "./store";
 
@@ -59,9 +69,20 @@ export async function getPolicySettings(db: Conn, p: { tenantId: string }): Prom
 }
 
 export async function listPolicies(db: Conn, p: { tenantId: string }): Promise<PolicySummary[]> {
-  const policies = await db.select({ id: managedPolicies.id, name: managedPolicies.name, awsPolicyId: managedPolicies.awsPolicyId }).from(managedPolicies).where(eq(managedPolicies.tenantId, p.tenantId)).orderBy(asc(managedPolicies.name));
+  const policies = await db
+    .select({ id: managedPolicies.id, name: managedPolicies.name, awsPolicyId: managedPolicies.awsPolicyId })
+    .from(managedPolicies)
+    .where(eq(managedPolicies.tenantId, p.tenantId))
+    .orderBy(asc(managedPolicies.name));
   const versions = await db
-    .select({ policyId: policyVersions.policyId, versionId: policyVersions.id, version: policyVersions.version, state: policyVersions.state, pushedAt: policyVersions.pushedAt, targets: policyVersions.targets })
+    .select({
+      policyId: policyVersions.policyId,
+      versionId: policyVersions.id,
+      version: policyVersions.version,
+      state: policyVersions.state,
+      pushedAt: policyVersions.pushedAt,
+      targets: policyVersions.targets,
+    })
     .from(policyVersions)
     .where(eq(policyVersions.tenantId, p.tenantId))
     .orderBy(desc(policyVersions.version));
@@ -74,19 +95,45 @@ export async function listPolicies(db: Conn, p: { tenantId: string }): Promise<P
       name: policy.name,
       awsPolicyId: policy.awsPolicyId,
       latest: latest ? { versionId: latest.versionId, version: latest.version, state: latest.state } : null,
-      pushed: pushed ? { versionId: pushed.versionId, version: pushed.version, pushedAt: pushed.pushedAt, targets: pushed.targets } : null,
+      pushed: pushed
+        ? { versionId: pushed.versionId, version: pushed.version, pushedAt: pushed.pushedAt, targets: pushed.targets }
+        : null,
     };
   });
 }
 
 /** A policy's every version with its decisions, and its pushes: the history screen. */
-export async function getPolicyHistory(db: Conn, p: { tenantId: string; policyId: string }): Promise<{ policy: { policyId: string; name: string; awsPolicyId: string | null }; versions: VersionView[]; pushes: PushView[] }> {
-  const [policy] = await db.select().from(managedPolicies).where(and(eq(managedPolicies.id, p.policyId), eq(managedPolicies.tenantId, p.tenantId)));
+export async function getPolicyHistory(
+  db: Conn,
+  p: { tenantId: string; policyId: string },
+): Promise<{
+  policy: { policyId: string; name: string; awsPolicyId: string | null };
+  versions: VersionView[];
+  pushes: PushView[];
+}> {
+  const [policy] = await db
+    .select()
+    .from(managedPolicies)
+    .where(and(eq(managedPolicies.id, p.policyId), eq(managedPolicies.tenantId, p.tenantId)));
   if (!policy) throw notFound("That policy");
-  const versions = await db.select().from(policyVersions).where(and(eq(policyVersions.policyId, policy.id), eq(policyVersions.tenantId, p.tenantId))).orderBy(desc(policyVersions.version));
+  const versions = await db
+    .select()
+    .from(policyVersions)
+    .where(and(eq(policyVersions.policyId, policy.id), eq(policyVersions.tenantId, p.tenantId)))
+    .orderBy(desc(policyVersions.version));
   const ids = versions.map((v) => v.id);
-  const decisions = ids.length ? await db.select().from(policyApprovals).where(and(inArray(policyApprovals.versionId, ids), eq(policyApprovals.tenantId, p.tenantId))).orderBy(asc(policyApprovals.at)) : [];
-  const pushes = await db.select().from(policyPushes).where(and(eq(policyPushes.policyId, policy.id), eq(policyPushes.tenantId, p.tenantId))).orderBy(desc(policyPushes.startedAt));
+  const decisions = ids.length
+    ? await db
+        .select()
+        .from(policyApprovals)
+        .where(and(inArray(policyApprovals.versionId, ids), eq(policyApprovals.tenantId, p.tenantId)))
+        .orderBy(asc(policyApprovals.at))
+    : [];
+  const pushes = await db
+    .select()
+    .from(policyPushes)
+    .where(and(eq(policyPushes.policyId, policy.id), eq(policyPushes.tenantId, p.tenantId)))
+    .orderBy(desc(policyPushes.startedAt));
   return {
     policy: { policyId: policy.id, name: policy.name, awsPolicyId: policy.awsPolicyId },
     versions: versions.map((v) => ({
@@ -103,7 +150,9 @@ export async function getPolicyHistory(db: Conn, p: { tenantId: string; policyId
       submittedAt: v.submittedAt,
       decidedAt: v.decidedAt,
       pushedAt: v.pushedAt,
-      decisions: decisions.filter((d) => d.versionId === v.id).map((d) => ({ approverEmail: d.approverEmail, decision: d.decision, comment: d.comment, at: d.at })),
+      decisions: decisions
+        .filter((d) => d.versionId === v.id)
+        .map((d) => ({ approverEmail: d.approverEmail, decision: d.decision, comment: d.comment, at: d.at })),
     })),
     pushes: pushes.map((x) => ({
       pushId: x.id,
@@ -112,13 +161,28 @@ export async function getPolicyHistory(db: Conn, p: { tenantId: string; policyId
       startedAt: x.startedAt,
       finishedAt: x.finishedAt,
       startedByEmail: x.startedByEmail,
-      error: x.errorCode ? { code: x.errorCode, reason: x.errorReason, message: x.errorMessage ?? "", requestId: x.errorRequestId } : null,
+      error: x.errorCode
+        ? { code: x.errorCode, reason: x.errorReason, message: x.errorMessage ?? "", requestId: x.errorRequestId }
+        : null,
     })),
   };
 }
 
 /** Every AWS call of one push, in order, with its request ID. */
 export async function listPushSteps(db: Conn, p: { tenantId: string; pushId: string }): Promise<PushStepView[]> {
-  const rows = await db.select().from(policyPushSteps).where(and(eq(policyPushSteps.pushId, p.pushId), eq(policyPushSteps.tenantId, p.tenantId))).orderBy(asc(policyPushSteps.seq));
-  return rows.map((r) => ({ seq: r.seq, operation: r.operation, target: r.target, requestId: r.requestId, outcome: r.outcome, errorCode: r.errorCode, detail: r.detail, at: r.at }));
+  const rows = await db
+    .select()
+    .from(policyPushSteps)
+    .where(and(eq(policyPushSteps.pushId, p.pushId), eq(policyPushSteps.tenantId, p.tenantId)))
+    .orderBy(asc(policyPushSteps.seq));
+  return rows.map((r) => ({
+    seq: r.seq,
+    operation: r.operation,
+    target: r.target,
+    requestId: r.requestId,
+    outcome: r.outcome,
+    errorCode: r.errorCode,
+    detail: r.detail,
+    at: r.at,
+  }));
 }

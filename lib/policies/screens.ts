@@ -21,13 +21,33 @@ export interface TargetOption {
 /** Root, OUs and accounts as the last sync read them, in tree order (each OU's accounts, then its child OUs). */
 export async function listTargetOptions(db: Db, p: { tenantId: string }): Promise<TargetOption[]> {
   const [ous, accounts] = await Promise.all([
-    db.select({ id: orgUnits.ouId, name: orgUnits.name, parentId: orgUnits.parentId }).from(orgUnits).where(eq(orgUnits.tenantId, p.tenantId)).orderBy(asc(orgUnits.name)),
-    db.select({ id: orgAccounts.accountId, name: orgAccounts.name, parentId: orgAccounts.parentId, state: orgAccounts.state }).from(orgAccounts).where(eq(orgAccounts.tenantId, p.tenantId)).orderBy(asc(orgAccounts.name)),
+    db
+      .select({ id: orgUnits.ouId, name: orgUnits.name, parentId: orgUnits.parentId })
+      .from(orgUnits)
+      .where(eq(orgUnits.tenantId, p.tenantId))
+      .orderBy(asc(orgUnits.name)),
+    db
+      .select({
+        id: orgAccounts.accountId,
+        name: orgAccounts.name,
+        parentId: orgAccounts.parentId,
+        state: orgAccounts.state,
+      })
+      .from(orgAccounts)
+      .where(eq(orgAccounts.tenantId, p.tenantId))
+      .orderBy(asc(orgAccounts.name)),
   ]);
   const out: TargetOption[] = [];
   const visit = (ou: { id: string; name: string }, depth: number) => {
     out.push({ id: ou.id, name: depth === 0 ? "Root" : ou.name, kind: depth === 0 ? "root" : "ou", depth });
-    for (const a of accounts.filter((x) => x.parentId === ou.id)) out.push({ id: a.id, name: a.name, kind: "account", depth: depth + 1, ...(a.state !== "ACTIVE" ? { state: a.state } : {}) });
+    for (const a of accounts.filter((x) => x.parentId === ou.id))
+      out.push({
+        id: a.id,
+        name: a.name,
+        kind: "account",
+        depth: depth + 1,
+        ...(a.state !== "ACTIVE" ? { state: a.state } : {}),
+      });
     for (const child of ous.filter((x) => x.parentId === ou.id)) visit(child, depth + 1);
   };
   for (const root of ous.filter((o) => !o.parentId)) visit(root, 0);
@@ -51,7 +71,12 @@ export interface TemplateStart {
 export async function listTemplateStarts(db: Db, p: { tenantId: string; regions: string[] }): Promise<TemplateStart[]> {
   const templates = await listTemplates(db, p);
   return templates
-    .map((t) => ({ slug: t.slug, name: t.name, selected: t.selected, params: paramsFromTemplate({ id: t.slug, parameters: t.template.parameters, scope: t.template.scope }, p.regions) }))
+    .map((t) => ({
+      slug: t.slug,
+      name: t.name,
+      selected: t.selected,
+      params: paramsFromTemplate({ id: t.slug, parameters: t.template.parameters, scope: t.template.scope }, p.regions),
+    }))
     .sort((a, b) => Number(b.selected) - Number(a.selected));
 }
 
@@ -75,7 +100,10 @@ export async function listLatestPushes(db: Db, p: { tenantId: string }): Promise
       errorCode: policyPushes.errorCode,
     })
     .from(policyPushes)
-    .innerJoin(policyVersions, and(eq(policyVersions.id, policyPushes.versionId), eq(policyVersions.tenantId, p.tenantId)))
+    .innerJoin(
+      policyVersions,
+      and(eq(policyVersions.id, policyPushes.versionId), eq(policyVersions.tenantId, p.tenantId)),
+    )
     .where(eq(policyPushes.tenantId, p.tenantId))
     .orderBy(policyPushes.policyId, desc(policyPushes.startedAt));
   return new Map(rows.map(({ policyId, ...push }) => [policyId, push]));

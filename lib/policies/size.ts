@@ -52,9 +52,14 @@ export function minifyPolicyText(text: string): string {
 export function checkPolicySize(text: string, channel: SaveChannel = "api"): PolicyError | undefined {
   const n = countPolicyChars(text, channel);
   if (n <= MAX_POLICY_CHARS) return undefined;
-  const hint = channel === "api" && countPolicyChars(text, "console") <= MAX_POLICY_CHARS
-    ? " Without the white space outside strings it would fit; push the minified text."
-    : "";
-  return policyError(CONSTRAINT, "POLICY_CONTENT_LIMIT_EXCEEDED",
-    `The policy document has ${n} characters; a backup policy may have at most ${MAX_POLICY_CHARS}.${hint}`, "$");
+  const hint =
+    channel === "api" && countPolicyChars(text, "console") <= MAX_POLICY_CHARS
+      ? " Without the white space outside strings it would fit; push the minified text."
+      : "";
+  return policyError(
+    CONSTRAINT,
+    "POLICY_CONTENT_LIMIT_EXCEEDED",
+    `The policy document has ${n} characters; a backup policy may have at most ${MAX_POLICY_CHARS}.${hint}`,
+    "$",
+  );
 }

@@ -12,10 +12,27 @@ export type { ValueProblem };
 export { checkPlanItemName };
 
 export type LeafKind =
-  | "region" | "cron" | "timezone" | "vault-name" | "vault-arn" | "air-gapped-vault-arn" | "role-arn"
-  | "start-window" | "minutes" | "days" | "boolean"
-  | "tag-key" | "new-tag-key" | "tag-value" | "condition-key" | "condition-value"
-  | "resource-type" | "index-resource-type" | "scan-resource-type" | "scan-mode" | "enabled-disabled";
+  | "region"
+  | "cron"
+  | "timezone"
+  | "vault-name"
+  | "vault-arn"
+  | "air-gapped-vault-arn"
+  | "role-arn"
+  | "start-window"
+  | "minutes"
+  | "days"
+  | "boolean"
+  | "tag-key"
+  | "new-tag-key"
+  | "tag-value"
+  | "condition-key"
+  | "condition-value"
+  | "resource-type"
+  | "index-resource-type"
+  | "scan-resource-type"
+  | "scan-mode"
+  | "enabled-disabled";
 
 const ENUMS: Partial<Record<LeafKind, readonly string[]>> = {
   "index-resource-type": ["EBS", "S3"], // BackupRule.IndexActions: EBS and S3
@@ -24,7 +41,14 @@ const ENUMS: Partial<Record<LeafKind, readonly string[]>> = {
   "enabled-disabled": ["enabled", "disabled"], // advanced_backup_settings values
 };
 
-const RESOURCE_TYPES = new Set<string>(["*", ...SUPPORTED_RESOURCE_TYPES.flatMap((p) => [p, p.replace("arn:aws:", "arn:aws-us-gov:"), p.replace("arn:aws:", "arn:aws-cn:")])]);
+const RESOURCE_TYPES = new Set<string>([
+  "*",
+  ...SUPPORTED_RESOURCE_TYPES.flatMap((p) => [
+    p,
+    p.replace("arn:aws:", "arn:aws-us-gov:"),
+    p.replace("arn:aws:", "arn:aws-cn:"),
+  ]),
+]);
 
 /** A whole number written as a JSON number or a string of digits ("60" in AWS's examples). */
 export function readInteger(v: Json | undefined): number | undefined {
@@ -68,7 +92,9 @@ function checkTimezone(tz: string): ValueProblem | undefined {
 function checkString(kind: LeafKind, s: string): ValueProblem | undefined {
   switch (kind) {
     case "region":
-      return isPolicyRegion(s) ? undefined : { reason: "INVALID_REGION", message: `"${s}" is not an AWS Region${suggest(s, POLICY_REGIONS)}.` };
+      return isPolicyRegion(s)
+        ? undefined
+        : { reason: "INVALID_REGION", message: `"${s}" is not an AWS Region${suggest(s, POLICY_REGIONS)}.` };
     case "cron":
       return checkScheduleExpression(s);
     case "timezone":
@@ -83,19 +109,40 @@ function checkString(kind: LeafKind, s: string): ValueProblem | undefined {
       return checkRoleArn(s);
     case "tag-key":
     case "new-tag-key":
-      if (s.length < 1 || s.length > 128) return { reason: "INVALID_TAG", message: `A tag key must have 1 to 128 characters; "${s}" has ${s.length}.` };
-      if (kind === "new-tag-key" && s.toLowerCase().startsWith("aws:")) return { reason: "INVALID_TAG", message: `Tag keys starting with "aws:" are reserved for AWS; "${s}" can't be set.` };
+      if (s.length < 1 || s.length > 128)
+        return { reason: "INVALID_TAG", message: `A tag key must have 1 to 128 characters; "${s}" has ${s.length}.` };
+      if (kind === "new-tag-key" && s.toLowerCase().startsWith("aws:"))
+        return {
+          reason: "INVALID_TAG",
+          message: `Tag keys starting with "aws:" are reserved for AWS; "${s}" can't be set.`,
+        };
       return undefined;
     case "tag-value":
     case "condition-value":
-      return s.length <= 256 ? undefined : { reason: "INVALID_TAG", message: `A tag value has at most 256 characters; this one has ${s.length}.` };
+      return s.length <= 256
+        ? undefined
+        : { reason: "INVALID_TAG", message: `A tag value has at most 256 characters; this one has ${s.length}.` };
     case "condition-key":
-      return /^aws:ResourceTag\/.{1,128}$/s.test(s) ? undefined : { reason: "INVALID_CONDITION_KEY", message: `A condition key is "aws:ResourceTag/" followed by the tag key, e.g. aws:ResourceTag/backup; not "${s}".` };
+      return /^aws:ResourceTag\/.{1,128}$/s.test(s)
+        ? undefined
+        : {
+            reason: "INVALID_CONDITION_KEY",
+            message: `A condition key is "aws:ResourceTag/" followed by the tag key, e.g. aws:ResourceTag/backup; not "${s}".`,
+          };
     case "resource-type":
-      return RESOURCE_TYPES.has(s) ? undefined : { reason: "INVALID_RESOURCE_TYPE", message: `"${s}" is not a resource type backup policies support: "*" or one of ${SUPPORTED_RESOURCE_TYPES.join(", ")} (aws-us-gov and aws-cn partitions alike).` };
+      return RESOURCE_TYPES.has(s)
+        ? undefined
+        : {
+            reason: "INVALID_RESOURCE_TYPE",
+            message: `"${s}" is not a resource type backup policies support: "*" or one of ${SUPPORTED_RESOURCE_TYPES.join(", ")} (aws-us-gov and aws-cn partitions alike).`,
+          };
     default: {
       const allowed = ENUMS[kind];
-      if (allowed && !allowed.includes(s)) return { reason: "INVALID_ENUM_VALUE", message: `"${s}" is not allowed here; use one of ${allowed.join(", ")}.` };
+      if (allowed && !allowed.includes(s))
+        return {
+          reason: "INVALID_ENUM_VALUE",
+          message: `"${s}" is not allowed here; use one of ${allowed.join(", ")}.`,
+        };
       return undefined;
     }
   }
@@ -134,7 +181,11 @@ function distance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
     for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
     }
     prev = row;
   }

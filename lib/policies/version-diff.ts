@@ -2,7 +2,12 @@
 // formatted JSON when both parse (a version pasted minified still diffs line by line), else as text.
 // Myers' O(ND) algorithm: versions are small, and a short edit script reads best.
 
-export type DiffLine = { kind: "same" | "added" | "removed"; text: string; oldLine: number | null; newLine: number | null };
+export type DiffLine = {
+  kind: "same" | "added" | "removed";
+  text: string;
+  oldLine: number | null;
+  newLine: number | null;
+};
 
 /** Two-space JSON when the text is JSON (JSON.parse is enough here: the document was validated on save). */
 export function formatForDiff(text: string): string {

@@ -5,7 +5,8 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  let text = value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
+  let text =
+    value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
   if (FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -22,7 +23,11 @@ export function csvPreamble(meta: Record<string, string>): string {
 }
 
 /** Streams rows from an async source as a CSV response body, never holding the whole file. */
-export function csvStream(preamble: string, header: string[], rows: AsyncIterable<unknown[][]>): ReadableStream<Uint8Array> {
+export function csvStream(
+  preamble: string,
+  header: string[],
+  rows: AsyncIterable<unknown[][]>,
+): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   const iterator = rows[Symbol.asyncIterator]();
   return new ReadableStream({

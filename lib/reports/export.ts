@@ -31,7 +31,12 @@ function jsonStream(meta: ExportMeta, header: string[], rows: AsyncIterable<unkn
       }
       const chunk = next.value
         .map((values) => {
-          const object = Object.fromEntries(header.map((key, i) => [key, values[i] instanceof Date ? (values[i] as Date).toISOString() : (values[i] ?? null)]));
+          const object = Object.fromEntries(
+            header.map((key, i) => [
+              key,
+              values[i] instanceof Date ? (values[i] as Date).toISOString() : (values[i] ?? null),
+            ]),
+          );
           const text = JSON.stringify(object);
           const out = first ? `\n${text}` : `,\n${text}`;
           first = false;
@@ -46,13 +51,24 @@ function jsonStream(meta: ExportMeta, header: string[], rows: AsyncIterable<unkn
   });
 }
 
-export function exportResponse(format: ExportFormat, meta: ExportMeta, header: string[], rows: AsyncIterable<unknown[][]>): Response {
+export function exportResponse(
+  format: ExportFormat,
+  meta: ExportMeta,
+  header: string[],
+  rows: AsyncIterable<unknown[][]>,
+): Response {
   const stamp = meta.generatedAt.slice(0, 19).replace(/[:T]/g, "-");
   const filename = `${meta.tenant}-${meta.table}-${stamp}.${format}`.replace(/[^\w.-]+/g, "_");
   const body =
     format === "csv"
       ? csvStream(
-          csvPreamble({ tenant: meta.tenant, table: meta.table, filters: JSON.stringify(meta.filters), as_of: meta.asOf, generated_at: meta.generatedAt }),
+          csvPreamble({
+            tenant: meta.tenant,
+            table: meta.table,
+            filters: JSON.stringify(meta.filters),
+            as_of: meta.asOf,
+            generated_at: meta.generatedAt,
+          }),
           header,
           rows,
         )

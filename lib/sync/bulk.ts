@@ -9,7 +9,10 @@ import type { ColumnType, TableSpec, Value } from "./table-specs";
 // waiting on a busy event loop than PostgreSQL spent running it.
 
 export interface Queryable {
-  query(text: string | { name?: string; text: string; values?: unknown[] }, values?: unknown[]): Promise<{ rowCount: number | null; rows: Array<Record<string, unknown>> }>;
+  query(
+    text: string | { name?: string; text: string; values?: unknown[] },
+    values?: unknown[],
+  ): Promise<{ rowCount: number | null; rows: Array<Record<string, unknown>> }>;
 }
 
 /** A statement whose placeholders are numbered by `p` (so several can share one parameter list). */
@@ -29,7 +32,15 @@ export function prepared(db: Queryable, text: string, values: unknown[]) {
 }
 
 export async function execute(db: Queryable, s: Statement): Promise<number> {
-  return (await prepared(db, s.text((i) => `$${i}`), s.values)).rowCount ?? 0;
+  return (
+    (
+      await prepared(
+        db,
+        s.text((i) => `$${i}`),
+        s.values,
+      )
+    ).rowCount ?? 0
+  );
 }
 
 /**
@@ -96,8 +107,10 @@ function conflictClause<T>(spec: TableSpec<T>): string {
     : `on conflict (${target}) do nothing`;
 }
 
-const scopeWhere = (scope: readonly string[], p: (i: number) => string, alias = "") => scope.map((s, i) => `${alias}${q(s)} = ${p(i + 1)}`).join(" and ");
-const scopeSelect = (scope: readonly string[], p: (i: number) => string, offset = 0) => scope.map((s, i) => `${p(offset + i + 1)}::${SCOPE_TYPES[s] ?? "text"}`);
+const scopeWhere = (scope: readonly string[], p: (i: number) => string, alias = "") =>
+  scope.map((s, i) => `${alias}${q(s)} = ${p(i + 1)}`).join(" and ");
+const scopeSelect = (scope: readonly string[], p: (i: number) => string, offset = 0) =>
+  scope.map((s, i) => `${p(offset + i + 1)}::${SCOPE_TYPES[s] ?? "text"}`);
 
 /** Keeps the last row per key (a duplicated page must not make one statement touch a row twice). */
 export function dedupeByKey<T>(spec: TableSpec<T>, buf: ColumnBuffer): ColumnBuffer {
@@ -118,7 +131,12 @@ export function dedupeByKey<T>(spec: TableSpec<T>, buf: ColumnBuffer): ColumnBuf
  * Upsert of in-memory rows of one unit (null when there are none). `fresh`: the unit has never
  * been published, so it has no rows and a plain insert (no speculative insertion) is enough.
  */
-export function upsertStatement<T>(spec: TableSpec<T>, scope: readonly string[], rows: ColumnBuffer, fresh = false): Statement | null {
+export function upsertStatement<T>(
+  spec: TableSpec<T>,
+  scope: readonly string[],
+  rows: ColumnBuffer,
+  fresh = false,
+): Statement | null {
   if (rows.length === 0) return null;
   const buf = dedupeByKey(spec, rows);
   const cols = allColumns(spec);
@@ -145,14 +163,24 @@ export function deleteMissingStatement<T>(spec: TableSpec<T>, scope: readonly st
 }
 
 /** Delete of the unit's rows, optionally keeping those whose `column` is in `notIn`. */
-export function deleteWhereStatement<T>(spec: TableSpec<T>, scope: readonly string[], extra?: { column: string; notIn: string[] }): Statement {
+export function deleteWhereStatement<T>(
+  spec: TableSpec<T>,
+  scope: readonly string[],
+  extra?: { column: string; notIn: string[] },
+): Statement {
   return {
     values: extra ? [...scope, extra.notIn] : [...scope],
-    text: (p) => `delete from ${q(spec.table)} where ${scopeWhere(spec.scope, p)}${extra ? ` and not (${q(extra.column)} = any(${p(spec.scope.length + 1)}::text[]))` : ""}`,
+    text: (p) =>
+      `delete from ${q(spec.table)} where ${scopeWhere(spec.scope, p)}${extra ? ` and not (${q(extra.column)} = any(${p(spec.scope.length + 1)}::text[]))` : ""}`,
   };
 }
 
-export function stageStatement<T>(spec: TableSpec<T>, attemptId: string, scope: readonly string[], rows: ColumnBuffer): Statement {
+export function stageStatement<T>(
+  spec: TableSpec<T>,
+  attemptId: string,
+  scope: readonly string[],
+  rows: ColumnBuffer,
+): Statement {
   if (!spec.staging) throw new Error(`${spec.table} has no staging table`);
   const cols = allColumns(spec);
   const n = spec.scope.length + 1;
@@ -160,7 +188,11 @@ export function stageStatement<T>(spec: TableSpec<T>, attemptId: string, scope: 
     values: [attemptId, ...scope, ...rows.cols],
     text: (p) => {
       const unnest = cols.map(([, t], i) => `${p(n + i + 1)}::${paramType(t)}[]`).join(", ");
-      const select = [`${p(1)}::bigint`, ...scopeSelect(spec.scope, p, 1), ...cols.map(([c, t]) => selectExpr("u", c, t))].join(", ");
+      const select = [
+        `${p(1)}::bigint`,
+        ...scopeSelect(spec.scope, p, 1),
+        ...cols.map(([c, t]) => selectExpr("u", c, t)),
+      ].join(", ");
       return `insert into ${q(spec.staging!)} ("attempt_id", ${[...spec.scope, ...cols.map(([c]) => c)].map(q).join(", ")})
         select ${select} from unnest(${unnest}) as u(${cols.map(([c]) => q(c)).join(", ")})`;
     },
@@ -179,7 +211,11 @@ export function mergeStagedStatement<T>(spec: TableSpec<T>, attemptId: string, f
 }
 
 /** Delete of the unit's rows that the staged (complete) read did not contain. */
-export function deleteMissingStagedStatement<T>(spec: TableSpec<T>, attemptId: string, scope: readonly string[]): Statement {
+export function deleteMissingStagedStatement<T>(
+  spec: TableSpec<T>,
+  attemptId: string,
+  scope: readonly string[],
+): Statement {
   const match = spec.key.map(([c]) => `s.${q(c)} = t.${q(c)}`).join(" and ");
   return {
     values: [...scope, attemptId],
@@ -189,13 +225,26 @@ export function deleteMissingStagedStatement<T>(spec: TableSpec<T>, attemptId: s
 }
 
 /** Appends rows to the staging table under an attempt id. */
-export async function stageRows<T>(db: Queryable, spec: TableSpec<T>, attemptId: string, scope: readonly string[], rows: ColumnBuffer): Promise<void> {
+export async function stageRows<T>(
+  db: Queryable,
+  spec: TableSpec<T>,
+  attemptId: string,
+  scope: readonly string[],
+  rows: ColumnBuffer,
+): Promise<void> {
   if (rows.length === 0) return;
   await execute(db, stageStatement(spec, attemptId, scope, rows));
   spilledAttempts.add(attemptId);
 }
 
-export const STAGING_TABLES = ["stg_recovery_points", "stg_protected_resources", "stg_resources", "stg_backup_jobs", "stg_copy_jobs", "stg_restore_jobs"] as const;
+export const STAGING_TABLES = [
+  "stg_recovery_points",
+  "stg_protected_resources",
+  "stg_resources",
+  "stg_backup_jobs",
+  "stg_copy_jobs",
+  "stg_restore_jobs",
+] as const;
 
 /** Attempts of this process that wrote staging rows (the others need no clean-up). */
 const spilledAttempts = new Set<string>();
@@ -204,7 +253,10 @@ const spilledAttempts = new Set<string>();
 export function clearStagingStatements(attemptId: string, force = false): Statement[] {
   if (!force && !spilledAttempts.has(attemptId)) return [];
   spilledAttempts.delete(attemptId);
-  return STAGING_TABLES.map((t) => ({ values: [attemptId], text: (p: (i: number) => string) => `delete from ${q(t)} where attempt_id = ${p(1)}` }));
+  return STAGING_TABLES.map((t) => ({
+    values: [attemptId],
+    text: (p: (i: number) => string) => `delete from ${q(t)} where attempt_id = ${p(1)}`,
+  }));
 }
 
 export async function clearStaging(db: Queryable, attemptId: string, force = false): Promise<void> {

@@ -64,10 +64,16 @@ export interface TenantForSync extends TenantRoles {
 
 /** The tenant's roles and regions, with per-account member role overrides. */
 export async function loadTenantForSync(db: Queryable, tenantId: string): Promise<TenantForSync | null> {
-  const t = await db.query(`select id, name, management_account_id, management_role_arn, external_id, member_role_name, regions from tenants where id = $1`, [tenantId]);
+  const t = await db.query(
+    `select id, name, management_account_id, management_role_arn, external_id, member_role_name, regions from tenants where id = $1`,
+    [tenantId],
+  );
   const row = t.rows[0];
   if (!row) return null;
-  const o = await db.query(`select account_id, member_role_name from tenant_account_settings where tenant_id = $1 and member_role_name is not null`, [tenantId]);
+  const o = await db.query(
+    `select account_id, member_role_name from tenant_account_settings where tenant_id = $1 and member_role_name is not null`,
+    [tenantId],
+  );
   return {
     tenantId,
     name: row.name as string,
@@ -113,7 +119,11 @@ const ensuredMonths = new Set<string>();
 export async function ensureJobPartitions(pool: pg.Pool, min: Date | null, max: Date | null): Promise<void> {
   if (!min || !max) return;
   const months: string[] = [];
-  for (let d = new Date(Date.UTC(min.getUTCFullYear(), min.getUTCMonth(), 1)); d <= max; d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))) {
+  for (
+    let d = new Date(Date.UTC(min.getUTCFullYear(), min.getUTCMonth(), 1));
+    d <= max;
+    d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))
+  ) {
     months.push(d.toISOString().slice(0, 7));
   }
   if (months.every((m) => ensuredMonths.has(m))) return;

@@ -7,7 +7,13 @@ interface Field {
   values: Set<number>;
 }
 
-const RANGES: Array<[number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+const RANGES: Array<[number, number]> = [
+  [0, 59],
+  [0, 23],
+  [1, 31],
+  [1, 12],
+  [0, 7],
+];
 
 function parseField(text: string, [lo, hi]: [number, number]): Field {
   const values = new Set<number>();
@@ -35,11 +41,22 @@ export interface Cron {
 export function parseCron(expr: string): Cron {
   const parts = expr.trim().split(/\s+/);
   if (parts.length !== 5) throw new Error(`cron needs 5 fields, got "${expr}"`);
-  const [min, hour, dom, mon, dow] = parts.map((p, i) => parseField(p, RANGES[i]!)) as [Field, Field, Field, Field, Field];
+  const [min, hour, dom, mon, dow] = parts.map((p, i) => parseField(p, RANGES[i]!)) as [
+    Field,
+    Field,
+    Field,
+    Field,
+    Field,
+  ];
   if (dow.values.has(7)) dow.values.add(0);
   return {
     matches(d: Date) {
-      if (!min.values.has(d.getUTCMinutes()) || !hour.values.has(d.getUTCHours()) || !mon.values.has(d.getUTCMonth() + 1)) return false;
+      if (
+        !min.values.has(d.getUTCMinutes()) ||
+        !hour.values.has(d.getUTCHours()) ||
+        !mon.values.has(d.getUTCMonth() + 1)
+      )
+        return false;
       const domOk = dom.values.has(d.getUTCDate());
       const dowOk = dow.values.has(d.getUTCDay());
       if (dom.any && dow.any) return true;

@@ -13,15 +13,35 @@ const organizationSpec: TableSpec<OrgTree["organization"]> = {
   table: "org_organizations",
   scope: TENANT,
   key: [],
-  columns: [["organization_id", "text"], ["arn", "text"], ["feature_set", "text"], ["management_account_id", "text"], ["management_account_email", "text"], ["root_id", "text"], ["enabled_policy_types", "text[]"]],
-  values: (o) => [o.organizationId, o.arn, o.featureSet, o.managementAccountId, o.managementAccountEmail, o.rootId, json(o.enabledPolicyTypes)],
+  columns: [
+    ["organization_id", "text"],
+    ["arn", "text"],
+    ["feature_set", "text"],
+    ["management_account_id", "text"],
+    ["management_account_email", "text"],
+    ["root_id", "text"],
+    ["enabled_policy_types", "text[]"],
+  ],
+  values: (o) => [
+    o.organizationId,
+    o.arn,
+    o.featureSet,
+    o.managementAccountId,
+    o.managementAccountEmail,
+    o.rootId,
+    json(o.enabledPolicyTypes),
+  ],
 };
 
 const unitSpec: TableSpec<OrgUnit> = {
   table: "org_units",
   scope: TENANT,
   key: [["ou_id", "text"]],
-  columns: [["name", "text"], ["parent_id", "text"], ["path", "text[]"]],
+  columns: [
+    ["name", "text"],
+    ["parent_id", "text"],
+    ["path", "text[]"],
+  ],
   values: (u) => [u.id, u.name, u.parentId, json(u.path)],
 };
 
@@ -29,7 +49,15 @@ const accountSpec: TableSpec<OrgTree["accounts"][number]> = {
   table: "org_accounts",
   scope: TENANT,
   key: [["account_id", "text"]],
-  columns: [["name", "text"], ["email", "text"], ["state", "text"], ["parent_id", "text"], ["ou_path", "text[]"], ["joined_method", "text"], ["joined_at", "timestamptz"]],
+  columns: [
+    ["name", "text"],
+    ["email", "text"],
+    ["state", "text"],
+    ["parent_id", "text"],
+    ["ou_path", "text[]"],
+    ["joined_method", "text"],
+    ["joined_at", "timestamptz"],
+  ],
   values: (a) => [a.accountId, a.name, a.email, a.state, a.parentId, json(a.ouPath), a.joinedMethod, a.joinedAt],
 };
 
@@ -37,7 +65,12 @@ const delegatedSpec: TableSpec<DelegatedAdministrator> = {
   table: "org_delegated_admins",
   scope: TENANT,
   key: [["account_id", "text"]],
-  columns: [["name", "text"], ["email", "text"], ["state", "text"], ["delegation_enabled_at", "timestamptz"]],
+  columns: [
+    ["name", "text"],
+    ["email", "text"],
+    ["state", "text"],
+    ["delegation_enabled_at", "timestamptz"],
+  ],
   values: (d) => [d.accountId, d.name, d.email, d.state, d.delegationEnabledAt],
 };
 
@@ -45,20 +78,42 @@ const policySpec: TableSpec<OrgBackupPolicy> = {
   table: "org_policies",
   scope: TENANT,
   key: [["policy_id", "text"]],
-  columns: [["arn", "text"], ["name", "text"], ["description", "text"], ["aws_managed", "bool"], ["content", "text"], ["targets", "text[]"], ["target_positions", "int4[]"]],
-  values: (p) => [p.policyId, p.policyArn, p.name, p.description, p.awsManaged, p.content, json(p.targets), json(p.targetPositions ?? [])],
+  columns: [
+    ["arn", "text"],
+    ["name", "text"],
+    ["description", "text"],
+    ["aws_managed", "bool"],
+    ["content", "text"],
+    ["targets", "text[]"],
+    ["target_positions", "int4[]"],
+  ],
+  values: (p) => [
+    p.policyId,
+    p.policyArn,
+    p.name,
+    p.description,
+    p.awsManaged,
+    p.content,
+    json(p.targets),
+    json(p.targetPositions ?? []),
+  ],
 };
 
 const effectiveSpec: TableSpec<EffectiveBackupPolicy> = {
   table: "org_effective_policies",
   scope: TENANT,
   key: [["account_id", "text"]],
-  columns: [["content", "text"], ["last_updated", "timestamptz"]],
+  columns: [
+    ["content", "text"],
+    ["last_updated", "timestamptz"],
+  ],
   values: (e) => [e.accountId, e.content, e.lastUpdated],
 };
 
 /** The organization's tables. */
-export const ORG_TABLES = [organizationSpec, unitSpec, accountSpec, delegatedSpec, policySpec, effectiveSpec].map((spec) => spec.table);
+export const ORG_TABLES = [organizationSpec, unitSpec, accountSpec, delegatedSpec, policySpec, effectiveSpec].map(
+  (spec) => spec.table,
+);
 
 export interface OrgSnapshot {
   tree: OrgTree;
@@ -67,7 +122,11 @@ export interface OrgSnapshot {
   effective: EffectiveBackupPolicy[];
 }
 
-export async function publishOrganization(tx: Queryable, tenantId: string, s: OrgSnapshot): Promise<Record<string, number>> {
+export async function publishOrganization(
+  tx: Queryable,
+  tenantId: string,
+  s: OrgSnapshot,
+): Promise<Record<string, number>> {
   const scope = [tenantId];
   const changes = await executeAll(tx, [
     ...publishStatements(organizationSpec, scope, [s.tree.organization], false),

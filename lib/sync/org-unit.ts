@@ -2,7 +2,14 @@ import { newCounter } from "@/lib/aws/client-factory";
 import { checkTenantRoles } from "@/lib/aws/credentials";
 import { accountSuspended, classifyCallError, FailureError, type Failure } from "@/lib/aws/errors";
 import { mapLimit } from "@/lib/aws/backup.fetch";
-import { describeEffectiveBackupPolicy, describeOrganization, listBackupPolicies, listDelegatedAdministrators, walkOrganization, type OrgTree } from "@/lib/aws/organizations.fetch";
+import {
+  describeEffectiveBackupPolicy,
+  describeOrganization,
+  listBackupPolicies,
+  listDelegatedAdministrators,
+  walkOrganization,
+  type OrgTree,
+} from "@/lib/aws/organizations.fetch";
 import type { DelegatedAdministrator, EffectiveBackupPolicy, OrgBackupPolicy } from "@/lib/inventory/types";
 import type { Queryable } from "./bulk";
 import { ChainCache, ensureJobPartitions, loadTenantForSync, type SyncDeps, type TenantForSync } from "./context";
@@ -20,12 +27,22 @@ import { clock } from "@/lib/clock";
 export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: ChainCache): Promise<void> {
   const tenant = await loadTenantForSync(deps.pool, job.tenantId);
   if (!tenant) return;
-  const org = await deps.pool.query(`select account_id from sync_run_units where run_id = $1 and kind = 'org'`, [job.runId]);
+  const org = await deps.pool.query(`select account_id from sync_run_units where run_id = $1 and kind = 'org'`, [
+    job.runId,
+  ]);
   const orgAccount = org.rows[0]?.account_id as string | undefined;
   if (!orgAccount) return;
-  const claim = await claimUnit(deps.pool, { runId: job.runId, accountId: orgAccount, region: ORG_REGION }, deps.workerId, deps.settings.staleSeconds);
+  const claim = await claimUnit(
+    deps.pool,
+    { runId: job.runId, accountId: orgAccount, region: ORG_REGION },
+    deps.workerId,
+    deps.settings.staleSeconds,
+  );
   if (!claim) return;
-  await deps.pool.query(`update sync_runs set status = 'running', phase = case when phase = 'queued' then 'discovering' else phase end, started_at = coalesce(started_at, $3), coordinator_id = $2 where id = $1`, [job.runId, deps.workerId, clock.now()]);
+  await deps.pool.query(
+    `update sync_runs set status = 'running', phase = case when phase = 'queued' then 'discovering' else phase end, started_at = coalesce(started_at, $3), coordinator_id = $2 where id = $1`,
+    [job.runId, deps.workerId, clock.now()],
+  );
   const counter = newCounter();
   let planned = false;
   try {
@@ -37,7 +54,8 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
       throw new FailureError({
         kind: "not_management",
         message: `account ${tenant.managementAccountId} is not the management account of organization ${organization.organizationId} (AWS says its management account is ${organization.managementAccountId})`,
-        remedy: "Set the organization's management account ID to the one AWS reports, and the role ARN to a role in that account (or in a delegated administrator account).",
+        remedy:
+          "Set the organization's management account ID to the one AWS reports, and the role ARN to a role in that account (or in a delegated administrator account).",
         transient: false,
       });
     }
@@ -76,12 +94,23 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
     deps.log(`sync ${tenant.name}: organization unit failed: ${failure.message}`);
     await withTransaction(deps.pool, async (tx) => {
       if (!(await holdsClaim(tx, claim, deps.workerId))) return;
-      await finishUnit(tx, claim, "org", { status: "failed", failure, calls: counter.calls, throttled: counter.throttled });
+      await finishUnit(tx, claim, "org", {
+        status: "failed",
+        failure,
+        calls: counter.calls,
+        throttled: counter.throttled,
+      });
       // Without the management session no unit can be read: every known unit goes stale with the reason.
       if (!planned) await failKnownUnits(tx, claim, failure);
     });
   }
-  await finishRunIfDone(deps.pool, deps.boss, job.runId, (c, tenantId) => summarizeRun(c, job.runId, tenantId), deps.log);
+  await finishRunIfDone(
+    deps.pool,
+    deps.boss,
+    job.runId,
+    (c, tenantId) => summarizeRun(c, job.runId, tenantId),
+    deps.log,
+  );
 }
 
 /** One unit per (account, region); suspended or closed accounts are recorded as skipped. */
@@ -107,7 +136,18 @@ async function planUnits(deps: SyncDeps, claim: Claim, tenant: TenantForSync, tr
               case when u.status = 'skipped' then $10::timestamptz end
          from unnest($3::text[], $4::text[], $5::text[], $6::text[]) as u(account_id, region, name, status)
        on conflict do nothing returning account_id, region`,
-      [claim.runId, tenant.tenantId, rows.map((r) => r[0]), rows.map((r) => r[1]), rows.map((r) => r[2]), rows.map((r) => r[3]), s.message, s.kind, s.remedy, clock.now()],
+      [
+        claim.runId,
+        tenant.tenantId,
+        rows.map((r) => r[0]),
+        rows.map((r) => r[1]),
+        rows.map((r) => r[2]),
+        rows.map((r) => r[3]),
+        s.message,
+        s.kind,
+        s.remedy,
+        clock.now(),
+      ],
     );
     // A re-run of this unit after a crash finds the units already planned and queued.
     const fresh = new Set(inserted.rows.map((r) => `${r.account_id as string}|${r.region as string}`));
@@ -117,10 +157,21 @@ async function planUnits(deps: SyncDeps, claim: Claim, tenant: TenantForSync, tr
         `insert into sync_units (tenant_id, kind, account_id, region, status, error, error_kind, error_at, last_run_id, updated_at)
          select $1, 'region', u.a, u.r, 'skipped', $4, $5, $7, $6, $7 from unnest($2::text[], $3::text[]) as u(a, r)
          on conflict (tenant_id, account_id, region) do update set status = 'skipped', error = excluded.error, error_kind = excluded.error_kind, error_at = excluded.error_at, last_run_id = excluded.last_run_id, updated_at = excluded.updated_at`,
-        [tenant.tenantId, skipped.map((x) => x[0]), skipped.map((x) => x[1]), s.message, s.kind, claim.runId, clock.now()],
+        [
+          tenant.tenantId,
+          skipped.map((x) => x[0]),
+          skipped.map((x) => x[1]),
+          s.message,
+          s.kind,
+          claim.runId,
+          clock.now(),
+        ],
       );
     }
-    await tx.query(`update sync_runs set phase = 'inventory', units_total = (select count(*) from sync_run_units where run_id = $1) where id = $1`, [claim.runId]);
+    await tx.query(
+      `update sync_runs set phase = 'inventory', units_total = (select count(*) from sync_run_units where run_id = $1) where id = $1`,
+      [claim.runId],
+    );
     if (toQueue.length) await deps.boss.insert(QUEUES.unit, unitJobs(toQueue), inTransaction(tx));
   });
 }
@@ -133,14 +184,14 @@ async function failKnownUnits(tx: Queryable, claim: Claim, failure: Failure): Pr
      on conflict do nothing`,
     [claim.runId, claim.tenantId, failure.message, failure.kind, failure.remedy, clock.now()],
   );
-  await tx.query(`update sync_units set status = 'failed', error = $2, error_kind = $3, error_at = $5, last_run_id = $4, updated_at = $5 where tenant_id = $1 and kind = 'region'`, [
-    claim.tenantId,
-    failure.message,
-    failure.kind,
-    claim.runId,
-    clock.now(),
-  ]);
-  await tx.query(`update sync_runs set units_total = (select count(*) from sync_run_units where run_id = $1) where id = $1`, [claim.runId]);
+  await tx.query(
+    `update sync_units set status = 'failed', error = $2, error_kind = $3, error_at = $5, last_run_id = $4, updated_at = $5 where tenant_id = $1 and kind = 'region'`,
+    [claim.tenantId, failure.message, failure.kind, claim.runId, clock.now()],
+  );
+  await tx.query(
+    `update sync_runs set units_total = (select count(*) from sync_run_units where run_id = $1) where id = $1`,
+    [claim.runId],
+  );
 }
 
 /**
@@ -171,5 +222,8 @@ async function removeVanishedUnits(tx: Queryable, claim: Claim): Promise<void> {
       );
     }
   }
-  await tx.query(`delete from global_settings g where g.tenant_id = $1 and not exists (select 1 from sync_run_units u where u.run_id = $2 and u.account_id = g.account_id)`, [claim.tenantId, claim.runId]);
+  await tx.query(
+    `delete from global_settings g where g.tenant_id = $1 and not exists (select 1 from sync_run_units u where u.run_id = $2 and u.account_id = g.account_id)`,
+    [claim.tenantId, claim.runId],
+  );
 }

@@ -39,7 +39,10 @@ export async function setAsideV10Schema(pool: pg.Pool): Promise<boolean> {
     const v = await client.query(`select version from ${PGBOSS_SCHEMA}.version`);
     if (!v.rows[0] || (v.rows[0].version as number) >= FIRST_V11_SCHEMA) return false;
     const aside = await client.query(`select to_regnamespace($1) as n`, [V10_SCHEMA]);
-    if (aside.rows[0].n) throw new Error(`schema ${PGBOSS_SCHEMA} is pg-boss 10's and ${V10_SCHEMA} exists too: drop one of them (see README, "Upgrading from pg-boss 10")`);
+    if (aside.rows[0].n)
+      throw new Error(
+        `schema ${PGBOSS_SCHEMA} is pg-boss 10's and ${V10_SCHEMA} exists too: drop one of them (see README, "Upgrading from pg-boss 10")`,
+      );
     await client.query(`alter schema ${PGBOSS_SCHEMA} rename to ${V10_SCHEMA}`);
     return true;
   });
@@ -78,7 +81,10 @@ export async function requeueV10Jobs(pool: pg.Pool, boss: PgBoss): Promise<numbe
       )
     ).rows as V10Job[];
     const have = new Set((await boss.getQueues()).map((q) => q.name));
-    const old = await client.query(`select name, policy, retry_limit, retry_delay, retry_backoff, expire_seconds, retention_minutes from ${V10_SCHEMA}.queue where name = any($1)`, [[...new Set(jobs.map((j) => j.name))]]);
+    const old = await client.query(
+      `select name, policy, retry_limit, retry_delay, retry_backoff, expire_seconds, retention_minutes from ${V10_SCHEMA}.queue where name = any($1)`,
+      [[...new Set(jobs.map((j) => j.name))]],
+    );
     for (const q of old.rows) {
       if (have.has(q.name as string)) continue;
       have.add(q.name as string);

@@ -35,7 +35,9 @@ export interface CompletedJob {
 
 /** pg-boss `db` option over a client inside our transaction: enqueueing commits or rolls back with it. */
 export function inTransaction(client: Queryable): { db: Db } {
-  return { db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await client.query(text, values)).rows }) } };
+  return {
+    db: { executeSql: async (text: string, values?: unknown[]) => ({ rows: (await client.query(text, values)).rows }) },
+  };
 }
 
 const JOB_DEFAULTS = {
@@ -57,7 +59,13 @@ export async function ensureQueues(boss: PgBoss): Promise<void> {
     // holds thousands of jobs a run and the reaper reads its live ones every few seconds, so it
     // keeps its own table.
     const partition = name === QUEUES.unit;
-    if (!existing.has(name)) await boss.createQueue(name, { policy: "standard", partition, ...JOB_DEFAULTS, retentionSeconds: QUEUE_RETENTION_SECONDS });
+    if (!existing.has(name))
+      await boss.createQueue(name, {
+        policy: "standard",
+        partition,
+        ...JOB_DEFAULTS,
+        retentionSeconds: QUEUE_RETENTION_SECONDS,
+      });
   }
 }
 
@@ -67,7 +75,11 @@ export async function ensureQueues(boss: PgBoss): Promise<void> {
  * `startAfter` that is not a date to its schema clock (PostgreSQL's now()) as an interval.
  */
 export function unitJobs(jobs: UnitJob[], delaySeconds?: number): JobInsert<UnitJob>[] {
-  return jobs.map((data) => ({ data, ...JOB_DEFAULTS, ...(delaySeconds ? { startAfter: `${Math.ceil(delaySeconds)} seconds` } : {}) }));
+  return jobs.map((data) => ({
+    data,
+    ...JOB_DEFAULTS,
+    ...(delaySeconds ? { startAfter: `${Math.ceil(delaySeconds)} seconds` } : {}),
+  }));
 }
 
 /** pg-boss's schema (its default; the reaper reads its job table). */

@@ -45,7 +45,11 @@ async function unitState(deps: SyncDeps, c: Claim): Promise<UnitState> {
   return {
     fresh: !r?.published_at,
     recoveryPointsFullAt: (r?.recovery_points_full_at as Date | null) ?? null,
-    jobsAfter: { backup: (r?.backup_jobs_after as Date | null) ?? null, copy: (r?.copy_jobs_after as Date | null) ?? null, restore: (r?.restore_jobs_after as Date | null) ?? null },
+    jobsAfter: {
+      backup: (r?.backup_jobs_after as Date | null) ?? null,
+      copy: (r?.copy_jobs_after as Date | null) ?? null,
+      restore: (r?.restore_jobs_after as Date | null) ?? null,
+    },
   };
 }
 
@@ -79,24 +83,31 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     await ensureJobPartitions(deps.pool, read.jobMonths.min, read.jobMonths.max);
     const publishStart = performance.now();
     syncMetrics.readMs += publishStart - readStart;
-    const published = await deps.publishSlots.with(() => withTransaction(deps.pool, async (tx) => {
-      syncMetrics.publishWaitMs += performance.now() - publishStart;
-      if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
-      const counts = await publishUnit(tx, scope, read, state.fresh);
-      const marks = nextJobMarks(state.jobsAfter, read.jobNewest);
-      await tx.query(
-        `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,
+    const published = await deps.publishSlots.with(() =>
+      withTransaction(deps.pool, async (tx) => {
+        syncMetrics.publishWaitMs += performance.now() - publishStart;
+        if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
+        const counts = await publishUnit(tx, scope, read, state.fresh);
+        const marks = nextJobMarks(state.jobsAfter, read.jobNewest);
+        await tx.query(
+          `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,
                                  recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, counts, updated_at)
          values ($1, 'region', $2, $3, 'ok', $4, $10, null, null, null, $4, case when $5 then $10::timestamptz end, $6, $7, $8, $9, $10)
          on conflict (tenant_id, account_id, region) do update set status = 'ok', published_run_id = $4, published_at = $10, error = null, error_kind = null,
            error_at = null, last_run_id = $4, recovery_points_full_at = case when $5 then $10::timestamptz else sync_units.recovery_points_full_at end,
            backup_jobs_after = $6, copy_jobs_after = $7, restore_jobs_after = $8, counts = $9, updated_at = $10`,
-        [...scope, claim.runId, full, marks.backup, marks.copy, marks.restore, JSON.stringify(counts), clock.now()],
-      );
-      await finishUnit(tx, claim, "region", { status: "ok", calls: counter.calls, throttled: counter.throttled, counts: { ...counts } });
-      await clearStaging(tx, claim.stagingAttemptId);
-      return true;
-    }));
+          [...scope, claim.runId, full, marks.backup, marks.copy, marks.restore, JSON.stringify(counts), clock.now()],
+        );
+        await finishUnit(tx, claim, "region", {
+          status: "ok",
+          calls: counter.calls,
+          throttled: counter.throttled,
+          counts: { ...counts },
+        });
+        await clearStaging(tx, claim.stagingAttemptId);
+        return true;
+      }),
+    );
     syncMetrics.publishMs += performance.now() - publishStart;
     syncMetrics.units++;
     if (!published) {
@@ -110,30 +121,56 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     const ended = await recordFailure(deps, claim, failure, counter);
     if (!ended) return;
   }
-  await finishRunIfDone(deps.pool, deps.boss, job.runId, (c, tenantId) => summarizeRun(c, job.runId, tenantId), deps.log);
+  await finishRunIfDone(
+    deps.pool,
+    deps.boss,
+    job.runId,
+    (c, tenantId) => summarizeRun(c, job.runId, tenantId),
+    deps.log,
+  );
 }
 
 /** Transient failures go back on the queue within their budget; the rest end the unit. Returns whether it ended. */
-async function recordFailure(deps: SyncDeps, claim: Claim, failure: Failure, counter: { calls: number; throttled: number }): Promise<boolean> {
+async function recordFailure(
+  deps: SyncDeps,
+  claim: Claim,
+  failure: Failure,
+  counter: { calls: number; throttled: number },
+): Promise<boolean> {
   const s = deps.settings;
   const throttled = failure.kind === "throttled";
   const now = clock.nowMs();
   const since = throttled ? (claim.throttledSince ?? new Date(now)) : claim.throttledSince;
   const minutes = since ? Math.max(1, Math.round((now - since.getTime()) / 60_000)) : 0;
-  const retry = throttled ? now - (since?.getTime() ?? now) < s.throttleBudgetMinutes * 60_000 : failure.transient && claim.attempt <= s.transientRetries;
+  const retry = throttled
+    ? now - (since?.getTime() ?? now) < s.throttleBudgetMinutes * 60_000
+    : failure.transient && claim.attempt <= s.transientRetries;
   return withTransaction(deps.pool, async (tx) => {
     if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
     if (retry) {
       // Back off (15 s, 30 s, 60 s, 120 s) but never past the end of the throttling budget.
       const left = since ? (s.throttleBudgetMinutes * 60_000 - (now - since.getTime())) / 1000 : Infinity;
-      const delay = throttled ? Math.max(1, Math.min(120, 15 * 2 ** Math.min(3, claim.attempt - 1), left)) : 5 * claim.attempt;
-      await requeueUnit(tx, deps.boss, claim, { calls: counter.calls, throttled: counter.throttled, throttledSince: since, delaySeconds: delay, failure: throttled ? throttledFor(minutes, true) : failure });
+      const delay = throttled
+        ? Math.max(1, Math.min(120, 15 * 2 ** Math.min(3, claim.attempt - 1), left))
+        : 5 * claim.attempt;
+      await requeueUnit(tx, deps.boss, claim, {
+        calls: counter.calls,
+        throttled: counter.throttled,
+        throttledSince: since,
+        delaySeconds: delay,
+        failure: throttled ? throttledFor(minutes, true) : failure,
+      });
       return false;
     }
     const final = throttled ? throttledFor(minutes, false) : failure;
     const status = final.kind === "region_disabled" || final.kind === "account_suspended" ? "skipped" : "failed";
     deps.log(`unit ${claim.accountId}/${claim.region}: ${final.message}`);
-    await finishUnit(tx, claim, "region", { status, failure: final, calls: counter.calls, throttled: counter.throttled });
+    await finishUnit(tx, claim, "region", {
+      status,
+      failure: final,
+      calls: counter.calls,
+      throttled: counter.throttled,
+    });
     return true;
   });
 }

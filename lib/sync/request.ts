@@ -23,16 +23,32 @@ export interface SyncRequested {
 }
 
 export async function requestSync(db: Db, req: SyncRequest): Promise<SyncRequested | null> {
-  const [tenant] = await db.select({ id: tenants.id, managementAccountId: tenants.managementAccountId, status: tenants.status }).from(tenants).where(eq(tenants.id, req.tenantId));
+  const [tenant] = await db
+    .select({ id: tenants.id, managementAccountId: tenants.managementAccountId, status: tenants.status })
+    .from(tenants)
+    .where(eq(tenants.id, req.tenantId));
   if (!tenant) return null;
   const created = await db.transaction(async (tx) => {
     const [run] = await tx
       .insert(syncRuns)
-      .values({ tenantId: req.tenantId, trigger: req.trigger, requestedById: req.actor?.userId ?? null, requestedByEmail: req.actor?.email ?? null, scheduledFor: req.scheduledFor ?? null })
+      .values({
+        tenantId: req.tenantId,
+        trigger: req.trigger,
+        requestedById: req.actor?.userId ?? null,
+        requestedByEmail: req.actor?.email ?? null,
+        scheduledFor: req.scheduledFor ?? null,
+      })
       .onConflictDoNothing()
       .returning({ id: syncRuns.id });
     if (!run) return null;
-    await tx.insert(syncRunUnits).values({ runId: run.id, tenantId: req.tenantId, kind: "org", accountId: tenant.managementAccountId, region: ORG_REGION, accountName: "Organization" });
+    await tx.insert(syncRunUnits).values({
+      runId: run.id,
+      tenantId: req.tenantId,
+      kind: "org",
+      accountId: tenant.managementAccountId,
+      region: ORG_REGION,
+      accountName: "Organization",
+    });
     if (req.actor) {
       await recordAudit(tx, {
         actorId: req.actor.userId,

@@ -7,7 +7,11 @@ import { clock } from "@/lib/clock";
 const TABLES = ["backup_jobs", "copy_jobs", "restore_jobs"] as const;
 
 /** Drops job partitions whose whole month ended more than `retentionDays` ago; returns their names. */
-export async function dropExpiredJobPartitions(pool: pg.Pool, retentionDays: number, now = clock.now()): Promise<string[]> {
+export async function dropExpiredJobPartitions(
+  pool: pg.Pool,
+  retentionDays: number,
+  now = clock.now(),
+): Promise<string[]> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   const client = await pool.connect();
   const dropped: string[] = [];

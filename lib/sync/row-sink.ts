@@ -63,13 +63,22 @@ export class RowSink<T> {
   async statements(tx: Queryable, replace: boolean, fresh = false): Promise<Statement[]> {
     if (this.spilled) {
       await this.flush(tx);
-      return [mergeStagedStatement(this.spec, this.ctx.attemptId, fresh), ...(replace && !fresh ? [deleteMissingStagedStatement(this.spec, this.ctx.attemptId, this.ctx.scope)] : [])];
+      return [
+        mergeStagedStatement(this.spec, this.ctx.attemptId, fresh),
+        ...(replace && !fresh ? [deleteMissingStagedStatement(this.spec, this.ctx.attemptId, this.ctx.scope)] : []),
+      ];
     }
     return rowsStatements(this.spec, this.ctx.scope, this.buf, replace, fresh);
   }
 }
 
-function rowsStatements<T>(spec: TableSpec<T>, scope: readonly string[], buf: ColumnBuffer, replace: boolean, fresh: boolean): Statement[] {
+function rowsStatements<T>(
+  spec: TableSpec<T>,
+  scope: readonly string[],
+  buf: ColumnBuffer,
+  replace: boolean,
+  fresh: boolean,
+): Statement[] {
   const out: Statement[] = [];
   const upsert = upsertStatement(spec, scope, buf, fresh);
   if (upsert) out.push(upsert);
@@ -78,7 +87,13 @@ function rowsStatements<T>(spec: TableSpec<T>, scope: readonly string[], buf: Co
 }
 
 /** Small entities (bounded by AWS quotas per unit) are published straight from memory. */
-export function publishStatements<T>(spec: TableSpec<T>, scope: readonly string[], rows: readonly T[], replace = true, fresh = false): Statement[] {
+export function publishStatements<T>(
+  spec: TableSpec<T>,
+  scope: readonly string[],
+  rows: readonly T[],
+  replace = true,
+  fresh = false,
+): Statement[] {
   const buf = new ColumnBuffer(spec.key.length + spec.columns.length);
   for (const r of rows) buf.push(spec.values(r));
   return rowsStatements(spec, scope, buf, replace, fresh);

@@ -43,7 +43,12 @@ export interface Claim {
 }
 
 /** Claims a unit for this worker if it is pending, or running under a dead worker. */
-export async function claimUnit(db: Queryable, key: { runId: string; accountId: string; region: string }, workerId: string, staleSeconds: number): Promise<Claim | null> {
+export async function claimUnit(
+  db: Queryable,
+  key: { runId: string; accountId: string; region: string },
+  workerId: string,
+  staleSeconds: number,
+): Promise<Claim | null> {
   const res = await db.query(
     `with prev as (
        select run_id, account_id, region, staging_attempt_id from sync_run_units
@@ -102,7 +107,19 @@ export async function finishUnit(tx: Queryable, c: Claim, kind: "org" | "region"
     `update sync_run_units set status = $4, error = $5, error_kind = $6, remedy = $7, finished_at = $11, worker_id = null,
             calls = calls + $8, throttled = throttled + $9, counts = $10
       where run_id = $1 and account_id = $2 and region = $3`,
-    [c.runId, c.accountId, c.region, o.status, o.failure?.message ?? null, o.failure?.kind ?? null, o.failure?.remedy ?? null, o.calls, o.throttled, o.counts ? JSON.stringify(o.counts) : null, clock.now()],
+    [
+      c.runId,
+      c.accountId,
+      c.region,
+      o.status,
+      o.failure?.message ?? null,
+      o.failure?.kind ?? null,
+      o.failure?.remedy ?? null,
+      o.calls,
+      o.throttled,
+      o.counts ? JSON.stringify(o.counts) : null,
+      clock.now(),
+    ],
   );
   if (o.status === "ok") return;
   // The last good snapshot stays; it is marked stale with the error and its time.
@@ -111,16 +128,41 @@ export async function finishUnit(tx: Queryable, c: Claim, kind: "org" | "region"
      values ($1, $2, $3, $4, $5, $6, $7, $9, $8, $9)
      on conflict (tenant_id, account_id, region) do update set status = excluded.status, error = excluded.error, error_kind = excluded.error_kind,
         error_at = excluded.error_at, last_run_id = excluded.last_run_id, updated_at = excluded.updated_at`,
-    [c.tenantId, kind, c.accountId, c.region, o.status, o.failure?.message ?? null, o.failure?.kind ?? null, c.runId, clock.now()],
+    [
+      c.tenantId,
+      kind,
+      c.accountId,
+      c.region,
+      o.status,
+      o.failure?.message ?? null,
+      o.failure?.kind ?? null,
+      c.runId,
+      clock.now(),
+    ],
   );
 }
 
 /** Puts a unit back on the queue after `delaySeconds` (transient failure within its budget). */
-export async function requeueUnit(client: Queryable, boss: PgBoss, c: Claim, o: { calls: number; throttled: number; throttledSince: Date | null; delaySeconds: number; failure: Failure }): Promise<void> {
+export async function requeueUnit(
+  client: Queryable,
+  boss: PgBoss,
+  c: Claim,
+  o: { calls: number; throttled: number; throttledSince: Date | null; delaySeconds: number; failure: Failure },
+): Promise<void> {
   await client.query(
     `update sync_run_units set status = 'pending', worker_id = null, calls = calls + $4, throttled = throttled + $5, throttled_since = $6, error = $7, error_kind = $8, remedy = $9
       where run_id = $1 and account_id = $2 and region = $3`,
-    [c.runId, c.accountId, c.region, o.calls, o.throttled, o.throttledSince, o.failure.message, o.failure.kind, o.failure.remedy],
+    [
+      c.runId,
+      c.accountId,
+      c.region,
+      o.calls,
+      o.throttled,
+      o.throttledSince,
+      o.failure.message,
+      o.failure.kind,
+      o.failure.remedy,
+    ],
   );
   const job: UnitJob = { runId: c.runId, tenantId: c.tenantId, accountId: c.accountId, region: c.region };
   await boss.insert(QUEUES.unit, unitJobs([job], o.delaySeconds), inTransaction(client));
@@ -133,7 +175,12 @@ export async function requeueUnit(client: Queryable, boss: PgBoss, c: Claim, o: 
  * and none taken in the last `staleSeconds` (a live worker claims within milliseconds of taking
  * one), so nothing would ever run it: the run waited an hour for pg-boss's own expiry.
  */
-export async function reapStaleUnits(pool: pg.Pool, boss: PgBoss, staleSeconds: number, ownWorkerId: string): Promise<number> {
+export async function reapStaleUnits(
+  pool: pg.Pool,
+  boss: PgBoss,
+  staleSeconds: number,
+  ownWorkerId: string,
+): Promise<number> {
   return withTransaction(pool, async (client) => {
     // A worker alive enough to reap is alive enough to finish its own units.
     const res = await client.query(
@@ -161,10 +208,23 @@ export async function reapStaleUnits(pool: pg.Pool, boss: PgBoss, staleSeconds: 
       [staleSeconds, QUEUES.unit],
     );
     const rows = [...res.rows, ...lost.rows];
-    const units = rows.filter((r) => r.kind === "region").map((r) => ({ runId: r.run_id as string, tenantId: r.tenant_id as string, accountId: r.account_id as string, region: r.region as string }));
+    const units = rows
+      .filter((r) => r.kind === "region")
+      .map((r) => ({
+        runId: r.run_id as string,
+        tenantId: r.tenant_id as string,
+        accountId: r.account_id as string,
+        region: r.region as string,
+      }));
     const orgs = rows.filter((r) => r.kind === "org");
     if (units.length) await boss.insert(QUEUES.unit, unitJobs(units), inTransaction(client));
-    for (const r of orgs) await boss.send(QUEUES.run, { runId: r.run_id, tenantId: r.tenant_id } satisfies RunJob, { ...inTransaction(client), retryLimit: 3, retryDelay: 5, expireInSeconds: 3600 });
+    for (const r of orgs)
+      await boss.send(QUEUES.run, { runId: r.run_id, tenantId: r.tenant_id } satisfies RunJob, {
+        ...inTransaction(client),
+        retryLimit: 3,
+        retryDelay: 5,
+        expireInSeconds: 3600,
+      });
     return rows.length;
   });
 }
@@ -177,7 +237,13 @@ export async function dispatchQueuedRuns(pool: pg.Pool, boss: PgBoss): Promise<n
         where id in (select id from sync_runs where dispatched_at is null and status = 'queued' order by created_at for update skip locked limit 20)
        returning id, tenant_id`,
     );
-    for (const r of res.rows) await boss.send(QUEUES.run, { runId: r.id, tenantId: r.tenant_id } satisfies RunJob, { ...inTransaction(client), retryLimit: 3, retryDelay: 5, expireInSeconds: 3600 });
+    for (const r of res.rows)
+      await boss.send(QUEUES.run, { runId: r.id, tenantId: r.tenant_id } satisfies RunJob, {
+        ...inTransaction(client),
+        retryLimit: 3,
+        retryDelay: 5,
+        expireInSeconds: 3600,
+      });
     return res.rows.length;
   });
 }
@@ -195,12 +261,17 @@ export async function finishRunIfDone(
   log: (message: string) => void = () => undefined,
 ): Promise<string | null> {
   // Cheap test first (every unit's end calls this; only the last one finds no open unit).
-  const open = await pool.query(`select 1 from sync_run_units where run_id = $1 and status in ('pending', 'running') limit 1`, [runId]);
+  const open = await pool.query(
+    `select 1 from sync_run_units where run_id = $1 and status in ('pending', 'running') limit 1`,
+    [runId],
+  );
   if (open.rows.length) return null;
   // Statistics first, so that what reads the tables once the run is done plans from them. Outside
   // the closing transaction: ANALYZE waits for any other analyze of the same table. A failure
   // (a database role that does not own the tables) leaves them to autovacuum.
-  await analyzeStaleTables(pool).catch((e: unknown) => log(`planner statistics not updated: ${e instanceof Error ? e.message : String(e)}`));
+  await analyzeStaleTables(pool).catch((e: unknown) =>
+    log(`planner statistics not updated: ${e instanceof Error ? e.message : String(e)}`),
+  );
   return withTransaction(pool, async (client) => {
     const tally = await client.query(
       `select count(*) filter (where status in ('pending', 'running'))::int as open,
@@ -212,15 +283,32 @@ export async function finishRunIfDone(
     );
     const t = tally.rows[0]!;
     if ((t.open as number) > 0) return null;
-    const status = t.org_failed && (t.ok_regions as number) === 0 ? "failed" : (t.failed as number) > 0 ? "partial" : "succeeded";
-    const locked = await client.query(`select tenant_id from sync_runs where id = $1 and status = 'running' for update`, [runId]);
+    const status =
+      t.org_failed && (t.ok_regions as number) === 0 ? "failed" : (t.failed as number) > 0 ? "partial" : "succeeded";
+    const locked = await client.query(
+      `select tenant_id from sync_runs where id = $1 and status = 'running' for update`,
+      [runId],
+    );
     if (!locked.rows[0]) return null;
     const tenantId = locked.rows[0].tenant_id as string;
     const summary = await summarize(client, tenantId);
     const at = clock.now();
-    await client.query(`update sync_runs set status = $2, phase = 'done', finished_at = $4, summary = $3 where id = $1`, [runId, status, JSON.stringify(summary), at]);
-    await client.query(`update tenants set status = $2, updated_at = $3 where id = $1 and status <> 'disabled'`, [tenantId, status === "failed" ? "error" : "active", at]);
-    await boss.send(QUEUES.completed, { runId, tenantId, status } satisfies CompletedJob, { ...inTransaction(client), retryLimit: 5, retryDelay: 10, retryBackoff: true, expireInSeconds: 3600 });
+    await client.query(
+      `update sync_runs set status = $2, phase = 'done', finished_at = $4, summary = $3 where id = $1`,
+      [runId, status, JSON.stringify(summary), at],
+    );
+    await client.query(`update tenants set status = $2, updated_at = $3 where id = $1 and status <> 'disabled'`, [
+      tenantId,
+      status === "failed" ? "error" : "active",
+      at,
+    ]);
+    await boss.send(QUEUES.completed, { runId, tenantId, status } satisfies CompletedJob, {
+      ...inTransaction(client),
+      retryLimit: 5,
+      retryDelay: 10,
+      retryBackoff: true,
+      expireInSeconds: 3600,
+    });
     return status;
   });
 }

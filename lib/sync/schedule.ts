@@ -12,8 +12,14 @@ import { clock } from "@/lib/clock";
 // stored on the run (unique per tenant), so a slot starts at most one run, a tick missed while no
 // worker ran is caught up, and a schedule change takes effect at the next tick.
 
-export async function tickSchedules(pool: pg.Pool, now = clock.now(), log: (m: string) => void = () => undefined): Promise<number> {
-  const res = await pool.query(`select id, name, sync_schedule from tenants where sync_schedule is not null and status <> 'disabled'`);
+export async function tickSchedules(
+  pool: pg.Pool,
+  now = clock.now(),
+  log: (m: string) => void = () => undefined,
+): Promise<number> {
+  const res = await pool.query(
+    `select id, name, sync_schedule from tenants where sync_schedule is not null and status <> 'disabled'`,
+  );
   const db = drizzle(pool, { schema });
   let started = 0;
   for (const t of res.rows) {
@@ -25,7 +31,9 @@ export async function tickSchedules(pool: pg.Pool, now = clock.now(), log: (m: s
       continue;
     }
     if (!slot) continue;
-    const r = await requestSync(db, { tenantId: t.id as string, trigger: "schedule", scheduledFor: slot }).catch(() => null);
+    const r = await requestSync(db, { tenantId: t.id as string, trigger: "schedule", scheduledFor: slot }).catch(
+      () => null,
+    );
     if (r?.created) started++;
   }
   return started;

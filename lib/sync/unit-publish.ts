@@ -43,10 +43,17 @@ export interface PublishedCounts {
  * region was dropped keeps its job history (see removeVanishedUnits), and finds it again if it
  * comes back.
  */
-export async function publishUnit(tx: Queryable, scope: readonly [tenantId: string, accountId: string, region: string], read: UnitRead, fresh = false): Promise<PublishedCounts> {
+export async function publishUnit(
+  tx: Queryable,
+  scope: readonly [tenantId: string, accountId: string, region: string],
+  read: UnitRead,
+  fresh = false,
+): Promise<PublishedCounts> {
   const [tenantId, accountId, region] = scope;
   const { plans, versions } = read.plans;
-  const rules: RuleRow[] = versions.flatMap((v) => v.rules.map((rule, position) => ({ planId: v.planId, versionId: v.versionId, position, rule })));
+  const rules: RuleRow[] = versions.flatMap((v) =>
+    v.rules.map((rule, position) => ({ planId: v.planId, versionId: v.versionId, position, rule })),
+  );
   const selections = plans.flatMap((p) => p.selections.map((s) => ({ ...s, planId: p.planId })));
   // One statement for the whole unit (see executeAll); the parts touch disjoint rows.
   const changes = await executeAll(tx, [
@@ -57,7 +64,12 @@ export async function publishUnit(tx: Queryable, scope: readonly [tenantId: stri
     ...publishStatements(vaultSpec, scope, read.vaults, true, fresh),
     ...(await read.recoveryPoints.statements(tx, read.recoveryPointsFull, fresh)),
     // Incremental read: points of vaults that no longer exist are gone too.
-    !read.recoveryPointsFull && !fresh ? deleteWhereStatement(recoveryPointSpec, scope, { column: "backup_vault_name", notIn: read.vaults.map((v) => v.vaultName) }) : null,
+    !read.recoveryPointsFull && !fresh
+      ? deleteWhereStatement(recoveryPointSpec, scope, {
+          column: "backup_vault_name",
+          notIn: read.vaults.map((v) => v.vaultName),
+        })
+      : null,
     ...(await read.protectedResources.statements(tx, true, fresh)),
     ...(await read.resources.statements(tx, true, fresh)),
     ...(await read.backupJobs.statements(tx, false)),
@@ -65,7 +77,9 @@ export async function publishUnit(tx: Queryable, scope: readonly [tenantId: stri
     ...(await read.restoreJobs.statements(tx, false)),
     ...publishStatements(restoreTestingPlanSpec, scope, read.restoreTestingPlans, true, fresh),
     ...publishStatements(regionSettingsSpec, scope, [read.regionSettings], false, fresh),
-    ...(read.globalSettings ? publishStatements(globalSettingsSpec, [tenantId, accountId], [{ ...read.globalSettings, region }], false) : []),
+    ...(read.globalSettings
+      ? publishStatements(globalSettingsSpec, [tenantId, accountId], [{ ...read.globalSettings, region }], false)
+      : []),
   ]);
 
   const currentRules = versions.filter((v) => v.isCurrent).reduce((n, v) => n + v.rules.length, 0);
@@ -96,11 +110,18 @@ export function nextJobMarks(previous: UnitRead["jobNewest"], newest: UnitRead["
     const m = new Date(n.getTime() - JOB_OVERLAP_DAYS * 86_400_000);
     return prev && prev > m ? prev : m;
   };
-  return { backup: mark(previous.backup, newest.backup), copy: mark(previous.copy, newest.copy), restore: mark(previous.restore, newest.restore) };
+  return {
+    backup: mark(previous.backup, newest.backup),
+    copy: mark(previous.copy, newest.copy),
+    restore: mark(previous.restore, newest.restore),
+  };
 }
 
 /** Per-vault marks for an incremental read of recovery points (newest point minus the overlap). */
-export async function recoveryPointMarks(db: Queryable, scope: readonly [string, string, string]): Promise<Map<string, Date>> {
+export async function recoveryPointMarks(
+  db: Queryable,
+  scope: readonly [string, string, string],
+): Promise<Map<string, Date>> {
   const res = await db.query(
     `select backup_vault_name as vault, max(creation_date) - interval '${JOB_OVERLAP_DAYS} days' as after
        from recovery_points where tenant_id = $1 and account_id = $2 and region = $3 group by backup_vault_name`,

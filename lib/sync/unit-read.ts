@@ -1,10 +1,34 @@
-import { backupJobPages, copyJobPages, fetchBackupPlans, fetchGlobalSettings, fetchRegionSettings, fetchRestoreTestingPlans, fetchVaults, inParallel, mapLimit, protectedResourcePages, recoveryPointPages, restoreJobPages, type PlansRead } from "@/lib/aws/backup.fetch";
+import {
+  backupJobPages,
+  copyJobPages,
+  fetchBackupPlans,
+  fetchGlobalSettings,
+  fetchRegionSettings,
+  fetchRestoreTestingPlans,
+  fetchVaults,
+  inParallel,
+  mapLimit,
+  protectedResourcePages,
+  recoveryPointPages,
+  restoreJobPages,
+  type PlansRead,
+} from "@/lib/aws/backup.fetch";
 import type { AwsFactory, CallCounter } from "@/lib/aws/client-factory";
 import type { CredentialChain } from "@/lib/aws/credentials";
 import { classifyCallError, FailureError, regionDisabled } from "@/lib/aws/errors";
 import { readVaultKeys } from "@/lib/aws/kms.fetch";
 import { resourcePages } from "@/lib/aws/tagging.fetch";
-import type { BackupJob, BackupVault, CopyJob, GlobalSettings, ProtectedResource, RecoveryPoint, RegionSettings, Resource, RestoreJob } from "@/lib/inventory/types";
+import type {
+  BackupJob,
+  BackupVault,
+  CopyJob,
+  GlobalSettings,
+  ProtectedResource,
+  RecoveryPoint,
+  RegionSettings,
+  Resource,
+  RestoreJob,
+} from "@/lib/inventory/types";
 import type { Queryable } from "./bulk";
 import { RowSink } from "./row-sink";
 import {
@@ -64,14 +88,19 @@ export interface UnitDeps {
 }
 
 /** Runs every task; the first failure stops the others at their next page and is rethrown. */
-async function allOrFirstError(tasks: Array<(stop: () => boolean) => Promise<void>>, sequential: boolean): Promise<void> {
+async function allOrFirstError(
+  tasks: Array<(stop: () => boolean) => Promise<void>>,
+  sequential: boolean,
+): Promise<void> {
   if (sequential) {
     for (const t of tasks) await t(() => false);
     return;
   }
   let failed = false;
   const stop = () => failed;
-  const results = await Promise.allSettled(tasks.map((t) => t(stop).catch((e: unknown) => ((failed = true), Promise.reject(e)))));
+  const results = await Promise.allSettled(
+    tasks.map((t) => t(stop).catch((e: unknown) => ((failed = true), Promise.reject(e)))),
+  );
   const rejected = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (rejected) throw rejected.reason;
 }
@@ -94,7 +123,12 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
       throw new FailureError(f.kind === "region_disabled" ? regionDisabled(o.region) : f);
     }
     const sink = <T>(spec: TableSpec<T>) =>
-      new RowSink<T>(spec, { pool: deps.pool, attemptId: o.attemptId, scope: [o.tenantId, o.accountId, o.region], spillAt: o.spillAt });
+      new RowSink<T>(spec, {
+        pool: deps.pool,
+        attemptId: o.attemptId,
+        scope: [o.tenantId, o.accountId, o.region],
+        spillAt: o.spillAt,
+      });
     const read: UnitRead = {
       regionSettings,
       globalSettings: null,
@@ -120,7 +154,12 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
       }
     };
     /** Drains page generators into a sink, stopping between pages once another task failed. */
-    const drain = async <T>(pages: AsyncGenerator<T[]>, into: RowSink<T>, stop: () => boolean, onPage?: (rows: T[]) => void) => {
+    const drain = async <T>(
+      pages: AsyncGenerator<T[]>,
+      into: RowSink<T>,
+      stop: () => boolean,
+      onPage?: (rows: T[]) => void,
+    ) => {
       for await (const page of pages) {
         if (stop()) return;
         onPage?.(page);
@@ -129,36 +168,57 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
     };
     const after = (d: Date | null) => d ?? undefined;
     const width = o.sequential ? 1 : 4;
-    await allOrFirstError([
-      async () => {
-        if (o.readGlobalSettings) read.globalSettings = await fetchGlobalSettings(backup, o.accountId);
-      },
-      async () => {
-        read.plans = await fetchBackupPlans(backup, unit, width);
-      },
-      async (stop) => {
-        const vaults = await fetchVaults(backup, unit, width);
-        read.vaults = vaults;
-        // Who manages each vault's key (KMS) while the recovery points stream in.
-        await inParallel(width, [
-          async () => {
-            read.vaults = await readVaultKeys(kms, unit, vaults, width);
-          },
-          () =>
-            mapLimit(vaults, o.sequential ? 1 : 3, (v) =>
-              drain(recoveryPointPages(backup, unit, v.vaultName, o.recoveryPointsFull ? undefined : o.recoveryPointsAfter.get(v.vaultName)), read.recoveryPoints, stop),
-            ),
-        ] as const);
-      },
-      (stop) => drain(protectedResourcePages(backup, unit), read.protectedResources, stop),
-      (stop) => drain(backupJobPages(backup, unit, after(o.jobsAfter.backup)), read.backupJobs, stop, noteJobDates("backup")),
-      (stop) => drain(copyJobPages(backup, unit, after(o.jobsAfter.copy)), read.copyJobs, stop, noteJobDates("copy")),
-      (stop) => drain(restoreJobPages(backup, unit, after(o.jobsAfter.restore)), read.restoreJobs, stop, noteJobDates("restore")),
-      async () => {
-        read.restoreTestingPlans = (await fetchRestoreTestingPlans(backup, unit)).map(({ accountId: _a, region: _r, ...p }) => p);
-      },
-      (stop) => drain(resourcePages(tagging, unit), read.resources, stop),
-    ], o.sequential ?? false);
+    await allOrFirstError(
+      [
+        async () => {
+          if (o.readGlobalSettings) read.globalSettings = await fetchGlobalSettings(backup, o.accountId);
+        },
+        async () => {
+          read.plans = await fetchBackupPlans(backup, unit, width);
+        },
+        async (stop) => {
+          const vaults = await fetchVaults(backup, unit, width);
+          read.vaults = vaults;
+          // Who manages each vault's key (KMS) while the recovery points stream in.
+          await inParallel(width, [
+            async () => {
+              read.vaults = await readVaultKeys(kms, unit, vaults, width);
+            },
+            () =>
+              mapLimit(vaults, o.sequential ? 1 : 3, (v) =>
+                drain(
+                  recoveryPointPages(
+                    backup,
+                    unit,
+                    v.vaultName,
+                    o.recoveryPointsFull ? undefined : o.recoveryPointsAfter.get(v.vaultName),
+                  ),
+                  read.recoveryPoints,
+                  stop,
+                ),
+              ),
+          ] as const);
+        },
+        (stop) => drain(protectedResourcePages(backup, unit), read.protectedResources, stop),
+        (stop) =>
+          drain(backupJobPages(backup, unit, after(o.jobsAfter.backup)), read.backupJobs, stop, noteJobDates("backup")),
+        (stop) => drain(copyJobPages(backup, unit, after(o.jobsAfter.copy)), read.copyJobs, stop, noteJobDates("copy")),
+        (stop) =>
+          drain(
+            restoreJobPages(backup, unit, after(o.jobsAfter.restore)),
+            read.restoreJobs,
+            stop,
+            noteJobDates("restore"),
+          ),
+        async () => {
+          read.restoreTestingPlans = (await fetchRestoreTestingPlans(backup, unit)).map(
+            ({ accountId: _a, region: _r, ...p }) => p,
+          );
+        },
+        (stop) => drain(resourcePages(tagging, unit), read.resources, stop),
+      ],
+      o.sequential ?? false,
+    );
     return read;
   } catch (error) {
     if (error instanceof FailureError) throw error;

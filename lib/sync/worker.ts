@@ -47,22 +47,40 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
   boss.on("error", (e) => log(`queue error: ${e.message}`));
   // A database last used by pg-boss 10: its schema goes aside before pg-boss 12 starts, and its
   // waiting jobs come over once the queues exist (queue-v10.ts).
-  if (await setAsideV10Schema(o.pool)) log(`pg-boss 10's queue schema renamed to ${V10_SCHEMA}; pg-boss 12 installs its own`);
+  if (await setAsideV10Schema(o.pool))
+    log(`pg-boss 10's queue schema renamed to ${V10_SCHEMA}; pg-boss 12 installs its own`);
   await boss.start();
   await ensureQueues(boss).catch(() => ensureQueues(boss));
   const moved = await requeueV10Jobs(o.pool, boss);
   if (moved !== null) log(`${moved} job(s) of pg-boss 10 queued again; schema ${V10_SCHEMA} dropped`);
   const factory = new AwsFactory(o.aws);
-  const deps: SyncDeps = { pool: o.pool, boss, factory, workerId: id, settings, publishSlots: new Semaphore(settings.publishConcurrency), log };
+  const deps: SyncDeps = {
+    pool: o.pool,
+    boss,
+    factory,
+    workerId: id,
+    settings,
+    publishSlots: new Semaphore(settings.publishConcurrency),
+    log,
+  };
   // Heartbeats on their own connection: a pool busy publishing must not make a live worker look dead.
-  const beatPool = new pg.Pool({ connectionString: o.databaseUrl, max: 1, application_name: "backup-governance-heartbeat" });
+  const beatPool = new pg.Pool({
+    connectionString: o.databaseUrl,
+    max: 1,
+    application_name: "backup-governance-heartbeat",
+  });
   beatPool.on("error", () => undefined);
   const chains = new ChainCache(factory);
   let stopping = false;
   const inHand = new Set<Promise<unknown>>();
 
   /** Fetches and runs jobs of one queue, never more than `limit` at once. */
-  const loop = async <T extends object>(queue: string, limit: number, handle: (data: T) => Promise<void>, when: () => boolean = () => true) => {
+  const loop = async <T extends object>(
+    queue: string,
+    limit: number,
+    handle: (data: T) => Promise<void>,
+    when: () => boolean = () => true,
+  ) => {
     let active = 0;
     while (!stopping) {
       if (!when()) {
@@ -105,7 +123,11 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
   ];
 
   const every = (ms: number, fn: () => Promise<unknown>) => {
-    const t = setInterval(() => void fn().catch((e: unknown) => log(`background task failed: ${e instanceof Error ? e.message : String(e)}`)), ms);
+    const t = setInterval(
+      () =>
+        void fn().catch((e: unknown) => log(`background task failed: ${e instanceof Error ? e.message : String(e)}`)),
+      ms,
+    );
     t.unref();
     return t;
   };
@@ -114,13 +136,15 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
     every(Math.max(2, settings.staleSeconds / 3) * 1000, async () => {
       const n = await reapStaleUnits(o.pool, boss, settings.staleSeconds, id);
       if (n) log(`took over ${n} unit(s) of a worker that stopped`);
-      for (const runId of await openRunsWithoutWork(o.pool)) await finishRunIfDone(o.pool, boss, runId, (c, tenantId) => summarizeRun(c, runId, tenantId), log);
+      for (const runId of await openRunsWithoutWork(o.pool))
+        await finishRunIfDone(o.pool, boss, runId, (c, tenantId) => summarizeRun(c, runId, tenantId), log);
     }),
     every(1000, () => dispatchQueuedRuns(o.pool, boss)),
     every(60_000, async () => chains.prune()),
     every(6 * 3_600_000, async () => {
       const dropped = await dropExpiredJobPartitions(o.pool, settings.jobRetentionDays);
-      if (dropped.length) log(`job history older than ${settings.jobRetentionDays} days dropped: ${dropped.join(", ")}`);
+      if (dropped.length)
+        log(`job history older than ${settings.jobRetentionDays} days dropped: ${dropped.join(", ")}`);
     }),
   ];
   if (o.schedule ?? true) await startScheduledSyncs(boss, o.pool, log);

@@ -1,7 +1,11 @@
 import { z } from "zod";
 
-const optionalText = (max: number) => z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(max).optional());
-const optionalDate = z.preprocess((v) => (v === "" ? undefined : v), z.iso.date({ error: "Use a date like 2026-11-27." }).optional());
+const optionalText = (max: number) =>
+  z.preprocess((v) => (v === "" ? undefined : v), z.string().trim().max(max).optional());
+const optionalDate = z.preprocess(
+  (v) => (v === "" ? undefined : v),
+  z.iso.date({ error: "Use a date like 2026-11-27." }).optional(),
+);
 
 /** The audit log's filters, from the URL (page and export share them). */
 export const auditFilterInput = z.object({

@@ -25,13 +25,18 @@ export const policyName = z
 const description = z.string().trim().max(512, "Description must be at most 512 characters (AWS's limit).").default("");
 const note = z.string().trim().max(2000, "Note must be at most 2000 characters.").default("");
 /** Far above AWS's 10,000 characters, so the parser, not this bound, explains an oversized document. */
-const content = z.string({ error: "The policy document is required." }).min(1, "The policy document is required.").max(200_000, "The policy document is far over AWS's 10,000 characters.");
+const content = z
+  .string({ error: "The policy document is required." })
+  .min(1, "The policy document is required.")
+  .max(200_000, "The policy document is far over AWS's 10,000 characters.");
 
 /** One id, several ids separated by commas or spaces (a text field), or a list (a multi-select). */
 const targets = z.preprocess(
   (v) => (v === undefined || v === "" ? [] : typeof v === "string" ? v.split(/[\s,]+/).filter(Boolean) : v),
   z
-    .array(z.string().trim().regex(TARGET_ID, "Each target must be a root (r-…), an OU (ou-…-…) or a 12-digit account ID."))
+    .array(
+      z.string().trim().regex(TARGET_ID, "Each target must be a root (r-…), an OU (ou-…-…) or a 12-digit account ID."),
+    )
     .max(1000, "At most 1,000 targets.")
     .transform((ids) => [...new Set(ids)]),
 );
@@ -45,25 +50,36 @@ export type DraftVersionInput = z.input<typeof draftVersionInput>;
 export const versionInput = z.object({ tenantId, versionId: uuid("Version") });
 export type VersionInput = z.input<typeof versionInput>;
 
-export const approveInput = versionInput.extend({ comment: z.string().trim().max(2000, "Comment must be at most 2000 characters.").default("") });
+export const approveInput = versionInput.extend({
+  comment: z.string().trim().max(2000, "Comment must be at most 2000 characters.").default(""),
+});
 export type ApproveInput = z.input<typeof approveInput>;
 
 export const rejectInput = versionInput.extend({
-  comment: z.string({ error: "Say why it is rejected." }).trim().min(3, "Say why it is rejected (at least 3 characters).").max(2000, "Comment must be at most 2000 characters."),
+  comment: z
+    .string({ error: "Say why it is rejected." })
+    .trim()
+    .min(3, "Say why it is rejected (at least 3 characters).")
+    .max(2000, "Comment must be at most 2000 characters."),
 });
 export type RejectInput = z.input<typeof rejectInput>;
 
 export const rollbackInput = z.object({
   tenantId,
   policyId: uuid("Policy"),
-  toVersion: z.coerce.number({ error: "Choose the version to roll back to." }).int("Choose the version to roll back to.").min(1, "Choose the version to roll back to."),
+  toVersion: z.coerce
+    .number({ error: "Choose the version to roll back to." })
+    .int("Choose the version to roll back to.")
+    .min(1, "Choose the version to roll back to."),
   note,
 });
 export type RollbackInput = z.input<typeof rollbackInput>;
 
 export const requiredApprovalsInput = z.object({
   tenantId,
-  requiredApprovals: z.coerce.number({ error: "Choose 1 or 2 approvals." }).pipe(z.union([z.literal(1), z.literal(2)], { error: "Choose 1 or 2 approvals." })),
+  requiredApprovals: z.coerce
+    .number({ error: "Choose 1 or 2 approvals." })
+    .pipe(z.union([z.literal(1), z.literal(2)], { error: "Choose 1 or 2 approvals." })),
 });
 export type RequiredApprovalsInput = z.input<typeof requiredApprovalsInput>;
 

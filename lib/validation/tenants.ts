@@ -39,7 +39,8 @@ const regionsField = z
       .max(AWS_REGIONS.length, "Too many regions.")
       .superRefine((regions, ctx) => {
         const unknown = regions.filter((r) => !(AWS_REGIONS as readonly string[]).includes(r));
-        if (unknown.length) ctx.addIssue({ code: "custom", message: `Not an AWS region: ${unknown.slice(0, 3).join(", ")}.` });
+        if (unknown.length)
+          ctx.addIssue({ code: "custom", message: `Not an AWS region: ${unknown.slice(0, 3).join(", ")}.` });
       })
       .transform((regions) => [...new Set(regions)].sort()),
   );
@@ -76,7 +77,10 @@ export const deleteTenantInput = z.object({ tenantId: uuid("Organization"), conf
 /** One member account whose role has another name than the organization's (a StackSet deployed it differently). */
 export const setMemberRoleOverrideInput = z.object({
   tenantId: uuid("Organization"),
-  accountId: z.string({ error: "Account ID is required." }).trim().regex(/^\d{12}$/, "Account ID must be exactly 12 digits."),
+  accountId: z
+    .string({ error: "Account ID is required." })
+    .trim()
+    .regex(/^\d{12}$/, "Account ID must be exactly 12 digits."),
   memberRoleName: memberRoleNameField,
 });
 export const removeMemberRoleOverrideInput = setMemberRoleOverrideInput.omit({ memberRoleName: true });

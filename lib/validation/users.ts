@@ -26,7 +26,10 @@ export const createUserInput = z.object({
 });
 
 export const setRoleInput = z.object({ userId: uuid("User"), role: roleField });
-export const setDisabledInput = z.object({ userId: uuid("User"), disabled: z.preprocess((v) => v === true || v === "true" || v === "on", z.boolean()) });
+export const setDisabledInput = z.object({
+  userId: uuid("User"),
+  disabled: z.preprocess((v) => v === true || v === "true" || v === "on", z.boolean()),
+});
 export const resetPasswordInput = z.object({
   userId: uuid("User"),
   password: z.preprocess((v) => (v === "" ? undefined : v), passwordField.optional()),
@@ -41,5 +44,8 @@ export const removeMembershipInput = z.object({ userId: uuid("User"), tenantId: 
 
 export const signInInput = z.object({
   email: emailField,
-  password: z.string({ error: "Password is required." }).min(1, "Password is required.").max(PASSWORD_MAX_LENGTH, "Password is too long."),
+  password: z
+    .string({ error: "Password is required." })
+    .min(1, "Password is required.")
+    .max(PASSWORD_MAX_LENGTH, "Password is too long."),
 });

@@ -45,14 +45,34 @@ export class IdentityStore {
     this.principalArn = `arn:aws:iam::${mgmt}:user/${def.principal.user_name}`;
     this.keys.set(def.principal.access_key_id, {
       secret: def.principal.secret_access_key,
-      caller: { accessKeyId: def.principal.access_key_id, accountId: mgmt, arn: this.principalArn, userId: `AIDA${hex(state.seed, 17, "user").toUpperCase()}`, kind: "user" },
+      caller: {
+        accessKeyId: def.principal.access_key_id,
+        accountId: mgmt,
+        arn: this.principalArn,
+        userId: `AIDA${hex(state.seed, 17, "user").toUpperCase()}`,
+        kind: "user",
+      },
     });
     this.managementRoleArn = `arn:aws:iam::${mgmt}:role/${def.management_role.name}`;
-    this.addRole({ arn: this.managementRoleArn, accountId: mgmt, name: def.management_role.name, trusted: [this.principalArn], externalId: def.management_role.external_id, maxSessionSeconds: def.management_role.max_session_duration_s });
+    this.addRole({
+      arn: this.managementRoleArn,
+      accountId: mgmt,
+      name: def.management_role.name,
+      trusted: [this.principalArn],
+      externalId: def.management_role.external_id,
+      maxSessionSeconds: def.management_role.max_session_duration_s,
+    });
     for (const a of def.accounts) {
       if (a.member_role === "missing") continue;
-      const trusted = a.member_role === "ok" ? [this.managementRoleArn] : [`arn:aws:iam::${a.id}:role/SomeOtherAdminRole`];
-      this.addRole({ arn: `arn:aws:iam::${a.id}:role/${def.member_role_name}`, accountId: a.id, name: def.member_role_name, trusted, maxSessionSeconds: 3600 });
+      const trusted =
+        a.member_role === "ok" ? [this.managementRoleArn] : [`arn:aws:iam::${a.id}:role/SomeOtherAdminRole`];
+      this.addRole({
+        arn: `arn:aws:iam::${a.id}:role/${def.member_role_name}`,
+        accountId: a.id,
+        name: def.member_role_name,
+        trusted,
+        maxSessionSeconds: 3600,
+      });
     }
   }
 
@@ -79,13 +99,24 @@ export class IdentityStore {
   }
 
   /** Issues temporary credentials for a role session. */
-  issue(role: Role, sessionName: string, durationSeconds: number): { accessKeyId: string; secret: string; sessionToken: string; expiresMs: number; caller: Caller } {
+  issue(
+    role: Role,
+    sessionName: string,
+    durationSeconds: number,
+  ): { accessKeyId: string; secret: string; sessionToken: string; expiresMs: number; caller: Caller } {
     const accessKeyId = `ASIA${randomBytes(10).toString("hex").toUpperCase().slice(0, 16)}`;
     const secret = randomBytes(30).toString("base64");
     const sessionToken = `IQoJb3JpZ2luX2Vj${randomBytes(96).toString("base64")}`;
     const expiresMs = Date.now() + durationSeconds * 1000;
     const roleId = `AROA${hex(this.state.seed, 17, "role", role.arn).toUpperCase()}`;
-    const caller: Caller = { accessKeyId, accountId: role.accountId, arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.name.split("/").pop()}/${sessionName}`, userId: `${roleId}:${sessionName}`, kind: "assumed-role", roleArn: role.arn };
+    const caller: Caller = {
+      accessKeyId,
+      accountId: role.accountId,
+      arn: `arn:aws:sts::${role.accountId}:assumed-role/${role.name.split("/").pop()}/${sessionName}`,
+      userId: `${roleId}:${sessionName}`,
+      kind: "assumed-role",
+      roleArn: role.arn,
+    };
     this.keys.set(accessKeyId, { secret, sessionToken, expiresMs, caller });
     this.prune();
     return { accessKeyId, secret, sessionToken, expiresMs, caller };

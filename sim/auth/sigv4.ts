@@ -34,20 +34,38 @@ export function parseAuthorization(req: SimRequest): ParsedAuth {
   const signature = fields.get("Signature");
   if (!credential || !signedHeaders || !signature) {
     const missing = ["Credential", "SignedHeaders", "Signature"].filter((k) => !fields.get(k));
-    return { ok: false, missing: false, reason: `Authorization header requires '${missing[0]}' parameter. Authorization=${header.slice(0, 40)}` };
+    return {
+      ok: false,
+      missing: false,
+      reason: `Authorization header requires '${missing[0]}' parameter. Authorization=${header.slice(0, 40)}`,
+    };
   }
   const scope = credential.split("/");
-  if (scope.length !== 5 || scope[4] !== "aws4_request") return { ok: false, missing: false, reason: `Credential should be scoped to a valid region. ` };
+  if (scope.length !== 5 || scope[4] !== "aws4_request")
+    return { ok: false, missing: false, reason: `Credential should be scoped to a valid region. ` };
   const amzDate = req.headers["x-amz-date"] ?? toAmzDate(req.headers["date"]);
-  if (!amzDate) return { ok: false, missing: false, reason: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." };
+  if (!amzDate)
+    return {
+      ok: false,
+      missing: false,
+      reason: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
+    };
   const [accessKeyId, date, region, service] = scope as [string, string, string, string];
-  return { ok: true, auth: { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(";"), signature, amzDate } };
+  return {
+    ok: true,
+    auth: { accessKeyId, date, region, service, signedHeaders: signedHeaders.split(";"), signature, amzDate },
+  };
 }
 
 function toAmzDate(httpDate: string | undefined): string | undefined {
   if (!httpDate) return undefined;
   const ms = Date.parse(httpDate);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return Number.isNaN(ms)
+    ? undefined
+    : new Date(ms)
+        .toISOString()
+        .replace(/[-:]/g, "")
+        .replace(/\.\d{3}/, "");
 }
 
 /** Seconds between the request's X-Amz-Date and now; AWS rejects more than 5 minutes either way (15 for some). */
@@ -94,7 +112,8 @@ export function verifySignature(req: SimRequest, auth: SigV4Auth, secret: string
 function canonicalHeaderValue(req: SimRequest, name: string): string {
   const values: string[] = [];
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
-    if ((req.rawHeaders[i] as string).toLowerCase() === name) values.push((req.rawHeaders[i + 1] as string).trim().replace(/\s+/g, " "));
+    if ((req.rawHeaders[i] as string).toLowerCase() === name)
+      values.push((req.rawHeaders[i + 1] as string).trim().replace(/\s+/g, " "));
   }
   return values.join(",");
 }

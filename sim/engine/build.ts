@@ -66,9 +66,16 @@ export function buildState(def: WorldDef, now: number): SimState {
   for (const v of def.vaults) addVault(state, unitOf(v.account_id, v.region), v, t);
   def.plans.forEach((p, i) => {
     const unit = unitOf(p.account_id, p.region);
-    const plan = addPlan(state, unit, { id: p.id ?? stableUuid(state.seed, "plan", unit.accountId, unit.region, p.name), name: p.name, created: t(p.created), deleted: p.deleted ? t(p.deleted) : undefined });
+    const plan = addPlan(state, unit, {
+      id: p.id ?? stableUuid(state.seed, "plan", unit.accountId, unit.region, p.name),
+      name: p.name,
+      created: t(p.created),
+      deleted: p.deleted ? t(p.deleted) : undefined,
+    });
     p.versions.forEach((v, vi) => {
-      v.rules.forEach((r, ri) => checkSchedule(r.schedule, r.timezone, `plans[${i}].versions[${vi}].rules[${ri}].schedule`));
+      v.rules.forEach((r, ri) =>
+        checkSchedule(r.schedule, r.timezone, `plans[${i}].versions[${vi}].rules[${ri}].schedule`),
+      );
       addPlanVersion(state, plan, v.created ? t(v.created) : plan.created, v.rules, v.advanced_backup_settings);
     });
     for (const s of p.selections) buildSelection(state, plan, s, s.created ? t(s.created) : plan.created);
@@ -91,9 +98,12 @@ export function buildState(def: WorldDef, now: number): SimState {
     });
     unit.restoreTestingPlans.push(state.restoreTestingPlans.length - 1);
   });
-  for (const s of def.region_settings) for (const type of s.not_opted_in) unitOf(s.account_id, s.region).notOptedIn.add(type);
-  for (const r of def.report_plans) unitOf(r.account_id, r.region).reportPlans.push({ name: r.name, template: r.template, created: t(r.created) });
-  for (const f of def.frameworks) unitOf(f.account_id, f.region).frameworks.push({ name: f.name, controls: f.controls, created: t(f.created) });
+  for (const s of def.region_settings)
+    for (const type of s.not_opted_in) unitOf(s.account_id, s.region).notOptedIn.add(type);
+  for (const r of def.report_plans)
+    unitOf(r.account_id, r.region).reportPlans.push({ name: r.name, template: r.template, created: t(r.created) });
+  for (const f of def.frameworks)
+    unitOf(f.account_id, f.region).frameworks.push({ name: f.name, controls: f.controls, created: t(f.created) });
   return state;
 }
 
@@ -139,9 +149,18 @@ function addVault(state: SimState, unit: Unit, v: WorldDef["vaults"][number], t:
     type: v.type,
     encryptionKeyArn: keyArn,
     encryption: v.encryption,
-    lock: v.lock ? { mode: v.lock.mode, min: v.lock.min_retention_days, max: v.lock.max_retention_days, lockDate: v.lock.lock_date ? t(v.lock.lock_date) : undefined } : null,
+    lock: v.lock
+      ? {
+          mode: v.lock.mode,
+          min: v.lock.min_retention_days,
+          max: v.lock.max_retention_days,
+          lockDate: v.lock.lock_date ? t(v.lock.lock_date) : undefined,
+        }
+      : null,
     accessPolicy: v.access_policy ? JSON.stringify(v.access_policy) : null,
-    notifications: v.notifications ? { snsTopicArn: v.notifications.sns_topic_arn, events: [...v.notifications.events] } : null,
+    notifications: v.notifications
+      ? { snsTopicArn: v.notifications.sns_topic_arn, events: [...v.notifications.events] }
+      : null,
     created: t(v.created),
     creatorRequestId: undefined,
     recoveryPoints: new IntList(),
@@ -168,7 +187,18 @@ function buildOrg(def: WorldDef, t: (s: string) => number): OrgState {
     enabledPolicyTypes: new Set(o.enabled_policy_types),
     accounts: new Map(def.accounts.map((a) => [a.id, { ...a, joinedAt: t(a.joined) }])),
     accountOrder: def.accounts.map((a) => a.id),
-    ous: new Map(def.organizational_units.map((ou) => [ou.id, { id: ou.id, arn: `arn:aws:organizations::${mgmt}:ou/${o.id}/${ou.id}`, name: ou.name, parentId: ou.parent_id, tags: ou.tags }])),
+    ous: new Map(
+      def.organizational_units.map((ou) => [
+        ou.id,
+        {
+          id: ou.id,
+          arn: `arn:aws:organizations::${mgmt}:ou/${o.id}/${ou.id}`,
+          name: ou.name,
+          parentId: ou.parent_id,
+          tags: ou.tags,
+        },
+      ]),
+    ),
     ouOrder: def.organizational_units.map((ou) => ou.id),
     policies: new Map(),
     attachments: new Map(),
@@ -177,7 +207,16 @@ function buildOrg(def: WorldDef, t: (s: string) => number): OrgState {
   };
   for (const p of def.policies) {
     const content = typeof p.content === "string" ? p.content : JSON.stringify(p.content);
-    org.policies.set(p.id, { id: p.id, arn: `arn:aws:organizations::${mgmt}:policy/${o.id}/backup_policy/${p.id}`, name: p.name, description: p.description, type: p.type, content, created: t(p.created), tags: [] });
+    org.policies.set(p.id, {
+      id: p.id,
+      arn: `arn:aws:organizations::${mgmt}:policy/${o.id}/backup_policy/${p.id}`,
+      name: p.name,
+      description: p.description,
+      type: p.type,
+      content,
+      created: t(p.created),
+      tags: [],
+    });
     for (const target of p.targets) org.attachments.set(target, [...(org.attachments.get(target) ?? []), p.id]);
   }
   return org;

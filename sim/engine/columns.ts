@@ -7,7 +7,10 @@ type TypedCtor<T extends Typed> = { new (n: number): T };
 
 export class Column<T extends Typed> {
   data: T;
-  constructor(private readonly ctor: TypedCtor<T>, capacity = 1024) {
+  constructor(
+    private readonly ctor: TypedCtor<T>,
+    capacity = 1024,
+  ) {
     this.data = new ctor(capacity);
   }
   ensure(n: number): void {

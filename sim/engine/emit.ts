@@ -18,10 +18,22 @@ const FAILURES = [
   { message: "An internal error occurred. Please retry the operation.", category: "INVALIDPARAMETERS" },
   { message: "The specified resource is in a state that does not allow backups.", category: "INVALIDPARAMETERS" },
 ];
-const ISSUES = { message: "Windows VSS Backup Job Error encountered, trying for regular backup", category: "INVALIDPARAMETERS" };
+const ISSUES = {
+  message: "Windows VSS Backup Job Error encountered, trying for regular backup",
+  category: "INVALIDPARAMETERS",
+};
 
 /** One scheduled run of a rule for one resource at time t. */
-export function emitBackup(state: SimState, unit: Unit, plan: PlanRt, rule: RuleRt, res: ResourceRt, sel: SelectionRt, t: number, w: RunWindow): void {
+export function emitBackup(
+  state: SimState,
+  unit: Unit,
+  plan: PlanRt,
+  rule: RuleRt,
+  res: ResourceRt,
+  sel: SelectionRt,
+  t: number,
+  w: RunWindow,
+): void {
   // Types not opted in (DescribeRegionSettings) are skipped silently, as AWS Backup does.
   if (unit.notOptedIn.has(res.type)) return;
   const h = hashInts(state.seed, res.index, Math.floor(t / 60), rule.index);
@@ -41,8 +53,10 @@ export function emitBackup(state: SimState, unit: Unit, plan: PlanRt, rule: Rule
   let category = "SUCCESS";
   const fail = (m: string, c: string) => ((jobState = "FAILED"), (message = m), (category = c));
   if (!vault) fail(`Backup vault ${rule.targetVault} does not exist.`, "INVALIDPARAMETERS");
-  else if (!roleExists(state, unit, sel.iamRoleArn)) fail(`IAM role ${sel.iamRoleArn} does not exist or cannot be assumed by AWS Backup.`, "AccessDenied");
-  else if (lockViolation(vault, rule.lifecycle.deleteAfterDays)) fail(`Backup lifecycle is outside the retention range of the vault lock on ${vault.name}.`, "INVALIDPARAMETERS");
+  else if (!roleExists(state, unit, sel.iamRoleArn))
+    fail(`IAM role ${sel.iamRoleArn} does not exist or cannot be assumed by AWS Backup.`, "AccessDenied");
+  else if (lockViolation(vault, rule.lifecycle.deleteAfterDays))
+    fail(`Backup lifecycle is outside the retention range of the vault lock on ${vault.name}.`, "INVALIDPARAMETERS");
   else {
     const outcome = drawOutcome(state, res, t, h);
     if (outcome === "FAILED") {
@@ -66,9 +80,23 @@ export function emitBackup(state: SimState, unit: Unit, plan: PlanRt, rule: Rule
   let rp = -1;
   if (jobState === "COMPLETED" && vault) {
     const start = created + startDelay;
-    const del = continuous ? Math.min(rule.lifecycle.deleteAfterDays < 0 ? 35 : rule.lifecycle.deleteAfterDays, 35) : rule.lifecycle.deleteAfterDays;
+    const del = continuous
+      ? Math.min(rule.lifecycle.deleteAfterDays < 0 ? 35 : rule.lifecycle.deleteAfterDays, 35)
+      : rule.lifecycle.deleteAfterDays;
     if (continuous || del < 0 || start + del * DAY > w.to) {
-      rp = addRecoveryPoint(state, vault, res, rule.index, start, duration, del, continuous ? -1 : rule.lifecycle.coldAfterDays, (res.encrypted ? RP_ENCRYPTED : 0) | (continuous ? RP_CONTINUOUS : 0), -1, w.to);
+      rp = addRecoveryPoint(
+        state,
+        vault,
+        res,
+        rule.index,
+        start,
+        duration,
+        del,
+        continuous ? -1 : rule.lifecycle.coldAfterDays,
+        (res.encrypted ? RP_ENCRYPTED : 0) | (continuous ? RP_CONTINUOUS : 0),
+        -1,
+        w.to,
+      );
       if (continuous) state.continuous.set(contKey, rp);
     }
     const done = start + duration;
@@ -76,12 +104,27 @@ export function emitBackup(state: SimState, unit: Unit, plan: PlanRt, rule: Rule
     maybeAdhocRestore(state, unit, res, rp, rule, sel, done, h, w);
   }
   if (created >= w.jobCutoff) {
-    const job = state.backupJobs.add({ resource: res.index, rule: rule.index, vault: vaultIndex ?? -1, recoveryPoint: rp, created, duration: startDelay + duration, state: jobState, message, category });
+    const job = state.backupJobs.add({
+      resource: res.index,
+      rule: rule.index,
+      vault: vaultIndex ?? -1,
+      recoveryPoint: rp,
+      created,
+      duration: startDelay + duration,
+      state: jobState,
+      message,
+      category,
+    });
     unit.backupJobs.push(job);
   }
 }
 
-function drawOutcome(state: SimState, res: ResourceRt, t: number, h: number): "COMPLETED" | "FAILED" | "ABORTED" | "EXPIRED" | "ISSUES" {
+function drawOutcome(
+  state: SimState,
+  res: ResourceRt,
+  t: number,
+  h: number,
+): "COMPLETED" | "FAILED" | "ABORTED" | "EXPIRED" | "ISSUES" {
   switch (res.outcome) {
     case "fail":
       return "FAILED";
@@ -121,16 +164,50 @@ export function lockViolation(vault: VaultRt, deleteAfterDays: number): boolean 
 }
 
 /** A recovery point; one whose job finishes after `now` is pending (listed once the clock passes it). */
-export function addRecoveryPoint(state: SimState, vault: VaultRt, res: ResourceRt, rule: number, created: number, duration: number, deleteAfterDays: number, coldAfterDays: number, flags: number, source: number, now: number): number {
+export function addRecoveryPoint(
+  state: SimState,
+  vault: VaultRt,
+  res: ResourceRt,
+  rule: number,
+  created: number,
+  duration: number,
+  deleteAfterDays: number,
+  coldAfterDays: number,
+  flags: number,
+  source: number,
+  now: number,
+): number {
   const sizeMb = res.sizeGb * 1024 * (0.3 + frac(hashInts(state.seed, res.index, created)) * 0.6);
-  const rp = state.rps.add({ vault: vault.index, resource: res.index, rule, created, completedAfter: duration, deleteAfterDays, coldAfterDays, flags, source, sizeMb });
+  const rp = state.rps.add({
+    vault: vault.index,
+    resource: res.index,
+    rule,
+    created,
+    completedAfter: duration,
+    deleteAfterDays,
+    coldAfterDays,
+    flags,
+    source,
+    sizeMb,
+  });
   vault.recoveryPoints.push(rp);
   if (created + duration <= now) vault.liveCount++;
   else state.pendingRps.push(rp);
   return rp;
 }
 
-function emitCopy(state: SimState, unit: Unit, rule: RuleRt, res: ResourceRt, sourceRp: number, src: VaultRt, action: RuleRt["copyActions"][number], at: number, h: number, w: RunWindow): void {
+function emitCopy(
+  state: SimState,
+  unit: Unit,
+  rule: RuleRt,
+  res: ResourceRt,
+  sourceRp: number,
+  src: VaultRt,
+  action: RuleRt["copyActions"][number],
+  at: number,
+  h: number,
+  w: RunWindow,
+): void {
   const hc = hashInts(h, 0xc0b1, action.destinationVaultArn.length);
   const created = at + 60 + (hc % 600);
   const duration = 600 + (hc % 3600);
@@ -142,21 +219,58 @@ function emitCopy(state: SimState, unit: Unit, rule: RuleRt, res: ResourceRt, so
   let ok = false;
   if (!dest) message = `Destination backup vault ${action.destinationVaultArn} does not exist or is not accessible.`;
   else if (destAccount?.state !== "ACTIVE") message = "The destination account is not active.";
-  else if (lockViolation(dest, lc.deleteAfterDays)) message = `Copy lifecycle is outside the retention range of the vault lock on ${dest.name}.`;
-  else if (frac(hc) < state.def.behaviour.copy_failure_rate) message = "Copy job failed: an internal error occurred. Please retry.";
+  else if (lockViolation(dest, lc.deleteAfterDays))
+    message = `Copy lifecycle is outside the retention range of the vault lock on ${dest.name}.`;
+  else if (frac(hc) < state.def.behaviour.copy_failure_rate)
+    message = "Copy job failed: an internal error occurred. Please retry.";
   else ok = true;
   let destRp = -1;
   if (ok && dest && created <= w.to && (lc.deleteAfterDays < 0 || created + lc.deleteAfterDays * DAY > w.to)) {
     const flags = RP_COPY | ((state.rps.flags.data[sourceRp] ?? (res.encrypted ? RP_ENCRYPTED : 0)) & RP_ENCRYPTED);
-    destRp = addRecoveryPoint(state, dest, res, rule.index, created, duration, lc.deleteAfterDays, lc.coldAfterDays, flags, sourceRp >= 0 ? sourceRp : -1, w.to);
+    destRp = addRecoveryPoint(
+      state,
+      dest,
+      res,
+      rule.index,
+      created,
+      duration,
+      lc.deleteAfterDays,
+      lc.coldAfterDays,
+      flags,
+      sourceRp >= 0 ? sourceRp : -1,
+      w.to,
+    );
   }
   if (created >= w.jobCutoff && created <= w.to) {
-    const job = state.copyJobs.add({ resource: res.index, rule: rule.index, sourceVault: src.index, source: sourceRp, destination: destRp, destinationVaultArn: action.destinationVaultArn, created, duration, state: ok ? "COMPLETED" : "FAILED", message, deleteAfterDays: lc.deleteAfterDays, coldAfterDays: lc.coldAfterDays });
+    const job = state.copyJobs.add({
+      resource: res.index,
+      rule: rule.index,
+      sourceVault: src.index,
+      source: sourceRp,
+      destination: destRp,
+      destinationVaultArn: action.destinationVaultArn,
+      created,
+      duration,
+      state: ok ? "COMPLETED" : "FAILED",
+      message,
+      deleteAfterDays: lc.deleteAfterDays,
+      coldAfterDays: lc.coldAfterDays,
+    });
     unit.copyJobs.push(job);
   }
 }
 
-function maybeAdhocRestore(state: SimState, unit: Unit, res: ResourceRt, rp: number, rule: RuleRt, sel: SelectionRt, done: number, h: number, w: RunWindow): void {
+function maybeAdhocRestore(
+  state: SimState,
+  unit: Unit,
+  res: ResourceRt,
+  rp: number,
+  rule: RuleRt,
+  sel: SelectionRt,
+  done: number,
+  h: number,
+  w: RunWindow,
+): void {
   if (rp < 0) return;
   const period = rule.schedule?.periodSeconds ?? DAY;
   const p = (state.def.behaviour.adhoc_restore_rate * period) / (30 * DAY);
@@ -167,9 +281,28 @@ function maybeAdhocRestore(state: SimState, unit: Unit, res: ResourceRt, rp: num
   addRestoreJob(state, unit, res, rp, created, -1, sel.iamRoleArn, hr);
 }
 
-export function addRestoreJob(state: SimState, unit: Unit, res: ResourceRt, rp: number, created: number, testingPlan: number, roleArn: string, h: number): void {
+export function addRestoreJob(
+  state: SimState,
+  unit: Unit,
+  res: ResourceRt,
+  rp: number,
+  created: number,
+  testingPlan: number,
+  roleArn: string,
+  h: number,
+): void {
   const minutes = res.restoreMinutes ?? Math.round(10 + res.sizeGb * 0.4 + (h % 30));
   const failed = frac(hashInts(h, 0xfa11)) < 0.05;
-  state.restoreJobs.push({ index: state.restoreJobs.length, unit: unit.index, recoveryPoint: rp, created, durationMinutes: minutes, status: failed ? "FAILED" : "COMPLETED", message: failed ? "Restore failed: the restore target could not be created." : "", restoreTestingPlan: testingPlan, iamRoleArn: roleArn });
+  state.restoreJobs.push({
+    index: state.restoreJobs.length,
+    unit: unit.index,
+    recoveryPoint: rp,
+    created,
+    durationMinutes: minutes,
+    status: failed ? "FAILED" : "COMPLETED",
+    message: failed ? "Restore failed: the restore target could not be created." : "",
+    restoreTestingPlan: testingPlan,
+    iamRoleArn: roleArn,
+  });
   unit.restoreJobs.push(state.restoreJobs.length - 1);
 }

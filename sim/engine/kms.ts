@@ -11,7 +11,22 @@ import type { VaultDef } from "../world/schema";
 // Web Services managed keys" (CreateAlias).
 
 /** Predefined AWS aliases listed in every account and Region (an illustrative set of services). */
-const PREDEFINED = ["acm", "backup", "dynamodb", "ebs", "elasticfilesystem", "fsx", "lambda", "rds", "redshift", "s3", "secretsmanager", "sns", "sqs", "ssm"].map((s) => `alias/aws/${s}`);
+const PREDEFINED = [
+  "acm",
+  "backup",
+  "dynamodb",
+  "ebs",
+  "elasticfilesystem",
+  "fsx",
+  "lambda",
+  "rds",
+  "redshift",
+  "s3",
+  "secretsmanager",
+  "sns",
+  "sqs",
+  "ssm",
+].map((s) => `alias/aws/${s}`);
 
 export const ALIAS_PAGE_MAX = 100;
 
@@ -19,7 +34,10 @@ export function kmsUnit(state: SimState, accountId: string, region: string): Kms
   const key = `${accountId}/${region}`;
   let u = state.kms.get(key);
   if (!u) {
-    u = { keys: new Map(), aliases: new Map(PREDEFINED.map((name) => [name, { targetKeyId: undefined, created: state.epoch }])) };
+    u = {
+      keys: new Map(),
+      aliases: new Map(PREDEFINED.map((name) => [name, { targetKeyId: undefined, created: state.epoch }])),
+    };
     state.kms.set(key, u);
   }
   return u;
@@ -38,7 +56,13 @@ function addKey(state: SimState, k: Omit<KmsKey, "describableBy">, alias: string
 }
 
 /** The AWS-managed key a service creates on first use of its predefined alias (DescribeKey on the alias does it too). */
-export function awsManagedKey(state: SimState, accountId: string, region: string, service: string, created: number): KmsKey {
+export function awsManagedKey(
+  state: SimState,
+  accountId: string,
+  region: string,
+  service: string,
+  created: number,
+): KmsKey {
   const arn = kmsKeyArn(state.seed, accountId, region, `aws/${service}`);
   const id = arn.slice(arn.lastIndexOf("/") + 1);
   const description = `Default key that protects my ${service === "backup" ? "Backup data" : `${service} data`} when no other key is defined`;
@@ -46,14 +70,33 @@ export function awsManagedKey(state: SimState, accountId: string, region: string
 }
 
 /** The key ARN of a vault, creating the KMS key (and its alias) it names. */
-export function vaultKeyArn(state: SimState, unit: Unit, v: VaultDef, created: number, awsOwnedAccount: string): string {
+export function vaultKeyArn(
+  state: SimState,
+  unit: Unit,
+  v: VaultDef,
+  created: number,
+  awsOwnedAccount: string,
+): string {
   const { accountId: a, region: r } = unit;
-  if (v.encryption === "aws-owned") return `arn:aws:kms:${r}:${awsOwnedAccount}:key/${stableUuid(state.seed, "owned", a, r, v.name)}`;
+  if (v.encryption === "aws-owned")
+    return `arn:aws:kms:${r}:${awsOwnedAccount}:key/${stableUuid(state.seed, "owned", a, r, v.name)}`;
   if (v.encryption === "aws-managed") return awsManagedKey(state, a, r, "backup", created).arn;
   const owner = v.key?.account_id ?? a;
   const arn = kmsKeyArn(state.seed, owner, r, owner === a ? `cmk/${v.name}` : `cmk/${a}/${v.name}`);
   const alias = v.key?.alias === undefined ? `${v.name}-key` : v.key.alias;
-  const key = addKey(state, { id: arn.slice(arn.lastIndexOf("/") + 1), arn, accountId: owner, region: r, manager: "CUSTOMER", description: `Backup vault ${v.name}${owner === a ? "" : ` in ${a}`}`, created }, alias === null ? null : `alias/${alias}`);
+  const key = addKey(
+    state,
+    {
+      id: arn.slice(arn.lastIndexOf("/") + 1),
+      arn,
+      accountId: owner,
+      region: r,
+      manager: "CUSTOMER",
+      description: `Backup vault ${v.name}${owner === a ? "" : ` in ${a}`}`,
+      created,
+    },
+    alias === null ? null : `alias/${alias}`,
+  );
   if (owner !== a && (v.key?.describable ?? true)) key.describableBy.add(a);
   return arn;
 }

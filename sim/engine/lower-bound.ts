@@ -24,15 +24,27 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
   add("organizations:DescribeOrganization", 1);
   add("organizations:ListRoots", 1);
   for (const parent of [org.rootId, ...org.ouOrder]) {
-    add("organizations:ListOrganizationalUnitsForParent", pages(org.ouOrder.filter((o) => org.ous.get(o)?.parentId === parent).length, 20));
-    add("organizations:ListAccountsForParent", pages(org.accountOrder.filter((a) => org.accounts.get(a)?.parent_id === parent).length, 20));
+    add(
+      "organizations:ListOrganizationalUnitsForParent",
+      pages(org.ouOrder.filter((o) => org.ous.get(o)?.parentId === parent).length, 20),
+    );
+    add(
+      "organizations:ListAccountsForParent",
+      pages(org.accountOrder.filter((a) => org.accounts.get(a)?.parent_id === parent).length, 20),
+    );
   }
-  add("organizations:ListDelegatedAdministrators", pages([...org.accounts.values()].filter((a) => a.delegated_admin_services.length).length, 20));
+  add(
+    "organizations:ListDelegatedAdministrators",
+    pages([...org.accounts.values()].filter((a) => a.delegated_admin_services.length).length, 20),
+  );
   const policies = [...org.policies.values()].filter((p) => p.type === "BACKUP_POLICY");
   add("organizations:ListPolicies", pages(policies.length, 20));
   for (const p of policies) {
     add("organizations:DescribePolicy", 1);
-    add("organizations:ListTargetsForPolicy", pages([...org.attachments.values()].filter((ids) => ids.includes(p.id)).length, 20));
+    add(
+      "organizations:ListTargetsForPolicy",
+      pages([...org.attachments.values()].filter((ids) => ids.includes(p.id)).length, 20),
+    );
   }
   // The order of several backup policies on one target (they merge in attachment order).
   for (const ids of org.attachments.values()) {
@@ -100,19 +112,50 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
       const n = Object.values(perOp).reduce((a, b) => a + b, 0);
       backupCalls += n;
       const r = config.rates;
-      const listOps = new Set(["ListBackupPlans", "ListBackupPlanVersions", "ListBackupSelections", "ListBackupVaults", "ListRecoveryPointsByBackupVault", "ListProtectedResources", "ListBackupJobs", "ListCopyJobs", "ListRestoreJobs", "ListRestoreTestingPlans"]);
-      const rate = Math.max(wait(n, r.backup_all), ...Object.entries(perOp).map(([op, k]) => wait(k, listOps.has(op) ? r.backup_list : r.backup_get)));
-      const maxPlanChain = Math.max(0, ...d.planVersions.map((v, k) => Math.max(pages(v, 1000) + (v > 1 ? 1 : 0), pages(d.planSelections[k] ?? 0, 1000) + ((d.planSelections[k] ?? 0) > 0 ? 1 : 0), 1)));
+      const listOps = new Set([
+        "ListBackupPlans",
+        "ListBackupPlanVersions",
+        "ListBackupSelections",
+        "ListBackupVaults",
+        "ListRecoveryPointsByBackupVault",
+        "ListProtectedResources",
+        "ListBackupJobs",
+        "ListCopyJobs",
+        "ListRestoreJobs",
+        "ListRestoreTestingPlans",
+      ]);
+      const rate = Math.max(
+        wait(n, r.backup_all),
+        ...Object.entries(perOp).map(([op, k]) => wait(k, listOps.has(op) ? r.backup_list : r.backup_get)),
+      );
+      const maxPlanChain = Math.max(
+        0,
+        ...d.planVersions.map((v, k) =>
+          Math.max(
+            pages(v, 1000) + (v > 1 ? 1 : 0),
+            pages(d.planSelections[k] ?? 0, 1000) + ((d.planSelections[k] ?? 0) > 0 ? 1 : 0),
+            1,
+          ),
+        ),
+      );
       const chains = [
         L * (pages(c.plans, 1000) + maxPlanChain),
         L * (pages(c.vaults, 1000) + Math.max(kmsChain, ...d.vaultRecoveryPoints.map((k) => pages(k, 1000)))),
-        L * Math.max(pages(c.backup_jobs, 1000), pages(c.copy_jobs, 1000), pages(c.restore_jobs, 1000), pages(c.protected_resources, 1000)),
+        L *
+          Math.max(
+            pages(c.backup_jobs, 1000),
+            pages(c.copy_jobs, 1000),
+            pages(c.restore_jobs, 1000),
+            pages(c.protected_resources, 1000),
+          ),
         wait(tagPages, r.tagging) + L * tagPages,
       ];
       unitBound = Math.max(unitBound, sessionAt + Math.max(rate + L, ...chains));
     });
   }
-  const orgCalls = Object.entries(ops).filter(([k]) => k.startsWith("organizations:")).reduce((a, [, v]) => a + v, 0);
+  const orgCalls = Object.entries(ops)
+    .filter(([k]) => k.startsWith("organizations:"))
+    .reduce((a, [, v]) => a + v, 0);
   const stsCalls = ops["sts:AssumeRole"] ?? 0;
   const orgBound = L * 1 + wait(orgCalls, config.rates.organizations);
   const stsBound = L + wait(stsCalls, config.rates.sts);
@@ -121,10 +164,21 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
   return {
     min_calls: minCalls,
     lower_bound_s: Math.round(lowerBoundS * 1000) / 1000,
-    min_calls_by_service: { organizations: orgCalls, sts: stsCalls, backup: backupCalls, tagging: taggingCalls, kms: kmsCallsTotal },
+    min_calls_by_service: {
+      organizations: orgCalls,
+      sts: stsCalls,
+      backup: backupCalls,
+      tagging: taggingCalls,
+      kms: kmsCallsTotal,
+    },
     min_calls_by_operation: Object.fromEntries(Object.entries(ops).sort()),
     bounds_s: { organizations_rate: round(orgBound), sts_rate: round(stsBound), slowest_unit: round(unitBound) },
-    assumptions: { latency_ms: config.latency_ms, throttling: config.throttling, rates: config.rates, burst_seconds: burst },
+    assumptions: {
+      latency_ms: config.latency_ms,
+      throttling: config.throttling,
+      rates: config.rates,
+      burst_seconds: burst,
+    },
   };
 }
 

@@ -4,7 +4,11 @@ import type { RuleDef, SelectionDef } from "../world/schema";
 import { stableUuid, versionId } from "../world/ids";
 
 /** Creates a plan (hand-made or org-managed) in a unit. */
-export function addPlan(state: SimState, unit: Unit, p: { id: string; name: string; created: number; deleted?: number; orgPlanName?: string; creatorRequestId?: string }): PlanRt {
+export function addPlan(
+  state: SimState,
+  unit: Unit,
+  p: { id: string; name: string; created: number; deleted?: number; orgPlanName?: string; creatorRequestId?: string },
+): PlanRt {
   const plan: PlanRt = {
     index: state.plans.length,
     unit: unit.index,
@@ -25,19 +29,34 @@ export function addPlan(state: SimState, unit: Unit, p: { id: string; name: stri
 }
 
 /** Appends a version; its rules get fresh rule IDs only where the rule name is new to the plan. */
-export function addPlanVersion(state: SimState, plan: PlanRt, created: number, rules: RuleDef[], advanced: { resource_type: string; backup_options: Record<string, string> }[]): PlanVersionRt {
+export function addPlanVersion(
+  state: SimState,
+  plan: PlanRt,
+  created: number,
+  rules: RuleDef[],
+  advanced: { resource_type: string; backup_options: Record<string, string> }[],
+): PlanVersionRt {
   const vIndex = plan.versions.length;
   const previous = plan.versions[vIndex - 1];
   const version: PlanVersionRt = {
     versionId: versionId(state.seed, plan.id, vIndex, created),
     created,
     rules: [],
-    advancedBackupSettings: advanced.map((a) => ({ resourceType: a.resource_type, backupOptions: { ...a.backup_options } })),
+    advancedBackupSettings: advanced.map((a) => ({
+      resourceType: a.resource_type,
+      backupOptions: { ...a.backup_options },
+    })),
     fingerprint: JSON.stringify({ rules, advanced }),
   };
   for (const def of rules) {
     const prior = previous?.rules.map((i) => state.rules[i] as RuleRt).find((r) => r.name === def.name);
-    const rule = buildRule(state, plan, vIndex, def, prior?.ruleId ?? stableUuid(state.seed, "rule", plan.id, def.name));
+    const rule = buildRule(
+      state,
+      plan,
+      vIndex,
+      def,
+      prior?.ruleId ?? stableUuid(state.seed, "rule", plan.id, def.name),
+    );
     version.rules.push(rule.index);
   }
   plan.versions.push(version);
@@ -45,7 +64,11 @@ export function addPlanVersion(state: SimState, plan: PlanRt, created: number, r
 }
 
 function buildRule(state: SimState, plan: PlanRt, version: number, def: RuleDef, ruleId: string): RuleRt {
-  const lc = (l: RuleDef["lifecycle"]) => ({ coldAfterDays: l?.move_to_cold_storage_after_days ?? -1, deleteAfterDays: l?.delete_after_days ?? -1, archive: l?.opt_in_to_archive_for_supported_resources });
+  const lc = (l: RuleDef["lifecycle"]) => ({
+    coldAfterDays: l?.move_to_cold_storage_after_days ?? -1,
+    deleteAfterDays: l?.delete_after_days ?? -1,
+    archive: l?.opt_in_to_archive_for_supported_resources,
+  });
   let schedule = null;
   try {
     schedule = parseSchedule(def.schedule, def.timezone);
@@ -65,7 +88,10 @@ function buildRule(state: SimState, plan: PlanRt, version: number, def: RuleDef,
     startWindowMinutes: def.start_window_minutes,
     completionWindowMinutes: def.completion_window_minutes,
     lifecycle: lc(def.lifecycle),
-    copyActions: def.copy_actions.map((c) => ({ destinationVaultArn: c.destination_vault_arn, lifecycle: c.lifecycle ? lc(c.lifecycle) : null })),
+    copyActions: def.copy_actions.map((c) => ({
+      destinationVaultArn: c.destination_vault_arn,
+      lifecycle: c.lifecycle ? lc(c.lifecycle) : null,
+    })),
     continuous: def.continuous,
     recoveryPointTags: { ...def.recovery_point_tags },
   };

@@ -24,14 +24,25 @@ export function runRestoreTesting(state: SimState, w: RunWindow): void {
     for (const t of fires) {
       const start = t + 300;
       for (const type of plan.resourceTypes) {
-        const candidates = unit.resources.filter((ri) => (state.resources[ri] as ResourceRt).type === type && (latest.get(ri)?.[0]?.[0] ?? Infinity) < start);
+        const candidates = unit.resources.filter(
+          (ri) => (state.resources[ri] as ResourceRt).type === type && (latest.get(ri)?.[0]?.[0] ?? Infinity) < start,
+        );
         candidates.sort((a, b) => hashInts(state.seed, a, t) - hashInts(state.seed, b, t));
         for (const ri of candidates.slice(0, PER_TYPE)) {
           const points = latest.get(ri) ?? [];
           const before = points.filter(([done]) => done < start);
           const rp = before[before.length - 1];
           if (!rp) continue;
-          addRestoreJob(state, unit, state.resources[ri] as ResourceRt, rp[1], start, plan.index, `arn:aws:iam::${unit.accountId}:role/service-role/AWSBackupDefaultServiceRole`, hashInts(state.seed, ri, t, 0x7e57));
+          addRestoreJob(
+            state,
+            unit,
+            state.resources[ri] as ResourceRt,
+            rp[1],
+            start,
+            plan.index,
+            `arn:aws:iam::${unit.accountId}:role/service-role/AWSBackupDefaultServiceRole`,
+            hashInts(state.seed, ri, t, 0x7e57),
+          );
         }
       }
       plan.lastExecution = t;

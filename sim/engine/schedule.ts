@@ -14,8 +14,19 @@ export interface Schedule {
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const DAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
-interface DomSpec { any: boolean; days: Set<number>; last: boolean; weekday: number[]; lastWeekday: boolean }
-interface DowSpec { any: boolean; days: Set<number>; last: number[]; nth: { dow: number; n: number }[] }
+interface DomSpec {
+  any: boolean;
+  days: Set<number>;
+  last: boolean;
+  weekday: number[];
+  lastWeekday: boolean;
+}
+interface DowSpec {
+  any: boolean;
+  days: Set<number>;
+  last: number[];
+  nth: { dow: number; n: number }[];
+}
 
 export function parseSchedule(expression: string, timezone?: string): Schedule {
   const rate = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
@@ -29,13 +40,21 @@ export function parseSchedule(expression: string, timezone?: string): Schedule {
   const hours = parseList(ho, 0, 23, []);
   const months = parseList(mo, 1, 12, MONTHS);
   const years = yr === "*" ? null : parseList(yr, 1970, 2199, []);
-  if ((dom === "?") === (dow === "?")) throw new Error(`exactly one of day-of-month and day-of-week must be ?: ${expression}`);
+  if ((dom === "?") === (dow === "?"))
+    throw new Error(`exactly one of day-of-month and day-of-week must be ?: ${expression}`);
   const domSpec = parseDom(dom);
   const dowSpec = parseDow(dow);
-  const times = [...hours].sort((a, b) => a - b).flatMap((h) => [...minutes].sort((a, b) => a - b).map((m) => h * 60 + m));
+  const times = [...hours]
+    .sort((a, b) => a - b)
+    .flatMap((h) => [...minutes].sort((a, b) => a - b).map((m) => h * 60 + m));
   const zone = timezone && timezone !== "UTC" && timezone !== "Etc/UTC" ? timezone : undefined;
   const perDay = times.length;
-  const period = perDay > 1 ? Math.max(60, ((times[1] as number) - (times[0] as number)) * 60) : dom === "*" || dowSpec.any ? 86400 : 7 * 86400;
+  const period =
+    perDay > 1
+      ? Math.max(60, ((times[1] as number) - (times[0] as number)) * 60)
+      : dom === "*" || dowSpec.any
+        ? 86400
+        : 7 * 86400;
   return {
     expression,
     periodSeconds: period,
@@ -106,7 +125,13 @@ function value(text: string, names: string[], min: number, max: number): number 
 }
 
 function parseDom(field: string): DomSpec {
-  const spec: DomSpec = { any: field === "*" || field === "?", days: new Set(), last: false, weekday: [], lastWeekday: false };
+  const spec: DomSpec = {
+    any: field === "*" || field === "?",
+    days: new Set(),
+    last: false,
+    weekday: [],
+    lastWeekday: false,
+  };
   if (spec.any) return spec;
   for (const part of field.split(",")) {
     if (part === "L") spec.last = true;
@@ -162,14 +187,33 @@ function offsetSeconds(zone: string, local: number): number {
   if (cached !== undefined) return cached;
   let fmt = formatters.get(zone);
   if (!fmt) {
-    fmt = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
     formatters.set(zone, fmt);
   }
   // Two passes converge on the offset in force at the local time (DST edges included).
   let offset = 0;
   for (let i = 0; i < 2; i++) {
-    const parts = Object.fromEntries(fmt.formatToParts(new Date((local - offset) * 1000)).map((p) => [p.type, p.value]));
-    const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second)) / 1000;
+    const parts = Object.fromEntries(
+      fmt.formatToParts(new Date((local - offset) * 1000)).map((p) => [p.type, p.value]),
+    );
+    const asUtc =
+      Date.UTC(
+        Number(parts.year),
+        Number(parts.month) - 1,
+        Number(parts.day),
+        Number(parts.hour),
+        Number(parts.minute),
+        Number(parts.second),
+      ) / 1000;
     offset = asUtc - (local - offset);
   }
   if (offsetCache.size > 100_000) offsetCache.clear();

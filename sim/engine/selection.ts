@@ -28,7 +28,10 @@ const patternCache = new Map<string, RegExp>();
 export function wildcard(pattern: string): RegExp {
   let re = patternCache.get(pattern);
   if (!re) {
-    const body = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    const body = pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".");
     re = new RegExp(`^${body}$`, "s");
     if (patternCache.size > 10_000) patternCache.clear();
     patternCache.set(pattern, re);
@@ -45,7 +48,8 @@ function tagOf(key: string, resource: Selectable): string | undefined {
 export function selects(rules: SelectionRules, resource: Selectable): boolean {
   if (rules.notResources.some((p) => wildcard(p).test(resource.arn))) return false;
   const c = rules.conditions;
-  const hasConditions = c.stringEquals.length + c.stringNotEquals.length + c.stringLike.length + c.stringNotLike.length > 0;
+  const hasConditions =
+    c.stringEquals.length + c.stringNotEquals.length + c.stringLike.length + c.stringNotLike.length > 0;
   const byTags = rules.listOfTags.some((t) => tagOf(t.key, resource) === t.value);
   if (byTags) return true;
   if (rules.resources.length === 0 && !hasConditions) return rules.listOfTags.length === 0;

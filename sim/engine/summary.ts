@@ -31,15 +31,34 @@ export interface UnitDetail {
 }
 
 /** Whether a member session can be had in this account (state, member role, injected denial). */
-export function accountReachable(state: SimState, identity: IdentityStore, config: SimConfig, accountId: string): boolean {
+export function accountReachable(
+  state: SimState,
+  identity: IdentityStore,
+  config: SimConfig,
+  accountId: string,
+): boolean {
   const a = state.org.accounts.get(accountId);
   if (!a || a.state !== "ACTIVE" || config.assume_role_denied.includes(accountId)) return false;
   const role = identity.role(identity.memberRoleArn(accountId));
-  return role !== undefined && identity.trusts(role, { accessKeyId: "", accountId: state.org.managementAccountId, arn: "", userId: "", kind: "assumed-role", roleArn: identity.managementRoleArn });
+  return (
+    role !== undefined &&
+    identity.trusts(role, {
+      accessKeyId: "",
+      accountId: state.org.managementAccountId,
+      arn: "",
+      userId: "",
+      kind: "assumed-role",
+      roleArn: identity.managementRoleArn,
+    })
+  );
 }
 
 export function regionDisabled(state: SimState, config: SimConfig, accountId: string, region: string): boolean {
-  return config.disabled_regions.includes(region) || config.disabled_regions.includes(`${accountId}:${region}`) || (state.org.accounts.get(accountId)?.disabled_regions.includes(region) ?? false);
+  return (
+    config.disabled_regions.includes(region) ||
+    config.disabled_regions.includes(`${accountId}:${region}`) ||
+    (state.org.accounts.get(accountId)?.disabled_regions.includes(region) ?? false)
+  );
 }
 
 export function unitDetail(state: SimState, unit: Unit): UnitDetail {
@@ -57,7 +76,9 @@ export function unitDetail(state: SimState, unit: Unit): UnitDetail {
   const protectedSet = new Set<number>();
   for (const v of vaults) {
     const list = v.recoveryPoints.view();
-    for (let k = 0; k < list.length; k++) if (state.rps.visible(list[k] as number, state.now)) protectedSet.add(state.rps.resource.data[list[k] as number] as number);
+    for (let k = 0; k < list.length; k++)
+      if (state.rps.visible(list[k] as number, state.now))
+        protectedSet.add(state.rps.resource.data[list[k] as number] as number);
   }
   return {
     counts: {
@@ -80,7 +101,20 @@ export function unitDetail(state: SimState, unit: Unit): UnitDetail {
   };
 }
 
-const ZERO: UnitCounts = { plans: 0, plan_versions: 0, rules: 0, selections: 0, vaults: 0, recovery_points: 0, resources: 0, protected_resources: 0, backup_jobs: 0, copy_jobs: 0, restore_jobs: 0, restore_testing_plans: 0 };
+const ZERO: UnitCounts = {
+  plans: 0,
+  plan_versions: 0,
+  rules: 0,
+  selections: 0,
+  vaults: 0,
+  recovery_points: 0,
+  resources: 0,
+  protected_resources: 0,
+  backup_jobs: 0,
+  copy_jobs: 0,
+  restore_jobs: 0,
+  restore_testing_plans: 0,
+};
 
 /** GET /_sim/world. */
 export function worldSummary(state: SimState, identity: IdentityStore, config: SimConfig) {
@@ -90,7 +124,9 @@ export function worldSummary(state: SimState, identity: IdentityStore, config: S
   for (const unit of state.units) {
     const account = state.org.accounts.get(unit.accountId)!;
     if (account.state !== "ACTIVE") continue;
-    const reachable = accountReachable(state, identity, config, unit.accountId) && !regionDisabled(state, config, unit.accountId, unit.region);
+    const reachable =
+      accountReachable(state, identity, config, unit.accountId) &&
+      !regionDisabled(state, config, unit.accountId, unit.region);
     const { counts } = unitDetail(state, unit);
     if (reachable) for (const k of Object.keys(counts) as (keyof UnitCounts)[]) total[k] += counts[k];
     byUnit.push({ account_id: unit.accountId, region: unit.region, reachable, counts });
@@ -101,7 +137,11 @@ export function worldSummary(state: SimState, identity: IdentityStore, config: S
     management_account_id: state.org.managementAccountId,
     organization_id: state.org.id,
     root_id: state.org.rootId,
-    principal: { access_key_id: def.principal.access_key_id, secret_access_key: def.principal.secret_access_key, arn: identity.principalArn },
+    principal: {
+      access_key_id: def.principal.access_key_id,
+      secret_access_key: def.principal.secret_access_key,
+      arn: identity.principalArn,
+    },
     management_role_arn: identity.managementRoleArn,
     external_id: def.management_role.external_id,
     member_role_name: def.member_role_name,
@@ -109,7 +149,15 @@ export function worldSummary(state: SimState, identity: IdentityStore, config: S
     counts: total,
     accounts: state.org.accountOrder.map((id) => {
       const a = state.org.accounts.get(id)!;
-      return { account_id: id, name: a.name, state: a.state, parent_id: a.parent_id, member_role: a.member_role, assumable: accountReachable(state, identity, config, id), disabled_regions: state.regions.filter((r) => regionDisabled(state, config, id, r)) };
+      return {
+        account_id: id,
+        name: a.name,
+        state: a.state,
+        parent_id: a.parent_id,
+        member_role: a.member_role,
+        assumable: accountReachable(state, identity, config, id),
+        disabled_regions: state.regions.filter((r) => regionDisabled(state, config, id, r)),
+      };
     }),
     by_unit: byUnit,
   };

@@ -23,9 +23,32 @@ export class RecoveryPointTable {
   readonly source = new Column(Int32Array);
   readonly sizeMb = new Column(Float32Array);
 
-  add(p: { vault: number; resource: number; rule: number; created: number; completedAfter: number; deleteAfterDays: number; coldAfterDays: number; flags: number; source: number; sizeMb: number }): number {
+  add(p: {
+    vault: number;
+    resource: number;
+    rule: number;
+    created: number;
+    completedAfter: number;
+    deleteAfterDays: number;
+    coldAfterDays: number;
+    flags: number;
+    source: number;
+    sizeMb: number;
+  }): number {
     const i = this.size++;
-    for (const c of [this.vault, this.resource, this.rule, this.created, this.completedAfter, this.deleteAfterDays, this.coldAfterDays, this.flags, this.source, this.sizeMb]) c.ensure(this.size);
+    for (const c of [
+      this.vault,
+      this.resource,
+      this.rule,
+      this.created,
+      this.completedAfter,
+      this.deleteAfterDays,
+      this.coldAfterDays,
+      this.flags,
+      this.source,
+      this.sizeMb,
+    ])
+      c.ensure(this.size);
     this.vault.data[i] = p.vault;
     this.resource.data[i] = p.resource;
     this.rule.data[i] = p.rule;
@@ -55,7 +78,17 @@ export class RecoveryPointTable {
   }
 }
 
-export const JOB_STATES = ["CREATED", "PENDING", "RUNNING", "ABORTING", "ABORTED", "COMPLETED", "FAILED", "EXPIRED", "PARTIAL"] as const;
+export const JOB_STATES = [
+  "CREATED",
+  "PENDING",
+  "RUNNING",
+  "ABORTING",
+  "ABORTED",
+  "COMPLETED",
+  "FAILED",
+  "EXPIRED",
+  "PARTIAL",
+] as const;
 export type JobState = (typeof JOB_STATES)[number];
 export const JOB_STATE = Object.fromEntries(JOB_STATES.map((s, i) => [s, i])) as Record<JobState, number>;
 
@@ -76,9 +109,30 @@ export class BackupJobTable {
     this.strings = strings;
   }
 
-  add(j: { resource: number; rule: number; vault: number; recoveryPoint: number; created: number; duration: number; state: JobState; message: string; category: string }): number {
+  add(j: {
+    resource: number;
+    rule: number;
+    vault: number;
+    recoveryPoint: number;
+    created: number;
+    duration: number;
+    state: JobState;
+    message: string;
+    category: string;
+  }): number {
     const i = this.size++;
-    for (const c of [this.resource, this.rule, this.vault, this.recoveryPoint, this.created, this.duration, this.state, this.message, this.category]) c.ensure(this.size);
+    for (const c of [
+      this.resource,
+      this.rule,
+      this.vault,
+      this.recoveryPoint,
+      this.created,
+      this.duration,
+      this.state,
+      this.message,
+      this.category,
+    ])
+      c.ensure(this.size);
     this.resource.data[i] = j.resource;
     this.rule.data[i] = j.rule;
     this.vault.data[i] = j.vault;
@@ -117,9 +171,36 @@ export class CopyJobTable {
     this.strings = strings;
   }
 
-  add(j: { resource: number; rule: number; sourceVault: number; source: number; destination: number; destinationVaultArn: string; created: number; duration: number; state: (typeof COPY_STATES)[number]; message: string; deleteAfterDays: number; coldAfterDays: number }): number {
+  add(j: {
+    resource: number;
+    rule: number;
+    sourceVault: number;
+    source: number;
+    destination: number;
+    destinationVaultArn: string;
+    created: number;
+    duration: number;
+    state: (typeof COPY_STATES)[number];
+    message: string;
+    deleteAfterDays: number;
+    coldAfterDays: number;
+  }): number {
     const i = this.size++;
-    for (const c of [this.resource, this.rule, this.sourceVault, this.source, this.destination, this.destinationVaultArn, this.created, this.duration, this.state, this.message, this.deleteAfterDays, this.coldAfterDays]) c.ensure(this.size);
+    for (const c of [
+      this.resource,
+      this.rule,
+      this.sourceVault,
+      this.source,
+      this.destination,
+      this.destinationVaultArn,
+      this.created,
+      this.duration,
+      this.state,
+      this.message,
+      this.deleteAfterDays,
+      this.coldAfterDays,
+    ])
+      c.ensure(this.size);
     this.resource.data[i] = j.resource;
     this.rule.data[i] = j.rule;
     this.sourceVault.data[i] = j.sourceVault;

@@ -12,12 +12,18 @@ export class Pager {
   }
 
   encode(scope: string, position: number): string {
-    const body = Buffer.from(JSON.stringify({ p: position, t: Date.now(), s: this.mac(scope).slice(0, 12) })).toString("base64url");
+    const body = Buffer.from(JSON.stringify({ p: position, t: Date.now(), s: this.mac(scope).slice(0, 12) })).toString(
+      "base64url",
+    );
     return `${body}.${this.mac(body).slice(0, 32)}`;
   }
 
   /** The position encoded in a token for this scope, or why it is unusable. */
-  decode(token: string, scope: string, maxAgeMs?: number): { ok: true; position: number } | { ok: false; reason: "invalid" | "foreign" | "expired" } {
+  decode(
+    token: string,
+    scope: string,
+    maxAgeMs?: number,
+  ): { ok: true; position: number } | { ok: false; reason: "invalid" | "foreign" | "expired" } {
     const dot = token.lastIndexOf(".");
     if (dot <= 0) return { ok: false, reason: "invalid" };
     const body = token.slice(0, dot);

@@ -36,7 +36,15 @@ export async function readRequest(req: IncomingMessage): Promise<SimRequest | "t
     const value = req.rawHeaders[i + 1] as string;
     headers[name] = headers[name] === undefined ? value : `${headers[name]},${value}`;
   }
-  return { method: req.method ?? "GET", rawPath, rawQuery, query: parseQuery(rawQuery), headers, rawHeaders: req.rawHeaders, body: Buffer.concat(chunks) };
+  return {
+    method: req.method ?? "GET",
+    rawPath,
+    rawQuery,
+    query: parseQuery(rawQuery),
+    headers,
+    rawHeaders: req.rawHeaders,
+    body: Buffer.concat(chunks),
+  };
 }
 
 export function parseQuery(raw: string): [string, string][] {

@@ -12,4 +12,5 @@ export class Timestamp {
   }
 }
 
-export const at = (seconds: number | undefined): Timestamp | undefined => (seconds === undefined || !Number.isFinite(seconds) ? undefined : new Timestamp(seconds));
+export const at = (seconds: number | undefined): Timestamp | undefined =>
+  seconds === undefined || !Number.isFinite(seconds) ? undefined : new Timestamp(seconds);

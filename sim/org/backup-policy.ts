@@ -9,11 +9,29 @@ import { findDuplicateKey } from "./json-duplicates";
 export const MAX_BACKUP_POLICY_CHARS = 10_000;
 const CHILD = "@@operators_allowed_for_child_policies";
 const OPS = new Set(["@@assign", "@@append", "@@remove", CHILD]);
-const PLAN_KEYS = new Set(["regions", "rules", "selections", "advanced_backup_settings", "backup_plan_tags", "scan_settings", CHILD]);
+const PLAN_KEYS = new Set([
+  "regions",
+  "rules",
+  "selections",
+  "advanced_backup_settings",
+  "backup_plan_tags",
+  "scan_settings",
+  CHILD,
+]);
 const RULE_KEYS = new Set([
-  "schedule_expression", "schedule_expression_timezone", "target_backup_vault_name", "target_logically_air_gapped_backup_vault_arn",
-  "start_backup_window_minutes", "complete_backup_window_minutes", "enable_continuous_backup", "lifecycle", "copy_actions",
-  "recovery_point_tags", "index_actions", "scan_actions", CHILD,
+  "schedule_expression",
+  "schedule_expression_timezone",
+  "target_backup_vault_name",
+  "target_logically_air_gapped_backup_vault_arn",
+  "start_backup_window_minutes",
+  "complete_backup_window_minutes",
+  "enable_continuous_backup",
+  "lifecycle",
+  "copy_actions",
+  "recovery_point_tags",
+  "index_actions",
+  "scan_actions",
+  CHILD,
 ]);
 
 /** Returns a reason when the document is malformed for BACKUP_POLICY, else undefined. */
@@ -55,8 +73,10 @@ function checkRuleValues(rule: Record<string, unknown>): string | undefined {
   const lc = isObj(rule.lifecycle) ? rule.lifecycle : {};
   const cold = num(leaf(lc.move_to_cold_storage_after_days));
   const del = num(leaf(lc.delete_after_days));
-  if (cold !== undefined && del !== undefined && del < cold + 90) return "delete_after_days must be at least move_to_cold_storage_after_days + 90.";
-  if (bool(leaf(rule.enable_continuous_backup)) && del !== undefined && del > 35) return "continuous backup keeps recovery points at most 35 days.";
+  if (cold !== undefined && del !== undefined && del < cold + 90)
+    return "delete_after_days must be at least move_to_cold_storage_after_days + 90.";
+  if (bool(leaf(rule.enable_continuous_backup)) && del !== undefined && del > 35)
+    return "continuous backup keeps recovery points at most 35 days.";
   return undefined;
 }
 
@@ -68,7 +88,11 @@ export interface MaterialisedPlan {
 }
 
 /** The plans an effective policy puts into one account and region (invalid plans are skipped, as AWS does). */
-export function plansFromEffective(effective: Record<string, unknown>, account: string, region: string): MaterialisedPlan[] {
+export function plansFromEffective(
+  effective: Record<string, unknown>,
+  account: string,
+  region: string,
+): MaterialisedPlan[] {
   const plans = isObj(effective.plans) ? effective.plans : {};
   const out: MaterialisedPlan[] = [];
   const sub = (s: string) => s.replaceAll("$account", account).replaceAll("$region", region);
@@ -78,7 +102,8 @@ export function plansFromEffective(effective: Record<string, unknown>, account: 
     if (!regions.includes(region) || !isObj(raw.rules) || !isObj(raw.selections)) continue;
     const rules: RuleDef[] = [];
     for (const [rn, r] of Object.entries(raw.rules)) {
-      if (!isObj(r) || typeof r.schedule_expression !== "string" || typeof r.target_backup_vault_name !== "string") continue;
+      if (!isObj(r) || typeof r.schedule_expression !== "string" || typeof r.target_backup_vault_name !== "string")
+        continue;
       rules.push({
         name: rn,
         target_vault: sub(r.target_backup_vault_name),
@@ -90,13 +115,21 @@ export function plansFromEffective(effective: Record<string, unknown>, account: 
         copy_actions: Object.values(isObj(r.copy_actions) ? r.copy_actions : {})
           .filter(isObj)
           .filter((c) => typeof c.target_backup_vault_arn === "string")
-          .map((c) => ({ destination_vault_arn: sub(String(c.target_backup_vault_arn)), lifecycle: lifecycleOf(c.lifecycle) })),
+          .map((c) => ({
+            destination_vault_arn: sub(String(c.target_backup_vault_arn)),
+            lifecycle: lifecycleOf(c.lifecycle),
+          })),
         continuous: bool(r.enable_continuous_backup),
         recovery_point_tags: tagsOf(r.recovery_point_tags),
       });
     }
     if (rules.length === 0) continue;
-    out.push({ name, rules, selections: selectionsOf(raw.selections, sub), advanced: advancedOf(raw.advanced_backup_settings) });
+    out.push({
+      name,
+      rules,
+      selections: selectionsOf(raw.selections, sub),
+      advanced: advancedOf(raw.advanced_backup_settings),
+    });
   }
   return out;
 }
@@ -107,7 +140,14 @@ function selectionsOf(raw: Record<string, unknown>, sub: (s: string) => string):
   for (const [name, s] of Object.entries(isObj(raw.tags) ? raw.tags : {})) {
     if (!isObj(s) || typeof s.iam_role_arn !== "string" || typeof s.tag_key !== "string") continue;
     const values = Array.isArray(s.tag_value) ? s.tag_value.map(String) : [String(s.tag_value ?? "")];
-    out.push({ name, iam_role_arn: sub(s.iam_role_arn), resources: [], not_resources: [], list_of_tags: values.map((v) => ({ key: String(s.tag_key), value: v })), conditions: empty });
+    out.push({
+      name,
+      iam_role_arn: sub(s.iam_role_arn),
+      resources: [],
+      not_resources: [],
+      list_of_tags: values.map((v) => ({ key: String(s.tag_key), value: v })),
+      conditions: empty,
+    });
   }
   for (const [name, s] of Object.entries(isObj(raw.resources) ? raw.resources : {})) {
     if (!isObj(s) || typeof s.iam_role_arn !== "string") continue;
@@ -122,7 +162,12 @@ function selectionsOf(raw: Record<string, unknown>, sub: (s: string) => string):
       resources: (Array.isArray(s.resource_types) ? s.resource_types : []).map((v) => sub(String(v))),
       not_resources: (Array.isArray(s.not_resource_types) ? s.not_resource_types : []).map((v) => sub(String(v))),
       list_of_tags: [],
-      conditions: { string_equals: cond("string_equals"), string_not_equals: cond("string_not_equals"), string_like: cond("string_like"), string_not_like: cond("string_not_like") },
+      conditions: {
+        string_equals: cond("string_equals"),
+        string_not_equals: cond("string_not_equals"),
+        string_like: cond("string_like"),
+        string_not_like: cond("string_not_like"),
+      },
     });
   }
   return out;
@@ -133,12 +178,17 @@ function lifecycleOf(raw: unknown): RuleDef["lifecycle"] {
   const cold = num(raw.move_to_cold_storage_after_days);
   const del = num(raw.delete_after_days);
   const archive = raw.opt_in_to_archive_for_supported_resources;
-  return { move_to_cold_storage_after_days: cold, delete_after_days: del, opt_in_to_archive_for_supported_resources: archive === undefined ? undefined : bool(archive) };
+  return {
+    move_to_cold_storage_after_days: cold,
+    delete_after_days: del,
+    opt_in_to_archive_for_supported_resources: archive === undefined ? undefined : bool(archive),
+  };
 }
 
 function tagsOf(raw: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const t of Object.values(isObj(raw) ? raw : {})) if (isObj(t) && typeof t.tag_key === "string") out[t.tag_key] = String(t.tag_value ?? "");
+  for (const t of Object.values(isObj(raw) ? raw : {}))
+    if (isObj(t) && typeof t.tag_key === "string") out[t.tag_key] = String(t.tag_value ?? "");
   return out;
 }
 

@@ -54,7 +54,13 @@ function reconcileUnit(state: SimState, unit: Unit, desired: ReturnType<typeof p
     if (currentFingerprint(plan) !== fingerprint) addPlanVersion(state, plan, at, d.rules, d.advanced);
     if (!sameSelections(plan, d.selections)) {
       plan.selections = [];
-      for (const s of d.selections) buildSelection(state, plan, { ...s, id: stableUuid(state.seed, "orgsel", plan.id, s.name, JSON.stringify(s)) }, at);
+      for (const s of d.selections)
+        buildSelection(
+          state,
+          plan,
+          { ...s, id: stableUuid(state.seed, "orgsel", plan.id, s.name, JSON.stringify(s)) },
+          at,
+        );
     }
   }
   for (const gone of existing.values()) gone.deleted = at;
@@ -71,8 +77,24 @@ function sameSelections(plan: PlanRt, defs: ReturnType<typeof plansFromEffective
     return (
       s !== undefined &&
       s.iamRoleArn === d.iam_role_arn &&
-      JSON.stringify([s.resources, s.notResources, s.listOfTags, s.conditions.stringEquals, s.conditions.stringNotEquals, s.conditions.stringLike, s.conditions.stringNotLike]) ===
-        JSON.stringify([d.resources, d.not_resources, d.list_of_tags, d.conditions.string_equals, d.conditions.string_not_equals, d.conditions.string_like, d.conditions.string_not_like])
+      JSON.stringify([
+        s.resources,
+        s.notResources,
+        s.listOfTags,
+        s.conditions.stringEquals,
+        s.conditions.stringNotEquals,
+        s.conditions.stringLike,
+        s.conditions.stringNotLike,
+      ]) ===
+        JSON.stringify([
+          d.resources,
+          d.not_resources,
+          d.list_of_tags,
+          d.conditions.string_equals,
+          d.conditions.string_not_equals,
+          d.conditions.string_like,
+          d.conditions.string_not_like,
+        ])
     );
   });
 }
@@ -80,7 +102,8 @@ function sameSelections(plan: PlanRt, defs: ReturnType<typeof plansFromEffective
 function newestPolicyDate(state: SimState, accountId: string): number {
   let newest = -Infinity;
   for (const target of [...ancestors(state.org, accountId), accountId]) {
-    for (const id of state.org.attachments.get(target) ?? []) newest = Math.max(newest, state.org.policies.get(id)?.created ?? -Infinity);
+    for (const id of state.org.attachments.get(target) ?? [])
+      newest = Math.max(newest, state.org.policies.get(id)?.created ?? -Infinity);
   }
   return Number.isFinite(newest) ? newest : state.now;
 }

@@ -27,7 +27,11 @@ interface Node {
   allowed: Set<Operator>;
 }
 
-const newNode = (allowed: Set<Operator>): Node => ({ value: undefined, children: new Map(), allowed: new Set(allowed) });
+const newNode = (allowed: Set<Operator>): Node => ({
+  value: undefined,
+  children: new Map(),
+  allowed: new Set(allowed),
+});
 
 /**
  * Merges the policy documents level by level (each level: the documents attached to one node,

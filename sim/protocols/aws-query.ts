@@ -13,7 +13,11 @@ export const QUERY_SERVICES = {
 } as const;
 export type QueryService = keyof typeof QUERY_SERVICES;
 
-export function parseQueryBody(req: SimRequest): { action?: string; version?: string; params: Record<string, unknown> } {
+export function parseQueryBody(req: SimRequest): {
+  action?: string;
+  version?: string;
+  params: Record<string, unknown>;
+} {
   const pairs = parseForm(req.body.toString("utf8"));
   const params: Record<string, unknown> = {};
   let action: string | undefined;
@@ -42,7 +46,10 @@ function compact(v: unknown): unknown {
   const o = v as Record<string, unknown>;
   if (Object.keys(o).length === 1 && typeof o.member === "object" && o.member !== null) {
     const m = o.member as Record<string, unknown>;
-    return Object.keys(m).filter((k) => /^\d+$/.test(k)).sort((a, b) => Number(a) - Number(b)).map((k) => compact(m[k]));
+    return Object.keys(m)
+      .filter((k) => /^\d+$/.test(k))
+      .sort((a, b) => Number(a) - Number(b))
+      .map((k) => compact(m[k]));
   }
   return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, compact(x)]));
 }
@@ -55,21 +62,50 @@ function toXml(name: string, value: unknown): string {
   if (value === undefined || value === null) return "";
   if (value instanceof Timestamp) return `<${name}>${value.toISOString()}</${name}>`;
   if (Array.isArray(value)) return `<${name}>${value.map((v) => toXml("member", v)).join("")}</${name}>`;
-  if (typeof value === "object") return `<${name}>${Object.entries(value).map(([k, v]) => toXml(k, v)).join("")}</${name}>`;
+  if (typeof value === "object")
+    return `<${name}>${Object.entries(value)
+      .map(([k, v]) => toXml(k, v))
+      .join("")}</${name}>`;
   return `<${name}>${esc(String(value))}</${name}>`;
 }
 
-export function writeQuery(res: ServerResponse, service: QueryService, action: string, result: unknown, requestId: string, extra: Record<string, string>): void {
+export function writeQuery(
+  res: ServerResponse,
+  service: QueryService,
+  action: string,
+  result: unknown,
+  requestId: string,
+  extra: Record<string, string>,
+): void {
   const NS = QUERY_SERVICES[service].ns;
-  const inner = Object.entries((result ?? {}) as Record<string, unknown>).map(([k, v]) => toXml(k, v)).join("");
+  const inner = Object.entries((result ?? {}) as Record<string, unknown>)
+    .map(([k, v]) => toXml(k, v))
+    .join("");
   const xml = `<${action}Response xmlns="${NS}"><${action}Result>${inner}</${action}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${action}Response>`;
-  res.writeHead(200, { "Content-Type": "text/xml", "x-amzn-RequestId": requestId, "Content-Length": Buffer.byteLength(xml), ...extra });
+  res.writeHead(200, {
+    "Content-Type": "text/xml",
+    "x-amzn-RequestId": requestId,
+    "Content-Length": Buffer.byteLength(xml),
+    ...extra,
+  });
   res.end(xml);
 }
 
-export function writeQueryError(res: ServerResponse, service: QueryService, err: { code: string; message: string; status: number; fault: string; headers: Record<string, string> }, requestId: string, extra: Record<string, string>): void {
+export function writeQueryError(
+  res: ServerResponse,
+  service: QueryService,
+  err: { code: string; message: string; status: number; fault: string; headers: Record<string, string> },
+  requestId: string,
+  extra: Record<string, string>,
+): void {
   const NS = QUERY_SERVICES[service].ns;
   const xml = `<ErrorResponse xmlns="${NS}"><Error><Type>${err.fault}</Type><Code>${esc(err.code)}</Code><Message>${esc(err.message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
-  res.writeHead(err.status, { "Content-Type": "text/xml", "x-amzn-RequestId": requestId, "Content-Length": Buffer.byteLength(xml), ...err.headers, ...extra });
+  res.writeHead(err.status, {
+    "Content-Type": "text/xml",
+    "x-amzn-RequestId": requestId,
+    "Content-Length": Buffer.byteLength(xml),
+    ...err.headers,
+    ...extra,
+  });
   res.end(xml);
 }

@@ -57,14 +57,36 @@ export function restInput(op: Operation, req: SimRequest, labels: Record<string,
   return out;
 }
 
-export function writeRestJson(res: ServerResponse, body: unknown, requestId: string, extra: Record<string, string>): void {
+export function writeRestJson(
+  res: ServerResponse,
+  body: unknown,
+  requestId: string,
+  extra: Record<string, string>,
+): void {
   const text = JSON.stringify(body ?? {});
-  res.writeHead(200, { "Content-Type": "application/json", "x-amzn-RequestId": requestId, "Content-Length": Buffer.byteLength(text), ...extra });
+  res.writeHead(200, {
+    "Content-Type": "application/json",
+    "x-amzn-RequestId": requestId,
+    "Content-Length": Buffer.byteLength(text),
+    ...extra,
+  });
   res.end(text);
 }
 
-export function writeRestError(res: ServerResponse, err: SimError, requestId: string, extra: Record<string, string>): void {
+export function writeRestError(
+  res: ServerResponse,
+  err: SimError,
+  requestId: string,
+  extra: Record<string, string>,
+): void {
   const text = JSON.stringify({ Message: err.message, ...err.fields });
-  res.writeHead(err.status, { "Content-Type": "application/json", "X-Amzn-ErrorType": err.code, "x-amzn-RequestId": requestId, "Content-Length": Buffer.byteLength(text), ...err.headers, ...extra });
+  res.writeHead(err.status, {
+    "Content-Type": "application/json",
+    "X-Amzn-ErrorType": err.code,
+    "x-amzn-RequestId": requestId,
+    "Content-Length": Buffer.byteLength(text),
+    ...err.headers,
+    ...extra,
+  });
   res.end(text);
 }

@@ -6,7 +6,18 @@ import { JOB_WINDOW_S } from "../engine/run";
 import { COPY_STATES, JOB_STATES, RP_ENCRYPTED } from "../engine/tables";
 import { jobId } from "../world/ids";
 import { page, type OpContext, type Operation } from "./context";
-import { createdBy, DEFAULT_PAGE, defaultRole, lifecycle, lockState, rpArn, shapes, unitOf, VIRTUAL_RP_FOR_BACKUP_JOB, VIRTUAL_RP_FOR_COPY_JOB } from "./backup-shapes";
+import {
+  createdBy,
+  DEFAULT_PAGE,
+  defaultRole,
+  lifecycle,
+  lockState,
+  rpArn,
+  shapes,
+  unitOf,
+  VIRTUAL_RP_FOR_BACKUP_JOB,
+  VIRTUAL_RP_FOR_COPY_JOB,
+} from "./backup-shapes";
 
 /** Backup, copy and restore jobs of the last 30 days (restJson1). */
 const q = (wire: string, shape = str()) => ({ shape, loc: "query" as const, wire });
@@ -23,7 +34,8 @@ const common = {
 /** The unit whose jobs are listed: the caller's, or (management account only) the one ByAccountId names. */
 function jobUnit(ctx: OpContext, accountId: unknown): Unit {
   if (accountId === undefined || accountId === ctx.caller.accountId) return unitOf(ctx);
-  if (ctx.caller.accountId !== ctx.state.org.managementAccountId) throw new SimError("AccessDeniedException", "Insufficient privileges to perform this action.", 403);
+  if (ctx.caller.accountId !== ctx.state.org.managementAccountId)
+    throw new SimError("AccessDeniedException", "Insufficient privileges to perform this action.", 403);
   return unitOf(ctx, accountId as string);
 }
 
@@ -34,12 +46,22 @@ function progress(start: number, end: number, now: number): string {
 function timeFilters(i: Record<string, unknown>, created: number, completed: number | undefined): boolean {
   if (i.ByCreatedBefore !== undefined && created >= (i.ByCreatedBefore as number)) return false;
   if (i.ByCreatedAfter !== undefined && created <= (i.ByCreatedAfter as number)) return false;
-  if (i.ByCompleteBefore !== undefined && (completed === undefined || completed >= (i.ByCompleteBefore as number))) return false;
-  if (i.ByCompleteAfter !== undefined && (completed === undefined || completed <= (i.ByCompleteAfter as number))) return false;
+  if (i.ByCompleteBefore !== undefined && (completed === undefined || completed >= (i.ByCompleteBefore as number)))
+    return false;
+  if (i.ByCompleteAfter !== undefined && (completed === undefined || completed <= (i.ByCompleteAfter as number)))
+    return false;
   return true;
 }
 
-function listJobs(ctx: OpContext, name: string, unit: Unit, list: { length: number; get(i: number): number }, created: (j: number) => number, i: Record<string, unknown>, shape: (j: number) => unknown) {
+function listJobs(
+  ctx: OpContext,
+  name: string,
+  unit: Unit,
+  list: { length: number; get(i: number): number },
+  created: (j: number) => number,
+  i: Record<string, unknown>,
+  shape: (j: number) => unknown,
+) {
   const cutoff = ctx.state.now - JOB_WINDOW_S;
   const scope = [name, unit.accountId, ...Object.entries(i).filter(([k]) => k.startsWith("By"))];
   // Lists are kept in creation order: start at the first job inside the 30-day window.
@@ -50,10 +72,20 @@ function listJobs(ctx: OpContext, name: string, unit: Unit, list: { length: numb
     if (created(list.get(mid)) < cutoff) lo = mid + 1;
     else hi = mid;
   }
-  return page(ctx, "backup", scope, i.NextToken, (i.MaxResults as number) ?? DEFAULT_PAGE, list.length, (k) => {
-    const j = list.get(k);
-    return created(j) < cutoff || created(j) > ctx.state.now ? undefined : shape(j);
-  }, undefined, lo);
+  return page(
+    ctx,
+    "backup",
+    scope,
+    i.NextToken,
+    (i.MaxResults as number) ?? DEFAULT_PAGE,
+    list.length,
+    (k) => {
+      const j = list.get(k);
+      return created(j) < cutoff || created(j) > ctx.state.now ? undefined : shape(j);
+    },
+    undefined,
+    lo,
+  );
 }
 
 function backupJobShape(state: SimState, unit: Unit, j: number, i: Record<string, unknown>) {
@@ -73,7 +105,13 @@ function backupJobShape(state: SimState, unit: Unit, j: number, i: Record<string
   if (i.ByResourceArn !== undefined && res.arn !== i.ByResourceArn) return undefined;
   if (i.ByResourceType !== undefined && res.type !== i.ByResourceType) return undefined;
   if (i.ByBackupVaultName !== undefined && vault?.name !== i.ByBackupVaultName) return undefined;
-  if (i.ByMessageCategory !== undefined && i.ByMessageCategory !== "AGGREGATE_ALL" && i.ByMessageCategory !== "ANY" && category !== i.ByMessageCategory) return undefined;
+  if (
+    i.ByMessageCategory !== undefined &&
+    i.ByMessageCategory !== "AGGREGATE_ALL" &&
+    i.ByMessageCategory !== "ANY" &&
+    category !== i.ByMessageCategory
+  )
+    return undefined;
   if (i.ByParentJobId !== undefined) return undefined;
   if (!timeFilters(i, created, completed)) return undefined;
   const rp = t.recoveryPoint.data[j] as number;
@@ -86,7 +124,12 @@ function backupJobShape(state: SimState, unit: Unit, j: number, i: Record<string
     BackupVaultName: rule.targetVault,
     BackupVaultArn: vault?.arn ?? `arn:aws:backup:${unit.region}:${unit.accountId}:backup-vault:${rule.targetVault}`,
     ...(vault ? { VaultType: vault.type, VaultLockState: lockState(state, vault) } : {}),
-    ...(ok && vault ? { RecoveryPointArn: rpArn(state, rp >= 0 ? rp : VIRTUAL_RP_FOR_BACKUP_JOB + j, vault, res), RecoveryPointLifecycle: lifecycle(rule.lifecycle.deleteAfterDays, rule.lifecycle.coldAfterDays) } : {}),
+    ...(ok && vault
+      ? {
+          RecoveryPointArn: rpArn(state, rp >= 0 ? rp : VIRTUAL_RP_FOR_BACKUP_JOB + j, vault, res),
+          RecoveryPointLifecycle: lifecycle(rule.lifecycle.deleteAfterDays, rule.lifecycle.coldAfterDays),
+        }
+      : {}),
     ...(encrypted && vault ? { EncryptionKeyArn: vault.encryptionKeyArn } : {}),
     ...(ok ? { IsEncrypted: encrypted } : {}),
     ResourceArn: res.arn,
@@ -131,7 +174,13 @@ function copyJobShape(state: SimState, unit: Unit, j: number, i: Record<string, 
   if (i.BySourceRecoveryPointArn !== undefined && sourceArn !== i.BySourceRecoveryPointArn) return undefined;
   if (i.ByParentJobId !== undefined) return undefined;
   const category = !done ? undefined : copyState === "COMPLETED" ? "SUCCESS" : "INVALIDPARAMETERS";
-  if (i.ByMessageCategory !== undefined && i.ByMessageCategory !== "AGGREGATE_ALL" && i.ByMessageCategory !== "ANY" && category !== i.ByMessageCategory) return undefined;
+  if (
+    i.ByMessageCategory !== undefined &&
+    i.ByMessageCategory !== "AGGREGATE_ALL" &&
+    i.ByMessageCategory !== "ANY" &&
+    category !== i.ByMessageCategory
+  )
+    return undefined;
   if (!timeFilters(i, created, completed)) return undefined;
   const message = done ? (state.strings.values[t.message.data[j] as number] as string) : "";
   return {
@@ -140,9 +189,27 @@ function copyJobShape(state: SimState, unit: Unit, j: number, i: Record<string, 
     SourceBackupVaultArn: src.arn,
     SourceRecoveryPointArn: sourceArn,
     DestinationBackupVaultArn: destArn,
-    ...(dest ? { DestinationVaultType: dest.type, DestinationVaultLockState: lockState(state, dest), DestinationEncryptionKeyArn: dest.encryptionKeyArn } : {}),
-    ...(copyState === "COMPLETED" && dest ? { DestinationRecoveryPointArn: rpArn(state, destRp >= 0 ? destRp : VIRTUAL_RP_FOR_COPY_JOB + 0x10000000 + j, dest, res) } : {}),
-    DestinationRecoveryPointLifecycle: lifecycle(t.deleteAfterDays.data[j] as number, t.coldAfterDays.data[j] as number),
+    ...(dest
+      ? {
+          DestinationVaultType: dest.type,
+          DestinationVaultLockState: lockState(state, dest),
+          DestinationEncryptionKeyArn: dest.encryptionKeyArn,
+        }
+      : {}),
+    ...(copyState === "COMPLETED" && dest
+      ? {
+          DestinationRecoveryPointArn: rpArn(
+            state,
+            destRp >= 0 ? destRp : VIRTUAL_RP_FOR_COPY_JOB + 0x10000000 + j,
+            dest,
+            res,
+          ),
+        }
+      : {}),
+    DestinationRecoveryPointLifecycle: lifecycle(
+      t.deleteAfterDays.data[j] as number,
+      t.coldAfterDays.data[j] as number,
+    ),
     ResourceArn: res.arn,
     CreationDate: at(created),
     CompletionDate: at(completed),
@@ -203,10 +270,26 @@ export const backupJobOperations: Operation[] = [
     name: "ListBackupJobs",
     klass: "list",
     http: { method: "GET", uri: "/backup-jobs" },
-    input: { ...paging, ...common, ByResourceArn: q("resourceArn"), ByState: q("state", str({ enum: JOB_STATES })), ByBackupVaultName: q("backupVaultName", shapes.vaultName), ByParentJobId: q("parentJobId"), ByMessageCategory: q("messageCategory") },
+    input: {
+      ...paging,
+      ...common,
+      ByResourceArn: q("resourceArn"),
+      ByState: q("state", str({ enum: JOB_STATES })),
+      ByBackupVaultName: q("backupVaultName", shapes.vaultName),
+      ByParentJobId: q("parentJobId"),
+      ByMessageCategory: q("messageCategory"),
+    },
     run(ctx, i) {
       const unit = jobUnit(ctx, i.ByAccountId);
-      const p = listJobs(ctx, "ListBackupJobs", unit, unit.backupJobs, (j) => ctx.state.backupJobs.created.data[j] as number, i, (j) => backupJobShape(ctx.state, unit, j, i));
+      const p = listJobs(
+        ctx,
+        "ListBackupJobs",
+        unit,
+        unit.backupJobs,
+        (j) => ctx.state.backupJobs.created.data[j] as number,
+        i,
+        (j) => backupJobShape(ctx.state, unit, j, i),
+      );
       return { BackupJobs: p.items, NextToken: p.next };
     },
   },
@@ -215,10 +298,27 @@ export const backupJobOperations: Operation[] = [
     name: "ListCopyJobs",
     klass: "list",
     http: { method: "GET", uri: "/copy-jobs" },
-    input: { ...paging, ...common, ByResourceArn: q("resourceArn"), ByState: q("state", str({ enum: COPY_STATES })), ByDestinationVaultArn: q("destinationVaultArn"), ByParentJobId: q("parentJobId"), ByMessageCategory: q("messageCategory"), BySourceRecoveryPointArn: q("sourceRecoveryPointArn") },
+    input: {
+      ...paging,
+      ...common,
+      ByResourceArn: q("resourceArn"),
+      ByState: q("state", str({ enum: COPY_STATES })),
+      ByDestinationVaultArn: q("destinationVaultArn"),
+      ByParentJobId: q("parentJobId"),
+      ByMessageCategory: q("messageCategory"),
+      BySourceRecoveryPointArn: q("sourceRecoveryPointArn"),
+    },
     run(ctx, i) {
       const unit = jobUnit(ctx, i.ByAccountId);
-      const p = listJobs(ctx, "ListCopyJobs", unit, unit.copyJobs, (j) => ctx.state.copyJobs.created.data[j] as number, i, (j) => copyJobShape(ctx.state, unit, j, i));
+      const p = listJobs(
+        ctx,
+        "ListCopyJobs",
+        unit,
+        unit.copyJobs,
+        (j) => ctx.state.copyJobs.created.data[j] as number,
+        i,
+        (j) => copyJobShape(ctx.state, unit, j, i),
+      );
       return { CopyJobs: p.items, NextToken: p.next };
     },
   },
@@ -227,10 +327,24 @@ export const backupJobOperations: Operation[] = [
     name: "ListRestoreJobs",
     klass: "list",
     http: { method: "GET", uri: "/restore-jobs" },
-    input: { ...paging, ...common, ByStatus: q("status", str({ enum: ["PENDING", "RUNNING", "COMPLETED", "ABORTED", "FAILED"] })), ByRestoreTestingPlanArn: q("restoreTestingPlanArn"), ByParentJobId: q("parentJobId") },
+    input: {
+      ...paging,
+      ...common,
+      ByStatus: q("status", str({ enum: ["PENDING", "RUNNING", "COMPLETED", "ABORTED", "FAILED"] })),
+      ByRestoreTestingPlanArn: q("restoreTestingPlanArn"),
+      ByParentJobId: q("parentJobId"),
+    },
     run(ctx, i) {
       const unit = jobUnit(ctx, i.ByAccountId);
-      const p = listJobs(ctx, "ListRestoreJobs", unit, unit.restoreJobs, (j) => ctx.state.restoreJobs[j]!.created, i, (j) => restoreJobShape(ctx.state, unit, j, i));
+      const p = listJobs(
+        ctx,
+        "ListRestoreJobs",
+        unit,
+        unit.restoreJobs,
+        (j) => ctx.state.restoreJobs[j]!.created,
+        i,
+        (j) => restoreJobShape(ctx.state, unit, j, i),
+      );
       return { RestoreJobs: p.items, NextToken: p.next };
     },
   },

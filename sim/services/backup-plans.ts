@@ -25,7 +25,8 @@ function planListMember(plan: PlanRt, version: PlanVersionRt) {
   };
 }
 
-const advanced = (v: PlanVersionRt) => v.advancedBackupSettings.map((a) => ({ ResourceType: a.resourceType, BackupOptions: a.backupOptions }));
+const advanced = (v: PlanVersionRt) =>
+  v.advancedBackupSettings.map((a) => ({ ResourceType: a.resourceType, BackupOptions: a.backupOptions }));
 
 function ruleShape(rule: RuleRt) {
   return {
@@ -38,7 +39,12 @@ function ruleShape(rule: RuleRt) {
     ...(Object.keys(rule.recoveryPointTags).length ? { RecoveryPointTags: rule.recoveryPointTags } : {}),
     RuleId: rule.ruleId,
     ...(rule.copyActions.length
-      ? { CopyActions: rule.copyActions.map((c) => ({ Lifecycle: c.lifecycle ? lifecycle(c.lifecycle.deleteAfterDays, c.lifecycle.coldAfterDays) : undefined, DestinationBackupVaultArn: c.destinationVaultArn })) }
+      ? {
+          CopyActions: rule.copyActions.map((c) => ({
+            Lifecycle: c.lifecycle ? lifecycle(c.lifecycle.deleteAfterDays, c.lifecycle.coldAfterDays) : undefined,
+            DestinationBackupVaultArn: c.destinationVaultArn,
+          })),
+        }
       : {}),
     ...(rule.continuous ? { EnableContinuousBackup: true } : {}),
     ScheduleExpressionTimezone: rule.timezone ?? "Etc/UTC",
@@ -50,10 +56,18 @@ function scheduledRuns(state: SimState, version: PlanVersionRt, plan: PlanRt, n:
   for (const ri of version.rules) {
     const rule = state.rules[ri] as RuleRt;
     for (const t of rule.schedule?.fires(state.now, state.now + 400 * 86400, plan.created).slice(0, n) ?? []) {
-      runs.push({ ExecutionTime: at(t), RuleId: rule.ruleId, RuleExecutionType: rule.continuous ? "CONTINUOUS_AND_SNAPSHOTS" : "SNAPSHOTS", t });
+      runs.push({
+        ExecutionTime: at(t),
+        RuleId: rule.ruleId,
+        RuleExecutionType: rule.continuous ? "CONTINUOUS_AND_SNAPSHOTS" : "SNAPSHOTS",
+        t,
+      });
     }
   }
-  return runs.sort((a, b) => a.t - b.t).slice(0, n).map(({ t: _t, ...r }) => r);
+  return runs
+    .sort((a, b) => a.t - b.t)
+    .slice(0, n)
+    .map(({ t: _t, ...r }) => r);
 }
 
 export const backupPlanOperations: Operation[] = [
@@ -64,8 +78,18 @@ export const backupPlanOperations: Operation[] = [
     http: { method: "GET", uri: "/backup/plans" },
     input: { ...paging, IncludeDeleted: q("includeDeleted", bool) },
     run(ctx, i) {
-      const plans = unitOf(ctx).plans.map((p) => ctx.state.plans[p] as PlanRt).filter((p) => p.created <= ctx.state.now && (i.IncludeDeleted === true || p.deleted === undefined));
-      const p = page(ctx, "backup", ["ListBackupPlans", i.IncludeDeleted], i.NextToken, (i.MaxResults as number) ?? DEFAULT_PAGE, plans.length, (k) => planListMember(plans[k]!, currentVersion(plans[k]!)));
+      const plans = unitOf(ctx)
+        .plans.map((p) => ctx.state.plans[p] as PlanRt)
+        .filter((p) => p.created <= ctx.state.now && (i.IncludeDeleted === true || p.deleted === undefined));
+      const p = page(
+        ctx,
+        "backup",
+        ["ListBackupPlans", i.IncludeDeleted],
+        i.NextToken,
+        (i.MaxResults as number) ?? DEFAULT_PAGE,
+        plans.length,
+        (k) => planListMember(plans[k]!, currentVersion(plans[k]!)),
+      );
       return { NextToken: p.next, BackupPlansList: p.items };
     },
   },
@@ -74,14 +98,28 @@ export const backupPlanOperations: Operation[] = [
     name: "GetBackupPlan",
     klass: "get",
     http: { method: "GET", uri: "/backup/plans/{BackupPlanId}" },
-    input: { BackupPlanId: label("backupPlanId"), VersionId: q("versionId"), MaxScheduledRunsPreview: q("MaxScheduledRunsPreview", int(0, 10)) },
+    input: {
+      BackupPlanId: label("backupPlanId"),
+      VersionId: q("versionId"),
+      MaxScheduledRunsPreview: q("MaxScheduledRunsPreview", int(0, 10)),
+    },
     run(ctx, i) {
       const plan = planOf(ctx, i.BackupPlanId as string);
-      const version = i.VersionId === undefined ? currentVersion(plan) : plan.versions.find((v) => v.versionId === i.VersionId);
-      if (!version) throw new SimError("ResourceNotFoundException", "Failed reading Backup plan with provided version", 400, { Code: "ERROR_3005", Type: "User", Context: "" });
+      const version =
+        i.VersionId === undefined ? currentVersion(plan) : plan.versions.find((v) => v.versionId === i.VersionId);
+      if (!version)
+        throw new SimError("ResourceNotFoundException", "Failed reading Backup plan with provided version", 400, {
+          Code: "ERROR_3005",
+          Type: "User",
+          Context: "",
+        });
       const n = (i.MaxScheduledRunsPreview as number | undefined) ?? 0;
       return {
-        BackupPlan: { BackupPlanName: plan.name, Rules: version.rules.map((r) => ruleShape(ctx.state.rules[r] as RuleRt)), ...(version.advancedBackupSettings.length ? { AdvancedBackupSettings: advanced(version) } : {}) },
+        BackupPlan: {
+          BackupPlanName: plan.name,
+          Rules: version.rules.map((r) => ruleShape(ctx.state.rules[r] as RuleRt)),
+          ...(version.advancedBackupSettings.length ? { AdvancedBackupSettings: advanced(version) } : {}),
+        },
         BackupPlanId: plan.id,
         BackupPlanArn: plan.arn,
         VersionId: version.versionId,
@@ -90,7 +128,9 @@ export const backupPlanOperations: Operation[] = [
         ...(plan.deleted !== undefined ? { DeletionDate: at(plan.deleted) } : {}),
         LastExecutionDate: at(plan.lastExecution),
         ...(version.advancedBackupSettings.length ? { AdvancedBackupSettings: advanced(version) } : {}),
-        ...(n > 0 && plan.deleted === undefined ? { ScheduledRunsPreview: scheduledRuns(ctx.state, version, plan, n) } : {}),
+        ...(n > 0 && plan.deleted === undefined
+          ? { ScheduledRunsPreview: scheduledRuns(ctx.state, version, plan, n) }
+          : {}),
       };
     },
   },
@@ -103,7 +143,15 @@ export const backupPlanOperations: Operation[] = [
     run(ctx, i) {
       const plan = planOf(ctx, i.BackupPlanId as string);
       const versions = [...plan.versions].reverse();
-      const p = page(ctx, "backup", ["ListBackupPlanVersions", plan.id], i.NextToken, (i.MaxResults as number) ?? DEFAULT_PAGE, versions.length, (k) => planListMember(plan, versions[k]!));
+      const p = page(
+        ctx,
+        "backup",
+        ["ListBackupPlanVersions", plan.id],
+        i.NextToken,
+        (i.MaxResults as number) ?? DEFAULT_PAGE,
+        versions.length,
+        (k) => planListMember(plan, versions[k]!),
+      );
       return { NextToken: p.next, BackupPlanVersionsList: p.items };
     },
   },
@@ -115,10 +163,25 @@ export const backupPlanOperations: Operation[] = [
     input: { BackupPlanId: label("backupPlanId"), ...paging },
     run(ctx, i) {
       const plan = planOf(ctx, i.BackupPlanId as string);
-      const p = page(ctx, "backup", ["ListBackupSelections", plan.id], i.NextToken, (i.MaxResults as number) ?? DEFAULT_PAGE, plan.selections.length, (k) => {
-        const s = plan.selections[k]!;
-        return { SelectionId: s.id, SelectionName: s.name, BackupPlanId: plan.id, CreationDate: at(s.created), CreatorRequestId: s.creatorRequestId, IamRoleArn: s.iamRoleArn };
-      });
+      const p = page(
+        ctx,
+        "backup",
+        ["ListBackupSelections", plan.id],
+        i.NextToken,
+        (i.MaxResults as number) ?? DEFAULT_PAGE,
+        plan.selections.length,
+        (k) => {
+          const s = plan.selections[k]!;
+          return {
+            SelectionId: s.id,
+            SelectionName: s.name,
+            BackupPlanId: plan.id,
+            CreationDate: at(s.created),
+            CreatorRequestId: s.creatorRequestId,
+            IamRoleArn: s.iamRoleArn,
+          };
+        },
+      );
       return { NextToken: p.next, BackupSelectionsList: p.items };
     },
   },
@@ -131,16 +194,32 @@ export const backupPlanOperations: Operation[] = [
     run(ctx, i) {
       const plan = planOf(ctx, i.BackupPlanId as string);
       const s = plan.selections.find((x) => x.id === i.SelectionId);
-      if (!s) throw new SimError("ResourceNotFoundException", `Selection ${String(i.SelectionId)} not found for plan ${plan.id}`, 400, { Code: "ERROR_3011", Type: "User", Context: "" });
-      const kv = (list: { key: string; value: string }[]) => list.map((c) => ({ ConditionKey: c.key, ConditionValue: c.value }));
+      if (!s)
+        throw new SimError(
+          "ResourceNotFoundException",
+          `Selection ${String(i.SelectionId)} not found for plan ${plan.id}`,
+          400,
+          { Code: "ERROR_3011", Type: "User", Context: "" },
+        );
+      const kv = (list: { key: string; value: string }[]) =>
+        list.map((c) => ({ ConditionKey: c.key, ConditionValue: c.value }));
       return {
         BackupSelection: {
           SelectionName: s.name,
           IamRoleArn: s.iamRoleArn,
           Resources: s.resources,
-          ListOfTags: s.listOfTags.map((t) => ({ ConditionType: "STRINGEQUALS", ConditionKey: t.key, ConditionValue: t.value })),
+          ListOfTags: s.listOfTags.map((t) => ({
+            ConditionType: "STRINGEQUALS",
+            ConditionKey: t.key,
+            ConditionValue: t.value,
+          })),
           NotResources: s.notResources,
-          Conditions: { StringEquals: kv(s.conditions.stringEquals), StringNotEquals: kv(s.conditions.stringNotEquals), StringLike: kv(s.conditions.stringLike), StringNotLike: kv(s.conditions.stringNotLike) },
+          Conditions: {
+            StringEquals: kv(s.conditions.stringEquals),
+            StringNotEquals: kv(s.conditions.stringNotEquals),
+            StringLike: kv(s.conditions.stringLike),
+            StringNotLike: kv(s.conditions.stringNotLike),
+          },
         },
         SelectionId: s.id,
         BackupPlanId: plan.id,

@@ -19,10 +19,27 @@ export const backupSettingsOperations: Operation[] = [
     input: upperPaging,
     run(ctx, i) {
       const plans = unitOf(ctx).restoreTestingPlans.map((k) => ctx.state.restoreTestingPlans[k]!);
-      const p = page(ctx, "backup", ["ListRestoreTestingPlans"], i.NextToken, (i.MaxResults as number) ?? DEFAULT_PAGE, plans.length, (k) => {
-        const r = plans[k]!;
-        return { CreationTime: at(r.created), LastExecutionTime: at(r.lastExecution), LastUpdateTime: at(r.created), RestoreTestingPlanArn: r.arn, RestoreTestingPlanName: r.name, ScheduleExpression: r.scheduleExpression, ScheduleExpressionTimezone: r.timezone ?? "Etc/UTC", StartWindowHours: r.startWindowHours };
-      });
+      const p = page(
+        ctx,
+        "backup",
+        ["ListRestoreTestingPlans"],
+        i.NextToken,
+        (i.MaxResults as number) ?? DEFAULT_PAGE,
+        plans.length,
+        (k) => {
+          const r = plans[k]!;
+          return {
+            CreationTime: at(r.created),
+            LastExecutionTime: at(r.lastExecution),
+            LastUpdateTime: at(r.created),
+            RestoreTestingPlanArn: r.arn,
+            RestoreTestingPlanName: r.name,
+            ScheduleExpression: r.scheduleExpression,
+            ScheduleExpressionTimezone: r.timezone ?? "Etc/UTC",
+            StartWindowHours: r.startWindowHours,
+          };
+        },
+      );
       return { NextToken: p.next, RestoreTestingPlans: p.items };
     },
   },
@@ -35,17 +52,25 @@ export const backupSettingsOperations: Operation[] = [
     run(ctx, i) {
       const unit = unitOf(ctx);
       const plans = unit.reportPlans;
-      const p = page(ctx, "backup", ["ListReportPlans"], i.NextToken, (i.MaxResults as number) ?? 1000, plans.length, (k) => {
-        const r = plans[k]!;
-        return {
-          ReportPlanArn: `arn:aws:backup:${unit.region}:${unit.accountId}:report-plan:${r.name}-${hex(ctx.state.seed, 12, "report", unit.accountId, r.name)}`,
-          ReportPlanName: r.name,
-          ReportSetting: { ReportTemplate: r.template },
-          ReportDeliveryChannel: { S3BucketName: `backup-reports-${unit.accountId}`, Formats: ["CSV"] },
-          DeploymentStatus: "COMPLETED",
-          CreationTime: at(r.created),
-        };
-      });
+      const p = page(
+        ctx,
+        "backup",
+        ["ListReportPlans"],
+        i.NextToken,
+        (i.MaxResults as number) ?? 1000,
+        plans.length,
+        (k) => {
+          const r = plans[k]!;
+          return {
+            ReportPlanArn: `arn:aws:backup:${unit.region}:${unit.accountId}:report-plan:${r.name}-${hex(ctx.state.seed, 12, "report", unit.accountId, r.name)}`,
+            ReportPlanName: r.name,
+            ReportSetting: { ReportTemplate: r.template },
+            ReportDeliveryChannel: { S3BucketName: `backup-reports-${unit.accountId}`, Formats: ["CSV"] },
+            DeploymentStatus: "COMPLETED",
+            CreationTime: at(r.created),
+          };
+        },
+      );
       return { ReportPlans: p.items, NextToken: p.next };
     },
   },
@@ -58,16 +83,24 @@ export const backupSettingsOperations: Operation[] = [
     run(ctx, i) {
       const unit = unitOf(ctx);
       const list = unit.frameworks;
-      const p = page(ctx, "backup", ["ListFrameworks"], i.NextToken, (i.MaxResults as number) ?? 1000, list.length, (k) => {
-        const f = list[k]!;
-        return {
-          FrameworkName: f.name,
-          FrameworkArn: `arn:aws:backup:${unit.region}:${unit.accountId}:framework:${f.name}-${hex(ctx.state.seed, 36, "framework", unit.accountId, f.name)}`,
-          NumberOfControls: f.controls,
-          CreationTime: at(f.created),
-          DeploymentStatus: "COMPLETED",
-        };
-      });
+      const p = page(
+        ctx,
+        "backup",
+        ["ListFrameworks"],
+        i.NextToken,
+        (i.MaxResults as number) ?? 1000,
+        list.length,
+        (k) => {
+          const f = list[k]!;
+          return {
+            FrameworkName: f.name,
+            FrameworkArn: `arn:aws:backup:${unit.region}:${unit.accountId}:framework:${f.name}-${hex(ctx.state.seed, 36, "framework", unit.accountId, f.name)}`,
+            NumberOfControls: f.controls,
+            CreationTime: at(f.created),
+            DeploymentStatus: "COMPLETED",
+          };
+        },
+      );
       return { Frameworks: p.items, NextToken: p.next };
     },
   },
@@ -80,7 +113,11 @@ export const backupSettingsOperations: Operation[] = [
     run(ctx) {
       const a = ctx.state.org.accounts.get(ctx.caller.accountId);
       return {
-        GlobalSettings: { isCrossAccountBackupEnabled: "true", isMpaEnabled: "false", isDelegatedAdministratorEnabled: String((a?.delegated_admin_services.length ?? 0) > 0) },
+        GlobalSettings: {
+          isCrossAccountBackupEnabled: "true",
+          isMpaEnabled: "false",
+          isDelegatedAdministratorEnabled: String((a?.delegated_admin_services.length ?? 0) > 0),
+        },
         LastUpdateTime: at(ctx.state.epoch - 30 * 86400),
       };
     },

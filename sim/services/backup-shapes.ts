@@ -32,7 +32,22 @@ export function unitOf(ctx: OpContext, accountId = ctx.caller.accountId): Unit {
   if (!cache) emptyUnits.set(ctx.state, (cache = new Map()));
   let empty = cache.get(key);
   if (!empty) {
-    empty = { index: -1, accountId, region: ctx.region, resources: [], vaults: [], vaultByName: new Map(), plans: [], restoreTestingPlans: [], backupJobs: new IntList(1), copyJobs: new IntList(1), restoreJobs: new IntList(1), notOptedIn: new Set(), reportPlans: [], frameworks: [] };
+    empty = {
+      index: -1,
+      accountId,
+      region: ctx.region,
+      resources: [],
+      vaults: [],
+      vaultByName: new Map(),
+      plans: [],
+      restoreTestingPlans: [],
+      backupJobs: new IntList(1),
+      copyJobs: new IntList(1),
+      restoreJobs: new IntList(1),
+      notOptedIn: new Set(),
+      reportPlans: [],
+      frameworks: [],
+    };
     cache.set(key, empty);
   }
   return empty;
@@ -41,7 +56,12 @@ export function unitOf(ctx: OpContext, accountId = ctx.caller.accountId): Unit {
 export function planOf(ctx: OpContext, id: string): PlanRt {
   const unit = unitOf(ctx);
   const plan = unit.plans.map((i) => ctx.state.plans[i] as PlanRt).find((p) => p.id === id);
-  if (!plan) throw new SimError("ResourceNotFoundException", `Failed reading Backup plan with provided version`, 400, { Code: "ERROR_3005", Type: "User", Context: "" });
+  if (!plan)
+    throw new SimError("ResourceNotFoundException", `Failed reading Backup plan with provided version`, 400, {
+      Code: "ERROR_3005",
+      Type: "User",
+      Context: "",
+    });
   return plan;
 }
 
@@ -79,7 +99,10 @@ export function createdBy(state: SimState, ruleIndex: number) {
 
 export function lifecycle(deleteAfterDays: number, coldAfterDays: number) {
   if (deleteAfterDays < 0 && coldAfterDays < 0) return undefined;
-  return { ...(coldAfterDays >= 0 ? { MoveToColdStorageAfterDays: coldAfterDays } : {}), ...(deleteAfterDays >= 0 ? { DeleteAfterDays: deleteAfterDays } : {}) };
+  return {
+    ...(coldAfterDays >= 0 ? { MoveToColdStorageAfterDays: coldAfterDays } : {}),
+    ...(deleteAfterDays >= 0 ? { DeleteAfterDays: deleteAfterDays } : {}),
+  };
 }
 
 /** ARN of a recovery point: real rows, or the derived ARN of one that has since expired. */
@@ -115,14 +138,22 @@ export function recoveryPointShape(state: SimState, i: number) {
     InitiationDate: at(created),
     CompletionDate: at(created + (rps.completedAfter.data[i] as number)),
     BackupSizeInBytes: Math.round((rps.sizeMb.data[i] as number) * 1048576),
-    CalculatedLifecycle: del >= 0 || cold >= 0 ? { ...(cold >= 0 ? { MoveToColdStorageAt: at(created + cold * 86400) } : {}), ...(del >= 0 ? { DeleteAt: at(created + del * 86400) } : {}) } : undefined,
+    CalculatedLifecycle:
+      del >= 0 || cold >= 0
+        ? {
+            ...(cold >= 0 ? { MoveToColdStorageAt: at(created + cold * 86400) } : {}),
+            ...(del >= 0 ? { DeleteAt: at(created + del * 86400) } : {}),
+          }
+        : undefined,
     Lifecycle: lifecycle(del, cold),
     ...(encrypted ? { EncryptionKeyArn: vault.encryptionKeyArn } : {}),
     IsEncrypted: encrypted,
     ResourceName: res.name ?? res.id,
     VaultType: vault.type,
     ...(encrypted && vault.encryption === "customer-managed" ? { EncryptionKeyType: "CUSTOMER_MANAGED_KMS_KEY" } : {}),
-    ...(encrypted && vault.type === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" ? { EncryptionKeyType: "AWS_OWNED_KMS_KEY" } : {}),
+    ...(encrypted && vault.type === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
+      ? { EncryptionKeyType: "AWS_OWNED_KMS_KEY" }
+      : {}),
     IsParent: false,
   };
 }
@@ -142,12 +173,18 @@ export function vaultShape(state: SimState, v: VaultRt) {
     ...(lock?.min !== undefined ? { MinRetentionDays: lock.min } : {}),
     ...(lock?.max !== undefined ? { MaxRetentionDays: lock.max } : {}),
     ...(lock?.mode === "compliance" && lock.lockDate !== undefined ? { LockDate: at(lock.lockDate) } : {}),
-    ...(v.encryption === "aws-owned" ? { EncryptionKeyType: "AWS_OWNED_KMS_KEY" } : v.encryption === "customer-managed" ? { EncryptionKeyType: "CUSTOMER_MANAGED_KMS_KEY" } : {}),
+    ...(v.encryption === "aws-owned"
+      ? { EncryptionKeyType: "AWS_OWNED_KMS_KEY" }
+      : v.encryption === "customer-managed"
+        ? { EncryptionKeyType: "CUSTOMER_MANAGED_KMS_KEY" }
+        : {}),
   };
 }
 
 /** Vault Lock state as jobs report it. */
 export function lockState(state: SimState, v: VaultRt): string | undefined {
   if (!v.lock) return undefined;
-  return v.lock.mode === "compliance" && v.lock.lockDate !== undefined && v.lock.lockDate <= state.now ? "LOCKED" : "UNLOCKED";
+  return v.lock.mode === "compliance" && v.lock.lockDate !== undefined && v.lock.lockDate <= state.now
+    ? "LOCKED"
+    : "UNLOCKED";
 }

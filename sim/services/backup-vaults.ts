@@ -10,7 +10,8 @@ import { DEFAULT_PAGE, recoveryPointShape, rpArn, shapes, unitOf, vaultOf, vault
 const label = (wire: string, shape = str()) => ({ shape, required: true, loc: "label" as const, wire });
 const q = (wire: string, shape = str()) => ({ shape, loc: "query" as const, wire });
 const paging = { NextToken: q("nextToken", shapes.nextToken), MaxResults: q("maxResults", shapes.maxResults) };
-const notFound = (message: string) => new SimError("ResourceNotFoundException", message, 400, { Code: "ERROR_2604", Type: "User", Context: "" });
+const notFound = (message: string) =>
+  new SimError("ResourceNotFoundException", message, 400, { Code: "ERROR_2604", Type: "User", Context: "" });
 
 export const backupVaultOperations: Operation[] = [
   {
@@ -18,11 +19,31 @@ export const backupVaultOperations: Operation[] = [
     name: "ListBackupVaults",
     klass: "list",
     http: { method: "GET", uri: "/backup-vaults" },
-    input: { ByVaultType: q("vaultType", str({ enum: ["BACKUP_VAULT", "LOGICALLY_AIR_GAPPED_BACKUP_VAULT", "RESTORE_ACCESS_BACKUP_VAULT"] })), ByShared: q("shared", bool), ...paging },
+    input: {
+      ByVaultType: q(
+        "vaultType",
+        str({ enum: ["BACKUP_VAULT", "LOGICALLY_AIR_GAPPED_BACKUP_VAULT", "RESTORE_ACCESS_BACKUP_VAULT"] }),
+      ),
+      ByShared: q("shared", bool),
+      ...paging,
+    },
     run(ctx, i) {
       // No vault is shared through RAM in the simulated world, so shared=true lists nothing.
-      const vaults = i.ByShared === true ? [] : unitOf(ctx).vaults.map((v) => ctx.state.vaults[v] as VaultRt).filter((v) => i.ByVaultType === undefined || v.type === i.ByVaultType);
-      const p = page(ctx, "backup", ["ListBackupVaults", i.ByVaultType, i.ByShared], i.NextToken, (i.MaxResults as number) ?? DEFAULT_PAGE, vaults.length, (k) => vaultShape(ctx.state, vaults[k]!));
+      const vaults =
+        i.ByShared === true
+          ? []
+          : unitOf(ctx)
+              .vaults.map((v) => ctx.state.vaults[v] as VaultRt)
+              .filter((v) => i.ByVaultType === undefined || v.type === i.ByVaultType);
+      const p = page(
+        ctx,
+        "backup",
+        ["ListBackupVaults", i.ByVaultType, i.ByShared],
+        i.NextToken,
+        (i.MaxResults as number) ?? DEFAULT_PAGE,
+        vaults.length,
+        (k) => vaultShape(ctx.state, vaults[k]!),
+      );
       return { BackupVaultList: p.items, NextToken: p.next };
     },
   },
@@ -33,7 +54,10 @@ export const backupVaultOperations: Operation[] = [
     http: { method: "GET", uri: "/backup-vaults/{BackupVaultName}" },
     input: { BackupVaultName: label("backupVaultName"), BackupVaultAccountId: q("backupVaultAccountId") },
     run(ctx, i) {
-      return vaultShape(ctx.state, vaultOf(ctx, i.BackupVaultName as string, i.BackupVaultAccountId as string | undefined));
+      return vaultShape(
+        ctx.state,
+        vaultOf(ctx, i.BackupVaultName as string, i.BackupVaultAccountId as string | undefined),
+      );
     },
   },
   {
@@ -57,7 +81,12 @@ export const backupVaultOperations: Operation[] = [
     run(ctx, i) {
       const v = vaultOf(ctx, i.BackupVaultName as string);
       if (!v.notifications) throw notFound(`Backup vault ${v.name} does not have notifications configured.`);
-      return { BackupVaultName: v.name, BackupVaultArn: v.arn, SNSTopicArn: v.notifications.snsTopicArn, BackupVaultEvents: v.notifications.events };
+      return {
+        BackupVaultName: v.name,
+        BackupVaultArn: v.arn,
+        SNSTopicArn: v.notifications.snsTopicArn,
+        BackupVaultEvents: v.notifications.events,
+      };
     },
   },
   {
@@ -81,22 +110,30 @@ export const backupVaultOperations: Operation[] = [
       const { rps, resources, rules, plans } = ctx.state;
       const list = v.recoveryPoints;
       const filters = Object.entries(i).filter(([k]) => k.startsWith("By"));
-      const p = page(ctx, "backup", ["ListRecoveryPointsByBackupVault", v.name, ...filters], i.NextToken, (i.MaxResults as number) ?? DEFAULT_PAGE, list.length, (k) => {
-        const rp = list.get(k);
-        if (!rps.visible(rp, ctx.state.now)) return undefined;
-        const res = resources[rps.resource.data[rp] as number] as ResourceRt;
-        const created = rps.created.data[rp] as number;
-        if (i.ByResourceArn !== undefined && res.arn !== i.ByResourceArn) return undefined;
-        if (i.ByResourceType !== undefined && res.type !== i.ByResourceType) return undefined;
-        if (i.ByCreatedBefore !== undefined && created >= (i.ByCreatedBefore as number)) return undefined;
-        if (i.ByCreatedAfter !== undefined && created <= (i.ByCreatedAfter as number)) return undefined;
-        if (i.ByParentRecoveryPointArn !== undefined) return undefined; // no composite recovery points are simulated
-        if (i.ByBackupPlanId !== undefined) {
-          const rule = rules[rps.rule.data[rp] as number];
-          if (!rule || (plans[rule.plan] as PlanRt).id !== i.ByBackupPlanId) return undefined;
-        }
-        return recoveryPointShape(ctx.state, rp);
-      });
+      const p = page(
+        ctx,
+        "backup",
+        ["ListRecoveryPointsByBackupVault", v.name, ...filters],
+        i.NextToken,
+        (i.MaxResults as number) ?? DEFAULT_PAGE,
+        list.length,
+        (k) => {
+          const rp = list.get(k);
+          if (!rps.visible(rp, ctx.state.now)) return undefined;
+          const res = resources[rps.resource.data[rp] as number] as ResourceRt;
+          const created = rps.created.data[rp] as number;
+          if (i.ByResourceArn !== undefined && res.arn !== i.ByResourceArn) return undefined;
+          if (i.ByResourceType !== undefined && res.type !== i.ByResourceType) return undefined;
+          if (i.ByCreatedBefore !== undefined && created >= (i.ByCreatedBefore as number)) return undefined;
+          if (i.ByCreatedAfter !== undefined && created <= (i.ByCreatedAfter as number)) return undefined;
+          if (i.ByParentRecoveryPointArn !== undefined) return undefined; // no composite recovery points are simulated
+          if (i.ByBackupPlanId !== undefined) {
+            const rule = rules[rps.rule.data[rp] as number];
+            if (!rule || (plans[rule.plan] as PlanRt).id !== i.ByBackupPlanId) return undefined;
+          }
+          return recoveryPointShape(ctx.state, rp);
+        },
+      );
       return { NextToken: p.next, RecoveryPoints: p.items };
     },
   },
@@ -105,11 +142,16 @@ export const backupVaultOperations: Operation[] = [
     name: "DescribeRecoveryPoint",
     klass: "get",
     http: { method: "GET", uri: "/backup-vaults/{BackupVaultName}/recovery-points/{RecoveryPointArn}" },
-    input: { BackupVaultName: label("backupVaultName", shapes.vaultName), RecoveryPointArn: label("recoveryPointArn"), BackupVaultAccountId: q("backupVaultAccountId", shapes.accountId) },
+    input: {
+      BackupVaultName: label("backupVaultName", shapes.vaultName),
+      RecoveryPointArn: label("recoveryPointArn"),
+      BackupVaultAccountId: q("backupVaultAccountId", shapes.accountId),
+    },
     run(ctx, i) {
       const v = vaultOf(ctx, i.BackupVaultName as string, i.BackupVaultAccountId as string | undefined);
       const rp = findRecoveryPoint(ctx.state, v, i.RecoveryPointArn as string);
-      if (rp === undefined) throw notFound(`Recovery point ${String(i.RecoveryPointArn)} not found in vault ${v.name}.`);
+      if (rp === undefined)
+        throw notFound(`Recovery point ${String(i.RecoveryPointArn)} not found in vault ${v.name}.`);
       const shape = recoveryPointShape(ctx.state, rp);
       const cold = ctx.state.rps.coldAfterDays.data[rp] as number;
       const created = ctx.state.rps.created.data[rp] as number;
@@ -124,7 +166,15 @@ export const backupVaultOperations: Operation[] = [
     input: paging,
     run(ctx, i) {
       const list = protectedResources(ctx.state, unitOf(ctx));
-      const p = page(ctx, "backup", ["ListProtectedResources"], i.NextToken, (i.MaxResults as number) ?? DEFAULT_PAGE, list.length, (k) => list[k]);
+      const p = page(
+        ctx,
+        "backup",
+        ["ListProtectedResources"],
+        i.NextToken,
+        (i.MaxResults as number) ?? DEFAULT_PAGE,
+        list.length,
+        (k) => list[k],
+      );
       return { Results: p.items, NextToken: p.next };
     },
   },
@@ -143,7 +193,13 @@ export const backupVaultOperations: Operation[] = [
         (unit.vaults.some((v) => ctx.state.vaults[v]!.arn === arn) ||
           unit.plans.some((p) => ctx.state.plans[p]!.arn === arn) ||
           unit.vaults.some((v) => findRecoveryPoint(ctx.state, ctx.state.vaults[v]!, arn) !== undefined));
-      if (!arn.startsWith("arn:aws:backup:")) throw new SimError("InvalidParameterValueException", "Only resources fully managed by AWS Backup (ARNs beginning arn:aws:backup) are supported.", 400, { Code: "ERROR_2621", Type: "User", Context: "" });
+      if (!arn.startsWith("arn:aws:backup:"))
+        throw new SimError(
+          "InvalidParameterValueException",
+          "Only resources fully managed by AWS Backup (ARNs beginning arn:aws:backup) are supported.",
+          400,
+          { Code: "ERROR_2621", Type: "User", Context: "" },
+        );
       if (!exists) throw notFound(`Resource ${arn} not found.`);
       return { Tags: {}, NextToken: undefined };
     },
@@ -152,7 +208,13 @@ export const backupVaultOperations: Operation[] = [
 
 function findRecoveryPoint(state: SimState, vault: VaultRt, arn: string): number | undefined {
   const rp = recoveryPointIndexOf(state.seed, arn);
-  if (rp === undefined || rp >= state.rps.size || !state.rps.visible(rp, state.now) || state.rps.vault.data[rp] !== vault.index) return undefined;
+  if (
+    rp === undefined ||
+    rp >= state.rps.size ||
+    !state.rps.visible(rp, state.now) ||
+    state.rps.vault.data[rp] !== vault.index
+  )
+    return undefined;
   const res = state.resources[state.rps.resource.data[rp] as number] as ResourceRt;
   return rpArn(state, rp, vault, res) === arn ? rp : undefined;
 }
@@ -172,7 +234,8 @@ export function protectedResources(state: SimState, unit: Unit): unknown[] {
       if (!rps.visible(rp, state.now)) continue;
       const res = rps.resource.data[rp] as number;
       const prev = latest.get(res);
-      if (prev === undefined || (rps.created.data[rp] as number) > (rps.created.data[prev] as number)) latest.set(res, rp);
+      if (prev === undefined || (rps.created.data[rp] as number) > (rps.created.data[prev] as number))
+        latest.set(res, rp);
     }
   }
   const list = [...latest.entries()]
@@ -180,7 +243,14 @@ export function protectedResources(state: SimState, unit: Unit): unknown[] {
     .map(([ri, rp]) => {
       const res = state.resources[ri] as ResourceRt;
       const vault = state.vaults[rps.vault.data[rp] as number] as VaultRt;
-      return { ResourceArn: res.arn, ResourceType: res.type, LastBackupTime: at(rps.created.data[rp] as number), ResourceName: res.name ?? res.id, LastBackupVaultArn: vault.arn, LastRecoveryPointArn: rpArn(state, rp, vault, res) };
+      return {
+        ResourceArn: res.arn,
+        ResourceType: res.type,
+        LastBackupTime: at(rps.created.data[rp] as number),
+        ResourceName: res.name ?? res.id,
+        LastBackupVaultArn: vault.arn,
+        LastRecoveryPointArn: rpArn(state, rp, vault, res),
+      };
     });
   protectedCache.set(unit, { version: state.version, list });
   return list;

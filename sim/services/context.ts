@@ -33,7 +33,12 @@ export interface Operation {
 export function badToken(service: ServiceId, reason: "invalid" | "foreign" | "expired"): SimError {
   switch (service) {
     case "organizations":
-      return new SimError("InvalidInputException", "You specified an invalid value for nextToken. You must get the value from the response to a previous call to the API.", 400, { Reason: "INVALID_NEXT_TOKEN" });
+      return new SimError(
+        "InvalidInputException",
+        "You specified an invalid value for nextToken. You must get the value from the response to a previous call to the API.",
+        400,
+        { Reason: "INVALID_NEXT_TOKEN" },
+      );
     case "kms":
       return new SimError("InvalidMarkerException", "Invalid marker", 400);
     case "tagging":
@@ -50,7 +55,17 @@ export function badToken(service: ServiceId, reason: "invalid" | "foreign" | "ex
  * at a position, or undefined to skip it (filters). Scans at most a bounded number of positions
  * per call, so a selective filter over a huge list returns short pages with a token, as AWS does.
  */
-export function page<T>(ctx: OpContext, service: ServiceId, scope: unknown[], token: unknown, max: number, total: number, take: (pos: number) => T | undefined, maxAgeMs?: number, start = 0): { items: T[]; next: string | undefined } {
+export function page<T>(
+  ctx: OpContext,
+  service: ServiceId,
+  scope: unknown[],
+  token: unknown,
+  max: number,
+  total: number,
+  take: (pos: number) => T | undefined,
+  maxAgeMs?: number,
+  start = 0,
+): { items: T[]; next: string | undefined } {
   const key = `${ctx.caller.accountId}|${ctx.region}|${JSON.stringify(scope)}`;
   let pos = start;
   if (typeof token === "string" && token !== "") {
@@ -58,7 +73,12 @@ export function page<T>(ctx: OpContext, service: ServiceId, scope: unknown[], to
     if (!d.ok) throw badToken(service, d.reason);
     pos = d.position;
   }
-  if (service === "organizations" && pos < total && ctx.config.empty_page_rate > 0 && Math.random() < ctx.config.empty_page_rate) {
+  if (
+    service === "organizations" &&
+    pos < total &&
+    ctx.config.empty_page_rate > 0 &&
+    Math.random() < ctx.config.empty_page_rate
+  ) {
     return { items: [], next: ctx.pager.encode(key, pos) };
   }
   const items: T[] = [];

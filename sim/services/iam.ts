@@ -31,7 +31,14 @@ interface RoleView {
 function trustPolicy(principal: { Service: string } | { AWS: string | string[] }, externalId?: string): object {
   return {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: principal, Action: "sts:AssumeRole", ...(externalId ? { Condition: { StringEquals: { "sts:ExternalId": externalId } } } : {}) }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: principal,
+        Action: "sts:AssumeRole",
+        ...(externalId ? { Condition: { StringEquals: { "sts:ExternalId": externalId } } } : {}),
+      },
+    ],
   };
 }
 
@@ -40,7 +47,15 @@ function findRole(ctx: OpContext, name: string): RoleView | undefined {
   const account = ctx.state.org.accounts.get(accountId);
   const created = account?.joinedAt ?? ctx.state.epoch;
   const signIn = ctx.identity.role(`arn:aws:iam::${accountId}:role/${name}`);
-  if (signIn) return { path: "/", name, arn: signIn.arn, created, trust: trustPolicy({ AWS: signIn.trusted.length === 1 ? signIn.trusted[0]! : signIn.trusted }, signIn.externalId), maxSessionSeconds: signIn.maxSessionSeconds };
+  if (signIn)
+    return {
+      path: "/",
+      name,
+      arn: signIn.arn,
+      created,
+      trust: trustPolicy({ AWS: signIn.trusted.length === 1 ? signIn.trusted[0]! : signIn.trusted }, signIn.externalId),
+      maxSessionSeconds: signIn.maxSessionSeconds,
+    };
   const full = account?.iam_roles.find((r) => r.split("/").pop() === name);
   if (full === undefined) return undefined;
   const prefix = full.slice(0, full.length - name.length);

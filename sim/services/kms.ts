@@ -47,9 +47,12 @@ function resolveKey(ctx: OpContext, keyId: string): KmsKey {
   const u = region === ctx.region ? ctx.state.kms.get(`${account}/${region}`) : undefined;
   if (kind === "alias") {
     const alias = `alias/${name}`;
-    const a = u?.aliases.get(alias) ?? (account === me && region === ctx.region ? kmsUnit(ctx.state, me, region).aliases.get(alias) : undefined);
+    const a =
+      u?.aliases.get(alias) ??
+      (account === me && region === ctx.region ? kmsUnit(ctx.state, me, region).aliases.get(alias) : undefined);
     // A predefined AWS alias without its key yet: KMS creates the AWS-managed key (DescribeKey doc).
-    if (a && !a.targetKeyId && alias.startsWith("alias/aws/") && account === me) return awsManagedKey(ctx.state, me, region, name.slice("aws/".length), ctx.state.now);
+    if (a && !a.targetKeyId && alias.startsWith("alias/aws/") && account === me)
+      return awsManagedKey(ctx.state, me, region, name.slice("aws/".length), ctx.state.now);
     const key = a?.targetKeyId ? u?.keys.get(a.targetKeyId) : undefined;
     if (!key) throw notFound(`Alias ${aliasArn(region, account, alias)} is not found.`);
     return key;
@@ -91,7 +94,11 @@ const describeKey: Operation = {
     const key = resolveKey(ctx, i.KeyId as string);
     // Another account's key answers only if its key policy admits the caller's account.
     if (key.accountId !== ctx.caller.accountId && !key.describableBy.has(ctx.caller.accountId)) {
-      throw new SimError("AccessDeniedException", `User: ${ctx.caller.arn} is not authorized to perform: kms:DescribeKey on resource: ${key.arn} because no resource-based policy allows the kms:DescribeKey action`, 400);
+      throw new SimError(
+        "AccessDeniedException",
+        `User: ${ctx.caller.arn} is not authorized to perform: kms:DescribeKey on resource: ${key.arn} because no resource-based policy allows the kms:DescribeKey action`,
+        400,
+      );
     }
     return { KeyMetadata: keyMetadata(ctx, key) };
   },
@@ -123,7 +130,9 @@ const listAliases: Operation = {
       return {
         AliasName: name,
         AliasArn: aliasArn(ctx.region, me, name),
-        ...(a.targetKeyId ? { TargetKeyId: a.targetKeyId, CreationDate: at(a.created), LastUpdatedDate: at(a.created) } : {}),
+        ...(a.targetKeyId
+          ? { TargetKeyId: a.targetKeyId, CreationDate: at(a.created), LastUpdatedDate: at(a.created) }
+          : {}),
       };
     });
     return { Aliases: p.items, Truncated: p.next !== undefined, ...(p.next ? { NextMarker: p.next } : {}) };

@@ -4,13 +4,29 @@ import { str } from "../http/input";
 import { effectiveBackupPolicy } from "../org/materialize";
 import { targetType } from "../org/tree";
 import { page, type OpContext, type Operation } from "./context";
-import { accountShape, childrenOf, ouShape, policySummary, requireAdmin, requireParent, requirePolicy, rootShape, shapes } from "./organizations-shapes";
+import {
+  accountShape,
+  childrenOf,
+  ouShape,
+  policySummary,
+  requireAdmin,
+  requireParent,
+  requirePolicy,
+  rootShape,
+  shapes,
+} from "./organizations-shapes";
 
 /** Organizations reads (awsJson1_1). Default page size when MaxResults is omitted: 20. */
 const DEFAULT_PAGE = 20;
 const paging = { NextToken: { shape: shapes.nextToken }, MaxResults: { shape: shapes.maxResults } };
 
-function listOp(name: string, input: Operation["input"], items: (ctx: OpContext, input: Record<string, unknown>) => unknown[], key: string, admin = true): Operation {
+function listOp(
+  name: string,
+  input: Operation["input"],
+  items: (ctx: OpContext, input: Record<string, unknown>) => unknown[],
+  key: string,
+  admin = true,
+): Operation {
   return {
     service: "organizations",
     name,
@@ -20,7 +36,15 @@ function listOp(name: string, input: Operation["input"], items: (ctx: OpContext,
       if (admin) requireAdmin(ctx);
       const all = items(ctx, inp);
       const scope = [name, ...Object.entries(inp).filter(([k]) => k !== "NextToken" && k !== "MaxResults")];
-      const p = page(ctx, "organizations", scope, inp.NextToken, (inp.MaxResults as number | undefined) ?? DEFAULT_PAGE, all.length, (i) => all[i]);
+      const p = page(
+        ctx,
+        "organizations",
+        scope,
+        inp.NextToken,
+        (inp.MaxResults as number | undefined) ?? DEFAULT_PAGE,
+        all.length,
+        (i) => all[i],
+      );
       return { [key]: p.items, NextToken: p.next };
     },
   };
@@ -51,26 +75,57 @@ export const organizationsReadOperations: Operation[] = [
     },
   },
   listOp("ListRoots", {}, (ctx) => [rootShape(org(ctx))], "Roots"),
-  listOp("ListOrganizationalUnitsForParent", { ParentId: { shape: shapes.parentId, required: true } }, (ctx, i) => {
-    requireParent(org(ctx), i.ParentId as string);
-    return childrenOf(org(ctx), i.ParentId as string, "ORGANIZATIONAL_UNIT").map((id) => ouShape(org(ctx), id));
-  }, "OrganizationalUnits"),
+  listOp(
+    "ListOrganizationalUnitsForParent",
+    { ParentId: { shape: shapes.parentId, required: true } },
+    (ctx, i) => {
+      requireParent(org(ctx), i.ParentId as string);
+      return childrenOf(org(ctx), i.ParentId as string, "ORGANIZATIONAL_UNIT").map((id) => ouShape(org(ctx), id));
+    },
+    "OrganizationalUnits",
+  ),
   listOp("ListAccounts", {}, (ctx) => org(ctx).accountOrder.map((id) => accountShape(org(ctx), id)), "Accounts"),
-  listOp("ListAccountsForParent", { ParentId: { shape: shapes.parentId, required: true } }, (ctx, i) => {
-    requireParent(org(ctx), i.ParentId as string);
-    return childrenOf(org(ctx), i.ParentId as string, "ACCOUNT").map((id) => accountShape(org(ctx), id));
-  }, "Accounts"),
-  listOp("ListChildren", { ParentId: { shape: shapes.parentId, required: true }, ChildType: { shape: str({ enum: ["ACCOUNT", "ORGANIZATIONAL_UNIT"] }), required: true } }, (ctx, i) => {
-    requireParent(org(ctx), i.ParentId as string);
-    return childrenOf(org(ctx), i.ParentId as string, i.ChildType as "ACCOUNT").map((Id) => ({ Id, Type: i.ChildType }));
-  }, "Children"),
-  listOp("ListParents", { ChildId: { shape: shapes.childId, required: true } }, (ctx, i) => {
-    const o = org(ctx);
-    const id = i.ChildId as string;
-    const parent = o.accounts.get(id)?.parent_id ?? o.ous.get(id)?.parentId;
-    if (!parent) throw new SimError("ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.", 404);
-    return [{ Id: parent, Type: parent === o.rootId ? "ROOT" : "ORGANIZATIONAL_UNIT" }];
-  }, "Parents"),
+  listOp(
+    "ListAccountsForParent",
+    { ParentId: { shape: shapes.parentId, required: true } },
+    (ctx, i) => {
+      requireParent(org(ctx), i.ParentId as string);
+      return childrenOf(org(ctx), i.ParentId as string, "ACCOUNT").map((id) => accountShape(org(ctx), id));
+    },
+    "Accounts",
+  ),
+  listOp(
+    "ListChildren",
+    {
+      ParentId: { shape: shapes.parentId, required: true },
+      ChildType: { shape: str({ enum: ["ACCOUNT", "ORGANIZATIONAL_UNIT"] }), required: true },
+    },
+    (ctx, i) => {
+      requireParent(org(ctx), i.ParentId as string);
+      return childrenOf(org(ctx), i.ParentId as string, i.ChildType as "ACCOUNT").map((Id) => ({
+        Id,
+        Type: i.ChildType,
+      }));
+    },
+    "Children",
+  ),
+  listOp(
+    "ListParents",
+    { ChildId: { shape: shapes.childId, required: true } },
+    (ctx, i) => {
+      const o = org(ctx);
+      const id = i.ChildId as string;
+      const parent = o.accounts.get(id)?.parent_id ?? o.ous.get(id)?.parentId;
+      if (!parent)
+        throw new SimError(
+          "ChildNotFoundException",
+          "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.",
+          404,
+        );
+      return [{ Id: parent, Type: parent === o.rootId ? "ROOT" : "ORGANIZATIONAL_UNIT" }];
+    },
+    "Parents",
+  ),
   {
     service: "organizations",
     name: "DescribeAccount",
@@ -91,12 +146,21 @@ export const organizationsReadOperations: Operation[] = [
     run(ctx, i) {
       requireAdmin(ctx);
       const ou = ouShape(org(ctx), i.OrganizationalUnitId as string);
-      if (!ou) throw new SimError("OrganizationalUnitNotFoundException", "We can't find an OU with the OrganizationalUnitId that you specified.", 404);
+      if (!ou)
+        throw new SimError(
+          "OrganizationalUnitNotFoundException",
+          "We can't find an OU with the OrganizationalUnitId that you specified.",
+          404,
+        );
       return { OrganizationalUnit: ou };
     },
   },
-  listOp("ListPolicies", { Filter: { shape: shapes.policyType, required: true } }, (ctx, i) =>
-    [...org(ctx).policies.values()].filter((p) => p.type === i.Filter).map(policySummary), "Policies"),
+  listOp(
+    "ListPolicies",
+    { Filter: { shape: shapes.policyType, required: true } },
+    (ctx, i) => [...org(ctx).policies.values()].filter((p) => p.type === i.Filter).map(policySummary),
+    "Policies",
+  ),
   {
     service: "organizations",
     name: "DescribePolicy",
@@ -108,21 +172,42 @@ export const organizationsReadOperations: Operation[] = [
       return { Policy: { PolicySummary: policySummary(p), Content: p.content } };
     },
   },
-  listOp("ListTargetsForPolicy", { PolicyId: { shape: shapes.policyId, required: true } }, (ctx, i) => {
-    const o = org(ctx);
-    requirePolicy(o, i.PolicyId as string);
-    const targets = [...o.attachments.entries()].filter(([, ids]) => ids.includes(i.PolicyId as string)).map(([t]) => t);
-    return targets.map((t) => {
-      const type = targetType(o, t);
-      const shape = type === "ROOT" ? rootShape(o) : type === "ORGANIZATIONAL_UNIT" ? ouShape(o, t) : accountShape(o, t);
-      return { TargetId: t, Arn: shape?.Arn, Name: type === "ROOT" ? "Root" : shape?.Name, Type: type };
-    });
-  }, "Targets"),
-  listOp("ListPoliciesForTarget", { TargetId: { shape: shapes.targetId, required: true }, Filter: { shape: shapes.policyType, required: true } }, (ctx, i) => {
-    const o = org(ctx);
-    if (!targetType(o, i.TargetId as string)) throw new SimError("TargetNotFoundException", "We can't find a root, OU, account, or policy with the TargetId that you specified.", 404);
-    return (o.attachments.get(i.TargetId as string) ?? []).map((id) => o.policies.get(id)).filter((p) => p && p.type === i.Filter).map((p) => policySummary(p!));
-  }, "Policies"),
+  listOp(
+    "ListTargetsForPolicy",
+    { PolicyId: { shape: shapes.policyId, required: true } },
+    (ctx, i) => {
+      const o = org(ctx);
+      requirePolicy(o, i.PolicyId as string);
+      const targets = [...o.attachments.entries()]
+        .filter(([, ids]) => ids.includes(i.PolicyId as string))
+        .map(([t]) => t);
+      return targets.map((t) => {
+        const type = targetType(o, t);
+        const shape =
+          type === "ROOT" ? rootShape(o) : type === "ORGANIZATIONAL_UNIT" ? ouShape(o, t) : accountShape(o, t);
+        return { TargetId: t, Arn: shape?.Arn, Name: type === "ROOT" ? "Root" : shape?.Name, Type: type };
+      });
+    },
+    "Targets",
+  ),
+  listOp(
+    "ListPoliciesForTarget",
+    { TargetId: { shape: shapes.targetId, required: true }, Filter: { shape: shapes.policyType, required: true } },
+    (ctx, i) => {
+      const o = org(ctx);
+      if (!targetType(o, i.TargetId as string))
+        throw new SimError(
+          "TargetNotFoundException",
+          "We can't find a root, OU, account, or policy with the TargetId that you specified.",
+          404,
+        );
+      return (o.attachments.get(i.TargetId as string) ?? [])
+        .map((id) => o.policies.get(id))
+        .filter((p) => p && p.type === i.Filter)
+        .map((p) => policySummary(p!));
+    },
+    "Policies",
+  ),
   {
     service: "organizations",
     name: "DescribeEffectivePolicy",
@@ -131,14 +216,40 @@ export const organizationsReadOperations: Operation[] = [
     run(ctx, i) {
       const o = org(ctx);
       const target = (i.TargetId as string | undefined) ?? ctx.caller.accountId;
-      const isAdmin = ctx.caller.accountId === o.managementAccountId || (o.accounts.get(ctx.caller.accountId)?.delegated_admin_services.length ?? 0) > 0;
-      if (!isAdmin && target !== ctx.caller.accountId) throw new SimError("AccessDeniedException", "You don't have permissions to access this resource.", 403);
+      const isAdmin =
+        ctx.caller.accountId === o.managementAccountId ||
+        (o.accounts.get(ctx.caller.accountId)?.delegated_admin_services.length ?? 0) > 0;
+      if (!isAdmin && target !== ctx.caller.accountId)
+        throw new SimError("AccessDeniedException", "You don't have permissions to access this resource.", 403);
       const type = targetType(o, target);
-      if (!type) throw new SimError("TargetNotFoundException", "We can't find a root, OU, account, or policy with the TargetId that you specified.", 404);
-      if (type !== "ACCOUNT") throw new SimError("InvalidInputException", "You can't specify a root or OU as the target of an effective policy.", 400, { Reason: "TARGET_NOT_SUPPORTED" });
+      if (!type)
+        throw new SimError(
+          "TargetNotFoundException",
+          "We can't find a root, OU, account, or policy with the TargetId that you specified.",
+          404,
+        );
+      if (type !== "ACCOUNT")
+        throw new SimError(
+          "InvalidInputException",
+          "You can't specify a root or OU as the target of an effective policy.",
+          400,
+          { Reason: "TARGET_NOT_SUPPORTED" },
+        );
       const effective = i.PolicyType === "BACKUP_POLICY" ? effectiveBackupPolicy(ctx.state, target) : undefined;
-      if (!effective) throw new SimError("EffectivePolicyNotFoundException", "We can't find an effective policy of that type for the target you specified.", 400);
-      return { EffectivePolicy: { PolicyContent: JSON.stringify(effective), LastUpdatedTimestamp: at(o.effectiveUpdated.get(target) ?? ctx.state.epoch), TargetId: target, PolicyType: i.PolicyType } };
+      if (!effective)
+        throw new SimError(
+          "EffectivePolicyNotFoundException",
+          "We can't find an effective policy of that type for the target you specified.",
+          400,
+        );
+      return {
+        EffectivePolicy: {
+          PolicyContent: JSON.stringify(effective),
+          LastUpdatedTimestamp: at(o.effectiveUpdated.get(target) ?? ctx.state.epoch),
+          TargetId: target,
+          PolicyType: i.PolicyType,
+        },
+      };
     },
   },
   {
@@ -150,21 +261,50 @@ export const organizationsReadOperations: Operation[] = [
       requireAdmin(ctx);
       const o = org(ctx);
       const id = i.ResourceId as string;
-      const tags = o.accounts.get(id)?.tags ?? o.ous.get(id)?.tags ?? (id === o.rootId ? {} : o.policies.has(id) ? Object.fromEntries((o.policies.get(id)?.tags ?? []).map((t) => [t.Key, t.Value])) : undefined);
-      if (!tags) throw new SimError("TargetNotFoundException", "We can't find a root, OU, account, or policy with the TargetId that you specified.", 404);
+      const tags =
+        o.accounts.get(id)?.tags ??
+        o.ous.get(id)?.tags ??
+        (id === o.rootId
+          ? {}
+          : o.policies.has(id)
+            ? Object.fromEntries((o.policies.get(id)?.tags ?? []).map((t) => [t.Key, t.Value]))
+            : undefined);
+      if (!tags)
+        throw new SimError(
+          "TargetNotFoundException",
+          "We can't find a root, OU, account, or policy with the TargetId that you specified.",
+          404,
+        );
       const all = Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-      const p = page(ctx, "organizations", ["ListTagsForResource", id], i.NextToken, DEFAULT_PAGE, all.length, (k) => all[k]);
+      const p = page(
+        ctx,
+        "organizations",
+        ["ListTagsForResource", id],
+        i.NextToken,
+        DEFAULT_PAGE,
+        all.length,
+        (k) => all[k],
+      );
       return { Tags: p.items, NextToken: p.next };
     },
   },
-  listOp("ListDelegatedAdministrators", { ServicePrincipal: { shape: shapes.servicePrincipal } }, (ctx, i) => {
-    const o = org(ctx);
-    return o.accountOrder
-      .map((id) => o.accounts.get(id)!)
-      .filter((a) => a.delegated_admin_services.length > 0 && (i.ServicePrincipal === undefined || a.delegated_admin_services.includes(i.ServicePrincipal as string)))
-      .map((a) => {
-        const { Paths: _paths, ...rest } = accountShape(o, a.id)!;
-        return { ...rest, DelegationEnabledDate: at(a.joinedAt + 86400) };
-      });
-  }, "DelegatedAdministrators"),
+  listOp(
+    "ListDelegatedAdministrators",
+    { ServicePrincipal: { shape: shapes.servicePrincipal } },
+    (ctx, i) => {
+      const o = org(ctx);
+      return o.accountOrder
+        .map((id) => o.accounts.get(id)!)
+        .filter(
+          (a) =>
+            a.delegated_admin_services.length > 0 &&
+            (i.ServicePrincipal === undefined || a.delegated_admin_services.includes(i.ServicePrincipal as string)),
+        )
+        .map((a) => {
+          const { Paths: _paths, ...rest } = accountShape(o, a.id)!;
+          return { ...rest, DelegationEnabledDate: at(a.joinedAt + 86400) };
+        });
+    },
+    "DelegatedAdministrators",
+  ),
 ];

@@ -6,8 +6,24 @@ import type { OpContext } from "./context";
 import { pathOf } from "../org/tree";
 
 /** Organizations input shapes and response builders shared by the read and policy operations. */
-export const POLICY_TYPES = ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY", "AISERVICES_OPT_OUT_POLICY", "CHATBOT_POLICY", "DECLARATIVE_POLICY_EC2", "SECURITYHUB_POLICY", "INSPECTOR_POLICY", "UPGRADE_ROLLOUT_POLICY", "BEDROCK_POLICY", "S3_POLICY", "NETWORK_SECURITY_DIRECTOR_POLICY"] as const;
-export const EFFECTIVE_POLICY_TYPES = POLICY_TYPES.filter((t) => t !== "SERVICE_CONTROL_POLICY" && t !== "RESOURCE_CONTROL_POLICY");
+export const POLICY_TYPES = [
+  "SERVICE_CONTROL_POLICY",
+  "RESOURCE_CONTROL_POLICY",
+  "TAG_POLICY",
+  "BACKUP_POLICY",
+  "AISERVICES_OPT_OUT_POLICY",
+  "CHATBOT_POLICY",
+  "DECLARATIVE_POLICY_EC2",
+  "SECURITYHUB_POLICY",
+  "INSPECTOR_POLICY",
+  "UPGRADE_ROLLOUT_POLICY",
+  "BEDROCK_POLICY",
+  "S3_POLICY",
+  "NETWORK_SECURITY_DIRECTOR_POLICY",
+] as const;
+export const EFFECTIVE_POLICY_TYPES = POLICY_TYPES.filter(
+  (t) => t !== "SERVICE_CONTROL_POLICY" && t !== "RESOURCE_CONTROL_POLICY",
+);
 
 const OU = "ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}";
 export const shapes = {
@@ -20,7 +36,12 @@ export const shapes = {
   targetId: str({ max: 100, pattern: new RegExp(`^(r-[0-9a-z]{4,32}|\\d{12}|${OU})$`) }),
   ouId: str({ max: 68, pattern: new RegExp(`^${OU}$`) }),
   rootId: str({ max: 34, pattern: /^r-[0-9a-z]{4,32}$/ }),
-  taggableId: str({ max: 130, pattern: new RegExp(`^(r-[0-9a-z]{4,32}|\\d{12}|${OU}|p-[0-9a-zA-Z_]{8,128}|rp-[0-9a-zA-Z_]{4,128}|rt-[0-9a-zA-Z_]{8,32})$`) }),
+  taggableId: str({
+    max: 130,
+    pattern: new RegExp(
+      `^(r-[0-9a-z]{4,32}|\\d{12}|${OU}|p-[0-9a-zA-Z_]{8,128}|rp-[0-9a-zA-Z_]{4,128}|rt-[0-9a-zA-Z_]{8,32})$`,
+    ),
+  }),
   policyType: str({ enum: POLICY_TYPES }),
   effectivePolicyType: str({ enum: EFFECTIVE_POLICY_TYPES }),
   servicePrincipal: str({ min: 1, max: 128, pattern: /^[\w+=,.@-]*$/ }),
@@ -35,7 +56,8 @@ export function requireAdmin(ctx: OpContext): void {
 }
 
 export function requireManagement(ctx: OpContext): void {
-  if (ctx.caller.accountId !== ctx.state.org.managementAccountId) throw new SimError("AccessDeniedException", "You don't have permissions to access this resource.", 403);
+  if (ctx.caller.accountId !== ctx.state.org.managementAccountId)
+    throw new SimError("AccessDeniedException", "You don't have permissions to access this resource.", 403);
 }
 
 export function accountShape(org: OrgState, id: string) {
@@ -61,7 +83,12 @@ export function ouShape(org: OrgState, id: string) {
 }
 
 export function rootShape(org: OrgState) {
-  return { Id: org.rootId, Arn: org.rootArn, Name: "Root", PolicyTypes: [...org.enabledPolicyTypes].map((Type) => ({ Type, Status: "ENABLED" })) };
+  return {
+    Id: org.rootId,
+    Arn: org.rootArn,
+    Name: "Root",
+    PolicyTypes: [...org.enabledPolicyTypes].map((Type) => ({ Type, Status: "ENABLED" })),
+  };
 }
 
 export function policySummary(p: PolicyRt) {
@@ -70,16 +97,24 @@ export function policySummary(p: PolicyRt) {
 
 /** The parent must be the root or an existing OU. */
 export function requireParent(org: OrgState, parentId: string): void {
-  if (parentId !== org.rootId && !org.ous.has(parentId)) throw new SimError("ParentNotFoundException", "We can't find a root or OU with the ParentId that you specified.", 404);
+  if (parentId !== org.rootId && !org.ous.has(parentId))
+    throw new SimError(
+      "ParentNotFoundException",
+      "We can't find a root or OU with the ParentId that you specified.",
+      404,
+    );
 }
 
 export function requirePolicy(org: OrgState, id: string): PolicyRt {
   const p = org.policies.get(id);
-  if (!p) throw new SimError("PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified.", 404);
+  if (!p)
+    throw new SimError("PolicyNotFoundException", "We can't find a policy with the PolicyId that you specified.", 404);
   return p;
 }
 
 /** Children in definition order (accounts and OUs). */
 export function childrenOf(org: OrgState, parentId: string, type: "ACCOUNT" | "ORGANIZATIONAL_UNIT"): string[] {
-  return type === "ACCOUNT" ? org.accountOrder.filter((id) => org.accounts.get(id)?.parent_id === parentId) : org.ouOrder.filter((id) => org.ous.get(id)?.parentId === parentId);
+  return type === "ACCOUNT"
+    ? org.accountOrder.filter((id) => org.accounts.get(id)?.parent_id === parentId)
+    : org.ouOrder.filter((id) => org.ous.get(id)?.parentId === parentId);
 }

@@ -45,7 +45,8 @@ export function benchWorld(sizes: BenchSizes = {}): World {
     do id = String(rng.int(100000000000, 999999999999));
     while (ids.has(id));
     ids.add(id);
-    const special = i === 0 ? "mgmt" : i % 97 === 0 ? "suspended" : i % 89 === 0 ? "missing" : i % 149 === 0 ? "untrusted" : "";
+    const special =
+      i === 0 ? "mgmt" : i % 97 === 0 ? "suspended" : i % 89 === 0 ? "missing" : i % 149 === 0 ? "untrusted" : "";
     accounts.push({
       id,
       name: i === 0 ? "Management" : `workload-${String(i).padStart(4, "0")}`,
@@ -61,14 +62,28 @@ export function benchWorld(sizes: BenchSizes = {}): World {
   const plans: Plan[] = [];
   accounts.forEach((a, i) => {
     if (a.state === "SUSPENDED") return;
-    for (const region of regions) addUnit(rng, a.id, region, perUnit, i % 5 === 0 ? regions.find((r) => r !== region) : undefined, resources, vaults, plans);
+    for (const region of regions)
+      addUnit(
+        rng,
+        a.id,
+        region,
+        perUnit,
+        i % 5 === 0 ? regions.find((r) => r !== region) : undefined,
+        resources,
+        vaults,
+        plans,
+      );
   });
   return {
     seed,
     regions,
     history_days: 400,
     organization: { id: `o-${rng.hex(10)}`, root_id: root, management_account_id: accounts[0]!.id },
-    principal: { user_name: "backup-governance", access_key_id: `AKIA${rng.hex(16).toUpperCase()}`, secret_access_key: rng.hex(40) },
+    principal: {
+      user_name: "backup-governance",
+      access_key_id: `AKIA${rng.hex(16).toUpperCase()}`,
+      secret_access_key: rng.hex(40),
+    },
     management_role: { name: "BackupGovernanceManagementRole", external_id: `bench-${rng.hex(16)}` },
     member_role_name: "BackupGovernanceMemberRole",
     organizational_units: ous,
@@ -83,8 +98,22 @@ export function benchWorld(sizes: BenchSizes = {}): World {
           plans: {
             "org-weekly": {
               regions: { "@@assign": regions },
-              rules: { weekly: { schedule_expression: { "@@assign": "cron(0 3 ? * SUN *)" }, target_backup_vault_name: { "@@assign": "org-vault" }, lifecycle: { delete_after_days: { "@@assign": "14" } } } },
-              selections: { tags: { org: { iam_role_arn: { "@@assign": "arn:aws:iam::$account:role/service-role/AWSBackupDefaultServiceRole" }, tag_key: { "@@assign": "backup" }, tag_value: { "@@assign": ["org"] } } } },
+              rules: {
+                weekly: {
+                  schedule_expression: { "@@assign": "cron(0 3 ? * SUN *)" },
+                  target_backup_vault_name: { "@@assign": "org-vault" },
+                  lifecycle: { delete_after_days: { "@@assign": "14" } },
+                },
+              },
+              selections: {
+                tags: {
+                  org: {
+                    iam_role_arn: { "@@assign": "arn:aws:iam::$account:role/service-role/AWSBackupDefaultServiceRole" },
+                    tag_key: { "@@assign": "backup" },
+                    tag_value: { "@@assign": ["org"] },
+                  },
+                },
+              },
             },
           },
         },
@@ -93,30 +122,118 @@ export function benchWorld(sizes: BenchSizes = {}): World {
     resources,
     vaults,
     plans,
-    behaviour: { failure_rate: 0.02, abort_rate: 0.005, expire_rate: 0.005, issues_rate: 0.01, copy_failure_rate: 0.01, adhoc_restore_rate: 0.02 },
+    behaviour: {
+      failure_rate: 0.02,
+      abort_rate: 0.005,
+      expire_rate: 0.005,
+      issues_rate: 0.01,
+      copy_failure_rate: 0.01,
+      adhoc_restore_rate: 0.02,
+    },
   };
 }
 
-function addUnit(rng: Rng, account: string, region: string, perUnit: number, copyTo: string | undefined, resources: Resource[], vaults: Vault[], plans: Plan[]) {
+function addUnit(
+  rng: Rng,
+  account: string,
+  region: string,
+  perUnit: number,
+  copyTo: string | undefined,
+  resources: Resource[],
+  vaults: Vault[],
+  plans: Plan[],
+) {
   const role = `arn:aws:iam::${account}:role/service-role/AWSBackupDefaultServiceRole`;
   vaults.push({ account_id: account, region, name: "Default" });
   vaults.push({ account_id: account, region, name: "org-vault" });
-  vaults.push({ account_id: account, region, name: "prod-vault", encryption: "customer-managed", lock: { mode: "governance", min_retention_days: 7, max_retention_days: 400 } });
+  vaults.push({
+    account_id: account,
+    region,
+    name: "prod-vault",
+    encryption: "customer-managed",
+    lock: { mode: "governance", min_retention_days: 7, max_retention_days: 400 },
+  });
   for (let k = 0; k < perUnit; k++) {
     const type = RESOURCE_TYPES[rng.int(0, RESOURCE_TYPES.length - 1)] as ResourceType;
     const u = rng.next();
     const backup = u < 0.45 ? "weekly" : u < 0.65 ? "monthly" : u < 0.9 ? "org" : undefined;
     const name = `${type.toLowerCase()}-${k}`;
-    const id = type === "EC2" ? `i-${rng.hex(17)}` : type === "EBS" ? `vol-${rng.hex(17)}` : type === "EFS" || type === "FSx" ? `fs-${rng.hex(17)}` : type === "S3" ? `b-${account}-${region}-${k}` : name;
-    resources.push({ account_id: account, region, type, id, tags: { Name: name, env: k % 3 === 0 ? "prod" : "dev", ...(backup ? { backup } : {}) }, size_gb: rng.int(8, 800), encrypted: rng.chance(0.95) });
+    const id =
+      type === "EC2"
+        ? `i-${rng.hex(17)}`
+        : type === "EBS"
+          ? `vol-${rng.hex(17)}`
+          : type === "EFS" || type === "FSx"
+            ? `fs-${rng.hex(17)}`
+            : type === "S3"
+              ? `b-${account}-${region}-${k}`
+              : name;
+    resources.push({
+      account_id: account,
+      region,
+      type,
+      id,
+      tags: { Name: name, env: k % 3 === 0 ? "prod" : "dev", ...(backup ? { backup } : {}) },
+      size_gb: rng.int(8, 800),
+      encrypted: rng.chance(0.95),
+    });
   }
-  plans.push({ account_id: account, region, name: "weekly", created: "-380d", versions: [{ rules: [{ name: "weekly", target_vault: "Default", schedule: "cron(0 2 ? * SAT *)", lifecycle: { delete_after_days: 35 } }] }], selections: [{ name: "weekly", iam_role_arn: role, list_of_tags: [{ key: "backup", value: "weekly" }] }] });
+  plans.push({
+    account_id: account,
+    region,
+    name: "weekly",
+    created: "-380d",
+    versions: [
+      {
+        rules: [
+          {
+            name: "weekly",
+            target_vault: "Default",
+            schedule: "cron(0 2 ? * SAT *)",
+            lifecycle: { delete_after_days: 35 },
+          },
+        ],
+      },
+    ],
+    selections: [{ name: "weekly", iam_role_arn: role, list_of_tags: [{ key: "backup", value: "weekly" }] }],
+  });
   plans.push({
     account_id: account,
     region,
     name: "monthly",
     created: "-380d",
-    versions: [{ rules: [{ name: "monthly", target_vault: "prod-vault", schedule: "cron(0 4 1 * ? *)", lifecycle: { move_to_cold_storage_after_days: 30, delete_after_days: 365 }, copy_actions: copyTo ? [{ destination_vault_arn: `arn:aws:backup:${copyTo}:${account}:backup-vault:prod-vault`, lifecycle: { delete_after_days: 90 } }] : [] }] }],
-    selections: [{ name: "monthly", iam_role_arn: role, resources: ["*"], conditions: { string_equals: [{ key: "aws:ResourceTag/backup", value: "monthly" }], string_not_equals: [], string_like: [], string_not_like: [] } }],
+    versions: [
+      {
+        rules: [
+          {
+            name: "monthly",
+            target_vault: "prod-vault",
+            schedule: "cron(0 4 1 * ? *)",
+            lifecycle: { move_to_cold_storage_after_days: 30, delete_after_days: 365 },
+            copy_actions: copyTo
+              ? [
+                  {
+                    destination_vault_arn: `arn:aws:backup:${copyTo}:${account}:backup-vault:prod-vault`,
+                    lifecycle: { delete_after_days: 90 },
+                  },
+                ]
+              : [],
+          },
+        ],
+      },
+    ],
+    selections: [
+      {
+        name: "monthly",
+        iam_role_arn: role,
+        resources: ["*"],
+        conditions: {
+          string_equals: [{ key: "aws:ResourceTag/backup", value: "monthly" }],
+          string_not_equals: [],
+          string_like: [],
+          string_not_like: [],
+        },
+      },
+    ],
   });
 }

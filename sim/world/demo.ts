@@ -11,8 +11,18 @@ export function demoWorld(seed = 1): World {
   const rng = createRng(hashString("demo", seed));
   const acct = () => String(rng.int(1, 9)) + String(rng.int(0, 99999999999)).padStart(11, "0");
   const ids: DemoAccounts = {
-    management: acct(), logArchive: acct(), audit: acct(), central: acct(), payments: acct(), web: acct(),
-    data: acct(), dev: acct(), staging: acct(), sandbox1: acct(), sandbox2: acct(), legacy: acct(),
+    management: acct(),
+    logArchive: acct(),
+    audit: acct(),
+    central: acct(),
+    payments: acct(),
+    web: acct(),
+    data: acct(),
+    dev: acct(),
+    staging: acct(),
+    sandbox1: acct(),
+    sandbox2: acct(),
+    legacy: acct(),
   };
   const orgId = `o-${rng.hex(10)}`;
   const root = `r-${rng.hex(4)}`;
@@ -24,15 +34,30 @@ export function demoWorld(seed = 1): World {
   const sandbox = ou("Sandbox");
   const regions = ["us-east-1", "eu-west-1"];
   const email = (name: string) => `aws+${name}@example.com`;
-  const account = (id: string, name: string, parent: string, extra: Record<string, unknown> = {}) => ({ id, name, email: email(name.toLowerCase().replace(/\s+/g, "-")), parent_id: parent, ...extra });
+  const account = (id: string, name: string, parent: string, extra: Record<string, unknown> = {}) => ({
+    id,
+    name,
+    email: email(name.toLowerCase().replace(/\s+/g, "-")),
+    parent_id: parent,
+    ...extra,
+  });
 
   const centralVault = `arn:aws:backup:$region:${ids.central}:backup-vault:central-vault`;
   return {
     seed,
     regions,
     history_days: 400,
-    organization: { id: orgId, root_id: root, management_account_id: ids.management, enabled_policy_types: ["BACKUP_POLICY"] },
-    principal: { user_name: "backup-governance", access_key_id: `AKIA${rng.hex(16).toUpperCase()}`, secret_access_key: base64ish(rng.hex(60)) },
+    organization: {
+      id: orgId,
+      root_id: root,
+      management_account_id: ids.management,
+      enabled_policy_types: ["BACKUP_POLICY"],
+    },
+    principal: {
+      user_name: "backup-governance",
+      access_key_id: `AKIA${rng.hex(16).toUpperCase()}`,
+      secret_access_key: base64ish(rng.hex(60)),
+    },
     management_role: { name: "BackupGovernanceManagementRole", external_id: `bg-${rng.hex(24)}` },
     member_role_name: "BackupGovernanceMemberRole",
     organizational_units: [
@@ -48,7 +73,9 @@ export function demoWorld(seed = 1): World {
       account(ids.audit, "Audit", security.id, { delegated_admin_services: ["backup.amazonaws.com"] }),
       // No AWS Backup service role (no plan here uses one yet): a policy reaching this account fails its pre-flight.
       account(ids.central, "Backup Central", security.id, { iam_roles: [] }),
-      account(ids.payments, "Prod Payments", prod.id, { iam_roles: ["service-role/AWSBackupDefaultServiceRole", "BackupAdmin"] }),
+      account(ids.payments, "Prod Payments", prod.id, {
+        iam_roles: ["service-role/AWSBackupDefaultServiceRole", "BackupAdmin"],
+      }),
       account(ids.web, "Prod Web", prod.id),
       account(ids.data, "Prod Data", prod.id),
       account(ids.dev, "Dev App", nonprod.id, { joined_method: "INVITED" }),
@@ -73,7 +100,10 @@ export function demoWorld(seed = 1): World {
                   schedule_expression: { "@@assign": "cron(0 3 ? * * *)" },
                   start_backup_window_minutes: { "@@assign": "60" },
                   complete_backup_window_minutes: { "@@assign": "1440" },
-                  target_backup_vault_name: { "@@assign": "org-vault", "@@operators_allowed_for_child_policies": ["@@none"] },
+                  target_backup_vault_name: {
+                    "@@assign": "org-vault",
+                    "@@operators_allowed_for_child_policies": ["@@none"],
+                  },
                   lifecycle: { delete_after_days: { "@@assign": "35" } },
                 },
               },
@@ -104,7 +134,12 @@ export function demoWorld(seed = 1): World {
                   // Ignored: the parent locks the vault with @@none.
                   target_backup_vault_name: { "@@assign": "prod-vault" },
                   lifecycle: { delete_after_days: { "@@assign": "90" } },
-                  copy_actions: { [centralVault]: { target_backup_vault_arn: { "@@assign": centralVault }, lifecycle: { delete_after_days: { "@@assign": "365" } } } },
+                  copy_actions: {
+                    [centralVault]: {
+                      target_backup_vault_arn: { "@@assign": centralVault },
+                      lifecycle: { delete_after_days: { "@@assign": "365" } },
+                    },
+                  },
                 },
               },
               selections: { tags: { "org-tagged": { tag_value: { "@@append": ["critical"] } } } },
@@ -122,10 +157,21 @@ export function demoWorld(seed = 1): World {
       },
     ],
     ...demoUnits(ids, regions, rng),
-    behaviour: { failure_rate: 0.03, abort_rate: 0.01, expire_rate: 0.01, issues_rate: 0.02, copy_failure_rate: 0.02, adhoc_restore_rate: 0.3 },
+    behaviour: {
+      failure_rate: 0.03,
+      abort_rate: 0.01,
+      expire_rate: 0.01,
+      issues_rate: 0.02,
+      copy_failure_rate: 0.02,
+      adhoc_restore_rate: 0.3,
+    },
   };
 }
 
 function base64ish(hex: string): string {
-  return Buffer.from(hex, "hex").toString("base64").replace(/[^A-Za-z0-9]/g, "x").slice(0, 40).padEnd(40, "Q");
+  return Buffer.from(hex, "hex")
+    .toString("base64")
+    .replace(/[^A-Za-z0-9]/g, "x")
+    .slice(0, 40)
+    .padEnd(40, "Q");
 }

@@ -32,10 +32,18 @@ export function jobId(seed: number, kind: "backupJob" | "copyJob" | "restoreJob"
   return kind === "restoreJob" ? id.toUpperCase() : id;
 }
 
-export function recoveryPointArn(seed: number, index: number, type: ResourceType, account: string, region: string, continuous: boolean): string {
+export function recoveryPointArn(
+  seed: number,
+  index: number,
+  type: ResourceType,
+  account: string,
+  region: string,
+  continuous: boolean,
+): string {
   const t = token(seed, "rp", index);
   const h = hexFrom(9, seed, KIND.rp, index);
-  if (continuous) return `arn:aws:backup:${region}:${account}:recovery-point:continuous:${indexedUuid(seed, "rp", index)}`;
+  if (continuous)
+    return `arn:aws:backup:${region}:${account}:recovery-point:continuous:${indexedUuid(seed, "rp", index)}`;
   switch (type) {
     case "EBS":
       return `arn:aws:ec2:${region}::snapshot/snap-${t}${h}`;

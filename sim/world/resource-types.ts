@@ -16,13 +16,48 @@ interface TypeInfo {
 }
 
 export const TYPE_INFO: Record<ResourceType, TypeInfo> = {
-  EC2: { tagging: "ec2:instance", arn: (a, r, id) => `arn:aws:ec2:${r}:${a}:instance/${id}`, fullyManaged: false, continuous: false },
-  EBS: { tagging: "ec2:volume", arn: (a, r, id) => `arn:aws:ec2:${r}:${a}:volume/${id}`, fullyManaged: false, continuous: false },
-  RDS: { tagging: "rds:db", arn: (a, r, id) => `arn:aws:rds:${r}:${a}:db:${id}`, fullyManaged: false, continuous: true },
-  Aurora: { tagging: "rds:cluster", arn: (a, r, id) => `arn:aws:rds:${r}:${a}:cluster:${id}`, fullyManaged: false, continuous: true },
-  DynamoDB: { tagging: "dynamodb:table", arn: (a, r, id) => `arn:aws:dynamodb:${r}:${a}:table/${id}`, fullyManaged: true, continuous: false },
-  EFS: { tagging: "elasticfilesystem:file-system", arn: (a, r, id) => `arn:aws:elasticfilesystem:${r}:${a}:file-system/${id}`, fullyManaged: true, continuous: false },
-  FSx: { tagging: "fsx:file-system", arn: (a, r, id) => `arn:aws:fsx:${r}:${a}:file-system/${id}`, fullyManaged: false, continuous: false },
+  EC2: {
+    tagging: "ec2:instance",
+    arn: (a, r, id) => `arn:aws:ec2:${r}:${a}:instance/${id}`,
+    fullyManaged: false,
+    continuous: false,
+  },
+  EBS: {
+    tagging: "ec2:volume",
+    arn: (a, r, id) => `arn:aws:ec2:${r}:${a}:volume/${id}`,
+    fullyManaged: false,
+    continuous: false,
+  },
+  RDS: {
+    tagging: "rds:db",
+    arn: (a, r, id) => `arn:aws:rds:${r}:${a}:db:${id}`,
+    fullyManaged: false,
+    continuous: true,
+  },
+  Aurora: {
+    tagging: "rds:cluster",
+    arn: (a, r, id) => `arn:aws:rds:${r}:${a}:cluster:${id}`,
+    fullyManaged: false,
+    continuous: true,
+  },
+  DynamoDB: {
+    tagging: "dynamodb:table",
+    arn: (a, r, id) => `arn:aws:dynamodb:${r}:${a}:table/${id}`,
+    fullyManaged: true,
+    continuous: false,
+  },
+  EFS: {
+    tagging: "elasticfilesystem:file-system",
+    arn: (a, r, id) => `arn:aws:elasticfilesystem:${r}:${a}:file-system/${id}`,
+    fullyManaged: true,
+    continuous: false,
+  },
+  FSx: {
+    tagging: "fsx:file-system",
+    arn: (a, r, id) => `arn:aws:fsx:${r}:${a}:file-system/${id}`,
+    fullyManaged: false,
+    continuous: false,
+  },
   S3: { tagging: "s3", arn: (_a, _r, id) => `arn:aws:s3:::${id}`, fullyManaged: true, continuous: true },
 };
 
@@ -31,8 +66,25 @@ export const TYPE_INFO: Record<ResourceType, TypeInfo> = {
  * has no resources of (AWS returns them all).
  */
 export const REGION_SETTING_TYPES = [
-  "Aurora", "CloudFormation", "DocumentDB", "DSQL", "DynamoDB", "EBS", "EC2", "EFS", "EKS", "FSx", "Neptune",
-  "RDS", "Redshift", "Redshift Serverless", "S3", "SAP HANA on Amazon EC2", "Storage Gateway", "Timestream", "VirtualMachine",
+  "Aurora",
+  "CloudFormation",
+  "DocumentDB",
+  "DSQL",
+  "DynamoDB",
+  "EBS",
+  "EC2",
+  "EFS",
+  "EKS",
+  "FSx",
+  "Neptune",
+  "RDS",
+  "Redshift",
+  "Redshift Serverless",
+  "S3",
+  "SAP HANA on Amazon EC2",
+  "Storage Gateway",
+  "Timestream",
+  "VirtualMachine",
 ] as const;
 
 /** Types for which ResourceTypeManagementPreference applies (advanced features). */

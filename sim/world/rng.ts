@@ -63,7 +63,10 @@ export function createRng(seed: number): Rng {
     },
     hex: (length) => {
       let s = "";
-      while (s.length < length) s += Math.floor(next() * 4294967296).toString(16).padStart(8, "0");
+      while (s.length < length)
+        s += Math.floor(next() * 4294967296)
+          .toString(16)
+          .padStart(8, "0");
       return s.slice(0, length);
     },
   };
@@ -73,7 +76,10 @@ export function createRng(seed: number): Rng {
 export function hexFrom(length: number, ...parts: number[]): string {
   let s = "";
   let i = 0;
-  while (s.length < length) s += hashInts(...parts, i++).toString(16).padStart(8, "0");
+  while (s.length < length)
+    s += hashInts(...parts, i++)
+      .toString(16)
+      .padStart(8, "0");
   return s.slice(0, length);
 }
 

@@ -56,10 +56,22 @@ export function checkWorldReferences(world: Refs, ctx: z.RefinementCtx): void {
   uniqueWithin(world.resources, (r) => `${r.account_id}/${r.region}/${r.type}/${r.id}`, "resources", "id", issue);
   uniqueWithin(world.vaults, (v) => `${v.account_id}/${v.region}/${v.name}`, "vaults", "name", issue);
   uniqueWithin(world.plans, (p) => `${p.account_id}/${p.region}/${p.name}`, "plans", "name", issue);
-  uniqueWithin(world.restore_testing_plans, (p) => `${p.account_id}/${p.region}/${p.name}`, "restore_testing_plans", "name", issue);
+  uniqueWithin(
+    world.restore_testing_plans,
+    (p) => `${p.account_id}/${p.region}/${p.name}`,
+    "restore_testing_plans",
+    "name",
+    issue,
+  );
 }
 
-function uniqueWithin<T>(items: T[], key: (t: T) => string, list: string, field: string, issue: (p: (string | number)[], m: string) => void) {
+function uniqueWithin<T>(
+  items: T[],
+  key: (t: T) => string,
+  list: string,
+  field: string,
+  issue: (p: (string | number)[], m: string) => void,
+) {
   const seen = new Set<string>();
   items.forEach((item, i) => {
     const k = key(item);

@@ -8,7 +8,9 @@ import { checkWorldReferences } from "./schema-references";
  * Times are ISO 8601 or offsets from the world's `now` ("-30d", "-12h", "-90m", "now").
  */
 const TIME_RE = /^(now|-\d+(\.\d+)?[dhms]|\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))$/;
-export const timeSchema = z.string().regex(TIME_RE, "expected an ISO 8601 time with zone or an offset such as -30d, -12h, -15m, now");
+export const timeSchema = z
+  .string()
+  .regex(TIME_RE, "expected an ISO 8601 time with zone or an offset such as -30d, -12h, -15m, now");
 const accountId = z.string().regex(/^\d{12}$/, "expected a 12-digit account ID");
 const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "expected a region such as us-east-1");
 const tags = z.record(z.string().min(1).max(128), z.string().max(256));
@@ -52,14 +54,21 @@ const vaultSchema = z.strictObject({
       /** The account that owns the key (default: the vault's). */
       account_id: accountId.optional(),
       /** Alias name without "alias/" (default "<vault name>-key"); null: the key has no alias. */
-      alias: z.string().regex(/^(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, "alias names are a-z A-Z 0-9 / _ - and cannot start with aws/").nullable().optional(),
+      alias: z
+        .string()
+        .regex(/^(?!aws\/)[a-zA-Z0-9/_-]{1,250}$/, "alias names are a-z A-Z 0-9 / _ - and cannot start with aws/")
+        .nullable()
+        .optional(),
       /** For a key in another account: whether its key policy admits kms:DescribeKey from the vault's account. */
       describable: z.boolean().default(true),
     })
     .optional(),
   lock: lockSchema.nullable().default(null),
   access_policy: z.record(z.string(), z.unknown()).nullable().default(null),
-  notifications: z.strictObject({ sns_topic_arn: z.string(), events: z.array(z.string()).min(1) }).nullable().default(null),
+  notifications: z
+    .strictObject({ sns_topic_arn: z.string(), events: z.array(z.string()).min(1) })
+    .nullable()
+    .default(null),
   created: timeSchema.default("-400d"),
 });
 
@@ -78,7 +87,14 @@ const ruleSchema = z.strictObject({
   start_window_minutes: z.int().min(60).max(43200).default(480),
   completion_window_minutes: z.int().min(120).max(100800).default(10080),
   lifecycle: lifecycleSchema.optional(),
-  copy_actions: z.array(z.strictObject({ destination_vault_arn: z.string().startsWith("arn:aws:backup:"), lifecycle: lifecycleSchema.optional() })).default([]),
+  copy_actions: z
+    .array(
+      z.strictObject({
+        destination_vault_arn: z.string().startsWith("arn:aws:backup:"),
+        lifecycle: lifecycleSchema.optional(),
+      }),
+    )
+    .default([]),
   continuous: z.boolean().default(false),
   recovery_point_tags: tags.default({}),
 });
@@ -94,7 +110,12 @@ const selectionSchema = z.strictObject({
   list_of_tags: conditionList,
   /** Keys are full condition keys, e.g. aws:ResourceTag/env; all must hold (AND). */
   conditions: z
-    .strictObject({ string_equals: conditionList, string_not_equals: conditionList, string_like: conditionList, string_not_like: conditionList })
+    .strictObject({
+      string_equals: conditionList,
+      string_not_equals: conditionList,
+      string_like: conditionList,
+      string_not_like: conditionList,
+    })
     .default({ string_equals: [], string_not_equals: [], string_like: [], string_not_like: [] }),
   created: timeSchema.optional(),
 });
@@ -111,7 +132,9 @@ const planSchema = z.strictObject({
       z.strictObject({
         created: timeSchema.optional(),
         rules: z.array(ruleSchema).min(1),
-        advanced_backup_settings: z.array(z.strictObject({ resource_type: z.string(), backup_options: z.record(z.string(), z.string()) })).default([]),
+        advanced_backup_settings: z
+          .array(z.strictObject({ resource_type: z.string(), backup_options: z.record(z.string(), z.string()) }))
+          .default([]),
       }),
     )
     .min(1),
@@ -165,7 +188,9 @@ export const worldSchema = z
       root_id: z.string().regex(/^r-[0-9a-z]{4,32}$/),
       management_account_id: accountId,
       feature_set: z.enum(["ALL", "CONSOLIDATED_BILLING"]).default("ALL"),
-      enabled_policy_types: z.array(z.enum(["BACKUP_POLICY", "TAG_POLICY", "SERVICE_CONTROL_POLICY"])).default(["BACKUP_POLICY"]),
+      enabled_policy_types: z
+        .array(z.enum(["BACKUP_POLICY", "TAG_POLICY", "SERVICE_CONTROL_POLICY"]))
+        .default(["BACKUP_POLICY"]),
     }),
     principal: z.strictObject({
       user_name: z.string().min(1),
@@ -178,7 +203,16 @@ export const worldSchema = z
       max_session_duration_s: z.int().min(3600).max(43200).default(3600),
     }),
     member_role_name: z.string().min(1),
-    organizational_units: z.array(z.strictObject({ id: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/), name: z.string().min(1).max(128), parent_id: z.string(), tags: tags.default({}) })).default([]),
+    organizational_units: z
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/),
+          name: z.string().min(1).max(128),
+          parent_id: z.string(),
+          tags: tags.default({}),
+        }),
+      )
+      .default([]),
     accounts: z.array(accountSchema).min(1),
     policies: z
       .array(
@@ -197,9 +231,43 @@ export const worldSchema = z
     vaults: z.array(vaultSchema).default([]),
     plans: z.array(planSchema).default([]),
     restore_testing_plans: z.array(restoreTestingPlanSchema).default([]),
-    region_settings: z.array(z.strictObject({ account_id: accountId, region: regionName, not_opted_in: z.array(z.enum(RESOURCE_TYPES)).default([]) })).default([]),
-    report_plans: z.array(z.strictObject({ account_id: accountId, region: regionName, name: z.string().regex(/^[a-zA-Z][_a-zA-Z0-9]{0,255}$/), template: z.enum(["RESOURCE_COMPLIANCE_REPORT", "CONTROL_COMPLIANCE_REPORT", "BACKUP_JOB_REPORT", "COPY_JOB_REPORT", "RESTORE_JOB_REPORT"]), created: timeSchema.default("-100d") })).default([]),
-    frameworks: z.array(z.strictObject({ account_id: accountId, region: regionName, name: z.string().regex(/^[a-zA-Z][_a-zA-Z0-9]{0,255}$/), controls: z.int().min(1).max(50).default(11), created: timeSchema.default("-100d") })).default([]),
+    region_settings: z
+      .array(
+        z.strictObject({
+          account_id: accountId,
+          region: regionName,
+          not_opted_in: z.array(z.enum(RESOURCE_TYPES)).default([]),
+        }),
+      )
+      .default([]),
+    report_plans: z
+      .array(
+        z.strictObject({
+          account_id: accountId,
+          region: regionName,
+          name: z.string().regex(/^[a-zA-Z][_a-zA-Z0-9]{0,255}$/),
+          template: z.enum([
+            "RESOURCE_COMPLIANCE_REPORT",
+            "CONTROL_COMPLIANCE_REPORT",
+            "BACKUP_JOB_REPORT",
+            "COPY_JOB_REPORT",
+            "RESTORE_JOB_REPORT",
+          ]),
+          created: timeSchema.default("-100d"),
+        }),
+      )
+      .default([]),
+    frameworks: z
+      .array(
+        z.strictObject({
+          account_id: accountId,
+          region: regionName,
+          name: z.string().regex(/^[a-zA-Z][_a-zA-Z0-9]{0,255}$/),
+          controls: z.int().min(1).max(50).default(11),
+          created: timeSchema.default("-100d"),
+        }),
+      )
+      .default([]),
     behaviour: z
       .strictObject({
         failure_rate: z.number().min(0).max(1).default(0.02),
@@ -210,7 +278,14 @@ export const worldSchema = z
         /** Ad-hoc restore jobs per resource per 30 days. */
         adhoc_restore_rate: z.number().min(0).max(30).default(0.05),
       })
-      .default({ failure_rate: 0.02, abort_rate: 0.005, expire_rate: 0.005, issues_rate: 0.01, copy_failure_rate: 0.01, adhoc_restore_rate: 0.05 }),
+      .default({
+        failure_rate: 0.02,
+        abort_rate: 0.005,
+        expire_rate: 0.005,
+        issues_rate: 0.01,
+        copy_failure_rate: 0.01,
+        adhoc_restore_rate: 0.05,
+      }),
   })
   .superRefine(checkWorldReferences);
 

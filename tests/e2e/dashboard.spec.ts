@@ -3,7 +3,15 @@ import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backupPlans, backupVaults, complianceEvaluations, orgAccounts, recoveryPoints, resources, tenants } from "@/db/schema";
+import {
+  backupPlans,
+  backupVaults,
+  complianceEvaluations,
+  orgAccounts,
+  recoveryPoints,
+  resources,
+  tenants,
+} from "@/db/schema";
 import type { Role } from "@/db/schema/enums";
 import { testDb } from "@/tests/helpers/db";
 import { appUrl, launchBrowser, signInAs } from "./browser";
@@ -60,14 +68,24 @@ async function visit(page: Page, pathAndQuery: string, role: Role) {
   expect(response?.status(), pathAndQuery).toBe(200);
   await page.waitForLoadState("networkidle");
   const body = (await page.textContent("main")) ?? "";
-  expect(body, `${pathAndQuery} has a failed panel`).not.toMatch(/could not be loaded|could not be shown|Something went wrong/);
+  expect(body, `${pathAndQuery} has a failed panel`).not.toMatch(
+    /could not be loaded|could not be shown|Something went wrong/,
+  );
   expect(await page.locator("main h1").count(), `${pathAndQuery} has a heading`).toBeGreaterThan(0);
-  if (shots) await page.screenshot({ path: path.join(shots, `${role}-${pathAndQuery.replace(/[^a-z0-9]+/gi, "_")}.png`), fullPage: true });
+  if (shots)
+    await page.screenshot({
+      path: path.join(shots, `${role}-${pathAndQuery.replace(/[^a-z0-9]+/gi, "_")}.png`),
+      fullPage: true,
+    });
 }
 
 /** The "N rows" line above a table. */
 async function rowsShown(page: Page): Promise<number> {
-  const text = (await page.getByText(/^\d[\d,]* rows?$/).first().textContent()) ?? "";
+  const text =
+    (await page
+      .getByText(/^\d[\d,]* rows?$/)
+      .first()
+      .textContent()) ?? "";
   return Number(text.replace(/[^\d]/g, ""));
 }
 
@@ -82,8 +100,10 @@ describe.each(["admin", "operator", "compliance", "auditor"] as const)("as %s", 
 describe("numbers shown match the database", () => {
   it("inventory counts, filtered counts and compliance scores", async () => {
     const { context, page } = await signedIn("compliance");
-    const count = async (table: typeof recoveryPoints | typeof backupPlans | typeof backupVaults | typeof resources, extra?: ReturnType<typeof eq>) =>
-      db.$count(table, extra ? and(eq(table.tenantId, tenantId), extra) : eq(table.tenantId, tenantId));
+    const count = async (
+      table: typeof recoveryPoints | typeof backupPlans | typeof backupVaults | typeof resources,
+      extra?: ReturnType<typeof eq>,
+    ) => db.$count(table, extra ? and(eq(table.tenantId, tenantId), extra) : eq(table.tenantId, tenantId));
 
     await visit(page, "backups/recovery-points", "compliance");
     expect(await rowsShown(page)).toBe(await count(recoveryPoints));
@@ -93,7 +113,11 @@ describe("numbers shown match the database", () => {
     expect(await rowsShown(page)).toBe(await count(backupVaults));
 
     // A filter set through the form lands in the URL and narrows the count exactly.
-    const [anAccount] = await db.select({ id: orgAccounts.accountId }).from(orgAccounts).where(eq(orgAccounts.tenantId, tenantId)).orderBy(orgAccounts.name);
+    const [anAccount] = await db
+      .select({ id: orgAccounts.accountId })
+      .from(orgAccounts)
+      .where(eq(orgAccounts.tenantId, tenantId))
+      .orderBy(orgAccounts.name);
     const [withPoints] = await db
       .select({ accountId: recoveryPoints.accountId })
       .from(recoveryPoints)
@@ -107,7 +131,12 @@ describe("numbers shown match the database", () => {
     await page.getByLabel("Encrypted").selectOption("yes");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/account=\d{12}.*encrypted=yes|encrypted=yes.*account=\d{12}/);
-    expect(await rowsShown(page)).toBe(await count(recoveryPoints, and(eq(recoveryPoints.accountId, withPoints!.accountId), eq(recoveryPoints.isEncrypted, true))!));
+    expect(await rowsShown(page)).toBe(
+      await count(
+        recoveryPoints,
+        and(eq(recoveryPoints.accountId, withPoints!.accountId), eq(recoveryPoints.isEncrypted, true))!,
+      ),
+    );
 
     // Overview: every resource is counted once, protected or not.
     await visit(page, "overview", "compliance");
@@ -123,14 +152,22 @@ describe("numbers shown match the database", () => {
     expect(scores.rows.length).toBe(3);
     await visit(page, "compliance", "compliance");
     for (const s of scores.rows) {
-      expect(await page.getByText(`${s.met} of ${s.applicable} requirements met`).count(), s.template_slug).toBeGreaterThan(0);
+      expect(
+        await page.getByText(`${s.met} of ${s.applicable} requirements met`).count(),
+        s.template_slug,
+      ).toBeGreaterThan(0);
     }
     await context.close();
   });
 
   it("'as of' redraws from history: before the first evaluation there is none; today shows the same as now", async () => {
     const { context, page } = await signedIn("auditor");
-    const [first] = await db.select({ at: complianceEvaluations.evaluatedAt }).from(complianceEvaluations).where(eq(complianceEvaluations.tenantId, tenantId)).orderBy(complianceEvaluations.id).limit(1);
+    const [first] = await db
+      .select({ at: complianceEvaluations.evaluatedAt })
+      .from(complianceEvaluations)
+      .where(eq(complianceEvaluations.tenantId, tenantId))
+      .orderBy(complianceEvaluations.id)
+      .limit(1);
     const dayBefore = new Date(first!.at.getTime() - 86_400_000).toISOString().slice(0, 10);
     await visit(page, `compliance?asOf=${dayBefore}`, "auditor");
     expect(await page.getByText(`No evaluation existed on ${dayBefore}`).count()).toBe(1);
@@ -151,7 +188,10 @@ describe("exports", () => {
     const { context, page } = await signedIn("auditor");
     await visit(page, "backups/recovery-points?encrypted=no", "auditor");
     const shown = await rowsShown(page);
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Export CSV" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("link", { name: "Export CSV" }).click(),
+    ]);
     const file = await download.path();
     const lines = readFileSync(file!, "utf8").split("\r\n").filter(Boolean);
     const preamble = lines.filter((l) => l.startsWith("#"));
@@ -161,7 +201,12 @@ describe("exports", () => {
     expect(preamble.join("\n")).toMatch(/# generated_at: \d{4}-/);
     expect(data[0]).toMatch(/^account_id,region,recovery_point_arn,/);
     expect(data.length - 1).toBe(shown);
-    expect(data.length - 1).toBe(await db.$count(recoveryPoints, and(eq(recoveryPoints.tenantId, tenantId), eq(recoveryPoints.isEncrypted, false))));
+    expect(data.length - 1).toBe(
+      await db.$count(
+        recoveryPoints,
+        and(eq(recoveryPoints.tenantId, tenantId), eq(recoveryPoints.isEncrypted, false)),
+      ),
+    );
     await context.close();
   });
 
@@ -169,8 +214,15 @@ describe("exports", () => {
     const { context, page } = await signedIn("compliance");
     const res = await page.request.get(`${appUrl()}/t/northwind/export/findings?format=json&status=FAIL&control=BK-01`);
     expect(res.status()).toBe(200);
-    const body = (await res.json()) as { meta: { tenant: string; filters: Record<string, string>; asOf: string }; rows: Array<{ status: string; control_id: string }> };
-    expect(body.meta).toMatchObject({ tenant: "Northwind", filters: { status: "FAIL", control: "BK-01" }, asOf: "current" });
+    const body = (await res.json()) as {
+      meta: { tenant: string; filters: Record<string, string>; asOf: string };
+      rows: Array<{ status: string; control_id: string }>;
+    };
+    expect(body.meta).toMatchObject({
+      tenant: "Northwind",
+      filters: { status: "FAIL", control: "BK-01" },
+      asOf: "current",
+    });
     expect(body.rows.length).toBeGreaterThan(0);
     expect(body.rows.every((r) => r.status === "FAIL" && r.control_id === "BK-01")).toBe(true);
     await visit(page, "compliance/findings?status=FAIL&control=BK-01", "compliance");
@@ -182,7 +234,9 @@ describe("exports", () => {
     const { context, page } = await signedIn("auditor");
     const res = await page.request.get(`${appUrl()}/t/northwind/export/recovery-points?account=12&format=csv`);
     expect(res.status()).toBe(400);
-    expect(((await res.json()) as { error: { fieldErrors: Record<string, string> } }).error.fieldErrors.account).toMatch(/12-digit/);
+    expect(
+      ((await res.json()) as { error: { fieldErrors: Record<string, string> } }).error.fieldErrors.account,
+    ).toMatch(/12-digit/);
     await visit(page, "backups/recovery-points?account=12", "auditor");
     expect(await page.getByText(/account: Account must be a 12-digit account ID/).count()).toBe(1);
     await context.close();

@@ -3,7 +3,12 @@ import Provider from "oidc-provider";
 
 // A real OpenID Connect provider (the oidc-provider package) standing in for a customer's IdP in
 // the SSO browser test. Its development login page accepts any login; the login is used as email.
-export async function startFakeIdp(options: { port: number; redirectUri: string; clientId: string; clientSecret: string }): Promise<{ issuer: string; close(): Promise<void> }> {
+export async function startFakeIdp(options: {
+  port: number;
+  redirectUri: string;
+  clientId: string;
+  clientSecret: string;
+}): Promise<{ issuer: string; close(): Promise<void> }> {
   const issuer = `http://127.0.0.1:${options.port}`;
   const provider = new Provider(issuer, {
     clients: [
@@ -27,7 +32,9 @@ export async function startFakeIdp(options: { port: number; redirectUri: string;
   });
   provider.proxy = false;
   for (const event of ["grant.error", "server_error", "authorization.error"]) {
-    provider.on(event, (_ctx: unknown, error: Error & { error_description?: string }) => console.error(`[test idp] ${event}: ${error.message} ${error.error_description ?? ""}`));
+    provider.on(event, (_ctx: unknown, error: Error & { error_description?: string }) =>
+      console.error(`[test idp] ${event}: ${error.message} ${error.error_description ?? ""}`),
+    );
   }
   const server: Server = await new Promise((resolve) => {
     const s = provider.listen(options.port, "127.0.0.1", () => resolve(s));

@@ -73,7 +73,12 @@ export default async function setup(project: TestProject) {
   const appUrl = `http://localhost:${port}`;
   // SSO against a real OIDC provider on loopback, so the OIDC sign-in path is tested too.
   const clientSecret = randomBytes(16).toString("hex");
-  const idp = await startFakeIdp({ port: await freePort(), redirectUri: `${appUrl}/api/auth/callback/oidc`, clientId: "backup-governance-e2e", clientSecret });
+  const idp = await startFakeIdp({
+    port: await freePort(),
+    redirectUri: `${appUrl}/api/auth/callback/oidc`,
+    clientId: "backup-governance-e2e",
+    clientSecret,
+  });
   const env = {
     ...process.env,
     DATABASE_URL: databaseUrl,
@@ -90,7 +95,10 @@ export default async function setup(project: TestProject) {
     const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], { stdio: ["ignore", "ignore", "inherit"], env });
+  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env,
+  });
   await waitFor(`${appUrl}/sign-in`, child);
   project.provide("appUrl", appUrl);
   process.env.E2E_DEMO_USERS = JSON.stringify(DEMO_USERS);

@@ -6,7 +6,10 @@ declare module "oidc-provider" {
     claims(): Promise<Record<string, unknown>>;
   }
   export default class Provider {
-    constructor(issuer: string, configuration: Record<string, unknown> & { findAccount?: (ctx: unknown, sub: string) => Promise<Account> });
+    constructor(
+      issuer: string,
+      configuration: Record<string, unknown> & { findAccount?: (ctx: unknown, sub: string) => Promise<Account> },
+    );
     proxy: boolean;
     on(event: string, listener: (ctx: unknown, error: Error & { error_description?: string }) => void): void;
     listen(port: number, host: string, callback: () => void): Server;

@@ -53,7 +53,9 @@ describe("backup policies", () => {
     await page.getByRole("link", { name: "New policy" }).first().click();
     await page.waitForURL(/\/policies\/new$/);
 
-    await page.getByLabel("Framework template", { exact: true }).selectOption({ label: "ISO/IEC 27001:2022 (evaluated here)" });
+    await page
+      .getByLabel("Framework template", { exact: true })
+      .selectOption({ label: "ISO/IEC 27001:2022 (evaluated here)" });
     await page.getByRole("button", { name: "Generate from template" }).click();
     await page.getByText("Valid: AWS Organizations would accept this document.").waitFor();
     expect(await page.getByLabel("Policy name", { exact: true }).inputValue()).toBe("iso-27001-2022-baseline");
@@ -68,10 +70,17 @@ describe("backup policies", () => {
 
     // …and the JSON, typed in the editor, fills the form; an invalid edit shows its error, marked in the text.
     const text = await editorText(page);
-    await typeInEditor(page, text.replace(/("start_backup_window_minutes": \{\s*"@@assign": )"60"/, '$1"30"').replace(/("delete_after_days": \{\s*"@@assign": )"35"/g, '$1"90"'));
+    await typeInEditor(
+      page,
+      text
+        .replace(/("start_backup_window_minutes": \{\s*"@@assign": )"60"/, '$1"30"')
+        .replace(/("delete_after_days": \{\s*"@@assign": )"35"/g, '$1"90"'),
+    );
     await page.getByText("1 problem: AWS would refuse this document").waitFor();
     const problems = page.getByRole("list", { name: "Problems in the policy document" });
-    expect(await problems.textContent()).toContain('$.plans["iso-27001-2022-baseline"].rules["backup-rule"].start_backup_window_minutes["@@assign"]');
+    expect(await problems.textContent()).toContain(
+      '$.plans["iso-27001-2022-baseline"].rules["backup-rule"].start_backup_window_minutes["@@assign"]',
+    );
     expect(await problems.textContent()).toContain("START_WINDOW_TOO_SHORT");
     expect(await problems.textContent()).toContain("MalformedPolicyDocumentException");
     // Choosing the problem selects it in the editor, where it is marked.
@@ -84,10 +93,16 @@ describe("backup policies", () => {
     await page.getByLabel("Policy name", { exact: true }).fill(NAME);
     await page.getByRole("checkbox", { name: /Workloads/ }).check();
     await page.getByRole("button", { name: "Save draft" }).click();
-    await page.getByRole("alert").filter({ hasText: "The policy document was refused: Start window: 30 is below the minimum" }).waitFor();
+    await page
+      .getByRole("alert")
+      .filter({ hasText: "The policy document was refused: Start window: 30 is below the minimum" })
+      .waitFor();
 
     // A valid edit saves.
-    await typeInEditor(page, (await editorText(page)).replace(/("start_backup_window_minutes": \{\s*"@@assign": )"30"/, '$1"120"'));
+    await typeInEditor(
+      page,
+      (await editorText(page)).replace(/("start_backup_window_minutes": \{\s*"@@assign": )"30"/, '$1"120"'),
+    );
     await page.getByText("Valid: AWS Organizations would accept this document.").waitFor();
     await page.getByRole("button", { name: "Save draft" }).click();
     await page.waitForURL(/\/policies\/[0-9a-f-]{36}\?saved=1$/);
@@ -96,7 +111,9 @@ describe("backup policies", () => {
 
     await page.getByRole("button", { name: "Submit for approval" }).click();
     // The author is never offered an approval: the button is disabled and says why.
-    await page.getByText("You wrote version 1: another person with the push permission must approve or reject it").waitFor();
+    await page
+      .getByText("You wrote version 1: another person with the push permission must approve or reject it")
+      .waitFor();
     expect(await page.getByRole("button", { name: "Approve" }).isDisabled()).toBe(true);
     expect(await page.getByText("0 of 1 approval").count()).toBe(1);
     await context.close();
@@ -111,7 +128,10 @@ describe("backup policies", () => {
     await page.getByRole("button", { name: "Push to AWS" }).click();
     await page.getByText(/Pushed version 1 as p-[0-9a-z]+: attached to 1 target/).waitFor({ timeout: 60_000 });
 
-    const [policy] = await db.select().from(managedPolicies).where(and(eq(managedPolicies.tenantId, tenantId), eq(managedPolicies.name, NAME)));
+    const [policy] = await db
+      .select()
+      .from(managedPolicies)
+      .where(and(eq(managedPolicies.tenantId, tenantId), eq(managedPolicies.name, NAME)));
     expect(policy?.awsPolicyId).toMatch(/^p-/);
     const [push] = await db.select().from(policyPushes).where(eq(policyPushes.policyId, policy!.id));
     expect(push?.status).toBe("succeeded");
@@ -137,7 +157,10 @@ describe("backup policies", () => {
       await page.getByText("in AWS", { exact: true }).waitFor();
       expect(await page.locator("main").getByRole("button").count()).toBe(0);
       expect(await page.getByRole("link", { name: /New version|New draft/ }).count()).toBe(0);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth), `no sideways scrolling at ${width} px`).toBeLessThanOrEqual(width);
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth),
+        `no sideways scrolling at ${width} px`,
+      ).toBeLessThanOrEqual(width);
       // The authoring page itself is refused.
       await page.goto(`${appUrl()}/t/northwind/policies/new`);
       await page.waitForURL(/\/t\/northwind\/overview\?denied=policy%3Adraft$/);

@@ -67,7 +67,9 @@ describe("as admin", () => {
     await page.goto(`${appUrl()}/settings/tenants`);
     await page.getByLabel("Name", { exact: true }).fill("Fabrikam");
     await page.getByLabel("Management account ID").fill("12345");
-    await page.getByLabel("Role to assume in the management account").fill("arn:aws:iam::123456789012:role/BackupGovernance");
+    await page
+      .getByLabel("Role to assume in the management account")
+      .fill("arn:aws:iam::123456789012:role/BackupGovernance");
     await page.getByRole("button", { name: "Add organization" }).click();
     await page.getByText("Management account ID must be exactly 12 digits.").waitFor();
     await page.getByLabel("Management account ID").fill("123456789012");
@@ -86,7 +88,8 @@ describe("as admin", () => {
     await page.getByLabel("Account ID", { exact: true }).fill("210987654321");
     await page.getByRole("button", { name: "Set role" }).click();
     await overrides.getByRole("cell", { name: "LegacyBackupRole" }).waitFor();
-    if (process.env.E2E_SCREENSHOTS) await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/admin-tenant-settings.png`, fullPage: true });
+    if (process.env.E2E_SCREENSHOTS)
+      await page.screenshot({ path: `${process.env.E2E_SCREENSHOTS}/admin-tenant-settings.png`, fullPage: true });
     await overrides.getByRole("button", { name: "Remove the role override of account 210987654321" }).click();
     await page.getByText("Every account uses BackupGovernanceReadOnly.").waitFor();
 

@@ -16,8 +16,12 @@ if (!browser) {
   // CI must run them; on a laptop the rest of the suite still counts.
   process.exit(process.env.CI ? 1 : 0);
 }
-const result = spawnSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", "--project", "e2e", ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env: { ...process.env, CHROMIUM_PATH: browser },
-});
+const result = spawnSync(
+  process.execPath,
+  ["node_modules/vitest/vitest.mjs", "run", "--project", "e2e", ...process.argv.slice(2)],
+  {
+    stdio: "inherit",
+    env: { ...process.env, CHROMIUM_PATH: browser },
+  },
+);
 process.exit(result.status ?? 1);

@@ -20,7 +20,6 @@ async function signInWithSso(page: Page, login: string) {
   await page.locator('button[type="submit"]').click();
   // The IdP asks once for consent to share profile and email.
   await page.getByRole("button", { name: "Continue" }).click();
-
 }
 
 describe("single sign-on (OIDC)", () => {
@@ -42,7 +41,10 @@ describe("single sign-on (OIDC)", () => {
     await context.close();
     const { db, close } = testDb();
     expect(await db.$count(users, eq(users.email, "stranger@elsewhere.example"))).toBe(0);
-    const [refusal] = await db.select().from(auditLog).where(and(eq(auditLog.action, "auth.sign_in"), eq(auditLog.actorEmail, "stranger@elsewhere.example")));
+    const [refusal] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "auth.sign_in"), eq(auditLog.actorEmail, "stranger@elsewhere.example")));
     expect(refusal).toMatchObject({ outcome: "denied", details: { method: "oidc", reason: "unknown_user" } });
     await close();
   });

@@ -6,7 +6,8 @@ import { worldNow } from "@/sim/world/time";
 /** The pinned time of this run, in epoch milliseconds. */
 export function testClockMs(): number {
   const at = Date.parse(process.env.CLOCK_AT ?? "");
-  if (Number.isNaN(at)) throw new Error(`CLOCK_AT is not set to an ISO 8601 time (vitest.config.ts sets it): ${process.env.CLOCK_AT}`);
+  if (Number.isNaN(at))
+    throw new Error(`CLOCK_AT is not set to an ISO 8601 time (vitest.config.ts sets it): ${process.env.CLOCK_AT}`);
   return at;
 }
 

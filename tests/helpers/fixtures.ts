@@ -25,9 +25,17 @@ export async function makeTenant(db: Db, name = `Test Org ${suffix()}`) {
 }
 
 /** A user (no password) and, when given, memberships; returned as the session the server would see. */
-export async function makeUser(db: Db, role: Role, memberOf: Array<{ tenantId: string; role?: Role }> = []): Promise<SessionUser> {
+export async function makeUser(
+  db: Db,
+  role: Role,
+  memberOf: Array<{ tenantId: string; role?: Role }> = [],
+): Promise<SessionUser> {
   const email = `${role}-${suffix()}@test.example`;
-  const [row] = await db.insert(users).values({ email, name: `Test ${role}`, role }).returning();
-  for (const m of memberOf) await db.insert(tenantMemberships).values({ userId: row!.id, tenantId: m.tenantId, role: m.role ?? null });
+  const [row] = await db
+    .insert(users)
+    .values({ email, name: `Test ${role}`, role })
+    .returning();
+  for (const m of memberOf)
+    await db.insert(tenantMemberships).values({ userId: row!.id, tenantId: m.tenantId, role: m.role ?? null });
   return { sessionId: "00000000-0000-4000-8000-000000000000", userId: row!.id, email, name: row!.name, role };
 }

@@ -72,7 +72,12 @@ function ages(s: SimState) {
     // ran, so the seconds differ from one `now` to another, but never by a period.
     newestPointByRule: s.rules
       .filter((r) => r.schedule && newestByRule.has(r.index))
-      .map((r) => [planKey(s, r.plan), r.name, s.now - (newestByRule.get(r.index) as number) <= r.schedule!.periodSeconds + (r.startWindowMinutes + r.completionWindowMinutes) * 60]),
+      .map((r) => [
+        planKey(s, r.plan),
+        r.name,
+        s.now - (newestByRule.get(r.index) as number) <=
+          r.schedule!.periodSeconds + (r.startWindowMinutes + r.completionWindowMinutes) * 60,
+      ]),
   };
 }
 

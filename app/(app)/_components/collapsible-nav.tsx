@@ -12,7 +12,10 @@ export function CollapsibleNav({ children }: { children: React.ReactNode }) {
   const [openAt, setOpenAt] = useState<string | null>(null);
   const open = openAt === pathname;
   return (
-    <aside className="shrink-0 border-b border-slate-200 bg-white md:w-60 md:border-r md:border-b-0" aria-label="Main navigation">
+    <aside
+      className="shrink-0 border-b border-slate-200 bg-white md:w-60 md:border-r md:border-b-0"
+      aria-label="Main navigation"
+    >
       <button
         type="button"
         aria-expanded={open}

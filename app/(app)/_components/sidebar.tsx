@@ -30,7 +30,9 @@ export function Sidebar({
   const fromUrl = /^\/t\/([^/]+)/.exec(pathname)?.[1];
   const current = fromUrl ? decodeURIComponent(fromUrl) : null;
   const active = current && tenants.some((t) => t.slug === current) ? current : null;
-  const tenantItems: NavItem[] = active ? TENANT_SECTIONS.map((s) => ({ href: `/t/${active}/${s.path}`, label: s.label, icon: s.icon })) : [];
+  const tenantItems: NavItem[] = active
+    ? TENANT_SECTIONS.map((s) => ({ href: `/t/${active}/${s.path}`, label: s.label, icon: s.icon }))
+    : [];
   const globalItems: NavItem[] = [
     ...(showClients ? [{ href: "/clients", label: "All organizations", icon: "▦" }] : []),
     ...(showSettings ? [{ href: "/settings", label: "Settings", icon: "⚙" }] : []),

@@ -3,13 +3,22 @@
 import { usePathname, useRouter } from "next/navigation";
 
 /** Lists only the tenants the server says this user may see; switching keeps the current section. */
-export function TenantSwitcher({ tenants, current }: { tenants: Array<{ slug: string; name: string }>; current: string | null }) {
+export function TenantSwitcher({
+  tenants,
+  current,
+}: {
+  tenants: Array<{ slug: string; name: string }>;
+  current: string | null;
+}) {
   const router = useRouter();
   const pathname = usePathname();
   if (tenants.length === 0) return null;
   return (
     <div>
-      <label htmlFor="tenant-switcher" className="mb-1 block text-xs font-medium tracking-wide text-slate-500 uppercase">
+      <label
+        htmlFor="tenant-switcher"
+        className="mb-1 block text-xs font-medium tracking-wide text-slate-500 uppercase"
+      >
         Organization
       </label>
       <select
@@ -18,7 +27,8 @@ export function TenantSwitcher({ tenants, current }: { tenants: Array<{ slug: st
         onChange={(e) => {
           const slug = e.target.value;
           if (!slug) return;
-          const section = current && pathname.startsWith(`/t/${current}/`) ? pathname.slice(`/t/${current}`.length) : "/overview";
+          const section =
+            current && pathname.startsWith(`/t/${current}/`) ? pathname.slice(`/t/${current}`.length) : "/overview";
           router.push(`/t/${slug}${section}`);
         }}
         className="block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm font-medium text-slate-900 shadow-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500"

@@ -27,7 +27,13 @@ async function Scorecard({ tenantId }: { tenantId: string }) {
       const [summary, freshness, unprotected, failed] = await Promise.all([
         getComplianceSummary(db, tenantId, null),
         getFreshness(db, { tenantId }),
-        listFindings(db, { tenantId, controlId: "BK-01", subjectType: "resource", status: ["FAIL", "ERROR", "EXCEPTED"], limit: 1 }),
+        listFindings(db, {
+          tenantId,
+          controlId: "BK-01",
+          subjectType: "resource",
+          status: ["FAIL", "ERROR", "EXCEPTED"],
+          limit: 1,
+        }),
         listRecentFailedJobs(db, tenantId, 100),
       ]);
       return { summary, freshness, unprotected: unprotected.total, failedJobs: failed.length };
@@ -44,7 +50,9 @@ async function Scorecard({ tenantId }: { tenantId: string }) {
             <dl className="grid grid-cols-3 gap-2">
               {summary.frameworks.map((f) => (
                 <div key={f.slug}>
-                  <dt className="truncate text-xs text-slate-500" title={f.name}>{f.name}</dt>
+                  <dt className="truncate text-xs text-slate-500" title={f.name}>
+                    {f.name}
+                  </dt>
                   <dd>
                     <ScoreNumber score={f.score} className="text-xl" />
                     <div className="text-[11px] text-slate-500">{formatPercent(f.checks)} checks</div>
@@ -55,12 +63,18 @@ async function Scorecard({ tenantId }: { tenantId: string }) {
           )}
           <div className="flex flex-wrap gap-1.5 text-xs">
             <Badge tone={unprotected ? "red" : "green"}>{unprotected} unprotected</Badge>
-            <Badge tone={failedJobs ? "red" : "green"}>{failedJobs >= 100 ? "100+" : failedJobs} failed jobs (7 d)</Badge>
+            <Badge tone={failedJobs ? "red" : "green"}>
+              {failedJobs >= 100 ? "100+" : failedJobs} failed jobs (7 d)
+            </Badge>
             <Badge tone={freshness.stale + freshness.neverSynced ? "amber" : "green"}>
-              {freshness.stale + freshness.neverSynced ? `${freshness.stale + freshness.neverSynced} units not current` : "data current"}
+              {freshness.stale + freshness.neverSynced
+                ? `${freshness.stale + freshness.neverSynced} units not current`
+                : "data current"}
             </Badge>
           </div>
-          <p className="text-xs text-slate-500">Data read {freshness.oldestPublishedAt ? formatDateTime(freshness.oldestPublishedAt) : "never"}</p>
+          <p className="text-xs text-slate-500">
+            Data read {freshness.oldestPublishedAt ? formatDateTime(freshness.oldestPublishedAt) : "never"}
+          </p>
         </div>
       )}
     </WidgetState>
@@ -72,14 +86,24 @@ export default async function ClientsPage() {
   const tenants = await getAccessibleTenants();
   return (
     <div>
-      <PageHeader title="All organizations" description="A scorecard per organization you can see: compliance per framework, unprotected resources, failed jobs and how fresh the data is." />
+      <PageHeader
+        title="All organizations"
+        description="A scorecard per organization you can see: compliance per framework, unprotected resources, failed jobs and how fresh the data is."
+      />
       {tenants.length === 0 ? (
         <EmptyState title="No organizations">You have not been given access to any organization.</EmptyState>
       ) : (
         <ul className="grid gap-4 md:grid-cols-2 2xl:grid-cols-3">
           {tenants.map((t) => (
             <li key={t.tenantId}>
-              <Widget title={t.name} actions={<Link href={`/t/${t.slug}/overview`} className="text-xs font-medium text-brand-700 hover:underline">Open →</Link>}>
+              <Widget
+                title={t.name}
+                actions={
+                  <Link href={`/t/${t.slug}/overview`} className="text-xs font-medium text-brand-700 hover:underline">
+                    Open →
+                  </Link>
+                }
+              >
                 <Scorecard tenantId={t.tenantId} />
               </Widget>
             </li>

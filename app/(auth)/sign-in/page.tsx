@@ -19,17 +19,25 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="flex min-h-screen items-center justify-center bg-gradient-to-b from-slate-100 to-slate-50 px-4">
       <div className="w-full max-w-sm">
         <div className="mb-6 text-center">
-          <div className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-brand-600 text-lg font-bold text-white" aria-hidden>
+          <div
+            className="mx-auto mb-3 flex h-10 w-10 items-center justify-center rounded-lg bg-brand-600 text-lg font-bold text-white"
+            aria-hidden
+          >
             B
           </div>
           <h1 className="text-xl font-semibold text-slate-900">Backup Governance</h1>
           <p className="mt-1 text-sm text-slate-600">AWS Backup compliance across your organizations</p>
         </div>
         <div className="rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-          <SignInForm sso={oidcConfigured() ? env.OIDC_NAME : null} initialError={error ? (ERRORS[error] ?? "Sign-in failed. Try again.") : null} />
+          <SignInForm
+            sso={oidcConfigured() ? env.OIDC_NAME : null}
+            initialError={error ? (ERRORS[error] ?? "Sign-in failed. Try again.") : null}
+          />
         </div>
         {env.DEMO_MODE && (
-          <p className="mt-4 text-center text-xs text-slate-500">Demo mode: the sign-ins for each role were printed by `npm run demo`.</p>
+          <p className="mt-4 text-center text-xs text-slate-500">
+            Demo mode: the sign-ins for each role were printed by `npm run demo`.
+          </p>
         )}
       </div>
     </main>

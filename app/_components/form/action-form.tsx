@@ -7,7 +7,10 @@ import { Alert } from "../ui/alert";
 
 type ServerAction<T> = (state: unknown, formData: FormData) => Promise<ActionResult<T>>;
 
-const FormState = createContext<{ state: ActionResult<unknown> | null; pending: boolean }>({ state: null, pending: false });
+const FormState = createContext<{ state: ActionResult<unknown> | null; pending: boolean }>({
+  state: null,
+  pending: false,
+});
 
 /**
  * A form bound to a server action: shows field errors next to their fields, a form-level error,
@@ -35,7 +38,13 @@ export function ActionForm<T>({
       return await action(prev, formData);
     } catch (error) {
       unstable_rethrow(error); // a redirect from the action is navigation, not a failure
-      return { ok: false, error: { code: "INTERNAL", message: "The form could not be sent (it may be too large, or the connection dropped). Nothing was saved." } };
+      return {
+        ok: false,
+        error: {
+          code: "INTERNAL",
+          message: "The form could not be sent (it may be too large, or the connection dropped). Nothing was saved.",
+        },
+      };
     }
   }, null);
 
@@ -47,7 +56,8 @@ export function ActionForm<T>({
   }, [state, resetOnSuccess, onSuccess]);
 
   const fieldErrors = state && !state.ok ? state.error.fieldErrors : undefined;
-  const formError = state && !state.ok && (!fieldErrors || fieldErrors._form) ? (fieldErrors?._form ?? state.error.message) : null;
+  const formError =
+    state && !state.ok && (!fieldErrors || fieldErrors._form) ? (fieldErrors?._form ?? state.error.message) : null;
 
   return (
     <FormState.Provider value={{ state, pending }}>

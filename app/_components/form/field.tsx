@@ -14,7 +14,21 @@ interface FieldProps {
 }
 
 /** A field's label, the control, and its error or hint below it (ids as aria-describedby expects). */
-export function FieldShell({ id, label, hint, error, className = "", children }: { id: string; label: string; hint?: React.ReactNode; error?: string; className?: string; children: React.ReactNode }) {
+export function FieldShell({
+  id,
+  label,
+  hint,
+  error,
+  className = "",
+  children,
+}: {
+  id: string;
+  label: string;
+  hint?: React.ReactNode;
+  error?: string;
+  className?: string;
+  children: React.ReactNode;
+}) {
   return (
     <div className={className}>
       <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-800">
@@ -34,22 +48,49 @@ export function FieldShell({ id, label, hint, error, className = "", children }:
   );
 }
 
-export function TextField({ name, label, hint, className, ...input }: FieldProps & React.InputHTMLAttributes<HTMLInputElement>) {
+export function TextField({
+  name,
+  label,
+  hint,
+  className,
+  ...input
+}: FieldProps & React.InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   const error = useFieldError(name);
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
-      <input id={id} name={name} aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined} className={inputClass} {...input} />
+      <input
+        id={id}
+        name={name}
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        className={inputClass}
+        {...input}
+      />
     </FieldShell>
   );
 }
 
-export function SelectField({ name, label, hint, className, options, ...select }: FieldProps & React.SelectHTMLAttributes<HTMLSelectElement> & { options: Array<{ value: string; label: string }> }) {
+export function SelectField({
+  name,
+  label,
+  hint,
+  className,
+  options,
+  ...select
+}: FieldProps & React.SelectHTMLAttributes<HTMLSelectElement> & { options: Array<{ value: string; label: string }> }) {
   const id = useId();
   const error = useFieldError(name);
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
-      <select id={id} name={name} aria-invalid={Boolean(error)} aria-describedby={error ? `${id}-error` : undefined} className={inputClass} {...select}>
+      <select
+        id={id}
+        name={name}
+        aria-invalid={Boolean(error)}
+        aria-describedby={error ? `${id}-error` : undefined}
+        className={inputClass}
+        {...select}
+      >
         {options.map((o) => (
           <option key={o.value} value={o.value}>
             {o.label}
@@ -60,7 +101,14 @@ export function SelectField({ name, label, hint, className, options, ...select }
   );
 }
 
-export function CheckboxGroupField({ name, label, hint, options, defaultValues = [], className }: FieldProps & { options: string[]; defaultValues?: string[] }) {
+export function CheckboxGroupField({
+  name,
+  label,
+  hint,
+  options,
+  defaultValues = [],
+  className,
+}: FieldProps & { options: string[]; defaultValues?: string[] }) {
   const id = useId();
   const error = useFieldError(name);
   return (
@@ -69,7 +117,13 @@ export function CheckboxGroupField({ name, label, hint, options, defaultValues =
       <div className="grid max-h-40 grid-cols-2 gap-x-4 gap-y-1 overflow-y-auto rounded-md p-2 ring-1 ring-slate-200 ring-inset sm:grid-cols-3">
         {options.map((o) => (
           <label key={o} className="flex items-center gap-2 text-sm text-slate-700">
-            <input type="checkbox" name={name} value={o} defaultChecked={defaultValues.includes(o)} className="rounded border-slate-300" />
+            <input
+              type="checkbox"
+              name={name}
+              value={o}
+              defaultChecked={defaultValues.includes(o)}
+              className="rounded border-slate-300"
+            />
             <span className="font-mono text-xs">{o}</span>
           </label>
         ))}

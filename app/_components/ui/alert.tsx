@@ -5,9 +5,20 @@ const TONES = {
   error: "border-red-200 bg-red-50 text-red-800",
 } as const;
 
-export function Alert({ tone = "info", children, role }: { tone?: keyof typeof TONES; children: React.ReactNode; role?: "alert" | "status" }) {
+export function Alert({
+  tone = "info",
+  children,
+  role,
+}: {
+  tone?: keyof typeof TONES;
+  children: React.ReactNode;
+  role?: "alert" | "status";
+}) {
   return (
-    <div role={role ?? (tone === "error" ? "alert" : "status")} className={`rounded-md border px-3.5 py-2.5 text-sm ${TONES[tone]}`}>
+    <div
+      role={role ?? (tone === "error" ? "alert" : "status")}
+      className={`rounded-md border px-3.5 py-2.5 text-sm ${TONES[tone]}`}
+    >
       {children}
     </div>
   );

@@ -12,7 +12,10 @@ export function Table({ caption, children }: { caption: string; children: React.
 
 export function Th({ children, className = "" }: { children?: React.ReactNode; className?: string }) {
   return (
-    <th scope="col" className={`bg-slate-50 px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase ${className}`}>
+    <th
+      scope="col"
+      className={`bg-slate-50 px-3 py-2 text-left text-xs font-semibold tracking-wide text-slate-600 uppercase ${className}`}
+    >
       {children}
     </th>
   );

@@ -9,7 +9,10 @@ import { forEachResource, protectionProblem, resolveProtection } from "./resourc
 
 export const bk01Params = z
   .object({
-    resourceTypes: z.array(z.enum(RESOURCE_TYPES)).min(1, "at least one resource type").default([...RESOURCE_TYPES]),
+    resourceTypes: z
+      .array(z.enum(RESOURCE_TYPES))
+      .min(1, "at least one resource type")
+      .default([...RESOURCE_TYPES]),
     tag: tagScopeSchema.nullable().default(null),
   })
   .strict();
@@ -18,32 +21,41 @@ export const bk01 = defineControl({
   id: "BK-01",
   title: "Resource protected by a backup plan",
   subjectTypes: ["resource"],
-  description: "A backup plan's selection matches the resource as AWS Backup evaluates it (resource-type patterns, ARNs, tags with conditions, NotResources, region opt-in, org-managed plans).",
+  description:
+    "A backup plan's selection matches the resource as AWS Backup evaluates it (resource-type patterns, ARNs, tags with conditions, NotResources, region opt-in, org-managed plans).",
   params: bk01Params,
   evaluate(ctx, params, scope, emit) {
     const types = new Set<string>(params.resourceTypes);
     const tag = params.tag;
     const filter = (r: { resourceType: string; tags: Record<string, string> }) =>
-      types.has(r.resourceType) && (!tag || (Object.hasOwn(r.tags, tag.key) && (tag.value === undefined || r.tags[tag.key] === tag.value)));
-    forEachResource(ctx, "BK-01", scope, emit, (r) => {
-      const p = resolveProtection(ctx, r);
-      if (p.kind !== "protected") {
-        emit(protectionProblem("BK-01", r, p, ""));
-        return;
-      }
-      const m = p.matches[0]!;
-      const facts = ctx.facts.resource(r.resourceArn);
-      const first = facts?.newestRecoveryPoint ? "" : "; no recovery point yet (protected before its first backup)";
-      const others = p.matches.length > 1 ? ` and ${p.matches.length - 1} more` : "";
-      emit(
-        finding(
-          "BK-01",
-          subjects.resource(r),
-          "PASS",
-          `selected by plan ${m.plan.planName}${m.plan.orgManaged ? " (org-managed)" : ""} via ${m.matchedBy}${others}${first}`,
-          [ev.resource(r), ...p.matches.slice(0, 5).map((x) => ev.selection(x))],
-        ),
-      );
-    }, filter);
+      types.has(r.resourceType) &&
+      (!tag || (Object.hasOwn(r.tags, tag.key) && (tag.value === undefined || r.tags[tag.key] === tag.value)));
+    forEachResource(
+      ctx,
+      "BK-01",
+      scope,
+      emit,
+      (r) => {
+        const p = resolveProtection(ctx, r);
+        if (p.kind !== "protected") {
+          emit(protectionProblem("BK-01", r, p, ""));
+          return;
+        }
+        const m = p.matches[0]!;
+        const facts = ctx.facts.resource(r.resourceArn);
+        const first = facts?.newestRecoveryPoint ? "" : "; no recovery point yet (protected before its first backup)";
+        const others = p.matches.length > 1 ? ` and ${p.matches.length - 1} more` : "";
+        emit(
+          finding(
+            "BK-01",
+            subjects.resource(r),
+            "PASS",
+            `selected by plan ${m.plan.planName}${m.plan.orgManaged ? " (org-managed)" : ""} via ${m.matchedBy}${others}${first}`,
+            [ev.resource(r), ...p.matches.slice(0, 5).map((x) => ev.selection(x))],
+          ),
+        );
+      },
+      filter,
+    );
   },
 });

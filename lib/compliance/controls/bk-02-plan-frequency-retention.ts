@@ -19,7 +19,11 @@ export const bk02Params = z
   .superRefine((p, c) => {
     const max = p.frequencyUnit === "hours" ? 24 : 31;
     if (p.frequencyValue > max) {
-      c.addIssue({ code: "custom", path: ["frequencyValue"], message: `frequency is at most ${max} ${p.frequencyUnit}` });
+      c.addIssue({
+        code: "custom",
+        path: ["frequencyValue"],
+        message: `frequency is at most ${max} ${p.frequencyUnit}`,
+      });
     }
   });
 
@@ -34,19 +38,45 @@ interface RuleVerdict {
   summary: string;
 }
 
-function judgeRule(plan: BackupPlan, rule: BackupRule, now: Date, requiredMinutes: number, requiredDays: number): RuleVerdict {
-  const sched = analyseSchedule(rule.scheduleExpression, rule.scheduleExpressionTimezone, rule.enableContinuousBackup, now);
+function judgeRule(
+  plan: BackupPlan,
+  rule: BackupRule,
+  now: Date,
+  requiredMinutes: number,
+  requiredDays: number,
+): RuleVerdict {
+  const sched = analyseSchedule(
+    rule.scheduleExpression,
+    rule.scheduleExpressionTimezone,
+    rule.enableContinuousBackup,
+    now,
+  );
   const retention = ruleRetention(rule);
   const keeps = describeRetention(retention);
   if (!sched.ok) {
-    return { rule, ok: false, error: `rule ${rule.ruleName}: cannot interpret schedule (${sched.error})`, problem: null, evidence: ev.rule(plan, rule, { scheduleError: sched.error }), summary: "" };
+    return {
+      rule,
+      ok: false,
+      error: `rule ${rule.ruleName}: cannot interpret schedule (${sched.error})`,
+      problem: null,
+      evidence: ev.rule(plan, rule, { scheduleError: sched.error }),
+      summary: "",
+    };
   }
   const cadence = cadenceWord(sched.worstCaseMinutes);
-  const evidence = ev.rule(plan, rule, { worstCaseIntervalHours: sched.worstCaseMinutes / 60, retentionDays: retention.days, scheduleSummary: sched.summary });
+  const evidence = ev.rule(plan, rule, {
+    worstCaseIntervalHours: sched.worstCaseMinutes / 60,
+    retentionDays: retention.days,
+    scheduleSummary: sched.summary,
+  });
   const problems: string[] = [];
   if (sched.worstCaseMinutes > requiredMinutes) {
-    const worst = Number.isFinite(sched.worstCaseMinutes) ? `runs at most ${hours(sched.worstCaseMinutes)} apart` : "never runs again";
-    problems.push(`rule ${rule.ruleName} ${worst} (${rule.scheduleExpression}); every ${hours(requiredMinutes)} required`);
+    const worst = Number.isFinite(sched.worstCaseMinutes)
+      ? `runs at most ${hours(sched.worstCaseMinutes)} apart`
+      : "never runs again";
+    problems.push(
+      `rule ${rule.ruleName} ${worst} (${rule.scheduleExpression}); every ${hours(requiredMinutes)} required`,
+    );
   }
   if (retention.days !== null && retention.days < requiredDays) {
     problems.push(`${cadence} rule ${rule.ruleName} keeps recovery points ${keeps}; ${requiredDays} required`);
@@ -65,7 +95,8 @@ export const bk02 = defineControl({
   id: "BK-02",
   title: "Backup plan minimum frequency and minimum retention",
   subjectTypes: ["plan"],
-  description: "At least one rule of the plan backs up at least as often as required (worst case of its schedule) and keeps recovery points at least the required days.",
+  description:
+    "At least one rule of the plan backs up at least as often as required (worst case of its schedule) and keeps recovery points at least the required days.",
   params: bk02Params,
   evaluate(ctx, params, scope, emit) {
     const requiredMinutes = toHours(params.frequencyUnit, params.frequencyValue) * 60;
@@ -81,11 +112,21 @@ export const bk02 = defineControl({
         emit(finding("BK-02", subject, "FAIL", `plan ${plan.planName} has no rules`, [ev.plan(plan)]));
         continue;
       }
-      const verdicts = plan.rules.map((r) => judgeRule(plan, r, ctx.now, requiredMinutes, params.requiredRetentionDays));
+      const verdicts = plan.rules.map((r) =>
+        judgeRule(plan, r, ctx.now, requiredMinutes, params.requiredRetentionDays),
+      );
       const good = verdicts.find((v) => v.ok);
       const evidence = [ev.plan(plan), ...verdicts.map((v) => v.evidence)];
       if (good) {
-        emit(finding("BK-02", subject, "PASS", `${good.summary}; meets every ${hours(requiredMinutes)} / ${params.requiredRetentionDays} days`, evidence));
+        emit(
+          finding(
+            "BK-02",
+            subject,
+            "PASS",
+            `${good.summary}; meets every ${hours(requiredMinutes)} / ${params.requiredRetentionDays} days`,
+            evidence,
+          ),
+        );
         continue;
       }
       const errored = verdicts.find((v) => v.error);

@@ -19,7 +19,8 @@ export const bk03 = defineControl({
   id: "BK-03",
   title: "Recovery points protected from manual deletion",
   subjectTypes: ["vault"],
-  description: "The vault access policy denies backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle and backup:PutBackupVaultAccessPolicy to all principals but the listed exemptions.",
+  description:
+    "The vault access policy denies backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle and backup:PutBackupVaultAccessPolicy to all principals but the listed exemptions.",
   params: bk03Params,
   evaluate(ctx, params, scope, emit) {
     const allowed = new Set(params.exemptPrincipalArns);
@@ -41,23 +42,54 @@ export const bk03 = defineControl({
         ...a.statements.map((s): Evidence => ({
           kind: "policy-statement",
           id: `${vault.vaultArn}#${s.id}`,
-          details: { effect: s.effect, actions: s.actions, notActions: s.notActions, principal: s.principal, exemptions: s.exemptions, conditional: s.conditional },
+          details: {
+            effect: s.effect,
+            actions: s.actions,
+            notActions: s.notActions,
+            principal: s.principal,
+            exemptions: s.exemptions,
+            conditional: s.conditional,
+          },
         })),
       ];
       const undenied = a.coverage.filter((c) => !c.denied);
       if (undenied.length > 0) {
         const c = undenied[0]!;
         const names = undenied.map((u) => u.action).join(", ");
-        emit(finding("BK-03", subject, "FAIL", `vault ${vault.vaultName} does not deny ${names} to everyone: ${c.gap}`, evidence));
+        emit(
+          finding(
+            "BK-03",
+            subject,
+            "FAIL",
+            `vault ${vault.vaultName} does not deny ${names} to everyone: ${c.gap}`,
+            evidence,
+          ),
+        );
         continue;
       }
       const extra = [...new Set(a.coverage.flatMap((c) => c.exemptions))].filter((x) => !allowed.has(x));
       if (extra.length > 0) {
-        emit(finding("BK-03", subject, "FAIL", `vault ${vault.vaultName} denies deletion but also exempts ${extra.join(", ")}, which is not an allowed exemption`, evidence));
+        emit(
+          finding(
+            "BK-03",
+            subject,
+            "FAIL",
+            `vault ${vault.vaultName} denies deletion but also exempts ${extra.join(", ")}, which is not an allowed exemption`,
+            evidence,
+          ),
+        );
         continue;
       }
       const ex = [...new Set(a.coverage.flatMap((c) => c.exemptions))];
-      emit(finding("BK-03", subject, "PASS", `vault ${vault.vaultName} denies deletion, lifecycle change and policy change to everyone${ex.length ? ` except ${ex.join(", ")}` : ""}`, evidence));
+      emit(
+        finding(
+          "BK-03",
+          subject,
+          "PASS",
+          `vault ${vault.vaultName} denies deletion, lifecycle change and policy change to everyone${ex.length ? ` except ${ex.join(", ")}` : ""}`,
+          evidence,
+        ),
+      );
     }
   },
 });

@@ -17,7 +17,16 @@ export const bk04 = defineControl({
     const s = screenRecoveryPoint("BK-04", rp, ctx, scope);
     if (s !== "evaluate") return s;
     return rp.isEncrypted
-      ? finding("BK-04", pointSubject(rp), "PASS", reason(rp.encryptionKeyArn ?? "", () => `encrypted${rp.encryptionKeyArn ? ` with ${rp.encryptionKeyArn}` : ""}`), pointEvidence(rp))
+      ? finding(
+          "BK-04",
+          pointSubject(rp),
+          "PASS",
+          reason(
+            rp.encryptionKeyArn ?? "",
+            () => `encrypted${rp.encryptionKeyArn ? ` with ${rp.encryptionKeyArn}` : ""}`,
+          ),
+          pointEvidence(rp),
+        )
       : finding("BK-04", pointSubject(rp), "FAIL", "recovery point is not encrypted", pointEvidence(rp));
   },
 });

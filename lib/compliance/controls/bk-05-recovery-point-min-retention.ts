@@ -3,7 +3,14 @@
 import { z } from "zod";
 import { describeRetention } from "@/lib/compliance/retention/retention";
 import { defineControl, finding } from "./control";
-import { BASIS, pointEvidence, pointRetention, pointSubject, retentionReasonCache, screenRecoveryPoint } from "./recovery-point-scope";
+import {
+  BASIS,
+  pointEvidence,
+  pointRetention,
+  pointSubject,
+  retentionReasonCache,
+  screenRecoveryPoint,
+} from "./recovery-point-scope";
 
 const reason = retentionReasonCache();
 
@@ -15,14 +22,19 @@ export const bk05 = defineControl({
   id: "BK-05",
   title: "Recovery point minimum retention",
   subjectTypes: ["recovery-point"],
-  description: "Every recovery point is kept at least the required number of days (its lifecycle, or its calculated delete date).",
+  description:
+    "Every recovery point is kept at least the required number of days (its lifecycle, or its calculated delete date).",
   params: bk05Params,
   evaluateRecoveryPoint(rp, ctx, params, scope) {
     const s = screenRecoveryPoint("BK-05", rp, ctx, scope);
     if (s !== "evaluate") return s;
     const r = pointRetention(rp);
     const ok = r.days === null || r.days >= params.requiredRetentionDays;
-    const text = reason(r, params.requiredRetentionDays, () => `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; ${params.requiredRetentionDays} required`);
+    const text = reason(
+      r,
+      params.requiredRetentionDays,
+      () => `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; ${params.requiredRetentionDays} required`,
+    );
     return finding("BK-05", pointSubject(rp), ok ? "PASS" : "FAIL", text, pointEvidence(rp));
   },
 });

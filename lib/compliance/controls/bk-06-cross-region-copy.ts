@@ -4,14 +4,17 @@ import { defineControl } from "./control";
 import { evaluateCopyScheduled } from "./copy-scheduled";
 
 export const bk06Params = z
-  .object({ destinationRegions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "not an AWS region code")).default([]) })
+  .object({
+    destinationRegions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "not an AWS region code")).default([]),
+  })
   .strict();
 
 export const bk06 = defineControl({
   id: "BK-06",
   title: "Cross-region copy scheduled",
   subjectTypes: ["resource"],
-  description: "A plan that selects the resource copies its recovery points to another region (one of the accepted regions, when listed).",
+  description:
+    "A plan that selects the resource copies its recovery points to another region (one of the accepted regions, when listed).",
   params: bk06Params,
   evaluate(ctx, params, scope, emit) {
     evaluateCopyScheduled(ctx, "BK-06", { what: "region", accepted: params.destinationRegions }, scope, emit);

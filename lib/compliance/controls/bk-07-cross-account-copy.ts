@@ -11,7 +11,8 @@ export const bk07 = defineControl({
   id: "BK-07",
   title: "Cross-account copy scheduled",
   subjectTypes: ["resource"],
-  description: "A plan that selects the resource copies its recovery points to another account (one of the accepted accounts, when listed).",
+  description:
+    "A plan that selects the resource copies its recovery points to another account (one of the accepted accounts, when listed).",
   params: bk07Params,
   evaluate(ctx, params, scope, emit) {
     evaluateCopyScheduled(ctx, "BK-07", { what: "account", accepted: params.destinationAccounts }, scope, emit);

@@ -14,15 +14,30 @@ import { forEachResource, protectionProblem, resolveProtection } from "./resourc
 
 export const bk08Params = z
   .object({
-    minRetentionDays: z.number().int().min(1, "minimum retention is at least 1 day").max(36500).nullable().default(null),
-    maxRetentionDays: z.number().int().min(1, "maximum retention is at least 1 day").max(36500).nullable().default(null),
+    minRetentionDays: z
+      .number()
+      .int()
+      .min(1, "minimum retention is at least 1 day")
+      .max(36500)
+      .nullable()
+      .default(null),
+    maxRetentionDays: z
+      .number()
+      .int()
+      .min(1, "maximum retention is at least 1 day")
+      .max(36500)
+      .nullable()
+      .default(null),
     complianceModeRequired: z.boolean().default(false),
   })
   .strict()
-  .refine((p) => p.minRetentionDays === null || p.maxRetentionDays === null || p.minRetentionDays <= p.maxRetentionDays, {
-    path: ["maxRetentionDays"],
-    message: "maximum retention must not be below the minimum",
-  });
+  .refine(
+    (p) => p.minRetentionDays === null || p.maxRetentionDays === null || p.minRetentionDays <= p.maxRetentionDays,
+    {
+      path: ["maxRetentionDays"],
+      message: "maximum retention must not be below the minimum",
+    },
+  );
 
 type Params = z.output<typeof bk08Params>;
 
@@ -31,15 +46,31 @@ function judgeVault(v: BackupVault, now: Date, p: Params): { ok: boolean; why: s
   const evidence: Evidence = {
     kind: "vault-lock",
     id: v.vaultArn,
-    details: { vault: v.vaultName, mode: s.mode, locked: v.locked, minRetentionDays: s.minRetentionDays, maxRetentionDays: s.maxRetentionDays, lockDate: s.lockDate?.toISOString() ?? null },
+    details: {
+      vault: v.vaultName,
+      mode: s.mode,
+      locked: v.locked,
+      minRetentionDays: s.minRetentionDays,
+      maxRetentionDays: s.maxRetentionDays,
+      lockDate: s.lockDate?.toISOString() ?? null,
+    },
   };
   if (s.mode === "none") return { ok: false, why: `vault ${v.vaultName} has no Vault Lock`, evidence };
-  if (p.complianceModeRequired && s.mode !== "compliance") return { ok: false, why: `vault ${v.vaultName} is in ${s.summary}; compliance mode required`, evidence };
+  if (p.complianceModeRequired && s.mode !== "compliance")
+    return { ok: false, why: `vault ${v.vaultName} is in ${s.summary}; compliance mode required`, evidence };
   if (p.minRetentionDays !== null && (s.minRetentionDays === null || s.minRetentionDays < p.minRetentionDays)) {
-    return { ok: false, why: `vault ${v.vaultName} lock enforces minimum ${s.minRetentionDays ?? "none"} days; ${p.minRetentionDays} required`, evidence };
+    return {
+      ok: false,
+      why: `vault ${v.vaultName} lock enforces minimum ${s.minRetentionDays ?? "none"} days; ${p.minRetentionDays} required`,
+      evidence,
+    };
   }
   if (p.maxRetentionDays !== null && (s.maxRetentionDays === null || s.maxRetentionDays > p.maxRetentionDays)) {
-    return { ok: false, why: `vault ${v.vaultName} lock enforces maximum ${s.maxRetentionDays ?? "none"} days; at most ${p.maxRetentionDays} allowed`, evidence };
+    return {
+      ok: false,
+      why: `vault ${v.vaultName} lock enforces maximum ${s.maxRetentionDays ?? "none"} days; at most ${p.maxRetentionDays} allowed`,
+      evidence,
+    };
   }
   return { ok: true, why: `vault ${v.vaultName}: ${s.summary}`, evidence };
 }
@@ -48,7 +79,8 @@ export const bk08 = defineControl({
   id: "BK-08",
   title: "Protected by Vault Lock (mode-aware)",
   subjectTypes: ["resource"],
-  description: "The resource is backed up into a vault protected by Vault Lock, in compliance mode when required, with lock retention within the given bounds.",
+  description:
+    "The resource is backed up into a vault protected by Vault Lock, in compliance mode when required, with lock retention within the given bounds.",
   params: bk08Params,
   evaluate(ctx, params, scope, emit) {
     forEachResource(ctx, "BK-08", scope, emit, (r: Resource) => {
@@ -64,13 +96,34 @@ export const bk08 = defineControl({
       for (const m of p.matches) {
         for (const rule of m.plan.rules) {
           // The rule's own target is named in the resource's unit, read completely (forEachResource).
-          const targets: Array<{ key: string; vault: BackupVault | undefined; accountId: string; region: string; name: string }> = [
-            { key: `${r.accountId}|${r.region}|${rule.targetBackupVaultName}`, vault: ctx.vaultByName(r.accountId, r.region, rule.targetBackupVaultName), accountId: r.accountId, region: r.region, name: rule.targetBackupVaultName },
+          const targets: Array<{
+            key: string;
+            vault: BackupVault | undefined;
+            accountId: string;
+            region: string;
+            name: string;
+          }> = [
+            {
+              key: `${r.accountId}|${r.region}|${rule.targetBackupVaultName}`,
+              vault: ctx.vaultByName(r.accountId, r.region, rule.targetBackupVaultName),
+              accountId: r.accountId,
+              region: r.region,
+              name: rule.targetBackupVaultName,
+            },
           ];
-          for (const arn of [rule.targetLogicallyAirGappedBackupVaultArn, ...rule.copyActions.map((c) => c.destinationBackupVaultArn)]) {
+          for (const arn of [
+            rule.targetLogicallyAirGappedBackupVaultArn,
+            ...rule.copyActions.map((c) => c.destinationBackupVaultArn),
+          ]) {
             if (!arn) continue;
             const a = parseArn(arn);
-            targets.push({ key: arn, vault: ctx.vaultByArn(arn), accountId: a?.accountId ?? "", region: a?.region ?? "", name: arn });
+            targets.push({
+              key: arn,
+              vault: ctx.vaultByArn(arn),
+              accountId: a?.accountId ?? "",
+              region: a?.region ?? "",
+              name: arn,
+            });
           }
           for (const t of targets) {
             const key = t.vault?.vaultArn ?? t.key;
@@ -79,14 +132,31 @@ export const bk08 = defineControl({
             if (!t.vault) {
               // Not in the inventory: absent if its unit was read completely (a FAIL), unknown if not.
               const facts = referenceFacts(ctx, t.accountId, t.region, `vault ${t.name}`);
-              if (facts.read) reasons.push(`rule ${rule.ruleName} of plan ${m.plan.planName} targets vault ${t.name}, which does not exist in account ${t.accountId} in ${t.region}`);
-              else unread.push(unreadable(`target vault ${t.name} of rule ${rule.ruleName} could not be checked: ${facts.reason}`, facts.evidence));
+              if (facts.read)
+                reasons.push(
+                  `rule ${rule.ruleName} of plan ${m.plan.planName} targets vault ${t.name}, which does not exist in account ${t.accountId} in ${t.region}`,
+                );
+              else
+                unread.push(
+                  unreadable(
+                    `target vault ${t.name} of rule ${rule.ruleName} could not be checked: ${facts.reason}`,
+                    facts.evidence,
+                  ),
+                );
               continue;
             }
             const j = judgeVault(t.vault, ctx.now, params);
             evidence.push(j.evidence);
             if (j.ok) {
-              emit(finding("BK-08", subjects.resource(r), "PASS", `rule ${rule.ruleName} of plan ${m.plan.planName} backs up to ${j.why}`, [...evidence, ev.rule(m.plan, rule)]));
+              emit(
+                finding(
+                  "BK-08",
+                  subjects.resource(r),
+                  "PASS",
+                  `rule ${rule.ruleName} of plan ${m.plan.planName} backs up to ${j.why}`,
+                  [...evidence, ev.rule(m.plan, rule)],
+                ),
+              );
               return;
             }
             reasons.push(j.why);
@@ -94,7 +164,13 @@ export const bk08 = defineControl({
         }
       }
       // No target passes; one that could not be read might have, so only a complete read fails.
-      emit(judge("BK-08", subjects.resource(r), unread, () => ({ status: "FAIL", reason: reasons[0] ?? "no target vault found", evidence })));
+      emit(
+        judge("BK-08", subjects.resource(r), unread, () => ({
+          status: "FAIL",
+          reason: reasons[0] ?? "no target vault found",
+          evidence,
+        })),
+      );
     });
   },
 });

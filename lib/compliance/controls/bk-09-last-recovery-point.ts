@@ -24,7 +24,8 @@ export const bk09 = defineControl({
   id: "BK-09",
   title: "Last recovery point within the RPO",
   subjectTypes: ["resource"],
-  description: "The resource's newest completed recovery point is younger than the RPO (continuous backup counts as current).",
+  description:
+    "The resource's newest completed recovery point is younger than the RPO (continuous backup counts as current).",
   params: bk09Params,
   evaluate(ctx, params, scope, emit) {
     const limit = toHours(params.unit, params.value);
@@ -32,13 +33,21 @@ export const bk09 = defineControl({
       const f = ctx.facts.resource(r.resourceArn);
       const subject = subjects.resource(r);
       if (f?.continuousRecoveryPoint) {
-        emit(finding("BK-09", subject, "PASS", "continuous backup (point-in-time recovery) is active", [ev.resource(r), ev.point(f.continuousRecoveryPoint, { continuous: true })]));
+        emit(
+          finding("BK-09", subject, "PASS", "continuous backup (point-in-time recovery) is active", [
+            ev.resource(r),
+            ev.point(f.continuousRecoveryPoint, { continuous: true }),
+          ]),
+        );
         return;
       }
       const newest = f?.newestRecoveryPoint ?? null;
       if (!newest) {
         const p = resolveProtection(ctx, r);
-        const why = p.kind === "protected" ? `no recovery point yet, although plan ${p.matches[0]!.plan.planName} selects it (first backup pending)` : `no recovery point; ${p.reason}`;
+        const why =
+          p.kind === "protected"
+            ? `no recovery point yet, although plan ${p.matches[0]!.plan.planName} selects it (first backup pending)`
+            : `no recovery point; ${p.reason}`;
         emit(finding("BK-09", subject, "FAIL", why, [ev.resource(r)]));
         return;
       }
@@ -49,7 +58,9 @@ export const bk09 = defineControl({
           "BK-09",
           subject,
           ok ? "PASS" : "FAIL",
-          ok ? `newest recovery point is within ${rpo}` : `newest recovery point, made ${formatTime(newest.creationDate)}, is older than ${rpo}`,
+          ok
+            ? `newest recovery point is within ${rpo}`
+            : `newest recovery point, made ${formatTime(newest.creationDate)}, is older than ${rpo}`,
           [ev.resource(r), ev.point(newest)],
         ),
       );

@@ -13,18 +13,31 @@ export const bk10 = defineControl({
   id: "BK-10",
   title: "Restore time meets target",
   subjectTypes: ["resource"],
-  description: "The latest completed restore of the resource (restore job or restore testing) finished within the target minutes.",
+  description:
+    "The latest completed restore of the resource (restore job or restore testing) finished within the target minutes.",
   params: bk10Params,
   evaluate(ctx, params, scope, emit) {
     forEachResource(ctx, "BK-10", scope, emit, (r) => {
       const restore = ctx.facts.resource(r.resourceArn)?.latestRestore ?? null;
       if (!restore) {
-        emit(finding("BK-10", subjects.resource(r), "NOT_APPLICABLE", "no completed restore of this resource", [ev.resource(r)]));
+        emit(
+          finding("BK-10", subjects.resource(r), "NOT_APPLICABLE", "no completed restore of this resource", [
+            ev.resource(r),
+          ]),
+        );
         return;
       }
       const ok = restore.durationMinutes <= params.maxRestoreMinutes;
       const how = restore.restoreTestingPlanArn ? "restore test" : "restore";
-      emit(finding("BK-10", subjects.resource(r), ok ? "PASS" : "FAIL", `latest ${how} took ${Math.round(restore.durationMinutes)} min; target ${params.maxRestoreMinutes} min`, [ev.resource(r), ev.restore(restore)]));
+      emit(
+        finding(
+          "BK-10",
+          subjects.resource(r),
+          ok ? "PASS" : "FAIL",
+          `latest ${how} took ${Math.round(restore.durationMinutes)} min; target ${params.maxRestoreMinutes} min`,
+          [ev.resource(r), ev.restore(restore)],
+        ),
+      );
     });
   },
 });

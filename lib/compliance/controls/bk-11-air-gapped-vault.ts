@@ -17,7 +17,11 @@ export const bk11 = defineControl({
     forEachResource(ctx, "BK-11", scope, emit, (r) => {
       const p = ctx.facts.resource(r.resourceArn)?.newestAirGappedRecoveryPoint ?? null;
       if (!p) {
-        emit(finding("BK-11", subjects.resource(r), "FAIL", "no recovery point in a logically air-gapped vault", [ev.resource(r)]));
+        emit(
+          finding("BK-11", subjects.resource(r), "FAIL", "no recovery point in a logically air-gapped vault", [
+            ev.resource(r),
+          ]),
+        );
         return;
       }
       // Times, not ages, in reasons: see BK-09.
@@ -28,7 +32,9 @@ export const bk11 = defineControl({
           "BK-11",
           subjects.resource(r),
           ok ? "PASS" : "FAIL",
-          ok ? `newest air-gapped recovery point is at most ${limitText} old` : `newest air-gapped recovery point, made ${formatTime(p.creationDate)}, is older than ${limitText}`,
+          ok
+            ? `newest air-gapped recovery point is at most ${limitText} old`
+            : `newest air-gapped recovery point, made ${formatTime(p.creationDate)}, is older than ${limitText}`,
           [ev.resource(r), ev.point(p)],
         ),
       );

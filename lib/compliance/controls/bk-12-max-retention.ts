@@ -5,7 +5,14 @@ import { z } from "zod";
 import type { Evidence } from "@/lib/compliance/model/finding";
 import { copyRetention, describeRetention, ruleRetention } from "@/lib/compliance/retention/retention";
 import { defineControl, ev, finding, judge, subjects } from "./control";
-import { BASIS, pointEvidence, pointRetention, pointSubject, retentionReasonCache, screenRecoveryPoint } from "./recovery-point-scope";
+import {
+  BASIS,
+  pointEvidence,
+  pointRetention,
+  pointSubject,
+  retentionReasonCache,
+  screenRecoveryPoint,
+} from "./recovery-point-scope";
 
 const reason = retentionReasonCache();
 
@@ -17,7 +24,8 @@ export const bk12 = defineControl({
   id: "BK-12",
   title: "Maximum retention (storage limitation)",
   subjectTypes: ["plan-rule", "recovery-point"],
-  description: "No backup rule, copy action or recovery point keeps data longer than the maximum; \"never expires\" fails.",
+  description:
+    'No backup rule, copy action or recovery point keeps data longer than the maximum; "never expires" fails.',
   params: bk12Params,
   evaluate(ctx, params, scope, emit) {
     const max = params.maxRetentionDays;
@@ -34,18 +42,31 @@ export const bk12 = defineControl({
         const own = ruleRetention(rule);
         const problems: string[] = [];
         const evidence: Evidence[] = [ev.rule(plan, rule, { retentionDays: own.days })];
-        if (own.days === null || own.days > max) problems.push(`rule ${rule.ruleName} keeps recovery points ${describeRetention(own)}`);
+        if (own.days === null || own.days > max)
+          problems.push(`rule ${rule.ruleName} keeps recovery points ${describeRetention(own)}`);
         for (const c of rule.copyActions) {
           const cr = copyRetention(rule, c);
-          evidence.push({ kind: "copy-action", id: `${plan.planArn}#${rule.ruleId}#${c.destinationBackupVaultArn}`, details: { destination: c.destinationBackupVaultArn, retentionDays: cr.days, basis: cr.basis } });
+          evidence.push({
+            kind: "copy-action",
+            id: `${plan.planArn}#${rule.ruleId}#${c.destinationBackupVaultArn}`,
+            details: { destination: c.destinationBackupVaultArn, retentionDays: cr.days, basis: cr.basis },
+          });
           if (cr.days === null || cr.days > max) {
-            problems.push(`its copy to ${c.destinationBackupVaultArn} keeps ${describeRetention(cr)}${cr.basis === "inherited-rule-lifecycle" ? " (inherited)" : ""}`);
+            problems.push(
+              `its copy to ${c.destinationBackupVaultArn} keeps ${describeRetention(cr)}${cr.basis === "inherited-rule-lifecycle" ? " (inherited)" : ""}`,
+            );
           }
         }
         emit(
           problems.length > 0
             ? finding("BK-12", subject, "FAIL", `${problems.join("; ")}; at most ${max} days allowed`, evidence)
-            : finding("BK-12", subject, "PASS", `rule ${rule.ruleName} keeps recovery points ${describeRetention(own)}${rule.copyActions.length ? " and copies within the limit" : ""}; at most ${max} days`, evidence),
+            : finding(
+                "BK-12",
+                subject,
+                "PASS",
+                `rule ${rule.ruleName} keeps recovery points ${describeRetention(own)}${rule.copyActions.length ? " and copies within the limit" : ""}; at most ${max} days`,
+                evidence,
+              ),
         );
       }
     }
@@ -55,7 +76,12 @@ export const bk12 = defineControl({
     if (s !== "evaluate") return s;
     const r = pointRetention(rp);
     const ok = r.days !== null && r.days <= params.maxRetentionDays;
-    const text = reason(r, params.maxRetentionDays, () => `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; at most ${params.maxRetentionDays} days allowed`);
+    const text = reason(
+      r,
+      params.maxRetentionDays,
+      () =>
+        `recovery point kept ${describeRetention(r)}${BASIS[r.basis]}; at most ${params.maxRetentionDays} days allowed`,
+    );
     return finding("BK-12", pointSubject(rp), ok ? "PASS" : "FAIL", text, pointEvidence(rp));
   },
 });

@@ -10,7 +10,12 @@ const DAY_MS = 86_400_000;
 
 export const bk13Params = z
   .object({
-    lookbackDays: z.number().int().min(1, "look-back is at least 1 day").max(730, "look-back is at most 730 days").default(180),
+    lookbackDays: z
+      .number()
+      .int()
+      .min(1, "look-back is at least 1 day")
+      .max(730, "look-back is at most 730 days")
+      .default(180),
     granularity: z.enum(["account-resource-type", "resource"]).default("account-resource-type"),
   })
   .strict();
@@ -19,7 +24,8 @@ export const bk13 = defineControl({
   id: "BK-13",
   title: "Restore tested within the look-back",
   subjectTypes: ["account-resource-type", "resource"],
-  description: "A successful restore job or restore-testing run within the look-back, for each resource type present in an account (or for each resource).",
+  description:
+    "A successful restore job or restore-testing run within the look-back, for each resource type present in an account (or for each resource).",
   params: bk13Params,
   evaluate(ctx, params, scope, emit) {
     const since = ctx.now.getTime() - params.lookbackDays * DAY_MS;
@@ -27,14 +33,30 @@ export const bk13 = defineControl({
       forEachResource(ctx, "BK-13", scope, emit, (r) => {
         const rs = ctx.facts.resource(r.resourceArn)?.latestRestore ?? null;
         const ok = rs !== null && rs.completionDate.getTime() >= since;
-        emit(finding("BK-13", subjects.resource(r), ok ? "PASS" : "FAIL", ok ? `restored successfully on ${rs!.completionDate.toISOString().slice(0, 10)}` : `no successful restore in the last ${params.lookbackDays} days`, rs ? [ev.resource(r), ev.restore(rs)] : [ev.resource(r)]));
+        emit(
+          finding(
+            "BK-13",
+            subjects.resource(r),
+            ok ? "PASS" : "FAIL",
+            ok
+              ? `restored successfully on ${rs!.completionDate.toISOString().slice(0, 10)}`
+              : `no successful restore in the last ${params.lookbackDays} days`,
+            rs ? [ev.resource(r), ev.restore(rs)] : [ev.resource(r)],
+          ),
+        );
       });
       return;
     }
     // Group in-scope resources by (account, type), remembering the units involved.
     const groups = new Map<string, { accountId: string; type: string; count: number; regions: Set<string> }>();
     for (const r of ctx.snapshot.resources) {
-      if (!scope.account(r.accountId) || !scope.region(r.region) || !scope.resourceType(r.resourceType) || !scope.tags(r.tags)) continue;
+      if (
+        !scope.account(r.accountId) ||
+        !scope.region(r.region) ||
+        !scope.resourceType(r.resourceType) ||
+        !scope.tags(r.tags)
+      )
+        continue;
       const key = `${r.accountId}|${r.resourceType}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { accountId: r.accountId, type: r.resourceType, count: 0, regions: new Set() }));
@@ -45,7 +67,15 @@ export const bk13 = defineControl({
       const subject = subjects.accountType(g.accountId, g.type);
       const rs = ctx.facts.restoreForAccountType(g.accountId, g.type);
       if (rs && rs.completionDate.getTime() >= since) {
-        emit(finding("BK-13", subject, "PASS", `${g.type} restore ${rs.restoreTestingPlanArn ? "test " : ""}succeeded on ${rs.completionDate.toISOString().slice(0, 10)} in ${rs.region}`, [ev.restore(rs)]));
+        emit(
+          finding(
+            "BK-13",
+            subject,
+            "PASS",
+            `${g.type} restore ${rs.restoreTestingPlanArn ? "test " : ""}succeeded on ${rs.completionDate.toISOString().slice(0, 10)} in ${rs.region}`,
+            [ev.restore(rs)],
+          ),
+        );
         continue;
       }
       // A restore in a unit that was not read could still turn up: that decides, so it is unread.
@@ -55,7 +85,13 @@ export const bk13 = defineControl({
         .map((s) => (s.read ? s : unreadable(`no ${g.type} restore found, but ${s.reason}`, s.evidence)));
       const evidence: Evidence[] = rs ? [ev.restore(rs)] : [];
       const last = rs ? `; last on ${rs.completionDate.toISOString().slice(0, 10)}` : "";
-      emit(judge("BK-13", subject, unread, () => ({ status: "FAIL", reason: `no successful ${g.type} restore in account ${g.accountId} in the last ${params.lookbackDays} days (${g.count} resources)${last}`, evidence })));
+      emit(
+        judge("BK-13", subject, unread, () => ({
+          status: "FAIL",
+          reason: `no successful ${g.type} restore in account ${g.accountId} in the last ${params.lookbackDays} days (${g.count} resources)${last}`,
+          evidence,
+        })),
+      );
     }
   },
 });

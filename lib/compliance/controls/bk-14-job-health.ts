@@ -9,7 +9,12 @@ const DAY_MS = 86_400_000;
 
 export const bk14Params = z
   .object({
-    lookbackDays: z.number().int().min(1, "look-back is at least 1 day").max(90, "look-back is at most 90 days (job history kept)").default(7),
+    lookbackDays: z
+      .number()
+      .int()
+      .min(1, "look-back is at least 1 day")
+      .max(90, "look-back is at most 90 days (job history kept)")
+      .default(7),
     maxFailures: z.number().int().min(0, "max failures must not be negative").default(0),
   })
   .strict();
@@ -18,7 +23,8 @@ export const bk14 = defineControl({
   id: "BK-14",
   title: "Backup jobs healthy",
   subjectTypes: ["resource"],
-  description: "Failed, aborted, expired or completed-with-issues backup and copy jobs of the resource within the look-back do not exceed the allowed number.",
+  description:
+    "Failed, aborted, expired or completed-with-issues backup and copy jobs of the resource within the look-back do not exceed the allowed number.",
   params: bk14Params,
   jobLookbackDays: (p) => p.lookbackDays,
   evaluate(ctx, params, scope, emit) {
@@ -28,13 +34,27 @@ export const bk14 = defineControl({
       const issues = (f?.jobIssues ?? []).filter((j) => j.creationDate.getTime() >= since);
       const subject = subjects.resource(r);
       if (issues.length === 0 && (!f?.lastJobAt || f.lastJobAt.getTime() < since)) {
-        emit(finding("BK-14", subject, "NOT_APPLICABLE", `no backup jobs in the last ${params.lookbackDays} days`, [ev.resource(r)]));
+        emit(
+          finding("BK-14", subject, "NOT_APPLICABLE", `no backup jobs in the last ${params.lookbackDays} days`, [
+            ev.resource(r),
+          ]),
+        );
         return;
       }
       const ok = issues.length <= params.maxFailures;
       const first = issues[0];
-      const what = first ? `; latest ${first.kind} job ${first.state}${first.state === "COMPLETED" ? ` with ${first.messageCategory}` : ""}${first.statusMessage ? `: ${first.statusMessage}` : ""}` : "";
-      emit(finding("BK-14", subject, ok ? "PASS" : "FAIL", `${issues.length} unhealthy job${issues.length === 1 ? "" : "s"} in the last ${params.lookbackDays} days (at most ${params.maxFailures})${what}`, [ev.resource(r), ...issues.slice(0, 10).map(ev.job)]));
+      const what = first
+        ? `; latest ${first.kind} job ${first.state}${first.state === "COMPLETED" ? ` with ${first.messageCategory}` : ""}${first.statusMessage ? `: ${first.statusMessage}` : ""}`
+        : "";
+      emit(
+        finding(
+          "BK-14",
+          subject,
+          ok ? "PASS" : "FAIL",
+          `${issues.length} unhealthy job${issues.length === 1 ? "" : "s"} in the last ${params.lookbackDays} days (at most ${params.maxFailures})${what}`,
+          [ev.resource(r), ...issues.slice(0, 10).map(ev.job)],
+        ),
+      );
     });
   },
 });

@@ -21,7 +21,8 @@ export const bk15 = defineControl({
   id: "BK-15",
   title: "Region ready for backup",
   subjectTypes: ["account-region"],
-  description: "Every resource type in scope present in the region is opted in, every rule's target vault exists, and every selection's IAM role is a role of the account with no role failures (IAM itself is not read).",
+  description:
+    "Every resource type in scope present in the region is opted in, every rule's target vault exists, and every selection's IAM role is a role of the account with no role failures (IAM itself is not read).",
   params: bk15Params,
   jobLookbackDays: (p) => p.roleFailureLookbackDays,
   evaluate(ctx, params, scope, emit) {
@@ -35,10 +36,17 @@ export const bk15 = defineControl({
         emit(unread);
         continue;
       }
-      const types = new Set(ctx.resourcesIn(u.accountId, u.region).filter((r) => scope.resourceType(r.resourceType) && scope.tags(r.tags)).map((r) => r.resourceType));
+      const types = new Set(
+        ctx
+          .resourcesIn(u.accountId, u.region)
+          .filter((r) => scope.resourceType(r.resourceType) && scope.tags(r.tags))
+          .map((r) => r.resourceType),
+      );
       const plans = ctx.plansIn(u.accountId, u.region);
       if (types.size === 0 && plans.length === 0) {
-        emit(finding("BK-15", subject, "NOT_APPLICABLE", "no resources in scope and no backup plans in this region", []));
+        emit(
+          finding("BK-15", subject, "NOT_APPLICABLE", "no resources in scope and no backup plans in this region", []),
+        );
         continue;
       }
       const problems: string[] = [];
@@ -57,10 +65,15 @@ export const bk15 = defineControl({
         for (const rule of plan.rules) {
           const vault = ctx.vaultByName(u.accountId, u.region, rule.targetBackupVaultName);
           if (!vault) {
-            problems.push(`rule ${rule.ruleName} of plan ${plan.planName} targets vault ${rule.targetBackupVaultName}, which does not exist here`);
+            problems.push(
+              `rule ${rule.ruleName} of plan ${plan.planName} targets vault ${rule.targetBackupVaultName}, which does not exist here`,
+            );
             evidence.push(ev.rule(plan, rule, { targetVaultExists: false }));
           }
-          const others = [rule.targetLogicallyAirGappedBackupVaultArn, ...rule.copyActions.map((c) => c.destinationBackupVaultArn)];
+          const others = [
+            rule.targetLogicallyAirGappedBackupVaultArn,
+            ...rule.copyActions.map((c) => c.destinationBackupVaultArn),
+          ];
           for (const arn of others) {
             if (!arn) continue;
             const acct = parseArn(arn)?.accountId;
@@ -73,22 +86,48 @@ export const bk15 = defineControl({
         for (const sel of plan.selections) {
           const m = ROLE_ARN.exec(sel.iamRoleArn);
           if (!m || m[1] !== u.accountId) {
-            problems.push(`selection ${sel.selectionName} of plan ${plan.planName} uses role ${sel.iamRoleArn}, not a role of account ${u.accountId}`);
-            evidence.push({ kind: "selection", id: `${plan.planArn}#${sel.selectionId}`, details: { iamRoleArn: sel.iamRoleArn } });
+            problems.push(
+              `selection ${sel.selectionName} of plan ${plan.planName} uses role ${sel.iamRoleArn}, not a role of account ${u.accountId}`,
+            );
+            evidence.push({
+              kind: "selection",
+              id: `${plan.planArn}#${sel.selectionId}`,
+              details: { iamRoleArn: sel.iamRoleArn },
+            });
           }
         }
       }
-      const roleFailures = ctx.facts.roleFailures(u.accountId, u.region).filter((j) => j.creationDate.getTime() >= since);
+      const roleFailures = ctx.facts
+        .roleFailures(u.accountId, u.region)
+        .filter((j) => j.creationDate.getTime() >= since);
       if (roleFailures.length > 0) {
-        problems.push(`${roleFailures.length} backup job${roleFailures.length > 1 ? "s" : ""} failed on the IAM role (${roleFailures[0]!.statusMessage})`);
+        problems.push(
+          `${roleFailures.length} backup job${roleFailures.length > 1 ? "s" : ""} failed on the IAM role (${roleFailures[0]!.statusMessage})`,
+        );
         evidence.push(...roleFailures.slice(0, 5).map(ev.job));
       }
       if (problems.length > 0) {
-        emit(finding("BK-15", subject, "FAIL", problems.slice(0, 3).join("; ") + (problems.length > 3 ? ` (+${problems.length - 3} more)` : ""), evidence));
+        emit(
+          finding(
+            "BK-15",
+            subject,
+            "FAIL",
+            problems.slice(0, 3).join("; ") + (problems.length > 3 ? ` (+${problems.length - 3} more)` : ""),
+            evidence,
+          ),
+        );
         continue;
       }
       const ruleCount = plans.reduce((n, p) => n + p.rules.length, 0);
-      emit(finding("BK-15", subject, "PASS", `${types.size} resource type${types.size === 1 ? "" : "s"} opted in, ${ruleCount} rule target vault${ruleCount === 1 ? "" : "s"} exist, selection roles belong to the account with no role failures in ${params.roleFailureLookbackDays} days (IAM not read)`, evidence));
+      emit(
+        finding(
+          "BK-15",
+          subject,
+          "PASS",
+          `${types.size} resource type${types.size === 1 ? "" : "s"} opted in, ${ruleCount} rule target vault${ruleCount === 1 ? "" : "s"} exist, selection roles belong to the account with no role failures in ${params.roleFailureLookbackDays} days (IAM not read)`,
+          evidence,
+        ),
+      );
     }
   },
 });

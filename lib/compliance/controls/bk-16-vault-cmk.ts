@@ -14,18 +14,44 @@ export const bk16Params = z.object({}).strict();
 const AWS_ALIAS_ARN = /:alias\/aws\//;
 
 function evidenceOf(v: BackupVault): Evidence[] {
-  const out: Evidence[] = [ev.vault(v, { encryptionKeyArn: v.encryptionKeyArn, encryptionKeyType: v.encryptionKeyType })];
+  const out: Evidence[] = [
+    ev.vault(v, { encryptionKeyArn: v.encryptionKeyArn, encryptionKeyType: v.encryptionKeyType }),
+  ];
   const k = v.keyManager;
-  if (k && v.encryptionKeyArn) out.push({ kind: "kms-key", id: v.encryptionKeyArn, details: { keyManager: k.manager, readBy: k.outcome === "aliased" ? "kms:ListAliases" : "kms:DescribeKey", outcome: k.outcome, detail: k.detail } });
+  if (k && v.encryptionKeyArn)
+    out.push({
+      kind: "kms-key",
+      id: v.encryptionKeyArn,
+      details: {
+        keyManager: k.manager,
+        readBy: k.outcome === "aliased" ? "kms:ListAliases" : "kms:DescribeKey",
+        outcome: k.outcome,
+        detail: k.detail,
+      },
+    });
   return out;
 }
 
 /** What KMS could not tell, if anything: the one fact BK-16 may lack besides its unit. */
 function keyFacts(v: BackupVault, evidence: Evidence[]): Facts {
   const k = v.keyManager;
-  if (k?.outcome === "unreadable") return unreadable(`KMS could not describe key ${v.encryptionKeyArn} of vault ${v.vaultName}: ${k.detail}`, evidence);
-  if (k || !v.encryptionKeyArn || v.encryptionKeyType === "AWS_OWNED_KMS_KEY" || v.encryptionKeyType === "CUSTOMER_MANAGED_KMS_KEY" || AWS_ALIAS_ARN.test(v.encryptionKeyArn)) return READ;
-  return unreadable(`the manager of key ${v.encryptionKeyArn} of vault ${v.vaultName} was not read from KMS (synced before the product read KMS): sync again`, evidence);
+  if (k?.outcome === "unreadable")
+    return unreadable(
+      `KMS could not describe key ${v.encryptionKeyArn} of vault ${v.vaultName}: ${k.detail}`,
+      evidence,
+    );
+  if (
+    k ||
+    !v.encryptionKeyArn ||
+    v.encryptionKeyType === "AWS_OWNED_KMS_KEY" ||
+    v.encryptionKeyType === "CUSTOMER_MANAGED_KMS_KEY" ||
+    AWS_ALIAS_ARN.test(v.encryptionKeyArn)
+  )
+    return READ;
+  return unreadable(
+    `the manager of key ${v.encryptionKeyArn} of vault ${v.vaultName} was not read from KMS (synced before the product read KMS): sync again`,
+    evidence,
+  );
 }
 
 function verdictOf(v: BackupVault, evidence: Evidence[]): Verdict {
@@ -35,8 +61,12 @@ function verdictOf(v: BackupVault, evidence: Evidence[]): Verdict {
   if (!key) return fail(`vault ${v.vaultName} reports no encryption key`);
   const k = v.keyManager;
   if (k?.outcome === "not-found") return fail(`vault ${v.vaultName} uses key ${key}, which KMS says does not exist`);
-  if (k?.manager === "CUSTOMER") return { status: "PASS", reason: `vault ${v.vaultName} uses customer-managed key ${key}`, evidence };
-  if (k?.manager === "AWS" || AWS_ALIAS_ARN.test(key) || v.encryptionKeyType === "AWS_MANAGED_KMS_KEY") return fail(`vault ${v.vaultName} uses the AWS-managed key ${key}${k?.outcome === "aliased" ? ` (${k.detail})` : ""}`);
+  if (k?.manager === "CUSTOMER")
+    return { status: "PASS", reason: `vault ${v.vaultName} uses customer-managed key ${key}`, evidence };
+  if (k?.manager === "AWS" || AWS_ALIAS_ARN.test(key) || v.encryptionKeyType === "AWS_MANAGED_KMS_KEY")
+    return fail(
+      `vault ${v.vaultName} uses the AWS-managed key ${key}${k?.outcome === "aliased" ? ` (${k.detail})` : ""}`,
+    );
   // Read before the product asked KMS: AWS Backup's own report of a customer-managed key.
   return { status: "PASS", reason: `vault ${v.vaultName} uses customer-managed key ${key}`, evidence };
 }
@@ -45,13 +75,18 @@ export const bk16 = defineControl({
   id: "BK-16",
   title: "Vault encrypted with a customer-managed KMS key",
   subjectTypes: ["vault"],
-  description: "The vault's encryption key is a customer-managed KMS key (KMS's KeyManager), not an AWS-managed or AWS-owned key.",
+  description:
+    "The vault's encryption key is a customer-managed KMS key (KMS's KeyManager), not an AWS-managed or AWS-owned key.",
   params: bk16Params,
   evaluate(ctx, _params, scope, emit) {
     for (const v of ctx.snapshot.vaults) {
       if (!scope.account(v.accountId) || !scope.region(v.region)) continue;
       const evidence = evidenceOf(v);
-      emit(judge("BK-16", subjects.vault(v), [ctx.unitState(v.accountId, v.region), keyFacts(v, evidence)], () => verdictOf(v, evidence)));
+      emit(
+        judge("BK-16", subjects.vault(v), [ctx.unitState(v.accountId, v.region), keyFacts(v, evidence)], () =>
+          verdictOf(v, evidence),
+        ),
+      );
     }
   },
 });

@@ -11,7 +11,13 @@ import { z } from "zod";
 import type { Evidence } from "@/lib/compliance/model/finding";
 import { materialisationDrift, parseBackupPolicy, policyPlanNames } from "@/lib/compliance/org/backup-policy";
 import type { OrgBackupPolicy } from "@/lib/inventory/types";
-import { chainDrift, comparePolicy, type ChainDrift, type ManagedPolicyIntent, type PolicyDrift } from "@/lib/policies/drift-diff";
+import {
+  chainDrift,
+  comparePolicy,
+  type ChainDrift,
+  type ManagedPolicyIntent,
+  type PolicyDrift,
+} from "@/lib/policies/drift-diff";
 import { defineControl, finding, judge, subjects, unreadable } from "./control";
 
 export const bk17Params = z
@@ -22,20 +28,31 @@ export const bk17 = defineControl({
   id: "BK-17",
   title: "Covered by an Organizations backup policy, without drift",
   subjectTypes: ["account-region"],
-  description: "An Organizations backup policy covers the account and region, no policy the product manages was changed in AWS outside it, and the org-managed plans there match the account's effective policy.",
+  description:
+    "An Organizations backup policy covers the account and region, no policy the product manages was changed in AWS outside it, and the org-managed plans there match the account's effective policy.",
   params: bk17Params,
   evaluate(ctx, params, scope, emit) {
     const snap = ctx.snapshot;
-    const effective = snap.effectiveBackupPolicies ? new Map(snap.effectiveBackupPolicies.map((e) => [e.accountId, e])) : null;
-    const counted = (snap.orgBackupPolicies ?? []).filter((p) => params.policyNames.length === 0 || params.policyNames.includes(p.name));
-    const countedPlans = counted.map((p) => ({ policy: p, targets: new Set(p.targets), plans: new Set(policyPlanNames(p.content)) }));
+    const effective = snap.effectiveBackupPolicies
+      ? new Map(snap.effectiveBackupPolicies.map((e) => [e.accountId, e]))
+      : null;
+    const counted = (snap.orgBackupPolicies ?? []).filter(
+      (p) => params.policyNames.length === 0 || params.policyNames.includes(p.name),
+    );
+    const countedPlans = counted.map((p) => ({
+      policy: p,
+      targets: new Set(p.targets),
+      plans: new Set(policyPlanNames(p.content)),
+    }));
     const managed = managedDrift(snap.managedBackupPolicies, snap.orgBackupPolicies);
     for (const u of snap.units) {
       if (!scope.account(u.accountId) || !scope.region(u.region)) continue;
       const subject = subjects.unit(u.accountId, u.region);
       const account = ctx.account(u.accountId);
       if (account && account.state !== "ACTIVE") {
-        emit(finding("BK-17", subject, "NOT_APPLICABLE", `account ${u.accountId} is ${account.state.toLowerCase()}`, []));
+        emit(
+          finding("BK-17", subject, "NOT_APPLICABLE", `account ${u.accountId} is ${account.state.toLowerCase()}`, []),
+        );
         continue;
       }
       const unread = judge("BK-17", subject, ctx.unitState(u.accountId, u.region));
@@ -50,21 +67,48 @@ export const bk17 = defineControl({
       const plans = ctx.plansIn(u.accountId, u.region);
       const handMade = plans.filter((p) => !p.orgManaged);
       const orgPlans = plans.filter((p) => p.orgManaged);
-      const note = handMade.length ? `; ${handMade.length} hand-made plan${handMade.length > 1 ? "s" : ""} (${handMade.map((p) => p.planName).join(", ")}) also present` : "";
+      const note = handMade.length
+        ? `; ${handMade.length} hand-made plan${handMade.length > 1 ? "s" : ""} (${handMade.map((p) => p.planName).join(", ")}) also present`
+        : "";
       const evidence: Evidence[] = [
-        ...handMade.map((p): Evidence => ({ kind: "plan", id: p.planArn, details: { name: p.planName, orgManaged: false, handMade: true } })),
+        ...handMade.map((p): Evidence => ({
+          kind: "plan",
+          id: p.planArn,
+          details: { name: p.planName, orgManaged: false, handMade: true },
+        })),
       ];
       const eff = effective.get(u.accountId);
-      if (eff) evidence.unshift({ kind: "effective-policy", id: u.accountId, details: { lastUpdated: eff.lastUpdated?.toISOString() ?? null, characters: eff.content.length } });
+      if (eff)
+        evidence.unshift({
+          kind: "effective-policy",
+          id: u.accountId,
+          details: { lastUpdated: eff.lastUpdated?.toISOString() ?? null, characters: eff.content.length },
+        });
       const chainIds = [...(account?.ouPath ?? []), u.accountId];
       const drifted = managed.length ? chainDrift(chainIds, u.region, managed) : [];
       if (drifted.length > 0) {
         evidence.push(...drifted.map(driftEvidence));
-        emit(finding("BK-17", subject, "FAIL", `changed in AWS outside the product: ${drifted.map((d) => d.reason).join("; ")}${note}`, evidence));
+        emit(
+          finding(
+            "BK-17",
+            subject,
+            "FAIL",
+            `changed in AWS outside the product: ${drifted.map((d) => d.reason).join("; ")}${note}`,
+            evidence,
+          ),
+        );
         continue;
       }
       if (!eff) {
-        emit(finding("BK-17", subject, "FAIL", `no Organizations backup policy applies to account ${u.accountId}${note}`, evidence));
+        emit(
+          finding(
+            "BK-17",
+            subject,
+            "FAIL",
+            `no Organizations backup policy applies to account ${u.accountId}${note}`,
+            evidence,
+          ),
+        );
         continue;
       }
       const parsed = parseBackupPolicy(eff.content);
@@ -74,26 +118,65 @@ export const bk17 = defineControl({
       }
       const here = parsed.plans.filter((p) => p.regions.includes(u.region));
       if (here.length === 0) {
-        emit(finding("BK-17", subject, "FAIL", `the effective backup policy has no plan for ${u.region}${note}`, evidence));
+        emit(
+          finding("BK-17", subject, "FAIL", `the effective backup policy has no plan for ${u.region}${note}`, evidence),
+        );
         continue;
       }
       const chain = new Set(chainIds);
-      const countedHere = here.filter((pp) => countedPlans.some((c) => c.plans.has(pp.name) && [...c.targets].some((t) => chain.has(t))));
-      for (const c of countedPlans) if ([...c.targets].some((t) => chain.has(t))) evidence.push({ kind: "org-policy", id: c.policy.policyArn, details: { name: c.policy.name, plans: [...c.plans] } });
+      const countedHere = here.filter((pp) =>
+        countedPlans.some((c) => c.plans.has(pp.name) && [...c.targets].some((t) => chain.has(t))),
+      );
+      for (const c of countedPlans)
+        if ([...c.targets].some((t) => chain.has(t)))
+          evidence.push({
+            kind: "org-policy",
+            id: c.policy.policyArn,
+            details: { name: c.policy.name, plans: [...c.plans] },
+          });
       if (countedHere.length === 0) {
-        emit(finding("BK-17", subject, "FAIL", `plans ${here.map((p) => p.name).join(", ")} for ${u.region} come from no counted policy (${params.policyNames.join(", ")})${note}`, evidence));
+        emit(
+          finding(
+            "BK-17",
+            subject,
+            "FAIL",
+            `plans ${here.map((p) => p.name).join(", ")} for ${u.region} come from no counted policy (${params.policyNames.join(", ")})${note}`,
+            evidence,
+          ),
+        );
         continue;
       }
       for (const intent of here) {
         const mat = orgPlans.find((p) => p.planName === intent.name);
-        if (mat) evidence.push({ kind: "plan", id: mat.planArn, details: { name: mat.planName, orgManaged: true, versionId: mat.versionId } });
+        if (mat)
+          evidence.push({
+            kind: "plan",
+            id: mat.planArn,
+            details: { name: mat.planName, orgManaged: true, versionId: mat.versionId },
+          });
       }
       const drift = materialisationDrift(here, orgPlans, u.accountId, u.region);
       if (drift.length > 0) {
-        emit(finding("BK-17", subject, "FAIL", `drift from the effective policy: ${drift.slice(0, 3).join("; ")}${drift.length > 3 ? ` (+${drift.length - 3} more)` : ""}${note}`, evidence));
+        emit(
+          finding(
+            "BK-17",
+            subject,
+            "FAIL",
+            `drift from the effective policy: ${drift.slice(0, 3).join("; ")}${drift.length > 3 ? ` (+${drift.length - 3} more)` : ""}${note}`,
+            evidence,
+          ),
+        );
         continue;
       }
-      emit(finding("BK-17", subject, "PASS", `covered by ${countedHere.map((p) => p.name).join(", ")}, materialised without drift${note}`, evidence));
+      emit(
+        finding(
+          "BK-17",
+          subject,
+          "PASS",
+          `covered by ${countedHere.map((p) => p.name).join(", ")}, materialised without drift${note}`,
+          evidence,
+        ),
+      );
     }
   },
 });
@@ -105,7 +188,10 @@ const managedCache = new WeakMap<readonly ManagedPolicyIntent[], ManagedDrift>()
  * The product's own policies, each compared with what AWS held at the read: once per snapshot, not
  * once per account (the streamed evaluation calls BK-17 account by account on the same lists).
  */
-function managedDrift(intents: readonly ManagedPolicyIntent[] | undefined, aws: readonly OrgBackupPolicy[] | null): ManagedDrift {
+function managedDrift(
+  intents: readonly ManagedPolicyIntent[] | undefined,
+  aws: readonly OrgBackupPolicy[] | null,
+): ManagedDrift {
   if (!intents?.length || !aws) return [];
   const cached = managedCache.get(intents);
   if (cached) return cached;

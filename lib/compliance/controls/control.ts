@@ -1,7 +1,15 @@
 // The shape of a control, and the small builders every control uses for subjects and evidence.
 import type { z } from "zod";
 import type { BackupPlan, BackupRule, BackupVault, RecoveryPoint, Resource } from "@/lib/inventory/types";
-import type { ControlId, Evidence, Facts, Finding, Subject, SubjectType, VerdictStatus } from "@/lib/compliance/model/finding";
+import type {
+  ControlId,
+  Evidence,
+  Facts,
+  Finding,
+  Subject,
+  SubjectType,
+  VerdictStatus,
+} from "@/lib/compliance/model/finding";
 import type { ScopeFilter } from "@/lib/compliance/model/scope";
 import type { EvaluationContext } from "@/lib/compliance/engine/context";
 import type { RecoveryPointRef, RestoreRef, JobIssue } from "@/lib/compliance/facts/resource-facts";
@@ -23,7 +31,12 @@ export interface ControlDefinition<S extends z.ZodType = z.ZodType> {
   /** Subjects other than recovery points. */
   evaluate?(ctx: EvaluationContext, params: z.output<S>, scope: ScopeFilter, emit: Emit): void;
   /** One recovery point at a time, so the engine can stream a million of them in one pass. */
-  evaluateRecoveryPoint?(rp: RecoveryPoint, ctx: EvaluationContext, params: z.output<S>, scope: ScopeFilter): Finding | null;
+  evaluateRecoveryPoint?(
+    rp: RecoveryPoint,
+    ctx: EvaluationContext,
+    params: z.output<S>,
+    scope: ScopeFilter,
+  ): Finding | null;
 }
 
 export function defineControl<S extends z.ZodType>(def: ControlDefinition<S>): ControlDefinition<S> {
@@ -31,7 +44,13 @@ export function defineControl<S extends z.ZodType>(def: ControlDefinition<S>): C
 }
 
 /** A verdict from facts that were read: PASS, FAIL or NOT_APPLICABLE (ERROR only comes from `judge`). */
-export function finding(controlId: ControlId, subject: Subject, status: VerdictStatus, reason: string, evidence: Evidence[]): Finding {
+export function finding(
+  controlId: ControlId,
+  subject: Subject,
+  status: VerdictStatus,
+  reason: string,
+  evidence: Evidence[],
+): Finding {
   return { controlId, subject, status, reason, evidence };
 }
 
@@ -64,10 +83,27 @@ function firstUnread(facts: Facts | readonly Facts[]): Extract<Facts, { read: fa
  * Without `decide`: the unread finding, or null when every fact was read and the control goes on.
  */
 export function judge(controlId: ControlId, subject: Subject, facts: Facts | readonly Facts[]): Finding | null;
-export function judge(controlId: ControlId, subject: Subject, facts: Facts | readonly Facts[], decide: () => Verdict): Finding;
-export function judge(controlId: ControlId, subject: Subject, facts: Facts | readonly Facts[], decide?: () => Verdict): Finding | null {
+export function judge(
+  controlId: ControlId,
+  subject: Subject,
+  facts: Facts | readonly Facts[],
+  decide: () => Verdict,
+): Finding;
+export function judge(
+  controlId: ControlId,
+  subject: Subject,
+  facts: Facts | readonly Facts[],
+  decide?: () => Verdict,
+): Finding | null {
   const unread = firstUnread(facts);
-  if (unread) return { controlId, subject, status: unread.skipped ? "NOT_APPLICABLE" : "ERROR", reason: unread.reason, evidence: unread.evidence };
+  if (unread)
+    return {
+      controlId,
+      subject,
+      status: unread.skipped ? "NOT_APPLICABLE" : "ERROR",
+      reason: unread.reason,
+      evidence: unread.evidence,
+    };
   if (!decide) return null;
   const v = decide();
   return finding(controlId, subject, v.status, v.reason, v.evidence);
@@ -80,7 +116,11 @@ export function judge(controlId: ControlId, subject: Subject, facts: Facts | rea
  */
 export function referenceFacts(ctx: EvaluationContext, accountId: string, region: string, what: string): Facts {
   if (!ctx.account(accountId)) {
-    return unreadable(ctx.snapshot.accounts.length ? `${what} is in account ${accountId}, outside this organization, so it was not read` : `the organization's accounts were not read, so ${what} could not be looked up`);
+    return unreadable(
+      ctx.snapshot.accounts.length
+        ? `${what} is in account ${accountId}, outside this organization, so it was not read`
+        : `the organization's accounts were not read, so ${what} could not be looked up`,
+    );
   }
   const f = ctx.unitState(accountId, region);
   return !f.read && f.skipped ? READ : f;
@@ -94,12 +134,40 @@ let resourceSubjects = new WeakMap<Resource, Subject>();
 export const subjects = {
   resource: (r: Resource): Subject => {
     let s = resourceSubjects.get(r);
-    if (!s) resourceSubjects.set(r, (s = { type: "resource", id: r.resourceArn, accountId: r.accountId, region: r.region, resourceType: r.resourceType }));
+    if (!s)
+      resourceSubjects.set(
+        r,
+        (s = {
+          type: "resource",
+          id: r.resourceArn,
+          accountId: r.accountId,
+          region: r.region,
+          resourceType: r.resourceType,
+        }),
+      );
     return s;
   },
-  plan: (p: BackupPlan): Subject => ({ type: "plan", id: p.planArn, accountId: p.accountId, region: p.region, resourceType: null }),
-  rule: (p: BackupPlan, r: BackupRule): Subject => ({ type: "plan-rule", id: `${p.planArn}#${r.ruleId}`, accountId: p.accountId, region: p.region, resourceType: null }),
-  vault: (v: BackupVault): Subject => ({ type: "vault", id: v.vaultArn, accountId: v.accountId, region: v.region, resourceType: null }),
+  plan: (p: BackupPlan): Subject => ({
+    type: "plan",
+    id: p.planArn,
+    accountId: p.accountId,
+    region: p.region,
+    resourceType: null,
+  }),
+  rule: (p: BackupPlan, r: BackupRule): Subject => ({
+    type: "plan-rule",
+    id: `${p.planArn}#${r.ruleId}`,
+    accountId: p.accountId,
+    region: p.region,
+    resourceType: null,
+  }),
+  vault: (v: BackupVault): Subject => ({
+    type: "vault",
+    id: v.vaultArn,
+    accountId: v.accountId,
+    region: v.region,
+    resourceType: null,
+  }),
   recoveryPoint: (rp: RecoveryPoint): Subject => ({
     type: "recovery-point",
     id: rp.recoveryPointArn,
@@ -108,8 +176,20 @@ export const subjects = {
     resourceType: rp.resourceType,
     bucket: `w${Math.floor(rp.creationDate.getTime() / WEEK_MS)}`,
   }),
-  unit: (accountId: string, region: string): Subject => ({ type: "account-region", id: `${accountId}/${region}`, accountId, region, resourceType: null }),
-  accountType: (accountId: string, resourceType: string): Subject => ({ type: "account-resource-type", id: `${accountId}/${resourceType}`, accountId, region: null, resourceType }),
+  unit: (accountId: string, region: string): Subject => ({
+    type: "account-region",
+    id: `${accountId}/${region}`,
+    accountId,
+    region,
+    resourceType: null,
+  }),
+  accountType: (accountId: string, resourceType: string): Subject => ({
+    type: "account-resource-type",
+    id: `${accountId}/${resourceType}`,
+    accountId,
+    region: null,
+    resourceType,
+  }),
 };
 
 // Evidence items are read-only data: one object per source object, shared by every finding that
@@ -134,20 +214,37 @@ export function releaseEvidenceCaches(): void {
   resourceSubjects = new WeakMap();
 }
 const noExtra = (extra: Evidence["details"] | undefined) => !extra || Object.keys(extra).length === 0;
-const resourceEvidence = memo((r: Resource): Evidence => ({ kind: "resource", id: r.resourceArn, details: { resourceType: r.resourceType, tags: Object.entries(r.tags).map(([k, v]) => `${k}=${v}`) } }));
-const planEvidence = memo((p: BackupPlan): Evidence => ({ kind: "plan", id: p.planArn, details: { name: p.planName, versionId: p.versionId, orgManaged: p.orgManaged } }));
+const resourceEvidence = memo((r: Resource): Evidence => ({
+  kind: "resource",
+  id: r.resourceArn,
+  details: { resourceType: r.resourceType, tags: Object.entries(r.tags).map(([k, v]) => `${k}=${v}`) },
+}));
+const planEvidence = memo((p: BackupPlan): Evidence => ({
+  kind: "plan",
+  id: p.planArn,
+  details: { name: p.planName, versionId: p.versionId, orgManaged: p.orgManaged },
+}));
 
 export const ev = {
   resource: resourceEvidence,
   plan: planEvidence,
-  rule: (p: BackupPlan, r: BackupRule, extra?: Evidence["details"]): Evidence => (noExtra(extra) ? ruleEvidence(p, r) : buildRuleEvidence(p, r, extra)),
-  selection: (m: SelectionMatch, extra?: Evidence["details"]): Evidence => (noExtra(extra) ? selectionEvidence(m) : buildSelectionEvidence(m, extra)),
-  vault: (v: BackupVault, extra?: Evidence["details"]): Evidence => (noExtra(extra) ? vaultEvidence(v) : buildVaultEvidence(v, extra)),
-  point: (p: RecoveryPointRef, extra?: Evidence["details"]): Evidence => (noExtra(extra) ? pointRefEvidence(p) : buildPointEvidence(p, extra)),
+  rule: (p: BackupPlan, r: BackupRule, extra?: Evidence["details"]): Evidence =>
+    noExtra(extra) ? ruleEvidence(p, r) : buildRuleEvidence(p, r, extra),
+  selection: (m: SelectionMatch, extra?: Evidence["details"]): Evidence =>
+    noExtra(extra) ? selectionEvidence(m) : buildSelectionEvidence(m, extra),
+  vault: (v: BackupVault, extra?: Evidence["details"]): Evidence =>
+    noExtra(extra) ? vaultEvidence(v) : buildVaultEvidence(v, extra),
+  point: (p: RecoveryPointRef, extra?: Evidence["details"]): Evidence =>
+    noExtra(extra) ? pointRefEvidence(p) : buildPointEvidence(p, extra),
   job: memo((j: JobIssue): Evidence => ({
     kind: j.kind === "backup" ? "backup-job" : "copy-job",
     id: j.jobId,
-    details: { state: j.state, messageCategory: j.messageCategory, statusMessage: j.statusMessage, creationDate: j.creationDate.toISOString() },
+    details: {
+      state: j.state,
+      messageCategory: j.messageCategory,
+      statusMessage: j.statusMessage,
+      creationDate: j.creationDate.toISOString(),
+    },
   })),
   restore: memo((r: RestoreRef): Evidence => ({
     kind: "restore-job",
@@ -213,7 +310,11 @@ function buildVaultEvidence(v: BackupVault, extra: Evidence["details"] = {}): Ev
 const vaultEvidence = memo((v: BackupVault) => buildVaultEvidence(v));
 
 function buildPointEvidence(p: RecoveryPointRef, extra: Evidence["details"] = {}): Evidence {
-  return { kind: "recovery-point", id: p.recoveryPointArn, details: { creationDate: p.creationDate.toISOString(), vault: p.backupVaultArn, ...extra } };
+  return {
+    kind: "recovery-point",
+    id: p.recoveryPointArn,
+    details: { creationDate: p.creationDate.toISOString(), vault: p.backupVaultArn, ...extra },
+  };
 }
 const pointRefEvidence = memo((p: RecoveryPointRef) => buildPointEvidence(p));
 

@@ -15,7 +15,13 @@ export interface CopyTarget {
   accepted: readonly string[];
 }
 
-export function evaluateCopyScheduled(ctx: EvaluationContext, controlId: ControlId, target: CopyTarget, scope: ScopeFilter, emit: Emit): void {
+export function evaluateCopyScheduled(
+  ctx: EvaluationContext,
+  controlId: ControlId,
+  target: CopyTarget,
+  scope: ScopeFilter,
+  emit: Emit,
+): void {
   const accepted = new Set(target.accepted);
   forEachResource(ctx, controlId, scope, emit, (r: Resource) => {
     const p = resolveProtection(ctx, r);
@@ -42,20 +48,39 @@ export function evaluateCopyScheduled(ctx: EvaluationContext, controlId: Control
             ev.resource(r),
             ev.selection(m),
             ev.rule(m.plan, rule),
-            { kind: "copy-action", id: `${m.plan.planArn}#${rule.ruleId}#${copy.destinationBackupVaultArn}`, details: { destination: copy.destinationBackupVaultArn, deleteAfterDays: copy.lifecycle?.deleteAfterDays ?? null } },
+            {
+              kind: "copy-action",
+              id: `${m.plan.planArn}#${rule.ruleId}#${copy.destinationBackupVaultArn}`,
+              details: {
+                destination: copy.destinationBackupVaultArn,
+                deleteAfterDays: copy.lifecycle?.deleteAfterDays ?? null,
+              },
+            },
           ];
-          const made = ctx.facts.resource(r.resourceArn)?.copies.find((c) => (target.what === "region" ? c.region : c.accountId) === dest);
+          const made = ctx.facts
+            .resource(r.resourceArn)
+            ?.copies.find((c) => (target.what === "region" ? c.region : c.accountId) === dest);
           if (made) evidence.push(ev.point(made, { copy: true }));
-          emit(finding(controlId, subjects.resource(r), "PASS", `rule ${rule.ruleName} of plan ${m.plan.planName} copies to ${target.what} ${dest}${made ? "" : " (no copy made yet)"}`, evidence));
+          emit(
+            finding(
+              controlId,
+              subjects.resource(r),
+              "PASS",
+              `rule ${rule.ruleName} of plan ${m.plan.planName} copies to ${target.what} ${dest}${made ? "" : " (no copy made yet)"}`,
+              evidence,
+            ),
+          );
           return;
         }
       }
     }
     const evidence: Evidence[] = [ev.resource(r), ...p.matches.slice(0, 3).map((m) => ev.selection(m))];
     let reason: string;
-    if (rejected.length > 0) reason = `copies go to ${target.what} ${[...new Set(rejected)].join(", ")}, not an accepted ${target.what} (${[...accepted].join(", ")})`;
+    if (rejected.length > 0)
+      reason = `copies go to ${target.what} ${[...new Set(rejected)].join(", ")}, not an accepted ${target.what} (${[...accepted].join(", ")})`;
     else if (seen.length > 0) reason = `copies stay in the same ${target.what} (${own})`;
-    else reason = `no rule of plan ${p.matches.map((m) => m.plan.planName).join(", ")} copies to another ${target.what}`;
+    else
+      reason = `no rule of plan ${p.matches.map((m) => m.plan.planName).join(", ")} copies to another ${target.what}`;
     emit(finding(controlId, subjects.resource(r), "FAIL", reason, evidence));
   });
 }

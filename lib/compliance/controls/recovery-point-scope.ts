@@ -1,20 +1,39 @@
 // Shared preamble of the per-recovery-point controls (BK-04, BK-05, BK-12): scope, stale unit,
 // points that are on their way out.
 import type { RecoveryPoint } from "@/lib/inventory/types";
-import { COMPACT_EVIDENCE, type CompactEvidence, type ControlId, type Evidence, type EvidenceValue, type Finding, type Subject } from "@/lib/compliance/model/finding";
+import {
+  COMPACT_EVIDENCE,
+  type CompactEvidence,
+  type ControlId,
+  type Evidence,
+  type EvidenceValue,
+  type Finding,
+  type Subject,
+} from "@/lib/compliance/model/finding";
 import type { ScopeFilter } from "@/lib/compliance/model/scope";
 import type { EvaluationContext } from "@/lib/compliance/engine/context";
 import { recoveryPointRetention, type Retention } from "@/lib/compliance/retention/retention";
 import { finding, judge, subjects } from "./control";
 
 /** null: out of scope; a Finding: decided before the control looks; "evaluate": go on. */
-export function screenRecoveryPoint(controlId: ControlId, rp: RecoveryPoint, ctx: EvaluationContext, scope: ScopeFilter): Finding | null | "evaluate" {
+export function screenRecoveryPoint(
+  controlId: ControlId,
+  rp: RecoveryPoint,
+  ctx: EvaluationContext,
+  scope: ScopeFilter,
+): Finding | null | "evaluate" {
   if (!scope.account(rp.accountId) || !scope.region(rp.region) || !scope.resourceType(rp.resourceType)) return null;
   if (scope.filtersTags && !scope.tags(ctx.resourceByArn(rp.resourceArn)?.tags ?? null)) return null;
   const unread = judge(controlId, pointSubject(rp), ctx.unitState(rp.accountId, rp.region));
   if (unread) return unread;
   if (rp.status === "DELETING" || rp.status === "EXPIRED") {
-    return finding(controlId, subjects.recoveryPoint(rp), "NOT_APPLICABLE", `recovery point is ${rp.status.toLowerCase()}`, []);
+    return finding(
+      controlId,
+      subjects.recoveryPoint(rp),
+      "NOT_APPLICABLE",
+      `recovery point is ${rp.status.toLowerCase()}`,
+      [],
+    );
   }
   return "evaluate";
 }
@@ -50,7 +69,18 @@ export function pointSubject(rp: RecoveryPoint): Subject {
 // The details are built when first read: most evaluations store only what changed, so most
 // points' evidence is never looked at (a million ISO dates saved per evaluation). A class with a
 // getter on its prototype, not a closure per point; toJSON keeps it plain data when serialised.
-const POINT_KEYS = ["resource", "vault", "status", "creationDate", "isEncrypted", "encryptionKeyArn", "deleteAfterDays", "moveToColdStorageAfterDays", "deleteAt", "storageClass"] as const;
+const POINT_KEYS = [
+  "resource",
+  "vault",
+  "status",
+  "creationDate",
+  "isEncrypted",
+  "encryptionKeyArn",
+  "deleteAfterDays",
+  "moveToColdStorageAfterDays",
+  "deleteAt",
+  "storageClass",
+] as const;
 const POINT_SHAPE = `recovery-point|${POINT_KEYS.join("|")}`;
 
 class PointEvidence implements Evidence, CompactEvidence {

@@ -20,7 +20,13 @@ export function forEachResource(
   extraFilter: (r: Resource) => boolean = () => true,
 ): void {
   for (const r of ctx.snapshot.resources) {
-    if (!scope.account(r.accountId) || !scope.region(r.region) || !scope.resourceType(r.resourceType) || !scope.tags(r.tags)) continue;
+    if (
+      !scope.account(r.accountId) ||
+      !scope.region(r.region) ||
+      !scope.resourceType(r.resourceType) ||
+      !scope.tags(r.tags)
+    )
+      continue;
     if (!extraFilter(r)) continue;
     const unread = judge(controlId, subjects.resource(r), ctx.unitState(r.accountId, r.region));
     if (unread) {
@@ -60,18 +66,35 @@ export function resolveProtection(ctx: EvaluationContext, r: Resource): Protecti
   } else if (sel.blockedByOptIn.length > 0) {
     const m = sel.blockedByOptIn[0]!;
     reason = `selected by ${describeMatch(m)} via ${m.matchedBy}, but ${r.resourceType} is not opted in for ${r.region}, so AWS Backup skips it`;
-    evidence.push(ev.selection(m), { kind: "region-setting", id: `${r.accountId}/${r.region}/${r.resourceType}`, details: { optedIn: false } });
+    evidence.push(ev.selection(m), {
+      kind: "region-setting",
+      id: `${r.accountId}/${r.region}/${r.resourceType}`,
+      details: { optedIn: false },
+    });
   } else if (sel.nearMisses.length > 0) {
     const n = sel.nearMisses[0]!;
     reason = `not selected: plan ${n.plan.planName} selection ${n.selection.selectionName} ${n.why}`;
-    evidence.push({ kind: "selection", id: `${n.plan.planArn}#${n.selection.selectionId}`, details: { plan: n.plan.planName, selection: n.selection.selectionName, why: n.why } });
+    evidence.push({
+      kind: "selection",
+      id: `${n.plan.planArn}#${n.selection.selectionId}`,
+      details: { plan: n.plan.planName, selection: n.selection.selectionName, why: n.why },
+    });
   }
   return { kind: "unprotected", reason, evidence };
 }
 
 /** Finding for a resource that is not protected (or whose protection cannot be known: not read). */
-export function protectionProblem(controlId: ControlId, r: Resource, p: Exclude<Protection, { kind: "protected" }>, suffix: string): Finding {
+export function protectionProblem(
+  controlId: ControlId,
+  r: Resource,
+  p: Exclude<Protection, { kind: "protected" }>,
+  suffix: string,
+): Finding {
   const reason = `${p.reason}${suffix}`;
   const evidence = [ev.resource(r), ...p.evidence];
-  return judge(controlId, subjects.resource(r), p.kind === "unknown" ? unreadable(reason, evidence) : READ, () => ({ status: "FAIL", reason, evidence }));
+  return judge(controlId, subjects.resource(r), p.kind === "unknown" ? unreadable(reason, evidence) : READ, () => ({
+    status: "FAIL",
+    reason,
+    evidence,
+  }));
 }

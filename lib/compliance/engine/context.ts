@@ -65,7 +65,8 @@ export function buildEvaluationContext(
     pushTo(resourcesByUnit, `${r.accountId}|${r.region}`, r);
   }
   const selections = new SelectionIndex(snapshot.plans);
-  const facts = options.facts ?? buildSnapshotFacts(snapshot, new Date(now.getTime() - options.jobLookbackDays * DAY_MS));
+  const facts =
+    options.facts ?? buildSnapshotFacts(snapshot, new Date(now.getTime() - options.jobLookbackDays * DAY_MS));
   const selectionCache = new Map<string, ResourceSelectionResult>();
   const stateCache = new Map<string, UnitState>();
   // Recovery points arrive grouped by unit: a one-entry cache saves most key building.
@@ -73,22 +74,56 @@ export function buildEvaluationContext(
 
   function computeUnitState(accountId: string, region: string): UnitState {
     const u: UnitFreshness | undefined = units.get(`${accountId}|${region}`);
-    const evidence = (details: Evidence["details"]): Evidence => ({ kind: "unit", id: `${accountId}/${region}`, details });
+    const evidence = (details: Evidence["details"]): Evidence => ({
+      kind: "unit",
+      id: `${accountId}/${region}`,
+      details,
+    });
     if (!u) {
-      return { read: false, skipped: false, reason: `account ${accountId} in ${region} has never been synced`, evidence: [evidence({ status: "unknown" })] };
+      return {
+        read: false,
+        skipped: false,
+        reason: `account ${accountId} in ${region} has never been synced`,
+        evidence: [evidence({ status: "unknown" })],
+      };
     }
     if (u.status === "skipped") {
-      return { read: false, skipped: true, reason: `${region} is not enabled for account ${accountId} (sync skipped)`, evidence: [evidence({ status: u.status })] };
+      return {
+        read: false,
+        skipped: true,
+        reason: `${region} is not enabled for account ${accountId} (sync skipped)`,
+        evidence: [evidence({ status: u.status })],
+      };
     }
-    const details = { status: u.status, publishedAt: u.publishedAt?.toISOString() ?? null, error: u.error, errorAt: u.errorAt?.toISOString() ?? null };
+    const details = {
+      status: u.status,
+      publishedAt: u.publishedAt?.toISOString() ?? null,
+      error: u.error,
+      errorAt: u.errorAt?.toISOString() ?? null,
+    };
     if (!u.publishedAt) {
-      return { read: false, skipped: false, reason: `no data for account ${accountId} in ${region}: ${u.error ?? "never read successfully"}`, evidence: [evidence(details)] };
+      return {
+        read: false,
+        skipped: false,
+        reason: `no data for account ${accountId} in ${region}: ${u.error ?? "never read successfully"}`,
+        evidence: [evidence(details)],
+      };
     }
     if (u.error || u.status === "failed") {
-      return { read: false, skipped: false, reason: `data for account ${accountId} in ${region} is stale: last sync failed (${u.error ?? "unknown error"})`, evidence: [evidence(details)] };
+      return {
+        read: false,
+        skipped: false,
+        reason: `data for account ${accountId} in ${region} is stale: last sync failed (${u.error ?? "unknown error"})`,
+        evidence: [evidence(details)],
+      };
     }
     if (now.getTime() - u.publishedAt.getTime() > maxAgeMs) {
-      return { read: false, skipped: false, reason: `data for account ${accountId} in ${region} is stale: read ${u.publishedAt.toISOString()}`, evidence: [evidence(details)] };
+      return {
+        read: false,
+        skipped: false,
+        reason: `data for account ${accountId} in ${region} is stale: read ${u.publishedAt.toISOString()}`,
+        evidence: [evidence(details)],
+      };
     }
     return READ;
   }

@@ -31,7 +31,6 @@ export interface StreamHooks {
 
 const DAY_MS = 86_400_000;
 
-
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const m = new Map<string, T[]>();
   for (const i of items) {
@@ -70,8 +69,16 @@ export async function evaluateStream(
     roleFailures: (a, r) => ready().roleFailures(a, r),
   };
   const full: TenantSnapshot = { ...snapshot, recoveryPoints: [], backupJobs: [], copyJobs: [], restoreJobs: [] };
-  const ctx: EvaluationContext = buildEvaluationContext(full, { ...options, facts: lazyFacts, jobLookbackDays: lookback });
-  const compiled = unique.map((r) => ({ run: r, control: CONTROLS[r.controlId], scope: compileScope(r.scope, ctx.ouPath) }));
+  const ctx: EvaluationContext = buildEvaluationContext(full, {
+    ...options,
+    facts: lazyFacts,
+    jobLookbackDays: lookback,
+  });
+  const compiled = unique.map((r) => ({
+    run: r,
+    control: CONTROLS[r.controlId],
+    scope: compileScope(r.scope, ctx.ouPath),
+  }));
   const perPoint = compiled.filter((c) => c.control.evaluateRecoveryPoint);
   const perSubject = compiled.filter((c) => c.control.evaluate);
   const t1 = performance.now();
@@ -112,7 +119,14 @@ export async function evaluateStream(
     vaults: groupBy(snapshot.vaults, (v) => v.accountId),
     units: groupBy(snapshot.units, (u) => u.accountId),
   };
-  const accountIds = [...new Set([...byAccount.units.keys(), ...byAccount.resources.keys(), ...byAccount.plans.keys(), ...byAccount.vaults.keys()])].sort();
+  const accountIds = [
+    ...new Set([
+      ...byAccount.units.keys(),
+      ...byAccount.resources.keys(),
+      ...byAccount.plans.keys(),
+      ...byAccount.vaults.keys(),
+    ]),
+  ].sort();
   for (const accountId of accountIds) {
     const view: TenantSnapshot = {
       ...full,

@@ -58,7 +58,11 @@ export function evaluateSnapshot(
   const ctx: EvaluationContext = buildEvaluationContext(snapshot, { ...options, jobLookbackDays: lookback });
   const t1 = performance.now();
   let findings = 0;
-  const compiled = unique.map((r) => ({ run: r, control: CONTROLS[r.controlId], scope: compileScope(r.scope, ctx.ouPath) }));
+  const compiled = unique.map((r) => ({
+    run: r,
+    control: CONTROLS[r.controlId],
+    scope: compileScope(r.scope, ctx.ouPath),
+  }));
   for (const { run, control, scope } of compiled) {
     if (!control.evaluate) continue;
     control.evaluate(ctx, run.params, scope, (f) => {

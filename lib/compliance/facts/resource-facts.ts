@@ -73,9 +73,16 @@ const USABLE = new Set(["COMPLETED", "AVAILABLE"]);
 const BAD_JOB_STATES = new Set(["FAILED", "ABORTED", "EXPIRED", "PARTIAL"]);
 const MAX_COPIES = 10;
 // Messages AWS Backup gives when the selection's role is missing or cannot be assumed/passed.
-const ROLE_ERROR = /(iam role|assume role|assumerole|iam:passrole|not authorized|access ?denied|role .*does not exist)/i;
+const ROLE_ERROR =
+  /(iam role|assume role|assumerole|iam:passrole|not authorized|access ?denied|role .*does not exist)/i;
 
-const refOf = (rp: RecoveryPoint): RecoveryPointRef => ({ recoveryPointArn: rp.recoveryPointArn, creationDate: rp.creationDate, backupVaultArn: rp.backupVaultArn, accountId: rp.accountId, region: rp.region });
+const refOf = (rp: RecoveryPoint): RecoveryPointRef => ({
+  recoveryPointArn: rp.recoveryPointArn,
+  creationDate: rp.creationDate,
+  backupVaultArn: rp.backupVaultArn,
+  accountId: rp.accountId,
+  region: rp.region,
+});
 
 function emptyFacts(): ResourceFacts {
   return {
@@ -92,7 +99,12 @@ function emptyFacts(): ResourceFacts {
 export function isJobIssue(state: string, messageCategory: string | null): boolean {
   if (BAD_JOB_STATES.has(state)) return true;
   // "Completed with issues" is COMPLETED plus a MessageCategory other than SUCCESS.
-  return state === "COMPLETED" && messageCategory !== null && messageCategory !== "" && messageCategory.toUpperCase() !== "SUCCESS";
+  return (
+    state === "COMPLETED" &&
+    messageCategory !== null &&
+    messageCategory !== "" &&
+    messageCategory.toUpperCase() !== "SUCCESS"
+  );
 }
 
 /**
@@ -114,8 +126,11 @@ export class FactsAccumulator {
     /** Recovery points named by restore jobs without a source resource (resolved from the stream). */
     private readonly wantedPoints: ReadonlySet<string> = new Set(),
   ) {
-    for (const p of input.plans) for (const r of p.rules) if (r.enableContinuousBackup) this.continuousRules.add(`${p.planId}|${r.ruleId}`);
-    this.airGappedVaults = new Set(input.vaults.filter((v) => v.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT").map((v) => v.vaultArn));
+    for (const p of input.plans)
+      for (const r of p.rules) if (r.enableContinuousBackup) this.continuousRules.add(`${p.planId}|${r.ruleId}`);
+    this.airGappedVaults = new Set(
+      input.vaults.filter((v) => v.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT").map((v) => v.vaultArn),
+    );
   }
 
   private get(arn: string): ResourceFacts {
@@ -125,20 +140,33 @@ export class FactsAccumulator {
   }
 
   addRecoveryPoint(rp: RecoveryPoint): void {
-    if (this.wantedPoints.size > 0 && this.wantedPoints.has(rp.recoveryPointArn)) this.pointResource.set(rp.recoveryPointArn, rp.resourceArn);
+    if (this.wantedPoints.size > 0 && this.wantedPoints.has(rp.recoveryPointArn))
+      this.pointResource.set(rp.recoveryPointArn, rp.resourceArn);
     if (!USABLE.has(rp.status)) return;
     const f = this.get(rp.resourceArn);
     // A million points per evaluation: build the reference only when it is kept.
     let ref: RecoveryPointRef | null = null;
     const t = rp.creationDate.getTime();
-    if (!f.newestRecoveryPoint || t > f.newestRecoveryPoint.creationDate.getTime()) f.newestRecoveryPoint = ref = refOf(rp);
-    if (rp.backupPlanId && rp.backupRuleId && this.continuousRules.size > 0 && this.continuousRules.has(`${rp.backupPlanId}|${rp.backupRuleId}`)) {
-      if (!f.continuousRecoveryPoint || t > f.continuousRecoveryPoint.creationDate.getTime()) f.continuousRecoveryPoint = ref ??= refOf(rp);
+    if (!f.newestRecoveryPoint || t > f.newestRecoveryPoint.creationDate.getTime())
+      f.newestRecoveryPoint = ref = refOf(rp);
+    if (
+      rp.backupPlanId &&
+      rp.backupRuleId &&
+      this.continuousRules.size > 0 &&
+      this.continuousRules.has(`${rp.backupPlanId}|${rp.backupRuleId}`)
+    ) {
+      if (!f.continuousRecoveryPoint || t > f.continuousRecoveryPoint.creationDate.getTime())
+        f.continuousRecoveryPoint = ref ??= refOf(rp);
     }
     if (rp.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" || this.airGappedVaults.has(rp.backupVaultArn)) {
-      if (!f.newestAirGappedRecoveryPoint || t > f.newestAirGappedRecoveryPoint.creationDate.getTime()) f.newestAirGappedRecoveryPoint = ref ??= refOf(rp);
+      if (!f.newestAirGappedRecoveryPoint || t > f.newestAirGappedRecoveryPoint.creationDate.getTime())
+        f.newestAirGappedRecoveryPoint = ref ??= refOf(rp);
     }
-    if (rp.sourceBackupVaultArn && f.copies.length < MAX_COPIES && !f.copies.some((c) => c.backupVaultArn === rp.backupVaultArn)) {
+    if (
+      rp.sourceBackupVaultArn &&
+      f.copies.length < MAX_COPIES &&
+      !f.copies.some((c) => c.backupVaultArn === rp.backupVaultArn)
+    ) {
       f.copies.push((ref ??= refOf(rp)));
     }
   }
@@ -153,18 +181,37 @@ export class FactsAccumulator {
     if (j.isParent) return; // a parent's state summarises its children: count each once
     this.addJobActivity(j.resourceArn, j.creationDate);
     if (j.creationDate < this.jobsSince || !isJobIssue(j.state, j.messageCategory)) return;
-    this.addJobIssue(j.accountId, j.region, j.resourceArn, { kind: "backup", jobId: j.backupJobId, state: j.state, messageCategory: j.messageCategory, statusMessage: j.statusMessage, creationDate: j.creationDate });
+    this.addJobIssue(j.accountId, j.region, j.resourceArn, {
+      kind: "backup",
+      jobId: j.backupJobId,
+      state: j.state,
+      messageCategory: j.messageCategory,
+      statusMessage: j.statusMessage,
+      creationDate: j.creationDate,
+    });
   }
 
   addCopyJob(j: CopyJob): void {
     if (j.creationDate < this.jobsSince || !isJobIssue(j.state, j.messageCategory)) return;
-    this.addJobIssue(j.accountId, j.region, j.resourceArn, { kind: "copy", jobId: j.copyJobId, state: j.state, messageCategory: j.messageCategory, statusMessage: j.statusMessage, creationDate: j.creationDate });
+    this.addJobIssue(j.accountId, j.region, j.resourceArn, {
+      kind: "copy",
+      jobId: j.copyJobId,
+      state: j.state,
+      messageCategory: j.messageCategory,
+      statusMessage: j.statusMessage,
+      creationDate: j.creationDate,
+    });
   }
 
   /** An unhealthy job already filtered (by addBackupJob/addCopyJob or by SQL). */
   addJobIssue(accountId: string, region: string, resourceArn: string, issue: JobIssue): void {
     this.get(resourceArn).jobIssues.push(issue);
-    if (issue.kind === "backup" && issue.state === "FAILED" && issue.statusMessage && ROLE_ERROR.test(issue.statusMessage)) {
+    if (
+      issue.kind === "backup" &&
+      issue.state === "FAILED" &&
+      issue.statusMessage &&
+      ROLE_ERROR.test(issue.statusMessage)
+    ) {
       const key = `${accountId}|${region}`;
       const list = this.roleFailureMap.get(key) ?? [];
       list.push(issue);
@@ -178,7 +225,8 @@ export class FactsAccumulator {
 
   finish(): SnapshotFacts {
     const byResource = this.byResource;
-    for (const f of byResource.values()) if (f.jobIssues.length > 1) f.jobIssues.sort((a, b) => b.creationDate.getTime() - a.creationDate.getTime());
+    for (const f of byResource.values())
+      if (f.jobIssues.length > 1) f.jobIssues.sort((a, b) => b.creationDate.getTime() - a.creationDate.getTime());
     const byAccountType = new Map<string, RestoreRef>();
     for (const j of this.restores) {
       if (j.status !== "COMPLETED" || !j.completionDate) continue;

@@ -9,7 +9,12 @@ import type { Queryable } from "./load-snapshot";
 // other than SUCCESS ("completed with issues").
 const ISSUE = `(state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and coalesce(message_category, '') <> '' and upper(message_category) <> 'SUCCESS'))`;
 
-export async function addJobFactsFromSql(db: Queryable, tenantId: string, since: Date, facts: FactsAccumulator): Promise<{ activity: number; issues: number; restores: number }> {
+export async function addJobFactsFromSql(
+  db: Queryable,
+  tenantId: string,
+  since: Date,
+  facts: FactsAccumulator,
+): Promise<{ activity: number; issues: number; restores: number }> {
   const activity = await db.query({
     text: `select resource_arn, max(creation_date) from backup_jobs where tenant_id = $1 and creation_date >= $2 and not is_parent group by resource_arn`,
     values: [tenantId, since],
@@ -24,7 +29,14 @@ export async function addJobFactsFromSql(db: Queryable, tenantId: string, since:
     rowMode: "array",
   });
   for (const r of backupIssues.rows as [string, string, string, string, string, string | null, string | null, Date][]) {
-    facts.addJobIssue(r[0], r[1], r[2], { kind: "backup", jobId: r[3], state: r[4], messageCategory: r[5], statusMessage: r[6], creationDate: r[7] });
+    facts.addJobIssue(r[0], r[1], r[2], {
+      kind: "backup",
+      jobId: r[3],
+      state: r[4],
+      messageCategory: r[5],
+      statusMessage: r[6],
+      creationDate: r[7],
+    });
   }
   const copyIssues = await db.query({
     text: `select account_id, region, resource_arn, copy_job_id, state, message_category, status_message, creation_date from copy_jobs
@@ -33,7 +45,14 @@ export async function addJobFactsFromSql(db: Queryable, tenantId: string, since:
     rowMode: "array",
   });
   for (const r of copyIssues.rows as [string, string, string, string, string, string | null, string | null, Date][]) {
-    facts.addJobIssue(r[0], r[1], r[2], { kind: "copy", jobId: r[3], state: r[4], messageCategory: r[5], statusMessage: r[6], creationDate: r[7] });
+    facts.addJobIssue(r[0], r[1], r[2], {
+      kind: "copy",
+      jobId: r[3],
+      state: r[4],
+      messageCategory: r[5],
+      statusMessage: r[6],
+      creationDate: r[7],
+    });
   }
 
   // Every completed restore (BK-13 looks back up to two years); older ones cost one row each.
@@ -65,5 +84,9 @@ export async function addJobFactsFromSql(db: Queryable, tenantId: string, since:
       validationStatus: r[12] as string | null,
     });
   }
-  return { activity: activity.rows.length, issues: backupIssues.rows.length + copyIssues.rows.length, restores: restores.rows.length };
+  return {
+    activity: activity.rows.length,
+    issues: backupIssues.rows.length + copyIssues.rows.length,
+    restores: restores.rows.length,
+  };
 }

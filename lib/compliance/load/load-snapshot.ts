@@ -92,11 +92,17 @@ async function loadPlans(db: Queryable, tenantId: string): Promise<BackupPlan[]>
     rules.set(k, [...(rules.get(k) ?? []), toRule(r)]);
   }
   const selections = new Map<string, BackupSelection[]>();
-  for (const r of await rows(db, `select * from backup_selections where tenant_id = $1 order by account_id, region, plan_id, selection_id`, tenantId)) {
+  for (const r of await rows(
+    db,
+    `select * from backup_selections where tenant_id = $1 order by account_id, region, plan_id, selection_id`,
+    tenantId,
+  )) {
     const k = planKey(r);
     selections.set(k, [...(selections.get(k) ?? []), toSelection(r)]);
   }
-  return (await rows(db, `select * from backup_plans where tenant_id = $1 order by account_id, region, plan_id`, tenantId)).map((r) => ({
+  return (
+    await rows(db, `select * from backup_plans where tenant_id = $1 order by account_id, region, plan_id`, tenantId)
+  ).map((r) => ({
     accountId: s(r.account_id),
     region: s(r.region),
     planId: s(r.plan_id),
@@ -143,14 +149,21 @@ function toVault(r: Row): BackupVault {
   };
 }
 
-export async function loadSnapshot(db: Queryable, tenantId: string): Promise<{ snapshot: StreamedSnapshot; meta: SnapshotMeta }> {
-  const orgUnits: OrgUnit[] = (await rows(db, `select * from org_units where tenant_id = $1 order by ou_id`, tenantId)).map((r) => ({
+export async function loadSnapshot(
+  db: Queryable,
+  tenantId: string,
+): Promise<{ snapshot: StreamedSnapshot; meta: SnapshotMeta }> {
+  const orgUnits: OrgUnit[] = (
+    await rows(db, `select * from org_units where tenant_id = $1 order by ou_id`, tenantId)
+  ).map((r) => ({
     id: s(r.ou_id),
     name: s(r.name),
     parentId: sn(r.parent_id),
     path: (r.path ?? []) as string[],
   }));
-  const accounts: Account[] = (await rows(db, `select * from org_accounts where tenant_id = $1 order by account_id`, tenantId)).map((r) => ({
+  const accounts: Account[] = (
+    await rows(db, `select * from org_accounts where tenant_id = $1 order by account_id`, tenantId)
+  ).map((r) => ({
     accountId: s(r.account_id),
     name: s(r.name),
     email: s(r.email),
@@ -159,10 +172,21 @@ export async function loadSnapshot(db: Queryable, tenantId: string): Promise<{ s
     ouPath: (r.ou_path ?? []) as string[],
     joinedAt: dn(r.joined_at),
   }));
-  const unitRows = await rows(db, `select * from sync_units where tenant_id = $1 order by account_id, region`, tenantId);
+  const unitRows = await rows(
+    db,
+    `select * from sync_units where tenant_id = $1 order by account_id, region`,
+    tenantId,
+  );
   const units: UnitFreshness[] = unitRows
     .filter((r) => r.kind === "region")
-    .map((r) => ({ accountId: s(r.account_id), region: s(r.region), status: s(r.status) as UnitStatus, publishedAt: dn(r.published_at), error: sn(r.error), errorAt: dn(r.error_at) }));
+    .map((r) => ({
+      accountId: s(r.account_id),
+      region: s(r.region),
+      status: s(r.status) as UnitStatus,
+      publishedAt: dn(r.published_at),
+      error: sn(r.error),
+      errorAt: dn(r.error_at),
+    }));
   const org = unitRows.find((r) => r.kind === "org");
   // Organizations data that was never read, or whose last read failed, must not pass BK-17.
   const orgReadable = Boolean(org && org.published_at && !org.error);
@@ -178,29 +202,51 @@ export async function loadSnapshot(db: Queryable, tenantId: string): Promise<{ s
       }))
     : null;
   const effectiveBackupPolicies: EffectiveBackupPolicy[] | null = orgReadable
-    ? (await rows(db, `select * from org_effective_policies where tenant_id = $1 order by account_id`, tenantId)).map((r) => ({ accountId: s(r.account_id), content: s(r.content), lastUpdated: dn(r.last_updated) }))
+    ? (await rows(db, `select * from org_effective_policies where tenant_id = $1 order by account_id`, tenantId)).map(
+        (r) => ({ accountId: s(r.account_id), content: s(r.content), lastUpdated: dn(r.last_updated) }),
+      )
     : null;
-  const managedBackupPolicies = orgReadable ? await loadManagedPolicyIntents((text, params) => db.query(text, params), tenantId) : [];
-  const resources: Resource[] = (await rows(db, `select account_id, region, resource_arn, resource_type, tags from resources where tenant_id = $1 order by account_id, region, resource_arn`, tenantId)).map((r) => ({
+  const managedBackupPolicies = orgReadable
+    ? await loadManagedPolicyIntents((text, params) => db.query(text, params), tenantId)
+    : [];
+  const resources: Resource[] = (
+    await rows(
+      db,
+      `select account_id, region, resource_arn, resource_type, tags from resources where tenant_id = $1 order by account_id, region, resource_arn`,
+      tenantId,
+    )
+  ).map((r) => ({
     accountId: s(r.account_id),
     region: s(r.region),
     resourceArn: s(r.resource_arn),
     resourceType: s(r.resource_type) as ResourceType,
     tags: (r.tags ?? {}) as Record<string, string>,
   }));
-  const vaults = (await rows(db, `select * from backup_vaults where tenant_id = $1 order by account_id, region, vault_name`, tenantId)).map(toVault);
-  const regionSettings: RegionSettings[] = (await rows(db, `select * from region_settings where tenant_id = $1 order by account_id, region`, tenantId)).map((r) => ({
+  const vaults = (
+    await rows(db, `select * from backup_vaults where tenant_id = $1 order by account_id, region, vault_name`, tenantId)
+  ).map(toVault);
+  const regionSettings: RegionSettings[] = (
+    await rows(db, `select * from region_settings where tenant_id = $1 order by account_id, region`, tenantId)
+  ).map((r) => ({
     accountId: s(r.account_id),
     region: s(r.region),
     resourceTypeOptIn: (r.resource_type_opt_in ?? {}) as Record<string, boolean>,
     resourceTypeManagement: (r.resource_type_management ?? {}) as Record<string, boolean>,
   }));
-  const globalSettings: GlobalSettings[] = (await rows(db, `select * from global_settings where tenant_id = $1 order by account_id`, tenantId)).map((r) => ({
+  const globalSettings: GlobalSettings[] = (
+    await rows(db, `select * from global_settings where tenant_id = $1 order by account_id`, tenantId)
+  ).map((r) => ({
     accountId: s(r.account_id),
     isCrossAccountBackupEnabled: (r.is_cross_account_backup_enabled ?? null) as boolean | null,
     raw: (r.raw ?? {}) as Record<string, string>,
   }));
-  const restoreTestingPlans: RestoreTestingPlan[] = (await rows(db, `select * from restore_testing_plans where tenant_id = $1 order by account_id, region, plan_name`, tenantId)).map((r) => ({
+  const restoreTestingPlans: RestoreTestingPlan[] = (
+    await rows(
+      db,
+      `select * from restore_testing_plans where tenant_id = $1 order by account_id, region, plan_name`,
+      tenantId,
+    )
+  ).map((r) => ({
     accountId: s(r.account_id),
     region: s(r.region),
     planName: s(r.plan_name),
@@ -210,10 +256,27 @@ export async function loadSnapshot(db: Queryable, tenantId: string): Promise<{ s
     lastExecutionTime: dn(r.last_execution_time),
   }));
   const plans = await loadPlans(db, tenantId);
-  const [run] = await rows(db, `select id from sync_runs where tenant_id = $1 and finished_at is not null order by finished_at desc limit 1`, tenantId);
+  const [run] = await rows(
+    db,
+    `select id from sync_runs where tenant_id = $1 and finished_at is not null order by finished_at desc limit 1`,
+    tenantId,
+  );
   const published = units.map((u) => u.publishedAt?.getTime()).filter((t): t is number => t !== undefined);
   return {
-    snapshot: { orgUnits, accounts, units, plans, vaults, resources, restoreTestingPlans, regionSettings, globalSettings, orgBackupPolicies, effectiveBackupPolicies, managedBackupPolicies },
+    snapshot: {
+      orgUnits,
+      accounts,
+      units,
+      plans,
+      vaults,
+      resources,
+      restoreTestingPlans,
+      regionSettings,
+      globalSettings,
+      orgBackupPolicies,
+      effectiveBackupPolicies,
+      managedBackupPolicies,
+    },
     meta: {
       snapshotAt: published.length ? new Date(Math.max(...published)) : null,
       oldestDataAt: published.length ? new Date(Math.min(...published)) : null,

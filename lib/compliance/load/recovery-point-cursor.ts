@@ -9,10 +9,28 @@ import type { Queryable } from "./load-snapshot";
 // timestamp strings costs more than the rest of a row).
 const ms = (c: string) => `(extract(epoch from ${c}) * 1000)::float8`;
 const COLUMNS = [
-  "account_id", "region", "recovery_point_arn", "backup_vault_name", "backup_vault_arn", "resource_arn", "resource_type",
-  ms("creation_date"), "status", "is_encrypted", "encryption_key_arn", "move_to_cold_storage_after_days", "delete_after_days",
-  "opt_in_to_archive", ms("move_to_cold_storage_at"), ms("delete_at"), "backup_plan_id", "backup_rule_id", "source_backup_vault_arn",
-  "storage_class", "is_parent", "vault_type",
+  "account_id",
+  "region",
+  "recovery_point_arn",
+  "backup_vault_name",
+  "backup_vault_arn",
+  "resource_arn",
+  "resource_type",
+  ms("creation_date"),
+  "status",
+  "is_encrypted",
+  "encryption_key_arn",
+  "move_to_cold_storage_after_days",
+  "delete_after_days",
+  "opt_in_to_archive",
+  ms("move_to_cold_storage_at"),
+  ms("delete_at"),
+  "backup_plan_id",
+  "backup_rule_id",
+  "source_backup_vault_arn",
+  "storage_class",
+  "is_parent",
+  "vault_type",
 ];
 
 let cursorSeq = 0;
@@ -21,7 +39,13 @@ const date = (v: unknown) => (v === null ? null : new Date(v as number));
 function toPoint(r: unknown[]): RecoveryPoint {
   // The sync writes opt_in_to_archive only when AWS returned a lifecycle: null means none (never expires).
   const lifecycle: Lifecycle | null =
-    r[13] === null ? null : { moveToColdStorageAfterDays: r[11] as number | null, deleteAfterDays: r[12] as number | null, optInToArchiveForSupportedResources: r[13] as boolean };
+    r[13] === null
+      ? null
+      : {
+          moveToColdStorageAfterDays: r[11] as number | null,
+          deleteAfterDays: r[12] as number | null,
+          optInToArchiveForSupportedResources: r[13] as boolean,
+        };
   return {
     accountId: r[0] as string,
     region: r[1] as string,
@@ -50,9 +74,16 @@ function toPoint(r: unknown[]): RecoveryPoint {
   };
 }
 
-export async function* streamRecoveryPoints(db: Queryable, tenantId: string, chunkSize = 2000): AsyncGenerator<RecoveryPoint[]> {
+export async function* streamRecoveryPoints(
+  db: Queryable,
+  tenantId: string,
+  chunkSize = 2000,
+): AsyncGenerator<RecoveryPoint[]> {
   const name = `compliance_rp_${++cursorSeq}`;
-  await db.query(`declare ${name} no scroll cursor for select ${COLUMNS.join(", ")} from recovery_points where tenant_id = $1 order by account_id, region, recovery_point_arn`, [tenantId]);
+  await db.query(
+    `declare ${name} no scroll cursor for select ${COLUMNS.join(", ")} from recovery_points where tenant_id = $1 order by account_id, region, recovery_point_arn`,
+    [tenantId],
+  );
   try {
     // The next chunk is asked for before this one is handed over: Postgres reads while we evaluate.
     const fetchNext = () => db.query({ text: `fetch ${chunkSize} from ${name}`, rowMode: "array" });

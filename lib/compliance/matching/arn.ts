@@ -28,16 +28,17 @@ export function parseArn(arn: string): ParsedArn | null {
  * clusters are both rds "cluster:"; FSx and FSx for OpenZFS both fsx "file-system/"), so AWS
  * needs the type's opt-in even when the selection names the ARN pattern.
  */
-export const RESOURCE_TYPE_ARN: Record<ResourceType, { service: string; resourcePrefixes: string[]; shared: boolean }> = {
-  EC2: { service: "ec2", resourcePrefixes: ["instance/"], shared: false },
-  EBS: { service: "ec2", resourcePrefixes: ["volume/"], shared: false },
-  RDS: { service: "rds", resourcePrefixes: ["db:"], shared: false },
-  Aurora: { service: "rds", resourcePrefixes: ["cluster:"], shared: true },
-  DynamoDB: { service: "dynamodb", resourcePrefixes: ["table/"], shared: false },
-  EFS: { service: "elasticfilesystem", resourcePrefixes: ["file-system/"], shared: false },
-  FSx: { service: "fsx", resourcePrefixes: ["file-system/", "volume/"], shared: true },
-  S3: { service: "s3", resourcePrefixes: [""], shared: false },
-};
+export const RESOURCE_TYPE_ARN: Record<ResourceType, { service: string; resourcePrefixes: string[]; shared: boolean }> =
+  {
+    EC2: { service: "ec2", resourcePrefixes: ["instance/"], shared: false },
+    EBS: { service: "ec2", resourcePrefixes: ["volume/"], shared: false },
+    RDS: { service: "rds", resourcePrefixes: ["db:"], shared: false },
+    Aurora: { service: "rds", resourcePrefixes: ["cluster:"], shared: true },
+    DynamoDB: { service: "dynamodb", resourcePrefixes: ["table/"], shared: false },
+    EFS: { service: "elasticfilesystem", resourcePrefixes: ["file-system/"], shared: false },
+    FSx: { service: "fsx", resourcePrefixes: ["file-system/", "volume/"], shared: true },
+    S3: { service: "s3", resourcePrefixes: [""], shared: false },
+  };
 
 /** Region of a backup vault ARN, or null when it is not an ARN. */
 export function arnRegion(arn: string): string | null {

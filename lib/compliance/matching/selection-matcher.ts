@@ -208,7 +208,10 @@ export function evaluateSelection(cs: CompiledSelection, resource: Resource): Se
   }
   for (const c of cs.conditions) {
     if (!conditionHolds(c, resource.tags)) {
-      return { kind: "near-miss", why: `matched ${matchedBy} but condition ${c.op} aws:ResourceTag/${c.tagKey}=${c.value} does not hold` };
+      return {
+        kind: "near-miss",
+        why: `matched ${matchedBy} but condition ${c.op} aws:ResourceTag/${c.tagKey}=${c.value} does not hold`,
+      };
     }
   }
   return { kind: "selected", match: { path, matchedBy, optInRequired } };

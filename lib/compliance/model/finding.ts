@@ -9,8 +9,23 @@ export const SCORED_STATUSES = ["PASS", "FAIL", "NOT_APPLICABLE", "ERROR", "EXCE
 export type ScoredStatus = (typeof SCORED_STATUSES)[number];
 
 export const CONTROL_IDS = [
-  "BK-01", "BK-02", "BK-03", "BK-04", "BK-05", "BK-06", "BK-07", "BK-08", "BK-09",
-  "BK-10", "BK-11", "BK-12", "BK-13", "BK-14", "BK-15", "BK-16", "BK-17",
+  "BK-01",
+  "BK-02",
+  "BK-03",
+  "BK-04",
+  "BK-05",
+  "BK-06",
+  "BK-07",
+  "BK-08",
+  "BK-09",
+  "BK-10",
+  "BK-11",
+  "BK-12",
+  "BK-13",
+  "BK-14",
+  "BK-15",
+  "BK-16",
+  "BK-17",
 ] as const;
 export type ControlId = (typeof CONTROL_IDS)[number];
 

@@ -14,7 +14,9 @@ export const tagScopeSchema = z
 
 export const scopeSchema = z
   .object({
-    ouIds: z.array(z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, "not an OU or root id")).default([]),
+    ouIds: z
+      .array(z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, "not an OU or root id"))
+      .default([]),
     accountIds: z.array(z.string().regex(/^\d{12}$/, "account id must be 12 digits")).default([]),
     regions: z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, "not an AWS region code")).default([]),
     resourceTypes: z.array(z.enum(RESOURCE_TYPES)).default([]),
@@ -46,7 +48,9 @@ export function compileScope(scope: Scope, ouPathOf: (accountId: string) => read
     account(accountId) {
       let v = accountCache.get(accountId);
       if (v === undefined) {
-        v = (accounts.size === 0 || accounts.has(accountId)) && (ous.size === 0 || ouPathOf(accountId).some((o) => ous.has(o)));
+        v =
+          (accounts.size === 0 || accounts.has(accountId)) &&
+          (ous.size === 0 || ouPathOf(accountId).some((o) => ous.has(o)));
         accountCache.set(accountId, v);
       }
       return v;

@@ -113,7 +113,12 @@ export interface MaterialisedRule {
 }
 
 /** Differences between what the policy says and the plan AWS materialised in (account, region). */
-export function diffPlan(intent: PolicyPlan, rules: readonly MaterialisedRule[], accountId: string, region: string): string[] {
+export function diffPlan(
+  intent: PolicyPlan,
+  rules: readonly MaterialisedRule[],
+  accountId: string,
+  region: string,
+): string[] {
   const out: string[] = [];
   const byName = new Map(rules.map((r) => [r.ruleName, r]));
   for (const want of intent.rules) {
@@ -124,12 +129,22 @@ export function diffPlan(intent: PolicyPlan, rules: readonly MaterialisedRule[],
     }
     byName.delete(want.name);
     const sub = (s: string | null) => (s === null ? null : substitutePlaceholders(s, accountId, region));
-    if (want.schedule !== null && sub(want.schedule) !== have.scheduleExpression) out.push(`rule ${want.name} schedule ${have.scheduleExpression} ≠ ${want.schedule}`);
-    if (want.targetVault !== null && sub(want.targetVault) !== have.targetBackupVaultName) out.push(`rule ${want.name} vault ${have.targetBackupVaultName} ≠ ${want.targetVault}`);
-    if (want.deleteAfterDays !== have.deleteAfterDays) out.push(`rule ${want.name} delete after ${have.deleteAfterDays ?? "never"} ≠ ${want.deleteAfterDays ?? "never"} days`);
-    if (want.coldAfterDays !== have.coldAfterDays) out.push(`rule ${want.name} cold after ${have.coldAfterDays ?? "none"} ≠ ${want.coldAfterDays ?? "none"} days`);
-    if (want.continuous !== have.continuous) out.push(`rule ${want.name} continuous backup ${have.continuous} ≠ ${want.continuous}`);
-    const wantCopies = want.copyDestinations.map((c) => sub(c)!).sort().join(",");
+    if (want.schedule !== null && sub(want.schedule) !== have.scheduleExpression)
+      out.push(`rule ${want.name} schedule ${have.scheduleExpression} ≠ ${want.schedule}`);
+    if (want.targetVault !== null && sub(want.targetVault) !== have.targetBackupVaultName)
+      out.push(`rule ${want.name} vault ${have.targetBackupVaultName} ≠ ${want.targetVault}`);
+    if (want.deleteAfterDays !== have.deleteAfterDays)
+      out.push(
+        `rule ${want.name} delete after ${have.deleteAfterDays ?? "never"} ≠ ${want.deleteAfterDays ?? "never"} days`,
+      );
+    if (want.coldAfterDays !== have.coldAfterDays)
+      out.push(`rule ${want.name} cold after ${have.coldAfterDays ?? "none"} ≠ ${want.coldAfterDays ?? "none"} days`);
+    if (want.continuous !== have.continuous)
+      out.push(`rule ${want.name} continuous backup ${have.continuous} ≠ ${want.continuous}`);
+    const wantCopies = want.copyDestinations
+      .map((c) => sub(c)!)
+      .sort()
+      .join(",");
     const haveCopies = [...have.copyDestinations].sort().join(",");
     if (wantCopies !== haveCopies) out.push(`rule ${want.name} copies to [${haveCopies}] ≠ [${wantCopies}]`);
   }
@@ -158,7 +173,12 @@ const materialised = (r: BackupRule): MaterialisedRule => ({
  * materialised there: plans missing, plans differing (per rule), plans AWS keeps that the policy no
  * longer has. Shared by BK-17 and the drift page so both say the same thing.
  */
-export function materialisationDrift(here: readonly PolicyPlan[], orgPlans: readonly OrgManagedPlan[], accountId: string, region: string): string[] {
+export function materialisationDrift(
+  here: readonly PolicyPlan[],
+  orgPlans: readonly OrgManagedPlan[],
+  accountId: string,
+  region: string,
+): string[] {
   const drift: string[] = [];
   for (const intent of here) {
     const mat = orgPlans.find((p) => p.planName === intent.name);
@@ -166,10 +186,13 @@ export function materialisationDrift(here: readonly PolicyPlan[], orgPlans: read
       drift.push(`plan ${intent.name} is not materialised`);
       continue;
     }
-    drift.push(...diffPlan(intent, mat.rules.map(materialised), accountId, region).map((d) => `plan ${intent.name}: ${d}`));
+    drift.push(
+      ...diffPlan(intent, mat.rules.map(materialised), accountId, region).map((d) => `plan ${intent.name}: ${d}`),
+    );
   }
   for (const mat of orgPlans) {
-    if (!here.some((p) => p.name === mat.planName)) drift.push(`org-managed plan ${mat.planName} is not in the effective policy`);
+    if (!here.some((p) => p.name === mat.planName))
+      drift.push(`org-managed plan ${mat.planName} is not in the effective policy`);
   }
   return drift;
 }

@@ -33,7 +33,10 @@ export interface EvaluationRuns {
 }
 
 /** The newest succeeded evaluation at or before `asOf` (default: the newest), or a given one. */
-export async function resolveEvaluation(db: Db, p: { tenantId: string; asOf?: Date | null; evaluationId?: number | null }): Promise<EvaluationRef | null> {
+export async function resolveEvaluation(
+  db: Db,
+  p: { tenantId: string; asOf?: Date | null; evaluationId?: number | null },
+): Promise<EvaluationRef | null> {
   const values: unknown[] = [p.tenantId];
   let cond = "";
   if (p.evaluationId) {
@@ -64,12 +67,20 @@ export async function resolveEvaluation(db: Db, p: { tenantId: string; asOf?: Da
   };
 }
 
-export async function getEvaluationRuns(db: Db, p: { tenantId: string; evaluation: EvaluationRef }): Promise<EvaluationRuns> {
+export async function getEvaluationRuns(
+  db: Db,
+  p: { tenantId: string; evaluation: EvaluationRef },
+): Promise<EvaluationRuns> {
   const pool = poolOf(db);
-  const runs = await pool.query(`select id, control_id, params, scope, key_digest from compliance_runs where tenant_id = $1 and id = any($2::int[]) order by control_id, id`, [p.tenantId, p.evaluation.runIds]);
+  const runs = await pool.query(
+    `select id, control_id, params, scope, key_digest from compliance_runs where tenant_id = $1 and id = any($2::int[]) order by control_id, id`,
+    [p.tenantId, p.evaluation.runIds],
+  );
   const byDigest = new Map(runs.rows.map((r) => [r.key_digest as string, r.id as number]));
   const ids = p.evaluation.templates.map((t) => t.templateId);
-  const defs = ids.length ? await pool.query(`select id, slug, definition from compliance_templates where id = any($1::uuid[])`, [ids]) : { rows: [] };
+  const defs = ids.length
+    ? await pool.query(`select id, slug, definition from compliance_templates where id = any($1::uuid[])`, [ids])
+    : { rows: [] };
   const requirements: EvaluationRuns["requirements"] = {};
   for (const row of defs.rows) {
     const parsed = parseTemplate(row.definition);
@@ -79,14 +90,21 @@ export async function getEvaluationRuns(db: Db, p: { tenantId: string; evaluatio
       id: req.id,
       title: req.title,
       description: req.description,
-      runIds: (requirementRuns.get(req.id) ?? []).map((key) => byDigest.get(createHash("sha256").update(key).digest("hex"))).filter((x): x is number => x !== undefined),
+      runIds: (requirementRuns.get(req.id) ?? [])
+        .map((key) => byDigest.get(createHash("sha256").update(key).digest("hex")))
+        .filter((x): x is number => x !== undefined),
     }));
   }
-  return { runs: runs.rows.map((r) => ({ id: r.id, controlId: r.control_id, params: r.params, scope: r.scope })), requirements };
+  return {
+    runs: runs.rows.map((r) => ({ id: r.id, controlId: r.control_id, params: r.params, scope: r.scope })),
+    requirements,
+  };
 }
 
 export async function evaluationTimes(db: Db, ids: readonly number[]): Promise<Map<number, Date>> {
   if (ids.length === 0) return new Map();
-  const res = await poolOf(db).query(`select id, evaluated_at from compliance_evaluations where id = any($1::int[])`, [[...new Set(ids)]]);
+  const res = await poolOf(db).query(`select id, evaluated_at from compliance_evaluations where id = any($1::int[])`, [
+    [...new Set(ids)],
+  ]);
   return new Map(res.rows.map((r) => [r.id as number, r.evaluated_at as Date]));
 }

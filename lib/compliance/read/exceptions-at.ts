@@ -54,7 +54,10 @@ export const exceptionView = (x: ComplianceException, at: Date): ExceptionView =
 
 /** Exceptions that existed at `at` (created by then), with their state then. */
 export async function listExceptionsAt(db: Conn, p: { tenantId: string; at: Date }): Promise<ExceptionView[]> {
-  const rows = await db.select().from(complianceExceptions).where(and(eq(complianceExceptions.tenantId, p.tenantId), lte(complianceExceptions.createdAt, p.at)));
+  const rows = await db
+    .select()
+    .from(complianceExceptions)
+    .where(and(eq(complianceExceptions.tenantId, p.tenantId), lte(complianceExceptions.createdAt, p.at)));
   return rows.map((x) => exceptionView(x, p.at));
 }
 
@@ -66,4 +69,3 @@ export async function activeExceptionKeys(db: Queryable, p: { tenantId: string; 
   );
   return new Set(res.rows.map((r) => r.finding_key as string));
 }
-

@@ -58,7 +58,8 @@ export interface FindingPage {
 }
 
 const INDEX: Record<FindingStatus, number> = { PASS: 0, FAIL: 1, NOT_APPLICABLE: 2, ERROR: 3 };
-export const findingKeyOf = (controlId: string, subjectType: string, subjectId: string) => `${controlId}|${subjectType}|${subjectId}`;
+export const findingKeyOf = (controlId: string, subjectType: string, subjectId: string) =>
+  `${controlId}|${subjectType}|${subjectId}`;
 const panelKey = (subjectType: string, accountId: string, region: string) => `${subjectType}|${accountId}|${region}`;
 
 interface Scope {
@@ -86,14 +87,19 @@ async function scopeOf(db: Db, f: FindingFilter): Promise<Scope | null> {
   }
   const statuses = f.status ? new Set([f.status].flat()) : null;
   const at = f.asOf ?? clock.now();
-  const exceptions = new Map((await listExceptionsAt(db, { tenantId: f.tenantId, at })).filter((x) => x.state === "active").map((x) => [x.findingKey, x]));
+  const exceptions = new Map(
+    (await listExceptionsAt(db, { tenantId: f.tenantId, at }))
+      .filter((x) => x.state === "active")
+      .map((x) => [x.findingKey, x]),
+  );
   const exceptionPanels = new Set([...exceptions.values()].map((x) => panelKey(x.subjectType, x.accountId, x.region)));
   return { evaluation, runControl, runs, statuses, exceptions, exceptionPanels };
 }
 
 function toRow(s: Scope, p: PanelAt, e: PanelEntry): FindingRow {
   const controlId = s.runControl.get(e.runId)!;
-  const exception = e.status === "FAIL" ? (s.exceptions.get(findingKeyOf(controlId, p.subjectType, e.key)) ?? null) : null;
+  const exception =
+    e.status === "FAIL" ? (s.exceptions.get(findingKeyOf(controlId, p.subjectType, e.key)) ?? null) : null;
   return {
     runId: e.runId,
     controlId,
@@ -119,8 +125,18 @@ function accountFilter(f: FindingFilter): string[] | undefined {
 export async function listFindings(db: Db, f: FindingFilter): Promise<FindingPage> {
   const s = await scopeOf(db, f);
   if (!s) return { evaluation: null, total: 0, findings: [] };
-  const subjectTypes = f.subjectType ? [f.subjectType] : f.controlId ? [...CONTROLS[f.controlId].subjectTypes] : undefined;
-  const panels = await listPanelsAt(db, { tenantId: f.tenantId, evaluationId: s.evaluation.id, subjectTypes, accountIds: accountFilter(f), regions: f.region !== undefined ? [f.region] : undefined });
+  const subjectTypes = f.subjectType
+    ? [f.subjectType]
+    : f.controlId
+      ? [...CONTROLS[f.controlId].subjectTypes]
+      : undefined;
+  const panels = await listPanelsAt(db, {
+    tenantId: f.tenantId,
+    evaluationId: s.evaluation.id,
+    subjectTypes,
+    accountIds: accountFilter(f),
+    regions: f.region !== undefined ? [f.region] : undefined,
+  });
   const wants = (st: ScoredStatus) => !s.statuses || s.statuses.has(st);
   const decoded = new Map<number, FindingRow[]>();
   const rowsOf = async (p: PanelAt) => {
@@ -128,7 +144,12 @@ export async function listFindings(db: Db, f: FindingFilter): Promise<FindingPag
     if (!rows) {
       const entries = await readPanelAt(db, { tenantId: f.tenantId, panelId: p.id, evaluationId: s.evaluation.id });
       rows = entries
-        .filter((e) => s.runs.has(e.runId) && (!f.resourceType || e.resourceType === f.resourceType) && (!f.subjectId || e.key === f.subjectId))
+        .filter(
+          (e) =>
+            s.runs.has(e.runId) &&
+            (!f.resourceType || e.resourceType === f.resourceType) &&
+            (!f.subjectId || e.key === f.subjectId),
+        )
         .map((e) => toRow(s, p, e))
         .filter((r) => wants(r.status));
       decoded.set(p.id, rows);
@@ -170,27 +191,65 @@ export async function listFindings(db: Db, f: FindingFilter): Promise<FindingPag
     findings.push(...rows.slice(skip, skip + limit - findings.length));
     skip = 0;
   }
-  const times = await evaluationTimes(db, findings.map((r) => r.since.evaluationId));
+  const times = await evaluationTimes(
+    db,
+    findings.map((r) => r.since.evaluationId),
+  );
   for (const r of findings) r.since.at = times.get(r.since.evaluationId) ?? null;
-  return { evaluation: { id: s.evaluation.id, evaluatedAt: s.evaluation.evaluatedAt, snapshotAt: s.evaluation.snapshotAt }, total, findings };
+  return {
+    evaluation: { id: s.evaluation.id, evaluatedAt: s.evaluation.evaluatedAt, snapshotAt: s.evaluation.snapshotAt },
+    total,
+    findings,
+  };
 }
 
 /** One subject's findings of a control (every run), with evidence, as of the evaluation. */
 export async function getFinding(
   db: Db,
-  p: { tenantId: string; asOf?: Date | null; evaluationId?: number | null; controlId: ControlId; subjectType: SubjectType; subjectId: string; accountId: string; region: string | null },
+  p: {
+    tenantId: string;
+    asOf?: Date | null;
+    evaluationId?: number | null;
+    controlId: ControlId;
+    subjectType: SubjectType;
+    subjectId: string;
+    accountId: string;
+    region: string | null;
+  },
 ): Promise<{ evaluation: FindingPage["evaluation"]; findings: FindingRow[] }> {
-  const s = await scopeOf(db, { tenantId: p.tenantId, asOf: p.asOf, evaluationId: p.evaluationId, controlId: p.controlId });
+  const s = await scopeOf(db, {
+    tenantId: p.tenantId,
+    asOf: p.asOf,
+    evaluationId: p.evaluationId,
+    controlId: p.controlId,
+  });
   if (!s) return { evaluation: null, findings: [] };
   // The subject's panel: one per (type, account, region), or one of its buckets.
-  const panels = await listPanelsAt(db, { tenantId: p.tenantId, evaluationId: s.evaluation.id, subjectTypes: [p.subjectType], accountIds: [p.accountId], regions: [p.region ?? ""] });
+  const panels = await listPanelsAt(db, {
+    tenantId: p.tenantId,
+    evaluationId: s.evaluation.id,
+    subjectTypes: [p.subjectType],
+    accountIds: [p.accountId],
+    regions: [p.region ?? ""],
+  });
   let findings: FindingRow[] = [];
   for (const panel of panels) {
-    const entries = await readPanelAt(db, { tenantId: p.tenantId, panelId: panel.id, evaluationId: s.evaluation.id, evidence: true });
+    const entries = await readPanelAt(db, {
+      tenantId: p.tenantId,
+      panelId: panel.id,
+      evaluationId: s.evaluation.id,
+      evidence: true,
+    });
     findings = entries.filter((e) => e.key === p.subjectId && s.runs.has(e.runId)).map((e) => toRow(s, panel, e));
     if (findings.length) break;
   }
-  const times = await evaluationTimes(db, findings.map((r) => r.since.evaluationId));
+  const times = await evaluationTimes(
+    db,
+    findings.map((r) => r.since.evaluationId),
+  );
   for (const r of findings) r.since.at = times.get(r.since.evaluationId) ?? null;
-  return { evaluation: { id: s.evaluation.id, evaluatedAt: s.evaluation.evaluatedAt, snapshotAt: s.evaluation.snapshotAt }, findings };
+  return {
+    evaluation: { id: s.evaluation.id, evaluatedAt: s.evaluation.evaluatedAt, snapshotAt: s.evaluation.snapshotAt },
+    findings,
+  };
 }

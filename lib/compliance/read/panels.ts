@@ -27,7 +27,10 @@ export interface PanelFilter {
 
 export const poolOf = (db: Db) => (db as Db & { $client: pg.Pool }).$client;
 
-export async function listPanelsAt(db: Db, p: { tenantId: string; evaluationId: number } & PanelFilter): Promise<PanelAt[]> {
+export async function listPanelsAt(
+  db: Db,
+  p: { tenantId: string; evaluationId: number } & PanelFilter,
+): Promise<PanelAt[]> {
   const where: string[] = ["p.tenant_id = $1"];
   const values: unknown[] = [p.tenantId, p.evaluationId];
   const add = (column: string, list: readonly string[] | undefined) => {
@@ -51,18 +54,35 @@ export async function listPanelsAt(db: Db, p: { tenantId: string; evaluationId: 
   for (const r of res.rows) {
     // A panel first written after the evaluation did not exist then.
     if (r.next_change !== null && r.prev_version === null) continue;
-    out.push({ id: r.id, subjectType: r.subject_type, accountId: r.account_id, region: r.region, bucket: r.bucket, counts: (r.next_change !== null ? r.before_counts : r.counts) as Record<string, StatusCounts4> });
+    out.push({
+      id: r.id,
+      subjectType: r.subject_type,
+      accountId: r.account_id,
+      region: r.region,
+      bucket: r.bucket,
+      counts: (r.next_change !== null ? r.before_counts : r.counts) as Record<string, StatusCounts4>,
+    });
   }
   return out;
 }
 
 /** The entries of one panel after evaluation `evaluationId` (with evidence when asked). */
-export async function readPanelAt(db: Db, p: { tenantId: string; panelId: number; evaluationId: number; evidence?: boolean }): Promise<PanelEntry[]> {
+export async function readPanelAt(
+  db: Db,
+  p: { tenantId: string; panelId: number; evaluationId: number; evidence?: boolean },
+): Promise<PanelEntry[]> {
   const pool = poolOf(db);
-  const cur = await pool.query(`select state, ${p.evidence ? "evidence" : "null as evidence"} from compliance_panels where id = $1 and tenant_id = $2`, [p.panelId, p.tenantId]);
+  const cur = await pool.query(
+    `select state, ${p.evidence ? "evidence" : "null as evidence"} from compliance_panels where id = $1 and tenant_id = $2`,
+    [p.panelId, p.tenantId],
+  );
   if (cur.rows.length === 0) return [];
   let entries = decodePanel(cur.rows[0].state as Buffer, cur.rows[0].evidence as Buffer | null);
-  const later = await pool.query(`select delta, prev_version from compliance_panel_history where panel_id = $1 and evaluation_id > $2 order by evaluation_id desc`, [p.panelId, p.evaluationId]);
-  for (const r of later.rows) entries = r.prev_version === null ? [] : applyReverse(entries, decodeDelta(r.delta as Buffer));
+  const later = await pool.query(
+    `select delta, prev_version from compliance_panel_history where panel_id = $1 and evaluation_id > $2 order by evaluation_id desc`,
+    [p.panelId, p.evaluationId],
+  );
+  for (const r of later.rows)
+    entries = r.prev_version === null ? [] : applyReverse(entries, decodeDelta(r.delta as Buffer));
   return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.runId - b.runId));
 }

@@ -35,15 +35,27 @@ export interface ScoresAsOf {
   frameworks: FrameworkScoreView[];
 }
 
-const countsOf = (r: Record<string, number>): StatusCounts => ({ PASS: r.pass!, FAIL: r.fail!, NOT_APPLICABLE: r.not_applicable!, ERROR: r.error!, EXCEPTED: r.excepted! });
+const countsOf = (r: Record<string, number>): StatusCounts => ({
+  PASS: r.pass!,
+  FAIL: r.fail!,
+  NOT_APPLICABLE: r.not_applicable!,
+  ERROR: r.error!,
+  EXCEPTED: r.excepted!,
+});
 
 /** Framework and requirement scores of the evaluation in force at `asOf` (default: the newest). */
-export async function getScores(db: Db, p: { tenantId: string; asOf?: Date | null; evaluationId?: number | null }): Promise<ScoresAsOf> {
+export async function getScores(
+  db: Db,
+  p: { tenantId: string; asOf?: Date | null; evaluationId?: number | null },
+): Promise<ScoresAsOf> {
   const evaluation = await resolveEvaluation(db, p);
   if (!evaluation) return { evaluation: null, frameworks: [] };
   const runs = await getEvaluationRuns(db, { tenantId: p.tenantId, evaluation });
   const controlOf = new Map(runs.runs.map((r) => [r.id, r.controlId]));
-  const res = await poolOf(db).query(`select * from compliance_scores where evaluation_id = $1 and tenant_id = $2`, [evaluation.id, p.tenantId]);
+  const res = await poolOf(db).query(`select * from compliance_scores where evaluation_id = $1 and tenant_id = $2`, [
+    evaluation.id,
+    p.tenantId,
+  ]);
   const frameworks = evaluation.templates.map((t): FrameworkScoreView => {
     const rows = res.rows.filter((r) => r.template_slug === t.slug);
     const total = rows.find((r) => r.requirement_id === "");
@@ -75,15 +87,24 @@ export async function getScores(db: Db, p: { tenantId: string; asOf?: Date | nul
 }
 
 /** Scores per account, OU and region of one framework, as of `asOf`. */
-export async function getScoreSlices(db: Db, p: { tenantId: string; templateSlug: string; asOf?: Date | null; evaluationId?: number | null }): Promise<ScoreSlices | null> {
+export async function getScoreSlices(
+  db: Db,
+  p: { tenantId: string; templateSlug: string; asOf?: Date | null; evaluationId?: number | null },
+): Promise<ScoreSlices | null> {
   const evaluation = await resolveEvaluation(db, p);
   if (!evaluation) return null;
-  const res = await poolOf(db).query(`select slices from compliance_score_slices where evaluation_id = $1 and tenant_id = $2 and template_slug = $3`, [evaluation.id, p.tenantId, p.templateSlug]);
+  const res = await poolOf(db).query(
+    `select slices from compliance_score_slices where evaluation_id = $1 and tenant_id = $2 and template_slug = $3`,
+    [evaluation.id, p.tenantId, p.templateSlug],
+  );
   return res.rows[0] ? decodeSlices(res.rows[0].slices as Buffer) : null;
 }
 
 /** Counts per control (all its runs) and per run, as of `asOf`. */
-export async function getControlCounts(db: Db, p: { tenantId: string; asOf?: Date | null }): Promise<{ evaluationId: number | null; controls: Record<string, StatusCounts & { runs: number[] }> }> {
+export async function getControlCounts(
+  db: Db,
+  p: { tenantId: string; asOf?: Date | null },
+): Promise<{ evaluationId: number | null; controls: Record<string, StatusCounts & { runs: number[] }> }> {
   const evaluation = await resolveEvaluation(db, p);
   if (!evaluation) return { evaluationId: null, controls: {} };
   const runs = await getEvaluationRuns(db, { tenantId: p.tenantId, evaluation });
@@ -107,14 +128,23 @@ export interface TrendPoint {
 }
 
 /** Daily series of a framework's score (requirementId "" or omitted) or of one requirement. */
-export async function getScoreTrend(db: Db, p: { tenantId: string; templateSlug: string; requirementId?: string; from?: Date; to?: Date }): Promise<TrendPoint[]> {
+export async function getScoreTrend(
+  db: Db,
+  p: { tenantId: string; templateSlug: string; requirementId?: string; from?: Date; to?: Date },
+): Promise<TrendPoint[]> {
   const res = await poolOf(db).query(
     `select to_char(day, 'YYYY-MM-DD') as day, score, status, pass, fail, not_applicable, error, excepted, evaluation_id from compliance_score_days
       where tenant_id = $1 and template_slug = $2 and requirement_id = $3 and ($4::date is null or day >= $4::date) and ($5::date is null or day <= $5::date)
       order by day`,
     [p.tenantId, p.templateSlug, p.requirementId ?? "", p.from ?? null, p.to ?? null],
   );
-  return res.rows.map((r) => ({ day: r.day, score: r.score, status: r.status, counts: countsOf(r), evaluationId: r.evaluation_id }));
+  return res.rows.map((r) => ({
+    day: r.day,
+    score: r.score,
+    status: r.status,
+    counts: countsOf(r),
+    evaluationId: r.evaluation_id,
+  }));
 }
 
 export interface EvaluationSummary {
@@ -146,7 +176,12 @@ export async function listEvaluations(db: Db, p: { tenantId: string; limit?: num
       finishedAt: r.finished_at,
       snapshotAt: r.snapshot_at,
       syncRunId: r.sync_run_id,
-      templates: (r.templates ?? []).map((t: { slug: string; revision: number; version: string; name: string }) => ({ slug: t.slug, revision: t.revision, version: t.version, name: t.name })),
+      templates: (r.templates ?? []).map((t: { slug: string; revision: number; version: string; name: string }) => ({
+        slug: t.slug,
+        revision: t.revision,
+        version: t.version,
+        name: t.name,
+      })),
       findings: (r.stats?.findings as number | undefined) ?? null,
       panelsWritten: panels ? panels.created + panels.changed + panels.vanished : null,
       error: r.error,

@@ -12,7 +12,13 @@ export interface Retention {
   days: number | null;
   coldAfterDays: number | null;
   /** Where the figure came from, for evidence. */
-  basis: "rule-lifecycle" | "copy-lifecycle" | "inherited-rule-lifecycle" | "recovery-point-lifecycle" | "calculated-delete-date" | "none";
+  basis:
+    | "rule-lifecycle"
+    | "copy-lifecycle"
+    | "inherited-rule-lifecycle"
+    | "recovery-point-lifecycle"
+    | "calculated-delete-date"
+    | "none";
 }
 
 export function deleteAfterDays(l: Lifecycle | null | undefined): number | null {
@@ -66,5 +72,9 @@ export function cadenceWord(minutes: number): string {
   if (minutes === 10080) return "weekly";
   if (minutes === 60) return "hourly";
   if (!Number.isFinite(minutes)) return "never-running";
-  return minutes % 1440 === 0 ? `every-${minutes / 1440}-days` : minutes % 60 === 0 ? `every-${minutes / 60}-h` : `every-${minutes}-min`;
+  return minutes % 1440 === 0
+    ? `every-${minutes / 1440}-days`
+    : minutes % 60 === 0
+      ? `every-${minutes / 60}-h`
+      : `every-${minutes}-min`;
 }

@@ -46,7 +46,8 @@ function expandSet(expr: string, min: number, max: number, names: string[] | nul
     const [rangeText, stepText, extra] = part.split("/");
     if (extra !== undefined) throw new CronError(`${field}: "${part}" has two steps`);
     const step = stepText === undefined ? 1 : Number(stepText);
-    if (!Number.isInteger(step) || step < 1) throw new CronError(`${field}: step in "${part}" must be a positive integer`);
+    if (!Number.isInteger(step) || step < 1)
+      throw new CronError(`${field}: step in "${part}" must be a positive integer`);
     let lo: number;
     let hi: number;
     if (rangeText === "*" || rangeText === "") {
@@ -68,7 +69,7 @@ function expandSet(expr: string, min: number, max: number, names: string[] | nul
 
 function nearestWeekday(target: number, d: DayContext): number | null {
   if (target > d.daysInMonth) return null;
-  const dowOfTarget = ((d.dow - 1 + (target - d.day)) % 7 + 7) % 7; // 0 = Sunday
+  const dowOfTarget = (((d.dow - 1 + (target - d.day)) % 7) + 7) % 7; // 0 = Sunday
   if (dowOfTarget === 6) return target === 1 ? target + 2 : target - 1;
   if (dowOfTarget === 0) return target === d.daysInMonth ? target - 2 : target + 1;
   return target;
@@ -123,7 +124,10 @@ function parseDayOfWeek(expr: string): (d: DayContext) => boolean {
 
 /** Parse the inside of cron(...) or the whole "cron(...)" text. */
 export function parseAwsCron(expression: string): CronParse {
-  const inner = expression.trim().replace(/^cron\((.*)\)$/s, "$1").trim();
+  const inner = expression
+    .trim()
+    .replace(/^cron\((.*)\)$/s, "$1")
+    .trim();
   const fields = inner.split(/\s+/);
   if (fields.length !== 6) return { ok: false, error: `expected 6 fields, found ${fields.length}` };
   const [min, hour, dom, month, dow, year] = fields as [string, string, string, string, string, string];

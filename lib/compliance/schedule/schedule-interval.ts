@@ -102,7 +102,12 @@ function parseRate(expr: string): ScheduleAnalysis {
   if (n <= 0) return { ok: false, error: `rate value must be positive in "${expr}"` };
   const unit = m[2]!.toLowerCase();
   const per = unit.startsWith("minute") ? 1 : unit.startsWith("hour") ? 60 : 1440;
-  return { ok: true, kind: "rate", worstCaseMinutes: n * per, summary: `${expr.trim()} runs every ${formatMinutes(n * per)}` };
+  return {
+    ok: true,
+    kind: "rate",
+    worstCaseMinutes: n * per,
+    summary: `${expr.trim()} runs every ${formatMinutes(n * per)}`,
+  };
 }
 
 /**
@@ -128,7 +133,8 @@ export function analyseSchedule(
   let result: ScheduleAnalysis;
   const text = expression.trim();
   if (/^rate\(/i.test(text)) result = parseRate(text);
-  else if (!/^cron\(.*\)$/s.test(text)) result = { ok: false, error: `"${expression}" is neither cron(...) nor rate(...)` };
+  else if (!/^cron\(.*\)$/s.test(text))
+    result = { ok: false, error: `"${expression}" is neither cron(...) nor rate(...)` };
   else {
     const parsed = parseAwsCron(text);
     if (!parsed.ok) result = { ok: false, error: `${expression}: ${parsed.error}` };

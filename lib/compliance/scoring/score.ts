@@ -123,7 +123,11 @@ export class ScoreAccumulator {
   result(): TemplateScore[] {
     return this.templates.map((t) => {
       const tenant = new Map<string, StatusCounts>();
-      const slices = { account: new Map<string, Map<string, StatusCounts>>(), ou: new Map<string, Map<string, StatusCounts>>(), region: new Map<string, Map<string, StatusCounts>>() };
+      const slices = {
+        account: new Map<string, Map<string, StatusCounts>>(),
+        ou: new Map<string, Map<string, StatusCounts>>(),
+        region: new Map<string, Map<string, StatusCounts>>(),
+      };
       const bump = (dim: Map<string, Map<string, StatusCounts>>, key: string, reqId: string, c: StatusCounts) => {
         let m = dim.get(key);
         if (!m) dim.set(key, (m = new Map()));
@@ -144,9 +148,17 @@ export class ScoreAccumulator {
         }
         tenant.set(req.id, total);
       }
-      const build = (m: Map<string, StatusCounts>) => scoreSlice(t.requirements.map((r) => scoreRequirement(r.id, r.title, m.get(r.id) ?? emptyCounts())));
-      const record = (dim: Map<string, Map<string, StatusCounts>>) => Object.fromEntries([...dim].map(([k, m]) => [k, build(m)]));
-      return { templateId: t.templateId, ...build(tenant), byAccount: record(slices.account), byOu: record(slices.ou), byRegion: record(slices.region) };
+      const build = (m: Map<string, StatusCounts>) =>
+        scoreSlice(t.requirements.map((r) => scoreRequirement(r.id, r.title, m.get(r.id) ?? emptyCounts())));
+      const record = (dim: Map<string, Map<string, StatusCounts>>) =>
+        Object.fromEntries([...dim].map(([k, m]) => [k, build(m)]));
+      return {
+        templateId: t.templateId,
+        ...build(tenant),
+        byAccount: record(slices.account),
+        byOu: record(slices.ou),
+        byRegion: record(slices.region),
+      };
     });
   }
 }

@@ -4,7 +4,13 @@
 // so a page of findings never inflates evidence. Reasons and evidence items are interned per panel.
 import { constants, inflateRawSync } from "node:zlib";
 import { compressBlob } from "./blob-compressor";
-import { COMPACT_EVIDENCE, type CompactEvidence, type Evidence, type FindingStatus, type SubjectType } from "@/lib/compliance/model/finding";
+import {
+  COMPACT_EVIDENCE,
+  type CompactEvidence,
+  type Evidence,
+  type FindingStatus,
+  type SubjectType,
+} from "@/lib/compliance/model/finding";
 
 export interface PanelEntry {
   key: string;
@@ -85,7 +91,10 @@ type Value = string | number | boolean | null | string[];
 class StringTable {
   readonly index = new Map<string, number>();
   readonly extra: string[] = [];
-  constructor(readonly base: readonly string[], baseIndex: ReadonlyMap<string, number>) {
+  constructor(
+    readonly base: readonly string[],
+    baseIndex: ReadonlyMap<string, number>,
+  ) {
     for (const [k, i] of baseIndex) this.index.set(k, i);
   }
   ref(s: string): number {
@@ -98,7 +107,12 @@ class StringTable {
   }
 }
 
-function encodeItem(item: Evidence, strings: StringTable, shapes: Map<string, number>, shapeList: EvidenceJson["shapes"]): unknown[] {
+function encodeItem(
+  item: Evidence,
+  strings: StringTable,
+  shapes: Map<string, number>,
+  shapeList: EvidenceJson["shapes"],
+): unknown[] {
   const compact = (item as Partial<CompactEvidence>)[COMPACT_EVIDENCE]?.call(item);
   const details = compact ? null : (item.details ?? {});
   const keys: readonly string[] = compact ? compact.keys : Object.keys(details!);
@@ -130,10 +144,15 @@ function decodeItems(ev: EvidenceJson, keys: readonly string[]): Evidence[] {
     names.forEach((name, j) => {
       const v = it[j + 2];
       details[name] =
-        typeof v === "number" ? str(v)
-        : Array.isArray(v) ? (v[0] as number)
-        : v !== null && typeof v === "object" ? ("t" in v ? new Date((v as { t: number }).t).toISOString() : (v as { a: number[] }).a.map(str))
-        : (v as boolean | null);
+        typeof v === "number"
+          ? str(v)
+          : Array.isArray(v)
+            ? (v[0] as number)
+            : v !== null && typeof v === "object"
+              ? "t" in v
+                ? new Date((v as { t: number }).t).toISOString()
+                : (v as { a: number[] }).a.map(str)
+              : (v as boolean | null);
     });
     item.details = details;
     return item;
@@ -144,7 +163,8 @@ function decodeItems(ev: EvidenceJson, keys: readonly string[]): Evidence[] {
 // evaluation's single thread.
 const pack = (v: unknown) => compressBlob(JSON.stringify(v));
 // Blobs written by an earlier version end at a full flush rather than a final block.
-const unpack = <T>(b: Buffer): T => JSON.parse(inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8")) as T;
+const unpack = <T>(b: Buffer): T =>
+  JSON.parse(inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8")) as T;
 
 /**
  * A panel's entries column by column: what the evaluation collects, encoded without an object
@@ -183,7 +203,8 @@ export function countColumns(c: Pick<PanelColumns, "runIds" | "statuses">): Reco
   return out;
 }
 
-export const countEntries = (entries: readonly PanelEntry[]): Record<string, StatusCounts4> => countColumns(columnsOf(entries));
+export const countEntries = (entries: readonly PanelEntry[]): Record<string, StatusCounts4> =>
+  countColumns(columnsOf(entries));
 
 export function encodePanel(entries: readonly PanelEntry[]): { state: Buffer; evidence: Buffer } {
   const json = encodePanelJson(columnsOf(entries));
@@ -279,12 +300,30 @@ export function encodePanelJson(c: PanelColumns): { state: string; evidence: str
     while (i < first.length && first.charCodeAt(i) === last.charCodeAt(i)) i++;
     kp = first.slice(0, i);
   }
-  const state: StateJson = { v: 1, kp, k: kp ? keys.map((k) => k.slice(kp.length)) : keys, t: anyType ? types : null, runs, s: status.map((a) => a.join("")), f: sinceCompact, m: reasonRef, r: reasons };
+  const state: StateJson = {
+    v: 1,
+    kp,
+    k: kp ? keys.map((k) => k.slice(kp.length)) : keys,
+    t: anyType ? types : null,
+    runs,
+    s: status.map((a) => a.join("")),
+    f: sinceCompact,
+    m: reasonRef,
+    r: reasons,
+  };
   const strings = new StringTable(keys, keyIndex);
   const shapes = new Map<string, number>();
   const shapeList: EvidenceJson["shapes"] = [];
   const encoded = items.map((item) => encodeItem(item, strings, shapes, shapeList));
-  const evidence: EvidenceJson = { v: 2, runs, e: evidenceRef, sets, strings: strings.extra, shapes: shapeList, items: encoded };
+  const evidence: EvidenceJson = {
+    v: 2,
+    runs,
+    e: evidenceRef,
+    sets,
+    strings: strings.extra,
+    shapes: shapeList,
+    items: encoded,
+  };
   return { state: JSON.stringify(state), evidence: JSON.stringify(evidence) };
 }
 
@@ -303,7 +342,14 @@ export function decodePanel(state: Buffer, evidence?: Buffer | null): PanelEntry
     for (let i = 0; i < codes.length; i++) {
       const c = codes[i]!;
       if (c === ABSENT) continue;
-      const entry: PanelEntry = { key: st.k[i]!, resourceType: st.t?.[i] ?? null, runId, status: STATUS[c]!, since: typeof f === "number" ? f : f[i]!, reason: st.r[st.m[r]![i]!]! };
+      const entry: PanelEntry = {
+        key: st.k[i]!,
+        resourceType: st.t?.[i] ?? null,
+        runId,
+        status: STATUS[c]!,
+        since: typeof f === "number" ? f : f[i]!,
+        reason: st.r[st.m[r]![i]!]!,
+      };
       if (setItems && evRun) entry.evidence = setItems[evRun[i]!] ?? [];
       out.push(entry);
     }
@@ -312,7 +358,15 @@ export function decodePanel(state: Buffer, evidence?: Buffer | null): PanelEntry
 }
 
 /** Reverse delta: the entries as they were before a change; `null` status = did not exist. */
-export type ReverseChange = [runId: number, key: string, resourceType: string | null, status: string, since: number, reason: string, evidence: readonly Evidence[]];
+export type ReverseChange = [
+  runId: number,
+  key: string,
+  resourceType: string | null,
+  status: string,
+  since: number,
+  reason: string,
+  evidence: readonly Evidence[],
+];
 
 export function encodeDelta(changes: readonly ReverseChange[]): Buffer {
   return pack({ v: 1, c: changes });

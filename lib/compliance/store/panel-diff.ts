@@ -47,7 +47,8 @@ export class PanelDigest {
     }
     const code = status.charCodeAt(0);
     this.a = (this.a + fmix(k[0] ^ Math.imul(runId, 0x9e3779b1) ^ Math.imul(r[0], 31) ^ code)) >>> 0;
-    this.b = (this.b + fmix(k[1] ^ Math.imul(runId + 0x632be5ab, 0x85ebca77) ^ Math.imul(r[1], 37) ^ (code << 8))) >>> 0;
+    this.b =
+      (this.b + fmix(k[1] ^ Math.imul(runId + 0x632be5ab, 0x85ebca77) ^ Math.imul(r[1], 37) ^ (code << 8))) >>> 0;
   }
 
   hex(): string {
@@ -91,9 +92,15 @@ export function diffPanel(previous: readonly PanelEntry[], next: PanelEntry[], e
       continue;
     }
     n.since = evaluationId;
-    reverse.push(o ? [o.runId, o.key, o.resourceType, statusCode(o.status), o.since, o.reason, o.evidence ?? []] : [n.runId, n.key, n.resourceType, ABSENT_STATUS, 0, "", []]);
+    reverse.push(
+      o
+        ? [o.runId, o.key, o.resourceType, statusCode(o.status), o.since, o.reason, o.evidence ?? []]
+        : [n.runId, n.key, n.resourceType, ABSENT_STATUS, 0, "", []],
+    );
   }
-  for (const m of old.values()) for (const o of m.values()) reverse.push([o.runId, o.key, o.resourceType, statusCode(o.status), o.since, o.reason, o.evidence ?? []]);
+  for (const m of old.values())
+    for (const o of m.values())
+      reverse.push([o.runId, o.key, o.resourceType, statusCode(o.status), o.since, o.reason, o.evidence ?? []]);
   return { entries: next, reverse };
 }
 

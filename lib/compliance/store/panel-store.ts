@@ -5,7 +5,17 @@
 // statement per batch and kind, arrays through unnest) inside the evaluation's transaction.
 import type { Evidence, Finding, FindingStatus } from "@/lib/compliance/model/finding";
 import type { Queryable } from "@/lib/compliance/load/load-snapshot";
-import { columnsOf, countColumns, decodePanel, encodeDeltaJson, encodePanelJson, statusIndex, type PanelAddress, type PanelEntry, type StatusCounts4 } from "./panel-codec";
+import {
+  columnsOf,
+  countColumns,
+  decodePanel,
+  encodeDeltaJson,
+  encodePanelJson,
+  statusIndex,
+  type PanelAddress,
+  type PanelEntry,
+  type StatusCounts4,
+} from "./panel-codec";
 import { diffPanel, PanelDigest } from "./panel-diff";
 import { BlobCompressor } from "./blob-compressor";
 
@@ -28,10 +38,26 @@ export interface OpenPanel extends PanelAddress {
 
 export const panelKeyOf = (a: PanelAddress) => `${a.subjectType}|${a.accountId}|${a.region}|${a.bucket}`;
 
-const emptyPanel = (a: PanelAddress): OpenPanel => ({ ...a, keys: [], types: [], runIds: [], statuses: [], reasons: [], evidence: [] });
+const emptyPanel = (a: PanelAddress): OpenPanel => ({
+  ...a,
+  keys: [],
+  types: [],
+  runIds: [],
+  statuses: [],
+  reasons: [],
+  evidence: [],
+});
 
 export function entriesOf(p: OpenPanel, since: number): PanelEntry[] {
-  return p.keys.map((key, i) => ({ key, resourceType: p.types[i]!, runId: p.runIds[i]!, status: p.statuses[i]!, since, reason: p.reasons[i]!, evidence: p.evidence[i]! }));
+  return p.keys.map((key, i) => ({
+    key,
+    resourceType: p.types[i]!,
+    runId: p.runIds[i]!,
+    status: p.statuses[i]!,
+    since,
+    reason: p.reasons[i]!,
+    evidence: p.evidence[i]!,
+  }));
 }
 
 function digestOf(p: OpenPanel): string {
@@ -126,7 +152,13 @@ interface Encoded {
 const BATCH_PANELS = 400;
 
 /** "($3::text, $4::bytea, …), (…)" for `count` rows of typed cells after `offset` parameters. */
-function rows(count: number, width: number, offset: number, types: readonly string[], shape: (cells: string[]) => string = (c) => `(${c.join(", ")})`): string {
+function rows(
+  count: number,
+  width: number,
+  offset: number,
+  types: readonly string[],
+  shape: (cells: string[]) => string = (c) => `(${c.join(", ")})`,
+): string {
   const out: string[] = [];
   for (let r = 0; r < count; r++) out.push(shape(types.map((t, c) => `$${offset + r * width + c + 1}::${t}`)));
   return out.join(", ");
@@ -144,7 +176,16 @@ export class PanelStore {
   private readonly finalized = new Set<string>();
   private writing: Promise<void> = Promise.resolve();
   private readonly compressor = new BlobCompressor();
-  readonly stats: PanelStoreStats = { panels: 0, unchanged: 0, created: 0, changed: 0, vanished: 0, changedFindings: 0, bytes: { state: 0, evidence: 0, delta: 0 }, millis: { database: 0 } };
+  readonly stats: PanelStoreStats = {
+    panels: 0,
+    unchanged: 0,
+    created: 0,
+    changed: 0,
+    vanished: 0,
+    changedFindings: 0,
+    bytes: { state: 0, evidence: 0, delta: 0 },
+    millis: { database: 0 },
+  };
 
   constructor(
     private readonly db: Queryable,
@@ -157,9 +198,20 @@ export class PanelStore {
   ) {}
 
   static async loadIndex(db: Queryable, tenantId: string): Promise<Map<string, StoredPanelRef>> {
-    const res = await db.query(`select id, subject_type, account_id, region, bucket, digest, version, findings from compliance_panels where tenant_id = $1`, [tenantId]);
+    const res = await db.query(
+      `select id, subject_type, account_id, region, bucket, digest, version, findings from compliance_panels where tenant_id = $1`,
+      [tenantId],
+    );
     return new Map(
-      res.rows.map((r) => [panelKeyOf({ subjectType: r.subject_type, accountId: r.account_id, region: r.region, bucket: r.bucket }), { id: r.id as number, digest: r.digest as string, version: r.version as number, findings: r.findings as number }]),
+      res.rows.map((r) => [
+        panelKeyOf({ subjectType: r.subject_type, accountId: r.account_id, region: r.region, bucket: r.bucket }),
+        {
+          id: r.id as number,
+          digest: r.digest as string,
+          version: r.version as number,
+          findings: r.findings as number,
+        },
+      ]),
     );
   }
 
@@ -167,7 +219,10 @@ export class PanelStore {
   async submit(panels: OpenPanel[]): Promise<void> {
     for (const panel of panels) {
       const key = panelKeyOf(panel);
-      if (this.finalized.has(key)) throw new Error(`findings of panel ${key} arrived after it was stored (input not grouped by account and region)`);
+      if (this.finalized.has(key))
+        throw new Error(
+          `findings of panel ${key} arrived after it was stored (input not grouped by account and region)`,
+        );
       this.finalized.add(key);
       this.seen.add(key);
       this.stats.panels++;
@@ -182,14 +237,20 @@ export class PanelStore {
       if (ref) this.changed.push({ panel, digest, ref });
       else this.ready.push(this.encode({ panel, digest, ref }, null));
     }
-    if (this.ready.length + this.changed.length >= BATCH_PANELS || this.pendingFindings >= BATCH_FINDINGS) await this.writeBatch();
+    if (this.ready.length + this.changed.length >= BATCH_PANELS || this.pendingFindings >= BATCH_FINDINGS)
+      await this.writeBatch();
   }
 
   /** Writes what is left, and empties stored panels that no longer have any finding. */
   async finish(): Promise<PanelStoreStats> {
     for (const [key, ref] of this.index) {
       if (this.seen.has(key) || ref.findings === 0) continue;
-      const [subjectType, accountId, region, bucket] = key.split("|") as [PanelAddress["subjectType"], string, string, string];
+      const [subjectType, accountId, region, bucket] = key.split("|") as [
+        PanelAddress["subjectType"],
+        string,
+        string,
+        string,
+      ];
       const empty = emptyPanel({ subjectType, accountId, region, bucket });
       this.changed.push({ panel: empty, digest: digestOf(empty), ref });
       this.stats.vanished++;
@@ -238,7 +299,10 @@ export class PanelStore {
   }
 
   /** The panel's blobs as JSON (diffed against `prev`, its stored version, when it has one). */
-  private encode(p: Pending, prev: { state: Buffer; evidence: Buffer; counts: Record<string, StatusCounts4>; version: number } | null): Encoded {
+  private encode(
+    p: Pending,
+    prev: { state: Buffer; evidence: Buffer; counts: Record<string, StatusCounts4>; version: number } | null,
+  ): Encoded {
     const E = this.evaluationId;
     // A new panel has no past: its history row says so (prev_version null) without a delta.
     const change = prev ? diffPanel(decodePanel(prev.state, prev.evidence), entriesOf(p.panel, E), E) : null;
@@ -270,8 +334,22 @@ export class PanelStore {
     // Changed panels join the new ones once their stored version is read.
     const encoded = ready;
     if (changed.length) {
-      const res = await timed(this.db.query(`select id, version, state, evidence, counts from compliance_panels where id = any($1::int[])`, [changed.map((p) => p.ref!.id)]));
-      const old = new Map(res.rows.map((r) => [r.id as number, { state: r.state as Buffer, evidence: r.evidence as Buffer, counts: r.counts as Record<string, StatusCounts4>, version: r.version as number }]));
+      const res = await timed(
+        this.db.query(`select id, version, state, evidence, counts from compliance_panels where id = any($1::int[])`, [
+          changed.map((p) => p.ref!.id),
+        ]),
+      );
+      const old = new Map(
+        res.rows.map((r) => [
+          r.id as number,
+          {
+            state: r.state as Buffer,
+            evidence: r.evidence as Buffer,
+            counts: r.counts as Record<string, StatusCounts4>,
+            version: r.version as number,
+          },
+        ]),
+      );
       for (const p of changed) encoded.push(this.encode(p, old.get(p.ref!.id) ?? null));
     }
     // Deflated in one round trip to the compressor's thread (the evaluation goes on meanwhile).
@@ -280,7 +358,12 @@ export class PanelStore {
     const inserts: Row[] = [];
     const updates: Array<Row & { id: number; prevCounts: string; prevVersion: number }> = [];
     for (const e of encoded) {
-      const row: Row = { ...e, state: blobs.next().value!, evidence: blobs.next().value!, delta: e.texts.length > 2 ? blobs.next().value! : NO_DELTA };
+      const row: Row = {
+        ...e,
+        state: blobs.next().value!,
+        evidence: blobs.next().value!,
+        delta: e.texts.length > 2 ? blobs.next().value! : NO_DELTA,
+      };
       this.stats.changedFindings += e.changedFindings;
       this.stats.bytes.state += row.state.length;
       this.stats.bytes.evidence += row.evidence.length;
@@ -297,28 +380,56 @@ export class PanelStore {
     // parsed back by the server).
     const history: Array<[number, number | null, Buffer, string]> = [];
     if (inserts.length) {
-      const res = await timed(this.db.query(
-        `insert into compliance_panels (tenant_id, subject_type, account_id, region, bucket, version, digest, state, evidence, counts, findings)
+      const res = await timed(
+        this.db.query(
+          `insert into compliance_panels (tenant_id, subject_type, account_id, region, bucket, version, digest, state, evidence, counts, findings)
          values ${rows(inserts.length, 9, 2, ["text", "text", "text", "text", "text", "bytea", "bytea", "jsonb", "int"], (cells) => `($1, ${cells.slice(0, 4).join(", ")}, $2, ${cells.slice(4).join(", ")})`)} returning id, subject_type, account_id, region, bucket`,
-        [this.tenantId, E, ...inserts.flatMap((x) => [x.address.subjectType, x.address.accountId, x.address.region, x.address.bucket, x.digest, x.state, x.evidence, x.counts, x.findings])],
-      ));
+          [
+            this.tenantId,
+            E,
+            ...inserts.flatMap((x) => [
+              x.address.subjectType,
+              x.address.accountId,
+              x.address.region,
+              x.address.bucket,
+              x.digest,
+              x.state,
+              x.evidence,
+              x.counts,
+              x.findings,
+            ]),
+          ],
+        ),
+      );
       const byKey = new Map(inserts.map((x) => [panelKeyOf(x.address), x]));
-      for (const r of res.rows) history.push([r.id as number, null, byKey.get(panelKeyOf({ subjectType: r.subject_type, accountId: r.account_id, region: r.region, bucket: r.bucket }))!.delta, "{}"]);
+      for (const r of res.rows)
+        history.push([
+          r.id as number,
+          null,
+          byKey.get(
+            panelKeyOf({ subjectType: r.subject_type, accountId: r.account_id, region: r.region, bucket: r.bucket }),
+          )!.delta,
+          "{}",
+        ]);
     }
     if (updates.length) {
-      await timed(this.db.query(
-        `update compliance_panels p set version = $1, digest = u.d, state = u.s, evidence = u.e, counts = u.c, findings = u.n
+      await timed(
+        this.db.query(
+          `update compliance_panels p set version = $1, digest = u.d, state = u.s, evidence = u.e, counts = u.c, findings = u.n
            from (values ${rows(updates.length, 6, 1, ["int", "text", "bytea", "bytea", "jsonb", "int"])}) as u(id, d, s, e, c, n) where p.id = u.id`,
-        [E, ...updates.flatMap((x) => [x.id, x.digest, x.state, x.evidence, x.counts, x.findings])],
-      ));
+          [E, ...updates.flatMap((x) => [x.id, x.digest, x.state, x.evidence, x.counts, x.findings])],
+        ),
+      );
       for (const u of updates) history.push([u.id, u.prevVersion, u.delta, u.prevCounts]);
     }
     if (history.length) {
-      await timed(this.db.query(
-        `insert into compliance_panel_history (panel_id, evaluation_id, tenant_id, prev_version, delta, counts)
+      await timed(
+        this.db.query(
+          `insert into compliance_panel_history (panel_id, evaluation_id, tenant_id, prev_version, delta, counts)
          values ${rows(history.length, 4, 2, ["int", "int", "bytea", "jsonb"], (cells) => `(${cells[0]}, $1, $2, ${cells.slice(1).join(", ")})`)}`,
-        [E, this.tenantId, ...history.flat()],
-      ));
+          [E, this.tenantId, ...history.flat()],
+        ),
+      );
     }
   }
 }

@@ -22,7 +22,10 @@ interface Row {
   c: StatusCounts;
 }
 
-export async function storeScores(db: Queryable, p: { tenantId: string; evaluationId: number; evaluatedAt: Date; scores: TemplateScore[] }): Promise<void> {
+export async function storeScores(
+  db: Queryable,
+  p: { tenantId: string; evaluationId: number; evaluatedAt: Date; scores: TemplateScore[] },
+): Promise<void> {
   const rows: Row[] = [];
   for (const s of p.scores) {
     const total: StatusCounts = { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, EXCEPTED: 0 };
@@ -30,11 +33,18 @@ export async function storeScores(db: Queryable, p: { tenantId: string; evaluati
       rows.push({ slug: s.templateId, req: r.id, status: r.status, score: r.score, c: r.counts });
       for (const k of Object.keys(total) as Array<keyof StatusCounts>) total[k] += r.counts[k];
     }
-    const status = s.score === null ? "NOT_APPLICABLE" : s.requirementsPassing === s.requirementsApplicable ? "PASS" : "FAIL";
+    const status =
+      s.score === null ? "NOT_APPLICABLE" : s.requirementsPassing === s.requirementsApplicable ? "PASS" : "FAIL";
     rows.push({ slug: s.templateId, req: "", status, score: s.score, c: total });
   }
   if (rows.length === 0) return;
-  const cols = [rows.map((r) => r.slug), rows.map((r) => r.req), rows.map((r) => r.status), rows.map((r) => r.score), ...(["PASS", "FAIL", "NOT_APPLICABLE", "ERROR", "EXCEPTED"] as const).map((k) => rows.map((r) => r.c[k]))];
+  const cols = [
+    rows.map((r) => r.slug),
+    rows.map((r) => r.req),
+    rows.map((r) => r.status),
+    rows.map((r) => r.score),
+    ...(["PASS", "FAIL", "NOT_APPLICABLE", "ERROR", "EXCEPTED"] as const).map((k) => rows.map((r) => r.c[k])),
+  ];
   const unnest = `unnest($3::text[], $4::text[], $5::text[], $6::float8[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[]) as u(slug, req, status, score, p, f, n, e, x)`;
   await db.query(
     `insert into compliance_scores (evaluation_id, tenant_id, template_slug, requirement_id, status, score, pass, fail, not_applicable, error, excepted)
@@ -52,6 +62,11 @@ export async function storeScores(db: Queryable, p: { tenantId: string; evaluati
   );
   await db.query(
     `insert into compliance_score_slices (evaluation_id, tenant_id, template_slug, slices) select $1, $2, u.slug, u.b from unnest($3::text[], $4::bytea[]) as u(slug, b)`,
-    [p.evaluationId, p.tenantId, p.scores.map((s) => s.templateId), p.scores.map((s) => encodeSlices({ byAccount: s.byAccount, byOu: s.byOu, byRegion: s.byRegion }))],
+    [
+      p.evaluationId,
+      p.tenantId,
+      p.scores.map((s) => s.templateId),
+      p.scores.map((s) => encodeSlices({ byAccount: s.byAccount, byOu: s.byOu, byRegion: s.byRegion })),
+    ],
   );
 }

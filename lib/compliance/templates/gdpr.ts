@@ -6,7 +6,8 @@ export const gdprTemplate: TemplateInput = {
   name: "GDPR",
   framework: "GDPR",
   version: "2026.1",
-  description: "Security of processing (Art. 32) and storage limitation / integrity (Art. 5) as backup evidence shows them.",
+  description:
+    "Security of processing (Art. 32) and storage limitation / integrity (Art. 5) as backup evidence shows them.",
   parameters: {
     "BK-02": { frequencyUnit: "days", frequencyValue: 1, requiredRetentionDays: 35 },
     "BK-09": { unit: "days", value: 1 },
@@ -19,10 +20,36 @@ export const gdprTemplate: TemplateInput = {
     "BK-12": { maxRetentionDays: 365 },
   },
   requirements: [
-    { id: "Art. 32(1)(b)", title: "Confidentiality, integrity, availability and resilience", controls: ["BK-01", "BK-02", "BK-03", "BK-06", "BK-08"], description: "Personal data is backed up by plans of sufficient frequency and retention, protected from deletion and locked, with copies in another region." },
-    { id: "Art. 32(1)(c)", title: "Restore availability and access in a timely manner", controls: ["BK-09", "BK-10", "BK-13"], description: "Recent recovery points exist, restores are tested and meet their time target." },
-    { id: "Art. 32(1)(d)", title: "Regular testing of effectiveness", controls: ["BK-13", "BK-14"], description: "Restores are tested regularly and backup jobs are healthy." },
-    { id: "Art. 5(1)(e)", title: "Storage limitation", controls: ["BK-12"], description: "No backup keeps personal data beyond the maximum retention; \"never expires\" fails." },
-    { id: "Art. 5(1)(f)", title: "Integrity and confidentiality", controls: ["BK-04", "BK-16"], description: "Recovery points are encrypted; vaults use customer-managed keys." },
+    {
+      id: "Art. 32(1)(b)",
+      title: "Confidentiality, integrity, availability and resilience",
+      controls: ["BK-01", "BK-02", "BK-03", "BK-06", "BK-08"],
+      description:
+        "Personal data is backed up by plans of sufficient frequency and retention, protected from deletion and locked, with copies in another region.",
+    },
+    {
+      id: "Art. 32(1)(c)",
+      title: "Restore availability and access in a timely manner",
+      controls: ["BK-09", "BK-10", "BK-13"],
+      description: "Recent recovery points exist, restores are tested and meet their time target.",
+    },
+    {
+      id: "Art. 32(1)(d)",
+      title: "Regular testing of effectiveness",
+      controls: ["BK-13", "BK-14"],
+      description: "Restores are tested regularly and backup jobs are healthy.",
+    },
+    {
+      id: "Art. 5(1)(e)",
+      title: "Storage limitation",
+      controls: ["BK-12"],
+      description: 'No backup keeps personal data beyond the maximum retention; "never expires" fails.',
+    },
+    {
+      id: "Art. 5(1)(f)",
+      title: "Integrity and confidentiality",
+      controls: ["BK-04", "BK-16"],
+      description: "Recovery points are encrypted; vaults use customer-managed keys.",
+    },
   ],
 };

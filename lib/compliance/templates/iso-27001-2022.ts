@@ -6,7 +6,8 @@ export const iso27001Template: TemplateInput = {
   name: "ISO/IEC 27001:2022",
   framework: "ISO/IEC 27001:2022",
   version: "2026.1",
-  description: "Annex A controls that AWS Backup evidence answers: backup, redundancy, continuity, cryptography, deletion.",
+  description:
+    "Annex A controls that AWS Backup evidence answers: backup, redundancy, continuity, cryptography, deletion.",
   parameters: {
     // Audit Manager's defaults: daily backups kept 35 days, RPO 1 day.
     "BK-02": { frequencyUnit: "days", frequencyValue: 1, requiredRetentionDays: 35 },
@@ -20,11 +21,42 @@ export const iso27001Template: TemplateInput = {
     "BK-12": { maxRetentionDays: 2555 },
   },
   requirements: [
-    { id: "A.8.13", title: "Information backup", controls: ["BK-01", "BK-02", "BK-04", "BK-05", "BK-09", "BK-13", "BK-14"], description: "Every resource is selected by a backup plan that runs often enough and keeps points long enough; points are encrypted, recent and kept; restores are tested; jobs succeed." },
-    { id: "A.8.14", title: "Redundancy of information processing facilities", controls: ["BK-06", "BK-07"], description: "Backups are copied to another region and to another account." },
-    { id: "A.5.29", title: "Information security during disruption", controls: ["BK-03", "BK-08"], description: "Recovery points cannot be deleted by hand and are held in locked vaults." },
-    { id: "A.5.30", title: "ICT readiness for business continuity", controls: ["BK-06", "BK-10", "BK-13"], description: "Copies exist in another region, restores meet their time target and are tested." },
-    { id: "A.8.24", title: "Use of cryptography", controls: ["BK-04", "BK-16"], description: "Recovery points are encrypted and vaults use customer-managed KMS keys." },
-    { id: "A.8.10", title: "Information deletion", controls: ["BK-12"], description: "No rule or recovery point keeps data beyond the maximum retention, and none is kept forever." },
+    {
+      id: "A.8.13",
+      title: "Information backup",
+      controls: ["BK-01", "BK-02", "BK-04", "BK-05", "BK-09", "BK-13", "BK-14"],
+      description:
+        "Every resource is selected by a backup plan that runs often enough and keeps points long enough; points are encrypted, recent and kept; restores are tested; jobs succeed.",
+    },
+    {
+      id: "A.8.14",
+      title: "Redundancy of information processing facilities",
+      controls: ["BK-06", "BK-07"],
+      description: "Backups are copied to another region and to another account.",
+    },
+    {
+      id: "A.5.29",
+      title: "Information security during disruption",
+      controls: ["BK-03", "BK-08"],
+      description: "Recovery points cannot be deleted by hand and are held in locked vaults.",
+    },
+    {
+      id: "A.5.30",
+      title: "ICT readiness for business continuity",
+      controls: ["BK-06", "BK-10", "BK-13"],
+      description: "Copies exist in another region, restores meet their time target and are tested.",
+    },
+    {
+      id: "A.8.24",
+      title: "Use of cryptography",
+      controls: ["BK-04", "BK-16"],
+      description: "Recovery points are encrypted and vaults use customer-managed KMS keys.",
+    },
+    {
+      id: "A.8.10",
+      title: "Information deletion",
+      controls: ["BK-12"],
+      description: "No rule or recovery point keeps data beyond the maximum retention, and none is kept forever.",
+    },
   ],
 };

@@ -30,14 +30,45 @@ export const PARAM_FIELDS: Record<ControlId, ParamField[]> = {
     { name: "frequencyValue", label: "At least every", kind: "int", hint: "At most 24 hours or 31 days." },
     { name: "requiredRetentionDays", label: "Minimum retention (days)", kind: "int" },
   ],
-  "BK-03": [{ name: "exemptPrincipalArns", label: "Exempt principal ARNs", kind: "list", hint: "Comma-separated IAM role ARNs, at most 5." }],
+  "BK-03": [
+    {
+      name: "exemptPrincipalArns",
+      label: "Exempt principal ARNs",
+      kind: "list",
+      hint: "Comma-separated IAM role ARNs, at most 5.",
+    },
+  ],
   "BK-04": [],
   "BK-05": [{ name: "requiredRetentionDays", label: "Minimum retention (days)", kind: "int" }],
-  "BK-06": [{ name: "destinationRegions", label: "Accepted destination regions", kind: "list", hint: "Comma-separated; empty: any other region." }],
-  "BK-07": [{ name: "destinationAccounts", label: "Accepted destination accounts", kind: "list", hint: "Comma-separated account ids; empty: any other account." }],
+  "BK-06": [
+    {
+      name: "destinationRegions",
+      label: "Accepted destination regions",
+      kind: "list",
+      hint: "Comma-separated; empty: any other region.",
+    },
+  ],
+  "BK-07": [
+    {
+      name: "destinationAccounts",
+      label: "Accepted destination accounts",
+      kind: "list",
+      hint: "Comma-separated account ids; empty: any other account.",
+    },
+  ],
   "BK-08": [
-    { name: "minRetentionDays", label: "Lock minimum at least (days)", kind: "optional-int", hint: "Empty: not checked." },
-    { name: "maxRetentionDays", label: "Lock maximum at most (days)", kind: "optional-int", hint: "Empty: not checked." },
+    {
+      name: "minRetentionDays",
+      label: "Lock minimum at least (days)",
+      kind: "optional-int",
+      hint: "Empty: not checked.",
+    },
+    {
+      name: "maxRetentionDays",
+      label: "Lock maximum at most (days)",
+      kind: "optional-int",
+      hint: "Empty: not checked.",
+    },
     { name: "complianceModeRequired", label: "Compliance mode required", kind: "bool" },
   ],
   "BK-09": age("Recovery point objective"),
@@ -54,7 +85,14 @@ export const PARAM_FIELDS: Record<ControlId, ParamField[]> = {
   ],
   "BK-15": [{ name: "roleFailureLookbackDays", label: "Role failures look back (days)", kind: "int" }],
   "BK-16": [],
-  "BK-17": [{ name: "policyNames", label: "Policies that count", kind: "list", hint: "Comma-separated policy names; empty: any backup policy." }],
+  "BK-17": [
+    {
+      name: "policyNames",
+      label: "Policies that count",
+      kind: "list",
+      hint: "Comma-separated policy names; empty: any backup policy.",
+    },
+  ],
 };
 
 const list = (v: unknown) =>
@@ -155,7 +193,11 @@ export function formFieldOf(path: string): string {
 export const ALL_RESOURCE_TYPES = RESOURCE_TYPES;
 
 /** A control's parameters (defaults filled in) as one readable line, for showing beside scores. */
-export function paramsLine(control: ControlId, parameters: Record<string, unknown> | undefined, parse: (raw: unknown) => { success: boolean; data?: unknown }): string {
+export function paramsLine(
+  control: ControlId,
+  parameters: Record<string, unknown> | undefined,
+  parse: (raw: unknown) => { success: boolean; data?: unknown },
+): string {
   const fields = PARAM_FIELDS[control];
   if (fields.length === 0) return "no parameters";
   const parsed = parse(parameters ?? {});

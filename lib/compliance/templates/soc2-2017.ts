@@ -20,11 +20,43 @@ export const soc2Template: TemplateInput = {
     "BK-12": { maxRetentionDays: 2555 },
   },
   requirements: [
-    { id: "A1.2", title: "Backup processes and recovery infrastructure", controls: ["BK-01", "BK-02", "BK-05", "BK-06", "BK-09", "BK-14"], description: "Resources are in backup plans of sufficient frequency and retention, copied to another region, recently backed up, with healthy jobs." },
-    { id: "A1.3", title: "Recovery plan procedures are tested", controls: ["BK-10", "BK-13"], description: "Restores are tested within the look-back and meet their time target." },
-    { id: "CC6.1", title: "Logical access and protection of information assets (encryption)", controls: ["BK-04", "BK-16"], description: "Recovery points are encrypted; vaults use customer-managed keys." },
-    { id: "CC7.5", title: "Recovery from identified incidents", controls: ["BK-03", "BK-08", "BK-11"], description: "Backups survive an incident: deletion denied, vaults locked, copies in a logically air-gapped vault." },
-    { id: "CC9.1", title: "Risk mitigation for business disruption", controls: ["BK-06", "BK-07", "BK-15"], description: "Copies in other regions and accounts; every region is ready to back up." },
-    { id: "C1.2", title: "Disposal of confidential information", controls: ["BK-12"], description: "Backups are disposed of after the maximum retention; nothing is kept forever." },
+    {
+      id: "A1.2",
+      title: "Backup processes and recovery infrastructure",
+      controls: ["BK-01", "BK-02", "BK-05", "BK-06", "BK-09", "BK-14"],
+      description:
+        "Resources are in backup plans of sufficient frequency and retention, copied to another region, recently backed up, with healthy jobs.",
+    },
+    {
+      id: "A1.3",
+      title: "Recovery plan procedures are tested",
+      controls: ["BK-10", "BK-13"],
+      description: "Restores are tested within the look-back and meet their time target.",
+    },
+    {
+      id: "CC6.1",
+      title: "Logical access and protection of information assets (encryption)",
+      controls: ["BK-04", "BK-16"],
+      description: "Recovery points are encrypted; vaults use customer-managed keys.",
+    },
+    {
+      id: "CC7.5",
+      title: "Recovery from identified incidents",
+      controls: ["BK-03", "BK-08", "BK-11"],
+      description:
+        "Backups survive an incident: deletion denied, vaults locked, copies in a logically air-gapped vault.",
+    },
+    {
+      id: "CC9.1",
+      title: "Risk mitigation for business disruption",
+      controls: ["BK-06", "BK-07", "BK-15"],
+      description: "Copies in other regions and accounts; every region is ready to back up.",
+    },
+    {
+      id: "C1.2",
+      title: "Disposal of confidential information",
+      controls: ["BK-12"],
+      description: "Backups are disposed of after the maximum retention; nothing is kept forever.",
+    },
   ],
 };

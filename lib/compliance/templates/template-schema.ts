@@ -48,7 +48,8 @@ export const templateSchema = z
     }
     const seen = new Set<string>();
     t.requirements.forEach((r, i) => {
-      if (seen.has(r.id)) c.addIssue({ code: "custom", path: ["requirements", i, "id"], message: `duplicate requirement id ${r.id}` });
+      if (seen.has(r.id))
+        c.addIssue({ code: "custom", path: ["requirements", i, "id"], message: `duplicate requirement id ${r.id}` });
       seen.add(r.id);
     });
   });
@@ -74,18 +75,36 @@ export interface TemplateChanges {
 
 /** Clone a template with changes; the clone records what it was based on. */
 export function cloneTemplate(base: Template, changes: TemplateChanges): ReturnType<typeof parseTemplate> {
-  return applyTemplateChanges(base, changes, { id: changes.id, name: changes.name ?? `${base.name} (custom)`, version: "1", basedOn: { id: base.id, version: base.version } });
+  return applyTemplateChanges(base, changes, {
+    id: changes.id,
+    name: changes.name ?? `${base.name} (custom)`,
+    version: "1",
+    basedOn: { id: base.id, version: base.version },
+  });
 }
 
 /** A new version of a custom template: same id and origin, changes applied, validated again. */
-export function reviseTemplate(current: Template, changes: Omit<TemplateChanges, "id">, version: string): ReturnType<typeof parseTemplate> {
-  return applyTemplateChanges(current, { ...changes, id: current.id }, { id: current.id, name: changes.name ?? current.name, version, basedOn: current.basedOn });
+export function reviseTemplate(
+  current: Template,
+  changes: Omit<TemplateChanges, "id">,
+  version: string,
+): ReturnType<typeof parseTemplate> {
+  return applyTemplateChanges(
+    current,
+    { ...changes, id: current.id },
+    { id: current.id, name: changes.name ?? current.name, version, basedOn: current.basedOn },
+  );
 }
 
-function applyTemplateChanges(base: Template, changes: TemplateChanges, identity: Pick<Template, "id" | "name" | "version" | "basedOn">): ReturnType<typeof parseTemplate> {
+function applyTemplateChanges(
+  base: Template,
+  changes: TemplateChanges,
+  identity: Pick<Template, "id" | "name" | "version" | "basedOn">,
+): ReturnType<typeof parseTemplate> {
   const removed = new Set(changes.removeRequirementIds ?? []);
   const unknown = [...removed].filter((id) => !base.requirements.some((r) => r.id === id));
-  if (unknown.length) return { ok: false, errors: unknown.map((id) => `removeRequirementIds: no requirement ${id} in ${base.id}`) };
+  if (unknown.length)
+    return { ok: false, errors: unknown.map((id) => `removeRequirementIds: no requirement ${id} in ${base.id}`) };
   const parameters: Record<string, unknown> = { ...base.parameters };
   for (const [id, p] of Object.entries(changes.parameters ?? {})) {
     const prev = parameters[id];

@@ -18,8 +18,20 @@ export const PROTECTED_ACTIONS = [
 ] as const;
 export type ProtectedAction = (typeof PROTECTED_ACTIONS)[number];
 
-const IDENTITY_KEYS = new Set(["aws:principalarn", "aws:principalaccount", "aws:userid", "aws:username", "aws:sourcearn"]);
-const NEGATED_OPS = new Set(["arnnotequals", "arnnotlike", "stringnotequals", "stringnotlike", "stringnotequalsignorecase"]);
+const IDENTITY_KEYS = new Set([
+  "aws:principalarn",
+  "aws:principalaccount",
+  "aws:userid",
+  "aws:username",
+  "aws:sourcearn",
+]);
+const NEGATED_OPS = new Set([
+  "arnnotequals",
+  "arnnotlike",
+  "stringnotequals",
+  "stringnotlike",
+  "stringnotequalsignorecase",
+]);
 
 export interface StatementSummary {
   id: string;
@@ -42,8 +54,7 @@ export interface ActionCoverage {
 }
 
 export type AccessPolicyAnalysis =
-  | { ok: true; coverage: ActionCoverage[]; statements: StatementSummary[] }
-  | { ok: false; error: string };
+  { ok: true; coverage: ActionCoverage[]; statements: StatementSummary[] } | { ok: false; error: string };
 
 type Json = unknown;
 
@@ -67,7 +78,7 @@ function parsePrincipal(p: Json): { all: boolean; text: string } {
     if (aws.includes("*")) return { all: true, text: "*" };
     return { all: false, text: JSON.stringify(p) };
   }
-  throw new Error("Principal must be \"*\" or an object");
+  throw new Error('Principal must be "*" or an object');
 }
 
 function parseConditions(cond: Json): { exemptions: string[]; conditional: string | null } {
@@ -76,7 +87,8 @@ function parseConditions(cond: Json): { exemptions: string[]; conditional: strin
   const exemptions: string[] = [];
   const other: string[] = [];
   for (const [op, block] of Object.entries(cond as Record<string, Json>)) {
-    if (!block || typeof block !== "object" || Array.isArray(block)) throw new Error(`Condition ${op} must be an object`);
+    if (!block || typeof block !== "object" || Array.isArray(block))
+      throw new Error(`Condition ${op} must be an object`);
     for (const [key, value] of Object.entries(block as Record<string, Json>)) {
       const values = asList(value, `Condition ${op} ${key}`);
       if (NEGATED_OPS.has(op.toLowerCase()) && IDENTITY_KEYS.has(key.toLowerCase())) exemptions.push(...values);
@@ -132,7 +144,11 @@ function parseStatement(raw: Json, index: number, vaultArn: string): ParsedState
     allPrincipals,
     coversAction: (a) =>
       notActions.length > 0 ? !notActionMatchers.some((m) => m(a)) : actionMatchers.some((m) => m(a)),
-    coversResource: coversVaultResources(asList(s.Resource, "Resource"), asList(s.NotResource, "NotResource"), vaultArn),
+    coversResource: coversVaultResources(
+      asList(s.Resource, "Resource"),
+      asList(s.NotResource, "NotResource"),
+      vaultArn,
+    ),
   };
 }
 
@@ -141,7 +157,13 @@ export function analyseAccessPolicy(policyText: string | null, vaultArn: string)
     return {
       ok: true,
       statements: [],
-      coverage: PROTECTED_ACTIONS.map((action) => ({ action, denied: false, exemptions: [], statementIds: [], gap: "the vault has no access policy" })),
+      coverage: PROTECTED_ACTIONS.map((action) => ({
+        action,
+        denied: false,
+        exemptions: [],
+        statementIds: [],
+        gap: "the vault has no access policy",
+      })),
     };
   }
   let doc: Json;
@@ -174,7 +196,13 @@ export function analyseAccessPolicy(policyText: string | null, vaultArn: string)
     }
     let exempt = new Set(effective[0]!.exemptions);
     for (const s of effective.slice(1)) exempt = new Set([...exempt].filter((x) => s.exemptions.includes(x)));
-    return { action, denied: true, exemptions: [...exempt].sort(), statementIds: effective.map((s) => s.id), gap: null };
+    return {
+      action,
+      denied: true,
+      exemptions: [...exempt].sort(),
+      statementIds: effective.map((s) => s.id),
+      gap: null,
+    };
   });
   const summaries: StatementSummary[] = statements.map((s) => ({
     id: s.id,

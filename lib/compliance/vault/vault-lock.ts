@@ -31,7 +31,11 @@ export function vaultLockState(vault: BackupVault, now: Date): VaultLockState {
   }
   if (vault.lockDate) {
     if (vault.lockDate.getTime() <= now.getTime()) {
-      return { ...base, mode: "compliance", summary: `compliance mode, immutable since ${vault.lockDate.toISOString().slice(0, 10)} (${range})` };
+      return {
+        ...base,
+        mode: "compliance",
+        summary: `compliance mode, immutable since ${vault.lockDate.toISOString().slice(0, 10)} (${range})`,
+      };
     }
     return {
       ...base,

@@ -3,7 +3,16 @@ import { and, asc, eq } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "@/db";
 import { bySnapshot } from "../snapshot-cache";
-import { backupPlans, backupVaults, orgAccounts, orgUnits, recoveryPoints, resources, syncRunUnits, syncUnits } from "@/db/schema";
+import {
+  backupPlans,
+  backupVaults,
+  orgAccounts,
+  orgUnits,
+  recoveryPoints,
+  resources,
+  syncRunUnits,
+  syncUnits,
+} from "@/db/schema";
 
 export interface UnitState {
   region: string;
@@ -45,9 +54,20 @@ export function getOrgTree(db: Db, tenantId: string): Promise<OrgTree> {
 
 async function readOrgTree(db: Db, tenantId: string): Promise<OrgTree> {
   const [ous, accounts, units] = await Promise.all([
-    db.select({ ouId: orgUnits.ouId, name: orgUnits.name, parentId: orgUnits.parentId, path: orgUnits.path }).from(orgUnits).where(eq(orgUnits.tenantId, tenantId)).orderBy(asc(orgUnits.name)),
     db
-      .select({ accountId: orgAccounts.accountId, name: orgAccounts.name, email: orgAccounts.email, state: orgAccounts.state, parentId: orgAccounts.parentId, ouPath: orgAccounts.ouPath })
+      .select({ ouId: orgUnits.ouId, name: orgUnits.name, parentId: orgUnits.parentId, path: orgUnits.path })
+      .from(orgUnits)
+      .where(eq(orgUnits.tenantId, tenantId))
+      .orderBy(asc(orgUnits.name)),
+    db
+      .select({
+        accountId: orgAccounts.accountId,
+        name: orgAccounts.name,
+        email: orgAccounts.email,
+        state: orgAccounts.state,
+        parentId: orgAccounts.parentId,
+        ouPath: orgAccounts.ouPath,
+      })
       .from(orgAccounts)
       .where(eq(orgAccounts.tenantId, tenantId))
       .orderBy(asc(orgAccounts.name)),
@@ -63,7 +83,14 @@ async function readOrgTree(db: Db, tenantId: string): Promise<OrgTree> {
         remedy: syncRunUnits.remedy,
       })
       .from(syncUnits)
-      .leftJoin(syncRunUnits, and(eq(syncRunUnits.runId, syncUnits.lastRunId), eq(syncRunUnits.accountId, syncUnits.accountId), eq(syncRunUnits.region, syncUnits.region)))
+      .leftJoin(
+        syncRunUnits,
+        and(
+          eq(syncRunUnits.runId, syncUnits.lastRunId),
+          eq(syncRunUnits.accountId, syncUnits.accountId),
+          eq(syncRunUnits.region, syncUnits.region),
+        ),
+      )
       .where(and(eq(syncUnits.tenantId, tenantId), eq(syncUnits.kind, "region")))
       .orderBy(asc(syncUnits.region)),
   ]);
@@ -83,7 +110,8 @@ export async function getAccountDetail(db: Db, tenantId: string, accountId: stri
   const account = tree.accounts.find((a) => a.accountId === accountId);
   if (!account) return null;
   const names = new Map(tree.ous.map((o) => [o.ouId, o.name]));
-  const scope = (t: { tenantId: AnyPgColumn; accountId: AnyPgColumn }) => and(eq(t.tenantId, tenantId), eq(t.accountId, accountId));
+  const scope = (t: { tenantId: AnyPgColumn; accountId: AnyPgColumn }) =>
+    and(eq(t.tenantId, tenantId), eq(t.accountId, accountId));
   const [plans, orgPlans, vaults, rps, res] = await Promise.all([
     db.$count(backupPlans, scope(backupPlans)),
     db.$count(backupPlans, and(scope(backupPlans), eq(backupPlans.orgManaged, true))),
@@ -91,16 +119,20 @@ export async function getAccountDetail(db: Db, tenantId: string, accountId: stri
     db.$count(recoveryPoints, scope(recoveryPoints)),
     db.$count(resources, scope(resources)),
   ]);
-  return { account, ouNames: account.ouPath.map((id) => names.get(id) ?? id), counts: { plans, orgPlans, vaults, recoveryPoints: rps, resources: res } };
+  return {
+    account,
+    ouNames: account.ouPath.map((id) => names.get(id) ?? id),
+    counts: { plans, orgPlans, vaults, recoveryPoints: rps, resources: res },
+  };
 }
 
 /** Freshness of one account: the worst of its regions (failed > never > stale > ok). */
 export function accountFreshness(units: UnitState[]): { tone: "green" | "amber" | "red" | "gray"; label: string } {
   if (units.length === 0) return { tone: "gray", label: "Not synced" };
-  if (units.every((u) => u.status === "skipped")) return { tone: "gray", label: units[0]?.errorKind === "account_suspended" ? "Suspended: skipped" : "Skipped" };
+  if (units.every((u) => u.status === "skipped"))
+    return { tone: "gray", label: units[0]?.errorKind === "account_suspended" ? "Suspended: skipped" : "Skipped" };
   const failed = units.filter((u) => u.status === "failed");
   if (failed.some((u) => !u.publishedAt)) return { tone: "red", label: "Never read" };
   if (failed.length) return { tone: "amber", label: `Stale in ${failed.length} region${failed.length > 1 ? "s" : ""}` };
   return { tone: "green", label: "Fresh" };
 }
-

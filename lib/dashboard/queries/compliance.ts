@@ -3,7 +3,13 @@ import { cache } from "react";
 import type { Db } from "@/db";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
 import type { ControlId } from "@/lib/compliance/model/finding";
-import { getControlCounts, getScoreSlices, getScores, getScoreTrend, type FrameworkScoreView } from "@/lib/compliance/read/scores";
+import {
+  getControlCounts,
+  getScoreSlices,
+  getScores,
+  getScoreTrend,
+  type FrameworkScoreView,
+} from "@/lib/compliance/read/scores";
 import type { StatusCounts } from "@/lib/compliance/scoring/score";
 import { listEvaluationTemplates } from "@/lib/compliance/templates/template-store";
 import { bySnapshot } from "../snapshot-cache";
@@ -26,11 +32,16 @@ export interface FrameworkSummary extends FrameworkScoreView {
 
 /** Cached per request (several widgets of a page read it) and per tenant snapshot. */
 export const getComplianceSummary = cache((db: Db, tenantId: string, asOf: Date | null) =>
-  bySnapshot(db, tenantId, "compliance.summary", { asOf: asOf?.toISOString() ?? null }, () => computeComplianceSummary(db, tenantId, asOf)),
+  bySnapshot(db, tenantId, "compliance.summary", { asOf: asOf?.toISOString() ?? null }, () =>
+    computeComplianceSummary(db, tenantId, asOf),
+  ),
 );
 
 async function computeComplianceSummary(db: Db, tenantId: string, asOf: Date | null) {
-  const [scores, templates] = await Promise.all([getScores(db, { tenantId, asOf }), listEvaluationTemplates(db, { tenantId })]);
+  const [scores, templates] = await Promise.all([
+    getScores(db, { tenantId, asOf }),
+    listEvaluationTemplates(db, { tenantId }),
+  ]);
   const frameworks: FrameworkSummary[] = scores.frameworks.map((f) => {
     const applicable = f.requirements.filter((r) => r.status !== "NOT_APPLICABLE");
     const t = templates.find((x) => x.slug === f.slug);
@@ -51,10 +62,18 @@ export interface TrendRow {
 }
 
 /** Daily framework scores (share of requirements passing, in %) for every framework, last `days` days. */
-export async function getFrameworkTrends(db: Db, tenantId: string, slugs: string[], days = 90, to: Date | null = null): Promise<TrendRow[]> {
+export async function getFrameworkTrends(
+  db: Db,
+  tenantId: string,
+  slugs: string[],
+  days = 90,
+  to: Date | null = null,
+): Promise<TrendRow[]> {
   const end = to ?? clock.now();
   const from = new Date(end.getTime() - (days - 1) * 86_400_000);
-  const series = await Promise.all(slugs.map((slug) => getScoreTrend(db, { tenantId, templateSlug: slug, from, to: end })));
+  const series = await Promise.all(
+    slugs.map((slug) => getScoreTrend(db, { tenantId, templateSlug: slug, from, to: end })),
+  );
   const rows = new Map<string, TrendRow>();
   series.forEach((points, i) => {
     for (const p of points) {
@@ -77,7 +96,12 @@ export interface ControlFailure {
 }
 
 /** Controls with the most failing (and erroring) findings, as of `asOf`. */
-export async function getTopFailingControls(db: Db, tenantId: string, asOf: Date | null, limit = 6): Promise<ControlFailure[]> {
+export async function getTopFailingControls(
+  db: Db,
+  tenantId: string,
+  asOf: Date | null,
+  limit = 6,
+): Promise<ControlFailure[]> {
   const { controls } = await getControlCounts(db, { tenantId, asOf });
   return Object.entries(controls)
     .map(([id, c]) => ({ controlId: id as ControlId, title: CONTROLS[id as ControlId]?.title ?? id, counts: c }))
@@ -95,12 +119,26 @@ export interface AccountScore {
 }
 
 /** Accounts by one framework's score (worst first), as of `asOf`. */
-export async function getAccountScores(db: Db, tenantId: string, slug: string, asOf: Date | null): Promise<AccountScore[]> {
-  const [slices, tree] = await Promise.all([getScoreSlices(db, { tenantId, templateSlug: slug, asOf }), getOrgTree(db, tenantId)]);
+export async function getAccountScores(
+  db: Db,
+  tenantId: string,
+  slug: string,
+  asOf: Date | null,
+): Promise<AccountScore[]> {
+  const [slices, tree] = await Promise.all([
+    getScoreSlices(db, { tenantId, templateSlug: slug, asOf }),
+    getOrgTree(db, tenantId),
+  ]);
   if (!slices) return [];
   const names = new Map(tree.accounts.map((a) => [a.accountId, a.name]));
   return Object.entries(slices.byAccount)
-    .map(([accountId, s]) => ({ accountId, name: names.get(accountId) ?? accountId, score: s.score, requirementsPassing: s.requirementsPassing, requirementsApplicable: s.requirementsApplicable }))
+    .map(([accountId, s]) => ({
+      accountId,
+      name: names.get(accountId) ?? accountId,
+      score: s.score,
+      requirementsPassing: s.requirementsPassing,
+      requirementsApplicable: s.requirementsApplicable,
+    }))
     .sort((a, b) => (a.score ?? 2) - (b.score ?? 2) || a.name.localeCompare(b.name));
 }
 
@@ -122,11 +160,14 @@ export function getSliceScores(db: Db, tenantId: string, asOf: Date | null): Pro
   return bySnapshot(db, tenantId, "compliance.slice-scores", { asOf: asOf?.toISOString() ?? null }, async () => {
     const summary = await getComplianceSummary(db, tenantId, asOf);
     const frameworks = summary.frameworks.map((f) => ({ slug: f.slug, name: f.name }));
-    const slices = await Promise.all(frameworks.map((f) => getScoreSlices(db, { tenantId, templateSlug: f.slug, asOf })));
+    const slices = await Promise.all(
+      frameworks.map((f) => getScoreSlices(db, { tenantId, templateSlug: f.slug, asOf })),
+    );
     const byAccount: SliceScores["byAccount"] = {};
     const byOu: SliceScores["byOu"] = {};
     slices.forEach((s, i) => {
-      for (const [id, v] of Object.entries(s?.byAccount ?? {})) (byAccount[id] ??= frameworks.map(() => null))[i] = v.score;
+      for (const [id, v] of Object.entries(s?.byAccount ?? {}))
+        (byAccount[id] ??= frameworks.map(() => null))[i] = v.score;
       for (const [id, v] of Object.entries(s?.byOu ?? {})) (byOu[id] ??= frameworks.map(() => null))[i] = v.score;
     });
     return { frameworks, byAccount, byOu };

@@ -12,9 +12,20 @@ export interface JobTrendDay {
 }
 
 /** Backup jobs per UTC day and outcome over the last `days` days (one indexed range scan). */
-export async function getBackupJobTrend(db: Db, tenantId: string, days = 30, now = clock.now()): Promise<JobTrendDay[]> {
+export async function getBackupJobTrend(
+  db: Db,
+  tenantId: string,
+  days = 30,
+  now = clock.now(),
+): Promise<JobTrendDay[]> {
   const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (days - 1) * 86_400_000);
-  const result = await db.execute<{ day: string; completed: number; with_issues: number; failed: number; other: number }>(sql`
+  const result = await db.execute<{
+    day: string;
+    completed: number;
+    with_issues: number;
+    failed: number;
+    other: number;
+  }>(sql`
     select to_char(date_trunc('day', creation_date at time zone 'UTC'), 'YYYY-MM-DD') as day,
       count(*) filter (where state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') = 'SUCCESS')::int as completed,
       count(*) filter (where state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') <> 'SUCCESS')::int as with_issues,
@@ -27,6 +38,12 @@ export async function getBackupJobTrend(db: Db, tenantId: string, days = 30, now
   return Array.from({ length: days }, (_, i) => {
     const day = new Date(since.getTime() + i * 86_400_000).toISOString().slice(0, 10);
     const r = byDay.get(day);
-    return { day, completed: r?.completed ?? 0, withIssues: r?.with_issues ?? 0, failed: r?.failed ?? 0, other: r?.other ?? 0 };
+    return {
+      day,
+      completed: r?.completed ?? 0,
+      withIssues: r?.with_issues ?? 0,
+      failed: r?.failed ?? 0,
+      other: r?.other ?? 0,
+    };
   });
 }

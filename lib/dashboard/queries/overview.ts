@@ -16,7 +16,11 @@ export interface UnitProblem {
 }
 
 /** Units whose latest attempt failed (stale or never read); skipped ones (suspended) excluded. */
-export async function listUnitProblems(db: Db, tenantId: string, limit = 8): Promise<{ total: number; rows: UnitProblem[] }> {
+export async function listUnitProblems(
+  db: Db,
+  tenantId: string,
+  limit = 8,
+): Promise<{ total: number; rows: UnitProblem[] }> {
   const where = and(eq(syncUnits.tenantId, tenantId), eq(syncUnits.status, "failed"));
   const [total, rows] = await Promise.all([
     db.$count(syncUnits, where),
@@ -32,8 +36,18 @@ export async function listUnitProblems(db: Db, tenantId: string, limit = 8): Pro
         errorAt: syncUnits.errorAt,
       })
       .from(syncUnits)
-      .leftJoin(orgAccounts, and(eq(orgAccounts.tenantId, syncUnits.tenantId), eq(orgAccounts.accountId, syncUnits.accountId)))
-      .leftJoin(syncRunUnits, and(eq(syncRunUnits.runId, syncUnits.lastRunId), eq(syncRunUnits.accountId, syncUnits.accountId), eq(syncRunUnits.region, syncUnits.region)))
+      .leftJoin(
+        orgAccounts,
+        and(eq(orgAccounts.tenantId, syncUnits.tenantId), eq(orgAccounts.accountId, syncUnits.accountId)),
+      )
+      .leftJoin(
+        syncRunUnits,
+        and(
+          eq(syncRunUnits.runId, syncUnits.lastRunId),
+          eq(syncRunUnits.accountId, syncUnits.accountId),
+          eq(syncRunUnits.region, syncUnits.region),
+        ),
+      )
       .where(where)
       .orderBy(syncUnits.accountId, syncUnits.region)
       .limit(limit),
@@ -53,7 +67,12 @@ export interface FailedJob {
 }
 
 /** The newest failed, aborted or expired backup jobs of the last 7 days. */
-export async function listRecentFailedJobs(db: Db, tenantId: string, limit = 8, now = clock.now()): Promise<FailedJob[]> {
+export async function listRecentFailedJobs(
+  db: Db,
+  tenantId: string,
+  limit = 8,
+  now = clock.now(),
+): Promise<FailedJob[]> {
   return db
     .select({
       accountId: backupJobs.accountId,
@@ -66,7 +85,13 @@ export async function listRecentFailedJobs(db: Db, tenantId: string, limit = 8, 
       creationDate: backupJobs.creationDate,
     })
     .from(backupJobs)
-    .where(and(eq(backupJobs.tenantId, tenantId), gte(backupJobs.creationDate, new Date(now.getTime() - 7 * 86_400_000)), inArray(backupJobs.state, ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"])))
+    .where(
+      and(
+        eq(backupJobs.tenantId, tenantId),
+        gte(backupJobs.creationDate, new Date(now.getTime() - 7 * 86_400_000)),
+        inArray(backupJobs.state, ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"]),
+      ),
+    )
     .orderBy(desc(backupJobs.creationDate))
     .limit(limit);
 }
@@ -87,8 +112,19 @@ export interface NewestBackupCell {
  * Two index probes per unit (newest and oldest "last backup"); the accounts most behind first,
  * at most `limit` of them (a thousand-account heat map helps no one).
  */
-export async function getBackupAgeGrid(db: Db, tenantId: string, limit = 30): Promise<{ cells: NewestBackupCell[]; accounts: number }> {
-  const result = await db.execute<{ account_id: string; account_name: string | null; region: string; newest: Date | null; oldest_latest: Date | null; resources: number | null }>(sql`
+export async function getBackupAgeGrid(
+  db: Db,
+  tenantId: string,
+  limit = 30,
+): Promise<{ cells: NewestBackupCell[]; accounts: number }> {
+  const result = await db.execute<{
+    account_id: string;
+    account_name: string | null;
+    region: string;
+    newest: Date | null;
+    oldest_latest: Date | null;
+    resources: number | null;
+  }>(sql`
     select u.account_id, a.name as account_name, u.region,
       (select max(p.last_backup_time) from protected_resources p where p.tenant_id = u.tenant_id and p.account_id = u.account_id and p.region = u.region) as newest,
       (select min(p.last_backup_time) from protected_resources p where p.tenant_id = u.tenant_id and p.account_id = u.account_id and p.region = u.region) as oldest_latest,
@@ -106,7 +142,8 @@ export async function getBackupAgeGrid(db: Db, tenantId: string, limit = 30): Pr
   }));
   // An account is as far behind as its worst region (no backup at all is the worst).
   const behind = new Map<string, number>();
-  for (const c of cells) behind.set(c.accountId, Math.min(behind.get(c.accountId) ?? Infinity, c.newest ? c.newest.getTime() : -Infinity));
+  for (const c of cells)
+    behind.set(c.accountId, Math.min(behind.get(c.accountId) ?? Infinity, c.newest ? c.newest.getTime() : -Infinity));
   const shown = new Set(
     [...behind.entries()]
       .sort((a, b) => a[1] - b[1])
@@ -115,7 +152,9 @@ export async function getBackupAgeGrid(db: Db, tenantId: string, limit = 30): Pr
   );
   const order = [...shown];
   return {
-    cells: cells.filter((c) => shown.has(c.accountId)).sort((a, b) => order.indexOf(a.accountId) - order.indexOf(b.accountId) || a.region.localeCompare(b.region)),
+    cells: cells
+      .filter((c) => shown.has(c.accountId))
+      .sort((a, b) => order.indexOf(a.accountId) - order.indexOf(b.accountId) || a.region.localeCompare(b.region)),
     accounts: behind.size,
   };
 }

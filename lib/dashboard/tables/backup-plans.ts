@@ -31,7 +31,10 @@ function where(scope: TableScope, f: PlanFilters): SQL[] {
 async function page(db: Db, scope: TableScope, f: PlanFilters, cursor: string | null, limit: number) {
   const w = where(scope, f);
   const after = decodeCursor(cursor);
-  if (after && after.length === 3) w.push(sql`(${backupPlans.accountId}, ${backupPlans.region}, ${backupPlans.planId}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])})`);
+  if (after && after.length === 3)
+    w.push(
+      sql`(${backupPlans.accountId}, ${backupPlans.region}, ${backupPlans.planId}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])})`,
+    );
   const plans = await db
     .select()
     .from(backupPlans)
@@ -51,7 +54,12 @@ async function page(db: Db, scope: TableScope, f: PlanFilters, cursor: string | 
     : [];
   const selections = ids.length
     ? await db
-        .select({ accountId: backupSelections.accountId, region: backupSelections.region, planId: backupSelections.planId, n: sql<number>`count(*)::int` })
+        .select({
+          accountId: backupSelections.accountId,
+          region: backupSelections.region,
+          planId: backupSelections.planId,
+          n: sql<number>`count(*)::int`,
+        })
         .from(backupSelections)
         .where(and(eq(backupSelections.tenantId, scope.tenantId), inArray(backupSelections.planId, ids)))
         .groupBy(backupSelections.accountId, backupSelections.region, backupSelections.planId)
@@ -67,7 +75,8 @@ async function page(db: Db, scope: TableScope, f: PlanFilters, cursor: string | 
   return { rows, next: more && last ? encodeCursor([last.accountId, last.region, last.planId]) : null, total };
 }
 
-const retentionText = (r: BackupRuleRow) => (r.lifecycle?.deleteAfterDays ? `${r.lifecycle.deleteAfterDays} d` : "never expires");
+const retentionText = (r: BackupRuleRow) =>
+  r.lifecycle?.deleteAfterDays ? `${r.lifecycle.deleteAfterDays} d` : "never expires";
 
 export const backupPlansTable: TableDefinition<PlanFilters, PlanListRow> = {
   name: "backup-plans",
@@ -79,7 +88,17 @@ export const backupPlansTable: TableDefinition<PlanFilters, PlanListRow> = {
     { key: "plan_name", label: "Plan", value: (r) => r.planName },
     { key: "plan_arn", label: "Plan ARN", value: (r) => r.planArn },
     { key: "org_managed", label: "Org-managed", value: (r) => r.orgManaged },
-    { key: "rules", label: "Rules", value: (r) => r.rules.map((x) => `${x.ruleName}: ${scheduleInWords(x.scheduleExpression, x.scheduleExpressionTimezone, x.enableContinuousBackup).words}, keep ${retentionText(x)}, vault ${x.targetBackupVaultName}${x.copyActions.length ? `, copies to ${x.copyActions.map((c) => c.destinationBackupVaultArn).join(" ")}` : ""}`).join(" | ") },
+    {
+      key: "rules",
+      label: "Rules",
+      value: (r) =>
+        r.rules
+          .map(
+            (x) =>
+              `${x.ruleName}: ${scheduleInWords(x.scheduleExpression, x.scheduleExpressionTimezone, x.enableContinuousBackup).words}, keep ${retentionText(x)}, vault ${x.targetBackupVaultName}${x.copyActions.length ? `, copies to ${x.copyActions.map((c) => c.destinationBackupVaultArn).join(" ")}` : ""}`,
+          )
+          .join(" | "),
+    },
     { key: "selections", label: "Selections", value: (r) => r.selectionCount },
     { key: "last_execution_date", label: "Last run", value: (r) => r.lastExecutionDate },
   ],

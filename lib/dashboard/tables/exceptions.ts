@@ -7,7 +7,10 @@ import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type 
 // Accepted risks, for auditors: every exception with its state at the as-of time (default now).
 
 export const exceptionFilters = z.object({
-  state: z.preprocess((v) => (["active", "expired", "revoked", "all"].includes(String(v)) ? v : "active"), z.enum(["active", "expired", "revoked", "all"])),
+  state: z.preprocess(
+    (v) => (["active", "expired", "revoked", "all"].includes(String(v)) ? v : "active"),
+    z.enum(["active", "expired", "revoked", "all"]),
+  ),
 });
 export type ExceptionFilters = z.infer<typeof exceptionFilters>;
 
@@ -16,7 +19,11 @@ async function page(db: Db, scope: TableScope, f: ExceptionFilters, cursor: stri
   // Exceptions are few (each one a person's decision); read them all and page in memory.
   const all = await listExceptions(db, { tenantId: scope.tenantId, at: scope.asOf ?? undefined, state: f.state });
   const rows = all.slice(offset, offset + limit);
-  return { rows, next: offset + rows.length < all.length ? encodeCursor([offset + rows.length]) : null, total: { count: all.length, exact: true } };
+  return {
+    rows,
+    next: offset + rows.length < all.length ? encodeCursor([offset + rows.length]) : null,
+    total: { count: all.length, exact: true },
+  };
 }
 
 export const exceptionsTable: TableDefinition<ExceptionFilters, ExceptionView> = {

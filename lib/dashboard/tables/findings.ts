@@ -18,7 +18,13 @@ export const findingFilters = z.object({
   requirement: optionalText(100),
   control: optionalEnum(CONTROL_IDS, "Control must be BK-01 to BK-17."),
   status: optionalEnum(SCORED_STATUSES, "Status must be PASS, FAIL, NOT_APPLICABLE, ERROR or EXCEPTED."),
-  ou: z.preprocess((v) => (v === "" ? undefined : v), z.string().regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, "Not an OU id.").optional()),
+  ou: z.preprocess(
+    (v) => (v === "" ? undefined : v),
+    z
+      .string()
+      .regex(/^(r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/, "Not an OU id.")
+      .optional(),
+  ),
   account: optionalAccount,
   region: optionalRegion,
   resourceType: optionalText(40),
@@ -27,7 +33,10 @@ export type FindingFilters = z.infer<typeof findingFilters>;
 
 /** Accounts under an OU (at any depth), from the synced tree. */
 export async function accountsUnder(db: Db, tenantId: string, ouId: string): Promise<string[]> {
-  const rows = await db.select({ accountId: orgAccounts.accountId, ouPath: orgAccounts.ouPath }).from(orgAccounts).where(eq(orgAccounts.tenantId, tenantId));
+  const rows = await db
+    .select({ accountId: orgAccounts.accountId, ouPath: orgAccounts.ouPath })
+    .from(orgAccounts)
+    .where(eq(orgAccounts.tenantId, tenantId));
   return rows.filter((a) => a.ouPath.includes(ouId)).map((a) => a.accountId);
 }
 
@@ -67,7 +76,14 @@ export const findingsTable: TableDefinition<FindingFilters, FindingRow> = {
     { key: "resource_type", label: "Resource type", value: (r) => r.resourceType },
     { key: "reason", label: "Reason", value: (r) => r.reason },
     { key: "since", label: "Since", value: (r) => r.since.at },
-    { key: "exception_reason", label: "Exception", value: (r) => (r.exception ? `${r.exception.reason} (owner ${r.exception.owner}, until ${r.exception.expiresAt.toISOString().slice(0, 10)})` : null) },
+    {
+      key: "exception_reason",
+      label: "Exception",
+      value: (r) =>
+        r.exception
+          ? `${r.exception.reason} (owner ${r.exception.owner}, until ${r.exception.expiresAt.toISOString().slice(0, 10)})`
+          : null,
+    },
   ],
   page,
   iterate: (db, scope, f) => iterateByPages(page, db, scope, f, 1000),

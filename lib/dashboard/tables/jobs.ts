@@ -44,7 +44,8 @@ function whereFor(t: JobTable, scope: TableScope, f: JobFilters): SQL[] {
   if (to) w.push(lte(t.creationDate, to));
   if (f.account) w.push(eq(t.accountId, f.account));
   if (f.region) w.push(eq(t.region, f.region));
-  if (f.state === "COMPLETED_WITH_ISSUES") w.push(sql`${t.state} = 'COMPLETED' and coalesce(${t.messageCategory}, 'SUCCESS') <> 'SUCCESS'`);
+  if (f.state === "COMPLETED_WITH_ISSUES")
+    w.push(sql`${t.state} = 'COMPLETED' and coalesce(${t.messageCategory}, 'SUCCESS') <> 'SUCCESS'`);
   else if (f.state) w.push(eq(t.state, f.state));
   if (f.resourceType) w.push(eq(t.resourceType, f.resourceType));
   if (f.resource) w.push(sql`${t.resourceArn} ilike ${containsPattern(f.resource)}`);
@@ -60,7 +61,11 @@ async function countCapped(db: Db, table: JobTable | typeof restoreJobs, where: 
  * Problems first, then the rest, each newest first: two keyset phases, so every page is an index
  * range scan (the problems through their partial index) instead of sorting the whole window.
  */
-function jobPage<Row extends { creationDate: Date }>(t: JobTable, idColumn: typeof backupJobs.backupJobId | typeof copyJobs.copyJobId, idOf: (r: Row) => string) {
+function jobPage<Row extends { creationDate: Date }>(
+  t: JobTable,
+  idColumn: typeof backupJobs.backupJobId | typeof copyJobs.copyJobId,
+  idOf: (r: Row) => string,
+) {
   return async (db: Db, scope: TableScope, f: JobFilters, cursor: string | null, limit: number) => {
     const base = whereFor(t, scope, f);
     const after = decodeCursor(cursor);
@@ -71,7 +76,8 @@ function jobPage<Row extends { creationDate: Date }>(t: JobTable, idColumn: type
       // phase 1 = problems (listed first), phase 0 = the rest
       if (startPhase === 0 && phase === 1 && after) continue;
       const keyed = [...base, sql`${problemExpr(t)} = ${phase}`];
-      if (after && after[0] === phase) keyed.push(sql`(${t.creationDate}, ${idColumn}) < (${new Date(String(after[1]))}, ${String(after[2])})`);
+      if (after && after[0] === phase)
+        keyed.push(sql`(${t.creationDate}, ${idColumn}) < (${new Date(String(after[1]))}, ${String(after[2])})`);
       const got = (await db
         .select()
         .from(t)
@@ -122,7 +128,8 @@ export const backupJobsTable: TableDefinition<JobFilters, BackupJobListRow> = {
     { key: "recovery_point_arn", label: "Recovery point", value: (r) => r.recoveryPointArn },
   ],
   page: backupJobPage as TableDefinition<JobFilters, BackupJobListRow>["page"],
-  iterate: (db, scope, f) => iterateByPages(backupJobPage as TableDefinition<JobFilters, BackupJobListRow>["page"], db, scope, f),
+  iterate: (db, scope, f) =>
+    iterateByPages(backupJobPage as TableDefinition<JobFilters, BackupJobListRow>["page"], db, scope, f),
 };
 
 export const copyJobsTable: TableDefinition<JobFilters, CopyJobListRow> = {
@@ -143,7 +150,8 @@ export const copyJobsTable: TableDefinition<JobFilters, CopyJobListRow> = {
     { key: "completion_date", label: "Completed", value: (r) => r.completionDate },
   ],
   page: copyJobPage as TableDefinition<JobFilters, CopyJobListRow>["page"],
-  iterate: (db, scope, f) => iterateByPages(copyJobPage as TableDefinition<JobFilters, CopyJobListRow>["page"], db, scope, f),
+  iterate: (db, scope, f) =>
+    iterateByPages(copyJobPage as TableDefinition<JobFilters, CopyJobListRow>["page"], db, scope, f),
 };
 
 // Restore jobs: failures first too; `tests=only` keeps restore-testing runs.
@@ -167,7 +175,10 @@ async function restorePage(db: Db, scope: TableScope, f: RestoreJobFilters, curs
   if (f.tests) base.push(sql`${t.restoreTestingPlanArn} is not null`);
   const keyed = [...base];
   const after = decodeCursor(cursor);
-  if (after && after.length === 3) keyed.push(sql`(${problem}, ${t.creationDate}, ${t.restoreJobId}) < (${Number(after[0])}, ${new Date(String(after[1]))}, ${String(after[2])})`);
+  if (after && after.length === 3)
+    keyed.push(
+      sql`(${problem}, ${t.creationDate}, ${t.restoreJobId}) < (${Number(after[0])}, ${new Date(String(after[1]))}, ${String(after[2])})`,
+    );
   const rows = await db
     .select({ row: t, problem })
     .from(t)
@@ -181,9 +192,12 @@ async function restorePage(db: Db, scope: TableScope, f: RestoreJobFilters, curs
     rows: shown.map((r) => ({
       ...r.row,
       problem: r.problem === 1,
-      minutes: r.row.completionDate ? Math.round((r.row.completionDate.getTime() - r.row.creationDate.getTime()) / 60_000) : null,
+      minutes: r.row.completionDate
+        ? Math.round((r.row.completionDate.getTime() - r.row.creationDate.getTime()) / 60_000)
+        : null,
     })),
-    next: more && last ? encodeCursor([last.problem, last.row.creationDate.toISOString(), last.row.restoreJobId]) : null,
+    next:
+      more && last ? encodeCursor([last.problem, last.row.creationDate.toISOString(), last.row.restoreJobId]) : null,
     total: cursor ? null : await countCapped(db, t, base),
   };
 }

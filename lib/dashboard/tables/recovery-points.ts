@@ -44,13 +44,25 @@ async function page(db: Db, scope: TableScope, f: RecoveryPointFilters, cursor: 
     const cmp = f.dir === "asc" ? sql`>` : sql`<`;
     keyed.push(sql`(${recoveryPoints.creationDate}, ${recoveryPoints.recoveryPointArn}) ${cmp} (${at}, ${after[1]})`);
   }
-  const order = f.dir === "asc" ? [asc(recoveryPoints.creationDate), asc(recoveryPoints.recoveryPointArn)] : [desc(recoveryPoints.creationDate), desc(recoveryPoints.recoveryPointArn)];
-  const rows = await db.select().from(recoveryPoints).where(and(...keyed)).orderBy(...order).limit(limit + 1);
+  const order =
+    f.dir === "asc"
+      ? [asc(recoveryPoints.creationDate), asc(recoveryPoints.recoveryPointArn)]
+      : [desc(recoveryPoints.creationDate), desc(recoveryPoints.recoveryPointArn)];
+  const rows = await db
+    .select()
+    .from(recoveryPoints)
+    .where(and(...keyed))
+    .orderBy(...order)
+    .limit(limit + 1);
   const more = rows.length > limit;
   const shown = more ? rows.slice(0, limit) : rows;
   const last = shown[shown.length - 1];
   const total = cursor ? null : await boundedCount(db, recoveryPoints, and(...base));
-  return { rows: shown, next: more && last ? encodeCursor([last.creationDate.toISOString(), last.recoveryPointArn]) : null, total };
+  return {
+    rows: shown,
+    next: more && last ? encodeCursor([last.creationDate.toISOString(), last.recoveryPointArn]) : null,
+    total,
+  };
 }
 
 export const recoveryPointsTable: TableDefinition<RecoveryPointFilters, RecoveryPointRow> = {
@@ -79,4 +91,3 @@ export const recoveryPointsTable: TableDefinition<RecoveryPointFilters, Recovery
   page,
   iterate: (db, scope, f) => iterateByPages(page, db, scope, f),
 };
-

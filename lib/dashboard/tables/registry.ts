@@ -10,7 +10,17 @@ import { vaultsTable } from "./vaults";
 // Every exportable table, by the name used in /t/<tenant>/export/<name>.
 type AnyTable = TableDefinition<Record<string, unknown>, unknown>;
 
-const TABLES = [backupPlansTable, vaultsTable, recoveryPointsTable, backupJobsTable, copyJobsTable, restoreJobsTable, findingsTable, resourcesTable, exceptionsTable] as unknown as AnyTable[];
+const TABLES = [
+  backupPlansTable,
+  vaultsTable,
+  recoveryPointsTable,
+  backupJobsTable,
+  copyJobsTable,
+  restoreJobsTable,
+  findingsTable,
+  resourcesTable,
+  exceptionsTable,
+] as unknown as AnyTable[];
 
 export function findTable(name: string): AnyTable | undefined {
   return TABLES.find((t) => t.name === name);

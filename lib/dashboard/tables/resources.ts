@@ -16,7 +16,10 @@ export const resourceFilters = z.object({
   account: optionalAccount,
   region: optionalRegion,
   resourceType: optionalText(40),
-  protection: z.preprocess((v) => (v === "unprotected" || v === "protected" ? v : undefined), z.enum(["unprotected", "protected"]).optional()),
+  protection: z.preprocess(
+    (v) => (v === "unprotected" || v === "protected" ? v : undefined),
+    z.enum(["unprotected", "protected"]).optional(),
+  ),
 });
 export type ResourceFilters = z.infer<typeof resourceFilters>;
 
@@ -45,7 +48,16 @@ async function page(db: Db, scope: TableScope, f: ResourceFilters, cursor: strin
   if (bk01 === undefined) return { rows: [], next: null, total: { count: 0, exact: true } };
   const phases = PHASES.filter((p) => !f.protection || p.key === f.protection);
   const [phaseAt, offsetAt] = (decodeCursor(cursor) as [number, number] | null) ?? [0, 0];
-  const base = { tenantId: scope.tenantId, asOf: scope.asOf, controlId: "BK-01" as const, runIds: [bk01], subjectType: "resource" as const, accountId: f.account, region: f.region, resourceType: f.resourceType };
+  const base = {
+    tenantId: scope.tenantId,
+    asOf: scope.asOf,
+    controlId: "BK-01" as const,
+    runIds: [bk01],
+    subjectType: "resource" as const,
+    accountId: f.account,
+    region: f.region,
+    resourceType: f.resourceType,
+  };
   const found: FindingRow[] = [];
   const totals: number[] = [];
   let last: { phase: number; consumed: number } | null = null;
@@ -53,7 +65,12 @@ async function page(db: Db, scope: TableScope, f: ResourceFilters, cursor: strin
     const reading = i >= phaseAt && found.length < limit;
     const offset = i === phaseAt ? offsetAt : 0;
     // Phases before the cursor's, and after the page is full, are only counted.
-    const result = await listFindings(db, { ...base, status: phases[i]!.statuses, limit: reading ? limit - found.length : 1, offset: reading ? offset : 0 });
+    const result = await listFindings(db, {
+      ...base,
+      status: phases[i]!.statuses,
+      limit: reading ? limit - found.length : 1,
+      offset: reading ? offset : 0,
+    });
     totals.push(result.total);
     if (!reading) continue;
     found.push(...result.findings);
@@ -71,12 +88,28 @@ async function page(db: Db, scope: TableScope, f: ResourceFilters, cursor: strin
   const arns = found.map((r) => r.subjectId);
   const accounts = [...new Set(found.map((r) => r.accountId))];
   const [tagRows, backupRows, rpo] = await Promise.all([
-    arns.length ? db.select({ arn: resources.resourceArn, tags: resources.tags }).from(resources).where(and(eq(resources.tenantId, scope.tenantId), inArray(resources.resourceArn, arns))) : [],
     arns.length
-      ? db.select({ arn: protectedResources.resourceArn, at: protectedResources.lastBackupTime }).from(protectedResources).where(and(eq(protectedResources.tenantId, scope.tenantId), inArray(protectedResources.resourceArn, arns)))
+      ? db
+          .select({ arn: resources.resourceArn, tags: resources.tags })
+          .from(resources)
+          .where(and(eq(resources.tenantId, scope.tenantId), inArray(resources.resourceArn, arns)))
+      : [],
+    arns.length
+      ? db
+          .select({ arn: protectedResources.resourceArn, at: protectedResources.lastBackupTime })
+          .from(protectedResources)
+          .where(and(eq(protectedResources.tenantId, scope.tenantId), inArray(protectedResources.resourceArn, arns)))
       : [],
     bk09 !== undefined && accounts.length
-      ? listFindings(db, { tenantId: scope.tenantId, asOf: scope.asOf, controlId: "BK-09", runIds: [bk09], subjectType: "resource", accountIds: accounts, limit: 1000 })
+      ? listFindings(db, {
+          tenantId: scope.tenantId,
+          asOf: scope.asOf,
+          controlId: "BK-09",
+          runIds: [bk09],
+          subjectType: "resource",
+          accountIds: accounts,
+          limit: 1000,
+        })
       : null,
   ]);
   const tags = new Map(tagRows.map((r) => [r.arn, r.tags]));

@@ -12,7 +12,10 @@ import { clock } from "@/lib/clock";
 export const vaultFilters = z.object({
   account: optionalAccount,
   region: optionalRegion,
-  lock: z.preprocess((v) => (["none", "governance", "compliance"].includes(String(v)) ? v : undefined), z.enum(["none", "governance", "compliance"]).optional()),
+  lock: z.preprocess(
+    (v) => (["none", "governance", "compliance"].includes(String(v)) ? v : undefined),
+    z.enum(["none", "governance", "compliance"]).optional(),
+  ),
 });
 export type VaultFilters = z.infer<typeof vaultFilters>;
 
@@ -25,7 +28,10 @@ export interface VaultListRow extends BackupVaultRow {
 }
 
 function enrich(v: BackupVaultRow, now: Date): VaultListRow {
-  const lock = vaultLockState({ ...v, vaultType: v.vaultType as VaultType, encryptionKeyType: null, keyManager: null } as BackupVault, now);
+  const lock = vaultLockState(
+    { ...v, vaultType: v.vaultType as VaultType, encryptionKeyType: null, keyManager: null } as BackupVault,
+    now,
+  );
   const policy = analyseAccessPolicy(v.accessPolicy, v.vaultArn);
   let deletionProtection: VaultListRow["deletionProtection"] = "none";
   let deletionSummary = "No access policy";
@@ -55,15 +61,26 @@ function where(scope: TableScope, f: VaultFilters): SQL[] {
 async function page(db: Db, scope: TableScope, f: VaultFilters, cursor: string | null, limit: number) {
   const w = where(scope, f);
   const after = decodeCursor(cursor);
-  if (after && after.length === 3) w.push(sql`(${backupVaults.accountId}, ${backupVaults.region}, ${backupVaults.vaultName}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])})`);
+  if (after && after.length === 3)
+    w.push(
+      sql`(${backupVaults.accountId}, ${backupVaults.region}, ${backupVaults.vaultName}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])})`,
+    );
   const now = clock.now();
   // The lock filter needs the derived mode; vaults are few per account, so filter after reading.
-  const raw = await db.select().from(backupVaults).where(and(...w)).orderBy(asc(backupVaults.accountId), asc(backupVaults.region), asc(backupVaults.vaultName)).limit(limit + 1);
+  const raw = await db
+    .select()
+    .from(backupVaults)
+    .where(and(...w))
+    .orderBy(asc(backupVaults.accountId), asc(backupVaults.region), asc(backupVaults.vaultName))
+    .limit(limit + 1);
   const more = raw.length > limit;
   const shown = (more ? raw.slice(0, limit) : raw).map((v) => enrich(v, now));
-  const rows = f.lock ? shown.filter((v) => (f.lock === "compliance" ? v.lockMode.startsWith("compliance") : v.lockMode === f.lock)) : shown;
+  const rows = f.lock
+    ? shown.filter((v) => (f.lock === "compliance" ? v.lockMode.startsWith("compliance") : v.lockMode === f.lock))
+    : shown;
   const last = raw[Math.min(raw.length, limit) - 1];
-  const total = cursor || f.lock ? null : { count: await db.$count(backupVaults, and(...where(scope, f))), exact: true };
+  const total =
+    cursor || f.lock ? null : { count: await db.$count(backupVaults, and(...where(scope, f))), exact: true };
   return { rows, next: more && last ? encodeCursor([last.accountId, last.region, last.vaultName]) : null, total };
 }
 

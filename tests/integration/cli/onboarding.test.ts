@@ -31,7 +31,11 @@ function command(script: string, args: string[]): Promise<Ran> {
   delete env.AWS_ACCESS_KEY_ID;
   delete env.AWS_SECRET_ACCESS_KEY;
   delete env.AWS_SESSION_TOKEN;
-  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), script, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), script, ...args], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += String(d)));
@@ -64,18 +68,62 @@ describe("onboarding from the command line", () => {
   let tenantId = "";
 
   it("creates the organization, validated like the form, audited as cli:tenant", async () => {
-    const bad = await command("lib/cli/tenant.ts", ["create", "--name", "Acme", "--management-role-arn", "arn:aws:iam::1:role/x", "--member-role", w().member_role_name, "--regions", "us-east-1,atlantis-1"]);
+    const bad = await command("lib/cli/tenant.ts", [
+      "create",
+      "--name",
+      "Acme",
+      "--management-role-arn",
+      "arn:aws:iam::1:role/x",
+      "--member-role",
+      w().member_role_name,
+      "--regions",
+      "us-east-1,atlantis-1",
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toBe("");
     expect(bad.stderr).toContain("--management-role-arn: Role ARN must be an IAM role ARN");
     expect(bad.stderr).toContain("--regions: Not an AWS region: atlantis-1.");
 
-    const out = await ok("lib/cli/tenant.ts", ["create", "--name", "Acme", "--management-role-arn", w().management_role_arn, "--external-id", w().external_id, "--member-role", w().member_role_name, "--regions", w().regions.join(","), "--schedule", "manual"]);
+    const out = await ok("lib/cli/tenant.ts", [
+      "create",
+      "--name",
+      "Acme",
+      "--management-role-arn",
+      w().management_role_arn,
+      "--external-id",
+      w().external_id,
+      "--member-role",
+      w().member_role_name,
+      "--regions",
+      w().regions.join(","),
+      "--schedule",
+      "manual",
+    ]);
     const t = out.tenant as Record<string, unknown>;
-    expect(t).toMatchObject({ name: "Acme", slug: "acme", management_account_id: w().management_account_id, external_id: w().external_id, regions: [...w().regions].sort(), schedule: "manual" });
+    expect(t).toMatchObject({
+      name: "Acme",
+      slug: "acme",
+      management_account_id: w().management_account_id,
+      external_id: w().external_id,
+      regions: [...w().regions].sort(),
+      schedule: "manual",
+    });
     tenantId = t.id as string;
-    const dup = await command("lib/cli/tenant.ts", ["create", "--name", " Acme ", "--management-role-arn", w().management_role_arn, "--member-role", "M", "--regions", "us-east-1"]);
-    expect([dup.code, dup.stderr.trim().split("\n")[0]]).toEqual([1, "error: An organization with this name already exists."]);
+    const dup = await command("lib/cli/tenant.ts", [
+      "create",
+      "--name",
+      " Acme ",
+      "--management-role-arn",
+      w().management_role_arn,
+      "--member-role",
+      "M",
+      "--regions",
+      "us-east-1",
+    ]);
+    expect([dup.code, dup.stderr.trim().split("\n")[0]]).toEqual([
+      1,
+      "error: An organization with this name already exists.",
+    ]);
     const listed = await ok("lib/cli/tenant.ts", ["list"]);
     expect((listed.tenants as Array<{ id: string }>).map((x) => x.id)).toEqual([tenantId]);
     const updated = await ok("lib/cli/tenant.ts", ["update", "--tenant", "Acme", "--schedule", "daily"]);
@@ -84,13 +132,27 @@ describe("onboarding from the command line", () => {
 
   it("imports a template exported from the product and selects it, audited as cli:template", async () => {
     const exported = await ok("lib/cli/template.ts", ["export", "soc2-2017", "--tenant", "acme"]);
-    const mine = { ...exported, id: "acme-soc2", name: "Acme SOC 2", parameters: { ...(exported.parameters as object), "BK-09": { unit: "hours", value: 12 } } };
+    const mine = {
+      ...exported,
+      id: "acme-soc2",
+      name: "Acme SOC 2",
+      parameters: { ...(exported.parameters as object), "BK-09": { unit: "hours", value: 12 } },
+    };
     const file = path.join(dir, "acme-soc2.json");
     writeFileSync(file, JSON.stringify(mine, null, 2));
     const imported = await ok("lib/cli/template.ts", ["import", file, "--tenant", "Acme", "--select"]);
-    expect(imported).toMatchObject({ action: "import", outcome: "created", template: { slug: "acme-soc2", revision: 1 }, selected: ["acme-soc2", "gdpr", "iso-27001-2022", "soc2-2017"] });
-    expect((await ok("lib/cli/template.ts", ["import", file, "--tenant", "Acme", "--select"])).outcome).toBe("unchanged");
-    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(await ok("lib/cli/template.ts", ["export", "acme-soc2", "--tenant", "Acme"]));
+    expect(imported).toMatchObject({
+      action: "import",
+      outcome: "created",
+      template: { slug: "acme-soc2", revision: 1 },
+      selected: ["acme-soc2", "gdpr", "iso-27001-2022", "soc2-2017"],
+    });
+    expect((await ok("lib/cli/template.ts", ["import", file, "--tenant", "Acme", "--select"])).outcome).toBe(
+      "unchanged",
+    );
+    expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(
+      await ok("lib/cli/template.ts", ["export", "acme-soc2", "--tenant", "Acme"]),
+    );
 
     const broken = path.join(dir, "broken.json");
     writeFileSync(broken, JSON.stringify({ ...mine, parameters: { "BK-02": { frequencyValue: 0 } } }));
@@ -98,7 +160,10 @@ describe("onboarding from the command line", () => {
     expect([refused.code, refused.stdout]).toEqual([1, ""]);
     expect(refused.stderr).toContain("parameters.BK-02.frequencyValue: frequency must be at least 1");
 
-    const audit = await handle.pool.query(`select actor_email, action from audit_log where tenant_id = $1 order by id`, [tenantId]);
+    const audit = await handle.pool.query(
+      `select actor_email, action from audit_log where tenant_id = $1 order by id`,
+      [tenantId],
+    );
     expect(audit.rows).toEqual([
       { actor_email: "cli:tenant", action: "tenant.create" },
       { actor_email: "cli:tenant", action: "tenant.update" },
@@ -113,7 +178,12 @@ describe("onboarding from the command line", () => {
     const first = await ok("lib/cli/evaluate.ts", ["--tenant", "acme", "--now", NOW]);
     const second = await ok("lib/cli/evaluate.ts", ["--tenant", "acme", "--now", NOW]);
     expect([first.evaluated_at, second.evaluated_at]).toEqual([NOW, NOW]);
-    expect(Object.keys(first.frameworks as object).sort()).toEqual(["acme-soc2", "gdpr", "iso-27001-2022", "soc2-2017"]);
+    expect(Object.keys(first.frameworks as object).sort()).toEqual([
+      "acme-soc2",
+      "gdpr",
+      "iso-27001-2022",
+      "soc2-2017",
+    ]);
     for (const k of ["controls", "requirements", "frameworks", "findings"]) expect(second[k], k).toEqual(first[k]);
     expect(second.panels_written).toBe(0);
     const findingsOf = async (evaluationId: number) => {
@@ -127,8 +197,16 @@ describe("onboarding from the command line", () => {
     const controls = first.controls as Record<string, Record<string, number>>;
     expect(controls["BK-16"]!.ERROR).toBe(2);
     expect(a.some((f) => f.includes("within the RPO of 12 hours"))).toBe(true);
-    const stored = await handle.pool.query(`select evaluated_at, finished_at from compliance_evaluations where tenant_id = $1 and status = 'succeeded' order by id`, [tenantId]);
-    expect(stored.rows.map((r) => [(r.evaluated_at as Date).toISOString(), (r.finished_at as Date).toISOString()])).toEqual([[NOW, NOW], [NOW, NOW]]);
+    const stored = await handle.pool.query(
+      `select evaluated_at, finished_at from compliance_evaluations where tenant_id = $1 and status = 'succeeded' order by id`,
+      [tenantId],
+    );
+    expect(
+      stored.rows.map((r) => [(r.evaluated_at as Date).toISOString(), (r.finished_at as Date).toISOString()]),
+    ).toEqual([
+      [NOW, NOW],
+      [NOW, NOW],
+    ]);
   }, 180_000);
 
   it("evaluates at an earlier time only as a dry run, storing nothing", async () => {
@@ -136,10 +214,16 @@ describe("onboarding from the command line", () => {
     const refused = await command("lib/cli/evaluate.ts", ["--tenant", "acme", "--now", earlier]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/evaluations of a tenant move forward in time.*add --dry-run/);
-    const before = await handle.pool.query(`select count(*)::int as n from compliance_evaluations where tenant_id = $1`, [tenantId]);
+    const before = await handle.pool.query(
+      `select count(*)::int as n from compliance_evaluations where tenant_id = $1`,
+      [tenantId],
+    );
     const dry = await ok("lib/cli/evaluate.ts", ["--tenant", "acme", "--now", earlier, "--dry-run"]);
     expect(dry).toMatchObject({ stored: false, evaluation_id: null, evaluated_at: earlier });
-    const after = await handle.pool.query(`select count(*)::int as n from compliance_evaluations where tenant_id = $1`, [tenantId]);
+    const after = await handle.pool.query(
+      `select count(*)::int as n from compliance_evaluations where tenant_id = $1`,
+      [tenantId],
+    );
     expect(after.rows[0].n).toBe(before.rows[0].n);
     const bad = await command("lib/cli/evaluate.ts", ["--tenant", "acme", "--now", "yesterday"]);
     expect([bad.code, bad.stdout]).toEqual([1, ""]);
@@ -150,7 +234,10 @@ describe("onboarding from the command line", () => {
     const refused = await command("lib/cli/tenant.ts", ["delete", "--tenant", "acme", "--confirm", "ACME"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("--confirm: Type the organization's name exactly to confirm.");
-    expect(await ok("lib/cli/tenant.ts", ["delete", "--tenant", "acme", "--confirm", "Acme"])).toMatchObject({ action: "delete", tenant: { id: tenantId, name: "Acme" } });
+    expect(await ok("lib/cli/tenant.ts", ["delete", "--tenant", "acme", "--confirm", "Acme"])).toMatchObject({
+      action: "delete",
+      tenant: { id: tenantId, name: "Acme" },
+    });
     expect((await ok("lib/cli/tenant.ts", ["list"])).tenants).toEqual([]);
   });
 });

@@ -15,7 +15,10 @@ let result: EvaluationResult;
 
 beforeAll(async () => {
   synced = await syncWorld(handle, inject("databaseUrl"), demoWorld(1), { name: "Demo Compliance" });
-  result = await evaluateTenant(handle.db, synced.tenantId, { trigger: "test", now: new Date(synced.sim.runtime.state.now * 1000) });
+  result = await evaluateTenant(handle.db, synced.tenantId, {
+    trigger: "test",
+    now: new Date(synced.sim.runtime.state.now * 1000),
+  });
 }, 300_000);
 afterAll(async () => {
   await synced?.stop();
@@ -64,14 +67,38 @@ describe("demo world evaluation", () => {
   // KMS who manages it, so BK-16 settles. The one vault it cannot settle is on a key Audit keeps
   // and does not let Log Archive describe.
   it("BK-16 settles every vault but the one on a key another account does not let it describe", async () => {
-    const all = (await listFindings(handle.db, { tenantId: synced.tenantId, controlId: "BK-16", limit: 1000 })).findings;
+    const all = (await listFindings(handle.db, { tenantId: synced.tenantId, controlId: "BK-16", limit: 1000 }))
+      .findings;
     const errors = all.filter((f) => f.findingStatus === "ERROR");
-    expect(errors.map((f) => f.subjectId.replace(/^arn:aws:backup:[a-z0-9-]+:\d{12}:/, ""))).toEqual(["backup-vault:archive-vault", "backup-vault:archive-vault"]);
-    for (const e of errors) expect(e.reason).toMatch(/^KMS could not describe key arn:aws:kms:[a-z0-9-]+:\d{12}:key\/\S+ of vault archive-vault: AccessDeniedException: .*kms:DescribeKey/);
+    expect(errors.map((f) => f.subjectId.replace(/^arn:aws:backup:[a-z0-9-]+:\d{12}:/, ""))).toEqual([
+      "backup-vault:archive-vault",
+      "backup-vault:archive-vault",
+    ]);
+    for (const e of errors)
+      expect(e.reason).toMatch(
+        /^KMS could not describe key arn:aws:kms:[a-z0-9-]+:\d{12}:key\/\S+ of vault archive-vault: AccessDeniedException: .*kms:DescribeKey/,
+      );
     const defaults = all.filter((f) => f.subjectId.endsWith(":backup-vault:Default"));
     expect(defaults.length).toBeGreaterThan(10);
-    for (const d of defaults) expect([d.findingStatus, d.reason]).toEqual(["FAIL", expect.stringMatching(/^vault Default uses the AWS-managed key arn:aws:kms:.*:key\/.* \(alias\/aws\/backup\)$|^vault Default uses the AWS-managed key arn:aws:kms:.*:key\/[^ ]+$/)]);
-    const kept = await handle.pool.query(`select key_manager_outcome as outcome, key_manager as manager, count(*)::int as n from backup_vaults where tenant_id = $1 group by 1, 2 order by 1, 2`, [synced.tenantId]);
-    expect(kept.rows.map((r) => `${r.outcome}/${r.manager}`)).toEqual(expect.arrayContaining(["aliased/AWS", "aliased/CUSTOMER", "described/AWS", "described/CUSTOMER", "unreadable/null"]));
+    for (const d of defaults)
+      expect([d.findingStatus, d.reason]).toEqual([
+        "FAIL",
+        expect.stringMatching(
+          /^vault Default uses the AWS-managed key arn:aws:kms:.*:key\/.* \(alias\/aws\/backup\)$|^vault Default uses the AWS-managed key arn:aws:kms:.*:key\/[^ ]+$/,
+        ),
+      ]);
+    const kept = await handle.pool.query(
+      `select key_manager_outcome as outcome, key_manager as manager, count(*)::int as n from backup_vaults where tenant_id = $1 group by 1, 2 order by 1, 2`,
+      [synced.tenantId],
+    );
+    expect(kept.rows.map((r) => `${r.outcome}/${r.manager}`)).toEqual(
+      expect.arrayContaining([
+        "aliased/AWS",
+        "aliased/CUSTOMER",
+        "described/AWS",
+        "described/CUSTOMER",
+        "unreadable/null",
+      ]),
+    );
   });
 });

@@ -37,7 +37,11 @@ beforeAll(async () => {
   synced = await syncWorld(handle, inject("databaseUrl"), world, { name: "Golden" });
   s = synced.sim.runtime.state;
   now = s.now;
-  result = await evaluateTenant(handle.db, synced.tenantId, { trigger: "test", now: new Date(now * 1000), maxDataAgeHours: 24 * 365 });
+  result = await evaluateTenant(handle.db, synced.tenantId, {
+    trigger: "test",
+    now: new Date(now * 1000),
+    maxDataAgeHours: 24 * 365,
+  });
   findings = [];
   for (let offset = 0; ; offset += 1000) {
     const page = await listFindings(handle.db, { tenantId: synced.tenantId, limit: 1000, offset });
@@ -56,13 +60,16 @@ const unitOfRes = (r: ResourceRt) => s.units[r.unit] as Unit;
 const plansOf = (u: Unit) => u.plans.map((i) => s.plans[i] as PlanRt).filter((p) => p.deleted === undefined);
 const rulesOf = (p: PlanRt) => currentVersion(p).rules.map((i) => s.rules[i] as RuleRt);
 const vaultsOf = (u: Unit) => u.vaults.map((i) => s.vaults[i] as VaultRt);
-const reachable = (u: Unit) => s.org.accounts.get(u.accountId)?.state === "ACTIVE" && s.org.accounts.get(u.accountId)?.member_role === "ok";
+const reachable = (u: Unit) =>
+  s.org.accounts.get(u.accountId)?.state === "ACTIVE" && s.org.accounts.get(u.accountId)?.member_role === "ok";
 
 /** Plans that back the resource up: the first selection of a plan that selects it, as the simulator assigns. */
 function protectingPlans(r: ResourceRt): PlanRt[] {
   const u = unitOfRes(r);
   if (u.notOptedIn.has(r.type)) return [];
-  return plansOf(u).filter((p) => rulesOf(p).length > 0 && p.selections.some((sel) => selects(sel, { arn: r.arn, tags: r.tags })));
+  return plansOf(u).filter(
+    (p) => rulesOf(p).length > 0 && p.selections.some((sel) => selects(sel, { arn: r.arn, tags: r.tags })),
+  );
 }
 
 function visiblePoints(): number[] {
@@ -72,7 +79,8 @@ function visiblePoints(): number[] {
 }
 
 const jobDone = (created: number, duration: number) => created + duration <= now;
-const inWindow = (created: number, days: number) => created >= now - days * DAY && created <= now && created >= now - 30 * DAY;
+const inWindow = (created: number, days: number) =>
+  created >= now - days * DAY && created <= now && created >= now - 30 * DAY;
 
 interface Restore {
   accountId: string;
@@ -86,7 +94,13 @@ function completedRestores(): Restore[] {
     .filter((j) => inWindow(j.created, 30) && jobDone(j.created, j.durationMinutes * 60) && j.status === "COMPLETED")
     .map((j) => {
       const res = s.resources[s.rps.resource.data[j.recoveryPoint] as number] as ResourceRt;
-      return { accountId: (s.units[j.unit] as Unit).accountId, type: res.type, resource: res.index, completed: j.created + j.durationMinutes * 60, minutes: j.durationMinutes };
+      return {
+        accountId: (s.units[j.unit] as Unit).accountId,
+        type: res.type,
+        resource: res.index,
+        completed: j.created + j.durationMinutes * 60,
+        minutes: j.durationMinutes,
+      };
     });
 }
 
@@ -116,8 +130,15 @@ function expected(): Map<string, Map<string, Status>> {
     const copyTo = rules.flatMap((rule) => rule.copyActions.map((c) => c.destinationVaultArn.split(":")));
     put("BK-06", r.arn, copyTo.some((a) => a[3] !== u.region) ? "PASS" : "FAIL");
     put("BK-07", r.arn, copyTo.some((a) => a[4] !== u.accountId) ? "PASS" : "FAIL");
-    const targets = rules.flatMap((rule) => [u.vaultByName.get(rule.targetVault), ...rule.copyActions.map((c) => s.vaultByArn.get(c.destinationVaultArn))]);
-    put("BK-08", r.arn, targets.some((v) => v !== undefined && (s.vaults[v] as VaultRt).lock !== null) ? "PASS" : "FAIL");
+    const targets = rules.flatMap((rule) => [
+      u.vaultByName.get(rule.targetVault),
+      ...rule.copyActions.map((c) => s.vaultByArn.get(c.destinationVaultArn)),
+    ]);
+    put(
+      "BK-08",
+      r.arn,
+      targets.some((v) => v !== undefined && (s.vaults[v] as VaultRt).lock !== null) ? "PASS" : "FAIL",
+    );
     const t = newest.get(r.index);
     put("BK-09", r.arn, t !== undefined && now - t <= 24 * HOUR ? "PASS" : "FAIL");
     const latest = restores.filter((x) => x.resource === r.index).sort((a, b) => b.completed - a.completed)[0];
@@ -134,7 +155,14 @@ function expected(): Map<string, Map<string, Status>> {
       if (!jobDone(created, s.backupJobs.duration.data[j] as number)) continue;
       const state = JOB_STATES[s.backupJobs.state.data[j] as number];
       const category = s.strings.values[s.backupJobs.category.data[j] as number];
-      if (state === "FAILED" || state === "ABORTED" || state === "EXPIRED" || state === "PARTIAL" || (state === "COMPLETED" && category !== "SUCCESS")) issues++;
+      if (
+        state === "FAILED" ||
+        state === "ABORTED" ||
+        state === "EXPIRED" ||
+        state === "PARTIAL" ||
+        (state === "COMPLETED" && category !== "SUCCESS")
+      )
+        issues++;
     }
     for (let k = 0; k < u.copyJobs.length; k++) {
       const j = u.copyJobs.get(k);
@@ -151,7 +179,9 @@ function expected(): Map<string, Map<string, Status>> {
     const groups = new Set(resources.map((r) => `${unitOfRes(r).accountId}/${r.type}`));
     for (const g of groups) {
       const [accountId, type] = g.split("/") as [string, string];
-      const ok = restores.some((x) => x.accountId === accountId && x.type === type && x.completed >= now - lookback * DAY);
+      const ok = restores.some(
+        (x) => x.accountId === accountId && x.type === type && x.completed >= now - lookback * DAY,
+      );
       put(`BK-13:${lookback}`, g, ok ? "PASS" : "FAIL");
     }
   }
@@ -170,15 +200,23 @@ function expected(): Map<string, Map<string, Status>> {
     for (const p of plansOf(u)) {
       const ok = rulesOf(p).some((rule) => {
         // Worst gap between two runs over the last two years, from the simulator's own schedule.
-        const fires = parseSchedule(rule.scheduleExpression, rule.timezone).fires(now - 730 * DAY, now + 30 * DAY, p.created);
+        const fires = parseSchedule(rule.scheduleExpression, rule.timezone).fires(
+          now - 730 * DAY,
+          now + 30 * DAY,
+          p.created,
+        );
         let worst = fires.length < 2 ? Infinity : 0;
         for (let k = 1; k < fires.length; k++) worst = Math.max(worst, (fires[k] as number) - (fires[k - 1] as number));
         return worst <= 24 * HOUR && (rule.lifecycle.deleteAfterDays < 0 || rule.lifecycle.deleteAfterDays >= 35);
       });
       put("BK-02", p.arn, ok ? "PASS" : "FAIL");
       for (const rule of rulesOf(p)) {
-        const all = [rule.lifecycle.deleteAfterDays, ...rule.copyActions.map((c) => (c.lifecycle ?? rule.lifecycle).deleteAfterDays)];
-        for (const max of [2555, 365]) put(`BK-12:${max}`, `${p.arn}#${rule.ruleId}`, all.every((d) => d >= 0 && d <= max) ? "PASS" : "FAIL");
+        const all = [
+          rule.lifecycle.deleteAfterDays,
+          ...rule.copyActions.map((c) => (c.lifecycle ?? rule.lifecycle).deleteAfterDays),
+        ];
+        for (const max of [2555, 365])
+          put(`BK-12:${max}`, `${p.arn}#${rule.ruleId}`, all.every((d) => d >= 0 && d <= max) ? "PASS" : "FAIL");
       }
     }
     for (const v of vaultsOf(u)) {
@@ -192,8 +230,15 @@ function expected(): Map<string, Map<string, Status>> {
     }
     const unitId = `${u.accountId}/${u.region}`;
     const plans = plansOf(u);
-    const targetsExist = plans.every((p) => rulesOf(p).every((rule) => u.vaultByName.has(rule.targetVault) && rule.copyActions.every((c) => s.vaultByArn.has(c.destinationVaultArn))));
-    const rolesOwn = plans.every((p) => p.selections.every((sel) => sel.iamRoleArn.startsWith(`arn:aws:iam::${u.accountId}:role/`)));
+    const targetsExist = plans.every((p) =>
+      rulesOf(p).every(
+        (rule) =>
+          u.vaultByName.has(rule.targetVault) && rule.copyActions.every((c) => s.vaultByArn.has(c.destinationVaultArn)),
+      ),
+    );
+    const rolesOwn = plans.every((p) =>
+      p.selections.every((sel) => sel.iamRoleArn.startsWith(`arn:aws:iam::${u.accountId}:role/`)),
+    );
     const typesIn = s.resources.filter((r) => r.unit === u.index).every((r) => !u.notOptedIn.has(r.type));
     put("BK-15", unitId, targetsExist && rolesOwn && typesIn ? "PASS" : "FAIL");
     put("BK-17", unitId, plans.some((p) => p.orgPlanName === "org-weekly") ? "PASS" : "FAIL");
@@ -206,7 +251,8 @@ function runName(runId: number): string | null {
   const run = result.runs.find((r) => r.runId === runId)!;
   const { params } = JSON.parse(run.key.slice(run.key.indexOf(":") + 1)) as { params: Record<string, unknown> };
   if (run.controlId === "BK-12") return `BK-12:${params.maxRetentionDays}`;
-  if (run.controlId === "BK-13") return params.granularity === "account-resource-type" ? `BK-13:${params.lookbackDays}` : null;
+  if (run.controlId === "BK-13")
+    return params.granularity === "account-resource-type" ? `BK-13:${params.lookbackDays}` : null;
   return run.controlId;
 }
 
@@ -234,9 +280,12 @@ describe("golden: every control, every subject", () => {
         compared++;
         const e = engine.get(subject);
         if (!e) mismatches.push(`${control} ${subject}: expected ${status}, engine has no finding`);
-        else if (e.status !== status) mismatches.push(`${control} ${subject}: expected ${status}, engine ${e.status} (${e.reason})`);
+        else if (e.status !== status)
+          mismatches.push(`${control} ${subject}: expected ${status}, engine ${e.status} (${e.reason})`);
       }
-      for (const [subject, e] of engine) if (!subjects.has(subject) && control !== "BK-03") mismatches.push(`${control} ${subject}: engine ${e.status} (${e.reason}), not expected at all`);
+      for (const [subject, e] of engine)
+        if (!subjects.has(subject) && control !== "BK-03")
+          mismatches.push(`${control} ${subject}: engine ${e.status} (${e.reason}), not expected at all`);
     }
     expect(mismatches.slice(0, 20)).toEqual([]);
     expect(compared).toBeGreaterThan(5000);

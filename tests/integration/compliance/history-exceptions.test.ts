@@ -29,7 +29,11 @@ let e2: EvaluationResult;
 let atE1: FindingRow[];
 let t0: Date;
 
-async function all(tenantId: string, asOf?: Date, status?: FindingRow["status"]): Promise<{ total: number; rows: FindingRow[] }> {
+async function all(
+  tenantId: string,
+  asOf?: Date,
+  status?: FindingRow["status"],
+): Promise<{ total: number; rows: FindingRow[] }> {
   const rows: FindingRow[] = [];
   let total = 0;
   for (let offset = 0; ; offset += 1000) {
@@ -40,8 +44,13 @@ async function all(tenantId: string, asOf?: Date, status?: FindingRow["status"])
   }
   return { total, rows };
 }
-const keyOf = (f: FindingRow) => `${f.runId}|${f.subjectType}|${f.subjectId}|${f.findingStatus}|${f.reason}|${f.since.evaluationId}`;
-const totalOf = (r: EvaluationResult) => r.runs.reduce((n, x) => n + x.counts.PASS + x.counts.FAIL + x.counts.NOT_APPLICABLE + x.counts.ERROR + x.counts.EXCEPTED, 0);
+const keyOf = (f: FindingRow) =>
+  `${f.runId}|${f.subjectType}|${f.subjectId}|${f.findingStatus}|${f.reason}|${f.since.evaluationId}`;
+const totalOf = (r: EvaluationResult) =>
+  r.runs.reduce(
+    (n, x) => n + x.counts.PASS + x.counts.FAIL + x.counts.NOT_APPLICABLE + x.counts.ERROR + x.counts.EXCEPTED,
+    0,
+  );
 
 let unpin: (() => void) | undefined;
 beforeAll(async () => {
@@ -55,7 +64,11 @@ beforeAll(async () => {
   unpin = pinClock(synced.sim.runtime.state.now * 1000);
   const again = await synced.resync();
   expect(again.status).toBe("partial");
-  e2 = await evaluateTenant(db, synced.tenantId, { trigger: "test", now: new Date(synced.sim.runtime.state.now * 1000), maxDataAgeHours: 96 });
+  e2 = await evaluateTenant(db, synced.tenantId, {
+    trigger: "test",
+    now: new Date(synced.sim.runtime.state.now * 1000),
+    maxDataAgeHours: 96,
+  });
 }, 300_000);
 afterAll(async () => {
   unpin?.();
@@ -68,7 +81,9 @@ describe("history", () => {
     expect(e1.stats.panels.created).toBeGreaterThan(0);
     expect(e2.stats.panels.changed).toBeGreaterThan(0);
     expect(e2.stats.panels.unchanged).toBeGreaterThan(0);
-    expect(e2.stats.panels.changed + e2.stats.panels.created + e2.stats.panels.vanished).toBeLessThan(e2.stats.panels.panels);
+    expect(e2.stats.panels.changed + e2.stats.panels.created + e2.stats.panels.vanished).toBeLessThan(
+      e2.stats.panels.panels,
+    );
   });
 
   it("lists every finding of the evaluation, matching its counts", async () => {
@@ -101,11 +116,16 @@ describe("history", () => {
     expect(counts.controls["BK-04"]!.FAIL).toBe(e1.runs.find((r) => r.controlId === "BK-04")!.counts.FAIL);
     const trend = await getScoreTrend(db, { tenantId: synced.tenantId, templateSlug: "gdpr" });
     expect(trend.length).toBeGreaterThanOrEqual(1);
-    expect((await listEvaluations(db, { tenantId: synced.tenantId })).map((e) => e.id)).toEqual([e2.evaluationId, e1.evaluationId]);
+    expect((await listEvaluations(db, { tenantId: synced.tenantId })).map((e) => e.id)).toEqual([
+      e2.evaluationId,
+      e1.evaluationId,
+    ]);
   });
 
   it("nothing before the first evaluation", async () => {
-    expect(await listFindings(db, { tenantId: synced.tenantId, asOf: new Date(t0.getTime() - 86_400_000) })).toMatchObject({ evaluation: null, total: 0 });
+    expect(
+      await listFindings(db, { tenantId: synced.tenantId, asOf: new Date(t0.getTime() - 86_400_000) }),
+    ).toMatchObject({ evaluation: null, total: 0 });
   });
 });
 
@@ -119,14 +139,27 @@ describe("exceptions", () => {
     return fd;
   };
   const inDays = (d: number) => new Date(clock.nowMs() + d * 86_400_000).toISOString();
-  const fields = () => ({ tenantId: synced.tenantId, controlId: failing.controlId, subjectType: failing.subjectType, subjectId: failing.subjectId, accountId: failing.accountId, region: failing.region ?? "", reason: "Legacy volume, replaced in Q3 by an encrypted one", owner: "jane.doe@example.com", expiresAt: inDays(30) });
+  const fields = () => ({
+    tenantId: synced.tenantId,
+    controlId: failing.controlId,
+    subjectType: failing.subjectType,
+    subjectId: failing.subjectId,
+    accountId: failing.accountId,
+    region: failing.region ?? "",
+    reason: "Legacy volume, replaced in Q3 by an encrypted one",
+    owner: "jane.doe@example.com",
+    expiresAt: inDays(30),
+  });
 
   beforeAll(async () => {
     actions = await import("@/app/(app)/t/[tenant]/compliance/templates/exception-actions");
     caller = await makeUser(db, "compliance", [{ tenantId: synced.tenantId }]);
     // A failure that already failed at the first evaluation (so "as of then" shows it too).
-    failing = (await listFindings(db, { tenantId: synced.tenantId, controlId: "BK-04", status: "FAIL", limit: 1000 })).findings.find((f) => f.since.evaluationId === e1.evaluationId)!;
-    passing = (await listFindings(db, { tenantId: synced.tenantId, controlId: "BK-04", status: "PASS", limit: 1 })).findings[0]!;
+    failing = (
+      await listFindings(db, { tenantId: synced.tenantId, controlId: "BK-04", status: "FAIL", limit: 1000 })
+    ).findings.find((f) => f.since.evaluationId === e1.evaluationId)!;
+    passing = (await listFindings(db, { tenantId: synced.tenantId, controlId: "BK-04", status: "PASS", limit: 1 }))
+      .findings[0]!;
     expect(failing).toBeDefined();
   });
 
@@ -145,29 +178,67 @@ describe("exceptions", () => {
   });
 
   it("refuses a finding that does not fail", async () => {
-    const r = await actions.createExceptionAction(null, form({ ...fields(), subjectId: passing.subjectId, accountId: passing.accountId, region: passing.region ?? "" }));
-    expect(r).toMatchObject({ ok: false, error: { fieldErrors: { subjectId: expect.stringMatching(/does not fail/) } } });
+    const r = await actions.createExceptionAction(
+      null,
+      form({ ...fields(), subjectId: passing.subjectId, accountId: passing.accountId, region: passing.region ?? "" }),
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      error: { fieldErrors: { subjectId: expect.stringMatching(/does not fail/) } },
+    });
   });
 
   it("accepts a failing finding: EXCEPTED (not passing) in listings and the next evaluation, audited", async () => {
     const failBefore = (await listFindings(db, { tenantId: synced.tenantId, status: "FAIL", limit: 1 })).total;
     const r = await actions.createExceptionAction(null, form(fields()));
     expect(r).toMatchObject({ ok: true });
-    expect(await db.$count(auditLog, and(eq(auditLog.action, "compliance.exception.create"), eq(auditLog.tenantId, synced.tenantId)))).toBe(1);
-    expect(await actions.createExceptionAction(null, form(fields()))).toMatchObject({ ok: false, error: { code: "CONFLICT" } });
+    expect(
+      await db.$count(
+        auditLog,
+        and(eq(auditLog.action, "compliance.exception.create"), eq(auditLog.tenantId, synced.tenantId)),
+      ),
+    ).toBe(1);
+    expect(await actions.createExceptionAction(null, form(fields()))).toMatchObject({
+      ok: false,
+      error: { code: "CONFLICT" },
+    });
 
-    const now = await listFindings(db, { tenantId: synced.tenantId, controlId: "BK-04", subjectType: failing.subjectType, accountId: failing.accountId, region: failing.region ?? "", subjectId: failing.subjectId });
+    const now = await listFindings(db, {
+      tenantId: synced.tenantId,
+      controlId: "BK-04",
+      subjectType: failing.subjectType,
+      accountId: failing.accountId,
+      region: failing.region ?? "",
+      subjectId: failing.subjectId,
+    });
     expect(now.findings.map((f) => f.status)).toEqual(["EXCEPTED"]);
     expect(now.findings[0]!.exception).toMatchObject({ owner: "jane.doe@example.com", state: "active" });
-    expect((await listFindings(db, { tenantId: synced.tenantId, status: "FAIL", limit: 1 })).total).toBe(failBefore - 1);
-    expect((await listFindings(db, { tenantId: synced.tenantId, status: "EXCEPTED" })).findings.map((f) => f.subjectId)).toEqual([failing.subjectId]);
+    expect((await listFindings(db, { tenantId: synced.tenantId, status: "FAIL", limit: 1 })).total).toBe(
+      failBefore - 1,
+    );
+    expect(
+      (await listFindings(db, { tenantId: synced.tenantId, status: "EXCEPTED" })).findings.map((f) => f.subjectId),
+    ).toEqual([failing.subjectId]);
     // Before the exception existed, the same finding was a plain FAIL.
-    const past = await listFindings(db, { tenantId: synced.tenantId, asOf: new Date(t0.getTime() + 60_000), controlId: "BK-04", subjectId: failing.subjectId, status: ["FAIL", "EXCEPTED"] });
+    const past = await listFindings(db, {
+      tenantId: synced.tenantId,
+      asOf: new Date(t0.getTime() + 60_000),
+      controlId: "BK-04",
+      subjectId: failing.subjectId,
+      status: ["FAIL", "EXCEPTED"],
+    });
     expect(past.findings.map((f) => f.status)).toEqual(["FAIL"]);
 
-    const e3 = await evaluateTenant(db, synced.tenantId, { trigger: "test", now: new Date(synced.sim.runtime.state.now * 1000 + 60_000), maxDataAgeHours: 96 });
+    const e3 = await evaluateTenant(db, synced.tenantId, {
+      trigger: "test",
+      now: new Date(synced.sim.runtime.state.now * 1000 + 60_000),
+      maxDataAgeHours: 96,
+    });
     expect(e3.runs.find((x) => x.controlId === "BK-04")!.counts.EXCEPTED).toBe(1);
-    const [sum] = await db.select({ x: sql<number>`sum(${complianceScores.excepted})::int` }).from(complianceScores).where(eq(complianceScores.evaluationId, e3.evaluationId));
+    const [sum] = await db
+      .select({ x: sql<number>`sum(${complianceScores.excepted})::int` })
+      .from(complianceScores)
+      .where(eq(complianceScores.evaluationId, e3.evaluationId));
     expect(sum!.x).toBeGreaterThan(0);
     const iso = e3.scores.find((s) => s.templateId === "iso-27001-2022")!;
     expect(iso.requirements.find((q) => q.id === "A.8.24")!.counts.EXCEPTED).toBe(1);
@@ -175,11 +246,17 @@ describe("exceptions", () => {
 
   it("revoked, the finding fails again", async () => {
     const [x] = await listExceptions(db, { tenantId: synced.tenantId, state: "active" });
-    const r = await actions.revokeExceptionAction(null, form({ tenantId: synced.tenantId, exceptionId: x!.id, reason: "replaced early" }));
+    const r = await actions.revokeExceptionAction(
+      null,
+      form({ tenantId: synced.tenantId, exceptionId: x!.id, reason: "replaced early" }),
+    );
     expect(r).toMatchObject({ ok: true });
     const now = await listFindings(db, { tenantId: synced.tenantId, controlId: "BK-04", subjectId: failing.subjectId });
     expect(now.findings.map((f) => f.status)).toEqual(["FAIL"]);
-    expect((await listExceptions(db, { tenantId: synced.tenantId }))[0]).toMatchObject({ state: "revoked", revokeReason: "replaced early" });
+    expect((await listExceptions(db, { tenantId: synced.tenantId }))[0]).toMatchObject({
+      state: "revoked",
+      revokeReason: "replaced early",
+    });
   });
 
   it("expired, the finding fails again", async () => {

@@ -1,6 +1,11 @@
 import { PgBoss } from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EVALUATE_QUEUE, registerComplianceJobs, registerComplianceSyncHook, requestEvaluation } from "@/lib/compliance/jobs";
+import {
+  EVALUATE_QUEUE,
+  registerComplianceJobs,
+  registerComplianceSyncHook,
+  requestEvaluation,
+} from "@/lib/compliance/jobs";
 import { unregisterSyncCompletedHandler } from "@/lib/sync/hooks";
 import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
 import { demoWorld } from "@/sim/world/demo";
@@ -18,7 +23,12 @@ let synced: SyncedWorld;
 let worker: SyncWorker;
 
 const evaluations = async (tenantId: string) =>
-  (await handle.pool.query(`select id, status, trigger, sync_run_id from compliance_evaluations where tenant_id = $1 order by id`, [tenantId])).rows as Array<{ id: number; status: string; trigger: string; sync_run_id: string | null }>;
+  (
+    await handle.pool.query(
+      `select id, status, trigger, sync_run_id from compliance_evaluations where tenant_id = $1 order by id`,
+      [tenantId],
+    )
+  ).rows as Array<{ id: number; status: string; trigger: string; sync_run_id: string | null }>;
 
 async function waitFor<T>(what: string, get: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -40,7 +50,12 @@ beforeAll(async () => {
   synced = await syncWorld(handle, handle.url, demoWorld(3), { name: "Demo Jobs" });
   // A worker that stays up, as `npm run worker` does: the run's completion job may still be queued
   // when the syncing worker stopped.
-  worker = await startSyncWorker({ pool: handle.pool, databaseUrl: handle.url, aws: { endpoint: synced.sim.url, region: "us-east-1" }, schedule: false });
+  worker = await startSyncWorker({
+    pool: handle.pool,
+    databaseUrl: handle.url,
+    aws: { endpoint: synced.sim.url, region: "us-east-1" },
+    schedule: false,
+  });
 }, 300_000);
 afterAll(async () => {
   await worker?.stop(2000);
@@ -52,17 +67,28 @@ afterAll(async () => {
 
 describe("evaluation after each sync", () => {
   it("the completed sync queued an evaluation that ran over its snapshot", async () => {
-    const done = await waitFor("the evaluation after the sync", async () => (await evaluations(synced.tenantId)).find((e) => e.status === "succeeded" && e.trigger === "sync"));
+    const done = await waitFor("the evaluation after the sync", async () =>
+      (await evaluations(synced.tenantId)).find((e) => e.status === "succeeded" && e.trigger === "sync"),
+    );
     expect(done.sync_run_id).toBe(synced.run.runId);
   });
 
   it("a burst of requests for one tenant costs one more evaluation, not one each", async () => {
     const before = (await evaluations(synced.tenantId)).length;
-    const ids = await Promise.all([1, 2, 3, 4].map(() => requestEvaluation(boss, { tenantId: synced.tenantId, trigger: "burst" })));
+    const ids = await Promise.all(
+      [1, 2, 3, 4].map(() => requestEvaluation(boss, { tenantId: synced.tenantId, trigger: "burst" })),
+    );
     expect(ids.filter(Boolean).length).toBeGreaterThanOrEqual(1);
     expect(ids.filter(Boolean).length).toBeLessThanOrEqual(2);
-    await waitFor("the queue to drain", async () => ((await boss.findJobs(EVALUATE_QUEUE, { queued: true })).length === 0 && (await evaluations(synced.tenantId)).every((e) => e.status !== "running") ? true : undefined));
-    await waitFor("the burst's evaluation", async () => ((await evaluations(synced.tenantId)).some((e) => e.trigger === "burst") ? true : undefined));
+    await waitFor("the queue to drain", async () =>
+      (await boss.findJobs(EVALUATE_QUEUE, { queued: true })).length === 0 &&
+      (await evaluations(synced.tenantId)).every((e) => e.status !== "running")
+        ? true
+        : undefined,
+    );
+    await waitFor("the burst's evaluation", async () =>
+      (await evaluations(synced.tenantId)).some((e) => e.trigger === "burst") ? true : undefined,
+    );
     const after = await evaluations(synced.tenantId);
     expect(after.length - before).toBeLessThanOrEqual(2);
     expect(after.every((e) => e.status === "succeeded")).toBe(true);

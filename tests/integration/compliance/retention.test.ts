@@ -33,9 +33,15 @@ describe("retention", () => {
     expect(removed.evaluations).toBe(1);
     expect(removed.days).toBeGreaterThan(0);
     const kept = (await listEvaluations(db, { tenantId })).filter((e) => e.status === "succeeded");
-    expect(kept.map((e) => e.evaluatedAt.toISOString())).toEqual([ago(0), ago(10), ago(390), ago(450)].map((d) => d.toISOString()));
-    expect((await getScoreTrend(db, { tenantId, templateSlug: "gdpr" })).map((p) => p.day)).toEqual([ago(390), ago(10), ago(0)].map((d) => d.toISOString().slice(0, 10)));
-    expect((await getScores(db, { tenantId, asOf: ago(420) })).evaluation?.evaluatedAt.toISOString()).toBe(ago(450).toISOString());
+    expect(kept.map((e) => e.evaluatedAt.toISOString())).toEqual(
+      [ago(0), ago(10), ago(390), ago(450)].map((d) => d.toISOString()),
+    );
+    expect((await getScoreTrend(db, { tenantId, templateSlug: "gdpr" })).map((p) => p.day)).toEqual(
+      [ago(390), ago(10), ago(0)].map((d) => d.toISOString().slice(0, 10)),
+    );
+    expect((await getScores(db, { tenantId, asOf: ago(420) })).evaluation?.evaluatedAt.toISOString()).toBe(
+      ago(450).toISOString(),
+    );
     expect((await getScores(db, { tenantId, asOf: ago(480) })).evaluation).toBeNull();
   });
 });

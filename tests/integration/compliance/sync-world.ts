@@ -19,10 +19,22 @@ export interface SyncedWorld {
   stop(): Promise<void>;
 }
 
-export async function syncWorld(handle: DbHandle, databaseUrl: string, world: World, options: { name?: string; now?: number } = {}): Promise<SyncedWorld> {
+export async function syncWorld(
+  handle: DbHandle,
+  databaseUrl: string,
+  world: World,
+  options: { name?: string; now?: number } = {},
+): Promise<SyncedWorld> {
   // Throttling off: these tests are about what is read, not how fast AWS lets us read it.
-  const sim = await startSimulator({ world, port: 0, config: { throttling: false }, now: options.now ?? TEST_WORLD_NOW });
-  const w = world as Required<Pick<World, "organization" | "management_role" | "member_role_name" | "principal" | "regions">>;
+  const sim = await startSimulator({
+    world,
+    port: 0,
+    config: { throttling: false },
+    now: options.now ?? TEST_WORLD_NOW,
+  });
+  const w = world as Required<
+    Pick<World, "organization" | "management_role" | "member_role_name" | "principal" | "regions">
+  >;
   const mgmt = w.organization.management_account_id;
   const name = options.name ?? `World ${randomBytes(3).toString("hex")}`;
   const [tenant] = await handle.db
@@ -38,7 +50,11 @@ export async function syncWorld(handle: DbHandle, databaseUrl: string, world: Wo
       status: "active",
     })
     .returning();
-  const aws = { endpoint: sim.url, region: "us-east-1", baseCredentials: { accessKeyId: w.principal.access_key_id, secretAccessKey: w.principal.secret_access_key } };
+  const aws = {
+    endpoint: sim.url,
+    region: "us-east-1",
+    baseCredentials: { accessKeyId: w.principal.access_key_id, secretAccessKey: w.principal.secret_access_key },
+  };
   const runOnce = async (): Promise<RunProgress> => {
     const worker = await startSyncWorker({ pool: handle.pool, databaseUrl, aws, schedule: false });
     try {

@@ -26,7 +26,8 @@ const form = (fields: Record<string, string | string[]>) => {
   return fd;
 };
 const revisions = async () => db.$count(complianceTemplates, eq(complianceTemplates.tenantId, tenant.id));
-const audits = async (action: string) => db.$count(auditLog, and(eq(auditLog.action, action), eq(auditLog.tenantId, tenant.id)));
+const audits = async (action: string) =>
+  db.$count(auditLog, and(eq(auditLog.action, action), eq(auditLog.tenantId, tenant.id)));
 
 // The form a user submits for a clone of ISO 27001 (its controls' parameters, as the page renders them).
 const isoForm = (over: Record<string, string | string[]> = {}) => ({
@@ -75,11 +76,25 @@ describe("templates", () => {
   });
 
   it("clones a built-in into a custom template, audited", async () => {
-    const r = await actions.cloneTemplateAction(null, form({ tenantId: tenant.id, fromSlug: "iso-27001-2022", slug: "iso-strict", name: "ISO strict" }));
+    const r = await actions.cloneTemplateAction(
+      null,
+      form({ tenantId: tenant.id, fromSlug: "iso-27001-2022", slug: "iso-strict", name: "ISO strict" }),
+    );
     expect(r).toMatchObject({ ok: true, data: { slug: "iso-strict", revision: 1 } });
     const t = (await listTemplates(db, { tenantId: tenant.id })).find((x) => x.slug === "iso-strict")!;
-    expect(t).toMatchObject({ builtin: false, selected: false, template: { basedOn: { id: "iso-27001-2022", version: "2026.1" } } });
-    expect(t.template.requirements.map((q) => q.id)).toEqual(["A.8.13", "A.8.14", "A.5.29", "A.5.30", "A.8.24", "A.8.10"]);
+    expect(t).toMatchObject({
+      builtin: false,
+      selected: false,
+      template: { basedOn: { id: "iso-27001-2022", version: "2026.1" } },
+    });
+    expect(t.template.requirements.map((q) => q.id)).toEqual([
+      "A.8.13",
+      "A.8.14",
+      "A.5.29",
+      "A.5.30",
+      "A.8.24",
+      "A.8.10",
+    ]);
     expect(await audits("compliance.template.clone")).toBe(1);
   });
 
@@ -90,7 +105,10 @@ describe("templates", () => {
     ["no name", { name: "" }, "name", /required/],
   ])("refuses a clone with %s", async (_l, over, field, message) => {
     const before = [await revisions(), await audits("compliance.template.clone")];
-    const r = await actions.cloneTemplateAction(null, form({ tenantId: tenant.id, fromSlug: "iso-27001-2022", slug: "iso-other", name: "Other", ...over }));
+    const r = await actions.cloneTemplateAction(
+      null,
+      form({ tenantId: tenant.id, fromSlug: "iso-27001-2022", slug: "iso-other", name: "Other", ...over }),
+    );
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.fieldErrors?.[field]).toMatch(message);
@@ -99,9 +117,24 @@ describe("templates", () => {
 
   it.each([
     ["a frequency of 0", { "parameters.BK-02.frequencyValue": "0" }, "parameters.BK-02.frequencyValue", /at least 1/],
-    ["a frequency of 40 days", { "parameters.BK-02.frequencyUnit": "days", "parameters.BK-02.frequencyValue": "40" }, "parameters.BK-02.frequencyValue", /at most 31 days/],
-    ["a retention below zero", { "parameters.BK-05.requiredRetentionDays": "-1" }, "parameters.BK-05.requiredRetentionDays", /must not be negative/],
-    ["a word for a number", { "parameters.BK-12.maxRetentionDays": "seven years" }, "parameters.BK-12.maxRetentionDays", /whole number/],
+    [
+      "a frequency of 40 days",
+      { "parameters.BK-02.frequencyUnit": "days", "parameters.BK-02.frequencyValue": "40" },
+      "parameters.BK-02.frequencyValue",
+      /at most 31 days/,
+    ],
+    [
+      "a retention below zero",
+      { "parameters.BK-05.requiredRetentionDays": "-1" },
+      "parameters.BK-05.requiredRetentionDays",
+      /must not be negative/,
+    ],
+    [
+      "a word for a number",
+      { "parameters.BK-12.maxRetentionDays": "seven years" },
+      "parameters.BK-12.maxRetentionDays",
+      /whole number/,
+    ],
     ["a malformed tag scope", { "scope.tags": "=prod" }, "scope.tags", /tag key must not be empty/],
     ["a region that is not one", { "scope.regions": "europe" }, "scope.regions", /not an AWS region code/],
     ["an unknown frequency unit", { "parameters.BK-02.frequencyUnit": "weeks" }, "parameters.BK-02.frequencyUnit", /./],
@@ -119,18 +152,37 @@ describe("templates", () => {
     expect(r).toMatchObject({ ok: true, data: { revision: 2 } });
     const t = (await listTemplates(db, { tenantId: tenant.id })).find((x) => x.slug === "iso-strict")!;
     expect(t.revision).toBe(2);
-    expect(t.template.parameters["BK-02"]).toEqual({ frequencyUnit: "hours", frequencyValue: 12, requiredRetentionDays: 90 });
+    expect(t.template.parameters["BK-02"]).toEqual({
+      frequencyUnit: "hours",
+      frequencyValue: 12,
+      requiredRetentionDays: 90,
+    });
     expect(t.template.scope).toMatchObject({ regions: ["eu-west-1"], tags: [{ key: "env", value: "prod" }] });
     expect(await audits("compliance.template.update")).toBe(1);
   });
 
   it("adds and removes requirements; refuses unknown controls", async () => {
-    const bad = await actions.addRequirementAction(null, form({ tenantId: tenant.id, slug: "iso-strict", id: "X.1", title: "Immutable", controls: ["BK-99"] }));
+    const bad = await actions.addRequirementAction(
+      null,
+      form({ tenantId: tenant.id, slug: "iso-strict", id: "X.1", title: "Immutable", controls: ["BK-99"] }),
+    );
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(Object.keys(bad.error.fieldErrors ?? {}).join()).toMatch(/controls/);
-    const good = await actions.addRequirementAction(null, form({ tenantId: tenant.id, slug: "iso-strict", id: "X.1", title: "Immutable copies", controls: ["BK-11", "BK-08"] }));
+    const good = await actions.addRequirementAction(
+      null,
+      form({
+        tenantId: tenant.id,
+        slug: "iso-strict",
+        id: "X.1",
+        title: "Immutable copies",
+        controls: ["BK-11", "BK-08"],
+      }),
+    );
     expect(good).toMatchObject({ ok: true, data: { revision: 3 } });
-    const removed = await actions.removeRequirementAction(null, form({ tenantId: tenant.id, slug: "iso-strict", requirementId: "A.8.14" }));
+    const removed = await actions.removeRequirementAction(
+      null,
+      form({ tenantId: tenant.id, slug: "iso-strict", requirementId: "A.8.14" }),
+    );
     expect(removed).toMatchObject({ ok: true, data: { revision: 4 } });
     const t = (await listTemplates(db, { tenantId: tenant.id })).find((x) => x.slug === "iso-strict")!;
     expect(t.template.requirements.map((q) => q.id)).toEqual(["A.8.13", "A.5.29", "A.5.30", "A.8.24", "A.8.10", "X.1"]);
@@ -148,13 +200,22 @@ describe("templates", () => {
     if (!none.ok) expect(none.error.fieldErrors?.slugs).toMatch(/at least one/);
     const unknown = await actions.setTenantTemplatesAction(null, form({ tenantId: tenant.id, slugs: ["nope"] }));
     expect(unknown.ok).toBe(false);
-    const r = await actions.setTenantTemplatesAction(null, form({ tenantId: tenant.id, slugs: ["iso-strict", "gdpr"] }));
+    const r = await actions.setTenantTemplatesAction(
+      null,
+      form({ tenantId: tenant.id, slugs: ["iso-strict", "gdpr"] }),
+    );
     expect(r).toMatchObject({ ok: true });
-    expect((await listEvaluationTemplates(db, { tenantId: tenant.id })).map((t) => t.slug).sort()).toEqual(["gdpr", "iso-strict"]);
+    expect((await listEvaluationTemplates(db, { tenantId: tenant.id })).map((t) => t.slug).sort()).toEqual([
+      "gdpr",
+      "iso-strict",
+    ]);
     expect(await db.$count(complianceTenantTemplates, eq(complianceTenantTemplates.tenantId, tenant.id))).toBe(2);
     expect(await audits("compliance.templates.select")).toBe(1);
     const result = await evaluateTenant(db, tenant.id, { trigger: "test" });
-    const [row] = await db.select().from(complianceEvaluations).where(eq(complianceEvaluations.id, result.evaluationId));
+    const [row] = await db
+      .select()
+      .from(complianceEvaluations)
+      .where(eq(complianceEvaluations.id, result.evaluationId));
     expect(row!.templates.map((t) => `${t.slug}@${t.revision}`).sort()).toEqual(["gdpr@1", "iso-strict@4"]);
     // The custom parameters are their own run: BK-02 every 12 h / 90 days beside the default.
     expect(result.runs.filter((r) => r.controlId === "BK-02").length).toBe(2);
@@ -166,7 +227,12 @@ describe("templates", () => {
     const outsider = await makeUser(db, "compliance", [{ tenantId: other.id }]);
     for (const who of [auditor, outsider]) {
       caller = who;
-      expect(await actions.cloneTemplateAction(null, form({ tenantId: tenant.id, fromSlug: "gdpr", slug: "gdpr-x", name: "x" }))).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+      expect(
+        await actions.cloneTemplateAction(
+          null,
+          form({ tenantId: tenant.id, fromSlug: "gdpr", slug: "gdpr-x", name: "x" }),
+        ),
+      ).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
     }
   });
 });

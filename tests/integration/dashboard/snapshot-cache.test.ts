@@ -25,10 +25,15 @@ describe("bySnapshotAndDay", () => {
     expect(days[1]).toBe("2026-11-28T00:00:00.000Z");
 
     // A new snapshot (here: an evaluation lands) is never answered from the older one.
-    await handle.pool.query(`insert into compliance_evaluations (tenant_id, status, trigger, evaluated_at, templates, run_ids) values ($1, 'succeeded', 'test', now(), '[]', '{}')`, [tenant.id]);
+    await handle.pool.query(
+      `insert into compliance_evaluations (tenant_id, status, trigger, evaluated_at, templates, run_ids) values ($1, 'succeeded', 'test', now(), '[]', '{}')`,
+      [tenant.id],
+    );
     expect(await at("2026-11-28T09:00:00Z")).toBe(3);
     expect(await at("2026-11-28T10:00:00Z")).toBe(3);
     // Other arguments are another key.
-    expect(await bySnapshotAndDay(handle.db, tenant.id, "test.trend", { n: 7 }, load, new Date("2026-11-28T10:00:00Z"))).toBe(4);
+    expect(
+      await bySnapshotAndDay(handle.db, tenant.id, "test.trend", { n: 7 }, load, new Date("2026-11-28T10:00:00Z")),
+    ).toBe(4);
   });
 });

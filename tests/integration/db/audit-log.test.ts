@@ -23,7 +23,9 @@ function auditVerifyCli() {
 describe("audit log", () => {
   it("links every row to the one before it, and the chain verifies", async () => {
     for (let i = 0; i < 5; i++) {
-      await handle.db.transaction((tx) => recordAudit(tx, { action: "test.write", details: { i, nested: { b: 1, a: [2, 3] } } }));
+      await handle.db.transaction((tx) =>
+        recordAudit(tx, { action: "test.write", details: { i, nested: { b: 1, a: [2, 3] } } }),
+      );
     }
     const report = await verifyAuditChain(handle.db);
     expect(report).toEqual({ ok: true, rows: 5 });

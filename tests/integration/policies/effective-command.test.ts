@@ -21,8 +21,21 @@ const root = JSON.stringify({
   plans: {
     Daily: {
       regions: { "@@assign": ["us-east-1", "eu-west-1"] },
-      rules: { Nightly: { schedule_expression: { "@@assign": "cron(0 5 ? * * *)" }, target_backup_vault_name: { "@@assign": "central", "@@operators_allowed_for_child_policies": ["@@none"] } } },
-      selections: { tags: { tagged: { iam_role_arn: { "@@assign": "arn:aws:iam::$account:role/Backup" }, tag_key: { "@@assign": "backup" }, tag_value: { "@@assign": ["daily"] } } } },
+      rules: {
+        Nightly: {
+          schedule_expression: { "@@assign": "cron(0 5 ? * * *)" },
+          target_backup_vault_name: { "@@assign": "central", "@@operators_allowed_for_child_policies": ["@@none"] },
+        },
+      },
+      selections: {
+        tags: {
+          tagged: {
+            iam_role_arn: { "@@assign": "arn:aws:iam::$account:role/Backup" },
+            tag_key: { "@@assign": "backup" },
+            tag_value: { "@@assign": ["daily"] },
+          },
+        },
+      },
     },
   },
 });
@@ -51,10 +64,14 @@ describe("npm run policy -- effective FILE", () => {
     expect(out.error).toMatchObject({ code: "MalformedPolicyDocumentException", reason: "DUPLICATE_KEY" });
     expect(out.error.message).toMatch(/policy 1 attached to the account/);
     // Well-formed JSON that CreatePolicy refuses: a start window under 60 minutes.
-    const short = JSON.stringify({ plans: { daily: { rules: { nightly: { start_backup_window_minutes: { "@@assign": "30" } } } } } });
+    const short = JSON.stringify({
+      plans: { daily: { rules: { nightly: { start_backup_window_minutes: { "@@assign": "30" } } } } },
+    });
     const refused = await runPolicyCommand(["effective", file("short.json", levels([root], [short]))]);
     expect(refused.code, refused.stderr).toBe(0);
-    expect(JSON.parse(refused.stdout)).toMatchObject({ error: { code: "MalformedPolicyDocumentException", path: expect.stringContaining("start_backup_window_minutes") } });
+    expect(JSON.parse(refused.stdout)).toMatchObject({
+      error: { code: "MalformedPolicyDocumentException", path: expect.stringContaining("start_backup_window_minutes") },
+    });
   });
 
   it("an empty chain is EffectivePolicyNotFoundException", async () => {
@@ -67,7 +84,10 @@ describe("npm run policy -- effective FILE", () => {
     const cases: Array<[string, RegExp]> = [
       [path.join(dir, "missing.json"), /cannot read .*missing\.json/],
       [file("not-json.json", "{levels: "), /is not JSON/],
-      [file("shape.json", JSON.stringify({ levels: [[{ plans: {} }]] })), /must be \{"levels": \[\[DOC, \.\.\.\], \.\.\.\]\}.*levels\.0\.0/],
+      [
+        file("shape.json", JSON.stringify({ levels: [[{ plans: {} }]] })),
+        /must be \{"levels": \[\[DOC, \.\.\.\], \.\.\.\]\}.*levels\.0\.0/,
+      ],
       [file("no-levels.json", JSON.stringify([["{}"]])), /must be \{"levels"/],
     ];
     cases.push(["", /no FILE given/]);

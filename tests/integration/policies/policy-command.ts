@@ -15,7 +15,11 @@ export function runPolicyCommand(args: string[], env: Record<string, string> = {
   const full: NodeJS.ProcessEnv = { ...process.env, ...env };
   // The simulator's principal comes from its /_sim/world when no keys are in the environment.
   for (const k of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"]) delete full[k];
-  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), "lib/cli/policy.ts", ...args], { cwd: root, env: full, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, "node_modules/tsx/dist/cli.mjs"), "lib/cli/policy.ts", ...args],
+    { cwd: root, env: full, stdio: ["ignore", "pipe", "pipe"] },
+  );
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += String(d)));

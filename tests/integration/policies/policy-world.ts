@@ -40,7 +40,12 @@ export async function startPolicyWorld(db: Db): Promise<PolicyWorld> {
       status: "active",
     })
     .returning();
-  const factory = new AwsFactory({ endpoint: sim.url, region: "us-east-1", baseCredentials: { accessKeyId: w.principal.access_key_id, secretAccessKey: w.principal.secret_access_key }, maxAttempts: 2 });
+  const factory = new AwsFactory({
+    endpoint: sim.url,
+    region: "us-east-1",
+    baseCredentials: { accessKeyId: w.principal.access_key_id, secretAccessKey: w.principal.secret_access_key },
+    maxAttempts: 2,
+  });
   // Two attempts: an injected fault fails the push in a second, not after the SDK's full backoff.
   const deps: PushDeps = { factory, maxAttempts: 2, enableWait: { tries: 3, delayMs: 10 } };
   const org = orgClient(sim, await managementCreds(sim));

@@ -29,38 +29,80 @@ export interface DemoPolicyWorld extends SyncedWorld {
 export function policyDemoWorld(options: { withCentralRole?: boolean } = {}): World {
   const world = demoWorld(1);
   if (!options.withCentralRole) return world;
-  return { ...world, accounts: world.accounts.map((a) => (a.name === "Backup Central" ? { ...a, iam_roles: ["service-role/AWSBackupDefaultServiceRole"] } : a)) };
+  return {
+    ...world,
+    accounts: world.accounts.map((a) =>
+      a.name === "Backup Central" ? { ...a, iam_roles: ["service-role/AWSBackupDefaultServiceRole"] } : a,
+    ),
+  };
 }
 
-export async function syncDemoWorld(handle: DbHandle, databaseUrl: string, name: string, options: { withCentralRole?: boolean } = {}): Promise<DemoPolicyWorld> {
+export async function syncDemoWorld(
+  handle: DbHandle,
+  databaseUrl: string,
+  name: string,
+  options: { withCentralRole?: boolean } = {},
+): Promise<DemoPolicyWorld> {
   const world = policyDemoWorld(options);
   const synced = await syncWorld(handle, databaseUrl, world, { name });
   const { tenantId } = synced;
   const accounts = await handle.db.select().from(orgAccounts).where(eq(orgAccounts.tenantId, tenantId));
   const units = await handle.db.select().from(orgUnits).where(eq(orgUnits.tenantId, tenantId));
-  const byName = <T>(rows: T[], key: (r: T) => string, id: (r: T) => string, what: string) => (n: string) => {
-    const r = rows.find((x) => key(x) === n);
-    if (!r) throw new Error(`no ${what} named ${n}`);
-    return id(r);
-  };
+  const byName =
+    <T>(rows: T[], key: (r: T) => string, id: (r: T) => string, what: string) =>
+    (n: string) => {
+      const r = rows.find((x) => key(x) === n);
+      if (!r) throw new Error(`no ${what} named ${n}`);
+      return id(r);
+    };
   return {
     ...synced,
     regions: world.regions ?? [],
-    account: byName(accounts, (a) => a.name, (a) => a.accountId, "account"),
-    ou: byName(units, (u) => u.name, (u) => u.ouId, "OU"),
+    account: byName(
+      accounts,
+      (a) => a.name,
+      (a) => a.accountId,
+      "account",
+    ),
+    ou: byName(
+      units,
+      (u) => u.name,
+      (u) => u.ouId,
+      "OU",
+    ),
     rootId: units.find((u) => u.parentId === null)!.ouId,
     resourceNames: async () => {
-      const rows = await handle.db.select({ arn: resources.resourceArn, tags: resources.tags }).from(resources).where(eq(resources.tenantId, tenantId));
+      const rows = await handle.db
+        .select({ arn: resources.resourceArn, tags: resources.tags })
+        .from(resources)
+        .where(eq(resources.tenantId, tenantId));
       return new Map(rows.map((r) => [r.arn, (r.tags as Record<string, string>).Name ?? r.arn]));
     },
     planNames: async () => {
-      const plans = await handle.db.select({ arn: backupPlans.planArn, name: backupPlans.planName }).from(backupPlans).where(eq(backupPlans.tenantId, tenantId));
+      const plans = await handle.db
+        .select({ arn: backupPlans.planArn, name: backupPlans.planName })
+        .from(backupPlans)
+        .where(eq(backupPlans.tenantId, tenantId));
       const rules = await handle.db
-        .select({ key: sql<string>`${backupPlans.planArn} || '#' || ${backupRules.ruleId}`, name: backupRules.ruleName })
+        .select({
+          key: sql<string>`${backupPlans.planArn} || '#' || ${backupRules.ruleId}`,
+          name: backupRules.ruleName,
+        })
         .from(backupRules)
-        .innerJoin(backupPlans, and(eq(backupPlans.tenantId, backupRules.tenantId), eq(backupPlans.accountId, backupRules.accountId), eq(backupPlans.region, backupRules.region), eq(backupPlans.planId, backupRules.planId)))
+        .innerJoin(
+          backupPlans,
+          and(
+            eq(backupPlans.tenantId, backupRules.tenantId),
+            eq(backupPlans.accountId, backupRules.accountId),
+            eq(backupPlans.region, backupRules.region),
+            eq(backupPlans.planId, backupRules.planId),
+          ),
+        )
         .where(eq(backupRules.tenantId, tenantId));
-      return new Map([...plans.map((r): [string, string] => [r.arn, r.name]), ...rules.map((r): [string, string] => [r.key, r.name])]);
+      return new Map([
+        ...plans.map((r): [string, string] => [r.arn, r.name]),
+        ...rules.map((r): [string, string] => [r.key, r.name]),
+      ]);
     },
   };
 }

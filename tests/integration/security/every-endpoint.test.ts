@@ -86,23 +86,38 @@ describe.each(actionFiles.map((f) => [rel(f), f]))("server actions in %s", (_nam
       }
       const input = { tenantId: tenant.id };
       caller = null;
-      expect(await fn(input), `${meta!.name} without a session`).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
+      expect(await fn(input), `${meta!.name} without a session`).toMatchObject({
+        ok: false,
+        error: { code: "UNAUTHENTICATED" },
+      });
 
       const lacking = roleWithout(meta!.capability!);
       if (lacking) {
         caller = members[lacking];
-        expect(await fn(input), `${meta!.name} as ${lacking}`).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+        expect(await fn(input), `${meta!.name} as ${lacking}`).toMatchObject({
+          ok: false,
+          error: { code: "FORBIDDEN" },
+        });
         const denials = await db
           .select()
           .from(auditLog)
-          .where(and(eq(auditLog.action, "authz.denied"), eq(auditLog.actorId, caller.userId), sql`${auditLog.details}->>'action' = ${meta!.name}`));
+          .where(
+            and(
+              eq(auditLog.action, "authz.denied"),
+              eq(auditLog.actorId, caller.userId),
+              sql`${auditLog.details}->>'action' = ${meta!.name}`,
+            ),
+          );
         expect(denials.length, `the refusal of ${meta!.name} is audited`).toBeGreaterThan(0);
       }
       if (meta!.scope === "tenant") {
         const role = nonAdminWith(meta!.capability!);
         if (role) {
           caller = outsiders[role];
-          expect(await fn(input), `${meta!.name} as a ${role} of another tenant`).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+          expect(await fn(input), `${meta!.name} as a ${role} of another tenant`).toMatchObject({
+            ok: false,
+            error: { code: "FORBIDDEN" },
+          });
         }
       }
     }
@@ -118,7 +133,10 @@ describe.each(routeFiles.map((f) => [rel(f), f]))("route handlers in %s", (name,
     for (const [method, fn] of handlers) {
       const meta = fn.meta;
       expect(meta, `${method} ${name} must be made by defineRoute`).toBeDefined();
-      const call = () => fn(new Request(`http://localhost/${name}`, { method }), { params: Promise.resolve({ tenant: tenant.slug }) }) as Promise<Response>;
+      const call = () =>
+        fn(new Request(`http://localhost/${name}`, { method }), {
+          params: Promise.resolve({ tenant: tenant.slug }),
+        }) as Promise<Response>;
       caller = null;
       expect((await call()).status, `${method} ${name} without a session`).toBe(401);
       const lacking = roleWithout(meta!.capability!);

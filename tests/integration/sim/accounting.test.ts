@@ -4,7 +4,15 @@ import * as O from "@aws-sdk/client-organizations";
 import * as B from "@aws-sdk/client-backup";
 import * as T from "@aws-sdk/client-resource-groups-tagging-api";
 import { startSimulator, type SimHandle } from "@/sim/server";
-import { backupClient, managementCreds, memberCreds, orgClient, stsClient, taggingClient, type Creds } from "./sim-clients";
+import {
+  backupClient,
+  managementCreds,
+  memberCreds,
+  orgClient,
+  stsClient,
+  taggingClient,
+  type Creds,
+} from "./sim-clients";
 import { referenceInventory } from "./reference-inventory";
 import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
@@ -19,7 +27,8 @@ beforeAll(async () => {
 });
 afterAll(() => sim.stop());
 
-const settle = async (calls: Promise<unknown>[]) => (await Promise.allSettled(calls)).map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as Error).name));
+const settle = async (calls: Promise<unknown>[]) =>
+  (await Promise.allSettled(calls)).map((r) => (r.status === "fulfilled" ? "ok" : (r.reason as Error).name));
 const tally = (names: string[]) => names.reduce<Record<string, number>>((t, n) => ((t[n] = (t[n] ?? 0) + 1), t), {});
 
 describe("the lower bound", () => {
@@ -31,7 +40,13 @@ describe("the lower bound", () => {
     expect(stats.calls.by_operation).toEqual(stats.lower_bound.min_calls_by_operation);
     for (const u of sim.summary().by_unit.filter((x) => x.reachable)) {
       const c = counts.get(`${u.account_id}/${u.region}`)!;
-      for (const [k, v] of Object.entries(c)) expect([u.account_id, u.region, k, v]).toEqual([u.account_id, u.region, k, u.counts[k as keyof typeof u.counts]]);
+      for (const [k, v] of Object.entries(c))
+        expect([u.account_id, u.region, k, v]).toEqual([
+          u.account_id,
+          u.region,
+          k,
+          u.counts[k as keyof typeof u.counts],
+        ]);
     }
   }, 60_000);
 
@@ -42,7 +57,10 @@ describe("the lower bound", () => {
     expect(slow.lower_bound_s).toBeGreaterThan(fast);
     sim.configure({ rates: { organizations: 1 } });
     expect(sim.stats().lower_bound.lower_bound_s).toBeGreaterThan(slow.lower_bound_s);
-    expect(sim.stats().lower_bound.bounds_s.organizations_rate).toBeCloseTo(0.025 + (sim.stats().lower_bound.min_calls_by_service.organizations - 1), 1);
+    expect(sim.stats().lower_bound.bounds_s.organizations_rate).toBeCloseTo(
+      0.025 + (sim.stats().lower_bound.min_calls_by_service.organizations - 1),
+      1,
+    );
     sim.configure({ latency_ms: 0, throttling: false, rates: { organizations: 20 } });
   });
 });
@@ -59,7 +77,9 @@ describe("throttling", () => {
     expect(a.ok).toBeLessThan(25);
     expect(a.ThrottlingException).toBe(40 - a.ok!);
     expect(b).toEqual({ ok: 10 });
-    const gets = tally(await settle(Array.from({ length: 30 }, () => web.send(new B.DescribeRegionSettingsCommand({})))));
+    const gets = tally(
+      await settle(Array.from({ length: 30 }, () => web.send(new B.DescribeRegionSettingsCommand({})))),
+    );
     expect(gets.ok).toBeLessThan(20); // Get/Describe: 15 per second
     expect(sim.stats().throttled.total).toBe((a.ThrottlingException ?? 0) + (gets.ThrottlingException ?? 0));
   });
@@ -67,15 +87,28 @@ describe("throttling", () => {
   it("answers with each protocol's throttling error, which the SDK retries", async () => {
     sim.configure({ throttling: true, rates: { organizations: 2, sts: 2, tagging: 2 } });
     const org = orgClient(sim, mgmt);
-    expect(tally(await settle(Array.from({ length: 6 }, () => org.send(new O.DescribeOrganizationCommand({})))))).toMatchObject({ TooManyRequestsException: 4 });
+    expect(
+      tally(await settle(Array.from({ length: 6 }, () => org.send(new O.DescribeOrganizationCommand({}))))),
+    ).toMatchObject({ TooManyRequestsException: 4 });
     const sts = stsClient(sim, mgmt);
-    expect(tally(await settle(Array.from({ length: 6 }, () => sts.send(new STS.GetCallerIdentityCommand({})))))).toMatchObject({ Throttling: 4 });
+    expect(
+      tally(await settle(Array.from({ length: 6 }, () => sts.send(new STS.GetCallerIdentityCommand({}))))),
+    ).toMatchObject({ Throttling: 4 });
     const tag = taggingClient(sim, await memberCreds(sim, mgmt, account("Prod Data")).catch(() => mgmt));
     await new Promise((r) => setTimeout(r, 1100));
-    expect(tally(await settle(Array.from({ length: 6 }, () => tag.send(new T.GetResourcesCommand({})))))).toMatchObject({ ThrottledException: 4 });
-    const retrying = new O.OrganizationsClient({ endpoint: sim.url, region: "us-east-1", credentials: mgmt, maxAttempts: 5 });
+    expect(tally(await settle(Array.from({ length: 6 }, () => tag.send(new T.GetResourcesCommand({})))))).toMatchObject(
+      { ThrottledException: 4 },
+    );
+    const retrying = new O.OrganizationsClient({
+      endpoint: sim.url,
+      region: "us-east-1",
+      credentials: mgmt,
+      maxAttempts: 5,
+    });
     await new Promise((r) => setTimeout(r, 1100));
-    expect(tally(await settle(Array.from({ length: 4 }, () => retrying.send(new O.DescribeOrganizationCommand({})))))).toEqual({ ok: 4 });
+    expect(
+      tally(await settle(Array.from({ length: 4 }, () => retrying.send(new O.DescribeOrganizationCommand({}))))),
+    ).toEqual({ ok: 4 });
     sim.configure({ throttling: false, rates: { organizations: 20, sts: 50, tagging: 20 } });
   }, 30_000);
 });
@@ -92,9 +125,18 @@ describe("latency and faults", () => {
   it("injects 500s with each service's error", async () => {
     sim.configure({ error_rate: 1 });
     const b = backupClient(sim, await memberCreds(sim, mgmt, account("Prod Web")).catch(() => mgmt));
-    await expect(b.send(new B.ListBackupPlansCommand({}))).rejects.toMatchObject({ name: "ServiceUnavailableException", $metadata: { httpStatusCode: 500 } });
-    await expect(orgClient(sim, mgmt).send(new O.ListRootsCommand({}))).rejects.toMatchObject({ name: "ServiceException", $metadata: { httpStatusCode: 500 } });
-    await expect(stsClient(sim, mgmt).send(new STS.GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: "InternalFailure", $metadata: { httpStatusCode: 500 } });
+    await expect(b.send(new B.ListBackupPlansCommand({}))).rejects.toMatchObject({
+      name: "ServiceUnavailableException",
+      $metadata: { httpStatusCode: 500 },
+    });
+    await expect(orgClient(sim, mgmt).send(new O.ListRootsCommand({}))).rejects.toMatchObject({
+      name: "ServiceException",
+      $metadata: { httpStatusCode: 500 },
+    });
+    await expect(stsClient(sim, mgmt).send(new STS.GetCallerIdentityCommand({}))).rejects.toMatchObject({
+      name: "InternalFailure",
+      $metadata: { httpStatusCode: 500 },
+    });
     sim.configure({ error_rate: 0 });
     expect(sim.stats().errors.injected_faults).toBeGreaterThanOrEqual(3);
   });
@@ -103,14 +145,24 @@ describe("latency and faults", () => {
     const web = account("Prod Web");
     const before = sim.summary().counts.plans;
     sim.configure({ assume_role_denied: [web] });
-    await expect(memberCreds(sim, mgmt, web)).rejects.toMatchObject({ name: "AccessDenied", $metadata: { httpStatusCode: 403 } });
+    await expect(memberCreds(sim, mgmt, web)).rejects.toMatchObject({
+      name: "AccessDenied",
+      $metadata: { httpStatusCode: 403 },
+    });
     expect(sim.summary().accounts.find((a) => a.account_id === web)?.assumable).toBe(false);
     expect(sim.summary().counts.plans).toBeLessThan(before);
     sim.configure({ assume_role_denied: [], disabled_regions: [`${account("Prod Data")}:eu-west-1`] });
     const creds = await memberCreds(sim, mgmt, account("Prod Data"));
-    await expect(backupClient(sim, creds, "eu-west-1").send(new B.ListBackupPlansCommand({}))).rejects.toMatchObject({ name: "UnrecognizedClientException", $metadata: { httpStatusCode: 403 } });
-    await expect(stsClient(sim, creds, "eu-west-1").send(new STS.GetCallerIdentityCommand({}))).rejects.toMatchObject({ name: "InvalidClientTokenId" });
-    expect((await backupClient(sim, creds, "us-east-1").send(new B.ListBackupPlansCommand({}))).BackupPlansList?.length).toBeGreaterThan(0);
+    await expect(backupClient(sim, creds, "eu-west-1").send(new B.ListBackupPlansCommand({}))).rejects.toMatchObject({
+      name: "UnrecognizedClientException",
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(stsClient(sim, creds, "eu-west-1").send(new STS.GetCallerIdentityCommand({}))).rejects.toMatchObject({
+      name: "InvalidClientTokenId",
+    });
+    expect(
+      (await backupClient(sim, creds, "us-east-1").send(new B.ListBackupPlansCommand({}))).BackupPlansList?.length,
+    ).toBeGreaterThan(0);
     sim.configure({ disabled_regions: [] });
   });
 });
@@ -118,9 +170,17 @@ describe("latency and faults", () => {
 describe("admin endpoints", () => {
   it("serve the world, stats, config and the clock over HTTP", async () => {
     const get = async (p: string) => (await fetch(`${sim.url}${p}`)).json() as Promise<Record<string, unknown>>;
-    const post = (p: string, body: unknown) => fetch(`${sim.url}${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    const post = (p: string, body: unknown) =>
+      fetch(`${sim.url}${p}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
     expect(await get("/_sim/world")).toEqual(JSON.parse(JSON.stringify(sim.summary())));
-    expect((await get("/_sim/stats")).lower_bound).toMatchObject({ min_calls: expect.any(Number), lower_bound_s: expect.any(Number) });
+    expect((await get("/_sim/stats")).lower_bound).toMatchObject({
+      min_calls: expect.any(Number),
+      lower_bound_s: expect.any(Number),
+    });
     expect((await post("/_sim/stats/reset", {})).status).toBe(200);
     expect(((await get("/_sim/stats")).calls as { total: number }).total).toBe(0);
     const bad = await post("/_sim/config", { latency_ms: -5 });
@@ -158,6 +218,9 @@ describe("after the clock moves", () => {
     const stats = sim.stats();
     expect(stats.calls.by_operation).toEqual(stats.lower_bound.min_calls_by_operation);
     const u = sim.summary().by_unit.find((x) => x.reachable && x.counts.backup_jobs > 0)!;
-    expect(counts.get(`${u.account_id}/${u.region}`)).toMatchObject({ backup_jobs: u.counts.backup_jobs, recovery_points: u.counts.recovery_points });
+    expect(counts.get(`${u.account_id}/${u.region}`)).toMatchObject({
+      backup_jobs: u.counts.backup_jobs,
+      recovery_points: u.counts.recovery_points,
+    });
   }, 60_000);
 });

@@ -11,7 +11,10 @@ const children: ReturnType<typeof spawn>[] = [];
 afterAll(() => children.forEach((c) => c.kill("SIGTERM")));
 
 function startCli(args: string[]): Promise<{ url: string; counts: Record<string, number> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "sim/cli.ts", ...args], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", "sim/cli.ts", ...args], {
+    cwd: root,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   children.push(child);
   return new Promise((resolve, reject) => {
     let stderr = "";
@@ -27,7 +30,11 @@ describe("npm run sim", () => {
   it("prints a ready line and serves the world", async () => {
     const ready = await startCli(["--world", "demo", "--port", "0", "--seed", "3", "--latency-ms", "1"]);
     expect(ready.counts.accounts).toBe(12);
-    const world = (await (await fetch(`${ready.url}/_sim/world`)).json()) as { seed: number; principal: { access_key_id: string; secret_access_key: string; arn: string }; management_role_arn: string };
+    const world = (await (await fetch(`${ready.url}/_sim/world`)).json()) as {
+      seed: number;
+      principal: { access_key_id: string; secret_access_key: string; arn: string };
+      management_role_arn: string;
+    };
     expect(world.seed).toBe(3);
     expect(((await (await fetch(`${ready.url}/_sim/config`)).json()) as { latency_ms: number }).latency_ms).toBe(1);
 
@@ -35,9 +42,16 @@ describe("npm run sim", () => {
     const saved = process.env.AWS_ENDPOINT_URL;
     process.env.AWS_ENDPOINT_URL = ready.url;
     try {
-      const credentials = { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key };
-      expect((await new STSClient({ region: "eu-west-1", credentials }).send(new GetCallerIdentityCommand({}))).Arn).toBe(world.principal.arn);
-      await expect(new OrganizationsClient({ region: "us-east-1", credentials, maxAttempts: 1 }).send(new ListRootsCommand({}))).resolves.toMatchObject({ Roots: [expect.objectContaining({ Name: "Root" })] });
+      const credentials = {
+        accessKeyId: world.principal.access_key_id,
+        secretAccessKey: world.principal.secret_access_key,
+      };
+      expect(
+        (await new STSClient({ region: "eu-west-1", credentials }).send(new GetCallerIdentityCommand({}))).Arn,
+      ).toBe(world.principal.arn);
+      await expect(
+        new OrganizationsClient({ region: "us-east-1", credentials, maxAttempts: 1 }).send(new ListRootsCommand({})),
+      ).resolves.toMatchObject({ Roots: [expect.objectContaining({ Name: "Root" })] });
     } finally {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL;
       else process.env.AWS_ENDPOINT_URL = saved;
@@ -45,6 +59,8 @@ describe("npm run sim", () => {
   }, 60_000);
 
   it("refuses a bad world file with the path of the problem", async () => {
-    await expect(startCli(["--world", path.join(root, "package.json"), "--port", "0"])).rejects.toThrow(/invalid world/);
+    await expect(startCli(["--world", path.join(root, "package.json"), "--port", "0"])).rejects.toThrow(
+      /invalid world/,
+    );
   }, 60_000);
 });

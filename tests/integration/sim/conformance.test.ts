@@ -6,7 +6,18 @@ import * as T from "@aws-sdk/client-resource-groups-tagging-api";
 import * as K from "@aws-sdk/client-kms";
 import * as I from "@aws-sdk/client-iam";
 import { startSimulator, type SimHandle } from "@/sim/server";
-import { backupClient, iamClient, kmsClient, managementCreds, memberCreds, orgClient, principalCreds, stsClient, taggingClient, type Creds } from "./sim-clients";
+import {
+  backupClient,
+  iamClient,
+  kmsClient,
+  managementCreds,
+  memberCreds,
+  orgClient,
+  principalCreds,
+  stsClient,
+  taggingClient,
+  type Creds,
+} from "./sim-clients";
 import { captureWire, validateWire, type Wire } from "./model-validator";
 import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 
@@ -28,7 +39,10 @@ afterAll(async () => {
   await sim.stop();
 });
 
-function withCapture<C extends { middlewareStack: unknown }>(client: C, service: "backup" | "organizations" | "sts" | "tagging" | "kms" | "iam"): C {
+function withCapture<C extends { middlewareStack: unknown }>(
+  client: C,
+  service: "backup" | "organizations" | "sts" | "tagging" | "kms" | "iam",
+): C {
   captureWire(client as never, service, wire);
   return client;
 }
@@ -43,13 +57,30 @@ describe("STS", () => {
   it("AssumeRole and GetCallerIdentity", async () => {
     const sts = withCapture(stsClient(sim, principalCreds(sim)), "sts");
     const w = sim.summary();
-    const out = await sts.send(new STS.AssumeRoleCommand({ RoleArn: w.management_role_arn, RoleSessionName: "conformance", ExternalId: w.external_id, DurationSeconds: 1800 }));
+    const out = await sts.send(
+      new STS.AssumeRoleCommand({
+        RoleArn: w.management_role_arn,
+        RoleSessionName: "conformance",
+        ExternalId: w.external_id,
+        DurationSeconds: 1800,
+      }),
+    );
     expect(out.Credentials?.Expiration).toBeInstanceOf(Date);
     expect(out.Credentials!.Expiration!.getTime() - Date.now()).toBeGreaterThan(1700_000);
     expect((await sts.send(new STS.GetCallerIdentityCommand({}))).Account).toBe(w.management_account_id);
-    await expect(sts.send(new STS.AssumeRoleCommand({ RoleArn: w.management_role_arn, RoleSessionName: "x" }))).rejects.toMatchObject({ name: "ValidationError" });
+    await expect(
+      sts.send(new STS.AssumeRoleCommand({ RoleArn: w.management_role_arn, RoleSessionName: "x" })),
+    ).rejects.toMatchObject({ name: "ValidationError" });
     const chained = withCapture(stsClient(sim, mgmt), "sts");
-    await expect(chained.send(new STS.AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account("Prod Web")}:role/${w.member_role_name}`, RoleSessionName: "long", DurationSeconds: 7200 }))).rejects.toMatchObject({ name: "ValidationError", message: expect.stringContaining("role chaining") });
+    await expect(
+      chained.send(
+        new STS.AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${account("Prod Web")}:role/${w.member_role_name}`,
+          RoleSessionName: "long",
+          DurationSeconds: 7200,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: "ValidationError", message: expect.stringContaining("role chaining") });
   });
 });
 
@@ -59,37 +90,65 @@ describe("Organizations", () => {
     const roots = (await all(O.paginateListRoots({ client: org }, {}))).flatMap((p) => p.Roots ?? []);
     const root = roots[0]!;
     expect(root.PolicyTypes).toContainEqual({ Type: "BACKUP_POLICY", Status: "ENABLED" });
-    expect((await org.send(new O.DescribeOrganizationCommand({}))).Organization?.MasterAccountId).toBe(sim.summary().management_account_id);
-    const ous = (await all(O.paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: root.Id! }))).flatMap((p) => p.OrganizationalUnits ?? []);
+    expect((await org.send(new O.DescribeOrganizationCommand({}))).Organization?.MasterAccountId).toBe(
+      sim.summary().management_account_id,
+    );
+    const ous = (
+      await all(O.paginateListOrganizationalUnitsForParent({ client: org }, { ParentId: root.Id! }))
+    ).flatMap((p) => p.OrganizationalUnits ?? []);
     const workloads = ous.find((o) => o.Name === "Workloads")!;
     await org.send(new O.DescribeOrganizationalUnitCommand({ OrganizationalUnitId: workloads.Id! }));
     await all(O.paginateListChildren({ client: org }, { ParentId: workloads.Id!, ChildType: "ORGANIZATIONAL_UNIT" }));
     await all(O.paginateListChildren({ client: org }, { ParentId: root.Id!, ChildType: "ACCOUNT" }));
-    const accounts = (await all(O.paginateListAccounts({ client: org, pageSize: 4 }, {}))).flatMap((p) => p.Accounts ?? []);
+    const accounts = (await all(O.paginateListAccounts({ client: org, pageSize: 4 }, {}))).flatMap(
+      (p) => p.Accounts ?? [],
+    );
     expect(accounts.find((a) => a.Name === "Legacy")?.State).toBe("SUSPENDED");
     expect(accounts[0]?.JoinedTimestamp).toBeInstanceOf(Date);
     await all(O.paginateListAccountsForParent({ client: org }, { ParentId: root.Id! }));
-    expect((await org.send(new O.ListParentsCommand({ ChildId: account("Prod Data") }))).Parents?.[0]?.Type).toBe("ORGANIZATIONAL_UNIT");
+    expect((await org.send(new O.ListParentsCommand({ ChildId: account("Prod Data") }))).Parents?.[0]?.Type).toBe(
+      "ORGANIZATIONAL_UNIT",
+    );
     await org.send(new O.DescribeAccountCommand({ AccountId: account("Audit") }));
-    const policies = (await all(O.paginateListPolicies({ client: org }, { Filter: "BACKUP_POLICY" }))).flatMap((p) => p.Policies ?? []);
+    const policies = (await all(O.paginateListPolicies({ client: org }, { Filter: "BACKUP_POLICY" }))).flatMap(
+      (p) => p.Policies ?? [],
+    );
     for (const p of policies) {
       await org.send(new O.DescribePolicyCommand({ PolicyId: p.Id! }));
       await all(O.paginateListTargetsForPolicy({ client: org }, { PolicyId: p.Id! }));
     }
     await all(O.paginateListPoliciesForTarget({ client: org }, { TargetId: workloads.Id!, Filter: "BACKUP_POLICY" }));
-    const eff = await org.send(new O.DescribeEffectivePolicyCommand({ PolicyType: "BACKUP_POLICY", TargetId: account("Prod Data") }));
+    const eff = await org.send(
+      new O.DescribeEffectivePolicyCommand({ PolicyType: "BACKUP_POLICY", TargetId: account("Prod Data") }),
+    );
     expect(JSON.parse(eff.EffectivePolicy!.PolicyContent!).plans["org-daily"].regions).toEqual(["us-east-1"]);
-    await expect(org.send(new O.DescribeEffectivePolicyCommand({ PolicyType: "BACKUP_POLICY", TargetId: account("Audit") }))).rejects.toMatchObject({ name: "EffectivePolicyNotFoundException" });
+    await expect(
+      org.send(new O.DescribeEffectivePolicyCommand({ PolicyType: "BACKUP_POLICY", TargetId: account("Audit") })),
+    ).rejects.toMatchObject({ name: "EffectivePolicyNotFoundException" });
     await all(O.paginateListTagsForResource({ client: org }, { ResourceId: account("Audit") }));
-    expect((await all(O.paginateListDelegatedAdministrators({ client: org }, {}))).flatMap((p) => p.DelegatedAdministrators ?? []).map((d) => d.Id)).toEqual([account("Audit")]);
-    await expect(org.send(new O.DescribeAccountCommand({ AccountId: "000000000000" }))).rejects.toMatchObject({ name: "AccountNotFoundException", $metadata: { httpStatusCode: 404 } });
-    await expect(org.send(new O.ListAccountsForParentCommand({ ParentId: "ou-zzzz-zzzzzzzz" }))).rejects.toMatchObject({ name: "ParentNotFoundException" });
+    expect(
+      (await all(O.paginateListDelegatedAdministrators({ client: org }, {})))
+        .flatMap((p) => p.DelegatedAdministrators ?? [])
+        .map((d) => d.Id),
+    ).toEqual([account("Audit")]);
+    await expect(org.send(new O.DescribeAccountCommand({ AccountId: "000000000000" }))).rejects.toMatchObject({
+      name: "AccountNotFoundException",
+      $metadata: { httpStatusCode: 404 },
+    });
+    await expect(org.send(new O.ListAccountsForParentCommand({ ParentId: "ou-zzzz-zzzzzzzz" }))).rejects.toMatchObject({
+      name: "ParentNotFoundException",
+    });
   });
 
   it("answers member accounts with AccessDeniedException", async () => {
     const org = withCapture(orgClient(sim, await memberCreds(sim, mgmt, account("Prod Web"))), "organizations");
-    await expect(org.send(new O.ListAccountsCommand({}))).rejects.toMatchObject({ name: "AccessDeniedException", $metadata: { httpStatusCode: 403 } });
-    expect((await org.send(new O.DescribeOrganizationCommand({}))).Organization?.Id).toBe(sim.summary().organization_id);
+    await expect(org.send(new O.ListAccountsCommand({}))).rejects.toMatchObject({
+      name: "AccessDeniedException",
+      $metadata: { httpStatusCode: 403 },
+    });
+    expect((await org.send(new O.DescribeOrganizationCommand({}))).Organization?.Id).toBe(
+      sim.summary().organization_id,
+    );
   });
 });
 
@@ -99,25 +158,59 @@ describe("Backup", () => {
       const creds = await memberCreds(sim, mgmt, account(name));
       for (const region of sim.summary().regions) {
         const b = withCapture(backupClient(sim, creds, region), "backup");
-        const plans = (await all(B.paginateListBackupPlans({ client: b }, { IncludeDeleted: true }))).flatMap((p) => p.BackupPlansList ?? []);
+        const plans = (await all(B.paginateListBackupPlans({ client: b }, { IncludeDeleted: true }))).flatMap(
+          (p) => p.BackupPlansList ?? [],
+        );
         for (const p of plans) {
-          const versions = (await all(B.paginateListBackupPlanVersions({ client: b }, { BackupPlanId: p.BackupPlanId! }))).flatMap((x) => x.BackupPlanVersionsList ?? []);
-          for (const v of versions) await b.send(new B.GetBackupPlanCommand({ BackupPlanId: p.BackupPlanId!, VersionId: v.VersionId, MaxScheduledRunsPreview: 3 }));
-          for (const s of (await all(B.paginateListBackupSelections({ client: b }, { BackupPlanId: p.BackupPlanId! }))).flatMap((x) => x.BackupSelectionsList ?? [])) {
-            await b.send(new B.GetBackupSelectionCommand({ BackupPlanId: p.BackupPlanId!, SelectionId: s.SelectionId! }));
+          const versions = (
+            await all(B.paginateListBackupPlanVersions({ client: b }, { BackupPlanId: p.BackupPlanId! }))
+          ).flatMap((x) => x.BackupPlanVersionsList ?? []);
+          for (const v of versions)
+            await b.send(
+              new B.GetBackupPlanCommand({
+                BackupPlanId: p.BackupPlanId!,
+                VersionId: v.VersionId,
+                MaxScheduledRunsPreview: 3,
+              }),
+            );
+          for (const s of (
+            await all(B.paginateListBackupSelections({ client: b }, { BackupPlanId: p.BackupPlanId! }))
+          ).flatMap((x) => x.BackupSelectionsList ?? [])) {
+            await b.send(
+              new B.GetBackupSelectionCommand({ BackupPlanId: p.BackupPlanId!, SelectionId: s.SelectionId! }),
+            );
           }
         }
-        const vaults = (await all(B.paginateListBackupVaults({ client: b }, {}))).flatMap((p) => p.BackupVaultList ?? []);
+        const vaults = (await all(B.paginateListBackupVaults({ client: b }, {}))).flatMap(
+          (p) => p.BackupVaultList ?? [],
+        );
         for (const v of vaults) {
           await b.send(new B.DescribeBackupVaultCommand({ BackupVaultName: v.BackupVaultName! }));
-          await b.send(new B.GetBackupVaultAccessPolicyCommand({ BackupVaultName: v.BackupVaultName! })).catch((e: Error) => expect(e.name).toBe("ResourceNotFoundException"));
-          await b.send(new B.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName! })).catch((e: Error) => expect(e.name).toBe("ResourceNotFoundException"));
-          const rps = (await all(B.paginateListRecoveryPointsByBackupVault({ client: b, pageSize: 250 }, { BackupVaultName: v.BackupVaultName! }))).flatMap((p) => p.RecoveryPoints ?? []);
+          await b
+            .send(new B.GetBackupVaultAccessPolicyCommand({ BackupVaultName: v.BackupVaultName! }))
+            .catch((e: Error) => expect(e.name).toBe("ResourceNotFoundException"));
+          await b
+            .send(new B.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName! }))
+            .catch((e: Error) => expect(e.name).toBe("ResourceNotFoundException"));
+          const rps = (
+            await all(
+              B.paginateListRecoveryPointsByBackupVault(
+                { client: b, pageSize: 250 },
+                { BackupVaultName: v.BackupVaultName! },
+              ),
+            )
+          ).flatMap((p) => p.RecoveryPoints ?? []);
           expect(rps.length).toBe(v.NumberOfRecoveryPoints);
           for (const rp of rps.slice(0, 3)) {
-            const d = await b.send(new B.DescribeRecoveryPointCommand({ BackupVaultName: v.BackupVaultName!, RecoveryPointArn: rp.RecoveryPointArn! }));
+            const d = await b.send(
+              new B.DescribeRecoveryPointCommand({
+                BackupVaultName: v.BackupVaultName!,
+                RecoveryPointArn: rp.RecoveryPointArn!,
+              }),
+            );
             expect(d.RecoveryPointArn).toBe(rp.RecoveryPointArn);
-            if (rp.RecoveryPointArn!.startsWith("arn:aws:backup:")) await b.send(new B.ListTagsCommand({ ResourceArn: rp.RecoveryPointArn! }));
+            if (rp.RecoveryPointArn!.startsWith("arn:aws:backup:"))
+              await b.send(new B.ListTagsCommand({ ResourceArn: rp.RecoveryPointArn! }));
           }
         }
         await all(B.paginateListProtectedResources({ client: b }, {}));
@@ -130,8 +223,13 @@ describe("Backup", () => {
         await all(B.paginateListFrameworks({ client: b }, {}));
         await b.send(new B.DescribeGlobalSettingsCommand({}));
         await b.send(new B.DescribeRegionSettingsCommand({}));
-        await expect(b.send(new B.DescribeBackupVaultCommand({ BackupVaultName: "no-such-vault" }))).rejects.toMatchObject({ name: "AccessDeniedException" });
-        await expect(b.send(new B.GetBackupPlanCommand({ BackupPlanId: "no-such-plan" }))).rejects.toMatchObject({ name: "ResourceNotFoundException", $metadata: { httpStatusCode: 400 } });
+        await expect(
+          b.send(new B.DescribeBackupVaultCommand({ BackupVaultName: "no-such-vault" })),
+        ).rejects.toMatchObject({ name: "AccessDeniedException" });
+        await expect(b.send(new B.GetBackupPlanCommand({ BackupPlanId: "no-such-plan" }))).rejects.toMatchObject({
+          name: "ResourceNotFoundException",
+          $metadata: { httpStatusCode: 400 },
+        });
       }
     }, 60_000);
   }
@@ -140,7 +238,12 @@ describe("Backup", () => {
 describe("Tagging", () => {
   it("GetResources with filters and paging", async () => {
     const t = withCapture(taggingClient(sim, await memberCreds(sim, mgmt, account("Prod Data"))), "tagging");
-    const pages = await all(T.paginateGetResources({ client: t, pageSize: 2 }, { ResourceTypeFilters: ["dynamodb:table", "s3"], TagFilters: [{ Key: "data-class", Values: ["pii"] }] }));
+    const pages = await all(
+      T.paginateGetResources(
+        { client: t, pageSize: 2 },
+        { ResourceTypeFilters: ["dynamodb:table", "s3"], TagFilters: [{ Key: "data-class", Values: ["pii"] }] },
+      ),
+    );
     const arns = pages.flatMap((p) => p.ResourceTagMappingList ?? []).map((r) => r.ResourceARN);
     expect(arns.length).toBe(3);
     expect(pages.at(-1)?.PaginationToken).toBe("");
@@ -153,13 +256,18 @@ describe("KMS", () => {
     for (const name of ["Prod Payments", "Audit", "Log Archive"]) {
       const creds = await memberCreds(sim, mgmt, account(name));
       const kms = withCapture(kmsClient(sim, creds, region), "kms");
-      const vaults = (await backupClient(sim, creds, region).send(new B.ListBackupVaultsCommand({}))).BackupVaultList ?? [];
+      const vaults =
+        (await backupClient(sim, creds, region).send(new B.ListBackupVaultsCommand({}))).BackupVaultList ?? [];
       for (const v of vaults) {
         if (v.EncryptionKeyType === "AWS_OWNED_KMS_KEY") continue;
         const out = await kms.send(new K.DescribeKeyCommand({ KeyId: v.EncryptionKeyArn! })).catch((e: Error) => e);
         if (v.BackupVaultName === "archive-vault") {
           // Audit keeps this key; its key policy does not admit Log Archive's DescribeKey.
-          expect(out).toMatchObject({ name: "AccessDeniedException", $metadata: { httpStatusCode: 400 }, message: expect.stringContaining("is not authorized to perform: kms:DescribeKey on resource") });
+          expect(out).toMatchObject({
+            name: "AccessDeniedException",
+            $metadata: { httpStatusCode: 400 },
+            message: expect.stringContaining("is not authorized to perform: kms:DescribeKey on resource"),
+          });
           continue;
         }
         const meta = (out as K.DescribeKeyCommandOutput).KeyMetadata!;
@@ -167,20 +275,44 @@ describe("KMS", () => {
         expect(meta.KeyManager).toBe(v.BackupVaultName === "Default" ? "AWS" : "CUSTOMER");
         expect(meta.CreationDate).toBeInstanceOf(Date);
       }
-      const aliases = (await all(K.paginateListAliases({ client: kms, pageSize: 4 }, {}))).flatMap((p) => p.Aliases ?? []);
+      const aliases = (await all(K.paginateListAliases({ client: kms, pageSize: 4 }, {}))).flatMap(
+        (p) => p.Aliases ?? [],
+      );
       expect(aliases.find((a) => a.AliasName === "alias/aws/backup")?.TargetKeyId).toBeDefined();
       expect(aliases.filter((a) => a.AliasName!.startsWith("alias/aws/") && !a.TargetKeyId).length).toBeGreaterThan(5);
       const backupKey = aliases.find((a) => a.AliasName === "alias/aws/backup")!.TargetKeyId!;
-      expect((await kms.send(new K.ListAliasesCommand({ KeyId: backupKey }))).Aliases?.map((a) => a.AliasName)).toEqual(["alias/aws/backup"]);
-      expect((await kms.send(new K.DescribeKeyCommand({ KeyId: "alias/aws/backup" }))).KeyMetadata?.KeyId).toBe(backupKey);
+      expect((await kms.send(new K.ListAliasesCommand({ KeyId: backupKey }))).Aliases?.map((a) => a.AliasName)).toEqual(
+        ["alias/aws/backup"],
+      );
+      expect((await kms.send(new K.DescribeKeyCommand({ KeyId: "alias/aws/backup" }))).KeyMetadata?.KeyId).toBe(
+        backupKey,
+      );
     }
     const kms = withCapture(kmsClient(sim, await memberCreds(sim, mgmt, account("Prod Web")), region), "kms");
     const me = account("Prod Web");
-    await expect(kms.send(new K.DescribeKeyCommand({ KeyId: `arn:aws:kms:${region}:${me}:key/00000000-0000-0000-0000-000000000000` }))).rejects.toMatchObject({ name: "NotFoundException", message: expect.stringMatching(/^Key 'arn:aws:kms:.*' does not exist$/) });
-    await expect(kms.send(new K.DescribeKeyCommand({ KeyId: "alias/no-such-alias" }))).rejects.toMatchObject({ name: "NotFoundException", message: expect.stringMatching(/^Alias arn:aws:kms:us-east-1:\d{12}:alias\/no-such-alias is not found\.$/) });
-    await expect(kms.send(new K.DescribeKeyCommand({ KeyId: "not a key" }))).rejects.toMatchObject({ name: "NotFoundException", message: "Invalid keyId not a key" });
-    await expect(kms.send(new K.ListAliasesCommand({ Marker: "forged" }))).rejects.toMatchObject({ name: "InvalidMarkerException" });
-    await expect(kms.send(new K.ListAliasesCommand({ Limit: 0 }))).rejects.toMatchObject({ name: "ValidationException", $metadata: { httpStatusCode: 400 } });
+    await expect(
+      kms.send(
+        new K.DescribeKeyCommand({ KeyId: `arn:aws:kms:${region}:${me}:key/00000000-0000-0000-0000-000000000000` }),
+      ),
+    ).rejects.toMatchObject({
+      name: "NotFoundException",
+      message: expect.stringMatching(/^Key 'arn:aws:kms:.*' does not exist$/),
+    });
+    await expect(kms.send(new K.DescribeKeyCommand({ KeyId: "alias/no-such-alias" }))).rejects.toMatchObject({
+      name: "NotFoundException",
+      message: expect.stringMatching(/^Alias arn:aws:kms:us-east-1:\d{12}:alias\/no-such-alias is not found\.$/),
+    });
+    await expect(kms.send(new K.DescribeKeyCommand({ KeyId: "not a key" }))).rejects.toMatchObject({
+      name: "NotFoundException",
+      message: "Invalid keyId not a key",
+    });
+    await expect(kms.send(new K.ListAliasesCommand({ Marker: "forged" }))).rejects.toMatchObject({
+      name: "InvalidMarkerException",
+    });
+    await expect(kms.send(new K.ListAliasesCommand({ Limit: 0 }))).rejects.toMatchObject({
+      name: "ValidationException",
+      $metadata: { httpStatusCode: 400 },
+    });
     const page = await kms.send(new K.ListAliasesCommand({ Limit: 1000 }));
     expect(page.Aliases!.length).toBeLessThanOrEqual(100);
   });
@@ -188,24 +320,46 @@ describe("KMS", () => {
 
 describe("IAM", () => {
   it("GetRole: the backup service role with its URL-encoded trust policy, NoSuchEntity where it is missing", async () => {
-    const trustOf = (r: I.Role | undefined) => JSON.parse(decodeURIComponent(r!.AssumeRolePolicyDocument!)) as { Statement: Array<{ Effect: string; Principal: Record<string, string>; Action: string }> };
+    const trustOf = (r: I.Role | undefined) =>
+      JSON.parse(decodeURIComponent(r!.AssumeRolePolicyDocument!)) as {
+        Statement: Array<{ Effect: string; Principal: Record<string, string>; Action: string }>;
+      };
     for (const name of ["Management", "Prod Payments", "Audit"]) {
       const iam = withCapture(iamClient(sim, await memberCreds(sim, mgmt, account(name))), "iam");
       const role = (await iam.send(new I.GetRoleCommand({ RoleName: "AWSBackupDefaultServiceRole" }))).Role!;
-      expect(role).toMatchObject({ Path: "/service-role/", RoleName: "AWSBackupDefaultServiceRole", Arn: `arn:aws:iam::${account(name)}:role/service-role/AWSBackupDefaultServiceRole`, RoleId: expect.stringMatching(/^AROA[0-9A-F]{17}$/) });
+      expect(role).toMatchObject({
+        Path: "/service-role/",
+        RoleName: "AWSBackupDefaultServiceRole",
+        Arn: `arn:aws:iam::${account(name)}:role/service-role/AWSBackupDefaultServiceRole`,
+        RoleId: expect.stringMatching(/^AROA[0-9A-F]{17}$/),
+      });
       expect(role.CreateDate).toBeInstanceOf(Date);
       // IAM returns the policy URL-encoded (RFC 3986); the SDK hands it over as it came.
       expect(role.AssumeRolePolicyDocument).toMatch(/^%7B/);
-      expect(trustOf(role).Statement).toEqual([{ Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+      expect(trustOf(role).Statement).toEqual([
+        { Effect: "Allow", Principal: { Service: "backup.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
     }
     const payments = withCapture(iamClient(sim, await memberCreds(sim, mgmt, account("Prod Payments"))), "iam");
-    expect((await payments.send(new I.GetRoleCommand({ RoleName: "BackupAdmin" }))).Role).toMatchObject({ Path: "/", Arn: `arn:aws:iam::${account("Prod Payments")}:role/BackupAdmin` });
+    expect((await payments.send(new I.GetRoleCommand({ RoleName: "BackupAdmin" }))).Role).toMatchObject({
+      Path: "/",
+      Arn: `arn:aws:iam::${account("Prod Payments")}:role/BackupAdmin`,
+    });
     // The member role itself trusts the management role, not AWS Backup.
     const member = (await payments.send(new I.GetRoleCommand({ RoleName: sim.summary().member_role_name }))).Role;
     expect(trustOf(member).Statement[0]!.Principal).toEqual({ AWS: sim.summary().management_role_arn });
     const central = withCapture(iamClient(sim, await memberCreds(sim, mgmt, account("Backup Central"))), "iam");
-    await expect(central.send(new I.GetRoleCommand({ RoleName: "AWSBackupDefaultServiceRole" }))).rejects.toMatchObject({ name: "NoSuchEntityException", $metadata: { httpStatusCode: 404 }, message: "The role with name AWSBackupDefaultServiceRole cannot be found." });
-    await expect(central.send(new I.GetRoleCommand({ RoleName: "no/slashes" }))).rejects.toMatchObject({ name: "ValidationError", $metadata: { httpStatusCode: 400 } });
+    await expect(central.send(new I.GetRoleCommand({ RoleName: "AWSBackupDefaultServiceRole" }))).rejects.toMatchObject(
+      {
+        name: "NoSuchEntityException",
+        $metadata: { httpStatusCode: 404 },
+        message: "The role with name AWSBackupDefaultServiceRole cannot be found.",
+      },
+    );
+    await expect(central.send(new I.GetRoleCommand({ RoleName: "no/slashes" }))).rejects.toMatchObject({
+      name: "ValidationError",
+      $metadata: { httpStatusCode: 400 },
+    });
   });
 });
 

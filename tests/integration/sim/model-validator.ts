@@ -15,21 +15,64 @@ export interface Wire {
 }
 
 /** Records every raw response a client receives (before the SDK deserializes it). */
-export function captureWire(client: { middlewareStack: { add: (...a: never[]) => void } }, service: Service, sink: Wire[]): void {
-  const mw = (next: (a: unknown) => Promise<{ response: { statusCode: number; headers: Record<string, string>; body: AsyncIterable<Buffer> } }>, context: { commandName?: string }) => async (args: unknown) => {
-    const result = await next(args);
-    const chunks: Buffer[] = [];
-    for await (const c of result.response.body) chunks.push(Buffer.from(c));
-    const body = Buffer.concat(chunks);
-    sink.push({ service, operation: (context.commandName ?? "").replace(/Command$/, ""), status: result.response.statusCode, headers: result.response.headers, body: body.toString("utf8") });
-    (result.response as { body: unknown }).body = Readable.from([body]);
-    return result;
-  };
-  (client.middlewareStack.add as (m: unknown, o: unknown) => void)(mw, { step: "deserialize", name: "simWireCapture", priority: "low" });
+export function captureWire(
+  client: { middlewareStack: { add: (...a: never[]) => void } },
+  service: Service,
+  sink: Wire[],
+): void {
+  const mw =
+    (
+      next: (
+        a: unknown,
+      ) => Promise<{ response: { statusCode: number; headers: Record<string, string>; body: AsyncIterable<Buffer> } }>,
+      context: { commandName?: string },
+    ) =>
+    async (args: unknown) => {
+      const result = await next(args);
+      const chunks: Buffer[] = [];
+      for await (const c of result.response.body) chunks.push(Buffer.from(c));
+      const body = Buffer.concat(chunks);
+      sink.push({
+        service,
+        operation: (context.commandName ?? "").replace(/Command$/, ""),
+        status: result.response.statusCode,
+        headers: result.response.headers,
+        body: body.toString("utf8"),
+      });
+      (result.response as { body: unknown }).body = Readable.from([body]);
+      return result;
+    };
+  (client.middlewareStack.add as (m: unknown, o: unknown) => void)(mw, {
+    step: "deserialize",
+    name: "simWireCapture",
+    priority: "low",
+  });
 }
 
 const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
-const COMMON_ERRORS = new Set(["AccessDeniedException", "AccessDenied", "ThrottlingException", "Throttling", "ValidationError", "UnrecognizedClientException", "InvalidClientTokenId", "InvalidSignatureException", "SignatureDoesNotMatch", "ExpiredTokenException", "ExpiredToken", "MissingAuthenticationTokenException", "MissingAuthenticationToken", "IncompleteSignatureException", "IncompleteSignature", "UnknownOperationException", "InvalidAction", "MissingAction", "SerializationException", "InternalFailure", "ValidationException"]);
+const COMMON_ERRORS = new Set([
+  "AccessDeniedException",
+  "AccessDenied",
+  "ThrottlingException",
+  "Throttling",
+  "ValidationError",
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+  "ExpiredTokenException",
+  "ExpiredToken",
+  "MissingAuthenticationTokenException",
+  "MissingAuthenticationToken",
+  "IncompleteSignatureException",
+  "IncompleteSignature",
+  "UnknownOperationException",
+  "InvalidAction",
+  "MissingAction",
+  "SerializationException",
+  "InternalFailure",
+  "ValidationException",
+]);
 
 export function validateWire(w: Wire): string[] {
   const model = botocore(w.service);
@@ -40,12 +83,14 @@ export function validateWire(w: Wire): string[] {
   if (w.status >= 300) return validateError(model, w, op.errors?.map((e) => e.shape) ?? [], where);
   if (model.metadata.protocol === "query") {
     const root = parseXml(w.body);
-    const result = root.name === `${w.operation}Response` ? root.children.find((c) => c.name === `${w.operation}Result`) : undefined;
+    const result =
+      root.name === `${w.operation}Response` ? root.children.find((c) => c.name === `${w.operation}Result`) : undefined;
     if (!result) return [`${where}: no ${w.operation}Response/${w.operation}Result`];
     if (op.output) checkXml(model, op.output.shape, result, where, problems);
     return problems;
   }
-  if (!/json/.test(w.headers["content-type"] ?? "")) problems.push(`${where}: content-type ${w.headers["content-type"]}`);
+  if (!/json/.test(w.headers["content-type"] ?? ""))
+    problems.push(`${where}: content-type ${w.headers["content-type"]}`);
   const value = w.body ? JSON.parse(w.body) : {};
   if (op.output) checkJson(model, op.output.shape, value, where, problems);
   return problems;
@@ -58,7 +103,13 @@ function validateError(model: BotoModel, w: Wire, modeled: string[], where: stri
     const root = parseXml(w.body);
     const err = root.children.find((c) => c.name === "Error");
     const code = err?.children.find((c) => c.name === "Code")?.text;
-    if (root.name !== "ErrorResponse" || !code || !err?.children.some((c) => c.name === "Message") || !root.children.some((c) => c.name === "RequestId")) problems.push(`${where}: malformed ErrorResponse`);
+    if (
+      root.name !== "ErrorResponse" ||
+      !code ||
+      !err?.children.some((c) => c.name === "Message") ||
+      !root.children.some((c) => c.name === "RequestId")
+    )
+      problems.push(`${where}: malformed ErrorResponse`);
     const shape = modeled.find((s) => (model.shapes[s]?.error?.code ?? s) === code);
     if (!shape && !COMMON_ERRORS.has(code ?? "")) problems.push(`${where}: unknown error code ${code}`);
     return problems;
@@ -69,7 +120,8 @@ function validateError(model: BotoModel, w: Wire, modeled: string[], where: stri
   if (modeled.includes(code)) {
     const { __type: _t, ...rest } = body;
     checkJson(model, code, rest, `${where}!${code}`, problems);
-  } else if (!COMMON_ERRORS.has(code) && !model.shapes[code]?.exception) problems.push(`${where}: unknown error ${code}`);
+  } else if (!COMMON_ERRORS.has(code) && !model.shapes[code]?.exception)
+    problems.push(`${where}: unknown error ${code}`);
   return problems;
 }
 
@@ -83,9 +135,11 @@ function checkJson(model: BotoModel, shapeName: string, v: unknown, path: string
       for (const [k, x] of Object.entries(v)) {
         const m = s.members?.[k];
         if (!m) bad(`unknown member ${k}`);
-        else if (m.location !== "header" && m.location !== "statusCode") checkJson(model, m.shape, x, `${path}.${k}`, problems);
+        else if (m.location !== "header" && m.location !== "statusCode")
+          checkJson(model, m.shape, x, `${path}.${k}`, problems);
       }
-      for (const r of s.required ?? []) if (!(r in (v as object)) && s.members?.[r]?.location === undefined) bad(`missing required ${r}`);
+      for (const r of s.required ?? [])
+        if (!(r in (v as object)) && s.members?.[r]?.location === undefined) bad(`missing required ${r}`);
       return;
     }
     case "list":
@@ -116,7 +170,8 @@ function checkJson(model: BotoModel, shapeName: string, v: unknown, path: string
       return;
     case "timestamp":
       // Default JSON timestamp format: epoch seconds as a number.
-      if (typeof v !== "number" || !Number.isFinite(v) || v < 946684800 || v > 4102444800) bad(`expected epoch seconds, got ${JSON.stringify(v)}`);
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 946684800 || v > 4102444800)
+        bad(`expected epoch seconds, got ${JSON.stringify(v)}`);
       return;
     default:
       return;
@@ -147,7 +202,11 @@ function checkXml(model: BotoModel, shapeName: string, node: XmlNode, path: stri
     }
     for (const r of s.required ?? []) if (!node.children.some((c) => c.name === r)) bad(`missing required ${r}`);
   } else if (s.type === "list") {
-    node.children.forEach((c, i) => (c.name === "member" ? checkXml(model, s.member!.shape, c, `${path}[${i}]`, problems) : bad(`list item <${c.name}>`)));
+    node.children.forEach((c, i) =>
+      c.name === "member"
+        ? checkXml(model, s.member!.shape, c, `${path}[${i}]`, problems)
+        : bad(`list item <${c.name}>`),
+    );
   } else if (s.type === "timestamp") {
     if (!RFC3339.test(node.text)) bad(`expected an RFC 3339 date-time, got ${node.text}`);
   } else if (s.type === "integer" || s.type === "long") {
@@ -162,7 +221,12 @@ export function parseXml(xml: string): XmlNode {
   const re = /<(\/?)([A-Za-z_][\w.-]*)([^>]*?)(\/?)>|([^<]+)/g;
   for (let m = re.exec(xml); m; m = re.exec(xml)) {
     const top = stack[stack.length - 1]!;
-    if (m[5] !== undefined) top.text += m[5].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&amp;/g, "&");
+    if (m[5] !== undefined)
+      top.text += m[5]
+        .replace(/&lt;/g, "<")
+        .replace(/&gt;/g, ">")
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, "&");
     else if (m[1]) stack.pop();
     else {
       const node: XmlNode = { name: m[2]!, children: [], text: "" };

@@ -17,20 +17,34 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
   const parents = roots.map((r) => r.Id!);
   const accounts: O.Account[] = [];
   for (let i = 0; i < parents.length; i++) {
-    for await (const p of O.paginateListOrganizationalUnitsForParent({ client: org, pageSize: 20 }, { ParentId: parents[i]! })) parents.push(...(p.OrganizationalUnits ?? []).map((o) => o.Id!));
-    for await (const p of O.paginateListAccountsForParent({ client: org, pageSize: 20 }, { ParentId: parents[i]! })) accounts.push(...(p.Accounts ?? []));
+    for await (const p of O.paginateListOrganizationalUnitsForParent(
+      { client: org, pageSize: 20 },
+      { ParentId: parents[i]! },
+    ))
+      parents.push(...(p.OrganizationalUnits ?? []).map((o) => o.Id!));
+    for await (const p of O.paginateListAccountsForParent({ client: org, pageSize: 20 }, { ParentId: parents[i]! }))
+      accounts.push(...(p.Accounts ?? []));
   }
   for await (const _ of O.paginateListDelegatedAdministrators({ client: org, pageSize: 20 }, {}));
   const policiesOn = new Map<string, number>();
   for await (const p of O.paginateListPolicies({ client: org, pageSize: 20 }, { Filter: "BACKUP_POLICY" })) {
     for (const pol of p.Policies ?? []) {
       await org.send(new O.DescribePolicyCommand({ PolicyId: pol.Id! }));
-      for await (const t of O.paginateListTargetsForPolicy({ client: org, pageSize: 20 }, { PolicyId: pol.Id! })) for (const x of t.Targets ?? []) policiesOn.set(x.TargetId!, (policiesOn.get(x.TargetId!) ?? 0) + 1);
+      for await (const t of O.paginateListTargetsForPolicy({ client: org, pageSize: 20 }, { PolicyId: pol.Id! }))
+        for (const x of t.Targets ?? []) policiesOn.set(x.TargetId!, (policiesOn.get(x.TargetId!) ?? 0) + 1);
     }
   }
-  for (const [target, n] of policiesOn) if (n > 1) for await (const _ of O.paginateListPoliciesForTarget({ client: org, pageSize: 20 }, { TargetId: target, Filter: "BACKUP_POLICY" }));
+  for (const [target, n] of policiesOn)
+    if (n > 1)
+      for await (const _ of O.paginateListPoliciesForTarget(
+        { client: org, pageSize: 20 },
+        { TargetId: target, Filter: "BACKUP_POLICY" },
+      ));
   const active = accounts.filter((a) => a.State === "ACTIVE");
-  for (const a of active) await org.send(new O.DescribeEffectivePolicyCommand({ PolicyType: "BACKUP_POLICY", TargetId: a.Id! })).catch(expectName("EffectivePolicyNotFoundException"));
+  for (const a of active)
+    await org
+      .send(new O.DescribeEffectivePolicyCommand({ PolicyType: "BACKUP_POLICY", TargetId: a.Id! }))
+      .catch(expectName("EffectivePolicyNotFoundException"));
 
   const counts = new Map<string, Record<string, number>>();
   for (const a of active) {
@@ -39,18 +53,40 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
     for (const [ri, region] of sim.summary().regions.entries()) {
       const b = backupClient(sim, creds, region);
       if (ri === 0) await b.send(new B.DescribeGlobalSettingsCommand({}));
-      const c: Record<string, number> = { plans: 0, selections: 0, vaults: 0, recovery_points: 0, backup_jobs: 0, copy_jobs: 0, restore_jobs: 0, protected_resources: 0, resources: 0 };
+      const c: Record<string, number> = {
+        plans: 0,
+        selections: 0,
+        vaults: 0,
+        recovery_points: 0,
+        backup_jobs: 0,
+        copy_jobs: 0,
+        restore_jobs: 0,
+        protected_resources: 0,
+        resources: 0,
+      };
       for await (const p of B.paginateListBackupPlans({ client: b, pageSize: 1000 }, {})) {
         for (const plan of p.BackupPlansList ?? []) {
           c.plans!++;
           await b.send(new B.GetBackupPlanCommand({ BackupPlanId: plan.BackupPlanId! }));
-          for await (const v of B.paginateListBackupPlanVersions({ client: b, pageSize: 1000 }, { BackupPlanId: plan.BackupPlanId! })) {
-            for (const ver of v.BackupPlanVersionsList ?? []) if (ver.VersionId !== plan.VersionId) await b.send(new B.GetBackupPlanCommand({ BackupPlanId: plan.BackupPlanId!, VersionId: ver.VersionId }));
+          for await (const v of B.paginateListBackupPlanVersions(
+            { client: b, pageSize: 1000 },
+            { BackupPlanId: plan.BackupPlanId! },
+          )) {
+            for (const ver of v.BackupPlanVersionsList ?? [])
+              if (ver.VersionId !== plan.VersionId)
+                await b.send(
+                  new B.GetBackupPlanCommand({ BackupPlanId: plan.BackupPlanId!, VersionId: ver.VersionId }),
+                );
           }
-          for await (const s of B.paginateListBackupSelections({ client: b, pageSize: 1000 }, { BackupPlanId: plan.BackupPlanId! })) {
+          for await (const s of B.paginateListBackupSelections(
+            { client: b, pageSize: 1000 },
+            { BackupPlanId: plan.BackupPlanId! },
+          )) {
             for (const sel of s.BackupSelectionsList ?? []) {
               c.selections!++;
-              await b.send(new B.GetBackupSelectionCommand({ BackupPlanId: plan.BackupPlanId!, SelectionId: sel.SelectionId! }));
+              await b.send(
+                new B.GetBackupSelectionCommand({ BackupPlanId: plan.BackupPlanId!, SelectionId: sel.SelectionId! }),
+              );
             }
           }
         }
@@ -60,19 +96,32 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
         for (const v of p.BackupVaultList ?? []) {
           if (v.EncryptionKeyArn && v.EncryptionKeyType !== "AWS_OWNED_KMS_KEY") keys.add(v.EncryptionKeyArn);
           c.vaults!++;
-          await b.send(new B.GetBackupVaultAccessPolicyCommand({ BackupVaultName: v.BackupVaultName! })).catch(expectName("ResourceNotFoundException"));
-          await b.send(new B.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName! })).catch(expectName("ResourceNotFoundException"));
-          for await (const r of B.paginateListRecoveryPointsByBackupVault({ client: b, pageSize: 1000 }, { BackupVaultName: v.BackupVaultName! })) c.recovery_points! += r.RecoveryPoints?.length ?? 0;
+          await b
+            .send(new B.GetBackupVaultAccessPolicyCommand({ BackupVaultName: v.BackupVaultName! }))
+            .catch(expectName("ResourceNotFoundException"));
+          await b
+            .send(new B.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName! }))
+            .catch(expectName("ResourceNotFoundException"));
+          for await (const r of B.paginateListRecoveryPointsByBackupVault(
+            { client: b, pageSize: 1000 },
+            { BackupVaultName: v.BackupVaultName! },
+          ))
+            c.recovery_points! += r.RecoveryPoints?.length ?? 0;
         }
       }
       await keyManagers(kmsClient(sim, creds, region), a.Id!, region, keys);
-      for await (const p of B.paginateListProtectedResources({ client: b, pageSize: 1000 }, {})) c.protected_resources! += p.Results?.length ?? 0;
-      for await (const p of B.paginateListBackupJobs({ client: b, pageSize: 1000 }, {})) c.backup_jobs! += p.BackupJobs?.length ?? 0;
-      for await (const p of B.paginateListCopyJobs({ client: b, pageSize: 1000 }, {})) c.copy_jobs! += p.CopyJobs?.length ?? 0;
-      for await (const p of B.paginateListRestoreJobs({ client: b, pageSize: 1000 }, {})) c.restore_jobs! += p.RestoreJobs?.length ?? 0;
+      for await (const p of B.paginateListProtectedResources({ client: b, pageSize: 1000 }, {}))
+        c.protected_resources! += p.Results?.length ?? 0;
+      for await (const p of B.paginateListBackupJobs({ client: b, pageSize: 1000 }, {}))
+        c.backup_jobs! += p.BackupJobs?.length ?? 0;
+      for await (const p of B.paginateListCopyJobs({ client: b, pageSize: 1000 }, {}))
+        c.copy_jobs! += p.CopyJobs?.length ?? 0;
+      for await (const p of B.paginateListRestoreJobs({ client: b, pageSize: 1000 }, {}))
+        c.restore_jobs! += p.RestoreJobs?.length ?? 0;
       for await (const _ of B.paginateListRestoreTestingPlans({ client: b, pageSize: 1000 }, {}));
       await b.send(new B.DescribeRegionSettingsCommand({}));
-      for await (const p of T.paginateGetResources({ client: taggingClient(sim, creds, region), pageSize: 100 }, {})) c.resources! += p.ResourceTagMappingList?.length ?? 0;
+      for await (const p of T.paginateGetResources({ client: taggingClient(sim, creds, region), pageSize: 100 }, {}))
+        c.resources! += p.ResourceTagMappingList?.length ?? 0;
       counts.set(`${a.Id}/${region}`, c);
     }
   }
@@ -93,8 +142,12 @@ async function keyManagers(kms: K.KMSClient, accountId: string, region: string, 
       if (open.length < 2) break;
     }
   }
-  const describe = [...own.filter((k) => open.includes(k.slice(k.lastIndexOf("/") + 1))), ...[...keys].filter((k) => !own.includes(k))];
-  for (const k of describe) await kms.send(new K.DescribeKeyCommand({ KeyId: k })).catch(expectName("AccessDeniedException"));
+  const describe = [
+    ...own.filter((k) => open.includes(k.slice(k.lastIndexOf("/") + 1))),
+    ...[...keys].filter((k) => !own.includes(k)),
+  ];
+  for (const k of describe)
+    await kms.send(new K.DescribeKeyCommand({ KeyId: k })).catch(expectName("AccessDeniedException"));
 }
 
 function expectName(name: string) {

@@ -19,18 +19,26 @@ export function principalCreds(sim: SimHandle): Creds {
 }
 
 // Fail fast in tests: the SDK's default three attempts would hide the simulator's first answer.
-const base = (sim: SimHandle, credentials: Creds, region = "us-east-1") => ({ endpoint: sim.url, region, credentials, maxAttempts: 1 });
+const base = (sim: SimHandle, credentials: Creds, region = "us-east-1") => ({
+  endpoint: sim.url,
+  region,
+  credentials,
+  maxAttempts: 1,
+});
 
 export const stsClient = (sim: SimHandle, c: Creds, region?: string) => new STSClient(base(sim, c, region));
 export const orgClient = (sim: SimHandle, c: Creds) => new OrganizationsClient(base(sim, c));
 export const backupClient = (sim: SimHandle, c: Creds, region?: string) => new BackupClient(base(sim, c, region));
-export const taggingClient = (sim: SimHandle, c: Creds, region?: string) => new ResourceGroupsTaggingAPIClient(base(sim, c, region));
+export const taggingClient = (sim: SimHandle, c: Creds, region?: string) =>
+  new ResourceGroupsTaggingAPIClient(base(sim, c, region));
 export const kmsClient = (sim: SimHandle, c: Creds, region?: string) => new KMSClient(base(sim, c, region));
 /** IAM is global: the SDK signs for us-east-1 whatever the Region. */
 export const iamClient = (sim: SimHandle, c: Creds) => new IAMClient(base(sim, c, "us-east-1"));
 
 export async function assume(sim: SimHandle, caller: Creds, roleArn: string, externalId?: string): Promise<Creds> {
-  const out = await stsClient(sim, caller).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "sim-test", ExternalId: externalId }));
+  const out = await stsClient(sim, caller).send(
+    new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: "sim-test", ExternalId: externalId }),
+  );
   const c = out.Credentials!;
   return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken! };
 }

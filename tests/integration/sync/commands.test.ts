@@ -30,7 +30,11 @@ function command(script: string, args: string[]): Promise<Ran> {
   delete env.AWS_ACCESS_KEY_ID;
   delete env.AWS_SECRET_ACCESS_KEY;
   delete env.AWS_SESSION_TOKEN;
-  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), script, ...args], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [path.join(root, "node_modules/tsx/dist/cli.mjs"), script, ...args], {
+    cwd: root,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += String(d)));
@@ -71,7 +75,10 @@ describe("npm run sync and npm run evaluate", () => {
     expect(r.code, r.stderr).toBe(0);
     const out = jsonLine(r);
     expect(out.tenant).toBe("demo");
-    const stored = await h.db.pool.query(`select count(*)::int as n from compliance_evaluations where tenant_id = $1 and id = $2`, [h.tenantId, out.evaluation_id]);
+    const stored = await h.db.pool.query(
+      `select count(*)::int as n from compliance_evaluations where tenant_id = $1 and id = $2`,
+      [h.tenantId, out.evaluation_id],
+    );
     expect(stored.rows[0].n).toBe(1);
     const controls = out.controls as Record<string, Record<string, number>>;
     expect(Object.keys(controls).sort()).toEqual([...CONTROL_IDS].sort());

@@ -18,13 +18,22 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const unitRow = async (accountId: string, region: string) =>
-  (await h.db.pool.query(`select status, error, error_kind, error_at, published_at from sync_units where tenant_id = $1 and account_id = $2 and region = $3`, [h.tenantId, accountId, region])).rows[0]!;
+  (
+    await h.db.pool.query(
+      `select status, error, error_kind, error_at, published_at from sync_units where tenant_id = $1 and account_id = $2 and region = $3`,
+      [h.tenantId, accountId, region],
+    )
+  ).rows[0]!;
 
 describe("a sync under faults", () => {
   it("rides out throttling storms and a share of 500s without losing or duplicating anything", async () => {
     // Far below AWS's quotas (and ours), so the simulator throttles: SDK retries with backoff,
     // our buckets halve their rate, and units that stay throttled are re-queued.
-    h.sim.configure({ rates: { backup_list: 3, backup_get: 2, backup_all: 6, tagging: 3, organizations: 5, sts: 8 }, burst_seconds: 0.5, error_rate: 0.05 });
+    h.sim.configure({
+      rates: { backup_list: 3, backup_get: 2, backup_all: 6, tagging: 3, organizations: 5, sts: 8 },
+      burst_seconds: 0.5,
+      error_rate: 0.05,
+    });
     h.sim.resetStats();
     try {
       const run = await h.sync(120_000);
@@ -32,9 +41,15 @@ describe("a sync under faults", () => {
       const stats = h.sim.stats();
       expect(stats.throttled.total).toBeGreaterThan(0);
       expect(stats.errors.injected_faults).toBeGreaterThan(0);
-      expect(run.failed).toBe(h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length);
+      expect(run.failed).toBe(
+        h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length,
+      );
     } finally {
-      h.sim.configure({ rates: { backup_list: 20, backup_get: 15, backup_all: 50, tagging: 20, organizations: 20, sts: 50 }, burst_seconds: 1, error_rate: 0 });
+      h.sim.configure({
+        rates: { backup_list: 20, backup_get: 15, backup_all: 50, tagging: 20, organizations: 20, sts: 50 },
+        burst_seconds: 1,
+        error_rate: 0,
+      });
     }
     expect(await countsByUnit(h.db, h.tenantId)).toEqual(clean);
     expect(await fingerprint(h.db, h.tenantId)).toBe(cleanPrint);
@@ -42,8 +57,12 @@ describe("a sync under faults", () => {
 
   it("keeps the last good data of units it cannot read, stale with the reason, and heals them later", async () => {
     // Not the management account: denying AssumeRole there denies the management role too.
-    const denied = h.world.by_unit.find((u) => u.reachable && u.account_id !== h.world.management_account_id)!.account_id;
-    const disabled = h.world.by_unit.find((u) => u.reachable && u.account_id !== denied && u.region === "eu-west-1")!.account_id;
+    const denied = h.world.by_unit.find(
+      (u) => u.reachable && u.account_id !== h.world.management_account_id,
+    )!.account_id;
+    const disabled = h.world.by_unit.find(
+      (u) => u.reachable && u.account_id !== denied && u.region === "eu-west-1",
+    )!.account_id;
     const before = await unitRow(denied, "us-east-1");
     const beforeEu = await unitRow(denied, "eu-west-1");
     expect(before.status).toBe("ok");
@@ -57,7 +76,9 @@ describe("a sync under faults", () => {
     for (const region of h.world.regions) {
       const row = await unitRow(denied, region);
       expect(row.status).toBe("failed");
-      expect(row.error).toBe(`cannot assume arn:aws:iam::${denied}:role/${h.world.member_role_name}: the role's trust policy or ExternalId does not admit this product`);
+      expect(row.error).toBe(
+        `cannot assume arn:aws:iam::${denied}:role/${h.world.member_role_name}: the role's trust policy or ExternalId does not admit this product`,
+      );
       expect(row.error_kind).toBe("assume_denied");
       expect(row.error_at).toBeInstanceOf(Date);
       expect(row.published_at).toEqual((region === "us-east-1" ? before : beforeEu).published_at); // the data shown is the last good read
@@ -69,7 +90,11 @@ describe("a sync under faults", () => {
 
     const healed = await h.sync();
     expect(healed.status).toBe("partial");
-    for (const [a, r] of [[denied, "us-east-1"], [denied, "eu-west-1"], [disabled, "eu-west-1"]] as const) {
+    for (const [a, r] of [
+      [denied, "us-east-1"],
+      [denied, "eu-west-1"],
+      [disabled, "eu-west-1"],
+    ] as const) {
       const row = await unitRow(a, r);
       expect(row.status).toBe("ok");
       expect(row.error).toBeNull();
@@ -103,7 +128,9 @@ describe("a sync under faults", () => {
     expect(row.error_kind).toBe("throttled");
     expect(row.error).toMatch(/^throttled for \d+ minutes?: will retry at the next sync$/);
     const healed = await h.sync();
-    expect(healed.failed).toBe(h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length);
+    expect(healed.failed).toBe(
+      h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length,
+    );
     expect((await unitRow(victim, "us-east-1")).status).toBe("ok");
   });
 
@@ -113,12 +140,19 @@ describe("a sync under faults", () => {
     try {
       const run = await h.sync();
       expect(run.status).toBe("partial");
-      expect(run.failed).toBe(h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length);
+      expect(run.failed).toBe(
+        h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length,
+      );
     } finally {
       h.sim.configure({ operation_faults: {} });
     }
-    const keys = await h.db.pool.query(`select distinct key_manager_outcome as outcome, key_manager_detail as detail from backup_vaults where tenant_id = $1 and encryption_key_type is distinct from 'AWS_OWNED_KMS_KEY'`, [h.tenantId]);
-    expect(keys.rows).toEqual([{ outcome: "unreadable", detail: "AccessDeniedException: You don't have permissions to access this resource." }]);
+    const keys = await h.db.pool.query(
+      `select distinct key_manager_outcome as outcome, key_manager_detail as detail from backup_vaults where tenant_id = $1 and encryption_key_type is distinct from 'AWS_OWNED_KMS_KEY'`,
+      [h.tenantId],
+    );
+    expect(keys.rows).toEqual([
+      { outcome: "unreadable", detail: "AccessDeniedException: You don't have permissions to access this resource." },
+    ]);
     expect(await countsByUnit(h.db, h.tenantId)).toEqual(clean);
     await h.sync();
     expect(await fingerprint(h.db, h.tenantId)).toBe(cleanPrint);

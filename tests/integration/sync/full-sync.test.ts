@@ -25,7 +25,8 @@ describe("a full sync of the demo organization", () => {
     expect(expected.size).toBeGreaterThan(10);
     for (const [unit, counts] of expected) {
       const got = actual.get(unit) ?? {};
-      for (const [entity, n] of Object.entries(counts)) expect({ unit, entity, n: got[entity] ?? 0 }).toEqual({ unit, entity, n });
+      for (const [entity, n] of Object.entries(counts))
+        expect({ unit, entity, n: got[entity] ?? 0 }).toEqual({ unit, entity, n });
     }
     // Nothing from units the simulator calls unreachable.
     for (const unit of actual.keys()) expect(expected.has(unit)).toBe(true);
@@ -33,7 +34,18 @@ describe("a full sync of the demo organization", () => {
     const totals = await countInventory(h.db.pool, h.tenantId);
     expect(totals.accounts).toBe(h.world.counts.accounts);
     expect(totals.ous).toBe(h.world.counts.ous);
-    for (const k of ["plans", "rules", "selections", "vaults", "recovery_points", "resources", "protected_resources", "backup_jobs", "copy_jobs", "restore_jobs"] as const) {
+    for (const k of [
+      "plans",
+      "rules",
+      "selections",
+      "vaults",
+      "recovery_points",
+      "resources",
+      "protected_resources",
+      "backup_jobs",
+      "copy_jobs",
+      "restore_jobs",
+    ] as const) {
       expect({ k, n: totals[k] }).toEqual({ k, n: h.world.counts[k] });
     }
 
@@ -61,11 +73,17 @@ describe("a full sync of the demo organization", () => {
     const effective = await q(`select account_id from org_effective_policies where tenant_id = $1`);
     expect(effective.length).toBeGreaterThan(0);
     const audit = h.world.accounts.find((a) => a.name === "Audit")!;
-    expect((await q(`select account_id from org_delegated_admins where tenant_id = $1`)).map((d) => d.account_id)).toEqual([audit.account_id]);
+    expect(
+      (await q(`select account_id from org_delegated_admins where tenant_id = $1`)).map((d) => d.account_id),
+    ).toEqual([audit.account_id]);
   });
 
   it("says why each unit it could not read failed, in words a person can act on", async () => {
-    const [run] = (await h.db.pool.query(`select id from sync_runs where tenant_id = $1 order by created_at desc limit 1`, [h.tenantId])).rows;
+    const [run] = (
+      await h.db.pool.query(`select id from sync_runs where tenant_id = $1 order by created_at desc limit 1`, [
+        h.tenantId,
+      ])
+    ).rows;
     const errors = await listRunUnitErrors(h.db.db, { tenantId: h.tenantId, runId: run!.id as string });
     const byAccount = new Map(errors.map((e) => [e.accountId, e]));
     for (const a of h.world.accounts) {
@@ -74,13 +92,18 @@ describe("a full sync of the demo organization", () => {
       } else if (!a.assumable) {
         const e = byAccount.get(a.account_id)!;
         expect(e.status).toBe("failed");
-        expect(e.error).toBe(`cannot assume arn:aws:iam::${a.account_id}:role/${h.world.member_role_name}: the role's trust policy or ExternalId does not admit this product`);
+        expect(e.error).toBe(
+          `cannot assume arn:aws:iam::${a.account_id}:role/${h.world.member_role_name}: the role's trust policy or ExternalId does not admit this product`,
+        );
         expect(e.remedy).toMatch(/trust policy/);
       } else {
         expect(byAccount.has(a.account_id)).toBe(false);
       }
     }
-    const freshness = await h.db.pool.query(`select status, count(*)::int as n from sync_units where tenant_id = $1 and kind = 'region' group by status`, [h.tenantId]);
+    const freshness = await h.db.pool.query(
+      `select status, count(*)::int as n from sync_units where tenant_id = $1 and kind = 'region' group by status`,
+      [h.tenantId],
+    );
     const by = Object.fromEntries(freshness.rows.map((r) => [r.status, r.n]));
     expect(by.ok).toBe(h.world.by_unit.filter((u) => u.reachable).length);
   });

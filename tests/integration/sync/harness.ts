@@ -28,8 +28,25 @@ export interface Harness {
 
 export const FAST: Partial<SyncSettings> = { heartbeatSeconds: 1, staleSeconds: 4, unitConcurrency: 32 };
 
-export async function startHarness(options: { world?: StartOptions["world"]; config?: StartOptions["config"]; tenant?: Partial<{ managementAccountId: string; managementRoleArn: string; externalId: string; memberRoleName: string; regions: string[] }> } = {}): Promise<Harness> {
-  const sim = await startSimulator({ world: options.world ?? "demo", port: 0, config: options.config, now: TEST_WORLD_NOW });
+export async function startHarness(
+  options: {
+    world?: StartOptions["world"];
+    config?: StartOptions["config"];
+    tenant?: Partial<{
+      managementAccountId: string;
+      managementRoleArn: string;
+      externalId: string;
+      memberRoleName: string;
+      regions: string[];
+    }>;
+  } = {},
+): Promise<Harness> {
+  const sim = await startSimulator({
+    world: options.world ?? "demo",
+    port: 0,
+    config: options.config,
+    now: TEST_WORLD_NOW,
+  });
   const world = sim.summary();
   const db = await isolatedDb();
   const t = {
@@ -44,7 +61,11 @@ export async function startHarness(options: { world?: StartOptions["world"]; con
     `insert into tenants (name, slug, management_account_id, management_role_arn, external_id, member_role_name, regions) values ('demo', 'demo', $1, $2, $3, $4, $5) returning id`,
     [t.managementAccountId, t.managementRoleArn, t.externalId, t.memberRoleName, t.regions],
   );
-  const aws: AwsSettings = { endpoint: sim.url, region: "us-east-1", baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key } };
+  const aws: AwsSettings = {
+    endpoint: sim.url,
+    region: "us-east-1",
+    baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key },
+  };
   const h: Harness = {
     sim,
     world,
@@ -53,7 +74,13 @@ export async function startHarness(options: { world?: StartOptions["world"]; con
     aws,
     worker: null,
     async startWorker(settings = {}) {
-      h.worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws, settings: { ...FAST, ...settings }, schedule: false });
+      h.worker = await startSyncWorker({
+        pool: db.pool,
+        databaseUrl: db.url,
+        aws,
+        settings: { ...FAST, ...settings },
+        schedule: false,
+      });
       return h.worker;
     },
     async stopWorker() {
@@ -74,12 +101,20 @@ export async function startHarness(options: { world?: StartOptions["world"]; con
   return h;
 }
 
-export async function waitForRun(db: DbHandle, tenantId: string, runId: string, timeoutMs = 60_000): Promise<RunProgress> {
+export async function waitForRun(
+  db: DbHandle,
+  tenantId: string,
+  runId: string,
+  timeoutMs = 60_000,
+): Promise<RunProgress> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const p = await getRunProgress(db.db, { tenantId, runId });
     if (p && p.status !== "queued" && p.status !== "running") return p;
-    if (Date.now() > deadline) throw new Error(`run ${runId} still ${p?.status}/${p?.phase} after ${timeoutMs} ms (${p?.done}/${p?.total} units)`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `run ${runId} still ${p?.status}/${p?.phase} after ${timeoutMs} ms (${p?.done}/${p?.total} units)`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -106,7 +141,10 @@ export async function countsByUnit(db: DbHandle, tenantId: string): Promise<Map<
     out.set(k, rec);
   };
   for (const [name, table] of tables) {
-    const r = await db.pool.query(`select account_id, region, count(*)::int as n from ${table} where tenant_id = $1 group by 1, 2`, [tenantId]);
+    const r = await db.pool.query(
+      `select account_id, region, count(*)::int as n from ${table} where tenant_id = $1 group by 1, 2`,
+      [tenantId],
+    );
     for (const row of r.rows) bump(`${row.account_id}/${row.region}`, name, row.n as number);
   }
   const rules = await db.pool.query(
@@ -120,8 +158,32 @@ export async function countsByUnit(db: DbHandle, tenantId: string): Promise<Map<
 /** A hash of every inventory row of the tenant (what "a second sync changes nothing" compares). */
 export async function fingerprint(db: DbHandle, tenantId: string): Promise<string> {
   const h = createHash("sha256");
-  for (const table of ["org_organizations", "org_units", "org_accounts", "org_delegated_admins", "org_policies", "org_effective_policies", "backup_plans", "backup_plan_versions", "backup_rules", "backup_selections", "backup_vaults", "recovery_points", "protected_resources", "resources", "backup_jobs", "copy_jobs", "restore_jobs", "restore_testing_plans", "region_settings", "global_settings"]) {
-    const r = await db.pool.query(`select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h, count(*)::int as n from ${table} t where tenant_id = $1`, [tenantId]);
+  for (const table of [
+    "org_organizations",
+    "org_units",
+    "org_accounts",
+    "org_delegated_admins",
+    "org_policies",
+    "org_effective_policies",
+    "backup_plans",
+    "backup_plan_versions",
+    "backup_rules",
+    "backup_selections",
+    "backup_vaults",
+    "recovery_points",
+    "protected_resources",
+    "resources",
+    "backup_jobs",
+    "copy_jobs",
+    "restore_jobs",
+    "restore_testing_plans",
+    "region_settings",
+    "global_settings",
+  ]) {
+    const r = await db.pool.query(
+      `select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h, count(*)::int as n from ${table} t where tenant_id = $1`,
+      [tenantId],
+    );
     h.update(`${table}:${r.rows[0]!.n as number}:${r.rows[0]!.h as string}\n`);
   }
   return h.digest("hex");
@@ -130,5 +192,12 @@ export async function fingerprint(db: DbHandle, tenantId: string): Promise<strin
 /** What the simulator says a complete inventory holds, per reachable unit. */
 export function simCountsByUnit(world: WorldSummary): Map<string, Record<string, number>> {
   // Zeros dropped, as countsByUnit has no row to count for them.
-  return new Map(world.by_unit.filter((u) => u.reachable).map((u) => [`${u.account_id}/${u.region}`, Object.fromEntries(Object.entries(u.counts).filter(([, n]) => n > 0))]));
+  return new Map(
+    world.by_unit
+      .filter((u) => u.reachable)
+      .map((u) => [
+        `${u.account_id}/${u.region}`,
+        Object.fromEntries(Object.entries(u.counts).filter(([, n]) => n > 0)),
+      ]),
+  );
 }

@@ -22,7 +22,12 @@ afterAll(async () => {
   await h?.close();
 });
 
-const jobIds = async (table: string, id: string) => new Set((await h.db.pool.query(`select ${id} as id from ${table} where tenant_id = $1`, [h.tenantId])).rows.map((r) => r.id as string));
+const jobIds = async (table: string, id: string) =>
+  new Set(
+    (await h.db.pool.query(`select ${id} as id from ${table} where tenant_id = $1`, [h.tenantId])).rows.map(
+      (r) => r.id as string,
+    ),
+  );
 
 describe("incremental reads over time", () => {
   it("streams large lists through staging and lands them exactly", async () => {
@@ -49,14 +54,18 @@ describe("incremental reads over time", () => {
     expect(incremental.status).toBe("partial");
     // Incremental: fewer recovery point pages than a full listing would need.
     const calls = h.sim.stats().calls.by_operation["backup:ListRecoveryPointsByBackupVault"] ?? 0;
-    expect(calls).toBeLessThan(h.sim.stats().lower_bound.min_calls_by_operation["backup:ListRecoveryPointsByBackupVault"]! * 2);
+    expect(calls).toBeLessThan(
+      h.sim.stats().lower_bound.min_calls_by_operation["backup:ListRecoveryPointsByBackupVault"]! * 2,
+    );
 
     const jobsAfter = await jobIds("backup_jobs", "backup_job_id");
     for (const id of jobsBefore) expect(jobsAfter.has(id)).toBe(true); // history kept
     expect(jobsAfter.size).toBeGreaterThan(later.counts.backup_jobs); // more than AWS's window holds
 
     // Points that expired are not noticed by an incremental read …
-    const rpIncremental = (await h.db.pool.query(`select count(*)::int as n from recovery_points where tenant_id = $1`, [h.tenantId])).rows[0]!.n as number;
+    const rpIncremental = (
+      await h.db.pool.query(`select count(*)::int as n from recovery_points where tenant_id = $1`, [h.tenantId])
+    ).rows[0]!.n as number;
     expect(rpIncremental).toBeGreaterThan(later.counts.recovery_points);
     // … but the full listing (forced here; daily by default) brings the points exactly to AWS's.
     await h.stopWorker();
@@ -66,8 +75,10 @@ describe("incremental reads over time", () => {
     const units = simCountsByUnit(later);
     const ours = await countsByUnit(h.db, h.tenantId);
     for (const [unit, counts] of units) {
-      for (const k of ["recovery_points", "plans", "vaults", "resources", "protected_resources", "rules", "selections"]) expect({ unit, k, n: ours.get(unit)?.[k] ?? 0 }).toEqual({ unit, k, n: counts[k] ?? 0 });
-      for (const k of ["backup_jobs", "copy_jobs", "restore_jobs"]) expect(ours.get(unit)?.[k] ?? 0).toBeGreaterThanOrEqual(counts[k] ?? 0);
+      for (const k of ["recovery_points", "plans", "vaults", "resources", "protected_resources", "rules", "selections"])
+        expect({ unit, k, n: ours.get(unit)?.[k] ?? 0 }).toEqual({ unit, k, n: counts[k] ?? 0 });
+      for (const k of ["backup_jobs", "copy_jobs", "restore_jobs"])
+        expect(ours.get(unit)?.[k] ?? 0).toBeGreaterThanOrEqual(counts[k] ?? 0);
     }
   });
 });
@@ -80,10 +91,15 @@ describe("scheduled syncs", () => {
     const again = await tickSchedules(h.db.pool, new Date("2026-03-01T06:21:00Z"));
     expect(first).toBe(1);
     expect(again).toBe(0);
-    const runs = await h.db.pool.query(`select trigger, scheduled_for from sync_runs where tenant_id = $1 and trigger = 'schedule'`, [h.tenantId]);
+    const runs = await h.db.pool.query(
+      `select trigger, scheduled_for from sync_runs where tenant_id = $1 and trigger = 'schedule'`,
+      [h.tenantId],
+    );
     expect(runs.rows).toEqual([{ trigger: "schedule", scheduled_for: new Date("2026-03-01T06:00:00Z") }]);
     // Between slots nothing starts.
-    await h.db.pool.query(`update sync_runs set status = 'succeeded', phase = 'done' where tenant_id = $1`, [h.tenantId]);
+    await h.db.pool.query(`update sync_runs set status = 'succeeded', phase = 'done' where tenant_id = $1`, [
+      h.tenantId,
+    ]);
     expect(await tickSchedules(h.db.pool, new Date("2026-03-01T08:30:00Z"))).toBe(0);
     await h.db.pool.query(`update tenants set sync_schedule = null where id = $1`, [h.tenantId]);
   });
@@ -98,11 +114,25 @@ describe("job history retention", () => {
        values ($1, '1', 'r', 'old', '2020-01-15T00:00:00Z', 'COMPLETED', 'a', 'EBS', 'v', false)`,
       [h.tenantId],
     );
-    const kept = (await h.db.pool.query(`select count(*)::int as n from backup_jobs where creation_date > '2021-01-01'`)).rows[0]!.n as number;
+    const kept = (
+      await h.db.pool.query(`select count(*)::int as n from backup_jobs where creation_date > '2021-01-01'`)
+    ).rows[0]!.n as number;
     const dropped = await dropExpiredJobPartitions(h.db.pool, 400);
-    expect(dropped).toEqual(expect.arrayContaining(["backup_jobs_2020_01", "copy_jobs_2020_01", "restore_jobs_2020_01", "backup_jobs_2020_02"]));
-    expect((await h.db.pool.query(`select count(*)::int as n from backup_jobs where backup_job_id = 'old'`)).rows[0]!.n).toBe(0);
-    expect((await h.db.pool.query(`select count(*)::int as n from backup_jobs where creation_date > '2021-01-01'`)).rows[0]!.n).toBe(kept);
+    expect(dropped).toEqual(
+      expect.arrayContaining([
+        "backup_jobs_2020_01",
+        "copy_jobs_2020_01",
+        "restore_jobs_2020_01",
+        "backup_jobs_2020_02",
+      ]),
+    );
+    expect(
+      (await h.db.pool.query(`select count(*)::int as n from backup_jobs where backup_job_id = 'old'`)).rows[0]!.n,
+    ).toBe(0);
+    expect(
+      (await h.db.pool.query(`select count(*)::int as n from backup_jobs where creation_date > '2021-01-01'`)).rows[0]!
+        .n,
+    ).toBe(kept);
     expect(kept).toBeGreaterThan(0);
   });
 });

@@ -18,9 +18,18 @@ afterAll(() => h?.close());
 
 describe("a worker killed mid-sync", () => {
   it("leaves nothing half-published, and another worker finishes its units", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.resolve("tests/integration/sync/fixtures/worker-child.ts"), JSON.stringify({ databaseUrl: h.db.url, aws: h.aws, settings: { ...FAST, unitConcurrency: 6, spillAt: 40 } })], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        path.resolve("tests/integration/sync/fixtures/worker-child.ts"),
+        JSON.stringify({ databaseUrl: h.db.url, aws: h.aws, settings: { ...FAST, unitConcurrency: 6, spillAt: 40 } }),
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let childId = "";
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on("data", (d: Buffer) => {
@@ -49,21 +58,32 @@ describe("a worker killed mid-sync", () => {
     }
     child.kill("SIGKILL");
     await new Promise((res) => child.once("exit", res));
-    const orphaned = await h.db.pool.query(`select account_id, region from sync_run_units where run_id = $1 and status = 'running' and worker_id = $2`, [req.runId, childId]);
+    const orphaned = await h.db.pool.query(
+      `select account_id, region from sync_run_units where run_id = $1 and status = 'running' and worker_id = $2`,
+      [req.runId, childId],
+    );
     expect(orphaned.rows.length).toBeGreaterThan(0);
 
     // Nothing of an orphaned unit is published: its sync_units row has not been written yet.
     for (const u of orphaned.rows) {
-      const s = await h.db.pool.query(`select published_at from sync_units where tenant_id = $1 and account_id = $2 and region = $3`, [h.tenantId, u.account_id, u.region]);
+      const s = await h.db.pool.query(
+        `select published_at from sync_units where tenant_id = $1 and account_id = $2 and region = $3`,
+        [h.tenantId, u.account_id, u.region],
+      );
       expect(s.rows[0]?.published_at ?? null).toBeNull();
-      const rows = await h.db.pool.query(`select count(*)::int as n from recovery_points where tenant_id = $1 and account_id = $2 and region = $3`, [h.tenantId, u.account_id, u.region]);
+      const rows = await h.db.pool.query(
+        `select count(*)::int as n from recovery_points where tenant_id = $1 and account_id = $2 and region = $3`,
+        [h.tenantId, u.account_id, u.region],
+      );
       expect(rows.rows[0]!.n).toBe(0);
     }
 
     await h.startWorker(); // takes over after FAST.staleSeconds without heartbeats
     const run = await waitForRun(h.db, h.tenantId, req.runId, 90_000);
     expect(run.status).toBe("partial");
-    expect(run.failed).toBe(h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length);
+    expect(run.failed).toBe(
+      h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length,
+    );
 
     const taken = await h.db.pool.query(
       `select status, attempt from sync_run_units where run_id = $1 and (account_id, region) in (select * from unnest($2::text[], $3::text[]))`,
@@ -74,7 +94,14 @@ describe("a worker killed mid-sync", () => {
       expect(t.attempt).toBeGreaterThanOrEqual(2); // claimed again after the kill
     }
     expect(await countsByUnit(h.db, h.tenantId)).toEqual(simCountsByUnit(h.world));
-    for (const t of ["stg_recovery_points", "stg_protected_resources", "stg_resources", "stg_backup_jobs", "stg_copy_jobs", "stg_restore_jobs"]) {
+    for (const t of [
+      "stg_recovery_points",
+      "stg_protected_resources",
+      "stg_resources",
+      "stg_backup_jobs",
+      "stg_copy_jobs",
+      "stg_restore_jobs",
+    ]) {
       expect((await h.db.pool.query(`select count(*)::int as n from ${t}`)).rows[0]!.n).toBe(0);
     }
     // Its own waits (60 s for the child, 90 s for the take-over) decide; not the 60 s default.
@@ -82,14 +109,28 @@ describe("a worker killed mid-sync", () => {
 
   it("queues again a unit whose job a worker took from the queue and died before claiming", async () => {
     const worker = h.worker ?? (await h.startWorker());
-    const last = await h.db.pool.query(`select id from sync_runs where tenant_id = $1 order by created_at desc limit 1`, [h.tenantId]);
+    const last = await h.db.pool.query(
+      `select id from sync_runs where tenant_id = $1 order by created_at desc limit 1`,
+      [h.tenantId],
+    );
     const runId = last.rows[0]!.id as string;
-    const unit = (await h.db.pool.query(`select account_id, region, attempt from sync_run_units where run_id = $1 and kind = 'region' and status = 'ok' limit 1`, [runId])).rows[0]!;
+    const unit = (
+      await h.db.pool.query(
+        `select account_id, region, attempt from sync_run_units where run_id = $1 and kind = 'region' and status = 'ok' limit 1`,
+        [runId],
+      )
+    ).rows[0]!;
     // The state a worker leaves when killed between taking the job and claiming the unit: the
     // unit pending, its only job active since long before the staleness limit.
     await h.db.pool.query(`update sync_runs set status = 'running' where id = $1`, [runId]);
-    await h.db.pool.query(`update sync_run_units set status = 'pending', worker_id = null where run_id = $1 and account_id = $2 and region = $3`, [runId, unit.account_id, unit.region]);
-    await worker.boss.insert(QUEUES.unit, unitJobs([{ runId, tenantId: h.tenantId, accountId: unit.account_id, region: unit.region }]));
+    await h.db.pool.query(
+      `update sync_run_units set status = 'pending', worker_id = null where run_id = $1 and account_id = $2 and region = $3`,
+      [runId, unit.account_id, unit.region],
+    );
+    await worker.boss.insert(
+      QUEUES.unit,
+      unitJobs([{ runId, tenantId: h.tenantId, accountId: unit.account_id, region: unit.region }]),
+    );
     await h.db.pool.query(
       `update pgboss.job set state = 'active', started_on = now() - interval '60 seconds' where name = $1 and data->>'runId' = $2 and data->>'accountId' = $3 and data->>'region' = $4`,
       [QUEUES.unit, runId, unit.account_id, unit.region],
@@ -97,9 +138,13 @@ describe("a worker killed mid-sync", () => {
 
     const run = await waitForRun(h.db, h.tenantId, runId, 30_000);
     expect(run.status).toBe("partial");
-    const after = (await h.db.pool.query(`select status, attempt from sync_run_units where run_id = $1 and account_id = $2 and region = $3`, [runId, unit.account_id, unit.region])).rows[0]!;
+    const after = (
+      await h.db.pool.query(
+        `select status, attempt from sync_run_units where run_id = $1 and account_id = $2 and region = $3`,
+        [runId, unit.account_id, unit.region],
+      )
+    ).rows[0]!;
     expect(after.status).toBe("ok");
     expect(after.attempt).toBe((unit.attempt as number) + 1);
   }, 60_000);
 });
-

@@ -33,8 +33,17 @@ async function v10Database() {
   const old = new PgBossV10({ connectionString: db.url, schedule: false, supervise: false });
   old.on("error", () => undefined);
   await old.start();
-  for (const name of Object.values(QUEUES)) await old.createQueue(name, { name, policy: "standard", ...RETRIES, retentionDays: 7 });
-  await old.createQueue(EVALUATE_QUEUE, { name: EVALUATE_QUEUE, policy: "stately", expireInSeconds: 1800, retryLimit: 2, retryDelay: 30, retryBackoff: true, retentionDays: 7 });
+  for (const name of Object.values(QUEUES))
+    await old.createQueue(name, { name, policy: "standard", ...RETRIES, retentionDays: 7 });
+  await old.createQueue(EVALUATE_QUEUE, {
+    name: EVALUATE_QUEUE,
+    policy: "stately",
+    expireInSeconds: 1800,
+    retryLimit: 2,
+    retryDelay: 30,
+    retryBackoff: true,
+    retentionDays: 7,
+  });
   const unit = (accountId: string) => ({ runId: R1, tenantId: T, accountId, region: "eu-west-1" });
   await old.insert([
     { name: QUEUES.unit, data: unit("111111111111"), ...RETRIES },
@@ -80,7 +89,9 @@ describe("a database made by pg-boss 10", () => {
         [QUEUES.unit, { runId: R1, tenantId: T, accountId: "222222222222", region: "eu-west-1" }, "created"],
       ]);
       expect(jobs[0].singleton_key).toBe(T);
-      expect(jobs.filter((j) => j.name !== EVALUATE_QUEUE).every((j) => j.retry_limit === 3 && j.expire_seconds === 3600)).toBe(true);
+      expect(
+        jobs.filter((j) => j.name !== EVALUATE_QUEUE).every((j) => j.retry_limit === 3 && j.expire_seconds === 3600),
+      ).toBe(true);
       // The deferred unit keeps what remained of its 10 minutes, on PostgreSQL's clock.
       expect(Number(jobs[5].wait)).toBeGreaterThan(540);
       expect(Number(jobs[5].wait)).toBeLessThanOrEqual(600);
@@ -102,7 +113,12 @@ describe("a database made by pg-boss 10", () => {
     const db = await v10Database();
     const seen: SyncCompleted[] = [];
     registerSyncCompletedHandler("queue-v10-test", async (e) => void seen.push(e));
-    const worker = await startSyncWorker({ pool: db.pool, databaseUrl: db.url, aws: { endpoint: "http://127.0.0.1:9", region: "us-east-1" }, schedule: false });
+    const worker = await startSyncWorker({
+      pool: db.pool,
+      databaseUrl: db.url,
+      aws: { endpoint: "http://127.0.0.1:9", region: "us-east-1" },
+      schedule: false,
+    });
     try {
       const deadline = Date.now() + 20_000;
       while (seen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -18,7 +18,10 @@ afterAll(async () => {
 
 describe("planner statistics after a sync", () => {
   it("analyzes every table the sync filled before the run counts as done", async () => {
-    const listed = await h.db.pool.query(`select relname from pg_class where relname = any($1::text[]) and relnamespace = current_schema()::regnamespace`, [SYNC_TABLES]);
+    const listed = await h.db.pool.query(
+      `select relname from pg_class where relname = any($1::text[]) and relnamespace = current_schema()::regnamespace`,
+      [SYNC_TABLES],
+    );
     expect(listed.rows.map((r) => r.relname as string).sort()).toEqual([...SYNC_TABLES].sort());
 
     expect((await h.sync()).status).toBe("partial");
@@ -31,7 +34,8 @@ describe("planner statistics after a sync", () => {
       expect(byName.get(t)?.last_analyze, `${t} analyzed`).toBeInstanceOf(Date);
       expect(Number(byName.get(t)?.reltuples), `${t} row estimate`).toBeGreaterThanOrEqual(0);
     }
-    for (const t of ["backup_jobs", "copy_jobs", "recovery_points", "resources"]) expect(Number(byName.get(t)!.reltuples), t).toBeGreaterThan(0);
+    for (const t of ["backup_jobs", "copy_jobs", "recovery_points", "resources"])
+      expect(Number(byName.get(t)!.reltuples), t).toBeGreaterThan(0);
     expect(byName.get("backup_jobs")!.relkind).toBe("p");
   });
 

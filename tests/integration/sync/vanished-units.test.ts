@@ -17,8 +17,14 @@ afterAll(async () => {
 });
 
 const rowsIn = async (table: string, region: string) =>
-  (await h.db.pool.query(`select count(*)::int as n from ${table} where tenant_id = $1 and region = $2`, [h.tenantId, region])).rows[0]!.n as number;
-const setRegions = (regions: string[]) => h.db.pool.query(`update tenants set regions = $2 where id = $1`, [h.tenantId, regions]);
+  (
+    await h.db.pool.query(`select count(*)::int as n from ${table} where tenant_id = $1 and region = $2`, [
+      h.tenantId,
+      region,
+    ])
+  ).rows[0]!.n as number;
+const setRegions = (regions: string[]) =>
+  h.db.pool.query(`update tenants set regions = $2 where id = $1`, [h.tenantId, regions]);
 
 describe("units that leave the tenant's scope", () => {
   it("empties a region that is no longer synced, keeps its job history and every other unit", async () => {
@@ -35,7 +41,17 @@ describe("units that leave the tenant's scope", () => {
 
     await setRegions([kept!]);
     expect((await h.sync()).status).toBe("partial");
-    for (const t of ["backup_plans", "backup_rules", "backup_selections", "backup_vaults", "recovery_points", "protected_resources", "resources", "region_settings", "sync_units"]) {
+    for (const t of [
+      "backup_plans",
+      "backup_rules",
+      "backup_selections",
+      "backup_vaults",
+      "recovery_points",
+      "protected_resources",
+      "resources",
+      "region_settings",
+      "sync_units",
+    ]) {
       expect(await rowsIn(t, dropped!), t).toBe(0);
     }
     expect(await rowsIn("backup_jobs", dropped!)).toBe(jobsBefore);

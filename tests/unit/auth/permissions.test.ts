@@ -24,7 +24,12 @@ describe("role → capability table", () => {
   it("a membership role narrows but never widens", () => {
     expect(tenantCapabilities("operator", "auditor")).toEqual(["tenant:read"]);
     expect(tenantCapabilities("auditor", "admin")).toEqual(["tenant:read", "export"]);
-    expect(tenantCapabilities("compliance", null)).toEqual(["tenant:read", "template:manage", "exception:manage", "export"]);
+    expect(tenantCapabilities("compliance", null)).toEqual([
+      "tenant:read",
+      "template:manage",
+      "exception:manage",
+      "export",
+    ]);
     expect(tenantCapabilities("admin", "operator")).toEqual(["tenant:read", "sync:run", "policy:draft", "policy:push"]);
     expect(tenantCapabilities("admin", null)).not.toContain("user:manage");
   });

@@ -2,22 +2,32 @@ import { describe, expect, it } from "vitest";
 import { checkTenantRoles } from "@/lib/aws/credentials";
 import { classifyCallError, FailureError, isThrottlingError, throttledFor } from "@/lib/aws/errors";
 
-const err = (name: string, status?: number) => Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
+const err = (name: string, status?: number) =>
+  Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
 
 describe("AWS errors as sentences", () => {
   it("says which role could not be assumed and why it may be", () => {
-    const f = classifyCallError(err("AccessDenied", 403), { operation: "AssumeRole", roleArn: "arn:aws:iam::111122223333:role/X" });
-    expect(f.message).toBe("cannot assume arn:aws:iam::111122223333:role/X: the role's trust policy or ExternalId does not admit this product");
+    const f = classifyCallError(err("AccessDenied", 403), {
+      operation: "AssumeRole",
+      roleArn: "arn:aws:iam::111122223333:role/X",
+    });
+    expect(f.message).toBe(
+      "cannot assume arn:aws:iam::111122223333:role/X: the role's trust policy or ExternalId does not admit this product",
+    );
     expect(f.transient).toBe(false);
   });
 
   it("reads an invalid token in one region as the region not being enabled", () => {
-    expect(classifyCallError(err("UnrecognizedClientException", 403), { region: "me-south-1" })).toMatchObject({ kind: "region_disabled", message: "region not enabled" });
+    expect(classifyCallError(err("UnrecognizedClientException", 403), { region: "me-south-1" })).toMatchObject({
+      kind: "region_disabled",
+      message: "region not enabled",
+    });
     expect(classifyCallError(err("InvalidClientTokenId", 403), { region: "me-south-1" }).kind).toBe("region_disabled");
   });
 
   it("knows throttling by name and by status, across services", () => {
-    for (const n of ["ThrottlingException", "TooManyRequestsException", "ThrottledException", "Throttling"]) expect(isThrottlingError(err(n, 400))).toBe(true);
+    for (const n of ["ThrottlingException", "TooManyRequestsException", "ThrottledException", "Throttling"])
+      expect(isThrottlingError(err(n, 400))).toBe(true);
     expect(isThrottlingError(err("Whatever", 429))).toBe(true);
     expect(isThrottlingError(err("ValidationException", 400))).toBe(false);
     expect(throttledFor(10, true).message).toBe("throttled for 10 minutes: will retry");
@@ -25,7 +35,11 @@ describe("AWS errors as sentences", () => {
   });
 
   it("calls 5xx after retries transient, and names the operation", () => {
-    expect(classifyCallError(err("ServiceUnavailableException", 503), { operation: "ListBackupJobs" })).toMatchObject({ kind: "service_error", transient: true, message: "ListBackupJobs: AWS kept failing (ServiceUnavailableException, HTTP 503)" });
+    expect(classifyCallError(err("ServiceUnavailableException", 503), { operation: "ListBackupJobs" })).toMatchObject({
+      kind: "service_error",
+      transient: true,
+      message: "ListBackupJobs: AWS kept failing (ServiceUnavailableException, HTTP 503)",
+    });
   });
 
   it("passes a failure already explained through unchanged", () => {
@@ -35,10 +49,17 @@ describe("AWS errors as sentences", () => {
 });
 
 describe("tenant configuration checks before any call", () => {
-  const good = { managementAccountId: "111122223333", managementRoleArn: "arn:aws:iam::111122223333:role/Mgmt", externalId: "abc-123", memberRoleName: "Member" };
+  const good = {
+    managementAccountId: "111122223333",
+    managementRoleArn: "arn:aws:iam::111122223333:role/Mgmt",
+    externalId: "abc-123",
+    memberRoleName: "Member",
+  };
   it("accepts a good one, with role paths", () => {
     expect(() => checkTenantRoles(good)).not.toThrow();
-    expect(() => checkTenantRoles({ ...good, managementRoleArn: "arn:aws:iam::111122223333:role/path/to/Mgmt" })).not.toThrow();
+    expect(() =>
+      checkTenantRoles({ ...good, managementRoleArn: "arn:aws:iam::111122223333:role/path/to/Mgmt" }),
+    ).not.toThrow();
   });
   it.each([
     [{ managementRoleArn: "arn:aws:iam::1111:role/Mgmt" }, /management role ARN .* is malformed/],

@@ -30,7 +30,10 @@ describe("the rate gate", () => {
   });
 
   it("holds a request until every bucket it draws from has a token", async () => {
-    const times = await grantedTimes(10, [{ key: "op", rate: 100, capacity: 10 }, { key: "all", rate: 2, capacity: 1 }]);
+    const times = await grantedTimes(10, [
+      { key: "op", rate: 100, capacity: 10 },
+      { key: "all", rate: 2, capacity: 1 },
+    ]);
     expect(times[0]).toBe(0);
     expect(times[9]!).toBeGreaterThanOrEqual(4400); // the slower (total) bucket decides
   });

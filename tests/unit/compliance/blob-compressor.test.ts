@@ -17,13 +17,17 @@ describe("BlobCompressor (panel blobs deflated on a thread of its own)", () => {
   });
 
   it("keeps concurrent batches apart", async () => {
-    const batches = Array.from({ length: 20 }, (_, i) => Array.from({ length: i % 4 }, (_, j) => `batch ${i} blob ${j} `.repeat(50)));
+    const batches = Array.from({ length: 20 }, (_, i) =>
+      Array.from({ length: i % 4 }, (_, j) => `batch ${i} blob ${j} `.repeat(50)),
+    );
     const results = await Promise.all(batches.map((b) => z.compress(b)));
     expect(results.map((r) => r.map(inflate))).toEqual(batches);
   });
 
   it("refuses a batch that is not text with an error, and goes on compressing the next", async () => {
-    await expect(z.compress(["fine", 42 as unknown as string])).rejects.toThrow(/compressing panel blobs failed: a number is not text/);
+    await expect(z.compress(["fine", 42 as unknown as string])).rejects.toThrow(
+      /compressing panel blobs failed: a number is not text/,
+    );
     expect((await z.compress(["still here"])).map(inflate)).toEqual(["still here"]);
   });
 

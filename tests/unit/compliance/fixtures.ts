@@ -26,11 +26,28 @@ export const hoursBefore = (h: number) => new Date(NOW.getTime() - h * 3_600_000
 export const daysBefore = (d: number) => hoursBefore(d * 24);
 
 export function account(over: Partial<Account> = {}): Account {
-  return { accountId: ACCT, name: "prod", email: "a@example.com", state: "ACTIVE", parentId: "ou-ab12-prod0001", ouPath: ["r-ab12", "ou-ab12-prod0001"], joinedAt: null, ...over };
+  return {
+    accountId: ACCT,
+    name: "prod",
+    email: "a@example.com",
+    state: "ACTIVE",
+    parentId: "ou-ab12-prod0001",
+    ouPath: ["r-ab12", "ou-ab12-prod0001"],
+    joinedAt: null,
+    ...over,
+  };
 }
 
 export function unit(over: Partial<UnitFreshness> = {}): UnitFreshness {
-  return { accountId: ACCT, region: REGION, status: "ok", publishedAt: hoursBefore(1), error: null, errorAt: null, ...over };
+  return {
+    accountId: ACCT,
+    region: REGION,
+    status: "ok",
+    publishedAt: hoursBefore(1),
+    error: null,
+    errorAt: null,
+    ...over,
+  };
 }
 
 export function rule(over: Partial<BackupRule> = {}): BackupRule {
@@ -52,7 +69,16 @@ export function rule(over: Partial<BackupRule> = {}): BackupRule {
 }
 
 export function selection(over: Partial<BackupSelection> = {}): BackupSelection {
-  return { selectionId: "sel-1", selectionName: "all-ebs", iamRoleArn: `arn:aws:iam::${ACCT}:role/backup`, resources: ["arn:aws:ec2:*:*:volume/*"], notResources: [], listOfTags: [], conditions: [], ...over };
+  return {
+    selectionId: "sel-1",
+    selectionName: "all-ebs",
+    iamRoleArn: `arn:aws:iam::${ACCT}:role/backup`,
+    resources: ["arn:aws:ec2:*:*:volume/*"],
+    notResources: [],
+    listOfTags: [],
+    conditions: [],
+    ...over,
+  };
 }
 
 export function plan(over: Partial<BackupPlan> = {}): BackupPlan {
@@ -104,7 +130,14 @@ export function vault(over: Partial<BackupVault> = {}): BackupVault {
 }
 
 export function resource(over: Partial<Resource> = {}): Resource {
-  return { accountId: ACCT, region: REGION, resourceArn: `arn:aws:ec2:${REGION}:${ACCT}:volume/vol-1`, resourceType: "EBS", tags: {}, ...over };
+  return {
+    accountId: ACCT,
+    region: REGION,
+    resourceArn: `arn:aws:ec2:${REGION}:${ACCT}:volume/vol-1`,
+    resourceType: "EBS",
+    tags: {},
+    ...over,
+  };
 }
 
 export function recoveryPoint(over: Partial<RecoveryPoint> = {}): RecoveryPoint {
@@ -179,9 +212,18 @@ export function restoreJob(over: Partial<RestoreJob> = {}): RestoreJob {
   };
 }
 
-export function regionSettings(optIn: Record<string, boolean> = {}, over: Partial<RegionSettings> = {}): RegionSettings {
+export function regionSettings(
+  optIn: Record<string, boolean> = {},
+  over: Partial<RegionSettings> = {},
+): RegionSettings {
   const all = { EC2: true, EBS: true, RDS: true, Aurora: true, DynamoDB: true, EFS: true, FSx: true, S3: true };
-  return { accountId: ACCT, region: REGION, resourceTypeOptIn: { ...all, ...optIn }, resourceTypeManagement: {}, ...over };
+  return {
+    accountId: ACCT,
+    region: REGION,
+    resourceTypeOptIn: { ...all, ...optIn },
+    resourceTypeManagement: {},
+    ...over,
+  };
 }
 
 export function snapshot(over: Partial<TenantSnapshot> = {}): TenantSnapshot {
@@ -206,7 +248,12 @@ export function snapshot(over: Partial<TenantSnapshot> = {}): TenantSnapshot {
 }
 
 /** Evaluate one control and return its findings. */
-export function run(controlId: ControlId, snap: TenantSnapshot, params: unknown = {}, scope: Scope = EMPTY_SCOPE): Finding[] {
+export function run(
+  controlId: ControlId,
+  snap: TenantSnapshot,
+  params: unknown = {},
+  scope: Scope = EMPTY_SCOPE,
+): Finding[] {
   const out: Finding[] = [];
   evaluateSnapshot(snap, { now: NOW }, [makeControlRun(controlId, params, scope)], (_k, f) => out.push(f));
   return out;
@@ -215,6 +262,9 @@ export function run(controlId: ControlId, snap: TenantSnapshot, params: unknown 
 /** The single finding for a subject id (fails the test if there is not exactly one). */
 export function only(findings: Finding[], subjectId?: string): Finding {
   const list = subjectId ? findings.filter((f) => f.subject.id === subjectId) : findings;
-  if (list.length !== 1) throw new Error(`expected one finding${subjectId ? ` for ${subjectId}` : ""}, got ${list.length}: ${JSON.stringify(list.map((f) => [f.subject.id, f.status, f.reason]))}`);
+  if (list.length !== 1)
+    throw new Error(
+      `expected one finding${subjectId ? ` for ${subjectId}` : ""}, got ${list.length}: ${JSON.stringify(list.map((f) => [f.subject.id, f.status, f.reason]))}`,
+    );
   return list[0]!;
 }

@@ -3,13 +3,43 @@
 // that rebuild every earlier version exactly.
 import { describe, expect, it } from "vitest";
 import type { Evidence } from "@/lib/compliance/model/finding";
-import { columnsOf, countColumns, countEntries, decodeDelta, decodePanel, encodeDelta, encodePanel, encodePanelJson, type PanelEntry } from "@/lib/compliance/store/panel-codec";
+import {
+  columnsOf,
+  countColumns,
+  countEntries,
+  decodeDelta,
+  decodePanel,
+  encodeDelta,
+  encodePanel,
+  encodePanelJson,
+  type PanelEntry,
+} from "@/lib/compliance/store/panel-codec";
 import { applyReverse, diffPanel, digestEntries } from "@/lib/compliance/store/panel-diff";
 import { entriesOf, PanelCollector } from "@/lib/compliance/store/panel-store";
 import { compressBlob } from "@/lib/compliance/store/blob-compressor";
 
-const rpEvidence: Evidence = { kind: "recovery-point", id: "arn:rp-1", details: { isEncrypted: true, tags: ["a=b"], deleteAfterDays: 35, deleteAt: null, vault: "arn:rp-0", resource: "arn:vol-1" } };
-const entry = (over: Partial<PanelEntry> = {}): PanelEntry => ({ key: "arn:rp-1", resourceType: "EBS", runId: 1, status: "PASS", since: 0, reason: "encrypted", evidence: [rpEvidence], ...over });
+const rpEvidence: Evidence = {
+  kind: "recovery-point",
+  id: "arn:rp-1",
+  details: {
+    isEncrypted: true,
+    tags: ["a=b"],
+    deleteAfterDays: 35,
+    deleteAt: null,
+    vault: "arn:rp-0",
+    resource: "arn:vol-1",
+  },
+};
+const entry = (over: Partial<PanelEntry> = {}): PanelEntry => ({
+  key: "arn:rp-1",
+  resourceType: "EBS",
+  runId: 1,
+  status: "PASS",
+  since: 0,
+  reason: "encrypted",
+  evidence: [rpEvidence],
+  ...over,
+});
 const sorted = (e: PanelEntry[]) => [...e].sort((a, b) => (a.key + a.runId < b.key + b.runId ? -1 : 1));
 
 describe("panel codec", () => {
@@ -35,15 +65,46 @@ describe("panel codec", () => {
 
 describe("panel columns", () => {
   it("encodes a collected panel (columns, one since for all) exactly as its entries", () => {
-    const collector = new PanelCollector(new Map([["run-a", 1], ["run-b", 2]]));
-    const subject = (id: string) => ({ type: "recovery-point" as const, id, accountId: "111111111111", region: "eu-west-1", resourceType: "EBS" });
-    collector.add("run-b", { controlId: "BK-04", subject: subject("arn:rp-2"), status: "FAIL", reason: "not encrypted", evidence: [rpEvidence] });
-    collector.add("run-a", { controlId: "BK-05", subject: subject("arn:rp-1"), status: "PASS", reason: "kept 35 days", evidence: [] });
-    collector.add("run-a", { controlId: "BK-05", subject: subject("arn:rp-2"), status: "ERROR", reason: "kept 35 days", evidence: [rpEvidence] });
+    const collector = new PanelCollector(
+      new Map([
+        ["run-a", 1],
+        ["run-b", 2],
+      ]),
+    );
+    const subject = (id: string) => ({
+      type: "recovery-point" as const,
+      id,
+      accountId: "111111111111",
+      region: "eu-west-1",
+      resourceType: "EBS",
+    });
+    collector.add("run-b", {
+      controlId: "BK-04",
+      subject: subject("arn:rp-2"),
+      status: "FAIL",
+      reason: "not encrypted",
+      evidence: [rpEvidence],
+    });
+    collector.add("run-a", {
+      controlId: "BK-05",
+      subject: subject("arn:rp-1"),
+      status: "PASS",
+      reason: "kept 35 days",
+      evidence: [],
+    });
+    collector.add("run-a", {
+      controlId: "BK-05",
+      subject: subject("arn:rp-2"),
+      status: "ERROR",
+      reason: "kept 35 days",
+      evidence: [rpEvidence],
+    });
     const [panel] = collector.take();
     const fromColumns = encodePanelJson({ ...panel!, since: 7 });
     expect(fromColumns).toEqual(encodePanelJson(columnsOf(entriesOf(panel!, 7))));
-    expect(sorted(decodePanel(compressBlob(fromColumns.state), compressBlob(fromColumns.evidence)))).toEqual(sorted(entriesOf(panel!, 7)));
+    expect(sorted(decodePanel(compressBlob(fromColumns.state), compressBlob(fromColumns.evidence)))).toEqual(
+      sorted(entriesOf(panel!, 7)),
+    );
     expect(countColumns(panel!)).toEqual({ 1: [1, 0, 0, 1], 2: [0, 1, 0, 0] });
   });
 });
@@ -72,7 +133,15 @@ describe("diff and reverse deltas", () => {
     const v1 = diffPanel([], [entry(), entry({ key: "arn:rp-2" })], 10).entries;
     expect(v1.map((e) => e.since)).toEqual([10, 10]);
     const newer: Evidence = { kind: "recovery-point", id: "arn:rp-1", details: { isEncrypted: true, note: "re-read" } };
-    const { entries: v2, reverse } = diffPanel(v1, [entry({ evidence: [newer] }), entry({ key: "arn:rp-3" }), entry({ key: "arn:rp-2", status: "FAIL", reason: "not encrypted" })], 11);
+    const { entries: v2, reverse } = diffPanel(
+      v1,
+      [
+        entry({ evidence: [newer] }),
+        entry({ key: "arn:rp-3" }),
+        entry({ key: "arn:rp-2", status: "FAIL", reason: "not encrypted" }),
+      ],
+      11,
+    );
     const byKey = new Map(v2.map((e) => [e.key, e]));
     expect(byKey.get("arn:rp-1")).toMatchObject({ since: 10, evidence: [rpEvidence] });
     expect(byKey.get("arn:rp-2")).toMatchObject({ since: 11, status: "FAIL" });
@@ -117,12 +186,19 @@ describe("diff and reverse deltas", () => {
 describe("recovery-point evidence", () => {
   it("stores the same details whether read from the object or taken in its compact form", async () => {
     const { run, snapshot, recoveryPoint } = await import("./fixtures");
-    const f = run("BK-05", snapshot({ recoveryPoints: [recoveryPoint({ deleteAt: new Date("2026-08-01T00:00:00Z") })] }))[0]!;
+    const f = run(
+      "BK-05",
+      snapshot({ recoveryPoints: [recoveryPoint({ deleteAt: new Date("2026-08-01T00:00:00Z") })] }),
+    )[0]!;
     const item = f.evidence[0]!;
     const { state, evidence } = encodePanel([entry({ key: f.subject.id, evidence: f.evidence })]);
     const [decoded] = decodePanel(state, evidence);
     expect(decoded!.evidence).toEqual([{ kind: item.kind, id: item.id, details: item.details }]);
-    expect(item.details).toMatchObject({ deleteAt: "2026-08-01T00:00:00.000Z", isEncrypted: true, deleteAfterDays: 35 });
+    expect(item.details).toMatchObject({
+      deleteAt: "2026-08-01T00:00:00.000Z",
+      isEncrypted: true,
+      deleteAfterDays: 35,
+    });
     expect(JSON.parse(JSON.stringify(item))).toEqual({ kind: item.kind, id: item.id, details: item.details });
     // Times are stored as numbers, not as ISO text in the string table, and read back as that text.
     const { inflateRawSync } = await import("node:zlib");
@@ -133,7 +209,11 @@ describe("recovery-point evidence", () => {
   });
 
   it("reads evidence whose times were stored as ISO text (as earlier versions wrote them)", () => {
-    const old: Evidence = { kind: "recovery-point", id: "arn:rp-9", details: { creationDate: "2026-07-01T10:00:00.000Z", deleteAt: null, isEncrypted: false } };
+    const old: Evidence = {
+      kind: "recovery-point",
+      id: "arn:rp-9",
+      details: { creationDate: "2026-07-01T10:00:00.000Z", deleteAt: null, isEncrypted: false },
+    };
     const { state, evidence } = encodePanel([entry({ key: "arn:rp-9", evidence: [old] })]);
     expect(decodePanel(state, evidence)[0]!.evidence).toEqual([old]);
   });
@@ -145,7 +225,9 @@ describe("blob compression", () => {
     const { createDeflateRaw, inflateRawSync, constants } = await import("node:zlib");
     const texts = ["a".repeat(10), JSON.stringify({ x: [1, 2, 3] }), "é".repeat(70_000), ""];
     const blobs = texts.map(compressBlob);
-    expect(blobs.map((b) => inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8"))).toEqual(texts);
+    expect(blobs.map((b) => inflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH }).toString("utf8"))).toEqual(
+      texts,
+    );
     expect(blobs[2]!.length).toBeLessThan(10_000);
 
     // A panel stored by the old shared stream: its blobs end at a full flush, with no final block.
@@ -161,6 +243,8 @@ describe("blob compression", () => {
     const json = encodePanelJson(columnsOf(entries));
     const old = { state: await flushed(json.state), evidence: await flushed(json.evidence) };
     z.close();
-    expect(decodePanel(old.state, old.evidence)).toEqual(decodePanel(compressBlob(json.state), compressBlob(json.evidence)));
+    expect(decodePanel(old.state, old.evidence)).toEqual(
+      decodePanel(compressBlob(json.state), compressBlob(json.evidence)),
+    );
   });
 });

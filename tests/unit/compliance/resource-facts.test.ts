@@ -1,7 +1,18 @@
 // The in-memory builder of the facts a later SQL aggregation will fill.
 import { describe, expect, it } from "vitest";
 import { buildSnapshotFacts, isJobIssue } from "@/lib/compliance/facts/resource-facts";
-import { ACCT, REGION, backupJob, daysBefore, hoursBefore, plan, recoveryPoint, restoreJob, rule, vault } from "./fixtures";
+import {
+  ACCT,
+  REGION,
+  backupJob,
+  daysBefore,
+  hoursBefore,
+  plan,
+  recoveryPoint,
+  restoreJob,
+  rule,
+  vault,
+} from "./fixtures";
 
 const VOL = `arn:aws:ec2:${REGION}:${ACCT}:volume/vol-1`;
 
@@ -9,19 +20,32 @@ describe("snapshot facts", () => {
   const lag = vault({ vaultName: "lag", vaultType: "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" });
   const facts = buildSnapshotFacts(
     {
-      plans: [plan({ rules: [rule(), rule({ ruleId: "pitr", enableContinuousBackup: true, scheduleExpression: null })] })],
+      plans: [
+        plan({ rules: [rule(), rule({ ruleId: "pitr", enableContinuousBackup: true, scheduleExpression: null })] }),
+      ],
       vaults: [vault(), lag],
       recoveryPoints: [
         recoveryPoint({ recoveryPointArn: "old", creationDate: daysBefore(3) }),
         recoveryPoint({ recoveryPointArn: "new", creationDate: hoursBefore(2) }),
         recoveryPoint({ recoveryPointArn: "partial", creationDate: hoursBefore(1), status: "PARTIAL" }),
-        recoveryPoint({ recoveryPointArn: "in-lag", creationDate: daysBefore(1), backupVaultArn: lag.vaultArn, vaultType: null, sourceBackupVaultArn: vault().vaultArn }),
+        recoveryPoint({
+          recoveryPointArn: "in-lag",
+          creationDate: daysBefore(1),
+          backupVaultArn: lag.vaultArn,
+          vaultType: null,
+          sourceBackupVaultArn: vault().vaultArn,
+        }),
         recoveryPoint({ recoveryPointArn: "cont", creationDate: daysBefore(9), backupRuleId: "pitr" }),
       ],
       backupJobs: [
         backupJob({ backupJobId: "ok" }),
         backupJob({ backupJobId: "issues", messageCategory: "ACCESS_DENIED", creationDate: hoursBefore(5) }),
-        backupJob({ backupJobId: "role", state: "FAILED", statusMessage: "IAM Role arn:aws:iam::111111111111:role/x does not exist", creationDate: hoursBefore(4) }),
+        backupJob({
+          backupJobId: "role",
+          state: "FAILED",
+          statusMessage: "IAM Role arn:aws:iam::111111111111:role/x does not exist",
+          creationDate: hoursBefore(4),
+        }),
         backupJob({ backupJobId: "ancient", state: "FAILED", creationDate: daysBefore(60) }),
       ],
       copyJobs: [],
@@ -69,9 +93,17 @@ describe("injected facts", () => {
     const { run: _unused, ...fx } = await import("./fixtures");
     const { evaluateSnapshot, makeControlRun } = await import("@/lib/compliance/engine/evaluate");
     const { EMPTY_SCOPE } = await import("@/lib/compliance/model/scope");
-    const injected = buildSnapshotFacts({ plans: [], vaults: [], recoveryPoints: [], backupJobs: [], copyJobs: [], restoreJobs: [] }, fx.daysBefore(7));
+    const injected = buildSnapshotFacts(
+      { plans: [], vaults: [], recoveryPoints: [], backupJobs: [], copyJobs: [], restoreJobs: [] },
+      fx.daysBefore(7),
+    );
     const out: string[] = [];
-    evaluateSnapshot(fx.snapshot(), { now: fx.NOW, facts: injected }, [makeControlRun("BK-09", {}, EMPTY_SCOPE)], (_k, f) => out.push(f.status));
+    evaluateSnapshot(
+      fx.snapshot(),
+      { now: fx.NOW, facts: injected },
+      [makeControlRun("BK-09", {}, EMPTY_SCOPE)],
+      (_k, f) => out.push(f.status),
+    );
     // The snapshot has a fresh recovery point, but the injected facts say there is none.
     expect(out).toEqual(["FAIL"]);
   });

@@ -10,7 +10,9 @@ const iso = getBuiltinTemplate("iso-27001-2022")!;
 
 describe("built-in templates", () => {
   it("map requirements to controls exactly as PRODUCT.md", () => {
-    const map = Object.fromEntries(BUILTIN_TEMPLATES.map((t) => [t.id, Object.fromEntries(t.requirements.map((r) => [r.id, r.controls.join(" ")]))]));
+    const map = Object.fromEntries(
+      BUILTIN_TEMPLATES.map((t) => [t.id, Object.fromEntries(t.requirements.map((r) => [r.id, r.controls.join(" ")]))]),
+    );
     expect(map).toEqual({
       "iso-27001-2022": {
         "A.8.13": "BK-01 BK-02 BK-04 BK-05 BK-09 BK-13 BK-14",
@@ -58,26 +60,107 @@ describe("built-in templates", () => {
 
 describe("custom templates refuse bad input, naming the field", () => {
   const cases: Array<[string, Parameters<typeof cloneTemplate>[1], RegExp]> = [
-    ["unknown control in parameters", { id: "x-1", parameters: { "BK-99": {} } }, /^parameters\.BK-99: unknown control id BK-99/],
-    ["frequency of 0", { id: "x-1", parameters: { "BK-02": { frequencyValue: 0 } } }, /^parameters\.BK-02\.frequencyValue: frequency must be at least 1/],
-    ["frequency of 40 days", { id: "x-1", parameters: { "BK-02": { frequencyUnit: "days", frequencyValue: 40 } } }, /^parameters\.BK-02\.frequencyValue: frequency is at most 31 days/],
-    ["frequency of 25 hours", { id: "x-1", parameters: { "BK-02": { frequencyUnit: "hours", frequencyValue: 25 } } }, /frequency is at most 24 hours/],
-    ["retention below zero", { id: "x-1", parameters: { "BK-05": { requiredRetentionDays: -1 } } }, /^parameters\.BK-05\.requiredRetentionDays: retention must not be negative/],
-    ["RPO over 31 days", { id: "x-1", parameters: { "BK-09": { unit: "days", value: 32 } } }, /^parameters\.BK-09\.value: age is at most 31 days/],
-    ["air-gap age over 2184 hours", { id: "x-1", parameters: { "BK-11": { unit: "hours", value: 2185 } } }, /^parameters\.BK-11\.value: age is at most 2184 hours/],
-    ["six exempt principals", { id: "x-1", parameters: { "BK-03": { exemptPrincipalArns: Array.from({ length: 6 }, (_, i) => `arn:aws:iam::111111111111:role/r${i}`) } } }, /^parameters\.BK-03\.exemptPrincipalArns: at most 5 exempt principals/],
+    [
+      "unknown control in parameters",
+      { id: "x-1", parameters: { "BK-99": {} } },
+      /^parameters\.BK-99: unknown control id BK-99/,
+    ],
+    [
+      "frequency of 0",
+      { id: "x-1", parameters: { "BK-02": { frequencyValue: 0 } } },
+      /^parameters\.BK-02\.frequencyValue: frequency must be at least 1/,
+    ],
+    [
+      "frequency of 40 days",
+      { id: "x-1", parameters: { "BK-02": { frequencyUnit: "days", frequencyValue: 40 } } },
+      /^parameters\.BK-02\.frequencyValue: frequency is at most 31 days/,
+    ],
+    [
+      "frequency of 25 hours",
+      { id: "x-1", parameters: { "BK-02": { frequencyUnit: "hours", frequencyValue: 25 } } },
+      /frequency is at most 24 hours/,
+    ],
+    [
+      "retention below zero",
+      { id: "x-1", parameters: { "BK-05": { requiredRetentionDays: -1 } } },
+      /^parameters\.BK-05\.requiredRetentionDays: retention must not be negative/,
+    ],
+    [
+      "RPO over 31 days",
+      { id: "x-1", parameters: { "BK-09": { unit: "days", value: 32 } } },
+      /^parameters\.BK-09\.value: age is at most 31 days/,
+    ],
+    [
+      "air-gap age over 2184 hours",
+      { id: "x-1", parameters: { "BK-11": { unit: "hours", value: 2185 } } },
+      /^parameters\.BK-11\.value: age is at most 2184 hours/,
+    ],
+    [
+      "six exempt principals",
+      {
+        id: "x-1",
+        parameters: {
+          "BK-03": { exemptPrincipalArns: Array.from({ length: 6 }, (_, i) => `arn:aws:iam::111111111111:role/r${i}`) },
+        },
+      },
+      /^parameters\.BK-03\.exemptPrincipalArns: at most 5 exempt principals/,
+    ],
     ["unknown parameter name", { id: "x-1", parameters: { "BK-05": { retentionDays: 3 } } }, /^parameters\.BK-05/],
-    ["vault lock max below min", { id: "x-1", parameters: { "BK-08": { minRetentionDays: 30, maxRetentionDays: 7 } } }, /^parameters\.BK-08\.maxRetentionDays: maximum retention must not be below the minimum/],
-    ["malformed tag scope: empty key", { id: "x-1", scope: { tags: [{ key: "" }] } }, /^scope\.tags\.0\.key: tag key must not be empty/],
-    ["malformed tag scope: wrong field name", { id: "x-1", scope: { tags: [{ Key: "env" } as never] } }, /^scope\.tags\.0/],
-    ["bad account id in scope", { id: "x-1", scope: { accountIds: ["123"] } }, /^scope\.accountIds\.0: account id must be 12 digits/],
-    ["bad region in scope", { id: "x-1", scope: { regions: ["Europe"] } }, /^scope\.regions\.0: not an AWS region code/],
-    ["unknown resource type in scope", { id: "x-1", scope: { resourceTypes: ["Lambda" as never] } }, /^scope\.resourceTypes\.0/],
-    ["empty requirement list", { id: "x-1", removeRequirementIds: iso.requirements.map((r) => r.id) }, /^requirements: a template needs at least one requirement/],
-    ["added requirement with unknown control", { id: "x-1", addRequirements: [{ id: "X.1", title: "extra", controls: ["BK-42"] }] }, /^requirements\.6\.controls\.0: unknown control id/],
-    ["added requirement without controls", { id: "x-1", addRequirements: [{ id: "X.1", title: "extra", controls: [] }] }, /^requirements\.6\.controls: a requirement needs at least one control/],
-    ["duplicate requirement id", { id: "x-1", addRequirements: [{ id: "A.8.13", title: "again", controls: ["BK-01"] }] }, /^requirements\.6\.id: duplicate requirement id A\.8\.13/],
-    ["removing a requirement that is not there", { id: "x-1", removeRequirementIds: ["Z.9"] }, /^removeRequirementIds: no requirement Z\.9/],
+    [
+      "vault lock max below min",
+      { id: "x-1", parameters: { "BK-08": { minRetentionDays: 30, maxRetentionDays: 7 } } },
+      /^parameters\.BK-08\.maxRetentionDays: maximum retention must not be below the minimum/,
+    ],
+    [
+      "malformed tag scope: empty key",
+      { id: "x-1", scope: { tags: [{ key: "" }] } },
+      /^scope\.tags\.0\.key: tag key must not be empty/,
+    ],
+    [
+      "malformed tag scope: wrong field name",
+      { id: "x-1", scope: { tags: [{ Key: "env" } as never] } },
+      /^scope\.tags\.0/,
+    ],
+    [
+      "bad account id in scope",
+      { id: "x-1", scope: { accountIds: ["123"] } },
+      /^scope\.accountIds\.0: account id must be 12 digits/,
+    ],
+    [
+      "bad region in scope",
+      { id: "x-1", scope: { regions: ["Europe"] } },
+      /^scope\.regions\.0: not an AWS region code/,
+    ],
+    [
+      "unknown resource type in scope",
+      { id: "x-1", scope: { resourceTypes: ["Lambda" as never] } },
+      /^scope\.resourceTypes\.0/,
+    ],
+    [
+      "empty requirement list",
+      { id: "x-1", removeRequirementIds: iso.requirements.map((r) => r.id) },
+      /^requirements: a template needs at least one requirement/,
+    ],
+    [
+      "added requirement with unknown control",
+      { id: "x-1", addRequirements: [{ id: "X.1", title: "extra", controls: ["BK-42"] }] },
+      /^requirements\.6\.controls\.0: unknown control id/,
+    ],
+    [
+      "added requirement without controls",
+      { id: "x-1", addRequirements: [{ id: "X.1", title: "extra", controls: [] }] },
+      /^requirements\.6\.controls: a requirement needs at least one control/,
+    ],
+    [
+      "duplicate requirement id",
+      { id: "x-1", addRequirements: [{ id: "A.8.13", title: "again", controls: ["BK-01"] }] },
+      /^requirements\.6\.id: duplicate requirement id A\.8\.13/,
+    ],
+    [
+      "removing a requirement that is not there",
+      { id: "x-1", removeRequirementIds: ["Z.9"] },
+      /^removeRequirementIds: no requirement Z\.9/,
+    ],
     ["bad template id", { id: "Not An Id" }, /^id: template id is lowercase/],
   ];
   it.each(cases)("%s", (_n, changes, msg) => {
@@ -97,7 +180,11 @@ describe("custom templates refuse bad input, naming the field", () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.template.basedOn).toEqual({ id: iso.id, version: iso.version });
-    expect(r.template.parameters["BK-02"]).toEqual({ frequencyUnit: "hours", frequencyValue: 12, requiredRetentionDays: 35 });
+    expect(r.template.parameters["BK-02"]).toEqual({
+      frequencyUnit: "hours",
+      frequencyValue: 12,
+      requiredRetentionDays: 35,
+    });
     expect(r.template.requirements.map((x) => x.id)).not.toContain("A.8.10");
     expect(r.template.requirements.at(-1)!.id).toBe("X.1");
   });
@@ -108,11 +195,24 @@ describe("custom templates refuse bad input, naming the field", () => {
 });
 
 function f(status: FindingStatus, accountId = ACCT, region: string | null = REGION, id = "x"): Finding {
-  return { controlId: "BK-01", subject: { type: "resource", id, accountId, region, resourceType: "EBS" }, status, reason: "", evidence: [] };
+  return {
+    controlId: "BK-01",
+    subject: { type: "resource", id, accountId, region, resourceType: "EBS" },
+    status,
+    reason: "",
+    evidence: [],
+  };
 }
 
 describe("scoring", () => {
-  const tpl = { templateId: "t", requirements: [{ id: "R1", title: "one", runKeys: ["a"] }, { id: "R2", title: "two", runKeys: ["a", "b"] }, { id: "R3", title: "three", runKeys: ["c"] }] };
+  const tpl = {
+    templateId: "t",
+    requirements: [
+      { id: "R1", title: "one", runKeys: ["a"] },
+      { id: "R2", title: "two", runKeys: ["a", "b"] },
+      { id: "R3", title: "three", runKeys: ["c"] },
+    ],
+  };
   const ouPath = (a: string) => (a === ACCT ? ["r-1", "ou-1"] : ["r-1", "ou-2"]);
 
   it("requirement passes only when every applicable evaluation passes; N/A left out; ERROR and EXCEPTED do not pass", () => {
@@ -126,7 +226,11 @@ describe("scoring", () => {
     const [t] = acc.result();
     const byId = Object.fromEntries(t!.requirements.map((r) => [r.id, r]));
     expect(byId.R1).toMatchObject({ status: "PASS", score: 1 });
-    expect(byId.R2).toMatchObject({ status: "FAIL", score: 2 / 4, counts: { PASS: 2, FAIL: 0, EXCEPTED: 1, ERROR: 1, NOT_APPLICABLE: 1 } });
+    expect(byId.R2).toMatchObject({
+      status: "FAIL",
+      score: 2 / 4,
+      counts: { PASS: 2, FAIL: 0, EXCEPTED: 1, ERROR: 1, NOT_APPLICABLE: 1 },
+    });
     expect(byId.R3).toMatchObject({ status: "NOT_APPLICABLE", score: null });
     expect(t!.score).toBe(1 / 2); // R1 passes, R2 fails, R3 not applicable
     // Roll-ups: ACCT2 only has the ERROR; ACCT passes R1 and fails R2 (excepted).
@@ -152,13 +256,32 @@ describe("scoring", () => {
   });
 
   it("scores a whole evaluation of the three templates end to end", () => {
-    const snap = snapshot({ accounts: [account(), account({ accountId: ACCT2 })], units: [unit(), unit({ accountId: ACCT2 })], resources: [resource(), resource({ accountId: ACCT2, resourceArn: `arn:aws:ec2:${REGION}:${ACCT2}:volume/vol-2` })] });
+    const snap = snapshot({
+      accounts: [account(), account({ accountId: ACCT2 })],
+      units: [unit(), unit({ accountId: ACCT2 })],
+      resources: [
+        resource(),
+        resource({ accountId: ACCT2, resourceArn: `arn:aws:ec2:${REGION}:${ACCT2}:volume/vol-2` }),
+      ],
+    });
     const plans = BUILTIN_TEMPLATES.map((t) => ({ t, ...templateRuns(t) }));
     const acc = new ScoreAccumulator(
-      plans.map((p) => ({ templateId: p.t.id, requirements: p.t.requirements.map((r) => ({ id: r.id, title: r.title, runKeys: p.requirementRuns.get(r.id)! })) })),
+      plans.map((p) => ({
+        templateId: p.t.id,
+        requirements: p.t.requirements.map((r) => ({
+          id: r.id,
+          title: r.title,
+          runKeys: p.requirementRuns.get(r.id)!,
+        })),
+      })),
       (a) => snap.accounts.find((x) => x.accountId === a)?.ouPath ?? [],
     );
-    const stats = evaluateSnapshot(snap, { now: NOW }, plans.flatMap((p) => p.runs), (k, x) => acc.add(k, x));
+    const stats = evaluateSnapshot(
+      snap,
+      { now: NOW },
+      plans.flatMap((p) => p.runs),
+      (k, x) => acc.add(k, x),
+    );
     expect(stats.findings).toBeGreaterThan(0);
     const scores = acc.result();
     expect(scores.map((s) => s.templateId)).toEqual(["iso-27001-2022", "soc2-2017", "gdpr"]);

@@ -12,7 +12,8 @@ function exitCodeAfterLoading(load: boolean): number | null {
     if (${load}) await loadEmbeddedPostgres();
     process.exitCode = 3;
   `;
-  return spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" }).status;
+  return spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8" })
+    .status;
 }
 
 describe("the embedded PostgreSQL package", () => {

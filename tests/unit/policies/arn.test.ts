@@ -66,7 +66,11 @@ describe("backup vault ARNs", () => {
 
   it("requires $region and $account for a logically air-gapped vault", () => {
     expect(checkVaultArn("arn:aws:backup:$region:$account:backup-vault:AirGappedVault", true)).toBeUndefined();
-    expect(checkVaultArn("arn:aws:backup:us-east-1:$account:backup-vault:AirGappedVault", true)?.reason).toBe("INVALID_VAULT_ARN");
-    expect(checkVaultArn("arn:aws:backup:$region:123456789012:backup-vault:AirGappedVault", true)?.message).toContain("$region and $account");
+    expect(checkVaultArn("arn:aws:backup:us-east-1:$account:backup-vault:AirGappedVault", true)?.reason).toBe(
+      "INVALID_VAULT_ARN",
+    );
+    expect(checkVaultArn("arn:aws:backup:$region:123456789012:backup-vault:AirGappedVault", true)?.message).toContain(
+      "$region and $account",
+    );
   });
 });

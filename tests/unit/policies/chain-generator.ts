@@ -24,10 +24,19 @@ export function generateChain(seed: number, options: { mixedCase?: boolean } = {
   const chance = (p: number) => r() < p;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
   const some = <T>(xs: readonly T[]): T[] => xs.filter(() => chance(0.5));
-  const CONTROLS = [["@@all"], ["@@none"], ["@@append"], ["@@assign"], ["@@remove"], ["@@append", "@@remove"], ["@@assign", "@@append"]];
+  const CONTROLS = [
+    ["@@all"],
+    ["@@none"],
+    ["@@append"],
+    ["@@assign"],
+    ["@@remove"],
+    ["@@append", "@@remove"],
+    ["@@assign", "@@append"],
+  ];
   const REGIONS = ["us-east-1", "eu-west-1", "ap-south-1", "eu-north-1"];
 
-  const control = (o: JsonObject): JsonObject => (chance(0.15) ? { "@@operators_allowed_for_child_policies": pick(CONTROLS), ...o } : o);
+  const control = (o: JsonObject): JsonObject =>
+    chance(0.15) ? { "@@operators_allowed_for_child_policies": pick(CONTROLS), ...o } : o;
   const list = (values: readonly string[]): JsonObject => {
     const out: JsonObject = {};
     for (const op of ["@@assign", "@@append", "@@remove"]) if (chance(0.4)) out[op] = some(values);
@@ -35,7 +44,8 @@ export function generateChain(seed: number, options: { mixedCase?: boolean } = {
     return control(out);
   };
   // Now and then a setting that only restricts its children (inheritance example 5's policy H).
-  const scalar = (values: readonly string[]): JsonObject => (chance(0.9) ? control({ "@@assign": pick(values) }) : { "@@operators_allowed_for_child_policies": pick(CONTROLS) });
+  const scalar = (values: readonly string[]): JsonObject =>
+    chance(0.9) ? control({ "@@assign": pick(values) }) : { "@@operators_allowed_for_child_policies": pick(CONTROLS) };
   const maybe = (o: JsonObject, key: string, make: () => Json, p = 0.5) => {
     if (chance(p)) o[key] = make();
   };
@@ -45,10 +55,20 @@ export function generateChain(seed: number, options: { mixedCase?: boolean } = {
     maybe(o, "schedule_expression", () => scalar(["cron(0 5 ? * * *)", "cron(0 1 ? * * *)", "rate(12 hours)"]));
     maybe(o, "target_backup_vault_name", () => scalar(["Default", "vault-$region", "central"]));
     maybe(o, "lifecycle", () => control({ delete_after_days: scalar(["35", "90", "365"]) }));
-    maybe(o, "copy_actions", () => {
-      const arn = pick([mixed ? "arn:aws:backup:$region:$account:backup-vault:Copy" : "arn:aws:backup:$region:$account:backup-vault:copy", "arn:aws:backup:eu-west-1:111122223333:backup-vault:dr"]);
-      return { [arn]: { target_backup_vault_arn: scalar([arn]) } };
-    }, 0.2);
+    maybe(
+      o,
+      "copy_actions",
+      () => {
+        const arn = pick([
+          mixed
+            ? "arn:aws:backup:$region:$account:backup-vault:Copy"
+            : "arn:aws:backup:$region:$account:backup-vault:copy",
+          "arn:aws:backup:eu-west-1:111122223333:backup-vault:dr",
+        ]);
+        return { [arn]: { target_backup_vault_arn: scalar([arn]) } };
+      },
+      0.2,
+    );
     return control(o);
   }
 
@@ -60,7 +80,20 @@ export function generateChain(seed: number, options: { mixedCase?: boolean } = {
       for (const name of some(names(["nightly", "Nightly", "hourly"]))) rules[name] = rule();
       return control(rules);
     });
-    maybe(o, "selections", () => control({ tags: { [pick(names(["tagged", "Tagged"]))]: control({ iam_role_arn: scalar(["arn:aws:iam::$account:role/Backup"]), tag_value: list(["prod", "daily", "critical"]) }) } }), 0.3);
+    maybe(
+      o,
+      "selections",
+      () =>
+        control({
+          tags: {
+            [pick(names(["tagged", "Tagged"]))]: control({
+              iam_role_arn: scalar(["arn:aws:iam::$account:role/Backup"]),
+              tag_value: list(["prod", "daily", "critical"]),
+            }),
+          },
+        }),
+      0.3,
+    );
     return control(o);
   }
 

@@ -58,7 +58,10 @@ describe("schedule_expression as AWS Backup takes it", () => {
     expect(problem?.message).toContain("cron(");
   });
 
-  it.each(["rate(1 hours)", "rate(5 hour)", "rate(0 days)", "rate(1 week)", "rate(five days)"])("refuses the malformed rate expression %s", (expr) => {
-    expect(checkScheduleExpression(expr)?.reason).toBe("INVALID_SCHEDULE_EXPRESSION");
-  });
+  it.each(["rate(1 hours)", "rate(5 hour)", "rate(0 days)", "rate(1 week)", "rate(five days)"])(
+    "refuses the malformed rate expression %s",
+    (expr) => {
+      expect(checkScheduleExpression(expr)?.reason).toBe("INVALID_SCHEDULE_EXPRESSION");
+    },
+  );
 });

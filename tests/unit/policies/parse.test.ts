@@ -10,14 +10,19 @@ function refusal(text: string) {
 
 describe("parsePolicyText", () => {
   it("reads a document into the same value JSON.parse gives", () => {
-    const text = '{"plans": {"P": {"regions": {"@@assign": ["us-east-1"]}, "n": [1, -2.5e3, true, null, "\\u00e9\\n\\"/"]}}}';
+    const text =
+      '{"plans": {"P": {"regions": {"@@assign": ["us-east-1"]}, "n": [1, -2.5e3, true, null, "\\u00e9\\n\\"/"]}}}';
     const r = parsePolicyText(text);
     expect(r.ok && r.value).toEqual(JSON.parse(text));
   });
 
   it("refuses invalid JSON with the line, column and path of the problem", () => {
     const e = refusal('{\n  "plans": {\n    "P": {"regions": ["us-east-1",]}\n  }\n}');
-    expect(e).toMatchObject({ code: "MalformedPolicyDocumentException", reason: "INVALID_JSON", path: "$.plans.P.regions[1]" });
+    expect(e).toMatchObject({
+      code: "MalformedPolicyDocumentException",
+      reason: "INVALID_JSON",
+      path: "$.plans.P.regions[1]",
+    });
     expect(e.message).toContain("line 3, column 35");
   });
 
@@ -39,11 +44,19 @@ describe("parsePolicyText", () => {
   });
 
   it("refuses a duplicate key nested deep, which JSON.parse would silently drop", () => {
-    const text = JSON.stringify({ plans: { P: { rules: { "Hourly backup": { lifecycle: { delete_after_days: { "@@assign": "35" } } } } } } })
-      .replace('"delete_after_days":{"@@assign":"35"}', '"delete_after_days":{"@@assign":"35"},"delete_after_days":{"@@assign":"7"}');
+    const text = JSON.stringify({
+      plans: { P: { rules: { "Hourly backup": { lifecycle: { delete_after_days: { "@@assign": "35" } } } } } },
+    }).replace(
+      '"delete_after_days":{"@@assign":"35"}',
+      '"delete_after_days":{"@@assign":"35"},"delete_after_days":{"@@assign":"7"}',
+    );
     expect(JSON.parse(text)).toBeTruthy(); // the trap: JSON.parse accepts it
     const e = refusal(text);
-    expect(e).toMatchObject({ code: "MalformedPolicyDocumentException", reason: "DUPLICATE_KEY", path: '$.plans.P.rules["Hourly backup"].lifecycle.delete_after_days' });
+    expect(e).toMatchObject({
+      code: "MalformedPolicyDocumentException",
+      reason: "DUPLICATE_KEY",
+      path: '$.plans.P.rules["Hourly backup"].lifecycle.delete_after_days',
+    });
     expect(e.message).toContain('"delete_after_days"');
   });
 
@@ -55,8 +68,17 @@ describe("parsePolicyText", () => {
     expect(parsePolicyText('{"a": {"x": 1}, "b": {"x": 2}}').ok).toBe(true);
   });
 
-  it.each([["an array", "[]"], ["a string", '"plans"'], ["null", "null"], ["a number", "1"]])("refuses %s as the document", (_, text) => {
-    expect(refusal(text)).toMatchObject({ code: "MalformedPolicyDocumentException", reason: "NOT_AN_OBJECT", path: "$" });
+  it.each([
+    ["an array", "[]"],
+    ["a string", '"plans"'],
+    ["null", "null"],
+    ["a number", "1"],
+  ])("refuses %s as the document", (_, text) => {
+    expect(refusal(text)).toMatchObject({
+      code: "MalformedPolicyDocumentException",
+      reason: "NOT_AN_OBJECT",
+      path: "$",
+    });
   });
 
   it("keeps a __proto__ key as an ordinary key", () => {
@@ -70,9 +92,17 @@ describe("parsePolicyText", () => {
   });
 
   it("refuses a document over 10,000 characters with ConstraintViolationException", () => {
-    const text = JSON.stringify({ plans: { P: { backup_plan_tags: { t: { tag_key: { "@@assign": "k" }, tag_value: { "@@assign": "x".repeat(9950) } } } } } });
+    const text = JSON.stringify({
+      plans: {
+        P: { backup_plan_tags: { t: { tag_key: { "@@assign": "k" }, tag_value: { "@@assign": "x".repeat(9950) } } } },
+      },
+    });
     expect(text.length).toBeGreaterThan(10_000);
-    expect(refusal(text)).toMatchObject({ code: "ConstraintViolationException", reason: "POLICY_CONTENT_LIMIT_EXCEEDED", path: "$" });
+    expect(refusal(text)).toMatchObject({
+      code: "ConstraintViolationException",
+      reason: "POLICY_CONTENT_LIMIT_EXCEEDED",
+      path: "$",
+    });
   });
 
   it("counts white space through the API but not through the console", () => {

@@ -17,7 +17,9 @@ export function isoDailyPolicy(): JsonObject {
             start_backup_window_minutes: assign("60"),
             complete_backup_window_minutes: assign("720"),
             target_backup_vault_name: assign("backup-governance"),
-            target_logically_air_gapped_backup_vault_arn: assign("arn:aws:backup:$region:$account:backup-vault:air-gapped"),
+            target_logically_air_gapped_backup_vault_arn: assign(
+              "arn:aws:backup:$region:$account:backup-vault:air-gapped",
+            ),
             lifecycle: { delete_after_days: assign("35") },
             copy_actions: {
               "arn:aws:backup:eu-north-1:$account:backup-vault:backup-governance-dr": {
@@ -25,7 +27,9 @@ export function isoDailyPolicy(): JsonObject {
                 lifecycle: { delete_after_days: assign("35") },
               },
             },
-            recovery_point_tags: { "managed-by": { tag_key: assign("managed-by"), tag_value: assign("backup-governance") } },
+            recovery_point_tags: {
+              "managed-by": { tag_key: assign("managed-by"), tag_value: assign("backup-governance") },
+            },
             index_actions: { resource_types: assign(["EBS", "S3"]) },
             scan_actions: { GUARDDUTY: { scan_mode: assign("INCREMENTAL_SCAN") } },
           },
@@ -47,7 +51,9 @@ export function isoDailyPolicy(): JsonObject {
               tag_key: assign("backup"),
               tag_value: assign(["daily", "iso"]),
               conditions: {
-                string_not_equals: { "not-scratch": { condition_key: assign("aws:ResourceTag/env"), condition_value: assign("scratch") } },
+                string_not_equals: {
+                  "not-scratch": { condition_key: assign("aws:ResourceTag/env"), condition_value: assign("scratch") },
+                },
               },
             },
           },
@@ -55,7 +61,10 @@ export function isoDailyPolicy(): JsonObject {
         advanced_backup_settings: { ec2: { windows_vss: assign("enabled") }, s3: { backup_acls: assign("disabled") } },
         backup_plan_tags: { "managed-by": { tag_key: assign("managed-by"), tag_value: assign("backup-governance") } },
         scan_settings: {
-          GUARDDUTY: { resource_types: assign(["EBS"]), scanner_role_arn: assign("arn:aws:iam::$account:role/GuardDutyBackupScanner") },
+          GUARDDUTY: {
+            resource_types: assign(["EBS"]),
+            scanner_role_arn: assign("arn:aws:iam::$account:role/GuardDutyBackupScanner"),
+          },
         },
       },
     },
@@ -67,7 +76,11 @@ export function unwrap(v: Json): Json {
   if (Array.isArray(v)) return v.map(unwrap);
   if (typeof v !== "object" || v === null) return v;
   if ("@@assign" in v) return unwrap(v["@@assign"] as Json);
-  return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith("@@")).map(([k, x]) => [k, unwrap(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => !k.startsWith("@@"))
+      .map(([k, x]) => [k, unwrap(x)]),
+  );
 }
 
 /** Navigates to a node by keys, creating nothing; throws when a key is missing (a broken test, not a finding). */

@@ -32,13 +32,24 @@ const baseline = {
           start_backup_window_minutes: a("60"),
           lifecycle: { move_to_cold_storage_after_days: a("30"), delete_after_days: a("365") },
           copy_actions: {
-            [`arn:aws:backup:eu-west-1:${CENTRAL}:backup-vault:central`]: { target_backup_vault_arn: a(`arn:aws:backup:eu-west-1:${CENTRAL}:backup-vault:central`), lifecycle: { delete_after_days: a("400") } },
+            [`arn:aws:backup:eu-west-1:${CENTRAL}:backup-vault:central`]: {
+              target_backup_vault_arn: a(`arn:aws:backup:eu-west-1:${CENTRAL}:backup-vault:central`),
+              lifecycle: { delete_after_days: a("400") },
+            },
             "arn:aws:backup:us-west-2:$account:backup-vault:dr": { lifecycle: { delete_after_days: a("35") } },
           },
           recovery_point_tags: { owner: { tag_key: a("owner"), tag_value: a("backup-team") } },
         },
       },
-      selections: { tags: { Tagged: { iam_role_arn: a("arn:aws:iam::$account:role/Backup"), tag_key: a("backup"), tag_value: a(["daily", "gold"]) } } },
+      selections: {
+        tags: {
+          Tagged: {
+            iam_role_arn: a("arn:aws:iam::$account:role/Backup"),
+            tag_key: a("backup"),
+            tag_value: a(["daily", "gold"]),
+          },
+        },
+      },
       advanced_backup_settings: { ec2: { windows_vss: a("enabled") } },
     },
   },
@@ -62,11 +73,29 @@ describe("materialisePolicyPlans", () => {
           scheduleExpressionTimezone: "Europe/Paris",
           startWindowMinutes: 60,
           completionWindowMinutes: null,
-          lifecycle: { moveToColdStorageAfterDays: 30, deleteAfterDays: 365, optInToArchiveForSupportedResources: false },
+          lifecycle: {
+            moveToColdStorageAfterDays: 30,
+            deleteAfterDays: 365,
+            optInToArchiveForSupportedResources: false,
+          },
           copyActions: [
-            { destinationBackupVaultArn: `arn:aws:backup:eu-west-1:${CENTRAL}:backup-vault:central`, lifecycle: { moveToColdStorageAfterDays: null, deleteAfterDays: 400, optInToArchiveForSupportedResources: false } },
+            {
+              destinationBackupVaultArn: `arn:aws:backup:eu-west-1:${CENTRAL}:backup-vault:central`,
+              lifecycle: {
+                moveToColdStorageAfterDays: null,
+                deleteAfterDays: 400,
+                optInToArchiveForSupportedResources: false,
+              },
+            },
             // No target_backup_vault_arn: the key names the destination (in lower case, as the effective policy has it).
-            { destinationBackupVaultArn: `arn:aws:backup:us-west-2:${ACCOUNT}:backup-vault:dr`, lifecycle: { moveToColdStorageAfterDays: null, deleteAfterDays: 35, optInToArchiveForSupportedResources: false } },
+            {
+              destinationBackupVaultArn: `arn:aws:backup:us-west-2:${ACCOUNT}:backup-vault:dr`,
+              lifecycle: {
+                moveToColdStorageAfterDays: null,
+                deleteAfterDays: 35,
+                optInToArchiveForSupportedResources: false,
+              },
+            },
           ],
           enableContinuousBackup: false,
           recoveryPointTags: { owner: "backup-team" },
@@ -95,14 +124,24 @@ describe("materialisePolicyPlans", () => {
       plans: {
         p: {
           regions: a(["us-east-1"]),
-          rules: { r: { schedule_expression: a("cron(0 1 ? * * *)"), target_backup_vault_name: a("Default"), enable_continuous_backup: a(true), lifecycle: { delete_after_days: a("35") } } },
+          rules: {
+            r: {
+              schedule_expression: a("cron(0 1 ? * * *)"),
+              target_backup_vault_name: a("Default"),
+              enable_continuous_backup: a(true),
+              lifecycle: { delete_after_days: a("35") },
+            },
+          },
           selections: {
             resources: {
               s: {
                 iam_role_arn: a("arn:aws:iam::$account:role/Backup"),
                 resource_types: a(["arn:aws:ec2:*:*:volume/*", "arn:aws:rds:*:*:db:*"]),
                 not_resource_types: a([`arn:aws:rds:$region:$account:db:scratch`]),
-                conditions: { string_equals: { env: { condition_key: a("aws:ResourceTag/env"), condition_value: a("prod") } }, string_not_like: { t: { condition_key: a("aws:ResourceTag/tier"), condition_value: a("dev*") } } },
+                conditions: {
+                  string_equals: { env: { condition_key: a("aws:ResourceTag/env"), condition_value: a("prod") } },
+                  string_not_like: { t: { condition_key: a("aws:ResourceTag/tier"), condition_value: a("dev*") } },
+                },
               },
             },
           },
@@ -130,21 +169,40 @@ describe("materialisePolicyPlans", () => {
   it("leaves out what cannot become a backup plan: a rule without schedule or vault, a plan with no complete rule or no selection", () => {
     const eff = {
       plans: {
-        "no-selection": { regions: ["us-east-1"], rules: { r: { schedule_expression: "cron(0 1 ? * * *)", target_backup_vault_name: "Default" } } },
-        "no-vault": { regions: ["us-east-1"], rules: { r: { schedule_expression: "cron(0 1 ? * * *)" } }, selections: { tags: { t: { iam_role_arn: "arn:aws:iam::$account:role/B", tag_key: "k", tag_value: ["v"] } } } },
+        "no-selection": {
+          regions: ["us-east-1"],
+          rules: { r: { schedule_expression: "cron(0 1 ? * * *)", target_backup_vault_name: "Default" } },
+        },
+        "no-vault": {
+          regions: ["us-east-1"],
+          rules: { r: { schedule_expression: "cron(0 1 ? * * *)" } },
+          selections: { tags: { t: { iam_role_arn: "arn:aws:iam::$account:role/B", tag_key: "k", tag_value: ["v"] } } },
+        },
         partial: {
           regions: ["us-east-1"],
-          rules: { good: { schedule_expression: "rate(12 hours)", target_backup_vault_name: "Default" }, bad: { target_backup_vault_name: "Default" } },
+          rules: {
+            good: { schedule_expression: "rate(12 hours)", target_backup_vault_name: "Default" },
+            bad: { target_backup_vault_name: "Default" },
+          },
           selections: { tags: { t: { iam_role_arn: "arn:aws:iam::$account:role/B", tag_key: "k", tag_value: "v" } } },
         },
       },
     };
     const plans = materialisePolicyPlans(eff, ACCOUNT, "us-east-1");
-    expect(plans.map((p) => [p.planName, p.rules.map((r) => r.ruleName), p.selections[0]!.listOfTags])).toEqual([["partial", ["good"], [{ op: "StringEquals", key: "k", value: "v" }]]]);
+    expect(plans.map((p) => [p.planName, p.rules.map((r) => r.ruleName), p.selections[0]!.listOfTags])).toEqual([
+      ["partial", ["good"], [{ op: "StringEquals", key: "k", value: "v" }]],
+    ]);
   });
 
   it("inherited and overridden settings reach the plan as merged (a child's @@assign, an appended tag value)", () => {
-    const child = { plans: { Baseline: { rules: { Daily: { lifecycle: { delete_after_days: a("400") } } }, selections: { tags: { Tagged: { tag_value: { "@@append": ["silver"] } } } } } } };
+    const child = {
+      plans: {
+        Baseline: {
+          rules: { Daily: { lifecycle: { delete_after_days: a("400") } } },
+          selections: { tags: { Tagged: { tag_value: { "@@append": ["silver"] } } } },
+        },
+      },
+    };
     const [p] = materialisePolicyPlans(effectiveOf([baseline], [child]), ACCOUNT, "us-east-1");
     expect(p!.rules[0]!.lifecycle?.deleteAfterDays).toBe(400);
     expect(p!.selections[0]!.listOfTags.map((t) => t.value)).toEqual(["daily", "gold", "silver"]);
@@ -173,18 +231,34 @@ describe("materialisePolicyPlans", () => {
 describe("reconcileOrgPlans", () => {
   const unit = { accountId: ACCOUNT, region: "us-east-1" };
   const handMade = plan({ accountId: ACCOUNT, region: "us-east-1", planId: "hand", planName: "baseline" });
-  const org = (name: string, id: string) => plan({ accountId: ACCOUNT, region: "us-east-1", planId: `orgs/${id}`, planArn: `arn:aws:backup:us-east-1:${ACCOUNT}:backup-plan:orgs/${id}`, planName: name, orgManaged: true });
+  const org = (name: string, id: string) =>
+    plan({
+      accountId: ACCOUNT,
+      region: "us-east-1",
+      planId: `orgs/${id}`,
+      planArn: `arn:aws:backup:us-east-1:${ACCOUNT}:backup-plan:orgs/${id}`,
+      planName: name,
+      orgManaged: true,
+    });
 
   it("keeps hand-made plans, updates a same-named org plan in place, deletes org plans no longer in force, creates the rest", () => {
     const desired = materialisePolicyPlans(effectiveOf([baseline]), ACCOUNT, "us-east-1");
     const extra: MaterialisedPlan = { ...desired[0]!, planName: "extra" };
-    const out = reconcileOrgPlans([handMade, org("baseline", "1111"), org("retired", "2222")], [...desired, extra], unit);
+    const out = reconcileOrgPlans(
+      [handMade, org("baseline", "1111"), org("retired", "2222")],
+      [...desired, extra],
+      unit,
+    );
     expect(out.map((p) => [p.planName, p.planId, p.orgManaged])).toEqual([
       ["baseline", "hand", false],
       ["baseline", "orgs/1111", true],
       ["extra", "orgs/pending-extra", true],
     ]);
-    expect(out[1]).toMatchObject({ planArn: `arn:aws:backup:us-east-1:${ACCOUNT}:backup-plan:orgs/1111`, versionId: "pending", selections: desired[0]!.selections });
+    expect(out[1]).toMatchObject({
+      planArn: `arn:aws:backup:us-east-1:${ACCOUNT}:backup-plan:orgs/1111`,
+      versionId: "pending",
+      selections: desired[0]!.selections,
+    });
     // The fixture's plan has a rule "daily" (id rule-daily): it stays, with its id.
     expect(out[1]!.rules).toEqual(desired[0]!.rules.map((r) => ({ ...r, ruleId: "rule-daily" })));
     expect(out[2]!.planArn).toBe(`arn:aws:backup:us-east-1:${ACCOUNT}:backup-plan:orgs/pending-extra`);
@@ -193,7 +267,11 @@ describe("reconcileOrgPlans", () => {
   it("a rule that stays in an updated plan keeps its id, so its findings stay the same subject", () => {
     const [d] = materialisePolicyPlans(effectiveOf([baseline]), ACCOUNT, "us-east-1");
     const existing = { ...org("baseline", "1111"), rules: [{ ...d!.rules[0]!, ruleId: "5f0c-rule-id" }] };
-    const [p] = reconcileOrgPlans([existing], [{ ...d!, rules: [...d!.rules, { ...d!.rules[0]!, ruleId: "weekly", ruleName: "weekly" }] }], unit);
+    const [p] = reconcileOrgPlans(
+      [existing],
+      [{ ...d!, rules: [...d!.rules, { ...d!.rules[0]!, ruleId: "weekly", ruleName: "weekly" }] }],
+      unit,
+    );
     expect(p!.rules.map((r) => [r.ruleName, r.ruleId])).toEqual([
       ["daily", "5f0c-rule-id"],
       ["weekly", "weekly"],

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { AwsCallError, type OrganizationsPush, type RemotePolicy, type RootState } from "@/lib/aws/organizations.push";
-import { applyVersion, MANAGED_BY_TAG, POLICY_ID_TAG, type ApplyHooks, type ApplyInput } from "@/lib/policies/push-apply";
+import {
+  applyVersion,
+  MANAGED_BY_TAG,
+  POLICY_ID_TAG,
+  type ApplyHooks,
+  type ApplyInput,
+} from "@/lib/policies/push-apply";
 
 // The push's decisions against an in-memory organization: what it reads, what it writes, and that
 // a state left by an earlier attempt (or changed outside the product) is completed, not duplicated.
@@ -15,11 +21,19 @@ interface Fake {
 }
 
 function fakeOrg(init: Partial<Fake> = {}): { api: OrganizationsPush; org: Fake } {
-  const org: Fake = { root: { rootId: "r-ab12", backupPolicy: "ENABLED" }, settlesAfter: 0, policies: new Map(), attachments: new Map(), writes: [], ...init };
+  const org: Fake = {
+    root: { rootId: "r-ab12", backupPolicy: "ENABLED" },
+    settlesAfter: 0,
+    policies: new Map(),
+    attachments: new Map(),
+    writes: [],
+    ...init,
+  };
   let n = 0;
   const api = {
     getRoot: async () => {
-      if (org.root.backupPolicy === "PENDING_ENABLE" && org.settlesAfter-- <= 0) org.root = { ...org.root, backupPolicy: "ENABLED" };
+      if (org.root.backupPolicy === "PENDING_ENABLE" && org.settlesAfter-- <= 0)
+        org.root = { ...org.root, backupPolicy: "ENABLED" };
       return org.root;
     },
     enableBackupPolicy: async () => {
@@ -52,7 +66,10 @@ function fakeOrg(init: Partial<Fake> = {}): { api: OrganizationsPush; org: Fake 
     },
     detachPolicy: async (id: string, target: string) => {
       org.writes.push(`DetachPolicy ${target}`);
-      org.attachments.set(target, (org.attachments.get(target) ?? []).filter((x) => x !== id));
+      org.attachments.set(
+        target,
+        (org.attachments.get(target) ?? []).filter((x) => x !== id),
+      );
     },
   };
   return { api: api as unknown as OrganizationsPush, org };
@@ -68,7 +85,14 @@ const input = (over: Partial<ApplyInput["policy"]> = {}, targets = ["ou-ab12-111
   policy: { id: "11111111-1111-4111-8111-111111111111", name: "Baseline", awsPolicyId: null, ...over },
   version: { content: '{"plans":{}}', description: "d", targets },
 });
-const ours = (id: string, content = '{"plans":{}}') => ({ id, arn: `arn:${id}`, name: "Baseline", description: "d", content, tags: { [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value, [POLICY_ID_TAG]: input().policy.id } });
+const ours = (id: string, content = '{"plans":{}}') => ({
+  id,
+  arn: `arn:${id}`,
+  name: "Baseline",
+  description: "d",
+  content,
+  tags: { [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value, [POLICY_ID_TAG]: input().policy.id },
+});
 
 describe("applyVersion", () => {
   it("creates and attaches a new policy, saving its id before attaching", async () => {
@@ -77,8 +101,18 @@ describe("applyVersion", () => {
     const out = await applyVersion(api, input(), hooks(log));
     expect(org.writes).toEqual(["EnablePolicyType", "CreatePolicy Baseline", "AttachPolicy ou-ab12-11111111"]);
     expect(log).toEqual(["saved p-new1xxxx"]);
-    expect(out).toEqual({ awsPolicyId: "p-new1xxxx", created: true, updated: false, enabledPolicyType: true, attached: ["ou-ab12-11111111"], detached: [] });
-    expect(org.policies.get("p-new1xxxx")?.tags).toEqual({ "managed-by": "backup-governance", [POLICY_ID_TAG]: input().policy.id });
+    expect(out).toEqual({
+      awsPolicyId: "p-new1xxxx",
+      created: true,
+      updated: false,
+      enabledPolicyType: true,
+      attached: ["ou-ab12-11111111"],
+      detached: [],
+    });
+    expect(org.policies.get("p-new1xxxx")?.tags).toEqual({
+      "managed-by": "backup-governance",
+      [POLICY_ID_TAG]: input().policy.id,
+    });
   });
 
   it("waits for BACKUP_POLICY still being enabled in the background instead of enabling it again", async () => {
@@ -93,7 +127,10 @@ describe("applyVersion", () => {
     const { api, org } = fakeOrg({ root: { rootId: "r-ab12", backupPolicy: "PENDING_ENABLE" }, settlesAfter: 99 });
     const e = await applyVersion(api, input(), hooks()).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(AwsCallError);
-    expect(e).toMatchObject({ operation: "EnablePolicyType", refusal: { code: "PolicyTypeNotEnabledException", transient: true } });
+    expect(e).toMatchObject({
+      operation: "EnablePolicyType",
+      refusal: { code: "PolicyTypeNotEnabledException", transient: true },
+    });
     expect(org.writes).toEqual([]);
   });
 
@@ -115,24 +152,50 @@ describe("applyVersion", () => {
 
   it("updates only what differs, restores missing tags, attaches new targets and detaches dropped ones", async () => {
     const p = { ...ours("p-old00001", '{"old":1}'), tags: { [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value } };
-    const { api, org } = fakeOrg({ policies: new Map([["p-old00001", p]]), attachments: new Map([["111122223333", ["p-old00001"]], ["ou-ab12-11111111", ["p-old00001"]]]) });
+    const { api, org } = fakeOrg({
+      policies: new Map([["p-old00001", p]]),
+      attachments: new Map([
+        ["111122223333", ["p-old00001"]],
+        ["ou-ab12-11111111", ["p-old00001"]],
+      ]),
+    });
     const log: string[] = [];
-    const out = await applyVersion(api, input({ awsPolicyId: "p-old00001" }, ["ou-ab12-11111111", "222233334444"]), hooks(log));
-    expect(org.writes).toEqual(["UpdatePolicy p-old00001", `TagResource p-old00001 ${POLICY_ID_TAG}`, "AttachPolicy 222233334444", "DetachPolicy 111122223333"]);
+    const out = await applyVersion(
+      api,
+      input({ awsPolicyId: "p-old00001" }, ["ou-ab12-11111111", "222233334444"]),
+      hooks(log),
+    );
+    expect(org.writes).toEqual([
+      "UpdatePolicy p-old00001",
+      `TagResource p-old00001 ${POLICY_ID_TAG}`,
+      "AttachPolicy 222233334444",
+      "DetachPolicy 111122223333",
+    ]);
     expect(log).toEqual(["skip EnablePolicyType r-ab12", "skip AttachPolicy ou-ab12-11111111"]);
     expect(out).toMatchObject({ updated: true, attached: ["222233334444"], detached: ["111122223333"] });
   });
 
   it("refuses, before any write, a target that already has ten backup policies", async () => {
     const full = Array.from({ length: 10 }, (_, i) => `p-other00${i}`);
-    const { api, org } = fakeOrg({ root: { rootId: "r-ab12", backupPolicy: null }, attachments: new Map([["ou-ab12-11111111", full]]) });
+    const { api, org } = fakeOrg({
+      root: { rootId: "r-ab12", backupPolicy: null },
+      attachments: new Map([["ou-ab12-11111111", full]]),
+    });
     const e = await applyVersion(api, input(), hooks()).catch((x: unknown) => x);
-    expect(e).toMatchObject({ operation: "AttachPolicy", target: "ou-ab12-11111111", refusal: { code: "ConstraintViolationException", reason: "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED" } });
+    expect(e).toMatchObject({
+      operation: "AttachPolicy",
+      target: "ou-ab12-11111111",
+      refusal: { code: "ConstraintViolationException", reason: "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED" },
+    });
     expect(org.writes).toEqual([]);
   });
 
   it("does not take over a same-name policy without our tags", async () => {
-    const { api, org } = fakeOrg({ policies: new Map([["p-them0001", { ...ours("p-them0001"), tags: { [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value } }]]) });
+    const { api, org } = fakeOrg({
+      policies: new Map([
+        ["p-them0001", { ...ours("p-them0001"), tags: { [MANAGED_BY_TAG.key]: MANAGED_BY_TAG.value } }],
+      ]),
+    });
     const e = await applyVersion(api, input(), hooks()).catch((x: unknown) => x);
     expect(e).toMatchObject({ refusal: { code: "DuplicatePolicyException" } });
     expect(org.writes).toEqual([]);

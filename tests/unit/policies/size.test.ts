@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import {
-  checkAttachmentLimit, checkPolicyCountLimit, MAX_BACKUP_POLICIES_PER_TARGET, MAX_CONDITIONS_PER_SELECTION,
-  MAX_CONTINUOUS_RETENTION_DAYS, MAX_POLICIES_PER_ORG, MIN_COLD_STORAGE_DAYS, MIN_START_WINDOW_MINUTES,
+  checkAttachmentLimit,
+  checkPolicyCountLimit,
+  MAX_BACKUP_POLICIES_PER_TARGET,
+  MAX_CONDITIONS_PER_SELECTION,
+  MAX_CONTINUOUS_RETENTION_DAYS,
+  MAX_POLICIES_PER_ORG,
+  MIN_COLD_STORAGE_DAYS,
+  MIN_START_WINDOW_MINUTES,
 } from "@/lib/policies/limits";
 import { parsePolicyText } from "@/lib/policies/parse";
 import { checkPolicySize, countPolicyChars, MAX_POLICY_CHARS, minifyPolicyText } from "@/lib/policies/size";
@@ -15,14 +21,23 @@ function docOfLength(n: number): string {
 describe("the 10,000-character limit as AWS counts it", () => {
   it("states AWS's limits", () => {
     expect([MAX_POLICY_CHARS, MAX_BACKUP_POLICIES_PER_TARGET, MAX_POLICIES_PER_ORG]).toEqual([10_000, 10, 1000]);
-    expect([MIN_START_WINDOW_MINUTES, MIN_COLD_STORAGE_DAYS, MAX_CONTINUOUS_RETENTION_DAYS, MAX_CONDITIONS_PER_SELECTION]).toEqual([60, 90, 35, 30]);
+    expect([
+      MIN_START_WINDOW_MINUTES,
+      MIN_COLD_STORAGE_DAYS,
+      MAX_CONTINUOUS_RETENTION_DAYS,
+      MAX_CONDITIONS_PER_SELECTION,
+    ]).toEqual([60, 90, 35, 30]);
   });
 
   it("accepts exactly 10,000 characters and refuses 10,001", () => {
     expect(countPolicyChars(docOfLength(10_000))).toBe(10_000);
     expect(parsePolicyText(docOfLength(10_000)).ok).toBe(true);
     const r = parsePolicyText(docOfLength(10_001));
-    expect(r.ok ? null : r.error).toMatchObject({ code: "ConstraintViolationException", reason: "POLICY_CONTENT_LIMIT_EXCEEDED", path: "$" });
+    expect(r.ok ? null : r.error).toMatchObject({
+      code: "ConstraintViolationException",
+      reason: "POLICY_CONTENT_LIMIT_EXCEEDED",
+      path: "$",
+    });
   });
 
   it("counts every character of the Content sent through the API, white space included", () => {
@@ -32,8 +47,11 @@ describe("the 10,000-character limit as AWS counts it", () => {
   });
 
   it("does not count white space between JSON elements when saved through the console", () => {
-    const text = '{\n\t"plans" : { "P" : {"backup_plan_tags": {"t": {"tag_value": {"@@assign": "two  words\\" \\\\"}}}}}\r\n}';
-    expect(minifyPolicyText(text)).toBe('{"plans":{"P":{"backup_plan_tags":{"t":{"tag_value":{"@@assign":"two  words\\" \\\\"}}}}}}');
+    const text =
+      '{\n\t"plans" : { "P" : {"backup_plan_tags": {"t": {"tag_value": {"@@assign": "two  words\\" \\\\"}}}}}\r\n}';
+    expect(minifyPolicyText(text)).toBe(
+      '{"plans":{"P":{"backup_plan_tags":{"t":{"tag_value":{"@@assign":"two  words\\" \\\\"}}}}}}',
+    );
     expect(JSON.parse(minifyPolicyText(text))).toEqual(JSON.parse(text));
     expect(countPolicyChars(text, "console")).toBe(minifyPolicyText(text).length);
   });
@@ -56,13 +74,18 @@ describe("limits on attachments and policies", () => {
   it("lets a 10th backup policy be attached and refuses an 11th", () => {
     expect(checkAttachmentLimit(9)).toBeUndefined();
     expect(checkAttachmentLimit(10, "OU ou-ab12-cdef3456")).toMatchObject({
-      code: "ConstraintViolationException", reason: "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED", path: "$",
+      code: "ConstraintViolationException",
+      reason: "MAX_POLICY_TYPE_ATTACHMENT_LIMIT_EXCEEDED",
+      path: "$",
     });
     expect(checkAttachmentLimit(10, "OU ou-ab12-cdef3456")?.message).toContain("OU ou-ab12-cdef3456 already has 10");
   });
 
   it("lets the 1,000th backup policy be created and refuses the 1,001st", () => {
     expect(checkPolicyCountLimit(999)).toBeUndefined();
-    expect(checkPolicyCountLimit(1000)).toMatchObject({ code: "ConstraintViolationException", reason: "POLICY_NUMBER_LIMIT_EXCEEDED" });
+    expect(checkPolicyCountLimit(1000)).toMatchObject({
+      code: "ConstraintViolationException",
+      reason: "POLICY_NUMBER_LIMIT_EXCEEDED",
+    });
   });
 });

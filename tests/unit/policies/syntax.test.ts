@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { parsePolicyText } from "@/lib/policies/parse";
-import { namedEntries, type BackupPolicyDocument, type EffectiveBackupPolicy, type Plan, type Rule } from "@/lib/policies/syntax";
+import {
+  namedEntries,
+  type BackupPolicyDocument,
+  type EffectiveBackupPolicy,
+  type Plan,
+  type Rule,
+} from "@/lib/policies/syntax";
 import { checkPolicyText, validateDocument, validateEffectivePolicy } from "@/lib/policies/validate";
 
 // Two documents in the shape the syntax page gives them (its Example 1 parent policy and Example 8),
@@ -20,16 +26,26 @@ const example1: BackupPolicyDocument = {
             opt_in_to_archive_for_supported_resources: { "@@assign": "false" },
           },
           target_backup_vault_name: { "@@assign": "FortKnox" },
-          target_logically_air_gapped_backup_vault_arn: { "@@assign": "arn:aws:backup:$region:$account:backup-vault:AirGappedVault" },
+          target_logically_air_gapped_backup_vault_arn: {
+            "@@assign": "arn:aws:backup:$region:$account:backup-vault:AirGappedVault",
+          },
           index_actions: { resource_types: { "@@assign": ["EBS", "S3"] } },
           copy_actions: {
             "arn:aws:backup:us-east-1:$account:backup-vault:secondary_vault": {
               target_backup_vault_arn: { "@@assign": "arn:aws:backup:us-east-1:$account:backup-vault:secondary_vault" },
-              lifecycle: { move_to_cold_storage_after_days: { "@@assign": "30" }, delete_after_days: { "@@assign": "120" } },
+              lifecycle: {
+                move_to_cold_storage_after_days: { "@@assign": "30" },
+                delete_after_days: { "@@assign": "120" },
+              },
             },
             "arn:aws:backup:us-west-1:111111111111:backup-vault:tertiary_vault": {
-              target_backup_vault_arn: { "@@assign": "arn:aws:backup:us-west-1:111111111111:backup-vault:tertiary_vault" },
-              lifecycle: { move_to_cold_storage_after_days: { "@@assign": "30" }, delete_after_days: { "@@assign": "120" } },
+              target_backup_vault_arn: {
+                "@@assign": "arn:aws:backup:us-west-1:111111111111:backup-vault:tertiary_vault",
+              },
+              lifecycle: {
+                move_to_cold_storage_after_days: { "@@assign": "30" },
+                delete_after_days: { "@@assign": "120" },
+              },
             },
           },
         },
@@ -62,10 +78,19 @@ const example8: BackupPolicyDocument = {
         },
       },
       selections: {
-        tags: { scan_selection: { iam_role_arn: { "@@assign": "arn:aws:iam::$account:role/MyBackupRole" }, tag_key: { "@@assign": "backup" }, tag_value: { "@@assign": ["true"] } } },
+        tags: {
+          scan_selection: {
+            iam_role_arn: { "@@assign": "arn:aws:iam::$account:role/MyBackupRole" },
+            tag_key: { "@@assign": "backup" },
+            tag_value: { "@@assign": ["true"] },
+          },
+        },
       },
       scan_settings: {
-        GUARDDUTY: { resource_types: { "@@assign": ["EBS"] }, scanner_role_arn: { "@@assign": "arn:aws:iam::$account:role/MyGuardDutyScannerRole" } },
+        GUARDDUTY: {
+          resource_types: { "@@assign": ["EBS"] },
+          scanner_role_arn: { "@@assign": "arn:aws:iam::$account:role/MyGuardDutyScannerRole" },
+        },
       },
     },
   },
@@ -84,7 +109,14 @@ describe("the typed model", () => {
       plans: {
         P: {
           regions: ["us-east-1"],
-          rules: { daily: { schedule_expression: "cron(0 5 ? * * *)", target_backup_vault_name: "Default", start_backup_window_minutes: 60, enable_continuous_backup: false } },
+          rules: {
+            daily: {
+              schedule_expression: "cron(0 5 ? * * *)",
+              target_backup_vault_name: "Default",
+              start_backup_window_minutes: 60,
+              enable_continuous_backup: false,
+            },
+          },
           selections: { resources: { all: { iam_role_arn: "arn:aws:iam::$account:role/R", resource_types: ["*"] } } },
         },
       },
@@ -95,7 +127,10 @@ describe("the typed model", () => {
 
   it("lists named entries without the child-control operator", () => {
     const plan: NonNullable<BackupPolicyDocument["plans"]>[string] = {
-      rules: { "@@operators_allowed_for_child_policies": ["@@append"], Hourly: { target_backup_vault_name: { "@@assign": "v1" } } },
+      rules: {
+        "@@operators_allowed_for_child_policies": ["@@append"],
+        Hourly: { target_backup_vault_name: { "@@assign": "v1" } },
+      },
     };
     if (Array.isArray(plan)) throw new Error("a plan, not a child-control list");
     const entries: Array<[string, Rule]> = namedEntries((plan as Plan).rules);

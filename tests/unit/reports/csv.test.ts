@@ -18,9 +18,14 @@ describe("CSV", () => {
   it("streams preamble, header and pages", async () => {
     async function* pages() {
       yield [[1, "a"]];
-      yield [[2, "b"], [3, "c"]];
+      yield [
+        [2, "b"],
+        [3, "c"],
+      ];
     }
-    const text = await new Response(csvStream(csvPreamble({ export: "t", filters: "x\ny" }), ["id", "v"], pages())).text();
+    const text = await new Response(
+      csvStream(csvPreamble({ export: "t", filters: "x\ny" }), ["id", "v"], pages()),
+    ).text();
     expect(text).toBe("# export: t\r\n# filters: x y\r\nid,v\r\n1,a\r\n2,b\r\n3,c\r\n");
   });
 });

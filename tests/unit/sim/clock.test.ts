@@ -10,9 +10,26 @@ const NOW = Date.parse("2026-06-15T12:00:00Z") / 1000;
 
 function digest(s: SimState): string {
   const h = createHash("sha256");
-  const cols = [s.rps.vault, s.rps.resource, s.rps.rule, s.rps.created, s.rps.deleteAfterDays, s.rps.flags, s.rps.source, s.rps.sizeMb, s.backupJobs.created, s.backupJobs.state, s.copyJobs.created, s.copyJobs.state];
+  const cols = [
+    s.rps.vault,
+    s.rps.resource,
+    s.rps.rule,
+    s.rps.created,
+    s.rps.deleteAfterDays,
+    s.rps.flags,
+    s.rps.source,
+    s.rps.sizeMb,
+    s.backupJobs.created,
+    s.backupJobs.state,
+    s.copyJobs.created,
+    s.copyJobs.state,
+  ];
   for (const c of cols) h.update(Buffer.from(c.data.buffer));
-  h.update(JSON.stringify(s.plans.map((p) => [p.id, p.arn, p.versions.map((v) => v.versionId), p.selections.map((x) => x.id)])));
+  h.update(
+    JSON.stringify(
+      s.plans.map((p) => [p.id, p.arn, p.versions.map((v) => v.versionId), p.selections.map((x) => x.id)]),
+    ),
+  );
   h.update(JSON.stringify(s.resources.map((r) => r.arn)));
   h.update(JSON.stringify(s.restoreJobs));
   return h.digest("hex");
@@ -35,11 +52,17 @@ describe("the simulated clock", () => {
     const before = { rps: s.rps.size, jobs: s.backupJobs.size, copies: s.copyJobs.size };
     runPlans(s, NOW, NOW + 24 * 3600, false);
     expect(s.now).toBe(NOW + 24 * 3600);
-    const newJobs = Array.from({ length: s.backupJobs.size - before.jobs }, (_, k) => s.backupJobs.created.data[before.jobs + k] as number);
+    const newJobs = Array.from(
+      { length: s.backupJobs.size - before.jobs },
+      (_, k) => s.backupJobs.created.data[before.jobs + k] as number,
+    );
     expect(newJobs.length).toBeGreaterThan(50);
     expect(newJobs.every((t) => t > NOW && t <= NOW + 24 * 3600 + 300)).toBe(true);
     expect(s.rps.size).toBeGreaterThan(before.rps);
-    const landed = Array.from({ length: s.copyJobs.size - before.copies }, (_, k) => s.copyJobs.destination.data[before.copies + k] as number).filter((rp) => rp >= 0);
+    const landed = Array.from(
+      { length: s.copyJobs.size - before.copies },
+      (_, k) => s.copyJobs.destination.data[before.copies + k] as number,
+    ).filter((rp) => rp >= 0);
     expect(landed.length).toBeGreaterThan(0);
     for (const rp of landed) expect(s.rps.flags.data[rp]! & RP_COPY).toBe(RP_COPY);
   });

@@ -22,22 +22,53 @@ const resources = units.flatMap((u) => u.resources.map((r) => s.resources[r] as 
 const vaults = units.flatMap((u) => u.vaults.map((v) => s.vaults[v] as VaultRt));
 const plans = units.flatMap((u) => u.plans.map((p) => s.plans[p] as PlanRt)).filter((p) => p.deleted === undefined);
 const rules = plans.flatMap((p) => currentVersion(p).rules.map((r) => s.rules[r] as RuleRt));
-const liveRps = Array.from({ length: s.rps.size }, (_, i) => i).filter((i) => s.rps.alive(i) && vaults.some((v) => v.index === s.rps.vault.data[i]));
+const liveRps = Array.from({ length: s.rps.size }, (_, i) => i).filter(
+  (i) => s.rps.alive(i) && vaults.some((v) => v.index === s.rps.vault.data[i]),
+);
 const rpsOf = (r: ResourceRt) => liveRps.filter((i) => s.rps.resource.data[i] === r.index);
 const both = (values: boolean[]) => [values.some(Boolean), values.some((v) => !v)];
-const assigned = new Set(units.flatMap((u) => u.plans.map((p) => s.plans[p] as PlanRt).filter((p) => p.deleted === undefined).flatMap((p) => assignedResources(s, u, p).map(([r]) => r.index))));
+const assigned = new Set(
+  units.flatMap((u) =>
+    u.plans
+      .map((p) => s.plans[p] as PlanRt)
+      .filter((p) => p.deleted === undefined)
+      .flatMap((p) => assignedResources(s, u, p).map(([r]) => r.index)),
+  ),
+);
 const DENY = ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy"];
 const accountOfArn = (arn: string) => arn.split(":")[4];
 const regionOfArn = (arn: string) => arn.split(":")[3];
 
 describe("demo world control mix", () => {
-  it("BK-01 resources selected and not selected by any plan", () => expect(both(resources.map((r) => assigned.has(r.index)))).toEqual([true, true]));
-  it("BK-02 plans meeting and missing daily + 35 days", () => expect(both(rules.map((r) => (r.schedule?.periodSeconds ?? Infinity) <= DAY && (r.lifecycle.deleteAfterDays < 0 || r.lifecycle.deleteAfterDays >= 35)))).toEqual([true, true]));
-  it("BK-03 vaults denying all three deletion actions and not", () => expect(both(vaults.map((v) => DENY.every((a) => (v.accessPolicy ?? "").includes(a))))).toEqual([true, true]));
-  it("BK-04 encrypted and unencrypted recovery points", () => expect(both(liveRps.map((i) => (s.rps.flags.data[i]! & RP_ENCRYPTED) !== 0))).toEqual([true, true]));
-  it("BK-05 recovery points kept at least 35 days and less", () => expect(both(liveRps.map((i) => { const d = s.rps.deleteAfterDays.data[i]!; return d < 0 || d >= 35; }))).toEqual([true, true]));
+  it("BK-01 resources selected and not selected by any plan", () =>
+    expect(both(resources.map((r) => assigned.has(r.index)))).toEqual([true, true]));
+  it("BK-02 plans meeting and missing daily + 35 days", () =>
+    expect(
+      both(
+        rules.map(
+          (r) =>
+            (r.schedule?.periodSeconds ?? Infinity) <= DAY &&
+            (r.lifecycle.deleteAfterDays < 0 || r.lifecycle.deleteAfterDays >= 35),
+        ),
+      ),
+    ).toEqual([true, true]));
+  it("BK-03 vaults denying all three deletion actions and not", () =>
+    expect(both(vaults.map((v) => DENY.every((a) => (v.accessPolicy ?? "").includes(a))))).toEqual([true, true]));
+  it("BK-04 encrypted and unencrypted recovery points", () =>
+    expect(both(liveRps.map((i) => (s.rps.flags.data[i]! & RP_ENCRYPTED) !== 0))).toEqual([true, true]));
+  it("BK-05 recovery points kept at least 35 days and less", () =>
+    expect(
+      both(
+        liveRps.map((i) => {
+          const d = s.rps.deleteAfterDays.data[i]!;
+          return d < 0 || d >= 35;
+        }),
+      ),
+    ).toEqual([true, true]));
   it("BK-06/07 resources with cross-region and cross-account copies, and without", () => {
-    const copies = rules.flatMap((r) => r.copyActions.map((c) => ({ plan: s.plans[r.plan]!, arn: c.destinationVaultArn })));
+    const copies = rules.flatMap((r) =>
+      r.copyActions.map((c) => ({ plan: s.plans[r.plan]!, arn: c.destinationVaultArn })),
+    );
     const unitOf = (p: PlanRt) => s.units[p.unit]!;
     expect(copies.some((c) => regionOfArn(c.arn) !== unitOf(c.plan).region)).toBe(true);
     expect(copies.some((c) => accountOfArn(c.arn) !== unitOf(c.plan).accountId)).toBe(true);
@@ -49,7 +80,9 @@ describe("demo world control mix", () => {
     expect(vaults.some((v) => !v.lock)).toBe(true);
   });
   it("BK-09 resources whose last recovery point is recent, and stale", () => {
-    const latest = resources.map((r) => Math.max(-Infinity, ...rpsOf(r).map((i) => s.rps.created.data[i]!))).filter(Number.isFinite);
+    const latest = resources
+      .map((r) => Math.max(-Infinity, ...rpsOf(r).map((i) => s.rps.created.data[i]!)))
+      .filter(Number.isFinite);
     expect(both(latest.map((t) => s.now - t <= DAY))).toEqual([true, true]);
   });
   it("BK-10 restores faster and slower than 720 minutes", () => {
@@ -57,11 +90,19 @@ describe("demo world control mix", () => {
     expect(both(jobs.map((j) => j.durationMinutes <= 720))).toEqual([true, true]);
   });
   it("BK-11 resources with and without points in a logically air-gapped vault", () => {
-    const inLag = new Set(liveRps.filter((i) => s.vaults[s.rps.vault.data[i]!]!.type === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT").map((i) => s.rps.resource.data[i]!));
+    const inLag = new Set(
+      liveRps
+        .filter((i) => s.vaults[s.rps.vault.data[i]!]!.type === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT")
+        .map((i) => s.rps.resource.data[i]!),
+    );
     expect(inLag.size).toBeGreaterThan(0);
     expect(resources.filter((r) => rpsOf(r).length > 0).some((r) => !inLag.has(r.index))).toBe(true);
   });
-  it("BK-12 rules within 2555 days, and never-expiring or longer", () => expect(both(rules.map((r) => r.lifecycle.deleteAfterDays >= 0 && r.lifecycle.deleteAfterDays <= 2555))).toEqual([true, true]));
+  it("BK-12 rules within 2555 days, and never-expiring or longer", () =>
+    expect(both(rules.map((r) => r.lifecycle.deleteAfterDays >= 0 && r.lifecycle.deleteAfterDays <= 2555))).toEqual([
+      true,
+      true,
+    ]));
   it("BK-13 resource types restore-tested and never restored", () => {
     const restoredTypes = new Set(s.restoreJobs.map((j) => s.resources[s.rps.resource.data[j.recoveryPoint]!]!.type));
     expect(restoredTypes.size).toBeGreaterThan(0);
@@ -70,32 +111,43 @@ describe("demo world control mix", () => {
   });
   it("BK-14 COMPLETED, FAILED, ABORTED, EXPIRED and completed-with-issues jobs", () => {
     const seen = new Set<string>();
-    for (const u of units) for (let k = 0; k < u.backupJobs.length; k++) {
-      const j = u.backupJobs.get(k);
-      const state = JOB_STATES[s.backupJobs.state.data[j]!]!;
-      const category = s.strings.values[s.backupJobs.category.data[j]!]!;
-      seen.add(state === "COMPLETED" && category !== "SUCCESS" ? "ISSUES" : state);
-    }
+    for (const u of units)
+      for (let k = 0; k < u.backupJobs.length; k++) {
+        const j = u.backupJobs.get(k);
+        const state = JOB_STATES[s.backupJobs.state.data[j]!]!;
+        const category = s.strings.values[s.backupJobs.category.data[j]!]!;
+        seen.add(state === "COMPLETED" && category !== "SUCCESS" ? "ISSUES" : state);
+      }
     expect([...seen].sort()).toEqual(["ABORTED", "COMPLETED", "EXPIRED", "FAILED", "ISSUES"]);
   });
   it("BK-15 a type not opted in where such resources exist, and a rule whose vault is missing", () => {
-    expect(units.some((u) => [...u.notOptedIn].some((t) => u.resources.some((r) => s.resources[r]!.type === t)))).toBe(true);
+    expect(units.some((u) => [...u.notOptedIn].some((t) => u.resources.some((r) => s.resources[r]!.type === t)))).toBe(
+      true,
+    );
     expect(rules.some((r) => !s.units[s.plans[r.plan]!.unit]!.vaultByName.has(r.targetVault))).toBe(true);
     expect(units.some((u) => u.notOptedIn.size === 0)).toBe(true);
   });
-  it("BK-16 vaults with customer-managed keys and without", () => expect(both(vaults.map((v) => v.encryption === "customer-managed"))).toEqual([true, true]));
+  it("BK-16 vaults with customer-managed keys and without", () =>
+    expect(both(vaults.map((v) => v.encryption === "customer-managed"))).toEqual([true, true]));
   it("BK-16 keys KMS calls AWS- and customer-managed, one without an alias, one another account keeps to itself", () => {
-    const keyOf = (v: VaultRt) => [...s.kms.values()].flatMap((u) => [...u.keys.values()]).find((k) => k.arn === v.encryptionKeyArn);
-    const keyed = vaults.filter((v) => v.encryption !== "aws-owned").map((v) => ({ v, k: keyOf(v)!, account: s.units[v.unit]!.accountId }));
+    const keyOf = (v: VaultRt) =>
+      [...s.kms.values()].flatMap((u) => [...u.keys.values()]).find((k) => k.arn === v.encryptionKeyArn);
+    const keyed = vaults
+      .filter((v) => v.encryption !== "aws-owned")
+      .map((v) => ({ v, k: keyOf(v)!, account: s.units[v.unit]!.accountId }));
     expect(keyed.every((x) => x.k !== undefined)).toBe(true);
     expect(new Set(keyed.map((x) => x.k.manager))).toEqual(new Set(["AWS", "CUSTOMER"]));
-    const aliased = (x: (typeof keyed)[number]) => [...s.kms.get(`${x.k.accountId}/${x.k.region}`)!.aliases.values()].some((a) => a.targetKeyId === x.k.id);
+    const aliased = (x: (typeof keyed)[number]) =>
+      [...s.kms.get(`${x.k.accountId}/${x.k.region}`)!.aliases.values()].some((a) => a.targetKeyId === x.k.id);
     expect(keyed.some((x) => x.k.manager === "CUSTOMER" && !aliased(x))).toBe(true);
     expect(keyed.some((x) => x.k.accountId !== x.account && !x.k.describableBy.has(x.account))).toBe(true);
   });
   it("BK-17 accounts covered by a backup policy (org-managed plans) and not, plus hand-made plans", () => {
-    expect(both([...reachable].map((a) => plans.some((p) => p.orgPlanName && s.units[p.unit]!.accountId === a)))).toEqual([true, true]);
+    expect(
+      both([...reachable].map((a) => plans.some((p) => p.orgPlanName && s.units[p.unit]!.accountId === a))),
+    ).toEqual([true, true]);
     expect(plans.some((p) => !p.orgPlanName)).toBe(true);
   });
-  it("copies and the air-gapped vault hold copies only for some resources", () => expect(liveRps.some((i) => (s.rps.flags.data[i]! & RP_COPY) !== 0)).toBe(true));
+  it("copies and the air-gapped vault hold copies only for some resources", () =>
+    expect(liveRps.some((i) => (s.rps.flags.data[i]! & RP_COPY) !== 0)).toBe(true));
 });

@@ -16,26 +16,39 @@ function compare(model: BotoModel, shapeName: string, mine: Shape, where: string
   if (type !== mine.type) return void problems.push(`${where}: type ${mine.type}, model ${s.type}`);
   if (depth > 4) return;
   if (mine.type === "string") {
-    if ((s.min ?? undefined) !== mine.min && !(s.min === 0 && mine.min === undefined)) problems.push(`${where}: min ${mine.min}, model ${s.min}`);
+    if ((s.min ?? undefined) !== mine.min && !(s.min === 0 && mine.min === undefined))
+      problems.push(`${where}: min ${mine.min}, model ${s.min}`);
     if (s.max !== mine.max) problems.push(`${where}: max ${mine.max}, model ${s.max}`);
-    if (JSON.stringify([...(s.enum ?? [])].sort()) !== JSON.stringify([...(mine.enum ?? [])].sort())) problems.push(`${where}: enum differs`);
-    if (s.pattern && !BROAD.test(s.pattern) && !mine.pattern) problems.push(`${where}: model pattern ${s.pattern} not enforced`);
+    if (JSON.stringify([...(s.enum ?? [])].sort()) !== JSON.stringify([...(mine.enum ?? [])].sort()))
+      problems.push(`${where}: enum differs`);
+    if (s.pattern && !BROAD.test(s.pattern) && !mine.pattern)
+      problems.push(`${where}: model pattern ${s.pattern} not enforced`);
   }
   if (mine.type === "integer" && (s.min !== mine.min || s.max !== mine.max)) {
     // ResourcesPerPage's 1..100 is documented, not modeled; the operation checks it itself.
-    if (!(s.min === undefined && s.max === undefined)) problems.push(`${where}: range ${mine.min}..${mine.max}, model ${s.min}..${s.max}`);
+    if (!(s.min === undefined && s.max === undefined))
+      problems.push(`${where}: range ${mine.min}..${mine.max}, model ${s.min}..${s.max}`);
   }
   if (mine.type === "list") {
-    if ((s.min ?? 0) !== (mine.min ?? 0) || s.max !== mine.max) problems.push(`${where}: list size ${mine.min}..${mine.max}, model ${s.min}..${s.max}`);
+    if ((s.min ?? 0) !== (mine.min ?? 0) || s.max !== mine.max)
+      problems.push(`${where}: list size ${mine.min}..${mine.max}, model ${s.min}..${s.max}`);
     compare(model, s.member!.shape, mine.member, `${where}[]`, problems, depth + 1);
   }
   if (mine.type === "structure") compareMembers(model, shapeName, mine.members, where, problems, depth + 1);
 }
 
-function compareMembers(model: BotoModel, shapeName: string, mine: Record<string, Member>, where: string, problems: string[], depth = 0): void {
+function compareMembers(
+  model: BotoModel,
+  shapeName: string,
+  mine: Record<string, Member>,
+  where: string,
+  problems: string[],
+  depth = 0,
+): void {
   const s = model.shapes[shapeName]!;
   const names = Object.keys(s.members ?? {}).sort();
-  if (JSON.stringify(Object.keys(mine).sort()) !== JSON.stringify(names)) problems.push(`${where}: members ${Object.keys(mine).sort().join(",")} vs model ${names.join(",")}`);
+  if (JSON.stringify(Object.keys(mine).sort()) !== JSON.stringify(names))
+    problems.push(`${where}: members ${Object.keys(mine).sort().join(",")} vs model ${names.join(",")}`);
   for (const [name, m] of Object.entries(s.members ?? {})) {
     const my = mine[name];
     if (!my) continue;
@@ -43,8 +56,10 @@ function compareMembers(model: BotoModel, shapeName: string, mine: Record<string
     if (!!my.required !== required) problems.push(`${where}.${name}: required ${!!my.required}, model ${required}`);
     if (depth === 0 && model.metadata.protocol === "rest-json") {
       const loc = m.location === "querystring" ? "query" : m.location === "uri" ? "label" : undefined;
-      if ((my.loc === "body" ? undefined : my.loc) !== loc) problems.push(`${where}.${name}: location ${my.loc}, model ${m.location}`);
-      if (loc && my.wire !== m.locationName) problems.push(`${where}.${name}: wire name ${my.wire}, model ${m.locationName}`);
+      if ((my.loc === "body" ? undefined : my.loc) !== loc)
+        problems.push(`${where}.${name}: location ${my.loc}, model ${m.location}`);
+      if (loc && my.wire !== m.locationName)
+        problems.push(`${where}.${name}: wire name ${my.wire}, model ${m.locationName}`);
     }
     compare(model, m.shape, my.shape, `${where}.${name}`, problems, depth);
   }

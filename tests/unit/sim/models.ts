@@ -23,12 +23,34 @@ export interface BotoShape {
 }
 export interface BotoModel {
   metadata: Record<string, string>;
-  operations: Record<string, { http: { method: string; requestUri: string }; input?: { shape: string }; output?: { shape: string; resultWrapper?: string }; errors?: { shape: string }[] }>;
+  operations: Record<
+    string,
+    {
+      http: { method: string; requestUri: string };
+      input?: { shape: string };
+      output?: { shape: string; resultWrapper?: string };
+      errors?: { shape: string }[];
+    }
+  >;
   shapes: Record<string, BotoShape>;
 }
 
-const BOTO = { backup: "backup/2018-11-15", organizations: "organizations/2016-11-28", sts: "sts/2011-06-15", tagging: "resourcegroupstaggingapi/2017-01-26", kms: "kms/2014-11-01", iam: "iam/2010-05-08" } as const;
-const SMITHY = { backup: "backup", organizations: "organizations", sts: "sts", tagging: "resource-groups-tagging-api", kms: "kms", iam: "iam" } as const;
+const BOTO = {
+  backup: "backup/2018-11-15",
+  organizations: "organizations/2016-11-28",
+  sts: "sts/2011-06-15",
+  tagging: "resourcegroupstaggingapi/2017-01-26",
+  kms: "kms/2014-11-01",
+  iam: "iam/2010-05-08",
+} as const;
+const SMITHY = {
+  backup: "backup",
+  organizations: "organizations",
+  sts: "sts",
+  tagging: "resource-groups-tagging-api",
+  kms: "kms",
+  iam: "iam",
+} as const;
 export type Service = keyof typeof BOTO;
 
 const cache = new Map<string, unknown>();
@@ -38,4 +60,10 @@ function load<T>(file: string): T {
 }
 
 export const botocore = (s: Service) => load<BotoModel>(`botocore/${BOTO[s]}/service-2.json`);
-export const smithy = (s: Service) => load<{ shapes: Record<string, { type: string; traits?: Record<string, unknown>; input?: { target: string }; output?: { target: string } }> }>(`smithy/${SMITHY[s]}.json`);
+export const smithy = (s: Service) =>
+  load<{
+    shapes: Record<
+      string,
+      { type: string; traits?: Record<string, unknown>; input?: { target: string }; output?: { target: string } }
+    >;
+  }>(`smithy/${SMITHY[s]}.json`);

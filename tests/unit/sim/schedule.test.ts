@@ -4,12 +4,20 @@ import { selects } from "@/sim/engine/selection";
 
 const T0 = Date.parse("2026-03-01T00:00:00Z") / 1000; // a Sunday
 const iso = (s: number) => new Date(s * 1000).toISOString().slice(0, 16);
-const fires = (expr: string, days: number, tz?: string) => parseSchedule(expr, tz).fires(T0, T0 + days * 86400, T0 - 3600).map(iso);
+const fires = (expr: string, days: number, tz?: string) =>
+  parseSchedule(expr, tz)
+    .fires(T0, T0 + days * 86400, T0 - 3600)
+    .map(iso);
 
 describe("AWS schedule expressions", () => {
   it("daily, hourly steps and weekday ranges", () => {
     expect(fires("cron(0 5 ? * * *)", 2)).toEqual(["2026-03-01T05:00", "2026-03-02T05:00"]);
-    expect(fires("cron(0 */6 * * ? *)", 1)).toEqual(["2026-03-01T06:00", "2026-03-01T12:00", "2026-03-01T18:00", "2026-03-02T00:00"]);
+    expect(fires("cron(0 */6 * * ? *)", 1)).toEqual([
+      "2026-03-01T06:00",
+      "2026-03-01T12:00",
+      "2026-03-01T18:00",
+      "2026-03-02T00:00",
+    ]);
     expect(fires("cron(30 1 ? * MON-FRI *)", 7)).toHaveLength(5);
     expect(fires("cron(0 6,18 ? * * *)", 1)).toEqual(["2026-03-01T06:00", "2026-03-01T18:00"]);
   });
@@ -37,18 +45,37 @@ describe("backup selections", () => {
   const vol = { arn: "arn:aws:ec2:us-east-1:111122223333:volume/vol-1", tags: { backup: "yes", env: "prod" } };
   const db = { arn: "arn:aws:rds:us-east-1:111122223333:db:orders", tags: { env: "dev-2" } };
   it("Resources AND Conditions", () => {
-    const rules = { resources: ["arn:aws:ec2:*:*:volume/*"], notResources: [], listOfTags: [], conditions: { ...none, stringEquals: [{ key: "aws:ResourceTag/backup", value: "yes" }] } };
+    const rules = {
+      resources: ["arn:aws:ec2:*:*:volume/*"],
+      notResources: [],
+      listOfTags: [],
+      conditions: { ...none, stringEquals: [{ key: "aws:ResourceTag/backup", value: "yes" }] },
+    };
     expect(selects(rules, vol)).toBe(true);
     expect(selects(rules, { ...vol, tags: { backup: "no" } })).toBe(false);
     expect(selects(rules, db)).toBe(false);
   });
   it("Resources OR ListOfTags, minus NotResources", () => {
-    const rules = { resources: ["arn:aws:rds:*:*:db:*"], notResources: ["*:db:orders"], listOfTags: [{ key: "backup", value: "yes" }], conditions: none };
+    const rules = {
+      resources: ["arn:aws:rds:*:*:db:*"],
+      notResources: ["*:db:orders"],
+      listOfTags: [{ key: "backup", value: "yes" }],
+      conditions: none,
+    };
     expect(selects(rules, vol)).toBe(true);
     expect(selects(rules, db)).toBe(false);
   });
   it("negated and wildcard conditions; an empty selection assigns everything", () => {
-    const rules = { resources: ["*"], notResources: [], listOfTags: [], conditions: { ...none, stringLike: [{ key: "aws:ResourceTag/env", value: "dev*" }], stringNotEquals: [{ key: "aws:ResourceTag/owner", value: "x" }] } };
+    const rules = {
+      resources: ["*"],
+      notResources: [],
+      listOfTags: [],
+      conditions: {
+        ...none,
+        stringLike: [{ key: "aws:ResourceTag/env", value: "dev*" }],
+        stringNotEquals: [{ key: "aws:ResourceTag/owner", value: "x" }],
+      },
+    };
     expect(selects(rules, db)).toBe(true);
     expect(selects(rules, vol)).toBe(false);
     expect(selects({ resources: [], notResources: [], listOfTags: [], conditions: none }, vol)).toBe(true);

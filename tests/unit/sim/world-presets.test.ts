@@ -40,8 +40,12 @@ describe("presets", () => {
   }, 90_000);
 
   it("the same seed gives the same world definition, another seed another", () => {
-    expect(JSON.stringify(benchWorld({ seed: 3, accounts: 40 }))).toBe(JSON.stringify(benchWorld({ seed: 3, accounts: 40 })));
-    expect(JSON.stringify(benchWorld({ seed: 3, accounts: 40 }))).not.toBe(JSON.stringify(benchWorld({ seed: 4, accounts: 40 })));
+    expect(JSON.stringify(benchWorld({ seed: 3, accounts: 40 }))).toBe(
+      JSON.stringify(benchWorld({ seed: 3, accounts: 40 })),
+    );
+    expect(JSON.stringify(benchWorld({ seed: 3, accounts: 40 }))).not.toBe(
+      JSON.stringify(benchWorld({ seed: 4, accounts: 40 })),
+    );
     const a = summarize(createState(benchWorld({ seed: 3, accounts: 40 }), { now: NOW }));
     const b = summarize(createState(benchWorld({ seed: 3, accounts: 40 }), { now: NOW }));
     expect(a).toEqual(b);
@@ -53,7 +57,9 @@ describe("world files", () => {
   it("a dumped preset loads back into the same world", () => {
     const file = path.join(dir, "demo.json");
     writeFileSync(file, JSON.stringify(demoWorld(5)));
-    expect(summarize(createState(loadWorld(file), { now: NOW }))).toEqual(summarize(createState(demoWorld(5), { now: NOW })));
+    expect(summarize(createState(loadWorld(file), { now: NOW }))).toEqual(
+      summarize(createState(demoWorld(5), { now: NOW })),
+    );
   });
 
   it("names the JSON path of every problem", () => {

@@ -8,20 +8,28 @@ const width = (s: { key: readonly unknown[]; columns: readonly unknown[] }) => s
 describe("set-based writes", () => {
   it("sends one array per column, so the parameter count does not grow with the rows", () => {
     const buf = new ColumnBuffer(width(recoveryPointSpec));
-    for (let i = 0; i < 5000; i++) buf.push([`arn:${i}`, ...Array.from({ length: recoveryPointSpec.columns.length }, () => null)]);
+    for (let i = 0; i < 5000; i++)
+      buf.push([`arn:${i}`, ...Array.from({ length: recoveryPointSpec.columns.length }, () => null)]);
     const s = upsertStatement(recoveryPointSpec, ["t", "a", "r"], buf)!;
     expect(s.values).toHaveLength(3 + width(recoveryPointSpec));
     const text = s.text((i) => `$${i}`);
     expect(text).toContain("unnest(");
     expect(text).toContain("is distinct from");
-    expect(upsertStatement(recoveryPointSpec, ["t", "a", "r"], buf, true)!.text((i) => `$${i}`)).not.toContain("on conflict");
+    expect(upsertStatement(recoveryPointSpec, ["t", "a", "r"], buf, true)!.text((i) => `$${i}`)).not.toContain(
+      "on conflict",
+    );
     expect(upsertStatement(recoveryPointSpec, ["t", "a", "r"], new ColumnBuffer(width(recoveryPointSpec)))).toBeNull();
   });
 
   it("keeps the last row of a duplicated key (one statement must not touch a row twice)", () => {
     const buf = new ColumnBuffer(width(backupJobSpec));
     const d = new Date("2026-10-01T00:00:00Z");
-    const row = (id: string, state: string) => [id, d, state, ...Array.from({ length: backupJobSpec.columns.length - 1 }, () => null)];
+    const row = (id: string, state: string) => [
+      id,
+      d,
+      state,
+      ...Array.from({ length: backupJobSpec.columns.length - 1 }, () => null),
+    ];
     buf.push(row("j1", "RUNNING"));
     buf.push(row("j2", "COMPLETED"));
     buf.push(row("j1", "COMPLETED"));
@@ -34,14 +42,19 @@ describe("set-based writes", () => {
 
   it("deletes only what is missing from a complete read, keyed on the whole key", () => {
     const s = deleteMissingStatement(backupJobSpec, ["t", "a", "r"], new ColumnBuffer(width(backupJobSpec)));
-    expect(s.text((i) => `$${i + 10}`)).toMatch(/\("backup_job_id", "creation_date"\) not in \(select \* from unnest\(\$14::text\[\], \$15::timestamptz\[\]\)\)/);
+    expect(s.text((i) => `$${i + 10}`)).toMatch(
+      /\("backup_job_id", "creation_date"\) not in \(select \* from unnest\(\$14::text\[\], \$15::timestamptz\[\]\)\)/,
+    );
   });
 });
 
 describe("incremental job marks", () => {
   it("start a completion window before the newest job read, and never go back", () => {
     const newest = new Date("2026-10-20T00:00:00Z");
-    const m = nextJobMarks({ backup: null, copy: new Date("2026-10-19T00:00:00Z"), restore: null }, { backup: newest, copy: newest, restore: null });
+    const m = nextJobMarks(
+      { backup: null, copy: new Date("2026-10-19T00:00:00Z"), restore: null },
+      { backup: newest, copy: newest, restore: null },
+    );
     expect(m.backup).toEqual(new Date("2026-10-12T00:00:00Z"));
     expect(m.copy).toEqual(new Date("2026-10-19T00:00:00Z"));
     expect(m.restore).toBeNull();

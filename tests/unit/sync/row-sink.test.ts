@@ -19,7 +19,14 @@ describe("a spilling sink", () => {
       },
     };
     const sink = new RowSink<Resource>(resourceSpec, { pool, attemptId: "1", scope: ["t", "a", "r"], spillAt: 3 });
-    const page = (p: number) => Array.from({ length: 4 }, (_, i) => ({ accountId: "a", region: "r", resourceArn: `arn:${p}:${i}`, resourceType: "S3" as const, tags: {} }));
+    const page = (p: number) =>
+      Array.from({ length: 4 }, (_, i) => ({
+        accountId: "a",
+        region: "r",
+        resourceArn: `arn:${p}:${i}`,
+        resourceType: "S3" as const,
+        tags: {},
+      }));
     await Promise.all([0, 1, 2, 3, 4].map((p) => sink.add(page(p))));
     const statements = await sink.statements(pool, true);
     expect(sink.isSpilled).toBe(true);

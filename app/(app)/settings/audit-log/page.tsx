@@ -16,9 +16,14 @@ import { auditFilterInput, toAuditFilters } from "@/lib/validation/audit";
 export const metadata: Metadata = { title: "Audit log" };
 const PAGE_SIZE = 50;
 
-const inputClass = "block w-full rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500";
+const inputClass =
+  "block w-full rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500";
 
-export default async function AuditLogPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditLogPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   await requireGlobalPage("audit:read");
   const raw = await searchParams;
   const parsed = auditFilterInput.safeParse(raw);
@@ -30,8 +35,15 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
     listTenants(db),
   ]);
   const tenantName = new Map(tenants.map((t) => [t.id, t.name]));
-  const query = new URLSearchParams(Object.entries(filters).filter(([k, v]) => k !== "before" && v !== undefined).map(([k, v]) => [k, String(v)]));
-  const older = rows.length === PAGE_SIZE ? `?${new URLSearchParams({ ...Object.fromEntries(query), before: String(rows[rows.length - 1]!.id) })}` : null;
+  const query = new URLSearchParams(
+    Object.entries(filters)
+      .filter(([k, v]) => k !== "before" && v !== undefined)
+      .map(([k, v]) => [k, String(v)]),
+  );
+  const older =
+    rows.length === PAGE_SIZE
+      ? `?${new URLSearchParams({ ...Object.fromEntries(query), before: String(rows[rows.length - 1]!.id) })}`
+      : null;
   return (
     <div className="space-y-5">
       <PageHeader
@@ -44,10 +56,19 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
         }
       />
       {!parsed.success && <Alert tone="warning">Some filters were not valid and were ignored.</Alert>}
-      <form method="get" className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6" aria-label="Filter the audit log">
+      <form
+        method="get"
+        className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-3 lg:grid-cols-6"
+        aria-label="Filter the audit log"
+      >
         <label className="text-xs font-medium text-slate-700">
           Actor
-          <input name="actor" defaultValue={filters.actor} placeholder="email contains…" className={`mt-1 ${inputClass}`} />
+          <input
+            name="actor"
+            defaultValue={filters.actor}
+            placeholder="email contains…"
+            className={`mt-1 ${inputClass}`}
+          />
         </label>
         <label className="text-xs font-medium text-slate-700">
           Action
@@ -111,11 +132,16 @@ export default async function AuditLogPage({ searchParams }: { searchParams: Pro
                 </Td>
                 <Td>
                   <span className="font-mono text-xs">{r.action}</span>{" "}
-                  {r.outcome !== "success" && <Badge tone={r.outcome === "denied" ? "amber" : "red"}>{r.outcome}</Badge>}
+                  {r.outcome !== "success" && (
+                    <Badge tone={r.outcome === "denied" ? "amber" : "red"}>{r.outcome}</Badge>
+                  )}
                 </Td>
                 <Td className="text-xs">{r.tenantId ? (tenantName.get(r.tenantId) ?? "deleted") : "—"}</Td>
                 <Td>
-                  <code className="block max-w-xl truncate font-mono text-xs text-slate-600" title={JSON.stringify(r.details)}>
+                  <code
+                    className="block max-w-xl truncate font-mono text-xs text-slate-600"
+                    title={JSON.stringify(r.details)}
+                  >
                     {JSON.stringify(r.details)}
                   </code>
                 </Td>

@@ -3,41 +3,73 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { actorOf, defineAction } from "@/lib/actions";
-import { createTenant, deleteTenant, removeMemberRoleOverride, rotateExternalId, setMemberRoleOverride, updateTenant } from "@/lib/admin/tenants";
-import { createTenantInput, deleteTenantInput, removeMemberRoleOverrideInput, rotateExternalIdInput, setMemberRoleOverrideInput, updateTenantInput } from "@/lib/validation/tenants";
+import {
+  createTenant,
+  deleteTenant,
+  removeMemberRoleOverride,
+  rotateExternalId,
+  setMemberRoleOverride,
+  updateTenant,
+} from "@/lib/admin/tenants";
+import {
+  createTenantInput,
+  deleteTenantInput,
+  removeMemberRoleOverrideInput,
+  rotateExternalIdInput,
+  setMemberRoleOverrideInput,
+  updateTenantInput,
+} from "@/lib/validation/tenants";
 
-export const createTenantAction = defineAction({ name: "tenants.create", capability: "tenant:manage", input: createTenantInput }, async (ctx, input) => {
-  const { tenantId } = await createTenant(ctx.db, actorOf(ctx), input);
-  revalidatePath("/", "layout");
-  redirect(`/settings/tenants/${tenantId}?created=1`);
-});
+export const createTenantAction = defineAction(
+  { name: "tenants.create", capability: "tenant:manage", input: createTenantInput },
+  async (ctx, input) => {
+    const { tenantId } = await createTenant(ctx.db, actorOf(ctx), input);
+    revalidatePath("/", "layout");
+    redirect(`/settings/tenants/${tenantId}?created=1`);
+  },
+);
 
-export const updateTenantAction = defineAction({ name: "tenants.update", capability: "tenant:manage", input: updateTenantInput }, async (ctx, input) => {
-  await updateTenant(ctx.db, actorOf(ctx), input);
-  revalidatePath("/", "layout");
-  return {};
-});
+export const updateTenantAction = defineAction(
+  { name: "tenants.update", capability: "tenant:manage", input: updateTenantInput },
+  async (ctx, input) => {
+    await updateTenant(ctx.db, actorOf(ctx), input);
+    revalidatePath("/", "layout");
+    return {};
+  },
+);
 
-export const rotateExternalIdAction = defineAction({ name: "tenants.rotate_external_id", capability: "tenant:manage", input: rotateExternalIdInput }, async (ctx, input) => {
-  const result = await rotateExternalId(ctx.db, actorOf(ctx), input);
-  revalidatePath(`/settings/tenants/${input.tenantId}`);
-  return result;
-});
+export const rotateExternalIdAction = defineAction(
+  { name: "tenants.rotate_external_id", capability: "tenant:manage", input: rotateExternalIdInput },
+  async (ctx, input) => {
+    const result = await rotateExternalId(ctx.db, actorOf(ctx), input);
+    revalidatePath(`/settings/tenants/${input.tenantId}`);
+    return result;
+  },
+);
 
-export const deleteTenantAction = defineAction({ name: "tenants.delete", capability: "tenant:manage", input: deleteTenantInput }, async (ctx, input) => {
-  await deleteTenant(ctx.db, actorOf(ctx), input);
-  revalidatePath("/", "layout");
-  redirect("/settings/tenants");
-});
+export const deleteTenantAction = defineAction(
+  { name: "tenants.delete", capability: "tenant:manage", input: deleteTenantInput },
+  async (ctx, input) => {
+    await deleteTenant(ctx.db, actorOf(ctx), input);
+    revalidatePath("/", "layout");
+    redirect("/settings/tenants");
+  },
+);
 
-export const setMemberRoleOverrideAction = defineAction({ name: "tenants.member_role.set", capability: "tenant:manage", input: setMemberRoleOverrideInput }, async (ctx, input) => {
-  await setMemberRoleOverride(ctx.db, actorOf(ctx), input);
-  revalidatePath(`/settings/tenants/${input.tenantId}`);
-  return {};
-});
+export const setMemberRoleOverrideAction = defineAction(
+  { name: "tenants.member_role.set", capability: "tenant:manage", input: setMemberRoleOverrideInput },
+  async (ctx, input) => {
+    await setMemberRoleOverride(ctx.db, actorOf(ctx), input);
+    revalidatePath(`/settings/tenants/${input.tenantId}`);
+    return {};
+  },
+);
 
-export const removeMemberRoleOverrideAction = defineAction({ name: "tenants.member_role.remove", capability: "tenant:manage", input: removeMemberRoleOverrideInput }, async (ctx, input) => {
-  await removeMemberRoleOverride(ctx.db, actorOf(ctx), input);
-  revalidatePath(`/settings/tenants/${input.tenantId}`);
-  return {};
-});
+export const removeMemberRoleOverrideAction = defineAction(
+  { name: "tenants.member_role.remove", capability: "tenant:manage", input: removeMemberRoleOverrideInput },
+  async (ctx, input) => {
+    await removeMemberRoleOverride(ctx.db, actorOf(ctx), input);
+    revalidatePath(`/settings/tenants/${input.tenantId}`);
+    return {};
+  },
+);

@@ -18,7 +18,10 @@ export default async function TenantsPage() {
   const tenants = await listTenants(getDb());
   return (
     <div className="space-y-6">
-      <PageHeader title="Organizations" description="Each organization is one AWS Organization (one client, for an MSP), reached by assuming a role in its management account." />
+      <PageHeader
+        title="Organizations"
+        description="Each organization is one AWS Organization (one client, for an MSP), reached by assuming a role in its management account."
+      />
       {tenants.length === 0 ? (
         <EmptyState title="No organizations yet">Add the first one below.</EmptyState>
       ) : (
@@ -43,10 +46,15 @@ export default async function TenantsPage() {
                 <Td className="text-xs">{t.regions.join(", ")}</Td>
                 <Td className="text-xs">{SYNC_SCHEDULES[scheduleKeyOf(t.syncSchedule)].label}</Td>
                 <Td>
-                  <Badge tone={t.status === "active" ? "green" : t.status === "error" ? "red" : "gray"}>{t.status}</Badge>
+                  <Badge tone={t.status === "active" ? "green" : t.status === "error" ? "red" : "gray"}>
+                    {t.status}
+                  </Badge>
                 </Td>
                 <Td className="text-right">
-                  <Link href={`/settings/tenants/${t.id}`} className="text-sm font-medium text-brand-700 hover:underline">
+                  <Link
+                    href={`/settings/tenants/${t.id}`}
+                    className="text-sm font-medium text-brand-700 hover:underline"
+                  >
                     Manage<span className="sr-only"> {t.name}</span>
                   </Link>
                 </Td>

@@ -25,8 +25,21 @@ export function TenantForm({ initial }: { initial?: TenantFormValues }) {
     <ActionForm action={initial ? updateTenantAction : createTenantAction} success={() => "Saved."}>
       {initial && <input type="hidden" name="tenantId" value={initial.tenantId} />}
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField name="name" label="Name" defaultValue={initial?.name} maxLength={100} hint="How this organization (client) is shown everywhere." />
-        <TextField name="managementAccountId" label="Management account ID" defaultValue={initial?.managementAccountId} inputMode="numeric" placeholder="123456789012" hint="12 digits." />
+        <TextField
+          name="name"
+          label="Name"
+          defaultValue={initial?.name}
+          maxLength={100}
+          hint="How this organization (client) is shown everywhere."
+        />
+        <TextField
+          name="managementAccountId"
+          label="Management account ID"
+          defaultValue={initial?.managementAccountId}
+          inputMode="numeric"
+          placeholder="123456789012"
+          hint="12 digits."
+        />
         <TextField
           name="managementRoleArn"
           label="Role to assume in the management account"
@@ -35,9 +48,25 @@ export function TenantForm({ initial }: { initial?: TenantFormValues }) {
           className="sm:col-span-2"
           hint="In the management or delegated administrator account; it must trust this product's identity with the ExternalId."
         />
-        <TextField name="memberRoleName" label="Member account role name" defaultValue={initial?.memberRoleName ?? "BackupGovernanceReadOnly"} hint="The read-only role assumed in every member account." />
-        <SelectField name="schedule" label="Sync schedule" defaultValue={initial?.schedule ?? "6h"} options={scheduleOptions} />
-        <CheckboxGroupField name="regions" label="Regions to inventory" options={[...AWS_REGIONS]} defaultValues={initial?.regions ?? ["us-east-1"]} className="sm:col-span-2" />
+        <TextField
+          name="memberRoleName"
+          label="Member account role name"
+          defaultValue={initial?.memberRoleName ?? "BackupGovernanceReadOnly"}
+          hint="The read-only role assumed in every member account."
+        />
+        <SelectField
+          name="schedule"
+          label="Sync schedule"
+          defaultValue={initial?.schedule ?? "6h"}
+          options={scheduleOptions}
+        />
+        <CheckboxGroupField
+          name="regions"
+          label="Regions to inventory"
+          options={[...AWS_REGIONS]}
+          defaultValues={initial?.regions ?? ["us-east-1"]}
+          className="sm:col-span-2"
+        />
         {!initial && (
           <TextField
             name="externalId"

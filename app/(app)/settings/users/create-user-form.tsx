@@ -17,7 +17,10 @@ export function CreateUserForm() {
           Created {d.email}.{" "}
           {d.generatedPassword && (
             <>
-              Password (shown once): <code className="rounded bg-white px-1 font-mono" data-testid="generated-password">{d.generatedPassword}</code>
+              Password (shown once):{" "}
+              <code className="rounded bg-white px-1 font-mono" data-testid="generated-password">
+                {d.generatedPassword}
+              </code>
             </>
           )}
         </>
@@ -26,8 +29,19 @@ export function CreateUserForm() {
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <TextField name="email" label="Email" type="email" autoComplete="off" maxLength={254} />
         <TextField name="name" label="Name" maxLength={100} />
-        <SelectField name="role" label="Role" defaultValue="auditor" options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))} />
-        <TextField name="password" label="Password" type="password" autoComplete="new-password" hint="Leave empty to generate one." />
+        <SelectField
+          name="role"
+          label="Role"
+          defaultValue="auditor"
+          options={ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }))}
+        />
+        <TextField
+          name="password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          hint="Leave empty to generate one."
+        />
       </div>
       <SubmitButton>Add user</SubmitButton>
     </ActionForm>

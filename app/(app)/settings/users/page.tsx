@@ -18,7 +18,10 @@ export default async function UsersPage() {
   const users = await listUsers(getDb());
   return (
     <div className="space-y-6">
-      <PageHeader title="Users" description="Who can sign in, with which role, and which organizations each can see. Administrators see every organization." />
+      <PageHeader
+        title="Users"
+        description="Who can sign in, with which role, and which organizations each can see. Administrators see every organization."
+      />
       <Card title="Add a user" description="Share the password with them over a separate channel; it is shown once.">
         <CreateUserForm />
       </Card>
@@ -51,7 +54,11 @@ export default async function UsersPage() {
                 ) : (
                   <div className="flex flex-wrap gap-1">
                     {u.memberships.map((m) => (
-                      <Badge key={m.tenantId} tone="blue" title={m.role ? `narrowed to ${ROLE_LABELS[m.role]}` : undefined}>
+                      <Badge
+                        key={m.tenantId}
+                        tone="blue"
+                        title={m.role ? `narrowed to ${ROLE_LABELS[m.role]}` : undefined}
+                      >
                         {m.tenantName}
                         {m.role ? ` (${ROLE_LABELS[m.role]})` : ""}
                       </Badge>

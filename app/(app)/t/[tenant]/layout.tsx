@@ -9,12 +9,22 @@ import { formatDateTime } from "@/lib/format";
 /** Says on every page of an organization how fresh its data is, and links to the sync. */
 async function FreshnessBar({ tenantId, slug }: { tenantId: string; slug: string }) {
   // Kept per snapshot: the marker moves whenever a unit's status does, so the bar is never behind.
-  const f = await bySnapshot(getDb(), tenantId, "layout.freshness", null, () => getFreshness(getDb(), { tenantId })).catch(() => null);
+  const f = await bySnapshot(getDb(), tenantId, "layout.freshness", null, () =>
+    getFreshness(getDb(), { tenantId }),
+  ).catch(() => null);
   if (!f) return null;
   const problems = f.stale + f.neverSynced;
-  const tone = f.units === 0 ? "border-slate-200 bg-white text-slate-600" : problems ? "border-amber-200 bg-amber-50 text-amber-900" : "border-slate-200 bg-white text-slate-600";
+  const tone =
+    f.units === 0
+      ? "border-slate-200 bg-white text-slate-600"
+      : problems
+        ? "border-amber-200 bg-amber-50 text-amber-900"
+        : "border-slate-200 bg-white text-slate-600";
   return (
-    <div role="status" className={`mb-5 flex flex-wrap items-center justify-between gap-2 rounded-md border px-3 py-1.5 text-xs ${tone}`}>
+    <div
+      role="status"
+      className={`mb-5 flex flex-wrap items-center justify-between gap-2 rounded-md border px-3 py-1.5 text-xs ${tone}`}
+    >
       <span>
         {f.units === 0
           ? "Not synced yet."
@@ -27,7 +37,13 @@ async function FreshnessBar({ tenantId, slug }: { tenantId: string; slug: string
   );
 }
 
-export default async function TenantLayout({ children, params }: { children: React.ReactNode; params: Promise<{ tenant: string }> }) {
+export default async function TenantLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ tenant: string }>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   return (

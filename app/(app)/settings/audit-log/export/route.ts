@@ -6,7 +6,21 @@ import { defineRoute } from "@/lib/routes";
 import { auditFilterInput, toAuditFilters } from "@/lib/validation/audit";
 import { clock } from "@/lib/clock";
 
-const HEADER = ["id", "at", "actor_email", "actor_id", "tenant_id", "action", "outcome", "target_type", "target_id", "ip", "details", "prev_hash", "hash"];
+const HEADER = [
+  "id",
+  "at",
+  "actor_email",
+  "actor_id",
+  "tenant_id",
+  "action",
+  "outcome",
+  "target_type",
+  "target_id",
+  "ip",
+  "details",
+  "prev_hash",
+  "hash",
+];
 
 /** CSV of the filtered audit log, streamed page by page; the export itself is audited. */
 export const GET = defineRoute({ name: "audit.export", capability: "audit:read" }, async (request, ctx) => {
@@ -14,7 +28,13 @@ export const GET = defineRoute({ name: "audit.export", capability: "audit:read" 
   if (!parsed.success) throw invalid("Invalid filters.");
   const filters = toAuditFilters(parsed.data);
   await ctx.db.transaction((tx) =>
-    recordAudit(tx, { actorId: ctx.user.userId, actorEmail: ctx.user.email, ip: ctx.ip, action: "audit.export", details: { filters: parsed.data } }),
+    recordAudit(tx, {
+      actorId: ctx.user.userId,
+      actorEmail: ctx.user.email,
+      ip: ctx.ip,
+      action: "audit.export",
+      details: { filters: parsed.data },
+    }),
   );
   const generatedAt = clock.now().toISOString();
   const preamble = csvPreamble({
@@ -25,7 +45,21 @@ export const GET = defineRoute({ name: "audit.export", capability: "audit:read" 
   });
   async function* rows() {
     for await (const page of iterateAuditLog(ctx.db, filters)) {
-      yield page.map((r) => [r.id, r.at, r.actorEmail, r.actorId, r.tenantId, r.action, r.outcome, r.targetType, r.targetId, r.ip, r.details, r.prevHash, r.hash]);
+      yield page.map((r) => [
+        r.id,
+        r.at,
+        r.actorEmail,
+        r.actorId,
+        r.tenantId,
+        r.action,
+        r.outcome,
+        r.targetType,
+        r.targetId,
+        r.ip,
+        r.details,
+        r.prevHash,
+        r.hash,
+      ]);
     }
   }
   return new Response(csvStream(preamble, HEADER, rows()), {

@@ -14,7 +14,12 @@ import { getDb } from "@/lib/db";
 import { scheduleKeyOf } from "@/lib/validation/tenants";
 import { TenantForm } from "../tenant-form";
 import { formatDateTime } from "@/lib/format";
-import { AddMemberRoleOverrideForm, DeleteTenantForm, RemoveMemberRoleOverrideForm, RotateExternalIdForm } from "./tenant-danger-forms";
+import {
+  AddMemberRoleOverrideForm,
+  DeleteTenantForm,
+  RemoveMemberRoleOverrideForm,
+  RotateExternalIdForm,
+} from "./tenant-danger-forms";
 
 export const metadata: Metadata = { title: "Organization" };
 
@@ -34,10 +39,20 @@ function trustPolicies(t: { externalId: string; managementRoleArn: string }) {
     Version: "2012-10-17",
     Statement: [{ Effect: "Allow", Principal: { AWS: t.managementRoleArn }, Action: "sts:AssumeRole" }],
   };
-  return { management: JSON.stringify(management, null, 2), member: JSON.stringify(member, null, 2), memberPermissions: memberReadPolicy() };
+  return {
+    management: JSON.stringify(management, null, 2),
+    member: JSON.stringify(member, null, 2),
+    memberPermissions: memberReadPolicy(),
+  };
 }
 
-export default async function TenantPage({ params, searchParams }: { params: Promise<{ tenantId: string }>; searchParams: Promise<{ created?: string }> }) {
+export default async function TenantPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenantId: string }>;
+  searchParams: Promise<{ created?: string }>;
+}) {
   await requireGlobalPage("tenant:manage");
   const { tenantId } = await params;
   if (!z.uuid().safeParse(tenantId).success) notFound();
@@ -51,9 +66,20 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
       <Link href="/settings/tenants" className="text-sm text-brand-700 hover:underline">
         ← All organizations
       </Link>
-      <PageHeader title={tenant.name} description={`Management account ${tenant.managementAccountId} · ${tenant.regions.length} region(s)`} />
-      {created && <Alert tone="success">Organization added. Put the ExternalId below into the management role&apos;s trust policy, then run the first sync.</Alert>}
-      <Card title="ExternalId" description="AWS's defence against the confused-deputy problem: the management role's trust policy must require exactly this value.">
+      <PageHeader
+        title={tenant.name}
+        description={`Management account ${tenant.managementAccountId} · ${tenant.regions.length} region(s)`}
+      />
+      {created && (
+        <Alert tone="success">
+          Organization added. Put the ExternalId below into the management role&apos;s trust policy, then run the first
+          sync.
+        </Alert>
+      )}
+      <Card
+        title="ExternalId"
+        description="AWS's defence against the confused-deputy problem: the management role's trust policy must require exactly this value."
+      >
         <div className="flex flex-wrap items-center gap-3">
           <code className="rounded bg-slate-100 px-2 py-1 font-mono text-sm break-all" data-testid="external-id">
             {tenant.externalId}
@@ -66,7 +92,11 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
         <Card title="Management role trust policy" actions={<CopyButton value={policies.management} />}>
           <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{policies.management}</pre>
         </Card>
-        <Card title={`Member role (${tenant.memberRoleName}) trust policy`} description="Deploy it to every member account, e.g. with a StackSet." actions={<CopyButton value={policies.member} />}>
+        <Card
+          title={`Member role (${tenant.memberRoleName}) trust policy`}
+          description="Deploy it to every member account, e.g. with a StackSet."
+          actions={<CopyButton value={policies.member} />}
+        >
           <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{policies.member}</pre>
         </Card>
         <Card
@@ -74,7 +104,9 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
           description="Read-only, and all the sync needs. A key in another account is described only if its key policy admits the vault's account."
           actions={<CopyButton value={policies.memberPermissions} />}
         >
-          <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{policies.memberPermissions}</pre>
+          <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">
+            {policies.memberPermissions}
+          </pre>
         </Card>
       </div>
       <Card title="Settings">
@@ -111,7 +143,8 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
                 {overrides.map((o) => (
                   <tr key={o.accountId}>
                     <Td>
-                      <span className="font-mono">{o.accountId}</span> {o.accountName && <span className="text-slate-500">{o.accountName}</span>}
+                      <span className="font-mono">{o.accountId}</span>{" "}
+                      {o.accountName && <span className="text-slate-500">{o.accountName}</span>}
                     </Td>
                     <Td className="font-mono">{o.memberRoleName}</Td>
                     <Td className="text-slate-500">{formatDateTime(o.updatedAt)}</Td>
@@ -128,7 +161,10 @@ export default async function TenantPage({ params, searchParams }: { params: Pro
           <AddMemberRoleOverrideForm tenantId={tenant.id} />
         </div>
       </Card>
-      <Card title="Delete organization" description="Removes the organization and everything synced for it. The audit log keeps its history.">
+      <Card
+        title="Delete organization"
+        description="Removes the organization and everything synced for it. The audit log keeps its history."
+      >
         <DeleteTenantForm tenantId={tenant.id} name={tenant.name} />
       </Card>
     </div>

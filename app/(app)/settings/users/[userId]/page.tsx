@@ -33,7 +33,9 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
         title={user.name}
         description={
           <>
-            {user.email} · {ROLE_LABELS[user.role]} · {user.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>} · created {formatDateTime(user.createdAt)} · last sign-in{" "}
+            {user.email} · {ROLE_LABELS[user.role]} ·{" "}
+            {user.disabled ? <Badge tone="red">Disabled</Badge> : <Badge tone="green">Active</Badge>} · created{" "}
+            {formatDateTime(user.createdAt)} · last sign-in{" "}
             {user.lastLoginAt ? formatDateTime(user.lastLoginAt) : "never"}
           </>
         }
@@ -42,13 +44,25 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
         <Card title="Role" description="Applies to every organization the user belongs to, unless narrowed there.">
           <RoleForm userId={user.id} role={user.role} disabled={self} />
         </Card>
-        <Card title="Access" description={user.disabled ? "Disabled users cannot sign in." : "Disabling signs the user out everywhere at once."}>
+        <Card
+          title="Access"
+          description={
+            user.disabled ? "Disabled users cannot sign in." : "Disabling signs the user out everywhere at once."
+          }
+        >
           <DisableForm userId={user.id} disabled={user.disabled} self={self} />
         </Card>
         <Card title="Password" description="Resetting signs the user out of every session.">
           <ResetPasswordForm userId={user.id} />
         </Card>
-        <Card title="Organizations" description={user.role === "admin" ? "Administrators see every organization; memberships only matter if the role changes." : "The user sees only these organizations. A narrower role limits what they may do there."}>
+        <Card
+          title="Organizations"
+          description={
+            user.role === "admin"
+              ? "Administrators see every organization; memberships only matter if the role changes."
+              : "The user sees only these organizations. A narrower role limits what they may do there."
+          }
+        >
           <MembershipForms userId={user.id} memberships={user.memberships} tenants={tenants} />
         </Card>
       </div>

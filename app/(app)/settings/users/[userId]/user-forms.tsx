@@ -5,7 +5,13 @@ import { SelectField, TextField } from "@/app/_components/form/field";
 import { SubmitButton } from "@/app/_components/form/submit-button";
 import { ROLES, type Role } from "@/db/schema/enums";
 import { ROLE_LABELS } from "@/lib/auth/permissions";
-import { removeMembershipAction, resetPasswordAction, setMembershipAction, setUserDisabledAction, setUserRoleAction } from "../actions";
+import {
+  removeMembershipAction,
+  resetPasswordAction,
+  setMembershipAction,
+  setUserDisabledAction,
+  setUserRoleAction,
+} from "../actions";
 
 const roleOptions = ROLES.map((r) => ({ value: r, label: ROLE_LABELS[r] }));
 
@@ -13,7 +19,14 @@ export function RoleForm({ userId, role, disabled }: { userId: string; role: Rol
   return (
     <ActionForm action={setUserRoleAction} success={(d) => `Role set to ${ROLE_LABELS[d.role]}.`}>
       <input type="hidden" name="userId" value={userId} />
-      <SelectField name="role" label="Role" defaultValue={role} options={roleOptions} disabled={disabled} hint={disabled ? "You cannot change your own role." : undefined} />
+      <SelectField
+        name="role"
+        label="Role"
+        defaultValue={role}
+        options={roleOptions}
+        disabled={disabled}
+        hint={disabled ? "You cannot change your own role." : undefined}
+      />
       {!disabled && <SubmitButton>Save role</SubmitButton>}
     </ActionForm>
   );
@@ -22,7 +35,10 @@ export function RoleForm({ userId, role, disabled }: { userId: string; role: Rol
 export function DisableForm({ userId, disabled, self }: { userId: string; disabled: boolean; self: boolean }) {
   if (self) return <p className="text-sm text-slate-600">You cannot disable your own account.</p>;
   return (
-    <ActionForm action={setUserDisabledAction} success={(d) => (d.disabled ? "User disabled and signed out." : "User enabled.")}>
+    <ActionForm
+      action={setUserDisabledAction}
+      success={(d) => (d.disabled ? "User disabled and signed out." : "User enabled.")}
+    >
       <input type="hidden" name="userId" value={userId} />
       <input type="hidden" name="disabled" value={disabled ? "false" : "true"} />
       <SubmitButton variant={disabled ? "primary" : "danger"}>{disabled ? "Enable user" : "Disable user"}</SubmitButton>
@@ -35,10 +51,24 @@ export function ResetPasswordForm({ userId }: { userId: string }) {
     <ActionForm
       action={resetPasswordAction}
       resetOnSuccess
-      success={(d) => (d.generatedPassword ? <>New password (shown once): <code className="rounded bg-white px-1 font-mono">{d.generatedPassword}</code></> : "Password changed.")}
+      success={(d) =>
+        d.generatedPassword ? (
+          <>
+            New password (shown once): <code className="rounded bg-white px-1 font-mono">{d.generatedPassword}</code>
+          </>
+        ) : (
+          "Password changed."
+        )
+      }
     >
       <input type="hidden" name="userId" value={userId} />
-      <TextField name="password" label="New password" type="password" autoComplete="new-password" hint="Leave empty to generate one." />
+      <TextField
+        name="password"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        hint="Leave empty to generate one."
+      />
       <SubmitButton variant="secondary">Reset password</SubmitButton>
     </ActionForm>
   );
@@ -80,8 +110,16 @@ export function MembershipForms({
         <ActionForm action={setMembershipAction} success={() => "Membership saved."}>
           <input type="hidden" name="userId" value={userId} />
           <div className="grid gap-3 sm:grid-cols-2">
-            <SelectField name="tenantId" label="Organization" options={tenants.map((t) => ({ value: t.id, label: t.name }))} />
-            <SelectField name="role" label="Role there" options={[{ value: "", label: "Same as global role" }, ...roleOptions]} />
+            <SelectField
+              name="tenantId"
+              label="Organization"
+              options={tenants.map((t) => ({ value: t.id, label: t.name }))}
+            />
+            <SelectField
+              name="role"
+              label="Role there"
+              options={[{ value: "", label: "Same as global role" }, ...roleOptions]}
+            />
           </div>
           <SubmitButton variant="secondary">Add or update membership</SubmitButton>
         </ActionForm>

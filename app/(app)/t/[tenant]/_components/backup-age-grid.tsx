@@ -28,9 +28,13 @@ export function BackupAgeGrid({ cells, now, slug }: { cells: NewestBackupCell[];
         <caption className="sr-only">Age of the newest backup per account and region</caption>
         <thead>
           <tr>
-            <th scope="col" className="pr-3 pb-1 text-left font-medium text-slate-500">Account</th>
+            <th scope="col" className="pr-3 pb-1 text-left font-medium text-slate-500">
+              Account
+            </th>
             {regions.map((r) => (
-              <th key={r} scope="col" className="px-1 pb-1 font-mono font-medium text-slate-500">{r}</th>
+              <th key={r} scope="col" className="px-1 pb-1 font-mono font-medium text-slate-500">
+                {r}
+              </th>
             ))}
           </tr>
         </thead>
@@ -38,7 +42,9 @@ export function BackupAgeGrid({ cells, now, slug }: { cells: NewestBackupCell[];
           {accounts.map(([id, name]) => (
             <tr key={id}>
               <th scope="row" className="max-w-44 truncate pr-3 text-left font-normal text-slate-700">
-                <a href={`/t/${slug}/accounts/${id}`} className="hover:underline" title={id}>{name}</a>
+                <a href={`/t/${slug}/accounts/${id}`} className="hover:underline" title={id}>
+                  {name}
+                </a>
               </th>
               {regions.map((r) => {
                 const c = at.get(`${id}|${r}`);
@@ -56,10 +62,20 @@ export function BackupAgeGrid({ cells, now, slug }: { cells: NewestBackupCell[];
         </tbody>
       </table>
       <p className="mt-2 flex gap-3 text-[11px] text-slate-500">
-        <span><span className="mr-1 inline-block h-2 w-2 rounded-sm bg-emerald-500" />≤ 26 h</span>
-        <span><span className="mr-1 inline-block h-2 w-2 rounded-sm bg-amber-400" />≤ 3 d</span>
-        <span><span className="mr-1 inline-block h-2 w-2 rounded-sm bg-red-500" />older</span>
-        <span><span className="mr-1 inline-block h-2 w-2 rounded-sm bg-slate-200" />no backups</span>
+        <span>
+          <span className="mr-1 inline-block h-2 w-2 rounded-sm bg-emerald-500" />≤ 26 h
+        </span>
+        <span>
+          <span className="mr-1 inline-block h-2 w-2 rounded-sm bg-amber-400" />≤ 3 d
+        </span>
+        <span>
+          <span className="mr-1 inline-block h-2 w-2 rounded-sm bg-red-500" />
+          older
+        </span>
+        <span>
+          <span className="mr-1 inline-block h-2 w-2 rounded-sm bg-slate-200" />
+          no backups
+        </span>
       </p>
     </div>
   );

@@ -6,7 +6,9 @@ import { usePathname } from "next/navigation";
 /** Tabs between the pages of one section; the active one is the longest matching prefix. */
 export function SectionTabs({ tabs, label }: { tabs: Array<{ href: string; label: string }>; label: string }) {
   const pathname = usePathname();
-  const active = [...tabs].sort((a, b) => b.href.length - a.href.length).find((t) => pathname === t.href || pathname.startsWith(`${t.href}/`));
+  const active = [...tabs]
+    .sort((a, b) => b.href.length - a.href.length)
+    .find((t) => pathname === t.href || pathname.startsWith(`${t.href}/`));
   return (
     <nav aria-label={label} className="mb-5 border-b border-slate-200">
       <ul className="-mb-px flex gap-6">

@@ -14,7 +14,15 @@ export interface UnitProblemRow {
  * Unit errors grouped by cause: one cause usually hits many (account, region) units, so each is
  * said once, with the places it hit and what to do about it.
  */
-export function UnitProblemGroups({ rows, slug, perGroup }: { rows: UnitProblemRow[]; slug: string; /** Show at most this many places per cause, then a link to the Sync page. */ perGroup?: number }) {
+export function UnitProblemGroups({
+  rows,
+  slug,
+  perGroup,
+}: {
+  rows: UnitProblemRow[];
+  slug: string;
+  /** Show at most this many places per cause, then a link to the Sync page. */ perGroup?: number;
+}) {
   const groups = new Map<string, { remedy: string | null; cause: string; units: UnitProblemRow[] }>();
   for (const u of rows) {
     const cause = (u.error ?? "unknown error").replace(/arn:aws:iam::\d{12}:role\/\S+?:/, "the member role:");
@@ -28,8 +36,14 @@ export function UnitProblemGroups({ rows, slug, perGroup }: { rows: UnitProblemR
           <p className="font-medium text-slate-900">{g.cause}</p>
           <p className="mt-1 flex flex-wrap gap-1">
             {g.units.slice(0, perGroup).map((u) => (
-              <Link key={`${u.accountId}${u.region}`} href={`/t/${slug}/accounts/${u.accountId}`} className="rounded bg-slate-100 px-1.5 py-0.5 hover:bg-slate-200">
-                {u.accountName ?? u.accountId} <span className="font-mono text-slate-500">{u.region === "global" ? "organization" : u.region}</span> ({u.label})
+              <Link
+                key={`${u.accountId}${u.region}`}
+                href={`/t/${slug}/accounts/${u.accountId}`}
+                className="rounded bg-slate-100 px-1.5 py-0.5 hover:bg-slate-200"
+              >
+                {u.accountName ?? u.accountId}{" "}
+                <span className="font-mono text-slate-500">{u.region === "global" ? "organization" : u.region}</span> (
+                {u.label})
               </Link>
             ))}
             {perGroup !== undefined && g.units.length > perGroup && (

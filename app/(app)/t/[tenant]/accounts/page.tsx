@@ -6,7 +6,13 @@ import { PageHeader } from "@/app/_components/ui/page-header";
 import { Widget, WidgetState } from "@/app/_components/widget";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
-import { accountFreshness, getOrgTree, type AccountNode, type OrgTree, type OuNode } from "@/lib/dashboard/queries/accounts";
+import {
+  accountFreshness,
+  getOrgTree,
+  type AccountNode,
+  type OrgTree,
+  type OuNode,
+} from "@/lib/dashboard/queries/accounts";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { getSliceScores, type SliceScores } from "@/lib/dashboard/queries/compliance";
 import { formatDateTime, formatPercent } from "@/lib/format";
@@ -15,7 +21,13 @@ import { UnitChips } from "./unit-chips";
 
 export const metadata: Metadata = { title: "Accounts" };
 
-function Scores({ scores, frameworks }: { scores: Array<number | null> | undefined; frameworks: SliceScores["frameworks"] }) {
+function Scores({
+  scores,
+  frameworks,
+}: {
+  scores: Array<number | null> | undefined;
+  frameworks: SliceScores["frameworks"];
+}) {
   if (!scores || frameworks.length === 0) return null;
   return (
     <span className="flex gap-2 text-xs tabular-nums">
@@ -30,10 +42,16 @@ function Scores({ scores, frameworks }: { scores: Array<number | null> | undefin
 
 function AccountRow({ account, slug, scores }: { account: AccountNode; slug: string; scores: SliceScores }) {
   const fresh = accountFreshness(account.units);
-  const oldest = account.units.map((u) => u.publishedAt).filter((d): d is Date => d !== null).sort((a, b) => a.getTime() - b.getTime())[0];
+  const oldest = account.units
+    .map((u) => u.publishedAt)
+    .filter((d): d is Date => d !== null)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
   return (
     <li className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-slate-100 py-2 pl-2 first:border-t-0">
-      <Link href={`/t/${slug}/accounts/${account.accountId}`} className="min-w-56 font-medium text-brand-700 hover:underline">
+      <Link
+        href={`/t/${slug}/accounts/${account.accountId}`}
+        className="min-w-56 font-medium text-brand-700 hover:underline"
+      >
         {account.name}
       </Link>
       <span className="font-mono text-xs text-slate-600">{account.accountId}</span>
@@ -64,7 +82,8 @@ function OuSummary({ ouId, tree }: { ouId: string; tree: OrgTree }) {
   const fresh = under.filter((a) => accountFreshness(a.units).tone === "green").length;
   return (
     <span className="text-xs font-normal text-slate-500">
-      {under.length} account{under.length === 1 ? "" : "s"} · {fresh} fresh{under.length - fresh ? ` · ${under.length - fresh} not fresh` : ""}
+      {under.length} account{under.length === 1 ? "" : "s"} · {fresh} fresh
+      {under.length - fresh ? ` · ${under.length - fresh} not fresh` : ""}
     </span>
   );
 }
@@ -77,9 +96,14 @@ function OuBranch({ ou, view, depth }: { ou: OuNode; view: View; depth: number }
   return (
     <li className={depth > 0 ? "mt-2 border-l-2 border-slate-100 pl-4" : ""}>
       <div className="flex flex-wrap items-center gap-2 text-sm font-semibold text-slate-800">
-        <span aria-hidden className="text-slate-400">{ou.parentId ? "▸" : "◆"}</span>
+        <span aria-hidden className="text-slate-400">
+          {ou.parentId ? "▸" : "◆"}
+        </span>
         {open && !isOpen ? (
-          <Link href={`/t/${slug}/accounts?ou=${encodeURIComponent(ou.ouId)}`} className="text-brand-700 hover:underline">
+          <Link
+            href={`/t/${slug}/accounts?ou=${encodeURIComponent(ou.ouId)}`}
+            className="text-brand-700 hover:underline"
+          >
             {ou.parentId ? ou.name : "Root"}
           </Link>
         ) : (
@@ -94,10 +118,20 @@ function OuBranch({ ou, view, depth }: { ou: OuNode; view: View; depth: number }
           {accounts.slice(0, ACCOUNTS_PER_OU).map((a) => (
             <AccountRow key={a.accountId} account={a} slug={slug} scores={scores} />
           ))}
-          {accounts.length > ACCOUNTS_PER_OU && <li className="py-2 text-xs text-slate-500">and {accounts.length - ACCOUNTS_PER_OU} more: filter the pages by account to see them.</li>}
+          {accounts.length > ACCOUNTS_PER_OU && (
+            <li className="py-2 text-xs text-slate-500">
+              and {accounts.length - ACCOUNTS_PER_OU} more: filter the pages by account to see them.
+            </li>
+          )}
         </ul>
       )}
-      {children.length > 0 && <ul className="ml-2">{children.map((c) => <OuBranch key={c.ouId} ou={c} view={view} depth={depth + 1} />)}</ul>}
+      {children.length > 0 && (
+        <ul className="ml-2">
+          {children.map((c) => (
+            <OuBranch key={c.ouId} ou={c} view={view} depth={depth + 1} />
+          ))}
+        </ul>
+      )}
     </li>
   );
 }
@@ -116,22 +150,45 @@ async function Tree({ tenantId, slug, ou }: { tenantId: string; slug: string; ou
         const roots = tree.ous.filter((o) => !o.parentId);
         // Large organizations: open the chosen OU (default the root) and the path down to it.
         const chosen = tree.ous.find((o) => o.ouId === ou) ?? roots[0];
-        const open = tree.accounts.length <= SHOW_ALL_UP_TO || !chosen ? null : new Set(chosen.path.length ? chosen.path : [chosen.ouId]);
+        const open =
+          tree.accounts.length <= SHOW_ALL_UP_TO || !chosen
+            ? null
+            : new Set(chosen.path.length ? chosen.path : [chosen.ouId]);
         const view: View = { tree, slug, open, scores };
-        return roots.length ? <ul className="space-y-2">{roots.map((r) => <OuBranch key={r.ouId} ou={r} view={view} depth={0} />)}</ul> : <EmptyState title="No organization tree" />;
+        return roots.length ? (
+          <ul className="space-y-2">
+            {roots.map((r) => (
+              <OuBranch key={r.ouId} ou={r} view={view} depth={0} />
+            ))}
+          </ul>
+        ) : (
+          <EmptyState title="No organization tree" />
+        );
       }}
     </WidgetState>
   );
 }
 
-export default async function AccountsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ ou?: string }> }) {
+export default async function AccountsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<{ ou?: string }>;
+}) {
   const { tenant: slug } = await params;
   const { ou } = await searchParams;
   const { tenant } = await requireTenantPage(slug);
   return (
     <div className="space-y-4">
-      <PageHeader title="Accounts" description="The organization's OUs and accounts as last synced, with how fresh each account's data is, region by region." />
-      <Widget title="Organization tree" description="Green: read on the last sync. Amber: the last attempt failed, showing the previous good data. Red: never read.">
+      <PageHeader
+        title="Accounts"
+        description="The organization's OUs and accounts as last synced, with how fresh each account's data is, region by region."
+      />
+      <Widget
+        title="Organization tree"
+        description="Green: read on the last sync. Amber: the last attempt failed, showing the previous good data. Red: never read."
+      >
         <Tree tenantId={tenant.tenantId} slug={slug} ou={typeof ou === "string" ? ou : undefined} />
       </Widget>
     </div>

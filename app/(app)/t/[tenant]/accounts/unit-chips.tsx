@@ -17,7 +17,11 @@ export function UnitChips({ units }: { units: UnitState[] }) {
         return (
           <span
             key={u.region}
-            title={u.error ? `${u.error}${stale ? " (showing the previous good data)" : ""}` : `read ${u.publishedAt?.toISOString() ?? "never"}`}
+            title={
+              u.error
+                ? `${u.error}${stale ? " (showing the previous good data)" : ""}`
+                : `read ${u.publishedAt?.toISOString() ?? "never"}`
+            }
             className={`rounded px-1.5 py-0.5 font-mono text-[11px] ring-1 ring-inset ${stale ? "bg-amber-50 text-amber-800 ring-amber-200" : (TONE[u.status] ?? TONE.pending)}`}
           >
             {u.region}

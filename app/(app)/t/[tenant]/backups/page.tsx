@@ -12,7 +12,11 @@ import { formatDateTime } from "@/lib/format";
 export const metadata: Metadata = { title: "Backup plans" };
 
 function RuleLine({ rule }: { rule: PlanListRow["rules"][number] }) {
-  const schedule = scheduleInWords(rule.scheduleExpression, rule.scheduleExpressionTimezone, rule.enableContinuousBackup);
+  const schedule = scheduleInWords(
+    rule.scheduleExpression,
+    rule.scheduleExpressionTimezone,
+    rule.enableContinuousBackup,
+  );
   const keep = rule.lifecycle?.deleteAfterDays;
   const cold = rule.lifecycle?.moveToColdStorageAfterDays;
   return (
@@ -23,7 +27,8 @@ function RuleLine({ rule }: { rule: PlanListRow["rules"][number] }) {
       {cold ? `, cold after ${cold} days` : ""} → <span className="font-mono">{rule.targetBackupVaultName}</span>
       {rule.copyActions.map((c) => (
         <div key={c.destinationBackupVaultArn} className="pl-3 text-slate-600">
-          copy → <span className="font-mono">{c.destinationBackupVaultArn.split(":").slice(3, 5).join(" ")}</span> {c.destinationBackupVaultArn.split(":").pop()}
+          copy → <span className="font-mono">{c.destinationBackupVaultArn.split(":").slice(3, 5).join(" ")}</span>{" "}
+          {c.destinationBackupVaultArn.split(":").pop()}
           {c.lifecycle?.deleteAfterDays ? `, keep ${c.lifecycle.deleteAfterDays} days` : ""}
         </div>
       ))}
@@ -31,7 +36,13 @@ function RuleLine({ rule }: { rule: PlanListRow["rules"][number] }) {
   );
 }
 
-export default async function PlansPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function PlansPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
@@ -44,9 +55,30 @@ export default async function PlansPage({ params, searchParams }: { params: Prom
         label="Filter backup plans"
         pathname={pathname}
         fields={[
-          { kind: "text", name: "account", label: "Account", placeholder: "123456789012", value: (f as { account?: string }).account },
-          { kind: "text", name: "region", label: "Region", placeholder: "us-east-1", value: (f as { region?: string }).region },
-          { kind: "select", name: "managed", label: "Managed by", value: (f as { managed?: string }).managed, options: [{ value: "org", label: "Organizations policy" }, { value: "local", label: "The account" }] },
+          {
+            kind: "text",
+            name: "account",
+            label: "Account",
+            placeholder: "123456789012",
+            value: (f as { account?: string }).account,
+          },
+          {
+            kind: "text",
+            name: "region",
+            label: "Region",
+            placeholder: "us-east-1",
+            value: (f as { region?: string }).region,
+          },
+          {
+            kind: "select",
+            name: "managed",
+            label: "Managed by",
+            value: (f as { managed?: string }).managed,
+            options: [
+              { value: "org", label: "Organizations policy" },
+              { value: "local", label: "The account" },
+            ],
+          },
           { kind: "text", name: "name", label: "Plan name", value: (f as { name?: string }).name },
         ]}
       />
@@ -65,15 +97,57 @@ export default async function PlansPage({ params, searchParams }: { params: Prom
               <div className="min-w-48">
                 <div className="font-medium">{r.planName}</div>
                 <div className="mt-0.5 flex flex-wrap gap-1">
-                  {r.orgManaged ? <Badge tone="violet" title="Materialised from an AWS Organizations backup policy; read-only in the account">Org-managed</Badge> : <Badge>Local</Badge>}
-                  <Badge tone="gray">{r.selectionCount} selection{r.selectionCount === 1 ? "" : "s"}</Badge>
+                  {r.orgManaged ? (
+                    <Badge
+                      tone="violet"
+                      title="Materialised from an AWS Organizations backup policy; read-only in the account"
+                    >
+                      Org-managed
+                    </Badge>
+                  ) : (
+                    <Badge>Local</Badge>
+                  )}
+                  <Badge tone="gray">
+                    {r.selectionCount} selection{r.selectionCount === 1 ? "" : "s"}
+                  </Badge>
                 </div>
               </div>
             ),
           },
-          { key: "where", label: "Account / region", render: (r) => <span className="font-mono text-xs">{r.accountId}<br />{r.region}</span> },
-          { key: "rules", label: "Rules", render: (r) => (r.rules.length ? <ul className="space-y-1">{r.rules.map((x) => <RuleLine key={x.ruleId} rule={x} />)}</ul> : <span className="text-slate-400">No rules</span>) },
-          { key: "last", label: "Last run", render: (r) => <span className="text-xs whitespace-nowrap text-slate-600">{r.lastExecutionDate ? formatDateTime(r.lastExecutionDate) : "Never"}</span> },
+          {
+            key: "where",
+            label: "Account / region",
+            render: (r) => (
+              <span className="font-mono text-xs">
+                {r.accountId}
+                <br />
+                {r.region}
+              </span>
+            ),
+          },
+          {
+            key: "rules",
+            label: "Rules",
+            render: (r) =>
+              r.rules.length ? (
+                <ul className="space-y-1">
+                  {r.rules.map((x) => (
+                    <RuleLine key={x.ruleId} rule={x} />
+                  ))}
+                </ul>
+              ) : (
+                <span className="text-slate-400">No rules</span>
+              ),
+          },
+          {
+            key: "last",
+            label: "Last run",
+            render: (r) => (
+              <span className="text-xs whitespace-nowrap text-slate-600">
+                {r.lastExecutionDate ? formatDateTime(r.lastExecutionDate) : "Never"}
+              </span>
+            ),
+          },
         ]}
       />
     </div>

@@ -1,6 +1,12 @@
 import { SectionTabs } from "../_components/section-tabs";
 
-export default async function ComplianceLayout({ children, params }: { children: React.ReactNode; params: Promise<{ tenant: string }> }) {
+export default async function ComplianceLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ tenant: string }>;
+}) {
   const { tenant } = await params;
   const base = `/t/${tenant}/compliance`;
   return (

@@ -30,7 +30,9 @@ function FrameworkCard({ f, slug, asOf }: { f: FrameworkSummary; slug: string; a
               {f.name}
             </Link>
           </h2>
-          <p className="text-xs text-slate-500">template {f.version}, revision {f.revision}</p>
+          <p className="text-xs text-slate-500">
+            template {f.version}, revision {f.revision}
+          </p>
         </div>
         <div className="text-right">
           <ScoreNumber score={f.score} />
@@ -44,16 +46,26 @@ function FrameworkCard({ f, slug, asOf }: { f: FrameworkSummary; slug: string; a
       </div>
       <p className="mt-1 text-xs text-slate-600">{formatPercent(f.checks, 1)} of applicable checks pass</p>
       <div className="mt-3">
-        <CountsLine counts={f.counts} href={(status) => `/t/${slug}/compliance/findings${q({ framework: f.slug, status })}`} />
+        <CountsLine
+          counts={f.counts}
+          href={(status) => `/t/${slug}/compliance/findings${q({ framework: f.slug, status })}`}
+        />
       </div>
       <ul className="mt-4 space-y-1.5 border-t border-slate-100 pt-3">
         {f.requirements.map((r) => (
           <li key={r.id} className="flex items-center justify-between gap-3 text-sm">
-            <Link href={`/t/${slug}/compliance/${f.slug}${q({})}#${encodeURIComponent(r.id)}`} className="min-w-0 truncate text-slate-800 hover:underline">
+            <Link
+              href={`/t/${slug}/compliance/${f.slug}${q({})}#${encodeURIComponent(r.id)}`}
+              className="min-w-0 truncate text-slate-800 hover:underline"
+            >
               <span className="font-mono text-xs text-slate-500">{r.id}</span> {r.title}
             </Link>
-            <span className={`shrink-0 text-xs font-medium ${r.status === "PASS" ? "text-emerald-700" : r.status === "FAIL" ? "text-red-700" : "text-slate-400"}`}>
-              {r.status === "NOT_APPLICABLE" ? "n/a" : `${formatPercent(r.score)} ${r.status === "PASS" ? "met" : "not met"}`}
+            <span
+              className={`shrink-0 text-xs font-medium ${r.status === "PASS" ? "text-emerald-700" : r.status === "FAIL" ? "text-red-700" : "text-slate-400"}`}
+            >
+              {r.status === "NOT_APPLICABLE"
+                ? "n/a"
+                : `${formatPercent(r.score)} ${r.status === "PASS" ? "met" : "not met"}`}
             </span>
           </li>
         ))}
@@ -62,22 +74,53 @@ function FrameworkCard({ f, slug, asOf }: { f: FrameworkSummary; slug: string; a
   );
 }
 
-async function Trend({ tenantId, frameworks, to }: { tenantId: string; frameworks: FrameworkSummary[]; to: Date | null }) {
-  const result = await loadCachedWidget("compliance.trend", tenantId, { asOf: to?.toISOString() ?? null }, () => getFrameworkTrends(getDb(), tenantId, frameworks.map((f) => f.slug), 90, to), (rows) => (rows.length < 2 ? "The trend appears after evaluations on two or more days." : null));
+async function Trend({
+  tenantId,
+  frameworks,
+  to,
+}: {
+  tenantId: string;
+  frameworks: FrameworkSummary[];
+  to: Date | null;
+}) {
+  const result = await loadCachedWidget(
+    "compliance.trend",
+    tenantId,
+    { asOf: to?.toISOString() ?? null },
+    () =>
+      getFrameworkTrends(
+        getDb(),
+        tenantId,
+        frameworks.map((f) => f.slug),
+        90,
+        to,
+      ),
+    (rows) => (rows.length < 2 ? "The trend appears after evaluations on two or more days." : null),
+  );
   return (
     <WidgetState result={result}>
       {(rows) => (
         <ScoreTrend
           label="Share of applicable checks passing per framework, daily, last 90 days"
           data={rows}
-          series={frameworks.map((f, i) => ({ key: `${f.slug}:checks`, label: f.name, color: COLORS[i % COLORS.length]! }))}
+          series={frameworks.map((f, i) => ({
+            key: `${f.slug}:checks`,
+            label: f.name,
+            color: COLORS[i % COLORS.length]!,
+          }))}
         />
       )}
     </WidgetState>
   );
 }
 
-export default async function CompliancePage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function CompliancePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const asOf = parseAsOf(await searchParams);
@@ -95,9 +138,15 @@ export default async function CompliancePage({ params, searchParams }: { params:
         actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} />}
       />
       {asOf.error && <Alert tone="warning">{asOf.error}</Alert>}
-      {asOf.param && summary.evaluation && <Alert tone="info">Showing the evaluation in force on {asOf.param}: every number below is as it stood then.</Alert>}
+      {asOf.param && summary.evaluation && (
+        <Alert tone="info">
+          Showing the evaluation in force on {asOf.param}: every number below is as it stood then.
+        </Alert>
+      )}
       {summary.frameworks.length === 0 ? (
-        <EmptyState title={asOf.param ? `No evaluation existed on ${asOf.param}` : "Not evaluated yet"}>Run a sync; the evaluation follows it.</EmptyState>
+        <EmptyState title={asOf.param ? `No evaluation existed on ${asOf.param}` : "Not evaluated yet"}>
+          Run a sync; the evaluation follows it.
+        </EmptyState>
       ) : (
         <>
           <div className="grid gap-4 lg:grid-cols-2 2xl:grid-cols-3">
@@ -105,7 +154,10 @@ export default async function CompliancePage({ params, searchParams }: { params:
               <FrameworkCard key={f.slug} f={f} slug={slug} asOf={asOf.param} />
             ))}
           </div>
-          <Widget title="Trend" description="Share of applicable checks passing, per framework and day (the day's last evaluation).">
+          <Widget
+            title="Trend"
+            description="Share of applicable checks passing, per framework and day (the day's last evaluation)."
+          >
             <Trend tenantId={tenant.tenantId} frameworks={summary.frameworks} to={asOf.at} />
           </Widget>
         </>

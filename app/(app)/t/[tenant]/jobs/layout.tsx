@@ -1,12 +1,21 @@
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { SectionTabs } from "../_components/section-tabs";
 
-export default async function JobsLayout({ children, params }: { children: React.ReactNode; params: Promise<{ tenant: string }> }) {
+export default async function JobsLayout({
+  children,
+  params,
+}: {
+  children: React.ReactNode;
+  params: Promise<{ tenant: string }>;
+}) {
   const { tenant } = await params;
   const base = `/t/${tenant}/jobs`;
   return (
     <div>
-      <PageHeader title="Jobs" description="Backup, copy and restore jobs, failures first. History is kept beyond AWS's 30 days." />
+      <PageHeader
+        title="Jobs"
+        description="Backup, copy and restore jobs, failures first. History is kept beyond AWS's 30 days."
+      />
       <SectionTabs
         label="Jobs"
         tabs={[

@@ -15,10 +15,29 @@ import { JobFilterBar, jobStateTone } from "./job-filters";
 import { ResourceCell } from "../_components/resource-cell";
 
 export const metadata: Metadata = { title: "Backup jobs" };
-const STATES = ["COMPLETED", "COMPLETED_WITH_ISSUES", "FAILED", "ABORTED", "EXPIRED", "PARTIAL", "RUNNING", "CREATED", "PENDING"];
+const STATES = [
+  "COMPLETED",
+  "COMPLETED_WITH_ISSUES",
+  "FAILED",
+  "ABORTED",
+  "EXPIRED",
+  "PARTIAL",
+  "RUNNING",
+  "CREATED",
+  "PENDING",
+];
 
 async function TrendWidget({ tenantId }: { tenantId: string }) {
-  const result = await loadDailyWidget("jobs.trend", tenantId, null, (today) => getBackupJobTrend(getDb(), tenantId, 30, today), (days) => (days.every((d) => d.completed + d.withIssues + d.failed + d.other === 0) ? "No backup jobs in the last 30 days." : null));
+  const result = await loadDailyWidget(
+    "jobs.trend",
+    tenantId,
+    null,
+    (today) => getBackupJobTrend(getDb(), tenantId, 30, today),
+    (days) =>
+      days.every((d) => d.completed + d.withIssues + d.failed + d.other === 0)
+        ? "No backup jobs in the last 30 days."
+        : null,
+  );
   return (
     <WidgetState result={result}>
       {(days) => (
@@ -38,7 +57,13 @@ async function TrendWidget({ tenantId }: { tenantId: string }) {
   );
 }
 
-export default async function BackupJobsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function BackupJobsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
@@ -47,7 +72,10 @@ export default async function BackupJobsPage({ params, searchParams }: { params:
   const values = (loaded.ok ? loaded.filters : {}) as Record<string, string | undefined>;
   return (
     <div className="space-y-4">
-      <Widget title="Backup jobs, last 30 days" description="Per UTC day. Completed with issues = COMPLETED with a message category other than SUCCESS.">
+      <Widget
+        title="Backup jobs, last 30 days"
+        description="Per UTC day. Completed with issues = COMPLETED with a message category other than SUCCESS."
+      >
         <TrendWidget tenantId={tenant.tenantId} />
       </Widget>
       <JobFilterBar pathname={pathname} values={values} states={STATES} extra="problems" />
@@ -57,20 +85,52 @@ export default async function BackupJobsPage({ params, searchParams }: { params:
         pathname={pathname}
         searchParams={sp}
         rowKey={(r) => `${r.accountId}/${r.region}/${r.backupJobId}`}
-        empty={values.from ? "No backup jobs match." : "No backup jobs in the last 7 days match. Widen the dates to see older history."}
+        empty={
+          values.from
+            ? "No backup jobs match."
+            : "No backup jobs in the last 7 days match. Widen the dates to see older history."
+        }
         columns={[
           {
             key: "state",
             label: "State",
             render: (r) => (
-              <Badge tone={jobStateTone(r.state, r.problem)}>{r.state === "COMPLETED" && r.problem ? "completed with issues" : r.state.toLowerCase()}</Badge>
+              <Badge tone={jobStateTone(r.state, r.problem)}>
+                {r.state === "COMPLETED" && r.problem ? "completed with issues" : r.state.toLowerCase()}
+              </Badge>
             ),
           },
-          { key: "resource", label: "Resource", render: (r) => <ResourceCell width="max-w-sm" arn={r.resourceArn} detail={`${r.resourceType} · ${r.accountId} · ${r.region}`} /> },
-          { key: "message", label: "Message", render: (r) => <span className="block max-w-md text-xs text-slate-700">{r.statusMessage ?? "—"}</span> },
+          {
+            key: "resource",
+            label: "Resource",
+            render: (r) => (
+              <ResourceCell
+                width="max-w-sm"
+                arn={r.resourceArn}
+                detail={`${r.resourceType} · ${r.accountId} · ${r.region}`}
+              />
+            ),
+          },
+          {
+            key: "message",
+            label: "Message",
+            render: (r) => <span className="block max-w-md text-xs text-slate-700">{r.statusMessage ?? "—"}</span>,
+          },
           { key: "vault", label: "Vault", render: (r) => <span className="text-xs">{r.backupVaultName}</span> },
-          { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
-          { key: "took", label: "Took", render: (r) => <span className="text-xs whitespace-nowrap">{r.completionDate ? formatDuration(r.completionDate.getTime() - r.creationDate.getTime()) : "—"}</span> },
+          {
+            key: "created",
+            label: "Started",
+            render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span>,
+          },
+          {
+            key: "took",
+            label: "Took",
+            render: (r) => (
+              <span className="text-xs whitespace-nowrap">
+                {r.completionDate ? formatDuration(r.completionDate.getTime() - r.creationDate.getTime()) : "—"}
+              </span>
+            ),
+          },
         ]}
       />
     </div>

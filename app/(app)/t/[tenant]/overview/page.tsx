@@ -6,7 +6,12 @@ import { Widget, WidgetState } from "@/app/_components/widget";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { getBackupAgeGrid, listRecentFailedJobs, listUnitProblems } from "@/lib/dashboard/queries/overview";
-import { getAccountScores, getComplianceSummary, getFrameworkTrends, getTopFailingControls } from "@/lib/dashboard/queries/compliance";
+import {
+  getAccountScores,
+  getComplianceSummary,
+  getFrameworkTrends,
+  getTopFailingControls,
+} from "@/lib/dashboard/queries/compliance";
 import { listFindings } from "@/lib/compliance/read/findings";
 import { ScoreTrend } from "@/app/_components/charts/score-trend";
 import { formatDateTime, formatPercent, shortArn } from "@/lib/format";
@@ -19,15 +24,26 @@ import { clock } from "@/lib/clock";
 export const metadata: Metadata = { title: "Overview" };
 
 async function SyncProblems({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadCachedWidget("overview.sync-problems", tenantId, null, () => listUnitProblems(getDb(), tenantId, 50), (r) => (r.total === 0 ? "Every account and region was read on the last sync." : null));
+  const result = await loadCachedWidget(
+    "overview.sync-problems",
+    tenantId,
+    null,
+    () => listUnitProblems(getDb(), tenantId, 50),
+    (r) => (r.total === 0 ? "Every account and region was read on the last sync." : null),
+  );
   return (
     <WidgetState result={result}>
       {({ total, rows }) => (
         <div className="space-y-3">
           <p className="text-sm text-slate-700">
-            <span className="font-semibold text-red-700">{total}</span> account-region{total === 1 ? "" : "s"} could not be read on the last sync.
+            <span className="font-semibold text-red-700">{total}</span> account-region{total === 1 ? "" : "s"} could not
+            be read on the last sync.
           </p>
-          <UnitProblemGroups slug={slug} perGroup={6} rows={rows.map((u) => ({ ...u, label: u.stale ? "stale" : "never read" }))} />
+          <UnitProblemGroups
+            slug={slug}
+            perGroup={6}
+            rows={rows.map((u) => ({ ...u, label: u.stale ? "stale" : "never read" }))}
+          />
         </div>
       )}
     </WidgetState>
@@ -35,7 +51,13 @@ async function SyncProblems({ tenantId, slug }: { tenantId: string; slug: string
 }
 
 async function FailedJobs({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadCachedWidget("overview.failed-jobs", tenantId, null, () => listRecentFailedJobs(getDb(), tenantId), (r) => (r.length === 0 ? "No failed backup jobs in the last 7 days." : null));
+  const result = await loadCachedWidget(
+    "overview.failed-jobs",
+    tenantId,
+    null,
+    () => listRecentFailedJobs(getDb(), tenantId),
+    (r) => (r.length === 0 ? "No failed backup jobs in the last 7 days." : null),
+  );
   return (
     <WidgetState result={result}>
       {(jobs) => (
@@ -43,12 +65,21 @@ async function FailedJobs({ tenantId, slug }: { tenantId: string; slug: string }
           <ul className="divide-y divide-slate-100 text-xs">
             {jobs.map((j) => (
               <li key={`${j.accountId}${j.backupJobId}`} className="py-1.5">
-                <Badge tone="red">{j.state.toLowerCase()}</Badge> <span className="font-mono">{shortArn(j.resourceArn)}</span> <span className="text-slate-500">{j.resourceType} · {j.accountId} · {formatDateTime(j.creationDate)}</span>
+                <Badge tone="red">{j.state.toLowerCase()}</Badge>{" "}
+                <span className="font-mono">{shortArn(j.resourceArn)}</span>{" "}
+                <span className="text-slate-500">
+                  {j.resourceType} · {j.accountId} · {formatDateTime(j.creationDate)}
+                </span>
                 <div className="text-slate-600">{j.statusMessage}</div>
               </li>
             ))}
           </ul>
-          <Link href={`/t/${slug}/jobs?problems=only`} className="mt-2 inline-block text-xs font-medium text-brand-700 hover:underline">All problem jobs →</Link>
+          <Link
+            href={`/t/${slug}/jobs?problems=only`}
+            className="mt-2 inline-block text-xs font-medium text-brand-700 hover:underline"
+          >
+            All problem jobs →
+          </Link>
         </div>
       )}
     </WidgetState>
@@ -58,13 +89,24 @@ async function FailedJobs({ tenantId, slug }: { tenantId: string; slug: string }
 const COLORS = ["#2552e0", "#0d9488", "#c026d3", "#ea580c"];
 
 async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadCachedWidget("overview.framework-scores", tenantId, null,
+  const result = await loadCachedWidget(
+    "overview.framework-scores",
+    tenantId,
+    null,
     async () => {
       const summary = await getComplianceSummary(getDb(), tenantId, null);
-      const trend = await getFrameworkTrends(getDb(), tenantId, summary.frameworks.map((f) => f.slug), 90);
+      const trend = await getFrameworkTrends(
+        getDb(),
+        tenantId,
+        summary.frameworks.map((f) => f.slug),
+        90,
+      );
       return { summary, trend };
     },
-    (r) => (r.summary.frameworks.length === 0 ? "Not evaluated yet: scores appear after the first sync and its evaluation." : null),
+    (r) =>
+      r.summary.frameworks.length === 0
+        ? "Not evaluated yet: scores appear after the first sync and its evaluation."
+        : null,
   );
   return (
     <WidgetState result={result}>
@@ -72,11 +114,16 @@ async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: str
         <div className="space-y-4">
           <div className="grid gap-3 sm:grid-cols-3">
             {summary.frameworks.map((f) => (
-              <Link key={f.slug} href={`/t/${slug}/compliance/${f.slug}`} className="rounded-md border border-slate-200 p-3 hover:border-brand-500">
+              <Link
+                key={f.slug}
+                href={`/t/${slug}/compliance/${f.slug}`}
+                className="rounded-md border border-slate-200 p-3 hover:border-brand-500"
+              >
                 <div className="text-xs font-medium text-slate-600">{f.name}</div>
                 <ScoreNumber score={f.score} className="text-2xl" />
                 <div className="text-xs text-slate-500">
-                  {f.requirementsPassing}/{f.requirementsApplicable} requirements met · {formatPercent(f.checks)} checks pass
+                  {f.requirementsPassing}/{f.requirementsApplicable} requirements met · {formatPercent(f.checks)} checks
+                  pass
                 </div>
               </Link>
             ))}
@@ -86,7 +133,11 @@ async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: str
               height={160}
               label="Share of checks passing per framework, last 90 days"
               data={trend}
-              series={summary.frameworks.map((f, i) => ({ key: `${f.slug}:checks`, label: f.name, color: COLORS[i % COLORS.length]! }))}
+              series={summary.frameworks.map((f, i) => ({
+                key: `${f.slug}:checks`,
+                label: f.name,
+                color: COLORS[i % COLORS.length]!,
+              }))}
             />
           ) : (
             <p className="text-xs text-slate-500">The trend line appears once evaluations exist on two or more days.</p>
@@ -98,14 +149,23 @@ async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: str
 }
 
 async function FailingControls({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadCachedWidget("overview.failing-controls", tenantId, null, () => getTopFailingControls(getDb(), tenantId, null), (r) => (r.length === 0 ? "No control fails." : null));
+  const result = await loadCachedWidget(
+    "overview.failing-controls",
+    tenantId,
+    null,
+    () => getTopFailingControls(getDb(), tenantId, null),
+    (r) => (r.length === 0 ? "No control fails." : null),
+  );
   return (
     <WidgetState result={result}>
       {(controls) => (
         <ul className="space-y-2">
           {controls.map((c) => (
             <li key={c.controlId} className="text-sm">
-              <Link href={`/t/${slug}/compliance/findings?control=${c.controlId}&status=FAIL`} className="font-medium text-slate-900 hover:underline">
+              <Link
+                href={`/t/${slug}/compliance/findings?control=${c.controlId}&status=FAIL`}
+                className="font-medium text-slate-900 hover:underline"
+              >
                 <span className="font-mono text-xs text-slate-500">{c.controlId}</span> {c.title}
               </Link>
               <CountsLine counts={c.counts} />
@@ -118,11 +178,16 @@ async function FailingControls({ tenantId, slug }: { tenantId: string; slug: str
 }
 
 async function WorstAccounts({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadCachedWidget("overview.worst-accounts", tenantId, null,
+  const result = await loadCachedWidget(
+    "overview.worst-accounts",
+    tenantId,
+    null,
     async () => {
       const summary = await getComplianceSummary(getDb(), tenantId, null);
       const first = summary.frameworks[0];
-      return first ? { framework: first, accounts: (await getAccountScores(getDb(), tenantId, first.slug, null)).slice(0, 6) } : null;
+      return first
+        ? { framework: first, accounts: (await getAccountScores(getDb(), tenantId, first.slug, null)).slice(0, 6) }
+        : null;
     },
     (r) => (!r || r.accounts.length === 0 ? "No account scores yet." : null),
   );
@@ -130,11 +195,15 @@ async function WorstAccounts({ tenantId, slug }: { tenantId: string; slug: strin
     <WidgetState result={result}>
       {(r) => (
         <div>
-          <p className="mb-2 text-xs text-slate-500">By {r!.framework.name}: share of requirements met in the account.</p>
+          <p className="mb-2 text-xs text-slate-500">
+            By {r!.framework.name}: share of requirements met in the account.
+          </p>
           <ul className="divide-y divide-slate-100 text-sm">
             {r!.accounts.map((a) => (
               <li key={a.accountId} className="flex justify-between gap-3 py-1.5">
-                <Link href={`/t/${slug}/accounts/${a.accountId}`} className="truncate hover:underline">{a.name}</Link>
+                <Link href={`/t/${slug}/accounts/${a.accountId}`} className="truncate hover:underline">
+                  {a.name}
+                </Link>
                 <span className={`text-xs font-semibold ${scoreTone(a.score)}`}>{formatPercent(a.score)}</span>
               </li>
             ))}
@@ -146,10 +215,19 @@ async function WorstAccounts({ tenantId, slug }: { tenantId: string; slug: strin
 }
 
 async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string }) {
-  const result = await loadCachedWidget("overview.unprotected", tenantId, null,
+  const result = await loadCachedWidget(
+    "overview.unprotected",
+    tenantId,
+    null,
     async () => {
       const [unprotected, protectedCount] = await Promise.all([
-        listFindings(getDb(), { tenantId, controlId: "BK-01", subjectType: "resource", status: ["FAIL", "ERROR", "EXCEPTED"], limit: 5 }),
+        listFindings(getDb(), {
+          tenantId,
+          controlId: "BK-01",
+          subjectType: "resource",
+          status: ["FAIL", "ERROR", "EXCEPTED"],
+          limit: 5,
+        }),
         listFindings(getDb(), { tenantId, controlId: "BK-01", subjectType: "resource", status: "PASS", limit: 1 }),
       ]);
       return { unprotected, protectedTotal: protectedCount.total };
@@ -161,17 +239,29 @@ async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string 
       {({ unprotected, protectedTotal }) => (
         <div>
           <p className="text-sm">
-            <span className={`text-2xl font-semibold ${unprotected.total ? "text-red-600" : "text-emerald-600"}`}>{unprotected.total.toLocaleString("en-US")}</span>{" "}
-            <span className="text-slate-600">of {(unprotected.total + protectedTotal).toLocaleString("en-US")} resources are not protected by any plan</span>
+            <span className={`text-2xl font-semibold ${unprotected.total ? "text-red-600" : "text-emerald-600"}`}>
+              {unprotected.total.toLocaleString("en-US")}
+            </span>{" "}
+            <span className="text-slate-600">
+              of {(unprotected.total + protectedTotal).toLocaleString("en-US")} resources are not protected by any plan
+            </span>
           </p>
           <ul className="mt-2 space-y-1 text-xs">
             {unprotected.findings.map((f) => (
               <li key={`${f.accountId}${f.subjectId}`} className="truncate" title={f.reason}>
-                <span className="font-mono">{shortArn(f.subjectId)}</span> <span className="text-slate-500">{f.resourceType} · {f.accountId}: {f.reason}</span>
+                <span className="font-mono">{shortArn(f.subjectId)}</span>{" "}
+                <span className="text-slate-500">
+                  {f.resourceType} · {f.accountId}: {f.reason}
+                </span>
               </li>
             ))}
           </ul>
-          <Link href={`/t/${slug}/resources?protection=unprotected`} className="mt-2 inline-block text-xs font-medium text-brand-700 hover:underline">All unprotected resources →</Link>
+          <Link
+            href={`/t/${slug}/resources?protection=unprotected`}
+            className="mt-2 inline-block text-xs font-medium text-brand-700 hover:underline"
+          >
+            All unprotected resources →
+          </Link>
         </div>
       )}
     </WidgetState>
@@ -180,13 +270,22 @@ async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string 
 
 async function BackupAge({ tenantId, slug }: { tenantId: string; slug: string }) {
   const now = clock.now();
-  const result = await loadCachedWidget("overview.backup-age", tenantId, null, () => getBackupAgeGrid(getDb(), tenantId), (r) => (r.cells.length === 0 ? "No accounts inventoried yet." : null));
+  const result = await loadCachedWidget(
+    "overview.backup-age",
+    tenantId,
+    null,
+    () => getBackupAgeGrid(getDb(), tenantId),
+    (r) => (r.cells.length === 0 ? "No accounts inventoried yet." : null),
+  );
   return (
     <WidgetState result={result}>
       {({ cells, accounts }) => (
         <>
           {accounts > new Set(cells.map((c) => c.accountId)).size && (
-            <p className="mb-2 text-xs text-slate-500">The {new Set(cells.map((c) => c.accountId)).size} accounts most behind, of {accounts.toLocaleString("en-US")}.</p>
+            <p className="mb-2 text-xs text-slate-500">
+              The {new Set(cells.map((c) => c.accountId)).size} accounts most behind, of{" "}
+              {accounts.toLocaleString("en-US")}.
+            </p>
           )}
           <BackupAgeGrid cells={cells} now={now} slug={slug} />
         </>
@@ -200,9 +299,16 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
   const { tenant } = await requireTenantPage(slug);
   return (
     <div className="space-y-4">
-      <PageHeader title="Overview" description={`Backup posture of ${tenant.name}: compliance, protection, failures and freshness at a glance.`} />
+      <PageHeader
+        title="Overview"
+        description={`Backup posture of ${tenant.name}: compliance, protection, failures and freshness at a glance.`}
+      />
       <div className="grid gap-4 xl:grid-cols-3">
-        <Widget title="Compliance by framework" description="Share of requirements met, and of checks passing." className="xl:col-span-2">
+        <Widget
+          title="Compliance by framework"
+          description="Share of requirements met, and of checks passing."
+          className="xl:col-span-2"
+        >
           <FrameworkScores tenantId={tenant.tenantId} slug={slug} />
         </Widget>
         <Widget title="Unprotected resources" description="Not selected by any backup plan (BK-01).">
@@ -219,10 +325,16 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
         </Widget>
       </div>
       <div className="grid gap-4 xl:grid-cols-2">
-        <Widget title="Age of the newest backup" description="Per account and region, from AWS Backup's last backup time of each protected resource.">
+        <Widget
+          title="Age of the newest backup"
+          description="Per account and region, from AWS Backup's last backup time of each protected resource."
+        >
           <BackupAge tenantId={tenant.tenantId} slug={slug} />
         </Widget>
-        <Widget title="Sync problems" description="Units whose data could not be read on the last sync; stale ones still show their previous data.">
+        <Widget
+          title="Sync problems"
+          description="Units whose data could not be read on the last sync; stale ones still show their previous data."
+        >
           <SyncProblems tenantId={tenant.tenantId} slug={slug} />
         </Widget>
       </div>

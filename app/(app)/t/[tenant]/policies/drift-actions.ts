@@ -10,14 +10,20 @@ import { driftActionInput } from "@/lib/validation/policy-drift";
 
 const refresh = (ctx: ActionContext) => revalidatePath(`/t/${ctx.tenant?.slug ?? ""}/policies`, "layout");
 
-export const repushDriftedPolicyAction = defineAction({ name: "policies.drift.repush", capability: "policy:draft", input: driftActionInput }, async (ctx, input) => {
-  const ref = await repushPolicy(ctx.db, actorOf(ctx), input);
-  refresh(ctx);
-  return ref;
-});
+export const repushDriftedPolicyAction = defineAction(
+  { name: "policies.drift.repush", capability: "policy:draft", input: driftActionInput },
+  async (ctx, input) => {
+    const ref = await repushPolicy(ctx.db, actorOf(ctx), input);
+    refresh(ctx);
+    return ref;
+  },
+);
 
-export const adoptDriftedPolicyAction = defineAction({ name: "policies.drift.adopt", capability: "policy:draft", input: driftActionInput }, async (ctx, input) => {
-  const ref = await adoptPolicy(ctx.db, actorOf(ctx), input);
-  refresh(ctx);
-  return ref;
-});
+export const adoptDriftedPolicyAction = defineAction(
+  { name: "policies.drift.adopt", capability: "policy:draft", input: driftActionInput },
+  async (ctx, input) => {
+    const ref = await adoptPolicy(ctx.db, actorOf(ctx), input);
+    refresh(ctx);
+    return ref;
+  },
+);

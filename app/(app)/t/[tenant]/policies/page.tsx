@@ -18,7 +18,12 @@ export const metadata: Metadata = { title: "Backup policies" };
 
 async function PolicyTable({ tenantId, slug, canDraft }: { tenantId: string; slug: string; canDraft: boolean }) {
   const db = getDb();
-  const [policies, pushes, targets, settings] = await Promise.all([listPolicies(db, { tenantId }), listLatestPushes(db, { tenantId }), listTargetOptions(db, { tenantId }), getPolicySettings(db, { tenantId })]);
+  const [policies, pushes, targets, settings] = await Promise.all([
+    listPolicies(db, { tenantId }),
+    listLatestPushes(db, { tenantId }),
+    listTargetOptions(db, { tenantId }),
+    getPolicySettings(db, { tenantId }),
+  ]);
   if (policies.length === 0) {
     return (
       <EmptyState
@@ -42,7 +47,10 @@ async function PolicyTable({ tenantId, slug, canDraft }: { tenantId: string; slu
     return {
       name: (
         <>
-          <Link href={`/t/${slug}/policies/${p.policyId}`} className="font-medium break-all text-brand-700 hover:underline">
+          <Link
+            href={`/t/${slug}/policies/${p.policyId}`}
+            className="font-medium break-all text-brand-700 hover:underline"
+          >
             {p.name}
           </Link>
           {p.awsPolicyId && <div className="font-mono text-xs text-slate-500">{p.awsPolicyId}</div>}
@@ -72,7 +80,10 @@ async function PolicyTable({ tenantId, slug, canDraft }: { tenantId: string; slu
       push: push ? (
         <span className="text-xs">
           <span className="flex items-center gap-1.5 whitespace-nowrap">
-            <Badge tone={push.status === "succeeded" ? "green" : push.status === "failed" ? "red" : "amber"}>{push.status}</Badge>v{push.version}
+            <Badge tone={push.status === "succeeded" ? "green" : push.status === "failed" ? "red" : "amber"}>
+              {push.status}
+            </Badge>
+            v{push.version}
             {push.errorCode && <span className="font-mono text-red-700">{push.errorCode}</span>}
           </span>
           <span className="mt-0.5 block text-slate-500">
@@ -87,7 +98,9 @@ async function PolicyTable({ tenantId, slug, canDraft }: { tenantId: string; slu
   return (
     <div className="space-y-3">
       <p className="text-xs text-slate-500">
-        Each version needs {settings.requiredApprovals === 1 ? "one approval from someone" : "two approvals from people"} other than its author before it can be pushed.
+        Each version needs{" "}
+        {settings.requiredApprovals === 1 ? "one approval from someone" : "two approvals from people"} other than its
+        author before it can be pushed.
       </p>
       {/* Phones: one card per policy; a five-column table would scroll sideways. */}
       <ul className="space-y-3 sm:hidden">

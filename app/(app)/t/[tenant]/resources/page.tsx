@@ -21,7 +21,13 @@ const PROTECTION_BADGE = {
   NOT_APPLICABLE: { tone: "gray", label: "Out of scope" },
 } as const;
 
-export default async function ResourcesPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function ResourcesPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
@@ -38,10 +44,25 @@ export default async function ResourcesPage({ params, searchParams }: { params: 
         label="Filter resources"
         pathname={pathname}
         fields={[
-          { kind: "select", name: "protection", label: "Protection", value: f.protection, options: [{ value: "unprotected", label: "Unprotected" }, { value: "protected", label: "Protected" }] },
+          {
+            kind: "select",
+            name: "protection",
+            label: "Protection",
+            value: f.protection,
+            options: [
+              { value: "unprotected", label: "Unprotected" },
+              { value: "protected", label: "Protected" },
+            ],
+          },
           { kind: "text", name: "account", label: "Account", placeholder: "123456789012", value: f.account },
           { kind: "text", name: "region", label: "Region", placeholder: "us-east-1", value: f.region },
-          { kind: "select", name: "resourceType", label: "Resource type", value: f.resourceType, options: RESOURCE_TYPES.map((t) => ({ value: t, label: t })) },
+          {
+            kind: "select",
+            name: "resourceType",
+            label: "Resource type",
+            value: f.resourceType,
+            options: RESOURCE_TYPES.map((t) => ({ value: t, label: t })),
+          },
         ]}
       />
       <LoadedDataTable
@@ -71,17 +92,38 @@ export default async function ResourcesPage({ params, searchParams }: { params: 
               </ResourceCell>
             ),
           },
-          { key: "protection", label: "Protection", render: (r) => <Badge tone={PROTECTION_BADGE[r.protection].tone}>{PROTECTION_BADGE[r.protection].label}</Badge> },
-          { key: "why", label: "Protected by / why not", render: (r) => <span className="block max-w-md text-xs text-slate-700">{r.protectionReason}</span> },
+          {
+            key: "protection",
+            label: "Protection",
+            render: (r) => (
+              <Badge tone={PROTECTION_BADGE[r.protection].tone}>{PROTECTION_BADGE[r.protection].label}</Badge>
+            ),
+          },
+          {
+            key: "why",
+            label: "Protected by / why not",
+            render: (r) => <span className="block max-w-md text-xs text-slate-700">{r.protectionReason}</span>,
+          },
           {
             key: "last",
             label: "Last backup",
-            render: (r) => <span className="text-xs whitespace-nowrap">{r.lastBackupAt ? formatAgo(r.lastBackupAt) : "never"}</span>,
+            render: (r) => (
+              <span className="text-xs whitespace-nowrap">{r.lastBackupAt ? formatAgo(r.lastBackupAt) : "never"}</span>
+            ),
           },
           {
             key: "rpo",
             label: "RPO",
-            render: (r) => (r.rpo ? <span title={r.rpoReason ?? undefined}><Badge tone={r.rpo === "PASS" ? "green" : r.rpo === "FAIL" ? "red" : "gray"}>{r.rpo === "PASS" ? "met" : r.rpo === "FAIL" ? "missed" : r.rpo.toLowerCase()}</Badge></span> : <span className="text-xs text-slate-400">—</span>),
+            render: (r) =>
+              r.rpo ? (
+                <span title={r.rpoReason ?? undefined}>
+                  <Badge tone={r.rpo === "PASS" ? "green" : r.rpo === "FAIL" ? "red" : "gray"}>
+                    {r.rpo === "PASS" ? "met" : r.rpo === "FAIL" ? "missed" : r.rpo.toLowerCase()}
+                  </Badge>
+                </span>
+              ) : (
+                <span className="text-xs text-slate-400">—</span>
+              ),
           },
         ]}
       />

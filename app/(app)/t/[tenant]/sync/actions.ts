@@ -9,10 +9,14 @@ import { requestSync } from "@/lib/sync/request";
 const syncNowInput = z.object({ tenantId: z.uuid() });
 
 /** "Sync now": queues a run (a worker picks it up within a second); one run per organization at a time. */
-export const syncNowAction = defineAction({ name: "sync.run", capability: "sync:run", input: syncNowInput }, async (ctx, input) => {
-  const result = await requestSync(ctx.db, { tenantId: input.tenantId, trigger: "manual", actor: actorOf(ctx) });
-  if (!result) throw notFound("That organization");
-  if (!result.created) throw conflict("A sync of this organization is already queued or running; its progress is shown above.");
-  revalidatePath(`/t/${ctx.tenant?.slug ?? ""}/sync`);
-  return { runId: result.runId };
-});
+export const syncNowAction = defineAction(
+  { name: "sync.run", capability: "sync:run", input: syncNowInput },
+  async (ctx, input) => {
+    const result = await requestSync(ctx.db, { tenantId: input.tenantId, trigger: "manual", actor: actorOf(ctx) });
+    if (!result) throw notFound("That organization");
+    if (!result.created)
+      throw conflict("A sync of this organization is already queued or running; its progress is shown above.");
+    revalidatePath(`/t/${ctx.tenant?.slug ?? ""}/sync`);
+    return { runId: result.runId };
+  },
+);

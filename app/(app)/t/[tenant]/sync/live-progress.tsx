@@ -5,7 +5,10 @@ import { useEffect, useRef, useState } from "react";
 import type { RunProgress } from "@/db/queries/sync";
 
 /** What the progress bar shows of a run (the Sync page's query answers it). */
-export type ProgressView = Pick<RunProgress, "runId" | "status" | "phase" | "total" | "done" | "ok" | "failed" | "skipped" | "running" | "errorsSoFar">;
+export type ProgressView = Pick<
+  RunProgress,
+  "runId" | "status" | "phase" | "total" | "done" | "ok" | "failed" | "skipped" | "running" | "errorsSoFar"
+>;
 
 const PHASES: Record<string, string> = {
   queued: "Queued: waiting for a sync worker",
@@ -48,9 +51,12 @@ export function LiveProgress({ slug, initial }: { slug: string; initial: Progres
   return (
     <div className="space-y-2" data-testid="sync-progress">
       <div className="flex items-baseline justify-between gap-3 text-sm">
-        <span className="font-medium text-slate-900">{active ? (PHASES[p.phase] ?? p.phase) : `Last run ${p.status}`}</span>
+        <span className="font-medium text-slate-900">
+          {active ? (PHASES[p.phase] ?? p.phase) : `Last run ${p.status}`}
+        </span>
         <span className="text-slate-600">
-          {p.done} of {p.total} units{p.running ? ` · ${p.running} in progress` : ""} · {p.errorsSoFar} error{p.errorsSoFar === 1 ? "" : "s"} so far
+          {p.done} of {p.total} units{p.running ? ` · ${p.running} in progress` : ""} · {p.errorsSoFar} error
+          {p.errorsSoFar === 1 ? "" : "s"} so far
         </span>
       </div>
       <div
@@ -62,10 +68,14 @@ export function LiveProgress({ slug, initial }: { slug: string; initial: Progres
         aria-valuetext={`${p.done} of ${p.total} units, ${p.errorsSoFar} errors`}
         className="h-2.5 w-full overflow-hidden rounded-full bg-slate-100"
       >
-        <div className={`h-full ${p.failed ? "bg-amber-500" : "bg-brand-600"} transition-all`} style={{ width: `${pct}%` }} />
+        <div
+          className={`h-full ${p.failed ? "bg-amber-500" : "bg-brand-600"} transition-all`}
+          style={{ width: `${pct}%` }}
+        />
       </div>
       <p className="text-xs text-slate-500">
-        A unit is one account in one region (plus one for the organization itself). {p.ok} read, {p.failed} failed, {p.skipped} skipped.
+        A unit is one account in one region (plus one for the organization itself). {p.ok} read, {p.failed} failed,{" "}
+        {p.skipped} skipped.
         {lost && " Lost contact with the server; retrying…"}
       </p>
     </div>

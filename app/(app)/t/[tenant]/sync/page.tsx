@@ -17,17 +17,49 @@ export const metadata: Metadata = { title: "Sync" };
 /** Published data older than this is called stale on this page (the evaluation's default too). */
 const STALE_AFTER_MS = 48 * 3_600_000;
 
-const STATUS_TONE: Record<string, BadgeTone> = { succeeded: "green", partial: "amber", failed: "red", running: "blue", queued: "gray", ok: "green", skipped: "gray", pending: "gray" };
+const STATUS_TONE: Record<string, BadgeTone> = {
+  succeeded: "green",
+  partial: "amber",
+  failed: "red",
+  running: "blue",
+  queued: "gray",
+  ok: "green",
+  skipped: "gray",
+  pending: "gray",
+};
 
 function view(p: RunProgress | null): ProgressView | null {
-  return p && { runId: p.runId, status: p.status, phase: p.phase, total: p.total, done: p.done, ok: p.ok, failed: p.failed, skipped: p.skipped, running: p.running, errorsSoFar: p.errorsSoFar };
+  return (
+    p && {
+      runId: p.runId,
+      status: p.status,
+      phase: p.phase,
+      total: p.total,
+      done: p.done,
+      ok: p.ok,
+      failed: p.failed,
+      skipped: p.skipped,
+      running: p.running,
+      errorsSoFar: p.errorsSoFar,
+    }
+  );
 }
 
-export default async function SyncPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ run?: string }> }) {
+export default async function SyncPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<{ run?: string }>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const db = getDb();
-  const [active, runs, freshness] = await Promise.all([getActiveRun(db, { tenantId: tenant.tenantId }), listRuns(db, { tenantId: tenant.tenantId, limit: 20 }), getFreshness(db, { tenantId: tenant.tenantId })]);
+  const [active, runs, freshness] = await Promise.all([
+    getActiveRun(db, { tenantId: tenant.tenantId }),
+    listRuns(db, { tenantId: tenant.tenantId, limit: 20 }),
+    getFreshness(db, { tenantId: tenant.tenantId }),
+  ]);
   const { run: runParam } = await searchParams;
   const shown = runs.find((r) => r.runId === runParam) ?? runs[0] ?? null;
   const errors = shown ? await listRunUnitErrors(db, { tenantId: tenant.tenantId, runId: shown.runId }) : [];
@@ -36,15 +68,38 @@ export default async function SyncPage({ params, searchParams }: { params: Promi
 
   return (
     <div className="space-y-5">
-      <PageHeader title="Sync" description="Reading the organization's backup estate from AWS: every account in every region, one consistent snapshot per account and region." />
-      <StalenessNotice units={freshness.units} stale={freshness.stale} neverSynced={freshness.neverSynced} skipped={freshness.skipped} ageMs={age} />
+      <PageHeader
+        title="Sync"
+        description="Reading the organization's backup estate from AWS: every account in every region, one consistent snapshot per account and region."
+      />
+      <StalenessNotice
+        units={freshness.units}
+        stale={freshness.stale}
+        neverSynced={freshness.neverSynced}
+        skipped={freshness.skipped}
+        ageMs={age}
+      />
       <Card
         title="Progress"
-        description={active ? `Started ${formatDateTime(active.startedAt ?? active.createdAt)} (${active.trigger})` : "No sync is running."}
-        actions={canRun && !active ? <SyncNowForm tenantId={tenant.tenantId} /> : !canRun ? <span className="text-xs text-slate-500">Your role cannot start syncs.</span> : null}
+        description={
+          active
+            ? `Started ${formatDateTime(active.startedAt ?? active.createdAt)} (${active.trigger})`
+            : "No sync is running."
+        }
+        actions={
+          canRun && !active ? (
+            <SyncNowForm tenantId={tenant.tenantId} />
+          ) : !canRun ? (
+            <span className="text-xs text-slate-500">Your role cannot start syncs.</span>
+          ) : null
+        }
       >
         {/* Keyed by run and status: a refresh with a new state starts the poller afresh. */}
-        <LiveProgress key={`${(active ?? runs[0])?.runId ?? "none"}:${(active ?? runs[0])?.status ?? ""}`} slug={slug} initial={view(active ?? runs[0] ?? null)} />
+        <LiveProgress
+          key={`${(active ?? runs[0])?.runId ?? "none"}:${(active ?? runs[0])?.status ?? ""}`}
+          slug={slug}
+          initial={view(active ?? runs[0] ?? null)}
+        />
       </Card>
 
       <Card title="Runs" description="The last 20 syncs of this organization. Choose one to see its unit errors.">
@@ -80,7 +135,9 @@ export default async function SyncPage({ params, searchParams }: { params: Promi
                   <Td>
                     {r.ok} read · {r.failed} failed · {r.skipped} skipped · {r.total} in all
                   </Td>
-                  <Td>{r.finishedAt && r.startedAt ? durationText(r.finishedAt.getTime() - r.startedAt.getTime()) : "—"}</Td>
+                  <Td>
+                    {r.finishedAt && r.startedAt ? durationText(r.finishedAt.getTime() - r.startedAt.getTime()) : "—"}
+                  </Td>
                   <Td>{typeof r.summary?.calls === "number" ? r.summary.calls.toLocaleString("en-GB") : "—"}</Td>
                 </tr>
               ))}
@@ -90,13 +147,19 @@ export default async function SyncPage({ params, searchParams }: { params: Promi
       </Card>
 
       {shown && (
-        <Card title={`Units with errors in the run of ${formatDateTime(shown.startedAt ?? shown.createdAt)}`} description="A failed unit keeps its last good data, shown as stale everywhere; the next sync tries it again.">
+        <Card
+          title={`Units with errors in the run of ${formatDateTime(shown.startedAt ?? shown.createdAt)}`}
+          description="A failed unit keeps its last good data, shown as stale everywhere; the next sync tries it again."
+        >
           {errors.length === 0 ? (
             <p className="text-sm text-slate-600">No errors: every unit was read.</p>
           ) : (
             <UnitProblemGroups
               slug={slug}
-              rows={errors.map((e) => ({ ...e, label: e.status === "pending" || e.status === "running" ? "retrying" : e.status }))}
+              rows={errors.map((e) => ({
+                ...e,
+                label: e.status === "pending" || e.status === "running" ? "retrying" : e.status,
+              }))}
             />
           )}
         </Card>
@@ -109,14 +172,28 @@ function durationText(ms: number): string {
   return ms < 60_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : formatDuration(ms);
 }
 
-function StalenessNotice({ units, stale, neverSynced, skipped, ageMs }: { units: number; stale: number; neverSynced: number; skipped: number; ageMs: number | null }) {
-  if (units === 0) return <Alert tone="info">No data yet: run the first sync to read this organization from AWS.</Alert>;
+function StalenessNotice({
+  units,
+  stale,
+  neverSynced,
+  skipped,
+  ageMs,
+}: {
+  units: number;
+  stale: number;
+  neverSynced: number;
+  skipped: number;
+  ageMs: number | null;
+}) {
+  if (units === 0)
+    return <Alert tone="info">No data yet: run the first sync to read this organization from AWS.</Alert>;
   const old = ageMs !== null && ageMs > STALE_AFTER_MS;
   if (!stale && !neverSynced && !old) return null;
   return (
     <Alert tone="warning">
       <strong>Some data is stale.</strong>{" "}
-      {stale > 0 && `${stale} account-region${stale === 1 ? "" : "s"} failed at the last sync and show${stale === 1 ? "s" : ""} the data of an earlier one. `}
+      {stale > 0 &&
+        `${stale} account-region${stale === 1 ? "" : "s"} failed at the last sync and show${stale === 1 ? "s" : ""} the data of an earlier one. `}
       {neverSynced > 0 && `${neverSynced} account-region${neverSynced === 1 ? " has" : "s have"} never been read. `}
       {old && `The oldest data shown was read ${formatDuration(ageMs!)} ago. `}
       {skipped > 0 && `${skipped} skipped (region not enabled or account suspended). `}

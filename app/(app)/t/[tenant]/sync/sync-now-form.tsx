@@ -10,9 +10,7 @@ export function SyncNowForm({ tenantId }: { tenantId: string }) {
   return (
     <ActionForm action={syncNowAction} className="flex flex-col items-end gap-2" onSuccess={() => router.refresh()}>
       <input type="hidden" name="tenantId" value={tenantId} />
-      <SubmitButton pendingLabel="Starting…">
-        Sync now
-      </SubmitButton>
+      <SubmitButton pendingLabel="Starting…">Sync now</SubmitButton>
     </ActionForm>
   );
 }

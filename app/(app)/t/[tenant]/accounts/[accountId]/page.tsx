@@ -18,13 +18,21 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
   const { tenant: slug, accountId } = await params;
   const { tenant } = await requireTenantPage(slug);
   if (!/^\d{12}$/.test(accountId)) notFound();
-  const [detail, scores] = await Promise.all([getAccountDetail(getDb(), tenant.tenantId, accountId), getSliceScores(getDb(), tenant.tenantId, null)]);
+  const [detail, scores] = await Promise.all([
+    getAccountDetail(getDb(), tenant.tenantId, accountId),
+    getSliceScores(getDb(), tenant.tenantId, null),
+  ]);
   if (!detail) notFound();
   const { account, counts, ouNames } = detail;
   const fresh = accountFreshness(account.units);
   const q = `account=${accountId}`;
   const stats = [
-    { label: "Backup plans", value: counts.plans, note: counts.orgPlans ? `${counts.orgPlans} org-managed` : "none org-managed", href: `/t/${slug}/backups?${q}` },
+    {
+      label: "Backup plans",
+      value: counts.plans,
+      note: counts.orgPlans ? `${counts.orgPlans} org-managed` : "none org-managed",
+      href: `/t/${slug}/backups?${q}`,
+    },
     { label: "Vaults", value: counts.vaults, href: `/t/${slug}/backups/vaults?${q}` },
     { label: "Recovery points", value: counts.recoveryPoints, href: `/t/${slug}/backups/recovery-points?${q}` },
     { label: "Resources", value: counts.resources, href: `/t/${slug}/resources?${q}` },
@@ -39,13 +47,18 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
         description={
           <>
             <span className="font-mono">{account.accountId}</span> · {account.email} · {ouNames.join(" / ")}{" "}
-            {account.state !== "ACTIVE" && <Badge tone="amber">{account.state.toLowerCase()}</Badge>} <Badge tone={fresh.tone}>{fresh.label}</Badge>
+            {account.state !== "ACTIVE" && <Badge tone="amber">{account.state.toLowerCase()}</Badge>}{" "}
+            <Badge tone={fresh.tone}>{fresh.label}</Badge>
           </>
         }
       />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         {stats.map((s) => (
-          <Link key={s.label} href={s.href} className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs hover:border-brand-500">
+          <Link
+            key={s.label}
+            href={s.href}
+            className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs hover:border-brand-500"
+          >
             <div className="text-xs font-medium text-slate-500 uppercase">{s.label}</div>
             <div className="mt-1 text-2xl font-semibold text-slate-900">{s.value.toLocaleString("en-US")}</div>
             {s.note && <div className="text-xs text-slate-500">{s.note}</div>}
@@ -53,7 +66,10 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
         ))}
       </div>
       {scores.frameworks.length > 0 && (
-        <Card title="Compliance in this account" description="Each framework's share of requirements met here, from the latest evaluation.">
+        <Card
+          title="Compliance in this account"
+          description="Each framework's share of requirements met here, from the latest evaluation."
+        >
           <div className="flex flex-wrap items-end gap-8">
             {scores.frameworks.map((f, i) => (
               <div key={f.slug}>
@@ -61,7 +77,10 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
                 <ScoreNumber score={scores.byAccount[accountId]?.[i] ?? null} className="text-2xl" />
               </div>
             ))}
-            <Link href={`/t/${slug}/compliance/findings?${q}&status=FAIL`} className="text-sm font-medium text-brand-700 hover:underline">
+            <Link
+              href={`/t/${slug}/compliance/findings?${q}&status=FAIL`}
+              className="text-sm font-medium text-brand-700 hover:underline"
+            >
               Failing findings in this account →
             </Link>
           </div>
@@ -82,14 +101,22 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
               <tr key={u.region}>
                 <Td className="font-mono text-xs whitespace-nowrap">{u.region}</Td>
                 <Td>
-                  <Badge tone={u.status === "ok" ? "green" : u.status === "failed" ? (u.publishedAt ? "amber" : "red") : "gray"}>
+                  <Badge
+                    tone={
+                      u.status === "ok" ? "green" : u.status === "failed" ? (u.publishedAt ? "amber" : "red") : "gray"
+                    }
+                  >
                     {u.status === "failed" && u.publishedAt ? "stale" : u.status}
                   </Badge>
                 </Td>
                 <Td className="text-xs whitespace-nowrap">{u.publishedAt ? formatDateTime(u.publishedAt) : "never"}</Td>
                 <Td className="text-xs text-slate-700">
                   {u.error ?? "—"}
-                  {u.remedy && <div className="mt-1 text-slate-900"><span className="font-medium">What to do:</span> {u.remedy}</div>}
+                  {u.remedy && (
+                    <div className="mt-1 text-slate-900">
+                      <span className="font-medium">What to do:</span> {u.remedy}
+                    </div>
+                  )}
                   {u.errorAt && <div className="text-slate-500">since {formatDateTime(u.errorAt)}</div>}
                 </Td>
               </tr>
@@ -97,8 +124,14 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
           </tbody>
         </Table>
         <p className="mt-3 text-xs text-slate-500">
-          Failed jobs of this account: <Link className="text-brand-700 hover:underline" href={`/t/${slug}/jobs?${q}&problems=only`}>backup jobs</Link> ·{" "}
-          <Link className="text-brand-700 hover:underline" href={`/t/${slug}/jobs/copy?${q}&problems=only`}>copy jobs</Link>
+          Failed jobs of this account:{" "}
+          <Link className="text-brand-700 hover:underline" href={`/t/${slug}/jobs?${q}&problems=only`}>
+            backup jobs
+          </Link>{" "}
+          ·{" "}
+          <Link className="text-brand-700 hover:underline" href={`/t/${slug}/jobs/copy?${q}&problems=only`}>
+            copy jobs
+          </Link>
         </p>
       </Card>
     </div>

@@ -14,7 +14,13 @@ export const metadata: Metadata = { title: "Recovery points" };
 
 const STATUSES = ["COMPLETED", "PARTIAL", "DELETING", "EXPIRED", "AVAILABLE", "STOPPED", "CREATING"];
 
-export default async function RecoveryPointsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function RecoveryPointsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
@@ -31,9 +37,30 @@ export default async function RecoveryPointsPage({ params, searchParams }: { par
           { kind: "text", name: "account", label: "Account", placeholder: "123456789012", value: f.account },
           { kind: "text", name: "region", label: "Region", placeholder: "us-east-1", value: f.region },
           { kind: "text", name: "vault", label: "Vault", value: f.vault },
-          { kind: "select", name: "resourceType", label: "Resource type", value: f.resourceType, options: RESOURCE_TYPES.map((t) => ({ value: t, label: t })) },
-          { kind: "select", name: "status", label: "Status", value: f.status, options: STATUSES.map((s) => ({ value: s, label: s.toLowerCase() })) },
-          { kind: "select", name: "encrypted", label: "Encrypted", value: f.encrypted, options: [{ value: "yes", label: "Yes" }, { value: "no", label: "No" }] },
+          {
+            kind: "select",
+            name: "resourceType",
+            label: "Resource type",
+            value: f.resourceType,
+            options: RESOURCE_TYPES.map((t) => ({ value: t, label: t })),
+          },
+          {
+            kind: "select",
+            name: "status",
+            label: "Status",
+            value: f.status,
+            options: STATUSES.map((s) => ({ value: s, label: s.toLowerCase() })),
+          },
+          {
+            kind: "select",
+            name: "encrypted",
+            label: "Encrypted",
+            value: f.encrypted,
+            options: [
+              { value: "yes", label: "Yes" },
+              { value: "no", label: "No" },
+            ],
+          },
           { kind: "text", name: "resource", label: "Resource ARN contains", value: f.resource },
           { kind: "date", name: "from", label: "Created from", value: f.from },
           { kind: "date", name: "to", label: "Created to", value: f.to },
@@ -48,17 +75,72 @@ export default async function RecoveryPointsPage({ params, searchParams }: { par
         rowKey={(r) => r.recoveryPointArn}
         empty="No recovery points match these filters."
         columns={[
-          { key: "created", label: "Created", sort: "created", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
+          {
+            key: "created",
+            label: "Created",
+            sort: "created",
+            render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span>,
+          },
           {
             key: "resource",
             label: "Resource",
-            render: (r) => <ResourceCell width="max-w-md" arn={r.resourceArn} detail={`${r.resourceType} · ${r.accountId} · ${r.region}`} />,
+            render: (r) => (
+              <ResourceCell
+                width="max-w-md"
+                arn={r.resourceArn}
+                detail={`${r.resourceType} · ${r.accountId} · ${r.region}`}
+              />
+            ),
           },
-          { key: "vault", label: "Vault", render: (r) => <span className="text-xs">{r.backupVaultName}{r.sourceBackupVaultArn && <div className="text-slate-500">copy</div>}</span> },
-          { key: "status", label: "Status", render: (r) => <Badge tone={r.status === "COMPLETED" || r.status === "AVAILABLE" ? "green" : r.status === "PARTIAL" ? "amber" : "gray"}>{r.status.toLowerCase()}</Badge> },
-          { key: "encrypted", label: "Encrypted", render: (r) => (r.isEncrypted ? <span className="text-xs text-slate-700">Yes</span> : <Badge tone="red">No</Badge>) },
-          { key: "retention", label: "Retention", render: (r) => <span className="text-xs whitespace-nowrap">{r.deleteAfterDays ? `${r.deleteAfterDays} days` : <Badge tone="amber">never expires</Badge>}{r.deleteAt && <div className="text-slate-500">until {formatDate(r.deleteAt)}</div>}</span> },
-          { key: "size", label: "Size", className: "text-right", render: (r) => <span className="text-xs">{formatBytes(r.backupSizeBytes)}</span> },
+          {
+            key: "vault",
+            label: "Vault",
+            render: (r) => (
+              <span className="text-xs">
+                {r.backupVaultName}
+                {r.sourceBackupVaultArn && <div className="text-slate-500">copy</div>}
+              </span>
+            ),
+          },
+          {
+            key: "status",
+            label: "Status",
+            render: (r) => (
+              <Badge
+                tone={
+                  r.status === "COMPLETED" || r.status === "AVAILABLE"
+                    ? "green"
+                    : r.status === "PARTIAL"
+                      ? "amber"
+                      : "gray"
+                }
+              >
+                {r.status.toLowerCase()}
+              </Badge>
+            ),
+          },
+          {
+            key: "encrypted",
+            label: "Encrypted",
+            render: (r) =>
+              r.isEncrypted ? <span className="text-xs text-slate-700">Yes</span> : <Badge tone="red">No</Badge>,
+          },
+          {
+            key: "retention",
+            label: "Retention",
+            render: (r) => (
+              <span className="text-xs whitespace-nowrap">
+                {r.deleteAfterDays ? `${r.deleteAfterDays} days` : <Badge tone="amber">never expires</Badge>}
+                {r.deleteAt && <div className="text-slate-500">until {formatDate(r.deleteAt)}</div>}
+              </span>
+            ),
+          },
+          {
+            key: "size",
+            label: "Size",
+            className: "text-right",
+            render: (r) => <span className="text-xs">{formatBytes(r.backupSizeBytes)}</span>,
+          },
         ]}
       />
     </div>

@@ -22,7 +22,13 @@ const DELETION: Record<VaultListRow["deletionProtection"], { label: string; tone
   unreadable: { label: "Unreadable policy", tone: "red" },
 };
 
-export default async function VaultsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function VaultsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
@@ -37,7 +43,17 @@ export default async function VaultsPage({ params, searchParams }: { params: Pro
         fields={[
           { kind: "text", name: "account", label: "Account", placeholder: "123456789012", value: f.account },
           { kind: "text", name: "region", label: "Region", placeholder: "us-east-1", value: f.region },
-          { kind: "select", name: "lock", label: "Vault Lock", value: f.lock, options: [{ value: "none", label: "No lock" }, { value: "governance", label: "Governance" }, { value: "compliance", label: "Compliance" }] },
+          {
+            kind: "select",
+            name: "lock",
+            label: "Vault Lock",
+            value: f.lock,
+            options: [
+              { value: "none", label: "No lock" },
+              { value: "governance", label: "Governance" },
+              { value: "compliance", label: "Compliance" },
+            ],
+          },
         ]}
       />
       <LoadedDataTable
@@ -58,7 +74,17 @@ export default async function VaultsPage({ params, searchParams }: { params: Pro
               </div>
             ),
           },
-          { key: "where", label: "Account / region", render: (r) => <span className="font-mono text-xs">{r.accountId}<br />{r.region}</span> },
+          {
+            key: "where",
+            label: "Account / region",
+            render: (r) => (
+              <span className="font-mono text-xs">
+                {r.accountId}
+                <br />
+                {r.region}
+              </span>
+            ),
+          },
           {
             key: "key",
             label: "Encryption",
@@ -66,7 +92,9 @@ export default async function VaultsPage({ params, searchParams }: { params: Pro
               r.encryptionKeyType === "CUSTOMER_MANAGED_KMS_KEY" ? (
                 <Badge tone="green">Customer-managed key</Badge>
               ) : r.encryptionKeyType ? (
-                <Badge tone="gray">{r.encryptionKeyType === "AWS_OWNED_KMS_KEY" ? "AWS-owned key" : "AWS-managed key"}</Badge>
+                <Badge tone="gray">
+                  {r.encryptionKeyType === "AWS_OWNED_KMS_KEY" ? "AWS-owned key" : "AWS-managed key"}
+                </Badge>
               ) : (
                 <span title={r.encryptionKeyArn ?? undefined} className="text-xs text-slate-500">
                   Key type not reported
@@ -74,9 +102,36 @@ export default async function VaultsPage({ params, searchParams }: { params: Pro
                 </span>
               ),
           },
-          { key: "lock", label: "Vault Lock", render: (r) => <span title={r.lockSummary}><Badge tone={LOCK[r.lockMode].tone}>{LOCK[r.lockMode].label}</Badge><div className="mt-0.5 text-xs text-slate-500">{r.minRetentionDays || r.maxRetentionDays ? `${r.minRetentionDays ?? "–"}–${r.maxRetentionDays ?? "–"} days` : ""}</div></span> },
-          { key: "deletion", label: "Deletion protection", render: (r) => <span title={r.deletionSummary}><Badge tone={DELETION[r.deletionProtection].tone}>{DELETION[r.deletionProtection].label}</Badge><div className="mt-0.5 max-w-48 text-xs text-slate-500">{r.deletionSummary}</div></span> },
-          { key: "rps", label: "Recovery points", className: "text-right", render: (r) => r.numberOfRecoveryPoints.toLocaleString("en-US") },
+          {
+            key: "lock",
+            label: "Vault Lock",
+            render: (r) => (
+              <span title={r.lockSummary}>
+                <Badge tone={LOCK[r.lockMode].tone}>{LOCK[r.lockMode].label}</Badge>
+                <div className="mt-0.5 text-xs text-slate-500">
+                  {r.minRetentionDays || r.maxRetentionDays
+                    ? `${r.minRetentionDays ?? "–"}–${r.maxRetentionDays ?? "–"} days`
+                    : ""}
+                </div>
+              </span>
+            ),
+          },
+          {
+            key: "deletion",
+            label: "Deletion protection",
+            render: (r) => (
+              <span title={r.deletionSummary}>
+                <Badge tone={DELETION[r.deletionProtection].tone}>{DELETION[r.deletionProtection].label}</Badge>
+                <div className="mt-0.5 max-w-48 text-xs text-slate-500">{r.deletionSummary}</div>
+              </span>
+            ),
+          },
+          {
+            key: "rps",
+            label: "Recovery points",
+            className: "text-right",
+            render: (r) => r.numberOfRecoveryPoints.toLocaleString("en-US"),
+          },
         ]}
       />
     </div>

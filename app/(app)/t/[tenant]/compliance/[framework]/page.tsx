@@ -18,20 +18,46 @@ import { CountsLine, ScoreNumber, scoreTone, StatusBadge } from "../_components/
 
 export const metadata: Metadata = { title: "Framework" };
 
-async function AccountScores({ tenantId, slug, framework, asOf }: { tenantId: string; slug: string; framework: string; asOf: { at: Date | null; param: string | undefined } }) {
-  const result = await loadCachedWidget("compliance.account-scores", tenantId, { framework, asOf: asOf.param ?? null }, () => getAccountScores(getDb(), tenantId, framework, asOf.at), (r) => (r.length === 0 ? "No account scores in this evaluation." : null));
+async function AccountScores({
+  tenantId,
+  slug,
+  framework,
+  asOf,
+}: {
+  tenantId: string;
+  slug: string;
+  framework: string;
+  asOf: { at: Date | null; param: string | undefined };
+}) {
+  const result = await loadCachedWidget(
+    "compliance.account-scores",
+    tenantId,
+    { framework, asOf: asOf.param ?? null },
+    () => getAccountScores(getDb(), tenantId, framework, asOf.at),
+    (r) => (r.length === 0 ? "No account scores in this evaluation." : null),
+  );
   return (
     <WidgetState result={result}>
       {(accounts) => (
         <ul className="divide-y divide-slate-100 text-sm">
-          {accounts.length > 25 && <li className="pb-1.5 text-xs text-slate-500">The 25 lowest of {accounts.length.toLocaleString("en-US")} accounts.</li>}
+          {accounts.length > 25 && (
+            <li className="pb-1.5 text-xs text-slate-500">
+              The 25 lowest of {accounts.length.toLocaleString("en-US")} accounts.
+            </li>
+          )}
           {accounts.slice(0, 25).map((a) => (
             <li key={a.accountId} className="flex items-center justify-between gap-3 py-1.5">
-              <Link href={`/t/${slug}/compliance/findings?${new URLSearchParams({ framework, account: a.accountId, status: "FAIL", ...(asOf.param ? { asOf: asOf.param } : {}) })}`} className="min-w-0 truncate hover:underline">
+              <Link
+                href={`/t/${slug}/compliance/findings?${new URLSearchParams({ framework, account: a.accountId, status: "FAIL", ...(asOf.param ? { asOf: asOf.param } : {}) })}`}
+                className="min-w-0 truncate hover:underline"
+              >
                 {a.name} <span className="font-mono text-xs text-slate-500">{a.accountId}</span>
               </Link>
               <span className={`shrink-0 text-xs font-semibold tabular-nums ${scoreTone(a.score)}`}>
-                {formatPercent(a.score)} <span className="font-normal text-slate-500">({a.requirementsPassing}/{a.requirementsApplicable})</span>
+                {formatPercent(a.score)}{" "}
+                <span className="font-normal text-slate-500">
+                  ({a.requirementsPassing}/{a.requirementsApplicable})
+                </span>
               </span>
             </li>
           ))}
@@ -41,7 +67,13 @@ async function AccountScores({ tenantId, slug, framework, asOf }: { tenantId: st
   );
 }
 
-export default async function FrameworkPage({ params, searchParams }: { params: Promise<{ tenant: string; framework: string }>; searchParams: Promise<SearchParams> }) {
+export default async function FrameworkPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string; framework: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug, framework } = await params;
   const { tenant } = await requireTenantPage(slug);
   const asOf = parseAsOf(await searchParams);
@@ -49,7 +81,8 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
   const f = summary.frameworks.find((x) => x.slug === framework);
   if (!f) notFound();
   const pathname = `/t/${slug}/compliance/${framework}`;
-  const findings = (extra: Record<string, string>) => `/t/${slug}/compliance/findings?${new URLSearchParams({ framework, ...(asOf.param ? { asOf: asOf.param } : {}), ...extra })}`;
+  const findings = (extra: Record<string, string>) =>
+    `/t/${slug}/compliance/findings?${new URLSearchParams({ framework, ...(asOf.param ? { asOf: asOf.param } : {}), ...extra })}`;
   return (
     <div className="space-y-5">
       <PageHeader
@@ -61,7 +94,12 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
       <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="space-y-3">
           {f.requirements.map((r) => (
-            <section key={r.id} id={r.id} className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs" aria-label={`${r.id} ${r.title}`}>
+            <section
+              key={r.id}
+              id={r.id}
+              className="rounded-lg border border-slate-200 bg-white p-4 shadow-xs"
+              aria-label={`${r.id} ${r.title}`}
+            >
               <div className="flex items-start justify-between gap-4">
                 <div>
                   <h2 className="font-semibold text-slate-900">
@@ -84,17 +122,25 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
                 <tbody className="divide-y divide-slate-100">
                   {r.controls.map((c) => (
                     <tr key={c}>
-                      <th scope="row" className="w-20 py-1.5 pr-3 text-left align-top font-mono text-xs font-medium text-slate-600">
+                      <th
+                        scope="row"
+                        className="w-20 py-1.5 pr-3 text-left align-top font-mono text-xs font-medium text-slate-600"
+                      >
                         <Link href={findings({ requirement: r.id, control: c })} className="hover:underline">
                           {c}
                         </Link>
                       </th>
                       <td className="py-1.5 align-top">
                         <div className="text-slate-800">{CONTROLS[c].title}</div>
-                        <div className="text-xs text-slate-500">{paramsLine(c, f.parameters[c], (raw) => CONTROLS[c].params.safeParse(raw))}</div>
+                        <div className="text-xs text-slate-500">
+                          {paramsLine(c, f.parameters[c], (raw) => CONTROLS[c].params.safeParse(raw))}
+                        </div>
                       </td>
                       <td className="py-1.5 pl-3 text-right align-top whitespace-nowrap">
-                        <Link href={findings({ requirement: r.id, control: c, status: "FAIL" })} className="text-xs font-medium text-brand-700 hover:underline">
+                        <Link
+                          href={findings({ requirement: r.id, control: c, status: "FAIL" })}
+                          className="text-xs font-medium text-brand-700 hover:underline"
+                        >
                           Failing →
                         </Link>
                       </td>
@@ -105,7 +151,10 @@ export default async function FrameworkPage({ params, searchParams }: { params: 
             </section>
           ))}
         </div>
-        <Widget title="Accounts, worst first" description="This framework's score per account: the share of requirements met there.">
+        <Widget
+          title="Accounts, worst first"
+          description="This framework's score per account: the share of requirements met there."
+        >
           <AccountScores tenantId={tenant.tenantId} slug={slug} framework={framework} asOf={asOf} />
         </Widget>
       </div>

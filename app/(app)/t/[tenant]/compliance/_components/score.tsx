@@ -10,7 +10,16 @@ export function scoreTone(score: number | null): string {
 }
 
 export function StatusBadge({ status }: { status: string }) {
-  const tone = status === "PASS" ? "green" : status === "FAIL" ? "red" : status === "EXCEPTED" ? "violet" : status === "ERROR" ? "amber" : "gray";
+  const tone =
+    status === "PASS"
+      ? "green"
+      : status === "FAIL"
+        ? "red"
+        : status === "EXCEPTED"
+          ? "violet"
+          : status === "ERROR"
+            ? "amber"
+            : "gray";
   const label = status === "NOT_APPLICABLE" ? "n/a" : status.toLowerCase();
   return <Badge tone={tone}>{label}</Badge>;
 }

@@ -17,7 +17,13 @@ import { RevokeExceptionForm } from "./revoke-exception-form";
 export const metadata: Metadata = { title: "Exceptions" };
 const STATES = ["active", "expired", "revoked", "all"] as const;
 
-export default async function ExceptionsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function ExceptionsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const wanted = first((await searchParams).state);
@@ -45,13 +51,20 @@ export default async function ExceptionsPage({ params, searchParams }: { params:
       />
       <nav aria-label="Exception state" className="flex gap-2 text-sm">
         {STATES.map((s) => (
-          <Link key={s} href={`?state=${s}`} aria-current={s === state ? "page" : undefined} className={`rounded-md px-2.5 py-1 ${s === state ? "bg-brand-50 font-medium text-brand-700" : "text-slate-600 hover:bg-slate-100"}`}>
+          <Link
+            key={s}
+            href={`?state=${s}`}
+            aria-current={s === state ? "page" : undefined}
+            className={`rounded-md px-2.5 py-1 ${s === state ? "bg-brand-50 font-medium text-brand-700" : "text-slate-600 hover:bg-slate-100"}`}
+          >
             {s}
           </Link>
         ))}
       </nav>
       {rows.length === 0 ? (
-        <EmptyState title={`No ${state === "all" ? "" : `${state} `}exceptions`}>{canManage ? "Accept a failing finding from its page under Findings." : null}</EmptyState>
+        <EmptyState title={`No ${state === "all" ? "" : `${state} `}exceptions`}>
+          {canManage ? "Accept a failing finding from its page under Findings." : null}
+        </EmptyState>
       ) : (
         <Table caption="Exceptions">
           <thead>
@@ -61,7 +74,11 @@ export default async function ExceptionsPage({ params, searchParams }: { params:
               <Th>Owner</Th>
               <Th>Until</Th>
               <Th>State</Th>
-              {canManage && <Th><span className="sr-only">Revoke</span></Th>}
+              {canManage && (
+                <Th>
+                  <span className="sr-only">Revoke</span>
+                </Th>
+              )}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -72,7 +89,8 @@ export default async function ExceptionsPage({ params, searchParams }: { params:
                     href={`/t/${slug}/compliance/findings/detail?${new URLSearchParams({ control: x.controlId, subjectType: x.subjectType, subject: x.subjectId, account: x.accountId, region: x.region })}`}
                     className="text-brand-700 hover:underline"
                   >
-                    <span className="font-mono text-xs">{x.controlId}</span> <span className="font-mono text-xs">{shortArn(x.subjectId)}</span>
+                    <span className="font-mono text-xs">{x.controlId}</span>{" "}
+                    <span className="font-mono text-xs">{shortArn(x.subjectId)}</span>
                   </Link>
                   <div className="text-xs text-slate-500">
                     {x.accountId} {x.region}
@@ -88,7 +106,11 @@ export default async function ExceptionsPage({ params, searchParams }: { params:
                   <Badge tone={x.state === "active" ? "violet" : "gray"}>{x.state}</Badge>
                   {x.revokeReason && <div className="mt-0.5 text-xs text-slate-500">{x.revokeReason}</div>}
                 </Td>
-                {canManage && <Td>{x.state === "active" && <RevokeExceptionForm tenantId={tenant.tenantId} exceptionId={x.id} />}</Td>}
+                {canManage && (
+                  <Td>
+                    {x.state === "active" && <RevokeExceptionForm tenantId={tenant.tenantId} exceptionId={x.id} />}
+                  </Td>
+                )}
               </tr>
             ))}
           </tbody>

@@ -22,7 +22,13 @@ import { StatusBadge } from "../_components/score";
 
 export const metadata: Metadata = { title: "Findings" };
 
-export default async function FindingsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function FindingsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
@@ -37,9 +43,19 @@ export default async function FindingsPage({ params, searchParams }: { params: P
   const f: Partial<FindingFilters> = loaded.ok ? loaded.filters : {};
   const pathname = `/t/${slug}/compliance/findings`;
   const framework = summary.frameworks.find((x) => x.slug === f.framework);
-  const detailHref = (r: { controlId: string; subjectType: string; subjectId: string; accountId: string; region: string | null }) =>
+  const detailHref = (r: {
+    controlId: string;
+    subjectType: string;
+    subjectId: string;
+    accountId: string;
+    region: string | null;
+  }) =>
     `/t/${slug}/compliance/findings/detail?${new URLSearchParams({ control: r.controlId, subjectType: r.subjectType, subject: r.subjectId, account: r.accountId, region: r.region ?? "", ...(asOf.param ? { asOf: asOf.param } : {}) })}`;
-  const keep = Object.fromEntries(Object.entries(sp).filter(([k]) => k !== "asOf" && k !== "cursor").map(([k, v]) => [k, first(v)]));
+  const keep = Object.fromEntries(
+    Object.entries(sp)
+      .filter(([k]) => k !== "asOf" && k !== "cursor")
+      .map(([k, v]) => [k, first(v)]),
+  );
   return (
     <div className="space-y-4">
       <PageHeader
@@ -53,17 +69,72 @@ export default async function FindingsPage({ params, searchParams }: { params: P
         pathname={pathname}
         keep={{ asOf: asOf.param }}
         fields={[
-          { kind: "select", name: "framework", label: "Framework", value: f.framework, options: summary.frameworks.map((x) => ({ value: x.slug, label: x.name })) },
-          ...(framework ? [{ kind: "select" as const, name: "requirement", label: "Requirement", value: f.requirement, options: framework.requirements.map((r) => ({ value: r.id, label: `${r.id} ${r.title}` })) }] : []),
-          { kind: "select", name: "control", label: "Control", value: f.control, options: CONTROL_IDS.map((c) => ({ value: c, label: `${c} ${CONTROLS[c].title}` })) },
-          { kind: "select", name: "status", label: "Status", value: f.status, options: SCORED_STATUSES.map((s) => ({ value: s, label: s === "NOT_APPLICABLE" ? "not applicable" : s.toLowerCase() })) },
-          { kind: "select", name: "ou", label: "OU", value: f.ou, options: tree.ous.map((o) => ({ value: o.ouId, label: o.parentId ? o.name : "Root (everything)" })) },
+          {
+            kind: "select",
+            name: "framework",
+            label: "Framework",
+            value: f.framework,
+            options: summary.frameworks.map((x) => ({ value: x.slug, label: x.name })),
+          },
+          ...(framework
+            ? [
+                {
+                  kind: "select" as const,
+                  name: "requirement",
+                  label: "Requirement",
+                  value: f.requirement,
+                  options: framework.requirements.map((r) => ({ value: r.id, label: `${r.id} ${r.title}` })),
+                },
+              ]
+            : []),
+          {
+            kind: "select",
+            name: "control",
+            label: "Control",
+            value: f.control,
+            options: CONTROL_IDS.map((c) => ({ value: c, label: `${c} ${CONTROLS[c].title}` })),
+          },
+          {
+            kind: "select",
+            name: "status",
+            label: "Status",
+            value: f.status,
+            options: SCORED_STATUSES.map((s) => ({
+              value: s,
+              label: s === "NOT_APPLICABLE" ? "not applicable" : s.toLowerCase(),
+            })),
+          },
+          {
+            kind: "select",
+            name: "ou",
+            label: "OU",
+            value: f.ou,
+            options: tree.ous.map((o) => ({ value: o.ouId, label: o.parentId ? o.name : "Root (everything)" })),
+          },
           // A select of a thousand accounts helps no one: large organizations type the ID.
           tree.accounts.length <= 200
-            ? { kind: "select" as const, name: "account", label: "Account", value: f.account, options: tree.accounts.map((a) => ({ value: a.accountId, label: `${a.name} (${a.accountId})` })) }
-            : { kind: "text" as const, name: "account", label: "Account", placeholder: "123456789012", value: f.account },
+            ? {
+                kind: "select" as const,
+                name: "account",
+                label: "Account",
+                value: f.account,
+                options: tree.accounts.map((a) => ({ value: a.accountId, label: `${a.name} (${a.accountId})` })),
+              }
+            : {
+                kind: "text" as const,
+                name: "account",
+                label: "Account",
+                placeholder: "123456789012",
+                value: f.account,
+              },
           { kind: "text", name: "region", label: "Region", placeholder: "us-east-1", value: f.region },
-          { kind: "select", name: "resourceType", label: "Resource type", value: f.resourceType, options: RESOURCE_TYPES.map((t) => ({ value: t, label: t })) },
+          {
+            kind: "select",
+            name: "resourceType",
+            label: "Resource type",
+            value: f.resourceType,
+            options: RESOURCE_TYPES.map((t) => ({ value: t, label: t })),
+          },
         ]}
       />
       <LoadedDataTable
@@ -82,7 +153,11 @@ export default async function FindingsPage({ params, searchParams }: { params: P
               <span className="text-xs" title={CONTROLS[r.controlId].title}>
                 <span className="font-mono">{r.controlId}</span>
                 {/* Two checks of one control differ by parameters: say whose they are. */}
-                {frameworksOf[r.runId] && <span className="block max-w-28 text-[11px] leading-tight text-slate-500">{frameworksOf[r.runId]!.join(", ")}</span>}
+                {frameworksOf[r.runId] && (
+                  <span className="block max-w-28 text-[11px] leading-tight text-slate-500">
+                    {frameworksOf[r.runId]!.join(", ")}
+                  </span>
+                )}
               </span>
             ),
           },
@@ -91,7 +166,11 @@ export default async function FindingsPage({ params, searchParams }: { params: P
             label: "Subject",
             render: (r) => (
               <div className="max-w-xs">
-                <Link href={detailHref(r)} className="block truncate font-mono text-xs text-brand-700 hover:underline" title={r.subjectId}>
+                <Link
+                  href={detailHref(r)}
+                  className="block truncate font-mono text-xs text-brand-700 hover:underline"
+                  title={r.subjectId}
+                >
                   {shortArn(r.subjectId)}
                 </Link>
                 <div className="text-xs text-slate-500">
@@ -116,7 +195,15 @@ export default async function FindingsPage({ params, searchParams }: { params: P
               </div>
             ),
           },
-          { key: "since", label: "Since", render: (r) => <span className="text-xs whitespace-nowrap text-slate-600">{r.since.at ? formatDate(r.since.at) : "—"}</span> },
+          {
+            key: "since",
+            label: "Since",
+            render: (r) => (
+              <span className="text-xs whitespace-nowrap text-slate-600">
+                {r.since.at ? formatDate(r.since.at) : "—"}
+              </span>
+            ),
+          },
         ]}
       />
     </div>

@@ -10,7 +10,14 @@ import { CONTROLS } from "@/lib/compliance/controls/registry";
 import type { ControlId } from "@/lib/compliance/model/finding";
 import { formatParam, PARAM_FIELDS } from "@/lib/compliance/templates/parameter-form";
 import { listTemplates, type StoredTemplate } from "@/lib/compliance/templates/template-store";
-import { AddRequirementForm, CloneTemplateForm, ParametersForm, RemoveRequirementButton, SelectTemplatesForm, type TemplateFormView } from "./template-forms";
+import {
+  AddRequirementForm,
+  CloneTemplateForm,
+  ParametersForm,
+  RemoveRequirementButton,
+  SelectTemplatesForm,
+  type TemplateFormView,
+} from "./template-forms";
 
 export const metadata: Metadata = { title: "Framework templates" };
 
@@ -30,7 +37,9 @@ function scopeLine(t: StoredTemplate): string {
     s.accountIds.length ? `accounts ${s.accountIds.join(", ")}` : "",
     s.regions.length ? `regions ${s.regions.join(", ")}` : "",
     s.resourceTypes.length ? `types ${s.resourceTypes.join(", ")}` : "",
-    s.tags.length ? `tags ${s.tags.map((x) => (x.value === undefined ? x.key : `${x.key}=${x.value}`)).join(", ")}` : "",
+    s.tags.length
+      ? `tags ${s.tags.map((x) => (x.value === undefined ? x.key : `${x.key}=${x.value}`)).join(", ")}`
+      : "",
   ].filter(Boolean);
   return parts.length ? parts.join("; ") : "the whole organization";
 }
@@ -56,11 +65,23 @@ export default async function TemplatesPage({ params }: { params: Promise<{ tena
         title="Framework templates"
         description="Each template maps a framework's requirements to controls and fixes the controls' parameters and scope. Built-in templates change only by cloning; every change is a new revision, recorded in the audit log."
       />
-      <Card title="Templates evaluated" description="The next evaluation (after each sync) scores the organization against these.">
+      <Card
+        title="Templates evaluated"
+        description="The next evaluation (after each sync) scores the organization against these."
+      >
         {canManage ? (
-          <SelectTemplatesForm tenantId={tenant.tenantId} options={templates.map((t) => ({ slug: t.slug, name: t.name }))} selected={templates.filter((t) => t.selected).map((t) => t.slug)} />
+          <SelectTemplatesForm
+            tenantId={tenant.tenantId}
+            options={templates.map((t) => ({ slug: t.slug, name: t.name }))}
+            selected={templates.filter((t) => t.selected).map((t) => t.slug)}
+          />
         ) : (
-          <p className="text-sm text-slate-700">{templates.filter((t) => t.selected).map((t) => t.name).join(", ")}</p>
+          <p className="text-sm text-slate-700">
+            {templates
+              .filter((t) => t.selected)
+              .map((t) => t.name)
+              .join(", ")}
+          </p>
         )}
       </Card>
       {templates.map((t) => (
@@ -101,7 +122,8 @@ export default async function TemplatesPage({ params }: { params: Promise<{ tena
                     <ul className="space-y-1">
                       {(r.controls as ControlId[]).map((c) => (
                         <li key={c} className="text-xs">
-                          <span className="font-mono font-medium text-slate-900">{c}</span> <span className="text-slate-700">{CONTROLS[c].title}</span>
+                          <span className="font-mono font-medium text-slate-900">{c}</span>{" "}
+                          <span className="text-slate-700">{CONTROLS[c].title}</span>
                           <span className="text-slate-500"> — {paramsLine(t, c)}</span>
                         </li>
                       ))}
@@ -109,7 +131,9 @@ export default async function TemplatesPage({ params }: { params: Promise<{ tena
                   </Td>
                   {canManage && !t.builtin && (
                     <Td className="text-right">
-                      {t.template.requirements.length > 1 && <RemoveRequirementButton tenantId={tenant.tenantId} slug={t.slug} requirementId={r.id} />}
+                      {t.template.requirements.length > 1 && (
+                        <RemoveRequirementButton tenantId={tenant.tenantId} slug={t.slug} requirementId={r.id} />
+                      )}
                     </Td>
                   )}
                 </tr>
@@ -128,7 +152,9 @@ export default async function TemplatesPage({ params }: { params: Promise<{ tena
                 </>
               )}
               <div className={t.builtin ? "" : "border-t border-slate-100 pt-4"}>
-                <h3 className="mb-2 text-sm font-semibold text-slate-900">Clone {t.builtin ? "to change parameters, scope or requirements" : "this template"}</h3>
+                <h3 className="mb-2 text-sm font-semibold text-slate-900">
+                  Clone {t.builtin ? "to change parameters, scope or requirements" : "this template"}
+                </h3>
                 <CloneTemplateForm tenantId={tenant.tenantId} from={{ slug: t.slug, name: t.name }} />
               </div>
             </div>

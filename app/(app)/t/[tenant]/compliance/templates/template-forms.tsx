@@ -4,9 +4,20 @@ import { useRouter } from "next/navigation";
 import { ActionForm } from "@/app/_components/form/action-form";
 import { CheckboxGroupField, SelectField, TextField } from "@/app/_components/form/field";
 import { SubmitButton } from "@/app/_components/form/submit-button";
-import { ALL_RESOURCE_TYPES, formatParam, PARAM_FIELDS, type ParamField } from "@/lib/compliance/templates/parameter-form";
+import {
+  ALL_RESOURCE_TYPES,
+  formatParam,
+  PARAM_FIELDS,
+  type ParamField,
+} from "@/lib/compliance/templates/parameter-form";
 import type { ControlId } from "@/lib/compliance/model/finding";
-import { addRequirementAction, cloneTemplateAction, removeRequirementAction, setTenantTemplatesAction, updateTemplateParametersAction } from "./actions";
+import {
+  addRequirementAction,
+  cloneTemplateAction,
+  removeRequirementAction,
+  setTenantTemplatesAction,
+  updateTemplateParametersAction,
+} from "./actions";
 
 export interface TemplateFormView {
   slug: string;
@@ -14,22 +25,64 @@ export interface TemplateFormView {
   builtin: boolean;
   controls: ControlId[];
   parameters: Record<string, Record<string, unknown>>;
-  scope: { ouIds: string[]; accountIds: string[]; regions: string[]; resourceTypes: string[]; tags: Array<{ key: string; value?: string }> };
+  scope: {
+    ouIds: string[];
+    accountIds: string[];
+    regions: string[];
+    resourceTypes: string[];
+    tags: Array<{ key: string; value?: string }>;
+  };
 }
 
-const CONTROL_IDS = ["BK-01", "BK-02", "BK-03", "BK-04", "BK-05", "BK-06", "BK-07", "BK-08", "BK-09", "BK-10", "BK-11", "BK-12", "BK-13", "BK-14", "BK-15", "BK-16", "BK-17"];
+const CONTROL_IDS = [
+  "BK-01",
+  "BK-02",
+  "BK-03",
+  "BK-04",
+  "BK-05",
+  "BK-06",
+  "BK-07",
+  "BK-08",
+  "BK-09",
+  "BK-10",
+  "BK-11",
+  "BK-12",
+  "BK-13",
+  "BK-14",
+  "BK-15",
+  "BK-16",
+  "BK-17",
+];
 
 function useRefresh() {
   const router = useRouter();
   return () => router.refresh();
 }
 
-export function SelectTemplatesForm({ tenantId, options, selected }: { tenantId: string; options: Array<{ slug: string; name: string }>; selected: string[] }) {
+export function SelectTemplatesForm({
+  tenantId,
+  options,
+  selected,
+}: {
+  tenantId: string;
+  options: Array<{ slug: string; name: string }>;
+  selected: string[];
+}) {
   const refresh = useRefresh();
   return (
-    <ActionForm action={setTenantTemplatesAction} success={() => "Saved: the next evaluation uses these templates."} onSuccess={refresh}>
+    <ActionForm
+      action={setTenantTemplatesAction}
+      success={() => "Saved: the next evaluation uses these templates."}
+      onSuccess={refresh}
+    >
       <input type="hidden" name="tenantId" value={tenantId} />
-      <CheckboxGroupField name="slugs" label="Evaluate this organization against" options={options.map((o) => o.slug)} defaultValues={selected} hint={options.map((o) => `${o.slug}: ${o.name}`).join(" · ")} />
+      <CheckboxGroupField
+        name="slugs"
+        label="Evaluate this organization against"
+        options={options.map((o) => o.slug)}
+        defaultValues={selected}
+        hint={options.map((o) => `${o.slug}: ${o.name}`).join(" · ")}
+      />
       <SubmitButton>Save choice</SubmitButton>
     </ActionForm>
   );
@@ -38,10 +91,21 @@ export function SelectTemplatesForm({ tenantId, options, selected }: { tenantId:
 export function CloneTemplateForm({ tenantId, from }: { tenantId: string; from: { slug: string; name: string } }) {
   const refresh = useRefresh();
   return (
-    <ActionForm action={cloneTemplateAction} className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end" success={(d) => `Created ${d.slug}.`} onSuccess={refresh} resetOnSuccess>
+    <ActionForm
+      action={cloneTemplateAction}
+      className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end"
+      success={(d) => `Created ${d.slug}.`}
+      onSuccess={refresh}
+      resetOnSuccess
+    >
       <input type="hidden" name="tenantId" value={tenantId} />
       <input type="hidden" name="fromSlug" value={from.slug} />
-      <TextField name="slug" label="New template id" placeholder={`${from.slug}-custom`} hint="Lowercase letters, digits and dashes." />
+      <TextField
+        name="slug"
+        label="New template id"
+        placeholder={`${from.slug}-custom`}
+        hint="Lowercase letters, digits and dashes."
+      />
       <TextField name="name" label="Name" defaultValue={`${from.name} (custom)`} maxLength={200} />
       <SubmitButton pendingLabel="Cloning…">Clone</SubmitButton>
     </ActionForm>
@@ -51,8 +115,26 @@ export function CloneTemplateForm({ tenantId, from }: { tenantId: string; from: 
 function ParamInput({ control, field, value }: { control: ControlId; field: ParamField; value: unknown }) {
   const name = `parameters.${control}.${field.name}`;
   const label = `${control} · ${field.label}`;
-  if (field.kind === "enum") return <SelectField name={name} label={label} defaultValue={String(value ?? field.options![0])} options={field.options!.map((o) => ({ value: o, label: o }))} hint={field.hint} />;
-  if (field.kind === "types") return <CheckboxGroupField name={name} label={label} options={[...ALL_RESOURCE_TYPES]} defaultValues={(value as string[] | undefined) ?? [...ALL_RESOURCE_TYPES]} className="sm:col-span-2" />;
+  if (field.kind === "enum")
+    return (
+      <SelectField
+        name={name}
+        label={label}
+        defaultValue={String(value ?? field.options![0])}
+        options={field.options!.map((o) => ({ value: o, label: o }))}
+        hint={field.hint}
+      />
+    );
+  if (field.kind === "types")
+    return (
+      <CheckboxGroupField
+        name={name}
+        label={label}
+        options={[...ALL_RESOURCE_TYPES]}
+        defaultValues={(value as string[] | undefined) ?? [...ALL_RESOURCE_TYPES]}
+        className="sm:col-span-2"
+      />
+    );
   if (field.kind === "bool") {
     return (
       <label className="flex items-center gap-2 self-end pb-2 text-sm text-slate-800">
@@ -61,32 +143,70 @@ function ParamInput({ control, field, value }: { control: ControlId; field: Para
       </label>
     );
   }
-  return <TextField name={name} label={label} defaultValue={formatParam(field.kind, value)} hint={field.hint} inputMode={field.kind.endsWith("int") ? "numeric" : undefined} />;
+  return (
+    <TextField
+      name={name}
+      label={label}
+      defaultValue={formatParam(field.kind, value)}
+      hint={field.hint}
+      inputMode={field.kind.endsWith("int") ? "numeric" : undefined}
+    />
+  );
 }
 
 export function ParametersForm({ tenantId, template }: { tenantId: string; template: TemplateFormView }) {
   const refresh = useRefresh();
   const s = template.scope;
   return (
-    <ActionForm action={updateTemplateParametersAction} success={(d) => `Saved as revision ${d?.revision ?? ""}.`} onSuccess={refresh}>
+    <ActionForm
+      action={updateTemplateParametersAction}
+      success={(d) => `Saved as revision ${d?.revision ?? ""}.`}
+      onSuccess={refresh}
+    >
       <input type="hidden" name="tenantId" value={tenantId} />
       <input type="hidden" name="slug" value={template.slug} />
       <TextField name="name" label="Name" defaultValue={template.name} maxLength={200} />
       <fieldset className="space-y-2">
         <legend className="text-sm font-semibold text-slate-900">Parameters</legend>
         <div className="grid gap-3 sm:grid-cols-3">
-          {template.controls.flatMap((c) => PARAM_FIELDS[c].map((f) => <ParamInput key={`${c}.${f.name}`} control={c} field={f} value={template.parameters[c]?.[f.name]} />))}
+          {template.controls.flatMap((c) =>
+            PARAM_FIELDS[c].map((f) => (
+              <ParamInput key={`${c}.${f.name}`} control={c} field={f} value={template.parameters[c]?.[f.name]} />
+            )),
+          )}
         </div>
       </fieldset>
       <fieldset className="space-y-2">
         <legend className="text-sm font-semibold text-slate-900">Scope</legend>
         <p className="text-xs text-slate-500">Every list narrows the evaluation; empty means all. Comma-separated.</p>
         <div className="grid gap-3 sm:grid-cols-2">
-          <TextField name="scope.ouIds" label="OUs (ids)" defaultValue={s.ouIds.join(", ")} placeholder="ou-ab12-34cd56ef" />
-          <TextField name="scope.accountIds" label="Accounts" defaultValue={s.accountIds.join(", ")} placeholder="123456789012" />
+          <TextField
+            name="scope.ouIds"
+            label="OUs (ids)"
+            defaultValue={s.ouIds.join(", ")}
+            placeholder="ou-ab12-34cd56ef"
+          />
+          <TextField
+            name="scope.accountIds"
+            label="Accounts"
+            defaultValue={s.accountIds.join(", ")}
+            placeholder="123456789012"
+          />
           <TextField name="scope.regions" label="Regions" defaultValue={s.regions.join(", ")} placeholder="eu-west-1" />
-          <TextField name="scope.tags" label="Tags (key or key=value)" defaultValue={s.tags.map((t) => (t.value === undefined ? t.key : `${t.key}=${t.value}`)).join(", ")} placeholder="env=prod" />
-          <CheckboxGroupField name="scope.resourceTypes" label="Resource types" options={[...ALL_RESOURCE_TYPES]} defaultValues={s.resourceTypes} hint="None ticked: all types." className="sm:col-span-2" />
+          <TextField
+            name="scope.tags"
+            label="Tags (key or key=value)"
+            defaultValue={s.tags.map((t) => (t.value === undefined ? t.key : `${t.key}=${t.value}`)).join(", ")}
+            placeholder="env=prod"
+          />
+          <CheckboxGroupField
+            name="scope.resourceTypes"
+            label="Resource types"
+            options={[...ALL_RESOURCE_TYPES]}
+            defaultValues={s.resourceTypes}
+            hint="None ticked: all types."
+            className="sm:col-span-2"
+          />
         </div>
       </fieldset>
       <SubmitButton>Save parameters and scope</SubmitButton>
@@ -111,7 +231,15 @@ export function AddRequirementForm({ tenantId, slug }: { tenantId: string; slug:
   );
 }
 
-export function RemoveRequirementButton({ tenantId, slug, requirementId }: { tenantId: string; slug: string; requirementId: string }) {
+export function RemoveRequirementButton({
+  tenantId,
+  slug,
+  requirementId,
+}: {
+  tenantId: string;
+  slug: string;
+  requirementId: string;
+}) {
   const refresh = useRefresh();
   return (
     <ActionForm action={removeRequirementAction} className="inline" onSuccess={refresh}>

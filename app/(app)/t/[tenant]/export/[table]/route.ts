@@ -44,7 +44,13 @@ export const GET = defineRoute({ name: "tables.export", capability: "export" }, 
   }
   return exportResponse(
     params.data.format,
-    { tenant: tenant.name, table: table.name, filters: filters.data, asOf: asOf ? asOf.toISOString() : "current", generatedAt: clock.now().toISOString() },
+    {
+      tenant: tenant.name,
+      table: table.name,
+      filters: filters.data,
+      asOf: asOf ? asOf.toISOString() : "current",
+      generatedAt: clock.now().toISOString(),
+    },
     columns.map((c) => c.key),
     rows(),
   );

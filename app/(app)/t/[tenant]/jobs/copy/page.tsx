@@ -17,7 +17,13 @@ const vaultLabel = (arn: string) => {
   return `${p[4]} ${p[3]} ${p[6] ?? ""}`;
 };
 
-export default async function CopyJobsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function CopyJobsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
@@ -26,7 +32,12 @@ export default async function CopyJobsPage({ params, searchParams }: { params: P
   const values = (loaded.ok ? loaded.filters : {}) as Record<string, string | undefined>;
   return (
     <div className="space-y-4">
-      <JobFilterBar pathname={pathname} values={values} states={["COMPLETED", "FAILED", "PARTIAL", "RUNNING", "CREATED"]} extra="problems" />
+      <JobFilterBar
+        pathname={pathname}
+        values={values}
+        states={["COMPLETED", "FAILED", "PARTIAL", "RUNNING", "CREATED"]}
+        extra="problems"
+      />
       <LoadedDataTable
         loaded={loaded}
         caption="Copy jobs, failures first"
@@ -35,11 +46,36 @@ export default async function CopyJobsPage({ params, searchParams }: { params: P
         rowKey={(r) => `${r.accountId}/${r.region}/${r.copyJobId}`}
         empty="No copy jobs match in this window."
         columns={[
-          { key: "state", label: "State", render: (r) => <Badge tone={jobStateTone(r.state, r.problem)}>{r.state.toLowerCase()}</Badge> },
-          { key: "resource", label: "Resource", render: (r) => <ResourceCell arn={r.resourceArn} detail={r.resourceType} /> },
-          { key: "route", label: "From → to", render: (r) => <span className="text-xs"><span className="font-mono">{vaultLabel(r.sourceBackupVaultArn)}</span><br />→ <span className="font-mono">{vaultLabel(r.destinationBackupVaultArn)}</span></span> },
-          { key: "message", label: "Message", render: (r) => <span className="block max-w-sm text-xs">{r.statusMessage ?? "—"}</span> },
-          { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
+          {
+            key: "state",
+            label: "State",
+            render: (r) => <Badge tone={jobStateTone(r.state, r.problem)}>{r.state.toLowerCase()}</Badge>,
+          },
+          {
+            key: "resource",
+            label: "Resource",
+            render: (r) => <ResourceCell arn={r.resourceArn} detail={r.resourceType} />,
+          },
+          {
+            key: "route",
+            label: "From → to",
+            render: (r) => (
+              <span className="text-xs">
+                <span className="font-mono">{vaultLabel(r.sourceBackupVaultArn)}</span>
+                <br />→ <span className="font-mono">{vaultLabel(r.destinationBackupVaultArn)}</span>
+              </span>
+            ),
+          },
+          {
+            key: "message",
+            label: "Message",
+            render: (r) => <span className="block max-w-sm text-xs">{r.statusMessage ?? "—"}</span>,
+          },
+          {
+            key: "created",
+            label: "Started",
+            render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span>,
+          },
         ]}
       />
     </div>

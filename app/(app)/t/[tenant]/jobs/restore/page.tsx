@@ -11,7 +11,13 @@ import { ResourceCell } from "../../_components/resource-cell";
 
 export const metadata: Metadata = { title: "Restores and restore tests" };
 
-export default async function RestoreJobsPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function RestoreJobsPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
@@ -21,9 +27,15 @@ export default async function RestoreJobsPage({ params, searchParams }: { params
   return (
     <div className="space-y-4">
       <p className="text-sm text-slate-600">
-        Restore jobs of the last 90 days (widen the dates for more). Jobs started by a restore testing plan are marked; their duration is what the restore-time control (BK-10) measures.
+        Restore jobs of the last 90 days (widen the dates for more). Jobs started by a restore testing plan are marked;
+        their duration is what the restore-time control (BK-10) measures.
       </p>
-      <JobFilterBar pathname={pathname} values={values} states={["COMPLETED", "FAILED", "ABORTED", "RUNNING", "PENDING"]} extra="tests" />
+      <JobFilterBar
+        pathname={pathname}
+        values={values}
+        states={["COMPLETED", "FAILED", "ABORTED", "RUNNING", "PENDING"]}
+        extra="tests"
+      />
       <LoadedDataTable
         loaded={loaded}
         caption="Restore jobs, failures first"
@@ -32,12 +44,54 @@ export default async function RestoreJobsPage({ params, searchParams }: { params
         rowKey={(r) => `${r.accountId}/${r.region}/${r.restoreJobId}`}
         empty="No restore jobs in this window. Restore testing plans prove backups can be restored (BK-13)."
         columns={[
-          { key: "status", label: "Status", render: (r) => <Badge tone={r.problem ? "red" : r.status === "COMPLETED" ? "green" : "gray"}>{r.status.toLowerCase()}</Badge> },
-          { key: "kind", label: "Kind", render: (r) => (r.restoreTestingPlanArn ? <Badge tone="blue" title={r.restoreTestingPlanArn}>Restore test</Badge> : <span className="text-xs text-slate-600">Manual restore</span>) },
-          { key: "resource", label: "Source resource", render: (r) => <ResourceCell arn={r.sourceResourceArn ?? r.recoveryPointArn} detail={`${r.resourceType} · ${r.accountId} · ${r.region}`} /> },
-          { key: "duration", label: "Took", render: (r) => <span className="text-xs whitespace-nowrap">{r.minutes === null ? "—" : `${r.minutes} min`}</span> },
-          { key: "validation", label: "Validation", render: (r) => <span className="text-xs">{r.validationStatus?.toLowerCase() ?? "—"}</span> },
-          { key: "created", label: "Started", render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span> },
+          {
+            key: "status",
+            label: "Status",
+            render: (r) => (
+              <Badge tone={r.problem ? "red" : r.status === "COMPLETED" ? "green" : "gray"}>
+                {r.status.toLowerCase()}
+              </Badge>
+            ),
+          },
+          {
+            key: "kind",
+            label: "Kind",
+            render: (r) =>
+              r.restoreTestingPlanArn ? (
+                <Badge tone="blue" title={r.restoreTestingPlanArn}>
+                  Restore test
+                </Badge>
+              ) : (
+                <span className="text-xs text-slate-600">Manual restore</span>
+              ),
+          },
+          {
+            key: "resource",
+            label: "Source resource",
+            render: (r) => (
+              <ResourceCell
+                arn={r.sourceResourceArn ?? r.recoveryPointArn}
+                detail={`${r.resourceType} · ${r.accountId} · ${r.region}`}
+              />
+            ),
+          },
+          {
+            key: "duration",
+            label: "Took",
+            render: (r) => (
+              <span className="text-xs whitespace-nowrap">{r.minutes === null ? "—" : `${r.minutes} min`}</span>
+            ),
+          },
+          {
+            key: "validation",
+            label: "Validation",
+            render: (r) => <span className="text-xs">{r.validationStatus?.toLowerCase() ?? "—"}</span>,
+          },
+          {
+            key: "created",
+            label: "Started",
+            render: (r) => <span className="text-xs whitespace-nowrap">{formatDateTime(r.creationDate)}</span>,
+          },
         ]}
       />
     </div>

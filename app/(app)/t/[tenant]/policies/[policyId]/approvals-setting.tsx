@@ -10,7 +10,12 @@ import { setRequiredApprovalsAction } from "../actions";
 export function ApprovalsSetting({ tenantId, required }: { tenantId: string; required: number }) {
   const router = useRouter();
   return (
-    <ActionForm action={setRequiredApprovalsAction} onSuccess={() => router.refresh()} success={(d) => `Saved: every version now needs ${d.requiredApprovals === 1 ? "one approval" : "two approvals"}.`} className="space-y-2">
+    <ActionForm
+      action={setRequiredApprovalsAction}
+      onSuccess={() => router.refresh()}
+      success={(d) => `Saved: every version now needs ${d.requiredApprovals === 1 ? "one approval" : "two approvals"}.`}
+      className="space-y-2"
+    >
       <input type="hidden" name="tenantId" value={tenantId} />
       <div className="flex flex-wrap items-end gap-2">
         <SelectField

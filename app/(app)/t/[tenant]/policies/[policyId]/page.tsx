@@ -22,7 +22,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Documents read for diffs: the newest versions only, so a long history stays quick. */
 const DIFFED_VERSIONS = 30;
 
-export default async function PolicyPage({ params, searchParams }: { params: Promise<{ tenant: string; policyId: string }>; searchParams: Promise<{ saved?: string }> }) {
+export default async function PolicyPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string; policyId: string }>;
+  searchParams: Promise<{ saved?: string }>;
+}) {
   const { tenant: slug, policyId } = await params;
   const { session, tenant } = await requireTenantPage(slug);
   if (!UUID.test(policyId)) notFound();
@@ -36,7 +42,9 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
   const [targets, settings, contents, stepLists] = await Promise.all([
     listTargetOptions(db, { tenantId }),
     getPolicySettings(db, { tenantId }),
-    Promise.all(versions.slice(0, DIFFED_VERSIONS + 1).map((v) => getVersion(db, { tenantId, versionId: v.versionId }))),
+    Promise.all(
+      versions.slice(0, DIFFED_VERSIONS + 1).map((v) => getVersion(db, { tenantId, versionId: v.versionId })),
+    ),
     Promise.all(pushes.map((p) => listPushSteps(db, { tenantId, pushId: p.pushId }))),
   ]);
   const content = new Map(contents.map((c) => [c.versionId, c.content]));
@@ -69,11 +77,16 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
                   : null,
             }
           : null,
-      push: canPush && (v.state === "approved" || v.state === "pushed") ? { again: v.state === "pushed", targets: v.targets.length } : null,
+      push:
+        canPush && (v.state === "approved" || v.state === "pushed")
+          ? { again: v.state === "pushed", targets: v.targets.length }
+          : null,
       // A rejected version's content was refused by an approver; reviving it is a new draft, not a rollback.
       rollback: canPush && v !== latest && v.state !== "draft" && v.state !== "rejected",
       editHref: canDraft && v === latest ? `${base}/edit?from=${v.version}` : null,
-      previewHref: ["draft", "submitted", "approved"].includes(v.state) ? `/t/${slug}/policies/${policyId}/preview?version=${v.version}` : null,
+      previewHref: ["draft", "submitted", "approved"].includes(v.state)
+        ? `/t/${slug}/policies/${policyId}/preview?version=${v.version}`
+        : null,
     };
     const any = view.submit || view.decide || view.push || view.rollback || view.editHref || view.previewHref;
     return any ? view : null;
@@ -92,8 +105,9 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
             ) : (
               "Not in AWS yet: no version has been pushed. "
             )}
-            Each version needs {required === 1 ? "one approval from someone" : "two approvals from people"} with the push permission other than its author. Every version is kept; rolling back makes a new
-            version with an earlier one&apos;s content, approved like any other.
+            Each version needs {required === 1 ? "one approval from someone" : "two approvals from people"} with the
+            push permission other than its author. Every version is kept; rolling back makes a new version with an
+            earlier one&apos;s content, approved like any other.
           </>
         }
         actions={
@@ -115,7 +129,10 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
         </Alert>
       )}
       {roleHas(session.role, "tenant:manage") && (
-        <Card title="Two-person control" description="How many people other than the author must approve each version of this organization's policies before it can be pushed. It applies to approvals given from now on.">
+        <Card
+          title="Two-person control"
+          description="How many people other than the author must approve each version of this organization's policies before it can be pushed. It applies to approvals given from now on."
+        >
           <ApprovalsSetting tenantId={tenantId} required={required} />
         </Card>
       )}
@@ -130,7 +147,9 @@ export default async function PolicyPage({ params, searchParams }: { params: Pro
               key={v.versionId}
               v={v}
               content={content.get(v.versionId) ?? null}
-              previous={previous ? { version: previous.version, content: content.get(previous.versionId) ?? null } : null}
+              previous={
+                previous ? { version: previous.version, content: content.get(previous.versionId) ?? null } : null
+              }
               pushes={pushes.filter((p) => p.versionId === v.versionId)}
               steps={steps}
               targets={targets}

@@ -20,11 +20,21 @@ function Steps({ steps }: { steps: PushStepView[] }) {
           <caption className="sr-only">AWS calls of this push</caption>
           <thead className="bg-slate-50 text-left text-slate-600">
             <tr>
-              <th scope="col" className="px-2.5 py-1.5 font-semibold">#</th>
-              <th scope="col" className="px-2.5 py-1.5 font-semibold">Call</th>
-              <th scope="col" className="px-2.5 py-1.5 font-semibold">Target</th>
-              <th scope="col" className="px-2.5 py-1.5 font-semibold">Outcome</th>
-              <th scope="col" className="px-2.5 py-1.5 font-semibold">Request ID</th>
+              <th scope="col" className="px-2.5 py-1.5 font-semibold">
+                #
+              </th>
+              <th scope="col" className="px-2.5 py-1.5 font-semibold">
+                Call
+              </th>
+              <th scope="col" className="px-2.5 py-1.5 font-semibold">
+                Target
+              </th>
+              <th scope="col" className="px-2.5 py-1.5 font-semibold">
+                Outcome
+              </th>
+              <th scope="col" className="px-2.5 py-1.5 font-semibold">
+                Request ID
+              </th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -74,7 +84,11 @@ export function PushHistory({ pushes, steps }: { pushes: PushView[]; steps: Map<
                   <span className="font-mono font-semibold">{p.error.code}</span>
                   {p.error.reason && <span className="font-mono"> ({p.error.reason})</span>}: {p.error.message}
                 </p>
-                {p.error.requestId && <p className="mt-1 text-red-800">AWS request ID <span className="font-mono">{p.error.requestId}</span></p>}
+                {p.error.requestId && (
+                  <p className="mt-1 text-red-800">
+                    AWS request ID <span className="font-mono">{p.error.requestId}</span>
+                  </p>
+                )}
               </div>
             )}
             <div className="mt-2">

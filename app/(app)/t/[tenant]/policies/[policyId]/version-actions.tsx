@@ -6,7 +6,13 @@ import { ActionForm } from "@/app/_components/form/action-form";
 import { TextField } from "@/app/_components/form/field";
 import { SubmitButton } from "@/app/_components/form/submit-button";
 import { buttonClass } from "@/app/_components/ui/button";
-import { approveVersionAction, pushVersionAction, rejectVersionAction, rollbackPolicyAction, submitVersionAction } from "../actions";
+import {
+  approveVersionAction,
+  pushVersionAction,
+  rejectVersionAction,
+  rollbackPolicyAction,
+  submitVersionAction,
+} from "../actions";
 
 /** What the signed-in user may do with one version, decided on the server (which checks again on every action). */
 export interface VersionActionsView {
@@ -70,7 +76,13 @@ export function VersionActions({ v }: { v: VersionActionsView }) {
           className="space-y-2"
         >
           <Hidden v={v} />
-          <Row note={v.push.again ? "Pushes this content again: repairs changes made to the policy outside the product." : `Creates or updates the policy in AWS Organizations and attaches it to ${plural(v.push.targets, "target")}.`}>
+          <Row
+            note={
+              v.push.again
+                ? "Pushes this content again: repairs changes made to the policy outside the product."
+                : `Creates or updates the policy in AWS Organizations and attaches it to ${plural(v.push.targets, "target")}.`
+            }
+          >
             <SubmitButton variant={v.push.again ? "secondary" : "primary"} pendingLabel="Pushing to AWS…">
               {v.push.again ? "Push again" : "Push to AWS"}
             </SubmitButton>

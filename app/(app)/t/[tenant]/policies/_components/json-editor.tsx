@@ -3,10 +3,23 @@
 import { useEffect, useRef } from "react";
 import { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
 import { json } from "@codemirror/lang-json";
-import { bracketMatching, defaultHighlightStyle, foldGutter, indentOnInput, syntaxHighlighting } from "@codemirror/language";
+import {
+  bracketMatching,
+  defaultHighlightStyle,
+  foldGutter,
+  indentOnInput,
+  syntaxHighlighting,
+} from "@codemirror/language";
 import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { Annotation, EditorSelection, EditorState } from "@codemirror/state";
-import { drawSelection, EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
+import {
+  drawSelection,
+  EditorView,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  keymap,
+  lineNumbers,
+} from "@codemirror/view";
 
 /** Marks changes that came from props (the form, a template), so they are not reported back as typing. */
 const fromProps = Annotation.define<boolean>();
@@ -15,10 +28,18 @@ const theme = EditorView.theme({
   "&": { fontSize: "12.5px", backgroundColor: "white", maxHeight: "44rem" },
   "&.cm-focused": { outline: "none" },
   ".cm-scroller": { fontFamily: "ui-monospace, SFMono-Regular, Menlo, monospace", minHeight: "20rem" },
-  ".cm-gutters": { backgroundColor: "rgb(248 250 252)", borderRight: "1px solid rgb(226 232 240)", color: "rgb(148 163 184)" },
+  ".cm-gutters": {
+    backgroundColor: "rgb(248 250 252)",
+    borderRight: "1px solid rgb(226 232 240)",
+    color: "rgb(148 163 184)",
+  },
   ".cm-activeLine": { backgroundColor: "rgb(248 250 252 / 0.7)" },
   ".cm-activeLineGutter": { backgroundColor: "rgb(241 245 249)" },
-  ".cm-lintRange-error": { backgroundImage: "none", textDecoration: "underline wavy rgb(220 38 38)", textUnderlineOffset: "3px" },
+  ".cm-lintRange-error": {
+    backgroundImage: "none",
+    textDecoration: "underline wavy rgb(220 38 38)",
+    textUnderlineOffset: "3px",
+  },
   ".cm-tooltip-lint": { maxWidth: "28rem", fontSize: "12px" },
 });
 
@@ -67,7 +88,8 @@ export function JsonEditor({
           keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
           EditorView.contentAttributes.of({ "aria-label": label, "data-testid": "policy-json" }),
           EditorView.updateListener.of((u) => {
-            if (u.docChanged && !u.transactions.some((t) => t.annotation(fromProps))) onChangeRef.current(u.state.doc.toString());
+            if (u.docChanged && !u.transactions.some((t) => t.annotation(fromProps)))
+              onChangeRef.current(u.state.doc.toString());
           }),
           theme,
         ],
@@ -92,7 +114,11 @@ export function JsonEditor({
     const v = view.current;
     if (!v) return;
     const length = v.state.doc.length;
-    const inRange = diagnostics.map((d) => ({ ...d, from: Math.min(d.from, length), to: Math.min(Math.max(d.to, d.from), length) }));
+    const inRange = diagnostics.map((d) => ({
+      ...d,
+      from: Math.min(d.from, length),
+      to: Math.min(Math.max(d.to, d.from), length),
+    }));
     v.dispatch(setDiagnostics(v.state, inRange));
   }, [diagnostics, value]);
 
@@ -104,5 +130,10 @@ export function JsonEditor({
     v.focus();
   }, [focus]);
 
-  return <div ref={host} className="overflow-hidden rounded-md ring-1 ring-slate-300 ring-inset focus-within:ring-2 focus-within:ring-brand-500" />;
+  return (
+    <div
+      ref={host}
+      className="overflow-hidden rounded-md ring-1 ring-slate-300 ring-inset focus-within:ring-2 focus-within:ring-brand-500"
+    />
+  );
 }

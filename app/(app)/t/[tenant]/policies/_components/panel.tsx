@@ -1,5 +1,13 @@
 /** The app's Card with less padding on phones, where the editor and the form need every pixel. */
-export function Panel({ title, description, children }: { title: string; description?: React.ReactNode; children: React.ReactNode }) {
+export function Panel({
+  title,
+  description,
+  children,
+}: {
+  title: string;
+  description?: React.ReactNode;
+  children: React.ReactNode;
+}) {
   return (
     <section className="min-w-0 rounded-lg border border-slate-200 bg-white shadow-xs" aria-label={title}>
       <header className="border-b border-slate-100 px-3 py-3 sm:px-5 sm:py-3.5">

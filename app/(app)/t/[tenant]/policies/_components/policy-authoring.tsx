@@ -6,7 +6,14 @@ import { buttonClass } from "@/app/_components/ui/button";
 import { formatPolicy, generatePolicy } from "@/lib/policies/generate";
 import { errorRange } from "@/lib/policies/locate";
 import { parsePolicyText } from "@/lib/policies/parse";
-import { applyFormFields, readFormFields, toFormValues, type FormField, type FormReading, type PolicyFormValues } from "@/lib/policies/policy-form";
+import {
+  applyFormFields,
+  readFormFields,
+  toFormValues,
+  type FormField,
+  type FormReading,
+  type PolicyFormValues,
+} from "@/lib/policies/policy-form";
 import type { TargetOption, TemplateStart } from "@/lib/policies/screens";
 import { countPolicyChars } from "@/lib/policies/size";
 import { checkPolicyText } from "@/lib/policies/validate";
@@ -16,7 +23,8 @@ import { PolicyFields } from "./policy-fields";
 import { Problems } from "./problems";
 import { SaveDraftForm, type SaveMode } from "./save-draft-form";
 
-const TEMPLATE_HELP = "Fills the form and the JSON with a plan that meets the template's backup parameters: frequency and retention (BK-02, BK-05), copies (BK-06, BK-07), the tag it selects by.";
+const TEMPLATE_HELP =
+  "Fills the form and the JSON with a plan that meets the template's backup parameters: frequency and retention (BK-02, BK-05), copies (BK-06, BK-07), the tag it selects by.";
 
 function reading(text: string): FormReading | null {
   const parsed = parsePolicyText(text);
@@ -29,9 +37,23 @@ function reading(text: string): FormReading | null {
  * changing a field rewrites its part of the JSON. Validation runs in the browser as the user types
  * (the same checkPolicyText the server runs again on save).
  */
-export function PolicyAuthoring({ tenantId, slug, templates, targets, mode, initialText }: { tenantId: string; slug: string; templates: TemplateStart[]; targets: TargetOption[]; mode: SaveMode; initialText: string | null }) {
+export function PolicyAuthoring({
+  tenantId,
+  slug,
+  templates,
+  targets,
+  mode,
+  initialText,
+}: {
+  tenantId: string;
+  slug: string;
+  templates: TemplateStart[];
+  targets: TargetOption[];
+  mode: SaveMode;
+  initialText: string | null;
+}) {
   const first = templates[0];
-  const startText = initialText ?? (first ? generated(first) : "{\n  \"plans\": {}\n}\n");
+  const startText = initialText ?? (first ? generated(first) : '{\n  "plans": {}\n}\n');
   const [text, setText] = useState(startText);
   const [read, setRead] = useState<FormReading | null>(() => reading(startText));
   const [values, setValues] = useState<PolicyFormValues | null>(() => read?.values ?? null);
@@ -44,7 +66,15 @@ export function PolicyAuthoring({ tenantId, slug, templates, targets, mode, init
 
   const check = useMemo(() => checkPolicyText(text, { mode: "document", channel: "api" }), [text]);
   const errors = useMemo(() => (check.ok ? [] : check.errors), [check]);
-  const diagnostics = useMemo<Diagnostic[]>(() => errors.map((e) => ({ ...errorRange(text, e), severity: "error", message: `${e.message}\n${e.path} · ${e.reason} · ${e.code}` })), [errors, text]);
+  const diagnostics = useMemo<Diagnostic[]>(
+    () =>
+      errors.map((e) => ({
+        ...errorRange(text, e),
+        severity: "error",
+        message: `${e.message}\n${e.path} · ${e.reason} · ${e.code}`,
+      })),
+    [errors, text],
+  );
 
   const onType = useCallback((next: string) => {
     setText(next);
@@ -90,7 +120,12 @@ export function PolicyAuthoring({ tenantId, slug, templates, targets, mode, init
         <label htmlFor={templateId} className="mb-1 block text-sm font-medium text-slate-800">
           Framework template
         </label>
-        <select id={templateId} value={template} onChange={(e) => setTemplate(e.target.value)} className="block w-full rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500">
+        <select
+          id={templateId}
+          value={template}
+          onChange={(e) => setTemplate(e.target.value)}
+          className="block w-full rounded-md border-0 px-2.5 py-1.5 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500"
+        >
           {templates.map((t) => (
             <option key={t.slug} value={t.slug}>
               {t.name}
@@ -122,13 +157,18 @@ export function PolicyAuthoring({ tenantId, slug, templates, targets, mode, init
               Regenerate from a framework template
             </summary>
             <div className="space-y-2 border-t border-slate-100 p-3 sm:p-5">
-              <p className="text-xs text-slate-500">{TEMPLATE_HELP} Generating replaces the document below, which starts as version {mode.fromVersion}.</p>
+              <p className="text-xs text-slate-500">
+                {TEMPLATE_HELP} Generating replaces the document below, which starts as version {mode.fromVersion}.
+              </p>
               {picker}
             </div>
           </details>
         ))}
       <div className="grid gap-5 xl:grid-cols-[minmax(0,26rem)_minmax(0,1fr)]">
-        <Panel title="Common fields" description="The first plan, rule and tag selection. A change here rewrites its part of the JSON.">
+        <Panel
+          title="Common fields"
+          description="The first plan, rule and tag selection. A change here rewrites its part of the JSON."
+        >
           {read && read.notes.length > 0 && (
             <ul className="mb-3 space-y-1 rounded-md bg-slate-50 p-2.5 text-xs text-slate-600">
               {read.notes.map((n) => (
@@ -136,18 +176,47 @@ export function PolicyAuthoring({ tenantId, slug, templates, targets, mode, init
               ))}
             </ul>
           )}
-          {!read && <p className="mb-3 rounded-md bg-amber-50 p-2.5 text-xs text-amber-900">The JSON does not parse: fix it (see the problems) to edit through the form again.</p>}
-          {values && <PolicyFields values={values} errors={read ? fieldErrors : {}} onChange={onField} disabled={!read} tagsApply={read?.selection !== "resources"} />}
+          {!read && (
+            <p className="mb-3 rounded-md bg-amber-50 p-2.5 text-xs text-amber-900">
+              The JSON does not parse: fix it (see the problems) to edit through the form again.
+            </p>
+          )}
+          {values && (
+            <PolicyFields
+              values={values}
+              errors={read ? fieldErrors : {}}
+              onChange={onField}
+              disabled={!read}
+              tagsApply={read?.selection !== "resources"}
+            />
+          )}
         </Panel>
-        <Panel title="Policy document (JSON)" description="Checked as you type, as AWS Organizations checks a BACKUP_POLICY: syntax, keys, operators, values and limits.">
+        <Panel
+          title="Policy document (JSON)"
+          description="Checked as you type, as AWS Organizations checks a BACKUP_POLICY: syntax, keys, operators, values and limits."
+        >
           <div className="space-y-3">
-            <JsonEditor value={text} onChange={onType} diagnostics={diagnostics} focus={focus} label="Policy document JSON" />
+            <JsonEditor
+              value={text}
+              onChange={onType}
+              diagnostics={diagnostics}
+              focus={focus}
+              label="Policy document JSON"
+            />
             <Problems errors={errors} characters={countPolicyChars(text, "api")} onJump={jump} />
           </div>
         </Panel>
       </div>
       <Panel title={mode.kind === "create" ? "Save as a draft" : "Save the new version as a draft"}>
-        <SaveDraftForm tenantId={tenantId} slug={slug} mode={mode.kind === "create" ? { ...mode, suggestedName: generation.name } : mode} nameKey={generation.n} content={text} problems={errors.length} targets={targets} />
+        <SaveDraftForm
+          tenantId={tenantId}
+          slug={slug}
+          mode={mode.kind === "create" ? { ...mode, suggestedName: generation.name } : mode}
+          nameKey={generation.n}
+          content={text}
+          problems={errors.length}
+          targets={targets}
+        />
       </Panel>
     </div>
   );

@@ -16,9 +16,12 @@ export function TargetPicker({ options, defaultSelected }: { options: TargetOpti
   const [selected, setSelected] = useState<string[]>(defaultSelected);
   const [filter, setFilter] = useState("");
   const needle = filter.trim().toLowerCase();
-  const shown = needle ? options.filter((o) => o.name.toLowerCase().includes(needle) || o.id.includes(needle)) : options;
+  const shown = needle
+    ? options.filter((o) => o.name.toLowerCase().includes(needle) || o.id.includes(needle))
+    : options;
   const unknown = selected.filter((s) => !options.some((o) => o.id === s));
-  const toggle = (target: string, on: boolean) => setSelected((s) => (on ? [...s, target] : s.filter((x) => x !== target)));
+  const toggle = (target: string, on: boolean) =>
+    setSelected((s) => (on ? [...s, target] : s.filter((x) => x !== target)));
   return (
     <fieldset aria-describedby={error ? `${id}-error` : `${id}-hint`}>
       <legend className="mb-1 block text-sm font-medium text-slate-800">Attach to</legend>
@@ -26,7 +29,10 @@ export function TargetPicker({ options, defaultSelected }: { options: TargetOpti
         <input key={s} type="hidden" name="targets" value={s} />
       ))}
       {options.length === 0 ? (
-        <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-600">The organization has not been synced yet, so there is nothing to choose from. Save the draft now and choose targets in a later version, after a sync.</p>
+        <p className="rounded-md bg-slate-50 p-3 text-sm text-slate-600">
+          The organization has not been synced yet, so there is nothing to choose from. Save the draft now and choose
+          targets in a later version, after a sync.
+        </p>
       ) : (
         <>
           {options.length > 20 && (
@@ -43,7 +49,12 @@ export function TargetPicker({ options, defaultSelected }: { options: TargetOpti
             {shown.map((o) => (
               <li key={o.id} style={{ paddingLeft: `${0.5 + (needle ? 0 : o.depth) * 1.1}rem` }} className="pr-2">
                 <label className="flex min-h-8 items-center gap-2 py-0.5 text-sm text-slate-800">
-                  <input type="checkbox" checked={selected.includes(o.id)} onChange={(e) => toggle(o.id, e.target.checked)} className="rounded border-slate-300" />
+                  <input
+                    type="checkbox"
+                    checked={selected.includes(o.id)}
+                    onChange={(e) => toggle(o.id, e.target.checked)}
+                    className="rounded border-slate-300"
+                  />
                   <span className={o.kind === "account" ? "" : "font-medium"}>{o.name}</span>
                   <span className="text-xs text-slate-400">{KIND[o.kind]}</span>
                   <span className="ml-auto hidden font-mono text-xs text-slate-400 sm:inline">{o.id}</span>

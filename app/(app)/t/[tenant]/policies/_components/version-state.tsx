@@ -32,7 +32,15 @@ export function VersionStateBadge({ state }: { state: PolicyVersionState }) {
 }
 
 /** Targets by name, with the id for the people who work in the AWS console. */
-export function TargetNames({ ids, options, limit = 4 }: { ids: string[]; options: readonly TargetOption[]; limit?: number }) {
+export function TargetNames({
+  ids,
+  options,
+  limit = 4,
+}: {
+  ids: string[];
+  options: readonly TargetOption[];
+  limit?: number;
+}) {
   if (ids.length === 0) return <span className="text-slate-500">not attached anywhere</span>;
   const shown = ids.slice(0, limit);
   return (

@@ -6,7 +6,12 @@ import { formatPercent } from "@/lib/format";
 import type { ComplianceImpact, RunImpact } from "@/lib/policies/preview-impact";
 import { StatusBadge } from "../../compliance/_components/score";
 
-const changed = (a: StatusCounts, b: StatusCounts) => a.PASS !== b.PASS || a.FAIL !== b.FAIL || a.ERROR !== b.ERROR || a.EXCEPTED !== b.EXCEPTED || a.NOT_APPLICABLE !== b.NOT_APPLICABLE;
+const changed = (a: StatusCounts, b: StatusCounts) =>
+  a.PASS !== b.PASS ||
+  a.FAIL !== b.FAIL ||
+  a.ERROR !== b.ERROR ||
+  a.EXCEPTED !== b.EXCEPTED ||
+  a.NOT_APPLICABLE !== b.NOT_APPLICABLE;
 
 function Move({ before, after, good }: { before: number; after: number; good: "up" | "down" }) {
   if (before === after) return <span className="text-slate-500 tabular-nums">{before}</span>;
@@ -36,7 +41,9 @@ function RunFlips({ run }: { run: RunImpact }) {
               <Status status={f.before} /> → <Status status={f.after} />
               <span className="font-mono break-all text-slate-800">{f.label}</span>
             </div>
-            {(f.reasonAfter ?? f.reasonBefore) && <p className="mt-0.5 pl-1 text-slate-500">{f.reasonAfter ?? `was: ${f.reasonBefore}`}</p>}
+            {(f.reasonAfter ?? f.reasonBefore) && (
+              <p className="mt-0.5 pl-1 text-slate-500">{f.reasonAfter ?? `was: ${f.reasonBefore}`}</p>
+            )}
           </li>
         ))}
         {run.moreFlips > 0 && <li className="text-xs text-slate-500">and {run.moreFlips} more</li>}
@@ -48,12 +55,18 @@ function RunFlips({ run }: { run: RunImpact }) {
 /** Per framework requirement and per control: counts before → after over the reached accounts, and the subjects that flip. */
 export function ImpactSummary({ impact }: { impact: ComplianceImpact }) {
   const moving = impact.runs.filter((r) => r.flips.length > 0 || changed(r.before, r.after));
-  const still = [...new Set(impact.runs.filter((r) => !moving.includes(r)).map((r) => r.controlId))].filter((id) => !moving.some((r) => r.controlId === id));
+  const still = [...new Set(impact.runs.filter((r) => !moving.includes(r)).map((r) => r.controlId))].filter(
+    (id) => !moving.some((r) => r.controlId === id),
+  );
   return (
     <div className="space-y-5">
       <p className="text-sm text-slate-700">
-        {impact.flips === 0 ? "No finding would change status" : `${impact.flips} finding${impact.flips === 1 ? "" : "s"} would change status`} in the {impact.accounts.length} account
-        {impact.accounts.length === 1 ? "" : "s"} the change reaches. Counts below are over those accounts; the others do not change.
+        {impact.flips === 0
+          ? "No finding would change status"
+          : `${impact.flips} finding${impact.flips === 1 ? "" : "s"} would change status`}{" "}
+        in the {impact.accounts.length} account
+        {impact.accounts.length === 1 ? "" : "s"} the change reaches. Counts below are over those accounts; the others
+        do not change.
       </p>
       {impact.frameworks.map((f) => (
         <Card key={f.slug} title={f.name} description="Each requirement's share of passing checks, before → after.">
@@ -80,7 +93,12 @@ export function ImpactSummary({ impact }: { impact: ComplianceImpact }) {
                       <span className="text-slate-500">{formatPercent(r.scoreAfter)}</span>
                     ) : (
                       <>
-                        {formatPercent(r.scoreBefore)} → <span className={`font-semibold ${(r.scoreAfter ?? 0) > (r.scoreBefore ?? 0) ? "text-emerald-700" : "text-red-700"}`}>{formatPercent(r.scoreAfter)}</span>
+                        {formatPercent(r.scoreBefore)} →{" "}
+                        <span
+                          className={`font-semibold ${(r.scoreAfter ?? 0) > (r.scoreBefore ?? 0) ? "text-emerald-700" : "text-red-700"}`}
+                        >
+                          {formatPercent(r.scoreAfter)}
+                        </span>
                       </>
                     )}
                   </Td>
@@ -97,7 +115,10 @@ export function ImpactSummary({ impact }: { impact: ComplianceImpact }) {
           </Table>
         </Card>
       ))}
-      <Card title="Controls" description="Each control run as the tenant's templates configure it (a run without a template is the control at its defaults).">
+      <Card
+        title="Controls"
+        description="Each control run as the tenant's templates configure it (a run without a template is the control at its defaults)."
+      >
         {moving.length === 0 ? (
           <p className="text-sm text-slate-600">No control changes.</p>
         ) : (
@@ -118,7 +139,9 @@ export function ImpactSummary({ impact }: { impact: ComplianceImpact }) {
                     <div className="font-medium">
                       <span className="font-mono text-xs text-slate-500">{r.controlId}</span> {r.title}
                     </div>
-                    <div className="text-xs text-slate-500">{r.templates.length ? `as in ${r.templates.join(", ")}` : "at its defaults"}</div>
+                    <div className="text-xs text-slate-500">
+                      {r.templates.length ? `as in ${r.templates.join(", ")}` : "at its defaults"}
+                    </div>
                   </Td>
                   <Td className="text-right">
                     <Move before={r.before.PASS} after={r.after.PASS} good="up" />

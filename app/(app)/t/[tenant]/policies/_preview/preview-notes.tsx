@@ -1,7 +1,15 @@
 import { Alert } from "@/app/_components/ui/alert";
 
 /** What would make the push fail (or leave a policy AWS cannot apply), then what the preview could not know. */
-export function PreviewNotes({ problems, notes, clean }: { problems: readonly string[]; notes: readonly string[]; clean: string }) {
+export function PreviewNotes({
+  problems,
+  notes,
+  clean,
+}: {
+  problems: readonly string[];
+  notes: readonly string[];
+  clean: string;
+}) {
   return (
     <>
       {problems.length > 0 ? (

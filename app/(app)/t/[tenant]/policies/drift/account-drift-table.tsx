@@ -23,13 +23,18 @@ export function AccountDriftTable({ nodes, problemsOnly }: { nodes: readonly Nod
         </tr>
       </thead>
       {nodes.map((node) => {
-        const accounts = node.accounts.map((a) => ({ ...a, units: a.units.filter(shown) })).filter((a) => a.units.length > 0);
+        const accounts = node.accounts
+          .map((a) => ({ ...a, units: a.units.filter(shown) }))
+          .filter((a) => a.units.length > 0);
         if (problemsOnly && accounts.length === 0 && !node.attached.some((x) => x.note)) return null;
         return (
           <tbody key={node.id} className="divide-y divide-slate-100 border-t border-slate-200">
             <tr className="bg-slate-50/70">
               <td colSpan={8} className="px-3 py-2 align-top font-medium text-slate-800">
-                <span style={{ paddingLeft: `${node.depth * 1.25}rem` }} className="inline-flex flex-wrap items-center gap-2">
+                <span
+                  style={{ paddingLeft: `${node.depth * 1.25}rem` }}
+                  className="inline-flex flex-wrap items-center gap-2"
+                >
                   <span>{node.kind === "root" ? "Root" : `OU ${node.name}`}</span>
                   <span className="font-mono text-xs font-normal text-slate-500">{node.id}</span>
                   <Attachments items={node.attached} />
@@ -56,12 +61,26 @@ export function AccountDriftTable({ nodes, problemsOnly }: { nodes: readonly Nod
                   <Td>
                     <UnitStateBadge state={u.state} />
                   </Td>
-                  <Td className="text-xs">{u.intended.length ? u.intended.map((x) => `${x.name} v${x.version}`).join(", ") : <span className="text-slate-400">—</span>}</Td>
+                  <Td className="text-xs">
+                    {u.intended.length ? (
+                      u.intended.map((x) => `${x.name} v${x.version}`).join(", ")
+                    ) : (
+                      <span className="text-slate-400">—</span>
+                    )}
+                  </Td>
                   <Td className="text-xs">
                     {u.inAws.length ? (
                       <span className="flex flex-wrap gap-x-1.5">
                         {u.inAws.map((x, i) => (
-                          <span key={x.name} title={x.managed ? "Managed by this product" : "Not managed by this product: its changes are not tracked as drift"} className={x.managed ? "font-medium text-brand-700" : "text-slate-600"}>
+                          <span
+                            key={x.name}
+                            title={
+                              x.managed
+                                ? "Managed by this product"
+                                : "Not managed by this product: its changes are not tracked as drift"
+                            }
+                            className={x.managed ? "font-medium text-brand-700" : "text-slate-600"}
+                          >
                             {x.name}
                             {i < u.inAws.length - 1 ? "," : ""}
                           </span>
@@ -72,10 +91,20 @@ export function AccountDriftTable({ nodes, problemsOnly }: { nodes: readonly Nod
                     )}
                   </Td>
                   <Td className="text-xs">
-                    {u.materialised.plans.length ? u.materialised.plans.join(", ") : <span className="text-slate-400">none</span>}
-                    {u.materialised.differences?.length ? <span className="block text-amber-800">{u.materialised.differences.length} difference{u.materialised.differences.length > 1 ? "s" : ""}</span> : null}
+                    {u.materialised.plans.length ? (
+                      u.materialised.plans.join(", ")
+                    ) : (
+                      <span className="text-slate-400">none</span>
+                    )}
+                    {u.materialised.differences?.length ? (
+                      <span className="block text-amber-800">
+                        {u.materialised.differences.length} difference{u.materialised.differences.length > 1 ? "s" : ""}
+                      </span>
+                    ) : null}
                   </Td>
-                  <Td className="text-xs">{u.handMade.length ? u.handMade.join(", ") : <span className="text-slate-400">—</span>}</Td>
+                  <Td className="text-xs">
+                    {u.handMade.length ? u.handMade.join(", ") : <span className="text-slate-400">—</span>}
+                  </Td>
                   <Td className="min-w-60 text-xs">
                     {u.reasons.length > 0 && (
                       <ul className="space-y-0.5 text-slate-800">
@@ -104,7 +133,11 @@ function Attachments({ items }: { items: readonly Attachment[] }) {
   return (
     <span className="inline-flex flex-wrap gap-1">
       {items.map((x) => (
-        <Badge key={`${x.name}:${x.note ?? ""}`} tone={x.note ? "red" : x.managed ? "blue" : "gray"} title={x.note ?? (x.managed ? "Managed by this product" : "A policy this product does not manage")}>
+        <Badge
+          key={`${x.name}:${x.note ?? ""}`}
+          tone={x.note ? "red" : x.managed ? "blue" : "gray"}
+          title={x.note ?? (x.managed ? "Managed by this product" : "A policy this product does not manage")}
+        >
           {x.name}
           {x.note ? `: ${x.note}` : ""}
         </Badge>

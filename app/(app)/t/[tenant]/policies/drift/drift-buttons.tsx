@@ -10,7 +10,17 @@ import { adoptDriftedPolicyAction, repushDriftedPolicyAction } from "../drift-ac
  * Re-push and adopt for one drifted policy. Each makes a submitted version (the server decides its
  * content from the database); approving and pushing it happen on the policy's page.
  */
-export function DriftButtons({ tenantId, policyId, slug, canAdopt }: { tenantId: string; policyId: string; slug: string; canAdopt: boolean }) {
+export function DriftButtons({
+  tenantId,
+  policyId,
+  slug,
+  canAdopt,
+}: {
+  tenantId: string;
+  policyId: string;
+  slug: string;
+  canAdopt: boolean;
+}) {
   const router = useRouter();
   const made = (what: string) =>
     function Made(data: { version: number; policyId: string }) {
@@ -25,7 +35,12 @@ export function DriftButtons({ tenantId, policyId, slug, canAdopt }: { tenantId:
     };
   return (
     <div className="flex flex-col items-start gap-2">
-      <ActionForm action={repushDriftedPolicyAction} className="space-y-2" success={made("repeats the pushed content")} onSuccess={() => router.refresh()}>
+      <ActionForm
+        action={repushDriftedPolicyAction}
+        className="space-y-2"
+        success={made("repeats the pushed content")}
+        onSuccess={() => router.refresh()}
+      >
         <input type="hidden" name="tenantId" value={tenantId} />
         <input type="hidden" name="policyId" value={policyId} />
         <SubmitButton variant="secondary" pendingLabel="Creating…">
@@ -33,7 +48,12 @@ export function DriftButtons({ tenantId, policyId, slug, canAdopt }: { tenantId:
         </SubmitButton>
       </ActionForm>
       {canAdopt && (
-        <ActionForm action={adoptDriftedPolicyAction} className="space-y-2" success={made("holds what AWS has")} onSuccess={() => router.refresh()}>
+        <ActionForm
+          action={adoptDriftedPolicyAction}
+          className="space-y-2"
+          success={made("holds what AWS has")}
+          onSuccess={() => router.refresh()}
+        >
           <input type="hidden" name="tenantId" value={tenantId} />
           <input type="hidden" name="policyId" value={policyId} />
           <SubmitButton variant="secondary" pendingLabel="Creating…">

@@ -19,7 +19,13 @@ export const metadata: Metadata = { title: "Policy drift" };
 // Anyone who may read the organization sees its drift (tenant:read, checked on the server by
 // requireTenantPage); the re-push and adopt buttons show for policy:draft, and their actions check
 // it again themselves.
-export default async function DriftPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ show?: string }> }) {
+export default async function DriftPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<{ show?: string }>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const { show } = await searchParams;
@@ -41,23 +47,41 @@ export default async function DriftPage({ params, searchParams }: { params: Prom
         description="Four things compared for every account and region: the version this product last pushed, the policy AWS holds now (changed in the console or by another tool?), the plans AWS Backup materialised from the effective policy, and the plans made by hand."
       />
       {drift.nodes.length === 0 ? (
-        <EmptyState title={`${tenant.name}: not synced yet`}>Drift appears once a sync has read the organization.</EmptyState>
+        <EmptyState title={`${tenant.name}: not synced yet`}>
+          Drift appears once a sync has read the organization.
+        </EmptyState>
       ) : (
         <>
-          {!drift.orgRead && <Alert tone="warning">The last sync could not read the organization&apos;s backup policies, so nothing can be compared. See the Sync page, then sync again.</Alert>}
+          {!drift.orgRead && (
+            <Alert tone="warning">
+              The last sync could not read the organization&apos;s backup policies, so nothing can be compared. See the
+              Sync page, then sync again.
+            </Alert>
+          )}
           <Card
             title="Managed policies"
-            description={drift.readAt ? `AWS as read by the sync of ${formatDateTime(drift.readAt)}. Re-push and adopt each make a new version that needs approval before it is pushed.` : undefined}
+            description={
+              drift.readAt
+                ? `AWS as read by the sync of ${formatDateTime(drift.readAt)}. Re-push and adopt each make a new version that needs approval before it is pushed.`
+                : undefined
+            }
           >
             {drift.policies.length === 0 ? (
               <p className="text-sm text-slate-600">
-                This product has pushed no policy to this organization yet, so only materialisation and hand-made plans are compared below.{" "}
+                This product has pushed no policy to this organization yet, so only materialisation and hand-made plans
+                are compared below.{" "}
                 <Link href={`/t/${slug}/policies`} className="text-brand-700 hover:underline">
                   Backup policies
                 </Link>
               </p>
             ) : (
-              <PolicyDriftTable drift={drift} slug={slug} tenantId={tenant.tenantId} canDraft={canDraft} nameOf={nameOf} />
+              <PolicyDriftTable
+                drift={drift}
+                slug={slug}
+                tenantId={tenant.tenantId}
+                canDraft={canDraft}
+                nameOf={nameOf}
+              />
             )}
           </Card>
           <Card
@@ -65,16 +89,27 @@ export default async function DriftPage({ params, searchParams }: { params: Prom
             description="Each account and region once, under its OU; the OU line shows the policies attached there. Policy names in blue are the ones this product manages."
             actions={
               <span className="flex gap-3 text-xs">
-                <Link href={base} aria-current={!problemsOnly ? "page" : undefined} className={!problemsOnly ? "font-semibold text-slate-900" : "text-brand-700 hover:underline"}>
+                <Link
+                  href={base}
+                  aria-current={!problemsOnly ? "page" : undefined}
+                  className={!problemsOnly ? "font-semibold text-slate-900" : "text-brand-700 hover:underline"}
+                >
                   All
                 </Link>
-                <Link href={`${base}?show=problems`} aria-current={problemsOnly ? "page" : undefined} className={problemsOnly ? "font-semibold text-slate-900" : "text-brand-700 hover:underline"}>
+                <Link
+                  href={`${base}?show=problems`}
+                  aria-current={problemsOnly ? "page" : undefined}
+                  className={problemsOnly ? "font-semibold text-slate-900" : "text-brand-700 hover:underline"}
+                >
                   Needing attention
                 </Link>
               </span>
             }
           >
-            <ul className="mb-4 flex flex-wrap gap-x-4 gap-y-1.5 text-xs text-slate-600" aria-label="Account-regions per state">
+            <ul
+              className="mb-4 flex flex-wrap gap-x-4 gap-y-1.5 text-xs text-slate-600"
+              aria-label="Account-regions per state"
+            >
               {UNIT_STATES.map((s) => (
                 <li key={s} className="flex items-center gap-1.5" title={UNIT_STATE[s].meaning}>
                   <Badge tone={UNIT_STATE[s].tone}>{UNIT_STATE[s].label}</Badge>

@@ -18,9 +18,14 @@ import { PreviewNotes } from "../_preview/preview-notes";
 export const metadata: Metadata = { title: "What if an account moved" };
 
 const ACCOUNT_ID = /^\d{12}$/;
-const select = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-xs focus:border-brand-500 focus:ring-1 focus:ring-brand-500 focus:outline-none";
+const select =
+  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-xs focus:border-brand-500 focus:ring-1 focus:ring-brand-500 focus:outline-none";
 
-async function previewMove(tenantId: string, accountId: string, targetParentId: string): Promise<{ preview: MovePreview | null; error: string | null }> {
+async function previewMove(
+  tenantId: string,
+  accountId: string,
+  targetParentId: string,
+): Promise<{ preview: MovePreview | null; error: string | null }> {
   try {
     return { preview: await getMovePreview(getDb(), { tenantId, accountId, targetParentId }), error: null };
   } catch (e) {
@@ -30,7 +35,13 @@ async function previewMove(tenantId: string, accountId: string, targetParentId: 
 }
 
 /** A what-if, nothing more: the form is a GET (the question lives in the URL), and no move is ever made from here. */
-export default async function MovePreviewPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<{ account?: string; to?: string }> }) {
+export default async function MovePreviewPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<{ account?: string; to?: string }>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const db = getDb();
@@ -39,9 +50,15 @@ export default async function MovePreviewPage({ params, searchParams }: { params
   const options = await listMoveOptions(db, { tenantId });
   const account = q.account && ACCOUNT_ID.test(q.account) ? q.account : undefined;
   const to = q.to && TARGET_ID.test(q.to) ? q.to : undefined;
-  const outcome = account && to ? await previewMove(tenantId, account, to) : { preview: null, error: q.account || q.to ? "Choose an account and where it would move." : null };
+  const outcome =
+    account && to
+      ? await previewMove(tenantId, account, to)
+      : { preview: null, error: q.account || q.to ? "Choose an account and where it would move." : null };
   const { preview, error } = outcome;
-  const names = new Map([...options.accounts.map((a): [string, string] => [a.accountId, a.name]), ...options.parents.map((p): [string, string] => [p.id, p.name])]);
+  const names = new Map([
+    ...options.accounts.map((a): [string, string] => [a.accountId, a.name]),
+    ...options.parents.map((p): [string, string] => [p.id, p.name]),
+  ]);
 
   return (
     <div className="space-y-5">
@@ -96,11 +113,21 @@ export default async function MovePreviewPage({ params, searchParams }: { params
       {preview ? (
         <>
           <p className="text-sm text-slate-700">
-            {names.get(preview.accountId) ?? preview.accountId} from {preview.from.name} to {preview.to.name}, judged on the inventory read {preview.snapshotAt ? formatDateTime(preview.snapshotAt) : "—"}.
+            {names.get(preview.accountId) ?? preview.accountId} from {preview.from.name} to {preview.to.name}, judged on
+            the inventory read {preview.snapshotAt ? formatDateTime(preview.snapshotAt) : "—"}.
           </p>
-          <PreviewNotes problems={preview.problems} notes={preview.notes} clean="No problem found: the merged policy is valid and every pre-flight check the inventory can decide passes." />
+          <PreviewNotes
+            problems={preview.problems}
+            notes={preview.notes}
+            clean="No problem found: the merged policy is valid and every pre-flight check the inventory can decide passes."
+          />
           {preview.accounts.map((a) => (
-            <AccountPreviewCard key={a.accountId} a={a} names={new Map([...names, ...Object.entries(preview.names)])} open />
+            <AccountPreviewCard
+              key={a.accountId}
+              a={a}
+              names={new Map([...names, ...Object.entries(preview.names)])}
+              open
+            />
           ))}
           <section aria-labelledby="impact" className="space-y-3">
             <h2 id="impact" className="text-sm font-semibold text-slate-900">
@@ -110,7 +137,12 @@ export default async function MovePreviewPage({ params, searchParams }: { params
           </section>
         </>
       ) : (
-        !error && <EmptyState title="Choose a move">The preview shows the account&apos;s effective policy before and after, the pre-flight of its Regions and the findings that would flip.</EmptyState>
+        !error && (
+          <EmptyState title="Choose a move">
+            The preview shows the account&apos;s effective policy before and after, the pre-flight of its Regions and
+            the findings that would flip.
+          </EmptyState>
+        )
       )}
     </div>
   );

@@ -33,14 +33,17 @@ function EvidenceList({ evidence }: { evidence: readonly Evidence[] }) {
       {evidence.map((e, i) => (
         <li key={`${e.kind}${e.id}${i}`} className="rounded-md border border-slate-200 p-2.5">
           <div className="text-xs">
-            <span className="rounded bg-slate-100 px-1.5 py-0.5 font-medium text-slate-700">{e.kind}</span> <span className="font-mono break-all text-slate-800">{e.id}</span>
+            <span className="rounded bg-slate-100 px-1.5 py-0.5 font-medium text-slate-700">{e.kind}</span>{" "}
+            <span className="font-mono break-all text-slate-800">{e.id}</span>
           </div>
           {e.details && Object.keys(e.details).length > 0 && (
             <dl className="mt-1.5 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-0.5 text-xs">
               {Object.entries(e.details).map(([k, v]) => (
                 <div key={k} className="contents">
                   <dt className="text-slate-500">{k}</dt>
-                  <dd className="font-mono break-all text-slate-800">{Array.isArray(v) ? v.join(", ") : v === null ? "—" : String(v)}</dd>
+                  <dd className="font-mono break-all text-slate-800">
+                    {Array.isArray(v) ? v.join(", ") : v === null ? "—" : String(v)}
+                  </dd>
                 </div>
               ))}
             </dl>
@@ -51,7 +54,13 @@ function EvidenceList({ evidence }: { evidence: readonly Evidence[] }) {
   );
 }
 
-export default async function FindingPage({ params, searchParams }: { params: Promise<{ tenant: string }>; searchParams: Promise<SearchParams> }) {
+export default async function FindingPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
@@ -74,15 +83,20 @@ export default async function FindingPage({ params, searchParams }: { params: Pr
   const canAccept = tenant.capabilities.includes("exception:manage") && !asOf.param;
   return (
     <div className="space-y-5">
-      <Link href={`/t/${slug}/compliance/findings?${new URLSearchParams({ control: q.control, ...(asOf.param ? { asOf: asOf.param } : {}) })}`} className="text-sm text-brand-700 hover:underline">
+      <Link
+        href={`/t/${slug}/compliance/findings?${new URLSearchParams({ control: q.control, ...(asOf.param ? { asOf: asOf.param } : {}) })}`}
+        className="text-sm text-brand-700 hover:underline"
+      >
         ← {q.control} findings
       </Link>
       <PageHeader
         title={`${q.control} ${control.title}`}
         description={
           <>
-            <span className="font-mono break-all">{q.subject}</span> · {q.subjectType.replace("-", " ")} · account {q.account}
-            {q.region ? ` · ${q.region}` : ""} · evaluation of {evaluation ? formatDateTime(evaluation.evaluatedAt) : "—"}
+            <span className="font-mono break-all">{q.subject}</span> · {q.subjectType.replace("-", " ")} · account{" "}
+            {q.account}
+            {q.region ? ` · ${q.region}` : ""} · evaluation of{" "}
+            {evaluation ? formatDateTime(evaluation.evaluatedAt) : "—"}
             {asOf.param ? ` (as of ${asOf.param})` : ""}
           </>
         }
@@ -108,7 +122,8 @@ export default async function FindingPage({ params, searchParams }: { params: Pr
                   <p className="font-medium">Accepted risk (counts as excepted, not passing)</p>
                   <p className="mt-1">{f.exception.reason}</p>
                   <p className="mt-1 text-xs">
-                    Owner {f.exception.owner} · until {formatDate(f.exception.expiresAt)} · by {f.exception.createdByEmail ?? "—"}
+                    Owner {f.exception.owner} · until {formatDate(f.exception.expiresAt)} · by{" "}
+                    {f.exception.createdByEmail ?? "—"}
                   </p>
                 </div>
               ) : f.findingStatus === "FAIL" && canAccept ? (

@@ -15,7 +15,13 @@ export const metadata: Metadata = { title: "New policy version" };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A new draft of an existing policy, starting from the version in ?from= (default the latest). */
-export default async function EditPolicyPage({ params, searchParams }: { params: Promise<{ tenant: string; policyId: string }>; searchParams: Promise<{ from?: string }> }) {
+export default async function EditPolicyPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ tenant: string; policyId: string }>;
+  searchParams: Promise<{ from?: string }>;
+}) {
   const { tenant: slug, policyId } = await params;
   const { tenant } = await requireTenantPage(slug, "policy:draft");
   if (!UUID.test(policyId)) notFound();
@@ -29,7 +35,10 @@ export default async function EditPolicyPage({ params, searchParams }: { params:
   if (!source) notFound();
   const version = await getVersion(db, { tenantId: tenant.tenantId, versionId: source.versionId });
   const regions = await getTenantRegions(db, { tenantId: tenant.tenantId });
-  const [templates, targets] = await Promise.all([listTemplateStarts(db, { tenantId: tenant.tenantId, regions }), listTargetOptions(db, { tenantId: tenant.tenantId })]);
+  const [templates, targets] = await Promise.all([
+    listTemplateStarts(db, { tenantId: tenant.tenantId, regions }),
+    listTargetOptions(db, { tenantId: tenant.tenantId }),
+  ]);
   const base = `/t/${slug}/policies/${policyId}`;
   return (
     <div>
@@ -37,7 +46,8 @@ export default async function EditPolicyPage({ params, searchParams }: { params:
         title={`New version of ${history.policy.name}`}
         description={
           <>
-            Starts from version {source.version}. The earlier versions stay as they are; this one needs approval like any other before it is pushed.{" "}
+            Starts from version {source.version}. The earlier versions stay as they are; this one needs approval like
+            any other before it is pushed.{" "}
             <Link href={base} className="text-brand-700 hover:underline">
               Back to the policy
             </Link>
@@ -49,7 +59,14 @@ export default async function EditPolicyPage({ params, searchParams }: { params:
         slug={slug}
         templates={templates}
         targets={targets}
-        mode={{ kind: "draft", policyId, policyName: history.policy.name, fromVersion: source.version, description: version.description, targets: version.targets }}
+        mode={{
+          kind: "draft",
+          policyId,
+          policyName: history.policy.name,
+          fromVersion: source.version,
+          description: version.description,
+          targets: version.targets,
+        }}
         initialText={version.content}
       />
     </div>
