@@ -3,7 +3,7 @@ import { recordAudit } from "@/db/audit";
 import { getRunProgress } from "@/db/queries/sync";
 import { tenants } from "@/db/schema";
 import { AwsFactory } from "@/lib/aws/client-factory";
-import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/jobs";
+import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/evaluate-queue";
 import { ensureDemoBaseline } from "@/lib/policies/demo-baseline";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
@@ -47,7 +47,7 @@ const worker = await startSyncWorker({
   settings: { unitConcurrency: env.SYNC_UNIT_CONCURRENCY },
   log: (m) => log(`[sync] ${m}`),
 });
-// Each finished sync is evaluated (lib/compliance/jobs.ts), here in the same process.
+// Each finished sync is evaluated (lib/compliance/evaluate-queue.ts), here in the same process.
 registerComplianceSyncHook(worker.boss);
 await registerComplianceJobs(worker.boss, { db: runtime.handle.db, log: (m) => log(`[evaluate] ${m}`) });
 const first = await requestSync(runtime.handle.db, { tenantId, trigger: "demo" });

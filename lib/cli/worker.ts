@@ -1,5 +1,5 @@
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
-import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/jobs";
+import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/evaluate-queue";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { ensureYoungGeneration } from "./relaunch";
 import { log, openRuntime, parseArgs } from "./runtime";
@@ -28,7 +28,7 @@ const worker = await startSyncWorker({
   schedule: args["no-schedule"] !== true,
   log: (m) => log(`[worker] ${m}`),
 });
-// Evaluation after every sync (lib/compliance/jobs.ts): the sync-completed hook queues it, and
+// Evaluation after every sync (lib/compliance/evaluate-queue.ts): the sync-completed hook queues it, and
 // this worker also runs queued evaluations.
 registerComplianceSyncHook(worker.boss);
 await registerComplianceJobs(worker.boss, { db: handle.db, log: (m) => log(`[evaluate] ${m}`) });

@@ -11,7 +11,7 @@ import { runOrganizationUnit } from "./org-unit";
 import { ensureQueues, newBoss, QUEUES, type CompletedJob, type RunJob, type UnitJob } from "./queue";
 import { requeueV10Jobs, setAsideV10Schema, V10_SCHEMA } from "./queue-v10";
 import { runRegionUnit } from "./region-unit";
-import { dropExpiredJobPartitions } from "./retention";
+import { dropExpiredJobPartitions } from "./drop-job-partitions";
 import { dispatchQueuedRuns, finishRunIfDone, heartbeat, openRunsWithoutWork, reapStaleUnits } from "./runs";
 import { startScheduledSyncs } from "./schedule";
 

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { BackupPlan, BackupRule } from "@/lib/inventory/types";
 import { analyseSchedule } from "@/lib/compliance/schedule/schedule-interval";
-import { cadenceWord, describeRetention, ruleRetention } from "@/lib/compliance/retention/retention";
+import { cadenceWord, describeRetention, ruleRetention } from "@/lib/compliance/lifecycle";
 import type { Evidence } from "@/lib/compliance/model/finding";
 import { defineControl, ev, finding, judge, subjects, toHours, unreadable } from "./control";
 

@@ -1,7 +1,7 @@
 // BK-05 (Audit Manager BACKUP_RECOVERY_POINT_MINIMUM_RETENTION_CHECK). Exactly the required
 // number of days passes (Prowler PR #7042 was an off-by-one here); "never expires" passes a minimum.
 import { z } from "zod";
-import { describeRetention } from "@/lib/compliance/retention/retention";
+import { describeRetention } from "@/lib/compliance/lifecycle";
 import { defineControl, finding } from "./control";
 import {
   BASIS,

@@ -3,7 +3,7 @@
 // worst case. A copy action without its own lifecycle inherits the rule's.
 import { z } from "zod";
 import type { Evidence } from "@/lib/compliance/model/finding";
-import { copyRetention, describeRetention, ruleRetention } from "@/lib/compliance/retention/retention";
+import { copyRetention, describeRetention, ruleRetention } from "@/lib/compliance/lifecycle";
 import { defineControl, ev, finding, judge, subjects } from "./control";
 import {
   BASIS,

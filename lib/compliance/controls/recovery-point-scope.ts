@@ -12,7 +12,7 @@ import {
 } from "@/lib/compliance/model/finding";
 import type { ScopeFilter } from "@/lib/compliance/model/scope";
 import type { EvaluationContext } from "@/lib/compliance/engine/context";
-import { recoveryPointRetention, type Retention } from "@/lib/compliance/retention/retention";
+import { recoveryPointRetention, type Retention } from "@/lib/compliance/lifecycle";
 import { finding, judge, subjects } from "./control";
 
 /** null: out of scope; a Finding: decided before the control looks; "evaluate": go on. */

@@ -3,7 +3,7 @@
 // friends, which are unwrapped here (the full merge lives in lib/policies).
 // Syntax: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_backup_syntax.html
 import { substitutePlaceholders } from "@/lib/compliance/matching/arn";
-import { deleteAfterDays } from "@/lib/compliance/retention/retention";
+import { deleteAfterDays } from "@/lib/compliance/lifecycle";
 import type { BackupRule } from "@/lib/inventory/types";
 
 export interface PolicyRule {

@@ -107,7 +107,7 @@ describe("scheduled syncs", () => {
 
 describe("job history retention", () => {
   it("drops whole months older than the retention, and keeps the rest", async () => {
-    const { dropExpiredJobPartitions } = await import("@/lib/sync/retention");
+    const { dropExpiredJobPartitions } = await import("@/lib/sync/drop-job-partitions");
     await h.db.pool.query(`select ensure_job_partitions('2020-01-01T00:00:00Z', '2020-02-01T00:00:00Z')`);
     await h.db.pool.query(
       `insert into backup_jobs (tenant_id, account_id, region, backup_job_id, creation_date, state, resource_arn, resource_type, backup_vault_name, is_parent)

@@ -1,6 +1,6 @@
 import PgBossV10 from "pg-boss-v10";
 import { afterEach, describe, expect, it } from "vitest";
-import { EVALUATE_QUEUE, ensureEvaluateQueue } from "@/lib/compliance/jobs";
+import { EVALUATE_QUEUE, ensureEvaluateQueue } from "@/lib/compliance/evaluate-queue";
 import { registerSyncCompletedHandler, unregisterSyncCompletedHandler, type SyncCompleted } from "@/lib/sync/hooks";
 import { ensureQueues, newBoss, QUEUES } from "@/lib/sync/queue";
 import { requeueV10Jobs, setAsideV10Schema, V10_SCHEMA } from "@/lib/sync/queue-v10";

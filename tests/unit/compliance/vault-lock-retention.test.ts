@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { vaultLockState } from "@/lib/compliance/vault/vault-lock";
-import { copyRetention, recoveryPointRetention, ruleRetention } from "@/lib/compliance/retention/retention";
+import { copyRetention, recoveryPointRetention, ruleRetention } from "@/lib/compliance/lifecycle";
 import { NOW, daysBefore, recoveryPoint, rule, vault } from "./fixtures";
 
 describe("Vault Lock mode", () => {

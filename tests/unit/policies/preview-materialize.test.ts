@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { diffPlan, parseBackupPolicy } from "@/lib/compliance/org/backup-policy";
-import { deleteAfterDays } from "@/lib/compliance/retention/retention";
+import { deleteAfterDays } from "@/lib/compliance/lifecycle";
 import { computeEffectivePolicy } from "@/lib/policies/effective";
 import type { JsonObject } from "@/lib/policies/parse";
 import { materialisePolicyPlans, reconcileOrgPlans, type MaterialisedPlan } from "@/lib/policies/plan-materialize";

@@ -8,7 +8,7 @@ import type { Db } from "@/db";
 import { registerSyncCompletedHandler } from "@/lib/sync/hooks";
 import { QUEUE_RETENTION_SECONDS } from "@/lib/sync/queue";
 import { evaluateTenant } from "./evaluate-tenant";
-import { pruneComplianceHistory } from "./store/retention";
+import { pruneComplianceHistory } from "./store/prune-history";
 
 export const EVALUATE_QUEUE = "compliance-evaluate";
 

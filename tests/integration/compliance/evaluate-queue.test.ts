@@ -5,7 +5,7 @@ import {
   registerComplianceJobs,
   registerComplianceSyncHook,
   requestEvaluation,
-} from "@/lib/compliance/jobs";
+} from "@/lib/compliance/evaluate-queue";
 import { unregisterSyncCompletedHandler } from "@/lib/sync/hooks";
 import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
 import { demoWorld } from "@/sim/world/demo";

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
 import { getScores, getScoreTrend, listEvaluations } from "@/lib/compliance/read/scores";
-import { pruneComplianceHistory } from "@/lib/compliance/store/retention";
+import { pruneComplianceHistory } from "@/lib/compliance/store/prune-history";
 import { testDb } from "@/tests/helpers/db";
 import { makeTenant } from "@/tests/helpers/fixtures";
 
