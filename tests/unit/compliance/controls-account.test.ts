@@ -233,6 +233,18 @@ describe("BK-17 Organizations backup policy coverage and drift", () => {
     ["only uncounted policies", base(), { policyNames: ["baseline"] }, "FAIL", /come from no counted policy/],
     ["counted policy by name", base(), { policyNames: ["org-gold"] }, "PASS", /covered by gold/],
     [
+      "policy keys and plan names are not case sensitive",
+      base({
+        plans: [{ ...orgPlan, planName: "Gold", rules: orgPlan.rules.map((r) => ({ ...r, ruleName: "Daily" })) }],
+        orgBackupPolicies: [
+          { ...policy, content: JSON.stringify({ Plans: { Gold: { Regions: { "@@assign": [REGION] } } } }) },
+        ],
+      }),
+      { policyNames: ["org-gold"] },
+      "PASS",
+      /covered by gold, materialised without drift/,
+    ],
+    [
       "organizations not read",
       base({ orgBackupPolicies: null, effectiveBackupPolicies: null }),
       {},
