@@ -74,12 +74,15 @@ async function readOrg(client: pg.PoolClient, tenantId: string, snapshot: Stream
 /**
  * Reads the preview's inputs at `now`. `reach` names the accounts the change reaches, from the
  * organization as stored (null when it was never read); facts are gathered for those only.
+ * `recoveryPoints: false` skips the recovery points (the largest read): the pre-flight needs the
+ * inventory and the jobs' role failures, only the compliance impact needs the points.
  */
 export async function loadPreviewData(
   db: Db,
   tenantId: string,
   now: Date,
   reach: (org: OrgModel | null) => readonly string[],
+  options: { recoveryPoints?: boolean } = {},
 ): Promise<PreviewData & { reached: Set<string> }> {
   const stored = await listEvaluationTemplates(db, { tenantId });
   const { runs, perTemplate } = evaluationRuns(stored);
@@ -98,9 +101,10 @@ export async function loadPreviewData(
     const reached = new Set(reach(org));
     const acc = new FactsAccumulator(snapshot, jobsSince);
     if (reached.size > 0) {
-      for await (const chunk of streamRecoveryPoints(client, tenantId)) {
-        for (const rp of chunk) if (reached.has(rp.accountId)) acc.addRecoveryPoint(rp);
-      }
+      if (options.recoveryPoints !== false)
+        for await (const chunk of streamRecoveryPoints(client, tenantId)) {
+          for (const rp of chunk) if (reached.has(rp.accountId)) acc.addRecoveryPoint(rp);
+        }
       await addJobFactsFromSql(client, tenantId, jobsSince, acc);
     }
     const excepted = await activeExceptionKeys(client, { tenantId, at: now });

@@ -99,6 +99,9 @@ function commonNotes(data: PreviewData, now: Date): string[] {
 }
 
 /** The account previews, the prospective snapshot and the compliance comparison, for chains already built. */
+const inventoryOf = (data: PreviewData) =>
+  indexInventory(data.snapshot, data.tenantRegions, (a, r) => data.facts.roleFailures(a, r).length);
+
 function assemble(
   data: PreviewData & { reached: Set<string> },
   chains: readonly AccountChains[],
@@ -106,8 +109,7 @@ function assemble(
   now: Date,
   pushed?: Parameters<typeof buildProspectiveSnapshot>[4],
 ) {
-  const inventory = indexInventory(data.snapshot, data.tenantRegions, (a, r) => data.facts.roleFailures(a, r).length);
-  const built = chains.map((c) => previewAccount(c, data.snapshot.effectiveBackupPolicies, inventory));
+  const built = chains.map((c) => previewAccount(c, data.snapshot.effectiveBackupPolicies, inventoryOf(data)));
   const accounts = built.map((b) => b.preview);
   const after = buildProspectiveSnapshot(
     data.snapshot,
@@ -153,12 +155,13 @@ function assemble(
  * `aws`: what the role checks read IAM with (default: the environment's AWS, as pushes use it);
  * null reads no IAM and leaves them unverified.
  */
-export async function getPolicyPreview(
+/** A version, its policy, and the organization as it would be with the version attached. */
+async function loadVersionChange(
   db: Db,
   p: { tenantId: string; versionId: string },
-  aws: PreviewAwsSource = environmentAws,
-): Promise<PolicyPreview> {
-  const now = clock.now();
+  now: Date,
+  options: { recoveryPoints?: boolean } = {},
+) {
   const version = await getVersion(db, p);
   const [policy] = await db
     .select({ id: managedPolicies.id, name: managedPolicies.name, awsPolicyId: managedPolicies.awsPolicyId })
@@ -173,10 +176,44 @@ export async function getPolicyPreview(
   };
   // The chains are built from the organization read inside the preview's transaction.
   const box: { chains?: ReturnType<typeof versionChains> } = {};
-  const data = await loadPreviewData(db, p.tenantId, now, (org) => {
-    if (org) box.chains = versionChains(org, change);
-    return box.chains?.accounts.map((a) => a.accountId) ?? [];
-  });
+  const data = await loadPreviewData(
+    db,
+    p.tenantId,
+    now,
+    (org) => {
+      if (org) box.chains = versionChains(org, change);
+      return box.chains?.accounts.map((a) => a.accountId) ?? [];
+    },
+    options,
+  );
+  return { version, policy, data, chains: box.chains };
+}
+
+/**
+ * What a push checks before it reaches AWS: the pre-flight of every account and Region the version
+ * reaches (IAM not yet asked), without the compliance impact and the recovery points it reads.
+ */
+export async function getVersionPreflight(
+  db: Db,
+  p: { tenantId: string; versionId: string },
+): Promise<{ content: string; accounts: AccountPreview[] }> {
+  const { version, data, chains } = await loadVersionChange(db, p, clock.now(), { recoveryPoints: false });
+  if (!data.org || !chains) return { content: version.content, accounts: [] };
+  return {
+    content: version.content,
+    accounts: chains.accounts.map(
+      (c) => previewAccount(c, data.snapshot.effectiveBackupPolicies, inventoryOf(data)).preview,
+    ),
+  };
+}
+
+export async function getPolicyPreview(
+  db: Db,
+  p: { tenantId: string; versionId: string },
+  aws: PreviewAwsSource = environmentAws,
+): Promise<PolicyPreview> {
+  const now = clock.now();
+  const { version, policy, data, chains } = await loadVersionChange(db, p, now);
   const org = data.org;
   const docProblems = checkDocument(version.content);
   const base = {
@@ -190,7 +227,7 @@ export async function getPolicyPreview(
     document: { characters: countPolicyChars(version.content, "api"), limit: MAX_POLICY_CHARS, problems: docProblems },
   };
   const problems = docProblems.map((e) => `The document: ${e.message} (${e.code} at ${e.path})`);
-  if (!org || !box.chains) {
+  if (!org || !chains) {
     const targets = version.targets.map((t): TargetLimit => ({
       targetId: t,
       kind: targetKind(t),
@@ -211,7 +248,7 @@ export async function getPolicyPreview(
       names: {},
     };
   }
-  const { accounts: accountChains, policiesAfter } = box.chains;
+  const { accounts: accountChains, policiesAfter } = chains;
   const awsId = policy.awsPolicyId ?? NEW_POLICY_ID;
   const targets = version.targets.map((t): TargetLimit => {
     const known = t === org.rootId || org.units.some((u) => u.id === t) || org.accounts.some((a) => a.accountId === t);

@@ -11,8 +11,7 @@ import { AwsCallError, connectOrganizationsForPush } from "@/lib/aws/organizatio
 import { toRefusal } from "@/lib/aws/organizations.push.adapter";
 import { FailureError } from "@/lib/aws/errors";
 import { AppError, conflict, notFound } from "@/lib/errors";
-import { getPolicyPreview } from "./preview";
-import { getVersion } from "./store";
+import { getVersionPreflight } from "./preview";
 import { verifyRoles } from "./preview-roles";
 import type { CheckKind } from "./preview-preflight";
 import { parseInput, versionInput, type VersionInput } from "@/lib/validation/policies";
@@ -126,10 +125,10 @@ const VAULT_CHECKS: ReadonlySet<CheckKind> = new Set(["vault", "air-gapped-vault
  * (a unit not read) and a role IAM could not be asked about do not block.
  */
 async function refuseFailingPreflight(db: Db, source: PushDepsSource, input: VersionInput): Promise<void> {
-  const preview = await getPolicyPreview(db, input, null);
+  const preview = await getVersionPreflight(db, input);
   // Only what this version names can stop it: a vault or role that another policy in the same
   // chain names and that is missing already fails today, and this push neither causes nor mends it.
-  const named = namedBy((await getVersion(db, input)).content);
+  const named = namedBy(preview.content);
   const failing = (kinds: (k: CheckKind) => boolean) =>
     preview.accounts.flatMap((a) =>
       a.preflight.flatMap((u) =>

@@ -4,7 +4,13 @@ import { eq } from "drizzle-orm";
 import { policyPushes } from "@/db/schema";
 import { pushVersion } from "@/lib/policies/push";
 import { approveVersion, createPolicy, draftVersion, submitVersion } from "@/lib/policies/workflow";
-import { getMovePreview, getPolicyPreview, listMoveOptions, type PolicyPreview } from "@/lib/policies/preview";
+import {
+  getMovePreview,
+  getPolicyPreview,
+  getVersionPreflight,
+  listMoveOptions,
+  type PolicyPreview,
+} from "@/lib/policies/preview";
 import { AwsFactory } from "@/lib/aws/client-factory";
 import type { PreviewAws } from "@/lib/policies/preview-roles";
 import type { RunImpact } from "@/lib/policies/preview-impact";
@@ -261,6 +267,19 @@ describe("previewing the ISO template's policy on Security and the management ac
     expect(p.problems.filter((m) => /AWSBackupDefaultServiceRole does not exist in account/.test(m))).toHaveLength(
       w.regions.length,
     );
+    // The push checks the same pre-flight without the compliance impact; IAM is asked afterwards, so
+    // role checks are compared by verdict only (the full preview words its unverified ones).
+    const full = await getPolicyPreview(db, { tenantId: w.tenantId, versionId: ref.versionId }, null);
+    const pushed = await getVersionPreflight(db, { tenantId: w.tenantId, versionId: ref.versionId });
+    expect(pushed.content).toBe(isoPolicy(w.regions, { vaultName: "iso-vault" }));
+    const verdicts = (accounts: PolicyPreview["accounts"]) =>
+      accounts.flatMap((a) =>
+        a.preflight.flatMap((u) =>
+          u.checks.map((c) => [a.accountId, u.region, c.kind, c.subject, c.status, c.kind === "iam-role" || c.message]),
+        ),
+      );
+    expect(verdicts(pushed.accounts)).toEqual(verdicts(full.accounts));
+    expect(verdicts(pushed.accounts).filter((v) => v[4] === "fail")).toHaveLength(3 * w.regions.length);
     // BK-15 sees the same missing vault once the plans exist.
     expect(defaultRun(p, "BK-15").flips.some((f) => f.after === "FAIL" && /iso-vault/.test(f.reasonAfter ?? ""))).toBe(
       true,
