@@ -35,6 +35,11 @@ const schema = z.object({
   /** Units (account, region) one sync worker reads at once, and AWS requests it keeps in flight. */
   SYNC_UNIT_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(96),
   SYNC_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(2000).default(128),
+  /**
+   * Longest a tenant's evaluation may compute (after its lock is held); past it the evaluation
+   * stops, publishes nothing and is recorded as failed, so one tenant cannot hold the worker.
+   */
+  EVALUATION_TIME_BUDGET_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   /** Set by the demo command: every page says the organization is simulated. */
   DEMO_MODE: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false),
   /**

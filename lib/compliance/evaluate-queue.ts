@@ -7,7 +7,7 @@ import type { PgBoss } from "pg-boss";
 import type { Db } from "@/db";
 import { registerSyncCompletedHandler } from "@/lib/sync/hooks";
 import { QUEUE_RETENTION_SECONDS } from "@/lib/sync/queue";
-import { evaluateTenant } from "./evaluate-tenant";
+import { EvaluationTimeBudgetExceeded, evaluateTenant, type EvaluationResult } from "./evaluate-tenant";
 import { pruneComplianceHistory } from "./store/prune-history";
 
 export const EVALUATE_QUEUE = "compliance-evaluate";
@@ -38,16 +38,29 @@ export async function requestEvaluation(boss: PgBoss, job: EvaluateJob): Promise
 }
 
 /** Runs queued evaluations in this process (one at a time: an evaluation uses a core and ~1 GB). */
-export async function registerComplianceJobs(boss: PgBoss, o: { db: Db; log?: (m: string) => void }): Promise<string> {
+export async function registerComplianceJobs(
+  boss: PgBoss,
+  o: { db: Db; log?: (m: string) => void; timeBudgetMs?: number },
+): Promise<string> {
   await ensureEvaluateQueue(boss);
   const log = o.log ?? (() => undefined);
   return boss.work<EvaluateJob>(EVALUATE_QUEUE, { batchSize: 1, pollingIntervalSeconds: 2 }, async (jobs) => {
     for (const job of jobs) {
-      const r = await evaluateTenant(o.db, job.data.tenantId, {
-        trigger: job.data.trigger ?? "queue",
-        syncRunId: job.data.syncRunId ?? null,
-        log,
-      });
+      let r: EvaluationResult;
+      try {
+        r = await evaluateTenant(o.db, job.data.tenantId, {
+          trigger: job.data.trigger ?? "queue",
+          syncRunId: job.data.syncRunId ?? null,
+          log,
+          timeBudgetMs: o.timeBudgetMs,
+        });
+      } catch (error) {
+        // Recorded as the tenant's failed evaluation; a retry would only spend the budget again
+        // while other tenants wait, so the job ends here and the next sync asks again.
+        if (!(error instanceof EvaluationTimeBudgetExceeded)) throw error;
+        log(`tenant ${job.data.tenantId}: ${error.message}`);
+        continue;
+      }
       log(
         `evaluated tenant ${job.data.tenantId}: evaluation ${r.evaluationId}, ${r.stats.findings} findings in ${r.stats.millis.total} ms`,
       );

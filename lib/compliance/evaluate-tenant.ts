@@ -20,6 +20,7 @@ import { PanelCollector, PanelStore, type PanelStoreStats } from "@/lib/complian
 import { activeExceptionKeys } from "./read/exceptions-at";
 import { storeScores } from "./store/score-store";
 import { clock } from "@/lib/clock";
+import { env } from "@/lib/env";
 
 export interface EvaluateTenantOptions {
   /** The controls' clock (default: now). */
@@ -34,6 +35,24 @@ export interface EvaluateTenantOptions {
    * before the tenant's last one may only run so (stored evaluations move forward in time).
    */
   dryRun?: boolean;
+  /** How long the evaluation may compute once it holds the tenant's lock (default: EVALUATION_TIME_BUDGET_SECONDS). */
+  timeBudgetMs?: number;
+}
+
+/**
+ * An evaluation that ran past its time budget. It stopped where it was: nothing of it was
+ * published and the tenant's previous evaluation stays in force.
+ */
+export class EvaluationTimeBudgetExceeded extends Error {
+  constructor(
+    readonly budgetMs: number,
+    readonly spentMs: number,
+  ) {
+    super(
+      `evaluation stopped after ${(spentMs / 1000).toFixed(1)} s: over its time budget of ${(budgetMs / 1000).toFixed(1)} s (EVALUATION_TIME_BUDGET_SECONDS); nothing of it was published, the previous evaluation stays in force`,
+    );
+    this.name = "EvaluationTimeBudgetExceeded";
+  }
 }
 
 export interface RunSummary {
@@ -126,6 +145,13 @@ export async function evaluateTenant(
     // One evaluation per tenant at a time; the second waits and then sees the first's panels.
     await writer.query(`select pg_advisory_xact_lock(hashtext('compliance-evaluation:' || $1))`, [tenantId]);
     if (!options.now) now = clock.now();
+    // The budget counts from here: waiting behind another evaluation of the tenant is not its own work.
+    const budgetMs = options.timeBudgetMs ?? env.EVALUATION_TIME_BUDGET_SECONDS * 1000;
+    const started = performance.now();
+    const checkpoint = () => {
+      const spent = performance.now() - started;
+      if (spent > budgetMs) throw new EvaluationTimeBudgetExceeded(budgetMs, spent);
+    };
     // Versions are chained in evaluation order, and "as of" picks by time: the two must agree.
     const last = await writer.query(
       `select max(evaluated_at) as at from compliance_evaluations where tenant_id = $1 and status = 'succeeded'`,
@@ -160,6 +186,7 @@ export async function evaluateTenant(
 
     await reader.query("begin isolation level repeatable read read only");
     const { snapshot, meta } = await loadSnapshot(reader, tenantId);
+    checkpoint();
     const t1 = performance.now();
     log(
       `loaded ${snapshot.resources.length} resources, ${snapshot.plans.length} plans, ${snapshot.vaults.length} vaults in ${Math.round(t1 - t0)} ms`,
@@ -212,6 +239,7 @@ export async function evaluateTenant(
       {
         recoveryPointUnitDone: () => panels.submit(collector.take()),
         accountDone: () => panels.submit(collector.take()),
+        checkpoint,
       },
     );
     await panels.submit(collector.take());
@@ -228,6 +256,8 @@ export async function evaluateTenant(
       counts: countsByRun.get(key) ?? { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, EXCEPTED: 0 },
     }));
     await storeScores(writer, { tenantId, evaluationId: E, evaluatedAt: now, scores });
+    // The last look before anything becomes visible: past the budget, nothing is committed.
+    checkpoint();
     const millis = {
       load: Math.round(t1 - t0),
       evaluateAndStore: Math.round(t2 - t1),

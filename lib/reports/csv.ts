@@ -1,24 +1,31 @@
-// RFC 4180 CSV. Cells that a spreadsheet would run as a formula (= + - @ tab CR at the start) get a
-// leading apostrophe: exported evidence must never execute (OWASP "CSV injection").
+// RFC 4180 CSV with one rule for every cell the product writes: preamble, header and data alike
+// (OWASP "CSV injection"). Every cell is quoted, so a `,`, `;` (the list separator of many
+// locales), tab, CR or LF inside a value never splits it into cells a spreadsheet would read on
+// their own; inner quotes are doubled; and a cell starting with = + - @ tab or CR gets a leading
+// apostrophe, so a spreadsheet shows it as text and never runs it as a formula. Exported evidence
+// must never execute, whatever a filter, a tenant's name or a tenant's AWS data holds.
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
+  if (value === null || value === undefined) return '""';
   let text =
     value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
   if (FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return `"${text.replace(/"/g, '""')}"`;
 }
 
 export function csvRow(values: unknown[]): string {
   return `${values.map(csvCell).join(",")}\r\n`;
 }
 
-/** Leading `# key: value` lines saying what the file holds; readers skip lines starting with #. */
+/**
+ * Leading rows saying what the file holds, two cells each: `# key` and the value. Readers skip the
+ * records whose first cell starts with `#`.
+ */
 export function csvPreamble(meta: Record<string, string>): string {
   return Object.entries(meta)
-    .map(([k, v]) => `# ${k}: ${v.replace(/[\r\n]+/g, " ")}\r\n`)
+    .map(([k, v]) => csvRow([`# ${k}`, v]))
     .join("");
 }
 

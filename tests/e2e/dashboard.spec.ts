@@ -13,6 +13,7 @@ import {
   tenants,
 } from "@/db/schema";
 import type { Role } from "@/db/schema/enums";
+import { readCsv } from "@/tests/helpers/csv-read";
 import { testDb } from "@/tests/helpers/db";
 import { appUrl, launchBrowser, signInAs } from "./browser";
 import { testClockMs } from "@/tests/helpers/clock";
@@ -193,13 +194,13 @@ describe("exports", () => {
       page.getByRole("link", { name: "Export CSV" }).click(),
     ]);
     const file = await download.path();
-    const lines = readFileSync(file!, "utf8").split("\r\n").filter(Boolean);
-    const preamble = lines.filter((l) => l.startsWith("#"));
-    const data = lines.filter((l) => !l.startsWith("#"));
-    expect(preamble.join("\n")).toMatch(/# tenant: Northwind/);
-    expect(preamble.join("\n")).toMatch(/# filters: .*"encrypted":"no"/);
-    expect(preamble.join("\n")).toMatch(/# generated_at: \d{4}-/);
-    expect(data[0]).toMatch(/^account_id,region,recovery_point_arn,/);
+    const records = readCsv(readFileSync(file!, "utf8")).map((r) => r.map((f) => f.text));
+    const preamble = new Map(records.filter((r) => r[0]!.startsWith("#")).map((r) => [r[0], r[1]]));
+    const data = records.filter((r) => !r[0]!.startsWith("#"));
+    expect(preamble.get("# tenant")).toBe("Northwind");
+    expect(preamble.get("# filters")).toMatch(/"encrypted":"no"/);
+    expect(preamble.get("# generated_at")).toMatch(/^\d{4}-/);
+    expect(data[0]!.slice(0, 3)).toEqual(["account_id", "region", "recovery_point_arn"]);
     expect(data.length - 1).toBe(shown);
     expect(data.length - 1).toBe(
       await db.$count(

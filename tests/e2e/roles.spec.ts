@@ -1,6 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES } from "@/db/schema/enums";
+import { readCsv } from "@/tests/helpers/csv-read";
 import { appUrl, demoUser, launchBrowser, signIn, signInAs } from "./browser";
 
 let browser: Browser;
@@ -101,7 +102,11 @@ describe("as admin", () => {
     expect(csv.status()).toBe(200);
     const text = await csv.text();
     expect(text).toContain("Fabrikam");
-    expect(text.split("\r\n").find((l) => l.startsWith("id,"))).toContain("prev_hash");
+    expect(
+      readCsv(text)
+        .find((r) => r[0]!.text === "id")!
+        .map((f) => f.text),
+    ).toContain("prev_hash");
     await context.close();
   });
 });

@@ -27,6 +27,8 @@ export interface StreamHooks {
   recoveryPointUnitDone?(accountId: string, region: string): Promise<void>;
   /** All other findings of the account have been given to the sink. */
   accountDone?(accountId: string): Promise<void>;
+  /** Called between steps (a chunk of recovery points, a control over an account); throws to stop. */
+  checkpoint?(): void;
 }
 
 const DAY_MS = 86_400_000;
@@ -88,6 +90,7 @@ export async function evaluateStream(
   const accumulator = new FactsAccumulator(snapshot, jobsSince);
   let unit: { accountId: string; region: string } | null = null;
   for await (const chunk of source.recoveryPoints()) {
+    hooks.checkpoint?.();
     for (const rp of chunk) {
       if (unit && (unit.accountId !== rp.accountId || unit.region !== rp.region)) {
         await hooks.recoveryPointUnitDone?.(unit.accountId, unit.region);
@@ -108,6 +111,7 @@ export async function evaluateStream(
   }
   if (unit) await hooks.recoveryPointUnitDone?.(unit.accountId, unit.region);
   const t2 = performance.now();
+  hooks.checkpoint?.();
   await source.addJobFacts(accumulator, jobsSince);
   facts = accumulator.finish();
   const t3 = performance.now();
@@ -137,6 +141,7 @@ export async function evaluateStream(
     };
     const accountCtx: EvaluationContext = { ...ctx, snapshot: view };
     for (const { run, control, scope } of perSubject) {
+      hooks.checkpoint?.();
       control.evaluate!(accountCtx, run.params, scope, (f) => {
         findings++;
         sink(run.key, f);

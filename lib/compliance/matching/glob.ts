@@ -1,8 +1,35 @@
 // `*` wildcards as AWS Backup uses them in selection ARNs, tag values (StringLike, ListOfTags)
-// and IAM actions/ARNs: `*` is any run of characters, everything else is literal and
-// case-sensitive. Compiled once; the common shapes avoid RegExp entirely.
+// and IAM actions/ARNs: `*` is any run of characters (including none), everything else is literal
+// and case-sensitive; there is no `?` and no escape. Tag values and patterns come from the tenant's
+// AWS data, so matching must never backtrack: the matcher below is the classic two-pointer glob
+// (remember the last `*` and where it started matching, on a mismatch let it swallow one more
+// character), which runs in O(pattern × value) at worst and linear time for the common shapes.
 
 export type GlobMatcher = (value: string) => boolean;
+
+/** True when `value` matches `pattern` as a whole. */
+export function matchGlob(pattern: string, value: string): boolean {
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let resume = 0;
+  while (v < value.length) {
+    if (p < pattern.length && pattern[p] === "*") {
+      star = p++;
+      resume = v;
+    } else if (p < pattern.length && pattern[p] === value[v]) {
+      p++;
+      v++;
+    } else if (star >= 0) {
+      p = star + 1;
+      v = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === "*") p++;
+  return p === pattern.length;
+}
 
 export function compileGlob(pattern: string): GlobMatcher {
   const stars = pattern.split("*").length - 1;
@@ -16,12 +43,7 @@ export function compileGlob(pattern: string): GlobMatcher {
     const suffix = pattern.slice(1);
     return (v) => v.endsWith(suffix);
   }
-  const source = pattern
-    .split("*")
-    .map((s) => s.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
-    .join(".*");
-  const re = new RegExp(`^${source}$`, "s");
-  return (v) => re.test(v);
+  return (v) => matchGlob(pattern, v);
 }
 
 /** The literal text before the first `*` (the whole pattern when it has none). */

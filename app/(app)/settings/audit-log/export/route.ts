@@ -1,7 +1,7 @@
 import { iterateAuditLog } from "@/db/queries/audit-log";
-import { recordAudit } from "@/db/audit";
 import { invalid } from "@/lib/errors";
 import { csvPreamble, csvStream } from "@/lib/reports/csv";
+import { exportRange, recordExport } from "@/lib/reports/export-limits";
 import { defineRoute } from "@/lib/routes";
 import { auditFilterInput, toAuditFilters } from "@/lib/validation/audit";
 import { clock } from "@/lib/clock";
@@ -22,24 +22,27 @@ const HEADER = [
   "hash",
 ];
 
-/** CSV of the filtered audit log, streamed page by page; the export itself is audited. */
+/**
+ * CSV of the filtered audit log, streamed page by page; the export itself is audited, limited per
+ * user and its dates bounded (lib/reports/export-limits.ts).
+ */
 export const GET = defineRoute({ name: "audit.export", capability: "audit:read" }, async (request, ctx) => {
   const parsed = auditFilterInput.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) throw invalid("Invalid filters.");
-  const filters = toAuditFilters(parsed.data);
-  await ctx.db.transaction((tx) =>
-    recordAudit(tx, {
-      actorId: ctx.user.userId,
-      actorEmail: ctx.user.email,
-      ip: ctx.ip,
-      action: "audit.export",
-      details: { filters: parsed.data },
-    }),
-  );
+  // Without a start date the export covers the longest range allowed, and its preamble says so.
+  const input = { ...parsed.data, ...exportRange(parsed.data, { defaultFrom: true }) };
+  const filters = toAuditFilters(input);
+  await recordExport(ctx.db, {
+    actorId: ctx.user.userId,
+    actorEmail: ctx.user.email,
+    ip: ctx.ip,
+    action: "audit.export",
+    details: { filters: input },
+  });
   const generatedAt = clock.now().toISOString();
   const preamble = csvPreamble({
     export: "audit log",
-    filters: JSON.stringify(parsed.data),
+    filters: JSON.stringify(input),
     generated_at: generatedAt,
     verify: "each row's hash = sha256(prev_hash + canonical row); `npm run audit:verify` checks the whole chain",
   });

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { recordAudit } from "@/db/audit";
 import { findTable } from "@/lib/dashboard/tables/registry";
 import { invalid, notFound } from "@/lib/errors";
 import { EXPORT_FORMATS, exportResponse } from "@/lib/reports/export";
+import { exportRange, recordExport } from "@/lib/reports/export-limits";
 import { defineRoute } from "@/lib/routes";
 import { fieldErrorsOf } from "@/lib/validation/common";
 import { clock } from "@/lib/clock";
@@ -12,7 +12,10 @@ const exportParams = z.object({
   asOf: z.preprocess((v) => (v === "" ? undefined : v), z.iso.date().optional()),
 });
 
-/** Streams exactly the rows of a table's filtered view, as CSV or JSON; the export is audited. */
+/**
+ * Streams exactly the rows of a table's filtered view, as CSV or JSON; the export is audited,
+ * limited per user and its dates bounded (lib/reports/export-limits.ts).
+ */
 export const GET = defineRoute({ name: "tables.export", capability: "export" }, async (request, ctx) => {
   const table = findTable(String(ctx.params.table ?? ""));
   if (!table) throw notFound("That table");
@@ -24,18 +27,22 @@ export const GET = defineRoute({ name: "tables.export", capability: "export" }, 
   if (!filters.success) throw invalid("Invalid filters.", fieldErrorsOf(filters.error));
   const asOf = params.data.asOf ? new Date(`${params.data.asOf}T23:59:59.999Z`) : null;
   const tenant = ctx.tenant!;
-  await ctx.db.transaction((tx) =>
-    recordAudit(tx, {
-      actorId: ctx.user.userId,
-      actorEmail: ctx.user.email,
-      ip: ctx.ip,
-      tenantId: tenant.tenantId,
-      action: "export",
-      targetType: "table",
-      targetId: table.name,
-      details: { format: params.data.format, filters: filters.data, asOf: params.data.asOf ?? null },
-    }),
-  );
+  const dates = filters.data as { from?: unknown; to?: unknown };
+  if (typeof dates.from === "string" || typeof dates.to === "string")
+    exportRange({
+      from: typeof dates.from === "string" ? dates.from : undefined,
+      to: typeof dates.to === "string" ? dates.to : undefined,
+    });
+  await recordExport(ctx.db, {
+    actorId: ctx.user.userId,
+    actorEmail: ctx.user.email,
+    ip: ctx.ip,
+    tenantId: tenant.tenantId,
+    action: "export",
+    targetType: "table",
+    targetId: table.name,
+    details: { format: params.data.format, filters: filters.data, asOf: params.data.asOf ?? null },
+  });
   const columns = table.columns;
   async function* rows() {
     for await (const page of table!.iterate(ctx.db, { tenantId: tenant.tenantId, asOf }, filters.data!)) {
