@@ -6,10 +6,10 @@ import { boundedCount } from "../count";
 import { containsPattern, optionalAccount, optionalDate, optionalRegion, optionalText } from "../filters";
 import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
 import { clock } from "@/lib/clock";
+import { completedWithIssuesSql, jobHasIssueSql } from "@/db/job-issue";
 
-// Backup, copy and restore jobs, failures first. "Problem" follows the console: FAILED, ABORTED,
-// EXPIRED, PARTIAL, and COMPLETED with a message category other than SUCCESS ("completed with
-// issues"). The default window is the last 7 days; history goes back as far as we kept it.
+// Backup, copy and restore jobs, failures first. A backup or copy job is a "problem" when it has
+// an issue (db/job-issue.ts, the rule BK-14 uses too). The default window is the last 7 days; history goes back as far as we kept it.
 
 export const jobFilters = z.object({
   account: optionalAccount,
@@ -27,9 +27,10 @@ const DEFAULT_DAYS = 7;
 
 type JobTable = typeof backupJobs | typeof copyJobs;
 
-function problemExpr(t: JobTable) {
-  return sql<number>`(case when ${t.state} in ('FAILED','ABORTED','EXPIRED','PARTIAL') or (${t.state} = 'COMPLETED' and coalesce(${t.messageCategory}, 'SUCCESS') <> 'SUCCESS') then 1 else 0 end)`;
-}
+// Unqualified columns: every query here reads one job table. The same text as the partial
+// problems index's predicate, so the planner can use that index.
+const PROBLEM = sql.raw(jobHasIssueSql());
+const COMPLETED_WITH_ISSUES = sql.raw(`state = 'COMPLETED' and ${completedWithIssuesSql()}`);
 
 function windowOf(f: JobFilters, now = clock.now()): { from: Date; to: Date | null } {
   return {
@@ -44,12 +45,11 @@ function whereFor(t: JobTable, scope: TableScope, f: JobFilters): SQL[] {
   if (to) w.push(lte(t.creationDate, to));
   if (f.account) w.push(eq(t.accountId, f.account));
   if (f.region) w.push(eq(t.region, f.region));
-  if (f.state === "COMPLETED_WITH_ISSUES")
-    w.push(sql`${t.state} = 'COMPLETED' and coalesce(${t.messageCategory}, 'SUCCESS') <> 'SUCCESS'`);
+  if (f.state === "COMPLETED_WITH_ISSUES") w.push(COMPLETED_WITH_ISSUES);
   else if (f.state) w.push(eq(t.state, f.state));
   if (f.resourceType) w.push(eq(t.resourceType, f.resourceType));
   if (f.resource) w.push(sql`${t.resourceArn} ilike ${containsPattern(f.resource)}`);
-  if (f.problems) w.push(sql`${problemExpr(t)} = 1`);
+  if (f.problems) w.push(PROBLEM);
   return w;
 }
 
@@ -75,7 +75,7 @@ function jobPage<Row extends { creationDate: Date }>(
     for (const phase of f.problems ? [1] : [1, 0]) {
       // phase 1 = problems (listed first), phase 0 = the rest
       if (startPhase === 0 && phase === 1 && after) continue;
-      const keyed = [...base, sql`${problemExpr(t)} = ${phase}`];
+      const keyed = [...base, phase === 1 ? PROBLEM : sql`not ${PROBLEM}`];
       if (after && after[0] === phase)
         keyed.push(sql`(${t.creationDate}, ${idColumn}) < (${new Date(String(after[1]))}, ${String(after[2])})`);
       const got = (await db
