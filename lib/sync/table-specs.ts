@@ -177,24 +177,29 @@ export const resourceSpec = tableSpec<Resource>()(resources, {
   },
 });
 
+/** The columns backup and copy jobs share. */
+const JOB_VALUES = {
+  creationDate: (j: BackupJob | CopyJob) => j.creationDate,
+  state: (j: BackupJob | CopyJob) => j.state,
+  statusMessage: (j: BackupJob | CopyJob) => j.statusMessage,
+  messageCategory: (j: BackupJob | CopyJob) => j.messageCategory,
+  resourceArn: (j: BackupJob | CopyJob) => j.resourceArn,
+  resourceType: (j: BackupJob | CopyJob) => j.resourceType,
+  completionDate: (j: BackupJob | CopyJob) => j.completionDate,
+  backupSizeBytes: (j: BackupJob | CopyJob) => j.backupSizeBytes,
+};
+
 export const backupJobSpec = tableSpec<BackupJob>()(backupJobs, {
   staging: "stg_backup_jobs",
   scope: UNIT,
   key: ["backupJobId", "creationDate"],
   values: {
+    ...JOB_VALUES,
     backupJobId: (j) => j.backupJobId,
-    creationDate: (j) => j.creationDate,
-    state: (j) => j.state,
-    statusMessage: (j) => j.statusMessage,
-    messageCategory: (j) => j.messageCategory,
-    resourceArn: (j) => j.resourceArn,
-    resourceType: (j) => j.resourceType,
     backupVaultName: (j) => j.backupVaultName,
     recoveryPointArn: (j) => j.recoveryPointArn,
     backupPlanId: (j) => j.backupPlanId,
     backupRuleId: (j) => j.backupRuleId,
-    completionDate: (j) => j.completionDate,
-    backupSizeBytes: (j) => j.backupSizeBytes,
     isParent: (j) => j.isParent,
     parentJobId: (j) => j.parentJobId,
   },
@@ -205,19 +210,12 @@ export const copyJobSpec = tableSpec<CopyJob>()(copyJobs, {
   scope: UNIT,
   key: ["copyJobId", "creationDate"],
   values: {
+    ...JOB_VALUES,
     copyJobId: (j) => j.copyJobId,
-    creationDate: (j) => j.creationDate,
-    state: (j) => j.state,
-    statusMessage: (j) => j.statusMessage,
-    messageCategory: (j) => j.messageCategory,
-    resourceArn: (j) => j.resourceArn,
-    resourceType: (j) => j.resourceType,
     sourceBackupVaultArn: (j) => j.sourceBackupVaultArn,
     sourceRecoveryPointArn: (j) => j.sourceRecoveryPointArn,
     destinationBackupVaultArn: (j) => j.destinationBackupVaultArn,
     destinationRecoveryPointArn: (j) => j.destinationRecoveryPointArn,
-    completionDate: (j) => j.completionDate,
-    backupSizeBytes: (j) => j.backupSizeBytes,
   },
 });
 
