@@ -92,8 +92,8 @@ async function main() {
     );
 
     const clock = (day: number) => (bench.epoch + day * 86_400 + 3_600) * 1000;
-    // The first evaluation several times from nothing stored, reporting the median: on these
-    // machines the same code's first evaluation took 26-41 s over one day's runs.
+    // The first evaluation several times from nothing stored, reporting the median: one run of
+    // the same code varies too much from the next to compare changes by.
     const firsts: Array<Record<string, unknown>> = [];
     let b0 = 0;
     let b1 = 0;

@@ -10,7 +10,7 @@ import {
 } from "@/lib/aws/organizations.fetch";
 import { ensureJobPartitions, loadTenantForSync } from "@/lib/sync/context";
 import { publishOrganization } from "@/lib/sync/org-publish";
-import { withTransaction } from "@/lib/sync/runs";
+import { withTransaction } from "@/lib/sync/transaction";
 import { publishUnit } from "@/lib/sync/unit-publish";
 import { readUnit } from "@/lib/sync/unit-read";
 

@@ -73,8 +73,8 @@ export const recoveryPoints = pgTable(
   },
   // A resource's points live in its own unit's vaults (the key's prefix). The one secondary index
   // serves the Recovery points page, newest first across the tenant (keyset paging): without it
-  // each page sorts a million rows (~320 ms on the bench world). It costs insert time on a first
-  // sync (a second index measured a quarter of it), which the dashboard is worth.
+  // each page sorts all the tenant's points. Each index costs insert time on a first sync, so
+  // there is only this one.
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.recoveryPointArn] }),
     index("recovery_points_created_idx").on(t.tenantId, t.creationDate, t.recoveryPointArn),

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { jobHasIssueSql } from "../job-issue";
 import { bigint, boolean, index, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 // Backup, copy and restore jobs: history, kept beyond AWS's 30-day window and fetched
@@ -35,11 +36,7 @@ export const backupJobs = pgTable(
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.backupJobId, t.creationDate] }),
     index("backup_jobs_tenant_time_idx").on(t.tenantId, t.creationDate),
     // The Jobs page lists problems first: a partial index holds only those (a few percent).
-    index("backup_jobs_problems_idx")
-      .on(t.tenantId, t.creationDate, t.backupJobId)
-      .where(
-        sql`state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') <> 'SUCCESS')`,
-      ),
+    index("backup_jobs_problems_idx").on(t.tenantId, t.creationDate, t.backupJobId).where(sql.raw(jobHasIssueSql())),
   ],
 );
 export type BackupJobRow = typeof backupJobs.$inferSelect;
@@ -67,11 +64,7 @@ export const copyJobs = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.copyJobId, t.creationDate] }),
     index("copy_jobs_tenant_time_idx").on(t.tenantId, t.creationDate),
-    index("copy_jobs_problems_idx")
-      .on(t.tenantId, t.creationDate, t.copyJobId)
-      .where(
-        sql`state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') <> 'SUCCESS')`,
-      ),
+    index("copy_jobs_problems_idx").on(t.tenantId, t.creationDate, t.copyJobId).where(sql.raw(jobHasIssueSql())),
   ],
 );
 export type CopyJobRow = typeof copyJobs.$inferSelect;

@@ -1,7 +1,7 @@
 import "server-only";
 import { getDb } from "@/lib/db";
 import { bySnapshot } from "./snapshot-cache";
-import type { TableDefinition, TablePage } from "./table";
+import { CursorError, type TableDefinition, type TablePage } from "./table";
 import { first, type SearchParams } from "./url";
 import type { TenantAccess } from "@/lib/auth/access";
 
@@ -41,9 +41,15 @@ export async function loadTable<F extends Record<string, unknown>, Row>(
   }
   const { tenantId } = tenant;
   const cursor = first(searchParams.cursor) ?? null;
-  const page = await bySnapshot(getDb(), tenantId, `table:${table.name}`, { filters: parsed.data, cursor, asOf }, () =>
-    table.page(getDb(), { tenantId, asOf }, parsed.data, cursor, PAGE_SIZE),
-  );
+  let page: TablePage<Row>;
+  try {
+    page = await bySnapshot(getDb(), tenantId, `table:${table.name}`, { filters: parsed.data, cursor, asOf }, () =>
+      table.page(getDb(), { tenantId, asOf }, parsed.data, cursor, PAGE_SIZE),
+    );
+  } catch (e) {
+    if (e instanceof CursorError) return { ok: false, message: e.message, fieldErrors: { cursor: e.message } };
+    throw e;
+  }
   return { ok: true, filters: parsed.data, page, exportBase: exportBaseOf(table, tenant) };
 }
 

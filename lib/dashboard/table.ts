@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { Db } from "@/db";
 
 // A table the dashboard shows and exports. The page and the export share one definition (filters,
@@ -40,14 +40,33 @@ export function encodeCursor(values: unknown[]): string {
   return Buffer.from(JSON.stringify(values)).toString("base64url");
 }
 
-export function decodeCursor(cursor: string | null): unknown[] | null {
-  if (!cursor) return null;
-  try {
-    const value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown;
-    return Array.isArray(value) ? value : null;
-  } catch {
-    return null;
+/** A cursor this table did not make (edited, truncated, or from another table or sort). */
+export class CursorError extends Error {
+  constructor() {
+    super("This page link is not valid (it may be from another table or view): start again from the first page.");
+    this.name = "CursorError";
   }
+}
+
+/** Cursor parts: a keyset position's timestamp, and a row offset. */
+export const cursorTime = z.iso.datetime().transform((v) => new Date(v));
+export const cursorOffset = z.number().int().min(0).max(1_000_000_000);
+
+/**
+ * The position a cursor holds, checked against `shape` (what this table's encodeCursor writes);
+ * null for the first page. Anything else is a CursorError, never a query with a forged value.
+ */
+export function decodeCursor<S extends z.ZodType>(cursor: string | null, shape: S): z.output<S> | null {
+  if (!cursor) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+  } catch {
+    throw new CursorError();
+  }
+  const parsed = shape.safeParse(value);
+  if (!parsed.success) throw new CursorError();
+  return parsed.data;
 }
 
 /** Drives `page` until the end: the shared implementation of `iterate`. */

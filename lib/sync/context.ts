@@ -4,6 +4,7 @@ import type { AwsFactory, CallCounter } from "@/lib/aws/client-factory";
 import { CredentialChain, type TenantRoles } from "@/lib/aws/credentials";
 import type { Semaphore } from "@/lib/aws/rate-gate";
 import type { Queryable } from "./bulk";
+import { withTransaction } from "./transaction";
 
 // What every sync job handler gets: database, queue, AWS client factory, settings.
 
@@ -127,18 +128,9 @@ export async function ensureJobPartitions(pool: pg.Pool, min: Date | null, max: 
     months.push(d.toISOString().slice(0, 7));
   }
   if (months.every((m) => ensuredMonths.has(m))) return;
-  const client = await pool.connect();
-  try {
-    // Serialised: CREATE TABLE IF NOT EXISTS is not race-free between workers.
-    await client.query("begin");
-    await client.query("select pg_advisory_xact_lock(7270101)");
-    await client.query(`select ensure_job_partitions($1, $2)`, [min, max]);
-    await client.query("commit");
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  // Serialised: CREATE TABLE IF NOT EXISTS is not race-free between workers.
+  await withTransaction(pool, (client) => client.query(`select ensure_job_partitions($1, $2)`, [min, max]), [
+    "select pg_advisory_xact_lock(7270101)",
+  ]);
   for (const m of months) ensuredMonths.add(m);
 }

@@ -2,118 +2,103 @@ import type { DelegatedAdministrator, EffectiveBackupPolicy, OrgBackupPolicy, Or
 import type { OrgTree } from "@/lib/aws/organizations.fetch";
 import { executeAll, type Queryable } from "./bulk";
 import { publishStatements } from "./row-sink";
-import type { TableSpec } from "./table-specs";
+import { tableSpec } from "./table-specs";
+import {
+  orgAccounts,
+  orgDelegatedAdmins,
+  orgEffectivePolicies,
+  orgOrganizations,
+  orgPolicies,
+  orgUnits,
+} from "@/db/schema";
 
 // The organization's tables, replaced as a whole in the organization unit's publish transaction.
 
-const TENANT = ["tenant_id"] as const;
+const TENANT = ["tenantId"] as const;
 const json = (v: unknown) => JSON.stringify(v);
 
-const organizationSpec: TableSpec<OrgTree["organization"]> = {
-  table: "org_organizations",
+const organizationSpec = tableSpec<OrgTree["organization"]>()(orgOrganizations, {
   scope: TENANT,
   key: [],
-  columns: [
-    ["organization_id", "text"],
-    ["arn", "text"],
-    ["feature_set", "text"],
-    ["management_account_id", "text"],
-    ["management_account_email", "text"],
-    ["root_id", "text"],
-    ["enabled_policy_types", "text[]"],
-  ],
-  values: (o) => [
-    o.organizationId,
-    o.arn,
-    o.featureSet,
-    o.managementAccountId,
-    o.managementAccountEmail,
-    o.rootId,
-    json(o.enabledPolicyTypes),
-  ],
-};
+  values: {
+    organizationId: (o) => o.organizationId,
+    arn: (o) => o.arn,
+    featureSet: (o) => o.featureSet,
+    managementAccountId: (o) => o.managementAccountId,
+    managementAccountEmail: (o) => o.managementAccountEmail,
+    rootId: (o) => o.rootId,
+    enabledPolicyTypes: (o) => json(o.enabledPolicyTypes),
+  },
+});
 
-const unitSpec: TableSpec<OrgUnit> = {
-  table: "org_units",
+const unitSpec = tableSpec<OrgUnit>()(orgUnits, {
   scope: TENANT,
-  key: [["ou_id", "text"]],
-  columns: [
-    ["name", "text"],
-    ["parent_id", "text"],
-    ["path", "text[]"],
-  ],
-  values: (u) => [u.id, u.name, u.parentId, json(u.path)],
-};
+  key: ["ouId"],
+  values: {
+    ouId: (u) => u.id,
+    name: (u) => u.name,
+    parentId: (u) => u.parentId,
+    path: (u) => json(u.path),
+  },
+});
 
-const accountSpec: TableSpec<OrgTree["accounts"][number]> = {
-  table: "org_accounts",
+const accountSpec = tableSpec<OrgTree["accounts"][number]>()(orgAccounts, {
   scope: TENANT,
-  key: [["account_id", "text"]],
-  columns: [
-    ["name", "text"],
-    ["email", "text"],
-    ["state", "text"],
-    ["parent_id", "text"],
-    ["ou_path", "text[]"],
-    ["joined_method", "text"],
-    ["joined_at", "timestamptz"],
-  ],
-  values: (a) => [a.accountId, a.name, a.email, a.state, a.parentId, json(a.ouPath), a.joinedMethod, a.joinedAt],
-};
+  key: ["accountId"],
+  values: {
+    accountId: (a) => a.accountId,
+    name: (a) => a.name,
+    email: (a) => a.email,
+    state: (a) => a.state,
+    parentId: (a) => a.parentId,
+    ouPath: (a) => json(a.ouPath),
+    joinedMethod: (a) => a.joinedMethod,
+    joinedAt: (a) => a.joinedAt,
+  },
+});
 
-const delegatedSpec: TableSpec<DelegatedAdministrator> = {
-  table: "org_delegated_admins",
+const delegatedSpec = tableSpec<DelegatedAdministrator>()(orgDelegatedAdmins, {
   scope: TENANT,
-  key: [["account_id", "text"]],
-  columns: [
-    ["name", "text"],
-    ["email", "text"],
-    ["state", "text"],
-    ["delegation_enabled_at", "timestamptz"],
-  ],
-  values: (d) => [d.accountId, d.name, d.email, d.state, d.delegationEnabledAt],
-};
+  key: ["accountId"],
+  values: {
+    accountId: (d) => d.accountId,
+    name: (d) => d.name,
+    email: (d) => d.email,
+    state: (d) => d.state,
+    delegationEnabledAt: (d) => d.delegationEnabledAt,
+  },
+});
 
-const policySpec: TableSpec<OrgBackupPolicy> = {
-  table: "org_policies",
+const policySpec = tableSpec<OrgBackupPolicy>()(orgPolicies, {
   scope: TENANT,
-  key: [["policy_id", "text"]],
-  columns: [
-    ["arn", "text"],
-    ["name", "text"],
-    ["description", "text"],
-    ["aws_managed", "bool"],
-    ["content", "text"],
-    ["targets", "text[]"],
-    ["target_positions", "int4[]"],
-  ],
-  values: (p) => [
-    p.policyId,
-    p.policyArn,
-    p.name,
-    p.description,
-    p.awsManaged,
-    p.content,
-    json(p.targets),
-    json(p.targetPositions ?? []),
-  ],
-};
+  key: ["policyId"],
+  values: {
+    policyId: (p) => p.policyId,
+    arn: (p) => p.policyArn,
+    name: (p) => p.name,
+    description: (p) => p.description,
+    awsManaged: (p) => p.awsManaged,
+    content: (p) => p.content,
+    targets: (p) => json(p.targets),
+    targetPositions: (p) => json(p.targetPositions ?? []),
+  },
+});
 
-const effectiveSpec: TableSpec<EffectiveBackupPolicy> = {
-  table: "org_effective_policies",
+const effectiveSpec = tableSpec<EffectiveBackupPolicy>()(orgEffectivePolicies, {
   scope: TENANT,
-  key: [["account_id", "text"]],
-  columns: [
-    ["content", "text"],
-    ["last_updated", "timestamptz"],
-  ],
-  values: (e) => [e.accountId, e.content, e.lastUpdated],
-};
+  key: ["accountId"],
+  values: {
+    accountId: (e) => e.accountId,
+    content: (e) => e.content,
+    lastUpdated: (e) => e.lastUpdated,
+  },
+});
+
+/** Every spec the organization unit writes. */
+export const ORG_SPECS = [organizationSpec, unitSpec, accountSpec, delegatedSpec, policySpec, effectiveSpec] as const;
 
 /** The organization's tables. */
-export const ORG_TABLES = [organizationSpec, unitSpec, accountSpec, delegatedSpec, policySpec, effectiveSpec].map(
-  (spec) => spec.table,
-);
+export const ORG_TABLES = ORG_SPECS.map((spec) => spec.table);
 
 export interface OrgSnapshot {
   tree: OrgTree;

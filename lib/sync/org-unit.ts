@@ -16,7 +16,8 @@ import { ChainCache, ensureJobPartitions, loadTenantForSync, type SyncDeps, type
 import { summarizeRun } from "./counts";
 import { publishOrganization } from "./org-publish";
 import { inTransaction, QUEUES, unitJobs, type RunJob, type UnitJob } from "./queue";
-import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, ORG_REGION, withTransaction, type Claim } from "./runs";
+import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, ORG_REGION, type Claim } from "./runs";
+import { withTransaction } from "./transaction";
 import { UNIT_TABLES } from "./table-specs";
 import { clock } from "@/lib/clock";
 
@@ -201,9 +202,8 @@ async function failKnownUnits(tx: Queryable, claim: Claim, failure: Failure): Pr
  * The units that hold data are the tenant's rows in sync_units (a unit's data and that row are
  * published in one transaction), so the units to empty are found there and their rows deleted
  * through the (tenant, account, region) keys. Deleting "every row whose unit is not in this run"
- * instead scanned the whole of each table inside the organization's publish, while the region
- * units were writing: 62 s of PostgreSQL time in a first sync of the bench world (42.8 s on
- * recovery_points alone, from log_min_duration_statement), to delete nothing.
+ * would scan the whole of each table inside the organization's publish, while the region units
+ * are writing, usually to delete nothing.
  */
 async function removeVanishedUnits(tx: Queryable, claim: Claim): Promise<void> {
   const gone = await tx.query(

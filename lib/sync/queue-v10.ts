@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { JobInsert, PgBoss } from "pg-boss";
 import { inTransaction, PGBOSS_SCHEMA } from "./queue";
+import { withTransaction } from "./transaction";
 
 // A database a pg-boss 10 worker used. pg-boss 11 rewrote its schema and ships no migration from
 // pg-boss 10's (schema version 24): 12's start() refuses it ("the oldest supported starting version
@@ -15,21 +16,8 @@ const FIRST_V11_SCHEMA = 25;
 export const V10_SCHEMA = `${PGBOSS_SCHEMA}_v10`;
 const LOCK = 7270103;
 
-async function locked<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("begin");
-    await client.query("select pg_advisory_xact_lock($1)", [LOCK]);
-    const out = await fn(client);
-    await client.query("commit");
-    return out;
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
+const locked = <T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> =>
+  withTransaction(pool, fn, [`select pg_advisory_xact_lock(${LOCK})`]);
 
 /** Before pg-boss starts: renames a pg-boss 10 schema aside. True when it did. */
 export async function setAsideV10Schema(pool: pg.Pool): Promise<boolean> {

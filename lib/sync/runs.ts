@@ -5,30 +5,13 @@ import { analyzeStaleTables } from "./analyze";
 import type { Queryable } from "./bulk";
 import { inTransaction, PGBOSS_SCHEMA, QUEUES, unitJobs, type CompletedJob, type RunJob, type UnitJob } from "./queue";
 import { clock } from "@/lib/clock";
+import { withTransaction } from "./transaction";
 
 // The truth about runs and units lives in sync_runs / sync_run_units / sync_units. A unit is
 // claimed (status running, worker, attempt) before any work; a worker's heartbeat keeps its
 // claims alive; a claim whose heartbeat stops is put back to pending and queued again.
 
 export const ORG_REGION = "global";
-
-export async function withTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    // A commit lost in a server crash only undoes that unit's publish (its claim then times out
-    // and the unit is read again), so the sync does not wait for each commit's fsync.
-    await client.query("begin");
-    await client.query("set local synchronous_commit = off");
-    const out = await fn(client);
-    await client.query("commit");
-    return out;
-  } catch (error) {
-    await client.query("rollback").catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 export interface Claim {
   runId: string;
@@ -190,8 +173,8 @@ export async function reapStaleUnits(
       [staleSeconds, ownWorkerId],
     );
     // Pending units minus the keys of live jobs, as a set difference: as a correlated NOT EXISTS
-    // (or an anti-join the planner ran as a nested loop), every pending unit rescanned the queue's
-    // jobs, 0.2-0.4 s a pass and ten passes in a first sync of the bench world.
+    // (or an anti-join the planner may run as a nested loop), every pending unit would rescan the
+    // queue's jobs.
     const lost = await client.query(
       `with lost as (
          select u.run_id::text as run_id, u.account_id, u.region

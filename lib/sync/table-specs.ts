@@ -1,3 +1,20 @@
+import { getTableColumns, getTableName, type Table } from "drizzle-orm";
+import {
+  backupJobs,
+  backupPlans,
+  backupPlanVersions,
+  backupRules,
+  backupSelections,
+  backupVaults,
+  copyJobs,
+  globalSettings,
+  protectedResources,
+  recoveryPoints,
+  regionSettings,
+  resources,
+  restoreJobs,
+  restoreTestingPlans,
+} from "@/db/schema";
 import type {
   BackupJob,
   BackupPlan,
@@ -17,6 +34,10 @@ import type {
 // other columns with their PostgreSQL types, plus a mapper from a domain object to one value per
 // column. Writes pass one array per column (INSERT … SELECT FROM unnest(…)), so a statement has as
 // many parameters as columns whatever the batch size: far under PostgreSQL's 65,535.
+//
+// The column names and types come from the drizzle table (db/schema), once at module load; the
+// mappers are a record with one entry per column of the table, so a column added to the schema
+// is a type error here until it has a value (or is listed as unwritten).
 
 export type ColumnType = "text" | "bool" | "int4" | "int8" | "timestamptz" | "jsonb" | "text[]" | "int4[]";
 export type Value = string | number | boolean | Date | null;
@@ -33,239 +54,204 @@ export interface TableSpec<T> {
   staging?: string;
 }
 
-const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
-const UNIT = ["tenant_id", "account_id", "region"] as const;
+const SQL_TYPES: Record<string, ColumnType> = {
+  text: "text",
+  boolean: "bool",
+  integer: "int4",
+  bigint: "int8",
+  "timestamp with time zone": "timestamptz",
+  jsonb: "jsonb",
+  "text[]": "text[]",
+  "integer[]": "int4[]",
+};
 
-export const recoveryPointSpec: TableSpec<RecoveryPoint> = {
-  table: "recovery_points",
+type ColumnKey<Tab extends Table> = keyof Tab["_"]["columns"] & string;
+
+/**
+ * A table's spec from its drizzle definition. `scope` and `key` are property names of the table;
+ * every other column needs a mapper in `values` unless it is listed in `unwritten` (left null).
+ */
+export const tableSpec =
+  <T>() =>
+  <Tab extends Table, S extends ColumnKey<Tab>, F extends ColumnKey<Tab> = never>(
+    table: Tab,
+    def: {
+      scope: readonly S[];
+      key: ReadonlyArray<Exclude<ColumnKey<Tab>, S | F>>;
+      unwritten?: readonly F[];
+      staging?: string;
+      values: { [C in Exclude<ColumnKey<Tab>, S | F>]: (row: T) => Value };
+    },
+  ): TableSpec<T> => {
+    const all = getTableColumns(table);
+    const name = getTableName(table);
+    const column = (k: string) => {
+      const c = all[k];
+      if (!c) throw new Error(`${name} has no column ${k}`);
+      const type = SQL_TYPES[c.getSQLType()];
+      if (!type && !def.scope.includes(k as S))
+        throw new Error(`${name}.${c.name}: no write type for ${c.getSQLType()}`);
+      return [c.name, type!] as const;
+    };
+    const skip = new Set<string>([...def.scope, ...def.key, ...(def.unwritten ?? [])]);
+    const rest = Object.keys(all).filter((k) => !skip.has(k));
+    const mappers = def.values as Record<string, (row: T) => Value>;
+    const order = [...def.key, ...rest];
+    const fns = order.map((k) => {
+      const f = mappers[k];
+      if (!f) throw new Error(`${name}.${all[k]!.name} has no value mapper`);
+      return f;
+    });
+    const n = fns.length;
+    return {
+      table: name,
+      scope: def.scope.map((k) => column(k)[0]),
+      key: def.key.map(column),
+      columns: rest.map(column),
+      staging: def.staging,
+      values: (row) => {
+        const out = new Array<Value>(n);
+        for (let i = 0; i < n; i++) out[i] = fns[i]!(row);
+        return out;
+      },
+    };
+  };
+
+const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v));
+const UNIT = ["tenantId", "accountId", "region"] as const;
+
+export const recoveryPointSpec = tableSpec<RecoveryPoint>()(recoveryPoints, {
   staging: "stg_recovery_points",
   scope: UNIT,
-  key: [["recovery_point_arn", "text"]],
-  columns: [
-    ["backup_vault_name", "text"],
-    ["backup_vault_arn", "text"],
-    ["resource_arn", "text"],
-    ["resource_type", "text"],
-    ["creation_date", "timestamptz"],
-    ["completion_date", "timestamptz"],
-    ["status", "text"],
-    ["is_encrypted", "bool"],
-    ["encryption_key_arn", "text"],
-    ["move_to_cold_storage_after_days", "int4"],
-    ["delete_after_days", "int4"],
-    ["opt_in_to_archive", "bool"],
-    ["move_to_cold_storage_at", "timestamptz"],
-    ["delete_at", "timestamptz"],
-    ["backup_plan_id", "text"],
-    ["backup_plan_arn", "text"],
-    ["backup_rule_id", "text"],
-    ["source_backup_vault_arn", "text"],
-    ["storage_class", "text"],
-    ["backup_size_bytes", "int8"],
-    ["is_parent", "bool"],
-    ["parent_recovery_point_arn", "text"],
-    ["vault_type", "text"],
-  ],
-  values: (r) => [
-    r.recoveryPointArn,
-    r.backupVaultName,
-    r.backupVaultArn,
-    r.resourceArn,
-    r.resourceType,
-    r.creationDate,
-    r.completionDate,
-    r.status,
-    r.isEncrypted,
-    r.encryptionKeyArn,
-    r.lifecycle?.moveToColdStorageAfterDays ?? null,
-    r.lifecycle?.deleteAfterDays ?? null,
-    r.lifecycle ? r.lifecycle.optInToArchiveForSupportedResources : null,
-    r.moveToColdStorageAt,
-    r.deleteAt,
-    r.backupPlanId,
-    r.backupPlanArn,
-    r.backupRuleId,
-    r.sourceBackupVaultArn,
-    r.storageClass,
-    r.backupSizeBytes,
-    r.isParent,
-    r.parentRecoveryPointArn,
-    r.vaultType,
-  ],
-};
+  key: ["recoveryPointArn"],
+  values: {
+    recoveryPointArn: (r) => r.recoveryPointArn,
+    backupVaultName: (r) => r.backupVaultName,
+    backupVaultArn: (r) => r.backupVaultArn,
+    resourceArn: (r) => r.resourceArn,
+    resourceType: (r) => r.resourceType,
+    creationDate: (r) => r.creationDate,
+    completionDate: (r) => r.completionDate,
+    status: (r) => r.status,
+    isEncrypted: (r) => r.isEncrypted,
+    encryptionKeyArn: (r) => r.encryptionKeyArn,
+    moveToColdStorageAfterDays: (r) => r.lifecycle?.moveToColdStorageAfterDays ?? null,
+    deleteAfterDays: (r) => r.lifecycle?.deleteAfterDays ?? null,
+    optInToArchive: (r) => (r.lifecycle ? r.lifecycle.optInToArchiveForSupportedResources : null),
+    moveToColdStorageAt: (r) => r.moveToColdStorageAt,
+    deleteAt: (r) => r.deleteAt,
+    backupPlanId: (r) => r.backupPlanId,
+    backupPlanArn: (r) => r.backupPlanArn,
+    backupRuleId: (r) => r.backupRuleId,
+    sourceBackupVaultArn: (r) => r.sourceBackupVaultArn,
+    storageClass: (r) => r.storageClass,
+    backupSizeBytes: (r) => r.backupSizeBytes,
+    isParent: (r) => r.isParent,
+    parentRecoveryPointArn: (r) => r.parentRecoveryPointArn,
+    vaultType: (r) => r.vaultType,
+  },
+});
 
-export const protectedResourceSpec: TableSpec<ProtectedResource> = {
-  table: "protected_resources",
+export const protectedResourceSpec = tableSpec<ProtectedResource>()(protectedResources, {
   staging: "stg_protected_resources",
   scope: UNIT,
-  key: [["resource_arn", "text"]],
-  columns: [
-    ["resource_type", "text"],
-    ["resource_name", "text"],
-    ["last_backup_time", "timestamptz"],
-    ["last_backup_vault_arn", "text"],
-    ["last_recovery_point_arn", "text"],
-  ],
-  values: (r) => [
-    r.resourceArn,
-    r.resourceType,
-    r.resourceName,
-    r.lastBackupTime,
-    r.lastBackupVaultArn,
-    r.lastRecoveryPointArn,
-  ],
-};
+  key: ["resourceArn"],
+  values: {
+    resourceArn: (r) => r.resourceArn,
+    resourceType: (r) => r.resourceType,
+    resourceName: (r) => r.resourceName,
+    lastBackupTime: (r) => r.lastBackupTime,
+    lastBackupVaultArn: (r) => r.lastBackupVaultArn,
+    lastRecoveryPointArn: (r) => r.lastRecoveryPointArn,
+  },
+});
 
-export const resourceSpec: TableSpec<Resource> = {
-  table: "resources",
+export const resourceSpec = tableSpec<Resource>()(resources, {
   staging: "stg_resources",
   scope: UNIT,
-  key: [["resource_arn", "text"]],
-  columns: [
-    ["resource_type", "text"],
-    ["tags", "jsonb"],
-  ],
-  values: (r) => [r.resourceArn, r.resourceType, json(r.tags)],
+  key: ["resourceArn"],
+  values: {
+    resourceArn: (r) => r.resourceArn,
+    resourceType: (r) => r.resourceType,
+    tags: (r) => json(r.tags),
+  },
+});
+
+/** The columns backup and copy jobs share. */
+const JOB_VALUES = {
+  creationDate: (j: BackupJob | CopyJob) => j.creationDate,
+  state: (j: BackupJob | CopyJob) => j.state,
+  statusMessage: (j: BackupJob | CopyJob) => j.statusMessage,
+  messageCategory: (j: BackupJob | CopyJob) => j.messageCategory,
+  resourceArn: (j: BackupJob | CopyJob) => j.resourceArn,
+  resourceType: (j: BackupJob | CopyJob) => j.resourceType,
+  completionDate: (j: BackupJob | CopyJob) => j.completionDate,
+  backupSizeBytes: (j: BackupJob | CopyJob) => j.backupSizeBytes,
 };
 
-export const backupJobSpec: TableSpec<BackupJob> = {
-  table: "backup_jobs",
+export const backupJobSpec = tableSpec<BackupJob>()(backupJobs, {
   staging: "stg_backup_jobs",
   scope: UNIT,
-  key: [
-    ["backup_job_id", "text"],
-    ["creation_date", "timestamptz"],
-  ],
-  columns: [
-    ["state", "text"],
-    ["status_message", "text"],
-    ["message_category", "text"],
-    ["resource_arn", "text"],
-    ["resource_type", "text"],
-    ["backup_vault_name", "text"],
-    ["recovery_point_arn", "text"],
-    ["backup_plan_id", "text"],
-    ["backup_rule_id", "text"],
-    ["completion_date", "timestamptz"],
-    ["backup_size_bytes", "int8"],
-    ["is_parent", "bool"],
-    ["parent_job_id", "text"],
-  ],
-  values: (j) => [
-    j.backupJobId,
-    j.creationDate,
-    j.state,
-    j.statusMessage,
-    j.messageCategory,
-    j.resourceArn,
-    j.resourceType,
-    j.backupVaultName,
-    j.recoveryPointArn,
-    j.backupPlanId,
-    j.backupRuleId,
-    j.completionDate,
-    j.backupSizeBytes,
-    j.isParent,
-    j.parentJobId,
-  ],
-};
+  key: ["backupJobId", "creationDate"],
+  values: {
+    ...JOB_VALUES,
+    backupJobId: (j) => j.backupJobId,
+    backupVaultName: (j) => j.backupVaultName,
+    recoveryPointArn: (j) => j.recoveryPointArn,
+    backupPlanId: (j) => j.backupPlanId,
+    backupRuleId: (j) => j.backupRuleId,
+    isParent: (j) => j.isParent,
+    parentJobId: (j) => j.parentJobId,
+  },
+});
 
-export const copyJobSpec: TableSpec<CopyJob> = {
-  table: "copy_jobs",
+export const copyJobSpec = tableSpec<CopyJob>()(copyJobs, {
   staging: "stg_copy_jobs",
   scope: UNIT,
-  key: [
-    ["copy_job_id", "text"],
-    ["creation_date", "timestamptz"],
-  ],
-  columns: [
-    ["state", "text"],
-    ["status_message", "text"],
-    ["message_category", "text"],
-    ["resource_arn", "text"],
-    ["resource_type", "text"],
-    ["source_backup_vault_arn", "text"],
-    ["source_recovery_point_arn", "text"],
-    ["destination_backup_vault_arn", "text"],
-    ["destination_recovery_point_arn", "text"],
-    ["completion_date", "timestamptz"],
-    ["backup_size_bytes", "int8"],
-  ],
-  values: (j) => [
-    j.copyJobId,
-    j.creationDate,
-    j.state,
-    j.statusMessage,
-    j.messageCategory,
-    j.resourceArn,
-    j.resourceType,
-    j.sourceBackupVaultArn,
-    j.sourceRecoveryPointArn,
-    j.destinationBackupVaultArn,
-    j.destinationRecoveryPointArn,
-    j.completionDate,
-    j.backupSizeBytes,
-  ],
-};
+  key: ["copyJobId", "creationDate"],
+  values: {
+    ...JOB_VALUES,
+    copyJobId: (j) => j.copyJobId,
+    sourceBackupVaultArn: (j) => j.sourceBackupVaultArn,
+    sourceRecoveryPointArn: (j) => j.sourceRecoveryPointArn,
+    destinationBackupVaultArn: (j) => j.destinationBackupVaultArn,
+    destinationRecoveryPointArn: (j) => j.destinationRecoveryPointArn,
+  },
+});
 
-export const restoreJobSpec: TableSpec<RestoreJob> = {
-  table: "restore_jobs",
+export const restoreJobSpec = tableSpec<RestoreJob>()(restoreJobs, {
   staging: "stg_restore_jobs",
   scope: UNIT,
-  key: [
-    ["restore_job_id", "text"],
-    ["creation_date", "timestamptz"],
-  ],
-  columns: [
-    ["status", "text"],
-    ["status_message", "text"],
-    ["recovery_point_arn", "text"],
-    ["source_resource_arn", "text"],
-    ["resource_type", "text"],
-    ["created_resource_arn", "text"],
-    ["completion_date", "timestamptz"],
-    ["restore_testing_plan_arn", "text"],
-    ["validation_status", "text"],
-  ],
-  values: (j) => [
-    j.restoreJobId,
-    j.creationDate,
-    j.status,
-    j.statusMessage,
-    j.recoveryPointArn,
-    j.sourceResourceArn,
-    j.resourceType,
-    j.createdResourceArn,
-    j.completionDate,
-    j.restoreTestingPlanArn,
-    j.validationStatus,
-  ],
-};
+  key: ["restoreJobId", "creationDate"],
+  values: {
+    restoreJobId: (j) => j.restoreJobId,
+    creationDate: (j) => j.creationDate,
+    status: (j) => j.status,
+    statusMessage: (j) => j.statusMessage,
+    recoveryPointArn: (j) => j.recoveryPointArn,
+    sourceResourceArn: (j) => j.sourceResourceArn,
+    resourceType: (j) => j.resourceType,
+    createdResourceArn: (j) => j.createdResourceArn,
+    completionDate: (j) => j.completionDate,
+    restoreTestingPlanArn: (j) => j.restoreTestingPlanArn,
+    validationStatus: (j) => j.validationStatus,
+  },
+});
 
-export const planSpec: TableSpec<BackupPlan> = {
-  table: "backup_plans",
+export const planSpec = tableSpec<BackupPlan>()(backupPlans, {
   scope: UNIT,
-  key: [["plan_id", "text"]],
-  columns: [
-    ["plan_arn", "text"],
-    ["plan_name", "text"],
-    ["version_id", "text"],
-    ["org_managed", "bool"],
-    ["creation_date", "timestamptz"],
-    ["last_execution_date", "timestamptz"],
-    ["advanced_backup_settings", "jsonb"],
-  ],
-  values: (p) => [
-    p.planId,
-    p.planArn,
-    p.planName,
-    p.versionId,
-    p.orgManaged,
-    p.creationDate,
-    p.lastExecutionDate,
-    json(p.advancedBackupSettings),
-  ],
-};
+  key: ["planId"],
+  values: {
+    planId: (p) => p.planId,
+    planArn: (p) => p.planArn,
+    planName: (p) => p.planName,
+    versionId: (p) => p.versionId,
+    orgManaged: (p) => p.orgManaged,
+    creationDate: (p) => p.creationDate,
+    lastExecutionDate: (p) => p.lastExecutionDate,
+    advancedBackupSettings: (p) => json(p.advancedBackupSettings),
+  },
+});
 
 export interface PlanVersionRow {
   planId: string;
@@ -274,20 +260,17 @@ export interface PlanVersionRow {
   creationDate: Date | null;
   deletionDate: Date | null;
 }
-export const planVersionSpec: TableSpec<PlanVersionRow> = {
-  table: "backup_plan_versions",
+export const planVersionSpec = tableSpec<PlanVersionRow>()(backupPlanVersions, {
   scope: UNIT,
-  key: [
-    ["plan_id", "text"],
-    ["version_id", "text"],
-  ],
-  columns: [
-    ["is_current", "bool"],
-    ["creation_date", "timestamptz"],
-    ["deletion_date", "timestamptz"],
-  ],
-  values: (v) => [v.planId, v.versionId, v.isCurrent, v.creationDate, v.deletionDate],
-};
+  key: ["planId", "versionId"],
+  values: {
+    planId: (v) => v.planId,
+    versionId: (v) => v.versionId,
+    isCurrent: (v) => v.isCurrent,
+    creationDate: (v) => v.creationDate,
+    deletionDate: (v) => v.deletionDate,
+  },
+});
 
 export interface RuleRow {
   planId: string;
@@ -295,118 +278,69 @@ export interface RuleRow {
   position: number;
   rule: BackupRule;
 }
-export const ruleSpec: TableSpec<RuleRow> = {
-  table: "backup_rules",
+export const ruleSpec = tableSpec<RuleRow>()(backupRules, {
   scope: UNIT,
-  key: [
-    ["plan_id", "text"],
-    ["version_id", "text"],
-    ["rule_id", "text"],
-  ],
-  columns: [
-    ["position", "int4"],
-    ["rule_name", "text"],
-    ["target_backup_vault_name", "text"],
-    ["target_logically_air_gapped_backup_vault_arn", "text"],
-    ["schedule_expression", "text"],
-    ["schedule_expression_timezone", "text"],
-    ["start_window_minutes", "int4"],
-    ["completion_window_minutes", "int4"],
-    ["lifecycle", "jsonb"],
-    ["copy_actions", "jsonb"],
-    ["enable_continuous_backup", "bool"],
-    ["recovery_point_tags", "jsonb"],
-  ],
-  values: ({ planId, versionId, position, rule: r }) => [
-    planId,
-    versionId,
-    r.ruleId,
-    position,
-    r.ruleName,
-    r.targetBackupVaultName,
-    r.targetLogicallyAirGappedBackupVaultArn,
-    r.scheduleExpression,
-    r.scheduleExpressionTimezone,
-    r.startWindowMinutes,
-    r.completionWindowMinutes,
-    json(r.lifecycle),
-    json(r.copyActions),
-    r.enableContinuousBackup,
-    json(r.recoveryPointTags),
-  ],
-};
+  key: ["planId", "versionId", "ruleId"],
+  values: {
+    planId: (r) => r.planId,
+    versionId: (r) => r.versionId,
+    ruleId: (r) => r.rule.ruleId,
+    position: (r) => r.position,
+    ruleName: (r) => r.rule.ruleName,
+    targetBackupVaultName: (r) => r.rule.targetBackupVaultName,
+    targetLogicallyAirGappedBackupVaultArn: (r) => r.rule.targetLogicallyAirGappedBackupVaultArn,
+    scheduleExpression: (r) => r.rule.scheduleExpression,
+    scheduleExpressionTimezone: (r) => r.rule.scheduleExpressionTimezone,
+    startWindowMinutes: (r) => r.rule.startWindowMinutes,
+    completionWindowMinutes: (r) => r.rule.completionWindowMinutes,
+    lifecycle: (r) => json(r.rule.lifecycle),
+    copyActions: (r) => json(r.rule.copyActions),
+    enableContinuousBackup: (r) => r.rule.enableContinuousBackup,
+    recoveryPointTags: (r) => json(r.rule.recoveryPointTags),
+  },
+});
 
-export const selectionSpec: TableSpec<BackupSelection & { planId: string }> = {
-  table: "backup_selections",
+export const selectionSpec = tableSpec<BackupSelection & { planId: string }>()(backupSelections, {
   scope: UNIT,
-  key: [
-    ["plan_id", "text"],
-    ["selection_id", "text"],
-  ],
-  columns: [
-    ["selection_name", "text"],
-    ["iam_role_arn", "text"],
-    ["resources", "text[]"],
-    ["not_resources", "text[]"],
-    ["list_of_tags", "jsonb"],
-    ["conditions", "jsonb"],
-  ],
-  values: (s) => [
-    s.planId,
-    s.selectionId,
-    s.selectionName,
-    s.iamRoleArn,
-    json(s.resources),
-    json(s.notResources),
-    json(s.listOfTags),
-    json(s.conditions),
-  ],
-};
+  key: ["planId", "selectionId"],
+  // Nothing reads a selection's CreationDate, so the sync does not fetch it.
+  unwritten: ["creationDate"],
+  values: {
+    planId: (s) => s.planId,
+    selectionId: (s) => s.selectionId,
+    selectionName: (s) => s.selectionName,
+    iamRoleArn: (s) => s.iamRoleArn,
+    resources: (s) => json(s.resources),
+    notResources: (s) => json(s.notResources),
+    listOfTags: (s) => json(s.listOfTags),
+    conditions: (s) => json(s.conditions),
+  },
+});
 
-export const vaultSpec: TableSpec<BackupVault> = {
-  table: "backup_vaults",
+export const vaultSpec = tableSpec<BackupVault>()(backupVaults, {
   scope: UNIT,
-  key: [["vault_name", "text"]],
-  columns: [
-    ["vault_arn", "text"],
-    ["vault_type", "text"],
-    ["vault_state", "text"],
-    ["encryption_key_arn", "text"],
-    ["encryption_key_type", "text"],
-    ["key_manager_outcome", "text"],
-    ["key_manager", "text"],
-    ["key_manager_detail", "text"],
-    ["creation_date", "timestamptz"],
-    ["number_of_recovery_points", "int8"],
-    ["locked", "bool"],
-    ["min_retention_days", "int4"],
-    ["max_retention_days", "int4"],
-    ["lock_date", "timestamptz"],
-    ["access_policy", "text"],
-    ["notification_topic_arn", "text"],
-    ["notification_events", "text[]"],
-  ],
-  values: (v) => [
-    v.vaultName,
-    v.vaultArn,
-    v.vaultType,
-    v.vaultState,
-    v.encryptionKeyArn,
-    v.encryptionKeyType,
-    v.keyManager?.outcome ?? null,
-    v.keyManager?.manager ?? null,
-    v.keyManager?.detail ?? null,
-    v.creationDate,
-    v.numberOfRecoveryPoints,
-    v.locked,
-    v.minRetentionDays,
-    v.maxRetentionDays,
-    v.lockDate,
-    v.accessPolicy,
-    v.notificationTopicArn,
-    json(v.notificationEvents),
-  ],
-};
+  key: ["vaultName"],
+  values: {
+    vaultName: (v) => v.vaultName,
+    vaultArn: (v) => v.vaultArn,
+    vaultType: (v) => v.vaultType,
+    vaultState: (v) => v.vaultState,
+    encryptionKeyArn: (v) => v.encryptionKeyArn,
+    encryptionKeyType: (v) => v.encryptionKeyType,
+    keyManagerOutcome: (v) => v.keyManager?.outcome ?? null,
+    keyManager: (v) => v.keyManager?.manager ?? null,
+    keyManagerDetail: (v) => v.keyManager?.detail ?? null,
+    creationDate: (v) => v.creationDate,
+    numberOfRecoveryPoints: (v) => v.numberOfRecoveryPoints,
+    locked: (v) => v.locked,
+    minRetentionDays: (v) => v.minRetentionDays,
+    maxRetentionDays: (v) => v.maxRetentionDays,
+    lockDate: (v) => v.lockDate,
+    accessPolicy: (v) => v.accessPolicy,
+    notificationTopicArn: (v) => v.notificationTopicArn,
+    notificationEvents: (v) => json(v.notificationEvents),
+  },
+});
 
 export interface RestoreTestingPlanRow {
   planName: string;
@@ -418,56 +352,45 @@ export interface RestoreTestingPlanRow {
   lastExecutionTime: Date | null;
   lastUpdateTime: Date | null;
 }
-export const restoreTestingPlanSpec: TableSpec<RestoreTestingPlanRow> = {
-  table: "restore_testing_plans",
+export const restoreTestingPlanSpec = tableSpec<RestoreTestingPlanRow>()(restoreTestingPlans, {
   scope: UNIT,
-  key: [["plan_name", "text"]],
-  columns: [
-    ["plan_arn", "text"],
-    ["schedule_expression", "text"],
-    ["schedule_expression_timezone", "text"],
-    ["start_window_hours", "int4"],
-    ["creation_time", "timestamptz"],
-    ["last_execution_time", "timestamptz"],
-    ["last_update_time", "timestamptz"],
-  ],
-  values: (p) => [
-    p.planName,
-    p.planArn,
-    p.scheduleExpression,
-    p.scheduleExpressionTimezone,
-    p.startWindowHours,
-    p.creationTime,
-    p.lastExecutionTime,
-    p.lastUpdateTime,
-  ],
-};
+  key: ["planName"],
+  values: {
+    planName: (p) => p.planName,
+    planArn: (p) => p.planArn,
+    scheduleExpression: (p) => p.scheduleExpression,
+    scheduleExpressionTimezone: (p) => p.scheduleExpressionTimezone,
+    startWindowHours: (p) => p.startWindowHours,
+    creationTime: (p) => p.creationTime,
+    lastExecutionTime: (p) => p.lastExecutionTime,
+    lastUpdateTime: (p) => p.lastUpdateTime,
+  },
+});
 
 /** One row per unit: no key beyond the scope. */
-export const regionSettingsSpec: TableSpec<RegionSettings> = {
-  table: "region_settings",
+export const regionSettingsSpec = tableSpec<RegionSettings>()(regionSettings, {
   scope: UNIT,
   key: [],
-  columns: [
-    ["resource_type_opt_in", "jsonb"],
-    ["resource_type_management", "jsonb"],
-  ],
-  values: (r) => [json(r.resourceTypeOptIn), json(r.resourceTypeManagement)],
-};
+  values: {
+    resourceTypeOptIn: (r) => json(r.resourceTypeOptIn),
+    resourceTypeManagement: (r) => json(r.resourceTypeManagement),
+  },
+});
 
 /** One row per account, written by the unit of the tenant's first region. */
-export const globalSettingsSpec: TableSpec<GlobalSettings & { region: string; lastUpdateTime: Date | null }> = {
-  table: "global_settings",
-  scope: ["tenant_id", "account_id"],
-  key: [],
-  columns: [
-    ["region", "text"],
-    ["is_cross_account_backup_enabled", "bool"],
-    ["raw", "jsonb"],
-    ["last_update_time", "timestamptz"],
-  ],
-  values: (g) => [g.region, g.isCrossAccountBackupEnabled, json(g.raw), g.lastUpdateTime],
-};
+export const globalSettingsSpec = tableSpec<GlobalSettings & { region: string; lastUpdateTime: Date | null }>()(
+  globalSettings,
+  {
+    scope: ["tenantId", "accountId"],
+    key: [],
+    values: {
+      region: (g) => g.region,
+      isCrossAccountBackupEnabled: (g) => g.isCrossAccountBackupEnabled,
+      raw: (g) => json(g.raw),
+      lastUpdateTime: (g) => g.lastUpdateTime,
+    },
+  },
+);
 
 /** The tables holding a unit's current data, keyed by (tenant, account, region); job history is kept apart. */
 export const UNIT_TABLES = [

@@ -1,7 +1,7 @@
 // A full garbage collection when the heap has grown past a bound. The evaluation makes millions
 // of short-lived objects while its live data stays near 250 MB; V8 lets the old generation grow
 // towards its limit (several GB on a large machine) before collecting, so the process would hold
-// over 1 GB of garbage. Collecting at a bound keeps it there, at ~0.2 s a collection.
+// over 1 GB of garbage. Collecting at a bound keeps it there.
 // `gc` is exposed to new contexts once the flag is set (Node's documented flag API; no
 // --expose-gc needed on the command line).
 import { getHeapStatistics, setFlagsFromString } from "node:v8";

@@ -2,6 +2,7 @@
 // points or jobs per resource. This shape is the contract with storage: a SQL aggregation can
 // fill it (newest point per resource, newest in an air-gapped vault, ...) instead of
 // buildSnapshotFacts, which builds it from arrays in one pass over each input.
+import { jobHasIssue } from "@/db/job-issue";
 import type { BackupJob, BackupPlan, BackupVault, CopyJob, RecoveryPoint, RestoreJob } from "@/lib/inventory/types";
 
 export interface RecoveryPointRef {
@@ -70,7 +71,6 @@ export interface FactsInput {
 }
 
 const USABLE = new Set(["COMPLETED", "AVAILABLE"]);
-const BAD_JOB_STATES = new Set(["FAILED", "ABORTED", "EXPIRED", "PARTIAL"]);
 const MAX_COPIES = 10;
 // Messages AWS Backup gives when the selection's role is missing or cannot be assumed/passed.
 const ROLE_ERROR =
@@ -94,17 +94,6 @@ function emptyFacts(): ResourceFacts {
     jobIssues: [],
     lastJobAt: null,
   };
-}
-
-export function isJobIssue(state: string, messageCategory: string | null): boolean {
-  if (BAD_JOB_STATES.has(state)) return true;
-  // "Completed with issues" is COMPLETED plus a MessageCategory other than SUCCESS.
-  return (
-    state === "COMPLETED" &&
-    messageCategory !== null &&
-    messageCategory !== "" &&
-    messageCategory.toUpperCase() !== "SUCCESS"
-  );
 }
 
 /**
@@ -180,7 +169,7 @@ export class FactsAccumulator {
   addBackupJob(j: BackupJob): void {
     if (j.isParent) return; // a parent's state summarises its children: count each once
     this.addJobActivity(j.resourceArn, j.creationDate);
-    if (j.creationDate < this.jobsSince || !isJobIssue(j.state, j.messageCategory)) return;
+    if (j.creationDate < this.jobsSince || !jobHasIssue(j.state, j.messageCategory)) return;
     this.addJobIssue(j.accountId, j.region, j.resourceArn, {
       kind: "backup",
       jobId: j.backupJobId,
@@ -192,7 +181,7 @@ export class FactsAccumulator {
   }
 
   addCopyJob(j: CopyJob): void {
-    if (j.creationDate < this.jobsSince || !isJobIssue(j.state, j.messageCategory)) return;
+    if (j.creationDate < this.jobsSince || !jobHasIssue(j.state, j.messageCategory)) return;
     this.addJobIssue(j.accountId, j.region, j.resourceArn, {
       kind: "copy",
       jobId: j.copyJobId,

@@ -1,13 +1,12 @@
 // Job and restore facts by set-based SQL: the newest backup job per resource in the look-back
 // (one row per resource instead of every job), only the unhealthy jobs as rows, and completed
 // restores with their source resource resolved through the recovery point in the same query.
+import { jobHasIssueSql } from "@/db/job-issue";
 import type { FactsAccumulator } from "@/lib/compliance/facts/resource-facts";
 import type { RestoreJobStatus } from "@/lib/inventory/types";
 import type { Queryable } from "./load-snapshot";
 
-// Same rule as isJobIssue(): FAILED/ABORTED/EXPIRED/PARTIAL, or COMPLETED with a MessageCategory
-// other than SUCCESS ("completed with issues").
-const ISSUE = `(state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and coalesce(message_category, '') <> '' and upper(message_category) <> 'SUCCESS'))`;
+const ISSUE = jobHasIssueSql();
 
 export async function addJobFactsFromSql(
   db: Queryable,

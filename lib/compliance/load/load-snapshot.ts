@@ -4,6 +4,25 @@
 // concurrent sync is seen entirely or not at all. Every list is ordered by account and region:
 // the streamed evaluation relies on it.
 import type pg from "pg";
+import { getTableColumns, type Table } from "drizzle-orm";
+import {
+  backupPlans,
+  backupRules,
+  backupSelections,
+  backupVaults,
+  globalSettings as globalSettingsTable,
+  orgAccounts,
+  orgEffectivePolicies,
+  orgPolicies,
+  orgUnits as orgUnitsTable,
+  regionSettings as regionSettingsTable,
+  resources as resourcesTable,
+  restoreTestingPlans as restoreTestingPlansTable,
+  syncUnits,
+  type BackupRuleRow,
+  type BackupSelectionRow,
+  type BackupVaultRow,
+} from "@/db/schema";
 import type {
   Account,
   BackupPlan,
@@ -28,7 +47,6 @@ import type {
 import type { StreamedSnapshot } from "@/lib/compliance/engine/evaluate-stream";
 import { loadManagedPolicyIntents } from "./managed-policies";
 
-type Row = Record<string, unknown>;
 export type Queryable = Pick<pg.PoolClient, "query">;
 
 export interface SnapshotMeta {
@@ -39,54 +57,70 @@ export interface SnapshotMeta {
   syncRunId: string | null;
 }
 
-const s = (v: unknown) => v as string;
-const sn = (v: unknown) => (v ?? null) as string | null;
-const dn = (v: unknown) => (v ?? null) as Date | null;
-const nn = (v: unknown) => (v ?? null) as number | null;
-
-async function rows(db: Queryable, text: string, tenantId: string): Promise<Row[]> {
-  return (await db.query(text, [tenantId])).rows as Row[];
+/**
+ * A table's columns as the select list of a query, each named by its schema property, so rows
+ * come back typed as the schema's rows and every column the schema has is read.
+ */
+function selectList(table: Table, alias?: string): string {
+  const from = alias ? `${alias}.` : "";
+  return Object.entries(getTableColumns(table))
+    .map(([key, c]) => `${from}"${c.name}" as "${key}"`)
+    .join(", ");
 }
 
-function toRule(r: Row): BackupRule {
+/** Rows of `table` for a tenant: `query` is the rest of the statement, with `$1` the tenant. */
+async function rows<Tab extends Table>(
+  db: Queryable,
+  table: Tab,
+  query: string,
+  tenantId: string,
+  alias?: string,
+): Promise<Tab["$inferSelect"][]> {
+  return (await db.query(`select ${selectList(table, alias)} ${query}`, [tenantId])).rows as Tab["$inferSelect"][];
+}
+
+function toRule(r: BackupRuleRow): BackupRule {
   return {
-    ruleId: s(r.rule_id),
-    ruleName: s(r.rule_name),
-    targetBackupVaultName: s(r.target_backup_vault_name),
-    targetLogicallyAirGappedBackupVaultArn: sn(r.target_logically_air_gapped_backup_vault_arn),
-    scheduleExpression: sn(r.schedule_expression),
-    scheduleExpressionTimezone: sn(r.schedule_expression_timezone),
-    startWindowMinutes: nn(r.start_window_minutes),
-    completionWindowMinutes: nn(r.completion_window_minutes),
-    lifecycle: (r.lifecycle ?? null) as BackupRule["lifecycle"],
-    copyActions: (r.copy_actions ?? []) as BackupRule["copyActions"],
-    enableContinuousBackup: Boolean(r.enable_continuous_backup),
-    recoveryPointTags: (r.recovery_point_tags ?? {}) as Record<string, string>,
+    ruleId: r.ruleId,
+    ruleName: r.ruleName,
+    targetBackupVaultName: r.targetBackupVaultName,
+    targetLogicallyAirGappedBackupVaultArn: r.targetLogicallyAirGappedBackupVaultArn,
+    scheduleExpression: r.scheduleExpression,
+    scheduleExpressionTimezone: r.scheduleExpressionTimezone,
+    startWindowMinutes: r.startWindowMinutes,
+    completionWindowMinutes: r.completionWindowMinutes,
+    lifecycle: r.lifecycle ?? null,
+    copyActions: r.copyActions ?? [],
+    enableContinuousBackup: Boolean(r.enableContinuousBackup),
+    recoveryPointTags: r.recoveryPointTags ?? {},
   };
 }
 
-function toSelection(r: Row): BackupSelection {
+function toSelection(r: BackupSelectionRow): BackupSelection {
   return {
-    selectionId: s(r.selection_id),
-    selectionName: s(r.selection_name),
-    iamRoleArn: s(r.iam_role_arn),
-    resources: (r.resources ?? []) as string[],
-    notResources: (r.not_resources ?? []) as string[],
-    listOfTags: (r.list_of_tags ?? []) as BackupSelection["listOfTags"],
-    conditions: (r.conditions ?? []) as BackupSelection["conditions"],
+    selectionId: r.selectionId,
+    selectionName: r.selectionName,
+    iamRoleArn: r.iamRoleArn,
+    resources: r.resources ?? [],
+    notResources: r.notResources ?? [],
+    listOfTags: r.listOfTags ?? [],
+    conditions: r.conditions ?? [],
   };
 }
 
 async function loadPlans(db: Queryable, tenantId: string): Promise<BackupPlan[]> {
-  const planKey = (r: Row) => `${s(r.account_id)}|${s(r.region)}|${s(r.plan_id)}`;
+  const planKey = (r: { accountId: string; region: string; planId: string }) =>
+    `${r.accountId}|${r.region}|${r.planId}`;
   const rules = new Map<string, BackupRule[]>();
   // Only the rules of each plan's current version.
   for (const r of await rows(
     db,
-    `select br.* from backup_rules br join backup_plans bp on bp.tenant_id = br.tenant_id and bp.account_id = br.account_id and bp.region = br.region
+    backupRules,
+    `from backup_rules br join backup_plans bp on bp.tenant_id = br.tenant_id and bp.account_id = br.account_id and bp.region = br.region
        and bp.plan_id = br.plan_id and bp.version_id = br.version_id
       where br.tenant_id = $1 order by br.account_id, br.region, br.plan_id, br.position`,
     tenantId,
+    "br",
   )) {
     const k = planKey(r);
     rules.set(k, [...(rules.get(k) ?? []), toRule(r)]);
@@ -94,27 +128,28 @@ async function loadPlans(db: Queryable, tenantId: string): Promise<BackupPlan[]>
   const selections = new Map<string, BackupSelection[]>();
   for (const r of await rows(
     db,
-    `select * from backup_selections where tenant_id = $1 order by account_id, region, plan_id, selection_id`,
+    backupSelections,
+    `from backup_selections where tenant_id = $1 order by account_id, region, plan_id, selection_id`,
     tenantId,
   )) {
     const k = planKey(r);
     selections.set(k, [...(selections.get(k) ?? []), toSelection(r)]);
   }
   return (
-    await rows(db, `select * from backup_plans where tenant_id = $1 order by account_id, region, plan_id`, tenantId)
+    await rows(db, backupPlans, `from backup_plans where tenant_id = $1 order by account_id, region, plan_id`, tenantId)
   ).map((r) => ({
-    accountId: s(r.account_id),
-    region: s(r.region),
-    planId: s(r.plan_id),
-    planArn: s(r.plan_arn),
-    planName: s(r.plan_name),
-    versionId: s(r.version_id),
-    orgManaged: Boolean(r.org_managed),
-    creationDate: dn(r.creation_date),
-    lastExecutionDate: dn(r.last_execution_date),
+    accountId: r.accountId,
+    region: r.region,
+    planId: r.planId,
+    planArn: r.planArn,
+    planName: r.planName,
+    versionId: r.versionId,
+    orgManaged: Boolean(r.orgManaged),
+    creationDate: r.creationDate,
+    lastExecutionDate: r.lastExecutionDate,
     rules: rules.get(planKey(r)) ?? [],
     selections: selections.get(planKey(r)) ?? [],
-    advancedBackupSettings: (r.advanced_backup_settings ?? []) as BackupPlan["advancedBackupSettings"],
+    advancedBackupSettings: r.advancedBackupSettings ?? [],
   }));
 }
 
@@ -126,26 +161,27 @@ function toKeyRead(outcome: string | null, manager: string | null, detail: strin
   return null;
 }
 
-function toVault(r: Row): BackupVault {
+function toVault(r: BackupVaultRow): BackupVault {
   return {
-    accountId: s(r.account_id),
-    region: s(r.region),
-    vaultName: s(r.vault_name),
-    vaultArn: s(r.vault_arn),
-    vaultType: s(r.vault_type) as VaultType,
-    vaultState: sn(r.vault_state),
-    encryptionKeyArn: sn(r.encryption_key_arn),
-    encryptionKeyType: sn(r.encryption_key_type) as EncryptionKeyType | null,
-    keyManager: toKeyRead(sn(r.key_manager_outcome), sn(r.key_manager), sn(r.key_manager_detail)),
-    creationDate: dn(r.creation_date),
-    numberOfRecoveryPoints: Number(r.number_of_recovery_points ?? 0),
+    accountId: r.accountId,
+    region: r.region,
+    vaultName: r.vaultName,
+    vaultArn: r.vaultArn,
+    vaultType: r.vaultType as VaultType,
+    vaultState: r.vaultState,
+    encryptionKeyArn: r.encryptionKeyArn,
+    encryptionKeyType: r.encryptionKeyType as EncryptionKeyType | null,
+    keyManager: toKeyRead(r.keyManagerOutcome, r.keyManager, r.keyManagerDetail),
+    creationDate: r.creationDate,
+    // int8 arrives as text
+    numberOfRecoveryPoints: Number(r.numberOfRecoveryPoints ?? 0),
     locked: Boolean(r.locked),
-    minRetentionDays: nn(r.min_retention_days),
-    maxRetentionDays: nn(r.max_retention_days),
-    lockDate: dn(r.lock_date),
-    accessPolicy: sn(r.access_policy),
-    notificationTopicArn: sn(r.notification_topic_arn),
-    notificationEvents: (r.notification_events ?? []) as string[],
+    minRetentionDays: r.minRetentionDays,
+    maxRetentionDays: r.maxRetentionDays,
+    lockDate: r.lockDate,
+    accessPolicy: r.accessPolicy,
+    notificationTopicArn: r.notificationTopicArn,
+    notificationEvents: r.notificationEvents ?? [],
   };
 }
 
@@ -154,57 +190,58 @@ export async function loadSnapshot(
   tenantId: string,
 ): Promise<{ snapshot: StreamedSnapshot; meta: SnapshotMeta }> {
   const orgUnits: OrgUnit[] = (
-    await rows(db, `select * from org_units where tenant_id = $1 order by ou_id`, tenantId)
-  ).map((r) => ({
-    id: s(r.ou_id),
-    name: s(r.name),
-    parentId: sn(r.parent_id),
-    path: (r.path ?? []) as string[],
-  }));
+    await rows(db, orgUnitsTable, `from org_units where tenant_id = $1 order by ou_id`, tenantId)
+  ).map((r) => ({ id: r.ouId, name: r.name, parentId: r.parentId, path: r.path ?? [] }));
   const accounts: Account[] = (
-    await rows(db, `select * from org_accounts where tenant_id = $1 order by account_id`, tenantId)
+    await rows(db, orgAccounts, `from org_accounts where tenant_id = $1 order by account_id`, tenantId)
   ).map((r) => ({
-    accountId: s(r.account_id),
-    name: s(r.name),
-    email: s(r.email),
-    state: s(r.state) as AccountState,
-    parentId: s(r.parent_id),
-    ouPath: (r.ou_path ?? []) as string[],
-    joinedAt: dn(r.joined_at),
+    accountId: r.accountId,
+    name: r.name,
+    email: r.email,
+    state: r.state as AccountState,
+    parentId: r.parentId,
+    ouPath: r.ouPath ?? [],
+    joinedAt: r.joinedAt,
   }));
   const unitRows = await rows(
     db,
-    `select * from sync_units where tenant_id = $1 order by account_id, region`,
+    syncUnits,
+    `from sync_units where tenant_id = $1 order by account_id, region`,
     tenantId,
   );
   const units: UnitFreshness[] = unitRows
     .filter((r) => r.kind === "region")
     .map((r) => ({
-      accountId: s(r.account_id),
-      region: s(r.region),
-      status: s(r.status) as UnitStatus,
-      publishedAt: dn(r.published_at),
-      error: sn(r.error),
-      errorAt: dn(r.error_at),
+      accountId: r.accountId,
+      region: r.region,
+      status: r.status as UnitStatus,
+      publishedAt: r.publishedAt,
+      error: r.error,
+      errorAt: r.errorAt,
     }));
   const org = unitRows.find((r) => r.kind === "org");
   // Organizations data that was never read, or whose last read failed, must not pass BK-17.
-  const orgReadable = Boolean(org && org.published_at && !org.error);
+  const orgReadable = Boolean(org && org.publishedAt && !org.error);
   const orgBackupPolicies: OrgBackupPolicy[] | null = orgReadable
-    ? (await rows(db, `select * from org_policies where tenant_id = $1 order by policy_id`, tenantId)).map((r) => ({
-        policyId: s(r.policy_id),
-        policyArn: s(r.arn),
-        name: s(r.name),
-        description: s(r.description),
-        awsManaged: Boolean(r.aws_managed),
-        content: s(r.content),
-        targets: (r.targets ?? []) as string[],
+    ? (await rows(db, orgPolicies, `from org_policies where tenant_id = $1 order by policy_id`, tenantId)).map((r) => ({
+        policyId: r.policyId,
+        policyArn: r.arn,
+        name: r.name,
+        description: r.description,
+        awsManaged: Boolean(r.awsManaged),
+        content: r.content,
+        targets: r.targets ?? [],
       }))
     : null;
   const effectiveBackupPolicies: EffectiveBackupPolicy[] | null = orgReadable
-    ? (await rows(db, `select * from org_effective_policies where tenant_id = $1 order by account_id`, tenantId)).map(
-        (r) => ({ accountId: s(r.account_id), content: s(r.content), lastUpdated: dn(r.last_updated) }),
-      )
+    ? (
+        await rows(
+          db,
+          orgEffectivePolicies,
+          `from org_effective_policies where tenant_id = $1 order by account_id`,
+          tenantId,
+        )
+      ).map((r) => ({ accountId: r.accountId, content: r.content, lastUpdated: r.lastUpdated }))
     : null;
   const managedBackupPolicies = orgReadable
     ? await loadManagedPolicyIntents((text, params) => db.query(text, params), tenantId)
@@ -212,55 +249,68 @@ export async function loadSnapshot(
   const resources: Resource[] = (
     await rows(
       db,
-      `select account_id, region, resource_arn, resource_type, tags from resources where tenant_id = $1 order by account_id, region, resource_arn`,
+      resourcesTable,
+      `from resources where tenant_id = $1 order by account_id, region, resource_arn`,
       tenantId,
     )
   ).map((r) => ({
-    accountId: s(r.account_id),
-    region: s(r.region),
-    resourceArn: s(r.resource_arn),
-    resourceType: s(r.resource_type) as ResourceType,
-    tags: (r.tags ?? {}) as Record<string, string>,
+    accountId: r.accountId,
+    region: r.region,
+    resourceArn: r.resourceArn,
+    resourceType: r.resourceType as ResourceType,
+    tags: r.tags ?? {},
   }));
   const vaults = (
-    await rows(db, `select * from backup_vaults where tenant_id = $1 order by account_id, region, vault_name`, tenantId)
+    await rows(
+      db,
+      backupVaults,
+      `from backup_vaults where tenant_id = $1 order by account_id, region, vault_name`,
+      tenantId,
+    )
   ).map(toVault);
   const regionSettings: RegionSettings[] = (
-    await rows(db, `select * from region_settings where tenant_id = $1 order by account_id, region`, tenantId)
+    await rows(
+      db,
+      regionSettingsTable,
+      `from region_settings where tenant_id = $1 order by account_id, region`,
+      tenantId,
+    )
   ).map((r) => ({
-    accountId: s(r.account_id),
-    region: s(r.region),
-    resourceTypeOptIn: (r.resource_type_opt_in ?? {}) as Record<string, boolean>,
-    resourceTypeManagement: (r.resource_type_management ?? {}) as Record<string, boolean>,
+    accountId: r.accountId,
+    region: r.region,
+    resourceTypeOptIn: r.resourceTypeOptIn ?? {},
+    resourceTypeManagement: r.resourceTypeManagement ?? {},
   }));
   const globalSettings: GlobalSettings[] = (
-    await rows(db, `select * from global_settings where tenant_id = $1 order by account_id`, tenantId)
+    await rows(db, globalSettingsTable, `from global_settings where tenant_id = $1 order by account_id`, tenantId)
   ).map((r) => ({
-    accountId: s(r.account_id),
-    isCrossAccountBackupEnabled: (r.is_cross_account_backup_enabled ?? null) as boolean | null,
-    raw: (r.raw ?? {}) as Record<string, string>,
+    accountId: r.accountId,
+    isCrossAccountBackupEnabled: r.isCrossAccountBackupEnabled ?? null,
+    raw: r.raw ?? {},
   }));
   const restoreTestingPlans: RestoreTestingPlan[] = (
     await rows(
       db,
-      `select * from restore_testing_plans where tenant_id = $1 order by account_id, region, plan_name`,
+      restoreTestingPlansTable,
+      `from restore_testing_plans where tenant_id = $1 order by account_id, region, plan_name`,
       tenantId,
     )
   ).map((r) => ({
-    accountId: s(r.account_id),
-    region: s(r.region),
-    planName: s(r.plan_name),
-    planArn: s(r.plan_arn),
-    scheduleExpression: s(r.schedule_expression),
-    creationTime: dn(r.creation_time),
-    lastExecutionTime: dn(r.last_execution_time),
+    accountId: r.accountId,
+    region: r.region,
+    planName: r.planName,
+    planArn: r.planArn,
+    scheduleExpression: r.scheduleExpression,
+    creationTime: r.creationTime,
+    lastExecutionTime: r.lastExecutionTime,
   }));
   const plans = await loadPlans(db, tenantId);
-  const [run] = await rows(
-    db,
-    `select id from sync_runs where tenant_id = $1 and finished_at is not null order by finished_at desc limit 1`,
-    tenantId,
-  );
+  const [run] = (
+    await db.query<{ id: string }>(
+      `select id from sync_runs where tenant_id = $1 and finished_at is not null order by finished_at desc limit 1`,
+      [tenantId],
+    )
+  ).rows;
   const published = units.map((u) => u.publishedAt?.getTime()).filter((t): t is number => t !== undefined);
   return {
     snapshot: {
@@ -280,7 +330,7 @@ export async function loadSnapshot(
     meta: {
       snapshotAt: published.length ? new Date(Math.max(...published)) : null,
       oldestDataAt: published.length ? new Date(Math.min(...published)) : null,
-      syncRunId: run ? s(run.id) : null,
+      syncRunId: run ? run.id : null,
     },
   };
 }

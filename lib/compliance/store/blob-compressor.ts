@@ -1,9 +1,9 @@
 // Deflates an evaluation's panel blobs on a thread of its own, a batch per message, while the
-// evaluation's thread goes on evaluating. A first evaluation of the bench world deflates 406 MB of
-// JSON (4 s of CPU), and that thread is what bounds its wall time.
+// evaluation's thread goes on evaluating: a first evaluation deflates hundreds of MB of JSON, and
+// the evaluation's thread is what bounds its wall time.
 //
-// A batch is one round trip (a few MB of strings), never a blob: the per-blob round trips of an
-// earlier version (one shared zlib stream on libuv's pool) left the evaluation idle 19 of 58 s.
+// A batch is one round trip (a few MB of strings), never a blob: a round trip per blob leaves the
+// evaluation idle waiting on them.
 // The worker is plain JavaScript given as source, so it runs the same under tsx, Vitest and Next.
 import { Worker } from "node:worker_threads";
 import { deflateRawSync } from "node:zlib";

@@ -168,7 +168,7 @@ const unpack = <T>(b: Buffer): T =>
 
 /**
  * A panel's entries column by column: what the evaluation collects, encoded without an object
- * per finding (a first evaluation of the bench world encodes 5.6 million of them).
+ * per finding (a large tenant's first evaluation encodes millions of them).
  */
 export interface PanelColumns {
   keys: readonly string[];

@@ -72,9 +72,8 @@ export class PanelCollector {
   private last: OpenPanel | null = null;
   /**
    * One string per distinct reason until the panels are handed over. Controls build a reason per
-   * finding, and a panel holds its findings until it is stored, so each copy outlived V8's young
-   * generation and was copied on every scavenge: keeping one copy cut a first evaluation's
-   * scavenging on the bench world from 6.5 to 5.4 s (--trace-gc).
+   * finding, and a panel holds its findings until it is stored, so each copy would outlive V8's
+   * young generation and be copied on every scavenge.
    */
   private readonly reasons = new Map<string, string>();
 
@@ -146,9 +145,8 @@ interface Encoded {
 
 // A panel is encoded as soon as it is submitted (a new one) or as soon as its stored version has
 // been read (a changed one), and only its JSON waits for the batch (one compressor round trip and
-// one statement per kind). Encoding a whole batch at once had kept up to 60,000 findings with
-// their evidence alive until then: a first evaluation of the bench world took 32.6–38.2 s and
-// 41–49 CPU-seconds that way, 29.9–31.3 s and 39–41 CPU-seconds this way (interleaved runs).
+// one statement per kind): encoding a whole batch at once would keep up to 60,000 findings with
+// their evidence alive until then.
 const BATCH_PANELS = 400;
 
 /** "($3::text, $4::bytea, …), (…)" for `count` rows of typed cells after `offset` parameters. */

@@ -2,6 +2,10 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { clock } from "@/lib/clock";
+import { completedWithIssuesSql, jobFailedSql } from "@/db/job-issue";
+
+const WITH_ISSUES = sql.raw(completedWithIssuesSql());
+const FAILED = sql.raw(jobFailedSql());
 
 export interface JobTrendDay {
   day: string;
@@ -27,10 +31,10 @@ export async function getBackupJobTrend(
     other: number;
   }>(sql`
     select to_char(date_trunc('day', creation_date at time zone 'UTC'), 'YYYY-MM-DD') as day,
-      count(*) filter (where state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') = 'SUCCESS')::int as completed,
-      count(*) filter (where state = 'COMPLETED' and coalesce(message_category, 'SUCCESS') <> 'SUCCESS')::int as with_issues,
-      count(*) filter (where state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'))::int as failed,
-      count(*) filter (where state not in ('COMPLETED', 'FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'))::int as other
+      count(*) filter (where state = 'COMPLETED' and not ${WITH_ISSUES})::int as completed,
+      count(*) filter (where state = 'COMPLETED' and ${WITH_ISSUES})::int as with_issues,
+      count(*) filter (where ${FAILED})::int as failed,
+      count(*) filter (where state <> 'COMPLETED' and not ${FAILED})::int as other
     from backup_jobs
     where tenant_id = ${tenantId} and creation_date >= ${since}
     group by 1 order by 1`);

@@ -3,6 +3,7 @@ import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import { backupJobs, orgAccounts, syncRunUnits, syncUnits } from "@/db/schema";
 import { clock } from "@/lib/clock";
+import { FAILED_JOB_STATES } from "@/db/job-issue";
 
 export interface UnitProblem {
   accountId: string;
@@ -89,7 +90,7 @@ export async function listRecentFailedJobs(
       and(
         eq(backupJobs.tenantId, tenantId),
         gte(backupJobs.creationDate, new Date(now.getTime() - 7 * 86_400_000)),
-        inArray(backupJobs.state, ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"]),
+        inArray(backupJobs.state, [...FAILED_JOB_STATES]),
       ),
     )
     .orderBy(desc(backupJobs.creationDate))

@@ -6,6 +6,8 @@ import { scheduleInWords } from "../schedule-words";
 import { containsPattern, optionalAccount, optionalRegion, optionalText } from "../filters";
 import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
 
+const CURSOR = z.tuple([z.string(), z.string(), z.string()]);
+
 export const planFilters = z.object({
   account: optionalAccount,
   region: optionalRegion,
@@ -30,10 +32,10 @@ function where(scope: TableScope, f: PlanFilters): SQL[] {
 
 async function page(db: Db, scope: TableScope, f: PlanFilters, cursor: string | null, limit: number) {
   const w = where(scope, f);
-  const after = decodeCursor(cursor);
-  if (after && after.length === 3)
+  const after = decodeCursor(cursor, CURSOR);
+  if (after)
     w.push(
-      sql`(${backupPlans.accountId}, ${backupPlans.region}, ${backupPlans.planId}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])})`,
+      sql`(${backupPlans.accountId}, ${backupPlans.region}, ${backupPlans.planId}) > (${after[0]}, ${after[1]}, ${after[2]})`,
     );
   const plans = await db
     .select()

@@ -2,7 +2,16 @@ import { z } from "zod";
 import type { Db } from "@/db";
 import { listExceptions } from "@/lib/compliance/exceptions";
 import type { ExceptionView } from "@/lib/compliance/read/exceptions-at";
-import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
+import {
+  cursorOffset,
+  decodeCursor,
+  encodeCursor,
+  iterateByPages,
+  type TableDefinition,
+  type TableScope,
+} from "../table";
+
+const CURSOR = z.tuple([cursorOffset]);
 
 // Accepted risks, for auditors: every exception with its state at the as-of time (default now).
 
@@ -15,7 +24,7 @@ export const exceptionFilters = z.object({
 export type ExceptionFilters = z.infer<typeof exceptionFilters>;
 
 async function page(db: Db, scope: TableScope, f: ExceptionFilters, cursor: string | null, limit: number) {
-  const offset = Number(decodeCursor(cursor)?.[0] ?? 0) || 0;
+  const offset = decodeCursor(cursor, CURSOR)?.[0] ?? 0;
   // Exceptions are few (each one a person's decision); read them all and page in memory.
   const all = await listExceptions(db, { tenantId: scope.tenantId, at: scope.asOf ?? undefined, state: f.state });
   const rows = all.slice(offset, offset + limit);

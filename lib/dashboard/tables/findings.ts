@@ -5,7 +5,16 @@ import { orgAccounts } from "@/db/schema";
 import { CONTROL_IDS, SCORED_STATUSES } from "@/lib/compliance/model/finding";
 import { listFindings, type FindingRow } from "@/lib/compliance/read/findings";
 import { optionalAccount, optionalRegion, optionalText } from "../filters";
-import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
+import {
+  cursorOffset,
+  decodeCursor,
+  encodeCursor,
+  iterateByPages,
+  type TableDefinition,
+  type TableScope,
+} from "../table";
+
+const CURSOR = z.tuple([cursorOffset]);
 
 // Findings of the evaluation in force at the page's "as of" date (or the newest), filtered by
 // framework, requirement, control, status, OU, account, region and resource type.
@@ -41,7 +50,7 @@ export async function accountsUnder(db: Db, tenantId: string, ouId: string): Pro
 }
 
 async function page(db: Db, scope: TableScope, f: FindingFilters, cursor: string | null, limit: number) {
-  const offset = Number(decodeCursor(cursor)?.[0] ?? 0) || 0;
+  const offset = decodeCursor(cursor, CURSOR)?.[0] ?? 0;
   // An OU with no accounts matches nothing (an empty list would mean "no filter").
   const ouAccounts = f.ou ? await accountsUnder(db, scope.tenantId, f.ou) : undefined;
   const result = await listFindings(db, {

@@ -4,12 +4,19 @@ import type { Db } from "@/db";
 import { backupJobs, copyJobs, restoreJobs, type BackupJobRow, type CopyJobRow, type RestoreJobRow } from "@/db/schema";
 import { boundedCount } from "../count";
 import { containsPattern, optionalAccount, optionalDate, optionalRegion, optionalText } from "../filters";
-import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
+import {
+  cursorTime,
+  decodeCursor,
+  encodeCursor,
+  iterateByPages,
+  type TableDefinition,
+  type TableScope,
+} from "../table";
 import { clock } from "@/lib/clock";
+import { completedWithIssuesSql, jobHasIssueSql } from "@/db/job-issue";
 
-// Backup, copy and restore jobs, failures first. "Problem" follows the console: FAILED, ABORTED,
-// EXPIRED, PARTIAL, and COMPLETED with a message category other than SUCCESS ("completed with
-// issues"). The default window is the last 7 days; history goes back as far as we kept it.
+// Backup, copy and restore jobs, failures first. A backup or copy job is a "problem" when it has
+// an issue (db/job-issue.ts, the rule BK-14 uses too). The default window is the last 7 days; history goes back as far as we kept it.
 
 export const jobFilters = z.object({
   account: optionalAccount,
@@ -27,9 +34,10 @@ const DEFAULT_DAYS = 7;
 
 type JobTable = typeof backupJobs | typeof copyJobs;
 
-function problemExpr(t: JobTable) {
-  return sql<number>`(case when ${t.state} in ('FAILED','ABORTED','EXPIRED','PARTIAL') or (${t.state} = 'COMPLETED' and coalesce(${t.messageCategory}, 'SUCCESS') <> 'SUCCESS') then 1 else 0 end)`;
-}
+// Unqualified columns: every query here reads one job table. The same text as the partial
+// problems index's predicate, so the planner can use that index.
+const PROBLEM = sql.raw(jobHasIssueSql());
+const COMPLETED_WITH_ISSUES = sql.raw(`state = 'COMPLETED' and ${completedWithIssuesSql()}`);
 
 function windowOf(f: JobFilters, now = clock.now()): { from: Date; to: Date | null } {
   return {
@@ -44,18 +52,20 @@ function whereFor(t: JobTable, scope: TableScope, f: JobFilters): SQL[] {
   if (to) w.push(lte(t.creationDate, to));
   if (f.account) w.push(eq(t.accountId, f.account));
   if (f.region) w.push(eq(t.region, f.region));
-  if (f.state === "COMPLETED_WITH_ISSUES")
-    w.push(sql`${t.state} = 'COMPLETED' and coalesce(${t.messageCategory}, 'SUCCESS') <> 'SUCCESS'`);
+  if (f.state === "COMPLETED_WITH_ISSUES") w.push(COMPLETED_WITH_ISSUES);
   else if (f.state) w.push(eq(t.state, f.state));
   if (f.resourceType) w.push(eq(t.resourceType, f.resourceType));
   if (f.resource) w.push(sql`${t.resourceArn} ilike ${containsPattern(f.resource)}`);
-  if (f.problems) w.push(sql`${problemExpr(t)} = 1`);
+  if (f.problems) w.push(PROBLEM);
   return w;
 }
 
 async function countCapped(db: Db, table: JobTable | typeof restoreJobs, where: SQL[]) {
   return boundedCount(db, table, and(...where));
 }
+
+// (phase: 1 problems, 0 the rest; creation date; job id) of the last row shown.
+const JOB_CURSOR = z.tuple([z.union([z.literal(0), z.literal(1)]), cursorTime, z.string()]);
 
 /**
  * Problems first, then the rest, each newest first: two keyset phases, so every page is an index
@@ -67,38 +77,31 @@ function jobPage<Row extends { creationDate: Date }>(
   idOf: (r: Row) => string,
 ) {
   return async (db: Db, scope: TableScope, f: JobFilters, cursor: string | null, limit: number) => {
+    const after = decodeCursor(cursor, JOB_CURSOR);
     const base = whereFor(t, scope, f);
-    const after = decodeCursor(cursor);
-    const startPhase = after && after[0] === 0 ? 0 : after ? 1 : 0;
     const rows: Array<Row & { problem: boolean }> = [];
-    let next: string | null = null;
-    for (const phase of f.problems ? [1] : [1, 0]) {
-      // phase 1 = problems (listed first), phase 0 = the rest
-      if (startPhase === 0 && phase === 1 && after) continue;
-      const keyed = [...base, sql`${problemExpr(t)} = ${phase}`];
-      if (after && after[0] === phase)
-        keyed.push(sql`(${t.creationDate}, ${idColumn}) < (${new Date(String(after[1]))}, ${String(after[2])})`);
+    // A cursor in the second phase has left the first behind.
+    const phases = ((f.problems ? [1] : [1, 0]) as Array<0 | 1>).filter((p) => !after || p <= after[0]);
+    for (const phase of phases) {
+      const keyed = [...base, phase === 1 ? PROBLEM : sql`not ${PROBLEM}`];
+      if (after && after[0] === phase) keyed.push(sql`(${t.creationDate}, ${idColumn}) < (${after[1]}, ${after[2]})`);
+      // One row more than the page holds says whether there is a next page.
       const got = (await db
         .select()
         .from(t)
         .where(and(...keyed))
         .orderBy(sql`${t.creationDate} desc`, sql`${idColumn} desc`)
-        .limit(limit - rows.length + 1)) as Row[];
-      const more = got.length > limit - rows.length;
-      const shown = more ? got.slice(0, limit - rows.length) : got;
-      rows.push(...shown.map((r) => ({ ...r, problem: phase === 1 })));
-      const last = shown[shown.length - 1];
-      if (more && last) {
-        next = encodeCursor([phase, last.creationDate.toISOString(), idOf(last)]);
-        break;
-      }
-      if (rows.length >= limit) {
-        // The page ended exactly with this phase: the next one starts the other phase, if any.
-        if (phase === 1 && !f.problems) next = encodeCursor([0, "9999-12-31T00:00:00.000Z", ""]);
-        break;
-      }
+        .limit(limit + 1 - rows.length)) as Row[];
+      rows.push(...got.map((r) => ({ ...r, problem: phase === 1 })));
+      if (rows.length > limit) break;
     }
-    return { rows, next, total: cursor ? null : await countCapped(db, t, base) };
+    const shown = rows.slice(0, limit);
+    const last = shown[shown.length - 1];
+    const next =
+      rows.length > limit && last
+        ? encodeCursor([last.problem ? 1 : 0, last.creationDate.toISOString(), idOf(last)])
+        : null;
+    return { rows: shown, next, total: cursor ? null : await countCapped(db, t, base) };
   };
 }
 
@@ -174,11 +177,9 @@ async function restorePage(db: Db, scope: TableScope, f: RestoreJobFilters, curs
   if (f.resource) base.push(sql`coalesce(${t.sourceResourceArn}, '') ilike ${containsPattern(f.resource)}`);
   if (f.tests) base.push(sql`${t.restoreTestingPlanArn} is not null`);
   const keyed = [...base];
-  const after = decodeCursor(cursor);
-  if (after && after.length === 3)
-    keyed.push(
-      sql`(${problem}, ${t.creationDate}, ${t.restoreJobId}) < (${Number(after[0])}, ${new Date(String(after[1]))}, ${String(after[2])})`,
-    );
+  const after = decodeCursor(cursor, JOB_CURSOR);
+  if (after)
+    keyed.push(sql`(${problem}, ${t.creationDate}, ${t.restoreJobId}) < (${after[0]}, ${after[1]}, ${after[2]})`);
   const rows = await db
     .select({ row: t, problem })
     .from(t)

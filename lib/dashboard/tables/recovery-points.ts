@@ -4,7 +4,16 @@ import type { Db } from "@/db";
 import { recoveryPoints, type RecoveryPointRow } from "@/db/schema";
 import { boundedCount } from "../count";
 import { containsPattern, optionalAccount, optionalDate, optionalRegion, optionalText, sortDir } from "../filters";
-import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
+import {
+  cursorTime,
+  decodeCursor,
+  encodeCursor,
+  iterateByPages,
+  type TableDefinition,
+  type TableScope,
+} from "../table";
+
+const CURSOR = z.tuple([cursorTime, z.string()]);
 
 export const recoveryPointFilters = z.object({
   account: optionalAccount,
@@ -36,13 +45,14 @@ function where(scope: TableScope, f: RecoveryPointFilters): SQL[] {
 
 async function page(db: Db, scope: TableScope, f: RecoveryPointFilters, cursor: string | null, limit: number) {
   const base = where(scope, f);
-  const after = decodeCursor(cursor);
+  const after = decodeCursor(cursor, CURSOR);
   const keyed = [...base];
   // Keyset on (creation_date, arn): every page is an index range scan, however deep.
-  if (after && typeof after[0] === "string" && typeof after[1] === "string") {
-    const at = new Date(after[0]);
+  if (after) {
     const cmp = f.dir === "asc" ? sql`>` : sql`<`;
-    keyed.push(sql`(${recoveryPoints.creationDate}, ${recoveryPoints.recoveryPointArn}) ${cmp} (${at}, ${after[1]})`);
+    keyed.push(
+      sql`(${recoveryPoints.creationDate}, ${recoveryPoints.recoveryPointArn}) ${cmp} (${after[0]}, ${after[1]})`,
+    );
   }
   const order =
     f.dir === "asc"

@@ -6,7 +6,14 @@ import { listFindings, type FindingRow } from "@/lib/compliance/read/findings";
 import { getControlCounts } from "@/lib/compliance/read/scores";
 import type { ScoredStatus } from "@/lib/compliance/model/finding";
 import { optionalAccount, optionalRegion, optionalText } from "../filters";
-import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
+import {
+  cursorOffset,
+  decodeCursor,
+  encodeCursor,
+  iterateByPages,
+  type TableDefinition,
+  type TableScope,
+} from "../table";
 
 // Every resource that ought to be protected, unprotected first: protection is BK-01's finding
 // (a plan's selection really matches it, opt-in included; before the first backup counts), the
@@ -41,13 +48,23 @@ const PHASES: Array<{ key: string; statuses: ScoredStatus[] }> = [
   { key: "protected", statuses: ["PASS"] },
 ];
 
+// (phase, rows of that phase already shown)
+const CURSOR = z.tuple([
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(PHASES.length - 1),
+  cursorOffset,
+]);
+
 async function page(db: Db, scope: TableScope, f: ResourceFilters, cursor: string | null, limit: number) {
+  const [phaseAt, offsetAt] = decodeCursor(cursor, CURSOR) ?? [0, 0];
   const { controls } = await getControlCounts(db, { tenantId: scope.tenantId, asOf: scope.asOf });
   const bk01 = controls["BK-01"]?.runs[0];
   const bk09 = controls["BK-09"]?.runs[0];
   if (bk01 === undefined) return { rows: [], next: null, total: { count: 0, exact: true } };
   const phases = PHASES.filter((p) => !f.protection || p.key === f.protection);
-  const [phaseAt, offsetAt] = (decodeCursor(cursor) as [number, number] | null) ?? [0, 0];
   const base = {
     tenantId: scope.tenantId,
     asOf: scope.asOf,

@@ -7,6 +7,8 @@ import { vaultLockState, type LockMode } from "@/lib/compliance/vault/vault-lock
 import type { BackupVault, VaultType } from "@/lib/inventory/types";
 import { optionalAccount, optionalRegion } from "../filters";
 import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
+
+const CURSOR = z.tuple([z.string(), z.string(), z.string()]);
 import { clock } from "@/lib/clock";
 
 export const vaultFilters = z.object({
@@ -60,10 +62,10 @@ function where(scope: TableScope, f: VaultFilters): SQL[] {
 
 async function page(db: Db, scope: TableScope, f: VaultFilters, cursor: string | null, limit: number) {
   const w = where(scope, f);
-  const after = decodeCursor(cursor);
-  if (after && after.length === 3)
+  const after = decodeCursor(cursor, CURSOR);
+  if (after)
     w.push(
-      sql`(${backupVaults.accountId}, ${backupVaults.region}, ${backupVaults.vaultName}) > (${String(after[0])}, ${String(after[1])}, ${String(after[2])})`,
+      sql`(${backupVaults.accountId}, ${backupVaults.region}, ${backupVaults.vaultName}) > (${after[0]}, ${after[1]}, ${after[2]})`,
     );
   const now = clock.now();
   // The lock filter needs the derived mode; vaults are few per account, so filter after reading.

@@ -1,6 +1,7 @@
 // The in-memory builder of the facts a later SQL aggregation will fill.
 import { describe, expect, it } from "vitest";
-import { buildSnapshotFacts, isJobIssue } from "@/lib/compliance/facts/resource-facts";
+import { buildSnapshotFacts } from "@/lib/compliance/facts/resource-facts";
+import { jobHasIssue } from "@/db/job-issue";
 import {
   ACCT,
   REGION,
@@ -84,7 +85,7 @@ describe("snapshot facts", () => {
     ["COMPLETED", "AGGREGATE_ALL", true],
     ["RUNNING", null, false],
   ] as const)("job %s / %s is an issue: %s", (state, cat, expected) => {
-    expect(isJobIssue(state, cat)).toBe(expected);
+    expect(jobHasIssue(state, cat)).toBe(expected);
   });
 });
 

@@ -1,0 +1,4 @@
+DROP INDEX "backup_jobs_problems_idx";--> statement-breakpoint
+DROP INDEX "copy_jobs_problems_idx";--> statement-breakpoint
+CREATE INDEX "backup_jobs_problems_idx" ON "backup_jobs" USING btree ("tenant_id","creation_date","backup_job_id") WHERE (state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and upper(coalesce(message_category, '')) not in ('', 'SUCCESS')));--> statement-breakpoint
+CREATE INDEX "copy_jobs_problems_idx" ON "copy_jobs" USING btree ("tenant_id","creation_date","copy_job_id") WHERE (state in ('FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL') or (state = 'COMPLETED' and upper(coalesce(message_category, '')) not in ('', 'SUCCESS')));
