@@ -178,7 +178,7 @@ async function FailingControls({ tenantId, slug }: { tenantId: string; slug: str
               <div className="text-xs text-slate-600">
                 {c.failing.toLocaleString("en-US")} of {c.applicable.toLocaleString("en-US")} {c.subject}
                 {c.applicable === 1 ? "" : "s"} failing
-                {c.resources && c.subject !== "resource" && (
+                {c.resources && c.resources.count > 0 && c.subject !== "resource" && (
                   <>
                     {" "}
                     · {c.resources.exact ? "" : "at least "}
@@ -331,7 +331,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
       <div className="grid gap-4 xl:grid-cols-3">
         <Widget
           title="Compliance by framework"
-          description="Share of requirements met, and of checks passing."
+          description="Each framework's score, beside its requirements fully met."
           className="xl:col-span-2"
         >
           <FrameworkScores tenantId={tenant.tenantId} slug={slug} />

@@ -203,7 +203,8 @@ function StalenessNotice({
       <strong>Some data is stale.</strong>{" "}
       {stale > 0 &&
         `${stale} account-region${stale === 1 ? "" : "s"} failed at the last sync and show${stale === 1 ? "s" : ""} the data of an earlier one. `}
-      {neverSynced > 0 && `${neverSynced} account-region${neverSynced === 1 ? " has" : "s have"} never been read. `}
+      {neverSynced > 0 &&
+        `${neverSynced} account-region${neverSynced === 1 ? " has" : "s have"} never been read (an account that cannot be read on purpose can be acknowledged on its Accounts page). `}
       {old && `The oldest data shown was read ${formatDuration(ageMs!)} ago. `}
       {skipped > 0 && `${skipped} skipped (region not enabled or account suspended). `}
       {acknowledged > 0 && `${acknowledged} more in accounts acknowledged as not read. `}

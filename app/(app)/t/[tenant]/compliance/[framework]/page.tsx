@@ -25,7 +25,7 @@ function ControlCounts({ counts, href }: { counts: StatusCounts | undefined; hre
   if (!counts) return <span className="text-xs text-slate-400">not evaluated</span>;
   const applicable = counts.PASS + counts.FAIL + counts.ERROR + counts.EXCEPTED;
   return (
-    <div className="flex flex-col items-end gap-0.5">
+    <div className="flex flex-col items-end gap-0.5 [&>span:last-child]:justify-end">
       <span className="text-xs font-medium text-slate-700 tabular-nums">
         {applicable ? `${formatScore(counts.PASS / applicable)} pass` : "n/a"}
       </span>
@@ -177,7 +177,7 @@ export default async function FrameworkPage({
                           {paramsLine(c, f.parameters[c], (raw) => CONTROLS[c].params.safeParse(raw))}
                         </div>
                       </td>
-                      <td className="py-1.5 pl-3 text-right align-top whitespace-nowrap" data-testid="control-counts">
+                      <td className="w-44 py-1.5 pl-3 text-right align-top" data-testid="control-counts">
                         <ControlCounts
                           counts={r.controlCounts[c]}
                           href={(status) => findings({ requirement: r.id, control: c, status })}
@@ -192,7 +192,7 @@ export default async function FrameworkPage({
         </div>
         <Widget
           title="Accounts, worst first"
-          description="This framework's score per account: the share of requirements met there."
+          description="This framework's score in each account, and its requirements fully met there. Accounts the sync never read say no data."
         >
           <AccountScores tenantId={tenant.tenantId} slug={slug} framework={framework} asOf={asOf} />
         </Widget>
