@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Conn } from "../index";
-import { ACTIVE_RUN_STATUSES, syncRuns, syncRunUnits, syncUnits, tenants } from "../schema";
+import { ACTIVE_RUN_STATUSES, syncRuns, syncRunUnits, syncUnits, tenants, unreadAccountAcks } from "../schema";
 import { clock } from "@/lib/clock";
 
 // Reads for the Sync page and the sync command: small objects, tenant scope required.
@@ -147,7 +147,10 @@ export interface Freshness {
   ok: number;
   stale: number;
   skipped: number;
+  /** Units never read, apart from those of accounts acknowledged as unread. */
   neverSynced: number;
+  /** Units never read in accounts an operator acknowledged as unread: not a problem to warn about. */
+  acknowledged: number;
   /** Oldest published data among units with data. */
   oldestPublishedAt: Date | null;
   newestPublishedAt: Date | null;
@@ -163,11 +166,16 @@ export async function getFreshness(db: Conn, p: { tenantId: string }): Promise<F
       ok: sql<number>`count(*) filter (where ${syncUnits.status} = 'ok')::int`,
       stale: sql<number>`count(*) filter (where ${syncUnits.status} = 'failed' and ${syncUnits.publishedAt} is not null)::int`,
       skipped: sql<number>`count(*) filter (where ${syncUnits.status} = 'skipped')::int`,
-      neverSynced: sql<number>`count(*) filter (where ${syncUnits.publishedAt} is null and ${syncUnits.status} <> 'skipped')::int`,
+      neverSynced: sql<number>`count(*) filter (where ${syncUnits.publishedAt} is null and ${syncUnits.status} <> 'skipped' and ${unreadAccountAcks.accountId} is null)::int`,
+      acknowledged: sql<number>`count(*) filter (where ${syncUnits.publishedAt} is null and ${syncUnits.status} <> 'skipped' and ${unreadAccountAcks.accountId} is not null)::int`,
       oldestPublishedAt: sql<Date | null>`min(${syncUnits.publishedAt})`,
       newestPublishedAt: sql<Date | null>`max(${syncUnits.publishedAt})`,
     })
     .from(syncUnits)
+    .leftJoin(
+      unreadAccountAcks,
+      and(eq(unreadAccountAcks.tenantId, syncUnits.tenantId), eq(unreadAccountAcks.accountId, syncUnits.accountId)),
+    )
     .where(and(eq(syncUnits.tenantId, p.tenantId), eq(syncUnits.kind, "region")));
   const fix = (v: Date | string | null | undefined) => (v ? new Date(v) : null);
   return {
@@ -176,6 +184,7 @@ export async function getFreshness(db: Conn, p: { tenantId: string }): Promise<F
     stale: row?.stale ?? 0,
     skipped: row?.skipped ?? 0,
     neverSynced: row?.neverSynced ?? 0,
+    acknowledged: row?.acknowledged ?? 0,
     oldestPublishedAt: fix(row?.oldestPublishedAt),
     newestPublishedAt: fix(row?.newestPublishedAt),
     oldestAgeMs: row?.oldestPublishedAt ? clock.nowMs() - fix(row.oldestPublishedAt)!.getTime() : null,

@@ -166,3 +166,24 @@ export const tenantAccountSettings = pgTable(
   (t) => [primaryKey({ columns: [t.tenantId, t.accountId] })],
 );
 export type TenantAccountSettings = typeof tenantAccountSettings.$inferSelect;
+
+/**
+ * Accounts the sync cannot read (access denied, suspended) that an operator has acknowledged: they
+ * still say "no data" everywhere, but no longer count as a data problem in the freshness banner.
+ * Removing the row takes the acknowledgement back; an account read again simply has data.
+ */
+export const unreadAccountAcks = pgTable(
+  "unread_account_acks",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    accountId: text("account_id").notNull(),
+    reason: text("reason").notNull(),
+    acknowledgedAt: timestamp("acknowledged_at", { withTimezone: true }).notNull(),
+    acknowledgedById: uuid("acknowledged_by_id"),
+    acknowledgedByEmail: text("acknowledged_by_email"),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.accountId] })],
+);
+export type UnreadAccountAck = typeof unreadAccountAcks.$inferSelect;

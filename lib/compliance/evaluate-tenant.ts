@@ -204,6 +204,7 @@ export async function evaluateTenant(
         requirements: t.template.requirements.map((r) => ({
           id: r.id,
           title: r.title,
+          weight: r.weight,
           runKeys: requirementRuns.get(r.id) ?? [],
         })),
       })),

@@ -7,7 +7,7 @@ import { clock } from "@/lib/clock";
 
 // The dashboard reads data that changes only when a sync publishes, an evaluation lands or an
 // exception is accepted or revoked. So each widget's result is kept in memory per server process,
-// keyed by the tenant's snapshot (those three markers), and recomputed every 5 minutes as well
+// keyed by the tenant's snapshot (those markers, and unread accounts acknowledged), and recomputed every 5 minutes as well
 // (ages and "last 7 days" windows move with the clock), each widget at its own moment within
 // those 5 minutes. Concurrent requests for the same key share one computation. The web tier
 // stays stateless: a cold process computes on its first request.
@@ -27,7 +27,8 @@ const snapshotMarker = cache(async (db: Db, tenantId: string): Promise<string> =
     select concat_ws('|',
       (select max(updated_at)::text from sync_units where tenant_id = ${tenantId}),
       (select max(id)::text from compliance_evaluations where tenant_id = ${tenantId} and status = 'succeeded'),
-      (select max(greatest(created_at, coalesce(revoked_at, created_at)))::text || count(*)::text from compliance_exceptions where tenant_id = ${tenantId})
+      (select max(greatest(created_at, coalesce(revoked_at, created_at)))::text || count(*)::text from compliance_exceptions where tenant_id = ${tenantId}),
+      (select max(acknowledged_at)::text || count(*)::text from unread_account_acks where tenant_id = ${tenantId})
     ) as marker`);
   return r.rows[0]?.marker ?? "";
 });

@@ -154,7 +154,7 @@ describe("numbers shown match the database", () => {
     await visit(page, "compliance", "compliance");
     for (const s of scores.rows) {
       expect(
-        await page.getByText(`${s.met} of ${s.applicable} requirements met`).count(),
+        await page.getByText(`${s.met} of ${s.applicable} requirements fully met`).count(),
         s.template_slug,
       ).toBeGreaterThan(0);
     }

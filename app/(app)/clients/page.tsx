@@ -11,8 +11,8 @@ import { getDb } from "@/lib/db";
 import { getComplianceSummary } from "@/lib/dashboard/queries/compliance";
 import { listRecentFailedJobs } from "@/lib/dashboard/queries/overview";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
-import { formatDateTime, formatPercent } from "@/lib/format";
-import { ScoreNumber } from "../t/[tenant]/compliance/_components/score";
+import { formatDateTime } from "@/lib/format";
+import { FullyMet, SCORE_EXPLAINED, ScoreNumber } from "../t/[tenant]/compliance/_components/score";
 
 export const metadata: Metadata = { title: "All organizations" };
 
@@ -55,7 +55,9 @@ async function Scorecard({ tenantId }: { tenantId: string }) {
                   </dt>
                   <dd>
                     <ScoreNumber score={f.score} className="text-xl" />
-                    <div className="text-[11px] text-slate-500">{formatPercent(f.checks)} checks</div>
+                    <div className="text-[11px]">
+                      <FullyMet passing={f.requirementsPassing} applicable={f.requirementsApplicable} />
+                    </div>
                   </dd>
                 </div>
               ))}
@@ -88,7 +90,7 @@ export default async function ClientsPage() {
     <div>
       <PageHeader
         title="All organizations"
-        description="A scorecard per organization you can see: compliance per framework, unprotected resources, failed jobs and how fresh the data is."
+        description={`A scorecard per organization you can see: compliance per framework, unprotected resources, failed jobs and how fresh the data is. ${SCORE_EXPLAINED}`}
       />
       {tenants.length === 0 ? (
         <EmptyState title="No organizations">You have not been given access to any organization.</EmptyState>

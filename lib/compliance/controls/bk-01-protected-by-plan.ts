@@ -1,6 +1,6 @@
 // BK-01: the resource is selected by a backup plan that AWS acts on — decided from the
 // selections (types, ARNs, tags, conditions, NotResources, opt-in, org-managed plans), not from
-// "has a recovery point", so a new resource is protected before its first backup.
+// "has a recovery point", so a new resource is covered before its first backup (the protection status, lib/compliance/scoring/protection.ts, also needs a recent point).
 import { z } from "zod";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { tagScopeSchema } from "@/lib/compliance/model/scope";
@@ -43,7 +43,9 @@ export const bk01 = defineControl({
         }
         const m = p.matches[0]!;
         const facts = ctx.facts.resource(r.resourceArn);
-        const first = facts?.newestRecoveryPoint ? "" : "; no recovery point yet (protected before its first backup)";
+        const first = facts?.newestRecoveryPoint
+          ? ""
+          : "; no recovery point yet (covered by the plan before its first backup)";
         const others = p.matches.length > 1 ? ` and ${p.matches.length - 1} more` : "";
         emit(
           finding(

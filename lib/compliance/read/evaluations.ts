@@ -29,7 +29,10 @@ export interface RunRef {
 export interface EvaluationRuns {
   runs: RunRef[];
   /** Per template slug and requirement id: the run ids it reads, with the requirement's title. */
-  requirements: Record<string, Array<{ id: string; title: string; description: string; runIds: number[] }>>;
+  requirements: Record<
+    string,
+    Array<{ id: string; title: string; description: string; weight: number; runIds: number[] }>
+  >;
 }
 
 /** The newest succeeded evaluation at or before `asOf` (default: the newest), or a given one. */
@@ -90,6 +93,7 @@ export async function getEvaluationRuns(
       id: req.id,
       title: req.title,
       description: req.description,
+      weight: req.weight,
       runIds: (requirementRuns.get(req.id) ?? [])
         .map((key) => byDigest.get(createHash("sha256").update(key).digest("hex")))
         .filter((x): x is number => x !== undefined),

@@ -4,7 +4,13 @@
 import "server-only";
 import type { Db } from "@/db";
 import type { ControlId } from "@/lib/compliance/model/finding";
-import type { StatusCounts } from "@/lib/compliance/scoring/score";
+import {
+  emptyCounts,
+  rescoreSlice,
+  scoreRequirement,
+  scoreSlice,
+  type StatusCounts,
+} from "@/lib/compliance/scoring/score";
 import { decodeSlices, type ScoreSlices } from "@/lib/compliance/store/score-store";
 import { getEvaluationRuns, resolveEvaluation, type EvaluationRef } from "./evaluations";
 import { poolOf } from "./panels";
@@ -13,8 +19,12 @@ export interface RequirementScoreView {
   id: string;
   title: string;
   description: string;
+  weight: number;
   controls: ControlId[];
+  /** Checks of each of its controls (the runs this requirement reads), by status. */
+  controlCounts: Partial<Record<ControlId, StatusCounts>>;
   status: string;
+  /** Share of its applicable checks that pass. */
   score: number | null;
   counts: StatusCounts;
 }
@@ -24,8 +34,13 @@ export interface FrameworkScoreView {
   name: string;
   version: string;
   revision: number;
+  /** PASS only when every applicable requirement is fully met. */
   status: string;
+  /** Headline: the requirements' scores, weighted as the template says. */
   score: number | null;
+  /** Strict: requirements fully met, of those applicable. */
+  requirementsPassing: number;
+  requirementsApplicable: number;
   counts: StatusCounts;
   requirements: RequirementScoreView[];
 }
@@ -34,6 +49,8 @@ export interface ScoresAsOf {
   evaluation: Pick<EvaluationRef, "id" | "evaluatedAt" | "snapshotAt" | "oldestDataAt" | "syncRunId"> | null;
   frameworks: FrameworkScoreView[];
 }
+
+const STATUSES = ["PASS", "FAIL", "NOT_APPLICABLE", "ERROR", "EXCEPTED"] as const;
 
 const countsOf = (r: Record<string, number>): StatusCounts => ({
   PASS: r.pass!,
@@ -56,30 +73,52 @@ export async function getScores(
     evaluation.id,
     p.tenantId,
   ]);
+  const perRun = (evaluation.stats?.runs ?? {}) as Record<string, StatusCounts>;
   const frameworks = evaluation.templates.map((t): FrameworkScoreView => {
     const rows = res.rows.filter((r) => r.template_slug === t.slug);
     const total = rows.find((r) => r.requirement_id === "");
-    const reqs = runs.requirements[t.slug] ?? [];
+    const requirements = (runs.requirements[t.slug] ?? []).map((q): RequirementScoreView => {
+      const row = rows.find((r) => r.requirement_id === q.id);
+      const controlCounts: Partial<Record<ControlId, StatusCounts>> = {};
+      for (const id of new Set(q.runIds)) {
+        const control = controlOf.get(id);
+        if (!control) continue;
+        const c = (controlCounts[control] ??= emptyCounts());
+        const n = perRun[id];
+        if (n) for (const k of STATUSES) c[k] += n[k];
+      }
+      const scored = scoreRequirement(q.id, q.title, row ? countsOf(row) : emptyCounts(), q.weight);
+      return {
+        id: q.id,
+        title: q.title,
+        description: q.description,
+        weight: q.weight,
+        controls: Object.keys(controlCounts) as ControlId[],
+        controlCounts,
+        status: scored.status,
+        score: scored.score,
+        counts: scored.counts,
+      };
+    });
+    // Scored from the requirement rows by today's rules, so an evaluation stored before a rule
+    // changed reads the same as a new one.
+    const slice = scoreSlice(requirements.map((r) => scoreRequirement(r.id, r.title, r.counts, r.weight)));
     return {
       slug: t.slug,
       name: t.name,
       version: t.version,
       revision: t.revision,
-      status: total?.status ?? "NOT_APPLICABLE",
-      score: total?.score ?? null,
-      counts: total ? countsOf(total) : { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, EXCEPTED: 0 },
-      requirements: reqs.map((q) => {
-        const row = rows.find((r) => r.requirement_id === q.id);
-        return {
-          id: q.id,
-          title: q.title,
-          description: q.description,
-          controls: [...new Set(q.runIds.map((id) => controlOf.get(id)!).filter(Boolean))],
-          status: row?.status ?? "NOT_APPLICABLE",
-          score: row?.score ?? null,
-          counts: row ? countsOf(row) : { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, EXCEPTED: 0 },
-        };
-      }),
+      status:
+        slice.score === null
+          ? "NOT_APPLICABLE"
+          : slice.requirementsPassing === slice.requirementsApplicable
+            ? "PASS"
+            : "FAIL",
+      score: slice.score,
+      requirementsPassing: slice.requirementsPassing,
+      requirementsApplicable: slice.requirementsApplicable,
+      counts: total ? countsOf(total) : emptyCounts(),
+      requirements,
     };
   });
   const { id, evaluatedAt, snapshotAt, oldestDataAt, syncRunId } = evaluation;
@@ -97,7 +136,14 @@ export async function getScoreSlices(
     `select slices from compliance_score_slices where evaluation_id = $1 and tenant_id = $2 and template_slug = $3`,
     [evaluation.id, p.tenantId, p.templateSlug],
   );
-  return res.rows[0] ? decodeSlices(res.rows[0].slices as Buffer) : null;
+  if (!res.rows[0]) return null;
+  const runs = await getEvaluationRuns(db, { tenantId: p.tenantId, evaluation });
+  const weights = new Map((runs.requirements[p.templateSlug] ?? []).map((r) => [r.id, r.weight]));
+  const weightOf = (id: string) => weights.get(id) ?? 1;
+  const stored = decodeSlices(res.rows[0].slices as Buffer);
+  const rescore = (m: ScoreSlices["byAccount"]) =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, rescoreSlice(v, weightOf)]));
+  return { byAccount: rescore(stored.byAccount), byOu: rescore(stored.byOu), byRegion: rescore(stored.byRegion) };
 }
 
 /** Counts per control (all its runs) and per run, as of `asOf`. */
@@ -114,7 +160,7 @@ export async function getControlCounts(
     const c = (controls[r.controlId] ??= { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, EXCEPTED: 0, runs: [] });
     c.runs.push(r.id);
     const n = perRun[r.id];
-    if (n) for (const k of ["PASS", "FAIL", "NOT_APPLICABLE", "ERROR", "EXCEPTED"] as const) c[k] += n[k];
+    if (n) for (const k of STATUSES) c[k] += n[k];
   }
   return { evaluationId: evaluation.id, controls };
 }
@@ -127,24 +173,44 @@ export interface TrendPoint {
   evaluationId: number;
 }
 
-/** Daily series of a framework's score (requirementId "" or omitted) or of one requirement. */
+/**
+ * Daily series of one requirement's score, or of a framework's (requirementId "" or omitted): its
+ * headline scored from the day's requirement rows, with `weights` per requirement (default 1).
+ */
 export async function getScoreTrend(
   db: Db,
-  p: { tenantId: string; templateSlug: string; requirementId?: string; from?: Date; to?: Date },
+  p: {
+    tenantId: string;
+    templateSlug: string;
+    requirementId?: string;
+    from?: Date;
+    to?: Date;
+    weights?: Record<string, number>;
+  },
 ): Promise<TrendPoint[]> {
+  const framework = !p.requirementId;
   const res = await poolOf(db).query(
-    `select to_char(day, 'YYYY-MM-DD') as day, score, status, pass, fail, not_applicable, error, excepted, evaluation_id from compliance_score_days
-      where tenant_id = $1 and template_slug = $2 and requirement_id = $3 and ($4::date is null or day >= $4::date) and ($5::date is null or day <= $5::date)
-      order by day`,
-    [p.tenantId, p.templateSlug, p.requirementId ?? "", p.from ?? null, p.to ?? null],
+    `select to_char(day, 'YYYY-MM-DD') as day, requirement_id, score, status, pass, fail, not_applicable, error, excepted, evaluation_id from compliance_score_days
+      where tenant_id = $1 and template_slug = $2 and ($3::text is null or requirement_id = $3) and ($4::date is null or day >= $4::date) and ($5::date is null or day <= $5::date)
+      order by day, requirement_id`,
+    [p.tenantId, p.templateSlug, framework ? null : p.requirementId, p.from ?? null, p.to ?? null],
   );
-  return res.rows.map((r) => ({
-    day: r.day,
-    score: r.score,
-    status: r.status,
-    counts: countsOf(r),
-    evaluationId: r.evaluation_id,
-  }));
+  const byDay = new Map<string, typeof res.rows>();
+  for (const r of res.rows) byDay.set(r.day, [...(byDay.get(r.day) ?? []), r]);
+  const points: TrendPoint[] = [];
+  for (const [day, rows] of byDay) {
+    const own = rows.find((r) => r.requirement_id === (framework ? "" : p.requirementId));
+    if (!own) continue;
+    const score = framework
+      ? scoreSlice(
+          rows
+            .filter((r) => r.requirement_id !== "")
+            .map((r) => scoreRequirement(r.requirement_id, "", countsOf(r), p.weights?.[r.requirement_id] ?? 1)),
+        ).score
+      : own.score;
+    points.push({ day, score, status: own.status, counts: countsOf(own), evaluationId: own.evaluation_id });
+  }
+  return points;
 }
 
 export interface EvaluationSummary {

@@ -3,7 +3,10 @@
 //   share of those evaluations that pass; NOT_APPLICABLE is left out; ERROR and EXCEPTED (a FAIL
 //   with an accepted exception) count as not passing, EXCEPTED reported on its own;
 // - a requirement with no applicable evaluation is NOT_APPLICABLE and left out of the framework;
-// - a framework's score is the share of its (applicable) requirements that pass.
+// - a framework's headline score is the mean of its applicable requirements' scores, weighted as
+//   the template says (default 1 each), so it moves with every check fixed; beside it stands the
+//   strict count of requirements fully met. A strict share alone reads 0% whenever one of
+//   thousands of recovery points fails, and then ranks nothing.
 // Roll-ups per account, OU (every ancestor of the account), region and tenant use the same rules
 // on the slice of findings. Findings are folded into counts per (run, account, region) as they
 // stream in, so scoring a million findings keeps a few thousand counters.
@@ -32,6 +35,8 @@ function addCounts(a: StatusCounts, b: StatusCounts): void {
 export interface RequirementScore {
   id: string;
   title: string;
+  /** The template's weight of this requirement in the headline score. */
+  weight: number;
   status: "PASS" | "FAIL" | "NOT_APPLICABLE";
   /** Share of applicable evaluations that pass; null when none applies. */
   score: number | null;
@@ -39,8 +44,9 @@ export interface RequirementScore {
 }
 
 export interface SliceScore {
-  /** Share of applicable requirements that pass; null when none applies. */
+  /** Headline: the applicable requirements' scores, weighted; null when none applies. */
   score: number | null;
+  /** Strict: requirements fully met (every applicable check passes), of those applicable. */
   requirementsPassing: number;
   requirementsApplicable: number;
   requirements: RequirementScore[];
@@ -55,24 +61,53 @@ export interface TemplateScore extends SliceScore {
 
 export interface ScoringTemplate {
   templateId: string;
-  requirements: Array<{ id: string; title: string; runKeys: readonly string[] }>;
+  requirements: Array<{ id: string; title: string; weight?: number; runKeys: readonly string[] }>;
 }
 
-export function scoreRequirement(id: string, title: string, counts: StatusCounts): RequirementScore {
-  const applicable = counts.PASS + counts.FAIL + counts.ERROR + counts.EXCEPTED;
-  if (applicable === 0) return { id, title, status: "NOT_APPLICABLE", score: null, counts };
-  return { id, title, status: counts.PASS === applicable ? "PASS" : "FAIL", score: counts.PASS / applicable, counts };
+/** Share of applicable checks that pass (EXCEPTED and ERROR count as not passing); null when none applies. */
+export function checksPassing(c: StatusCounts): number | null {
+  const applicable = c.PASS + c.FAIL + c.ERROR + c.EXCEPTED;
+  return applicable ? c.PASS / applicable : null;
+}
+
+export function scoreRequirement(id: string, title: string, counts: StatusCounts, weight = 1): RequirementScore {
+  const score = checksPassing(counts);
+  if (score === null) return { id, title, weight, status: "NOT_APPLICABLE", score: null, counts };
+  return { id, title, weight, status: score === 1 ? "PASS" : "FAIL", score, counts };
+}
+
+/** The headline: applicable requirements' scores averaged with the template's weights. */
+export function headlineScore(requirements: ReadonlyArray<Pick<RequirementScore, "score" | "weight">>): number | null {
+  let sum = 0;
+  let weights = 0;
+  for (const r of requirements) {
+    if (r.score === null || !(r.weight > 0)) continue;
+    sum += r.score * r.weight;
+    weights += r.weight;
+  }
+  return weights ? sum / weights : null;
 }
 
 export function scoreSlice(requirements: RequirementScore[]): SliceScore {
   const applicable = requirements.filter((r) => r.status !== "NOT_APPLICABLE");
   const passing = applicable.filter((r) => r.status === "PASS").length;
   return {
-    score: applicable.length ? passing / applicable.length : null,
+    score: headlineScore(applicable),
     requirementsPassing: passing,
     requirementsApplicable: applicable.length,
     requirements,
   };
+}
+
+/**
+ * A stored slice scored again by the rules above with the template's weights: scores kept from
+ * before a rule or weight changed read the same as new ones.
+ */
+export function rescoreSlice(
+  slice: Pick<SliceScore, "requirements">,
+  weightOf: (requirementId: string) => number,
+): SliceScore {
+  return scoreSlice(slice.requirements.map((r) => scoreRequirement(r.id, r.title, r.counts, weightOf(r.id))));
 }
 
 export class ScoreAccumulator {
@@ -149,7 +184,7 @@ export class ScoreAccumulator {
         tenant.set(req.id, total);
       }
       const build = (m: Map<string, StatusCounts>) =>
-        scoreSlice(t.requirements.map((r) => scoreRequirement(r.id, r.title, m.get(r.id) ?? emptyCounts())));
+        scoreSlice(t.requirements.map((r) => scoreRequirement(r.id, r.title, m.get(r.id) ?? emptyCounts(), r.weight)));
       const record = (dim: Map<string, Map<string, StatusCounts>>) =>
         Object.fromEntries([...dim].map(([k, m]) => [k, build(m)]));
       return {

@@ -17,6 +17,8 @@ export const requirementSchema = z
     title: z.string().min(1, "requirement title must not be empty").max(200),
     description: z.string().max(2000).default(""),
     controls: z.array(controlIdSchema).min(1, "a requirement needs at least one control"),
+    /** Its weight in the framework's headline score (the requirements' scores averaged). */
+    weight: z.number().positive("weight must be above 0").max(100, "weight is at most 100").default(1),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import type { Db } from "@/db";
+import { isUnread, listUnreadAccountAcks, type UnreadAccountAckView } from "@/lib/sync/unread-accounts";
 import { bySnapshot } from "../snapshot-cache";
 import {
   backupPlans,
@@ -33,6 +34,10 @@ export interface AccountNode {
   parentId: string;
   ouPath: string[];
   units: UnitState[];
+  /** No region holds data read by a sync: the account says "no data" wherever a figure would be. */
+  unread: boolean;
+  /** An operator's acknowledgement that it is not read (unread accounts only). */
+  ack: UnreadAccountAckView | null;
 }
 
 export interface OuNode {
@@ -53,7 +58,7 @@ export function getOrgTree(db: Db, tenantId: string): Promise<OrgTree> {
 }
 
 async function readOrgTree(db: Db, tenantId: string): Promise<OrgTree> {
-  const [ous, accounts, units] = await Promise.all([
+  const [ous, accounts, units, acks] = await Promise.all([
     db
       .select({ ouId: orgUnits.ouId, name: orgUnits.name, parentId: orgUnits.parentId, path: orgUnits.path })
       .from(orgUnits)
@@ -93,10 +98,18 @@ async function readOrgTree(db: Db, tenantId: string): Promise<OrgTree> {
       )
       .where(and(eq(syncUnits.tenantId, tenantId), eq(syncUnits.kind, "region")))
       .orderBy(asc(syncUnits.region)),
+    listUnreadAccountAcks(db, tenantId),
   ]);
   const byAccount = new Map<string, UnitState[]>();
   for (const { accountId, ...u } of units) byAccount.set(accountId, [...(byAccount.get(accountId) ?? []), u]);
-  return { ous, accounts: accounts.map((a) => ({ ...a, units: byAccount.get(a.accountId) ?? [] })) };
+  return {
+    ous,
+    accounts: accounts.map((a) => {
+      const own = byAccount.get(a.accountId) ?? [];
+      const unread = isUnread(own);
+      return { ...a, units: own, unread, ack: unread ? (acks.get(a.accountId) ?? null) : null };
+    }),
+  };
 }
 
 export interface AccountDetail {
@@ -130,9 +143,13 @@ export async function getAccountDetail(db: Db, tenantId: string, accountId: stri
 export function accountFreshness(units: UnitState[]): { tone: "green" | "amber" | "red" | "gray"; label: string } {
   if (units.length === 0) return { tone: "gray", label: "Not synced" };
   if (units.every((u) => u.status === "skipped"))
-    return { tone: "gray", label: units[0]?.errorKind === "account_suspended" ? "Suspended: skipped" : "Skipped" };
+    return {
+      tone: "gray",
+      label: units[0]?.errorKind === "account_suspended" ? "No data: suspended, skipped" : "No data: skipped",
+    };
   const failed = units.filter((u) => u.status === "failed");
-  if (failed.some((u) => !u.publishedAt)) return { tone: "red", label: "Never read" };
+  if (isUnread(units)) return { tone: "red", label: "No data: never read" };
+  if (failed.some((u) => !u.publishedAt)) return { tone: "red", label: "Never read in some regions" };
   if (failed.length) return { tone: "amber", label: `Stale in ${failed.length} region${failed.length > 1 ? "s" : ""}` };
   return { tone: "green", label: "Fresh" };
 }

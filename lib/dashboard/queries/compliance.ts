@@ -2,7 +2,8 @@ import "server-only";
 import { cache } from "react";
 import type { Db } from "@/db";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
-import type { ControlId } from "@/lib/compliance/model/finding";
+import type { ControlId, ScoredStatus, SubjectType } from "@/lib/compliance/model/finding";
+import { poolOf } from "@/lib/compliance/read/panels";
 import {
   getControlCounts,
   getScoreSlices,
@@ -10,21 +11,15 @@ import {
   getScoreTrend,
   type FrameworkScoreView,
 } from "@/lib/compliance/read/scores";
-import type { StatusCounts } from "@/lib/compliance/scoring/score";
+import { listFindings } from "@/lib/compliance/read/findings";
+import { checksPassing, type StatusCounts } from "@/lib/compliance/scoring/score";
 import { listEvaluationTemplates } from "@/lib/compliance/templates/template-store";
 import { bySnapshot } from "../snapshot-cache";
 import { getOrgTree } from "./accounts";
 import { clock } from "@/lib/clock";
 
-/** Share of applicable checks that pass (EXCEPTED and ERROR count as not passing). */
-export function checksPassing(c: StatusCounts): number | null {
-  const applicable = c.PASS + c.FAIL + c.ERROR + c.EXCEPTED;
-  return applicable ? c.PASS / applicable : null;
-}
-
 export interface FrameworkSummary extends FrameworkScoreView {
-  requirementsPassing: number;
-  requirementsApplicable: number;
+  /** Share of all its applicable checks that pass, unweighted. */
   checks: number | null;
   /** Control parameters of the template (as currently configured), shown beside the scores. */
   parameters: Record<string, Record<string, unknown>>;
@@ -43,12 +38,9 @@ async function computeComplianceSummary(db: Db, tenantId: string, asOf: Date | n
     listEvaluationTemplates(db, { tenantId }),
   ]);
   const frameworks: FrameworkSummary[] = scores.frameworks.map((f) => {
-    const applicable = f.requirements.filter((r) => r.status !== "NOT_APPLICABLE");
     const t = templates.find((x) => x.slug === f.slug);
     return {
       ...f,
-      requirementsPassing: applicable.filter((r) => r.status === "PASS").length,
-      requirementsApplicable: applicable.length,
       checks: checksPassing(f.counts),
       parameters: (t?.template.parameters ?? {}) as Record<string, Record<string, unknown>>,
     };
@@ -61,41 +53,110 @@ export interface TrendRow {
   [slug: string]: string | number | null;
 }
 
-/** Daily framework scores (share of requirements passing, in %) for every framework, last `days` days. */
+/**
+ * Daily headline score (in %) of every framework, last `days` days: the day's last evaluation,
+ * scored with the weights the framework's template gives its requirements now.
+ */
 export async function getFrameworkTrends(
   db: Db,
   tenantId: string,
-  slugs: string[],
+  frameworks: ReadonlyArray<Pick<FrameworkScoreView, "slug" | "requirements">>,
   days = 90,
   to: Date | null = null,
 ): Promise<TrendRow[]> {
   const end = to ?? clock.now();
   const from = new Date(end.getTime() - (days - 1) * 86_400_000);
   const series = await Promise.all(
-    slugs.map((slug) => getScoreTrend(db, { tenantId, templateSlug: slug, from, to: end })),
+    frameworks.map((f) =>
+      getScoreTrend(db, {
+        tenantId,
+        templateSlug: f.slug,
+        from,
+        to: end,
+        weights: Object.fromEntries(f.requirements.map((r) => [r.id, r.weight])),
+      }),
+    ),
   );
   const rows = new Map<string, TrendRow>();
   series.forEach((points, i) => {
     for (const p of points) {
       const row = rows.get(p.day) ?? { day: p.day };
-      row[slugs[i]!] = p.score === null ? null : Math.round(p.score * 1000) / 10;
-      row[`${slugs[i]}:checks`] = (() => {
-        const c = checksPassing(p.counts);
-        return c === null ? null : Math.round(c * 1000) / 10;
-      })();
+      row[frameworks[i]!.slug] = p.score === null ? null : Math.round(p.score * 1000) / 10;
       rows.set(p.day, row);
     }
   });
   return [...rows.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 
+const NOT_PASSING: ScoredStatus[] = ["FAIL", "ERROR", "EXCEPTED"];
+/** Recovery points whose resources are counted for one control; more are counted as "at least". */
+const POINTS_READ = 20_000;
+
 export interface ControlFailure {
   controlId: ControlId;
   title: string;
   counts: StatusCounts;
+  /** Failing (and erroring) checks, and their share of the applicable ones. */
+  failing: number;
+  applicable: number;
+  share: number;
+  /** What one check is about, e.g. "recovery point". */
+  subject: string;
+  /** Distinct resources with a failing check (through their recovery points); null when the control judges no resource. */
+  resources: { count: number; exact: boolean } | null;
 }
 
-/** Controls with the most failing (and erroring) findings, as of `asOf`. */
+const SUBJECT_WORDS: Record<SubjectType, string> = {
+  resource: "resource",
+  plan: "plan",
+  "plan-rule": "plan rule",
+  vault: "vault",
+  "recovery-point": "recovery point",
+  "account-region": "account-region",
+  "account-resource-type": "resource type per account",
+};
+
+/** Resources a control fails: its failing resource findings, or the resources of its failing recovery points. */
+async function resourcesAffected(
+  db: Db,
+  tenantId: string,
+  asOf: Date | null,
+  controlId: ControlId,
+): Promise<ControlFailure["resources"]> {
+  const types = CONTROLS[controlId].subjectTypes;
+  if (types.includes("resource")) {
+    const r = await listFindings(db, {
+      tenantId,
+      asOf,
+      controlId,
+      subjectType: "resource",
+      status: NOT_PASSING,
+      limit: 1,
+    });
+    return { count: r.total, exact: true };
+  }
+  if (!types.includes("recovery-point")) return null;
+  const points = await listFindings(db, {
+    tenantId,
+    asOf,
+    controlId,
+    subjectType: "recovery-point",
+    status: NOT_PASSING,
+    limit: POINTS_READ,
+  });
+  if (points.total === 0) return { count: 0, exact: true };
+  const res = await poolOf(db).query(
+    `select count(distinct resource_arn)::int as n from recovery_points where tenant_id = $1 and recovery_point_arn = any($2::text[])`,
+    [tenantId, points.findings.map((f) => f.subjectId)],
+  );
+  return { count: res.rows[0]?.n ?? 0, exact: points.total <= POINTS_READ };
+}
+
+/**
+ * Controls failing most, as of `asOf`: by the share of their checks that fail, then by resources
+ * affected. A raw count would put a control judging every recovery point (941 failing of 20,000)
+ * above one failing 54 of 58 resources.
+ */
 export async function getTopFailingControls(
   db: Db,
   tenantId: string,
@@ -103,22 +164,58 @@ export async function getTopFailingControls(
   limit = 6,
 ): Promise<ControlFailure[]> {
   const { controls } = await getControlCounts(db, { tenantId, asOf });
-  return Object.entries(controls)
-    .map(([id, c]) => ({ controlId: id as ControlId, title: CONTROLS[id as ControlId]?.title ?? id, counts: c }))
-    .filter((c) => c.counts.FAIL + c.counts.ERROR > 0)
-    .sort((a, b) => b.counts.FAIL + b.counts.ERROR - (a.counts.FAIL + a.counts.ERROR))
-    .slice(0, limit);
+  const failing = Object.entries(controls)
+    .map(([id, c]) => {
+      const controlId = id as ControlId;
+      const applicable = c.PASS + c.FAIL + c.ERROR + c.EXCEPTED;
+      const types = CONTROLS[controlId]?.subjectTypes ?? [];
+      return {
+        controlId,
+        title: CONTROLS[controlId]?.title ?? id,
+        counts: { PASS: c.PASS, FAIL: c.FAIL, NOT_APPLICABLE: c.NOT_APPLICABLE, ERROR: c.ERROR, EXCEPTED: c.EXCEPTED },
+        failing: c.FAIL + c.ERROR,
+        applicable,
+        share: applicable ? (c.FAIL + c.ERROR) / applicable : 0,
+        subject: types.length === 1 ? SUBJECT_WORDS[types[0]!] : "check",
+      };
+    })
+    .filter((c) => c.failing > 0);
+  const withResources: ControlFailure[] = await Promise.all(
+    failing.map(async (c) => ({ ...c, resources: await resourcesAffected(db, tenantId, asOf, c.controlId) })),
+  );
+  return rankFailingControls(withResources).slice(0, limit);
+}
+
+/** Highest share failing first; then more resources affected; then more failing checks. */
+export function rankFailingControls<T extends Pick<ControlFailure, "share" | "resources" | "failing" | "controlId">>(
+  controls: T[],
+): T[] {
+  return [...controls].sort(
+    (a, b) =>
+      b.share - a.share ||
+      (b.resources?.count ?? 0) - (a.resources?.count ?? 0) ||
+      b.failing - a.failing ||
+      a.controlId.localeCompare(b.controlId),
+  );
 }
 
 export interface AccountScore {
   accountId: string;
   name: string;
+  /** Headline score in the account; null when nothing applies or there is no data. */
   score: number | null;
   requirementsPassing: number;
   requirementsApplicable: number;
+  /** The sync has no data for the account: it reads "no data", never a score. */
+  noData: boolean;
+  /** An operator acknowledged that it is not read. */
+  acknowledged: boolean;
 }
 
-/** Accounts by one framework's score (worst first), as of `asOf`. */
+/**
+ * Accounts by one framework's headline score, worst first, as of `asOf`. Accounts with no data
+ * lead (nothing about them is known), unless acknowledged, which go last.
+ */
 export async function getAccountScores(
   db: Db,
   tenantId: string,
@@ -130,16 +227,30 @@ export async function getAccountScores(
     getOrgTree(db, tenantId),
   ]);
   if (!slices) return [];
-  const names = new Map(tree.accounts.map((a) => [a.accountId, a.name]));
-  return Object.entries(slices.byAccount)
-    .map(([accountId, s]) => ({
-      accountId,
-      name: names.get(accountId) ?? accountId,
-      score: s.score,
-      requirementsPassing: s.requirementsPassing,
-      requirementsApplicable: s.requirementsApplicable,
-    }))
-    .sort((a, b) => (a.score ?? 2) - (b.score ?? 2) || a.name.localeCompare(b.name));
+  return rankAccountScores(
+    tree.accounts.map((a) => {
+      const s = a.unread ? undefined : slices.byAccount[a.accountId];
+      return {
+        accountId: a.accountId,
+        name: a.name,
+        score: s?.score ?? null,
+        requirementsPassing: s?.requirementsPassing ?? 0,
+        requirementsApplicable: s?.requirementsApplicable ?? 0,
+        noData: a.unread,
+        acknowledged: a.ack !== null,
+      };
+    }),
+  );
+}
+
+/** No data (unacknowledged) first, then lowest score, then nothing applicable, then acknowledged. */
+export function rankAccountScores<T extends Pick<AccountScore, "score" | "noData" | "acknowledged" | "name">>(
+  accounts: T[],
+): T[] {
+  const rank = (a: T) => (a.noData ? (a.acknowledged ? 3 : 0) : a.score === null ? 2 : 1);
+  return [...accounts].sort(
+    (a, b) => rank(a) - rank(b) || (a.score ?? 0) - (b.score ?? 0) || a.name.localeCompare(b.name),
+  );
 }
 
 /** OU scores of one framework, keyed by OU id. */
@@ -150,7 +261,7 @@ export async function getOuScores(db: Db, tenantId: string, slug: string, asOf: 
 
 export interface SliceScores {
   frameworks: Array<{ slug: string; name: string }>;
-  /** Per account (or OU) id: each framework's score, in the frameworks' order. */
+  /** Per account (or OU) id: each framework's headline score, in the frameworks' order. */
   byAccount: Record<string, Array<number | null>>;
   byOu: Record<string, Array<number | null>>;
 }

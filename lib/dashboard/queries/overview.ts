@@ -1,7 +1,7 @@
 import "server-only";
-import { and, desc, eq, gte, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, not, sql } from "drizzle-orm";
 import type { Db } from "@/db";
-import { backupJobs, orgAccounts, syncRunUnits, syncUnits } from "@/db/schema";
+import { backupJobs, orgAccounts, syncRunUnits, syncUnits, unreadAccountAcks } from "@/db/schema";
 import { clock } from "@/lib/clock";
 import { FAILED_JOB_STATES } from "@/db/job-issue";
 
@@ -16,15 +16,21 @@ export interface UnitProblem {
   errorAt: Date | null;
 }
 
-/** Units whose latest attempt failed (stale or never read); skipped ones (suspended) excluded. */
+/**
+ * Units whose latest attempt failed (stale or never read); skipped ones (suspended) excluded, and
+ * never-read units of accounts acknowledged as unread only counted (`acknowledged`).
+ */
 export async function listUnitProblems(
   db: Db,
   tenantId: string,
   limit = 8,
-): Promise<{ total: number; rows: UnitProblem[] }> {
-  const where = and(eq(syncUnits.tenantId, tenantId), eq(syncUnits.status, "failed"));
-  const [total, rows] = await Promise.all([
+): Promise<{ total: number; acknowledged: number; rows: UnitProblem[] }> {
+  const acked = sql`exists (select 1 from ${unreadAccountAcks} k where k.tenant_id = ${syncUnits.tenantId} and k.account_id = ${syncUnits.accountId}) and ${syncUnits.publishedAt} is null`;
+  const failed = and(eq(syncUnits.tenantId, tenantId), eq(syncUnits.status, "failed"));
+  const where = and(failed, not(acked));
+  const [total, acknowledged, rows] = await Promise.all([
     db.$count(syncUnits, where),
+    db.$count(syncUnits, and(failed, acked)),
     db
       .select({
         accountId: syncUnits.accountId,
@@ -53,7 +59,11 @@ export async function listUnitProblems(
       .orderBy(syncUnits.accountId, syncUnits.region)
       .limit(limit),
   ]);
-  return { total, rows: rows.map(({ publishedAt, ...r }) => ({ ...r, stale: publishedAt !== null })) };
+  return {
+    total,
+    acknowledged,
+    rows: rows.map(({ publishedAt, ...r }) => ({ ...r, stale: publishedAt !== null })),
+  };
 }
 
 export interface FailedJob {
@@ -106,6 +116,8 @@ export interface NewestBackupCell {
   /** Oldest "last backup" among the unit's protected resources: the one most behind. */
   oldestLatest: Date | null;
   resources: number;
+  /** False when the sync never read this account and region: "no data", not "no backups". */
+  read: boolean;
 }
 
 /**
@@ -125,8 +137,9 @@ export async function getBackupAgeGrid(
     newest: Date | null;
     oldest_latest: Date | null;
     resources: number | null;
+    read: boolean;
   }>(sql`
-    select u.account_id, a.name as account_name, u.region,
+    select u.account_id, a.name as account_name, u.region, u.published_at is not null as read,
       (select max(p.last_backup_time) from protected_resources p where p.tenant_id = u.tenant_id and p.account_id = u.account_id and p.region = u.region) as newest,
       (select min(p.last_backup_time) from protected_resources p where p.tenant_id = u.tenant_id and p.account_id = u.account_id and p.region = u.region) as oldest_latest,
       (u.counts->>'protected_resources')::int as resources
@@ -140,11 +153,15 @@ export async function getBackupAgeGrid(
     newest: r.newest ? new Date(r.newest) : null,
     oldestLatest: r.oldest_latest ? new Date(r.oldest_latest) : null,
     resources: r.resources ?? 0,
+    read: r.read,
   }));
-  // An account is as far behind as its worst region (no backup at all is the worst).
+  // An account is as far behind as its worst region read (no backup at all is the worst); regions
+  // never read say nothing about backups, so an account with no data comes after those with some.
   const behind = new Map<string, number>();
-  for (const c of cells)
-    behind.set(c.accountId, Math.min(behind.get(c.accountId) ?? Infinity, c.newest ? c.newest.getTime() : -Infinity));
+  for (const c of cells) {
+    const at = !c.read ? Infinity : c.newest ? c.newest.getTime() : -Infinity;
+    behind.set(c.accountId, Math.min(behind.get(c.accountId) ?? Infinity, at));
+  }
   const shown = new Set(
     [...behind.entries()]
       .sort((a, b) => a[1] - b[1])

@@ -5,6 +5,7 @@ import { protectedResources, resources } from "@/db/schema";
 import { listFindings, type FindingRow } from "@/lib/compliance/read/findings";
 import { getControlCounts } from "@/lib/compliance/read/scores";
 import type { ScoredStatus } from "@/lib/compliance/model/finding";
+import { protectionStatus, type ProtectionStatus } from "@/lib/compliance/scoring/protection";
 import { optionalAccount, optionalRegion, optionalText } from "../filters";
 import {
   cursorOffset,
@@ -35,8 +36,11 @@ export interface ResourceListRow {
   accountId: string;
   region: string;
   resourceType: string | null;
+  /** BK-01 alone: covered by a plan's selection. */
   protection: ScoredStatus;
   protectionReason: string;
+  /** Protected, At risk or Unprotected, by the one rule (coverage and RPO). */
+  status: ProtectionStatus;
   rpo: ScoredStatus | null;
   rpoReason: string | null;
   lastBackupAt: Date | null;
@@ -134,6 +138,7 @@ async function page(db: Db, scope: TableScope, f: ResourceFilters, cursor: strin
   const rpoOf = new Map((rpo?.findings ?? []).map((r) => [`${r.accountId}|${r.region}|${r.subjectId}`, r]));
   const rows: ResourceListRow[] = found.map((r) => {
     const rp = rpoOf.get(`${r.accountId}|${r.region}|${r.subjectId}`);
+    const rpoStatus = bk09 === undefined ? null : (rp?.status ?? null);
     return {
       resourceArn: r.subjectId,
       accountId: r.accountId,
@@ -141,6 +146,12 @@ async function page(db: Db, scope: TableScope, f: ResourceFilters, cursor: strin
       resourceType: r.resourceType,
       protection: r.status,
       protectionReason: r.reason,
+      status: protectionStatus({
+        coverage: r.status,
+        coverageReason: r.reason,
+        rpo: rpoStatus,
+        rpoReason: rp?.reason ?? null,
+      }),
       rpo: rp?.status ?? null,
       rpoReason: rp?.reason ?? null,
       lastBackupAt: backups.get(r.subjectId) ?? null,
@@ -159,7 +170,9 @@ export const resourcesTable: TableDefinition<ResourceFilters, ResourceListRow> =
     { key: "resource_type", label: "Type", value: (r) => r.resourceType },
     { key: "account_id", label: "Account", value: (r) => r.accountId },
     { key: "region", label: "Region", value: (r) => r.region },
-    { key: "protection", label: "Protection (BK-01)", value: (r) => r.protection },
+    { key: "protection_status", label: "Protection status", value: (r) => r.status.label },
+    { key: "protection_status_reason", label: "Protection status reason", value: (r) => r.status.reason },
+    { key: "protection", label: "Covered by a plan (BK-01)", value: (r) => r.protection },
     { key: "protection_reason", label: "Protected by / why not", value: (r) => r.protectionReason },
     { key: "last_backup_at", label: "Last backup", value: (r) => r.lastBackupAt },
     { key: "rpo", label: "RPO (BK-09)", value: (r) => r.rpo },

@@ -30,11 +30,11 @@ describe("BK-01 resource protected by a backup plan", () => {
   const cases: Case[] = [
     ["selected by a type pattern", {}, {}, "PASS", /selected by plan daily-plan via arn:aws:ec2:\*:\*:volume\/\*/],
     [
-      "protected before its first backup (Prowler's ListProtectedResources gap)",
+      "covered before its first backup (Prowler's ListProtectedResources gap)",
       { recoveryPoints: [] },
       {},
       "PASS",
-      /no recovery point yet \(protected before its first backup\)/,
+      /no recovery point yet \(covered by the plan before its first backup\)/,
     ],
     [
       "a recovery point without a selecting plan is not protection",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BUILTIN_TEMPLATES, getBuiltinTemplate } from "@/lib/compliance/templates/builtin-templates";
 import { cloneTemplate, parseTemplate, templateRuns } from "@/lib/compliance/templates/template-schema";
-import { ScoreAccumulator } from "@/lib/compliance/scoring/score";
+import { headlineScore, rescoreSlice, ScoreAccumulator } from "@/lib/compliance/scoring/score";
 import { evaluateSnapshot } from "@/lib/compliance/engine/evaluate";
 import type { Finding, FindingStatus } from "@/lib/compliance/model/finding";
 import { ACCT, ACCT2, NOW, REGION, account, resource, snapshot, unit } from "./fixtures";
@@ -232,13 +232,55 @@ describe("scoring", () => {
       counts: { PASS: 2, FAIL: 0, EXCEPTED: 1, ERROR: 1, NOT_APPLICABLE: 1 },
     });
     expect(byId.R3).toMatchObject({ status: "NOT_APPLICABLE", score: null });
-    expect(t!.score).toBe(1 / 2); // R1 passes, R2 fails, R3 not applicable
-    // Roll-ups: ACCT2 only has the ERROR; ACCT passes R1 and fails R2 (excepted).
+    // Headline: the requirements' scores averaged (R1 1, R2 1/2; R3 not applicable); strict: R1 of the two.
+    expect(t!.score).toBe(3 / 4);
+    expect(t!).toMatchObject({ requirementsPassing: 1, requirementsApplicable: 2 });
+    // Roll-ups: ACCT2 only has the ERROR; ACCT passes R1 and two of three R2 checks (one excepted).
     expect(t!.byAccount[ACCT2]!.score).toBe(0);
-    expect(t!.byAccount[ACCT]!.score).toBe(1 / 2);
+    expect(t!.byAccount[ACCT]!.score).toBeCloseTo((1 + 2 / 3) / 2, 12);
+    expect(t!.byAccount[ACCT]!).toMatchObject({ requirementsPassing: 1, requirementsApplicable: 2 });
     expect(t!.byOu["ou-2"]!.requirementsApplicable).toBe(1);
-    expect(t!.byOu["r-1"]!.score).toBe(1 / 2);
+    expect(t!.byOu["r-1"]!.score).toBe(3 / 4);
     expect(t!.byRegion["us-east-1"]!.score).toBe(0);
+  });
+
+  it("one failing recovery point in 1,000 moves the headline to 99.9%; the strict figure says not fully met", () => {
+    const one = { templateId: "t", requirements: [{ id: "A.8.13", title: "backup", runKeys: ["points"] }] };
+    const acc = new ScoreAccumulator([one], ouPath);
+    for (let i = 0; i < 1000; i++) acc.add("points", f(i === 0 ? "FAIL" : "PASS", ACCT, REGION, `rp-${i}`));
+    const [t] = acc.result();
+    expect(t!.score).toBe(0.999);
+    expect(t!.requirements[0]).toMatchObject({ status: "FAIL", score: 0.999 });
+    expect(t!).toMatchObject({ requirementsPassing: 0, requirementsApplicable: 1 });
+    // All passing: the requirement is fully met and the headline is 100%.
+    const clean = new ScoreAccumulator([one], ouPath);
+    for (let i = 0; i < 1000; i++) clean.add("points", f("PASS", ACCT, REGION, `rp-${i}`));
+    expect(clean.result()[0]).toMatchObject({ score: 1, requirementsPassing: 1, requirementsApplicable: 1 });
+  });
+
+  it("weighs requirements as the template says, and scores stored slices again with the weights", () => {
+    const weighted = {
+      templateId: "t",
+      requirements: [
+        { id: "R1", title: "one", weight: 3, runKeys: ["a"] },
+        { id: "R2", title: "two", weight: 1, runKeys: ["b"] },
+      ],
+    };
+    const acc = new ScoreAccumulator([weighted], ouPath);
+    acc.add("a", f("PASS", ACCT, REGION, "1"));
+    acc.add("b", f("FAIL", ACCT, REGION, "2"));
+    const [t] = acc.result();
+    expect(t!.score).toBe(3 / 4); // (1 × 3 + 0 × 1) / 4
+    expect(
+      headlineScore([
+        { score: 1, weight: 1 },
+        { score: 0, weight: 1 },
+        { score: null, weight: 5 },
+      ]),
+    ).toBe(1 / 2);
+    expect(headlineScore([])).toBeNull();
+    // A slice stored without weights reads with today's weights.
+    expect(rescoreSlice(t!.byAccount[ACCT]!, (id) => (id === "R1" ? 1 : 3)).score).toBe(1 / 4);
   });
 
   it("an exception only turns a FAIL into EXCEPTED", () => {

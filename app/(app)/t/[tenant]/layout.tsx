@@ -28,7 +28,7 @@ async function FreshnessBar({ tenantId, slug }: { tenantId: string; slug: string
       <span>
         {f.units === 0
           ? "Not synced yet."
-          : `Data read ${f.oldestPublishedAt ? formatDateTime(f.oldestPublishedAt) : "never"}${f.newestPublishedAt && f.oldestPublishedAt && f.newestPublishedAt.getTime() - f.oldestPublishedAt.getTime() > 60_000 ? ` to ${formatDateTime(f.newestPublishedAt)}` : ""} · ${f.ok} of ${f.units - f.skipped} account-regions current${f.stale ? ` · ${f.stale} stale (last sync failed, previous data shown)` : ""}${f.neverSynced ? ` · ${f.neverSynced} never read` : ""}${f.skipped ? ` · ${f.skipped} skipped` : ""}`}
+          : `Data read ${f.oldestPublishedAt ? formatDateTime(f.oldestPublishedAt) : "never"}${f.newestPublishedAt && f.oldestPublishedAt && f.newestPublishedAt.getTime() - f.oldestPublishedAt.getTime() > 60_000 ? ` to ${formatDateTime(f.newestPublishedAt)}` : ""} · ${f.ok} of ${f.units - f.skipped - f.acknowledged} account-regions current${f.stale ? ` · ${f.stale} stale (last sync failed, previous data shown)` : ""}${f.neverSynced ? ` · ${f.neverSynced} never read` : ""}${f.acknowledged ? ` · ${f.acknowledged} not read, acknowledged` : ""}${f.skipped ? ` · ${f.skipped} skipped` : ""}`}
       </span>
       <Link href={`/t/${slug}/sync`} className="font-medium text-brand-700 hover:underline">
         Sync status →

@@ -11,6 +11,7 @@ function tone(age: number | null): string {
 
 function cellTitle(c: NewestBackupCell | null, age: number | null, behind: number | null): string {
   if (!c) return "not inventoried";
+  if (!c.read) return "no data: this account and region has never been read by a sync";
   const resources = `${c.resources} protected resource${c.resources === 1 ? "" : "s"}`;
   if (age === null) return `${resources}; no backup yet`;
   return `${resources}; newest backup ${formatDuration(age)} ago${behind !== null ? `; the most behind ${formatDuration(behind)} ago` : ""}`;
@@ -50,9 +51,14 @@ export function BackupAgeGrid({ cells, now, slug }: { cells: NewestBackupCell[];
                 const c = at.get(`${id}|${r}`);
                 const age = c?.newest ? now.getTime() - c.newest.getTime() : null;
                 const behind = c?.oldestLatest ? now.getTime() - c.oldestLatest.getTime() : null;
-                const label = age === null ? "none" : formatDuration(age);
+                const unread = c !== undefined && !c.read;
+                const label = unread ? "no data" : age === null ? "none" : formatDuration(age);
                 return (
-                  <td key={r} className={`age-cell ${tone(age)}`} title={cellTitle(c ?? null, age, behind)}>
+                  <td
+                    key={r}
+                    className={`age-cell ${unread ? "bg-white text-slate-400 ring-1 ring-slate-200 ring-inset" : tone(age)}`}
+                    title={cellTitle(c ?? null, age, behind)}
+                  >
                     {label}
                   </td>
                 );
@@ -74,7 +80,11 @@ export function BackupAgeGrid({ cells, now, slug }: { cells: NewestBackupCell[];
         </span>
         <span>
           <span className="mr-1 inline-block h-2 w-2 rounded-sm bg-slate-200" />
-          no backups
+          none: no backups
+        </span>
+        <span>
+          <span className="mr-1 inline-block h-2 w-2 rounded-sm ring-1 ring-slate-300 ring-inset" />
+          no data: never read
         </span>
       </p>
     </div>

@@ -15,33 +15,47 @@ import {
 } from "@/lib/dashboard/queries/accounts";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { getSliceScores, type SliceScores } from "@/lib/dashboard/queries/compliance";
-import { formatDateTime, formatPercent } from "@/lib/format";
-import { scoreTone } from "../compliance/_components/score";
+import { formatDateTime } from "@/lib/format";
+import { formatScore, SCORE_EXPLAINED, scoreTone } from "../compliance/_components/score";
 import { UnitChips } from "./unit-chips";
+import { UnreadAccountForm } from "./unread-account-form";
 
 export const metadata: Metadata = { title: "Accounts" };
 
 function Scores({
   scores,
   frameworks,
+  noData = false,
 }: {
   scores: Array<number | null> | undefined;
   frameworks: SliceScores["frameworks"];
+  /** Never read: every framework says "no data". */
+  noData?: boolean;
 }) {
-  if (!scores || frameworks.length === 0) return null;
+  if (frameworks.length === 0) return null;
+  if (noData)
+    return (
+      <span className="text-xs font-medium text-slate-400" title="The sync has never read this: no score">
+        no data
+      </span>
+    );
+  if (!scores) return null;
   return (
     <span className="flex gap-2 text-xs tabular-nums">
       {frameworks.map((f, i) => (
-        <span key={f.slug} title={`${f.name}: share of requirements met`} className={scoreTone(scores[i] ?? null)}>
-          <span className="text-slate-400">{f.name.split(/[ /:(]/)[0]}</span> {formatPercent(scores[i] ?? null)}
+        <span key={f.slug} title={`${f.name}: score (${SCORE_EXPLAINED})`} className={scoreTone(scores[i] ?? null)}>
+          <span className="text-slate-400">{f.name.split(/[ /:(]/)[0]}</span> {formatScore(scores[i] ?? null)}
         </span>
       ))}
     </span>
   );
 }
 
-function AccountRow({ account, slug, scores }: { account: AccountNode; slug: string; scores: SliceScores }) {
-  const fresh = accountFreshness(account.units);
+function AccountRow({ account, view }: { account: AccountNode; view: View }) {
+  const { slug, scores } = view;
+  const fresh = account.ack
+    ? { tone: "gray" as const, label: "No data: acknowledged" }
+    : accountFreshness(account.units);
   const oldest = account.units
     .map((u) => u.publishedAt)
     .filter((d): d is Date => d !== null)
@@ -58,7 +72,20 @@ function AccountRow({ account, slug, scores }: { account: AccountNode; slug: str
       {account.state !== "ACTIVE" && <Badge tone="amber">{account.state.toLowerCase()}</Badge>}
       <Badge tone={fresh.tone}>{fresh.label}</Badge>
       <UnitChips units={account.units} />
-      <Scores scores={scores.byAccount[account.accountId]} frameworks={scores.frameworks} />
+      <Scores scores={scores.byAccount[account.accountId]} frameworks={scores.frameworks} noData={account.unread} />
+      {account.ack && (
+        <span className="text-xs text-slate-500" title={`by ${account.ack.acknowledgedByEmail ?? "unknown"}`}>
+          “{account.ack.reason}”
+        </span>
+      )}
+      {account.unread && view.canAcknowledge && (
+        <UnreadAccountForm
+          tenantId={view.tenantId}
+          accountId={account.accountId}
+          accountName={account.name}
+          acknowledged={account.ack !== null}
+        />
+      )}
       <span className="ml-auto text-xs text-slate-500">{oldest ? `data from ${formatDateTime(oldest)}` : ""}</span>
     </li>
   );
@@ -73,6 +100,9 @@ interface View {
   tree: OrgTree;
   scores: SliceScores;
   slug: string;
+  tenantId: string;
+  /** May acknowledge accounts with no data (an operator's or admin's capability). */
+  canAcknowledge: boolean;
   /** null: every OU is open (small organizations). */
   open: Set<string> | null;
 }
@@ -86,6 +116,12 @@ function OuSummary({ ouId, tree }: { ouId: string; tree: OrgTree }) {
       {under.length - fresh ? ` · ${under.length - fresh} not fresh` : ""}
     </span>
   );
+}
+
+/** An OU whose accounts were all never read has no data either. */
+function ouUnread(tree: OrgTree, ouId: string): boolean {
+  const under = tree.accounts.filter((a) => a.ouPath.includes(ouId));
+  return under.length > 0 && under.every((a) => a.unread);
 }
 
 function OuBranch({ ou, view, depth }: { ou: OuNode; view: View; depth: number }) {
@@ -111,12 +147,12 @@ function OuBranch({ ou, view, depth }: { ou: OuNode; view: View; depth: number }
         )}
         <span className="font-mono text-xs font-normal text-slate-400">{ou.ouId}</span>
         {open && <OuSummary ouId={ou.ouId} tree={tree} />}
-        <Scores scores={scores.byOu[ou.ouId]} frameworks={scores.frameworks} />
+        <Scores scores={scores.byOu[ou.ouId]} frameworks={scores.frameworks} noData={ouUnread(tree, ou.ouId)} />
       </div>
       {accounts.length > 0 && (
         <ul className="mt-1 ml-5">
           {accounts.slice(0, ACCOUNTS_PER_OU).map((a) => (
-            <AccountRow key={a.accountId} account={a} slug={slug} scores={scores} />
+            <AccountRow key={a.accountId} account={a} view={view} />
           ))}
           {accounts.length > ACCOUNTS_PER_OU && (
             <li className="py-2 text-xs text-slate-500">
@@ -136,7 +172,17 @@ function OuBranch({ ou, view, depth }: { ou: OuNode; view: View; depth: number }
   );
 }
 
-async function Tree({ tenantId, slug, ou }: { tenantId: string; slug: string; ou: string | undefined }) {
+async function Tree({
+  tenantId,
+  slug,
+  ou,
+  canAcknowledge,
+}: {
+  tenantId: string;
+  slug: string;
+  ou: string | undefined;
+  canAcknowledge: boolean;
+}) {
   const result = await loadCachedWidget(
     "accounts.tree",
     tenantId,
@@ -154,7 +200,7 @@ async function Tree({ tenantId, slug, ou }: { tenantId: string; slug: string; ou
           tree.accounts.length <= SHOW_ALL_UP_TO || !chosen
             ? null
             : new Set(chosen.path.length ? chosen.path : [chosen.ouId]);
-        const view: View = { tree, slug, open, scores };
+        const view: View = { tree, slug, open, scores, tenantId, canAcknowledge };
         return roots.length ? (
           <ul className="space-y-2">
             {roots.map((r) => (
@@ -187,9 +233,14 @@ export default async function AccountsPage({
       />
       <Widget
         title="Organization tree"
-        description="Green: read on the last sync. Amber: the last attempt failed, showing the previous good data. Red: never read."
+        description="Green: read on the last sync. Amber: the last attempt failed, showing the previous good data. Red: never read, so no data and no score; an operator can acknowledge it."
       >
-        <Tree tenantId={tenant.tenantId} slug={slug} ou={typeof ou === "string" ? ou : undefined} />
+        <Tree
+          tenantId={tenant.tenantId}
+          slug={slug}
+          ou={typeof ou === "string" ? ou : undefined}
+          canAcknowledge={tenant.capabilities.includes("sync:run")}
+        />
       </Widget>
     </div>
   );

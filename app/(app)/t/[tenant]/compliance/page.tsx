@@ -11,9 +11,9 @@ import { parseAsOf } from "@/lib/dashboard/as-of";
 import { getComplianceSummary, getFrameworkTrends, type FrameworkSummary } from "@/lib/dashboard/queries/compliance";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
-import { formatDateTime, formatPercent } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
 import { AsOfForm } from "./_components/as-of-form";
-import { CountsLine, ScoreNumber } from "./_components/score";
+import { CountsLine, formatScore, FullyMet, SCORE_EXPLAINED, ScoreNumber, scoreTone } from "./_components/score";
 
 export const metadata: Metadata = { title: "Compliance" };
 
@@ -35,16 +35,18 @@ function FrameworkCard({ f, slug, asOf }: { f: FrameworkSummary; slug: string; a
           </p>
         </div>
         <div className="text-right">
-          <ScoreNumber score={f.score} />
-          <div className="text-xs text-slate-500">
-            {f.requirementsPassing} of {f.requirementsApplicable} requirements met
+          <span data-testid="framework-score">
+            <ScoreNumber score={f.score} />
+          </span>
+          <div className="text-xs" data-testid="framework-fully-met">
+            <FullyMet passing={f.requirementsPassing} applicable={f.requirementsApplicable} />
           </div>
         </div>
       </div>
       <div className="mt-3 h-2 overflow-hidden rounded-full bg-slate-100" aria-hidden>
-        <div className="h-full bg-emerald-500" style={{ width: `${(f.checks ?? 0) * 100}%` }} />
+        <div className="h-full bg-emerald-500" style={{ width: `${(f.score ?? 0) * 100}%` }} />
       </div>
-      <p className="mt-1 text-xs text-slate-600">{formatPercent(f.checks, 1)} of applicable checks pass</p>
+      <p className="mt-1 text-xs text-slate-500">{SCORE_EXPLAINED}</p>
       <div className="mt-3">
         <CountsLine
           counts={f.counts}
@@ -60,12 +62,17 @@ function FrameworkCard({ f, slug, asOf }: { f: FrameworkSummary; slug: string; a
             >
               <span className="font-mono text-xs text-slate-500">{r.id}</span> {r.title}
             </Link>
-            <span
-              className={`shrink-0 text-xs font-medium ${r.status === "PASS" ? "text-emerald-700" : r.status === "FAIL" ? "text-red-700" : "text-slate-400"}`}
-            >
-              {r.status === "NOT_APPLICABLE"
-                ? "n/a"
-                : `${formatPercent(r.score)} ${r.status === "PASS" ? "met" : "not met"}`}
+            <span className="shrink-0 text-xs tabular-nums" data-testid="requirement-score">
+              {r.status === "NOT_APPLICABLE" ? (
+                <span className="text-slate-400">n/a</span>
+              ) : (
+                <>
+                  <span className={`font-medium ${scoreTone(r.score)}`}>{formatScore(r.score)} of checks pass</span>{" "}
+                  <span className={r.status === "PASS" ? "text-emerald-700" : "text-slate-500"}>
+                    · {r.status === "PASS" ? "fully met" : "not fully met"}
+                  </span>
+                </>
+              )}
             </span>
           </li>
         ))}
@@ -87,24 +94,17 @@ async function Trend({
     "compliance.trend",
     tenantId,
     { asOf: to?.toISOString() ?? null },
-    () =>
-      getFrameworkTrends(
-        getDb(),
-        tenantId,
-        frameworks.map((f) => f.slug),
-        90,
-        to,
-      ),
+    () => getFrameworkTrends(getDb(), tenantId, frameworks, 90, to),
     (rows) => (rows.length < 2 ? "The trend appears after evaluations on two or more days." : null),
   );
   return (
     <WidgetState result={result}>
       {(rows) => (
         <ScoreTrend
-          label="Share of applicable checks passing per framework, daily, last 90 days"
+          label="Score per framework, daily, last 90 days"
           data={rows}
           series={frameworks.map((f, i) => ({
-            key: `${f.slug}:checks`,
+            key: f.slug,
             label: f.name,
             color: COLORS[i % COLORS.length]!,
           }))}
@@ -132,7 +132,7 @@ export default async function CompliancePage({
         title="Compliance"
         description={
           summary.evaluation
-            ? `Evaluated ${formatDateTime(summary.evaluation.evaluatedAt)} over data read ${summary.evaluation.snapshotAt ? formatDateTime(summary.evaluation.snapshotAt) : "—"}. A requirement is met when every check of its controls passes; a framework's score is the share of requirements met.`
+            ? `Evaluated ${formatDateTime(summary.evaluation.evaluatedAt)} over data read ${summary.evaluation.snapshotAt ? formatDateTime(summary.evaluation.snapshotAt) : "—"}.`
             : "Scores appear after the organization has been synced and evaluated."
         }
         actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} />}
@@ -154,10 +154,7 @@ export default async function CompliancePage({
               <FrameworkCard key={f.slug} f={f} slug={slug} asOf={asOf.param} />
             ))}
           </div>
-          <Widget
-            title="Trend"
-            description="Share of applicable checks passing, per framework and day (the day's last evaluation)."
-          >
+          <Widget title="Trend" description="Each framework's score per day (the day's last evaluation).">
             <Trend tenantId={tenant.tenantId} frameworks={summary.frameworks} to={asOf.at} />
           </Widget>
         </>

@@ -15,7 +15,7 @@ import {
 import { listFindings } from "@/lib/compliance/read/findings";
 import { ScoreTrend } from "@/app/_components/charts/score-trend";
 import { formatDateTime, formatPercent, shortArn } from "@/lib/format";
-import { CountsLine, ScoreNumber, scoreTone } from "../compliance/_components/score";
+import { formatScore, FullyMet, SCORE_EXPLAINED, ScoreNumber, scoreTone } from "../compliance/_components/score";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { BackupAgeGrid } from "../_components/backup-age-grid";
 import { UnitProblemGroups } from "../_components/unit-problem-groups";
@@ -29,15 +29,22 @@ async function SyncProblems({ tenantId, slug }: { tenantId: string; slug: string
     tenantId,
     null,
     () => listUnitProblems(getDb(), tenantId, 50),
-    (r) => (r.total === 0 ? "Every account and region was read on the last sync." : null),
+    (r) =>
+      r.total === 0
+        ? r.acknowledged
+          ? `Every account and region was read on the last sync, apart from ${r.acknowledged} in accounts acknowledged as not read.`
+          : "Every account and region was read on the last sync."
+        : null,
   );
   return (
     <WidgetState result={result}>
-      {({ total, rows }) => (
+      {({ total, acknowledged, rows }) => (
         <div className="space-y-3">
           <p className="text-sm text-slate-700">
             <span className="font-semibold text-red-700">{total}</span> account-region{total === 1 ? "" : "s"} could not
             be read on the last sync.
+            {acknowledged > 0 &&
+              ` ${acknowledged} more in accounts acknowledged as not read are not listed (see Accounts).`}
           </p>
           <UnitProblemGroups
             slug={slug}
@@ -95,12 +102,7 @@ async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: str
     null,
     async () => {
       const summary = await getComplianceSummary(getDb(), tenantId, null);
-      const trend = await getFrameworkTrends(
-        getDb(),
-        tenantId,
-        summary.frameworks.map((f) => f.slug),
-        90,
-      );
+      const trend = await getFrameworkTrends(getDb(), tenantId, summary.frameworks, 90);
       return { summary, trend };
     },
     (r) =>
@@ -112,6 +114,7 @@ async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: str
     <WidgetState result={result}>
       {({ summary, trend }) => (
         <div className="space-y-4">
+          <p className="text-xs text-slate-500">{SCORE_EXPLAINED}</p>
           <div className="grid gap-3 sm:grid-cols-3">
             {summary.frameworks.map((f) => (
               <Link
@@ -121,9 +124,8 @@ async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: str
               >
                 <div className="text-xs font-medium text-slate-600">{f.name}</div>
                 <ScoreNumber score={f.score} className="text-2xl" />
-                <div className="text-xs text-slate-500">
-                  {f.requirementsPassing}/{f.requirementsApplicable} requirements met · {formatPercent(f.checks)} checks
-                  pass
+                <div className="text-xs">
+                  <FullyMet passing={f.requirementsPassing} applicable={f.requirementsApplicable} />
                 </div>
               </Link>
             ))}
@@ -131,10 +133,10 @@ async function FrameworkScores({ tenantId, slug }: { tenantId: string; slug: str
           {trend.length >= 2 ? (
             <ScoreTrend
               height={160}
-              label="Share of checks passing per framework, last 90 days"
+              label="Score per framework, last 90 days"
               data={trend}
               series={summary.frameworks.map((f, i) => ({
-                key: `${f.slug}:checks`,
+                key: f.slug,
                 label: f.name,
                 color: COLORS[i % COLORS.length]!,
               }))}
@@ -162,13 +164,28 @@ async function FailingControls({ tenantId, slug }: { tenantId: string; slug: str
         <ul className="space-y-2">
           {controls.map((c) => (
             <li key={c.controlId} className="text-sm">
-              <Link
-                href={`/t/${slug}/compliance/findings?control=${c.controlId}&status=FAIL`}
-                className="font-medium text-slate-900 hover:underline"
-              >
-                <span className="font-mono text-xs text-slate-500">{c.controlId}</span> {c.title}
-              </Link>
-              <CountsLine counts={c.counts} />
+              <div className="flex items-baseline justify-between gap-3">
+                <Link
+                  href={`/t/${slug}/compliance/findings?control=${c.controlId}&status=FAIL`}
+                  className="min-w-0 font-medium text-slate-900 hover:underline"
+                >
+                  <span className="font-mono text-xs text-slate-500">{c.controlId}</span> {c.title}
+                </Link>
+                <span className="shrink-0 text-sm font-semibold text-red-700 tabular-nums">
+                  {formatPercent(c.share, 1)}
+                </span>
+              </div>
+              <div className="text-xs text-slate-600">
+                {c.failing.toLocaleString("en-US")} of {c.applicable.toLocaleString("en-US")} {c.subject}
+                {c.applicable === 1 ? "" : "s"} failing
+                {c.resources && c.resources.count > 0 && c.subject !== "resource" && (
+                  <>
+                    {" "}
+                    · {c.resources.exact ? "" : "at least "}
+                    {c.resources.count.toLocaleString("en-US")} resource{c.resources.count === 1 ? "" : "s"} affected
+                  </>
+                )}
+              </div>
             </li>
           ))}
         </ul>
@@ -196,7 +213,7 @@ async function WorstAccounts({ tenantId, slug }: { tenantId: string; slug: strin
       {(r) => (
         <div>
           <p className="mb-2 text-xs text-slate-500">
-            By {r!.framework.name}: share of requirements met in the account.
+            By {r!.framework.name}: the score in each account. Accounts with no data first.
           </p>
           <ul className="divide-y divide-slate-100 text-sm">
             {r!.accounts.map((a) => (
@@ -204,7 +221,15 @@ async function WorstAccounts({ tenantId, slug }: { tenantId: string; slug: strin
                 <Link href={`/t/${slug}/accounts/${a.accountId}`} className="truncate hover:underline">
                   {a.name}
                 </Link>
-                <span className={`text-xs font-semibold ${scoreTone(a.score)}`}>{formatPercent(a.score)}</span>
+                {a.noData ? (
+                  <span className="text-xs font-semibold text-slate-400">
+                    no data{a.acknowledged ? " (acknowledged)" : ""}
+                  </span>
+                ) : (
+                  <span className={`text-xs font-semibold tabular-nums ${scoreTone(a.score)}`}>
+                    {formatScore(a.score)}
+                  </span>
+                )}
               </li>
             ))}
           </ul>
@@ -306,7 +331,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
       <div className="grid gap-4 xl:grid-cols-3">
         <Widget
           title="Compliance by framework"
-          description="Share of requirements met, and of checks passing."
+          description="Each framework's score, beside its requirements fully met."
           className="xl:col-span-2"
         >
           <FrameworkScores tenantId={tenant.tenantId} slug={slug} />
@@ -314,7 +339,10 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
         <Widget title="Unprotected resources" description="Not selected by any backup plan (BK-01).">
           <Unprotected tenantId={tenant.tenantId} slug={slug} />
         </Widget>
-        <Widget title="Controls failing most" description="Failing and erroring checks per control.">
+        <Widget
+          title="Controls failing most"
+          description="By the share of each control's checks failing (or unreadable), then by resources affected."
+        >
           <FailingControls tenantId={tenant.tenantId} slug={slug} />
         </Widget>
         <Widget title="Accounts with the worst scores">

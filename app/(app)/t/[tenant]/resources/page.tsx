@@ -13,14 +13,6 @@ import { ResourceCell } from "../_components/resource-cell";
 
 export const metadata: Metadata = { title: "Resources" };
 
-const PROTECTION_BADGE = {
-  PASS: { tone: "green", label: "Protected" },
-  FAIL: { tone: "red", label: "Unprotected" },
-  EXCEPTED: { tone: "violet", label: "Unprotected (accepted)" },
-  ERROR: { tone: "amber", label: "Unknown (data missing)" },
-  NOT_APPLICABLE: { tone: "gray", label: "Out of scope" },
-} as const;
-
 export default async function ResourcesPage({
   params,
   searchParams,
@@ -38,7 +30,7 @@ export default async function ResourcesPage({
     <div className="space-y-4">
       <PageHeader
         title="Resources"
-        description="Every resource that ought to be protected, unprotected first. Protected means a backup plan's selection really matches it (tags, conditions, exclusions and region opt-in included), even before its first backup."
+        description="Every resource that ought to be protected, unprotected first. Protected: a backup plan's selection really matches it (tags, conditions, exclusions and region opt-in included) and its newest recovery point meets the RPO. Covered by a plan without such a point: At risk. Not covered: Unprotected."
       />
       <FilterBar
         label="Filter resources"
@@ -50,8 +42,8 @@ export default async function ResourcesPage({
             label: "Protection",
             value: f.protection,
             options: [
-              { value: "unprotected", label: "Unprotected" },
-              { value: "protected", label: "Protected" },
+              { value: "unprotected", label: "Not covered by a plan" },
+              { value: "protected", label: "Covered by a plan" },
             ],
           },
           { kind: "text", name: "account", label: "Account", placeholder: "123456789012", value: f.account },
@@ -96,7 +88,12 @@ export default async function ResourcesPage({
             key: "protection",
             label: "Protection",
             render: (r) => (
-              <Badge tone={PROTECTION_BADGE[r.protection].tone}>{PROTECTION_BADGE[r.protection].label}</Badge>
+              <span className="block max-w-56" data-testid="protection-status">
+                <Badge tone={r.status.tone}>{r.status.label}</Badge>
+                {r.status.state !== "protected" && r.status.state !== "unprotected" && (
+                  <span className="mt-0.5 block text-[11px] text-slate-600">{r.status.reason}</span>
+                )}
+              </span>
             ),
           },
           {

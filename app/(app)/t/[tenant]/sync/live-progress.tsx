@@ -56,7 +56,8 @@ export function LiveProgress({ slug, initial }: { slug: string; initial: Progres
         </span>
         <span className="text-slate-600">
           {p.done} of {p.total} units{p.running ? ` · ${p.running} in progress` : ""} · {p.errorsSoFar} error
-          {p.errorsSoFar === 1 ? "" : "s"} so far
+          {p.errorsSoFar === 1 ? "" : "s"}
+          {active ? " so far" : ""}
         </span>
       </div>
       <div

@@ -76,6 +76,7 @@ export default async function SyncPage({
         units={freshness.units}
         stale={freshness.stale}
         neverSynced={freshness.neverSynced}
+        acknowledged={freshness.acknowledged}
         skipped={freshness.skipped}
         ageMs={age}
       />
@@ -176,27 +177,37 @@ function StalenessNotice({
   units,
   stale,
   neverSynced,
+  acknowledged,
   skipped,
   ageMs,
 }: {
   units: number;
   stale: number;
   neverSynced: number;
+  acknowledged: number;
   skipped: number;
   ageMs: number | null;
 }) {
   if (units === 0)
     return <Alert tone="info">No data yet: run the first sync to read this organization from AWS.</Alert>;
   const old = ageMs !== null && ageMs > STALE_AFTER_MS;
-  if (!stale && !neverSynced && !old) return null;
+  if (!stale && !neverSynced && !old)
+    return acknowledged > 0 ? (
+      <Alert tone="info">
+        {acknowledged} account-region{acknowledged === 1 ? "" : "s"} in accounts acknowledged as not read (no data);
+        every other one is current. See Accounts to withdraw an acknowledgement.
+      </Alert>
+    ) : null;
   return (
     <Alert tone="warning">
       <strong>Some data is stale.</strong>{" "}
       {stale > 0 &&
         `${stale} account-region${stale === 1 ? "" : "s"} failed at the last sync and show${stale === 1 ? "s" : ""} the data of an earlier one. `}
-      {neverSynced > 0 && `${neverSynced} account-region${neverSynced === 1 ? " has" : "s have"} never been read. `}
+      {neverSynced > 0 &&
+        `${neverSynced} account-region${neverSynced === 1 ? " has" : "s have"} never been read (an account that cannot be read on purpose can be acknowledged on its Accounts page). `}
       {old && `The oldest data shown was read ${formatDuration(ageMs!)} ago. `}
       {skipped > 0 && `${skipped} skipped (region not enabled or account suspended). `}
+      {acknowledged > 0 && `${acknowledged} more in accounts acknowledged as not read. `}
       See the unit errors below for what to do.
     </Alert>
   );

@@ -9,7 +9,8 @@ import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { accountFreshness, getAccountDetail } from "@/lib/dashboard/queries/accounts";
 import { getSliceScores } from "@/lib/dashboard/queries/compliance";
-import { ScoreNumber } from "../../compliance/_components/score";
+import { SCORE_EXPLAINED, ScoreNumber } from "../../compliance/_components/score";
+import { UnreadAccountForm } from "../unread-account-form";
 import { formatDateTime } from "@/lib/format";
 
 export const metadata: Metadata = { title: "Account" };
@@ -24,7 +25,9 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
   ]);
   if (!detail) notFound();
   const { account, counts, ouNames } = detail;
-  const fresh = accountFreshness(account.units);
+  const fresh = account.ack
+    ? { tone: "gray" as const, label: "No data: acknowledged" }
+    : accountFreshness(account.units);
   const q = `account=${accountId}`;
   const stats = [
     {
@@ -65,16 +68,38 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
           </Link>
         ))}
       </div>
-      {scores.frameworks.length > 0 && (
+      {account.unread && (
         <Card
-          title="Compliance in this account"
-          description="Each framework's share of requirements met here, from the latest evaluation."
+          title="No data"
+          description={
+            account.ack
+              ? `Acknowledged ${formatDateTime(account.ack.acknowledgedAt)} by ${account.ack.acknowledgedByEmail ?? "unknown"}: “${account.ack.reason}”.`
+              : "The sync has never read this account (see the regions below), so it has no score and no backup figures. An operator can acknowledge it so the freshness banner stops counting it."
+          }
         >
+          {tenant.capabilities.includes("sync:run") ? (
+            <UnreadAccountForm
+              tenantId={tenant.tenantId}
+              accountId={accountId}
+              accountName={account.name}
+              acknowledged={account.ack !== null}
+            />
+          ) : (
+            <p className="text-xs text-slate-500">Operators and administrators can acknowledge it.</p>
+          )}
+        </Card>
+      )}
+      {scores.frameworks.length > 0 && (
+        <Card title="Compliance in this account" description={`From the latest evaluation. ${SCORE_EXPLAINED}`}>
           <div className="flex flex-wrap items-end gap-8">
             {scores.frameworks.map((f, i) => (
               <div key={f.slug}>
                 <div className="text-xs text-slate-500">{f.name}</div>
-                <ScoreNumber score={scores.byAccount[accountId]?.[i] ?? null} className="text-2xl" />
+                <ScoreNumber
+                  score={scores.byAccount[accountId]?.[i] ?? null}
+                  noData={account.unread}
+                  className="text-2xl"
+                />
               </div>
             ))}
             <Link

@@ -12,11 +12,27 @@ import { parseAsOf } from "@/lib/dashboard/as-of";
 import { getAccountScores, getComplianceSummary } from "@/lib/dashboard/queries/compliance";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
-import { formatDateTime, formatPercent } from "@/lib/format";
+import { formatDateTime } from "@/lib/format";
 import { AsOfForm } from "../_components/as-of-form";
-import { CountsLine, ScoreNumber, scoreTone, StatusBadge } from "../_components/score";
+import { Badge } from "@/app/_components/ui/badge";
+import type { StatusCounts } from "@/lib/compliance/scoring/score";
+import { CountsLine, formatScore, FullyMet, SCORE_EXPLAINED, ScoreNumber, scoreTone } from "../_components/score";
 
 export const metadata: Metadata = { title: "Framework" };
+
+/** One control's checks in a requirement: how many pass and fail, and the share passing. */
+function ControlCounts({ counts, href }: { counts: StatusCounts | undefined; href: (status: string) => string }) {
+  if (!counts) return <span className="text-xs text-slate-400">not evaluated</span>;
+  const applicable = counts.PASS + counts.FAIL + counts.ERROR + counts.EXCEPTED;
+  return (
+    <div className="flex flex-col items-end gap-0.5 [&>span:last-child]:justify-end">
+      <span className="text-xs font-medium text-slate-700 tabular-nums">
+        {applicable ? `${formatScore(counts.PASS / applicable)} pass` : "n/a"}
+      </span>
+      <CountsLine counts={counts} href={href} />
+    </div>
+  );
+}
 
 async function AccountScores({
   tenantId,
@@ -53,12 +69,18 @@ async function AccountScores({
               >
                 {a.name} <span className="font-mono text-xs text-slate-500">{a.accountId}</span>
               </Link>
-              <span className={`shrink-0 text-xs font-semibold tabular-nums ${scoreTone(a.score)}`}>
-                {formatPercent(a.score)}{" "}
-                <span className="font-normal text-slate-500">
-                  ({a.requirementsPassing}/{a.requirementsApplicable})
+              {a.noData ? (
+                <span className="shrink-0 text-xs font-semibold text-slate-400">
+                  no data{a.acknowledged ? " (acknowledged)" : ""}
                 </span>
-              </span>
+              ) : (
+                <span className={`shrink-0 text-xs font-semibold tabular-nums ${scoreTone(a.score)}`}>
+                  {formatScore(a.score)}{" "}
+                  <span className="font-normal text-slate-500" title="requirements fully met">
+                    ({a.requirementsPassing}/{a.requirementsApplicable} fully met)
+                  </span>
+                </span>
+              )}
             </li>
           ))}
         </ul>
@@ -87,10 +109,25 @@ export default async function FrameworkPage({
     <div className="space-y-5">
       <PageHeader
         title={f.name}
-        description={`Template ${f.version}, revision ${f.revision}. ${summary.evaluation ? `Evaluated ${formatDateTime(summary.evaluation.evaluatedAt)}.` : ""} ${f.requirementsPassing} of ${f.requirementsApplicable} requirements met; ${formatPercent(f.checks, 1)} of applicable checks pass.`}
+        description={`Template ${f.version}, revision ${f.revision}.${summary.evaluation ? ` Evaluated ${formatDateTime(summary.evaluation.evaluatedAt)}.` : ""}`}
         actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} />}
       />
       {asOf.error && <Alert tone="warning">{asOf.error}</Alert>}
+      <section
+        aria-label="Framework score"
+        className="flex flex-wrap items-end gap-x-8 gap-y-2 rounded-lg border border-slate-200 bg-white p-4 shadow-xs"
+      >
+        <div>
+          <div className="text-xs font-medium text-slate-500 uppercase">Score</div>
+          <span data-testid="framework-score">
+            <ScoreNumber score={f.score} />
+          </span>
+        </div>
+        <div className="text-sm" data-testid="framework-fully-met">
+          <FullyMet passing={f.requirementsPassing} applicable={f.requirementsApplicable} />
+        </div>
+        <p className="basis-full text-xs text-slate-500">{SCORE_EXPLAINED}</p>
+      </section>
       <div className="grid gap-5 xl:grid-cols-[minmax(0,1fr)_22rem]">
         <div className="space-y-3">
           {f.requirements.map((r) => (
@@ -109,9 +146,13 @@ export default async function FrameworkPage({
                 </div>
                 <div className="shrink-0 text-right">
                   <ScoreNumber score={r.score} className="text-xl" />
+                  <div className="text-xs text-slate-500">of checks pass</div>
                   <div className="mt-0.5">
-                    <StatusBadge status={r.status} />
+                    <Badge tone={r.status === "PASS" ? "green" : r.status === "FAIL" ? "red" : "gray"}>
+                      {r.status === "PASS" ? "fully met" : r.status === "FAIL" ? "not fully met" : "n/a"}
+                    </Badge>
                   </div>
+                  {r.weight !== 1 && <div className="text-xs text-slate-500">weight {r.weight}</div>}
                 </div>
               </div>
               <div className="mt-2">
@@ -136,13 +177,11 @@ export default async function FrameworkPage({
                           {paramsLine(c, f.parameters[c], (raw) => CONTROLS[c].params.safeParse(raw))}
                         </div>
                       </td>
-                      <td className="py-1.5 pl-3 text-right align-top whitespace-nowrap">
-                        <Link
-                          href={findings({ requirement: r.id, control: c, status: "FAIL" })}
-                          className="text-xs font-medium text-brand-700 hover:underline"
-                        >
-                          Failing →
-                        </Link>
+                      <td className="w-44 py-1.5 pl-3 text-right align-top" data-testid="control-counts">
+                        <ControlCounts
+                          counts={r.controlCounts[c]}
+                          href={(status) => findings({ requirement: r.id, control: c, status })}
+                        />
                       </td>
                     </tr>
                   ))}
@@ -153,7 +192,7 @@ export default async function FrameworkPage({
         </div>
         <Widget
           title="Accounts, worst first"
-          description="This framework's score per account: the share of requirements met there."
+          description="This framework's score in each account, and its requirements fully met there. Accounts the sync never read say no data."
         >
           <AccountScores tenantId={tenant.tenantId} slug={slug} framework={framework} asOf={asOf} />
         </Widget>

@@ -52,6 +52,37 @@ export function CountsLine({ counts, href }: { counts: StatusCounts; href?: (sta
   );
 }
 
-export function ScoreNumber({ score, className = "text-3xl" }: { score: number | null; className?: string }) {
-  return <span className={`font-semibold tabular-nums ${scoreTone(score)} ${className}`}>{formatPercent(score)}</span>;
+/**
+ * A score in % with one decimal, rounded down so that anything short of every check passing never
+ * reads 100%.
+ */
+export function formatScore(score: number | null): string {
+  return score === null ? "—" : formatPercent(Math.floor(score * 1000) / 1000, 1);
+}
+
+/** The one line that says what the two figures beside each framework mean. */
+export const SCORE_EXPLAINED =
+  "Score: the share of checks passing in each requirement, averaged with the template's weights. Fully met: every check of the requirement passes.";
+
+export function ScoreNumber({
+  score,
+  noData = false,
+  className = "text-3xl",
+}: {
+  score: number | null;
+  /** The account was never read: "no data", never a score. */
+  noData?: boolean;
+  className?: string;
+}) {
+  if (noData) return <span className={`font-semibold text-slate-400 ${className}`}>no data</span>;
+  return <span className={`font-semibold tabular-nums ${scoreTone(score)} ${className}`}>{formatScore(score)}</span>;
+}
+
+/** "4 of 6 requirements fully met", the strict figure beside the score. */
+export function FullyMet({ passing, applicable }: { passing: number; applicable: number }) {
+  return (
+    <span className={passing === applicable && applicable > 0 ? "text-emerald-700" : "text-slate-600"}>
+      {passing} of {applicable} requirement{applicable === 1 ? "" : "s"} fully met
+    </span>
+  );
 }
