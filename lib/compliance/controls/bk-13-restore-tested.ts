@@ -26,6 +26,8 @@ export const bk13 = defineControl({
   subjectTypes: ["account-resource-type", "resource"],
   description:
     "A successful restore job or restore-testing run within the look-back, for each resource type present in an account (or for each resource).",
+  remediation:
+    "Run a restore of this resource type in the account within the look-back and check that it worked: create an AWS Backup restore testing plan for the type, or restore a recent recovery point by hand and record the result.",
   params: bk13Params,
   evaluate(ctx, params, scope, emit) {
     const since = ctx.now.getTime() - params.lookbackDays * DAY_MS;

@@ -23,6 +23,8 @@ export const bk15 = defineControl({
   subjectTypes: ["account-region"],
   description:
     "Every resource type in scope present in the region is opted in, every rule's target vault exists, and every selection's IAM role is a role of the account with no role failures (IAM itself is not read).",
+  remediation:
+    "Opt the region in for every resource type that is present (AWS Backup Settings), create every vault the plan rules target, and give every selection an existing IAM role that AWS Backup can assume.",
   params: bk15Params,
   jobLookbackDays: (p) => p.roleFailureLookbackDays,
   evaluate(ctx, params, scope, emit) {

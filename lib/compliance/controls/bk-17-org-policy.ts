@@ -30,6 +30,8 @@ export const bk17 = defineControl({
   subjectTypes: ["account-region"],
   description:
     "An Organizations backup policy covers the account and region, no policy the product manages was changed in AWS outside it, and the org-managed plans there match the account's effective policy.",
+  remediation:
+    "Attach an Organizations backup policy that covers the account and region; for drift, re-push the product's version of the policy or adopt the change in AWS as a new version (Policies → Drift).",
   params: bk17Params,
   evaluate(ctx, params, scope, emit) {
     const snap = ctx.snapshot;
