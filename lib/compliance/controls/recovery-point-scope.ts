@@ -80,6 +80,8 @@ const POINT_KEYS = [
   "moveToColdStorageAfterDays",
   "deleteAt",
   "storageClass",
+  "plan",
+  "rule",
 ] as const;
 const POINT_SHAPE = `recovery-point|${POINT_KEYS.join("|")}`;
 
@@ -104,6 +106,8 @@ class PointEvidence implements Evidence, CompactEvidence {
       rp.lifecycle?.moveToColdStorageAfterDays ?? null,
       rp.deleteAt,
       rp.storageClass,
+      rp.backupPlanId,
+      rp.backupRuleId,
     ];
   }
   get details(): Evidence["details"] {
