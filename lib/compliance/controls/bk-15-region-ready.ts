@@ -47,7 +47,9 @@ export const bk15 = defineControl({
       const plans = ctx.plansIn(u.accountId, u.region);
       if (types.size === 0 && plans.length === 0) {
         emit(
-          finding("BK-15", subject, "NOT_APPLICABLE", "no resources in scope and no backup plans in this region", []),
+          finding("BK-15", subject, "NOT_APPLICABLE", "no resources in scope and no backup plans in this region", [
+            { kind: "unit", id: subject.id, details: { resourcesInScope: 0, backupPlans: 0 } },
+          ]),
         );
         continue;
       }
@@ -55,7 +57,15 @@ export const bk15 = defineControl({
       const evidence: Evidence[] = [];
       const settings = ctx.regionSettings(u.accountId, u.region);
       if (types.size > 0 && !settings) {
-        emit(judge("BK-15", subject, unreadable("region settings (resource type opt-in) were not read"))!);
+        emit(
+          judge(
+            "BK-15",
+            subject,
+            unreadable("region settings (resource type opt-in) were not read", [
+              { kind: "region-setting", id: subject.id, details: { read: false, resourceTypes: [...types].sort() } },
+            ]),
+          )!,
+        );
         continue;
       }
       for (const t of [...types].sort()) {

@@ -53,7 +53,9 @@ export const bk17 = defineControl({
       const account = ctx.account(u.accountId);
       if (account && account.state !== "ACTIVE") {
         emit(
-          finding("BK-17", subject, "NOT_APPLICABLE", `account ${u.accountId} is ${account.state.toLowerCase()}`, []),
+          finding("BK-17", subject, "NOT_APPLICABLE", `account ${u.accountId} is ${account.state.toLowerCase()}`, [
+            { kind: "unit", id: subject.id, details: { accountName: account.name, accountState: account.state } },
+          ]),
         );
         continue;
       }
@@ -63,7 +65,22 @@ export const bk17 = defineControl({
         continue;
       }
       if (!effective || !snap.orgBackupPolicies) {
-        emit(judge("BK-17", subject, unreadable("Organizations backup policies were not read"))!);
+        emit(
+          judge(
+            "BK-17",
+            subject,
+            unreadable("Organizations backup policies were not read", [
+              {
+                kind: "org-policy",
+                id: "organization",
+                details: {
+                  policiesRead: snap.orgBackupPolicies !== null,
+                  effectivePoliciesRead: snap.effectiveBackupPolicies !== null,
+                },
+              },
+            ]),
+          )!,
+        );
         continue;
       }
       const plans = ctx.plansIn(u.accountId, u.region);

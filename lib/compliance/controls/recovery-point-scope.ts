@@ -29,10 +29,10 @@ export function screenRecoveryPoint(
   if (rp.status === "DELETING" || rp.status === "EXPIRED") {
     return finding(
       controlId,
-      subjects.recoveryPoint(rp),
+      pointSubject(rp),
       "NOT_APPLICABLE",
       `recovery point is ${rp.status.toLowerCase()}`,
-      [],
+      pointEvidence(rp),
     );
   }
   return "evaluate";

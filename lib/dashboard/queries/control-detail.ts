@@ -1,5 +1,7 @@
 import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db";
+import { backupPlans, backupRules } from "@/db/schema";
 import type { ControlId, ScoredStatus } from "@/lib/compliance/model/finding";
 import { SCORED_STATUSES } from "@/lib/compliance/model/finding";
 import { listFindings, type FindingRow } from "@/lib/compliance/read/findings";
@@ -42,5 +44,30 @@ export async function getControlDetail(
     if (page.findings.length === 0) break;
     rows.push(...page.findings);
   }
-  return { counts, groups: groupByCause(rows), grouped: rows.length, notPassing };
+  const groups = groupByCause(rows);
+  // Recovery points name their plan and rule by id: show their names.
+  const ids = (pick: (g: FindingGroup<FindingRow>) => string | null) =>
+    [...new Set(groups.map(pick).filter((x): x is string => x !== null))].slice(0, 1000);
+  const [planIds, ruleIds] = [ids((g) => g.cause.plan), ids((g) => g.cause.rule)];
+  const [plans, rules] = await Promise.all([
+    planIds.length
+      ? db
+          .select({ id: backupPlans.planId, name: backupPlans.planName })
+          .from(backupPlans)
+          .where(and(eq(backupPlans.tenantId, p.tenantId), inArray(backupPlans.planId, planIds)))
+      : [],
+    ruleIds.length
+      ? db
+          .selectDistinct({ id: backupRules.ruleId, name: backupRules.ruleName })
+          .from(backupRules)
+          .where(and(eq(backupRules.tenantId, p.tenantId), inArray(backupRules.ruleId, ruleIds)))
+      : [],
+  ]);
+  const planName = new Map(plans.map((n) => [n.id, n.name]));
+  const ruleName = new Map(rules.map((n) => [n.id, n.name]));
+  for (const g of groups) {
+    if (g.cause.plan) g.cause.plan = planName.get(g.cause.plan) ?? g.cause.plan;
+    if (g.cause.rule) g.cause.rule = ruleName.get(g.cause.rule) ?? g.cause.rule;
+  }
+  return { counts, groups, grouped: rows.length, notPassing };
 }

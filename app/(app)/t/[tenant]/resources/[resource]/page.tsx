@@ -11,6 +11,7 @@ import { getDb } from "@/lib/db";
 import { parseAsOf } from "@/lib/dashboard/as-of";
 import { decodeResourceId, findingHref, jobHref } from "@/lib/dashboard/links";
 import { getResourceDetail } from "@/lib/dashboard/queries/resource-detail";
+import { getRunFrameworks } from "@/lib/dashboard/queries/run-frameworks";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDate, formatDateTime, formatDuration } from "@/lib/format";
 import { AccountCell } from "../../_components/account-cell";
@@ -36,6 +37,7 @@ export default async function ResourcePage({
   // Looked up within the URL's tenant only: another tenant's resource is not found here.
   const r = await getResourceDetail(getDb(), tenant.tenantId, arn, asOf.at);
   if (!r) notFound();
+  const frameworksOf = await getRunFrameworks(getDb(), tenant.tenantId, asOf.at);
   const protection = r.findings.find((f) => f.controlId === "BK-01");
   const selections = (protection?.evidence ?? []).filter((e) => e.kind === "selection" || e.kind === "plan");
   const failing = r.findings.filter((f) => f.status !== "PASS").length;
@@ -218,7 +220,7 @@ export default async function ResourcePage({
                 <span>{CONTROLS[f.controlId].title}</span>
               </span>
             }
-            description={`${f.reason}${f.subjectType === "account-resource-type" ? ` (judged for every ${r.resourceType} resource of the account)` : ""}`}
+            description={`${f.reason}${f.subjectType === "account-resource-type" ? ` (judged for every ${r.resourceType} resource of the account)` : ""}${frameworksOf[f.runId]?.length ? ` · for ${frameworksOf[f.runId]!.join(", ")}` : ""}`}
           >
             <EvidenceList slug={slug} evidence={f.evidence ?? []} />
           </Card>

@@ -131,7 +131,7 @@ export default async function ControlPage({
                   <Td className="text-xs">
                     <ul className="space-y-0.5">
                       {g.samples.map((s) => (
-                        <li key={`${s.runId}${s.subjectId}`} className="max-w-xs truncate">
+                        <li key={`${s.runId}${s.subjectId}`} className="max-w-56 truncate">
                           <Link
                             href={findingHref(slug, s, asOf.param)}
                             className="font-mono text-brand-700 hover:underline"
