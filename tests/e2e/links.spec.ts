@@ -23,21 +23,23 @@ const TABLES: Array<{ path: string; links: string[] }> = [
 
 const selector = (kind: string) => (kind === "account" ? 'a[href*="/accounts/"]' : `a[data-link="${kind}"]`);
 
-/** The rows of the page's data table, each with its links of the kinds asked for. */
-async function rowLinks(page: Page, kinds: string[]) {
-  const rows = page.locator("main table tbody tr");
-  const n = await rows.count();
-  const out: Array<Record<string, string[]>> = [];
-  for (let i = 0; i < n; i++) {
-    const row: Record<string, string[]> = {};
-    for (const k of kinds)
-      row[k] = await rows
-        .nth(i)
-        .locator(selector(k))
-        .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute("href")!));
-    out.push(row);
-  }
-  return out;
+/** The rows of the page's data table, each with the hrefs of its links of the kinds asked for. */
+function rowLinks(page: Page, kinds: string[]): Promise<Array<Record<string, string[]>>> {
+  const selectors = Object.fromEntries(kinds.map((k) => [k, selector(k)]));
+  return page
+    .locator("main table tbody tr")
+    .evaluateAll(
+      (trs, sels) =>
+        trs.map((tr) =>
+          Object.fromEntries(
+            Object.entries(sels).map(([k, sel]) => [
+              k,
+              [...tr.querySelectorAll(sel)].map((a) => a.getAttribute("href")!),
+            ]),
+          ),
+        ),
+      selectors,
+    );
 }
 
 async function opens(page: Page, href: string) {
@@ -61,13 +63,12 @@ describe.each(ROLES)("as %s", (role) => {
           // A restore whose source resource is gone names a recovery point, not a resource.
           expect(row[k]!.length, `${t.path} row ${i} links its ${k}`).toBeGreaterThan(0);
         }
-      // Follow the first and the last row's links of each kind.
-      for (const row of [rows[0]!, rows.at(-1)!])
-        for (const k of t.links) samples.set(`${t.path}|${k}|${row[k]![0]}`, row[k]![0]!);
+      // Follow the last row's link of each kind.
+      for (const k of t.links) samples.set(k === "account" ? k : `${t.path}|${k}`, rows.at(-1)![k]![0]!);
     }
     for (const href of new Set(samples.values())) await opens(page, href);
     await context.close();
-  });
+  }, 400_000);
 });
 
 describe("the resource, job and control pages", () => {
@@ -121,5 +122,5 @@ describe("the resource, job and control pages", () => {
     expect(n).toBeLessThan(100);
     await expect(causes.first().textContent()).resolves.toMatch(/plan .* rule /);
     await context.close();
-  });
+  }, 400_000);
 });

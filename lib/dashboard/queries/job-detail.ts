@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { backupJobs, backupPlans, backupSelections, copyJobs, restoreJobs } from "@/db/schema";
+import { backupJobs, backupPlans, backupRules, backupSelections, copyJobs, restoreJobs } from "@/db/schema";
 import type { JobKind } from "../links";
 
 // One job of one tenant, by its AWS id; every read is bounded by the tenant id, so another
@@ -24,7 +24,7 @@ export interface JobDetail {
   sizeBytes: number | null;
   /** The IAM roles of the creating plan's selections (jobs are not listed with their role). */
   roles: string[];
-  plan: { planId: string; planName: string | null; ruleId: string | null } | null;
+  plan: { planId: string; planName: string | null; ruleId: string | null; ruleName: string | null } | null;
   facts: Array<[label: string, value: string | null]>;
 }
 
@@ -42,7 +42,7 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
     let plan: JobDetail["plan"] = null;
     let roles: string[] = [];
     if (j.backupPlanId) {
-      const unit = (t: typeof backupPlans | typeof backupSelections) =>
+      const unit = (t: typeof backupPlans | typeof backupSelections | typeof backupRules) =>
         and(
           eq(t.tenantId, tenantId),
           eq(t.accountId, j.accountId),
@@ -54,7 +54,19 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
         .select({ role: backupSelections.iamRoleArn })
         .from(backupSelections)
         .where(unit(backupSelections));
-      plan = { planId: j.backupPlanId, planName: p?.name ?? null, ruleId: j.backupRuleId };
+      const [rule] = j.backupRuleId
+        ? await db
+            .select({ name: backupRules.ruleName })
+            .from(backupRules)
+            .where(and(unit(backupRules), eq(backupRules.ruleId, j.backupRuleId)))
+            .limit(1)
+        : [];
+      plan = {
+        planId: j.backupPlanId,
+        planName: p?.name ?? null,
+        ruleId: j.backupRuleId,
+        ruleName: rule?.name ?? null,
+      };
       roles = [...new Set(sels.map((s) => s.role))];
     }
     return {

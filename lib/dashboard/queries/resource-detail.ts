@@ -16,8 +16,8 @@ import { listFindings, type FindingRow } from "@/lib/compliance/read/findings";
 // found them), its recovery points with their vaults (copies in other units included), its jobs
 // and every finding about it with the evidence. Every read is bounded by the tenant id.
 
-const JOBS_SHOWN = 25;
-const POINTS_SHOWN = 50;
+const JOBS_SHOWN = 20;
+const POINTS_SHOWN = 20;
 
 export interface ResourcePoint {
   recoveryPointArn: string;

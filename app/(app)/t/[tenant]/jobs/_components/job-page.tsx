@@ -76,7 +76,7 @@ export async function JobPage({ slug, kind, rawId }: { slug: string; kind: JobKi
           {j.plan && (
             <Row label="Created by">
               plan {j.plan.planName ?? j.plan.planId}
-              {j.plan.ruleId ? `, rule ${j.plan.ruleId}` : ""}
+              {j.plan.ruleId ? `, rule ${j.plan.ruleName ?? j.plan.ruleId}` : ""}
             </Row>
           )}
           <Row label="Size">{j.sizeBytes === null ? null : formatBytes(j.sizeBytes)}</Row>

@@ -222,7 +222,17 @@ export default async function ResourcePage({
             }
             description={`${f.reason}${f.subjectType === "account-resource-type" ? ` (judged for every ${r.resourceType} resource of the account)` : ""}${frameworksOf[f.runId]?.length ? ` · for ${frameworksOf[f.runId]!.join(", ")}` : ""}`}
           >
-            <EvidenceList slug={slug} evidence={f.evidence ?? []} />
+            {/* The resource itself is described above: show the other facts. */}
+            {(() => {
+              const others = (f.evidence ?? []).filter((e) => !(e.kind === "resource" && e.id === r.resourceArn));
+              return others.length ? (
+                <EvidenceList slug={slug} evidence={others} />
+              ) : (
+                <p className="text-xs text-slate-500">
+                  Evidence: this resource (its type and tags above), nothing else.
+                </p>
+              );
+            })()}
           </Card>
         ))}
       </section>

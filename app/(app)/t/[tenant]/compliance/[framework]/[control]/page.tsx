@@ -127,6 +127,19 @@ export default async function ControlPage({
                     ]
                       .filter(Boolean)
                       .join(" · ") || "—"}
+                    {/* A plan belongs to one account and region: say which, as plan names repeat. */}
+                    {g.cause.plan && g.samples[0] && (
+                      <div className="text-slate-500">
+                        in{" "}
+                        <AccountCell
+                          tenantId={tenant.tenantId}
+                          slug={slug}
+                          accountId={g.samples[0].accountId}
+                          link={false}
+                        />
+                        {g.samples[0].region ? ` · ${g.samples[0].region}` : ""}
+                      </div>
+                    )}
                   </Td>
                   <Td className="text-xs">
                     <ul className="space-y-0.5">
