@@ -49,7 +49,7 @@ async function opens(page: Page, href: string) {
 }
 
 describe.each(ROLES)("as %s", (role) => {
-  it("every row names its resource, job, account or finding with a link that loads", async () => {
+  it("every row names its resource, job, account or finding with a link that loads", { timeout: 600_000 }, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signInAs(page, role);
@@ -68,11 +68,11 @@ describe.each(ROLES)("as %s", (role) => {
     }
     for (const href of new Set(samples.values())) await opens(page, href);
     await context.close();
-  }, 400_000);
+  });
 });
 
 describe("the resource, job and control pages", () => {
-  it("show what they are about, link onward, and refuse another tenant's ids", async () => {
+  it("show what they are about, link onward, and refuse another tenant's ids", { timeout: 600_000 }, async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signInAs(page, "admin");
@@ -122,5 +122,5 @@ describe("the resource, job and control pages", () => {
     expect(n).toBeLessThan(100);
     await expect(causes.first().textContent()).resolves.toMatch(/plan .* rule /);
     await context.close();
-  }, 400_000);
+  });
 });
