@@ -23,6 +23,8 @@ export const bk01 = defineControl({
   subjectTypes: ["resource"],
   description:
     "A backup plan's selection matches the resource as AWS Backup evaluates it (resource-type patterns, ARNs, tags with conditions, NotResources, region opt-in, org-managed plans).",
+  remediation:
+    "Add the resource to a backup plan that has at least one rule: tag it to match an existing selection (for example backup=daily), or add its ARN or type to a plan's selection. If the selection already matches but the resource type is not opted in for the region, turn it on in AWS Backup's Settings (resource type opt-in).",
   params: bk01Params,
   evaluate(ctx, params, scope, emit) {
     const types = new Set<string>(params.resourceTypes);

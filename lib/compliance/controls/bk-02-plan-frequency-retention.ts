@@ -97,6 +97,8 @@ export const bk02 = defineControl({
   subjectTypes: ["plan"],
   description:
     "At least one rule of the plan backs up at least as often as required (worst case of its schedule) and keeps recovery points at least the required days.",
+  remediation:
+    "Edit the plan's rules so that at least one rule runs as often as required and keeps recovery points at least the required number of days (lifecycle DeleteAfterDays). For plans pushed by an Organizations backup policy, change the policy, not the plan.",
   params: bk02Params,
   evaluate(ctx, params, scope, emit) {
     const requiredMinutes = toHours(params.frequencyUnit, params.frequencyValue) * 60;

@@ -21,6 +21,8 @@ export const bk03 = defineControl({
   subjectTypes: ["vault"],
   description:
     "The vault access policy denies backup:DeleteRecoveryPoint, backup:UpdateRecoveryPointLifecycle and backup:PutBackupVaultAccessPolicy to all principals but the listed exemptions.",
+  remediation:
+    "Stop manual deletion in the vault: add a vault access policy that denies backup:DeleteRecoveryPoint (and UpdateRecoveryPointLifecycle) to every principal except the allowed break-glass roles, or lock the vault with Vault Lock.",
   params: bk03Params,
   evaluate(ctx, params, scope, emit) {
     const allowed = new Set(params.exemptPrincipalArns);

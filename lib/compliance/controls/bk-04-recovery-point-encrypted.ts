@@ -12,6 +12,8 @@ export const bk04 = defineControl({
   title: "Recovery points encrypted",
   subjectTypes: ["recovery-point"],
   description: "Every recovery point is encrypted.",
+  remediation:
+    "Recovery points inherit encryption from their source or vault. Encrypt the source (an encrypted EBS volume or RDS instance, S3 default encryption) and use a vault with a KMS key; take a new backup, then let the unencrypted points expire or delete them.",
   params: bk04Params,
   evaluateRecoveryPoint(rp, ctx, _params, scope) {
     const s = screenRecoveryPoint("BK-04", rp, ctx, scope);

@@ -24,6 +24,8 @@ export const bk05 = defineControl({
   subjectTypes: ["recovery-point"],
   description:
     "Every recovery point is kept at least the required number of days (its lifecycle, or its calculated delete date).",
+  remediation:
+    "Raise the retention (DeleteAfterDays) of the rule or copy action that made these points to at least the required days. Points already taken keep their lifecycle: change it on each point (UpdateRecoveryPointLifecycle) or let new backups replace them.",
   params: bk05Params,
   evaluateRecoveryPoint(rp, ctx, params, scope) {
     const s = screenRecoveryPoint("BK-05", rp, ctx, scope);

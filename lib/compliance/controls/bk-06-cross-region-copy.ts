@@ -15,6 +15,8 @@ export const bk06 = defineControl({
   subjectTypes: ["resource"],
   description:
     "A plan that selects the resource copies its recovery points to another region (one of the accepted regions, when listed).",
+  remediation:
+    "Add a copy action to a rule of the plan that selects the resource, with a destination vault in another (accepted) region, and give the copies a retention.",
   params: bk06Params,
   evaluate(ctx, params, scope, emit) {
     evaluateCopyScheduled(ctx, "BK-06", { what: "region", accepted: params.destinationRegions }, scope, emit);

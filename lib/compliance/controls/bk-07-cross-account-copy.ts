@@ -13,6 +13,8 @@ export const bk07 = defineControl({
   subjectTypes: ["resource"],
   description:
     "A plan that selects the resource copies its recovery points to another account (one of the accepted accounts, when listed).",
+  remediation:
+    "Add a copy action to a rule of the plan that selects the resource, with a destination vault in another (accepted) account of the organization, and allow that account's vault policy to receive the copies.",
   params: bk07Params,
   evaluate(ctx, params, scope, emit) {
     evaluateCopyScheduled(ctx, "BK-07", { what: "account", accepted: params.destinationAccounts }, scope, emit);

@@ -81,6 +81,8 @@ export const bk08 = defineControl({
   subjectTypes: ["resource"],
   description:
     "The resource is backed up into a vault protected by Vault Lock, in compliance mode when required, with lock retention within the given bounds.",
+  remediation:
+    "Back the resource up into a vault with Vault Lock in compliance mode (PutBackupVaultLockConfiguration with the required minimum and maximum retention and a ChangeableForDays grace period), or retarget the plan's rule to such a vault.",
   params: bk08Params,
   evaluate(ctx, params, scope, emit) {
     forEachResource(ctx, "BK-08", scope, emit, (r: Resource) => {

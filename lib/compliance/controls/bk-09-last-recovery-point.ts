@@ -26,6 +26,8 @@ export const bk09 = defineControl({
   subjectTypes: ["resource"],
   description:
     "The resource's newest completed recovery point is younger than the RPO (continuous backup counts as current).",
+  remediation:
+    "Find why no recent recovery point exists: look at the resource's latest backup jobs (failed, expired or never started), fix their cause, make sure a rule runs at least as often as the RPO, and start an on-demand backup to close the gap.",
   params: bk09Params,
   evaluate(ctx, params, scope, emit) {
     const limit = toHours(params.unit, params.value);

@@ -15,6 +15,8 @@ export const bk10 = defineControl({
   subjectTypes: ["resource"],
   description:
     "The latest completed restore of the resource (restore job or restore testing) finished within the target minutes.",
+  remediation:
+    "Restores took longer than the target: test restoring to a faster target (a larger instance class, fast snapshot restore for EBS), keep a warm copy in the restore region, or agree a realistic target and change the parameter.",
   params: bk10Params,
   evaluate(ctx, params, scope, emit) {
     forEachResource(ctx, "BK-10", scope, emit, (r) => {

@@ -11,6 +11,8 @@ export const bk11 = defineControl({
   title: "Recovery point in a logically air-gapped vault",
   subjectTypes: ["resource"],
   description: "The resource has a recovery point in a logically air-gapped vault no older than the given age.",
+  remediation:
+    "Copy the resource's recovery points to a logically air-gapped vault: add a copy action to the plan's rule with that vault as destination, often enough for the required age.",
   params: bk11Params,
   evaluate(ctx, params, scope, emit) {
     const limit = toHours(params.unit, params.value);

@@ -26,6 +26,8 @@ export const bk12 = defineControl({
   subjectTypes: ["plan-rule", "recovery-point"],
   description:
     'No backup rule, copy action or recovery point keeps data longer than the maximum; "never expires" fails.',
+  remediation:
+    "Lower the retention of the rule, copy action or recovery points to at most the allowed days, so personal data is not kept longer than needed. Points already taken keep their lifecycle until changed on each point.",
   params: bk12Params,
   evaluate(ctx, params, scope, emit) {
     const max = params.maxRetentionDays;

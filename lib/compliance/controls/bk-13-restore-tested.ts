@@ -3,10 +3,13 @@
 // validation failed does not count. Missing data only matters when nothing was found.
 import { z } from "zod";
 import type { Evidence } from "@/lib/compliance/model/finding";
+import type { Resource } from "@/lib/inventory/types";
 import { defineControl, ev, finding, judge, subjects, unreadable } from "./control";
 import { forEachResource } from "./resource-scope";
 
 const DAY_MS = 86_400_000;
+/** A FAIL names the resources it is about; past this many, the reason's count says the rest. */
+const NAMED_RESOURCES = 50;
 
 export const bk13Params = z
   .object({
@@ -26,6 +29,8 @@ export const bk13 = defineControl({
   subjectTypes: ["account-resource-type", "resource"],
   description:
     "A successful restore job or restore-testing run within the look-back, for each resource type present in an account (or for each resource).",
+  remediation:
+    "Run a restore of this resource type in the account within the look-back and check that it worked: create an AWS Backup restore testing plan for the type, or restore a recent recovery point by hand and record the result.",
   params: bk13Params,
   evaluate(ctx, params, scope, emit) {
     const since = ctx.now.getTime() - params.lookbackDays * DAY_MS;
@@ -48,7 +53,10 @@ export const bk13 = defineControl({
       return;
     }
     // Group in-scope resources by (account, type), remembering the units involved.
-    const groups = new Map<string, { accountId: string; type: string; count: number; regions: Set<string> }>();
+    const groups = new Map<
+      string,
+      { accountId: string; type: string; count: number; regions: Set<string>; named: Resource[] }
+    >();
     for (const r of ctx.snapshot.resources) {
       if (
         !scope.account(r.accountId) ||
@@ -59,8 +67,13 @@ export const bk13 = defineControl({
         continue;
       const key = `${r.accountId}|${r.resourceType}`;
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { accountId: r.accountId, type: r.resourceType, count: 0, regions: new Set() }));
+      if (!g)
+        groups.set(
+          key,
+          (g = { accountId: r.accountId, type: r.resourceType, count: 0, regions: new Set(), named: [] }),
+        );
       g.count++;
+      if (g.named.length < NAMED_RESOURCES) g.named.push(r);
       g.regions.add(r.region);
     }
     for (const g of groups.values()) {
@@ -78,12 +91,14 @@ export const bk13 = defineControl({
         );
         continue;
       }
+      const evidence: Evidence[] = [...g.named.map(ev.resource), ...(rs ? [ev.restore(rs)] : [])];
       // A restore in a unit that was not read could still turn up: that decides, so it is unread.
       const unread = [...g.regions]
         .map((region) => ctx.unitState(g.accountId, region))
         .filter((s) => !s.read && !s.skipped)
-        .map((s) => (s.read ? s : unreadable(`no ${g.type} restore found, but ${s.reason}`, s.evidence)));
-      const evidence: Evidence[] = rs ? [ev.restore(rs)] : [];
+        .map((s) =>
+          s.read ? s : unreadable(`no ${g.type} restore found, but ${s.reason}`, [...s.evidence, ...evidence]),
+        );
       const last = rs ? `; last on ${rs.completionDate.toISOString().slice(0, 10)}` : "";
       emit(
         judge("BK-13", subject, unread, () => ({

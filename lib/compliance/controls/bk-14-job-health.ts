@@ -25,6 +25,8 @@ export const bk14 = defineControl({
   subjectTypes: ["resource"],
   description:
     "Failed, aborted, expired or completed-with-issues backup and copy jobs of the resource within the look-back do not exceed the allowed number.",
+  remediation:
+    "Open the failed, aborted or expired jobs, read their status messages, and fix the cause (IAM role permissions, KMS key access, a completion window too short, the resource busy or deleted); then run an on-demand backup.",
   params: bk14Params,
   jobLookbackDays: (p) => p.lookbackDays,
   evaluate(ctx, params, scope, emit) {

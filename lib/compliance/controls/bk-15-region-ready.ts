@@ -23,6 +23,8 @@ export const bk15 = defineControl({
   subjectTypes: ["account-region"],
   description:
     "Every resource type in scope present in the region is opted in, every rule's target vault exists, and every selection's IAM role is a role of the account with no role failures (IAM itself is not read).",
+  remediation:
+    "Opt the region in for every resource type that is present (AWS Backup Settings), create every vault the plan rules target, and give every selection an existing IAM role that AWS Backup can assume.",
   params: bk15Params,
   jobLookbackDays: (p) => p.roleFailureLookbackDays,
   evaluate(ctx, params, scope, emit) {
@@ -45,7 +47,9 @@ export const bk15 = defineControl({
       const plans = ctx.plansIn(u.accountId, u.region);
       if (types.size === 0 && plans.length === 0) {
         emit(
-          finding("BK-15", subject, "NOT_APPLICABLE", "no resources in scope and no backup plans in this region", []),
+          finding("BK-15", subject, "NOT_APPLICABLE", "no resources in scope and no backup plans in this region", [
+            { kind: "unit", id: subject.id, details: { resourcesInScope: 0, backupPlans: 0 } },
+          ]),
         );
         continue;
       }
@@ -53,7 +57,15 @@ export const bk15 = defineControl({
       const evidence: Evidence[] = [];
       const settings = ctx.regionSettings(u.accountId, u.region);
       if (types.size > 0 && !settings) {
-        emit(judge("BK-15", subject, unreadable("region settings (resource type opt-in) were not read"))!);
+        emit(
+          judge(
+            "BK-15",
+            subject,
+            unreadable("region settings (resource type opt-in) were not read", [
+              { kind: "region-setting", id: subject.id, details: { read: false, resourceTypes: [...types].sort() } },
+            ]),
+          )!,
+        );
         continue;
       }
       for (const t of [...types].sort()) {

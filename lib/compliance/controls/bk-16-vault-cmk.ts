@@ -77,6 +77,8 @@ export const bk16 = defineControl({
   subjectTypes: ["vault"],
   description:
     "The vault's encryption key is a customer-managed KMS key (KMS's KeyManager), not an AWS-managed or AWS-owned key.",
+  remediation:
+    "Vault encryption is fixed when a vault is created: create a new vault with a customer-managed KMS key, point the plans' rules and copy actions at it, and let the old vault's points expire.",
   params: bk16Params,
   evaluate(ctx, _params, scope, emit) {
     for (const v of ctx.snapshot.vaults) {

@@ -30,6 +30,8 @@ export const bk17 = defineControl({
   subjectTypes: ["account-region"],
   description:
     "An Organizations backup policy covers the account and region, no policy the product manages was changed in AWS outside it, and the org-managed plans there match the account's effective policy.",
+  remediation:
+    "Attach an Organizations backup policy that covers the account and region; for drift, re-push the product's version of the policy or adopt the change in AWS as a new version (Policies → Drift).",
   params: bk17Params,
   evaluate(ctx, params, scope, emit) {
     const snap = ctx.snapshot;
@@ -51,7 +53,9 @@ export const bk17 = defineControl({
       const account = ctx.account(u.accountId);
       if (account && account.state !== "ACTIVE") {
         emit(
-          finding("BK-17", subject, "NOT_APPLICABLE", `account ${u.accountId} is ${account.state.toLowerCase()}`, []),
+          finding("BK-17", subject, "NOT_APPLICABLE", `account ${u.accountId} is ${account.state.toLowerCase()}`, [
+            { kind: "unit", id: subject.id, details: { accountName: account.name, accountState: account.state } },
+          ]),
         );
         continue;
       }
@@ -61,7 +65,22 @@ export const bk17 = defineControl({
         continue;
       }
       if (!effective || !snap.orgBackupPolicies) {
-        emit(judge("BK-17", subject, unreadable("Organizations backup policies were not read"))!);
+        emit(
+          judge(
+            "BK-17",
+            subject,
+            unreadable("Organizations backup policies were not read", [
+              {
+                kind: "org-policy",
+                id: "organization",
+                details: {
+                  policiesRead: snap.orgBackupPolicies !== null,
+                  effectivePoliciesRead: snap.effectiveBackupPolicies !== null,
+                },
+              },
+            ]),
+          )!,
+        );
         continue;
       }
       const plans = ctx.plansIn(u.accountId, u.region);

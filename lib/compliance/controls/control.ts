@@ -24,6 +24,8 @@ export interface ControlDefinition<S extends z.ZodType = z.ZodType> {
   subjectTypes: readonly SubjectType[];
   /** What the product checks, in a sentence (shown beside scores and in reports). */
   description: string;
+  /** How to make a failing finding pass, in a few sentences (the control's drill-down opens with it). */
+  remediation: string;
   /** Parameters with PRODUCT.md's defaults: `params.parse({})` gives the defaults. */
   params: S;
   /** Days of job history the control needs (BK-14's look-back, BK-15's role failures). */

@@ -29,10 +29,10 @@ export function screenRecoveryPoint(
   if (rp.status === "DELETING" || rp.status === "EXPIRED") {
     return finding(
       controlId,
-      subjects.recoveryPoint(rp),
+      pointSubject(rp),
       "NOT_APPLICABLE",
       `recovery point is ${rp.status.toLowerCase()}`,
-      [],
+      pointEvidence(rp),
     );
   }
   return "evaluate";
@@ -80,6 +80,8 @@ const POINT_KEYS = [
   "moveToColdStorageAfterDays",
   "deleteAt",
   "storageClass",
+  "plan",
+  "rule",
 ] as const;
 const POINT_SHAPE = `recovery-point|${POINT_KEYS.join("|")}`;
 
@@ -104,6 +106,8 @@ class PointEvidence implements Evidence, CompactEvidence {
       rp.lifecycle?.moveToColdStorageAfterDays ?? null,
       rp.deleteAt,
       rp.storageClass,
+      rp.backupPlanId,
+      rp.backupRuleId,
     ];
   }
   get details(): Evidence["details"] {

@@ -29,6 +29,8 @@ export interface FindingFilter {
   region?: string;
   resourceType?: string;
   subjectId?: string;
+  /** Read each finding's evidence too (costlier: only for a page's worth of rows). */
+  evidence?: boolean;
   limit?: number;
   offset?: number;
 }
@@ -142,7 +144,12 @@ export async function listFindings(db: Db, f: FindingFilter): Promise<FindingPag
   const rowsOf = async (p: PanelAt) => {
     let rows = decoded.get(p.id);
     if (!rows) {
-      const entries = await readPanelAt(db, { tenantId: f.tenantId, panelId: p.id, evaluationId: s.evaluation.id });
+      const entries = await readPanelAt(db, {
+        tenantId: f.tenantId,
+        panelId: p.id,
+        evaluationId: s.evaluation.id,
+        evidence: f.evidence,
+      });
       rows = entries
         .filter(
           (e) =>

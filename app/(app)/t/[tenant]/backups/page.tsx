@@ -8,6 +8,7 @@ import { scheduleInWords } from "@/lib/dashboard/schedule-words";
 import { backupPlansTable, type PlanListRow } from "@/lib/dashboard/tables/backup-plans";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
+import { AccountCell } from "../_components/account-cell";
 
 export const metadata: Metadata = { title: "Backup plans" };
 
@@ -118,10 +119,10 @@ export default async function PlansPage({
             key: "where",
             label: "Account / region",
             render: (r) => (
-              <span className="font-mono text-xs">
-                {r.accountId}
+              <span className="text-xs">
+                <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} />
                 <br />
-                {r.region}
+                <span className="font-mono">{r.region}</span>
               </span>
             ),
           },

@@ -13,6 +13,9 @@ import { loadDailyWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { JobFilterBar, jobStateTone } from "./job-filters";
 import { ResourceCell } from "../_components/resource-cell";
+import Link from "next/link";
+import { jobHref } from "@/lib/dashboard/links";
+import { AccountCell } from "../_components/account-cell";
 
 export const metadata: Metadata = { title: "Backup jobs" };
 const STATES = [
@@ -101,13 +104,33 @@ export default async function BackupJobsPage({
             ),
           },
           {
+            key: "job",
+            label: "Job",
+            render: (r) => (
+              <Link
+                href={jobHref(slug, "backup", r.backupJobId)}
+                className="font-mono text-xs text-brand-700 hover:underline"
+                title={r.backupJobId}
+                data-link="job"
+              >
+                {r.backupJobId.slice(0, 8)}
+              </Link>
+            ),
+          },
+          {
             key: "resource",
             label: "Resource",
             render: (r) => (
               <ResourceCell
+                slug={slug}
                 width="max-w-sm"
                 arn={r.resourceArn}
-                detail={`${r.resourceType} · ${r.accountId} · ${r.region}`}
+                detail={
+                  <>
+                    {r.resourceType} · <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} /> ·{" "}
+                    {r.region}
+                  </>
+                }
               />
             ),
           },

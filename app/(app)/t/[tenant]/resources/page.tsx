@@ -10,6 +10,7 @@ import type { SearchParams } from "@/lib/dashboard/url";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { formatAgo } from "@/lib/format";
 import { ResourceCell } from "../_components/resource-cell";
+import { AccountCell } from "../_components/account-cell";
 
 export const metadata: Metadata = { title: "Resources" };
 
@@ -69,7 +70,16 @@ export default async function ResourcesPage({
             key: "resource",
             label: "Resource",
             render: (r) => (
-              <ResourceCell arn={r.resourceArn} detail={`${r.resourceType} · ${r.accountId} · ${r.region}`}>
+              <ResourceCell
+                slug={slug}
+                arn={r.resourceArn}
+                detail={
+                  <>
+                    {r.resourceType} · <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} /> ·{" "}
+                    {r.region}
+                  </>
+                }
+              >
                 {Object.keys(r.tags).length > 0 && (
                   <div className="mt-0.5 flex flex-wrap gap-1">
                     {Object.entries(r.tags)

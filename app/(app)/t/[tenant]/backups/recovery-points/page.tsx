@@ -9,6 +9,7 @@ import { recoveryPointsTable, type RecoveryPointFilters } from "@/lib/dashboard/
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatBytes, formatDate, formatDateTime } from "@/lib/format";
 import { ResourceCell } from "../../_components/resource-cell";
+import { AccountCell } from "../../_components/account-cell";
 
 export const metadata: Metadata = { title: "Recovery points" };
 
@@ -86,9 +87,15 @@ export default async function RecoveryPointsPage({
             label: "Resource",
             render: (r) => (
               <ResourceCell
+                slug={slug}
                 width="max-w-md"
                 arn={r.resourceArn}
-                detail={`${r.resourceType} · ${r.accountId} · ${r.region}`}
+                detail={
+                  <>
+                    {r.resourceType} · <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} /> ·{" "}
+                    {r.region}
+                  </>
+                }
               />
             ),
           },

@@ -6,6 +6,7 @@ import { requireTenantPage } from "@/lib/auth/session";
 import { loadTable } from "@/lib/dashboard/load-table";
 import { vaultsTable, type VaultListRow } from "@/lib/dashboard/tables/vaults";
 import type { SearchParams } from "@/lib/dashboard/url";
+import { AccountCell } from "../../_components/account-cell";
 
 export const metadata: Metadata = { title: "Backup vaults" };
 
@@ -78,10 +79,10 @@ export default async function VaultsPage({
             key: "where",
             label: "Account / region",
             render: (r) => (
-              <span className="font-mono text-xs">
-                {r.accountId}
+              <span className="text-xs">
+                <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} />
                 <br />
-                {r.region}
+                <span className="font-mono">{r.region}</span>
               </span>
             ),
           },

@@ -17,6 +17,8 @@ import { findingsTable, type FindingFilters } from "@/lib/dashboard/tables/findi
 import { first, type SearchParams } from "@/lib/dashboard/url";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { formatDate, shortArn } from "@/lib/format";
+import { controlHref } from "@/lib/dashboard/links";
+import { AccountCell } from "../../_components/account-cell";
 import { AsOfForm } from "../_components/as-of-form";
 import { StatusBadge } from "../_components/score";
 
@@ -151,7 +153,16 @@ export default async function FindingsPage({
             label: "Control",
             render: (r) => (
               <span className="text-xs" title={CONTROLS[r.controlId].title}>
-                <span className="font-mono">{r.controlId}</span>
+                {f.framework ? (
+                  <Link
+                    href={controlHref(slug, f.framework, r.controlId, asOf.param)}
+                    className="font-mono text-brand-700 hover:underline"
+                  >
+                    {r.controlId}
+                  </Link>
+                ) : (
+                  <span className="font-mono">{r.controlId}</span>
+                )}
                 {/* Two checks of one control differ by parameters: say whose they are. */}
                 {frameworksOf[r.runId] && (
                   <span className="block max-w-28 text-[11px] leading-tight text-slate-500">
@@ -170,12 +181,14 @@ export default async function FindingsPage({
                   href={detailHref(r)}
                   className="block truncate font-mono text-xs text-brand-700 hover:underline"
                   title={r.subjectId}
+                  data-link="finding"
                 >
                   {shortArn(r.subjectId)}
                 </Link>
                 <div className="text-xs text-slate-500">
                   {r.subjectType.replace("-", " ")}
-                  {r.resourceType ? ` · ${r.resourceType}` : ""} · {r.accountId}
+                  {r.resourceType ? ` · ${r.resourceType}` : ""} ·{" "}
+                  <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} />
                   {r.region ? ` · ${r.region}` : ""}
                 </div>
               </div>

@@ -8,6 +8,9 @@ import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
 import { JobFilterBar, jobStateTone } from "../job-filters";
 import { ResourceCell } from "../../_components/resource-cell";
+import Link from "next/link";
+import { jobHref } from "@/lib/dashboard/links";
+import { AccountCell } from "../../_components/account-cell";
 
 export const metadata: Metadata = { title: "Copy jobs" };
 
@@ -52,9 +55,34 @@ export default async function CopyJobsPage({
             render: (r) => <Badge tone={jobStateTone(r.state, r.problem)}>{r.state.toLowerCase()}</Badge>,
           },
           {
+            key: "job",
+            label: "Job",
+            render: (r) => (
+              <Link
+                href={jobHref(slug, "copy", r.copyJobId)}
+                className="font-mono text-xs text-brand-700 hover:underline"
+                title={r.copyJobId}
+                data-link="job"
+              >
+                {r.copyJobId.slice(0, 8)}
+              </Link>
+            ),
+          },
+          {
             key: "resource",
             label: "Resource",
-            render: (r) => <ResourceCell arn={r.resourceArn} detail={r.resourceType} />,
+            render: (r) => (
+              <ResourceCell
+                slug={slug}
+                arn={r.resourceArn}
+                detail={
+                  <>
+                    {r.resourceType} · <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} /> ·{" "}
+                    {r.region}
+                  </>
+                }
+              />
+            ),
           },
           {
             key: "route",

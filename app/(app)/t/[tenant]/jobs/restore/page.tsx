@@ -8,6 +8,9 @@ import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
 import { JobFilterBar } from "../job-filters";
 import { ResourceCell } from "../../_components/resource-cell";
+import Link from "next/link";
+import { jobHref } from "@/lib/dashboard/links";
+import { AccountCell } from "../../_components/account-cell";
 
 export const metadata: Metadata = { title: "Restores and restore tests" };
 
@@ -54,6 +57,20 @@ export default async function RestoreJobsPage({
             ),
           },
           {
+            key: "job",
+            label: "Job",
+            render: (r) => (
+              <Link
+                href={jobHref(slug, "restore", r.restoreJobId)}
+                className="font-mono text-xs text-brand-700 hover:underline"
+                title={r.restoreJobId}
+                data-link="job"
+              >
+                {r.restoreJobId.slice(0, 8)}
+              </Link>
+            ),
+          },
+          {
             key: "kind",
             label: "Kind",
             render: (r) =>
@@ -70,8 +87,15 @@ export default async function RestoreJobsPage({
             label: "Source resource",
             render: (r) => (
               <ResourceCell
+                slug={slug}
                 arn={r.sourceResourceArn ?? r.recoveryPointArn}
-                detail={`${r.resourceType} · ${r.accountId} · ${r.region}`}
+                linked={r.sourceResourceArn !== null}
+                detail={
+                  <>
+                    {r.resourceType} · <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} /> ·{" "}
+                    {r.region}
+                  </>
+                }
               />
             ),
           },

@@ -6,13 +6,16 @@ import { Card } from "@/app/_components/ui/card";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { requireTenantPage } from "@/lib/auth/session";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
-import { CONTROL_IDS, SUBJECT_TYPES, type Evidence } from "@/lib/compliance/model/finding";
+import { CONTROL_IDS, SUBJECT_TYPES } from "@/lib/compliance/model/finding";
 import { getFinding } from "@/lib/compliance/read/findings";
 import { getDb } from "@/lib/db";
 import { parseAsOf } from "@/lib/dashboard/as-of";
 import { getRunFrameworks } from "@/lib/dashboard/queries/run-frameworks";
 import { first, type SearchParams } from "@/lib/dashboard/url";
 import { formatDate, formatDateTime, isoDateInDays } from "@/lib/format";
+import { resourceHref } from "@/lib/dashboard/links";
+import { AccountCell } from "../../../_components/account-cell";
+import { EvidenceList } from "../../_components/evidence-list";
 import { StatusBadge } from "../../_components/score";
 import { AcceptExceptionForm } from "./accept-exception-form";
 
@@ -25,34 +28,6 @@ const query = z.object({
   account: z.string().regex(/^\d{12}$/),
   region: z.string().max(32).default(""),
 });
-
-function EvidenceList({ evidence }: { evidence: readonly Evidence[] }) {
-  if (evidence.length === 0) return <p className="text-sm text-slate-500">No evidence recorded.</p>;
-  return (
-    <ul className="space-y-2">
-      {evidence.map((e, i) => (
-        <li key={`${e.kind}${e.id}${i}`} className="rounded-md border border-slate-200 p-2.5">
-          <div className="text-xs">
-            <span className="rounded bg-slate-100 px-1.5 py-0.5 font-medium text-slate-700">{e.kind}</span>{" "}
-            <span className="font-mono break-all text-slate-800">{e.id}</span>
-          </div>
-          {e.details && Object.keys(e.details).length > 0 && (
-            <dl className="mt-1.5 grid grid-cols-[max-content_1fr] gap-x-3 gap-y-0.5 text-xs">
-              {Object.entries(e.details).map(([k, v]) => (
-                <div key={k} className="contents">
-                  <dt className="text-slate-500">{k}</dt>
-                  <dd className="font-mono break-all text-slate-800">
-                    {Array.isArray(v) ? v.join(", ") : v === null ? "—" : String(v)}
-                  </dd>
-                </div>
-              ))}
-            </dl>
-          )}
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 export default async function FindingPage({
   params,
@@ -93,8 +68,15 @@ export default async function FindingPage({
         title={`${q.control} ${control.title}`}
         description={
           <>
-            <span className="font-mono break-all">{q.subject}</span> · {q.subjectType.replace("-", " ")} · account{" "}
-            {q.account}
+            {q.subjectType === "resource" ? (
+              <Link href={resourceHref(slug, q.subject)} className="font-mono break-all text-brand-700 hover:underline">
+                {q.subject}
+              </Link>
+            ) : (
+              <span className="font-mono break-all">{q.subject}</span>
+            )}{" "}
+            · {q.subjectType.replace("-", " ")} ·{" "}
+            <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={q.account} />
             {q.region ? ` · ${q.region}` : ""} · evaluation of{" "}
             {evaluation ? formatDateTime(evaluation.evaluatedAt) : "—"}
             {asOf.param ? ` (as of ${asOf.param})` : ""}
@@ -114,7 +96,7 @@ export default async function FindingPage({
           <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_20rem]">
             <div>
               <h3 className="mb-2 text-xs font-semibold tracking-wide text-slate-500 uppercase">Evidence</h3>
-              <EvidenceList evidence={f.evidence ?? []} />
+              <EvidenceList slug={slug} evidence={f.evidence ?? []} />
             </div>
             <div className="space-y-3">
               {f.exception ? (

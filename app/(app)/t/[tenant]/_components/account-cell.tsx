@@ -1,0 +1,33 @@
+import Link from "next/link";
+import { accountHref } from "@/lib/dashboard/links";
+import { getAccountNames } from "@/lib/dashboard/queries/account-names";
+
+/**
+ * An account wherever its ID appears: the name from the synced organization, then the ID, linked
+ * to the account's page. An account outside the organization (a copy destination) shows its ID.
+ */
+export async function AccountCell({
+  tenantId,
+  slug,
+  accountId,
+  link = true,
+}: {
+  tenantId: string;
+  slug: string;
+  accountId: string;
+  link?: boolean;
+}) {
+  const name = (await getAccountNames(tenantId)).get(accountId);
+  const body = (
+    <>
+      {name && <span className="font-medium">{name} </span>}
+      <span className="font-mono text-slate-500">{accountId}</span>
+    </>
+  );
+  if (!link || !name) return <span className="text-xs whitespace-nowrap">{body}</span>;
+  return (
+    <Link href={accountHref(slug, accountId)} className="text-xs whitespace-nowrap hover:underline">
+      {body}
+    </Link>
+  );
+}
