@@ -17,11 +17,11 @@ export function contentSecurityPolicy(nonce: string, options: { dev: boolean; ht
     "default-src 'self'",
     // `next dev` evaluates code to rebuild server error stacks in the browser; a build never does.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${options.dev ? " 'unsafe-eval'" : ""}`,
-    // <style> elements need the nonce (Next.js sets it on its own; CodeMirror adopts constructed
-    // style sheets, which CSP does not restrict). Style attributes cannot run script or select
-    // elements, and React server-renders charts and widths with them, so they stay allowed; in
-    // development the error overlay injects <style> elements without a nonce.
-    options.dev ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
+    // Styles inline as well as from the app: React server-renders widths and chart geometry as
+    // style attributes, and CodeMirror (the policy editor) adds <style> elements without a nonce.
+    // Inline CSS cannot run script, and with img-src and font-src limited to the app it cannot
+    // send what it matches anywhere else.
+    "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self'",
     "connect-src 'self'",
