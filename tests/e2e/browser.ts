@@ -19,7 +19,11 @@ afterEach(() => {
   if (seen.length > 0) throw new Error(`Content-Security-Policy violations:\n${[...new Set(seen)].join("\n")}`);
 });
 
+const watched = new WeakSet<BrowserContext>();
 async function watchCsp(context: BrowserContext) {
+  // browser.newPage() opens its context through browser.newContext(): watch each context once.
+  if (watched.has(context)) return;
+  watched.add(context);
   await context.exposeBinding("__cspViolation", ({ page }, text: string) => {
     violations.push(`${page.url()}: ${text}`);
   });
