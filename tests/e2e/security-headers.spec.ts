@@ -57,7 +57,7 @@ describe("Content-Security-Policy", () => {
         seen.push(...takeCspViolations());
         return seen.join("\n");
       })
-      .toMatch(/Refused to load the image 'http:\/\/elsewhere\.invalid/);
+      .toMatch(/image 'http:\/\/elsewhere\.invalid\/pixel\.png' violates/);
     await page.close();
   });
 });
