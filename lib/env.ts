@@ -18,6 +18,32 @@ const schema = z.object({
   OIDC_CLIENT_ID: optional(),
   OIDC_CLIENT_SECRET: optional(),
   OIDC_NAME: z.string().default("SSO"),
+  /**
+   * Set when browsers reach the app over HTTPS through a proxy that terminates TLS and forwards
+   * plain HTTP: responses then carry Strict-Transport-Security, which otherwise goes only with
+   * requests that arrived over HTTPS.
+   */
+  BEHIND_TLS_PROXY: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false),
+  /**
+   * Keys the audit log's chain (HMAC-SHA256): base64 of at least 32 random bytes, the same on every
+   * web and worker process. Unset: generated once under DATA_DIR (audit-hmac.key, mode 0600).
+   */
+  AUDIT_HMAC_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((v) => Buffer.from(v, "base64").length >= 32, "AUDIT_HMAC_KEY must be base64 of at least 32 bytes")
+      .optional(),
+  ),
+  /**
+   * Signs the audit log's checkpoints (Ed25519): base64 of the PKCS#8 DER private key. Unset:
+   * generated once under DATA_DIR (audit-signing.key, mode 0600).
+   */
+  AUDIT_SIGNING_KEY: optional(),
+  /** Where signed checkpoints of the audit log's head are written. Unset: DATA_DIR/audit-checkpoints. */
+  AUDIT_CHECKPOINT_DIR: optional(),
+  /** Minutes between the checkpoints each worker writes; 0: none (`npm run audit:verify -- --checkpoint` still writes one). */
+  AUDIT_CHECKPOINT_MINUTES: z.coerce.number().min(0).max(10_080).default(60),
   /** How many reverse proxies in front of the app append to X-Forwarded-For (for per-address rate limits). */
   TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
   /** Points every AWS client at this endpoint (the simulator in demo and tests); unset means real AWS. */

@@ -2,7 +2,7 @@ import { bigserial, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle
 
 /**
  * Append-only: the code has no update or delete path, a trigger refuses both (see the custom
- * migration), and each row carries the hash of the previous one (db/audit.ts, `npm run audit:verify`).
+ * migration), and each row carries the MAC of the previous one (db/audit.ts, `npm run audit:verify`).
  * Actor and tenant are copied by value, not foreign keys, so the log outlives what it describes.
  */
 export const auditLog = pgTable(
@@ -20,7 +20,10 @@ export const auditLog = pgTable(
     details: jsonb("details").$type<Record<string, unknown>>().notNull(),
     ip: text("ip"),
     prevHash: text("prev_hash").notNull(),
+    /** The row's MAC (HMAC-SHA256) when keyId is set, else its plain SHA-256 (rows written before the key). */
     hash: text("hash").notNull(),
+    /** Id of the HMAC key that computed `hash` (db/audit-keys.ts); null on rows written before the log was keyed. */
+    keyId: text("key_id"),
   },
   (t) => [
     index("audit_log_at_idx").on(t.at),

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/db/audit";
+import { scheduleCheckpoints } from "@/db/audit-checkpoint";
 import { getRunProgress } from "@/db/queries/sync";
 import { tenants } from "@/db/schema";
 import { AwsFactory } from "@/lib/aws/client-factory";
@@ -50,6 +51,8 @@ const worker = await startSyncWorker({
 // Each finished sync is evaluated (lib/compliance/evaluate-queue.ts), here in the same process.
 registerComplianceSyncHook(worker.boss);
 await registerComplianceJobs(worker.boss, { db: runtime.handle.db, log: (m) => log(`[evaluate] ${m}`) });
+// The audit log's head is anchored as by `npm run worker` (db/audit-checkpoint.ts).
+scheduleCheckpoints(runtime.handle.db, env.AUDIT_CHECKPOINT_MINUTES, (m) => log(`[audit] ${m}`));
 const first = await requestSync(runtime.handle.db, { tenantId, trigger: "demo" });
 if (first) void reportWhenDone(first.runId);
 

@@ -1,3 +1,4 @@
+import { scheduleCheckpoints } from "@/db/audit-checkpoint";
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
 import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/evaluate-queue";
 import { startSyncWorker } from "@/lib/sync/worker";
@@ -32,12 +33,15 @@ const worker = await startSyncWorker({
 // this worker also runs queued evaluations.
 registerComplianceSyncHook(worker.boss);
 await registerComplianceJobs(worker.boss, { db: handle.db, log: (m) => log(`[evaluate] ${m}`) });
+// Anchors the audit log's head outside the database every AUDIT_CHECKPOINT_MINUTES (db/audit-checkpoint.ts).
+const stopCheckpoints = scheduleCheckpoints(handle.db, env.AUDIT_CHECKPOINT_MINUTES, (m) => log(`[audit] ${m}`));
 log(`sync worker ${worker.id} started${env.AWS_ENDPOINT_URL ? ` (AWS at ${env.AWS_ENDPOINT_URL})` : ""}`);
 
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
+  stopCheckpoints();
   await worker.stop();
   await runtime.shutdown();
   process.exit(0);

@@ -1,5 +1,10 @@
 import { z } from "zod";
 
+// No compiled parsers: zod probes for them with `new Function`, which the Content-Security-Policy
+// refuses (and reports) in the browser, where forms import these schemas. Forms are small; the
+// interpreted parser is fast enough on the server too. The schemas forms load import this module.
+z.config({ jitless: true });
+
 /** Form values arrive as strings; trim them and treat "" as absent. */
 export const trimmed = (max: number, label: string) =>
   z

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordAudit, verifyAuditChain } from "@/db/audit";
@@ -14,7 +16,12 @@ afterAll(() => handle.drop());
 
 function auditVerifyCli() {
   const run = spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "lib/cli/audit-verify.ts"], {
-    env: { ...process.env, DATABASE_URL: handle.url },
+    // No checkpoints: those of a demo run in this tree describe another database.
+    env: {
+      ...process.env,
+      DATABASE_URL: handle.url,
+      AUDIT_CHECKPOINT_DIR: path.join(tmpdir(), "audit-checkpoints-none"),
+    },
     encoding: "utf8",
   });
   return { code: run.status, out: run.stdout + run.stderr };
