@@ -116,7 +116,7 @@ async function auditDenial(
   try {
     await db.transaction(async (tx) => {
       const suppressedBefore = await takeDenialToken(tx, user.userId);
-      if (suppressedBefore === null || request.kind !== "action") return;
+      if (suppressedBefore === null) return;
       await recordAudit(tx, {
         actorId: user.userId,
         actorEmail: user.email,
