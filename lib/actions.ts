@@ -3,7 +3,7 @@ import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import type { Db } from "@/db";
 import type { SessionUser, TenantAccess } from "@/lib/auth/access";
-import { authorize } from "@/lib/auth/authorize";
+import { auditDenial, authorize } from "@/lib/auth/authorize";
 import { isTenantCapability, type Capability } from "@/lib/auth/permissions";
 import { getClientIp, getSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
@@ -62,6 +62,7 @@ export function defineAction<S extends z.ZodType, T>(
         : inputOrState instanceof FormData
           ? formToObject(inputOrState)
           : inputOrState;
+    let granted: { user: SessionUser; tenant: TenantAccess | null; ip: string } | null = null;
     try {
       const db = getDb();
       const ip = await getClientIp();
@@ -77,11 +78,23 @@ export function defineAction<S extends z.ZodType, T>(
         if (decision.reason === "unauthenticated") throw unauthenticated();
         throw decision.reason === "no_tenant" ? forbidden("You do not have access to that organization.") : forbidden();
       }
+      granted = { user: decision.user, tenant: decision.tenant, ip };
       const parsed = spec.input.safeParse(raw);
       if (!parsed.success) throw invalid("Some fields need attention.", fieldErrorsOf(parsed.error));
       return { ok: true, data: await run({ user: decision.user, tenant: decision.tenant, ip, db }, parsed.data) };
     } catch (error) {
       unstable_rethrow(error); // redirect() and notFound() are control flow, not failures
+      // A refusal the action decides itself (after authorize) is audited the same way.
+      if (granted && error instanceof AppError && error.code === "FORBIDDEN")
+        await auditDenial(
+          getDb(),
+          granted.user,
+          spec.capability,
+          granted.tenant ? { id: granted.tenant.tenantId } : null,
+          granted.tenant,
+          "rule",
+          { kind: "action", name: spec.name, ip: granted.ip },
+        );
       if (!(error instanceof AppError))
         console.error(`[action ${spec.name}]`, error instanceof Error ? error.message : error);
       return { ok: false, error: toSafeError(error) };

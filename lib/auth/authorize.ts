@@ -98,13 +98,14 @@ async function takeDenialToken(tx: Tx, userId: string): Promise<number | null> {
 /** A tenant slug comes from the URL: kept short in the log whatever was sent. */
 const SLUG_IN_LOG_MAX = 100;
 
-async function auditDenial(
+/** Also for a refusal the action itself decides after authorize() (the four-eyes rule, for one). */
+export async function auditDenial(
   db: Conn,
   user: SessionUser,
   capability: Capability,
   tenantRef: TenantRef,
   tenant: TenantAccess | null,
-  reason: "capability" | "tenant" | "membership",
+  reason: "capability" | "tenant" | "membership" | "rule",
   request: AuthzRequest,
 ): Promise<void> {
   const requested =
