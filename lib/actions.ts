@@ -2,16 +2,16 @@ import "server-only";
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import type { Db } from "@/db";
-import { recordAudit } from "@/db/audit";
-import { getTenantAccess, type SessionUser, type TenantAccess } from "@/lib/auth/access";
-import { roleHas, TENANT_CAPABILITIES, type Capability } from "@/lib/auth/permissions";
+import type { SessionUser, TenantAccess } from "@/lib/auth/access";
+import { auditDenial, authorize } from "@/lib/auth/authorize";
+import { isTenantCapability, type Capability } from "@/lib/auth/permissions";
 import { getClientIp, getSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { AppError, forbidden, invalid, toSafeError, unauthenticated } from "@/lib/errors";
 import { fieldErrorsOf } from "@/lib/validation/common";
 
-// Every "use server" export is made by defineAction: session → capability (and tenant) → zod →
-// run → typed result. Server actions are public POST endpoints, so nothing here trusts the page
+// Every "use server" export is made by defineAction: authorize (session → capability → tenant,
+// lib/auth/authorize.ts) → zod → run → typed result. Server actions are public POST endpoints, so nothing here trusts the page
 // that rendered the form. tests/integration/security enumerates every action and proves it.
 
 export type { ActionResult } from "./action-result";
@@ -54,7 +54,7 @@ export function defineAction<S extends z.ZodType, T>(
   spec: ActionSpec<S>,
   run: (ctx: ActionContext, input: z.output<S>) => Promise<T>,
 ): DefinedAction<T> {
-  const scope = (TENANT_CAPABILITIES as readonly Capability[]).includes(spec.capability) ? "tenant" : "global";
+  const scope = isTenantCapability(spec.capability) ? "tenant" : "global";
   const action = async (inputOrState: unknown, formData?: FormData): Promise<ActionResult<T>> => {
     const raw =
       formData instanceof FormData
@@ -62,61 +62,45 @@ export function defineAction<S extends z.ZodType, T>(
         : inputOrState instanceof FormData
           ? formToObject(inputOrState)
           : inputOrState;
-    let user: SessionUser | null = null;
-    let ip = "unknown";
+    let granted: { user: SessionUser; tenant: TenantAccess | null; ip: string } | null = null;
     try {
-      user = await getSession();
-      if (!user) throw unauthenticated();
-      ip = await getClientIp();
       const db = getDb();
-      let tenant: TenantAccess | null = null;
-      if (scope === "tenant") {
-        const ids = tenantIdOf.safeParse(raw);
-        tenant = ids.success ? await getTenantAccess(db, user, { id: ids.data.tenantId }) : null;
-        if (!tenant) throw forbidden("You do not have access to that organization.");
-        if (!tenant.capabilities.includes(spec.capability)) throw forbidden();
-      } else if (!roleHas(user.role, spec.capability)) {
-        throw forbidden();
+      const ip = await getClientIp();
+      const ids = scope === "tenant" ? tenantIdOf.safeParse(raw) : null;
+      const decision = await authorize(
+        db,
+        await getSession(),
+        spec.capability,
+        ids?.success ? { id: ids.data.tenantId } : null,
+        { kind: "action", name: spec.name, ip },
+      );
+      if (!decision.ok) {
+        if (decision.reason === "unauthenticated") throw unauthenticated();
+        throw decision.reason === "no_tenant" ? forbidden("You do not have access to that organization.") : forbidden();
       }
+      granted = { user: decision.user, tenant: decision.tenant, ip };
       const parsed = spec.input.safeParse(raw);
       if (!parsed.success) throw invalid("Some fields need attention.", fieldErrorsOf(parsed.error));
-      return { ok: true, data: await run({ user, tenant, ip, db }, parsed.data) };
+      return { ok: true, data: await run({ user: decision.user, tenant: decision.tenant, ip, db }, parsed.data) };
     } catch (error) {
       unstable_rethrow(error); // redirect() and notFound() are control flow, not failures
-      if (error instanceof AppError && error.code === "FORBIDDEN" && user) await auditDenial(user, ip, spec, raw);
+      // A refusal the action decides itself (after authorize) is audited the same way.
+      if (granted && error instanceof AppError && error.code === "FORBIDDEN")
+        await auditDenial(
+          getDb(),
+          granted.user,
+          spec.capability,
+          granted.tenant ? { id: granted.tenant.tenantId } : null,
+          granted.tenant,
+          "rule",
+          { kind: "action", name: spec.name, ip: granted.ip },
+        );
       if (!(error instanceof AppError))
         console.error(`[action ${spec.name}]`, error instanceof Error ? error.message : error);
       return { ok: false, error: toSafeError(error) };
     }
   };
   return Object.assign(action, { meta: { name: spec.name, capability: spec.capability, scope } as const });
-}
-
-/** Authorization denials of signed-in users are security events (ASVS V16.3.2). */
-async function auditDenial(
-  user: SessionUser,
-  ip: string,
-  spec: { name: string; capability: Capability },
-  raw: unknown,
-) {
-  const tenantId = tenantIdOf.safeParse(raw);
-  await getDb()
-    .transaction((tx) =>
-      recordAudit(tx, {
-        actorId: user.userId,
-        actorEmail: user.email,
-        ip,
-        tenantId: null,
-        action: "authz.denied",
-        outcome: "denied",
-        details: {
-          action: spec.name,
-          capability: spec.capability,
-          ...(tenantId.success ? { requestedTenantId: tenantId.data.tenantId } : {}),
-        },
-      }),
-    )
-    .catch(() => undefined);
 }
 
 /**

@@ -1,13 +1,15 @@
 import "server-only";
-import { getTenantAccess, type SessionUser, type TenantAccess } from "@/lib/auth/access";
-import { roleHas, TENANT_CAPABILITIES, type Capability } from "@/lib/auth/permissions";
+import type { SessionUser, TenantAccess } from "@/lib/auth/access";
+import { authorize } from "@/lib/auth/authorize";
+import { isTenantCapability, type Capability } from "@/lib/auth/permissions";
 import { getClientIp, getSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { AppError, forbidden, httpStatusOf, toSafeError, unauthenticated } from "@/lib/errors";
 import type { Db } from "@/db";
 
 // The route-handler twin of defineAction: every route.ts export (but Auth.js's own endpoints) is
-// made here, so session, capability and tenant are checked before the handler runs.
+// made here, so authorize (lib/auth/authorize.ts) decides session, capability and tenant, and
+// audits a refusal, before the handler runs.
 
 export interface RouteContext {
   user: SessionUser;
@@ -27,26 +29,26 @@ export type DefinedRoute = ((
 
 /** Tenant routes live under a [tenant] segment (the tenant's slug). */
 export function defineRoute(spec: { name: string; capability: Capability }, handler: Handler): DefinedRoute {
-  const scope = (TENANT_CAPABILITIES as readonly Capability[]).includes(spec.capability) ? "tenant" : "global";
+  const scope = isTenantCapability(spec.capability) ? "tenant" : "global";
   const route = async (
     request: Request,
     context: { params: Promise<Record<string, string | string[] | undefined>> },
   ) => {
     try {
-      const user = await getSession();
-      if (!user) throw unauthenticated();
       const params = (await context?.params) ?? {};
       const db = getDb();
-      let tenant: TenantAccess | null = null;
-      if (scope === "tenant") {
-        const slug = typeof params.tenant === "string" ? params.tenant : "";
-        tenant = slug ? await getTenantAccess(db, user, { slug }) : null;
-        if (!tenant) throw forbidden("You do not have access to that organization.");
-        if (!tenant.capabilities.includes(spec.capability)) throw forbidden();
-      } else if (!roleHas(user.role, spec.capability)) {
-        throw forbidden();
+      const ip = await getClientIp();
+      const slug = scope === "tenant" && typeof params.tenant === "string" && params.tenant ? params.tenant : null;
+      const decision = await authorize(db, await getSession(), spec.capability, slug ? { slug } : null, {
+        kind: "route",
+        name: spec.name,
+        ip,
+      });
+      if (!decision.ok) {
+        if (decision.reason === "unauthenticated") throw unauthenticated();
+        throw decision.reason === "no_tenant" ? forbidden("You do not have access to that organization.") : forbidden();
       }
-      return await handler(request, { user, tenant, ip: await getClientIp(), db, params });
+      return await handler(request, { user: decision.user, tenant: decision.tenant, ip, db, params });
     } catch (error) {
       if (!(error instanceof AppError))
         console.error(`[route ${spec.name}]`, error instanceof Error ? error.message : error);

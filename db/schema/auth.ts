@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { bigserial, boolean, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigserial,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { roleEnum } from "./enums";
 
 export const users = pgTable(
@@ -15,8 +26,18 @@ export const users = pgTable(
     disabled: boolean("disabled").notNull().default(false),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+    /**
+     * The single sign-on identity bound to this user: the OIDC issuer and the ID token's `sub`.
+     * Set at the first SSO sign-in (matched once by verified email); afterwards SSO finds the user
+     * by these alone, so another identity claiming the same email is refused.
+     */
+    oidcIssuer: text("oidc_issuer"),
+    oidcSubject: text("oidc_subject"),
   },
-  (t) => [uniqueIndex("users_email_key").on(t.email)],
+  (t) => [
+    uniqueIndex("users_email_key").on(t.email),
+    uniqueIndex("users_oidc_identity_key").on(t.oidcIssuer, t.oidcSubject),
+  ],
 );
 export type User = typeof users.$inferSelect;
 
@@ -54,3 +75,18 @@ export const signInFailures = pgTable(
   },
   (t) => [index("sign_in_failures_email_idx").on(t.email, t.at), index("sign_in_failures_ip_idx").on(t.ip, t.at)],
 );
+
+/**
+ * One token bucket per user for auditing authorization denials (lib/auth/authorize.ts): a flood of
+ * refused requests writes a bounded number of rows to the append-only audit log, and the next row
+ * written says how many were left out.
+ */
+export const authzDenialBudgets = pgTable("authz_denial_budgets", {
+  userId: uuid("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  tokens: doublePrecision("tokens").notNull(),
+  /** Denials not written to the audit log since the last one that was. */
+  suppressed: integer("suppressed").notNull().default(0),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull(),
+});

@@ -58,3 +58,8 @@ export function tenantCapabilities(globalRole: Role, membershipRole: Role | null
   const narrowed = ROLE_CAPABILITIES[membershipRole];
   return global.filter((c) => narrowed.includes(c));
 }
+
+/** Whether the capability is granted per tenant (so a request for it must name the tenant). */
+export function isTenantCapability(capability: Capability): boolean {
+  return (TENANT_CAPABILITIES as readonly Capability[]).includes(capability);
+}

@@ -6,14 +6,20 @@ import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { auth } from "./index";
 import { listAccessibleTenants, loadSession, type SessionUser, type TenantAccess } from "./access";
+import { authorize } from "./authorize";
 import { clientIpFrom } from "./client-ip";
 import type { Capability } from "./permissions";
 
-/** The signed-in user for this request, checked against the sessions table; cached per request. */
+/**
+ * The signed-in user for this request, checked against the sessions table; cached per request.
+ * The session id travels only inside the encrypted session token: Auth.js hands the token to
+ * server-side auth() as `user`, while /api/auth/session (the browser's view) carries no id.
+ */
 export const getSession = cache(async (): Promise<SessionUser | null> => {
   const session = await auth();
-  if (!session?.sid) return null;
-  return loadSession(getDb(), session.sid);
+  const sid = (session?.user as { sid?: unknown } | undefined)?.sid;
+  if (typeof sid !== "string") return null;
+  return loadSession(getDb(), sid);
 });
 
 export async function getClientIp(): Promise<string> {
@@ -32,29 +38,32 @@ export const getAccessibleTenants = cache(async (): Promise<TenantAccess[]> => {
   return session ? listAccessibleTenants(getDb(), session) : [];
 });
 
-/** Looked up in the user's tenant list (loaded once per request for the switcher anyway). */
-const tenantBySlug = cache(
-  async (slug: string): Promise<TenantAccess | null> =>
-    (await getAccessibleTenants()).find((t) => t.slug === slug) ?? null,
+/** One decision (and at most one audit row) per request for the layout and the page that both ask. */
+const authorizePage = cache(async (capability: Capability, slug: string | null, page: string) =>
+  authorize(getDb(), await getSession(), capability, slug === null ? null : { slug }, {
+    kind: "page",
+    name: page,
+    ip: await getClientIp(),
+  }),
 );
 
 /**
  * For tenant pages: the session and the tenant named in the URL. A tenant the user may not see is
  * "not found" (its existence is not revealed); one they see without the capability is forbidden.
+ * `page` names the page in the audit row of a refusal.
  */
-export async function requireTenantPage(slug: string, capability: Capability = "tenant:read") {
-  const session = await requireSession();
-  const tenant = await tenantBySlug(slug);
-  if (!tenant) notFound();
-  if (!tenant.capabilities.includes(capability))
-    redirect(`/t/${tenant.slug}/overview?denied=${encodeURIComponent(capability)}`);
-  return { session, tenant };
+export async function requireTenantPage(slug: string, capability: Capability = "tenant:read", page = "/t/[tenant]") {
+  const decision = await authorizePage(capability, slug, page);
+  if (!decision.ok && decision.reason === "unauthenticated") redirect("/sign-in");
+  if (!decision.ok && decision.reason === "no_tenant") notFound();
+  if (!decision.ok) redirect(`/t/${encodeURIComponent(slug)}/overview?denied=${encodeURIComponent(capability)}`);
+  return { session: decision.user, tenant: decision.tenant! };
 }
 
 /** For admin pages (global capabilities). */
-export async function requireGlobalPage(capability: Capability) {
-  const session = await requireSession();
-  const { roleHas } = await import("./permissions");
-  if (!roleHas(session.role, capability)) redirect("/?denied=" + encodeURIComponent(capability));
-  return session;
+export async function requireGlobalPage(capability: Capability, page = "/settings") {
+  const decision = await authorizePage(capability, null, page);
+  if (!decision.ok && decision.reason === "unauthenticated") redirect("/sign-in");
+  if (!decision.ok) redirect("/?denied=" + encodeURIComponent(capability));
+  return decision.user;
 }

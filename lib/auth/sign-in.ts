@@ -1,8 +1,9 @@
 import { and, count, eq, gt, lt, sql } from "drizzle-orm";
-import type { Db } from "@/db";
+import type { Db, Tx } from "@/db";
 import { recordAudit } from "@/db/audit";
 import { sessions, signInFailures, users } from "@/db/schema";
-import { decoyPasswordHash, verifyPassword } from "./password";
+import { signInInput } from "@/lib/validation/users";
+import { decoyPasswordHash, HashingBusy, PASSWORD_MAX_LENGTH, verifyPassword } from "./password";
 import { clock } from "@/lib/clock";
 
 // Failed sign-ins are limited per account and per client address over a sliding window; ASVS
@@ -13,13 +14,16 @@ export const MAX_FAILURES_PER_ACCOUNT = 5;
 export const MAX_FAILURES_PER_ADDRESS = 30;
 export const SESSION_HOURS = 12;
 
-export type SignInFailure = "invalid" | "disabled" | "rate_limited_account" | "rate_limited_address";
+export type SignInFailure =
+  "invalid" | "invalid_input" | "disabled" | "rate_limited_account" | "rate_limited_address" | "busy";
 
 export const SIGN_IN_MESSAGES: Record<SignInFailure, string> = {
   invalid: "Email or password is incorrect.",
+  invalid_input: `Enter a valid email address of at most 254 characters and a password of at most ${PASSWORD_MAX_LENGTH} characters.`,
   disabled: "This account is disabled. Ask an administrator to enable it.",
   rate_limited_account: `Too many failed sign-ins for this account. Wait ${FAILURE_WINDOW_MINUTES} minutes, then try again.`,
   rate_limited_address: `Too many failed sign-ins from your network address. Wait ${FAILURE_WINDOW_MINUTES} minutes, then try again.`,
+  busy: new HashingBusy().message,
 };
 
 export interface SignInAttempt {
@@ -31,37 +35,80 @@ export interface SignInAttempt {
 
 export type SignInResult = { ok: true; userId: string; sessionId: string } | { ok: false; failure: SignInFailure };
 
-async function recentFailures(db: Db, column: typeof signInFailures.email | typeof signInFailures.ip, value: string) {
+// Two-key advisory lock spaces (see lib/policies/push.ts for another): one per email, one per
+// client address. Taken in that order, each transaction holds at most one of each, so no cycle.
+const EMAIL_LOCK_CLASS = 7_270_030;
+const ADDRESS_LOCK_CLASS = 7_270_031;
+/** Not a client address: requests whose address is not known are not limited by address. */
+const UNKNOWN_ADDRESS = "unknown";
+
+async function recentFailures(tx: Tx, column: typeof signInFailures.email | typeof signInFailures.ip, value: string) {
   const since = sql`now() - make_interval(mins => ${FAILURE_WINDOW_MINUTES})`;
-  const [row] = await db
+  const [row] = await tx
     .select({ n: count() })
     .from(signInFailures)
     .where(and(eq(column, value), gt(signInFailures.at, since)));
   return row?.n ?? 0;
 }
 
-/** Verifies a password sign-in; on success opens a new server-side session (never reuses one). */
-export async function signInWithPassword(db: Db, attempt: SignInAttempt): Promise<SignInResult> {
-  const email = attempt.email.trim().toLowerCase();
-  const audit = { actorEmail: email, ip: attempt.ip, action: "auth.sign_in", targetType: "user" };
+/**
+ * Checks the limits and claims an attempt in one step per email (and per address): under the
+ * locks, an attempt within the limits is recorded as a failure before its password is hashed, so
+ * concurrent attempts count each other and at most MAX_FAILURES_PER_ACCOUNT passwords are ever
+ * checked in a window. The claim is withdrawn if the password turns out right.
+ */
+async function claimAttempt(
+  db: Db,
+  email: string,
+  ip: string,
+): Promise<{ claim: number } | { limited: SignInFailure }> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${EMAIL_LOCK_CLASS}, hashtext(${email}))`);
+    if (ip !== UNKNOWN_ADDRESS)
+      await tx.execute(sql`select pg_advisory_xact_lock(${ADDRESS_LOCK_CLASS}, hashtext(${ip}))`);
+    if ((await recentFailures(tx, signInFailures.email, email)) >= MAX_FAILURES_PER_ACCOUNT)
+      return { limited: "rate_limited_account" as const };
+    if (ip !== UNKNOWN_ADDRESS && (await recentFailures(tx, signInFailures.ip, ip)) >= MAX_FAILURES_PER_ADDRESS)
+      return { limited: "rate_limited_address" as const };
+    const [row] = await tx.insert(signInFailures).values({ email, ip }).returning({ id: signInFailures.id });
+    return { claim: row!.id };
+  });
+}
 
-  const limited: SignInFailure | null =
-    (await recentFailures(db, signInFailures.email, email)) >= MAX_FAILURES_PER_ACCOUNT
-      ? "rate_limited_account"
-      : (await recentFailures(db, signInFailures.ip, attempt.ip)) >= MAX_FAILURES_PER_ADDRESS
-        ? "rate_limited_address"
-        : null;
-  if (limited) {
-    await db.transaction((tx) => recordAudit(tx, { ...audit, outcome: "denied", details: { reason: limited } }));
-    return { ok: false, failure: limited };
+const withdrawClaim = (db: Db, claim: number) => db.delete(signInFailures).where(eq(signInFailures.id, claim));
+
+/**
+ * Verifies a password sign-in; on success opens a new server-side session (never reuses one).
+ * Input is bounded before anything reaches the database or a log, whoever calls.
+ */
+export async function signInWithPassword(db: Db, attempt: SignInAttempt): Promise<SignInResult> {
+  const input = signInInput.safeParse({ email: attempt.email, password: attempt.password });
+  if (!input.success) return { ok: false, failure: "invalid_input" };
+  const { email, password } = input.data;
+  const ip = attempt.ip;
+  const userAgent = attempt.userAgent?.slice(0, USER_AGENT_MAX) ?? null;
+  const audit = { actorEmail: email, ip, action: "auth.sign_in", targetType: "user" };
+
+  const claimed = await claimAttempt(db, email, ip);
+  if ("limited" in claimed) {
+    await db.transaction((tx) =>
+      recordAudit(tx, { ...audit, outcome: "denied", details: { reason: claimed.limited } }),
+    );
+    return { ok: false, failure: claimed.limited };
   }
 
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
-  // Hash against a decoy when there is no such user, so response time does not reveal accounts.
-  const passwordOk = await verifyPassword(attempt.password, user?.passwordHash ?? (await decoyPasswordHash()));
+  let passwordOk: boolean;
+  try {
+    // Hash against a decoy when there is no such user, so response time does not reveal accounts.
+    passwordOk = await verifyPassword(password, user?.passwordHash ?? (await decoyPasswordHash()));
+  } catch (error) {
+    await withdrawClaim(db, claimed.claim);
+    if (error instanceof HashingBusy) return { ok: false, failure: "busy" };
+    throw error;
+  }
   if (!user || !user.passwordHash || !passwordOk) {
     await db.transaction(async (tx) => {
-      await tx.insert(signInFailures).values({ email, ip: attempt.ip });
       // Old failures are useless once outside the window; trim them as we go.
       await tx.delete(signInFailures).where(lt(signInFailures.at, sql`now() - interval '1 day'`));
       await recordAudit(tx, {
@@ -74,6 +121,7 @@ export async function signInWithPassword(db: Db, attempt: SignInAttempt): Promis
     });
     return { ok: false, failure: "invalid" };
   }
+  await withdrawClaim(db, claimed.claim);
   if (user.disabled) {
     await db.transaction((tx) =>
       recordAudit(tx, {
@@ -86,9 +134,12 @@ export async function signInWithPassword(db: Db, attempt: SignInAttempt): Promis
     );
     return { ok: false, failure: "disabled" };
   }
-  const sessionId = await openSession(db, user.id, attempt, "password");
+  const sessionId = await openSession(db, user.id, { ip, userAgent }, "password");
   return { ok: true, userId: user.id, sessionId };
 }
+
+/** Longest user agent kept with a session. */
+export const USER_AGENT_MAX = 512;
 
 /** Starts a session for a user already authenticated (password or SSO), with its audit row. */
 export async function openSession(
@@ -103,7 +154,7 @@ export async function openSession(
       .values({
         userId,
         ip: attempt.ip,
-        userAgent: attempt.userAgent?.slice(0, 512),
+        userAgent: attempt.userAgent?.slice(0, USER_AGENT_MAX),
         expiresAt: new Date(clock.nowMs() + SESSION_HOURS * 3_600_000),
       })
       .returning({ id: sessions.id });

@@ -11,8 +11,8 @@ import { startSyncWorker } from "@/lib/sync/worker";
 import { startSimulator, type WorldSummary } from "@/sim/server";
 import { worldNow } from "@/sim/world/time";
 import { ensureBuild, startNext } from "./next-server";
-import { DEMO_USERS, seedDemoUsers } from "./demo-users";
-import { ensureAuthSecret, log, openRuntime, type Runtime } from "./runtime";
+import { DEMO_TENANT_SLUG, DEMO_USERS, demoSeedRefusal, seedDemoUsers } from "./demo-users";
+import { ensureAuthSecret, fail, log, openRuntime, type Runtime } from "./runtime";
 import { clock } from "@/lib/clock";
 
 // `npm run demo`: the whole product on one machine with nothing installed but Node: the embedded
@@ -21,10 +21,13 @@ import { clock } from "@/lib/clock";
 // running in this process, and the web app on PORT. This file is the one place in lib/ that
 // imports sim/: it is the demo's composition root.
 
-const DEMO_TENANT = "demo";
-
 const runtime = await openRuntime();
 const { env } = runtime;
+const refusal = await demoSeedRefusal(runtime.handle.db, { embedded: runtime.embedded !== null });
+if (refusal) {
+  await runtime.shutdown();
+  fail(refusal);
+}
 const sim = await startSimulator({
   world: "demo",
   port: env.SIM_PORT,
@@ -74,9 +77,9 @@ log(`Backup Governance demo is running at ${url}`);
 log("Sign in as:");
 for (const u of DEMO_USERS) log(`  ${u.role.padEnd(10)} ${u.email.padEnd(26)} ${u.password}`);
 log(
-  `The organization "${DEMO_TENANT}" is simulated by the built-in AWS simulator at ${sim.url} (${world.counts.accounts} accounts, ${world.regions.join(" and ")}).`,
+  `The organization "${DEMO_TENANT_SLUG}" is simulated by the built-in AWS simulator at ${sim.url} (${world.counts.accounts} accounts, ${world.regions.join(" and ")}).`,
 );
-log(`Sync it again from the Sync page, or: AWS_ENDPOINT_URL=${sim.url} npm run sync -- --tenant ${DEMO_TENANT}`);
+log(`Sync it again from the Sync page, or: AWS_ENDPOINT_URL=${sim.url} npm run sync -- --tenant ${DEMO_TENANT_SLUG}`);
 log("Press Ctrl+C to stop (the simulator, the sync worker and the embedded PostgreSQL stop with it).");
 
 let stopping = false;
@@ -103,7 +106,7 @@ async function upsertDemoTenant(rt: Runtime, w: WorldSummary): Promise<string> {
     memberRoleName: w.member_role_name,
     regions: [...w.regions],
   };
-  const [existing] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, DEMO_TENANT));
+  const [existing] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.name, DEMO_TENANT_SLUG));
   if (existing) {
     await db
       .update(tenants)
@@ -114,7 +117,7 @@ async function upsertDemoTenant(rt: Runtime, w: WorldSummary): Promise<string> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(tenants)
-      .values({ name: DEMO_TENANT, slug: DEMO_TENANT, ...fields })
+      .values({ name: DEMO_TENANT_SLUG, slug: DEMO_TENANT_SLUG, ...fields })
       .returning({ id: tenants.id });
     await recordAudit(tx, {
       actorEmail: "demo:seed",
@@ -122,7 +125,7 @@ async function upsertDemoTenant(rt: Runtime, w: WorldSummary): Promise<string> {
       targetType: "tenant",
       targetId: row!.id,
       tenantId: row!.id,
-      details: { name: DEMO_TENANT, simulated: true, ...fields },
+      details: { name: DEMO_TENANT_SLUG, simulated: true, ...fields },
     });
     return row!.id;
   });
@@ -174,7 +177,7 @@ async function reportWhenDone(runId: string): Promise<void> {
     if (!p) return;
     if (p.status === "queued" || p.status === "running") continue;
     log(
-      `[sync] ${DEMO_TENANT}: ${p.status}, ${p.ok} units read, ${p.failed} failed, ${p.skipped} skipped (the simulated organization has accounts the product cannot reach on purpose)`,
+      `[sync] ${DEMO_TENANT_SLUG}: ${p.status}, ${p.ok} units read, ${p.failed} failed, ${p.skipped} skipped (the simulated organization has accounts the product cannot reach on purpose)`,
     );
     return;
   }

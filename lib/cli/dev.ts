@@ -1,9 +1,14 @@
-import { seedDemoUsers } from "./demo-users";
+import { demoSeedRefusal, seedDemoUsers } from "./demo-users";
 import { startNext } from "./next-server";
-import { ensureAuthSecret, log, openRuntime } from "./runtime";
+import { ensureAuthSecret, fail, log, openRuntime } from "./runtime";
 
 // `npm run dev`: next dev against the embedded (or DATABASE_URL) database, with the demo users.
 const runtime = await openRuntime();
+const refusal = await demoSeedRefusal(runtime.handle.db, { embedded: runtime.embedded !== null });
+if (refusal) {
+  await runtime.shutdown();
+  fail(refusal);
+}
 await seedDemoUsers(runtime.handle.db);
 const web = await startNext({
   mode: "dev",

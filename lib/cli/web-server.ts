@@ -2,6 +2,7 @@ import cluster from "node:cluster";
 import http from "node:http";
 import { availableParallelism } from "node:os";
 import next from "next";
+import { markSocketAddressHeader, SOCKET_ADDRESS_HEADER } from "@/lib/auth/client-ip";
 import { readEnv } from "@/lib/env";
 
 // The production web server: `next start`'s request handler in WEB_CONCURRENCY processes sharing
@@ -40,7 +41,14 @@ if (cluster.isPrimary && processes > 1) {
   const app = next({ dev: false, dir: process.cwd(), hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
-  const server = http.createServer((req, res) => void handle(req, res));
+  // The app learns the peer's address only from this header (lib/auth/client-ip.ts): whatever a
+  // client sent under its name is replaced.
+  markSocketAddressHeader();
+  const server = http.createServer((req, res) => {
+    delete req.headers[SOCKET_ADDRESS_HEADER];
+    if (req.socket.remoteAddress) req.headers[SOCKET_ADDRESS_HEADER] = req.socket.remoteAddress;
+    void handle(req, res);
+  });
   server.listen(port, hostname, () => {
     if (process.send) process.send("ready");
     else console.log(`✓ Ready on http://${hostname}:${port}`);

@@ -2,7 +2,19 @@ import type { Server } from "node:http";
 import Provider from "oidc-provider";
 
 // A real OpenID Connect provider (the oidc-provider package) standing in for a customer's IdP in
-// the SSO browser test. Its development login page accepts any login; the login is used as email.
+// the SSO browser test. Its development login page accepts any login. A plain login is both the
+// subject and a verified email; `subject|email|verified` (verified: true, false or missing) lets a
+// test present the claims an impostor or a careless IdP would.
+function claimsOf(login: string): Record<string, unknown> {
+  const [sub, email, verified] = login.split("|");
+  if (email === undefined) return { sub, email: sub, email_verified: true, name: sub };
+  return {
+    sub,
+    email,
+    name: sub,
+    ...(verified === "missing" ? {} : { email_verified: verified === "true" }),
+  };
+}
 export async function startFakeIdp(options: {
   port: number;
   redirectUri: string;
@@ -23,7 +35,7 @@ export async function startFakeIdp(options: {
     claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
     findAccount: async (_ctx, sub) => ({
       accountId: sub,
-      claims: async () => ({ sub, email: sub, email_verified: true, name: sub }),
+      claims: async () => claimsOf(sub),
     }),
     features: { devInteractions: { enabled: true } },
     // Put the email claim in the ID token, as Entra ID, Okta and Google do; Auth.js reads the

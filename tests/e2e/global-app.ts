@@ -95,10 +95,13 @@ export default async function setup(project: TestProject) {
     const build = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit", env });
     if (build.status !== 0) throw new Error("next build failed");
   }
-  const child = spawn(process.execPath, [nextBin, "start", "-p", String(port), "-H", "127.0.0.1"], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env,
-  });
+  // The product's own web server (what `npm start` and the demo run), one process: it is what
+  // gives the app the client's socket address (lib/auth/client-ip.ts).
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.resolve("lib/cli/web-server.ts"), "--port", String(port), "--host", "127.0.0.1"],
+    { stdio: ["ignore", "ignore", "inherit"], env: { ...env, WEB_CONCURRENCY: "1" } },
+  );
   await waitFor(`${appUrl}/sign-in`, child);
   project.provide("appUrl", appUrl);
   process.env.E2E_DEMO_USERS = JSON.stringify(DEMO_USERS);

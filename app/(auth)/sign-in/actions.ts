@@ -14,9 +14,10 @@ export const signInWithPasswordAction = definePublicAction(
       await signIn("credentials", { email, password, redirect: false });
     } catch (error) {
       const failure = error instanceof SignInRefused ? error.failure : (error as { code?: string })?.code;
-      if (failure === "rate_limited_account" || failure === "rate_limited_address")
+      if (failure === "rate_limited_account" || failure === "rate_limited_address" || failure === "busy")
         throw rateLimited(SIGN_IN_MESSAGES[failure]);
-      if (failure === "disabled" || failure === "invalid") throw invalid(SIGN_IN_MESSAGES[failure]);
+      if (failure === "disabled" || failure === "invalid" || failure === "invalid_input")
+        throw invalid(SIGN_IN_MESSAGES[failure]);
       throw error;
     }
     redirect("/");

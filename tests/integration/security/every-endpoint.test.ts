@@ -2,23 +2,30 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from "vitest";
-import { auditLog } from "@/db/schema";
+import { auditLog, authzDenialBudgets } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/access";
-import { ROLE_CAPABILITIES, type Capability } from "@/lib/auth/permissions";
+import { DENIAL_AUDIT_BURST, DENIAL_AUDIT_REFILL_SECONDS } from "@/lib/auth/authorize";
+import { isTenantCapability, ROLE_CAPABILITIES, type Capability } from "@/lib/auth/permissions";
+import { requireGlobalPage, requireTenantPage } from "@/lib/auth/session";
+import { openSession } from "@/lib/auth/sign-in";
 import { ROLES, type Role } from "@/db/schema/enums";
 import { testDb } from "@/tests/helpers/db";
 import { makeTenant, makeUser } from "@/tests/helpers/fixtures";
 
-// Finds every server action and route handler in app/ by scanning the code, so a new one is covered
-// without anyone remembering to add it, and proves each refuses a caller without a session, without
-// the capability, and (for tenant-scoped ones) without membership of the tenant.
+// Finds every server action, route handler and page guard in app/ by scanning the code, so a new
+// one is covered without anyone remembering to add it, and proves each refuses a caller without a
+// session, without the capability, and (for tenant-scoped ones) without membership of the tenant,
+// and that every refusal of a signed-in user is in the audit log.
 
+// The caller is a real server-side session; only Auth.js's reading of the cookie is replaced.
 let caller: SessionUser | null = null;
-vi.mock("@/lib/auth/session", () => ({
-  getSession: async () => caller,
-  getClientIp: async () => "203.0.113.7",
-  requireSession: async () => caller,
-  getAccessibleTenants: async () => [],
+vi.mock("@/lib/auth", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("@/lib/auth")>()),
+  auth: async () => (caller ? { user: { sid: caller.sessionId }, expires: "" } : null),
+}));
+vi.mock("next/headers", async (importOriginal) => ({
+  ...(await importOriginal<typeof import("next/headers")>()),
+  headers: async () => new Headers({ "x-forwarded-for": "203.0.113.7" }),
 }));
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
@@ -36,6 +43,7 @@ function walk(dir: string): string[] {
 const files = walk(path.join(ROOT, "app")).filter((f) => /\.(ts|tsx)$/.test(f));
 const actionFiles = files.filter((f) => /^\s*["']use server["']/.test(readFileSync(f, "utf8")));
 const routeFiles = files.filter((f) => /\/route\.ts$/.test(f));
+const pageFiles = files.filter((f) => /\/(page|layout)\.tsx$/.test(f));
 const rel = (f: string) => path.relative(ROOT, f);
 
 type Meta = { name: string; capability?: Capability; scope: "tenant" | "global" | "public" };
@@ -48,15 +56,34 @@ let otherTenant: Awaited<ReturnType<typeof makeTenant>>;
 const members = {} as Record<Role, SessionUser>;
 const outsiders = {} as Record<Role, SessionUser>;
 
+/** A user with a live server-side session, as the server sees them. */
+async function signedIn(role: Role, memberOf: Array<{ tenantId: string }>): Promise<SessionUser> {
+  const user = await makeUser(db, role, memberOf);
+  return { ...user, sessionId: await openSession(db, user.userId, { ip: "203.0.113.7", userAgent: null }, "password") };
+}
+
 beforeAll(async () => {
   process.env.DATABASE_URL = inject("databaseUrl");
   tenant = await makeTenant(db);
   otherTenant = await makeTenant(db);
   for (const role of ROLES) {
-    members[role] = await makeUser(db, role, [{ tenantId: tenant.id }]);
-    outsiders[role] = await makeUser(db, role, [{ tenantId: otherTenant.id }]);
+    members[role] = await signedIn(role, [{ tenantId: tenant.id }]);
+    outsiders[role] = await signedIn(role, [{ tenantId: otherTenant.id }]);
   }
 });
+
+/** The user's authz.denied rows whose details name `what` (action, route or page) as `name`. */
+const denialsOf = (user: SessionUser, what: "action" | "route" | "page", name: string) =>
+  db
+    .select()
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.action, "authz.denied"),
+        eq(auditLog.actorId, user.userId),
+        sql`${auditLog.details}->>${what} = ${name}`,
+      ),
+    );
 afterAll(() => handle.close());
 
 /** A non-admin role that lacks the capability, if any (admins hold everything). */
@@ -98,17 +125,12 @@ describe.each(actionFiles.map((f) => [rel(f), f]))("server actions in %s", (_nam
           ok: false,
           error: { code: "FORBIDDEN" },
         });
-        const denials = await db
-          .select()
-          .from(auditLog)
-          .where(
-            and(
-              eq(auditLog.action, "authz.denied"),
-              eq(auditLog.actorId, caller.userId),
-              sql`${auditLog.details}->>'action' = ${meta!.name}`,
-            ),
-          );
+        const denials = await denialsOf(caller, "action", meta!.name);
         expect(denials.length, `the refusal of ${meta!.name} is audited`).toBeGreaterThan(0);
+        expect(denials[0]).toMatchObject({
+          outcome: "denied",
+          details: { capability: meta!.capability, reason: "capability" },
+        });
       }
       if (meta!.scope === "tenant") {
         const role = nonAdminWith(meta!.capability!);
@@ -118,6 +140,11 @@ describe.each(actionFiles.map((f) => [rel(f), f]))("server actions in %s", (_nam
             ok: false,
             error: { code: "FORBIDDEN" },
           });
+          expect(await denialsOf(caller, "action", meta!.name), `${meta!.name}: the outsider is audited`).toEqual(
+            expect.arrayContaining([
+              expect.objectContaining({ details: expect.objectContaining({ requestedTenantId: tenant.id }) }),
+            ]),
+          );
         }
       }
     }
@@ -143,14 +170,132 @@ describe.each(routeFiles.map((f) => [rel(f), f]))("route handlers in %s", (name,
       if (lacking) {
         caller = members[lacking];
         expect((await call()).status, `${method} ${name} as ${lacking}`).toBe(403);
+        expect(await denialsOf(caller, "route", meta!.name), `the refusal of ${meta!.name} is audited`).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ details: expect.objectContaining({ capability: meta!.capability }) }),
+          ]),
+        );
       }
       if (meta!.scope === "tenant") {
         const role = nonAdminWith(meta!.capability!);
         if (role) {
           caller = outsiders[role];
           expect((await call()).status, `${method} ${name} as a ${role} of another tenant`).toBe(403);
+          expect(await denialsOf(caller, "route", meta!.name), `${meta!.name}: the outsider is audited`).toEqual(
+            expect.arrayContaining([
+              expect.objectContaining({
+                details: expect.objectContaining({ requestedTenantSlug: tenant.slug, reason: "tenant" }),
+              }),
+            ]),
+          );
         }
       }
     }
+  });
+});
+
+// Page guards: every capability a page or layout asks for, found in the code.
+const guardCalls = pageFiles.flatMap((file) =>
+  [...readFileSync(file, "utf8").matchAll(/require(Tenant|Global)Page\(([^)]*)\)/g)].map((m) => ({
+    file: rel(file),
+    scope: m[1] === "Tenant" ? ("tenant" as const) : ("global" as const),
+    capability: (/["']([a-z:]+)["']/.exec(m[2]!)?.[1] ?? "tenant:read") as Capability,
+  })),
+);
+const guardCases = [...new Map(guardCalls.map((g) => [`${g.scope} ${g.capability}`, g])).values()];
+
+/** What a guard threw: Next's redirect and notFound are errors with a digest. */
+async function outcomeOf(guard: () => Promise<unknown>): Promise<string> {
+  try {
+    await guard();
+    return "allowed";
+  } catch (error) {
+    const digest = (error as { digest?: string }).digest ?? "";
+    if (digest.startsWith("NEXT_REDIRECT")) return `redirect ${digest.split(";")[2]}`;
+    if (digest.includes("404")) return "not found";
+    throw error;
+  }
+}
+
+describe("page guards", () => {
+  it("are found in the pages", () => {
+    expect(guardCases.map((g) => `${g.scope} ${g.capability}`)).toEqual(
+      expect.arrayContaining(["tenant tenant:read", "tenant policy:draft", "global user:manage"]),
+    );
+  });
+
+  it.each(guardCases.map((g) => [`${g.scope} ${g.capability}`, g]))(
+    "%s refuses callers who may not, and audits it",
+    async (_label, { scope, capability }) => {
+      const guard = () =>
+        scope === "tenant" ? requireTenantPage(tenant.slug, capability) : requireGlobalPage(capability);
+      expect(isTenantCapability(capability)).toBe(scope === "tenant");
+      caller = null;
+      expect(await outcomeOf(guard)).toBe("redirect /sign-in");
+      caller = members.admin;
+      expect(await outcomeOf(guard)).toBe("allowed");
+
+      const lacking = roleWithout(capability);
+      if (lacking) {
+        caller = members[lacking];
+        expect(await outcomeOf(guard)).toBe(
+          scope === "tenant"
+            ? `redirect /t/${tenant.slug}/overview?denied=${encodeURIComponent(capability)}`
+            : `redirect /?denied=${encodeURIComponent(capability)}`,
+        );
+        const page = scope === "tenant" ? "/t/[tenant]" : "/settings";
+        expect(await denialsOf(caller, "page", page)).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({ outcome: "denied", details: expect.objectContaining({ capability }) }),
+          ]),
+        );
+      }
+      if (scope === "tenant") {
+        const role = nonAdminWith(capability)!;
+        caller = outsiders[role];
+        // A tenant the user may not see is not found, whether or not it exists.
+        expect(await outcomeOf(guard)).toBe("not found");
+        expect(await denialsOf(caller, "page", "/t/[tenant]")).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              details: expect.objectContaining({ capability, requestedTenantSlug: tenant.slug, reason: "tenant" }),
+            }),
+          ]),
+        );
+      }
+    },
+  );
+});
+
+describe("a flood of refused requests", () => {
+  it("writes a bounded number of audit rows, and the next row says how many were left out", async () => {
+    const flooder = await signedIn("auditor", [{ tenantId: tenant.id }]);
+    caller = flooder;
+    const attempts = DENIAL_AUDIT_BURST + 60;
+    // A tenant page the auditor may not open (policy drafting), asked for over and over.
+    for (let i = 0; i < attempts; i++) {
+      expect(await outcomeOf(() => requireTenantPage(tenant.slug, "policy:draft"))).toMatch(/^redirect /);
+    }
+    const rows = () =>
+      db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.action, "authz.denied"), eq(auditLog.actorId, flooder.userId)));
+    const recorded = (await rows()).length;
+    // The burst, plus whatever refilled while the loop ran (one per DENIAL_AUDIT_REFILL_SECONDS).
+    expect(recorded).toBeGreaterThanOrEqual(DENIAL_AUDIT_BURST);
+    expect(recorded).toBeLessThan(DENIAL_AUDIT_BURST + 10);
+
+    // One refill period later (the bucket's clock moved back instead of waiting), one more row,
+    // carrying the count of those left out.
+    await db
+      .update(authzDenialBudgets)
+      .set({ updatedAt: sql`clock_timestamp() - make_interval(secs => ${DENIAL_AUDIT_REFILL_SECONDS})` })
+      .where(eq(authzDenialBudgets.userId, flooder.userId));
+    expect(await outcomeOf(() => requireTenantPage(tenant.slug, "policy:draft"))).toMatch(/^redirect /);
+    const after = await rows();
+    expect(after.length).toBe(recorded + 1);
+    const last = after.sort((a, b) => b.id - a.id)[0]!;
+    expect(last.details).toMatchObject({ suppressedBefore: attempts - recorded });
   });
 });

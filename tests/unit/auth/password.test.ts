@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { generatePassword, hashPassword, verifyPassword } from "@/lib/auth/password";
-import { clientIpFrom } from "@/lib/auth/client-ip";
+import {
+  generatePassword,
+  hashingLoad,
+  hashPassword,
+  HashingBusy,
+  MAX_CONCURRENT_HASHES,
+  MAX_QUEUED_HASHES,
+  verifyPassword,
+} from "@/lib/auth/password";
 
 describe("scrypt passwords", () => {
   it("verifies the right password and refuses a wrong one; salts differ", async () => {
@@ -20,18 +27,29 @@ describe("scrypt passwords", () => {
   });
 });
 
-describe("client address", () => {
-  const h = (xff: string) => new Headers({ "x-forwarded-for": xff });
-  it("without proxies takes the only (rightmost) entry", () => {
-    expect(clientIpFrom(h("198.51.100.9"), 0)).toBe("198.51.100.9");
-  });
-  it("behind one proxy ignores what the client wrote before it", () => {
-    expect(clientIpFrom(h("6.6.6.6, 198.51.100.9"), 1)).toBe("198.51.100.9");
-  });
-  it("behind two proxies skips the first proxy's address", () => {
-    expect(clientIpFrom(h("6.6.6.6, 198.51.100.9, 10.0.0.2"), 2)).toBe("198.51.100.9");
-  });
-  it("is 'unknown' without a header", () => {
-    expect(clientIpFrom(new Headers(), 0)).toBe("unknown");
+describe("the cap on concurrent hashing", () => {
+  it("runs a few hashes at once, queues a bounded number, and refuses the rest at once", async () => {
+    // A cheap stored hash (its parameters travel with it), so the flood takes milliseconds.
+    const cheap = `scrypt$1024$8$1$${Buffer.alloc(16).toString("base64")}$${Buffer.alloc(32).toString("base64")}`;
+    const flood = MAX_CONCURRENT_HASHES + MAX_QUEUED_HASHES + 10;
+    const settled: Array<{ ok: boolean; error?: unknown; at: number }> = [];
+    const start = performance.now();
+    const calls = Array.from({ length: flood }, (_, i) =>
+      verifyPassword(`guess-${i}`, cheap).then(
+        () => settled.push({ ok: true, at: performance.now() - start }),
+        (error: unknown) => settled.push({ ok: false, error, at: performance.now() - start }),
+      ),
+    );
+    expect(hashingLoad()).toEqual({ running: MAX_CONCURRENT_HASHES, waiting: MAX_QUEUED_HASHES });
+    await Promise.all(calls);
+    const refused = settled.filter((s) => !s.ok);
+    expect(refused).toHaveLength(10);
+    for (const r of refused) expect(r.error).toBeInstanceOf(HashingBusy);
+    expect((refused[0]!.error as HashingBusy).message).toMatch(/busy/);
+    // Refused before any hash finished: the refusals come first and do not wait.
+    const firstHash = Math.min(...settled.filter((s) => s.ok).map((s) => s.at));
+    expect(Math.max(...refused.map((r) => r.at))).toBeLessThan(firstHash);
+    expect(hashingLoad()).toEqual({ running: 0, waiting: 0 });
+    expect(await verifyPassword("guess-0", cheap)).toBe(false);
   });
 });
