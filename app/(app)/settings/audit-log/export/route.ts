@@ -33,6 +33,7 @@ export const GET = defineRoute({ name: "audit.export", capability: "audit:read" 
       actorEmail: ctx.user.email,
       ip: ctx.ip,
       action: "audit.export",
+      targetType: "audit_log",
       details: { filters: parsed.data },
     }),
   );
