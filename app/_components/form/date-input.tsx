@@ -67,11 +67,13 @@ export function DateInput({
         aria-describedby={[describedBy, `${inputId}-date`].filter(Boolean).join(" ")}
         className={`tabular-nums ${className}`}
       />
+      {/* Hidden as text (it sits inside the field's label) but read as the field's description. */}
       <span
         id={`${inputId}-date`}
+        aria-hidden
         className={`mt-0.5 block text-[11px] font-normal ${problem ? "text-red-700" : "text-slate-500"}`}
       >
-        {problem ?? (value ? shown.format(new Date(`${value}T00:00:00Z`)) : "yyyy-mm-dd")}
+        {problem ?? (value ? shown.format(new Date(`${value}T00:00:00Z`)) : "yyyy-mm-dd, UTC")}
       </span>
     </>
   );

@@ -235,7 +235,7 @@ export default async function AuditLogPage({
                           {lines.map((l, i) => (
                             <div key={i} className="flex gap-1.5">
                               <dt className="shrink-0 text-slate-500">{l.key}:</dt>
-                              <dd className="min-w-0 break-words text-slate-800">{l.value}</dd>
+                              <dd className="min-w-0 text-slate-800 [overflow-wrap:anywhere]">{l.value}</dd>
                             </div>
                           ))}
                         </dl>
