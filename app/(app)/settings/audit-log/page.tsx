@@ -234,7 +234,7 @@ export default async function AuditLogPage({
                         <dl className="max-w-md space-y-0.5 text-xs">
                           {lines.map((l, i) => (
                             <div key={i} className="flex gap-1.5">
-                              <dt className="shrink-0 text-slate-500">{l.key}:</dt>
+                              <dt className="shrink-0 text-slate-500">{l.key}:</dt>{" "}
                               <dd className="min-w-0 text-slate-800 [overflow-wrap:anywhere]">{l.value}</dd>
                             </div>
                           ))}
