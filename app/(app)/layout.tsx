@@ -35,7 +35,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
               >
                 B
               </span>
-              <span className="truncate">Backup Governance</span>
+              <span className="truncate max-sm:sr-only">Backup Governance</span>
             </Link>
           </div>
           <div className="flex shrink-0 items-center gap-3 sm:gap-4">

@@ -14,7 +14,7 @@ import { requireGlobalPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/format";
 import { auditFilterInput, toAuditFilters } from "@/lib/validation/audit";
-import { detailLines } from "./details";
+import { detailLines, type DetailLine } from "./details";
 
 export const metadata: Metadata = { title: "Audit log" };
 const PAGE_SIZE = 50;
@@ -53,6 +53,36 @@ function Target({ row, names }: { row: AuditRow; names: Map<string, string> }) {
       ) : row.targetId ? (
         <div className="font-mono break-all">{row.targetId}</div>
       ) : null}
+    </>
+  );
+}
+
+const DETAIL_LINES_SHOWN = 6;
+
+function DetailList({ lines }: { lines: DetailLine[] }) {
+  return (
+    <dl className="max-w-md space-y-0.5 text-xs [overflow-wrap:anywhere]">
+      {lines.map((l, i) => (
+        <div key={i}>
+          <dt className="inline text-slate-500">{l.key}:</dt> <dd className="inline text-slate-800">{l.value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** The first lines of an entry's details, and the rest (a push lists every AWS call) on request. */
+function Details({ lines }: { lines: DetailLine[] }) {
+  if (lines.length <= DETAIL_LINES_SHOWN + 1) return <DetailList lines={lines} />;
+  return (
+    <>
+      <DetailList lines={lines.slice(0, DETAIL_LINES_SHOWN)} />
+      <details className="mt-0.5">
+        <summary className="cursor-pointer text-xs font-medium text-brand-700">
+          {lines.length - DETAIL_LINES_SHOWN} more
+        </summary>
+        <DetailList lines={lines.slice(DETAIL_LINES_SHOWN)} />
+      </details>
     </>
   );
 }
@@ -227,18 +257,11 @@ export default async function AuditLogPage({
                       <Badge tone={OUTCOME_TONES[r.outcome as keyof typeof OUTCOME_TONES] ?? "gray"}>{r.outcome}</Badge>
                     </Td>
                     <Td className="text-xs">{r.tenantId ? (tenantName.get(r.tenantId) ?? "deleted") : "—"}</Td>
-                    <Td className="min-w-56">
+                    <Td className="min-w-72">
                       {lines.length === 0 ? (
                         <span className="text-xs text-slate-400">—</span>
                       ) : (
-                        <dl className="max-w-md space-y-0.5 text-xs">
-                          {lines.map((l, i) => (
-                            <div key={i} className="flex gap-1.5">
-                              <dt className="shrink-0 text-slate-500">{l.key}:</dt>{" "}
-                              <dd className="min-w-0 text-slate-800 [overflow-wrap:anywhere]">{l.value}</dd>
-                            </div>
-                          ))}
-                        </dl>
+                        <Details lines={lines} />
                       )}
                     </Td>
                   </tr>
