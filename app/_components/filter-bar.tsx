@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DateInput } from "./form/date-input";
 import { buttonClass } from "./ui/button";
 
 export type FilterField =
@@ -26,11 +27,11 @@ export function FilterBar({
       method="get"
       action={pathname}
       aria-label={label}
-      className="flex flex-wrap items-end gap-3 rounded-lg border border-slate-200 bg-white p-3"
+      className="flex flex-wrap items-start gap-3 rounded-lg border border-slate-200 bg-white p-3"
     >
       {Object.entries(keep).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
       {fields.map((f) => (
-        <label key={f.name} className="min-w-36 text-xs font-medium text-slate-700">
+        <label key={f.name} className="min-w-36 flex-1 text-xs font-medium text-slate-700 sm:flex-none">
           {f.label}
           {f.kind === "select" ? (
             <select name={f.name} defaultValue={f.value ?? ""} className={inputClass}>
@@ -41,18 +42,21 @@ export function FilterBar({
                 </option>
               ))}
             </select>
+          ) : f.kind === "date" ? (
+            // Keyed by its value: a client-side navigation to other filters starts it afresh.
+            <DateInput key={f.value ?? ""} name={f.name} defaultValue={f.value} className={inputClass} />
           ) : (
             <input
               name={f.name}
-              type={f.kind === "date" ? "date" : "search"}
+              type="search"
               defaultValue={f.value}
-              placeholder={f.kind === "text" ? f.placeholder : undefined}
+              placeholder={f.placeholder}
               className={inputClass}
             />
           )}
         </label>
       ))}
-      <div className="flex gap-2">
+      <div className="flex gap-2 self-end">
         <button type="submit" className={buttonClass("primary", "sm")}>
           Apply
         </button>

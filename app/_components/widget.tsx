@@ -18,17 +18,17 @@ export function Widget({
 }) {
   return (
     <section
-      className={`flex flex-col rounded-lg border border-slate-200 bg-white shadow-xs ${className}`}
+      className={`flex min-w-0 flex-col rounded-lg border border-slate-200 bg-white shadow-xs ${className}`}
       aria-label={title}
     >
       <header className="flex items-start justify-between gap-3 border-b border-slate-100 px-4 py-3">
-        <div>
+        <div className="min-w-0">
           <h2 className="text-sm font-semibold text-slate-900">{title}</h2>
           {description && <p className="mt-0.5 text-xs text-slate-500">{description}</p>}
         </div>
         {actions && <div className="flex shrink-0 items-center gap-2">{actions}</div>}
       </header>
-      <div className="flex-1 p-4">
+      <div className="min-w-0 flex-1 p-4">
         <WidgetBoundary>
           <Suspense fallback={<WidgetSkeleton />}>{children}</Suspense>
         </WidgetBoundary>

@@ -1,6 +1,6 @@
-import { and, desc, eq, gte, ilike, like, lt, lte, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, ilike, inArray, like, lt, lte, type SQL } from "drizzle-orm";
 import type { Conn } from "../index";
-import { auditLog } from "../schema";
+import { auditLog, users } from "../schema";
 
 export interface AuditFilters {
   actor?: string;
@@ -20,16 +20,40 @@ function conditions(f: AuditFilters): SQL[] {
   return where;
 }
 
-/** Newest first, keyset-paged by id so deep pages cost the same as the first. */
-export async function listAuditLog(db: Conn, filters: AuditFilters, page: { limit: number; beforeId?: number }) {
+/**
+ * Newest first, keyset-paged by id so deep pages cost the same as the first: the page older than
+ * `beforeId`, or the page just newer than `afterId` (still returned newest first).
+ */
+export async function listAuditLog(
+  db: Conn,
+  filters: AuditFilters,
+  page: { limit: number; beforeId?: number; afterId?: number },
+) {
   const where = conditions(filters);
   if (page.beforeId) where.push(lt(auditLog.id, page.beforeId));
+  if (page.afterId) {
+    where.push(gt(auditLog.id, page.afterId));
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(and(...where))
+      .orderBy(asc(auditLog.id))
+      .limit(page.limit);
+    return rows.reverse();
+  }
   return db
     .select()
     .from(auditLog)
     .where(and(...where))
     .orderBy(desc(auditLog.id))
     .limit(page.limit);
+}
+
+/** How many entries match the filters (newer than `newerThanId` only, when given: a page's position). */
+export async function countAuditLog(db: Conn, filters: AuditFilters, newerThanId?: number): Promise<number> {
+  const where = conditions(filters);
+  if (newerThanId !== undefined) where.push(gt(auditLog.id, newerThanId));
+  return db.$count(auditLog, and(...where));
 }
 
 /** Yields the filtered log in pages, for streaming exports without holding it in memory. */
@@ -46,4 +70,12 @@ export async function* iterateAuditLog(db: Conn, filters: AuditFilters, pageSize
 export async function listAuditActions(db: Conn): Promise<string[]> {
   const rows = await db.selectDistinct({ action: auditLog.action }).from(auditLog).orderBy(auditLog.action);
   return rows.map((r) => r.action);
+}
+
+/** The emails of the users some entries are about (a deleted user is simply missing). */
+export async function auditTargetUserEmails(db: Conn, ids: string[]): Promise<Map<string, string>> {
+  const uuids = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (uuids.length === 0) return new Map();
+  const rows = await db.select({ id: users.id, email: users.email }).from(users).where(inArray(users.id, uuids));
+  return new Map(rows.map((r) => [r.id, r.email]));
 }

@@ -14,7 +14,9 @@ export const auditFilterInput = z.object({
   tenant: z.preprocess((v) => (v === "" ? undefined : v), z.uuid().optional()),
   from: optionalDate,
   to: optionalDate,
+  // Page cursors (entry ids): the page older than `before`, or the page newer than `after`.
   before: z.coerce.number().int().positive().optional().catch(undefined),
+  after: z.coerce.number().int().positive().optional().catch(undefined),
 });
 export type AuditFilterInput = z.infer<typeof auditFilterInput>;
 

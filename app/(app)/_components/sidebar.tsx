@@ -1,11 +1,15 @@
 "use client";
 
 import { usePathname } from "next/navigation";
+import { useEffect, useState } from "react";
+import type { Capability } from "@/lib/auth/permissions";
+import { ACTIVE_TENANT_COOKIE } from "./active-tenant";
 import { NavLinks, type NavItem } from "./nav-links";
 import { TenantSwitcher } from "./tenant-switcher";
 
-// What each tenant section is for; later releases fill them, the shell is the same.
-const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string }> = [
+// The sections of an organization, and the capability a section is for when not everyone who reads
+// the organization uses it (the pages still check access themselves).
+const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string; anyOf?: Capability[] }> = [
   { path: "overview", label: "Overview", icon: "◎" },
   { path: "compliance", label: "Compliance", icon: "✓" },
   { path: "accounts", label: "Accounts", icon: "▤" },
@@ -13,32 +17,48 @@ const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string }> = [
   { path: "backups", label: "Backups", icon: "⬒" },
   { path: "jobs", label: "Jobs", icon: "↻" },
   { path: "sync", label: "Sync", icon: "⇅" },
-  { path: "policies", label: "Policies", icon: "§" },
-  { path: "reports", label: "Reports", icon: "▦" },
+  { path: "policies", label: "Policies", icon: "§", anyOf: ["policy:draft", "policy:push"] },
 ];
 
 export function Sidebar({
   tenants,
   showSettings,
   showClients,
+  lastTenant = null,
 }: {
-  tenants: Array<{ slug: string; name: string }>;
+  tenants: Array<{ slug: string; name: string; capabilities?: readonly Capability[] }>;
   showSettings: boolean;
   showClients: boolean;
+  /** The organization to keep on pages outside /t/<tenant> (from the active-tenant cookie). */
+  lastTenant?: string | null;
 }) {
   const pathname = usePathname();
   const fromUrl = /^\/t\/([^/]+)/.exec(pathname)?.[1];
-  const current = fromUrl ? decodeURIComponent(fromUrl) : null;
-  const active = current && tenants.some((t) => t.slug === current) ? current : null;
+  const inUrl = fromUrl ? decodeURIComponent(fromUrl) : null;
+  const urlTenant = inUrl && tenants.some((t) => t.slug === inUrl) ? inUrl : null;
+  // The layout is not rendered again on client-side navigation, so the tenant last seen in the URL
+  // is remembered here too, not only in the cookie the layout read.
+  const [remembered, setRemembered] = useState(lastTenant);
+  if (urlTenant && urlTenant !== remembered) setRemembered(urlTenant);
+  useEffect(() => {
+    if (urlTenant)
+      document.cookie = `${ACTIVE_TENANT_COOKIE}=${encodeURIComponent(urlTenant)}; path=/; max-age=31536000; samesite=lax`;
+  }, [urlTenant]);
+  const active = inUrl ? urlTenant : tenants.some((t) => t.slug === remembered) ? remembered : null;
+  const capabilities = tenants.find((t) => t.slug === active)?.capabilities;
   const tenantItems: NavItem[] = active
-    ? TENANT_SECTIONS.map((s) => ({ href: `/t/${active}/${s.path}`, label: s.label, icon: s.icon }))
+    ? TENANT_SECTIONS.filter((s) => !s.anyOf || s.anyOf.some((c) => capabilities?.includes(c))).map((s) => ({
+        href: `/t/${active}/${s.path}`,
+        label: s.label,
+        icon: s.icon,
+      }))
     : [];
   const globalItems: NavItem[] = [
     ...(showClients ? [{ href: "/clients", label: "All organizations", icon: "▦" }] : []),
     ...(showSettings ? [{ href: "/settings", label: "Settings", icon: "⚙" }] : []),
   ];
   return (
-    <div className="flex h-full flex-col gap-5 px-3 py-4">
+    <div className="flex flex-col gap-5 px-3 py-4">
       <TenantSwitcher tenants={tenants} current={active} />
       {tenantItems.length > 0 && <NavLinks items={tenantItems} label="Organization" />}
       {globalItems.length > 0 && (

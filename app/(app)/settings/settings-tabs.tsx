@@ -13,7 +13,7 @@ export function SettingsTabs() {
   const pathname = usePathname();
   return (
     <nav aria-label="Settings" className="border-b border-slate-200">
-      <ul className="-mb-px flex gap-6">
+      <ul className="-mb-px flex flex-wrap gap-x-6 gap-y-1">
         {TABS.map((tab) => {
           const active = pathname.startsWith(tab.href);
           return (

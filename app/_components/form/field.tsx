@@ -2,6 +2,7 @@
 
 import { useId } from "react";
 import { useFieldError } from "./action-form";
+import { DateInput } from "./date-input";
 
 const inputClass =
   "block w-full rounded-md border-0 bg-white px-2.5 py-1.5 text-sm text-slate-900 shadow-xs ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-brand-500 disabled:bg-slate-50 aria-[invalid=true]:ring-red-400";
@@ -57,13 +58,29 @@ export function TextField({
 }: FieldProps & React.InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   const error = useFieldError(name);
+  const describedBy = error ? `${id}-error` : hint ? `${id}-hint` : undefined;
+  if (input.type === "date")
+    return (
+      <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
+        <DateInput
+          id={id}
+          name={name}
+          defaultValue={typeof input.defaultValue === "string" ? input.defaultValue : undefined}
+          min={typeof input.min === "string" ? input.min : undefined}
+          max={typeof input.max === "string" ? input.max : undefined}
+          required={input.required}
+          describedBy={describedBy}
+          className={inputClass}
+        />
+      </FieldShell>
+    );
   return (
     <FieldShell id={id} label={label} hint={hint} error={error} className={className}>
       <input
         id={id}
         name={name}
         aria-invalid={Boolean(error)}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        aria-describedby={describedBy}
         className={inputClass}
         {...input}
       />

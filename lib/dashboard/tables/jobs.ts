@@ -30,7 +30,9 @@ export const jobFilters = z.object({
 });
 export type JobFilters = z.infer<typeof jobFilters>;
 
-const DEFAULT_DAYS = 7;
+/** The window shown when no dates are given: backup and copy jobs, and restore jobs. */
+export const DEFAULT_DAYS = 7;
+export const RESTORE_DEFAULT_DAYS = 90;
 
 type JobTable = typeof backupJobs | typeof copyJobs;
 
@@ -165,7 +167,10 @@ export type RestoreJobFilters = z.infer<typeof restoreJobFilters>;
 export type RestoreJobListRow = RestoreJobRow & { problem: boolean; minutes: number | null };
 
 async function restorePage(db: Db, scope: TableScope, f: RestoreJobFilters, cursor: string | null, limit: number) {
-  const { from, to } = windowOf({ ...f, from: f.from ?? clock.daysAgo(90).toISOString().slice(0, 10) });
+  const { from, to } = windowOf({
+    ...f,
+    from: f.from ?? clock.daysAgo(RESTORE_DEFAULT_DAYS).toISOString().slice(0, 10),
+  });
   const t = restoreJobs;
   const problem = sql<number>`(case when ${t.status} in ('FAILED','ABORTED') or ${t.validationStatus} in ('FAILED','TIMED_OUT') then 1 else 0 end)`;
   const base: SQL[] = [eq(t.tenantId, scope.tenantId), gte(t.creationDate, from)];

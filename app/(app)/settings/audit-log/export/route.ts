@@ -37,6 +37,7 @@ export const GET = defineRoute({ name: "audit.export", capability: "audit:read" 
     actorEmail: ctx.user.email,
     ip: ctx.ip,
     action: "audit.export",
+    targetType: "audit_log",
     details: { filters: input },
   });
   const generatedAt = clock.now().toISOString();

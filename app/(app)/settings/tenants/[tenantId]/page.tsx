@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { Suspense } from "react";
 import { z } from "zod";
 import { CopyButton } from "@/app/_components/form/copy-button";
 import { Alert } from "@/app/_components/ui/alert";
@@ -8,9 +9,12 @@ import { Card } from "@/app/_components/ui/card";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { Table, Td, Th } from "@/app/_components/ui/table";
 import { listMemberRoleOverrides, listTenants } from "@/lib/admin/tenants";
+import { fetchOwnPrincipal, type OwnPrincipal } from "@/lib/aws/own-principal";
 import { memberReadPolicy } from "@/lib/aws/read-permissions";
 import { requireGlobalPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
+import { env } from "@/lib/env";
+import { getPushDeps } from "@/lib/policies/push-deps";
 import { scheduleKeyOf } from "@/lib/validation/tenants";
 import { TenantForm } from "../tenant-form";
 import { formatDateTime } from "@/lib/format";
@@ -23,27 +27,74 @@ import {
 
 export const metadata: Metadata = { title: "Organization" };
 
-function trustPolicies(t: { externalId: string; managementRoleArn: string }) {
-  const management = {
+const PRINCIPAL_PLACEHOLDER = "<this product's AWS principal ARN>";
+
+function managementTrustPolicy(externalId: string, principalArn: string) {
+  const policy = {
     Version: "2012-10-17",
     Statement: [
       {
         Effect: "Allow",
-        Principal: { AWS: "<this product's AWS principal ARN>" },
+        Principal: { AWS: principalArn },
         Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "sts:ExternalId": t.externalId } },
+        Condition: { StringEquals: { "sts:ExternalId": externalId } },
       },
     ],
   };
-  const member = {
+  return JSON.stringify(policy, null, 2);
+}
+
+function memberTrustPolicy(managementRoleArn: string) {
+  const policy = {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { AWS: t.managementRoleArn }, Action: "sts:AssumeRole" }],
+    Statement: [{ Effect: "Allow", Principal: { AWS: managementRoleArn }, Action: "sts:AssumeRole" }],
   };
-  return {
-    management: JSON.stringify(management, null, 2),
-    member: JSON.stringify(member, null, 2),
-    memberPermissions: memberReadPolicy(),
-  };
+  return JSON.stringify(policy, null, 2);
+}
+
+/** Where the product's credentials come from, in the words of its configuration. */
+function credentialSource(): string {
+  if (env.AWS_ACCESS_KEY_ID) return "the access key in AWS_ACCESS_KEY_ID";
+  if (env.AWS_ENDPOINT_URL) return `the principal of the AWS simulator at AWS_ENDPOINT_URL (${env.AWS_ENDPOINT_URL})`;
+  return "the AWS SDK's default credential chain (the instance, task or IRSA role the product runs as)";
+}
+
+// Wraps rather than scrolls: a policy is read whole before it is pasted, and the copy button takes
+// the exact text whatever the wrapping.
+function PolicyText({ children }: { children: string }) {
+  return (
+    <pre className="rounded bg-slate-900 p-3 text-xs break-all whitespace-pre-wrap text-slate-100">{children}</pre>
+  );
+}
+
+async function ManagementTrustPolicy({ externalId }: { externalId: string }) {
+  const found: OwnPrincipal | Error = await getPushDeps()
+    .then(({ factory }) => fetchOwnPrincipal(factory))
+    .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  const policy = managementTrustPolicy(externalId, found instanceof Error ? PRINCIPAL_PLACEHOLDER : found.arn);
+  return (
+    <Card
+      title="Management role trust policy"
+      description={
+        found instanceof Error ? (
+          <span className="text-amber-800">
+            Could not ask AWS who this product is ({found.message}); replace the placeholder with the ARN of the
+            principal it runs as.
+          </span>
+        ) : (
+          <>
+            Trusts <span className="font-mono break-all">{found.arn}</span>: the identity this product runs as, from STS
+            GetCallerIdentity with {credentialSource()}.
+            {found.fromSession &&
+              " STS names the role without its path: if the role has one, add it to the ARN (arn:aws:iam::…:role/path/Name)."}
+          </>
+        )
+      }
+      actions={<CopyButton value={policy} />}
+    >
+      <PolicyText>{policy}</PolicyText>
+    </Card>
+  );
 }
 
 export default async function TenantPage({
@@ -59,7 +110,6 @@ export default async function TenantPage({
   const tenant = (await listTenants(getDb())).find((t) => t.id === tenantId);
   if (!tenant) notFound();
   const { created } = await searchParams;
-  const policies = trustPolicies(tenant);
   const overrides = await listMemberRoleOverrides(getDb(), tenant.id);
   return (
     <div className="space-y-6">
@@ -89,24 +139,28 @@ export default async function TenantPage({
         </div>
       </Card>
       <div className="grid gap-6 lg:grid-cols-2">
-        <Card title="Management role trust policy" actions={<CopyButton value={policies.management} />}>
-          <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{policies.management}</pre>
-        </Card>
+        <Suspense
+          fallback={
+            <Card title="Management role trust policy" description="Asking AWS who this product is…">
+              <PolicyText>{managementTrustPolicy(tenant.externalId, PRINCIPAL_PLACEHOLDER)}</PolicyText>
+            </Card>
+          }
+        >
+          <ManagementTrustPolicy externalId={tenant.externalId} />
+        </Suspense>
         <Card
           title={`Member role (${tenant.memberRoleName}) trust policy`}
           description="Deploy it to every member account, e.g. with a StackSet."
-          actions={<CopyButton value={policies.member} />}
+          actions={<CopyButton value={memberTrustPolicy(tenant.managementRoleArn)} />}
         >
-          <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">{policies.member}</pre>
+          <PolicyText>{memberTrustPolicy(tenant.managementRoleArn)}</PolicyText>
         </Card>
         <Card
           title={`Member role (${tenant.memberRoleName}) permissions`}
           description="Read-only, and all the sync needs. A key in another account is described only if its key policy admits the vault's account."
-          actions={<CopyButton value={policies.memberPermissions} />}
+          actions={<CopyButton value={memberReadPolicy()} />}
         >
-          <pre className="overflow-x-auto rounded bg-slate-900 p-3 text-xs text-slate-100">
-            {policies.memberPermissions}
-          </pre>
+          <PolicyText>{memberReadPolicy()}</PolicyText>
         </Card>
       </div>
       <Card title="Settings">

@@ -11,7 +11,7 @@ export function SectionTabs({ tabs, label }: { tabs: Array<{ href: string; label
     .find((t) => pathname === t.href || pathname.startsWith(`${t.href}/`));
   return (
     <nav aria-label={label} className="mb-5 border-b border-slate-200">
-      <ul className="-mb-px flex gap-6">
+      <ul className="-mb-px flex flex-wrap gap-x-6 gap-y-1">
         {tabs.map((tab) => (
           <li key={tab.href}>
             <Link

@@ -1,7 +1,12 @@
 import { FilterBar } from "@/app/_components/filter-bar";
+import { DEFAULT_DAYS, RESTORE_DEFAULT_DAYS } from "@/lib/dashboard/tables/jobs";
+import { isoDateInDays } from "@/lib/format";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 
-/** The filters every job tab shares (states differ per job kind). */
+/**
+ * The filters every job tab shares (states differ per job kind). Without dates a tab shows its
+ * default window, and the date fields say so rather than sit empty.
+ */
 export function JobFilterBar({
   pathname,
   values,
@@ -13,6 +18,8 @@ export function JobFilterBar({
   states: string[];
   extra?: "problems" | "tests";
 }) {
+  // Only the restore tab offers "restore tests only", and its window is longer.
+  const defaultDays = extra === "tests" ? RESTORE_DEFAULT_DAYS : DEFAULT_DAYS;
   return (
     <FilterBar
       label="Filter jobs"
@@ -60,8 +67,8 @@ export function JobFilterBar({
               },
             ]
           : []),
-        { kind: "date", name: "from", label: "From", value: values.from },
-        { kind: "date", name: "to", label: "To", value: values.to },
+        { kind: "date", name: "from", label: "From", value: values.from ?? isoDateInDays(-defaultDays) },
+        { kind: "date", name: "to", label: "To", value: values.to ?? isoDateInDays(0) },
       ]}
     />
   );

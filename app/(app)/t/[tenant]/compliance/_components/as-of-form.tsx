@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { DateInput } from "@/app/_components/form/date-input";
 import { buttonClass } from "@/app/_components/ui/button";
 import { clock } from "@/lib/clock";
 
@@ -13,25 +14,25 @@ export function AsOfForm({
   keep: Record<string, string | undefined>;
 }) {
   return (
-    <form method="get" action={pathname} className="flex items-end gap-2" aria-label="Show results as of a date">
+    <form method="get" action={pathname} className="flex items-start gap-2" aria-label="Show results as of a date">
       {Object.entries(keep).map(([k, v]) => (v ? <input key={k} type="hidden" name={k} value={v} /> : null))}
       <label className="text-xs font-medium text-slate-700">
         As of
-        <input
-          type="date"
+        <DateInput
+          key={value ?? ""}
           name="asOf"
           defaultValue={value}
           max={clock.now().toISOString().slice(0, 10)}
-          className="mt-1 block rounded-md border-0 px-2.5 py-1 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500"
+          className="mt-1 block w-32 rounded-md border-0 px-2.5 py-1 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-500"
         />
       </label>
-      <button type="submit" className={buttonClass("secondary", "sm")}>
+      <button type="submit" className={`mt-5 ${buttonClass("secondary", "sm")}`}>
         Show
       </button>
       {value && (
         <Link
           href={`${pathname}?${new URLSearchParams(Object.entries(keep).filter((e): e is [string, string] => Boolean(e[1])))}`}
-          className={buttonClass("ghost", "sm")}
+          className={`mt-5 ${buttonClass("ghost", "sm")}`}
         >
           Latest
         </Link>
