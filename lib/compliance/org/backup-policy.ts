@@ -2,6 +2,9 @@
 // policies (DescribeEffectivePolicy) carry plain values; attached policies carry @@assign and
 // friends, which are unwrapped here (the full merge lives in lib/policies).
 // Syntax: https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_backup_syntax.html
+// Policy keys are not case sensitive and AWS shows effective policies with lower-case keys (see
+// lib/policies/effective.ts), so keys are read without regard to case and plan names are compared
+// in lower case: "Gold" in an attached policy is "gold" in the effective one.
 import { substitutePlaceholders } from "@/lib/compliance/matching/arn";
 import { deleteAfterDays } from "@/lib/compliance/lifecycle";
 import type { BackupRule } from "@/lib/inventory/types";
@@ -38,6 +41,18 @@ function value(v: unknown): unknown {
   return v;
 }
 
+/** A policy key's value, its case ignored. */
+function field(o: Obj, key: string): unknown {
+  if (key in o) return o[key];
+  const k = Object.keys(o).find((x) => x.toLowerCase() === key);
+  return k === undefined ? undefined : o[k];
+}
+
+/** Plan and rule names as AWS compares them. */
+export function planKey(name: string): string {
+  return name.toLowerCase();
+}
+
 function entries(v: unknown): Array<[string, unknown]> {
   return isObj(v) ? Object.entries(v).filter(([k]) => !k.startsWith("@@")) : [];
 }
@@ -56,15 +71,18 @@ function str(v: unknown): string | null {
 
 function parseRule(name: string, raw: unknown): PolicyRule {
   const r = isObj(raw) ? raw : {};
-  const lifecycle = isObj(r.lifecycle) ? r.lifecycle : {};
-  const copies = entries(r.copy_actions).map(([key, c]) => (isObj(c) ? str(c.target_backup_vault_arn) : null) ?? key);
-  const cont = value(r.enable_continuous_backup);
+  const lc = field(r, "lifecycle");
+  const lifecycle = isObj(lc) ? lc : {};
+  const copies = entries(field(r, "copy_actions")).map(
+    ([key, c]) => (isObj(c) ? str(field(c, "target_backup_vault_arn")) : null) ?? key,
+  );
+  const cont = value(field(r, "enable_continuous_backup"));
   return {
     name,
-    schedule: str(r.schedule_expression),
-    targetVault: str(r.target_backup_vault_name),
-    deleteAfterDays: num(lifecycle.delete_after_days),
-    coldAfterDays: num(lifecycle.move_to_cold_storage_after_days),
+    schedule: str(field(r, "schedule_expression")),
+    targetVault: str(field(r, "target_backup_vault_name")),
+    deleteAfterDays: num(field(lifecycle, "delete_after_days")),
+    coldAfterDays: num(field(lifecycle, "move_to_cold_storage_after_days")),
     continuous: cont === true || cont === "true",
     copyDestinations: copies.sort(),
   };
@@ -79,18 +97,21 @@ export function parseBackupPolicy(content: string): PolicyParse {
   }
   if (!isObj(doc)) return { ok: false, error: "backup policy is not a JSON object" };
   const plans: PolicyPlan[] = [];
-  for (const [name, raw] of entries(doc.plans)) {
+  for (const [name, raw] of entries(field(doc, "plans"))) {
     if (!isObj(raw)) return { ok: false, error: `plan ${name} is not an object` };
-    const regions = value(raw.regions);
+    const regions = value(field(raw, "regions"));
     if (regions !== undefined && !(Array.isArray(regions) && regions.every((x) => typeof x === "string"))) {
       return { ok: false, error: `plan ${name}: regions must be a list of region codes` };
     }
-    const selections = isObj(raw.selections) ? raw.selections : {};
+    const sel = field(raw, "selections");
+    const selections = isObj(sel) ? sel : {};
     plans.push({
-      name,
+      name: planKey(name),
       regions: (regions as string[] | undefined) ?? [],
-      rules: entries(raw.rules).map(([rn, rr]) => parseRule(rn, rr)),
-      selectionNames: [...entries(selections.tags), ...entries(selections.resources)].map(([n]) => n).sort(),
+      rules: entries(field(raw, "rules")).map(([rn, rr]) => parseRule(rn, rr)),
+      selectionNames: [...entries(field(selections, "tags")), ...entries(field(selections, "resources"))]
+        .map(([n]) => n)
+        .sort(),
     });
   }
   return { ok: true, plans };
@@ -120,14 +141,14 @@ export function diffPlan(
   region: string,
 ): string[] {
   const out: string[] = [];
-  const byName = new Map(rules.map((r) => [r.ruleName, r]));
+  const byName = new Map(rules.map((r) => [planKey(r.ruleName), r]));
   for (const want of intent.rules) {
-    const have = byName.get(want.name);
+    const have = byName.get(planKey(want.name));
     if (!have) {
       out.push(`rule ${want.name} is missing`);
       continue;
     }
-    byName.delete(want.name);
+    byName.delete(planKey(want.name));
     const sub = (s: string | null) => (s === null ? null : substitutePlaceholders(s, accountId, region));
     if (want.schedule !== null && sub(want.schedule) !== have.scheduleExpression)
       out.push(`rule ${want.name} schedule ${have.scheduleExpression} ≠ ${want.schedule}`);
@@ -148,7 +169,7 @@ export function diffPlan(
     const haveCopies = [...have.copyDestinations].sort().join(",");
     if (wantCopies !== haveCopies) out.push(`rule ${want.name} copies to [${haveCopies}] ≠ [${wantCopies}]`);
   }
-  for (const extra of byName.keys()) out.push(`rule ${extra} is not in the policy`);
+  for (const extra of byName.values()) out.push(`rule ${extra.ruleName} is not in the policy`);
   return out;
 }
 
@@ -181,7 +202,7 @@ export function materialisationDrift(
 ): string[] {
   const drift: string[] = [];
   for (const intent of here) {
-    const mat = orgPlans.find((p) => p.planName === intent.name);
+    const mat = orgPlans.find((p) => planKey(p.planName) === intent.name);
     if (!mat) {
       drift.push(`plan ${intent.name} is not materialised`);
       continue;
@@ -191,7 +212,7 @@ export function materialisationDrift(
     );
   }
   for (const mat of orgPlans) {
-    if (!here.some((p) => p.name === mat.planName))
+    if (!here.some((p) => p.name === planKey(mat.planName)))
       drift.push(`org-managed plan ${mat.planName} is not in the effective policy`);
   }
   return drift;
