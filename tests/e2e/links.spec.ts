@@ -103,9 +103,11 @@ describe("the resource, job and control pages", () => {
     }
     expect((await page.goto(`${appUrl()}/t/northwind/resources/bm90LWFuLWFybg`))?.status()).toBe(404);
 
-    // BK-13's drill-down: description, parameters, counts, how to fix, causes failures first;
-    // its FAIL names the resources it is about.
-    await opens(page, "/t/northwind/compliance/iso-27001-2022/BK-13");
+    // BK-13's drill-down, reached from its row on the framework page: description, parameters,
+    // counts, how to fix, causes failures first; its FAIL names the resources it is about.
+    await opens(page, "/t/northwind/compliance/iso-27001-2022");
+    await page.locator('main a[href$="/compliance/iso-27001-2022/BK-13"]').first().click();
+    await page.waitForURL(/\/compliance\/iso-27001-2022\/BK-13$/);
     await page.getByRole("heading", { name: "How to fix" }).waitFor();
     await page.getByText("restore testing plan", { exact: false }).first().waitFor();
     const first = page.locator("main table tbody tr").first();

@@ -17,7 +17,9 @@ import { ScoreTrend } from "@/app/_components/charts/score-trend";
 import { formatDateTime, formatPercent, shortArn } from "@/lib/format";
 import { formatScore, FullyMet, SCORE_EXPLAINED, ScoreNumber, scoreTone } from "../compliance/_components/score";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
+import { AccountCell } from "../_components/account-cell";
 import { BackupAgeGrid } from "../_components/backup-age-grid";
+import { jobHref, resourceHref } from "@/lib/dashboard/links";
 import { UnitProblemGroups } from "../_components/unit-problem-groups";
 import { clock } from "@/lib/clock";
 
@@ -73,9 +75,12 @@ async function FailedJobs({ tenantId, slug }: { tenantId: string; slug: string }
             {jobs.map((j) => (
               <li key={`${j.accountId}${j.backupJobId}`} className="py-1.5">
                 <Badge tone="red">{j.state.toLowerCase()}</Badge>{" "}
-                <span className="font-mono">{shortArn(j.resourceArn)}</span>{" "}
+                <Link href={jobHref(slug, "backup", j.backupJobId)} className="font-mono hover:underline">
+                  {shortArn(j.resourceArn)}
+                </Link>{" "}
                 <span className="text-slate-500">
-                  {j.resourceType} · {j.accountId} · {formatDateTime(j.creationDate)}
+                  {j.resourceType} · <AccountCell tenantId={tenantId} slug={slug} accountId={j.accountId} /> ·{" "}
+                  {formatDateTime(j.creationDate)}
                 </span>
                 <div className="text-slate-600">{j.statusMessage}</div>
               </li>
@@ -274,9 +279,11 @@ async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string 
           <ul className="mt-2 space-y-1 text-xs">
             {unprotected.findings.map((f) => (
               <li key={`${f.accountId}${f.subjectId}`} className="truncate" title={f.reason}>
-                <span className="font-mono">{shortArn(f.subjectId)}</span>{" "}
+                <Link href={resourceHref(slug, f.subjectId)} className="font-mono hover:underline">
+                  {shortArn(f.subjectId)}
+                </Link>{" "}
                 <span className="text-slate-500">
-                  {f.resourceType} · {f.accountId}: {f.reason}
+                  {f.resourceType} · <AccountCell tenantId={tenantId} slug={slug} accountId={f.accountId} />: {f.reason}
                 </span>
               </li>
             ))}

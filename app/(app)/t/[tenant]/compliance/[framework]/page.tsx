@@ -103,6 +103,9 @@ export default async function FrameworkPage({
   const f = summary.frameworks.find((x) => x.slug === framework);
   if (!f) notFound();
   const pathname = `/t/${slug}/compliance/${framework}`;
+  // A control's drill-down: its description, parameters, counts and failures grouped by cause.
+  const controlHref = (c: string) =>
+    `${pathname}/${c}${asOf.param ? `?${new URLSearchParams({ asOf: asOf.param })}` : ""}`;
   const findings = (extra: Record<string, string>) =>
     `/t/${slug}/compliance/findings?${new URLSearchParams({ framework, ...(asOf.param ? { asOf: asOf.param } : {}), ...extra })}`;
   return (
@@ -167,12 +170,14 @@ export default async function FrameworkPage({
                         scope="row"
                         className="w-20 py-1.5 pr-3 text-left align-top font-mono text-xs font-medium text-slate-600"
                       >
-                        <Link href={findings({ requirement: r.id, control: c })} className="hover:underline">
+                        <Link href={controlHref(c)} className="hover:underline">
                           {c}
                         </Link>
                       </th>
                       <td className="py-1.5 align-top">
-                        <div className="text-slate-800">{CONTROLS[c].title}</div>
+                        <Link href={controlHref(c)} className="text-slate-800 hover:underline">
+                          {CONTROLS[c].title}
+                        </Link>
                         <div className="text-xs text-slate-500">
                           {paramsLine(c, f.parameters[c], (raw) => CONTROLS[c].params.safeParse(raw))}
                         </div>

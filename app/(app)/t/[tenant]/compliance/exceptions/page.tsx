@@ -7,6 +7,7 @@ import { PageHeader } from "@/app/_components/ui/page-header";
 import { Table, Td, Th } from "@/app/_components/ui/table";
 import { requireTenantPage } from "@/lib/auth/session";
 import { listExceptions } from "@/lib/compliance/exceptions";
+import { AccountCell } from "../../_components/account-cell";
 import { getDb } from "@/lib/db";
 import { exportBaseOf } from "@/lib/dashboard/load-table";
 import { exceptionsTable } from "@/lib/dashboard/tables/exceptions";
@@ -93,7 +94,7 @@ export default async function ExceptionsPage({
                     <span className="font-mono text-xs">{shortArn(x.subjectId)}</span>
                   </Link>
                   <div className="text-xs text-slate-500">
-                    {x.accountId} {x.region}
+                    <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={x.accountId} /> {x.region}
                   </div>
                 </Td>
                 <Td className="max-w-md text-xs">{x.reason}</Td>
