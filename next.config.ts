@@ -19,6 +19,13 @@ const nextConfig: NextConfig = {
     // Forms are small; anything larger is refused before it reaches an action.
     serverActions: { bodySizeLimit: "256kb" },
   },
+  // Old addresses of the all-organizations and organization settings pages, for bookmarks.
+  async redirects() {
+    return [
+      { source: "/clients", destination: "/organizations", permanent: true },
+      { source: "/settings/tenants/:path*", destination: "/settings/organizations/:path*", permanent: true },
+    ];
+  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -56,7 +56,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <Sidebar
               tenants={tenants.map(({ slug, name, capabilities }) => ({ slug, name, capabilities }))}
               showSettings={roleHas(session.role, "user:manage")}
-              showClients={tenants.length > 1}
+              showAllOrganizations={tenants.length > 1}
               lastTenant={lastTenant}
             />
           </NavDrawer>

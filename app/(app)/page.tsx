@@ -11,7 +11,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ d
   const tenants = await getAccessibleTenants();
   const { denied } = await searchParams;
   if (!denied) {
-    if (tenants.length > 1) redirect("/clients");
+    if (tenants.length > 1) redirect("/organizations");
     if (tenants.length === 1) redirect(`/t/${tenants[0]!.slug}/overview`);
   }
   return (
@@ -22,7 +22,7 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ d
           title="No organizations yet"
           action={
             roleHas(session.role, "tenant:manage") ? (
-              <Link href="/settings/tenants" className={buttonClass()}>
+              <Link href="/settings/organizations" className={buttonClass()}>
                 Add an AWS Organization
               </Link>
             ) : undefined

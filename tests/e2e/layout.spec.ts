@@ -104,10 +104,10 @@ describe.each(ROLES)("as %s", (role) => {
     );
     if (role === "admin")
       pages.push(
-        "/clients",
+        "/organizations",
         "/settings/users",
-        "/settings/tenants",
-        `/settings/tenants/${northwind.id}`,
+        "/settings/organizations",
+        `/settings/organizations/${northwind.id}`,
         "/settings/audit-log",
       );
     for (const url of pages) await expectNoOverflow(page, url, `${role} on a ${size}`);
@@ -267,7 +267,7 @@ describe("settings", () => {
 
   it("the management trust policy names the product's own principal, and policies wrap on a phone", async () => {
     const { context, page } = await signedIn("admin", PHONE);
-    await page.goto(`${appUrl()}/settings/tenants/${northwind.id}`);
+    await page.goto(`${appUrl()}/settings/organizations/${northwind.id}`);
     const management = page.locator("section", {
       has: page.getByRole("heading", { name: "Management role trust policy" }),
     });

@@ -61,11 +61,15 @@ describe("as admin", () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await signInAs(page, "admin");
-    expect(new URL(page.url()).pathname).toBe("/clients");
+    expect(new URL(page.url()).pathname).toBe("/organizations");
     await expect(page.getByRole("heading", { name: "Northwind" }).count()).resolves.toBe(1);
     await expect(page.getByRole("heading", { name: "Contoso" }).count()).resolves.toBe(1);
 
+    // The pages' old addresses still lead there.
+    await page.goto(`${appUrl()}/clients`);
+    expect(new URL(page.url()).pathname).toBe("/organizations");
     await page.goto(`${appUrl()}/settings/tenants`);
+    expect(new URL(page.url()).pathname).toBe("/settings/organizations");
     await page.getByLabel("Name", { exact: true }).fill("Fabrikam");
     await page.getByLabel("Management account ID").fill("12345");
     await page

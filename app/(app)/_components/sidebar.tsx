@@ -23,12 +23,12 @@ const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string; anyOf?
 export function Sidebar({
   tenants,
   showSettings,
-  showClients,
+  showAllOrganizations,
   lastTenant = null,
 }: {
   tenants: Array<{ slug: string; name: string; capabilities?: readonly Capability[] }>;
   showSettings: boolean;
-  showClients: boolean;
+  showAllOrganizations: boolean;
   /** The organization to keep on pages outside /t/<tenant> (from the active-tenant cookie). */
   lastTenant?: string | null;
 }) {
@@ -54,7 +54,7 @@ export function Sidebar({
       }))
     : [];
   const globalItems: NavItem[] = [
-    ...(showClients ? [{ href: "/clients", label: "All organizations", icon: "▦" }] : []),
+    ...(showAllOrganizations ? [{ href: "/organizations", label: "All organizations", icon: "▦" }] : []),
     ...(showSettings ? [{ href: "/settings", label: "Settings", icon: "⚙" }] : []),
   ];
   return (

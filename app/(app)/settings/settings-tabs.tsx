@@ -5,7 +5,7 @@ import { usePathname } from "next/navigation";
 
 const TABS = [
   { href: "/settings/users", label: "Users" },
-  { href: "/settings/tenants", label: "Organizations" },
+  { href: "/settings/organizations", label: "Organizations" },
   { href: "/settings/audit-log", label: "Audit log" },
 ];
 

@@ -21,13 +21,13 @@ vi.mock("next/navigation", async (original) => ({
 const handle = testDb();
 const { db } = handle;
 let actions: typeof import("@/app/(app)/settings/users/actions") &
-  typeof import("@/app/(app)/settings/tenants/actions");
+  typeof import("@/app/(app)/settings/organizations/actions");
 
 beforeAll(async () => {
   process.env.DATABASE_URL = inject("databaseUrl");
   actions = {
     ...(await import("@/app/(app)/settings/users/actions")),
-    ...(await import("@/app/(app)/settings/tenants/actions")),
+    ...(await import("@/app/(app)/settings/organizations/actions")),
   };
   caller = await makeUser(db, "admin");
 });

@@ -113,7 +113,7 @@ export default async function TenantPage({
   const overrides = await listMemberRoleOverrides(getDb(), tenant.id);
   return (
     <div className="space-y-6">
-      <Link href="/settings/tenants" className="text-sm text-brand-700 hover:underline">
+      <Link href="/settings/organizations" className="text-sm text-brand-700 hover:underline">
         ← All organizations
       </Link>
       <PageHeader

@@ -20,7 +20,7 @@ export default async function TenantsPage() {
     <div className="space-y-6">
       <PageHeader
         title="Organizations"
-        description="Each organization is one AWS Organization (one client, for an MSP), reached by assuming a role in its management account."
+        description="Each organization is one AWS Organization (for an MSP, one per client organization), reached by assuming a role in its management account."
       />
       {tenants.length === 0 ? (
         <EmptyState title="No organizations yet">Add the first one below.</EmptyState>
@@ -52,7 +52,7 @@ export default async function TenantsPage() {
                 </Td>
                 <Td className="text-right">
                   <Link
-                    href={`/settings/tenants/${t.id}`}
+                    href={`/settings/organizations/${t.id}`}
                     className="text-sm font-medium text-brand-700 hover:underline"
                   >
                     Manage<span className="sr-only"> {t.name}</span>

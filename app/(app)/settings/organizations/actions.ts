@@ -25,7 +25,7 @@ export const createTenantAction = defineAction(
   async (ctx, input) => {
     const { tenantId } = await createTenant(ctx.db, actorOf(ctx), input);
     revalidatePath("/", "layout");
-    redirect(`/settings/tenants/${tenantId}?created=1`);
+    redirect(`/settings/organizations/${tenantId}?created=1`);
   },
 );
 
@@ -42,7 +42,7 @@ export const rotateExternalIdAction = defineAction(
   { name: "tenants.rotate_external_id", capability: "tenant:manage", input: rotateExternalIdInput },
   async (ctx, input) => {
     const result = await rotateExternalId(ctx.db, actorOf(ctx), input);
-    revalidatePath(`/settings/tenants/${input.tenantId}`);
+    revalidatePath(`/settings/organizations/${input.tenantId}`);
     return result;
   },
 );
@@ -52,7 +52,7 @@ export const deleteTenantAction = defineAction(
   async (ctx, input) => {
     await deleteTenant(ctx.db, actorOf(ctx), input);
     revalidatePath("/", "layout");
-    redirect("/settings/tenants");
+    redirect("/settings/organizations");
   },
 );
 
@@ -60,7 +60,7 @@ export const setMemberRoleOverrideAction = defineAction(
   { name: "tenants.member_role.set", capability: "tenant:manage", input: setMemberRoleOverrideInput },
   async (ctx, input) => {
     await setMemberRoleOverride(ctx.db, actorOf(ctx), input);
-    revalidatePath(`/settings/tenants/${input.tenantId}`);
+    revalidatePath(`/settings/organizations/${input.tenantId}`);
     return {};
   },
 );
@@ -69,7 +69,7 @@ export const removeMemberRoleOverrideAction = defineAction(
   { name: "tenants.member_role.remove", capability: "tenant:manage", input: removeMemberRoleOverrideInput },
   async (ctx, input) => {
     await removeMemberRoleOverride(ctx.db, actorOf(ctx), input);
-    revalidatePath(`/settings/tenants/${input.tenantId}`);
+    revalidatePath(`/settings/organizations/${input.tenantId}`);
     return {};
   },
 );

@@ -16,11 +16,11 @@ import { FullyMet, SCORE_EXPLAINED, ScoreNumber } from "../t/[tenant]/compliance
 
 export const metadata: Metadata = { title: "All organizations" };
 
-/** One client's scorecard: framework scores, unprotected resources, failures, freshness. */
+/** One organization's scorecard: framework scores, unprotected resources, failures, freshness. */
 async function Scorecard({ tenantId }: { tenantId: string }) {
   const db = getDb();
   const result = await loadCachedWidget(
-    "clients.scorecard",
+    "organizations.scorecard",
     tenantId,
     null,
     async () => {
@@ -83,7 +83,7 @@ async function Scorecard({ tenantId }: { tenantId: string }) {
   );
 }
 
-export default async function ClientsPage() {
+export default async function AllOrganizationsPage() {
   await requireSession();
   const tenants = await getAccessibleTenants();
   return (

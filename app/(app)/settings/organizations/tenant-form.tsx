@@ -30,7 +30,7 @@ export function TenantForm({ initial }: { initial?: TenantFormValues }) {
           label="Name"
           defaultValue={initial?.name}
           maxLength={100}
-          hint="How this organization (client) is shown everywhere."
+          hint="How this organization is shown everywhere."
         />
         <TextField
           name="managementAccountId"
