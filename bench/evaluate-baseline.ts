@@ -79,6 +79,7 @@ const backupJob = (r: Row): BackupJob => ({
   backupSizeBytes: null,
   isParent: r.is_parent as boolean,
   parentJobId: (r.parent_job_id ?? null) as string | null,
+  iamRoleArn: null,
 });
 const copyJob = (r: Row): CopyJob => ({
   accountId: r.account_id as string,
@@ -96,6 +97,7 @@ const copyJob = (r: Row): CopyJob => ({
   creationDate: r.creation_date as Date,
   completionDate: d(r.completion_date),
   backupSizeBytes: null,
+  iamRoleArn: null,
 });
 const restoreJob = (r: Row): RestoreJob => ({
   accountId: r.account_id as string,
@@ -111,6 +113,7 @@ const restoreJob = (r: Row): RestoreJob => ({
   completionDate: d(r.completion_date),
   restoreTestingPlanArn: (r.restore_testing_plan_arn ?? null) as string | null,
   validationStatus: (r.validation_status ?? null) as string | null,
+  iamRoleArn: null,
 });
 
 async function main() {

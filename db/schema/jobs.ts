@@ -31,6 +31,7 @@ export const backupJobs = pgTable(
     backupSizeBytes: bigint("backup_size_bytes", { mode: "number" }),
     isParent: boolean("is_parent").notNull(),
     parentJobId: text("parent_job_id"),
+    iamRoleArn: text("iam_role_arn"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.backupJobId, t.creationDate] }),
@@ -60,6 +61,7 @@ export const copyJobs = pgTable(
     destinationRecoveryPointArn: text("destination_recovery_point_arn"),
     completionDate: timestamp("completion_date", { withTimezone: true }),
     backupSizeBytes: bigint("backup_size_bytes", { mode: "number" }),
+    iamRoleArn: text("iam_role_arn"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.copyJobId, t.creationDate] }),
@@ -86,6 +88,7 @@ export const restoreJobs = pgTable(
     completionDate: timestamp("completion_date", { withTimezone: true }),
     restoreTestingPlanArn: text("restore_testing_plan_arn"),
     validationStatus: text("validation_status"),
+    iamRoleArn: text("iam_role_arn"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.restoreJobId, t.creationDate] }),

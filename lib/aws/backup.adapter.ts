@@ -275,6 +275,7 @@ export function toBackupJob(unit: UnitRef, j: SdkBackupJob): BackupJob {
     backupSizeBytes: orNull(j.BackupSizeInBytes),
     isParent: j.IsParent ?? false,
     parentJobId: orNull(j.ParentJobId),
+    iamRoleArn: orNull(j.IamRoleArn),
   };
 }
 
@@ -295,6 +296,7 @@ export function toCopyJob(unit: UnitRef, j: SdkCopyJob): CopyJob {
     creationDate: date(j.CreationDate) ?? new Date(0),
     completionDate: date(j.CompletionDate),
     backupSizeBytes: orNull(j.BackupSizeInBytes),
+    iamRoleArn: orNull(j.IamRoleArn),
   };
 }
 
@@ -313,6 +315,7 @@ export function toRestoreJob(unit: UnitRef, j: RestoreJobsListMember): RestoreJo
     completionDate: date(j.CompletionDate),
     restoreTestingPlanArn: orNull(j.CreatedBy?.RestoreTestingPlanArn),
     validationStatus: orNull(j.ValidationStatus),
+    iamRoleArn: orNull(j.IamRoleArn),
   };
 }
 

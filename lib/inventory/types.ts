@@ -248,6 +248,8 @@ export interface BackupJob {
   backupSizeBytes: number | null;
   isParent: boolean;
   parentJobId: string | null;
+  /** The role AWS Backup used for the job. */
+  iamRoleArn: string | null;
 }
 
 export type CopyJobState = "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "PARTIAL";
@@ -268,6 +270,7 @@ export interface CopyJob {
   creationDate: Date;
   completionDate: Date | null;
   backupSizeBytes: number | null;
+  iamRoleArn: string | null;
 }
 
 export type RestoreJobStatus = "PENDING" | "RUNNING" | "COMPLETED" | "ABORTED" | "FAILED";
@@ -288,6 +291,7 @@ export interface RestoreJob {
   /** Set when a restore testing plan started the job. */
   restoreTestingPlanArn: string | null;
   validationStatus: string | null;
+  iamRoleArn: string | null;
 }
 
 export interface RestoreTestingPlan {

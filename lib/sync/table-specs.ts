@@ -187,6 +187,7 @@ const JOB_VALUES = {
   resourceType: (j: BackupJob | CopyJob) => j.resourceType,
   completionDate: (j: BackupJob | CopyJob) => j.completionDate,
   backupSizeBytes: (j: BackupJob | CopyJob) => j.backupSizeBytes,
+  iamRoleArn: (j: BackupJob | CopyJob) => j.iamRoleArn,
 };
 
 export const backupJobSpec = tableSpec<BackupJob>()(backupJobs, {
@@ -235,6 +236,7 @@ export const restoreJobSpec = tableSpec<RestoreJob>()(restoreJobs, {
     completionDate: (j) => j.completionDate,
     restoreTestingPlanArn: (j) => j.restoreTestingPlanArn,
     validationStatus: (j) => j.validationStatus,
+    iamRoleArn: (j) => j.iamRoleArn,
   },
 });
 

@@ -81,6 +81,8 @@ export async function addJobFactsFromSql(
       completionDate: r[10] as Date | null,
       restoreTestingPlanArn: r[11] as string | null,
       validationStatus: r[12] as string | null,
+      // The evaluation does not judge the role a restore ran with.
+      iamRoleArn: null,
     });
   }
   return {

@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
-import { backupJobs, backupPlans, backupRules, backupSelections, copyJobs, restoreJobs } from "@/db/schema";
+import { backupJobs, backupPlans, backupRules, copyJobs, restoreJobs } from "@/db/schema";
 import type { JobKind } from "../links";
 
 // One job of one tenant, by its AWS id; every read is bounded by the tenant id, so another
@@ -22,8 +22,8 @@ export interface JobDetail {
   creationDate: Date;
   completionDate: Date | null;
   sizeBytes: number | null;
-  /** The IAM roles of the creating plan's selections (jobs are not listed with their role). */
-  roles: string[];
+  /** The role AWS Backup ran the job with, as the job listing reported it. */
+  iamRoleArn: string | null;
   plan: { planId: string; planName: string | null; ruleId: string | null; ruleName: string | null } | null;
   facts: Array<[label: string, value: string | null]>;
 }
@@ -40,9 +40,8 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
       .limit(1);
     if (!j) return null;
     let plan: JobDetail["plan"] = null;
-    let roles: string[] = [];
     if (j.backupPlanId) {
-      const unit = (t: typeof backupPlans | typeof backupSelections | typeof backupRules) =>
+      const unit = (t: typeof backupPlans | typeof backupRules) =>
         and(
           eq(t.tenantId, tenantId),
           eq(t.accountId, j.accountId),
@@ -50,10 +49,6 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
           eq(t.planId, j.backupPlanId!),
         );
       const [p] = await db.select({ name: backupPlans.planName }).from(backupPlans).where(unit(backupPlans));
-      const sels = await db
-        .select({ role: backupSelections.iamRoleArn })
-        .from(backupSelections)
-        .where(unit(backupSelections));
       const [rule] = j.backupRuleId
         ? await db
             .select({ name: backupRules.ruleName })
@@ -67,7 +62,6 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
         ruleId: j.backupRuleId,
         ruleName: rule?.name ?? null,
       };
-      roles = [...new Set(sels.map((s) => s.role))];
     }
     return {
       kind,
@@ -83,7 +77,7 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
       creationDate: j.creationDate,
       completionDate: j.completionDate,
       sizeBytes: j.backupSizeBytes,
-      roles,
+      iamRoleArn: j.iamRoleArn,
       plan,
       facts: [
         ["Vault", j.backupVaultName],
@@ -113,7 +107,7 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
       creationDate: j.creationDate,
       completionDate: j.completionDate,
       sizeBytes: j.backupSizeBytes,
-      roles: [],
+      iamRoleArn: j.iamRoleArn,
       plan: null,
       facts: [
         ["Source vault", j.sourceBackupVaultArn],
@@ -143,7 +137,7 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
     creationDate: j.creationDate,
     completionDate: j.completionDate,
     sizeBytes: null,
-    roles: [],
+    iamRoleArn: j.iamRoleArn,
     plan: null,
     facts: [
       ["Recovery point", j.recoveryPointArn],

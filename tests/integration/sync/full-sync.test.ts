@@ -49,6 +49,16 @@ describe("a full sync of the demo organization", () => {
       expect({ k, n: totals[k] }).toEqual({ k, n: h.world.counts[k] });
     }
 
+    // Every job keeps the role AWS Backup ran it with (the job page shows it).
+    for (const table of ["backup_jobs", "copy_jobs", "restore_jobs"]) {
+      const { rows } = await h.db.pool.query(
+        `select count(*)::int as n, count(*) filter (where iam_role_arn ~ '^arn:aws:iam::[0-9]{12}:role/')::int as roles from ${table} where tenant_id = $1`,
+        [h.tenantId],
+      );
+      expect({ table, ...rows[0] }).toEqual({ table, n: rows[0].n, roles: rows[0].n });
+      expect(rows[0].n).toBeGreaterThan(0);
+    }
+
     // Exactly the complete-inventory call set, no throttling.
     const stats = h.sim.stats();
     expect(stats.calls.total).toBe(stats.lower_bound.min_calls);

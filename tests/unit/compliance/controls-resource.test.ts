@@ -458,6 +458,7 @@ describe("BK-10 restore time / BK-14 job health", () => {
             creationDate: hoursBefore(3),
             completionDate: null,
             backupSizeBytes: null,
+            iamRoleArn: null,
           },
         ],
       },

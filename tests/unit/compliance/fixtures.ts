@@ -189,6 +189,7 @@ export function backupJob(over: Partial<BackupJob> = {}): BackupJob {
     backupSizeBytes: 1,
     isParent: false,
     parentJobId: null,
+    iamRoleArn: null,
     ...over,
   };
 }
@@ -208,6 +209,7 @@ export function restoreJob(over: Partial<RestoreJob> = {}): RestoreJob {
     completionDate: new Date(daysBefore(10).getTime() + 30 * 60_000),
     restoreTestingPlanArn: null,
     validationStatus: null,
+    iamRoleArn: null,
     ...over,
   };
 }

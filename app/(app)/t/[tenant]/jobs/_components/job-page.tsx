@@ -67,11 +67,7 @@ export async function JobPage({ slug, kind, rawId }: { slug: string; kind: JobKi
           </Row>
           <Row label="Resource type">{j.resourceType}</Row>
           <Row label="IAM role">
-            {kind === "backup"
-              ? j.roles.length
-                ? `${j.roles.join(", ")} (the creating plan's selection${j.roles.length > 1 ? "s" : ""})`
-                : "not known: an on-demand job, or its plan is gone"
-              : "not recorded for this kind of job"}
+            {j.iamRoleArn ?? "not recorded: the job was synced before the product kept job roles"}
           </Row>
           {j.plan && (
             <Row label="Created by">
