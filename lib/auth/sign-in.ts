@@ -1,7 +1,7 @@
 import { and, count, eq, gt, lt, sql } from "drizzle-orm";
 import type { Db, Tx } from "@/db";
-import { recordAudit } from "@/db/audit";
-import { sessions, signInFailures, users } from "@/db/schema";
+import { recordAudit, type AuditEntry } from "@/db/audit";
+import { auditLog, sessions, signInFailures, users } from "@/db/schema";
 import { signInInput } from "@/lib/validation/users";
 import { decoyPasswordHash, HashingBusy, PASSWORD_MAX_LENGTH, verifyPassword } from "./password";
 import { clock } from "@/lib/clock";
@@ -61,18 +61,50 @@ async function claimAttempt(
   db: Db,
   email: string,
   ip: string,
+  audit: AuditEntry,
 ): Promise<{ claim: number } | { limited: SignInFailure }> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${EMAIL_LOCK_CLASS}, hashtext(${email}))`);
     if (ip !== UNKNOWN_ADDRESS)
       await tx.execute(sql`select pg_advisory_xact_lock(${ADDRESS_LOCK_CLASS}, hashtext(${ip}))`);
+    let limited: SignInFailure | null = null;
     if ((await recentFailures(tx, signInFailures.email, email)) >= MAX_FAILURES_PER_ACCOUNT)
-      return { limited: "rate_limited_account" as const };
-    if (ip !== UNKNOWN_ADDRESS && (await recentFailures(tx, signInFailures.ip, ip)) >= MAX_FAILURES_PER_ADDRESS)
-      return { limited: "rate_limited_address" as const };
+      limited = "rate_limited_account";
+    else if (ip !== UNKNOWN_ADDRESS && (await recentFailures(tx, signInFailures.ip, ip)) >= MAX_FAILURES_PER_ADDRESS)
+      limited = "rate_limited_address";
+    if (limited) {
+      if (!(await refusedAlready(tx, limited, limited === "rate_limited_account" ? { email } : { ip })))
+        await recordAudit(tx, { ...audit, outcome: "denied", details: { reason: limited } });
+      return { limited };
+    }
     const [row] = await tx.insert(signInFailures).values({ email, ip }).returning({ id: signInFailures.id });
     return { claim: row!.id };
   });
+}
+
+/**
+ * A refusal by a limit is audited once per window and account (or address): a flood of attempts
+ * past the limit cannot grow the append-only log, and the row that is written says it began.
+ */
+async function refusedAlready(
+  tx: Tx,
+  reason: SignInFailure,
+  who: { email: string } | { ip: string },
+): Promise<boolean> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(auditLog)
+    .where(
+      and(
+        eq(auditLog.action, "auth.sign_in"),
+        // Audit rows carry the product's clock (lib/clock.ts), so the window is counted on it.
+        gt(auditLog.at, new Date(clock.nowMs() - FAILURE_WINDOW_MINUTES * 60_000)),
+        eq(auditLog.outcome, "denied"),
+        sql`${auditLog.details}->>'reason' = ${reason}`,
+        "email" in who ? eq(auditLog.actorEmail, who.email) : eq(auditLog.ip, who.ip),
+      ),
+    );
+  return (row?.n ?? 0) > 0;
 }
 
 const withdrawClaim = (db: Db, claim: number) => db.delete(signInFailures).where(eq(signInFailures.id, claim));
@@ -89,13 +121,8 @@ export async function signInWithPassword(db: Db, attempt: SignInAttempt): Promis
   const userAgent = attempt.userAgent?.slice(0, USER_AGENT_MAX) ?? null;
   const audit = { actorEmail: email, ip, action: "auth.sign_in", targetType: "user" };
 
-  const claimed = await claimAttempt(db, email, ip);
-  if ("limited" in claimed) {
-    await db.transaction((tx) =>
-      recordAudit(tx, { ...audit, outcome: "denied", details: { reason: claimed.limited } }),
-    );
-    return { ok: false, failure: claimed.limited };
-  }
+  const claimed = await claimAttempt(db, email, ip, audit);
+  if ("limited" in claimed) return { ok: false, failure: claimed.limited };
 
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
   let passwordOk: boolean;

@@ -1,4 +1,4 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "@/db/audit";
 import { auditLog, sessions, users } from "@/db/schema";
@@ -114,6 +114,15 @@ describe("password sign-in", () => {
       outcome: "denied",
       details: { reason: "rate_limited_account" },
     });
+    // A flood past the limit is refused every time and audited once in the window.
+    for (let i = 0; i < 20; i++)
+      expect(
+        await signInWithPassword(db, { email: user.email, password: `flood-${i}`, ip: "192.0.2.98", userAgent: null }),
+      ).toEqual({ ok: false, failure: "rate_limited_account" });
+    const refusals = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from audit_log where actor_email = ${user.email} and outcome = 'denied'`,
+    );
+    expect(refusals.rows[0]!.n).toBe(1);
   });
 
   it("limits failures per client address across accounts", async () => {
