@@ -50,18 +50,19 @@ export function formToObject(form: FormData): Record<string, unknown> {
 
 const tenantIdOf = z.object({ tenantId: z.uuid() });
 
+/** What an action was called with: a form (as useActionState or a form action passes it) or a plain object. */
+function rawInput(inputOrState: unknown, formData?: FormData): unknown {
+  if (formData instanceof FormData) return formToObject(formData);
+  return inputOrState instanceof FormData ? formToObject(inputOrState) : inputOrState;
+}
+
 export function defineAction<S extends z.ZodType, T>(
   spec: ActionSpec<S>,
   run: (ctx: ActionContext, input: z.output<S>) => Promise<T>,
 ): DefinedAction<T> {
   const scope = isTenantCapability(spec.capability) ? "tenant" : "global";
   const action = async (inputOrState: unknown, formData?: FormData): Promise<ActionResult<T>> => {
-    const raw =
-      formData instanceof FormData
-        ? formToObject(formData)
-        : inputOrState instanceof FormData
-          ? formToObject(inputOrState)
-          : inputOrState;
+    const raw = rawInput(inputOrState, formData);
     let granted: { user: SessionUser; tenant: TenantAccess | null; ip: string } | null = null;
     try {
       const db = getDb();
@@ -114,12 +115,7 @@ export function definePublicAction<S extends z.ZodType, T>(
   meta: { name: string; scope: "public" };
 } {
   const action = async (inputOrState: unknown, formData?: FormData): Promise<ActionResult<T>> => {
-    const raw =
-      formData instanceof FormData
-        ? formToObject(formData)
-        : inputOrState instanceof FormData
-          ? formToObject(inputOrState)
-          : inputOrState;
+    const raw = rawInput(inputOrState, formData);
     try {
       const parsed = spec.input.safeParse(raw);
       if (!parsed.success) throw invalid("Some fields need attention.", fieldErrorsOf(parsed.error));
