@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
 
 // Syncs and evaluations allocate a lot of short-lived objects (every SDK response and page, every
-// finding): a larger young generation halves the sync's GC time (bench: 24 s → 11 s of CPU on the
-// bench world). V8 takes the size only at start-up, so the worker, sync and evaluate commands
+// finding), and with V8's default 16 MB semi-space much of their CPU goes to scavenges; a larger
+// young generation keeps them in the nursery. V8 takes the size only at start-up, so the worker, sync and evaluate commands
 // re-launch themselves once with the flag, and bench:evaluate runs its evaluations with it too.
 
 export const YOUNG_GENERATION_FLAG = "--max-semi-space-size=64";
