@@ -79,7 +79,7 @@ describe("as admin", () => {
     await page.getByText("Management account ID must be exactly 12 digits.").waitFor();
     await page.getByLabel("Management account ID").fill("123456789012");
     await page.getByRole("button", { name: "Add organization" }).click();
-    await page.waitForURL(/\/settings\/tenants\/[0-9a-f-]{36}\?created=1/);
+    await page.waitForURL(/\/settings\/organizations\/[0-9a-f-]{36}\?created=1/);
     const externalId = await page.getByTestId("external-id").textContent();
     expect(externalId).toMatch(/^[\w-]{32}$/);
 

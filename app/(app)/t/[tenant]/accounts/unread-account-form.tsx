@@ -28,9 +28,11 @@ export function UnreadAccountForm({
       </ActionForm>
     );
   return (
-    <details className="text-xs">
+    // Open, the form takes a line of its own in the account's row; closed, it takes no room at all
+    // (a closed <details> still lays its content out in Chromium).
+    <details className="group text-xs open:basis-full">
       <summary className="cursor-pointer font-medium text-brand-700">Acknowledge no data</summary>
-      <div className="mt-2 w-72">
+      <div className="mt-2 w-72 max-w-full group-not-open:hidden">
         <ActionForm
           action={acknowledgeUnreadAccountAction}
           onSuccess={() => router.refresh()}
