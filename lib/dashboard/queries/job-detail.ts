@@ -1,6 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
+import { jobHasIssue } from "@/db/job-issue";
 import { backupJobs, backupPlans, backupRules, copyJobs, restoreJobs } from "@/db/schema";
 import type { JobKind } from "../links";
 
@@ -17,6 +18,8 @@ export interface JobDetail {
   state: string;
   statusMessage: string | null;
   messageCategory: string | null;
+  /** Failed, or completed with issues (db/job-issue.ts). */
+  hasIssue: boolean;
   resourceArn: string | null;
   resourceType: string;
   creationDate: Date;
@@ -72,6 +75,7 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
       state: j.state,
       statusMessage: j.statusMessage,
       messageCategory: j.messageCategory,
+      hasIssue: jobHasIssue(j.state, j.messageCategory),
       resourceArn: j.resourceArn,
       resourceType: j.resourceType,
       creationDate: j.creationDate,
@@ -102,6 +106,7 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
       state: j.state,
       statusMessage: j.statusMessage,
       messageCategory: j.messageCategory,
+      hasIssue: jobHasIssue(j.state, j.messageCategory),
       resourceArn: j.resourceArn,
       resourceType: j.resourceType,
       creationDate: j.creationDate,
@@ -132,6 +137,7 @@ export async function getJobDetail(db: Db, tenantId: string, kind: JobKind, jobI
     state: j.status,
     statusMessage: j.statusMessage,
     messageCategory: null,
+    hasIssue: jobHasIssue(j.status, null),
     resourceArn: j.sourceResourceArn,
     resourceType: j.resourceType,
     creationDate: j.creationDate,

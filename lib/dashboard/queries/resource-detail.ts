@@ -1,6 +1,7 @@
 import "server-only";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import type { Db } from "@/db";
+import { jobHasIssue } from "@/db/job-issue";
 import {
   backupJobs,
   backupVaults,
@@ -43,6 +44,8 @@ export interface ResourceJob {
   accountId: string;
   region: string;
   state: string;
+  /** Failed, or completed with issues (db/job-issue.ts). */
+  hasIssue: boolean;
   statusMessage: string | null;
   creationDate: Date;
   completionDate: Date | null;
@@ -82,13 +85,10 @@ export async function getResourceDetail(
   if (!base) return null;
   const { accountId, region } = base;
 
-  const [pointRows, backups, copies, restores, resourceFindings, typeFindings] = await Promise.all([
-    db
-      .select()
-      .from(recoveryPoints)
-      .where(and(eq(recoveryPoints.tenantId, tenantId), eq(recoveryPoints.resourceArn, resourceArn)))
-      .orderBy(desc(recoveryPoints.creationDate))
-      .limit(1000),
+  const ofResource = and(eq(recoveryPoints.tenantId, tenantId), eq(recoveryPoints.resourceArn, resourceArn));
+  const [pointRows, pointsTotal, backups, copies, restores, resourceFindings, typeFindings] = await Promise.all([
+    db.select().from(recoveryPoints).where(ofResource).orderBy(desc(recoveryPoints.creationDate)).limit(POINTS_SHOWN),
+    db.$count(recoveryPoints, ofResource),
     db
       .select()
       .from(backupJobs)
@@ -138,7 +138,7 @@ export async function getResourceDetail(
         .where(and(eq(backupVaults.tenantId, tenantId), inArray(backupVaults.vaultArn, vaultArns)))
     : [];
   const vaultOf = new Map(vaults.map((v) => [v.arn, v]));
-  const points: ResourcePoint[] = pointRows.slice(0, POINTS_SHOWN).map((p) => ({
+  const points: ResourcePoint[] = pointRows.map((p) => ({
     recoveryPointArn: p.recoveryPointArn,
     accountId: p.accountId,
     region: p.region,
@@ -162,6 +162,7 @@ export async function getResourceDetail(
       accountId: j.accountId,
       region: j.region,
       state: j.state,
+      hasIssue: jobHasIssue(j.state, j.messageCategory),
       statusMessage: j.statusMessage,
       creationDate: j.creationDate,
       completionDate: j.completionDate,
@@ -172,6 +173,7 @@ export async function getResourceDetail(
       accountId: j.accountId,
       region: j.region,
       state: j.state,
+      hasIssue: jobHasIssue(j.state, j.messageCategory),
       statusMessage: j.statusMessage,
       creationDate: j.creationDate,
       completionDate: j.completionDate,
@@ -182,6 +184,7 @@ export async function getResourceDetail(
       accountId: j.accountId,
       region: j.region,
       state: j.status,
+      hasIssue: jobHasIssue(j.status, null),
       statusMessage: j.statusMessage,
       creationDate: j.creationDate,
       completionDate: j.completionDate,
@@ -201,7 +204,7 @@ export async function getResourceDetail(
     resourceName: prot?.resourceName ?? null,
     lastBackupTime: prot?.lastBackupTime ?? null,
     points,
-    pointsTotal: pointRows.length,
+    pointsTotal,
     jobs,
     findings,
   };

@@ -13,9 +13,8 @@ import { loadDailyWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { JobFilterBar, jobStateTone } from "./job-filters";
 import { ResourceCell } from "../_components/resource-cell";
-import Link from "next/link";
-import { jobHref } from "@/lib/dashboard/links";
 import { AccountCell } from "../_components/account-cell";
+import { JobCell } from "../_components/job-cell";
 
 export const metadata: Metadata = { title: "Backup jobs" };
 const STATES = [
@@ -106,16 +105,7 @@ export default async function BackupJobsPage({
           {
             key: "job",
             label: "Job",
-            render: (r) => (
-              <Link
-                href={jobHref(slug, "backup", r.backupJobId)}
-                className="font-mono text-xs text-brand-700 hover:underline"
-                title={r.backupJobId}
-                data-link="job"
-              >
-                {r.backupJobId.slice(0, 8)}
-              </Link>
-            ),
+            render: (r) => <JobCell slug={slug} kind="backup" jobId={r.backupJobId} />,
           },
           {
             key: "resource",

@@ -11,7 +11,6 @@ import { AccountCell } from "../../_components/account-cell";
 
 const TITLE: Record<JobKind, string> = { backup: "Backup job", copy: "Copy job", restore: "Restore job" };
 const LIST: Record<JobKind, string> = { backup: "", copy: "/copy", restore: "/restore" };
-const PROBLEM_STATES = new Set(["FAILED", "ABORTED", "EXPIRED", "PARTIAL"]);
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -29,8 +28,6 @@ export async function JobPage({ slug, kind, rawId }: { slug: string; kind: JobKi
   if (!/^[A-Za-z0-9_.:-]{1,200}$/.test(jobId)) notFound();
   const j = await getJobDetail(getDb(), tenant.tenantId, kind, jobId);
   if (!j) notFound();
-  const problem =
-    PROBLEM_STATES.has(j.state) || (j.state === "COMPLETED" && (j.messageCategory ?? "SUCCESS") !== "SUCCESS");
   return (
     <div className="mt-4 space-y-4">
       <Link href={`/t/${slug}/jobs${LIST[kind]}`} className="text-sm text-brand-700 hover:underline">
@@ -40,8 +37,8 @@ export async function JobPage({ slug, kind, rawId }: { slug: string; kind: JobKi
         title={
           <span className="flex items-center gap-2">
             {TITLE[kind]} <span className="font-mono">{j.jobId}</span>
-            <Badge tone={problem ? "red" : j.state === "COMPLETED" ? "green" : "gray"}>
-              {j.state === "COMPLETED" && problem ? "completed with issues" : j.state.toLowerCase()}
+            <Badge tone={j.hasIssue ? "red" : j.state === "COMPLETED" ? "green" : "gray"}>
+              {j.state === "COMPLETED" && j.hasIssue ? "completed with issues" : j.state.toLowerCase()}
             </Badge>
           </span>
         }

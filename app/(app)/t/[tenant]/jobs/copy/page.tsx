@@ -8,9 +8,8 @@ import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
 import { JobFilterBar, jobStateTone } from "../job-filters";
 import { ResourceCell } from "../../_components/resource-cell";
-import Link from "next/link";
-import { jobHref } from "@/lib/dashboard/links";
 import { AccountCell } from "../../_components/account-cell";
+import { JobCell } from "../../_components/job-cell";
 
 export const metadata: Metadata = { title: "Copy jobs" };
 
@@ -57,16 +56,7 @@ export default async function CopyJobsPage({
           {
             key: "job",
             label: "Job",
-            render: (r) => (
-              <Link
-                href={jobHref(slug, "copy", r.copyJobId)}
-                className="font-mono text-xs text-brand-700 hover:underline"
-                title={r.copyJobId}
-                data-link="job"
-              >
-                {r.copyJobId.slice(0, 8)}
-              </Link>
-            ),
+            render: (r) => <JobCell slug={slug} kind="copy" jobId={r.copyJobId} />,
           },
           {
             key: "resource",

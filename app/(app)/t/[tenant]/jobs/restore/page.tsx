@@ -8,9 +8,8 @@ import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
 import { JobFilterBar } from "../job-filters";
 import { ResourceCell } from "../../_components/resource-cell";
-import Link from "next/link";
-import { jobHref } from "@/lib/dashboard/links";
 import { AccountCell } from "../../_components/account-cell";
+import { JobCell } from "../../_components/job-cell";
 
 export const metadata: Metadata = { title: "Restores and restore tests" };
 
@@ -59,16 +58,7 @@ export default async function RestoreJobsPage({
           {
             key: "job",
             label: "Job",
-            render: (r) => (
-              <Link
-                href={jobHref(slug, "restore", r.restoreJobId)}
-                className="font-mono text-xs text-brand-700 hover:underline"
-                title={r.restoreJobId}
-                data-link="job"
-              >
-                {r.restoreJobId.slice(0, 8)}
-              </Link>
-            ),
+            render: (r) => <JobCell slug={slug} kind="restore" jobId={r.restoreJobId} />,
           },
           {
             key: "kind",

@@ -9,18 +9,17 @@ import { requireTenantPage } from "@/lib/auth/session";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
 import { getDb } from "@/lib/db";
 import { parseAsOf } from "@/lib/dashboard/as-of";
-import { decodeResourceId, findingHref, jobHref } from "@/lib/dashboard/links";
+import { decodeResourceId, findingHref } from "@/lib/dashboard/links";
 import { getResourceDetail } from "@/lib/dashboard/queries/resource-detail";
 import { getRunFrameworks } from "@/lib/dashboard/queries/run-frameworks";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDate, formatDateTime, formatDuration } from "@/lib/format";
 import { AccountCell } from "../../_components/account-cell";
+import { JobCell } from "../../_components/job-cell";
 import { EvidenceList } from "../../compliance/_components/evidence-list";
 import { StatusBadge } from "../../compliance/_components/score";
 
 export const metadata: Metadata = { title: "Resource" };
-
-const PROBLEM_STATES = new Set(["FAILED", "ABORTED", "EXPIRED", "PARTIAL"]);
 
 export default async function ResourcePage({
   params,
@@ -176,18 +175,11 @@ export default async function ResourcePage({
               {r.jobs.map((j) => (
                 <tr key={`${j.kind}${j.jobId}`}>
                   <Td>
-                    <Link
-                      href={jobHref(slug, j.kind, j.jobId)}
-                      className="font-mono text-xs text-brand-700 hover:underline"
-                      title={j.jobId}
-                      data-link="job"
-                    >
-                      {j.jobId.slice(0, 8)}
-                    </Link>
+                    <JobCell slug={slug} kind={j.kind} jobId={j.jobId} />
                   </Td>
                   <Td className="text-xs">{j.kind}</Td>
                   <Td>
-                    <Badge tone={PROBLEM_STATES.has(j.state) ? "red" : j.state === "COMPLETED" ? "green" : "gray"}>
+                    <Badge tone={j.hasIssue ? "red" : j.state === "COMPLETED" ? "green" : "gray"}>
                       {j.state.toLowerCase()}
                     </Badge>
                   </Td>
