@@ -1,6 +1,7 @@
 import "server-only";
 import type { SessionUser, TenantAccess } from "@/lib/auth/access";
-import { authorize } from "@/lib/auth/authorize";
+import { outsideGrantMessage, seesCurrentState } from "@/lib/auth/audit-grant";
+import { auditDenial, authorize } from "@/lib/auth/authorize";
 import { isTenantCapability, type Capability } from "@/lib/auth/permissions";
 import { getClientIp, getSession } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
@@ -17,6 +18,8 @@ export interface RouteContext {
   ip: string;
   db: Db;
   params: Record<string, string | string[] | undefined>;
+  /** The route's own name and capability, as its audit rows name them. */
+  route: { name: string; capability: Capability };
 }
 
 type Handler = (request: Request, ctx: RouteContext) => Promise<Response>;
@@ -28,7 +31,15 @@ export type DefinedRoute = ((
 };
 
 /** Tenant routes live under a [tenant] segment (the tenant's slug). */
-export function defineRoute(spec: { name: string; capability: Capability }, handler: Handler): DefinedRoute {
+/**
+ * `view`: a tenant route of the current state ("current", the default) is refused to an auditor
+ * whose audit period does not include today; a "history" route checks the period against what it
+ * was asked for itself (refuseOutsideGrant).
+ */
+export function defineRoute(
+  spec: { name: string; capability: Capability; view?: "current" | "history" },
+  handler: Handler,
+): DefinedRoute {
   const scope = isTenantCapability(spec.capability) ? "tenant" : "global";
   const route = async (
     request: Request,
@@ -48,7 +59,16 @@ export function defineRoute(spec: { name: string; capability: Capability }, hand
         if (decision.reason === "unauthenticated") throw unauthenticated();
         throw decision.reason === "no_tenant" ? forbidden("You do not have access to that organization.") : forbidden();
       }
-      return await handler(request, { user: decision.user, tenant: decision.tenant, ip, db, params });
+      const ctx: RouteContext = {
+        user: decision.user,
+        tenant: decision.tenant,
+        ip,
+        db,
+        params,
+        route: { name: spec.name, capability: spec.capability },
+      };
+      if (ctx.tenant && spec.view !== "history" && !seesCurrentState(ctx.tenant)) await refuseOutsideGrant(ctx);
+      return await handler(request, ctx);
     } catch (error) {
       if (!(error instanceof AppError))
         console.error(`[route ${spec.name}]`, error instanceof Error ? error.message : error);
@@ -57,4 +77,18 @@ export function defineRoute(spec: { name: string; capability: Capability }, hand
     }
   };
   return Object.assign(route, { meta: { name: spec.name, capability: spec.capability, scope } as const });
+}
+
+/**
+ * Refuses a request for data outside the user's audit grant (lib/auth/audit-grant.ts), audited
+ * like every other refusal.
+ */
+export async function refuseOutsideGrant(ctx: RouteContext): Promise<never> {
+  const tenant = ctx.tenant!;
+  await auditDenial(ctx.db, ctx.user, ctx.route.capability, { slug: tenant.slug }, tenant, "period", {
+    kind: "route",
+    name: ctx.route.name,
+    ip: ctx.ip,
+  });
+  throw forbidden(outsideGrantMessage(tenant));
 }

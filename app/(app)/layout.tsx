@@ -1,5 +1,6 @@
 import { cookies } from "next/headers";
 import Link from "next/link";
+import { seesCurrentState } from "@/lib/auth/audit-grant";
 import { roleHas, ROLE_LABELS } from "@/lib/auth/permissions";
 import { getAccessibleTenants, requireSession } from "@/lib/auth/session";
 import { env } from "@/lib/env";
@@ -54,7 +55,12 @@ export default async function AppLayout({ children }: { children: React.ReactNod
         <div className="flex flex-1">
           <NavDrawer>
             <Sidebar
-              tenants={tenants.map(({ slug, name, capabilities }) => ({ slug, name, capabilities }))}
+              tenants={tenants.map((t) => ({
+                slug: t.slug,
+                name: t.name,
+                capabilities: t.capabilities,
+                currentState: seesCurrentState(t),
+              }))}
               showSettings={roleHas(session.role, "user:manage")}
               showAllOrganizations={tenants.length > 1}
               lastTenant={lastTenant}

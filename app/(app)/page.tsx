@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { EmptyState } from "@/app/_components/ui/empty-state";
 import { buttonClass } from "@/app/_components/ui/button";
 import { Alert } from "@/app/_components/ui/alert";
+import { seesCurrentState } from "@/lib/auth/audit-grant";
 import { roleHas } from "@/lib/auth/permissions";
 import { getAccessibleTenants, requireSession } from "@/lib/auth/session";
 
@@ -12,7 +13,8 @@ export default async function Home({ searchParams }: { searchParams: Promise<{ d
   const { denied } = await searchParams;
   if (!denied) {
     if (tenants.length > 1) redirect("/organizations");
-    if (tenants.length === 1) redirect(`/t/${tenants[0]!.slug}/overview`);
+    const only = tenants.length === 1 ? tenants[0]! : null;
+    if (only) redirect(`/t/${only.slug}/${seesCurrentState(only) ? "overview" : "reports"}`);
   }
   return (
     <div className="mx-auto max-w-2xl space-y-4 pt-10">

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, date, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { roleEnum, tenantStatusEnum } from "./enums";
 
@@ -31,7 +31,11 @@ export const tenants = pgTable(
 );
 export type Tenant = typeof tenants.$inferSelect;
 
-/** A user sees only tenants they belong to; `role`, when set, narrows their global role there. */
+/**
+ * A user sees only tenants they belong to; `role`, when set, narrows their global role there. An
+ * auditor's membership may be an audit grant: a period (first and last day, inclusive) that
+ * everything they see and export is "as of", and a time the membership stops giving access.
+ */
 export const tenantMemberships = pgTable(
   "tenant_memberships",
   {
@@ -42,8 +46,18 @@ export const tenantMemberships = pgTable(
       .notNull()
       .references(() => tenants.id, { onDelete: "cascade" }),
     role: roleEnum("role"),
+    periodFrom: date("period_from", { mode: "string" }),
+    periodTo: date("period_to", { mode: "string" }),
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.tenantId] }), index("tenant_memberships_tenant_idx").on(t.tenantId)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.tenantId] }),
+    index("tenant_memberships_tenant_idx").on(t.tenantId),
+    check(
+      "tenant_memberships_period_check",
+      sql`(${t.periodFrom} is null and ${t.periodTo} is null) or (${t.periodFrom} is not null and ${t.periodTo} is not null and ${t.periodFrom} <= ${t.periodTo})`,
+    ),
+  ],
 );
 export type TenantMembership = typeof tenantMemberships.$inferSelect;

@@ -22,7 +22,14 @@ export interface UserRow {
   createdAt: Date;
   lastLoginAt: Date | null;
   hasPassword: boolean;
-  memberships: Array<{ tenantId: string; tenantName: string; role: Role | null }>;
+  memberships: Array<{
+    tenantId: string;
+    tenantName: string;
+    role: Role | null;
+    periodFrom: string | null;
+    periodTo: string | null;
+    expiresAt: Date | null;
+  }>;
 }
 
 const audit = (actor: Actor) => ({ actorId: actor.userId, actorEmail: actor.email, ip: actor.ip });
@@ -48,6 +55,9 @@ export async function listUsers(db: Db, only?: { userId: string }): Promise<User
       tenantId: tenants.id,
       tenantName: tenants.name,
       role: tenantMemberships.role,
+      periodFrom: tenantMemberships.periodFrom,
+      periodTo: tenantMemberships.periodTo,
+      expiresAt: tenantMemberships.expiresAt,
     })
     .from(tenantMemberships)
     .innerJoin(tenants, eq(tenants.id, tenantMemberships.tenantId))
@@ -177,10 +187,15 @@ export async function resetPassword(
   return { generatedPassword };
 }
 
+/**
+ * Adds or changes a membership. With a period it is an audit grant, which only an auditor can hold
+ * (an auditor's reading is what a period bounds; the other roles act on the current state) and
+ * which must end: `expiresOn` is the last day it gives access.
+ */
 export async function setMembership(
   db: Db,
   actor: Actor,
-  input: { userId: string; tenantId: string; role?: Role },
+  input: { userId: string; tenantId: string; role?: Role; periodFrom?: string; periodTo?: string; expiresOn?: string },
 ): Promise<void> {
   const target = await requireUser(db, input.userId);
   const [tenant] = await db
@@ -188,21 +203,38 @@ export async function setMembership(
     .from(tenants)
     .where(eq(tenants.id, input.tenantId));
   if (!tenant) throw notFound("That organization");
+  const period = input.periodFrom && input.periodTo ? { from: input.periodFrom, to: input.periodTo } : null;
+  if (period && (input.role ?? target.role) !== "auditor")
+    throw invalid("An audit period can be set only on an auditor's membership.", {
+      periodFrom: "Only an auditor's membership has an audit period.",
+    });
+  const expiresAt = input.expiresOn ? new Date(Date.parse(`${input.expiresOn}T00:00:00Z`) + 86_400_000) : null;
+  if (expiresAt && expiresAt <= clock.now())
+    throw invalid("The access end date has already passed.", { expiresOn: "Choose today or a later day." });
+  const values = {
+    role: input.role ?? null,
+    periodFrom: period?.from ?? null,
+    periodTo: period?.to ?? null,
+    expiresAt,
+  };
   await db.transaction(async (tx) => {
     await tx
       .insert(tenantMemberships)
-      .values({ userId: input.userId, tenantId: input.tenantId, role: input.role ?? null })
-      .onConflictDoUpdate({
-        target: [tenantMemberships.userId, tenantMemberships.tenantId],
-        set: { role: input.role ?? null },
-      });
+      .values({ userId: input.userId, tenantId: input.tenantId, ...values })
+      .onConflictDoUpdate({ target: [tenantMemberships.userId, tenantMemberships.tenantId], set: values });
     await recordAudit(tx, {
       ...audit(actor),
       tenantId: input.tenantId,
       action: "membership.set",
       targetType: "user",
       targetId: input.userId,
-      details: { email: target.email, tenant: tenant.name, role: input.role ?? null },
+      details: {
+        email: target.email,
+        tenant: tenant.name,
+        role: input.role ?? null,
+        ...(period ? { periodFrom: period.from, periodTo: period.to } : {}),
+        ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+      },
     });
   });
 }

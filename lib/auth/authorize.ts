@@ -105,7 +105,7 @@ export async function auditDenial(
   capability: Capability,
   tenantRef: TenantRef,
   tenant: TenantAccess | null,
-  reason: "capability" | "tenant" | "membership" | "rule",
+  reason: "capability" | "tenant" | "membership" | "rule" | "period",
   request: AuthzRequest,
 ): Promise<void> {
   const requested =

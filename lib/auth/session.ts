@@ -6,7 +6,8 @@ import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
 import { auth } from "./index";
 import { listAccessibleTenants, loadSession, type SessionUser, type TenantAccess } from "./access";
-import { authorize } from "./authorize";
+import { seesCurrentState } from "./audit-grant";
+import { auditDenial, authorize } from "./authorize";
 import { clientIpFrom } from "./client-ip";
 import type { Capability } from "./permissions";
 
@@ -50,14 +51,30 @@ const authorizePage = cache(async (capability: Capability, slug: string | null, 
 /**
  * For tenant pages: the session and the tenant named in the URL. A tenant the user may not see is
  * "not found" (its existence is not revealed); one they see without the capability is forbidden.
- * `page` names the page in the audit row of a refusal.
+ * A page that shows the current state (`view: "current"`, the default) is refused to an auditor
+ * whose audit period does not include today; a page that shows history as of a date within the
+ * period (`view: "history"`) pins itself to the period instead. `page` names the page in the audit
+ * row of a refusal.
  */
-export async function requireTenantPage(slug: string, capability: Capability = "tenant:read", page = "/t/[tenant]") {
+export async function requireTenantPage(
+  slug: string,
+  capability: Capability = "tenant:read",
+  { page = "/t/[tenant]", view = "current" }: { page?: string; view?: "current" | "history" } = {},
+) {
   const decision = await authorizePage(capability, slug, page);
   if (!decision.ok && decision.reason === "unauthenticated") redirect("/sign-in");
   if (!decision.ok && decision.reason === "no_tenant") notFound();
   if (!decision.ok) redirect(`/t/${encodeURIComponent(slug)}/overview?denied=${encodeURIComponent(capability)}`);
-  return { session: decision.user, tenant: decision.tenant! };
+  const tenant = decision.tenant!;
+  if (view === "current" && !seesCurrentState(tenant)) {
+    await auditDenial(getDb(), decision.user, capability, { slug }, tenant, "period", {
+      kind: "page",
+      name: page,
+      ip: await getClientIp(),
+    });
+    redirect(`/t/${encodeURIComponent(slug)}/reports?outside=period`);
+  }
+  return { session: decision.user, tenant };
 }
 
 /** For admin pages (global capabilities). */

@@ -28,6 +28,11 @@ export interface TableScope {
 export interface TableDefinition<Filters extends Record<string, unknown>, Row> {
   name: string;
   title: string;
+  /**
+   * Whether the rows are history as of a date (findings, exceptions) rather than the current state:
+   * an auditor's grant pins the first to its period and refuses the second outside it.
+   */
+  history?: boolean;
   /** Parses URL search params into filters; invalid values become a clear error. */
   filters: z.ZodType<Filters>;
   columns: TableColumn<Row>[];

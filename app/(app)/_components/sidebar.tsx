@@ -7,11 +7,13 @@ import { ACTIVE_TENANT_COOKIE } from "./active-tenant";
 import { NavLinks, type NavItem } from "./nav-links";
 import { TenantSwitcher } from "./tenant-switcher";
 
-// The sections of an organization, and the capability a section is for when not everyone who reads
-// the organization uses it (the pages still check access themselves).
-const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string; anyOf?: Capability[] }> = [
+// The sections of an organization, the capability a section is for when not everyone who reads the
+// organization uses it, and whether it shows history (as of a date) rather than the current state,
+// which an auditor whose audit period is not today does not see (the pages still check access).
+const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string; anyOf?: Capability[]; history?: true }> = [
   { path: "overview", label: "Overview", icon: "◎" },
-  { path: "compliance", label: "Compliance", icon: "✓" },
+  { path: "compliance", label: "Compliance", icon: "✓", history: true },
+  { path: "reports", label: "Reports", icon: "▣", anyOf: ["export"], history: true },
   { path: "accounts", label: "Accounts", icon: "▤" },
   { path: "resources", label: "Resources", icon: "◇" },
   { path: "backups", label: "Backups", icon: "⬒" },
@@ -26,7 +28,7 @@ export function Sidebar({
   showAllOrganizations,
   lastTenant = null,
 }: {
-  tenants: Array<{ slug: string; name: string; capabilities?: readonly Capability[] }>;
+  tenants: Array<{ slug: string; name: string; capabilities?: readonly Capability[]; currentState?: boolean }>;
   showSettings: boolean;
   showAllOrganizations: boolean;
   /** The organization to keep on pages outside /t/<tenant> (from the active-tenant cookie). */
@@ -45,9 +47,14 @@ export function Sidebar({
       document.cookie = `${ACTIVE_TENANT_COOKIE}=${encodeURIComponent(urlTenant)}; path=/; max-age=31536000; samesite=lax`;
   }, [urlTenant]);
   const active = inUrl ? urlTenant : tenants.some((t) => t.slug === remembered) ? remembered : null;
-  const capabilities = tenants.find((t) => t.slug === active)?.capabilities;
+  const activeTenant = tenants.find((t) => t.slug === active);
+  const capabilities = activeTenant?.capabilities;
   const tenantItems: NavItem[] = active
-    ? TENANT_SECTIONS.filter((s) => !s.anyOf || s.anyOf.some((c) => capabilities?.includes(c))).map((s) => ({
+    ? TENANT_SECTIONS.filter(
+        (s) =>
+          (!s.anyOf || s.anyOf.some((c) => capabilities?.includes(c))) &&
+          (s.history || activeTenant?.currentState !== false),
+      ).map((s) => ({
         href: `/t/${active}/${s.path}`,
         label: s.label,
         icon: s.icon,

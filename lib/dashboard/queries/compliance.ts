@@ -63,9 +63,12 @@ export async function getFrameworkTrends(
   frameworks: ReadonlyArray<Pick<FrameworkScoreView, "slug" | "requirements">>,
   days = 90,
   to: Date | null = null,
+  /** The earliest instant the viewer may see (an audit grant's start). */
+  notBefore: Date | null = null,
 ): Promise<TrendRow[]> {
   const end = to ?? clock.now();
-  const from = new Date(end.getTime() - (days - 1) * 86_400_000);
+  const back = new Date(end.getTime() - (days - 1) * 86_400_000);
+  const from = notBefore && notBefore > back ? notBefore : back;
   const series = await Promise.all(
     frameworks.map((f) =>
       getScoreTrend(db, {

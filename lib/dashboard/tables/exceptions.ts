@@ -37,6 +37,7 @@ async function page(db: Db, scope: TableScope, f: ExceptionFilters, cursor: stri
 
 export const exceptionsTable: TableDefinition<ExceptionFilters, ExceptionView> = {
   name: "exceptions",
+  history: true,
   title: "Exceptions",
   filters: exceptionFilters,
   columns: [

@@ -73,6 +73,7 @@ async function page(db: Db, scope: TableScope, f: FindingFilters, cursor: string
 
 export const findingsTable: TableDefinition<FindingFilters, FindingRow> = {
   name: "findings",
+  history: true,
   title: "Findings",
   filters: findingFilters,
   columns: [

@@ -45,7 +45,7 @@ export default async function TenantLayout({
   params: Promise<{ tenant: string }>;
 }) {
   const { tenant: slug } = await params;
-  const { tenant } = await requireTenantPage(slug);
+  const { tenant } = await requireTenantPage(slug, "tenant:read", { view: "history" });
   return (
     <>
       <Suspense fallback={<div className="mb-5 h-7" />}>

@@ -80,7 +80,14 @@ export function MembershipForms({
   tenants,
 }: {
   userId: string;
-  memberships: Array<{ tenantId: string; tenantName: string; role: Role | null }>;
+  memberships: Array<{
+    tenantId: string;
+    tenantName: string;
+    role: Role | null;
+    periodFrom: string | null;
+    periodTo: string | null;
+    expiresAt: Date | null;
+  }>;
   tenants: Array<{ id: string; name: string }>;
 }) {
   return (
@@ -94,6 +101,16 @@ export function MembershipForms({
               <span className="text-sm">
                 {m.tenantName}
                 {m.role && <span className="text-slate-500"> · narrowed to {ROLE_LABELS[m.role]}</span>}
+                {m.periodFrom && (
+                  <span className="block text-xs text-slate-500" data-testid="audit-grant">
+                    Audit period {m.periodFrom} to {m.periodTo}
+                  </span>
+                )}
+                {m.expiresAt && (
+                  <span className="block text-xs text-slate-500">
+                    Access until {new Date(m.expiresAt.getTime() - 1).toISOString().slice(0, 10)}
+                  </span>
+                )}
               </span>
               <ActionForm action={removeMembershipAction} className="">
                 <input type="hidden" name="userId" value={userId} />
@@ -121,6 +138,12 @@ export function MembershipForms({
               options={[{ value: "", label: "Same as global role" }, ...roleOptions]}
             />
           </div>
+          <fieldset className="mt-3 grid gap-3 sm:grid-cols-3">
+            <legend className="mb-1 text-sm font-medium text-slate-700">Audit grant (auditors only, optional)</legend>
+            <TextField name="periodFrom" label="Period from" type="date" hint="First day the auditor tests." />
+            <TextField name="periodTo" label="Period to" type="date" hint="Last day, inclusive." />
+            <TextField name="expiresOn" label="Access until" type="date" hint="Last day the grant gives access." />
+          </fieldset>
           <SubmitButton variant="secondary">Add or update membership</SubmitButton>
         </ActionForm>
       )}

@@ -5,11 +5,12 @@ import { Alert } from "@/app/_components/ui/alert";
 import { EmptyState } from "@/app/_components/ui/empty-state";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { Widget, WidgetState } from "@/app/_components/widget";
+import { CURRENT_STATE_REFUSED, outsideGrantMessage } from "@/lib/auth/audit-grant";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { parseAsOf } from "@/lib/dashboard/as-of";
 import { getComplianceSummary, getFrameworkTrends, type FrameworkSummary } from "@/lib/dashboard/queries/compliance";
-import type { SearchParams } from "@/lib/dashboard/url";
+import { first, type SearchParams } from "@/lib/dashboard/url";
 import { loadCachedWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime } from "@/lib/format";
 import { AsOfForm } from "./_components/as-of-form";
@@ -85,16 +86,18 @@ async function Trend({
   tenantId,
   frameworks,
   to,
+  notBefore,
 }: {
   tenantId: string;
   frameworks: FrameworkSummary[];
   to: Date | null;
+  notBefore: Date | null;
 }) {
   const result = await loadCachedWidget(
     "compliance.trend",
     tenantId,
-    { asOf: to?.toISOString() ?? null },
-    () => getFrameworkTrends(getDb(), tenantId, frameworks, 90, to),
+    { asOf: to?.toISOString() ?? null, notBefore: notBefore?.toISOString() ?? null },
+    () => getFrameworkTrends(getDb(), tenantId, frameworks, 90, to, notBefore),
     (rows) => (rows.length < 2 ? "The trend appears after evaluations on two or more days." : null),
   );
   return (
@@ -122,8 +125,10 @@ export default async function CompliancePage({
   searchParams: Promise<SearchParams>;
 }) {
   const { tenant: slug } = await params;
-  const { tenant } = await requireTenantPage(slug);
-  const asOf = parseAsOf(await searchParams);
+  const { tenant } = await requireTenantPage(slug, "tenant:read", { view: "history" });
+  const sp = await searchParams;
+  const asOf = parseAsOf(sp, tenant.period);
+  const outside = first(sp.outside);
   const summary = await getComplianceSummary(getDb(), tenant.tenantId, asOf.at);
   const pathname = `/t/${slug}/compliance`;
   return (
@@ -137,6 +142,11 @@ export default async function CompliancePage({
         }
         actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} />}
       />
+      {outside === "period" && (
+        <Alert tone="warning">
+          {outsideGrantMessage(tenant)} {CURRENT_STATE_REFUSED}
+        </Alert>
+      )}
       {asOf.error && <Alert tone="warning">{asOf.error}</Alert>}
       {asOf.param && summary.evaluation && (
         <Alert tone="info">
@@ -155,7 +165,12 @@ export default async function CompliancePage({
             ))}
           </div>
           <Widget title="Trend" description="Each framework's score per day (the day's last evaluation).">
-            <Trend tenantId={tenant.tenantId} frameworks={summary.frameworks} to={asOf.at} />
+            <Trend
+              tenantId={tenant.tenantId}
+              frameworks={summary.frameworks}
+              to={asOf.at}
+              notBefore={tenant.period?.from ?? null}
+            />
           </Widget>
         </>
       )}

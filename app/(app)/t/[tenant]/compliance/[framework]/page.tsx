@@ -97,8 +97,8 @@ export default async function FrameworkPage({
   searchParams: Promise<SearchParams>;
 }) {
   const { tenant: slug, framework } = await params;
-  const { tenant } = await requireTenantPage(slug);
-  const asOf = parseAsOf(await searchParams);
+  const { tenant } = await requireTenantPage(slug, "tenant:read", { view: "history" });
+  const asOf = parseAsOf(await searchParams, tenant.period);
   const summary = await getComplianceSummary(getDb(), tenant.tenantId, asOf.at);
   const f = summary.frameworks.find((x) => x.slug === framework);
   if (!f) notFound();

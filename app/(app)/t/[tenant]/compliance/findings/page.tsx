@@ -32,9 +32,9 @@ export default async function FindingsPage({
   searchParams: Promise<SearchParams>;
 }) {
   const { tenant: slug } = await params;
-  const { tenant } = await requireTenantPage(slug);
+  const { tenant } = await requireTenantPage(slug, "tenant:read", { view: "history" });
   const sp = await searchParams;
-  const asOf = parseAsOf(sp);
+  const asOf = parseAsOf(sp, tenant.period);
   const db = getDb();
   const [loaded, summary, tree, frameworksOf] = await Promise.all([
     loadTable(findingsTable, tenant, sp, asOf.at),

@@ -3,7 +3,9 @@ import { findTable } from "@/lib/dashboard/tables/registry";
 import { invalid, notFound } from "@/lib/errors";
 import { EXPORT_FORMATS, exportResponse } from "@/lib/reports/export";
 import { exportRange, recordExport } from "@/lib/reports/export-limits";
-import { defineRoute } from "@/lib/routes";
+import { defineRoute, refuseOutsideGrant } from "@/lib/routes";
+import { instantAllowed, seesCurrentState } from "@/lib/auth/audit-grant";
+import { periodAsOf } from "@/lib/reports/period";
 import { fieldErrorsOf } from "@/lib/validation/common";
 import { clock } from "@/lib/clock";
 
@@ -16,49 +18,58 @@ const exportParams = z.object({
  * Streams exactly the rows of a table's filtered view, as CSV or JSON; the export is audited,
  * limited per user and its dates bounded (lib/reports/export-limits.ts).
  */
-export const GET = defineRoute({ name: "tables.export", capability: "export" }, async (request, ctx) => {
-  const table = findTable(String(ctx.params.table ?? ""));
-  if (!table) throw notFound("That table");
-  const query = Object.fromEntries(new URL(request.url).searchParams);
-  const params = exportParams.safeParse(query);
-  if (!params.success) throw invalid("Invalid export parameters.", fieldErrorsOf(params.error));
-  const { format: _f, asOf: _a, cursor: _c, sort: _s, ...filterInput } = query;
-  const filters = table.filters.safeParse(filterInput);
-  if (!filters.success) throw invalid("Invalid filters.", fieldErrorsOf(filters.error));
-  const asOf = params.data.asOf ? new Date(`${params.data.asOf}T23:59:59.999Z`) : null;
-  const tenant = ctx.tenant!;
-  const dates = filters.data as { from?: unknown; to?: unknown };
-  if (typeof dates.from === "string" || typeof dates.to === "string")
-    exportRange({
-      from: typeof dates.from === "string" ? dates.from : undefined,
-      to: typeof dates.to === "string" ? dates.to : undefined,
-    });
-  await recordExport(ctx.db, {
-    actorId: ctx.user.userId,
-    actorEmail: ctx.user.email,
-    ip: ctx.ip,
-    tenantId: tenant.tenantId,
-    action: "export",
-    targetType: "table",
-    targetId: table.name,
-    details: { format: params.data.format, filters: filters.data, asOf: params.data.asOf ?? null },
-  });
-  const columns = table.columns;
-  async function* rows() {
-    for await (const page of table!.iterate(ctx.db, { tenantId: tenant.tenantId, asOf }, filters.data!)) {
-      yield page.map((row) => columns.map((c) => c.value(row)));
+export const GET = defineRoute(
+  { name: "tables.export", capability: "export", view: "history" },
+  async (request, ctx) => {
+    const table = findTable(String(ctx.params.table ?? ""));
+    if (!table) throw notFound("That table");
+    const query = Object.fromEntries(new URL(request.url).searchParams);
+    const params = exportParams.safeParse(query);
+    if (!params.success) throw invalid("Invalid export parameters.", fieldErrorsOf(params.error));
+    const { format: _f, asOf: _a, cursor: _c, sort: _s, ...filterInput } = query;
+    const filters = table.filters.safeParse(filterInput);
+    if (!filters.success) throw invalid("Invalid filters.", fieldErrorsOf(filters.error));
+    const tenant = ctx.tenant!;
+    let asOf = params.data.asOf ? new Date(`${params.data.asOf}T23:59:59.999Z`) : null;
+    if (tenant.period) {
+      if (!table.history) {
+        if (!seesCurrentState(tenant)) await refuseOutsideGrant(ctx);
+      } else if (!asOf) asOf = periodAsOf(tenant.period, clock.now());
+      else if (!instantAllowed(tenant, asOf)) await refuseOutsideGrant(ctx);
     }
-  }
-  return exportResponse(
-    params.data.format,
-    {
-      tenant: tenant.name,
-      table: table.name,
-      filters: filters.data,
-      asOf: asOf ? asOf.toISOString() : "current",
-      generatedAt: clock.now().toISOString(),
-    },
-    columns.map((c) => c.key),
-    rows(),
-  );
-});
+    const dates = filters.data as { from?: unknown; to?: unknown };
+    if (typeof dates.from === "string" || typeof dates.to === "string")
+      exportRange({
+        from: typeof dates.from === "string" ? dates.from : undefined,
+        to: typeof dates.to === "string" ? dates.to : undefined,
+      });
+    await recordExport(ctx.db, {
+      actorId: ctx.user.userId,
+      actorEmail: ctx.user.email,
+      ip: ctx.ip,
+      tenantId: tenant.tenantId,
+      action: "export",
+      targetType: "table",
+      targetId: table.name,
+      details: { format: params.data.format, filters: filters.data, asOf: params.data.asOf ?? null },
+    });
+    const columns = table.columns;
+    async function* rows() {
+      for await (const page of table!.iterate(ctx.db, { tenantId: tenant.tenantId, asOf }, filters.data!)) {
+        yield page.map((row) => columns.map((c) => c.value(row)));
+      }
+    }
+    return exportResponse(
+      params.data.format,
+      {
+        tenant: tenant.name,
+        table: table.name,
+        filters: filters.data,
+        asOf: asOf ? asOf.toISOString() : "current",
+        generatedAt: clock.now().toISOString(),
+      },
+      columns.map((c) => c.key),
+      rows(),
+    );
+  },
+);

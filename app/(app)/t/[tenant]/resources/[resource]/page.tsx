@@ -32,7 +32,7 @@ export default async function ResourcePage({
   const { tenant } = await requireTenantPage(slug);
   const arn = decodeResourceId(id);
   if (!arn) notFound();
-  const asOf = parseAsOf(await searchParams);
+  const asOf = parseAsOf(await searchParams, tenant.period);
   // Looked up within the URL's tenant only: another tenant's resource is not found here.
   const r = await getResourceDetail(getDb(), tenant.tenantId, arn, asOf.at);
   if (!r) notFound();

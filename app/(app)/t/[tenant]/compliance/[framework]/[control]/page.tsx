@@ -30,10 +30,10 @@ export default async function ControlPage({
   searchParams: Promise<SearchParams>;
 }) {
   const { tenant: slug, framework, control } = await params;
-  const { tenant } = await requireTenantPage(slug);
+  const { tenant } = await requireTenantPage(slug, "tenant:read", { view: "history" });
   if (!(CONTROL_IDS as readonly string[]).includes(control)) notFound();
   const controlId = control as ControlId;
-  const asOf = parseAsOf(await searchParams);
+  const asOf = parseAsOf(await searchParams, tenant.period);
   const db = getDb();
   const summary = await getComplianceSummary(db, tenant.tenantId, asOf.at);
   const f = summary.frameworks.find((x) => x.slug === framework);

@@ -37,12 +37,12 @@ export default async function FindingPage({
   searchParams: Promise<SearchParams>;
 }) {
   const { tenant: slug } = await params;
-  const { tenant } = await requireTenantPage(slug);
+  const { tenant } = await requireTenantPage(slug, "tenant:read", { view: "history" });
   const sp = await searchParams;
   const parsed = query.safeParse(Object.fromEntries(Object.entries(sp).map(([k, v]) => [k, first(v)])));
   if (!parsed.success) notFound();
   const q = parsed.data;
-  const asOf = parseAsOf(sp);
+  const asOf = parseAsOf(sp, tenant.period);
   const { evaluation, findings } = await getFinding(getDb(), {
     tenantId: tenant.tenantId,
     asOf: asOf.at,

@@ -1,0 +1,4 @@
+ALTER TABLE "tenant_memberships" ADD COLUMN "period_from" date;--> statement-breakpoint
+ALTER TABLE "tenant_memberships" ADD COLUMN "period_to" date;--> statement-breakpoint
+ALTER TABLE "tenant_memberships" ADD COLUMN "expires_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "tenant_memberships" ADD CONSTRAINT "tenant_memberships_period_check" CHECK (("tenant_memberships"."period_from" is null and "tenant_memberships"."period_to" is null) or ("tenant_memberships"."period_from" is not null and "tenant_memberships"."period_to" is not null and "tenant_memberships"."period_from" <= "tenant_memberships"."period_to"));
