@@ -1,6 +1,6 @@
 import { Badge } from "@/app/_components/ui/badge";
 import type { StatusCounts } from "@/lib/compliance/scoring/score";
-import { formatPercent } from "@/lib/format";
+import { formatScore } from "@/lib/format";
 
 export function scoreTone(score: number | null): string {
   if (score === null) return "text-slate-400";
@@ -56,9 +56,7 @@ export function CountsLine({ counts, href }: { counts: StatusCounts; href?: (sta
  * A score in % with one decimal, rounded down so that anything short of every check passing never
  * reads 100%.
  */
-export function formatScore(score: number | null): string {
-  return score === null ? "—" : formatPercent(Math.floor(score * 1000) / 1000, 1);
-}
+export { formatScore };
 
 /** The one line that says what the two figures beside each framework mean. */
 export const SCORE_EXPLAINED =
