@@ -35,3 +35,10 @@ export function outsideGrantMessage(access: Grant): string {
 /** Why a page of the current state was refused under a grant whose period is not today. */
 export const CURRENT_STATE_REFUSED =
   "Pages of the current state (inventory, jobs, sync) are outside it; scores, findings and reports are shown as of the period.";
+
+/** A report's period when none is asked for: the grant's, or the last 90 days up to today. */
+export function defaultReportPeriod(access: Grant, now: Date = clock.now()): ReportPeriod {
+  if (access.period) return access.period;
+  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  return { from: new Date(to.getTime() - 90 * 86_400_000), to };
+}
