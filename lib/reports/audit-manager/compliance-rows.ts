@@ -90,8 +90,10 @@ interface Framework {
 interface Context {
   evaluation: EvaluationRef;
   frameworks: Framework[];
-  panels: PanelAt[];
 }
+
+/** Accounts whose panels are listed at once: a tenant's thousands of accounts never all in memory. */
+const ACCOUNTS_AT_ONCE = 50;
 
 async function contextOf(db: Db, q: ComplianceReportQuery): Promise<Context | null> {
   const evaluation = await resolveEvaluation(db, { tenantId: q.tenantId, asOf: q.asOf });
@@ -116,13 +118,28 @@ async function contextOf(db: Db, q: ComplianceReportQuery): Promise<Context | nu
       }
     return { name: t.name, description: descriptionOf.get(t.templateId) ?? "", runs: own };
   });
-  const panels = await listPanelsAt(db, {
-    tenantId: q.tenantId,
-    evaluationId: evaluation.id,
-    accountIds: q.accountIds,
-    regions: q.regions,
-  });
-  return { evaluation, frameworks, panels };
+  return { evaluation, frameworks };
+}
+
+/** The evaluation's panels of the asked accounts and regions, in listPanelsAt's order, a few accounts at a time. */
+async function* panelsOf(db: Db, q: ComplianceReportQuery, evaluationId: number): AsyncGenerator<PanelAt[]> {
+  const accounts =
+    q.accountIds && q.accountIds.length
+      ? [...q.accountIds].sort()
+      : (
+          await db.execute<{ account_id: string }>(
+            sql`select distinct account_id from compliance_panels where tenant_id = ${q.tenantId} order by account_id`,
+          )
+        ).rows.map((r) => r.account_id);
+  for (let i = 0; i < accounts.length; i += ACCOUNTS_AT_ONCE) {
+    const panels = await listPanelsAt(db, {
+      tenantId: q.tenantId,
+      evaluationId,
+      accountIds: accounts.slice(i, i + ACCOUNTS_AT_ONCE),
+      regions: q.regions,
+    });
+    if (panels.length) yield panels;
+  }
 }
 
 /** Panels in runs of one (account, region), in listPanelsAt's (account, region, …) order. */
@@ -146,47 +163,48 @@ export async function* controlComplianceRows(
   const ctx = await contextOf(db, q);
   if (!ctx) return;
   const lastEvaluationTime = ctx.evaluation.evaluatedAt.toISOString();
-  for (const group of byAccountRegion(ctx.panels)) {
-    const out: Array<ReportRow<typeof CONTROL_COMPLIANCE_COLUMNS>> = [];
-    for (const fw of ctx.frameworks) {
-      const perControl = new Map<
-        ControlId,
-        { compliant: number; nonCompliant: number; error: number; params: unknown; scope: unknown }
-      >();
-      for (const panel of group)
-        for (const [run, counts] of Object.entries(panel.counts)) {
-          const r = fw.runs.get(Number(run));
-          if (!r) continue;
-          const c = perControl.get(r.controlId) ?? {
-            compliant: 0,
-            nonCompliant: 0,
-            error: 0,
-            params: r.params,
-            scope: r.scope,
-          };
-          c.compliant += counts[0]!;
-          c.nonCompliant += counts[1]!;
-          c.error += counts[3]!;
-          perControl.set(r.controlId, c);
-        }
-      for (const [controlId, c] of [...perControl].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-        out.push({
-          accountId: group[0]!.accountId,
-          region: group[0]!.region,
-          frameworkName: fw.name,
-          frameworkDescription: fw.description,
-          controlName: controlNameOf(controlId),
-          controlComplianceStatus: controlStatus(c),
-          lastEvaluationTime,
-          numResourcesCompliant: c.compliant,
-          numResourcesNonCompliant: c.nonCompliant,
-          controlFrequency: null,
-          controlScope: JSON.stringify(c.scope ?? {}),
-          controlParameters: JSON.stringify(c.params ?? {}),
-        });
+  for await (const panels of panelsOf(db, q, ctx.evaluation.id))
+    for (const group of byAccountRegion(panels)) {
+      const out: Array<ReportRow<typeof CONTROL_COMPLIANCE_COLUMNS>> = [];
+      for (const fw of ctx.frameworks) {
+        const perControl = new Map<
+          ControlId,
+          { compliant: number; nonCompliant: number; error: number; params: unknown; scope: unknown }
+        >();
+        for (const panel of group)
+          for (const [run, counts] of Object.entries(panel.counts)) {
+            const r = fw.runs.get(Number(run));
+            if (!r) continue;
+            const c = perControl.get(r.controlId) ?? {
+              compliant: 0,
+              nonCompliant: 0,
+              error: 0,
+              params: r.params,
+              scope: r.scope,
+            };
+            c.compliant += counts[0]!;
+            c.nonCompliant += counts[1]!;
+            c.error += counts[3]!;
+            perControl.set(r.controlId, c);
+          }
+        for (const [controlId, c] of [...perControl].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+          out.push({
+            accountId: group[0]!.accountId,
+            region: group[0]!.region,
+            frameworkName: fw.name,
+            frameworkDescription: fw.description,
+            controlName: controlNameOf(controlId),
+            controlComplianceStatus: controlStatus(c),
+            lastEvaluationTime,
+            numResourcesCompliant: c.compliant,
+            numResourcesNonCompliant: c.nonCompliant,
+            controlFrequency: null,
+            controlScope: JSON.stringify(c.scope ?? {}),
+            controlParameters: JSON.stringify(c.params ?? {}),
+          });
+      }
+      if (out.length) yield out;
     }
-    if (out.length) yield out;
-  }
 }
 
 export async function* resourceComplianceRows(
@@ -196,25 +214,30 @@ export async function* resourceComplianceRows(
   const ctx = await contextOf(db, q);
   if (!ctx) return;
   const lastEvaluationTime = ctx.evaluation.evaluatedAt.toISOString();
-  for (const panel of ctx.panels) {
-    const entries = await readPanelAt(db, { tenantId: q.tenantId, panelId: panel.id, evaluationId: ctx.evaluation.id });
-    const out: Array<ReportRow<typeof RESOURCE_COMPLIANCE_COLUMNS>> = [];
-    for (const fw of ctx.frameworks)
-      for (const e of entries) {
-        const r = fw.runs.get(e.runId);
-        if (!r) continue;
-        out.push({
-          accountId: panel.accountId,
-          region: panel.region,
-          frameworkName: fw.name,
-          frameworkDescription: fw.description,
-          controlName: controlNameOf(r.controlId),
-          resourceId: e.key,
-          resourceType: resourceTypeOf(panel.subjectType, e.resourceType),
-          resourceComplianceStatus: RESOURCE_STATUS[e.status],
-          lastEvaluationTime,
-        });
-      }
-    if (out.length) yield out;
-  }
+  for await (const panels of panelsOf(db, q, ctx.evaluation.id))
+    for (const panel of panels) {
+      const entries = await readPanelAt(db, {
+        tenantId: q.tenantId,
+        panelId: panel.id,
+        evaluationId: ctx.evaluation.id,
+      });
+      const out: Array<ReportRow<typeof RESOURCE_COMPLIANCE_COLUMNS>> = [];
+      for (const fw of ctx.frameworks)
+        for (const e of entries) {
+          const r = fw.runs.get(e.runId);
+          if (!r) continue;
+          out.push({
+            accountId: panel.accountId,
+            region: panel.region,
+            frameworkName: fw.name,
+            frameworkDescription: fw.description,
+            controlName: controlNameOf(r.controlId),
+            resourceId: e.key,
+            resourceType: resourceTypeOf(panel.subjectType, e.resourceType),
+            resourceComplianceStatus: RESOURCE_STATUS[e.status],
+            lastEvaluationTime,
+          });
+        }
+      if (out.length) yield out;
+    }
 }

@@ -96,7 +96,9 @@ async function* pages(db: Db, idColumn: string, pageSize: number, query: (after:
     if (rows.length) yield rows;
     if (rows.length < pageSize) return;
     const last = rows[rows.length - 1]!;
-    after = sql`(j.creation_date, j.account_id, j.region, ${id}) > (${last.creation_date as string}::timestamptz, ${last.account_id as string}, ${last.region as string}, ${last[idColumn] as string})`;
+    // The first term bounds the (tenant, creation_date) index scan; the row comparison breaks ties.
+    const at = sql`${last.creation_date as string}::timestamptz`;
+    after = sql`j.creation_date >= ${at} and (j.creation_date, j.account_id, j.region, ${id}) > (${at}, ${last.account_id as string}, ${last.region as string}, ${last[idColumn] as string})`;
   }
 }
 
@@ -106,9 +108,12 @@ const ruleOf = (planId: string, ruleId: string) =>
   sql.raw(`left join lateral (
     select r.rule_name, r.schedule_expression, r.schedule_expression_timezone, r.lifecycle
       from backup_rules r
+      left join backup_plan_versions pv on pv.tenant_id = r.tenant_id and pv.account_id = r.account_id
+        and pv.region = r.region and pv.plan_id = r.plan_id and pv.version_id = r.version_id
      where r.tenant_id = j.tenant_id and r.account_id = j.account_id and r.region = j.region
        and r.plan_id = ${planId} and r.rule_id = ${ruleId}
-     order by (r.version_id = p.version_id) desc, r.version_id desc limit 1) r on true`);
+     order by r.version_id = p.version_id desc nulls last, pv.creation_date desc nulls last, r.version_id
+     limit 1) r on true`);
 
 /** Lifecycle of the recovery point the job made when the sync holds it, otherwise its rule's. */
 function lifecycleOf(
