@@ -93,10 +93,19 @@ function retireOthers(e: Env, currentKeyId: string): void {
       replaceFile(path.join(publicDir(e), `${r.keyId}.json`), `${JSON.stringify({ ...r, retiredAt: at }, null, 2)}\n`);
 }
 
+function keyFromSetting(base64: string): KeyObject {
+  try {
+    return createPrivateKey({ key: Buffer.from(base64, "base64"), format: "der", type: "pkcs8" });
+  } catch {
+    // The key's bytes and the parser's message stay out of the error: it may quote them.
+    throw new Error("EVIDENCE_SIGNING_KEY is not a base64 PKCS#8 DER private key");
+  }
+}
+
 /** The current signing key, generated on first use; its public record is written the first time it is seen. */
 export function loadEvidenceSigningKey(e: Env = processEnv): EvidenceSigningKey {
   const privateKey = e.EVIDENCE_SIGNING_KEY
-    ? createPrivateKey({ key: Buffer.from(e.EVIDENCE_SIGNING_KEY, "base64"), format: "der", type: "pkcs8" })
+    ? keyFromSetting(e.EVIDENCE_SIGNING_KEY)
     : createPrivateKey(readOrCreate(path.join(evidenceKeyDir(e), "signing.key"), newPrivatePem));
   if (privateKey.asymmetricKeyType !== "ed25519") throw new Error("the evidence signing key must be an Ed25519 key");
   const publicKey = createPublicKey(privateKey);

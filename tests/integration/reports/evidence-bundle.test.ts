@@ -172,7 +172,8 @@ describe("an evidence bundle", () => {
     expect(commands).toContain("sha256sum -c SHA256SUMS");
     expect(code, out).toBe(0);
     expect(out.match(/Signature Verified Successfully/g)).toHaveLength(2);
-    expect(out).toContain(keyId);
+    // Step 5: the key's fingerprint, computed by openssl and sha256sum, is its id.
+    expect(out.split("\n")).toContain(keyId);
   });
 
   it("carries the audit rows of the period as one linked piece, other organizations' rows redacted", () => {
@@ -253,6 +254,27 @@ describe("an evidence bundle", () => {
     expect(check(all)).toEqual([]);
     const edited = all.map((l, i) => (i === 1 ? l.replace('"legacy.write"', '"legacy.edit"') : l));
     expect(check(edited)).toEqual([expect.stringMatching(/line 2: row \d+'s content does not match its hash/)]);
+  });
+
+  it("anchors an extract of a period without rows after the last row before it", async () => {
+    const empty = path.join(work, "empty.jsonl");
+    expect(await writeAuditLogExtract(handle.db, { period: parsePeriod("2026-07-01", "2026-07-31") }, empty)).toEqual({
+      rows: 0,
+      redacted: 0,
+      firstId: null,
+      lastId: null,
+    });
+    const lines = readFileSync(empty, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toEqual([
+      expect.objectContaining({ type: "header", previous: { id: 7, hash: expect.any(String) } }),
+      expect.objectContaining({ type: "end", rows: 0, next: null }),
+    ]);
+    expect((lines[1] as { lastHash: string }).lastHash).toBe(
+      (lines[0] as { previous: { hash: string } }).previous.hash,
+    );
   });
 
   it("is refused with a clear message when it is not a ZIP", async () => {

@@ -126,6 +126,9 @@ describe("evidence signing keys", () => {
       /EVIDENCE_SIGNING_KEY is set/,
     );
     const x25519 = generateKeyPairSync("x25519").privateKey.export({ format: "der", type: "pkcs8" }).toString("base64");
+    expect(() => loadEvidenceSigningKey(readEnv({ DATA_DIR: dir, EVIDENCE_SIGNING_KEY: "bm90IGEga2V5" }))).toThrow(
+      "EVIDENCE_SIGNING_KEY is not a base64 PKCS#8 DER private key",
+    );
     expect(() => loadEvidenceSigningKey(readEnv({ DATA_DIR: dir, EVIDENCE_SIGNING_KEY: x25519 }))).toThrow(
       /must be an Ed25519 key/,
     );
