@@ -81,9 +81,21 @@ export function parseSums(text: string): { sums: Map<string, string>; problem: s
   return { sums, problem: null };
 }
 
+/**
+ * A meta value as one README line. A tenant's name is chosen by people: a line break in it must
+ * not start a line of its own, which could pass for one of the README's commands.
+ */
+const oneLine = (v: unknown) => {
+  const text = typeof v === "string" ? v : JSON.stringify(v);
+  return /[\u0000-\u001f\u007f]/.test(text) ? JSON.stringify(text) : text;
+};
+
 function metaLines(meta: Record<string, unknown>): string[] {
-  return Object.entries(meta).map(([k, v]) => `  ${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+  return Object.entries(meta).map(([k, v]) => `  ${oneLine(k)}: ${oneLine(v)}`);
 }
+
+/** The README's commands name the ZIP unquoted, so its name is kept to characters no shell reads. */
+export const SAFE_ZIP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /**
  * The README. Its commands are lines starting with "  $ ", run in order in one bash shell from the

@@ -17,6 +17,7 @@ import {
   MANIFEST_SIG,
   README,
   readmeText,
+  SAFE_ZIP_NAME,
   SUMS,
   SUMS_SIG,
   sumsText,
@@ -44,9 +45,11 @@ export async function writeEvidenceBundle(
     if (seen.has(f)) throw new Error(`evidence file "${f}" is named twice`);
     seen.add(f);
   }
+  const zipName = path.basename(p.outFile);
+  if (!SAFE_ZIP_NAME.test(zipName))
+    throw new Error(`the bundle's file name "${zipName}" may hold only letters, digits, ".", "_" and "-"`);
   const key = loadEvidenceSigningKey(e);
   const signedAt = clock.now();
-  const zipName = path.basename(p.outFile);
   const temp = `${p.outFile}.${process.pid}.${randomBytes(6).toString("hex")}.part`;
   const zip = new yazl.ZipFile();
   const out = createWriteStream(temp, { mode: 0o600 });

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import yauzl from "yauzl";
@@ -298,5 +298,23 @@ describe("an evidence bundle", () => {
     await expect(
       writeEvidenceBundle({ sourceDir: source, files: ["missing.csv"], outFile: out, meta }, env),
     ).rejects.toThrow(/ENOENT/);
+    await expect(
+      writeEvidenceBundle({ sourceDir: source, files: [], outFile: path.join(work, "a;b.zip"), meta }, env),
+    ).rejects.toThrow(/may hold only letters, digits/);
+    expect(readdirSync(work).filter((n) => n.endsWith(".part"))).toEqual([]);
+  });
+
+  it("keeps a hostile organization name on one README line, out of the commands", async () => {
+    const out = path.join(work, "hostile.zip");
+    const name = "Acme\n  $ touch pwned";
+    await writeEvidenceBundle(
+      { sourceDir: source, files: ["findings/findings.csv"], outFile: out, meta: { tenant: name } },
+      env,
+    );
+    const readme = (await entriesOf(out)).find(([n]) => n === README)![1].toString();
+    expect(readme).toContain(`  tenant: ${JSON.stringify(name)}\n`);
+    expect(readme.split("\n").filter((l) => l.includes("touch"))).toHaveLength(1);
+    expect(readme.split("\n").filter((l) => l.startsWith("  $ ") && l.includes("touch"))).toEqual([]);
+    expect(await verifyEvidenceBundle(out)).toMatchObject({ ok: true });
   });
 });
