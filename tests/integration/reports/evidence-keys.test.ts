@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditLog } from "@/db/schema";
 import { readEnv } from "@/lib/env";
+import { WELL_KNOWN_KEYS_PATH } from "@/lib/reports/evidence/bundle-layout";
 import { verifyEvidenceBundle } from "@/lib/reports/evidence/bundle-verify";
 import { writeEvidenceBundle } from "@/lib/reports/evidence/bundle-write";
 import {
@@ -147,6 +148,11 @@ describe("the published keys", () => {
     const body = JSON.parse(text) as { keys: Array<Record<string, unknown>> };
     expect(body.keys).toEqual(listEvidenceKeys());
     expect(body.keys).toHaveLength(2);
+    // The App Router does not route ".well-known"; next.config.ts serves the route at that address.
+    const config = (await import(path.join(ROOT, "next.config.ts"))).default as {
+      rewrites: () => Promise<Array<{ source: string; destination: string }>>;
+    };
+    expect(await config.rewrites()).toContainEqual({ source: WELL_KNOWN_KEYS_PATH, destination: "/api/evidence-keys" });
     for (const k of body.keys)
       expect(Object.keys(k).sort()).toEqual(["algorithm", "createdAt", "keyId", "publicKeyPem", "retiredAt"]);
   });
