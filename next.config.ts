@@ -26,6 +26,11 @@ const nextConfig: NextConfig = {
       { source: "/settings/tenants/:path*", destination: "/settings/organizations/:path*", permanent: true },
     ];
   },
+  // The App Router does not route a folder named ".well-known"; the published evidence keys live
+  // under /api and are served at their well-known address too.
+  async rewrites() {
+    return [{ source: "/.well-known/backup-governance-evidence-keys", destination: "/api/evidence-keys" }];
+  },
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

@@ -29,9 +29,9 @@ export function auditKeyId(hmac: Buffer): string {
 /**
  * Reads the file, or creates it with `make()` when absent. The new content is written to a file of
  * its own and then linked into place, so concurrent processes agree on one key and no reader sees
- * half a file.
+ * half a file. Mode 0600: every key file of the product is readable by its owner only.
  */
-function readOrCreate(file: string, make: () => string): string {
+export function readOrCreate(file: string, make: () => string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (e) {

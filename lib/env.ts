@@ -40,6 +40,11 @@ const schema = z.object({
    * generated once under DATA_DIR (audit-signing.key, mode 0600).
    */
   AUDIT_SIGNING_KEY: optional(),
+  /**
+   * Signs evidence bundles (Ed25519): base64 of the PKCS#8 DER private key. Unset: a key ring under
+   * DATA_DIR/evidence-keys, generated on first use and rotated with `npm run evidence:keys -- rotate`.
+   */
+  EVIDENCE_SIGNING_KEY: optional(),
   /** Where signed checkpoints of the audit log's head are written. Unset: DATA_DIR/audit-checkpoints. */
   AUDIT_CHECKPOINT_DIR: optional(),
   /** Minutes between the checkpoints each worker writes; 0: none (`npm run audit:verify -- --checkpoint` still writes one). */

@@ -92,3 +92,27 @@ export async function refuseOutsideGrant(ctx: RouteContext): Promise<never> {
   });
   throw forbidden(outsideGrantMessage(tenant));
 }
+
+export type PublicRoute = ((request: Request) => Promise<Response>) & { meta: { name: string; scope: "public" } };
+
+/**
+ * A route anyone may call, without a session: only for what the product publishes on purpose
+ * (the evidence-signing public keys). Each is named in the endpoint security test's list, so a new
+ * public route cannot appear unnoticed.
+ */
+export function definePublicRoute(
+  spec: { name: string },
+  handler: (request: Request) => Promise<Response>,
+): PublicRoute {
+  const route = async (request: Request) => {
+    try {
+      return await handler(request);
+    } catch (error) {
+      if (!(error instanceof AppError))
+        console.error(`[route ${spec.name}]`, error instanceof Error ? error.message : error);
+      const safe = toSafeError(error);
+      return Response.json({ error: safe }, { status: httpStatusOf(safe) });
+    }
+  };
+  return Object.assign(route, { meta: { name: spec.name, scope: "public" } as const });
+}

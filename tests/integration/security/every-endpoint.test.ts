@@ -32,6 +32,8 @@ const ROOT = path.resolve(import.meta.dirname, "../../..");
 const PUBLIC_ACTIONS = new Set(["auth.sign_in", "auth.sign_in_sso", "auth.sign_out"]);
 // Auth.js's own endpoints: sign-in callbacks and CSRF; they cannot require a session.
 const UNWRAPPED_ROUTES = new Set(["app/api/auth/[...nextauth]/route.ts"]);
+// Routes anyone may call: only what the product publishes on purpose (evidence-signing public keys).
+const PUBLIC_ROUTES = new Set(["evidence.keys"]);
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 function walk(dir: string): string[] {
@@ -160,6 +162,10 @@ describe.each(routeFiles.map((f) => [rel(f), f]))("route handlers in %s", (name,
     for (const [method, fn] of handlers) {
       const meta = fn.meta;
       expect(meta, `${method} ${name} must be made by defineRoute`).toBeDefined();
+      if (meta!.scope === "public") {
+        expect(PUBLIC_ROUTES.has(meta!.name), `${meta!.name} is public but not on the list`).toBe(true);
+        continue;
+      }
       const call = () =>
         fn(new Request(`http://localhost/${name}`, { method }), {
           params: Promise.resolve({ tenant: tenant.slug }),
