@@ -134,6 +134,7 @@ describe("S3 with the AWS CLI (s3api)", () => {
       AWS_SHARED_CREDENTIALS_FILE: path.join(home, "none"),
       AWS_EC2_METADATA_DISABLED: "true",
       AWS_PAGER: "",
+      NODE_ENV: "test",
       ...Object.fromEntries(
         Object.entries(process.env).filter(([k]) => k === "LD_PRELOAD" || k.startsWith("FAKETIME")),
       ),
