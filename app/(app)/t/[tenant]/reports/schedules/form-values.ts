@@ -1,5 +1,42 @@
 import type { ReportScheduleRow } from "@/db/schema";
-import type { ScheduleFormValues } from "./schedule-form";
+
+// Shared by the server pages and the client form; a "use client" module cannot export values to
+// a server component, so the form's shape and defaults live here.
+
+export interface ScheduleFormValues {
+  id?: string;
+  name: string;
+  cron: string;
+  enabled: boolean;
+  kind: string;
+  templateSlug: string;
+  amTemplate: string;
+  format: string;
+  periodDays: number;
+  destinationKind: "folder" | "s3" | "email";
+  folderPath: string;
+  s3Bucket: string;
+  s3Prefix: string;
+  s3Region: string;
+  emailRecipients: string;
+}
+
+export const EMPTY_SCHEDULE: ScheduleFormValues = {
+  name: "",
+  cron: "0 6 * * 1",
+  enabled: true,
+  kind: "framework",
+  templateSlug: "",
+  amTemplate: "",
+  format: "pdf",
+  periodDays: 7,
+  destinationKind: "email",
+  folderPath: "",
+  s3Bucket: "",
+  s3Prefix: "",
+  s3Region: "us-east-1",
+  emailRecipients: "",
+};
 
 /** A stored schedule as the form's flat fields. */
 export function formValuesOf(row: ReportScheduleRow): ScheduleFormValues {

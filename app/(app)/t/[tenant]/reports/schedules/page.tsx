@@ -11,8 +11,8 @@ import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/format";
 import { listDeliveries, listSchedules, nextSlot } from "@/lib/reports/schedules/store";
 import { DeliveryLog } from "./delivery-log";
-import { destinationLabel } from "./form-values";
-import { EMPTY_SCHEDULE, ScheduleForm } from "./schedule-form";
+import { destinationLabel, EMPTY_SCHEDULE } from "./form-values";
+import { ScheduleForm } from "./schedule-form";
 
 export const metadata: Metadata = { title: "Report schedules" };
 

@@ -5,41 +5,7 @@ import { ActionForm } from "@/app/_components/form/action-form";
 import { SelectField, TextField } from "@/app/_components/form/field";
 import { SubmitButton } from "@/app/_components/form/submit-button";
 import { createReportScheduleAction, updateReportScheduleAction } from "./actions";
-
-export interface ScheduleFormValues {
-  id?: string;
-  name: string;
-  cron: string;
-  enabled: boolean;
-  kind: string;
-  templateSlug: string;
-  amTemplate: string;
-  format: string;
-  periodDays: number;
-  destinationKind: "folder" | "s3" | "email";
-  folderPath: string;
-  s3Bucket: string;
-  s3Prefix: string;
-  s3Region: string;
-  emailRecipients: string;
-}
-
-export const EMPTY_SCHEDULE: ScheduleFormValues = {
-  name: "",
-  cron: "0 6 * * 1",
-  enabled: true,
-  kind: "framework",
-  templateSlug: "",
-  amTemplate: "",
-  format: "pdf",
-  periodDays: 7,
-  destinationKind: "email",
-  folderPath: "",
-  s3Bucket: "",
-  s3Prefix: "",
-  s3Region: "us-east-1",
-  emailRecipients: "",
-};
+import type { ScheduleFormValues } from "./form-values";
 
 /** Create (no id) or edit a schedule; the destination's fields follow the chosen kind. */
 export function ScheduleForm({ tenantId, values }: { tenantId: string; values: ScheduleFormValues }) {
