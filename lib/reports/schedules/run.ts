@@ -183,8 +183,14 @@ async function filesIn(dir: string, names: readonly string[]): Promise<DeliveryF
   return out;
 }
 
+/** When an attempt that a tick at `now` began ended: the clock's now, or `now` for a tick pinned ahead of it (tests). */
+function endOf(now: Date): Date {
+  const t = clock.now();
+  return t > now ? t : now;
+}
+
 async function delivered(db: Db, d: ReportDeliveryRow, files: DeliveryFile[], startedAt: Date, now: Date) {
-  const finishedAt = clock.now() > now ? clock.now() : now;
+  const finishedAt = endOf(now);
   await db.transaction(async (tx) => {
     await tx
       .update(reportDeliveries)
@@ -227,7 +233,7 @@ async function failed(db: Db, deps: DeliveryDeps, d: ReportDeliveryRow, error: s
   await db.transaction(async (tx) => {
     await tx
       .update(reportDeliveries)
-      .set({ status: "failed", attempts, error, startedAt, finishedAt: now, claimedUntil: null })
+      .set({ status: "failed", attempts, error, startedAt, finishedAt: endOf(now), claimedUntil: null })
       .where(eq(reportDeliveries.id, d.id));
     const [s] = await tx
       .update(reportSchedules)

@@ -204,5 +204,15 @@ export async function listDeliveries(
   return rows.map((r) => ({ ...r.d, scheduleName: r.scheduleName }));
 }
 
+/** The newest delivery of each of the tenant's schedules, by schedule id. */
+export async function lastDeliveries(db: Db, tenantId: string): Promise<Map<string, ReportDeliveryRow>> {
+  const rows = await db
+    .selectDistinctOn([reportDeliveries.scheduleId])
+    .from(reportDeliveries)
+    .where(eq(reportDeliveries.tenantId, tenantId))
+    .orderBy(reportDeliveries.scheduleId, desc(reportDeliveries.slot));
+  return new Map(rows.map((r) => [r.scheduleId, r]));
+}
+
 /** The next slot of a cron after `from` (within `withinDays`), for the schedules page. */
 export { nextSlot } from "./next-slot";

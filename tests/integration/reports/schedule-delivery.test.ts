@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLog, reportDeliveries, reportSchedules, tenants } from "@/db/schema";
 import { AwsFactory } from "@/lib/aws/client-factory";
 import { tickReportSchedules, type DeliveryDeps, type ReportProducer } from "@/lib/reports/schedules/run";
-import { createSchedule, runScheduleNow } from "@/lib/reports/schedules/store";
+import { createSchedule, lastDeliveries, runScheduleNow } from "@/lib/reports/schedules/store";
 import { startSimulator, type SimHandle } from "@/sim/server";
 import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 import { testDb } from "@/tests/helpers/db";
@@ -124,6 +124,7 @@ describe("a due schedule delivers", () => {
     expect(csv).toContain("framework,2026-06-09T00:00:00.000Z,2026-06-16T00:00:00.000Z");
     expect(existsSync(path.join(root, "acme", "2026-06-16", "summary.json"))).toBe(true);
     expect((await scheduleRow(id)).lastSuccessAt).not.toBeNull();
+    expect((await lastDeliveries(db, tenant.id)).get(id)?.id).toBe(rows[0]!.id);
   });
 
   it("to S3 in the simulator, as the tenant's management role, keyed prefix/tenant/date/file", async () => {

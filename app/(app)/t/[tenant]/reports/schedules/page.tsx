@@ -9,7 +9,7 @@ import { requireTenantPage } from "@/lib/auth/session";
 import { clock } from "@/lib/clock";
 import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/format";
-import { listDeliveries, listSchedules, nextSlot } from "@/lib/reports/schedules/store";
+import { lastDeliveries, listDeliveries, listSchedules, nextSlot } from "@/lib/reports/schedules/store";
 import { DeliveryLog } from "./delivery-log";
 import { destinationLabel, EMPTY_SCHEDULE } from "./form-values";
 import { ScheduleForm } from "./schedule-form";
@@ -20,12 +20,11 @@ export default async function ReportSchedulesPage({ params }: { params: Promise<
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug, "tenant:read", "/t/[tenant]/reports/schedules");
   const db = getDb();
-  const [schedules, deliveries] = await Promise.all([
+  const [schedules, deliveries, lastOf] = await Promise.all([
     listSchedules(db, tenant.tenantId),
     listDeliveries(db, tenant.tenantId, { limit: 50 }),
+    lastDeliveries(db, tenant.tenantId),
   ]);
-  const lastOf = new Map<string, (typeof deliveries)[number]>();
-  for (const d of deliveries) if (!lastOf.has(d.scheduleId)) lastOf.set(d.scheduleId, d);
   const canManage = tenant.capabilities.includes("report:schedule");
   const now = clock.now();
   const failing = schedules.filter((s) => s.failingSince);
