@@ -1,11 +1,16 @@
 "use client";
 
+import { useCallback } from "react";
+import { useRouter } from "next/navigation";
 import { ActionForm } from "@/app/_components/form/action-form";
 import { SubmitButton } from "@/app/_components/form/submit-button";
 import { deleteReportScheduleAction, runReportScheduleAction } from "./actions";
 
-/** "Run now" and "Delete" for one schedule. */
-export function ScheduleButtons({ tenantId, id }: { tenantId: string; id: string }) {
+/** "Run now" and "Delete" for one schedule; after a delete, back to the list. */
+export function ScheduleButtons({ tenantId, id, listHref }: { tenantId: string; id: string; listHref: string }) {
+  const router = useRouter();
+  // Stable, so the form's success effect runs once per result, not on every render.
+  const back = useCallback(() => router.push(listHref), [router, listHref]);
   return (
     <div className="flex gap-2">
       <ActionForm action={runReportScheduleAction} success={() => "Queued: delivered within a minute."}>
@@ -15,7 +20,7 @@ export function ScheduleButtons({ tenantId, id }: { tenantId: string; id: string
           Run now
         </SubmitButton>
       </ActionForm>
-      <ActionForm action={deleteReportScheduleAction} success={() => "Deleted."}>
+      <ActionForm action={deleteReportScheduleAction} onSuccess={back}>
         <input type="hidden" name="tenantId" value={tenantId} />
         <input type="hidden" name="id" value={id} />
         <SubmitButton variant="danger" pendingLabel="Deleting…">

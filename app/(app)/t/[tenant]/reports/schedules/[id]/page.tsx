@@ -33,7 +33,11 @@ export default async function ReportSchedulePage({ params }: { params: Promise<{
       <PageHeader
         title={schedule.name}
         description={`${schedule.cron} (UTC) → ${destinationLabel(schedule)}${schedule.lastSuccessAt ? `; last delivered ${formatDateTime(schedule.lastSuccessAt)}` : ""}`}
-        actions={canManage ? <ScheduleButtons tenantId={tenant.tenantId} id={schedule.id} /> : undefined}
+        actions={
+          canManage ? (
+            <ScheduleButtons tenantId={tenant.tenantId} id={schedule.id} listHref={`/t/${slug}/reports/schedules`} />
+          ) : undefined
+        }
       />
       {schedule.failingSince && (
         <Alert tone="error">
