@@ -81,6 +81,29 @@ const schema = z.object({
     emptyAsUndefined,
     z.coerce.date({ error: "CLOCK_AT must be an ISO 8601 time such as 2026-06-15T12:00:00Z" }).optional(),
   ),
+  /**
+   * Scheduled reports may be delivered to folders only under this absolute directory (a share the
+   * server mounts). Unset: folder delivery is refused.
+   */
+  REPORT_FOLDER_ROOT: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((v) => v.startsWith("/"), "REPORT_FOLDER_ROOT must be an absolute path")
+      .optional(),
+  ),
+  /**
+   * The SMTP server scheduled reports are mailed through: smtp://user:pass@host:587 (STARTTLS when
+   * offered) or smtps://… (TLS). Unset: email delivery is refused. Holds a password: never logged.
+   */
+  SMTP_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^smtps?$/, error: "SMTP_URL must be smtp:// or smtps://" }).optional(),
+  ),
+  /** The From address of scheduled report mail. */
+  REPORT_MAIL_FROM: z.preprocess(emptyAsUndefined, z.email().optional()),
+  /** Largest total attachment size a report mail carries; above it the mail says where to get the files instead. */
+  REPORT_MAIL_MAX_BYTES: z.coerce.number().int().min(0).max(100_000_000).default(10_000_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Web server processes sharing the port (one per core renders pages on every core). Unset: the number of cores. */
   WEB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(16).optional()),

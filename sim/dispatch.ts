@@ -8,6 +8,7 @@ import type { SimRequest } from "./http/request";
 import { parseJsonBody, parseTarget, writeAwsJson, writeAwsJsonError } from "./protocols/aws-json";
 import { parseQueryBody, QUERY_SERVICES, writeQuery, writeQueryError } from "./protocols/aws-query";
 import { matchRoute, restInput, writeRestError, writeRestJson } from "./protocols/rest-json";
+import { dispatchS3, isS3Request } from "./protocols/rest-xml";
 import type { OpContext, Operation } from "./services/context";
 import { regionDisabled } from "./engine/summary";
 import type { Runtime } from "./runtime";
@@ -25,6 +26,8 @@ const SKEW_S = 15 * 60;
 
 /** One AWS API request: identify the service, authenticate, fault/throttle, validate, run, serialize. */
 export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse): Promise<void> {
+  // S3 speaks REST-XML with its own errors and addressing; its requests are known by their signing scope.
+  if (isS3Request(req)) return dispatchS3(rt, req, res);
   const requestId = randomUUID();
   const target = req.headers["x-amz-target"];
   const contentType = req.headers["content-type"] ?? "";

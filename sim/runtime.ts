@@ -15,6 +15,7 @@ import { stsOperations } from "./services/sts";
 import { iamOperations } from "./services/iam";
 import { kmsOperations } from "./services/kms";
 import { taggingOperations } from "./services/tagging";
+import { S3Store } from "./services/s3";
 import { Stats } from "./stats";
 import { Throttle } from "./throttle";
 
@@ -37,6 +38,8 @@ export class Runtime {
   readonly throttle = new Throttle();
   readonly stats = new Stats();
   readonly pager = new Pager();
+  /** S3 buckets and objects (report delivery); tests inspect them here. */
+  readonly s3 = new S3Store();
   config: SimConfig;
   readonly operations: Record<ServiceId, Map<string, Operation>>;
   readonly backupRoutes: Operation[];

@@ -12,3 +12,4 @@ export * from "./jobs";
 export * from "./backup-settings";
 export * from "./compliance";
 export * from "./policies";
+export * from "./report-schedules";

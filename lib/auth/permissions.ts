@@ -11,6 +11,7 @@ export const CAPABILITIES = [
   "template:manage", // clone and edit framework templates, choose a tenant's templates
   "exception:manage", // accept failing findings with a reason, owner and expiry
   "export", // CSV/JSON/PDF exports and evidence bundles
+  "report:schedule", // create, change, delete and run scheduled report deliveries
   "tenant:manage", // add, edit, delete organizations; rotate ExternalIds
   "user:manage", // users, roles, memberships
   "audit:read", // the audit log
@@ -26,12 +27,13 @@ export const TENANT_CAPABILITIES = [
   "template:manage",
   "exception:manage",
   "export",
+  "report:schedule",
 ] as const satisfies readonly Capability[];
 
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   admin: CAPABILITIES,
   operator: ["tenant:read", "sync:run", "policy:draft", "policy:push"],
-  compliance: ["tenant:read", "template:manage", "exception:manage", "export"],
+  compliance: ["tenant:read", "template:manage", "exception:manage", "export", "report:schedule"],
   auditor: ["tenant:read", "export"],
 };
 

@@ -4,6 +4,7 @@ import { BackupClient } from "@aws-sdk/client-backup";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { S3Client } from "@aws-sdk/client-s3";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { STSClient } from "@aws-sdk/client-sts";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "@aws-sdk/types";
@@ -214,6 +215,18 @@ export class AwsFactory {
       () => iamBuckets(accountId, this.quotas),
       counter,
     );
+  }
+
+  /**
+   * S3 in one region, for scheduled report delivery: a few PutObjects a delivery, outside the
+   * sync's rate buckets. Path-style at a custom endpoint: the simulator has no per-bucket host names.
+   */
+  s3(region: string, credentials: Credentials): S3Client {
+    return new S3Client({
+      ...this.common(region, credentials, 3),
+      ...(this.settings.endpoint ? { forcePathStyle: true } : {}),
+      customUserAgent: "backup-governance-reports",
+    });
   }
 
   /** A unit is done: drop its clients (they hold no sockets; the agents are shared). */

@@ -1,6 +1,7 @@
 import { scheduleCheckpoints } from "@/db/audit-checkpoint";
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
 import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/evaluate-queue";
+import { deliveryDepsFromEnv, startReportDelivery, unwiredReportProducer } from "@/lib/reports/schedules/queue";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { ensureYoungGeneration } from "./relaunch";
 import { log, openRuntime, parseArgs } from "./runtime";
@@ -33,6 +34,17 @@ const worker = await startSyncWorker({
 // this worker also runs queued evaluations.
 registerComplianceSyncHook(worker.boss);
 await registerComplianceJobs(worker.boss, { db: handle.db, log: (m) => log(`[evaluate] ${m}`) });
+// Scheduled report delivery (lib/reports/schedules): a minute tick on the same queue. The producer
+// renders each report; replace unwiredReportProducer with the report generators' entry point.
+await startReportDelivery(worker.boss, {
+  db: handle.db,
+  deps: deliveryDepsFromEnv(env, {
+    produce: unwiredReportProducer,
+    aws: worker.factory,
+    log: (m) => log(`[reports] ${m}`),
+  }),
+  schedule: args["no-schedule"] !== true,
+});
 // Anchors the audit log's head outside the database every AUDIT_CHECKPOINT_MINUTES (db/audit-checkpoint.ts).
 const stopCheckpoints = scheduleCheckpoints(handle.db, env.AUDIT_CHECKPOINT_MINUTES, (m) => log(`[audit] ${m}`));
 log(`sync worker ${worker.id} started${env.AWS_ENDPOINT_URL ? ` (AWS at ${env.AWS_ENDPOINT_URL})` : ""}`);

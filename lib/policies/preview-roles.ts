@@ -27,7 +27,7 @@ const CONCURRENCY = 4;
 /** The environment's AWS (the web tier's push clients), loaded only when a preview needs it. */
 export const environmentAws: () => Promise<PreviewAws> = () => import("./push-deps").then((m) => m.getPushDeps());
 
-async function tenantRoles(db: Db, tenantId: string): Promise<TenantRoles | null> {
+export async function tenantRoles(db: Db, tenantId: string): Promise<TenantRoles | null> {
   const [t] = await db
     .select({
       managementAccountId: tenants.managementAccountId,

@@ -91,7 +91,11 @@ function signingKey(secret: string, date: string, region: string, service: strin
   return key;
 }
 
-export function verifySignature(req: SimRequest, auth: SigV4Auth, secret: string): boolean {
+/**
+ * `s3`: S3's canonical URI is the path exactly as sent (encoded once by the client, no dot-segment
+ * removal), where every other service encodes it once more.
+ */
+export function verifySignature(req: SimRequest, auth: SigV4Auth, secret: string, s3 = false): boolean {
   if (!auth.signedHeaders.includes("host")) return false;
   const payloadHash = req.headers["x-amz-content-sha256"] ?? createHash("sha256").update(req.body).digest("hex");
   const headers = auth.signedHeaders.map((name) => `${name}:${canonicalHeaderValue(req, name)}\n`).join("");
@@ -100,7 +104,10 @@ export function verifySignature(req: SimRequest, auth: SigV4Auth, secret: string
   const scope = `${auth.date}/${auth.region}/${auth.service}/aws4_request`;
   const expected = Buffer.from(auth.signature, "hex");
   // The JS SDK drops empty path segments before encoding; botocore keeps them. Accept either.
-  for (const path of new Set([canonicalPath(req.rawPath, true), canonicalPath(req.rawPath, false)])) {
+  const paths = s3
+    ? [req.rawPath || "/"]
+    : new Set([canonicalPath(req.rawPath, true), canonicalPath(req.rawPath, false)]);
+  for (const path of paths) {
     const canonical = [req.method, path, query, headers, auth.signedHeaders.join(";"), payloadHash].join("\n");
     const toSign = ["AWS4-HMAC-SHA256", auth.amzDate, scope, sha256(canonical)].join("\n");
     const actual = createHmac("sha256", key).update(toSign).digest();

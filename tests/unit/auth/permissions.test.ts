@@ -17,6 +17,10 @@ describe("role → capability table", () => {
     ["auditor", "sync:run", false],
     ["auditor", "export", true],
     ["compliance", "user:manage", false],
+    ["compliance", "report:schedule", true],
+    ["admin", "report:schedule", true],
+    ["operator", "report:schedule", false],
+    ["auditor", "report:schedule", false],
   ] as const)("%s %s → %s", (role, cap, expected) => {
     expect(roleHas(role, cap)).toBe(expected);
   });
@@ -29,6 +33,7 @@ describe("role → capability table", () => {
       "template:manage",
       "exception:manage",
       "export",
+      "report:schedule",
     ]);
     expect(tenantCapabilities("admin", "operator")).toEqual(["tenant:read", "sync:run", "policy:draft", "policy:push"]);
     expect(tenantCapabilities("admin", null)).not.toContain("user:manage");
