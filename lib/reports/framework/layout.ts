@@ -163,3 +163,45 @@ export const FACT_SAMPLE_TEXT = (shown: number, total: number): string =>
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 /** Text for HTML, element content or attribute value alike. */
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
+
+/**
+ * Greedy line breaking at spaces for text measured by `widthOf` (additive over the text: a line's
+ * width is the sum of its parts'); a word wider than a line (an ARN, say) is broken where it must
+ * be. Each "\n" starts a line. Never drops a word or a character of one.
+ */
+export function wrapLines(text: string, width: number, widthOf: (s: string) => number): string[] {
+  const out: string[] = [];
+  const space = widthOf(" ");
+  for (const paragraph of text.split("\n")) {
+    let line = "";
+    let used = 0;
+    for (const word of paragraph.split(" ")) {
+      const w = widthOf(word);
+      if (line === "" && used === 0 && w <= width) {
+        line = word;
+        used = w;
+        continue;
+      }
+      if (used + space + w <= width) {
+        line += ` ${word}`;
+        used += space + w;
+        continue;
+      }
+      if (line !== "" || used > 0) out.push(line);
+      let rest = word;
+      let restWidth = w;
+      while (restWidth > width && rest.length > 1) {
+        let n = 1;
+        let taken = widthOf(rest[0]!);
+        while (n < rest.length && taken + widthOf(rest[n]!) <= width) taken += widthOf(rest[n++]!);
+        out.push(rest.slice(0, n));
+        rest = rest.slice(n);
+        restWidth -= taken;
+      }
+      line = rest;
+      used = restWidth;
+    }
+    out.push(line);
+  }
+  return out;
+}

@@ -1,18 +1,21 @@
 // The framework report as a PDF (pdfkit, its built-in Helvetica; vector chart; selectable text;
 // "Page N of M" on every page; contents with page numbers and links; bookmarks).
 //
-// Contents and "of M" need page numbers known only once everything is laid out. pdfkit's
-// bufferPages would keep every page's content in memory until the end, and the failing checks
-// can fill thousands of pages, so the report is laid out twice instead: a first pass renders
-// into a sink that discards the bytes and records the page on which each section starts and the
-// page count; the second renders the same layout again, now with those numbers, into `out`. The
-// contents take a number of pages known before either pass (one line per entry, entries known
-// from the model), so the first pass reserves them. Both passes read the same evaluation with the
-// exceptions as of the same instant, so they lay out identically; the second checks that it did.
-// Memory stays that of one page plus one page of findings; the cost is reading and laying out
-// twice.
+// Contents and "of M" need numbers known only once everything is laid out. pdfkit's bufferPages
+// would keep every page in memory until the end, and the failing checks can fill tens of
+// thousands of pages; laying out twice would read every finding twice. So the PDF is written in
+// one pass, each page flushed as the next starts, and what is known only at the end goes where
+// PDF lets it be filled in late:
+// - the contents' length is known before any layout (one line per entry, the entries come from
+//   the model), so its pages are numbered 2 to T+1 and the body from T+2 on; the contents pages
+//   are drawn last, when every section's page is known, and moved to their place in the page
+//   tree (a PDF's page order is its page tree's, not the order pages are written in);
+// - M, the page count, is one small form XObject that every footer draws after "Page N of " and
+//   whose content (the number) is written at the end.
+// The long lists are laid out with pdfkit's font metrics but without its line wrapper (lines
+// broken by wrapLines, drawn one line each): the wrapper costs most of the time per row.
 import { once } from "node:events";
-import { Writable } from "node:stream";
+import type { Writable } from "node:stream";
 import { finished } from "node:stream/promises";
 import PDFDocument from "pdfkit";
 import type { Db } from "@/db";
@@ -35,6 +38,7 @@ import {
   tocPageCount,
   trendGeometry,
   trendSentence,
+  wrapLines,
 } from "./layout";
 import { failingPages, sampleFacts, type FrameworkReport, type ReportControl, type ReportRequirement } from "./model";
 
@@ -52,11 +56,14 @@ const HIGH_WATER = 4 * 1024 * 1024;
 const REGULAR = "Helvetica";
 const BOLD = "Helvetica-Bold";
 
-interface Plan {
-  pages: number;
-  /** Anchor → the page its section starts on. */
-  sections: Map<string, number>;
+/** pdfkit's internals this file relies on: its page tree and the current font (see the header). */
+interface PdfInternals {
+  _root: { data: { Pages: { data: { Kids: unknown[] } } } };
+  _font: { id: string; ascender: number; ref(): unknown; encode(text: string): [string[], unknown] };
+  page: { fonts: Record<string, unknown> };
 }
+
+const rgb = (hex: string) => [1, 3, 5].map((i) => (parseInt(hex.slice(i, i + 2), 16) / 255).toFixed(3)).join(" ");
 
 interface TocEntry {
   anchor: string;
@@ -86,14 +93,19 @@ function tocEntries(report: FrameworkReport): TocEntry[] {
 
 class PdfWriter {
   readonly doc: PDFKit.PDFDocument;
+  /** The number printed on the current page; pages are numbered as they will be read. */
   page = 0;
+  /** The number the next page gets. */
+  next = 1;
+  /** Pages made so far: M at the end. */
+  made = 0;
   y = MARGIN.top;
   readonly sections = new Map<string, number>();
+  /** "M" of "Page N of M": drawn by every footer, filled in at the end. */
+  private readonly total: PDFKit.PDFKitReference;
+  private readonly charWidths = new Map<string, Map<string, number>>();
 
-  constructor(
-    private readonly report: FrameworkReport,
-    private readonly plan: Plan | null,
-  ) {
+  constructor(private readonly report: FrameworkReport) {
     this.doc = new PDFDocument({
       size: "A4",
       margins: MARGIN,
@@ -109,17 +121,28 @@ class PdfWriter {
         CreationDate: report.generatedAt,
       },
     });
+    this.doc.font(REGULAR);
+    const font = this.internals._font;
+    this.total = this.doc.ref({
+      Type: "XObject",
+      Subtype: "Form",
+      BBox: [0, -4, 120, 12],
+      Resources: { Font: { [font.id]: font.ref() } },
+    });
     this.doc.on("pageAdded", () => {
-      this.page++;
+      this.page = this.next++;
+      this.made++;
       this.y = MARGIN.top;
       this.footer();
     });
   }
 
+  private get internals(): PdfInternals {
+    return this.doc as unknown as PdfInternals;
+  }
+
   private footer(): void {
     const d = this.doc;
-    const total = this.plan ? String(this.plan.pages) : "?";
-    const label = this.plan ? pageLabel(this.page, this.plan.pages) : `Page ${this.page} of ${total}`;
     // Below the bottom margin: lift it while writing, so pdfkit does not start another page.
     const bottom = d.page.margins.bottom;
     d.page.margins.bottom = 0;
@@ -131,11 +154,91 @@ class PdfWriter {
       .stroke();
     d.font(REGULAR).fontSize(7.5).fillColor(COLORS.muted);
     d.text(`${this.report.tenant.name} · ${this.report.framework.name} · ${this.report.periodLabel}`, MARGIN.left, y, {
-      width: WIDTH - 90,
+      width: WIDTH - 100,
       lineBreak: false,
     });
-    d.text(label, PAGE_W - MARGIN.right - 90, y, { width: 90, align: "right", lineBreak: false });
+    const label = `${pageLabel(this.page, 0).replace(/ 0$/, "")} `;
+    const x = PAGE_W - MARGIN.right - 90;
+    d.text(label, x, y, { lineBreak: false });
+    const font = this.internals._font;
+    const baseline = y + (font.ascender / 1000) * 7.5;
+    // pdfkit draws with y growing downwards; the form is drawn upright with its baseline there.
+    d.page.xobjects.PageCount = this.total;
+    d.addContent(`q 1 0 0 -1 ${(x + d.widthOfString(label)).toFixed(2)} ${baseline.toFixed(2)} cm /PageCount Do Q`);
     d.page.margins.bottom = bottom;
+  }
+
+  /** Writes M into the footers' form: call once, after the last page. */
+  finishTotal(): void {
+    const d = this.doc;
+    d.font(REGULAR);
+    const font = this.internals._font;
+    const [encoded] = font.encode(String(this.made));
+    this.total.end(`${rgb(COLORS.muted)} rg BT /${font.id} 7.5 Tf 0 0 Td <${encoded.join("")}> Tj ET`);
+  }
+
+  /** Moves the last `count` pages made to follow the first (the contents after the cover). */
+  movePagesAfterCover(count: number): void {
+    const kids = this.internals._root.data.Pages.data.Kids;
+    kids.splice(1, 0, ...kids.splice(kids.length - count, count));
+  }
+
+  /** Width of `text` in `font` at `size`, summed from per-character widths kept per font. */
+  widthOf(font: string, size: number, text: string): number {
+    let table = this.charWidths.get(font);
+    if (!table) this.charWidths.set(font, (table = new Map()));
+    let w = 0;
+    for (const ch of text) {
+      let cw = table.get(ch);
+      if (cw === undefined) {
+        cw = this.doc.font(font).fontSize(1000).widthOfString(ch);
+        table.set(ch, cw);
+      }
+      w += cw;
+    }
+    return (w * size) / 1000;
+  }
+
+  lines(text: string, font: string, size: number, width: number): string[] {
+    return wrapLines(text, width, (t) => this.widthOf(font, size, t));
+  }
+
+  /**
+   * Lines already broken, written as PDF text operators directly: pdfkit's text() measures and
+   * kerns every call, which is most of the time per row of the long lists. Same font program,
+   * same WinAnsi codes, no kerning (as widthOf measures). `y` is the top of the first line, as
+   * for text(); returns the top of the line after the last.
+   */
+  drawLines(lines: string[], x: number, y: number, font: string, size: number, color: string, step: number): number {
+    this.doc.font(font);
+    const f = this.internals._font;
+    this.internals.page.fonts[f.id] ??= f.ref();
+    const ascent = (f.ascender / 1000) * size;
+    let ops = `q 1 0 0 -1 0 ${PAGE_H} cm ${rgb(color)} rg BT /${f.id} ${size} Tf`;
+    for (const line of lines) {
+      if (line) ops += ` 1 0 0 1 ${x.toFixed(2)} ${(PAGE_H - y - ascent).toFixed(2)} Tm <${this.hex(line)}> Tj`;
+      y += step;
+    }
+    this.doc.addContent(`${ops} ET Q`);
+    return y;
+  }
+
+  private readonly codes = new Map<string, string>();
+  /** The text's WinAnsi codes in hex, as pdfkit encodes for its standard fonts. */
+  private hex(text: string): string {
+    let out = "";
+    for (const ch of text) {
+      let code = this.codes.get(ch);
+      if (code === undefined) {
+        code = this.internals._font
+          .encode(ch)[0]
+          .map((c) => c.padStart(2, "0"))
+          .join("");
+        this.codes.set(ch, code);
+      }
+      out += code;
+    }
+    return out;
   }
 
   newPage(): void {
@@ -258,19 +361,20 @@ function cover(w: PdfWriter, report: FrameworkReport): void {
   w.write(SCORE_EXPLAINED, { size: 8, color: COLORS.muted });
 }
 
-function contents(w: PdfWriter, entries: TocEntry[], plan: Plan | null): void {
+/** The contents pages, drawn last (every section's page known), numbered 2 to T+1. */
+function contents(w: PdfWriter, entries: TocEntry[]): void {
   const d = w.doc;
   const pages = tocPageCount(entries.length, TOC_LINES);
+  w.next = 2;
   for (let p = 0; p < pages; p++) {
     w.newPage();
-    if (p === 0) d.outline.addItem("Contents");
     d.font(BOLD)
       .fontSize(18)
       .fillColor(COLORS.ink)
       .text(p === 0 ? "Contents" : "Contents (continued)", MARGIN.left, MARGIN.top, { width: WIDTH });
     let y = TOC_TOP;
     for (const e of entries.slice(p * TOC_LINES, (p + 1) * TOC_LINES)) {
-      const page = plan?.sections.get(e.anchor);
+      const page = w.sections.get(e.anchor);
       const indent = e.level * 16;
       const font = e.level === 0 ? BOLD : REGULAR;
       const size = e.level === 0 ? 10 : 9;
@@ -288,7 +392,7 @@ function contents(w: PdfWriter, entries: TocEntry[], plan: Plan | null): void {
         align: "right",
         lineBreak: false,
       });
-      if (plan) d.goTo(MARGIN.left, y - 2, WIDTH, TOC_LINE - 2, e.anchor);
+      d.goTo(MARGIN.left, y - 2, WIDTH, TOC_LINE - 2, e.anchor);
       y += TOC_LINE;
     }
   }
@@ -412,8 +516,12 @@ function controlTable(w: PdfWriter, r: ReportRequirement): void {
   }
 }
 
+const ARN_SIZE = 7.5;
+const ARN_STEP = 9;
+const DETAIL_SIZE = 6.5;
+const DETAIL_STEP = 7.8;
+
 function findingRow(w: PdfWriter, n: number, f: FindingRow): void {
-  const d = w.doc;
   const x = MARGIN.left + 30;
   const width = WIDTH - 30;
   const detail = [
@@ -424,20 +532,16 @@ function findingRow(w: PdfWriter, n: number, f: FindingRow): void {
     ...(f.exception ? [`exception by ${f.exception.owner} until ${reportTime(f.exception.expiresAt)}`] : []),
     f.reason,
   ].join(" · ");
-  const h1 = w.height(f.subjectId, REGULAR, 7.5, width);
-  const h2 = w.height(detail, REGULAR, 6.5, width);
-  w.ensure(h1 + h2 + 4);
+  const subject = w.lines(f.subjectId, REGULAR, ARN_SIZE, width);
+  const details = w.lines(detail, REGULAR, DETAIL_SIZE, width);
+  w.ensure(subject.length * ARN_STEP + details.length * DETAIL_STEP + 4);
   const y = w.y;
-  d.font(REGULAR)
-    .fontSize(6.5)
-    .fillColor(COLORS.faint)
-    .text(`${formatCount(n)}.`, MARGIN.left, y + 0.8, { width: 27, align: "right", lineBreak: false });
-  d.font(REGULAR).fontSize(7.5).fillColor(COLORS.ink).text(f.subjectId, x, y, { width });
-  d.font(REGULAR)
-    .fontSize(6.5)
-    .fillColor(f.status === "EXCEPTED" ? COLORS.excepted : f.status === "ERROR" ? COLORS.error : COLORS.muted)
-    .text(detail, x, d.y, { width });
-  w.y = d.y + 4;
+  const number = `${formatCount(n)}.`;
+  const numberX = MARGIN.left + 27 - w.widthOf(REGULAR, DETAIL_SIZE, number);
+  w.drawLines([number], numberX, y + 0.8, REGULAR, DETAIL_SIZE, COLORS.faint, DETAIL_STEP);
+  const below = w.drawLines(subject, x, y, REGULAR, ARN_SIZE, COLORS.ink, ARN_STEP);
+  const color = f.status === "EXCEPTED" ? COLORS.excepted : f.status === "ERROR" ? COLORS.error : COLORS.muted;
+  w.y = w.drawLines(details, x, below, REGULAR, DETAIL_SIZE, color, DETAIL_STEP) + 4;
 }
 
 async function controlFindings(
@@ -527,18 +631,20 @@ function exceptionBlock(w: PdfWriter, x: ExceptionView): void {
   w.y += 8;
 }
 
-async function renderPdf(
+/** Writes the report as a PDF to `out` and ends it. */
+export async function writeFrameworkReportPdf(
   db: Db,
   report: FrameworkReport,
-  plan: Plan | null,
   out: NodeJS.WritableStream,
-): Promise<Plan> {
-  const w = new PdfWriter(report, plan);
+): Promise<void> {
+  const w = new PdfWriter(report);
   const d = w.doc;
   d.pipe(out);
   const done = finished(out);
+  const entries = tocEntries(report);
+  const tocPages = tocPageCount(entries.length, TOC_LINES);
   cover(w, report);
-  contents(w, tocEntries(report), plan);
+  w.next = 2 + tocPages;
   summary(w, report);
   const requirementsItem = d.outline.addItem("Requirements", { expanded: true });
   for (const r of report.requirements) {
@@ -562,7 +668,7 @@ async function renderPdf(
     for (const c of r.controls) {
       if (c.notPassing === 0) continue;
       if (c.listedUnder) {
-        const page = plan?.sections.get(controlAnchor(c.listedUnder, c.controlId));
+        const page = w.sections.get(controlAnchor(c.listedUnder, c.controlId));
         w.heading(`${c.controlId} ${c.title}: ${formatCount(c.notPassing)} not passing`, 11);
         w.write(
           `The same checks as under ${c.listedUnder}${page ? ` (page ${page})` : ""}, listed there once with their facts.`,
@@ -583,30 +689,14 @@ async function renderPdf(
     { size: 9, gap: 10 },
   );
   for (const x of report.exceptions) exceptionBlock(w, x);
+  contents(w, entries);
+  w.movePagesAfterCover(tocPages);
+  // The contents' bookmark first, as its pages are.
+  // pdfkit's addItem takes the page's index in the page tree (its types omit the option).
+  const addItem = d.outline.addItem as (this: PDFKit.PDFOutline, title: string, o: { pageNumber: number }) => unknown;
+  addItem.call(d.outline, "Contents", { pageNumber: 1 });
+  d.outline.children.unshift(d.outline.children.pop()!);
+  w.finishTotal();
   d.end();
   await done;
-  return { pages: w.page, sections: w.sections };
-}
-
-/** A sink for the layout pass: the bytes are counted by nobody and dropped. */
-const discard = () =>
-  new Writable({
-    write(_chunk, _encoding, callback) {
-      callback();
-    },
-  });
-
-/** Writes the report as a PDF to `out` and ends it. */
-export async function writeFrameworkReportPdf(
-  db: Db,
-  report: FrameworkReport,
-  out: NodeJS.WritableStream,
-): Promise<void> {
-  const plan = await renderPdf(db, report, null, discard());
-  const final = await renderPdf(db, report, plan, out);
-  const moved = [...plan.sections].filter(([k, v]) => final.sections.get(k) !== v);
-  if (final.pages !== plan.pages || moved.length)
-    throw new Error(
-      `the report's layout changed between its two passes (${plan.pages} then ${final.pages} pages${moved.length ? `; ${moved[0]![0]} moved` : ""})`,
-    );
 }

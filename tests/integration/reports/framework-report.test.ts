@@ -38,7 +38,7 @@ let synced: SyncedWorld;
 let now: Date;
 let report: FrameworkReport;
 let exception: ExceptionView;
-/** Each page's text items, the footer's two (drawn first) apart. */
+/** Each page's text items, the footer's three (drawn first: title, "Page N of", M) apart. */
 let pages: Array<{ items: string[]; footer: string[]; text: string }>;
 let pdfOutline: Array<{ title: string; items: Array<{ title: string }> }>;
 let html: string;
@@ -116,7 +116,7 @@ beforeAll(async () => {
     const content = await (await doc.getPage(i)).getTextContent();
     // The footer is drawn first on each page; the body follows it.
     const items = content.items.map((x) => ("str" in x ? x.str : "")).filter((s) => s.trim() !== "");
-    pages.push({ footer: items.slice(0, 2), items: items.slice(2), text: items.join("\n") });
+    pages.push({ footer: items.slice(0, 3), items: items.slice(3), text: items.join("\n") });
   }
   pdfOutline = ((await doc.getOutline()) ?? []) as typeof pdfOutline;
   await task.destroy();
@@ -181,7 +181,8 @@ describe("framework report", () => {
     pages.forEach((p, i) =>
       expect(p.footer).toEqual([
         `${report.tenant.name} · ${report.framework.name} · ${report.periodLabel}`,
-        `Page ${i + 1} of ${pages.length}`,
+        `Page ${i + 1} of`,
+        String(pages.length),
       ]),
     );
     expect(pages[1]!.items[0]).toBe("Contents");

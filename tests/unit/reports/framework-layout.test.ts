@@ -8,6 +8,7 @@ import {
   tocPageCount,
   trendGeometry,
   trendSentence,
+  wrapLines,
 } from "@/lib/reports/framework/layout";
 
 const box = { x: 10, y: 20, width: 100, height: 50 };
@@ -116,5 +117,28 @@ describe("tocPageCount", () => {
     expect(tocPageCount(40, 40)).toBe(1);
     expect(tocPageCount(41, 40)).toBe(2);
     expect(() => tocPageCount(10, 0)).toThrow(/at least one line/);
+  });
+});
+
+describe("wrapLines", () => {
+  // One unit per character: a line of width 10 holds ten characters.
+  const widthOf = (s: string) => s.length;
+
+  it("breaks at spaces, filling each line", () => {
+    expect(wrapLines("one two three four", 10, widthOf)).toEqual(["one two", "three four"]);
+    expect(wrapLines("short", 10, widthOf)).toEqual(["short"]);
+    expect(wrapLines("", 10, widthOf)).toEqual([""]);
+  });
+
+  it("breaks a word wider than a line where it must, dropping nothing", () => {
+    const arn = "arn:aws:ec2:us-east-1:123456789012:volume/vol-1";
+    const lines = wrapLines(`x ${arn} y`, 10, widthOf);
+    expect(lines.every((l) => l.length <= 10)).toBe(true);
+    expect(lines.join("").replace(/ /g, "")).toBe(`x${arn}y`);
+    expect(lines[0]).toBe("x");
+  });
+
+  it("starts a line at each newline", () => {
+    expect(wrapLines("a b\nc", 10, widthOf)).toEqual(["a b", "c"]);
   });
 });
