@@ -200,7 +200,7 @@ async function main() {
     ];
     const pdf = await child("bench/report-run.ts", [...reportArgs, "--format", "pdf"]);
     out(
-      `PDF: ${pdf.wall_s} s (model ${pdf.load_s} s, two layout passes ${pdf.render_s} s), peak RSS ${pdf.peak_rss_mb} MB, ${pdf.pages} pages, ${pdf.bytes} bytes, ${pdf.not_passing} not-passing checks listed, ${pdf.trend_days} trend days`,
+      `PDF: ${pdf.wall_s} s (model ${pdf.load_s} s, rendering ${pdf.render_s} s), peak RSS ${pdf.peak_rss_mb} MB, ${pdf.pages} pages, ${pdf.bytes} bytes, ${pdf.not_passing} not-passing checks listed, ${pdf.trend_days} trend days`,
     );
     const html = await child("bench/report-run.ts", [...reportArgs, "--format", "html"]);
     out(`HTML: ${html.wall_s} s, peak RSS ${html.peak_rss_mb} MB, ${html.bytes} bytes`);
