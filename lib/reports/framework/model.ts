@@ -11,7 +11,7 @@ import { CONTROLS } from "@/lib/compliance/controls/registry";
 import type { ControlId, Evidence, ScoredStatus } from "@/lib/compliance/model/finding";
 import { getEvaluationRuns, resolveEvaluation } from "@/lib/compliance/read/evaluations";
 import { listExceptionsAt, type ExceptionView } from "@/lib/compliance/read/exceptions-at";
-import { getFinding, listFindings, type FindingRow } from "@/lib/compliance/read/findings";
+import { getFinding, iterateFindings, listFindings, type FindingRow } from "@/lib/compliance/read/findings";
 import { getScores, getScoreTrend } from "@/lib/compliance/read/scores";
 import { emptyCounts, type StatusCounts } from "@/lib/compliance/scoring/score";
 import { paramsLine } from "@/lib/compliance/templates/parameter-form";
@@ -22,8 +22,6 @@ import { periodAsOf, periodLabel, type ReportPeriod } from "@/lib/reports/period
 export const NOT_PASSING: ScoredStatus[] = ["FAIL", "ERROR", "EXCEPTED"];
 /** Failing checks per control whose facts (evidence) the report shows. */
 export const FACT_SAMPLE = 3;
-/** Rows read from the findings reader at a time (its largest page). */
-export const FINDINGS_PAGE = 1000;
 
 export interface ReportControl {
   controlId: ControlId;
@@ -194,31 +192,25 @@ export function frameworkReportScore(report: FrameworkReport): number | null {
 }
 
 /**
- * The not-passing checks of one control within one requirement, a page of the findings reader at
- * a time, from the report's evaluation with the exceptions in force at its as-of: the same rows,
- * in the same order, every time it is read.
+ * The not-passing checks of one control within one requirement, a panel of the findings reader
+ * at a time, from the report's evaluation with the exceptions in force at its as-of: the same
+ * rows, in the same order, as listFindings pages through.
  */
-export async function* failingPages(
+export function failingPages(
   db: Db,
   report: FrameworkReport,
   requirementId: string,
   controlId: ControlId,
 ): AsyncGenerator<FindingRow[]> {
-  for (let offset = 0; ; offset += FINDINGS_PAGE) {
-    const page = await listFindings(db, {
-      tenantId: report.tenant.id,
-      evaluationId: report.evaluation.id,
-      asOf: report.asOf,
-      templateSlug: report.framework.slug,
-      requirementId,
-      controlId,
-      status: NOT_PASSING,
-      limit: FINDINGS_PAGE,
-      offset,
-    });
-    if (page.findings.length) yield page.findings;
-    if (page.findings.length < FINDINGS_PAGE) return;
-  }
+  return iterateFindings(db, {
+    tenantId: report.tenant.id,
+    evaluationId: report.evaluation.id,
+    asOf: report.asOf,
+    templateSlug: report.framework.slug,
+    requirementId,
+    controlId,
+    status: NOT_PASSING,
+  });
 }
 
 export interface FindingFacts {

@@ -18,7 +18,7 @@ import {
   type FrameworkReport,
 } from "@/lib/reports/framework";
 import { countsParts } from "@/lib/reports/framework/layout";
-import { FINDINGS_PAGE, NOT_PASSING } from "@/lib/reports/framework/model";
+import { failingPages, NOT_PASSING } from "@/lib/reports/framework/model";
 import { parsePeriod } from "@/lib/reports/period";
 import { benchWorld } from "@/sim/world/bench";
 import { testDb } from "@/tests/helpers/db";
@@ -32,6 +32,8 @@ import { syncWorld, type SyncedWorld } from "../compliance/sync-world";
 // every page and a table of contents whose numbers are the pages the sections start on.
 
 const SLUG = "iso-27001-2022";
+/** listFindings' largest page. */
+const READER_PAGE = 1000;
 const handle = testDb();
 const { db } = handle;
 let synced: SyncedWorld;
@@ -130,9 +132,34 @@ afterAll(async () => {
 describe("framework report", () => {
   it("has a control with more than one page of the findings reader to list, and an exception", () => {
     const controls = report.requirements.flatMap((r) => r.controls);
-    expect(Math.max(...controls.map((c) => c.notPassing))).toBeGreaterThan(FINDINGS_PAGE);
+    expect(Math.max(...controls.map((c) => c.notPassing))).toBeGreaterThan(READER_PAGE);
     expect(report.exceptions.map((x) => x.id)).toEqual([exception.id]);
     expect(notPassing.some((f) => f.status === "EXCEPTED" && f.subjectId === exception.subjectId)).toBe(true);
+  });
+
+  it("reads a control's checks whole, as listFindings pages through them", async () => {
+    const r = report.requirements.find((q) => q.controls.some((c) => c.notPassing > READER_PAGE))!;
+    const c = r.controls.find((x) => x.notPassing > READER_PAGE)!;
+    const key = (f: FindingRow) => `${f.runId}|${f.subjectId}|${f.status}|${f.since.at?.toISOString()}`;
+    const paged: string[] = [];
+    for (let offset = 0; ; offset += READER_PAGE) {
+      const page = await listFindings(db, {
+        tenantId: synced.tenantId,
+        asOf: report.asOf,
+        templateSlug: SLUG,
+        requirementId: r.id,
+        controlId: c.controlId,
+        status: NOT_PASSING,
+        limit: READER_PAGE,
+        offset,
+      });
+      paged.push(...page.findings.map(key));
+      if (page.findings.length < READER_PAGE) break;
+    }
+    const whole: string[] = [];
+    for await (const rows of failingPages(db, report, r.id, c.controlId)) whole.push(...rows.map(key));
+    expect(whole).toEqual(paged);
+    expect(whole).toHaveLength(c.notPassing);
   });
 
   it("shows the score the compliance pages show for the same as-of", async () => {
