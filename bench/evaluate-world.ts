@@ -17,16 +17,17 @@ import { startSyncWorker } from "@/lib/sync/worker";
 export const BENCH_DATABASE = "bg_bench_evaluate";
 export const BENCH_TENANT = "bench";
 
-export async function openBenchDatabase(serverUrl: string): Promise<DbHandle & { url: string }> {
+export async function openBenchDatabase(serverUrl: string, name = BENCH_DATABASE): Promise<DbHandle & { url: string }> {
   const admin = new URL(serverUrl);
   admin.pathname = "/postgres";
   const client = new pg.Client({ connectionString: admin.toString() });
   await client.connect();
-  const exists = await client.query(`select 1 from pg_database where datname = $1`, [BENCH_DATABASE]);
-  if (exists.rows.length === 0) await client.query(`create database ${BENCH_DATABASE}`);
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`not a bench database name: ${name}`);
+  const exists = await client.query(`select 1 from pg_database where datname = $1`, [name]);
+  if (exists.rows.length === 0) await client.query(`create database ${name}`);
   await client.end();
   const url = new URL(serverUrl);
-  url.pathname = `/${BENCH_DATABASE}`;
+  url.pathname = `/${name}`;
   const handle = createDb(url.toString(), { max: 16, applicationName: "bench-evaluate" });
   await runMigrations(handle.pool);
   return { ...handle, url: url.toString() };

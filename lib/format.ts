@@ -17,19 +17,6 @@ export function formatPercent(share: number | null, digits = 0): string {
   return share === null || Number.isNaN(share) ? "—" : `${(share * 100).toFixed(digits)}%`;
 }
 
-/**
- * A compliance score (0..1) as every screen, report and export shows it: a percentage with one
- * decimal, rounded down, so a framework with one failing check in 1,000 never reads "100.0%".
- */
-export function formatScore(score: number | null): string {
-  return score === null ? "—" : formatPercent(Math.floor(score * 1000) / 1000, 1);
-}
-
-/** The score as shown, as a number of percent (87.5 for "87.5%"), for machine-readable output. */
-export function shownScorePercent(score: number | null): number | null {
-  return score === null ? null : Math.floor(score * 1000) / 10;
-}
-
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return "—";
   const units = ["B", "KB", "MB", "GB", "TB", "PB"];

@@ -124,67 +124,86 @@ function accountFilter(f: FindingFilter): string[] | undefined {
   return f.accountIds ?? (f.accountId ? [f.accountId] : undefined);
 }
 
-export async function listFindings(db: Db, f: FindingFilter): Promise<FindingPage> {
-  const s = await scopeOf(db, f);
-  if (!s) return { evaluation: null, total: 0, findings: [] };
+/** The panels a filter reads, in the order findings are listed. */
+function panelsOf(db: Db, f: FindingFilter, s: Scope): Promise<PanelAt[]> {
   const subjectTypes = f.subjectType
     ? [f.subjectType]
     : f.controlId
       ? [...CONTROLS[f.controlId].subjectTypes]
       : undefined;
-  const panels = await listPanelsAt(db, {
+  return listPanelsAt(db, {
     tenantId: f.tenantId,
     evaluationId: s.evaluation.id,
     subjectTypes,
     accountIds: accountFilter(f),
     regions: f.region !== undefined ? [f.region] : undefined,
   });
-  const wants = (st: ScoredStatus) => !s.statuses || s.statuses.has(st);
+}
+
+const wantsOf = (s: Scope) => (st: ScoredStatus) => !s.statuses || s.statuses.has(st);
+
+/** One panel's findings that the filter selects, decoded. */
+async function panelRows(db: Db, f: FindingFilter, s: Scope, p: PanelAt): Promise<FindingRow[]> {
+  const wants = wantsOf(s);
+  const entries = await readPanelAt(db, {
+    tenantId: f.tenantId,
+    panelId: p.id,
+    evaluationId: s.evaluation.id,
+    evidence: f.evidence,
+  });
+  return entries
+    .filter(
+      (e) =>
+        s.runs.has(e.runId) &&
+        (!f.resourceType || e.resourceType === f.resourceType) &&
+        (!f.subjectId || e.key === f.subjectId),
+    )
+    .map((e) => toRow(s, p, e))
+    .filter((r) => wants(r.status));
+}
+
+/**
+ * How many of a panel's findings the filter selects, from its stored counts; null when only its
+ * rows can tell: filters on a finding's fields, or an exception in this panel that turns a FAIL
+ * into EXCEPTED when only one of the two is asked for.
+ */
+function panelCount(f: FindingFilter, s: Scope, p: PanelAt): number | null {
+  const wants = wantsOf(s);
+  const hasExceptions = s.exceptionPanels.has(panelKey(p.subjectType, p.accountId, p.region));
+  const splitsFail = hasExceptions && wants("FAIL") !== wants("EXCEPTED");
+  if (f.resourceType || f.subjectId || splitsFail) return null;
+  // Without an exception in the panel every FAIL stays FAIL; with one, both are wanted here.
+  const countsFail = hasExceptions ? wants("FAIL") || wants("EXCEPTED") : wants("FAIL");
+  let n = 0;
+  for (const [run, c] of Object.entries(p.counts)) {
+    if (!s.runs.has(Number(run))) continue;
+    for (const st of ["PASS", "FAIL", "NOT_APPLICABLE", "ERROR"] as FindingStatus[]) {
+      if (st === "FAIL" ? countsFail : wants(st)) n += c[INDEX[st]]!;
+    }
+  }
+  return n;
+}
+
+/** Fills in when each finding's status began; `known` keeps the times read so far. */
+async function withSince(db: Db, rows: FindingRow[], known = new Map<number, Date>()): Promise<FindingRow[]> {
+  const missing = rows.map((r) => r.since.evaluationId).filter((id) => !known.has(id));
+  if (missing.length) for (const [id, at] of await evaluationTimes(db, missing)) known.set(id, at);
+  for (const r of rows) r.since.at = known.get(r.since.evaluationId) ?? null;
+  return rows;
+}
+
+export async function listFindings(db: Db, f: FindingFilter): Promise<FindingPage> {
+  const s = await scopeOf(db, f);
+  if (!s) return { evaluation: null, total: 0, findings: [] };
+  const panels = await panelsOf(db, f, s);
   const decoded = new Map<number, FindingRow[]>();
   const rowsOf = async (p: PanelAt) => {
     let rows = decoded.get(p.id);
-    if (!rows) {
-      const entries = await readPanelAt(db, {
-        tenantId: f.tenantId,
-        panelId: p.id,
-        evaluationId: s.evaluation.id,
-        evidence: f.evidence,
-      });
-      rows = entries
-        .filter(
-          (e) =>
-            s.runs.has(e.runId) &&
-            (!f.resourceType || e.resourceType === f.resourceType) &&
-            (!f.subjectId || e.key === f.subjectId),
-        )
-        .map((e) => toRow(s, p, e))
-        .filter((r) => wants(r.status));
-      decoded.set(p.id, rows);
-    }
+    if (!rows) decoded.set(p.id, (rows = await panelRows(db, f, s, p)));
     return rows;
   };
-  const exact = Boolean(f.resourceType || f.subjectId);
   const counts: number[] = [];
-  for (const p of panels) {
-    // Counts answer unless rows must be looked at: filters on a finding's fields, or an exception
-    // in this panel that turns a FAIL into EXCEPTED when only one of the two is asked for.
-    const hasExceptions = s.exceptionPanels.has(panelKey(p.subjectType, p.accountId, p.region));
-    const splitsFail = hasExceptions && wants("FAIL") !== wants("EXCEPTED");
-    if (exact || splitsFail) {
-      counts.push((await rowsOf(p)).length);
-      continue;
-    }
-    // Without an exception in the panel every FAIL stays FAIL; with one, both are wanted here.
-    const countsFail = hasExceptions ? wants("FAIL") || wants("EXCEPTED") : wants("FAIL");
-    let n = 0;
-    for (const [run, c] of Object.entries(p.counts)) {
-      if (!s.runs.has(Number(run))) continue;
-      for (const st of ["PASS", "FAIL", "NOT_APPLICABLE", "ERROR"] as FindingStatus[]) {
-        if (st === "FAIL" ? countsFail : wants(st)) n += c[INDEX[st]]!;
-      }
-    }
-    counts.push(n);
-  }
+  for (const p of panels) counts.push(panelCount(f, s, p) ?? (await rowsOf(p)).length);
   const total = counts.reduce((a, b) => a + b, 0);
   const limit = Math.min(Math.max(f.limit ?? 50, 1), 1000);
   let skip = Math.max(f.offset ?? 0, 0);
@@ -198,16 +217,29 @@ export async function listFindings(db: Db, f: FindingFilter): Promise<FindingPag
     findings.push(...rows.slice(skip, skip + limit - findings.length));
     skip = 0;
   }
-  const times = await evaluationTimes(
-    db,
-    findings.map((r) => r.since.evaluationId),
-  );
-  for (const r of findings) r.since.at = times.get(r.since.evaluationId) ?? null;
+  await withSince(db, findings);
   return {
     evaluation: { id: s.evaluation.id, evaluatedAt: s.evaluation.evaluatedAt, snapshotAt: s.evaluation.snapshotAt },
     total,
     findings,
   };
+}
+
+/**
+ * Every finding the filter selects (limit and offset aside), a panel's worth at a time, in the
+ * order listFindings pages through them: for reading all of them (reports), where paging would
+ * list and count the evaluation's panels again for every page. Panels whose counts say they hold
+ * none are not decoded.
+ */
+export async function* iterateFindings(db: Db, f: FindingFilter): AsyncGenerator<FindingRow[]> {
+  const s = await scopeOf(db, f);
+  if (!s) return;
+  const since = new Map<number, Date>();
+  for (const p of await panelsOf(db, f, s)) {
+    if (panelCount(f, s, p) === 0) continue;
+    const rows = await panelRows(db, f, s, p);
+    if (rows.length) yield await withSince(db, rows, since);
+  }
 }
 
 /** One subject's findings of a control (every run), with evidence, as of the evaluation. */

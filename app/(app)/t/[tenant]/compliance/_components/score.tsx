@@ -1,12 +1,18 @@
 import { Badge } from "@/app/_components/ui/badge";
 import type { StatusCounts } from "@/lib/compliance/scoring/score";
-import { formatScore } from "@/lib/format";
+import { formatScore, scoreBand, type ScoreBand } from "@/lib/compliance/scoring/score-text";
+
+export { formatScore, SCORE_EXPLAINED } from "@/lib/compliance/scoring/score-text";
+
+const TONES: Record<ScoreBand, string> = {
+  good: "text-emerald-600",
+  fair: "text-amber-600",
+  poor: "text-red-600",
+  none: "text-slate-400",
+};
 
 export function scoreTone(score: number | null): string {
-  if (score === null) return "text-slate-400";
-  if (score >= 0.9) return "text-emerald-600";
-  if (score >= 0.6) return "text-amber-600";
-  return "text-red-600";
+  return TONES[scoreBand(score)];
 }
 
 export function StatusBadge({ status }: { status: string }) {
@@ -51,16 +57,6 @@ export function CountsLine({ counts, href }: { counts: StatusCounts; href?: (sta
     </span>
   );
 }
-
-/**
- * A score in % with one decimal, rounded down so that anything short of every check passing never
- * reads 100%.
- */
-export { formatScore };
-
-/** The one line that says what the two figures beside each framework mean. */
-export const SCORE_EXPLAINED =
-  "Score: the share of checks passing in each requirement, averaged with the template's weights. Fully met: every check of the requirement passes.";
 
 export function ScoreNumber({
   score,
