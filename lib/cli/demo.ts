@@ -1,3 +1,4 @@
+import path from "node:path";
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/db/audit";
 import { scheduleCheckpoints } from "@/db/audit-checkpoint";
@@ -8,6 +9,8 @@ import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compli
 import { ensureDemoBaseline } from "@/lib/policies/demo-baseline";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
+import { scheduledReportProducer } from "@/lib/reports/report-set";
+import { deliveryDepsFromEnv, startReportDelivery } from "@/lib/reports/schedules/queue";
 import { startSimulator, type WorldSummary } from "@/sim/server";
 import { worldNow } from "@/sim/world/time";
 import { ensureBuild, startNext } from "./next-server";
@@ -54,6 +57,17 @@ const worker = await startSyncWorker({
 // Each finished sync is evaluated (lib/compliance/evaluate-queue.ts), here in the same process.
 registerComplianceSyncHook(worker.boss);
 await registerComplianceJobs(worker.boss, { db: runtime.handle.db, log: (m) => log(`[evaluate] ${m}`) });
+// Scheduled reports are delivered as by `npm run worker`; folder deliveries may go under
+// DATA_DIR/report-deliveries unless REPORT_FOLDER_ROOT says otherwise (the web app checks the same).
+const reportFolderRoot = env.REPORT_FOLDER_ROOT ?? path.resolve(env.DATA_DIR, "report-deliveries");
+await startReportDelivery(worker.boss, {
+  db: runtime.handle.db,
+  deps: deliveryDepsFromEnv(
+    { ...env, REPORT_FOLDER_ROOT: reportFolderRoot },
+    { produce: scheduledReportProducer(runtime.handle.db), aws: worker.factory, log: (m) => log(`[reports] ${m}`) },
+  ),
+  schedule: true,
+});
 // The audit log's head is anchored as by `npm run worker` (db/audit-checkpoint.ts).
 scheduleCheckpoints(runtime.handle.db, env.AUDIT_CHECKPOINT_MINUTES, (m) => log(`[audit] ${m}`));
 const first = await requestSync(runtime.handle.db, { tenantId, trigger: "demo" });
@@ -65,6 +79,7 @@ const childEnv = {
   AUTH_SECRET: ensureAuthSecret(env),
   DEMO_MODE: "1",
   NODE_ENV: "production" as const,
+  REPORT_FOLDER_ROOT: reportFolderRoot,
   // Pushes from the web app (Policies) go to this simulator, as the sync worker's calls do.
   AWS_ENDPOINT_URL: sim.url,
 };

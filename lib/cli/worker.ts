@@ -1,7 +1,8 @@
 import { scheduleCheckpoints } from "@/db/audit-checkpoint";
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
 import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/evaluate-queue";
-import { deliveryDepsFromEnv, startReportDelivery, unwiredReportProducer } from "@/lib/reports/schedules/queue";
+import { scheduledReportProducer } from "@/lib/reports/report-set";
+import { deliveryDepsFromEnv, startReportDelivery } from "@/lib/reports/schedules/queue";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { ensureYoungGeneration } from "./relaunch";
 import { log, openRuntime, parseArgs } from "./runtime";
@@ -34,12 +35,12 @@ const worker = await startSyncWorker({
 // this worker also runs queued evaluations.
 registerComplianceSyncHook(worker.boss);
 await registerComplianceJobs(worker.boss, { db: handle.db, log: (m) => log(`[evaluate] ${m}`) });
-// Scheduled report delivery (lib/reports/schedules): a minute tick on the same queue. The producer
-// renders each report; replace unwiredReportProducer with the report generators' entry point.
+// Scheduled report delivery (lib/reports/schedules): a minute tick on the same queue; the reports
+// are rendered by the same code as the downloads (lib/reports/report-set.ts).
 await startReportDelivery(worker.boss, {
   db: handle.db,
   deps: deliveryDepsFromEnv(env, {
-    produce: unwiredReportProducer,
+    produce: scheduledReportProducer(handle.db),
     aws: worker.factory,
     log: (m) => log(`[reports] ${m}`),
   }),

@@ -1,5 +1,4 @@
 // Which evaluation answers "as of" a time, and what its runs and requirements were.
-import "server-only";
 import { createHash } from "node:crypto";
 import type { Db } from "@/db";
 import type { ControlId } from "@/lib/compliance/model/finding";

@@ -2,7 +2,6 @@
 // that were in force at that time. Totals come from stored per-panel counts; only the panels a
 // page shows (and those holding an excepted finding, when FAIL and EXCEPTED must be told apart)
 // are decoded.
-import "server-only";
 import type { Db } from "@/db";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
 import type { ControlId, Evidence, FindingStatus, ScoredStatus, SubjectType } from "@/lib/compliance/model/finding";

@@ -2,7 +2,6 @@
 // otherwise the current blob with the reverse deltas of every later change applied, newest first.
 // Counts as of an evaluation come from SQL alone (the first later change stores the counts
 // before it), so pages of findings decode only the panels they show.
-import "server-only";
 import type pg from "pg";
 import type { Db } from "@/db";
 import type { SubjectType } from "@/lib/compliance/model/finding";

@@ -1,7 +1,6 @@
 // Scores and counts for the dashboard and reports, as of any past evaluation: per framework and
 // requirement (tenant-wide rows), per account/OU/region (the evaluation's slices), per control
 // (the evaluation's per-run counts), and daily trend series from the roll-up.
-import "server-only";
 import type { Db } from "@/db";
 import type { ControlId } from "@/lib/compliance/model/finding";
 import {

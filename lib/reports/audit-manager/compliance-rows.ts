@@ -1,4 +1,3 @@
-import "server-only";
 import { sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import type { ControlId, FindingStatus, SubjectType } from "@/lib/compliance/model/finding";

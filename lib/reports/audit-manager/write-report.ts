@@ -1,4 +1,3 @@
-import "server-only";
 import type { Db } from "@/db";
 import { clock } from "@/lib/clock";
 import { invalid } from "@/lib/errors";

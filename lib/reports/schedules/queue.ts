@@ -12,11 +12,6 @@ import { tickReportSchedules, type DeliveryDeps, type ReportProducer } from "./r
 
 export const REPORT_TICK_QUEUE = "report-schedule-tick";
 
-/** Until the report generators are wired, every delivery fails saying so (and is retried, then logged). */
-export const unwiredReportProducer: ReportProducer = async () => {
-  throw new Error("report generation is not available on this worker");
-};
-
 /** The deliverers' settings from the environment. */
 export function deliveryDepsFromEnv(
   env: Env,

@@ -18,7 +18,7 @@ export const metadata: Metadata = { title: "Report schedules" };
 
 export default async function ReportSchedulesPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant: slug } = await params;
-  const { tenant } = await requireTenantPage(slug, "tenant:read", "/t/[tenant]/reports/schedules");
+  const { tenant } = await requireTenantPage(slug, "tenant:read", { page: "/t/[tenant]/reports/schedules" });
   const db = getDb();
   const [schedules, deliveries, lastOf] = await Promise.all([
     listSchedules(db, tenant.tenantId),

@@ -16,7 +16,7 @@ export const metadata: Metadata = { title: "Report schedule" };
 
 export default async function ReportSchedulePage({ params }: { params: Promise<{ tenant: string; id: string }> }) {
   const { tenant: slug, id } = await params;
-  const { tenant } = await requireTenantPage(slug, "tenant:read", "/t/[tenant]/reports/schedules/[id]");
+  const { tenant } = await requireTenantPage(slug, "tenant:read", { page: "/t/[tenant]/reports/schedules/[id]" });
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
   const db = getDb();
   const schedule = await getSchedule(db, tenant.tenantId, id);
