@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AUDIT_MANAGER_REPORTS } from "@/lib/reports/audit-manager/columns";
 import { MAX_PERIOD_DAYS, type ReportPeriod } from "@/lib/reports/period";
 
 // What a schedule produces: the report and its rolling period. The producer that renders it is
@@ -11,7 +12,9 @@ export const reportScheduleSpec = z
   .strictObject({
     kind: z.enum(REPORT_KINDS, { error: "Choose a report: framework, audit-manager or bundle." }),
     templateSlug: z.string().trim().min(1).max(100).optional(),
-    amTemplate: z.string().trim().min(1).max(100).optional(),
+    amTemplate: z
+      .enum(AUDIT_MANAGER_REPORTS, { error: `Choose one of ${AUDIT_MANAGER_REPORTS.join(", ")}.` })
+      .optional(),
     format: z.enum(REPORT_FORMATS, { error: "Format must be pdf, html, csv or json." }).optional(),
     /** Days in the rolling window that ends with the day before the slot. */
     periodDays: z.coerce
@@ -20,13 +23,21 @@ export const reportScheduleSpec = z
       .min(1, "Period must be at least 1 day.")
       .max(MAX_PERIOD_DAYS, `Period covers at most ${MAX_PERIOD_DAYS} days.`),
   })
-  .refine((s) => s.kind !== "framework" || s.templateSlug, {
-    error: "A framework report needs a framework template.",
+  .refine((s) => s.kind === "audit-manager" || s.templateSlug, {
+    error: "Choose the framework to report on.",
     path: ["templateSlug"],
   })
   .refine((s) => s.kind !== "audit-manager" || s.amTemplate, {
-    error: "An Audit Manager report needs an Audit Manager framework.",
+    error: "Choose the Audit Manager report template.",
     path: ["amTemplate"],
+  })
+  .refine((s) => s.kind !== "framework" || !s.format || s.format === "pdf" || s.format === "html", {
+    error: "A framework report is PDF or HTML.",
+    path: ["format"],
+  })
+  .refine((s) => s.kind !== "audit-manager" || !s.format || s.format === "csv" || s.format === "json", {
+    error: "An Audit Manager report is CSV or JSON.",
+    path: ["format"],
   });
 export type ReportScheduleSpec = z.infer<typeof reportScheduleSpec>;
 

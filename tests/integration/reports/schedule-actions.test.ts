@@ -164,7 +164,14 @@ describe("bad input", () => {
     ["no recipients", { emailRecipients: "" }, "emailRecipients", /at least one recipient/],
     ["a period of 0 days", { periodDays: "0" }, "periodDays", /at least 1 day/],
     ["an unknown report", { kind: "poster" }, "kind", /Choose a report/],
-    ["a framework report without its template", { templateSlug: "" }, "templateSlug", /needs a framework template/],
+    ["a framework report without its template", { templateSlug: "" }, "templateSlug", /Choose the framework/],
+    [
+      "an Audit Manager template AWS does not have",
+      { kind: "audit-manager", amTemplate: "BACKUP_JOBS", format: "csv" },
+      "amTemplate",
+      /Choose one of/,
+    ],
+    ["a framework report as CSV", { format: "csv" }, "format", /PDF or HTML/],
   ])("%s is refused with a message on its field", async (_label, change, field, message) => {
     caller = users.compliance;
     const before = { schedules: await db.$count(reportSchedules), audit: await db.$count(auditLog) };

@@ -55,7 +55,7 @@ const base = (over: Record<string, unknown>) =>
     name: `s-${Math.random().toString(36).slice(2, 8)}`,
     cron: "0 6 * * *",
     enabled: true,
-    spec: { kind: "framework", templateSlug: "iso-27001-2022", format: "csv", periodDays: 7 },
+    spec: { kind: "framework", templateSlug: "iso-27001-2022", format: "pdf", periodDays: 7 },
     ...over,
   }) as Parameters<typeof createSchedule>[2];
 

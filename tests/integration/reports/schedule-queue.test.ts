@@ -57,7 +57,7 @@ describe("the report tick on pg-boss", () => {
         name: "Queued",
         cron: "0 0 1 1 *",
         enabled: true,
-        spec: { kind: "bundle", periodDays: 30 },
+        spec: { kind: "bundle", templateSlug: "iso-27001-2022", periodDays: 30 },
         destinationKind: "folder",
         destination: { path: path.join(root, "q") },
       },

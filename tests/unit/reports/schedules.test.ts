@@ -21,11 +21,23 @@ describe("rolling period", () => {
 });
 
 describe("spec", () => {
-  it("accepts a bundle and refuses a framework report without its template", () => {
-    expect(reportScheduleSpec.parse({ kind: "bundle", periodDays: 90 })).toEqual({ kind: "bundle", periodDays: 90 });
+  it("accepts a bundle of a framework and refuses a report without what it needs", () => {
+    const bundle = { kind: "bundle", templateSlug: "gdpr", periodDays: 90 };
+    expect(reportScheduleSpec.parse(bundle)).toEqual(bundle);
+    expect(reportScheduleSpec.safeParse({ kind: "bundle", periodDays: 90 }).success).toBe(false);
     expect(reportScheduleSpec.safeParse({ kind: "framework", periodDays: 7 }).success).toBe(false);
-    expect(reportScheduleSpec.safeParse({ kind: "bundle", periodDays: 800 }).success).toBe(false);
-    expect(reportScheduleSpec.safeParse({ kind: "bundle", periodDays: 7, extra: 1 }).success).toBe(false);
+    expect(reportScheduleSpec.safeParse({ ...bundle, periodDays: 800 }).success).toBe(false);
+    expect(reportScheduleSpec.safeParse({ ...bundle, extra: 1 }).success).toBe(false);
+  });
+
+  it("takes only AWS's Audit Manager templates, and each report's own formats", () => {
+    const am = { kind: "audit-manager", amTemplate: "BACKUP_JOB_REPORT", format: "json", periodDays: 1 };
+    expect(reportScheduleSpec.safeParse(am).success).toBe(true);
+    expect(reportScheduleSpec.safeParse({ ...am, amTemplate: "BACKUP_JOBS" }).success).toBe(false);
+    expect(reportScheduleSpec.safeParse({ ...am, format: "pdf" }).success).toBe(false);
+    const framework = { kind: "framework", templateSlug: "soc2-2017", periodDays: 30 };
+    expect(reportScheduleSpec.safeParse({ ...framework, format: "html" }).success).toBe(true);
+    expect(reportScheduleSpec.safeParse({ ...framework, format: "csv" }).success).toBe(false);
   });
 });
 

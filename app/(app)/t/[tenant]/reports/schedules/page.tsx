@@ -12,6 +12,8 @@ import { formatDateTime } from "@/lib/format";
 import { lastDeliveries, listDeliveries, listSchedules, nextSlot } from "@/lib/reports/schedules/store";
 import { DeliveryLog } from "./delivery-log";
 import { destinationLabel, EMPTY_SCHEDULE } from "./form-values";
+import { AUDIT_MANAGER_REPORTS } from "@/lib/reports/audit-manager/columns";
+import { listEvaluationTemplates } from "@/lib/compliance/templates/template-store";
 import { ScheduleForm } from "./schedule-form";
 
 export const metadata: Metadata = { title: "Report schedules" };
@@ -19,6 +21,10 @@ export const metadata: Metadata = { title: "Report schedules" };
 export default async function ReportSchedulesPage({ params }: { params: Promise<{ tenant: string }> }) {
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug, "tenant:read", { page: "/t/[tenant]/reports/schedules" });
+  const frameworks = (await listEvaluationTemplates(getDb(), { tenantId: tenant.tenantId })).map((t) => ({
+    slug: t.slug,
+    name: t.name,
+  }));
   const db = getDb();
   const [schedules, deliveries, lastOf] = await Promise.all([
     listSchedules(db, tenant.tenantId),
@@ -102,7 +108,12 @@ export default async function ReportSchedulesPage({ params }: { params: Promise<
       {canManage && (
         <section className="space-y-3">
           <h2 className="text-base font-semibold text-slate-900">New schedule</h2>
-          <ScheduleForm tenantId={tenant.tenantId} values={EMPTY_SCHEDULE} />
+          <ScheduleForm
+            tenantId={tenant.tenantId}
+            values={EMPTY_SCHEDULE}
+            frameworks={frameworks}
+            auditManagerTemplates={AUDIT_MANAGER_REPORTS}
+          />
         </section>
       )}
       <section className="space-y-3">

@@ -8,8 +8,20 @@ import { createReportScheduleAction, updateReportScheduleAction } from "./action
 import type { ScheduleFormValues } from "./form-values";
 
 /** Create (no id) or edit a schedule; the destination's fields follow the chosen kind. */
-export function ScheduleForm({ tenantId, values }: { tenantId: string; values: ScheduleFormValues }) {
+export function ScheduleForm({
+  tenantId,
+  values,
+  frameworks,
+  auditManagerTemplates,
+}: {
+  tenantId: string;
+  values: ScheduleFormValues;
+  /** The frameworks the organization is evaluated against. */
+  frameworks: Array<{ slug: string; name: string }>;
+  auditManagerTemplates: readonly string[];
+}) {
   const [kind, setKind] = useState(values.destinationKind);
+  const [report, setReport] = useState(values.kind);
   const editing = Boolean(values.id);
   return (
     <ActionForm
@@ -31,26 +43,52 @@ export function ScheduleForm({ tenantId, values }: { tenantId: string; values: S
       <SelectField
         name="kind"
         label="Report"
-        defaultValue={values.kind}
+        value={report}
+        onChange={(e) => setReport(e.target.value)}
         options={[
-          { value: "framework", label: "Framework report" },
-          { value: "audit-manager", label: "Audit Manager report" },
-          { value: "bundle", label: "Evidence bundle" },
+          { value: "framework", label: "Framework report (PDF or HTML)" },
+          { value: "audit-manager", label: "AWS Backup Audit Manager layout (CSV or JSON)" },
+          { value: "bundle", label: "All reports with the signed evidence bundle (ZIP)" },
         ]}
       />
-      <SelectField
-        name="format"
-        label="Format"
-        defaultValue={values.format}
-        options={["pdf", "html", "csv", "json"].map((f) => ({ value: f, label: f.toUpperCase() }))}
-      />
-      <TextField
-        name="templateSlug"
-        label="Framework template"
-        defaultValue={values.templateSlug}
-        hint="for a framework report, e.g. iso-27001-2022"
-      />
-      <TextField name="amTemplate" label="Audit Manager framework" defaultValue={values.amTemplate} />
+      {report !== "audit-manager" ? (
+        <SelectField
+          name="templateSlug"
+          label="Framework"
+          defaultValue={values.templateSlug}
+          options={[
+            { value: "", label: frameworks.length ? "Choose a framework" : "No framework evaluated yet" },
+            ...frameworks.map((f) => ({ value: f.slug, label: f.name })),
+          ]}
+        />
+      ) : (
+        <SelectField
+          name="amTemplate"
+          label="Audit Manager template"
+          defaultValue={values.amTemplate}
+          options={auditManagerTemplates.map((t) => ({ value: t, label: t }))}
+        />
+      )}
+      {report !== "bundle" && (
+        <SelectField
+          key={report}
+          name="format"
+          label="Format"
+          defaultValue={
+            report === "framework"
+              ? values.format === "html"
+                ? "html"
+                : "pdf"
+              : values.format === "json"
+                ? "json"
+                : "csv"
+          }
+          options={(report === "framework" ? ["pdf", "html"] : ["csv", "json"]).map((f) => ({
+            value: f,
+            label: f.toUpperCase(),
+          }))}
+        />
+      )}
       <TextField
         name="periodDays"
         label="Period (days)"

@@ -10,6 +10,8 @@ import { getSchedule, listDeliveries } from "@/lib/reports/schedules/store";
 import { DeliveryLog } from "../delivery-log";
 import { destinationLabel, formValuesOf } from "../form-values";
 import { ScheduleButtons } from "../schedule-buttons";
+import { AUDIT_MANAGER_REPORTS } from "@/lib/reports/audit-manager/columns";
+import { listEvaluationTemplates } from "@/lib/compliance/templates/template-store";
 import { ScheduleForm } from "../schedule-form";
 
 export const metadata: Metadata = { title: "Report schedule" };
@@ -17,6 +19,10 @@ export const metadata: Metadata = { title: "Report schedule" };
 export default async function ReportSchedulePage({ params }: { params: Promise<{ tenant: string; id: string }> }) {
   const { tenant: slug, id } = await params;
   const { tenant } = await requireTenantPage(slug, "tenant:read", { page: "/t/[tenant]/reports/schedules/[id]" });
+  const frameworks = (await listEvaluationTemplates(getDb(), { tenantId: tenant.tenantId })).map((t) => ({
+    slug: t.slug,
+    name: t.name,
+  }));
   if (!/^[0-9a-f-]{36}$/i.test(id)) notFound();
   const db = getDb();
   const schedule = await getSchedule(db, tenant.tenantId, id);
@@ -45,7 +51,14 @@ export default async function ReportSchedulePage({ params }: { params: Promise<{
           failed. Last error: {schedule.lastError}
         </Alert>
       )}
-      {canManage && <ScheduleForm tenantId={tenant.tenantId} values={formValuesOf(schedule)} />}
+      {canManage && (
+        <ScheduleForm
+          tenantId={tenant.tenantId}
+          values={formValuesOf(schedule)}
+          frameworks={frameworks}
+          auditManagerTemplates={AUDIT_MANAGER_REPORTS}
+        />
+      )}
       <section className="space-y-3">
         <h2 className="text-base font-semibold text-slate-900">Delivery log</h2>
         <DeliveryLog rows={deliveries} showSchedule={false} />
