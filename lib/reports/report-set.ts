@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { finished } from "node:stream/promises";
 import type { Db } from "@/db";
-import { listFindings } from "@/lib/compliance/read/findings";
+import { iterateFindings } from "@/lib/compliance/read/findings";
 import { eq } from "drizzle-orm";
 import { tenants } from "@/db/schema";
 import { AUDIT_MANAGER_REPORTS, type AuditManagerTemplate } from "@/lib/reports/audit-manager/columns";
@@ -63,25 +63,21 @@ async function writeFindings(db: Db, req: ReportSetRequest, file: string): Promi
   const asOf = periodAsOf(req.period, clock.now());
   let written = 0;
   await toFile(file, async (out) => {
-    for (let offset = 0; ; offset += PAGE) {
-      const page = await listFindings(db, {
-        tenantId: req.tenantId,
-        asOf,
-        templateSlug: req.templateSlug,
-        evidence: true,
-        limit: PAGE,
-        offset,
-      });
-      for (const f of page.findings) {
+    const findings = iterateFindings(db, {
+      tenantId: req.tenantId,
+      asOf,
+      templateSlug: req.templateSlug,
+      evidence: true,
+    });
+    for await (const rows of findings) {
+      for (const f of rows) {
         if (!out.write(`${JSON.stringify(f)}\n`)) await new Promise((r) => out.once("drain", r));
         written++;
       }
-      if (page.findings.length < PAGE) break;
     }
   });
   return written;
 }
-const PAGE = 1_000;
 
 /** The reports alone (no bundle), into `dir`; returns their names relative to it. */
 async function writeReports(db: Db, req: ReportSetRequest, dir: string) {

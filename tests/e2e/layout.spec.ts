@@ -35,6 +35,8 @@ const TENANT_PAGES = [
   "backups",
   "jobs",
   "sync",
+  "reports",
+  "reports/schedules",
 ];
 const POLICY_ROLES: Role[] = ["admin", "operator"];
 

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -16,6 +16,7 @@ import { readCsv } from "@/tests/helpers/csv-read";
 import { makeUser } from "@/tests/helpers/fixtures";
 import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
 import { getScores } from "@/lib/compliance/read/scores";
+import { listFindings } from "@/lib/compliance/read/findings";
 import { formatScore, shownScorePercent } from "@/lib/compliance/scoring/score-text";
 import { verifyEvidenceBundle } from "@/lib/reports/evidence/bundle-verify";
 import { parsePeriod, periodAsOf } from "@/lib/reports/period";
@@ -117,6 +118,25 @@ describe("npm run report", () => {
     const verified = await verifyEvidenceBundle(line.bundle);
     expect(verified.problems).toEqual([]);
     expect(verified.ok).toBe(true);
+
+    // The bundle holds every finding of the framework as of the period's end, with its evidence.
+    const { total } = await listFindings(handle.db, {
+      tenantId: synced.tenantId,
+      asOf,
+      templateSlug: "iso-27001-2022",
+      limit: 1,
+    });
+    const findings = execFileSync("unzip", ["-p", line.bundle, "findings/findings.jsonl"], { maxBuffer: 1 << 28 })
+      .toString("utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { status: string; evidence?: unknown[] });
+    expect(findings).toHaveLength(total);
+    expect(findings.filter((f) => f.status === "FAIL").every((f) => Array.isArray(f.evidence))).toBe(true);
+    const manifest = JSON.parse(execFileSync("unzip", ["-p", line.bundle, "MANIFEST.json"]).toString("utf8")) as {
+      meta: { findings: number; period: { from: string; to: string } };
+    };
+    expect(manifest.meta).toMatchObject({ findings: total, period: { from: day(-30), to: day(0) } });
   }, 300_000);
 
   it.each([
