@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Suspense } from "react";
 import { getFreshness } from "@/db/queries/sync";
+import { seesCurrentState } from "@/lib/auth/audit-grant";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { bySnapshot } from "@/lib/dashboard/snapshot-cache";
@@ -48,9 +49,12 @@ export default async function TenantLayout({
   const { tenant } = await requireTenantPage(slug, "tenant:read", { view: "history" });
   return (
     <>
-      <Suspense fallback={<div className="mb-5 h-7" />}>
-        <FreshnessBar tenantId={tenant.tenantId} slug={slug} />
-      </Suspense>
+      {/* How fresh the current data is means nothing to an auditor held to a period that has ended. */}
+      {seesCurrentState(tenant) && (
+        <Suspense fallback={<div className="mb-5 h-7" />}>
+          <FreshnessBar tenantId={tenant.tenantId} slug={slug} />
+        </Suspense>
+      )}
       {children}
     </>
   );

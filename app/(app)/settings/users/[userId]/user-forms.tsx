@@ -144,7 +144,9 @@ export function MembershipForms({
             <TextField name="periodTo" label="Period to" type="date" hint="Last day, inclusive." />
             <TextField name="expiresOn" label="Access until" type="date" hint="Last day the grant gives access." />
           </fieldset>
-          <SubmitButton variant="secondary">Add or update membership</SubmitButton>
+          <div className="mt-4">
+            <SubmitButton variant="secondary">Add or update membership</SubmitButton>
+          </div>
         </ActionForm>
       )}
     </div>

@@ -140,7 +140,7 @@ export default async function CompliancePage({
             ? `Evaluated ${formatDateTime(summary.evaluation.evaluatedAt)} over data read ${summary.evaluation.snapshotAt ? formatDateTime(summary.evaluation.snapshotAt) : "—"}.`
             : "Scores appear after the organization has been synced and evaluated."
         }
-        actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} />}
+        actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} pinned={Boolean(tenant.period)} />}
       />
       {outside === "period" && (
         <Alert tone="warning">

@@ -16,7 +16,7 @@ import { AUDIT_MANAGER_REPORTS } from "@/lib/reports/audit-manager/columns";
 import { WELL_KNOWN_KEYS_PATH } from "@/lib/reports/evidence/bundle-layout";
 import { parsePeriod, periodAsOf, periodDays, periodLabel, type ReportPeriod } from "@/lib/reports/period";
 import { clock } from "@/lib/clock";
-import { formatScore, ScoreNumber } from "../compliance/_components/score";
+import { FullyMet, ScoreNumber } from "../compliance/_components/score";
 
 export const metadata: Metadata = { title: "Reports" };
 
@@ -88,11 +88,11 @@ export default async function ReportsPage({
           {outsideGrantMessage(tenant)} {CURRENT_STATE_REFUSED}
         </Alert>
       )}
-      {tenant.period && (
+      {tenant.period && first(sp.outside) !== "period" && (
         <Alert tone="info">
           Your audit access covers {periodLabel(tenant.period)}
           {tenant.expiresAt
-            ? ` and ends after ${new Date(tenant.expiresAt.getTime() - 1).toISOString().slice(0, 10)}`
+            ? `; you have access until ${new Date(tenant.expiresAt.getTime() - 1).toISOString().slice(0, 10)}`
             : ""}
           . Everything here is shown as of that period.
         </Alert>
@@ -119,15 +119,14 @@ export default async function ReportsPage({
               <li key={f.slug} className="flex flex-wrap items-center justify-between gap-3 py-3">
                 <div className="min-w-0">
                   <div className="font-medium text-slate-900">{f.name}</div>
-                  <div className="text-xs text-slate-500">
-                    Score as of the period&apos;s end:{" "}
-                    <span data-testid="report-score" data-slug={f.slug}>
-                      {formatScore(f.score)}
-                    </span>
+                  <div className="text-xs">
+                    <FullyMet passing={f.requirementsPassing} applicable={f.requirementsApplicable} />
                   </div>
                 </div>
                 <div className="flex flex-wrap items-center gap-2">
-                  <ScoreNumber score={f.score} />
+                  <span data-testid="report-score" data-slug={f.slug}>
+                    <ScoreNumber score={f.score} className="text-2xl" />
+                  </span>
                   {canExport && (
                     <>
                       <a

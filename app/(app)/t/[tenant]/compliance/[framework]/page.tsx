@@ -113,7 +113,7 @@ export default async function FrameworkPage({
       <PageHeader
         title={f.name}
         description={`Template ${f.version}, revision ${f.revision}.${summary.evaluation ? ` Evaluated ${formatDateTime(summary.evaluation.evaluatedAt)}.` : ""}`}
-        actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} />}
+        actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} pinned={Boolean(tenant.period)} />}
       />
       {asOf.error && <Alert tone="warning">{asOf.error}</Alert>}
       <section

@@ -8,10 +8,13 @@ export function AsOfForm({
   pathname,
   value,
   keep,
+  pinned = false,
 }: {
   pathname: string;
   value: string | undefined;
   keep: Record<string, string | undefined>;
+  /** Held to an audit period: there is no "latest" to go back to. */
+  pinned?: boolean;
 }) {
   return (
     <form method="get" action={pathname} className="flex items-start gap-2" aria-label="Show results as of a date">
@@ -29,7 +32,7 @@ export function AsOfForm({
       <button type="submit" className={`mt-5 ${buttonClass("secondary", "sm")}`}>
         Show
       </button>
-      {value && (
+      {value && !pinned && (
         <Link
           href={`${pathname}?${new URLSearchParams(Object.entries(keep).filter((e): e is [string, string] => Boolean(e[1])))}`}
           className={`mt-5 ${buttonClass("ghost", "sm")}`}

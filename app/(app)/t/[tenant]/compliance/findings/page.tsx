@@ -63,7 +63,7 @@ export default async function FindingsPage({
       <PageHeader
         title="Findings"
         description="Every check of every control: its status, the one-line reason, and (open one) the evidence that decided it."
-        actions={<AsOfForm pathname={pathname} value={asOf.param} keep={keep} />}
+        actions={<AsOfForm pathname={pathname} value={asOf.param} keep={keep} pinned={Boolean(tenant.period)} />}
       />
       {asOf.error && <Alert tone="warning">{asOf.error}</Alert>}
       <FilterBar

@@ -56,7 +56,7 @@ export default async function ControlPage({
       <PageHeader
         title={`${controlId} ${def.title}`}
         description={def.description}
-        actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} />}
+        actions={<AsOfForm pathname={pathname} value={asOf.param} keep={{}} pinned={Boolean(tenant.period)} />}
       />
       {asOf.error && <Alert tone="warning">{asOf.error}</Alert>}
       <div className="grid gap-4 lg:grid-cols-2">
