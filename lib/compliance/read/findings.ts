@@ -8,7 +8,7 @@ import type { ControlId, Evidence, FindingStatus, ScoredStatus, SubjectType } fr
 import type { PanelEntry } from "@/lib/compliance/store/panel-codec";
 import { listExceptionsAt, type ExceptionView } from "./exceptions-at";
 import { evaluationTimes, getEvaluationRuns, resolveEvaluation, type EvaluationRef } from "./evaluations";
-import { listPanelsAt, readPanelAt, type PanelAt } from "./panels";
+import { listPanelsAt, readPanelAt, readPanelsAt, type PanelAt } from "./panels";
 import { clock } from "@/lib/clock";
 
 export interface FindingFilter {
@@ -143,13 +143,18 @@ const wantsOf = (s: Scope) => (st: ScoredStatus) => !s.statuses || s.statuses.ha
 
 /** One panel's findings that the filter selects, decoded. */
 async function panelRows(db: Db, f: FindingFilter, s: Scope, p: PanelAt): Promise<FindingRow[]> {
-  const wants = wantsOf(s);
   const entries = await readPanelAt(db, {
     tenantId: f.tenantId,
     panelId: p.id,
     evaluationId: s.evaluation.id,
     evidence: f.evidence,
   });
+  return selectedRows(f, s, p, entries);
+}
+
+/** The findings of a panel's entries that the filter selects. */
+function selectedRows(f: FindingFilter, s: Scope, p: PanelAt, entries: PanelEntry[]): FindingRow[] {
+  const wants = wantsOf(s);
   return entries
     .filter(
       (e) =>
@@ -234,12 +239,23 @@ export async function* iterateFindings(db: Db, f: FindingFilter): AsyncGenerator
   const s = await scopeOf(db, f);
   if (!s) return;
   const since = new Map<number, Date>();
-  for (const p of await panelsOf(db, f, s)) {
-    if (panelCount(f, s, p) === 0) continue;
-    const rows = await panelRows(db, f, s, p);
-    if (rows.length) yield await withSince(db, rows, since);
+  const panels = (await panelsOf(db, f, s)).filter((p) => panelCount(f, s, p) !== 0);
+  for (let i = 0; i < panels.length; i += PANELS_AT_ONCE) {
+    const batch = panels.slice(i, i + PANELS_AT_ONCE);
+    const read = await readPanelsAt(db, {
+      tenantId: f.tenantId,
+      panelIds: batch.map((p) => p.id),
+      evaluationId: s.evaluation.id,
+      evidence: f.evidence,
+    });
+    for (const p of batch) {
+      const rows = selectedRows(f, s, p, read.get(p.id) ?? []);
+      if (rows.length) yield await withSince(db, rows, since);
+    }
   }
 }
+/** Panels read per query by iterateFindings: few queries, and a bounded number of panels in memory. */
+const PANELS_AT_ONCE = 32;
 
 /** One subject's findings of a control (every run), with evidence, as of the evaluation. */
 export async function getFinding(

@@ -70,18 +70,43 @@ export async function readPanelAt(
   db: Db,
   p: { tenantId: string; panelId: number; evaluationId: number; evidence?: boolean },
 ): Promise<PanelEntry[]> {
+  const read = await readPanelsAt(db, { ...p, panelIds: [p.panelId] });
+  return read.get(p.panelId) ?? [];
+}
+
+/**
+ * The entries of several panels after evaluation `evaluationId`, in two queries for all of them:
+ * a report reading every panel of an evaluation one by one spent a sixth of its time sending
+ * queries. Panels that do not exist are absent from the map.
+ */
+export async function readPanelsAt(
+  db: Db,
+  p: { tenantId: string; panelIds: readonly number[]; evaluationId: number; evidence?: boolean },
+): Promise<Map<number, PanelEntry[]>> {
+  const out = new Map<number, PanelEntry[]>();
+  if (p.panelIds.length === 0) return out;
   const pool = poolOf(db);
-  const cur = await pool.query(
-    `select state, ${p.evidence ? "evidence" : "null as evidence"} from compliance_panels where id = $1 and tenant_id = $2`,
-    [p.panelId, p.tenantId],
-  );
-  if (cur.rows.length === 0) return [];
-  let entries = decodePanel(cur.rows[0].state as Buffer, cur.rows[0].evidence as Buffer | null);
-  const later = await pool.query(
-    `select delta, prev_version from compliance_panel_history where panel_id = $1 and evaluation_id > $2 order by evaluation_id desc`,
-    [p.panelId, p.evaluationId],
-  );
-  for (const r of later.rows)
-    entries = r.prev_version === null ? [] : applyReverse(entries, decodeDelta(r.delta as Buffer));
-  return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.runId - b.runId));
+  const [cur, later] = await Promise.all([
+    pool.query(
+      `select id, state, ${p.evidence ? "evidence" : "null as evidence"} from compliance_panels where id = any($1::int[]) and tenant_id = $2`,
+      [p.panelIds, p.tenantId],
+    ),
+    pool.query(
+      `select panel_id, delta, prev_version from compliance_panel_history where panel_id = any($1::int[]) and evaluation_id > $2 order by panel_id, evaluation_id desc`,
+      [p.panelIds, p.evaluationId],
+    ),
+  ]);
+  for (const r of cur.rows) out.set(Number(r.id), decodePanel(r.state as Buffer, r.evidence as Buffer | null));
+  for (const r of later.rows) {
+    const id = Number(r.panel_id);
+    const entries = out.get(id);
+    if (entries === undefined) continue;
+    out.set(id, r.prev_version === null ? [] : applyReverse(entries, decodeDelta(r.delta as Buffer)));
+  }
+  for (const [id, entries] of out)
+    out.set(
+      id,
+      entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.runId - b.runId)),
+    );
+  return out;
 }
