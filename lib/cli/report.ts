@@ -3,6 +3,7 @@ import { findTenantByNameOrSlug } from "@/db/queries/sync";
 import { shownScorePercent } from "@/lib/compliance/scoring/score-text";
 import { parsePeriod, type ReportPeriod } from "@/lib/reports/period";
 import { writeReportSet } from "@/lib/reports/report-set";
+import { commaList } from "@/lib/validation/audit-manager-report";
 import { fail, openRuntime, parseArgs } from "./runtime";
 
 // `npm run report -- --tenant NAME --framework ID --from DATE --to DATE --out DIR
@@ -24,13 +25,7 @@ try {
 } catch (e) {
   fail(`${(e as Error).message}\n${USAGE}`);
 }
-const list = (value: string | true | undefined) =>
-  typeof value === "string"
-    ? value
-        .split(",")
-        .map((v) => v.trim())
-        .filter(Boolean)
-    : undefined;
+const list = (value: string | true | undefined) => commaList(typeof value === "string" ? value : undefined);
 
 const runtime = await openRuntime();
 let status = 0;

@@ -48,7 +48,7 @@ export interface ReportSet {
 }
 
 /** Writes into `out` and resolves once the file is complete on disk. */
-async function toFile(file: string, write: (out: NodeJS.WritableStream) => Promise<unknown>): Promise<void> {
+export async function toFile(file: string, write: (out: NodeJS.WritableStream) => Promise<unknown>): Promise<void> {
   const out = createWriteStream(file);
   try {
     await write(out);

@@ -29,3 +29,12 @@ export const auditManagerReportFields = z.object({
     .max(AWS_REGIONS.length, "too many regions")
     .optional(),
 });
+
+/** `a,b, c` → ["a", "b", "c"]; absent or empty: undefined (every account or region). */
+export function commaList(value: string | null | undefined): string[] | undefined {
+  const items = value
+    ?.split(",")
+    .map((v) => v.trim())
+    .filter(Boolean);
+  return items?.length ? items : undefined;
+}

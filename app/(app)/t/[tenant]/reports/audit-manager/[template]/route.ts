@@ -1,21 +1,12 @@
-import { createWriteStream } from "node:fs";
 import path from "node:path";
-import { finished } from "node:stream/promises";
 import { invalid } from "@/lib/errors";
 import { writeAuditManagerReport } from "@/lib/reports/audit-manager/write-report";
 import { periodDays } from "@/lib/reports/period";
 import { auditReport, fileResponse, requestedPeriod } from "@/lib/reports/report-response";
+import { toFile } from "@/lib/reports/report-set";
 import { defineRoute } from "@/lib/routes";
-import { auditManagerReportFields } from "@/lib/validation/audit-manager-report";
+import { auditManagerReportFields, commaList } from "@/lib/validation/audit-manager-report";
 import { fieldErrorsOf } from "@/lib/validation/common";
-
-const list = (value: string | null) =>
-  value
-    ? value
-        .split(",")
-        .map((v) => v.trim())
-        .filter(Boolean)
-    : undefined;
 
 /**
  * One of AWS Backup Audit Manager's five report layouts over a period, as CSV or JSON, for every
@@ -28,8 +19,8 @@ export const GET = defineRoute(
     const fields = auditManagerReportFields.safeParse({
       template: String(ctx.params.template ?? ""),
       format: url.searchParams.get("format") ?? "csv",
-      accountIds: list(url.searchParams.get("accounts")),
-      regions: list(url.searchParams.get("regions")),
+      accountIds: commaList(url.searchParams.get("accounts")),
+      regions: commaList(url.searchParams.get("regions")),
     });
     if (!fields.success) throw invalid("Invalid Audit Manager report request.", fieldErrorsOf(fields.error));
     const { template, format, accountIds, regions } = fields.data;
@@ -38,17 +29,13 @@ export const GET = defineRoute(
     await auditReport(ctx, template, period, { format, accountIds: accountIds ?? "all", regions: regions ?? "all" });
     return fileResponse(async (dir) => {
       const file = path.join(dir, `report.${format}`);
-      const out = createWriteStream(file);
-      try {
-        await writeAuditManagerReport(
+      await toFile(file, (out) =>
+        writeAuditManagerReport(
           ctx.db,
           { tenantId: ctx.tenant!.tenantId, template, period, accountIds, regions, format },
           out,
-        );
-      } finally {
-        out.end();
-      }
-      await finished(out);
+        ),
+      );
       return {
         file,
         contentType: format === "csv" ? "text/csv; charset=utf-8" : "application/json; charset=utf-8",

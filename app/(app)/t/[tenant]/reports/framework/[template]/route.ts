@@ -1,10 +1,9 @@
-import { createWriteStream } from "node:fs";
 import path from "node:path";
-import { finished } from "node:stream/promises";
 import { invalid } from "@/lib/errors";
 import { loadFrameworkReport, writeFrameworkReportHtml, writeFrameworkReportPdf } from "@/lib/reports/framework";
 import { periodDays } from "@/lib/reports/period";
 import { auditReport, fileResponse, requestedPeriod } from "@/lib/reports/report-response";
+import { toFile } from "@/lib/reports/report-set";
 import { defineRoute } from "@/lib/routes";
 
 const FORMATS = { pdf: "application/pdf", html: "text/html; charset=utf-8" } as const;
@@ -28,13 +27,9 @@ export const GET = defineRoute(
     const { from, to } = periodDays(period);
     return fileResponse(async (dir) => {
       const file = path.join(dir, `report.${format}`);
-      const out = createWriteStream(file);
-      try {
-        await (format === "pdf" ? writeFrameworkReportPdf : writeFrameworkReportHtml)(ctx.db, report, out);
-      } finally {
-        out.end();
-      }
-      await finished(out);
+      await toFile(file, (out) =>
+        (format === "pdf" ? writeFrameworkReportPdf : writeFrameworkReportHtml)(ctx.db, report, out),
+      );
       return {
         file,
         contentType: FORMATS[format],
