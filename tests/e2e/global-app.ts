@@ -9,6 +9,7 @@ import { tenants } from "@/db/schema";
 import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
 import { demoWorld } from "@/sim/world/demo";
 import { syncWorld } from "@/tests/integration/compliance/sync-world";
+import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
 import { startFakeIdp } from "./fake-idp";
 
 declare module "vitest" {
@@ -54,7 +55,10 @@ export default async function setup(project: TestProject) {
   // Contoso: an organization never synced, which the non-admin users may not see at all.
   const northwind = await syncWorld(handle, databaseUrl, demoWorld(1), { name: "Northwind" });
   // Kept running for the run: the app pushes backup policies to it (tests/e2e/policies.spec.ts).
-  await evaluateTenant(handle.db, northwind.tenantId);
+  // At the simulated world's hour: each process's pinned clock starts at CLOCK_AT when it first
+  // reads it, so the app server, started later, reads an earlier "now" than this process did after
+  // the sync; an evaluation stamped with this process's clock could lie in the app's future.
+  await evaluateTenant(handle.db, northwind.tenantId, { trigger: "e2e", now: new Date(TEST_WORLD_NOW * 1000) });
   await handle.db.insert(tenants).values({
     name: "Contoso",
     slug: "contoso",
