@@ -58,6 +58,10 @@ function point(r: Row): RecoveryPoint {
     backupSizeBytes: (r.backup_size_bytes ?? null) as number | null,
     isParent: r.is_parent as boolean,
     parentRecoveryPointArn: (r.parent_recovery_point_arn ?? null) as string | null,
+    deleteAfterEvent: (r.delete_after_event ?? null) as RecoveryPoint["deleteAfterEvent"],
+    scanStatus: (r.scan_status ?? null) as RecoveryPoint["scanStatus"],
+    scannedAt: d(r.scanned_at),
+    indexStatus: (r.index_status ?? null) as RecoveryPoint["indexStatus"],
     vaultType: (r.vault_type ?? null) as RecoveryPoint["vaultType"],
   };
 }

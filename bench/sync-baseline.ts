@@ -69,7 +69,7 @@ export async function runBaseline(o: {
           attemptId: attempt.rows[0]!.id as string,
           recoveryPointsFull: true,
           recoveryPointsAfter: new Map(),
-          jobsAfter: { backup: null, copy: null, restore: null },
+          jobsAfter: { backup: null, copy: null, restore: null, scan: null },
           spillAt: 2000,
           sequential: true,
         },

@@ -10,6 +10,15 @@ interface CopyActionJson {
   destinationBackupVaultArn: string;
   lifecycle: LifecycleJson | null;
 }
+interface ScanActionJson {
+  malwareScanner: string;
+  scanMode: string;
+}
+interface ScanSettingJson {
+  malwareScanner: string;
+  resourceTypes: string[];
+  scannerRoleArn: string | null;
+}
 interface ConditionJson {
   op: "StringEquals" | "StringNotEquals" | "StringLike" | "StringNotLike";
   key: string;
@@ -35,6 +44,8 @@ export const backupPlans = pgTable(
     advancedBackupSettings: jsonb("advanced_backup_settings")
       .$type<Array<{ resourceType: string; backupOptions: Record<string, string> }>>()
       .notNull(),
+    /** Malware scanning: which scanner scans which resource types of this plan. */
+    scanSettings: jsonb("scan_settings").$type<ScanSettingJson[]>().notNull().default([]),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.planId] })],
 );
@@ -78,6 +89,8 @@ export const backupRules = pgTable(
     copyActions: jsonb("copy_actions").$type<CopyActionJson[]>().notNull(),
     enableContinuousBackup: boolean("enable_continuous_backup").notNull(),
     recoveryPointTags: jsonb("recovery_point_tags").$type<Record<string, string>>().notNull(),
+    scanActions: jsonb("scan_actions").$type<ScanActionJson[]>().notNull().default([]),
+    indexResourceTypes: text("index_resource_types").array().notNull().default([]),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.planId, t.versionId, t.ruleId] })],
 );

@@ -31,6 +31,8 @@ export const backupVaults = pgTable(
     accessPolicy: text("access_policy"),
     notificationTopicArn: text("notification_topic_arn"),
     notificationEvents: text("notification_events").array().notNull(),
+    /** Multi-party approval team (air-gapped vaults only; DescribeBackupVault). */
+    mpaApprovalTeamArn: text("mpa_approval_team_arn"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.vaultName] }),
@@ -38,6 +40,21 @@ export const backupVaults = pgTable(
   ],
 );
 export type BackupVaultRow = typeof backupVaults.$inferSelect;
+
+/** Principals a unit's vaults are shared with through AWS RAM (one row per vault and principal). */
+export const backupVaultShares = pgTable(
+  "backup_vault_shares",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    accountId: text("account_id").notNull(),
+    region: text("region").notNull(),
+    vaultArn: text("vault_arn").notNull(),
+    resourceShareArn: text("resource_share_arn").notNull(),
+    principal: text("principal").notNull(),
+    external: boolean("external").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.vaultArn, t.resourceShareArn, t.principal] })],
+);
 
 export const recoveryPoints = pgTable(
   "recovery_points",
@@ -70,6 +87,11 @@ export const recoveryPoints = pgTable(
     isParent: boolean("is_parent").notNull(),
     parentRecoveryPointArn: text("parent_recovery_point_arn"),
     vaultType: text("vault_type"),
+    deleteAfterEvent: text("delete_after_event"),
+    /** AggregatedScanResult: NO_THREATS_FOUND, THREATS_FOUND or FAILED; null: never scanned. */
+    scanStatus: text("scan_status"),
+    scannedAt: timestamp("scanned_at", { withTimezone: true }),
+    indexStatus: text("index_status"),
   },
   // A resource's points live in its own unit's vaults (the key's prefix). The one secondary index
   // serves the Recovery points page, newest first across the tenant (keyset paging): without it

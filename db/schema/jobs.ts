@@ -96,3 +96,32 @@ export const restoreJobs = pgTable(
   ],
 );
 export type RestoreJobRow = typeof restoreJobs.$inferSelect;
+
+/** Malware scans of recovery points (GuardDuty Malware Protection for AWS Backup). */
+export const scanJobs = pgTable(
+  "scan_jobs",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    accountId: text("account_id").notNull(),
+    region: text("region").notNull(),
+    scanJobId: text("scan_job_id").notNull(),
+    creationDate: timestamp("creation_date", { withTimezone: true }).notNull(),
+    state: text("state").notNull(),
+    statusMessage: text("status_message"),
+    scanResultStatus: text("scan_result_status"),
+    malwareScanner: text("malware_scanner").notNull(),
+    scanMode: text("scan_mode"),
+    resourceArn: text("resource_arn").notNull(),
+    resourceType: text("resource_type").notNull(),
+    recoveryPointArn: text("recovery_point_arn").notNull(),
+    backupVaultName: text("backup_vault_name").notNull(),
+    backupPlanId: text("backup_plan_id"),
+    backupRuleId: text("backup_rule_id"),
+    completionDate: timestamp("completion_date", { withTimezone: true }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.scanJobId, t.creationDate] }),
+    index("scan_jobs_tenant_time_idx").on(t.tenantId, t.creationDate),
+  ],
+);
+export type ScanJobRow = typeof scanJobs.$inferSelect;

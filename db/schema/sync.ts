@@ -145,6 +145,7 @@ export const syncUnits = pgTable(
     backupJobsAfter: timestamp("backup_jobs_after", { withTimezone: true }),
     copyJobsAfter: timestamp("copy_jobs_after", { withTimezone: true }),
     restoreJobsAfter: timestamp("restore_jobs_after", { withTimezone: true }),
+    scanJobsAfter: timestamp("scan_jobs_after", { withTimezone: true }),
     counts: jsonb("counts").$type<Record<string, number>>(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },

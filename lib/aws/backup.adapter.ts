@@ -15,6 +15,7 @@ import type {
   RecoveryPointByBackupVault,
   RestoreJobsListMember,
   RestoreTestingPlanForList,
+  ScanJob as SdkScanJob,
 } from "@aws-sdk/client-backup";
 import type {
   BackupJob,
@@ -35,6 +36,9 @@ import type {
   RestoreJob,
   RestoreJobStatus,
   RestoreTestingPlan,
+  RecoveryPointScanStatus,
+  ScanJob,
+  ScanJobState,
   SelectionCondition,
   VaultType,
 } from "@/lib/inventory/types";
@@ -82,6 +86,11 @@ export function toBackupRule(r: SdkBackupRule): BackupRule {
     })),
     enableContinuousBackup: r.EnableContinuousBackup ?? false,
     recoveryPointTags: { ...(r.RecoveryPointTags ?? {}) },
+    scanActions: (r.ScanActions ?? []).map((a) => ({
+      malwareScanner: a.MalwareScanner ?? "",
+      scanMode: a.ScanMode ?? "",
+    })),
+    indexResourceTypes: (r.IndexActions ?? []).flatMap((a) => a.ResourceTypes ?? []),
   };
 }
 
@@ -112,6 +121,11 @@ export function toBackupPlan(
     advancedBackupSettings: (current.BackupPlan?.AdvancedBackupSettings ?? listed.AdvancedBackupSettings ?? []).map(
       (a) => ({ resourceType: a.ResourceType ?? "", backupOptions: { ...(a.BackupOptions ?? {}) } }),
     ),
+    scanSettings: (current.BackupPlan?.ScanSettings ?? []).map((c) => ({
+      malwareScanner: c.MalwareScanner ?? "",
+      resourceTypes: [...(c.ResourceTypes ?? [])],
+      scannerRoleArn: orNull(c.ScannerRoleArn),
+    })),
   };
 }
 
@@ -197,6 +211,8 @@ export function toBackupVault(
     accessPolicy,
     notificationTopicArn: notifications.topicArn,
     notificationEvents: notifications.events,
+    mpaApprovalTeamArn: null,
+    shares: [],
   };
 }
 
@@ -240,6 +256,55 @@ export function toRecoveryPoint(unit: UnitRef, rp: RecoveryPointByBackupVault): 
     isParent: rp.IsParent ?? false,
     parentRecoveryPointArn: orNull(rp.ParentRecoveryPointArn),
     vaultType: (VAULT_TYPES as readonly string[]).includes(rp.VaultType ?? "") ? (rp.VaultType as VaultType) : null,
+    deleteAfterEvent: rp.Lifecycle?.DeleteAfterEvent === "DELETE_AFTER_COPY" ? "DELETE_AFTER_COPY" : null,
+    scanStatus: scanStatusOf(rp.AggregatedScanResult),
+    scannedAt: date(rp.AggregatedScanResult?.LastComputed),
+    indexStatus: (INDEX_STATUSES as readonly string[]).includes(rp.IndexStatus ?? "")
+      ? (rp.IndexStatus as RecoveryPoint["indexStatus"])
+      : null,
+  };
+}
+
+const INDEX_STATUSES = ["PENDING", "ACTIVE", "FAILED", "DELETING"] as const;
+
+/**
+ * A point's malware verdict from AWS's aggregate over its scan jobs: malware found decides, then a
+ * failed last scan; a result computed with neither is clean. No aggregate: never scanned.
+ */
+export function scanStatusOf(a: RecoveryPointByBackupVault["AggregatedScanResult"]): RecoveryPointScanStatus | null {
+  if (!a) return null;
+  if ((a.Findings ?? []).length > 0) return "THREATS_FOUND";
+  if (a.FailedScan) return "FAILED";
+  return a.LastComputed ? "NO_THREATS_FOUND" : null;
+}
+
+const SCAN_JOB_STATES: readonly ScanJobState[] = [
+  "CREATED",
+  "RUNNING",
+  "COMPLETED",
+  "COMPLETED_WITH_ISSUES",
+  "FAILED",
+  "CANCELED",
+];
+
+export function toScanJob(unit: UnitRef, j: SdkScanJob): ScanJob {
+  return {
+    accountId: unit.accountId,
+    region: unit.region,
+    scanJobId: j.ScanJobId ?? "",
+    state: (SCAN_JOB_STATES as readonly string[]).includes(j.State ?? "") ? (j.State as ScanJobState) : "CREATED",
+    statusMessage: orNull(j.StatusMessage),
+    scanResultStatus: orNull(j.ScanResult?.ScanResultStatus),
+    malwareScanner: j.MalwareScanner ?? "",
+    scanMode: orNull(j.ScanMode),
+    resourceArn: j.ResourceArn ?? "",
+    resourceType: j.ResourceType ?? "",
+    recoveryPointArn: j.RecoveryPointArn ?? "",
+    backupVaultName: j.BackupVaultName ?? "",
+    backupPlanId: orNull(j.CreatedBy?.BackupPlanId),
+    backupRuleId: orNull(j.CreatedBy?.BackupRuleId),
+    creationDate: date(j.CreationDate) ?? new Date(0),
+    completionDate: date(j.CompletionDate),
   };
 }
 

@@ -1,4 +1,5 @@
 import {
+  DescribeBackupVaultCommand,
   DescribeGlobalSettingsCommand,
   DescribeRegionSettingsCommand,
   GetBackupPlanCommand,
@@ -15,6 +16,7 @@ import {
   paginateListRecoveryPointsByBackupVault,
   paginateListRestoreJobs,
   paginateListRestoreTestingPlans,
+  paginateListScanJobs,
   type BackupClient,
   type BackupPlansListMember,
 } from "@aws-sdk/client-backup";
@@ -29,6 +31,7 @@ import type {
   RecoveryPoint,
   RegionSettings,
   RestoreJob,
+  ScanJob,
 } from "@/lib/inventory/types";
 import {
   toBackupJob,
@@ -43,6 +46,7 @@ import {
   toRegionSettings,
   toRestoreJob,
   toRestoreTestingPlan,
+  toScanJob,
   type UnitRef,
 } from "./backup.adapter";
 import { isNotFound } from "./errors";
@@ -165,7 +169,16 @@ export async function fetchVaults(client: BackupClient, unit: UnitRef, concurren
           (e: unknown) => (isNotFound(e) ? { topicArn: null, events: [] } : Promise.reject(e)),
         ),
     ] as const);
-    return toBackupVault(unit, v, policy, notifications);
+    const vault = toBackupVault(unit, v, policy, notifications);
+    // Only an air-gapped vault can have a multi-party approval team, and only DescribeBackupVault
+    // names it: one call per air-gapped vault, none for the others.
+    if (vault.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT") {
+      const detail = await client
+        .send(new DescribeBackupVaultCommand({ BackupVaultName: name }))
+        .catch((e: unknown) => (isNotFound(e) ? null : Promise.reject(e)));
+      vault.mpaApprovalTeamArn = detail?.MpaApprovalTeamArn ?? null;
+    }
+    return vault;
   });
 }
 
@@ -224,6 +237,20 @@ export async function* restoreJobPages(
     createdAfter ? { ByCreatedAfter: createdAfter } : {},
   ))
     yield (page.RestoreJobs ?? []).map((j) => toRestoreJob(unit, j));
+}
+
+export async function* scanJobPages(
+  client: BackupClient,
+  unit: UnitRef,
+  createdAfter?: Date,
+): AsyncGenerator<ScanJob[]> {
+  // ListScanJobs filters by completion time only: a scan still running has none, so an
+  // incremental read asks from the mark and the overlap covers jobs that ran across it.
+  for await (const page of paginateListScanJobs(
+    { client, pageSize: PAGE },
+    createdAfter ? { ByCompleteAfter: createdAfter } : {},
+  ))
+    yield (page.ScanJobs ?? []).map((j) => toScanJob(unit, j));
 }
 
 export async function fetchRestoreTestingPlans(client: BackupClient, unit: UnitRef) {

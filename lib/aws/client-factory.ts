@@ -4,6 +4,7 @@ import { BackupClient } from "@aws-sdk/client-backup";
 import { IAMClient } from "@aws-sdk/client-iam";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { OrganizationsClient } from "@aws-sdk/client-organizations";
+import { RAMClient } from "@aws-sdk/client-ram";
 import { S3Client } from "@aws-sdk/client-s3";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { STSClient } from "@aws-sdk/client-sts";
@@ -14,6 +15,7 @@ import {
   iamBuckets,
   kmsBuckets,
   organizationsBuckets,
+  ramBuckets,
   stsBuckets,
   taggingBuckets,
   type Quotas,
@@ -65,7 +67,7 @@ export class AwsFactory {
   private readonly httpsAgent: https.Agent;
   private readonly unitClients = new Map<
     string,
-    { backup?: BackupClient; tagging?: ResourceGroupsTaggingAPIClient; kms?: KMSClient }
+    { backup?: BackupClient; tagging?: ResourceGroupsTaggingAPIClient; kms?: KMSClient; ram?: RAMClient }
   >();
   private readonly maxAttempts: number;
 
@@ -203,6 +205,19 @@ export class AwsFactory {
     );
     this.unitClients.set(key, entry);
     return entry.kms;
+  }
+
+  /** AWS RAM in one (account, region): whom the unit's vaults are shared with. */
+  ram(accountId: string, region: string, credentials: Credentials, counter?: CallCounter): RAMClient {
+    const key = `${accountId}|${region}`;
+    const entry = this.unitClients.get(key) ?? {};
+    entry.ram ??= this.instrument(
+      new RAMClient(this.common(region, credentials)),
+      () => ramBuckets(key, this.quotas),
+      counter,
+    );
+    this.unitClients.set(key, entry);
+    return entry.ram;
   }
 
   /**

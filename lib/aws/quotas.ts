@@ -8,7 +8,7 @@ import type { BucketSpec } from "./rate-gate";
  * (https://docs.aws.amazon.com/kms/latest/developerguide/requests-per-second.html, "Request quotas
  * for each AWS KMS API operation" and "Cross-account requests"). Organizations, STS, IAM and Tagging publish no numbers; ours are
  * conservative (Organizations is one endpoint for the whole organization; STS is charged to the
- * caller, i.e. the management account, for every member AssumeRole).
+ * caller, i.e. the management account, for every member AssumeRole). RAM publishes none either.
  */
 export interface Quotas {
   backupList: number;
@@ -17,6 +17,8 @@ export interface Quotas {
   organizations: number;
   sts: number;
   tagging: number;
+  /** AWS RAM reads (which principals the air-gapped vaults are shared with) per account and Region. */
+  ram: number;
   kmsDescribeKey: number;
   kmsListAliases: number;
   /** IAM reads (GetRole for the policy pre-flight) per account; IAM is global. */
@@ -34,6 +36,7 @@ export const DEFAULT_QUOTAS: Quotas = {
   organizations: 20,
   sts: 50,
   tagging: 20,
+  ram: 10,
   kmsDescribeKey: 2000,
   kmsListAliases: 500,
   iam: 20,
@@ -58,6 +61,10 @@ export function backupBuckets(unitKey: string, operation: string, q: Quotas): Bu
 
 export function taggingBuckets(unitKey: string, q: Quotas): BucketSpec[] {
   return [spec(`${unitKey}|tagging`, q.tagging, q)];
+}
+
+export function ramBuckets(unitKey: string, q: Quotas): BucketSpec[] {
+  return [spec(`${unitKey}|ram`, q.ram, q)];
 }
 
 /** Buckets a KMS call draws from: each operation has its own quota per account and Region. */

@@ -75,6 +75,22 @@ export interface BackupRule {
   copyActions: CopyAction[];
   enableContinuousBackup: boolean;
   recoveryPointTags: Record<string, string>;
+  /** ScanActions: malware scans AWS Backup starts after each backup of this rule. */
+  scanActions: ScanAction[];
+  /** IndexActions: resource types whose recovery points this rule indexes for search. */
+  indexResourceTypes: string[];
+}
+
+export interface ScanAction {
+  malwareScanner: string; // GUARDDUTY
+  scanMode: string; // FULL_SCAN | INCREMENTAL_SCAN
+}
+
+/** A plan's ScanSettings: which scanner scans which resource types, with which role. */
+export interface ScanSetting {
+  malwareScanner: string;
+  resourceTypes: string[];
+  scannerRoleArn: string | null;
 }
 
 export type SelectionConditionOp = "StringEquals" | "StringNotEquals" | "StringLike" | "StringNotLike";
@@ -113,6 +129,7 @@ export interface BackupPlan {
   rules: BackupRule[];
   selections: BackupSelection[];
   advancedBackupSettings: Array<{ resourceType: string; backupOptions: Record<string, string> }>;
+  scanSettings: ScanSetting[];
 }
 
 /** Older versions of a plan (ListBackupPlanVersions + GetBackupPlan with VersionId). */
@@ -168,6 +185,23 @@ export interface BackupVault {
   accessPolicy: string | null;
   notificationTopicArn: string | null;
   notificationEvents: string[];
+  /**
+   * The multi-party approval team that must approve restores from this (logically air-gapped)
+   * vault when the organization's own accounts cannot be trusted (DescribeBackupVault's
+   * MpaApprovalTeamArn); null: none, or not asked (a standard vault).
+   */
+  mpaApprovalTeamArn: string | null;
+  /** Whom the vault is shared with through AWS RAM (air-gapped vaults are shared this way). */
+  shares: VaultShare[];
+}
+
+/** One principal a vault's RAM resource share reaches (RAM ListResources + ListPrincipals). */
+export interface VaultShare {
+  resourceShareArn: string;
+  /** An account ID, an OU ARN or the organization's ARN, as RAM names the principal. */
+  principal: string;
+  /** RAM's `external`: the principal is outside the sharing account's organization. */
+  external: boolean;
 }
 
 /**
@@ -194,6 +228,11 @@ export interface RecoveryPoint {
   /** From CalculatedLifecycle. */
   moveToColdStorageAt: Date | null;
   deleteAt: Date | null;
+  /**
+   * Lifecycle.DeleteAfterEvent (output only): DELETE_AFTER_COPY means AWS deletes this point once
+   * its copy completes, or at deleteAt, whichever comes first.
+   */
+  deleteAfterEvent: "DELETE_AFTER_COPY" | null;
   backupPlanId: string | null;
   backupPlanArn: string | null;
   backupRuleId: string | null;
@@ -204,7 +243,19 @@ export interface RecoveryPoint {
   isParent: boolean;
   parentRecoveryPointArn: string | null;
   vaultType: VaultType | null;
+  /**
+   * The malware scan verdict AWS aggregates over the point's scan jobs (AggregatedScanResult):
+   * THREATS_FOUND when Findings name malware, FAILED when the last scan failed, NO_THREATS_FOUND
+   * when a result was computed with neither; null: never scanned.
+   */
+  scanStatus: RecoveryPointScanStatus | null;
+  /** AggregatedScanResult.LastComputed. */
+  scannedAt: Date | null;
+  /** Backup index for search (IndexStatus); null: not indexed. */
+  indexStatus: "PENDING" | "ACTIVE" | "FAILED" | "DELETING" | null;
 }
+
+export type RecoveryPointScanStatus = "NO_THREATS_FOUND" | "THREATS_FOUND" | "FAILED";
 
 export interface ProtectedResource {
   accountId: string;
@@ -292,6 +343,29 @@ export interface RestoreJob {
   restoreTestingPlanArn: string | null;
   validationStatus: string | null;
   iamRoleArn: string | null;
+}
+
+export type ScanJobState = "CREATED" | "RUNNING" | "COMPLETED" | "COMPLETED_WITH_ISSUES" | "FAILED" | "CANCELED";
+
+/** A malware scan of a recovery point (ListScanJobs; AWS keeps 30 days, we keep the history). */
+export interface ScanJob {
+  accountId: string;
+  region: string;
+  scanJobId: string;
+  state: ScanJobState;
+  statusMessage: string | null;
+  /** ScanResult.ScanResultStatus: NO_THREATS_FOUND, THREATS_FOUND or UNKNOWN; null until it ends. */
+  scanResultStatus: string | null;
+  malwareScanner: string;
+  scanMode: string | null;
+  resourceArn: string;
+  resourceType: string;
+  recoveryPointArn: string;
+  backupVaultName: string;
+  backupPlanId: string | null;
+  backupRuleId: string | null;
+  creationDate: Date;
+  completionDate: Date | null;
 }
 
 export interface RestoreTestingPlan {

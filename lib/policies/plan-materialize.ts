@@ -22,6 +22,7 @@ export interface MaterialisedPlan {
   rules: BackupRule[];
   selections: BackupSelection[];
   advancedBackupSettings: BackupPlan["advancedBackupSettings"];
+  scanSettings: BackupPlan["scanSettings"];
 }
 
 const CONDITION_OPS: ReadonlyArray<[string, SelectionCondition["op"]]> = [
@@ -63,7 +64,20 @@ export function materialisePolicyPlans(effective: JsonObject, accountId: string,
     });
     const selections = toSelections(plan.selections, sub);
     if (rules.length === 0 || selections.length === 0) continue;
-    out.push({ planName, rules, selections, advancedBackupSettings: toAdvanced(plan.advanced_backup_settings) });
+    out.push({
+      planName,
+      rules,
+      selections,
+      advancedBackupSettings: toAdvanced(plan.advanced_backup_settings),
+      scanSettings: named(plan.scan_settings).map(([scanner, c]) => {
+        const role = str(c.scanner_role_arn);
+        return {
+          malwareScanner: scanner.toUpperCase(),
+          resourceTypes: strings(c.resource_types),
+          scannerRoleArn: role === null ? null : sub(role),
+        };
+      }),
+    });
   }
   return out;
 }
@@ -108,6 +122,11 @@ function toRule(name: string, r: JsonObject, sub: (s: string) => string): Backup
     })),
     enableContinuousBackup: readBoolean(bare(r.enable_continuous_backup)) === true,
     recoveryPointTags: tags,
+    scanActions: named(r.scan_actions).map(([scanner, a]) => ({
+      malwareScanner: scanner.toUpperCase(),
+      scanMode: str(a.scan_mode) ?? "",
+    })),
+    indexResourceTypes: isObject(r.index_actions) ? strings(r.index_actions.resource_types) : [],
   };
 }
 
@@ -204,6 +223,7 @@ export function reconcileOrgPlans(
       })),
       selections: d.selections,
       advancedBackupSettings: d.advancedBackupSettings,
+      scanSettings: d.scanSettings,
     });
   }
   return out;

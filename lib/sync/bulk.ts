@@ -244,6 +244,7 @@ export const STAGING_TABLES = [
   "stg_backup_jobs",
   "stg_copy_jobs",
   "stg_restore_jobs",
+  "stg_scan_jobs",
 ] as const;
 
 /** Attempts of this process that wrote staging rows (the others need no clean-up). */

@@ -4,7 +4,7 @@ import { clock } from "@/lib/clock";
 // Job history retention: whole monthly partitions older than the retention are detached and
 // dropped (no bulk DELETE, no VACUUM debt). Months still partly inside the retention stay.
 
-const TABLES = ["backup_jobs", "copy_jobs", "restore_jobs"] as const;
+const TABLES = ["backup_jobs", "copy_jobs", "restore_jobs", "scan_jobs"] as const;
 
 /** Drops job partitions whose whole month ended more than `retentionDays` ago; returns their names. */
 export async function dropExpiredJobPartitions(

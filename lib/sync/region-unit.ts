@@ -8,7 +8,7 @@ import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, requeueUnit, type C
 import { withTransaction } from "./transaction";
 import { syncMetrics } from "./metrics";
 import { nextJobMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
-import { readUnit } from "./unit-read";
+import { readUnit, type JobMarks } from "./unit-read";
 import { clock } from "@/lib/clock";
 
 // One (account, region) unit: claim, read everything (nothing is written to the current tables
@@ -34,12 +34,12 @@ interface UnitState {
   /** No current rows (never published, or removed since; job history may remain, see publishUnit). */
   fresh: boolean;
   recoveryPointsFullAt: Date | null;
-  jobsAfter: { backup: Date | null; copy: Date | null; restore: Date | null };
+  jobsAfter: JobMarks;
 }
 
 async function unitState(deps: SyncDeps, c: Claim): Promise<UnitState> {
   const res = await deps.pool.query(
-    `select published_at, recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after from sync_units where tenant_id = $1 and account_id = $2 and region = $3`,
+    `select published_at, recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, scan_jobs_after from sync_units where tenant_id = $1 and account_id = $2 and region = $3`,
     [c.tenantId, c.accountId, c.region],
   );
   const r = res.rows[0];
@@ -50,6 +50,7 @@ async function unitState(deps: SyncDeps, c: Claim): Promise<UnitState> {
       backup: (r?.backup_jobs_after as Date | null) ?? null,
       copy: (r?.copy_jobs_after as Date | null) ?? null,
       restore: (r?.restore_jobs_after as Date | null) ?? null,
+      scan: (r?.scan_jobs_after as Date | null) ?? null,
     },
   };
 }
@@ -92,12 +93,22 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
         const marks = nextJobMarks(state.jobsAfter, read.jobNewest);
         await tx.query(
           `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,
-                                 recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, counts, updated_at)
-         values ($1, 'region', $2, $3, 'ok', $4, $10, null, null, null, $4, case when $5 then $10::timestamptz end, $6, $7, $8, $9, $10)
+                                 recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, scan_jobs_after, counts, updated_at)
+         values ($1, 'region', $2, $3, 'ok', $4, $10, null, null, null, $4, case when $5 then $10::timestamptz end, $6, $7, $8, $11, $9, $10)
          on conflict (tenant_id, account_id, region) do update set status = 'ok', published_run_id = $4, published_at = $10, error = null, error_kind = null,
            error_at = null, last_run_id = $4, recovery_points_full_at = case when $5 then $10::timestamptz else sync_units.recovery_points_full_at end,
-           backup_jobs_after = $6, copy_jobs_after = $7, restore_jobs_after = $8, counts = $9, updated_at = $10`,
-          [...scope, claim.runId, full, marks.backup, marks.copy, marks.restore, JSON.stringify(counts), clock.now()],
+           backup_jobs_after = $6, copy_jobs_after = $7, restore_jobs_after = $8, scan_jobs_after = $11, counts = $9, updated_at = $10`,
+          [
+            ...scope,
+            claim.runId,
+            full,
+            marks.backup,
+            marks.copy,
+            marks.restore,
+            JSON.stringify(counts),
+            clock.now(),
+            marks.scan,
+          ],
         );
         await finishUnit(tx, claim, "region", {
           status: "ok",

@@ -6,6 +6,7 @@ import {
   backupRules,
   backupSelections,
   backupVaults,
+  backupVaultShares,
   copyJobs,
   globalSettings,
   protectedResources,
@@ -14,6 +15,7 @@ import {
   resources,
   restoreJobs,
   restoreTestingPlans,
+  scanJobs,
 } from "@/db/schema";
 import type {
   BackupJob,
@@ -28,6 +30,8 @@ import type {
   RegionSettings,
   Resource,
   RestoreJob,
+  ScanJob,
+  VaultShare,
 } from "@/lib/inventory/types";
 
 // How each inventory table is written: its scope (the columns a unit owns), its key, and its
@@ -149,6 +153,10 @@ export const recoveryPointSpec = tableSpec<RecoveryPoint>()(recoveryPoints, {
     isParent: (r) => r.isParent,
     parentRecoveryPointArn: (r) => r.parentRecoveryPointArn,
     vaultType: (r) => r.vaultType,
+    deleteAfterEvent: (r) => r.deleteAfterEvent,
+    scanStatus: (r) => r.scanStatus,
+    scannedAt: (r) => r.scannedAt,
+    indexStatus: (r) => r.indexStatus,
   },
 });
 
@@ -240,6 +248,28 @@ export const restoreJobSpec = tableSpec<RestoreJob>()(restoreJobs, {
   },
 });
 
+export const scanJobSpec = tableSpec<ScanJob>()(scanJobs, {
+  staging: "stg_scan_jobs",
+  scope: UNIT,
+  key: ["scanJobId", "creationDate"],
+  values: {
+    scanJobId: (j) => j.scanJobId,
+    creationDate: (j) => j.creationDate,
+    state: (j) => j.state,
+    statusMessage: (j) => j.statusMessage,
+    scanResultStatus: (j) => j.scanResultStatus,
+    malwareScanner: (j) => j.malwareScanner,
+    scanMode: (j) => j.scanMode,
+    resourceArn: (j) => j.resourceArn,
+    resourceType: (j) => j.resourceType,
+    recoveryPointArn: (j) => j.recoveryPointArn,
+    backupVaultName: (j) => j.backupVaultName,
+    backupPlanId: (j) => j.backupPlanId,
+    backupRuleId: (j) => j.backupRuleId,
+    completionDate: (j) => j.completionDate,
+  },
+});
+
 export const planSpec = tableSpec<BackupPlan>()(backupPlans, {
   scope: UNIT,
   key: ["planId"],
@@ -252,6 +282,7 @@ export const planSpec = tableSpec<BackupPlan>()(backupPlans, {
     creationDate: (p) => p.creationDate,
     lastExecutionDate: (p) => p.lastExecutionDate,
     advancedBackupSettings: (p) => json(p.advancedBackupSettings),
+    scanSettings: (p) => json(p.scanSettings),
   },
 });
 
@@ -299,6 +330,8 @@ export const ruleSpec = tableSpec<RuleRow>()(backupRules, {
     copyActions: (r) => json(r.rule.copyActions),
     enableContinuousBackup: (r) => r.rule.enableContinuousBackup,
     recoveryPointTags: (r) => json(r.rule.recoveryPointTags),
+    scanActions: (r) => json(r.rule.scanActions),
+    indexResourceTypes: (r) => json(r.rule.indexResourceTypes),
   },
 });
 
@@ -341,6 +374,18 @@ export const vaultSpec = tableSpec<BackupVault>()(backupVaults, {
     accessPolicy: (v) => v.accessPolicy,
     notificationTopicArn: (v) => v.notificationTopicArn,
     notificationEvents: (v) => json(v.notificationEvents),
+    mpaApprovalTeamArn: (v) => v.mpaApprovalTeamArn,
+  },
+});
+
+export const vaultShareSpec = tableSpec<VaultShare & { vaultArn: string }>()(backupVaultShares, {
+  scope: UNIT,
+  key: ["vaultArn", "resourceShareArn", "principal"],
+  values: {
+    vaultArn: (s) => s.vaultArn,
+    resourceShareArn: (s) => s.resourceShareArn,
+    principal: (s) => s.principal,
+    external: (s) => s.external,
   },
 });
 
@@ -401,6 +446,7 @@ export const UNIT_TABLES = [
   "backup_rules",
   "backup_selections",
   "backup_vaults",
+  "backup_vault_shares",
   "recovery_points",
   "protected_resources",
   "resources",

@@ -9,10 +9,11 @@ import {
   restoreTestingPlanSpec,
   ruleSpec,
   selectionSpec,
+  vaultShareSpec,
   vaultSpec,
   type RuleRow,
 } from "./table-specs";
-import type { UnitRead } from "./unit-read";
+import type { JobMarks, UnitRead } from "./unit-read";
 
 // Makes a completely read unit current, inside the caller's transaction: upsert what changed,
 // delete what is gone (only for lists read in full), never touch job history.
@@ -33,6 +34,8 @@ export interface PublishedCounts {
   backup_jobs_read: number;
   copy_jobs_read: number;
   restore_jobs_read: number;
+  scan_jobs_read: number;
+  vault_shares: number;
   restore_testing_plans: number;
 }
 
@@ -55,6 +58,7 @@ export async function publishUnit(
     v.rules.map((rule, position) => ({ planId: v.planId, versionId: v.versionId, position, rule })),
   );
   const selections = plans.flatMap((p) => p.selections.map((s) => ({ ...s, planId: p.planId })));
+  const shares = read.vaults.flatMap((v) => v.shares.map((s) => ({ ...s, vaultArn: v.vaultArn })));
   // One statement for the whole unit (see executeAll); the parts touch disjoint rows.
   const changes = await executeAll(tx, [
     ...publishStatements(planSpec, scope, plans, true, fresh),
@@ -62,6 +66,7 @@ export async function publishUnit(
     ...publishStatements(ruleSpec, scope, rules, true, fresh),
     ...publishStatements(selectionSpec, scope, selections, true, fresh),
     ...publishStatements(vaultSpec, scope, read.vaults, true, fresh),
+    ...publishStatements(vaultShareSpec, scope, shares, true, fresh),
     ...(await read.recoveryPoints.statements(tx, read.recoveryPointsFull, fresh)),
     // Incremental read: points of vaults that no longer exist are gone too.
     !read.recoveryPointsFull && !fresh
@@ -75,6 +80,7 @@ export async function publishUnit(
     ...(await read.backupJobs.statements(tx, false)),
     ...(await read.copyJobs.statements(tx, false)),
     ...(await read.restoreJobs.statements(tx, false)),
+    ...(await read.scanJobs.statements(tx, false)),
     ...publishStatements(restoreTestingPlanSpec, scope, read.restoreTestingPlans, true, fresh),
     ...publishStatements(regionSettingsSpec, scope, [read.regionSettings], false, fresh),
     ...(read.globalSettings
@@ -96,6 +102,8 @@ export async function publishUnit(
     backup_jobs_read: read.backupJobs.read,
     copy_jobs_read: read.copyJobs.read,
     restore_jobs_read: read.restoreJobs.read,
+    scan_jobs_read: read.scanJobs.read,
+    vault_shares: shares.length,
     restore_testing_plans: read.restoreTestingPlans.length,
   };
 }
@@ -104,7 +112,7 @@ export async function publishUnit(
  * Where the next incremental job read starts: the newest job read minus the overlap (a job can
  * still change state within its completion window), never earlier than the current mark.
  */
-export function nextJobMarks(previous: UnitRead["jobNewest"], newest: UnitRead["jobNewest"]): UnitRead["jobNewest"] {
+export function nextJobMarks(previous: JobMarks, newest: JobMarks): JobMarks {
   const mark = (prev: Date | null, n: Date | null) => {
     if (!n) return prev;
     const m = new Date(n.getTime() - JOB_OVERLAP_DAYS * 86_400_000);
@@ -114,6 +122,7 @@ export function nextJobMarks(previous: UnitRead["jobNewest"], newest: UnitRead["
     backup: mark(previous.backup, newest.backup),
     copy: mark(previous.copy, newest.copy),
     restore: mark(previous.restore, newest.restore),
+    scan: mark(previous.scan, newest.scan),
   };
 }
 

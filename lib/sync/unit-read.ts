@@ -11,12 +11,14 @@ import {
   protectedResourcePages,
   recoveryPointPages,
   restoreJobPages,
+  scanJobPages,
   type PlansRead,
 } from "@/lib/aws/backup.fetch";
 import type { AwsFactory, CallCounter } from "@/lib/aws/client-factory";
 import type { CredentialChain } from "@/lib/aws/credentials";
 import { classifyCallError, FailureError, regionDisabled } from "@/lib/aws/errors";
 import { readVaultKeys } from "@/lib/aws/kms.fetch";
+import { fetchVaultShares } from "@/lib/aws/ram.fetch";
 import { resourcePages } from "@/lib/aws/tagging.fetch";
 import type {
   BackupJob,
@@ -28,6 +30,7 @@ import type {
   RegionSettings,
   Resource,
   RestoreJob,
+  ScanJob,
 } from "@/lib/inventory/types";
 import type { Queryable } from "./bulk";
 import { RowSink } from "./row-sink";
@@ -38,6 +41,7 @@ import {
   recoveryPointSpec,
   resourceSpec,
   restoreJobSpec,
+  scanJobSpec,
   type RestoreTestingPlanRow,
   type TableSpec,
 } from "./table-specs";
@@ -55,10 +59,18 @@ export interface UnitReadOptions {
   /** Full listing of recovery points (deletions noticed) or only those newer than per-vault marks. */
   recoveryPointsFull: boolean;
   recoveryPointsAfter: Map<string, Date>;
-  jobsAfter: { backup: Date | null; copy: Date | null; restore: Date | null };
+  jobsAfter: JobMarks;
   spillAt: number;
   /** One call at a time (the benchmark's baseline). */
   sequential?: boolean;
+}
+
+/** Per job list, the time the next incremental read starts from (null: read all AWS keeps). */
+export interface JobMarks {
+  backup: Date | null;
+  copy: Date | null;
+  restore: Date | null;
+  scan: Date | null;
 }
 
 export interface UnitRead {
@@ -73,10 +85,11 @@ export interface UnitRead {
   backupJobs: RowSink<BackupJob>;
   copyJobs: RowSink<CopyJob>;
   restoreJobs: RowSink<RestoreJob>;
+  scanJobs: RowSink<ScanJob>;
   /** Earliest and latest job creation seen (the job partitions these months need). */
   jobMonths: { min: Date | null; max: Date | null };
   /** Newest creation date read per job list (the next incremental read starts near it). */
-  jobNewest: { backup: Date | null; copy: Date | null; restore: Date | null };
+  jobNewest: JobMarks;
   recoveryPointsFull: boolean;
 }
 
@@ -112,6 +125,7 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
   const backup = deps.factory.backup(o.accountId, o.region, creds, deps.counter);
   const tagging = deps.factory.tagging(o.accountId, o.region, creds, deps.counter);
   const kms = deps.factory.kms(o.accountId, o.region, creds, deps.counter);
+  const ram = deps.factory.ram(o.accountId, o.region, creds, deps.counter);
   try {
     // First call doubles as the probe: in a region the account has not enabled, every call fails
     // with UnrecognizedClientException, so we stop after one.
@@ -141,8 +155,9 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
       backupJobs: sink(backupJobSpec),
       copyJobs: sink(copyJobSpec),
       restoreJobs: sink(restoreJobSpec),
+      scanJobs: sink(scanJobSpec),
       jobMonths: { min: null, max: null },
-      jobNewest: { backup: null, copy: null, restore: null },
+      jobNewest: { backup: null, copy: null, restore: null, scan: null },
       recoveryPointsFull: o.recoveryPointsFull,
     };
     const noteJobDates = (kind: keyof UnitRead["jobNewest"]) => (rows: Array<{ creationDate: Date }>) => {
@@ -177,7 +192,11 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
           read.plans = await fetchBackupPlans(backup, unit, width);
         },
         async (stop) => {
-          const vaults = await fetchVaults(backup, unit, width);
+          const [vaults, shares] = await inParallel(width, [
+            () => fetchVaults(backup, unit, width),
+            () => fetchVaultShares(ram),
+          ] as const);
+          for (const v of vaults) v.shares = shares.get(v.vaultArn) ?? [];
           read.vaults = vaults;
           // Who manages each vault's key (KMS) while the recovery points stream in.
           await inParallel(width, [
@@ -210,6 +229,7 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
             stop,
             noteJobDates("restore"),
           ),
+        (stop) => drain(scanJobPages(backup, unit, after(o.jobsAfter.scan)), read.scanJobs, stop, noteJobDates("scan")),
         async () => {
           read.restoreTestingPlans = (await fetchRestoreTestingPlans(backup, unit)).map(
             ({ accountId: _a, region: _r, ...p }) => p,

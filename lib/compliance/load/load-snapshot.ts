@@ -10,6 +10,7 @@ import {
   backupRules,
   backupSelections,
   backupVaults,
+  backupVaultShares,
   globalSettings as globalSettingsTable,
   orgAccounts,
   orgEffectivePolicies,
@@ -40,6 +41,7 @@ import type {
   UnitFreshness,
   UnitStatus,
   VaultKeyRead,
+  VaultShare,
   VaultType,
   EncryptionKeyType,
   AccountState,
@@ -93,6 +95,8 @@ function toRule(r: BackupRuleRow): BackupRule {
     copyActions: r.copyActions ?? [],
     enableContinuousBackup: Boolean(r.enableContinuousBackup),
     recoveryPointTags: r.recoveryPointTags ?? {},
+    scanActions: r.scanActions ?? [],
+    indexResourceTypes: r.indexResourceTypes ?? [],
   };
 }
 
@@ -150,6 +154,7 @@ async function loadPlans(db: Queryable, tenantId: string): Promise<BackupPlan[]>
     rules: rules.get(planKey(r)) ?? [],
     selections: selections.get(planKey(r)) ?? [],
     advancedBackupSettings: r.advancedBackupSettings ?? [],
+    scanSettings: r.scanSettings ?? [],
   }));
 }
 
@@ -161,7 +166,7 @@ function toKeyRead(outcome: string | null, manager: string | null, detail: strin
   return null;
 }
 
-function toVault(r: BackupVaultRow): BackupVault {
+function toVault(r: BackupVaultRow, shares: VaultShare[]): BackupVault {
   return {
     accountId: r.accountId,
     region: r.region,
@@ -182,6 +187,8 @@ function toVault(r: BackupVaultRow): BackupVault {
     accessPolicy: r.accessPolicy,
     notificationTopicArn: r.notificationTopicArn,
     notificationEvents: r.notificationEvents ?? [],
+    mpaApprovalTeamArn: r.mpaApprovalTeamArn,
+    shares,
   };
 }
 
@@ -260,6 +267,17 @@ export async function loadSnapshot(
     resourceType: r.resourceType as ResourceType,
     tags: r.tags ?? {},
   }));
+  const sharesByVault = new Map<string, VaultShare[]>();
+  for (const r of await rows(
+    db,
+    backupVaultShares,
+    `from backup_vault_shares where tenant_id = $1 order by vault_arn, principal`,
+    tenantId,
+  ))
+    sharesByVault.set(r.vaultArn, [
+      ...(sharesByVault.get(r.vaultArn) ?? []),
+      { resourceShareArn: r.resourceShareArn, principal: r.principal, external: r.external },
+    ]);
   const vaults = (
     await rows(
       db,
@@ -267,7 +285,7 @@ export async function loadSnapshot(
       `from backup_vaults where tenant_id = $1 order by account_id, region, vault_name`,
       tenantId,
     )
-  ).map(toVault);
+  ).map((r) => toVault(r, sharesByVault.get(r.vaultArn) ?? []));
   const regionSettings: RegionSettings[] = (
     await rows(
       db,

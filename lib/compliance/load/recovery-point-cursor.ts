@@ -31,6 +31,10 @@ const COLUMNS = [
   "storage_class",
   "is_parent",
   "vault_type",
+  "delete_after_event",
+  "scan_status",
+  ms("scanned_at"),
+  "index_status",
 ];
 
 let cursorSeq = 0;
@@ -71,6 +75,10 @@ function toPoint(r: unknown[]): RecoveryPoint {
     isParent: r[20] as boolean,
     parentRecoveryPointArn: null,
     vaultType: r[21] as VaultType | null,
+    deleteAfterEvent: r[22] as RecoveryPoint["deleteAfterEvent"],
+    scanStatus: r[23] as RecoveryPoint["scanStatus"],
+    scannedAt: date(r[24]),
+    indexStatus: r[25] as RecoveryPoint["indexStatus"],
   };
 }
 

@@ -31,7 +31,7 @@ export interface VaultListRow extends BackupVaultRow {
 
 function enrich(v: BackupVaultRow, now: Date): VaultListRow {
   const lock = vaultLockState(
-    { ...v, vaultType: v.vaultType as VaultType, encryptionKeyType: null, keyManager: null } as BackupVault,
+    { ...v, vaultType: v.vaultType as VaultType, encryptionKeyType: null, keyManager: null, shares: [] } as BackupVault,
     now,
   );
   const policy = analyseAccessPolicy(v.accessPolicy, v.vaultArn);

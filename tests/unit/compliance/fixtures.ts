@@ -64,6 +64,8 @@ export function rule(over: Partial<BackupRule> = {}): BackupRule {
     copyActions: [],
     enableContinuousBackup: false,
     recoveryPointTags: {},
+    scanActions: [],
+    indexResourceTypes: [],
     ...over,
   };
 }
@@ -98,6 +100,7 @@ export function plan(over: Partial<BackupPlan> = {}): BackupPlan {
     rules: [rule()],
     selections: [selection()],
     advancedBackupSettings: [],
+    scanSettings: [],
     ...over,
   };
 }
@@ -125,6 +128,8 @@ export function vault(over: Partial<BackupVault> = {}): BackupVault {
     accessPolicy: null,
     notificationTopicArn: null,
     notificationEvents: [],
+    mpaApprovalTeamArn: null,
+    shares: [],
     ...over,
   };
 }
@@ -166,6 +171,10 @@ export function recoveryPoint(over: Partial<RecoveryPoint> = {}): RecoveryPoint 
     isParent: false,
     parentRecoveryPointArn: null,
     vaultType: "BACKUP_VAULT",
+    deleteAfterEvent: null,
+    scanStatus: null,
+    scannedAt: null,
+    indexStatus: null,
     ...over,
   };
 }

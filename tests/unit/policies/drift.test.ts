@@ -207,6 +207,8 @@ describe("buildDriftReport: every state of an account and region", () => {
     copyActions: [],
     enableContinuousBackup: false,
     recoveryPointTags: {},
+    scanActions: [],
+    indexResourceTypes: [],
   });
   const effectiveOf = (days: { east?: number; west?: number } = {}) => {
     const plans = JSON.parse(doc(days)) as { plans: Record<string, Record<string, unknown>> };

@@ -39,6 +39,8 @@ const baseline = {
             "arn:aws:backup:us-west-2:$account:backup-vault:dr": { lifecycle: { delete_after_days: a("35") } },
           },
           recovery_point_tags: { owner: { tag_key: a("owner"), tag_value: a("backup-team") } },
+          index_actions: { resource_types: a(["EBS"]) },
+          scan_actions: { GUARDDUTY: { scan_mode: a("INCREMENTAL_SCAN") } },
         },
       },
       selections: {
@@ -51,6 +53,9 @@ const baseline = {
         },
       },
       advanced_backup_settings: { ec2: { windows_vss: a("enabled") } },
+      scan_settings: {
+        GUARDDUTY: { resource_types: a(["EBS"]), scanner_role_arn: a("arn:aws:iam::$account:role/Scanner") },
+      },
     },
   },
 };
@@ -99,6 +104,8 @@ describe("materialisePolicyPlans", () => {
           ],
           enableContinuousBackup: false,
           recoveryPointTags: { owner: "backup-team" },
+          scanActions: [{ malwareScanner: "GUARDDUTY", scanMode: "INCREMENTAL_SCAN" }],
+          indexResourceTypes: ["EBS"],
         },
       ],
       selections: [
@@ -116,6 +123,9 @@ describe("materialisePolicyPlans", () => {
         },
       ],
       advancedBackupSettings: [{ resourceType: "EC2", backupOptions: { WindowsVSS: "enabled" } }],
+      scanSettings: [
+        { malwareScanner: "GUARDDUTY", resourceTypes: ["EBS"], scannerRoleArn: `arn:aws:iam::${ACCOUNT}:role/Scanner` },
+      ],
     });
   });
 

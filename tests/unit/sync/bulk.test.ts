@@ -52,8 +52,8 @@ describe("incremental job marks", () => {
   it("start a completion window before the newest job read, and never go back", () => {
     const newest = new Date("2026-10-20T00:00:00Z");
     const m = nextJobMarks(
-      { backup: null, copy: new Date("2026-10-19T00:00:00Z"), restore: null },
-      { backup: newest, copy: newest, restore: null },
+      { backup: null, copy: new Date("2026-10-19T00:00:00Z"), restore: null, scan: null },
+      { backup: newest, copy: newest, restore: null, scan: newest },
     );
     expect(m.backup).toEqual(new Date("2026-10-12T00:00:00Z"));
     expect(m.copy).toEqual(new Date("2026-10-19T00:00:00Z"));

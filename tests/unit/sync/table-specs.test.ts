@@ -28,6 +28,7 @@ describe("table specs", () => {
       "backup_plans",
       "backup_rules",
       "backup_selections",
+      "backup_vault_shares",
       "backup_vaults",
       "copy_jobs",
       "global_settings",
@@ -43,6 +44,7 @@ describe("table specs", () => {
       "resources",
       "restore_jobs",
       "restore_testing_plans",
+      "scan_jobs",
     ]);
   });
 
