@@ -35,6 +35,7 @@ ALTER TABLE "backup_plans" ADD COLUMN "scan_settings" jsonb DEFAULT '[]'::jsonb 
 ALTER TABLE "backup_rules" ADD COLUMN "scan_actions" jsonb DEFAULT '[]'::jsonb NOT NULL;--> statement-breakpoint
 ALTER TABLE "backup_rules" ADD COLUMN "index_resource_types" text[] DEFAULT '{}' NOT NULL;--> statement-breakpoint
 ALTER TABLE "backup_vaults" ADD COLUMN "mpa_approval_team_arn" text;--> statement-breakpoint
+ALTER TABLE "backup_vaults" ADD COLUMN "shares_unreadable" text;--> statement-breakpoint
 ALTER TABLE "recovery_points" ADD COLUMN "delete_after_event" text;--> statement-breakpoint
 ALTER TABLE "recovery_points" ADD COLUMN "scan_status" text;--> statement-breakpoint
 ALTER TABLE "recovery_points" ADD COLUMN "scanned_at" timestamp with time zone;--> statement-breakpoint

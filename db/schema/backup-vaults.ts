@@ -33,6 +33,8 @@ export const backupVaults = pgTable(
     notificationEvents: text("notification_events").array().notNull(),
     /** Multi-party approval team (air-gapped vaults only; DescribeBackupVault). */
     mpaApprovalTeamArn: text("mpa_approval_team_arn"),
+    /** Why the vault's RAM shares could not be read; null when they were. */
+    sharesUnreadable: text("shares_unreadable"),
   },
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.vaultName] }),

@@ -213,6 +213,7 @@ export function toBackupVault(
     notificationEvents: notifications.events,
     mpaApprovalTeamArn: null,
     shares: [],
+    sharesUnreadable: null,
   };
 }
 

@@ -9,11 +9,14 @@
 // and ListAliases "Required permissions").
 
 //
+// RAM: whom each vault is shared with (BK-19, break-glass restore) with ram:ListResources and
+// ram:ListPrincipals, owner SELF only. A role without them still syncs; the shares read as unknown.
+//
 // IAM: a backup policy's pre-flight reads, in each target account, the role its selections name
 // with iam:GetRole (whether it exists and its trust policy lets backup.amazonaws.com assume it);
 // nothing else of IAM.
 
-/** Member role, in every account: AWS Backup, the Tagging API, the vault keys' managers and the backup roles. */
+/** Member role, in every account: AWS Backup, the Tagging API, the vault keys' managers, the vaults' RAM shares and the backup roles. */
 export const MEMBER_READ_ACTIONS = [
   "backup:List*",
   "backup:Get*",
@@ -22,6 +25,8 @@ export const MEMBER_READ_ACTIONS = [
   "kms:DescribeKey",
   "kms:ListAliases",
   "iam:GetRole",
+  "ram:ListResources",
+  "ram:ListPrincipals",
 ] as const;
 
 /** Management (or delegated administrator) role: the organization's tree and backup policies. */

@@ -193,6 +193,11 @@ export interface BackupVault {
   mpaApprovalTeamArn: string | null;
   /** Whom the vault is shared with through AWS RAM (air-gapped vaults are shared this way). */
   shares: VaultShare[];
+  /**
+   * Why `shares` could not be read (the member role may not call AWS RAM: roles made before the
+   * product read RAM lack ram:ListResources); null when they were. Unread shares decide nothing.
+   */
+  sharesUnreadable: string | null;
 }
 
 /** One principal a vault's RAM resource share reaches (RAM ListResources + ListPrincipals). */

@@ -375,6 +375,7 @@ export const vaultSpec = tableSpec<BackupVault>()(backupVaults, {
     notificationTopicArn: (v) => v.notificationTopicArn,
     notificationEvents: (v) => json(v.notificationEvents),
     mpaApprovalTeamArn: (v) => v.mpaApprovalTeamArn,
+    sharesUnreadable: (v) => v.sharesUnreadable,
   },
 });
 

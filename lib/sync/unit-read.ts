@@ -196,7 +196,10 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
             () => fetchVaults(backup, unit, width),
             () => fetchVaultShares(ram),
           ] as const);
-          for (const v of vaults) v.shares = shares.get(v.vaultArn) ?? [];
+          for (const v of vaults) {
+            v.shares = shares.read ? (shares.byVault.get(v.vaultArn) ?? []) : [];
+            v.sharesUnreadable = shares.read ? null : shares.reason;
+          }
           read.vaults = vaults;
           // Who manages each vault's key (KMS) while the recovery points stream in.
           await inParallel(width, [

@@ -189,6 +189,7 @@ function toVault(r: BackupVaultRow, shares: VaultShare[]): BackupVault {
     notificationEvents: r.notificationEvents ?? [],
     mpaApprovalTeamArn: r.mpaApprovalTeamArn,
     shares,
+    sharesUnreadable: r.sharesUnreadable,
   };
 }
 

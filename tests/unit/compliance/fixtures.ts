@@ -130,6 +130,7 @@ export function vault(over: Partial<BackupVault> = {}): BackupVault {
     notificationEvents: [],
     mpaApprovalTeamArn: null,
     shares: [],
+    sharesUnreadable: null,
     ...over,
   };
 }
