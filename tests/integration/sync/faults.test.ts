@@ -157,4 +157,35 @@ describe("a sync under faults", () => {
     await h.sync();
     expect(await fingerprint(h.db, h.tenantId)).toBe(cleanPrint);
   });
+  it("publishes every unit when the member role lacks the RAM reads; each vault says its shares are unknown", async () => {
+    // A role deployed before the product read AWS RAM: ram:ListResources denied.
+    h.sim.configure({ operation_faults: { "ram:ListResources": "access_denied" } });
+    try {
+      const run = await h.sync();
+      expect(run.failed).toBe(
+        h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length,
+      );
+    } finally {
+      h.sim.configure({ operation_faults: {} });
+    }
+    const vaults = await h.db.pool.query(
+      `select count(*)::int as n, count(shares_unreadable)::int as unread, min(shares_unreadable) as reason from backup_vaults where tenant_id = $1`,
+      [h.tenantId],
+    );
+    expect(vaults.rows[0].unread).toBe(vaults.rows[0].n);
+    expect(vaults.rows[0].reason).toMatch(
+      /^AWS RAM refused the member role \(AccessDeniedException: .+\); allow ram:ListResources and ram:ListPrincipals$/,
+    );
+    const shares = await h.db.pool.query(`select count(*)::int as n from backup_vault_shares where tenant_id = $1`, [
+      h.tenantId,
+    ]);
+    expect(shares.rows[0].n).toBe(0);
+    await h.sync();
+    expect(await fingerprint(h.db, h.tenantId)).toBe(cleanPrint);
+    const healed = await h.db.pool.query(
+      `select count(shares_unreadable)::int as unread from backup_vaults where tenant_id = $1`,
+      [h.tenantId],
+    );
+    expect(healed.rows[0].unread).toBe(0);
+  });
 });
