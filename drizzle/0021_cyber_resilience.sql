@@ -41,6 +41,7 @@ ALTER TABLE "recovery_points" ADD COLUMN "scan_status" text;--> statement-breakp
 ALTER TABLE "recovery_points" ADD COLUMN "scanned_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "recovery_points" ADD COLUMN "index_status" text;--> statement-breakpoint
 CREATE INDEX "scan_jobs_tenant_time_idx" ON "scan_jobs" USING btree ("tenant_id","creation_date");--> statement-breakpoint
+CREATE INDEX "recovery_points_threats_idx" ON "recovery_points" USING btree ("tenant_id","creation_date","recovery_point_arn") WHERE scan_status = 'THREATS_FOUND';--> statement-breakpoint
 -- Scan jobs are job history like the others: monthly partitions, a staging twin, and the
 -- tenant-deletion trigger's list. The staging tables were made LIKE their tables and must keep
 -- their columns.

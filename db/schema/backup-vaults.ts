@@ -106,6 +106,10 @@ export const recoveryPoints = pgTable(
     index("recovery_points_unencrypted_idx")
       .on(t.tenantId, t.creationDate, t.recoveryPointArn)
       .where(sql`not is_encrypted`),
+    // Points a malware scan found infected are rare and the first thing looked for after an attack.
+    index("recovery_points_threats_idx")
+      .on(t.tenantId, t.creationDate, t.recoveryPointArn)
+      .where(sql`scan_status = 'THREATS_FOUND'`),
   ],
 );
 export type RecoveryPointRow = typeof recoveryPoints.$inferSelect;

@@ -1,7 +1,16 @@
 import { and, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db";
-import { backupJobs, copyJobs, restoreJobs, type BackupJobRow, type CopyJobRow, type RestoreJobRow } from "@/db/schema";
+import {
+  backupJobs,
+  copyJobs,
+  restoreJobs,
+  scanJobs,
+  type BackupJobRow,
+  type CopyJobRow,
+  type RestoreJobRow,
+  type ScanJobRow,
+} from "@/db/schema";
 import { boundedCount } from "../count";
 import { containsPattern, optionalAccount, optionalDate, optionalRegion, optionalText } from "../filters";
 import {
@@ -62,7 +71,7 @@ function whereFor(t: JobTable, scope: TableScope, f: JobFilters): SQL[] {
   return w;
 }
 
-async function countCapped(db: Db, table: JobTable | typeof restoreJobs, where: SQL[]) {
+async function countCapped(db: Db, table: JobTable | typeof restoreJobs | typeof scanJobs, where: SQL[]) {
   return boundedCount(db, table, and(...where));
 }
 
@@ -228,4 +237,64 @@ export const restoreJobsTable: TableDefinition<RestoreJobFilters, RestoreJobList
   ],
   page: restorePage,
   iterate: (db, scope, f) => iterateByPages(restorePage, db, scope, f),
+};
+
+// Malware scans of recovery points: threats found and failed scans first; `problems=only` keeps
+// those. The default window is the backup jobs' (a scan follows each scanned backup).
+export const scanJobFilters = jobFilters;
+export type ScanJobListRow = ScanJobRow & { problem: boolean };
+
+async function scanPage(db: Db, scope: TableScope, f: JobFilters, cursor: string | null, limit: number) {
+  const { from, to } = windowOf(f);
+  const t = scanJobs;
+  const problem = sql<number>`(case when ${t.scanResultStatus} = 'THREATS_FOUND' or ${t.state} in ('FAILED','COMPLETED_WITH_ISSUES') then 1 else 0 end)`;
+  const base: SQL[] = [eq(t.tenantId, scope.tenantId), gte(t.creationDate, from)];
+  if (to) base.push(lte(t.creationDate, to));
+  if (f.account) base.push(eq(t.accountId, f.account));
+  if (f.region) base.push(eq(t.region, f.region));
+  if (f.state) base.push(eq(t.state, f.state));
+  if (f.resourceType) base.push(eq(t.resourceType, f.resourceType));
+  if (f.resource) base.push(sql`${t.resourceArn} ilike ${containsPattern(f.resource)}`);
+  if (f.problems) base.push(sql`${problem} = 1`);
+  const keyed = [...base];
+  const after = decodeCursor(cursor, JOB_CURSOR);
+  if (after) keyed.push(sql`(${problem}, ${t.creationDate}, ${t.scanJobId}) < (${after[0]}, ${after[1]}, ${after[2]})`);
+  const rows = await db
+    .select({ row: t, problem })
+    .from(t)
+    .where(and(...keyed))
+    .orderBy(sql`${problem} desc`, sql`${t.creationDate} desc`, sql`${t.scanJobId} desc`)
+    .limit(limit + 1);
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown[shown.length - 1];
+  return {
+    rows: shown.map((r) => ({ ...r.row, problem: r.problem === 1 })),
+    next: more && last ? encodeCursor([last.problem, last.row.creationDate.toISOString(), last.row.scanJobId]) : null,
+    total: cursor ? null : await countCapped(db, t, base),
+  };
+}
+
+export const scanJobsTable: TableDefinition<JobFilters, ScanJobListRow> = {
+  name: "scan-jobs",
+  title: "Malware scan jobs",
+  filters: scanJobFilters,
+  columns: [
+    { key: "account_id", label: "Account", value: (r) => r.accountId },
+    { key: "region", label: "Region", value: (r) => r.region },
+    { key: "scan_job_id", label: "Job ID", value: (r) => r.scanJobId },
+    { key: "state", label: "State", value: (r) => r.state },
+    { key: "scan_result_status", label: "Result", value: (r) => r.scanResultStatus },
+    { key: "status_message", label: "Status message", value: (r) => r.statusMessage },
+    { key: "malware_scanner", label: "Scanner", value: (r) => r.malwareScanner },
+    { key: "scan_mode", label: "Scan mode", value: (r) => r.scanMode },
+    { key: "resource_arn", label: "Resource ARN", value: (r) => r.resourceArn },
+    { key: "resource_type", label: "Resource type", value: (r) => r.resourceType },
+    { key: "recovery_point_arn", label: "Recovery point ARN", value: (r) => r.recoveryPointArn },
+    { key: "backup_vault_name", label: "Vault", value: (r) => r.backupVaultName },
+    { key: "creation_date", label: "Created", value: (r) => r.creationDate },
+    { key: "completion_date", label: "Completed", value: (r) => r.completionDate },
+  ],
+  page: scanPage,
+  iterate: (db, scope, f) => iterateByPages(scanPage, db, scope, f),
 };

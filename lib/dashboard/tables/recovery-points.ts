@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, gte, ilike, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, isNull, lte, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db";
 import { recoveryPoints, type RecoveryPointRow } from "@/db/schema";
+import { SCAN_FILTER_STATUS, SCAN_FILTERS, scanStatusLabel } from "@/lib/inventory/scan-status";
 import { boundedCount } from "../count";
 import { containsPattern, optionalAccount, optionalDate, optionalRegion, optionalText, sortDir } from "../filters";
 import {
@@ -22,6 +23,10 @@ export const recoveryPointFilters = z.object({
   resourceType: optionalText(40),
   status: optionalText(20),
   encrypted: z.preprocess((v) => (v === "yes" || v === "no" ? v : undefined), z.enum(["yes", "no"]).optional()),
+  scan: z.preprocess(
+    (v) => ((SCAN_FILTERS as readonly unknown[]).includes(v) ? v : undefined),
+    z.enum(SCAN_FILTERS).optional(),
+  ),
   resource: optionalText(300),
   from: optionalDate,
   to: optionalDate,
@@ -37,6 +42,10 @@ function where(scope: TableScope, f: RecoveryPointFilters): SQL[] {
   if (f.resourceType) w.push(eq(recoveryPoints.resourceType, f.resourceType));
   if (f.status) w.push(eq(recoveryPoints.status, f.status));
   if (f.encrypted) w.push(eq(recoveryPoints.isEncrypted, f.encrypted === "yes"));
+  if (f.scan) {
+    const status = SCAN_FILTER_STATUS[f.scan];
+    w.push(status === null ? isNull(recoveryPoints.scanStatus) : eq(recoveryPoints.scanStatus, status));
+  }
   if (f.resource) w.push(ilike(recoveryPoints.resourceArn, containsPattern(f.resource)));
   if (f.from) w.push(gte(recoveryPoints.creationDate, new Date(`${f.from}T00:00:00Z`)));
   if (f.to) w.push(lte(recoveryPoints.creationDate, new Date(`${f.to}T23:59:59.999Z`)));
@@ -93,6 +102,10 @@ export const recoveryPointsTable: TableDefinition<RecoveryPointFilters, Recovery
     { key: "delete_after_days", label: "Delete after (days)", value: (r) => r.deleteAfterDays },
     { key: "move_to_cold_storage_after_days", label: "Cold after (days)", value: (r) => r.moveToColdStorageAfterDays },
     { key: "delete_at", label: "Deletes at", value: (r) => r.deleteAt },
+    { key: "delete_after_event", label: "Deletes after event", value: (r) => r.deleteAfterEvent },
+    { key: "malware_scan", label: "Malware scan", value: (r) => scanStatusLabel(r.scanStatus) },
+    { key: "scanned_at", label: "Scanned", value: (r) => r.scannedAt },
+    { key: "index_status", label: "Search index", value: (r) => r.indexStatus },
     { key: "storage_class", label: "Storage class", value: (r) => r.storageClass },
     { key: "backup_size_bytes", label: "Size (bytes)", value: (r) => r.backupSizeBytes },
     { key: "backup_plan_id", label: "Plan ID", value: (r) => r.backupPlanId },

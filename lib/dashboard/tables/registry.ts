@@ -2,7 +2,7 @@ import type { TableDefinition } from "../table";
 import { backupPlansTable } from "./backup-plans";
 import { exceptionsTable } from "./exceptions";
 import { findingsTable } from "./findings";
-import { backupJobsTable, copyJobsTable, restoreJobsTable } from "./jobs";
+import { backupJobsTable, copyJobsTable, restoreJobsTable, scanJobsTable } from "./jobs";
 import { recoveryPointsTable } from "./recovery-points";
 import { resourcesTable } from "./resources";
 import { vaultsTable } from "./vaults";
@@ -17,6 +17,7 @@ const TABLES = [
   backupJobsTable,
   copyJobsTable,
   restoreJobsTable,
+  scanJobsTable,
   findingsTable,
   resourcesTable,
   exceptionsTable,

@@ -1,10 +1,10 @@
-import { and, asc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import type { Db } from "@/db";
-import { backupVaults, type BackupVaultRow } from "@/db/schema";
+import { backupVaults, backupVaultShares, type BackupVaultRow } from "@/db/schema";
 import { analyseAccessPolicy, PROTECTED_ACTIONS } from "@/lib/compliance/vault/access-policy";
 import { vaultLockState, type LockMode } from "@/lib/compliance/vault/vault-lock";
-import type { BackupVault, VaultType } from "@/lib/inventory/types";
+import type { BackupVault, VaultShare, VaultType } from "@/lib/inventory/types";
 import { optionalAccount, optionalRegion } from "../filters";
 import { decodeCursor, encodeCursor, iterateByPages, type TableDefinition, type TableScope } from "../table";
 
@@ -27,11 +27,13 @@ export interface VaultListRow extends BackupVaultRow {
   /** "all": the access policy denies all three deletion actions to everyone but exempt principals. */
   deletionProtection: "all" | "partial" | "none" | "unreadable";
   deletionSummary: string;
+  /** Whom the vault is shared with through AWS RAM (read with the page: a few per vault at most). */
+  shares: VaultShare[];
 }
 
-function enrich(v: BackupVaultRow, now: Date): VaultListRow {
+function enrich(v: BackupVaultRow, now: Date, shares: VaultShare[]): VaultListRow {
   const lock = vaultLockState(
-    { ...v, vaultType: v.vaultType as VaultType, encryptionKeyType: null, keyManager: null, shares: [] } as BackupVault,
+    { ...v, vaultType: v.vaultType as VaultType, encryptionKeyType: null, keyManager: null, shares } as BackupVault,
     now,
   );
   const policy = analyseAccessPolicy(v.accessPolicy, v.vaultArn);
@@ -50,7 +52,7 @@ function enrich(v: BackupVaultRow, now: Date): VaultListRow {
           ? `Denies only ${denied.map((a) => a.replace("backup:", "")).join(", ")}`
           : "Policy does not deny deletion";
   }
-  return { ...v, lockMode: lock.mode, lockSummary: lock.summary, deletionProtection, deletionSummary };
+  return { ...v, lockMode: lock.mode, lockSummary: lock.summary, deletionProtection, deletionSummary, shares };
 }
 
 function where(scope: TableScope, f: VaultFilters): SQL[] {
@@ -76,7 +78,27 @@ async function page(db: Db, scope: TableScope, f: VaultFilters, cursor: string |
     .orderBy(asc(backupVaults.accountId), asc(backupVaults.region), asc(backupVaults.vaultName))
     .limit(limit + 1);
   const more = raw.length > limit;
-  const shown = (more ? raw.slice(0, limit) : raw).map((v) => enrich(v, now));
+  const kept = more ? raw.slice(0, limit) : raw;
+  const shareRows = kept.length
+    ? await db
+        .select()
+        .from(backupVaultShares)
+        .where(
+          and(
+            eq(backupVaultShares.tenantId, scope.tenantId),
+            inArray(
+              backupVaultShares.vaultArn,
+              kept.map((v) => v.vaultArn),
+            ),
+          ),
+        )
+        .orderBy(asc(backupVaultShares.principal))
+    : [];
+  const sharesOf = (arn: string) =>
+    shareRows
+      .filter((r) => r.vaultArn === arn)
+      .map((r) => ({ resourceShareArn: r.resourceShareArn, principal: r.principal, external: r.external }));
+  const shown = kept.map((v) => enrich(v, now, sharesOf(v.vaultArn)));
   const rows = f.lock
     ? shown.filter((v) => (f.lock === "compliance" ? v.lockMode.startsWith("compliance") : v.lockMode === f.lock))
     : shown;
@@ -101,6 +123,14 @@ export const vaultsTable: TableDefinition<VaultFilters, VaultListRow> = {
     { key: "lock_summary", label: "Lock details", value: (r) => r.lockSummary },
     { key: "deletion_protection", label: "Deletion protection", value: (r) => r.deletionProtection },
     { key: "deletion_summary", label: "Access policy", value: (r) => r.deletionSummary },
+    { key: "mpa_approval_team_arn", label: "MPA approval team", value: (r) => r.mpaApprovalTeamArn },
+    {
+      key: "shared_with",
+      label: "Shared with (RAM)",
+      value: (r) =>
+        r.sharesUnreadable ? null : r.shares.map((s) => `${s.principal}${s.external ? " (external)" : ""}`).join(" "),
+    },
+    { key: "shares_unreadable", label: "Shares unread because", value: (r) => r.sharesUnreadable },
     { key: "number_of_recovery_points", label: "Recovery points", value: (r) => r.numberOfRecoveryPoints },
   ],
   page,

@@ -14,7 +14,7 @@ export default async function JobsLayout({
     <div>
       <PageHeader
         title="Jobs"
-        description="Backup, copy and restore jobs, failures first. History is kept beyond AWS's 30 days."
+        description="Backup, copy, restore and malware scan jobs, failures first. History is kept beyond AWS's 30 days."
       />
       <SectionTabs
         label="Jobs"
@@ -22,6 +22,7 @@ export default async function JobsLayout({
           { href: base, label: "Backup jobs" },
           { href: `${base}/copy`, label: "Copy jobs" },
           { href: `${base}/restore`, label: "Restores and restore tests" },
+          { href: `${base}/scan`, label: "Malware scans" },
         ]}
       />
       {children}

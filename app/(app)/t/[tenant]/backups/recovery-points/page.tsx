@@ -8,6 +8,7 @@ import { loadTable } from "@/lib/dashboard/load-table";
 import { recoveryPointsTable, type RecoveryPointFilters } from "@/lib/dashboard/tables/recovery-points";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatBytes, formatDate, formatDateTime } from "@/lib/format";
+import { scanStatusLabel } from "@/lib/inventory/scan-status";
 import { ResourceCell } from "../../_components/resource-cell";
 import { AccountCell } from "../../_components/account-cell";
 
@@ -60,6 +61,18 @@ export default async function RecoveryPointsPage({
             options: [
               { value: "yes", label: "Yes" },
               { value: "no", label: "No" },
+            ],
+          },
+          {
+            kind: "select",
+            name: "scan",
+            label: "Malware scan",
+            value: f.scan,
+            options: [
+              { value: "clean", label: "Clean" },
+              { value: "threats", label: "Threats found" },
+              { value: "failed", label: "Scan failed" },
+              { value: "unscanned", label: "Not scanned" },
             ],
           },
           { kind: "text", name: "resource", label: "Resource ARN contains", value: f.resource },
@@ -133,11 +146,42 @@ export default async function RecoveryPointsPage({
               r.isEncrypted ? <span className="text-xs text-slate-700">Yes</span> : <Badge tone="red">No</Badge>,
           },
           {
+            key: "scan",
+            label: "Malware scan",
+            render: (r) => (
+              <span className="text-xs whitespace-nowrap">
+                <Badge
+                  tone={
+                    r.scanStatus === "NO_THREATS_FOUND"
+                      ? "green"
+                      : r.scanStatus === "THREATS_FOUND"
+                        ? "red"
+                        : r.scanStatus === "FAILED"
+                          ? "amber"
+                          : "gray"
+                  }
+                >
+                  {scanStatusLabel(r.scanStatus)}
+                </Badge>
+                {r.scannedAt && <div className="text-slate-500">{formatDate(r.scannedAt)}</div>}
+              </span>
+            ),
+          },
+          {
             key: "retention",
             label: "Retention",
             render: (r) => (
               <span className="text-xs whitespace-nowrap">
-                {r.deleteAfterDays ? `${r.deleteAfterDays} days` : <Badge tone="amber">never expires</Badge>}
+                {r.deleteAfterDays ? (
+                  `${r.deleteAfterDays} days`
+                ) : r.deleteAfterEvent ? null : (
+                  <Badge tone="amber">never expires</Badge>
+                )}
+                {r.deleteAfterEvent === "DELETE_AFTER_COPY" && (
+                  <div className="text-slate-500" title="AWS deletes this point once its copy completes">
+                    deleted after copy
+                  </div>
+                )}
                 {r.deleteAt && <div className="text-slate-500">until {formatDate(r.deleteAt)}</div>}
               </span>
             ),

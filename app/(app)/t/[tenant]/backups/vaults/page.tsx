@@ -128,6 +128,41 @@ export default async function VaultsPage({
             ),
           },
           {
+            key: "breakglass",
+            label: "Break-glass access",
+            render: (r) =>
+              r.vaultType !== "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" && r.shares.length === 0 ? (
+                <span className="text-xs text-slate-400">—</span>
+              ) : (
+                <div className="max-w-56 space-y-0.5 text-xs">
+                  {r.mpaApprovalTeamArn && (
+                    <div title={r.mpaApprovalTeamArn}>
+                      <Badge tone="green">MPA team</Badge>{" "}
+                      <span className="font-mono text-slate-500">…{r.mpaApprovalTeamArn.slice(-14)}</span>
+                    </div>
+                  )}
+                  {r.sharesUnreadable ? (
+                    <div title={r.sharesUnreadable}>
+                      <Badge tone="amber">Shares unknown</Badge>
+                    </div>
+                  ) : r.shares.length ? (
+                    r.shares.map((s) => (
+                      <div
+                        key={`${s.resourceShareArn}|${s.principal}`}
+                        className="font-mono"
+                        title={s.resourceShareArn}
+                      >
+                        {s.principal.length > 20 ? `…${s.principal.slice(-18)}` : s.principal}
+                        {s.external && <span className="ml-1 font-sans text-emerald-700">external</span>}
+                      </div>
+                    ))
+                  ) : (
+                    !r.mpaApprovalTeamArn && <span className="text-slate-500">Not shared, no MPA team</span>
+                  )}
+                </div>
+              ),
+          },
+          {
             key: "rps",
             label: "Recovery points",
             className: "text-right",
