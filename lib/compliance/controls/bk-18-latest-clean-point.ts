@@ -68,7 +68,9 @@ export const bk18 = defineControl({
       // Reasons name no time that moves with each new backup (see BK-09): only the clean point's.
       const limit = `${params.maxAgeDays} days`;
       if (clean && hoursAgo(ctx.now, clean.creationDate) <= limitHours) {
-        const newer = newest.recoveryPointArn !== clean.recoveryPointArn ? `; ${newestState(newest)}` : "";
+        // A newer infected point matters to whoever restores; newer unscanned ones (copies) do not.
+        const newer =
+          infected && infected.creationDate > clean.creationDate ? "; a newer recovery point has malware" : "";
         emit(
           finding("BK-18", subject, "PASS", `newest clean recovery point is at most ${limit} old${newer}`, evidence),
         );

@@ -39,6 +39,11 @@ describe("BK-18 latest clean recovery point", () => {
     });
   });
 
+  it("passes on a recent clean point although newer ones (copies, say) were not scanned", () => {
+    const f = only(run("BK-18", snapshot({ recoveryPoints: [clean("snap-clean", 2), snap("snap-copy")] })));
+    expect([f.status, f.reason]).toEqual(["PASS", "newest clean recovery point is at most 7 days old"]);
+  });
+
   it("passes on a recent clean point although a newer one is infected, naming the infected one in evidence", () => {
     const f = only(
       run(
@@ -48,7 +53,7 @@ describe("BK-18 latest clean recovery point", () => {
     );
     expect([f.status, f.reason]).toEqual([
       "PASS",
-      "newest clean recovery point is at most 7 days old; newest recovery point has malware",
+      "newest clean recovery point is at most 7 days old; a newer recovery point has malware",
     ]);
     expect(f.evidence.map((e) => [e.id.split("/").pop(), e.details?.scanStatus])).toEqual([
       ["vol-1", undefined],
