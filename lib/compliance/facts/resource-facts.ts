@@ -191,10 +191,11 @@ export class FactsAccumulator {
     }
     if (rp.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" || this.airGappedVaults.has(rp.backupVaultArn)) {
       if (newer(t, f.newestAirGappedRecoveryPoint)) f.newestAirGappedRecoveryPoint = ref ??= refOf(rp);
+      // One entry per vault (at most ten); most resources have none and share one empty list.
       const lag = f.airGappedRecoveryPoints;
       const i = lag.findIndex((p) => p.backupVaultArn === rp.backupVaultArn);
       if (i >= 0) {
-        if (newer(t, lag[i]!)) (lag as RecoveryPointRef[])[i] = ref ??= refOf(rp);
+        if (newer(t, lag[i]!)) f.airGappedRecoveryPoints = lag.with(i, (ref ??= refOf(rp)));
       } else if (lag.length < MAX_COPIES) {
         f.airGappedRecoveryPoints = [...lag, (ref ??= refOf(rp))];
       }
