@@ -19,7 +19,7 @@ export const MAX_EXCEPTION_DAYS = 366;
 
 export const createExceptionInput = z.object({
   tenantId: z.uuid({ error: "Organization is not a valid id." }),
-  controlId: z.enum(CONTROL_IDS, { error: "Control must be BK-01 to BK-17." }),
+  controlId: z.enum(CONTROL_IDS, { error: "Control must be BK-01 to BK-21." }),
   subjectType: z.enum(SUBJECT_TYPES, { error: "Unknown subject type." }),
   subjectId: z.string().trim().min(1, "Subject is required.").max(2048, "Subject must be at most 2048 characters."),
   accountId: z.string().regex(/^\d{12}$/, "Account id must be 12 digits."),

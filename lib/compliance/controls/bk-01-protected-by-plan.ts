@@ -5,7 +5,7 @@ import { z } from "zod";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { tagScopeSchema } from "@/lib/compliance/model/scope";
 import { defineControl, ev, finding, subjects } from "./control";
-import { forEachResource, protectionProblem, resolveProtection } from "./resource-scope";
+import { forEachResource, hasTag, protectionProblem, resolveProtection } from "./resource-scope";
 
 export const bk01Params = z
   .object({
@@ -30,8 +30,7 @@ export const bk01 = defineControl({
     const types = new Set<string>(params.resourceTypes);
     const tag = params.tag;
     const filter = (r: { resourceType: string; tags: Record<string, string> }) =>
-      types.has(r.resourceType) &&
-      (!tag || (Object.hasOwn(r.tags, tag.key) && (tag.value === undefined || r.tags[tag.key] === tag.value)));
+      types.has(r.resourceType) && (!tag || hasTag(r.tags, tag));
     forEachResource(
       ctx,
       "BK-01",

@@ -6,17 +6,20 @@ import { z } from "zod";
 import { defineControl, ev, finding, formatTime, hoursAgo, subjects, toHours } from "./control";
 import { forEachResource, resolveProtection } from "./resource-scope";
 
+/** Age as unit + value (Audit Manager's parameters), bounded by `ageAtMost`. */
+export const ageFields = {
+  unit: z.enum(["hours", "days"]).default("days"),
+  value: z.number().int().min(1, "age must be at least 1").default(1),
+};
+
+export const ageAtMost =
+  (maxHours: number, maxDays: number) => (p: { unit: "hours" | "days"; value: number }, c: z.RefinementCtx) => {
+    const max = p.unit === "hours" ? maxHours : maxDays;
+    if (p.value > max) c.addIssue({ code: "custom", path: ["value"], message: `age is at most ${max} ${p.unit}` });
+  };
+
 export const ageParams = (maxHours: number, maxDays: number) =>
-  z
-    .object({
-      unit: z.enum(["hours", "days"]).default("days"),
-      value: z.number().int().min(1, "age must be at least 1").default(1),
-    })
-    .strict()
-    .superRefine((p, c) => {
-      const max = p.unit === "hours" ? maxHours : maxDays;
-      if (p.value > max) c.addIssue({ code: "custom", path: ["value"], message: `age is at most ${max} ${p.unit}` });
-    });
+  z.object(ageFields).strict().superRefine(ageAtMost(maxHours, maxDays));
 
 export const bk09Params = ageParams(744, 31);
 

@@ -255,6 +255,7 @@ export const ev = {
       completionDate: r.completionDate.toISOString(),
       durationMinutes: Math.round(r.durationMinutes * 10) / 10,
       restoreTestingPlanArn: r.restoreTestingPlanArn,
+      validationStatus: r.validationStatus,
       recoveryPoint: r.recoveryPointArn,
       resource: r.resourceArn,
     },
@@ -327,6 +328,16 @@ export function hoursAgo(now: Date, then: Date): number {
 /** "2026-06-15 03:00 UTC": a fixed time, so a reason stays the same from one evaluation to the next. */
 export function formatTime(d: Date): string {
   return `${d.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+}
+
+/** The last part of a recovery point's ARN (snap-…, image/ami-…'s id, the recovery-point id), for reasons. */
+export function pointName(recoveryPointArn: string): string {
+  return recoveryPointArn.slice(Math.max(recoveryPointArn.lastIndexOf("/"), recoveryPointArn.lastIndexOf(":")) + 1);
+}
+
+/** "2026-06-15": the day of a restore or a test, for reasons. */
+export function formatDay(d: Date): string {
+  return d.toISOString().slice(0, 10);
 }
 
 /** Ages and frequencies are given as unit + value (Audit Manager's parameters). */

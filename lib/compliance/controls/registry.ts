@@ -1,4 +1,4 @@
-// The seventeen controls by id. A lookup table, not a barrel: callers import what they need.
+// The twenty-one controls by id. A lookup table, not a barrel: callers import what they need.
 import type { ControlId } from "@/lib/compliance/model/finding";
 import type { ControlDefinition } from "./control";
 import { bk01 } from "./bk-01-protected-by-plan";
@@ -18,6 +18,10 @@ import { bk14 } from "./bk-14-job-health";
 import { bk15 } from "./bk-15-region-ready";
 import { bk16 } from "./bk-16-vault-cmk";
 import { bk17 } from "./bk-17-org-policy";
+import { bk18 } from "./bk-18-latest-clean-point";
+import { bk19 } from "./bk-19-break-glass-ready";
+import { bk20 } from "./bk-20-restore-validated";
+import { bk21 } from "./bk-21-searchable-for-erasure";
 
 export const CONTROLS: Readonly<Record<ControlId, ControlDefinition>> = {
   "BK-01": bk01,
@@ -37,6 +41,10 @@ export const CONTROLS: Readonly<Record<ControlId, ControlDefinition>> = {
   "BK-15": bk15,
   "BK-16": bk16,
   "BK-17": bk17,
+  "BK-18": bk18,
+  "BK-19": bk19,
+  "BK-20": bk20,
+  "BK-21": bk21,
 };
 
 export function getControl(id: ControlId): ControlDefinition {

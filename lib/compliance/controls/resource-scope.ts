@@ -1,8 +1,9 @@
 // Shared by the per-resource controls: which resources are in scope, the ERROR for a stale
 // unit, and what protects a resource (the selections AWS acts on, with plans that have rules).
+import { z } from "zod";
 import type { Resource } from "@/lib/inventory/types";
 import type { ControlId, Evidence, Finding } from "@/lib/compliance/model/finding";
-import type { ScopeFilter } from "@/lib/compliance/model/scope";
+import { tagScopeSchema, type ScopeFilter } from "@/lib/compliance/model/scope";
 import type { EvaluationContext } from "@/lib/compliance/engine/context";
 import type { SelectionMatch } from "@/lib/compliance/matching/selection-matcher";
 import { ev, judge, READ, subjects, unreadable, type Emit } from "./control";
@@ -35,6 +36,19 @@ export function forEachResource(
     }
     each(r);
   }
+}
+
+/** A required tag parameter naming the resources a control is about (BK-19, BK-21). */
+export function tagParam(what: string, tag: { key: string; value: string }) {
+  return z
+    .object(tagScopeSchema.shape, { error: `${what} are named by a tag: key or key=value` })
+    .strict()
+    .default(tag);
+}
+
+/** Whether a resource carries the tag (any value when the tag names none): BK-01, BK-19, BK-21. */
+export function hasTag(tags: Record<string, string>, tag: { key: string; value?: string }): boolean {
+  return Object.hasOwn(tags, tag.key) && (tag.value === undefined || tags[tag.key] === tag.value);
 }
 
 export type Protection =

@@ -3,7 +3,15 @@
 // fill it (newest point per resource, newest in an air-gapped vault, ...) instead of
 // buildSnapshotFacts, which builds it from arrays in one pass over each input.
 import { jobHasIssue } from "@/db/job-issue";
-import type { BackupJob, BackupPlan, BackupVault, CopyJob, RecoveryPoint, RestoreJob } from "@/lib/inventory/types";
+import type {
+  BackupJob,
+  BackupPlan,
+  BackupVault,
+  CopyJob,
+  RecoveryPoint,
+  RecoveryPointScanStatus,
+  RestoreJob,
+} from "@/lib/inventory/types";
 
 export interface RecoveryPointRef {
   recoveryPointArn: string;
@@ -11,6 +19,11 @@ export interface RecoveryPointRef {
   backupVaultArn: string;
   accountId: string;
   region: string;
+  /** The malware scan verdict (null: never scanned) and when AWS computed it. */
+  scanStatus: RecoveryPointScanStatus | null;
+  scannedAt: Date | null;
+  /** Backup index for search (null: not indexed). */
+  indexStatus: RecoveryPoint["indexStatus"];
 }
 
 export interface JobIssue {
@@ -32,6 +45,8 @@ export interface RestoreRef {
   completionDate: Date;
   durationMinutes: number;
   restoreTestingPlanArn: string | null;
+  /** ValidationStatus of a restore test: SUCCESSFUL, FAILED, TIMED_OUT, VALIDATING; null: none run. */
+  validationStatus: string | null;
 }
 
 export interface ResourceFacts {
@@ -40,10 +55,25 @@ export interface ResourceFacts {
   /** A usable recovery point made by a continuous-backup rule (point-in-time recovery). */
   continuousRecoveryPoint: RecoveryPointRef | null;
   newestAirGappedRecoveryPoint: RecoveryPointRef | null;
+  /** The newest usable point of each logically air-gapped vault holding some, capped like copies. */
+  airGappedRecoveryPoints: readonly RecoveryPointRef[];
   /** Copies seen (recovery points with a source vault), one per destination vault, capped. */
   copies: RecoveryPointRef[];
-  /** Newest COMPLETED restore job of this resource's recovery points. */
+  /** Newest usable point whose malware scan found no threats. */
+  newestCleanRecoveryPoint: RecoveryPointRef | null;
+  /** Newest usable point whose malware scan found threats. */
+  newestInfectedRecoveryPoint: RecoveryPointRef | null;
+  /** Usable points, and how many of them have no ACTIVE backup index. */
+  usablePoints: number;
+  unindexedPoints: number;
+  /** Newest usable point without an ACTIVE backup index. */
+  newestUnindexedRecoveryPoint: RecoveryPointRef | null;
+  /** Newest COMPLETED restore job of this resource's recovery points (failed validations excluded). */
   latestRestore: RestoreRef | null;
+  /** Newest COMPLETED restore whose validation SUCCEEDED. */
+  latestValidatedRestore: RestoreRef | null;
+  /** Newest COMPLETED restore whatever its validation (to say why none counts). */
+  latestCompletedRestore: RestoreRef | null;
   /** Failed, aborted, expired, partial or completed-with-issues jobs since `jobsSince`. */
   jobIssues: JobIssue[];
   /** Newest backup job of any state (null: none seen). */
@@ -72,6 +102,7 @@ export interface FactsInput {
 
 const USABLE = new Set(["COMPLETED", "AVAILABLE"]);
 const MAX_COPIES = 10;
+const NO_POINTS: readonly RecoveryPointRef[] = Object.freeze([]);
 // Messages AWS Backup gives when the selection's role is missing or cannot be assumed/passed.
 const ROLE_ERROR =
   /(iam role|assume role|assumerole|iam:passrole|not authorized|access ?denied|role .*does not exist)/i;
@@ -82,15 +113,28 @@ const refOf = (rp: RecoveryPoint): RecoveryPointRef => ({
   backupVaultArn: rp.backupVaultArn,
   accountId: rp.accountId,
   region: rp.region,
+  scanStatus: rp.scanStatus,
+  scannedAt: rp.scannedAt,
+  indexStatus: rp.indexStatus,
 });
+
+const newer = (t: number, kept: RecoveryPointRef | null) => !kept || t > kept.creationDate.getTime();
 
 function emptyFacts(): ResourceFacts {
   return {
     newestRecoveryPoint: null,
     continuousRecoveryPoint: null,
     newestAirGappedRecoveryPoint: null,
+    airGappedRecoveryPoints: NO_POINTS,
     copies: [],
+    newestCleanRecoveryPoint: null,
+    newestInfectedRecoveryPoint: null,
+    usablePoints: 0,
+    unindexedPoints: 0,
+    newestUnindexedRecoveryPoint: null,
     latestRestore: null,
+    latestValidatedRestore: null,
+    latestCompletedRestore: null,
     jobIssues: [],
     lastJobAt: null,
   };
@@ -136,20 +180,25 @@ export class FactsAccumulator {
     // A million points per evaluation: build the reference only when it is kept.
     let ref: RecoveryPointRef | null = null;
     const t = rp.creationDate.getTime();
-    if (!f.newestRecoveryPoint || t > f.newestRecoveryPoint.creationDate.getTime())
-      f.newestRecoveryPoint = ref = refOf(rp);
+    if (newer(t, f.newestRecoveryPoint)) f.newestRecoveryPoint = ref = refOf(rp);
     if (
       rp.backupPlanId &&
       rp.backupRuleId &&
       this.continuousRules.size > 0 &&
       this.continuousRules.has(`${rp.backupPlanId}|${rp.backupRuleId}`)
     ) {
-      if (!f.continuousRecoveryPoint || t > f.continuousRecoveryPoint.creationDate.getTime())
-        f.continuousRecoveryPoint = ref ??= refOf(rp);
+      if (newer(t, f.continuousRecoveryPoint)) f.continuousRecoveryPoint = ref ??= refOf(rp);
     }
     if (rp.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" || this.airGappedVaults.has(rp.backupVaultArn)) {
-      if (!f.newestAirGappedRecoveryPoint || t > f.newestAirGappedRecoveryPoint.creationDate.getTime())
-        f.newestAirGappedRecoveryPoint = ref ??= refOf(rp);
+      if (newer(t, f.newestAirGappedRecoveryPoint)) f.newestAirGappedRecoveryPoint = ref ??= refOf(rp);
+      // One entry per vault (at most ten); most resources have none and share one empty list.
+      const lag = f.airGappedRecoveryPoints;
+      const i = lag.findIndex((p) => p.backupVaultArn === rp.backupVaultArn);
+      if (i >= 0) {
+        if (newer(t, lag[i]!)) f.airGappedRecoveryPoints = lag.with(i, (ref ??= refOf(rp)));
+      } else if (lag.length < MAX_COPIES) {
+        f.airGappedRecoveryPoints = [...lag, (ref ??= refOf(rp))];
+      }
     }
     if (
       rp.sourceBackupVaultArn &&
@@ -157,6 +206,16 @@ export class FactsAccumulator {
       !f.copies.some((c) => c.backupVaultArn === rp.backupVaultArn)
     ) {
       f.copies.push((ref ??= refOf(rp)));
+    }
+    if (rp.scanStatus === "NO_THREATS_FOUND") {
+      if (newer(t, f.newestCleanRecoveryPoint)) f.newestCleanRecoveryPoint = ref ??= refOf(rp);
+    } else if (rp.scanStatus === "THREATS_FOUND") {
+      if (newer(t, f.newestInfectedRecoveryPoint)) f.newestInfectedRecoveryPoint = ref ??= refOf(rp);
+    }
+    f.usablePoints++;
+    if (rp.indexStatus !== "ACTIVE") {
+      f.unindexedPoints++;
+      if (newer(t, f.newestUnindexedRecoveryPoint)) f.newestUnindexedRecoveryPoint = ref ??= refOf(rp);
     }
   }
 
@@ -219,8 +278,6 @@ export class FactsAccumulator {
     const byAccountType = new Map<string, RestoreRef>();
     for (const j of this.restores) {
       if (j.status !== "COMPLETED" || !j.completionDate) continue;
-      // A restore-testing run whose validation failed is not evidence that restores work.
-      if (j.validationStatus && /FAILED|TIMED_OUT/i.test(j.validationStatus)) continue;
       const resourceArn = j.sourceResourceArn ?? this.pointResource.get(j.recoveryPointArn) ?? null;
       const ref: RestoreRef = {
         restoreJobId: j.restoreJobId,
@@ -232,11 +289,21 @@ export class FactsAccumulator {
         completionDate: j.completionDate,
         durationMinutes: (j.completionDate.getTime() - j.creationDate.getTime()) / 60_000,
         restoreTestingPlanArn: j.restoreTestingPlanArn,
+        validationStatus: j.validationStatus,
       };
-      if (resourceArn) {
-        const f = this.get(resourceArn);
-        if (!f.latestRestore || ref.completionDate > f.latestRestore.completionDate) f.latestRestore = ref;
+      const f = resourceArn ? this.get(resourceArn) : null;
+      if (f) {
+        if (!f.latestCompletedRestore || ref.completionDate > f.latestCompletedRestore.completionDate)
+          f.latestCompletedRestore = ref;
+        if (
+          j.validationStatus === "SUCCESSFUL" &&
+          (!f.latestValidatedRestore || ref.completionDate > f.latestValidatedRestore.completionDate)
+        )
+          f.latestValidatedRestore = ref;
       }
+      // A restore-testing run whose validation failed is not evidence that restores work.
+      if (j.validationStatus && /FAILED|TIMED_OUT/i.test(j.validationStatus)) continue;
+      if (f && (!f.latestRestore || ref.completionDate > f.latestRestore.completionDate)) f.latestRestore = ref;
       const key = `${j.accountId}|${j.resourceType}`;
       const prev = byAccountType.get(key);
       if (!prev || ref.completionDate > prev.completionDate) byAccountType.set(key, ref);

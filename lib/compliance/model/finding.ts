@@ -26,6 +26,10 @@ export const CONTROL_IDS = [
   "BK-15",
   "BK-16",
   "BK-17",
+  "BK-18",
+  "BK-19",
+  "BK-20",
+  "BK-21",
 ] as const;
 export type ControlId = (typeof CONTROL_IDS)[number];
 

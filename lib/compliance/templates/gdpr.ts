@@ -5,9 +5,9 @@ export const gdprTemplate: TemplateInput = {
   id: "gdpr",
   name: "GDPR",
   framework: "GDPR",
-  version: "2026.1",
+  version: "2026.2",
   description:
-    "Security of processing (Art. 32) and storage limitation / integrity (Art. 5) as backup evidence shows them.",
+    "Security of processing (Art. 32), storage limitation / integrity (Art. 5) and erasure (Art. 17) as backup evidence shows them.",
   parameters: {
     "BK-02": { frequencyUnit: "days", frequencyValue: 1, requiredRetentionDays: 35 },
     "BK-09": { unit: "days", value: 1 },
@@ -18,6 +18,10 @@ export const gdprTemplate: TemplateInput = {
     // (twelve monthly points) is the ceiling most controllers document for personal data; a
     // tenant with a longer documented need clones the template and raises it.
     "BK-12": { maxRetentionDays: 365 },
+    "BK-18": { maxAgeDays: 7 },
+    "BK-19": { tag: { key: "criticality", value: "critical" }, unit: "days", value: 1 },
+    "BK-20": { lookbackDays: 180 },
+    "BK-21": { tag: { key: "data-classification", value: "personal" } },
   },
   requirements: [
     {
@@ -30,8 +34,9 @@ export const gdprTemplate: TemplateInput = {
     {
       id: "Art. 32(1)(c)",
       title: "Restore availability and access in a timely manner",
-      controls: ["BK-09", "BK-10", "BK-13"],
-      description: "Recent recovery points exist, restores are tested and meet their time target.",
+      controls: ["BK-09", "BK-10", "BK-13", "BK-18", "BK-19", "BK-20"],
+      description:
+        "Recent recovery points exist, a recent one is clean of malware, critical data can be restored from an air-gapped copy, and restores are tested, validated and meet their time target.",
     },
     {
       id: "Art. 32(1)(d)",
@@ -50,6 +55,13 @@ export const gdprTemplate: TemplateInput = {
       title: "Integrity and confidentiality",
       controls: ["BK-04", "BK-16"],
       description: "Recovery points are encrypted; vaults use customer-managed keys.",
+    },
+    {
+      id: "Art. 17",
+      title: "Right to erasure ('right to be forgotten')",
+      controls: ["BK-21"],
+      description:
+        "Backups of resources holding personal data are indexed for search, so a data subject's data can be found in them when erasure is requested.",
     },
   ],
 };

@@ -93,6 +93,19 @@ export const PARAM_FIELDS: Record<ControlId, ParamField[]> = {
       hint: "Comma-separated policy names; empty: any backup policy.",
     },
   ],
+  "BK-18": [{ name: "maxAgeDays", label: "Clean point at most (days old)", kind: "int" }],
+  "BK-19": [
+    { name: "tag", label: "Critical resources tagged (key or key=value)", kind: "tag" },
+    ...age("Air-gapped copy age"),
+    {
+      name: "recoveryAccounts",
+      label: "Recovery accounts",
+      kind: "list",
+      hint: "Comma-separated account ids that count as shared outside; empty: only accounts outside the organization.",
+    },
+  ],
+  "BK-20": [{ name: "lookbackDays", label: "Validated restore within (days)", kind: "int" }],
+  "BK-21": [{ name: "tag", label: "Personal data tagged (key or key=value)", kind: "tag" }],
 };
 
 const list = (v: unknown) =>

@@ -5,7 +5,7 @@ export const soc2Template: TemplateInput = {
   id: "soc2-2017",
   name: "SOC 2 (2017 TSC)",
   framework: "SOC 2",
-  version: "2026.1",
+  version: "2026.2",
   description: "Availability, confidentiality and common criteria that backup evidence supports.",
   parameters: {
     "BK-02": { frequencyUnit: "days", frequencyValue: 1, requiredRetentionDays: 35 },
@@ -18,6 +18,10 @@ export const soc2Template: TemplateInput = {
     "BK-14": { lookbackDays: 7, maxFailures: 0 },
     "BK-11": { unit: "days", value: 1 },
     "BK-12": { maxRetentionDays: 2555 },
+    "BK-18": { maxAgeDays: 7 },
+    "BK-19": { tag: { key: "criticality", value: "critical" }, unit: "days", value: 1 },
+    // A1.3, as BK-13: a validated restore every quarter of the Type II window.
+    "BK-20": { lookbackDays: 90 },
   },
   requirements: [
     {
@@ -30,8 +34,8 @@ export const soc2Template: TemplateInput = {
     {
       id: "A1.3",
       title: "Recovery plan procedures are tested",
-      controls: ["BK-10", "BK-13"],
-      description: "Restores are tested within the look-back and meet their time target.",
+      controls: ["BK-10", "BK-13", "BK-20"],
+      description: "Restores are tested and validated within the look-back and meet their time target.",
     },
     {
       id: "CC6.1",
@@ -40,11 +44,18 @@ export const soc2Template: TemplateInput = {
       description: "Recovery points are encrypted; vaults use customer-managed keys.",
     },
     {
+      id: "CC7.4",
+      title: "Responds to identified security incidents",
+      controls: ["BK-18", "BK-19"],
+      description:
+        "An incident can be contained and remediated from backups: a recent recovery point scanned clean of malware, and critical resources restorable from an air-gapped copy the attacker cannot reach.",
+    },
+    {
       id: "CC7.5",
       title: "Recovery from identified incidents",
-      controls: ["BK-03", "BK-08", "BK-11"],
+      controls: ["BK-03", "BK-08", "BK-11", "BK-18", "BK-19"],
       description:
-        "Backups survive an incident: deletion denied, vaults locked, copies in a logically air-gapped vault.",
+        "Backups survive an incident: deletion denied, vaults locked, copies in a logically air-gapped vault, a recent clean point, and a break-glass path to restore critical resources.",
     },
     {
       id: "CC9.1",

@@ -8,7 +8,7 @@ import { CONTROLS } from "@/lib/compliance/controls/registry";
 import { makeControlRun, type ControlRun } from "@/lib/compliance/engine/evaluate";
 
 const controlIdSchema = z.string().refine((s): s is ControlId => (CONTROL_IDS as readonly string[]).includes(s), {
-  message: "unknown control id (BK-01 to BK-17)",
+  message: "unknown control id (BK-01 to BK-21)",
 });
 
 export const requirementSchema = z

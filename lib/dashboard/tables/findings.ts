@@ -25,7 +25,7 @@ const optionalEnum = <T extends readonly [string, ...string[]]>(values: T, messa
 export const findingFilters = z.object({
   framework: optionalText(100),
   requirement: optionalText(100),
-  control: optionalEnum(CONTROL_IDS, "Control must be BK-01 to BK-17."),
+  control: optionalEnum(CONTROL_IDS, "Control must be BK-01 to BK-21."),
   status: optionalEnum(SCORED_STATUSES, "Status must be PASS, FAIL, NOT_APPLICABLE, ERROR or EXCEPTED."),
   ou: z.preprocess(
     (v) => (v === "" ? undefined : v),

@@ -110,7 +110,15 @@ describe("history", () => {
     expect(after.evaluation?.id).toBe(e2.evaluationId);
     for (const s of e1.scores) expect(before.frameworks.find((f) => f.slug === s.templateId)?.score).toBe(s.score);
     const iso = after.frameworks.find((f) => f.slug === "iso-27001-2022")!;
-    expect(iso.requirements.map((r) => r.id)).toEqual(["A.8.13", "A.8.14", "A.5.29", "A.5.30", "A.8.24", "A.8.10"]);
+    expect(iso.requirements.map((r) => r.id)).toEqual([
+      "A.8.13",
+      "A.8.14",
+      "A.5.29",
+      "A.5.30",
+      "A.8.24",
+      "A.8.10",
+      "A.8.7",
+    ]);
     expect(iso.requirements[0]!.controls).toEqual(["BK-01", "BK-02", "BK-04", "BK-05", "BK-09", "BK-13", "BK-14"]);
     const counts = await getControlCounts(db, { tenantId: synced.tenantId, asOf: new Date(t0.getTime() + 60_000) });
     expect(counts.controls["BK-04"]!.FAIL).toBe(e1.runs.find((r) => r.controlId === "BK-04")!.counts.FAIL);

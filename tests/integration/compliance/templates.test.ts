@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, inject, vi } from "vitest";
 import { auditLog, complianceEvaluations, complianceTemplates, complianceTenantTemplates } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/access";
 import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
+import { getBuiltinTemplate } from "@/lib/compliance/templates/builtin-templates";
 import { listEvaluationTemplates, listTemplates } from "@/lib/compliance/templates/template-store";
-import { testDb } from "@/tests/helpers/db";
+import { isolatedDb, testDb } from "@/tests/helpers/db";
 import { makeTenant, makeUser } from "@/tests/helpers/fixtures";
 
 // Templates as versioned data through the server actions a compliance user calls: clone, change
@@ -53,6 +54,12 @@ const isoForm = (over: Record<string, string | string[]> = {}) => ({
   "parameters.BK-13.granularity": "account-resource-type",
   "parameters.BK-14.lookbackDays": "7",
   "parameters.BK-14.maxFailures": "0",
+  "parameters.BK-18.maxAgeDays": "7",
+  "parameters.BK-19.tag": "criticality=critical",
+  "parameters.BK-19.unit": "days",
+  "parameters.BK-19.value": "1",
+  "parameters.BK-19.recoveryAccounts": "",
+  "parameters.BK-20.lookbackDays": "180",
   "scope.regions": "eu-west-1",
   "scope.tags": "env=prod",
   ...over,
@@ -85,7 +92,7 @@ describe("templates", () => {
     expect(t).toMatchObject({
       builtin: false,
       selected: false,
-      template: { basedOn: { id: "iso-27001-2022", version: "2026.1" } },
+      template: { basedOn: { id: "iso-27001-2022", version: "2026.2" } },
     });
     expect(t.template.requirements.map((q) => q.id)).toEqual([
       "A.8.13",
@@ -94,6 +101,7 @@ describe("templates", () => {
       "A.5.30",
       "A.8.24",
       "A.8.10",
+      "A.8.7",
     ]);
     expect(await audits("compliance.template.clone")).toBe(1);
   });
@@ -185,7 +193,15 @@ describe("templates", () => {
     );
     expect(removed).toMatchObject({ ok: true, data: { revision: 4 } });
     const t = (await listTemplates(db, { tenantId: tenant.id })).find((x) => x.slug === "iso-strict")!;
-    expect(t.template.requirements.map((q) => q.id)).toEqual(["A.8.13", "A.5.29", "A.5.30", "A.8.24", "A.8.10", "X.1"]);
+    expect(t.template.requirements.map((q) => q.id)).toEqual([
+      "A.8.13",
+      "A.5.29",
+      "A.5.30",
+      "A.8.24",
+      "A.8.10",
+      "A.8.7",
+      "X.1",
+    ]);
     expect(await audits("compliance.template.update")).toBe(3);
   });
 
@@ -233,6 +249,66 @@ describe("templates", () => {
           form({ tenantId: tenant.id, fromSlug: "gdpr", slug: "gdpr-x", name: "x" }),
         ),
       ).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
+    }
+  });
+});
+
+describe("built-in templates on an existing install", () => {
+  it("a new built-in version becomes the next revision, and the tenant is evaluated against it", async () => {
+    const iso = await isolatedDb();
+    try {
+      // An install seeded before the cyber-resilience controls: ISO 27001 as version 2026.1 had them not.
+      const current = getBuiltinTemplate("iso-27001-2022")!;
+      const before = {
+        ...current,
+        version: "2026.1",
+        parameters: Object.fromEntries(
+          Object.entries(current.parameters).filter(([id]) => !["BK-18", "BK-19", "BK-20"].includes(id)),
+        ),
+        requirements: current.requirements
+          .filter((r) => r.id !== "A.8.7")
+          .map((r) => ({ ...r, controls: r.controls.filter((c) => !["BK-19", "BK-20"].includes(c)) })),
+      };
+      await iso.db.insert(complianceTemplates).values({
+        tenantId: null,
+        slug: "iso-27001-2022",
+        revision: 1,
+        version: "2026.1",
+        name: before.name,
+        framework: before.framework,
+        definition: before as unknown as Record<string, unknown>,
+      });
+      const t = await makeTenant(iso.db);
+      const listed = (await listTemplates(iso.db, { tenantId: t.id })).find((x) => x.slug === "iso-27001-2022")!;
+      expect([listed.revision, listed.version]).toEqual([2, current.version]);
+      expect(listed.template.requirements.find((r) => r.id === "A.5.30")!.controls).toEqual([
+        "BK-06",
+        "BK-10",
+        "BK-13",
+        "BK-19",
+        "BK-20",
+      ]);
+      expect(listed.template.requirements.at(-1)).toMatchObject({ id: "A.8.7", title: "Protection against malware" });
+      // The old revision stays for history; seeding again adds nothing.
+      await listTemplates(iso.db, { tenantId: t.id });
+      expect(await iso.db.$count(complianceTemplates, eq(complianceTemplates.slug, "iso-27001-2022"))).toBe(2);
+      const result = await evaluateTenant(iso.db, t.id, { trigger: "test" });
+      const [row] = await iso.db
+        .select()
+        .from(complianceEvaluations)
+        .where(eq(complianceEvaluations.id, result.evaluationId));
+      expect(row!.templates.map((x) => `${x.slug}@${x.revision}`).sort()).toEqual([
+        "gdpr@1",
+        "iso-27001-2022@2",
+        "soc2-2017@1",
+      ]);
+      for (const id of ["BK-18", "BK-19", "BK-20", "BK-21"])
+        expect(
+          result.runs.some((r) => r.controlId === id),
+          id,
+        ).toBe(true);
+    } finally {
+      await iso.drop();
     }
   });
 });

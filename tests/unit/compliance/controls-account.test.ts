@@ -1,4 +1,4 @@
-// Account-level controls (BK-13, BK-15, BK-17) and the ERROR rule shared by all seventeen.
+// Account-level controls (BK-13, BK-15, BK-17) and the ERROR rule shared by every control.
 import { describe, expect, it } from "vitest";
 import type { TenantSnapshot } from "@/lib/compliance/engine/snapshot";
 import { CONTROL_IDS } from "@/lib/compliance/model/finding";
@@ -11,6 +11,7 @@ import {
   only,
   plan,
   regionSettings,
+  resource,
   restoreJob,
   rule,
   run,
@@ -400,7 +401,9 @@ describe("never a silent pass: stale or failed units give ERROR for every contro
   ];
   for (const [name, u] of stale) {
     it.each([...CONTROL_IDS])(`${name}: %s`, (id) => {
-      const snap = snapshot({ units: [u], restoreJobs: [], effectiveBackupPolicies: [] });
+      // Tagged as critical and as holding personal data, so BK-19 and BK-21 have it in scope.
+      const tagged = resource({ tags: { criticality: "critical", "data-classification": "personal" } });
+      const snap = snapshot({ units: [u], resources: [tagged], restoreJobs: [], effectiveBackupPolicies: [] });
       const findings = run(id, snap);
       expect(findings.length).toBeGreaterThan(0);
       for (const f of findings) expect(f.status).toBe("ERROR");

@@ -28,6 +28,12 @@ const OTHER = "us-west-2";
 const vol = (n: number, acct = ACCT, region = REGION) =>
   resource({ accountId: acct, region, resourceArn: `arn:aws:ec2:${region}:${acct}:volume/vol-${n}` });
 
+// Tagged for the controls that look at critical resources (BK-19) and personal data (BK-21) only.
+const critical = (r: ReturnType<typeof resource>) => ({
+  ...r,
+  tags: { criticality: "critical", "data-classification": "personal" },
+});
+
 // A small estate where every control finds something wrong somewhere: short retention, missing
 // restores, an unprotected volume, a failed job, a stale unit, a region not enabled, a suspended
 // account, an expired point, a region without anything in it, no Organizations data.
@@ -64,7 +70,7 @@ const world = snapshot({
       keyManager: { outcome: "described", manager: "AWS", detail: "Enabled" },
     }),
   ],
-  resources: [vol(1), vol(2), vol(3), vol(4), vol(5, ACCT2), vol(6, ACCT, "ap-south-1")],
+  resources: [vol(1), vol(2), critical(vol(3)), vol(4), critical(vol(5, ACCT2)), critical(vol(6, ACCT, "ap-south-1"))],
   recoveryPoints: [
     recoveryPoint({
       lifecycle: { moveToColdStorageAfterDays: null, deleteAfterDays: 14, optInToArchiveForSupportedResources: false },

@@ -89,6 +89,97 @@ describe("snapshot facts", () => {
   });
 });
 
+describe("cyber-resilience facts", () => {
+  const lagVault = (n: number) =>
+    vault({ vaultName: `lag-${n}`, vaultType: "LOGICALLY_AIR_GAPPED_BACKUP_VAULT", shares: [] });
+  const lags = Array.from({ length: 12 }, (_, n) => lagVault(n));
+  const point = (arn: string, over: Parameters<typeof recoveryPoint>[0] = {}) =>
+    recoveryPoint({ recoveryPointArn: arn, ...over });
+  const facts = buildSnapshotFacts(
+    {
+      plans: [plan()],
+      vaults: [vault(), ...lags],
+      recoveryPoints: [
+        point("clean-old", { creationDate: daysBefore(9), scanStatus: "NO_THREATS_FOUND", indexStatus: "ACTIVE" }),
+        point("clean", { creationDate: daysBefore(4), scanStatus: "NO_THREATS_FOUND", indexStatus: "ACTIVE" }),
+        point("infected-old", { creationDate: daysBefore(6), scanStatus: "THREATS_FOUND", indexStatus: "FAILED" }),
+        point("infected", { creationDate: daysBefore(2), scanStatus: "THREATS_FOUND", indexStatus: "ACTIVE" }),
+        point("failed-scan", { creationDate: daysBefore(1), scanStatus: "FAILED", indexStatus: "PENDING" }),
+        point("unscanned", { creationDate: hoursBefore(3), indexStatus: "ACTIVE" }),
+        // Not usable: neither clean, newest nor counted for the index.
+        point("expired-clean", { creationDate: hoursBefore(1), scanStatus: "NO_THREATS_FOUND", status: "EXPIRED" }),
+        // Two points in the first air-gapped vault (the newer is kept), one in each of eleven more (capped at ten).
+        ...lags.flatMap((v, n) =>
+          [n === 0 ? [daysBefore(8), daysBefore(7)] : [daysBefore(10 + n)]].flat().map((at, k) =>
+            point(`lag-${n}-${k}`, {
+              backupVaultName: v.vaultName,
+              backupVaultArn: v.vaultArn,
+              vaultType: null,
+              creationDate: at,
+              indexStatus: "ACTIVE",
+            }),
+          ),
+        ),
+      ],
+      backupJobs: [],
+      copyJobs: [],
+      restoreJobs: [
+        restoreJob({ restoreJobId: "validated-old", validationStatus: "SUCCESSFUL", completionDate: daysBefore(30) }),
+        restoreJob({ restoreJobId: "validated", validationStatus: "SUCCESSFUL", completionDate: daysBefore(20) }),
+        restoreJob({ restoreJobId: "failed-validation", validationStatus: "FAILED", completionDate: daysBefore(5) }),
+        restoreJob({ restoreJobId: "unvalidated", validationStatus: null, completionDate: daysBefore(8) }),
+        restoreJob({ restoreJobId: "not-completed", status: "FAILED", validationStatus: "SUCCESSFUL" }),
+      ],
+    },
+    daysBefore(7),
+  );
+  const f = facts.resource(VOL)!;
+
+  it("keeps the newest clean and the newest infected usable point, with their scan", () => {
+    expect(f.newestCleanRecoveryPoint).toMatchObject({ recoveryPointArn: "clean", scanStatus: "NO_THREATS_FOUND" });
+    expect(f.newestInfectedRecoveryPoint).toMatchObject({ recoveryPointArn: "infected", scanStatus: "THREATS_FOUND" });
+    expect(f.newestRecoveryPoint).toMatchObject({ recoveryPointArn: "unscanned", scanStatus: null, scannedAt: null });
+  });
+
+  it("keeps the newest point of each air-gapped vault, at most ten vaults", () => {
+    expect(f.airGappedRecoveryPoints.map((p) => p.recoveryPointArn)).toEqual([
+      "lag-0-1",
+      ...Array.from({ length: 9 }, (_, n) => `lag-${n + 1}-0`),
+    ]);
+    expect(f.newestAirGappedRecoveryPoint!.recoveryPointArn).toBe("lag-0-1");
+  });
+
+  it("counts usable points and those without an ACTIVE index, keeping the newest of them", () => {
+    expect(f.usablePoints).toBe(6 + 13);
+    expect(f.unindexedPoints).toBe(2);
+    expect(f.newestUnindexedRecoveryPoint).toMatchObject({ recoveryPointArn: "failed-scan", indexStatus: "PENDING" });
+  });
+
+  it("keeps the newest validated restore and the newest completed one whatever its validation", () => {
+    expect(f.latestValidatedRestore!.restoreJobId).toBe("validated");
+    expect(f.latestCompletedRestore).toMatchObject({ restoreJobId: "failed-validation", validationStatus: "FAILED" });
+    // BK-10 and BK-13 still leave out a restore whose validation failed.
+    expect(f.latestRestore!.restoreJobId).toBe("unvalidated");
+  });
+
+  it("a resource without points or restores has none of these facts", () => {
+    const empty = buildSnapshotFacts(
+      { plans: [], vaults: [], recoveryPoints: [], backupJobs: [backupJob()], copyJobs: [], restoreJobs: [] },
+      daysBefore(7),
+    ).resource(VOL)!;
+    expect(empty).toMatchObject({
+      newestCleanRecoveryPoint: null,
+      newestInfectedRecoveryPoint: null,
+      airGappedRecoveryPoints: [],
+      usablePoints: 0,
+      unindexedPoints: 0,
+      newestUnindexedRecoveryPoint: null,
+      latestValidatedRestore: null,
+      latestCompletedRestore: null,
+    });
+  });
+});
+
 describe("injected facts", () => {
   it("are used instead of scanning recovery points (the SQL path)", async () => {
     const { run: _unused, ...fx } = await import("./fixtures");

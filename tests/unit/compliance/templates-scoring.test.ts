@@ -18,24 +18,27 @@ describe("built-in templates", () => {
         "A.8.13": "BK-01 BK-02 BK-04 BK-05 BK-09 BK-13 BK-14",
         "A.8.14": "BK-06 BK-07",
         "A.5.29": "BK-03 BK-08",
-        "A.5.30": "BK-06 BK-10 BK-13",
+        "A.5.30": "BK-06 BK-10 BK-13 BK-19 BK-20",
         "A.8.24": "BK-04 BK-16",
         "A.8.10": "BK-12",
+        "A.8.7": "BK-18",
       },
       "soc2-2017": {
         "A1.2": "BK-01 BK-02 BK-05 BK-06 BK-09 BK-14",
-        "A1.3": "BK-10 BK-13",
+        "A1.3": "BK-10 BK-13 BK-20",
         "CC6.1": "BK-04 BK-16",
-        "CC7.5": "BK-03 BK-08 BK-11",
+        "CC7.4": "BK-18 BK-19",
+        "CC7.5": "BK-03 BK-08 BK-11 BK-18 BK-19",
         "CC9.1": "BK-06 BK-07 BK-15",
         "C1.2": "BK-12",
       },
       gdpr: {
         "Art. 32(1)(b)": "BK-01 BK-02 BK-03 BK-06 BK-08",
-        "Art. 32(1)(c)": "BK-09 BK-10 BK-13",
+        "Art. 32(1)(c)": "BK-09 BK-10 BK-13 BK-18 BK-19 BK-20",
         "Art. 32(1)(d)": "BK-13 BK-14",
         "Art. 5(1)(e)": "BK-12",
         "Art. 5(1)(f)": "BK-04 BK-16",
+        "Art. 17": "BK-21",
       },
     });
   });
@@ -144,17 +147,17 @@ describe("custom templates refuse bad input, naming the field", () => {
     [
       "added requirement with unknown control",
       { id: "x-1", addRequirements: [{ id: "X.1", title: "extra", controls: ["BK-42"] }] },
-      /^requirements\.6\.controls\.0: unknown control id/,
+      /^requirements\.7\.controls\.0: unknown control id/,
     ],
     [
       "added requirement without controls",
       { id: "x-1", addRequirements: [{ id: "X.1", title: "extra", controls: [] }] },
-      /^requirements\.6\.controls: a requirement needs at least one control/,
+      /^requirements\.7\.controls: a requirement needs at least one control/,
     ],
     [
       "duplicate requirement id",
       { id: "x-1", addRequirements: [{ id: "A.8.13", title: "again", controls: ["BK-01"] }] },
-      /^requirements\.6\.id: duplicate requirement id A\.8\.13/,
+      /^requirements\.7\.id: duplicate requirement id A\.8\.13/,
     ],
     [
       "removing a requirement that is not there",

@@ -5,7 +5,21 @@ import { describe, expect, it } from "vitest";
 import { judge, READ, unreadable } from "@/lib/compliance/controls/control";
 import { CONTROL_IDS, type ControlId, type Facts, type Subject } from "@/lib/compliance/model/finding";
 import type { TenantSnapshot } from "@/lib/compliance/engine/snapshot";
-import { ACCT, ACCT2, daysBefore, hoursBefore, plan, REGION, rule, run, snapshot, unit, vault } from "./fixtures";
+import {
+  ACCT,
+  ACCT2,
+  daysBefore,
+  hoursBefore,
+  plan,
+  recoveryPoint,
+  REGION,
+  resource,
+  rule,
+  run,
+  snapshot,
+  unit,
+  vault,
+} from "./fixtures";
 
 const subject: Subject = { type: "vault", id: "arn:v", accountId: ACCT, region: REGION, resourceType: null };
 const pass = () => ({ status: "PASS" as const, reason: "fine", evidence: [] });
@@ -131,10 +145,37 @@ const cases: Case[] = [
     "FAIL",
     /no Organizations backup policy applies/,
   ],
+  ["BK-18", "the resource has no recovery point", { recoveryPoints: [] }, {}, "FAIL", /never scanned clean/],
+  [
+    "BK-19",
+    "the air-gapped vault holding the copy is not in the inventory",
+    {
+      resources: [resource({ tags: { criticality: "critical" } })],
+      recoveryPoints: [
+        recoveryPoint({
+          backupVaultName: "lag",
+          backupVaultArn: `arn:aws:backup:${REGION}:${ACCT}:backup-vault:lag`,
+          vaultType: "LOGICALLY_AIR_GAPPED_BACKUP_VAULT",
+        }),
+      ],
+    },
+    {},
+    "FAIL",
+    /vault lag is not in the inventory/,
+  ],
+  ["BK-20", "the resource was never restored", {}, {}, "FAIL", /no restore in the last 180 days/],
+  [
+    "BK-21",
+    "the point's vault is not in the inventory",
+    { ...noTarget, resources: [resource({ tags: { "data-classification": "personal" } })] },
+    {},
+    "FAIL",
+    /no recovery point is indexed for search/,
+  ],
 ];
 
 describe("a complete read that lacks the referenced object gets a verdict from every control", () => {
-  it("covers all seventeen controls", () => {
+  it("covers every control", () => {
     expect(cases.map((c) => c[0]).sort()).toEqual([...CONTROL_IDS]);
   });
 

@@ -126,7 +126,7 @@ export const addRequirementAction = defineAction(
         .min(1, "Title is required.")
         .max(200, "Title must be at most 200 characters."),
       description: z.string().trim().max(2000, "Description must be at most 2000 characters.").optional(),
-      controls: many("control").pipe(z.array(z.enum(CONTROL_IDS, { error: "Unknown control (BK-01 to BK-17)." }))),
+      controls: many("control").pipe(z.array(z.enum(CONTROL_IDS, { error: "Unknown control (BK-01 to BK-21)." }))),
     }),
   },
   async (ctx, input) =>

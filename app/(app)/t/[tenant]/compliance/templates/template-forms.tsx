@@ -10,7 +10,7 @@ import {
   PARAM_FIELDS,
   type ParamField,
 } from "@/lib/compliance/templates/parameter-form";
-import type { ControlId } from "@/lib/compliance/model/finding";
+import { CONTROL_IDS, type ControlId } from "@/lib/compliance/model/finding";
 import {
   addRequirementAction,
   cloneTemplateAction,
@@ -33,26 +33,6 @@ export interface TemplateFormView {
     tags: Array<{ key: string; value?: string }>;
   };
 }
-
-const CONTROL_IDS = [
-  "BK-01",
-  "BK-02",
-  "BK-03",
-  "BK-04",
-  "BK-05",
-  "BK-06",
-  "BK-07",
-  "BK-08",
-  "BK-09",
-  "BK-10",
-  "BK-11",
-  "BK-12",
-  "BK-13",
-  "BK-14",
-  "BK-15",
-  "BK-16",
-  "BK-17",
-];
 
 function useRefresh() {
   const router = useRouter();
@@ -224,7 +204,7 @@ export function AddRequirementForm({ tenantId, slug }: { tenantId: string; slug:
         <TextField name="id" label="Requirement id" placeholder="X.1" />
         <TextField name="title" label="Title" className="sm:col-span-2" />
         <TextField name="description" label="What the product checks" className="sm:col-span-3" />
-        <CheckboxGroupField name="controls" label="Controls" options={CONTROL_IDS} className="sm:col-span-3" />
+        <CheckboxGroupField name="controls" label="Controls" options={[...CONTROL_IDS]} className="sm:col-span-3" />
       </div>
       <SubmitButton>Add requirement</SubmitButton>
     </ActionForm>
