@@ -121,11 +121,18 @@ export const bk19 = defineControl({
         const recent = points.map((p) => hoursAgo(ctx.now, p.creationDate) <= limit);
         // A vault whose unit was not read completely may have lost its shares or team, or hold newer
         // points: it can neither carry a PASS nor leave a FAIL certain.
+        // So may a recent point's vault whose RAM shares could not be read (and that no approval
+        // team guards): the shares could make it ready.
         const facts: Facts[] = points.map((p, k) => {
-          const f = referenceFacts(ctx, p.accountId, p.region, `air-gapped vault ${vaults[k]!.name}`);
-          return f.read
-            ? f
-            : unreadable(`air-gapped vault ${vaults[k]!.name} could not be checked: ${f.reason}`, f.evidence);
+          const v = vaults[k]!;
+          const f = referenceFacts(ctx, p.accountId, p.region, `air-gapped vault ${v.name}`);
+          if (!f.read) return unreadable(`air-gapped vault ${v.name} could not be checked: ${f.reason}`, f.evidence);
+          if (recent[k] && v.vault?.sharesUnreadable && !v.mpaApprovalTeamArn)
+            return unreadable(
+              `whom air-gapped vault ${v.name} is shared with is unknown: ${v.vault.sharesUnreadable}`,
+              vaultEvidence(v),
+            );
+          return f;
         });
         const i = points.findIndex((_, k) => recent[k] && ready(vaults[k]!) && facts[k]!.read);
         if (i >= 0) {

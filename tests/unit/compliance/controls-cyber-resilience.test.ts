@@ -291,6 +291,21 @@ describe("BK-19 break-glass restore ready", () => {
     expect(only(run("BK-19", snapshotWithCentral(unit({ accountId: ACCT2 })))).status).toBe("PASS");
   });
 
+  it("is ERROR when a recent copy's vault shares could not be read, unless an approval team decides", () => {
+    const reason = "AWS RAM refused the member role (AccessDeniedException: denied)";
+    const unknown = vault({
+      vaultName: "lag",
+      vaultType: "LOGICALLY_AIR_GAPPED_BACKUP_VAULT",
+      sharesUnreadable: reason,
+    });
+    const f = only(run("BK-19", world([unknown], [copyIn(unknown, 5)])));
+    expect([f.status, f.reason]).toEqual(["ERROR", `whom air-gapped vault lag is shared with is unknown: ${reason}`]);
+    // An old copy is too old whatever the shares say: a FAIL, not an ERROR.
+    expect(only(run("BK-19", world([unknown], [copyIn(unknown, 30)]))).status).toBe("FAIL");
+    const guarded = { ...unknown, mpaApprovalTeamArn: TEAM };
+    expect(only(run("BK-19", world([guarded], [copyIn(guarded, 5)]))).status).toBe("PASS");
+  });
+
   it("is ERROR when the resource's unit was not read", () => {
     const v = lag("lag", { mpaApprovalTeamArn: TEAM });
     const f = only(run("BK-19", world([v], [copyIn(v, 5)], { units: [stale] })));
