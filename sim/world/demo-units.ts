@@ -126,7 +126,15 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng, org: D
       vault(a, region, "Default");
 
     // Management: weekly plan selecting one instance by ARN, 14 days (BK-02/05 fail, BK-09 stale), no org policy (BK-17 fail).
-    const bastion = add(ids.management, region, "EC2", `bastion-${region}`, { env: "shared" });
+    // Its weekly scans come out clean in us-east-1 and fail in eu-west-1.
+    const bastion = add(
+      ids.management,
+      region,
+      "EC2",
+      `bastion-${region}`,
+      { env: "shared" },
+      { scan_outcome: east ? "clean" : "failed" },
+    );
     add(ids.management, region, "S3", "mgmt-billing", { env: "shared" }); // selected by nothing: BK-01 fail
     plans.push({
       account_id: ids.management,
@@ -135,7 +143,6 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng, org: D
       created: "-300d",
       versions: [
         {
-          // Its instance's points are scanned for malware and come out clean.
           scan_settings: [{ resource_types: ["EC2"], scanner_role_arn: scannerRole(ids.management) }],
           rules: [
             {
