@@ -8,7 +8,7 @@ import { worldNow } from "./world/time";
  * npm run sim -- --world <demo|bench|file.json> [--port 4566] [--host 127.0.0.1] [--seed N] [--now ISO]
  *   [--latency-ms N] [--jitter-ms N] [--no-throttle] [--error-rate 0.05] [--empty-page-rate 0.1]
  *   [--deny-assume-role 111122223333,…] [--disable-region eu-west-1|111122223333:eu-west-1,…]
- *   [--rate-organizations N] [--rate-sts N] [--rate-tagging N] [--dump-world file.json]
+ *   [--rate-organizations N] [--rate-sts N] [--rate-tagging N] [--rate-ram N] [--dump-world file.json]
  */
 const { values } = parseArgs({
   options: {
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     "rate-organizations": { type: "string" },
     "rate-sts": { type: "string" },
     "rate-tagging": { type: "string" },
+    "rate-ram": { type: "string" },
     "dump-world": { type: "string" },
     help: { type: "boolean", short: "h" },
   },
@@ -35,7 +36,7 @@ const { values } = parseArgs({
 async function main() {
   if (values.help) {
     console.log(
-      "usage: npm run sim -- --world demo|bench|file.json [--port 4566] [--seed N] [--now ISO] [--latency-ms N] [--jitter-ms N] [--no-throttle] [--error-rate R] [--empty-page-rate R] [--deny-assume-role IDS] [--disable-region LIST] [--rate-organizations N] [--rate-sts N] [--rate-tagging N] [--dump-world FILE]",
+      "usage: npm run sim -- --world demo|bench|file.json [--port 4566] [--seed N] [--now ISO] [--latency-ms N] [--jitter-ms N] [--no-throttle] [--error-rate R] [--empty-page-rate R] [--deny-assume-role IDS] [--disable-region LIST] [--rate-organizations N] [--rate-sts N] [--rate-tagging N] [--rate-ram N] [--dump-world FILE]",
     );
     return;
   }
@@ -70,7 +71,7 @@ async function main() {
   if (values["deny-assume-role"]) config.assume_role_denied = values["deny-assume-role"].split(",");
   if (values["disable-region"]) config.disabled_regions = values["disable-region"].split(",");
   const rates: Record<string, number> = {};
-  for (const k of ["organizations", "sts", "tagging"] as const) {
+  for (const k of ["organizations", "sts", "tagging", "ram"] as const) {
     const r = num(values[`rate-${k}`], `rate-${k}`);
     if (r !== undefined) rates[k] = r;
   }

@@ -3,8 +3,8 @@ import { z } from "zod";
 /**
  * Behaviour knobs: throttling rates, latency, faults. Set by CLI flags, by startSimulator's
  * `config`, and at run time by POST /_sim/config (partial; `rates` merges key by key).
- * Backup rates are AWS's published per-(account, region) quotas; the Organizations, STS and
- * Tagging rates are not published numerically, so they are ours and configurable.
+ * Backup rates are AWS's published per-(account, region) quotas; the Organizations, STS, Tagging,
+ * IAM and RAM rates are not published numerically, so they are ours and configurable.
  */
 export const configSchema = z.strictObject({
   throttling: z.boolean(),
@@ -27,6 +27,8 @@ export const configSchema = z.strictObject({
     kms_list_aliases: z.number().positive(),
     /** IAM reads (GetRole) per account; IAM is global. */
     iam: z.number().positive(),
+    /** AWS RAM calls per account and region (RAM publishes no per-API rate). */
+    ram: z.number().positive(),
   }),
   /** Bucket size in seconds of rate: a bucket holds rate × burst_seconds tokens. */
   burst_seconds: z.number().min(0).max(60),
@@ -49,7 +51,7 @@ export const configSchema = z.strictObject({
    * sequence (a quota spent by another tool, a permission missing from a role) is then testable.
    */
   operation_faults: z.record(
-    z.string().regex(/^(backup|organizations|sts|tagging|kms|iam):[A-Za-z]+$/),
+    z.string().regex(/^(backup|organizations|sts|tagging|kms|iam|ram):[A-Za-z]+$/),
     z.enum(["throttled", "access_denied"]),
   ),
 });
@@ -70,6 +72,7 @@ export const DEFAULT_CONFIG: SimConfig = {
     kms_describe_key: 2000,
     kms_list_aliases: 500,
     iam: 20,
+    ram: 10,
   },
   burst_seconds: 1,
   latency_ms: 0,

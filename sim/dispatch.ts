@@ -7,7 +7,7 @@ import { summarize, validateMembers, type Violation } from "./http/input";
 import type { SimRequest } from "./http/request";
 import { parseJsonBody, parseTarget, writeAwsJson, writeAwsJsonError } from "./protocols/aws-json";
 import { parseQueryBody, QUERY_SERVICES, writeQuery, writeQueryError } from "./protocols/aws-query";
-import { matchRoute, restInput, writeRestError, writeRestJson } from "./protocols/rest-json";
+import { matchRoute, restInput, restInputFromStrings, writeRestError, writeRestJson } from "./protocols/rest-json";
 import { dispatchS3, isS3Request } from "./protocols/rest-xml";
 import type { OpContext, Operation } from "./services/context";
 import { regionDisabled } from "./engine/summary";
@@ -21,6 +21,7 @@ const SIGNING_NAME: Record<ServiceId, string> = {
   tagging: "tagging",
   kms: "kms",
   iam: "iam",
+  ram: "ram",
 };
 const SKEW_S = 15 * 60;
 
@@ -35,7 +36,11 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
     req.method === "POST" &&
     (contentType.includes("x-www-form-urlencoded") || req.body.subarray(0, 7).toString() === "Action=");
   const service: ServiceId =
-    target !== undefined ? (parseTarget(target).service ?? "organizations") : query ? queryService(req) : "backup";
+    target !== undefined
+      ? (parseTarget(target).service ?? "organizations")
+      : query
+        ? queryService(req)
+        : restService(req);
   let opName = target !== undefined ? parseTarget(target).operation || "Unknown" : "Unknown";
   let caller: Caller | undefined;
   let region: string | undefined;
@@ -92,8 +97,21 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
   await delay(rt);
   rt.stats.record(`${service}:${opName}`, caller?.accountId, region, outcome);
   if (service === "sts" || service === "iam") writeQuery(res, service, action, body, requestId, {});
-  else if (service === "backup") writeRestJson(res, body, requestId, {});
+  else if (service === "backup" || service === "ram") writeRestJson(res, body, requestId, {});
   else writeAwsJson(res, body, requestId, {});
+}
+
+/** The credential scope's service ("…/us-east-1/iam/aws4_request"), when the request is signed. */
+function scopeService(req: SimRequest): string | undefined {
+  const auth = req.headers.authorization;
+  const m =
+    typeof auth === "string" ? /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/.exec(auth) : null;
+  return m?.[1];
+}
+
+/** Backup and RAM both speak restJson1 at the one endpoint; RAM's requests are signed for "ram". */
+function restService(req: SimRequest): "backup" | "ram" {
+  return scopeService(req) === "ram" ? "ram" : "backup";
 }
 
 /**
@@ -101,10 +119,7 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
  * service (".../us-east-1/iam/aws4_request"); an unsigned or unscoped request is taken for STS.
  */
 function queryService(req: SimRequest): "sts" | "iam" {
-  const auth = req.headers.authorization;
-  const m =
-    typeof auth === "string" ? /Credential=[^/,\s]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/.exec(auth) : null;
-  return m?.[1] === "iam" ? "iam" : "sts";
+  return scopeService(req) === "iam" ? "iam" : "sts";
 }
 
 function authenticate(rt: Runtime, req: SimRequest, service: ServiceId): { caller: Caller; region: string } {
@@ -152,15 +167,15 @@ function resolve(
       );
     return { op, raw: q.params, fromStrings: true };
   }
-  if (service === "backup") {
-    const m = matchRoute(rt.backupRoutes, req);
+  if (service === "backup" || service === "ram") {
+    const m = matchRoute(rt.restRoutes[service], req);
     if (!m || m === "wrong-method")
       throw new SimError(
         "UnknownOperationException",
         "The requested operation is not supported or does not exist.",
         404,
       );
-    return { op: m.op, raw: restInput(m.op, req, m.labels), fromStrings: true };
+    return { op: m.op, raw: restInput(m.op, req, m.labels), fromStrings: restInputFromStrings(m.op) };
   }
   const parsed = parseTarget(target ?? "");
   const op = parsed.service ? rt.operations[parsed.service].get(parsed.operation) : undefined;
@@ -191,6 +206,8 @@ function bucketsFor(rt: Runtime, service: ServiceId, op: Operation, caller: Call
       return [{ key: `iam|${caller.accountId}`, rate: r.iam }];
     case "tagging":
       return [{ key: `${unit}|tagging`, rate: r.tagging }];
+    case "ram":
+      return [{ key: `${unit}|ram`, rate: r.ram }];
     case "kms":
       // Per operation, per account and Region, charged to the caller even for another account's key.
       return [
@@ -215,6 +232,11 @@ function validationError(service: ServiceId, v: Violation[]): SimError {
       return first.kind === "type"
         ? new SimError("SerializationException", message, 400)
         : new SimError("InvalidParameterException", message, 400);
+    case "ram":
+      // RAM models a missing member as MissingRequiredParameterException, a bad value as InvalidParameterException.
+      return first.kind === "missing"
+        ? new SimError("MissingRequiredParameterException", message, 400)
+        : new SimError("InvalidParameterException", message, 400);
     case "kms":
       // terraform-provider-aws#12891: "ValidationException: … status code: 400".
       return first.kind === "type"
@@ -235,6 +257,7 @@ function internalBug(service: ServiceId, e: unknown): SimError {
 function writeError(res: ServerResponse, service: ServiceId, err: SimError, requestId: string): void {
   if (service === "sts" || service === "iam") writeQueryError(res, service, err, requestId, {});
   else if (service === "backup") writeRestError(res, err, requestId, {});
+  else if (service === "ram") writeRestError(res, err, requestId, {}, "message");
   else writeAwsJsonError(res, err, requestId, {}, service === "kms" ? "message" : "Message");
 }
 

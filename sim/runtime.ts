@@ -8,6 +8,9 @@ import { backupJobOperations } from "./services/backup-jobs";
 import { backupPlanOperations } from "./services/backup-plans";
 import { backupSettingsOperations } from "./services/backup-settings";
 import { backupVaultOperations } from "./services/backup-vaults";
+import { backupRecoveryPointOperations } from "./services/backup-recovery-points";
+import { backupScanOperations } from "./services/backup-scans";
+import { ramOperations } from "./services/ram";
 import type { Operation } from "./services/context";
 import { organizationsPolicyOperations } from "./services/organizations-policy";
 import { organizationsReadOperations } from "./services/organizations-read";
@@ -26,10 +29,13 @@ const ALL_OPERATIONS: Operation[] = [
   ...organizationsPolicyOperations,
   ...backupPlanOperations,
   ...backupVaultOperations,
+  ...backupRecoveryPointOperations,
   ...backupJobOperations,
+  ...backupScanOperations,
   ...backupSettingsOperations,
   ...taggingOperations,
   ...kmsOperations,
+  ...ramOperations,
 ];
 
 /** Everything a running simulator holds: the world, identities, knobs, counters. */
@@ -42,7 +48,8 @@ export class Runtime {
   readonly s3 = new S3Store();
   config: SimConfig;
   readonly operations: Record<ServiceId, Map<string, Operation>>;
-  readonly backupRoutes: Operation[];
+  /** restJson1 operations by service, routed on method and path. */
+  readonly restRoutes: Record<"backup" | "ram", Operation[]>;
 
   constructor(
     readonly state: SimState,
@@ -57,9 +64,13 @@ export class Runtime {
       tagging: new Map(),
       kms: new Map(),
       iam: new Map(),
+      ram: new Map(),
     };
     for (const op of ALL_OPERATIONS) this.operations[op.service].set(op.name, op);
-    this.backupRoutes = ALL_OPERATIONS.filter((op) => op.http);
+    this.restRoutes = {
+      backup: ALL_OPERATIONS.filter((op) => op.http && op.service === "backup"),
+      ram: ALL_OPERATIONS.filter((op) => op.http && op.service === "ram"),
+    };
   }
 
   configure(patch: unknown): SimConfig {

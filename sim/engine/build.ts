@@ -1,8 +1,8 @@
 import { IntList, StringTable } from "./columns";
-import type { OrgState, ResourceRt, SimState, Unit, VaultRt } from "./model";
+import type { OrgState, ResourceRt, SimState, Unit, VaultRt, VaultShare } from "./model";
 import { addPlan, addPlanVersion, buildSelection } from "./plans";
 import { parseSchedule } from "./schedule";
-import { BackupJobTable, CopyJobTable, RecoveryPointTable } from "./tables";
+import { BackupJobTable, CopyJobTable, RecoveryPointTable, ScanJobTable } from "./tables";
 import { hex, stableUuid } from "../world/ids";
 import { vaultKeyArn } from "./kms";
 import { TYPE_INFO } from "../world/resource-types";
@@ -38,6 +38,8 @@ export function buildState(def: WorldDef, now: number): SimState {
     backupJobs: new BackupJobTable(strings),
     copyJobs: new CopyJobTable(strings),
     restoreJobs: [],
+    scanJobs: new ScanJobTable(),
+    lastScanned: new Map(),
     strings,
     version: 0,
   };
@@ -59,6 +61,9 @@ export function buildState(def: WorldDef, now: number): SimState {
       created: t(r.created),
       outcome: r.backup_outcome,
       restoreMinutes: r.restore_minutes,
+      scanOutcome: r.scan_outcome,
+      indexOutcome: r.index_outcome,
+      restoreValidation: r.restore_validation,
     };
     state.resources.push(res);
     unit.resources.push(res.index);
@@ -76,7 +81,14 @@ export function buildState(def: WorldDef, now: number): SimState {
       v.rules.forEach((r, ri) =>
         checkSchedule(r.schedule, r.timezone, `plans[${i}].versions[${vi}].rules[${ri}].schedule`),
       );
-      addPlanVersion(state, plan, v.created ? t(v.created) : plan.created, v.rules, v.advanced_backup_settings);
+      addPlanVersion(
+        state,
+        plan,
+        v.created ? t(v.created) : plan.created,
+        v.rules,
+        v.advanced_backup_settings,
+        v.scan_settings,
+      );
     });
     for (const s of p.selections) buildSelection(state, plan, s, s.created ? t(s.created) : plan.created);
   });
@@ -128,6 +140,7 @@ function addUnit(state: SimState, accountId: string, region: string): Unit {
     backupJobs: new IntList(),
     copyJobs: new IntList(),
     restoreJobs: new IntList(4),
+    scanJobs: new IntList(),
     notOptedIn: new Set(),
     reportPlans: [],
     frameworks: [],
@@ -165,12 +178,33 @@ function addVault(state: SimState, unit: Unit, v: WorldDef["vaults"][number], t:
     creatorRequestId: undefined,
     recoveryPoints: new IntList(),
     liveCount: 0,
+    mpaApprovalTeamArn: v.mpa_approval_team_arn,
+    share: vaultShare(state, a, r, v, t(v.created)),
   };
   state.vaults.push(vault);
   state.vaultByArn.set(arn, vault.index);
   unit.vaults.push(vault.index);
   unit.vaultByName.set(v.name, vault.index);
   return vault;
+}
+
+/** The vault's RAM resource share: created an hour after the vault, with every principal at once. */
+function vaultShare(
+  state: SimState,
+  account: string,
+  region: string,
+  v: WorldDef["vaults"][number],
+  created: number,
+): VaultShare | null {
+  if (v.shared_with.length === 0) return null;
+  const org = state.org;
+  const inOrg = (p: string) =>
+    /^\d{12}$/.test(p) ? org.accounts.has(p) : p.includes(`/${org.id}/`) || p.endsWith(`/${org.id}`);
+  return {
+    arn: `arn:aws:ram:${region}:${account}:resource-share/${stableUuid(state.seed, "share", account, region, v.name)}`,
+    created: created + 3600,
+    principals: v.shared_with.map((s) => ({ id: s.principal, external: s.external ?? !inOrg(s.principal) })),
+  };
 }
 
 function buildOrg(def: WorldDef, t: (s: string) => number): OrgState {

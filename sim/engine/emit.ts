@@ -1,5 +1,6 @@
 import type { PlanRt, ResourceRt, RuleRt, SelectionRt, SimState, Unit, VaultRt } from "./model";
-import { RP_CONTINUOUS, RP_COPY, RP_ENCRYPTED, type JobState } from "./tables";
+import { RP_CONTINUOUS, RP_COPY, RP_DELETE_AFTER_COPY, RP_ENCRYPTED, type JobState } from "./tables";
+import { indexPoint, scanPoint } from "./scan-index";
 import { hashInts, unit as frac } from "../world/rng";
 import { TYPE_INFO } from "../world/resource-types";
 import { DAY } from "../world/time";
@@ -23,7 +24,11 @@ const ISSUES = {
   category: "INVALIDPARAMETERS",
 };
 
-/** One scheduled run of a rule for one resource at time t. */
+/**
+ * One scheduled run of a rule for one resource at time t: the backup job, its recovery point, its
+ * copies (a rule deleting its source once copied marks the point DELETE_AFTER_COPY and deletes it
+ * when the last copy completes), an ad-hoc restore now and then, the point's index and scan.
+ */
 export function emitBackup(
   state: SimState,
   unit: Unit,
@@ -78,8 +83,10 @@ export function emitBackup(
     }
   }
   let rp = -1;
+  let start = 0;
+  let done = 0;
   if (jobState === "COMPLETED" && vault) {
-    const start = created + startDelay;
+    start = created + startDelay;
     const del = continuous
       ? Math.min(rule.lifecycle.deleteAfterDays < 0 ? 35 : rule.lifecycle.deleteAfterDays, 35)
       : rule.lifecycle.deleteAfterDays;
@@ -93,18 +100,26 @@ export function emitBackup(
         duration,
         del,
         continuous ? -1 : rule.lifecycle.coldAfterDays,
-        (res.encrypted ? RP_ENCRYPTED : 0) | (continuous ? RP_CONTINUOUS : 0),
+        (res.encrypted ? RP_ENCRYPTED : 0) |
+          (continuous ? RP_CONTINUOUS : 0) |
+          (rule.deleteSourceAfterCopy && !continuous ? RP_DELETE_AFTER_COPY : 0),
         -1,
         w.to,
       );
       if (continuous) state.continuous.set(contKey, rp);
     }
-    const done = start + duration;
-    for (const action of rule.copyActions) emitCopy(state, unit, rule, res, rp, vault, action, done, h, w);
+    done = start + duration;
+    // When the last copy completed; NaN when one failed or has not been made (the source then stays).
+    let copied = rule.copyActions.length ? 0 : NaN;
+    for (const action of rule.copyActions)
+      copied = Math.max(copied, emitCopy(state, unit, rule, res, rp, vault, action, done, h, w));
+    if (rp >= 0 && rule.deleteSourceAfterCopy && !continuous && Number.isFinite(copied))
+      state.rps.deletedAfterCopy.data[rp] = copied - start;
     maybeAdhocRestore(state, unit, res, rp, rule, sel, done, h, w);
   }
+  let job = -1;
   if (created >= w.jobCutoff) {
-    const job = state.backupJobs.add({
+    job = state.backupJobs.add({
       resource: res.index,
       rule: rule.index,
       vault: vaultIndex ?? -1,
@@ -116,6 +131,10 @@ export function emitBackup(
       category,
     });
     unit.backupJobs.push(job);
+  }
+  if (jobState === "COMPLETED" && vault && !continuous) {
+    indexPoint(state, rule, res, rp);
+    scanPoint(state, unit, plan, rule, res, vault, { rp, backupJob: job, start, done, h, jobCutoff: w.jobCutoff });
   }
 }
 
@@ -207,7 +226,7 @@ function emitCopy(
   at: number,
   h: number,
   w: RunWindow,
-): void {
+): number {
   const hc = hashInts(h, 0xc0b1, action.destinationVaultArn.length);
   const created = at + 60 + (hc % 600);
   const duration = 600 + (hc % 3600);
@@ -258,6 +277,7 @@ function emitCopy(
     });
     unit.copyJobs.push(job);
   }
+  return ok && created <= w.to ? created + duration : NaN;
 }
 
 function maybeAdhocRestore(
@@ -303,6 +323,8 @@ export function addRestoreJob(
     message: failed ? "Restore failed: the restore target could not be created." : "",
     restoreTestingPlan: testingPlan,
     iamRoleArn: roleArn,
+    // Restore testing validates what it restored; the resource says what validation reports.
+    validation: testingPlan >= 0 && !failed ? res.restoreValidation : undefined,
   });
   unit.restoreJobs.push(state.restoreJobs.length - 1);
 }

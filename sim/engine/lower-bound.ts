@@ -59,6 +59,7 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
   let backupCalls = 0;
   let taggingCalls = 0;
   let kmsCallsTotal = 0;
+  let ramCallsTotal = 0;
   for (const accountId of active) {
     const depth = ancestors(org, accountId).length - 1;
     const discovered = L * (depth + 2);
@@ -80,6 +81,7 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
       const unit = state.unitByKey.get(`${accountId}/${region}`)!;
       const d = unitDetail(state, unit);
       const c = d.counts;
+      const cyber = d.resilience;
       if (ri === 0) call("DescribeGlobalSettings", 1);
       call("ListBackupPlans", pages(c.plans, 1000));
       d.planVersions.forEach((v, k) => {
@@ -94,10 +96,13 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
         call("GetBackupVaultNotifications", 1);
         call("ListRecoveryPointsByBackupVault", pages(n, 1000));
       });
+      // Only an air-gapped vault can have an MPA approval team, and only DescribeBackupVault names it.
+      if (cyber.air_gapped_vaults) call("DescribeBackupVault", cyber.air_gapped_vaults);
       call("ListProtectedResources", pages(c.protected_resources, 1000));
       call("ListBackupJobs", pages(c.backup_jobs, 1000));
       call("ListCopyJobs", pages(c.copy_jobs, 1000));
       call("ListRestoreJobs", pages(c.restore_jobs, 1000));
+      call("ListScanJobs", pages(cyber.scan_jobs, 1000));
       call("ListRestoreTestingPlans", pages(c.restore_testing_plans, 1000));
       call("DescribeRegionSettings", 1);
       const tagPages = pages(c.resources, 100);
@@ -109,6 +114,12 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
       if (kms.describeKey) add("kms:DescribeKey", kms.describeKey);
       kmsCallsTotal += kms.listAliasesPages + kms.describeKey;
       const kmsChain = kms.listAliasesPages + (kms.describeKey > 0 ? 1 : 0);
+      // Which vaults the unit shares through RAM, then (where it shares any) with whom.
+      const ramResources = pages(cyber.shared_vaults, 500);
+      const ramPrincipals = cyber.shared_vaults > 0 ? pages(cyber.share_principals, 500) : 0;
+      add("ram:ListResources", ramResources);
+      if (ramPrincipals) add("ram:ListPrincipals", ramPrincipals);
+      ramCallsTotal += ramResources + ramPrincipals;
       const n = Object.values(perOp).reduce((a, b) => a + b, 0);
       backupCalls += n;
       const r = config.rates;
@@ -123,6 +134,7 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
         "ListCopyJobs",
         "ListRestoreJobs",
         "ListRestoreTestingPlans",
+        "ListScanJobs",
       ]);
       const rate = Math.max(
         wait(n, r.backup_all),
@@ -140,15 +152,23 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
       );
       const chains = [
         L * (pages(c.plans, 1000) + maxPlanChain),
-        L * (pages(c.vaults, 1000) + Math.max(kmsChain, ...d.vaultRecoveryPoints.map((k) => pages(k, 1000)))),
+        L *
+          (pages(c.vaults, 1000) +
+            Math.max(
+              kmsChain,
+              cyber.air_gapped_vaults > 0 ? 1 : 0,
+              ...d.vaultRecoveryPoints.map((k) => pages(k, 1000)),
+            )),
         L *
           Math.max(
             pages(c.backup_jobs, 1000),
             pages(c.copy_jobs, 1000),
             pages(c.restore_jobs, 1000),
             pages(c.protected_resources, 1000),
+            pages(cyber.scan_jobs, 1000),
           ),
         wait(tagPages, r.tagging) + L * tagPages,
+        wait(ramResources + ramPrincipals, r.ram) + L * (ramResources + ramPrincipals),
       ];
       unitBound = Math.max(unitBound, sessionAt + Math.max(rate + L, ...chains));
     });
@@ -170,6 +190,7 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
       backup: backupCalls,
       tagging: taggingCalls,
       kms: kmsCallsTotal,
+      ram: ramCallsTotal,
     },
     min_calls_by_operation: Object.fromEntries(Object.entries(ops).sort()),
     bounds_s: { organizations_rate: round(orgBound), sts_rate: round(stsBound), slowest_unit: round(unitBound) },

@@ -1,7 +1,7 @@
 import type { Schedule } from "./schedule";
 import type { SelectionRules } from "./selection";
 import type { IntList, StringTable } from "./columns";
-import type { BackupJobTable, CopyJobTable, RecoveryPointTable, RestoreJob } from "./tables";
+import type { BackupJobTable, CopyJobTable, RecoveryPointTable, RestoreJob, ScanJobTable } from "./tables";
 import type { ResourceType } from "../world/resource-types";
 import type { AccountDef, WorldDef } from "../world/schema";
 
@@ -33,6 +33,9 @@ export interface SimState {
   backupJobs: BackupJobTable;
   copyJobs: CopyJobTable;
   restoreJobs: RestoreJob[];
+  scanJobs: ScanJobTable;
+  /** The last recovery point scanned per "resource|rule": the base of the next incremental scan. */
+  lastScanned: Map<string, number>;
   strings: StringTable;
   /** Bumped on every change, so cached derived views (protected resources) know to refresh. */
   version: number;
@@ -50,6 +53,7 @@ export interface Unit {
   backupJobs: IntList;
   copyJobs: IntList;
   restoreJobs: IntList;
+  scanJobs: IntList;
   notOptedIn: Set<string>;
   reportPlans: { name: string; template: string; created: number }[];
   frameworks: { name: string; controls: number; created: number }[];
@@ -68,6 +72,9 @@ export interface ResourceRt {
   created: number;
   outcome: string;
   restoreMinutes: number | undefined;
+  scanOutcome: "clean" | "infected" | "failed";
+  indexOutcome: "active" | "failed" | "pending";
+  restoreValidation: "successful" | "failed" | "timed_out" | undefined;
 }
 
 export interface VaultRt {
@@ -87,6 +94,17 @@ export interface VaultRt {
   /** Recovery points stored here, ascending by index. */
   recoveryPoints: IntList;
   liveCount: number;
+  /** Multi-party approval team (logically air-gapped vaults only). */
+  mpaApprovalTeamArn: string | undefined;
+  /** Its AWS RAM resource share, or null when the vault is not shared. */
+  share: VaultShare | null;
+}
+
+/** One RAM resource share per shared vault, with its principals. */
+export interface VaultShare {
+  arn: string;
+  created: number;
+  principals: { id: string; external: boolean }[];
 }
 
 export interface KmsKey {
@@ -128,6 +146,7 @@ export interface PlanVersionRt {
   created: number;
   rules: number[];
   advancedBackupSettings: { resourceType: string; backupOptions: Record<string, string> }[];
+  scanSettings: { malwareScanner: string; resourceTypes: string[]; scannerRoleArn: string }[];
   /** Canonical JSON of the version's content (org plans compare it to decide on a new version). */
   fingerprint: string;
 }
@@ -148,6 +167,10 @@ export interface RuleRt {
   copyActions: { destinationVaultArn: string; lifecycle: { coldAfterDays: number; deleteAfterDays: number } | null }[];
   continuous: boolean;
   recoveryPointTags: Record<string, string>;
+  scanActions: { malwareScanner: string; scanMode: "FULL_SCAN" | "INCREMENTAL_SCAN" }[];
+  /** Which resource types' recovery points this rule indexes. */
+  indexActions: { resourceTypes: string[] }[];
+  deleteSourceAfterCopy: boolean;
 }
 
 export interface SelectionRt extends SelectionRules {

@@ -1,6 +1,6 @@
 import type { PlanRt, PlanVersionRt, RuleRt, SelectionRt, SimState, Unit } from "./model";
 import { parseSchedule } from "./schedule";
-import type { RuleDef, SelectionDef } from "../world/schema";
+import type { RuleDef, ScanSettingDef, SelectionDef } from "../world/schema";
 import { stableUuid, versionId } from "../world/ids";
 
 /** Creates a plan (hand-made or org-managed) in a unit. */
@@ -35,6 +35,7 @@ export function addPlanVersion(
   created: number,
   rules: RuleDef[],
   advanced: { resource_type: string; backup_options: Record<string, string> }[],
+  scanSettings: ScanSettingDef[] = [],
 ): PlanVersionRt {
   const vIndex = plan.versions.length;
   const previous = plan.versions[vIndex - 1];
@@ -45,6 +46,11 @@ export function addPlanVersion(
     advancedBackupSettings: advanced.map((a) => ({
       resourceType: a.resource_type,
       backupOptions: { ...a.backup_options },
+    })),
+    scanSettings: scanSettings.map((s) => ({
+      malwareScanner: s.malware_scanner,
+      resourceTypes: [...s.resource_types],
+      scannerRoleArn: s.scanner_role_arn,
     })),
     fingerprint: JSON.stringify({ rules, advanced }),
   };
@@ -94,6 +100,9 @@ function buildRule(state: SimState, plan: PlanRt, version: number, def: RuleDef,
     })),
     continuous: def.continuous,
     recoveryPointTags: { ...def.recovery_point_tags },
+    scanActions: def.scan_actions.map((a) => ({ malwareScanner: a.malware_scanner, scanMode: a.scan_mode })),
+    indexActions: def.index_actions.map((a) => ({ resourceTypes: [...a.resource_types] })),
+    deleteSourceAfterCopy: def.delete_source_after_copy,
   };
   state.rules.push(rule);
   return rule;

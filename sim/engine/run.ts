@@ -115,6 +115,8 @@ function sortJobs(state: SimState, unit: Unit): void {
   unit.backupJobs.sortBy((a, b) => (bj[a] as number) - (bj[b] as number) || a - b);
   const cj = state.copyJobs.created.data;
   unit.copyJobs.sortBy((a, b) => (cj[a] as number) - (cj[b] as number) || a - b);
+  const sj = state.scanJobs.created.data;
+  unit.scanJobs.sortBy((a, b) => (sj[a] as number) - (sj[b] as number) || a - b);
   const rj = state.restoreJobs;
   unit.restoreJobs.sortBy((a, b) => (rj[a]?.created ?? 0) - (rj[b]?.created ?? 0) || a - b);
 }

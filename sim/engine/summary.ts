@@ -22,8 +22,24 @@ export interface UnitCounts {
 
 export type WorldCounts = UnitCounts & { accounts: number; ous: number };
 
+/**
+ * What a complete inventory of the cyber-resilience features sees in one unit (kept apart from
+ * `counts`, whose names the product's sync reports one for one).
+ */
+export interface ResilienceCounts {
+  /** ListScanJobs unfiltered: scan jobs created in the last 30 days. */
+  scan_jobs: number;
+  /** Logically air-gapped vaults: DescribeBackupVault names their MPA approval team. */
+  air_gapped_vaults: number;
+  /** RAM ListResources (SELF, backup:BackupVault): the unit's shared vaults. */
+  shared_vaults: number;
+  /** RAM ListPrincipals (SELF, backup:BackupVault): principal × share pairs. */
+  share_principals: number;
+}
+
 export interface UnitDetail {
   counts: UnitCounts;
+  resilience: ResilienceCounts;
   /** Pages/items the minimal call set needs (for the lower bound). */
   planVersions: number[];
   planSelections: number[];
@@ -95,6 +111,12 @@ export function unitDetail(state: SimState, unit: Unit): UnitDetail {
       restore_jobs: inWindow(unit.restoreJobs, (j) => state.restoreJobs[j]!.created),
       restore_testing_plans: unit.restoreTestingPlans.length,
     },
+    resilience: {
+      scan_jobs: inWindow(unit.scanJobs, (j) => state.scanJobs.created.data[j] as number),
+      air_gapped_vaults: vaults.filter((v) => v.type === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT").length,
+      shared_vaults: vaults.filter((v) => v.share).length,
+      share_principals: vaults.reduce((n, v) => n + (v.share?.principals.length ?? 0), 0),
+    },
     planVersions: plans.map((p) => p.versions.length),
     planSelections: plans.map((p) => p.selections.length),
     vaultRecoveryPoints: vaults.map((v) => v.liveCount),
@@ -120,6 +142,7 @@ const ZERO: UnitCounts = {
 export function worldSummary(state: SimState, identity: IdentityStore, config: SimConfig) {
   const def = state.def;
   const total: WorldCounts = { accounts: state.org.accounts.size, ous: state.org.ous.size, ...ZERO };
+  const resilience: ResilienceCounts = { scan_jobs: 0, air_gapped_vaults: 0, shared_vaults: 0, share_principals: 0 };
   const byUnit = [];
   for (const unit of state.units) {
     const account = state.org.accounts.get(unit.accountId)!;
@@ -127,9 +150,13 @@ export function worldSummary(state: SimState, identity: IdentityStore, config: S
     const reachable =
       accountReachable(state, identity, config, unit.accountId) &&
       !regionDisabled(state, config, unit.accountId, unit.region);
-    const { counts } = unitDetail(state, unit);
-    if (reachable) for (const k of Object.keys(counts) as (keyof UnitCounts)[]) total[k] += counts[k];
-    byUnit.push({ account_id: unit.accountId, region: unit.region, reachable, counts });
+    const detail = unitDetail(state, unit);
+    const { counts } = detail;
+    if (reachable) {
+      for (const k of Object.keys(counts) as (keyof UnitCounts)[]) total[k] += counts[k];
+      for (const k of Object.keys(resilience) as (keyof ResilienceCounts)[]) resilience[k] += detail.resilience[k];
+    }
+    byUnit.push({ account_id: unit.accountId, region: unit.region, reachable, counts, resilience: detail.resilience });
   }
   return {
     now: new Date(state.now * 1000).toISOString(),
@@ -147,6 +174,7 @@ export function worldSummary(state: SimState, identity: IdentityStore, config: S
     member_role_name: def.member_role_name,
     regions: state.regions,
     counts: total,
+    resilience,
     accounts: state.org.accountOrder.map((id) => {
       const a = state.org.accounts.get(id)!;
       return {

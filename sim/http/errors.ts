@@ -2,7 +2,7 @@
  * One error type for every service; the protocol serializers render it on the wire
  * (restJson1 header + body, awsJson1_1 __type, awsQuery ErrorResponse XML).
  */
-export type ServiceId = "backup" | "organizations" | "sts" | "tagging" | "kms" | "iam";
+export type ServiceId = "backup" | "organizations" | "sts" | "tagging" | "kms" | "iam" | "ram";
 
 export class SimError extends Error {
   constructor(
@@ -63,6 +63,13 @@ export const commonErrors = {
         );
       case "tagging":
         return new SimError("ThrottledException", "Rate exceeded", 400);
+      case "ram":
+        // RAM's modeled ThrottlingException is a 429.
+        return new SimError(
+          "ThrottlingException",
+          "The operation failed because it exceeded the rate at which you are allowed to perform this operation. Please try again later.",
+          429,
+        );
       case "kms":
         // https://docs.aws.amazon.com/kms/latest/developerguide/throttling.html
         return new SimError(
@@ -94,6 +101,12 @@ export const commonErrors = {
         return new SimError(
           "InternalServiceException",
           "The request processing failed because of an unknown error, exception or failure.",
+          500,
+        );
+      case "ram":
+        return new SimError(
+          "ServerInternalException",
+          "The operation failed because the service could not respond to the request due to an internal problem. Try again later.",
           500,
         );
       case "kms":

@@ -121,6 +121,9 @@ export function plansFromEffective(
           })),
         continuous: bool(r.enable_continuous_backup),
         recovery_point_tags: tagsOf(r.recovery_point_tags),
+        scan_actions: [],
+        index_actions: [],
+        delete_source_after_copy: false,
       });
     }
     if (rules.length === 0) continue;

@@ -3,12 +3,14 @@ import { safeDecode } from "../auth/sigv4";
 import type { SimError } from "../http/errors";
 import type { SimRequest } from "../http/request";
 import type { Operation } from "../services/context";
+import { parseJsonBody } from "./aws-json";
 
 /**
- * restJson1 (AWS Backup). Routes on method + path (one trailing slash tolerated: botocore sends
- * it, the JS SDK does not), with each path segment decoded on its own so encoded '/' and ':'
- * inside labels (recovery point ARNs, org plan IDs) survive. Errors carry X-Amzn-ErrorType,
- * because Backup error bodies have a `Code` member that SDKs would otherwise take as the name.
+ * restJson1 (AWS Backup, AWS RAM). Routes on method + path (one trailing slash tolerated: botocore
+ * sends it, the JS SDK does not), with each path segment decoded on its own so encoded '/' and ':'
+ * inside labels (recovery point ARNs, org plan IDs) survive. Members bound to nothing else travel
+ * in a JSON body (RAM's POSTs). Errors carry X-Amzn-ErrorType, because Backup error bodies have a
+ * `Code` member that SDKs would otherwise take as the name.
  */
 export interface RestMatch {
   op: Operation;
@@ -44,17 +46,24 @@ export function matchRoute(ops: readonly Operation[], req: SimRequest): RestMatc
   return wrongMethod ? "wrong-method" : undefined;
 }
 
-/** Raw (string) input values of a REST call, by member name. */
+/** Raw input values of a REST call by member name: labels and query values as strings, body members as parsed. */
 export function restInput(op: Operation, req: SimRequest, labels: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const bodyMembers = Object.entries(op.input).filter(([, m]) => m.loc === undefined || m.loc === "body");
+  const body = bodyMembers.length ? parseJsonBody(req) : {};
   for (const [name, m] of Object.entries(op.input)) {
     if (m.loc === "label") out[name] = labels[name];
     else if (m.loc === "query") {
       const hit = req.query.find(([k]) => k === m.wire);
       if (hit) out[name] = hit[1];
-    }
+    } else out[name] = body[name];
   }
   return out;
+}
+
+/** Whether the operation's input is all labels and query strings (whose scalars arrive as text). */
+export function restInputFromStrings(op: Operation): boolean {
+  return Object.values(op.input).every((m) => m.loc === "label" || m.loc === "query");
 }
 
 export function writeRestJson(
@@ -73,13 +82,15 @@ export function writeRestJson(
   res.end(text);
 }
 
+/** `messageKey`: the modeled member, "Message" (Backup) or "message" (every RAM error shape). */
 export function writeRestError(
   res: ServerResponse,
   err: SimError,
   requestId: string,
   extra: Record<string, string>,
+  messageKey: "Message" | "message" = "Message",
 ): void {
-  const text = JSON.stringify({ Message: err.message, ...err.fields });
+  const text = JSON.stringify({ [messageKey]: err.message, ...err.fields });
   res.writeHead(err.status, {
     "Content-Type": "application/json",
     "X-Amzn-ErrorType": err.code,

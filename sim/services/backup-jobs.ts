@@ -3,8 +3,8 @@ import { str, ts } from "../http/input";
 import { at } from "../http/timestamp";
 import type { ResourceRt, RuleRt, SimState, Unit, VaultRt } from "../engine/model";
 import { JOB_WINDOW_S } from "../engine/run";
-import { COPY_STATES, JOB_STATES, RP_ENCRYPTED } from "../engine/tables";
-import { jobId } from "../world/ids";
+import { COPY_STATES, JOB_STATES, RP_ENCRYPTED, type RestoreJob } from "../engine/tables";
+import { jobId, jobIndexOf } from "../world/ids";
 import { page, type OpContext, type Operation } from "./context";
 import {
   createdBy,
@@ -12,6 +12,7 @@ import {
   defaultRole,
   lifecycle,
   lockState,
+  notFound,
   rpArn,
   shapes,
   unitOf,
@@ -32,18 +33,18 @@ const common = {
 };
 
 /** The unit whose jobs are listed: the caller's, or (management account only) the one ByAccountId names. */
-function jobUnit(ctx: OpContext, accountId: unknown): Unit {
+export function jobUnit(ctx: OpContext, accountId: unknown): Unit {
   if (accountId === undefined || accountId === ctx.caller.accountId) return unitOf(ctx);
   if (ctx.caller.accountId !== ctx.state.org.managementAccountId)
     throw new SimError("AccessDeniedException", "Insufficient privileges to perform this action.", 403);
   return unitOf(ctx, accountId as string);
 }
 
-function progress(start: number, end: number, now: number): string {
+export function progress(start: number, end: number, now: number): string {
   return Math.max(0, Math.min(99.9, ((now - start) / Math.max(1, end - start)) * 100)).toFixed(1);
 }
 
-function timeFilters(i: Record<string, unknown>, created: number, completed: number | undefined): boolean {
+export function timeFilters(i: Record<string, unknown>, created: number, completed: number | undefined): boolean {
   if (i.ByCreatedBefore !== undefined && created >= (i.ByCreatedBefore as number)) return false;
   if (i.ByCreatedAfter !== undefined && created <= (i.ByCreatedAfter as number)) return false;
   if (i.ByCompleteBefore !== undefined && (completed === undefined || completed >= (i.ByCompleteBefore as number)))
@@ -53,7 +54,7 @@ function timeFilters(i: Record<string, unknown>, created: number, completed: num
   return true;
 }
 
-function listJobs(
+export function listJobs(
   ctx: OpContext,
   name: string,
   unit: Unit,
@@ -260,8 +261,28 @@ function restoreJobShape(state: SimState, unit: Unit, j: number, i: Record<strin
     RecoveryPointCreationDate: at(state.rps.created.data[rp] as number),
     IsParent: false,
     ...(testing ? { CreatedBy: { RestoreTestingPlanArn: testing.arn } } : {}),
-    ...(testing && done ? { ValidationStatus: ok ? "SUCCESSFUL" : "FAILED", DeletionStatus: "SUCCESSFUL" } : {}),
+    ...(testing && ok ? validation(job.validation, finishedAt, state.now) : {}),
+    ...(testing && done ? { DeletionStatus: "SUCCESSFUL" } : {}),
   };
+}
+
+/** Restore testing validates a restored resource within an hour of the restore; TIMED_OUT when none reported. */
+const VALIDATION_S = 3600;
+const VALIDATION = {
+  successful: { ValidationStatus: "SUCCESSFUL", ValidationStatusMessage: "The restored resource passed validation." },
+  failed: {
+    ValidationStatus: "FAILED",
+    ValidationStatusMessage: "The restored resource failed validation: the application health check did not pass.",
+  },
+  timed_out: {
+    ValidationStatus: "TIMED_OUT",
+    ValidationStatusMessage: "No validation result was reported before the validation window closed.",
+  },
+} as const;
+
+function validation(outcome: RestoreJob["validation"], finishedAt: number, now: number) {
+  if (!outcome) return {};
+  return now < finishedAt + VALIDATION_S ? { ValidationStatus: "VALIDATING" } : VALIDATION[outcome];
 }
 
 export const backupJobOperations: Operation[] = [
@@ -346,6 +367,22 @@ export const backupJobOperations: Operation[] = [
         (j) => restoreJobShape(ctx.state, unit, j, i),
       );
       return { RestoreJobs: p.items, NextToken: p.next };
+    },
+  },
+  {
+    service: "backup",
+    name: "DescribeRestoreJob",
+    klass: "get",
+    http: { method: "GET", uri: "/restore-jobs/{RestoreJobId}" },
+    input: { RestoreJobId: { shape: str(), required: true, loc: "label", wire: "restoreJobId" } },
+    run(ctx, i) {
+      const id = i.RestoreJobId as string;
+      const j = jobIndexOf(ctx.state.seed, "restoreJob", id);
+      const job = j === undefined ? undefined : ctx.state.restoreJobs[j];
+      const unit = unitOf(ctx);
+      if (!job || job.unit !== unit.index || job.created > ctx.state.now)
+        throw notFound(`Restore job ${id} not found.`);
+      return restoreJobShape(ctx.state, unit, job.index, {});
     },
   },
 ];

@@ -48,8 +48,21 @@ function ruleShape(rule: RuleRt) {
       : {}),
     ...(rule.continuous ? { EnableContinuousBackup: true } : {}),
     ScheduleExpressionTimezone: rule.timezone ?? "Etc/UTC",
+    ...(rule.indexActions.length
+      ? { IndexActions: rule.indexActions.map((a) => ({ ResourceTypes: a.resourceTypes })) }
+      : {}),
+    ...(rule.scanActions.length
+      ? { ScanActions: rule.scanActions.map((a) => ({ MalwareScanner: a.malwareScanner, ScanMode: a.scanMode })) }
+      : {}),
   };
 }
+
+const scanSettings = (v: PlanVersionRt) =>
+  v.scanSettings.map((s) => ({
+    MalwareScanner: s.malwareScanner,
+    ResourceTypes: s.resourceTypes,
+    ScannerRoleArn: s.scannerRoleArn,
+  }));
 
 function scheduledRuns(state: SimState, version: PlanVersionRt, plan: PlanRt, n: number) {
   const runs: { ExecutionTime: ReturnType<typeof at>; RuleId: string; RuleExecutionType: string; t: number }[] = [];
@@ -119,6 +132,7 @@ export const backupPlanOperations: Operation[] = [
           BackupPlanName: plan.name,
           Rules: version.rules.map((r) => ruleShape(ctx.state.rules[r] as RuleRt)),
           ...(version.advancedBackupSettings.length ? { AdvancedBackupSettings: advanced(version) } : {}),
+          ...(version.scanSettings.length ? { ScanSettings: scanSettings(version) } : {}),
         },
         BackupPlanId: plan.id,
         BackupPlanArn: plan.arn,

@@ -3,8 +3,17 @@ import { int, str } from "../http/input";
 import { at } from "../http/timestamp";
 import type { PlanRt, ResourceRt, RuleRt, SimState, Unit, VaultRt } from "../engine/model";
 import { IntList } from "../engine/columns";
-import { RP_CONTINUOUS, RP_ENCRYPTED } from "../engine/tables";
+import {
+  INDEX_STATUSES,
+  RP_CONTINUOUS,
+  RP_DELETE_AFTER_COPY,
+  RP_ENCRYPTED,
+  SCAN_FAILED,
+  SCAN_NONE,
+  SCAN_THREATS,
+} from "../engine/tables";
 import { recoveryPointArn } from "../world/ids";
+import { sharedWith } from "../engine/shares";
 import type { OpContext } from "./context";
 
 /** Backup shapes shared by the plan, vault and job operations. */
@@ -44,6 +53,7 @@ export function unitOf(ctx: OpContext, accountId = ctx.caller.accountId): Unit {
       backupJobs: new IntList(1),
       copyJobs: new IntList(1),
       restoreJobs: new IntList(1),
+      scanJobs: new IntList(1),
       notOptedIn: new Set(),
       reportPlans: [],
       frameworks: [],
@@ -65,12 +75,22 @@ export function planOf(ctx: OpContext, id: string): PlanRt {
   return plan;
 }
 
+/** The caller's vault, or (with another account's ID) a vault that account shares with the caller through RAM. */
 export function vaultOf(ctx: OpContext, name: string, accountId?: string): VaultRt {
-  if (accountId !== undefined && accountId !== ctx.caller.accountId) throw accessDenied();
+  if (accountId !== undefined && accountId !== ctx.caller.accountId) {
+    const i = unitOf(ctx, accountId).vaultByName.get(name);
+    const v = i === undefined ? undefined : ctx.state.vaults[i];
+    if (!v || !sharedWith(ctx.state, v, ctx.caller.accountId)) throw accessDenied();
+    return v;
+  }
   const i = unitOf(ctx).vaultByName.get(name);
   // AWS answers AccessDeniedException (not ResourceNotFound) for a vault that does not exist.
   if (i === undefined) throw accessDenied();
   return ctx.state.vaults[i] as VaultRt;
+}
+
+export function notFound(message: string): SimError {
+  return new SimError("ResourceNotFoundException", message, 400, { Code: "ERROR_2604", Type: "User", Context: "" });
 }
 
 export function accessDenied(): SimError {
@@ -97,11 +117,13 @@ export function createdBy(state: SimState, ruleIndex: number) {
   };
 }
 
-export function lifecycle(deleteAfterDays: number, coldAfterDays: number) {
-  if (deleteAfterDays < 0 && coldAfterDays < 0) return undefined;
+/** `deleteAfterEvent` is output-only: recovery points of a rule that deletes its source once copied. */
+export function lifecycle(deleteAfterDays: number, coldAfterDays: number, deleteAfterEvent?: "DELETE_AFTER_COPY") {
+  if (deleteAfterDays < 0 && coldAfterDays < 0 && !deleteAfterEvent) return undefined;
   return {
     ...(coldAfterDays >= 0 ? { MoveToColdStorageAfterDays: coldAfterDays } : {}),
     ...(deleteAfterDays >= 0 ? { DeleteAfterDays: deleteAfterDays } : {}),
+    ...(deleteAfterEvent ? { DeleteAfterEvent: deleteAfterEvent } : {}),
   };
 }
 
@@ -145,17 +167,61 @@ export function recoveryPointShape(state: SimState, i: number) {
             ...(del >= 0 ? { DeleteAt: at(created + del * 86400) } : {}),
           }
         : undefined,
-    Lifecycle: lifecycle(del, cold),
+    Lifecycle: pointLifecycle(state, i),
     ...(encrypted ? { EncryptionKeyArn: vault.encryptionKeyArn } : {}),
     IsEncrypted: encrypted,
     ResourceName: res.name ?? res.id,
     VaultType: vault.type,
+    ...indexStatus(state, i),
     ...(encrypted && vault.encryption === "customer-managed" ? { EncryptionKeyType: "CUSTOMER_MANAGED_KMS_KEY" } : {}),
     ...(encrypted && vault.type === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT"
       ? { EncryptionKeyType: "AWS_OWNED_KMS_KEY" }
       : {}),
     IsParent: false,
   };
+}
+
+export function pointLifecycle(state: SimState, i: number) {
+  const flags = state.rps.flags.data[i] as number;
+  return lifecycle(
+    state.rps.deleteAfterDays.data[i] as number,
+    state.rps.coldAfterDays.data[i] as number,
+    flags & RP_DELETE_AFTER_COPY ? "DELETE_AFTER_COPY" : undefined,
+  );
+}
+
+/** IndexStatus (and its message when the index failed) of a point whose rule indexes it. */
+export function indexStatus(state: SimState, i: number) {
+  const status = INDEX_STATUSES[state.rps.index.data[i] as number];
+  if (!status) return {};
+  return {
+    IndexStatus: status,
+    ...(status === "FAILED"
+      ? { IndexStatusMessage: "Backup index creation failed: the recovery point's file system could not be read." }
+      : {}),
+  };
+}
+
+/** The scan of a point, once it has finished: AggregatedScanResult on lists, ScanResults on DescribeRecoveryPoint. */
+export function scanOf(state: SimState, i: number): { failed: boolean; threats: boolean; at: number } | undefined {
+  const scan = state.rps.scan.data[i] as number;
+  if (scan === SCAN_NONE) return undefined;
+  const at = state.rps.scannedAt(i);
+  if (at > state.now) return undefined;
+  return { failed: scan === SCAN_FAILED, threats: scan === SCAN_THREATS, at };
+}
+
+export function aggregatedScanResult(state: SimState, i: number) {
+  const scan = scanOf(state, i);
+  return scan
+    ? {
+        AggregatedScanResult: {
+          FailedScan: scan.failed,
+          Findings: scan.threats ? ["MALWARE"] : [],
+          LastComputed: at(scan.at),
+        },
+      }
+    : {};
 }
 
 export function vaultShape(state: SimState, v: VaultRt) {

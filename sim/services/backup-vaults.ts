@@ -1,17 +1,16 @@
 import { SimError } from "../http/errors";
-import { bool, str, ts } from "../http/input";
+import { bool, str } from "../http/input";
 import { at } from "../http/timestamp";
-import type { PlanRt, ResourceRt, SimState, Unit, VaultRt } from "../engine/model";
-import { recoveryPointIndexOf } from "../world/ids";
+import type { ResourceRt, SimState, Unit, VaultRt } from "../engine/model";
+import { sharedWith } from "../engine/shares";
 import { page, type Operation } from "./context";
-import { DEFAULT_PAGE, recoveryPointShape, rpArn, shapes, unitOf, vaultOf, vaultShape } from "./backup-shapes";
+import { DEFAULT_PAGE, notFound, rpArn, shapes, unitOf, vaultOf, vaultShape } from "./backup-shapes";
+import { findRecoveryPoint } from "./backup-recovery-points";
 
-/** Vaults, recovery points and protected resources (restJson1). */
+/** Vaults, protected resources and tags (restJson1). */
 const label = (wire: string, shape = str()) => ({ shape, required: true, loc: "label" as const, wire });
 const q = (wire: string, shape = str()) => ({ shape, loc: "query" as const, wire });
 const paging = { NextToken: q("nextToken", shapes.nextToken), MaxResults: q("maxResults", shapes.maxResults) };
-const notFound = (message: string) =>
-  new SimError("ResourceNotFoundException", message, 400, { Code: "ERROR_2604", Type: "User", Context: "" });
 
 export const backupVaultOperations: Operation[] = [
   {
@@ -28,13 +27,14 @@ export const backupVaultOperations: Operation[] = [
       ...paging,
     },
     run(ctx, i) {
-      // No vault is shared through RAM in the simulated world, so shared=true lists nothing.
-      const vaults =
+      // shared=true lists the vaults other accounts share with the caller through RAM, not its own.
+      const vaults = (
         i.ByShared === true
-          ? []
-          : unitOf(ctx)
-              .vaults.map((v) => ctx.state.vaults[v] as VaultRt)
-              .filter((v) => i.ByVaultType === undefined || v.type === i.ByVaultType);
+          ? ctx.state.vaults.filter(
+              (v) => ctx.state.units[v.unit]?.region === ctx.region && sharedWith(ctx.state, v, ctx.caller.accountId),
+            )
+          : unitOf(ctx).vaults.map((v) => ctx.state.vaults[v] as VaultRt)
+      ).filter((v) => i.ByVaultType === undefined || v.type === i.ByVaultType);
       const p = page(
         ctx,
         "backup",
@@ -54,10 +54,12 @@ export const backupVaultOperations: Operation[] = [
     http: { method: "GET", uri: "/backup-vaults/{BackupVaultName}" },
     input: { BackupVaultName: label("backupVaultName"), BackupVaultAccountId: q("backupVaultAccountId") },
     run(ctx, i) {
-      return vaultShape(
-        ctx.state,
-        vaultOf(ctx, i.BackupVaultName as string, i.BackupVaultAccountId as string | undefined),
-      );
+      const v = vaultOf(ctx, i.BackupVaultName as string, i.BackupVaultAccountId as string | undefined);
+      // Only the description names the vault's multi-party approval team (ListBackupVaults does not).
+      return {
+        ...vaultShape(ctx.state, v),
+        ...(v.mpaApprovalTeamArn ? { MpaApprovalTeamArn: v.mpaApprovalTeamArn } : {}),
+      };
     },
   },
   {
@@ -87,75 +89,6 @@ export const backupVaultOperations: Operation[] = [
         SNSTopicArn: v.notifications.snsTopicArn,
         BackupVaultEvents: v.notifications.events,
       };
-    },
-  },
-  {
-    service: "backup",
-    name: "ListRecoveryPointsByBackupVault",
-    klass: "list",
-    http: { method: "GET", uri: "/backup-vaults/{BackupVaultName}/recovery-points" },
-    input: {
-      BackupVaultName: label("backupVaultName", shapes.vaultName),
-      BackupVaultAccountId: q("backupVaultAccountId", shapes.accountId),
-      ...paging,
-      ByResourceArn: q("resourceArn"),
-      ByResourceType: q("resourceType", shapes.resourceType),
-      ByBackupPlanId: q("backupPlanId"),
-      ByCreatedBefore: q("createdBefore", ts),
-      ByCreatedAfter: q("createdAfter", ts),
-      ByParentRecoveryPointArn: q("parentRecoveryPointArn"),
-    },
-    run(ctx, i) {
-      const v = vaultOf(ctx, i.BackupVaultName as string, i.BackupVaultAccountId as string | undefined);
-      const { rps, resources, rules, plans } = ctx.state;
-      const list = v.recoveryPoints;
-      const filters = Object.entries(i).filter(([k]) => k.startsWith("By"));
-      const p = page(
-        ctx,
-        "backup",
-        ["ListRecoveryPointsByBackupVault", v.name, ...filters],
-        i.NextToken,
-        (i.MaxResults as number) ?? DEFAULT_PAGE,
-        list.length,
-        (k) => {
-          const rp = list.get(k);
-          if (!rps.visible(rp, ctx.state.now)) return undefined;
-          const res = resources[rps.resource.data[rp] as number] as ResourceRt;
-          const created = rps.created.data[rp] as number;
-          if (i.ByResourceArn !== undefined && res.arn !== i.ByResourceArn) return undefined;
-          if (i.ByResourceType !== undefined && res.type !== i.ByResourceType) return undefined;
-          if (i.ByCreatedBefore !== undefined && created >= (i.ByCreatedBefore as number)) return undefined;
-          if (i.ByCreatedAfter !== undefined && created <= (i.ByCreatedAfter as number)) return undefined;
-          if (i.ByParentRecoveryPointArn !== undefined) return undefined; // no composite recovery points are simulated
-          if (i.ByBackupPlanId !== undefined) {
-            const rule = rules[rps.rule.data[rp] as number];
-            if (!rule || (plans[rule.plan] as PlanRt).id !== i.ByBackupPlanId) return undefined;
-          }
-          return recoveryPointShape(ctx.state, rp);
-        },
-      );
-      return { NextToken: p.next, RecoveryPoints: p.items };
-    },
-  },
-  {
-    service: "backup",
-    name: "DescribeRecoveryPoint",
-    klass: "get",
-    http: { method: "GET", uri: "/backup-vaults/{BackupVaultName}/recovery-points/{RecoveryPointArn}" },
-    input: {
-      BackupVaultName: label("backupVaultName", shapes.vaultName),
-      RecoveryPointArn: label("recoveryPointArn"),
-      BackupVaultAccountId: q("backupVaultAccountId", shapes.accountId),
-    },
-    run(ctx, i) {
-      const v = vaultOf(ctx, i.BackupVaultName as string, i.BackupVaultAccountId as string | undefined);
-      const rp = findRecoveryPoint(ctx.state, v, i.RecoveryPointArn as string);
-      if (rp === undefined)
-        throw notFound(`Recovery point ${String(i.RecoveryPointArn)} not found in vault ${v.name}.`);
-      const shape = recoveryPointShape(ctx.state, rp);
-      const cold = ctx.state.rps.coldAfterDays.data[rp] as number;
-      const created = ctx.state.rps.created.data[rp] as number;
-      return { ...shape, StorageClass: cold >= 0 && ctx.state.now >= created + cold * 86400 ? "COLD" : "WARM" };
     },
   },
   {
@@ -205,19 +138,6 @@ export const backupVaultOperations: Operation[] = [
     },
   },
 ];
-
-function findRecoveryPoint(state: SimState, vault: VaultRt, arn: string): number | undefined {
-  const rp = recoveryPointIndexOf(state.seed, arn);
-  if (
-    rp === undefined ||
-    rp >= state.rps.size ||
-    !state.rps.visible(rp, state.now) ||
-    state.rps.vault.data[rp] !== vault.index
-  )
-    return undefined;
-  const res = state.resources[state.rps.resource.data[rp] as number] as ResourceRt;
-  return rpArn(state, rp, vault, res) === arn ? rp : undefined;
-}
 
 const protectedCache = new WeakMap<Unit, { version: number; list: unknown[] }>();
 

@@ -23,7 +23,7 @@ export interface Operation {
   name: string;
   /** Throttling class: Backup rates differ for List vs Get/Describe calls. */
   klass: "list" | "get" | "write";
-  /** restJson1 binding (Backup), as the Smithy model writes it. */
+  /** restJson1 binding (Backup, RAM), as the Smithy model writes it. */
   http?: { method: "GET" | "POST" | "PUT" | "DELETE"; uri: string };
   input: Record<string, Member>;
   run(ctx: OpContext, input: Record<string, unknown>): unknown;
@@ -41,6 +41,8 @@ export function badToken(service: ServiceId, reason: "invalid" | "foreign" | "ex
       );
     case "kms":
       return new SimError("InvalidMarkerException", "Invalid marker", 400);
+    case "ram":
+      return new SimError("InvalidNextTokenException", "The specified value for NextToken is not valid.", 400);
     case "tagging":
       return reason === "expired"
         ? new SimError("PaginationTokenExpiredException", "The pagination token has expired.", 400)

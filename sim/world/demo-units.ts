@@ -16,6 +16,14 @@ export interface DemoAccounts {
   sandbox2: string;
   legacy: string;
 }
+/** The organization's ARNs the demo shares air-gapped vaults with. */
+export interface DemoOrg {
+  arn: string;
+  ouArn: (ouId: string) => string;
+  workloadsOu: string;
+  /** An account outside the organization: an isolated recovery account. */
+  externalAccount: string;
+}
 type Parts = Pick<
   World,
   "resources" | "vaults" | "plans" | "restore_testing_plans" | "region_settings" | "report_plans" | "frameworks"
@@ -43,10 +51,12 @@ const denyPolicy = (actions: string[], exempt?: string) => ({
   ],
 });
 const role = (account: string) => `arn:aws:iam::${account}:role/service-role/AWSBackupDefaultServiceRole`;
+/** The role GuardDuty scans recovery points with (a plan's ScanSettings name it). */
+export const scannerRole = (account: string) => `arn:aws:iam::${account}:role/service-role/AWSBackupMalwareScanRole`;
 const noConditions = { string_equals: [], string_not_equals: [], string_like: [], string_not_like: [] };
 
 /** Per account and region contents of the demo world; comments name the controls each part exercises. */
-export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts {
+export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng, org: DemoOrg): Parts {
   const resources: Resource[] = [];
   const vaults: Vault[] = [];
   const plans: Plan[] = [];
@@ -116,7 +126,15 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
       vault(a, region, "Default");
 
     // Management: weekly plan selecting one instance by ARN, 14 days (BK-02/05 fail, BK-09 stale), no org policy (BK-17 fail).
-    const bastion = add(ids.management, region, "EC2", `bastion-${region}`, { env: "shared" });
+    // Its weekly scans come out clean in us-east-1 and fail in eu-west-1.
+    const bastion = add(
+      ids.management,
+      region,
+      "EC2",
+      `bastion-${region}`,
+      { env: "shared" },
+      { scan_outcome: east ? "clean" : "failed" },
+    );
     add(ids.management, region, "S3", "mgmt-billing", { env: "shared" }); // selected by nothing: BK-01 fail
     plans.push({
       account_id: ids.management,
@@ -125,12 +143,14 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
       created: "-300d",
       versions: [
         {
+          scan_settings: [{ resource_types: ["EC2"], scanner_role_arn: scannerRole(ids.management) }],
           rules: [
             {
               name: "weekly",
               target_vault: "Default",
               schedule: "cron(0 4 ? * SUN *)",
               lifecycle: { delete_after_days: 14 },
+              scan_actions: [{ scan_mode: "FULL_SCAN" }],
             },
           ],
         },
@@ -139,7 +159,15 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
     });
 
     // Log Archive: buckets by resource-type wildcard, last day of each month (L), 3650 days (> 2555: BK-12 fail), cold storage; unencrypted buckets (BK-04 fail).
-    add(ids.logArchive, region, "S3", "org-cloudtrail", { env: "shared", "data-class": "logs" }, { encrypted: false });
+    // Its buckets' points are scanned: the CloudTrail bucket's scans fail, the Config bucket's are clean.
+    add(
+      ids.logArchive,
+      region,
+      "S3",
+      "org-cloudtrail",
+      { env: "shared", "data-class": "logs" },
+      { encrypted: false, scan_outcome: "failed" },
+    );
     add(ids.logArchive, region, "S3", "org-config", { env: "shared", "data-class": "logs" });
     add(ids.logArchive, region, "EFS", "log-shipper", { env: "shared" }, { encrypted: false });
     // A vault on a key the security team keeps in Audit, whose key policy lets Log Archive use it
@@ -155,12 +183,14 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
       created: "-390d",
       versions: [
         {
+          scan_settings: [{ resource_types: ["S3"], scanner_role_arn: scannerRole(ids.logArchive) }],
           rules: [
             {
               name: "monthly",
               target_vault: "Default",
               schedule: "cron(0 2 L * ? *)",
               lifecycle: { move_to_cold_storage_after_days: 90, delete_after_days: 3650 },
+              scan_actions: [{ scan_mode: "FULL_SCAN" }],
             },
           ],
         },
@@ -169,7 +199,12 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
     });
 
     // Audit: never-expiring plan on every second Saturday (#) via StringLike conditions (BK-12 fail), vault denying deletion with one exempt role (BK-03 pass).
-    add(ids.audit, region, "DynamoDB", "audit-findings", { env: "prod", owner: "security-team" });
+    // Critical, copied monthly to an air-gapped vault that is neither shared nor behind multi-party approval.
+    add(ids.audit, region, "DynamoDB", "audit-findings", {
+      env: "prod",
+      owner: "security-team",
+      criticality: "critical",
+    });
     add(ids.audit, region, "EBS", "audit-scratch", { env: "dev", owner: "security-team" });
     // Its key has no alias: after ListAliases names aws/backup, DescribeKey tells the rest (BK-16 pass).
     vault(ids.audit, region, "audit-vault", {
@@ -182,7 +217,25 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
       region,
       name: "audit-forever",
       created: "-200d",
-      versions: [{ rules: [{ name: "monthly-keep", target_vault: "audit-vault", schedule: "cron(0 1 ? * SAT#2 *)" }] }],
+      versions: [
+        {
+          rules: [
+            {
+              name: "monthly-keep",
+              target_vault: "audit-vault",
+              schedule: "cron(0 1 ? * SAT#2 *)",
+              copy_actions: east
+                ? [
+                    {
+                      destination_vault_arn: `arn:aws:backup:${region}:${ids.audit}:backup-vault:audit-airgap`,
+                      lifecycle: { delete_after_days: 365 },
+                    },
+                  ]
+                : [],
+            },
+          ],
+        },
+      ],
       selections: [
         {
           name: "security-owned",
@@ -207,12 +260,20 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
         events: ["BACKUP_JOB_FAILED", "COPY_JOB_FAILED", "RECOVERY_POINT_MODIFIED"],
       },
     });
-    if (east)
-      vault(ids.central, region, "airgap-vault", {
-        type: "LOGICALLY_AIR_GAPPED_BACKUP_VAULT",
-        encryption: "aws-owned",
-        lock: { mode: "compliance", min_retention_days: 7, max_retention_days: 3650, lock_date: "-90d" },
-      });
+    // Its air-gapped vaults: in us-east-1 shared (AWS RAM) with an isolated recovery account outside
+    // the organization and guarded by a multi-party approval team; in eu-west-1 shared only inside
+    // the organization (the Workloads OU and Audit).
+    vault(ids.central, region, "airgap-vault", {
+      type: "LOGICALLY_AIR_GAPPED_BACKUP_VAULT",
+      encryption: "aws-owned",
+      lock: { mode: "compliance", min_retention_days: 7, max_retention_days: 3650, lock_date: east ? "-90d" : "-30d" },
+      ...(east
+        ? {
+            shared_with: [{ principal: org.externalAccount }],
+            mpa_approval_team_arn: `arn:aws:mpa::${ids.management}:approval-team/${Buffer.from(ids.central).toString("hex").slice(0, 16)}`,
+          }
+        : { shared_with: [{ principal: org.ouArn(org.workloadsOu) }, { principal: ids.audit }], created: "-45d" }),
+    });
     add(ids.central, region, "EBS", "central-tools", { env: "shared" });
 
     // Workload accounts hold the org policy's vault (org-vault), except Staging in eu-west-1 (BK-15: target vault missing).
@@ -240,8 +301,8 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
       region,
       "RDS",
       `payments-db-${region}`,
-      { env: "prod", tier: "gold", backup: "org" },
-      { restore_minutes: 45 },
+      { env: "prod", tier: "gold", backup: "org", criticality: "critical" },
+      { restore_minutes: 45, restore_validation: "successful" },
     );
     add(
       ids.payments,
@@ -251,8 +312,17 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
       { env: "prod", tier: "platinum" },
       { restore_minutes: 900 },
     );
-    add(ids.payments, region, "DynamoDB", "payment-events", { env: "prod", tier: "gold", backup: "critical" });
-    add(ids.payments, region, "EBS", `payments-worker-${region}`, { env: "prod", backup: "daily" });
+    add(ids.payments, region, "DynamoDB", "payment-events", {
+      env: "prod",
+      tier: "gold",
+      backup: "critical",
+      criticality: "critical",
+    });
+    add(ids.payments, region, "EBS", `payments-worker-${region}`, {
+      env: "prod",
+      backup: "daily",
+      "data-classification": "personal",
+    });
     add(ids.payments, region, "EC2", `payments-batch-${region}`, { env: "prod" }); // unprotected
     plans.push({
       account_id: ids.payments,
@@ -312,9 +382,21 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
 
     // Prod Data: rate() and monthly rules by Conditions (AND) with NotResources, copies of both rules
     // to the air-gapped vault (BK-11 passes for these resources only), FSx not opted in in eu-west-1 (BK-15).
-    const table = add(ids.data, region, "DynamoDB", "customer-profiles", { env: "prod", "data-class": "pii" });
+    const table = add(ids.data, region, "DynamoDB", "customer-profiles", {
+      env: "prod",
+      "data-class": "pii",
+      criticality: "critical",
+    });
     const excluded = add(ids.data, region, "DynamoDB", "scratch-table", { env: "prod", "data-class": "pii" });
-    add(ids.data, region, "S3", "data-lake", { env: "prod", "data-class": "pii", backup: "org" });
+    // Indexed (ACTIVE in us-east-1, FAILED in eu-west-1) and scanned: in us-east-1 its newest points carry malware.
+    add(
+      ids.data,
+      region,
+      "S3",
+      "data-lake",
+      { env: "prod", "data-class": "pii", backup: "org", "data-classification": "personal" },
+      { scan_outcome: east ? "infected" : "clean", index_outcome: east ? "active" : "failed" },
+    );
     add(ids.data, region, "EFS", "shared-home", { env: "prod", "data-class": "internal" }, { encrypted: false });
     add(
       ids.data,
@@ -332,6 +414,8 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
       created: "-380d",
       versions: [
         {
+          // The bucket's points are indexed and scanned: incrementally twice a day, in full monthly.
+          scan_settings: [{ resource_types: ["S3"], scanner_role_arn: scannerRole(ids.data) }],
           rules: [
             {
               name: "twice-daily",
@@ -344,6 +428,8 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
                   lifecycle: { delete_after_days: 14 },
                 },
               ],
+              scan_actions: [{ scan_mode: "INCREMENTAL_SCAN" }],
+              index_actions: [{ resource_types: ["S3"] }],
             },
             {
               name: "monthly-archive",
@@ -357,6 +443,8 @@ export function demoUnits(ids: DemoAccounts, regions: string[], rng: Rng): Parts
                   lifecycle: { delete_after_days: 365 },
                 },
               ],
+              scan_actions: [{ scan_mode: "FULL_SCAN" }],
+              index_actions: [{ resource_types: ["S3"] }],
             },
           ],
         },

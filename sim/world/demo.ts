@@ -1,6 +1,7 @@
 import { createRng, hashString } from "./rng";
 import type { World } from "./schema";
 import { demoUnits, type DemoAccounts } from "./demo-units";
+import { addDemoResilience } from "./demo-resilience";
 
 /**
  * The `demo` preset: twelve accounts in nested OUs, two regions, a few thousand recovery points,
@@ -43,7 +44,11 @@ export function demoWorld(seed = 1): World {
   });
 
   const centralVault = `arn:aws:backup:$region:${ids.central}:backup-vault:central-vault`;
-  return {
+  // An isolated recovery account outside the organization, which Backup Central shares a vault with.
+  const externalAccount = "999988887777";
+  if (Object.values(ids).includes(externalAccount)) throw new Error("demo: the external account is a member");
+  const orgArn = (kind: string) => `arn:aws:organizations::${ids.management}:${kind}`;
+  const world: World = {
     seed,
     regions,
     history_days: 400,
@@ -156,7 +161,12 @@ export function demoWorld(seed = 1): World {
         content: { plans: { "org-daily": { regions: { "@@remove": ["eu-west-1"] } } } },
       },
     ],
-    ...demoUnits(ids, regions, rng),
+    ...demoUnits(ids, regions, rng, {
+      arn: orgArn(`organization/${orgId}`),
+      ouArn: (ou) => orgArn(`ou/${orgId}/${ou}`),
+      workloadsOu: workloads.id,
+      externalAccount,
+    }),
     behaviour: {
       failure_rate: 0.03,
       abort_rate: 0.01,
@@ -166,6 +176,8 @@ export function demoWorld(seed = 1): World {
       adhoc_restore_rate: 0.3,
     },
   };
+  addDemoResilience(world, ids, regions, rng);
+  return world;
 }
 
 function base64ish(hex: string): string {

@@ -5,7 +5,13 @@ import type { ResourceType } from "./resource-types";
  * Identifiers of things that exist in large numbers (recovery points, jobs) encode their table
  * index, masked by the seed, so they can be resolved back without a million-entry map.
  */
-const KIND = { rp: 0x52500001, backupJob: 0x424a0002, copyJob: 0x434a0003, restoreJob: 0x524a0004 } as const;
+const KIND = {
+  rp: 0x52500001,
+  backupJob: 0x424a0002,
+  copyJob: 0x434a0003,
+  restoreJob: 0x524a0004,
+  scanJob: 0x534a0005,
+} as const;
 type Kind = keyof typeof KIND;
 
 function mask(seed: number, kind: Kind): number {
@@ -26,10 +32,19 @@ function indexedUuid(seed: number, kind: Kind, index: number): string {
   return `${token(seed, kind, index)}${rest.slice(8)}`;
 }
 
-export function jobId(seed: number, kind: "backupJob" | "copyJob" | "restoreJob", index: number): string {
+type JobKind = "backupJob" | "copyJob" | "restoreJob" | "scanJob";
+
+export function jobId(seed: number, kind: JobKind, index: number): string {
   const id = indexedUuid(seed, kind, index);
-  // Restore job IDs are upper case in AWS's examples; backup and copy job IDs lower case.
+  // Restore job IDs are upper case in AWS's examples; backup, copy and scan job IDs lower case.
   return kind === "restoreJob" ? id.toUpperCase() : id;
+}
+
+/** The job index an ID names, or undefined when it names none (checked by regenerating the ID). */
+export function jobIndexOf(seed: number, kind: JobKind, id: string): number | undefined {
+  if (!/^[0-9a-fA-F]{8}-/.test(id)) return undefined;
+  const index = untoken(seed, kind, id.slice(0, 8).toLowerCase());
+  return index < 0x40000000 && jobId(seed, kind, index) === id ? index : undefined;
 }
 
 export function recoveryPointArn(

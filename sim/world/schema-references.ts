@@ -3,13 +3,33 @@ import type { z } from "zod";
 /** The parsed shape the cross-reference checks need (kept loose to avoid a type cycle). */
 interface Refs {
   regions: string[];
-  organization: { root_id: string; management_account_id: string };
+  organization: { id: string; root_id: string; management_account_id: string };
   organizational_units: { id: string; parent_id: string }[];
   accounts: { id: string; parent_id: string }[];
   policies: { id: string; name: string; targets: string[] }[];
   resources: { account_id: string; region: string; type: string; id: string }[];
-  vaults: { account_id: string; region: string; name: string }[];
-  plans: { account_id: string; region: string; name: string; id?: string }[];
+  vaults: {
+    account_id: string;
+    region: string;
+    name: string;
+    type: string;
+    mpa_approval_team_arn?: string;
+    shared_with: { principal: string }[];
+  }[];
+  plans: {
+    account_id: string;
+    region: string;
+    name: string;
+    id?: string;
+    versions: {
+      scan_settings: { malware_scanner: string }[];
+      rules: {
+        scan_actions: { malware_scanner: string }[];
+        copy_actions: unknown[];
+        delete_source_after_copy: boolean;
+      }[];
+    }[];
+  }[];
   restore_testing_plans: { account_id: string; region: string; name: string }[];
   region_settings: { account_id: string; region: string }[];
 }
@@ -53,6 +73,8 @@ export function checkWorldReferences(world: Refs, ctx: z.RefinementCtx): void {
   unitCheck("plans", world.plans);
   unitCheck("restore_testing_plans", world.restore_testing_plans);
   unitCheck("region_settings", world.region_settings);
+  checkVaultSharing(world, ouIds, issue);
+  checkRuleActions(world, issue);
   uniqueWithin(world.resources, (r) => `${r.account_id}/${r.region}/${r.type}/${r.id}`, "resources", "id", issue);
   uniqueWithin(world.vaults, (v) => `${v.account_id}/${v.region}/${v.name}`, "vaults", "name", issue);
   uniqueWithin(world.plans, (p) => `${p.account_id}/${p.region}/${p.name}`, "plans", "name", issue);
@@ -62,6 +84,48 @@ export function checkWorldReferences(world: Refs, ctx: z.RefinementCtx): void {
     "restore_testing_plans",
     "name",
     issue,
+  );
+}
+
+/** AWS shares (RAM) and guards with multi-party approval only logically air-gapped vaults. */
+function checkVaultSharing(world: Refs, ouIds: Set<string>, issue: (p: (string | number)[], m: string) => void) {
+  const orgId = world.organization.id;
+  world.vaults.forEach((v, i) => {
+    const airGapped = v.type === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT";
+    if (v.mpa_approval_team_arn !== undefined && !airGapped)
+      issue(
+        ["vaults", i, "mpa_approval_team_arn"],
+        "only a LOGICALLY_AIR_GAPPED_BACKUP_VAULT takes an MPA approval team",
+      );
+    if (v.shared_with.length > 0 && !airGapped)
+      issue(["vaults", i, "shared_with"], "only a LOGICALLY_AIR_GAPPED_BACKUP_VAULT is shared through AWS RAM");
+    const seen = new Set<string>();
+    v.shared_with.forEach((s, j) => {
+      if (seen.has(s.principal))
+        issue(["vaults", i, "shared_with", j, "principal"], `duplicate principal ${s.principal}`);
+      seen.add(s.principal);
+      const ou = /:ou\/(o-[a-z0-9]+)\/(ou-[0-9a-z-]+)$/.exec(s.principal);
+      if (ou && ou[1] === orgId && !ouIds.has(ou[2] as string))
+        issue(["vaults", i, "shared_with", j, "principal"], `unknown OU ${ou[2]} of the world's organization`);
+    });
+  });
+}
+
+function checkRuleActions(world: Refs, issue: (p: (string | number)[], m: string) => void) {
+  world.plans.forEach((p, i) =>
+    p.versions.forEach((v, vi) =>
+      v.rules.forEach((r, ri) => {
+        const path = ["plans", i, "versions", vi, "rules", ri];
+        for (const a of r.scan_actions)
+          if (!v.scan_settings.some((s) => s.malware_scanner === a.malware_scanner))
+            issue(
+              [...path, "scan_actions"],
+              `a scan action needs the version's scan_settings for ${a.malware_scanner} (which types, which role)`,
+            );
+        if (r.delete_source_after_copy && r.copy_actions.length === 0)
+          issue([...path, "delete_source_after_copy"], "needs copy_actions: the source is deleted once copied");
+      }),
+    ),
   );
 }
 

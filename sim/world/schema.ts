@@ -15,6 +15,9 @@ const accountId = z.string().regex(/^\d{12}$/, "expected a 12-digit account ID")
 const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "expected a region such as us-east-1");
 const tags = z.record(z.string().min(1).max(128), z.string().max(256));
 const days = z.int().min(1).max(36500);
+const MALWARE_SCANNERS = ["GUARDDUTY"] as const;
+/** The types malware scanning covers (ScanResourceType). */
+export const SCAN_RESOURCE_TYPES = ["EBS", "EC2", "S3"] as const;
 
 const resourceSchema = z.strictObject({
   account_id: accountId,
@@ -31,6 +34,15 @@ const resourceSchema = z.strictObject({
   backup_outcome: z.enum(["normal", "fail", "abort", "expire", "issues", "fail_recent"]).default("normal"),
   /** Minutes a restore of this resource takes. */
   restore_minutes: z.number().positive().optional(),
+  /**
+   * What malware scans of its recovery points find: clean; infected (points backed up in the seven
+   * days before the world was built, and since, have THREATS_FOUND; older ones are clean); failed.
+   */
+  scan_outcome: z.enum(["clean", "infected", "failed"]).default("clean"),
+  /** The index status of its recovery points made by a rule that indexes its type. */
+  index_outcome: z.enum(["active", "failed", "pending"]).default("active"),
+  /** The validation restore testing reports for its restores; absent: none is reported. */
+  restore_validation: z.enum(["successful", "failed", "timed_out"]).optional(),
 });
 
 const lockSchema = z.strictObject({
@@ -40,6 +52,10 @@ const lockSchema = z.strictObject({
   /** Compliance mode: when the lock became immutable. */
   lock_date: timeSchema.optional(),
 });
+
+/** An account ID, an OU ARN or an organization ARN, as RAM names principals. */
+export const SHARE_PRINCIPAL_RE =
+  /^(\d{12}|arn:aws:organizations::\d{12}:ou\/o-[a-z0-9]{10,32}\/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|arn:aws:organizations::\d{12}:organization\/o-[a-z0-9]{10,32})$/;
 
 const vaultSchema = z.strictObject({
   account_id: accountId,
@@ -70,6 +86,28 @@ const vaultSchema = z.strictObject({
     .nullable()
     .default(null),
   created: timeSchema.default("-400d"),
+  /** Multi-party approval team guarding the vault (logically air-gapped vaults only). */
+  mpa_approval_team_arn: z
+    .string()
+    .regex(
+      /^arn:aws:mpa::\d{12}:approval-team\/[A-Za-z0-9-]{1,64}$/,
+      "expected arn:aws:mpa::<account>:approval-team/<id>",
+    )
+    .optional(),
+  /**
+   * The vault's AWS RAM resource share (logically air-gapped vaults only): its principals, and
+   * whether each is outside the organization (default: worked out from the world's organization).
+   */
+  shared_with: z
+    .array(
+      z.strictObject({
+        principal: z
+          .string()
+          .regex(SHARE_PRINCIPAL_RE, "expected a 12-digit account ID, an OU ARN or an organization ARN"),
+        external: z.boolean().optional(),
+      }),
+    )
+    .default([]),
 });
 
 const lifecycleSchema = z.strictObject({
@@ -97,6 +135,20 @@ const ruleSchema = z.strictObject({
     .default([]),
   continuous: z.boolean().default(false),
   recovery_point_tags: tags.default({}),
+  /** Malware scans of the recovery points this rule makes (needs the version's scan_settings). */
+  scan_actions: z
+    .array(
+      z.strictObject({
+        malware_scanner: z.enum(MALWARE_SCANNERS).default("GUARDDUTY"),
+        scan_mode: z.enum(["FULL_SCAN", "INCREMENTAL_SCAN"]),
+      }),
+    )
+    .max(1, "one scan action per malware scanner (GUARDDUTY is the only one)")
+    .default([]),
+  /** Backup indexes of the recovery points this rule makes, for these types (AWS indexes EBS and S3). */
+  index_actions: z.array(z.strictObject({ resource_types: z.array(z.enum(["EBS", "S3"])).min(1) })).default([]),
+  /** Delete each source recovery point once its copies complete (Lifecycle.DeleteAfterEvent DELETE_AFTER_COPY). */
+  delete_source_after_copy: z.boolean().default(false),
 });
 
 const conditionList = z.array(z.strictObject({ key: z.string().min(1), value: z.string() })).default([]);
@@ -134,6 +186,16 @@ const planSchema = z.strictObject({
         rules: z.array(ruleSchema).min(1),
         advanced_backup_settings: z
           .array(z.strictObject({ resource_type: z.string(), backup_options: z.record(z.string(), z.string()) }))
+          .default([]),
+        /** Malware scanning of the version's rules with scan actions: which types, with which role. */
+        scan_settings: z
+          .array(
+            z.strictObject({
+              malware_scanner: z.enum(MALWARE_SCANNERS).default("GUARDDUTY"),
+              resource_types: z.array(z.enum(SCAN_RESOURCE_TYPES)).min(1),
+              scanner_role_arn: z.string().regex(/^arn:aws:iam::\d{12}:role\/.+$/, "expected an IAM role ARN"),
+            }),
+          )
           .default([]),
       }),
     )
@@ -301,6 +363,8 @@ export type SelectionDef = PlanDef["selections"][number];
 export type LifecycleDef = NonNullable<RuleDef["lifecycle"]>;
 export type AccountDef = WorldDef["accounts"][number];
 export type RestoreTestingPlanDef = WorldDef["restore_testing_plans"][number];
+export type PlanVersionDef = PlanDef["versions"][number];
+export type ScanSettingDef = PlanVersionDef["scan_settings"][number];
 
 /** Parses a world, naming the JSON path of every problem. */
 export function parseWorld(input: unknown): WorldDef {

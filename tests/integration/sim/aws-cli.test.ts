@@ -1,11 +1,12 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type SimHandle } from "@/sim/server";
 import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
+import { MODELS_DIR } from "../../unit/sim/models";
 
 /**
  * The AWS CLI v2 from Debian's `awscli` package (2.9: takes --endpoint-url, predates
@@ -30,15 +31,25 @@ interface Keys {
   SessionToken?: string;
 }
 
-async function aws(keys: Keys, args: string[], region = "us-east-1"): Promise<Record<string, unknown>> {
+/**
+ * CLI 2.9 predates malware scanning (2025): this HOME gives it AWS's current Backup model where
+ * botocore looks for customer models (~/.aws/models, as `aws configure add-model` puts them).
+ */
+const currentModelsHome = mkdtempSync(path.join(tmpdir(), "sim-awscli-models-"));
+const backupModels = path.join(currentModelsHome, ".aws/models/backup/2018-11-15");
+mkdirSync(backupModels, { recursive: true });
+for (const f of ["service-2.json", "paginators-1.json"])
+  copyFileSync(path.join(MODELS_DIR, "botocore/backup/2018-11-15", f), path.join(backupModels, f));
+
+async function aws(keys: Keys, args: string[], region = "us-east-1", cliHome = home): Promise<Record<string, unknown>> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
+    HOME: cliHome,
     AWS_ACCESS_KEY_ID: keys.AccessKeyId,
     AWS_SECRET_ACCESS_KEY: keys.SecretAccessKey,
     ...(keys.SessionToken ? { AWS_SESSION_TOKEN: keys.SessionToken } : {}),
-    AWS_CONFIG_FILE: path.join(home, "none"),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(home, "none"),
+    AWS_CONFIG_FILE: path.join(cliHome, "none"),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(cliHome, "none"),
     AWS_EC2_METADATA_DISABLED: "true",
     AWS_PAGER: "",
     NODE_ENV: "test",
@@ -337,4 +348,127 @@ describe("AWS CLI v2 (Debian awscli 2.9)", () => {
       { stderr: expect.stringMatching(/NoSuchEntity.*The role with name AWSBackupDefaultServiceRole cannot be found/) },
     );
   }, 120_000);
+
+  it("reads malware scan jobs and scanned, indexed and DELETE_AFTER_COPY points with the current Backup model, and RAM shares", async () => {
+    const w = sim.summary();
+    const principal = { AccessKeyId: w.principal.access_key_id, SecretAccessKey: w.principal.secret_access_key };
+    const mgmt = (
+      await aws(principal, [
+        "sts",
+        "assume-role",
+        "--role-arn",
+        w.management_role_arn,
+        "--role-session-name",
+        "cli",
+        "--external-id",
+        w.external_id,
+      ])
+    ).Credentials as Keys;
+    const idOf = (name: string) => w.accounts.find((a) => a.name === name)!.account_id;
+    const memberOf = async (name: string) =>
+      (
+        await aws(mgmt, [
+          "sts",
+          "assume-role",
+          "--role-arn",
+          `arn:aws:iam::${idOf(name)}:role/${w.member_role_name}`,
+          "--role-session-name",
+          "cli",
+        ])
+      ).Credentials as Keys;
+    const cli = (keys: Keys, args: string[], region = "us-east-1") => aws(keys, args, region, currentModelsHome);
+    const data = await memberOf("Prod Data");
+    const unit = w.by_unit.find((u) => u.account_id === idOf("Prod Data") && u.region === "us-east-1")!;
+    // The CLI follows NextToken itself (5 jobs a page).
+    const jobs = (await cli(data, ["backup", "list-scan-jobs", "--page-size", "5"])).ScanJobs as {
+      ScanJobId: string;
+      State: string;
+      ScanResult?: { ScanResultStatus: string };
+    }[];
+    expect(jobs).toHaveLength(unit.resilience.scan_jobs);
+    expect(jobs.some((j) => j.ScanResult?.ScanResultStatus === "THREATS_FOUND")).toBe(true);
+    const infected = (
+      await cli(data, [
+        "backup",
+        "list-scan-jobs",
+        "--by-scan-result-status",
+        "THREATS_FOUND",
+        "--by-resource-type",
+        "S3",
+      ])
+    ).ScanJobs as { ScanJobId: string }[];
+    expect(infected.length).toBeGreaterThan(0);
+    expect(await cli(data, ["backup", "describe-scan-job", "--scan-job-id", infected[0]!.ScanJobId])).toMatchObject({
+      ScanJobId: infected[0]!.ScanJobId,
+      MalwareScanner: "GUARDDUTY",
+      ScanResult: { ScanResultStatus: "THREATS_FOUND" },
+    });
+    await expect(
+      cli(data, ["backup", "describe-scan-job", "--scan-job-id", "00000000-0000-0000-0000-000000000000"]),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining("ResourceNotFoundException") });
+    const points = (
+      await cli(data, ["backup", "list-recovery-points-by-backup-vault", "--backup-vault-name", "org-vault"])
+    ).RecoveryPoints as { AggregatedScanResult?: { Findings: string[] }; IndexStatus?: string }[];
+    expect(points.some((p) => p.AggregatedScanResult?.Findings.includes("MALWARE"))).toBe(true);
+    expect(points.some((p) => p.IndexStatus === "ACTIVE")).toBe(true);
+    expect(
+      ((await cli(data, ["backup", "list-indexed-recovery-points"])).IndexedRecoveryPoints as unknown[]).length,
+    ).toBe(points.filter((p) => p.IndexStatus).length);
+    const payments = await memberOf("Prod Payments");
+    const eu = (
+      await cli(
+        payments,
+        ["backup", "list-recovery-points-by-backup-vault", "--backup-vault-name", "prod-vault"],
+        "eu-west-1",
+      )
+    ).RecoveryPoints as { Lifecycle?: { DeleteAfterEvent?: string } }[];
+    expect(eu.some((p) => p.Lifecycle?.DeleteAfterEvent === "DELETE_AFTER_COPY")).toBe(true);
+    const restores = (await cli(payments, ["backup", "list-restore-jobs"])).RestoreJobs as {
+      RestoreJobId: string;
+      ValidationStatus?: string;
+    }[];
+    const validated = restores.find((r) => r.ValidationStatus === "FAILED")!;
+    expect(
+      (await cli(payments, ["backup", "describe-restore-job", "--restore-job-id", validated.RestoreJobId]))
+        .ValidationStatus,
+    ).toBe("FAILED");
+    const central = await memberOf("Backup Central");
+    expect(
+      (await cli(central, ["backup", "describe-backup-vault", "--backup-vault-name", "airgap-vault"]))
+        .MpaApprovalTeamArn,
+    ).toMatch(/^arn:aws:mpa::\d{12}:approval-team\//);
+    // RAM with the CLI's own model (RAM's two list calls are old): POST /listresources, its own paging.
+    const resources = (
+      await aws(
+        central,
+        ["ram", "list-resources", "--resource-owner", "SELF", "--resource-type", "backup:BackupVault"],
+        "eu-west-1",
+      )
+    ).resources as { arn: string; resourceShareArn: string }[];
+    expect(resources.map((r) => r.arn)).toEqual([
+      `arn:aws:backup:eu-west-1:${idOf("Backup Central")}:backup-vault:airgap-vault`,
+    ]);
+    const principals = (
+      await aws(central, ["ram", "list-principals", "--resource-owner", "SELF", "--page-size", "1"], "eu-west-1")
+    ).principals as { id: string; external: boolean; resourceShareArn: string }[];
+    expect(principals.map((p) => [p.id, p.external, p.resourceShareArn])).toEqual([
+      [expect.stringContaining(":ou/"), false, resources[0]!.resourceShareArn],
+      [idOf("Audit"), false, resources[0]!.resourceShareArn],
+    ]);
+    const shared = (await aws(central, ["ram", "list-principals", "--resource-owner", "SELF"])).principals as {
+      id: string;
+      external: boolean;
+    }[];
+    expect(shared).toEqual([expect.objectContaining({ id: "999988887777", external: true })]);
+    const web = await memberOf("Prod Web");
+    expect(
+      (
+        (await aws(web, ["ram", "list-resources", "--resource-owner", "OTHER-ACCOUNTS"], "eu-west-1"))
+          .resources as unknown[]
+      ).length,
+    ).toBe(1);
+    await expect(
+      aws(web, ["ram", "list-resources", "--resource-owner", "SELF", "--resource-type", "no type"]),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining("InvalidResourceTypeException") });
+  }, 180_000);
 });

@@ -3,6 +3,7 @@ import * as STS from "@aws-sdk/client-sts";
 import * as O from "@aws-sdk/client-organizations";
 import * as B from "@aws-sdk/client-backup";
 import * as T from "@aws-sdk/client-resource-groups-tagging-api";
+import * as R from "@aws-sdk/client-ram";
 import { startSimulator, type SimHandle } from "@/sim/server";
 import {
   backupClient,
@@ -10,6 +11,7 @@ import {
   memberCreds,
   orgClient,
   principalCreds,
+  ramClient,
   stsClient,
   taggingClient,
   type Creds,
@@ -152,6 +154,72 @@ describe("protocol-level errors", () => {
     await expect(
       sts.send(new STS.AssumeRoleCommand({ RoleSessionName: "ok-name" } as STS.AssumeRoleCommandInput)),
     ).rejects.toMatchObject({ name: "ValidationError", message: expect.stringContaining("roleArn") });
+  });
+});
+
+describe("cyber-resilience calls", () => {
+  it("bad MaxResults, unknown scan and restore jobs, and RAM's own errors", async () => {
+    const b = capture(backupClient(sim, member), "backup");
+    for (const MaxResults of [0, 1001])
+      await expect(b.send(new B.ListScanJobsCommand({ MaxResults }))).rejects.toMatchObject({
+        name: "InvalidParameterValueException",
+        message: expect.stringContaining("'MaxResults' failed to satisfy constraint"),
+        ...status(400),
+      });
+    await expect(b.send(new B.ListScanJobsCommand({ ByState: "SCANNING" as B.ScanState }))).rejects.toMatchObject({
+      name: "InvalidParameterValueException",
+      message: expect.stringContaining("enum"),
+    });
+    await expect(
+      b.send(new B.DescribeScanJobCommand({ ScanJobId: "00000000-0000-0000-0000-000000000000" })),
+    ).rejects.toMatchObject({ name: "ResourceNotFoundException", ...status(400) });
+    const other = capture(
+      backupClient(
+        sim,
+        await memberCreds(sim, mgmt, sim.summary().accounts.find((a) => a.name === "Prod Data")!.account_id),
+      ),
+      "backup",
+    );
+    const dataJob = (await other.send(new B.ListScanJobsCommand({}))).ScanJobs![0]!;
+    // Another account's scan job is not found either.
+    await expect(b.send(new B.DescribeScanJobCommand({ ScanJobId: dataJob.ScanJobId! }))).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
+    await expect(b.send(new B.DescribeRestoreJobCommand({ RestoreJobId: "NOT-A-JOB" }))).rejects.toMatchObject({
+      name: "ResourceNotFoundException",
+    });
+    await expect(
+      b.send(new B.ListIndexedRecoveryPointsCommand({ IndexStatus: "BROKEN" as B.IndexStatus })),
+    ).rejects.toMatchObject({ name: "InvalidParameterValueException" });
+
+    const ram = capture(ramClient(sim, member), "ram");
+    await expect(ram.send(new R.ListResourcesCommand({} as R.ListResourcesCommandInput))).rejects.toMatchObject({
+      name: "MissingRequiredParameterException",
+      message: expect.stringContaining("'resourceOwner' failed to satisfy constraint: Member must not be null"),
+      ...status(400),
+    });
+    await expect(ram.send(new R.ListPrincipalsCommand({} as R.ListPrincipalsCommandInput))).rejects.toMatchObject({
+      name: "MissingRequiredParameterException",
+    });
+    await expect(
+      ram.send(new R.ListResourcesCommand({ resourceOwner: "EVERYONE" as R.ResourceOwner })),
+    ).rejects.toMatchObject({ name: "InvalidParameterException", message: expect.stringContaining("enum") });
+    for (const maxResults of [0, 501])
+      await expect(ram.send(new R.ListPrincipalsCommand({ resourceOwner: "SELF", maxResults }))).rejects.toMatchObject({
+        name: "InvalidParameterException",
+        ...status(400),
+      });
+    await expect(
+      ram.send(new R.ListResourcesCommand({ resourceOwner: "SELF", resourceArns: ["not-an-arn"] })),
+    ).rejects.toMatchObject({ name: "MalformedArnException" });
+    const bad = capture(
+      tamper(ramClient(sim, member), (r) => (r.body = '{"resourceOwner": ')),
+      "ram",
+    );
+    await expect(bad.send(new R.ListResourcesCommand({ resourceOwner: "SELF" }))).rejects.toMatchObject({
+      name: "SerializationException",
+      ...status(400),
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import * as B from "@aws-sdk/client-backup";
 import * as T from "@aws-sdk/client-resource-groups-tagging-api";
 import * as K from "@aws-sdk/client-kms";
 import * as I from "@aws-sdk/client-iam";
+import * as R from "@aws-sdk/client-ram";
 import { startSimulator, type SimHandle } from "@/sim/server";
 import {
   backupClient,
@@ -14,6 +15,7 @@ import {
   memberCreds,
   orgClient,
   principalCreds,
+  ramClient,
   stsClient,
   taggingClient,
   type Creds,
@@ -41,7 +43,7 @@ afterAll(async () => {
 
 function withCapture<C extends { middlewareStack: unknown }>(
   client: C,
-  service: "backup" | "organizations" | "sts" | "tagging" | "kms" | "iam",
+  service: "backup" | "organizations" | "sts" | "tagging" | "kms" | "iam" | "ram",
 ): C {
   captureWire(client as never, service, wire);
   return client;
@@ -235,6 +237,93 @@ describe("Backup", () => {
   }
 });
 
+describe("Backup cyber resilience", () => {
+  for (const name of ["Prod Data", "Log Archive", "Prod Payments", "Backup Central"]) {
+    it(`scan jobs, scanned and indexed points, restore validation and air-gapped vaults in ${name}`, async () => {
+      const creds = await memberCreds(sim, mgmt, account(name));
+      for (const region of sim.summary().regions) {
+        const b = withCapture(backupClient(sim, creds, region), "backup");
+        const jobs = (await all(B.paginateListScanJobs({ client: b, pageSize: 7 }, {}))).flatMap(
+          (p) => p.ScanJobs ?? [],
+        );
+        const unit = sim.summary().by_unit.find((u) => u.account_id === account(name) && u.region === region)!;
+        expect(jobs.length).toBe(unit.resilience.scan_jobs);
+        for (const j of jobs.slice(0, 3)) {
+          const d = await b.send(new B.DescribeScanJobCommand({ ScanJobId: j.ScanJobId! }));
+          expect(d.ScanJobId).toBe(j.ScanJobId);
+          expect(d.CreationDate).toBeInstanceOf(Date);
+        }
+        await all(B.paginateListScanJobs({ client: b }, { ByState: "FAILED", ByResourceType: "S3" }));
+        await all(B.paginateListScanJobs({ client: b }, { ByScanResultStatus: "THREATS_FOUND" }));
+        const vaults = (await all(B.paginateListBackupVaults({ client: b }, {}))).flatMap(
+          (p) => p.BackupVaultList ?? [],
+        );
+        for (const v of vaults) {
+          const d = await b.send(new B.DescribeBackupVaultCommand({ BackupVaultName: v.BackupVaultName! }));
+          if (d.MpaApprovalTeamArn) expect(d.VaultType).toBe("LOGICALLY_AIR_GAPPED_BACKUP_VAULT");
+        }
+        await all(B.paginateListBackupVaults({ client: b }, { ByShared: true }));
+        const indexed = (await all(B.paginateListIndexedRecoveryPoints({ client: b, pageSize: 5 }, {}))).flatMap(
+          (p) => p.IndexedRecoveryPoints ?? [],
+        );
+        for (const r of indexed.slice(0, 2))
+          await all(
+            B.paginateListRecoveryPointsByResource({ client: b, pageSize: 10 }, { ResourceArn: r.SourceResourceArn! }),
+          );
+        for (const p of (await all(B.paginateListProtectedResources({ client: b }, {})))
+          .flatMap((x) => x.Results ?? [])
+          .slice(0, 4))
+          await all(
+            B.paginateListRecoveryPointsByResource({ client: b, pageSize: 50 }, { ResourceArn: p.ResourceArn! }),
+          );
+        for (const j of jobs.slice(0, 2)) {
+          const vault = j.BackupVaultName!;
+          const point = await b
+            .send(new B.DescribeRecoveryPointCommand({ BackupVaultName: vault, RecoveryPointArn: j.RecoveryPointArn! }))
+            .catch((e: Error) => e);
+          if (!(point instanceof Error)) expect(point.RecoveryPointArn).toBe(j.RecoveryPointArn);
+        }
+        const restores = (await all(B.paginateListRestoreJobs({ client: b }, {}))).flatMap((p) => p.RestoreJobs ?? []);
+        for (const r of restores.slice(0, 4))
+          expect((await b.send(new B.DescribeRestoreJobCommand({ RestoreJobId: r.RestoreJobId! }))).RestoreJobId).toBe(
+            r.RestoreJobId,
+          );
+      }
+    }, 60_000);
+  }
+});
+
+describe("RAM", () => {
+  it("ListResources and ListPrincipals for the owner and the recipients of air-gapped vault shares", async () => {
+    const region = "us-east-1";
+    for (const [name, r] of [
+      ["Backup Central", region],
+      ["Backup Central", "eu-west-1"],
+      ["Audit", "eu-west-1"],
+      ["Prod Web", "eu-west-1"],
+      ["Prod Web", region],
+    ] as const) {
+      const ram = withCapture(ramClient(sim, await memberCreds(sim, mgmt, account(name)), r), "ram");
+      for (const resourceOwner of ["SELF", "OTHER-ACCOUNTS"] as const) {
+        await all(
+          R.paginateListResources({ client: ram, pageSize: 1 }, { resourceOwner, resourceType: "backup:BackupVault" }),
+        );
+        await all(R.paginateListPrincipals({ client: ram, pageSize: 1 }, { resourceOwner }));
+      }
+    }
+    const ram = withCapture(ramClient(sim, await memberCreds(sim, mgmt, account("Prod Web"))), "ram");
+    await expect(
+      ram.send(new R.ListResourcesCommand({ resourceOwner: "SELF", nextToken: "forged" })),
+    ).rejects.toMatchObject({ name: "InvalidNextTokenException", $metadata: { httpStatusCode: 400 } });
+    await expect(
+      ram.send(new R.ListResourcesCommand({ resourceOwner: "SELF", resourceType: "not a type" })),
+    ).rejects.toMatchObject({ name: "InvalidResourceTypeException" });
+    await expect(
+      ram.send(new R.ListPrincipalsCommand({ resourceOwner: "SELF", resourceShareArns: ["arn:aws:ram:nope"] })),
+    ).rejects.toMatchObject({ name: "MalformedArnException" });
+  });
+});
+
 describe("Tagging", () => {
   it("GetResources with filters and paging", async () => {
     const t = withCapture(taggingClient(sim, await memberCreds(sim, mgmt, account("Prod Data"))), "tagging");
@@ -369,6 +458,16 @@ describe("every captured response matches the AWS models", () => {
     const problems = wire.flatMap(validateWire);
     expect(problems.slice(0, 30)).toEqual([]);
     const ops = new Set(wire.map((w) => `${w.service}:${w.operation}`));
-    expect(ops.size).toBeGreaterThanOrEqual(2 + 16 + 21 + 1 + 2 + 1);
+    expect(ops.size).toBeGreaterThanOrEqual(2 + 16 + 26 + 1 + 2 + 1 + 2);
+    for (const op of [
+      "backup:ListScanJobs",
+      "backup:DescribeScanJob",
+      "backup:ListRecoveryPointsByResource",
+      "backup:ListIndexedRecoveryPoints",
+      "backup:DescribeRestoreJob",
+      "ram:ListResources",
+      "ram:ListPrincipals",
+    ])
+      expect(ops.has(op), op).toBe(true);
   });
 });

@@ -2,8 +2,17 @@ import * as O from "@aws-sdk/client-organizations";
 import * as B from "@aws-sdk/client-backup";
 import * as T from "@aws-sdk/client-resource-groups-tagging-api";
 import * as K from "@aws-sdk/client-kms";
+import * as R from "@aws-sdk/client-ram";
 import type { SimHandle } from "@/sim/server";
-import { backupClient, kmsClient, managementCreds, memberCreds, orgClient, taggingClient } from "./sim-clients";
+import {
+  backupClient,
+  kmsClient,
+  managementCreds,
+  memberCreds,
+  orgClient,
+  ramClient,
+  taggingClient,
+} from "./sim-clients";
 
 /**
  * A straightforward, sequential complete inventory making exactly the call set sim/README.md
@@ -63,6 +72,10 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
         restore_jobs: 0,
         protected_resources: 0,
         resources: 0,
+        scan_jobs: 0,
+        air_gapped_vaults: 0,
+        shared_vaults: 0,
+        share_principals: 0,
       };
       for await (const p of B.paginateListBackupPlans({ client: b, pageSize: 1000 }, {})) {
         for (const plan of p.BackupPlansList ?? []) {
@@ -96,6 +109,11 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
         for (const v of p.BackupVaultList ?? []) {
           if (v.EncryptionKeyArn && v.EncryptionKeyType !== "AWS_OWNED_KMS_KEY") keys.add(v.EncryptionKeyArn);
           c.vaults!++;
+          // Only an air-gapped vault can have a multi-party approval team; only the description names it.
+          if (v.VaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT") {
+            c.air_gapped_vaults!++;
+            await b.send(new B.DescribeBackupVaultCommand({ BackupVaultName: v.BackupVaultName! }));
+          }
           await b
             .send(new B.GetBackupVaultAccessPolicyCommand({ BackupVaultName: v.BackupVaultName! }))
             .catch(expectName("ResourceNotFoundException"));
@@ -118,10 +136,20 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
         c.copy_jobs! += p.CopyJobs?.length ?? 0;
       for await (const p of B.paginateListRestoreJobs({ client: b, pageSize: 1000 }, {}))
         c.restore_jobs! += p.RestoreJobs?.length ?? 0;
+      for await (const p of B.paginateListScanJobs({ client: b, pageSize: 1000 }, {}))
+        c.scan_jobs! += p.ScanJobs?.length ?? 0;
       for await (const _ of B.paginateListRestoreTestingPlans({ client: b, pageSize: 1000 }, {}));
       await b.send(new B.DescribeRegionSettingsCommand({}));
       for await (const p of T.paginateGetResources({ client: taggingClient(sim, creds, region), pageSize: 100 }, {}))
         c.resources! += p.ResourceTagMappingList?.length ?? 0;
+      // Which vaults the unit shares through RAM, and (where it shares any) with whom.
+      const ram = ramClient(sim, creds, region);
+      const shared = { resourceOwner: "SELF", resourceType: "backup:BackupVault" } as const;
+      for await (const p of R.paginateListResources({ client: ram, pageSize: 500 }, shared))
+        c.shared_vaults! += p.resources?.length ?? 0;
+      if (c.shared_vaults)
+        for await (const p of R.paginateListPrincipals({ client: ram, pageSize: 500 }, shared))
+          c.share_principals! += p.principals?.length ?? 0;
       counts.set(`${a.Id}/${region}`, c);
     }
   }

@@ -4,6 +4,7 @@ import { BackupClient } from "@aws-sdk/client-backup";
 import { ResourceGroupsTaggingAPIClient } from "@aws-sdk/client-resource-groups-tagging-api";
 import { KMSClient } from "@aws-sdk/client-kms";
 import { IAMClient } from "@aws-sdk/client-iam";
+import { RAMClient } from "@aws-sdk/client-ram";
 import type { SimHandle } from "@/sim/server";
 
 /** SDK clients pointed at a running simulator, as the product's sync will build them. */
@@ -32,6 +33,7 @@ export const backupClient = (sim: SimHandle, c: Creds, region?: string) => new B
 export const taggingClient = (sim: SimHandle, c: Creds, region?: string) =>
   new ResourceGroupsTaggingAPIClient(base(sim, c, region));
 export const kmsClient = (sim: SimHandle, c: Creds, region?: string) => new KMSClient(base(sim, c, region));
+export const ramClient = (sim: SimHandle, c: Creds, region?: string) => new RAMClient(base(sim, c, region));
 /** IAM is global: the SDK signs for us-east-1 whatever the Region. */
 export const iamClient = (sim: SimHandle, c: Creds) => new IAMClient(base(sim, c, "us-east-1"));
 

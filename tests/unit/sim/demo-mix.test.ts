@@ -7,6 +7,7 @@ import { JOB_STATES, RP_COPY, RP_ENCRYPTED } from "@/sim/engine/tables";
 import { accountReachable } from "@/sim/engine/summary";
 import { Runtime } from "@/sim/runtime";
 import { demoWorld } from "@/sim/world/demo";
+import { resilienceMix } from "./resilience-mix";
 
 /**
  * The demo world gives every control of PRODUCT.md (BK-01..BK-17) passing and failing subjects,
@@ -150,4 +151,48 @@ describe("demo world control mix", () => {
   });
   it("copies and the air-gapped vault hold copies only for some resources", () =>
     expect(liveRps.some((i) => (s.rps.flags.data[i]! & RP_COPY) !== 0)).toBe(true));
+});
+
+describe("demo world cyber-resilience mix", () => {
+  it.each(Object.entries(resilienceMix(s, (u) => reachable.has(u.accountId))))("has %s", (_, present) =>
+    expect(present).toBe(true),
+  );
+  it("has the named subjects sim/README.md lists", () => {
+    const named = (account: string, region: string, name: string) =>
+      s.resources.find(
+        (r) =>
+          r.name === name &&
+          s.units[r.unit]!.region === region &&
+          s.org.accounts.get(s.units[r.unit]!.accountId)?.name === account,
+      )!;
+    expect(named("Prod Data", "us-east-1", "data-lake")).toMatchObject({
+      scanOutcome: "infected",
+      indexOutcome: "active",
+    });
+    expect(named("Prod Data", "eu-west-1", "data-lake")).toMatchObject({
+      scanOutcome: "clean",
+      indexOutcome: "failed",
+    });
+    expect(named("Log Archive", "us-east-1", "org-cloudtrail").scanOutcome).toBe("failed");
+    expect(named("Prod Payments", "us-east-1", "payments-db-us-east-1").restoreValidation).toBe("successful");
+    expect(named("Prod Payments", "us-east-1", "payments-reporting-db").restoreValidation).toBe("failed");
+    const lag = (account: string, region: string, name: string) =>
+      s.vaults.find(
+        (v) =>
+          v.name === name &&
+          s.units[v.unit]!.region === region &&
+          s.org.accounts.get(s.units[v.unit]!.accountId)?.name === account,
+      )!;
+    expect(lag("Backup Central", "us-east-1", "airgap-vault").share?.principals).toEqual([
+      { id: "999988887777", external: true },
+    ]);
+    expect(lag("Backup Central", "us-east-1", "airgap-vault").mpaApprovalTeamArn).toMatch(
+      /^arn:aws:mpa::\d{12}:approval-team\//,
+    );
+    expect(lag("Backup Central", "eu-west-1", "airgap-vault").share?.principals.map((p) => p.external)).toEqual([
+      false,
+      false,
+    ]);
+    expect(lag("Audit", "us-east-1", "audit-airgap")).toMatchObject({ share: null, mpaApprovalTeamArn: undefined });
+  });
 });

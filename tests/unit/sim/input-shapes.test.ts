@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { ALL_OPERATIONS } from "@/sim/runtime";
 import type { Member, Shape } from "@/sim/http/input";
-import { botocore, smithy, type BotoModel, type Service } from "./models";
+import { botocore, sdkHttpBinding, smithy, type BotoModel, type Service } from "./models";
 
 /**
  * Every operation's input spec in the simulator matches the AWS model: the same members,
- * required flags, HTTP bindings (and the Smithy URI the JS SDK sends), types, lengths, ranges,
+ * required flags, HTTP bindings (and the URI the JS SDK sends: the Smithy model's, or for
+ * operations newer than it and for RAM, the installed client's own), types, lengths, ranges,
  * enums, and a pattern wherever the model's pattern actually restricts the value.
  */
+const SDK_PACKAGE = { backup: "@aws-sdk/client-backup", ram: "@aws-sdk/client-ram" } as const;
 const BROAD = /\\s\\S|\\u0009|\\u0020-|^\[\\w\+=,\.@-\]\*$|^\.\*$/;
 
 function compare(model: BotoModel, shapeName: string, mine: Shape, where: string, problems: string[], depth = 0): void {
@@ -75,9 +77,14 @@ describe("operation inputs match the AWS models", () => {
       if (mop!.input) compareMembers(model, mop!.input.shape, op.input, op.name, problems);
       else expect(Object.keys(op.input)).toEqual([]);
       expect(problems).toEqual([]);
-      if (op.service === "backup") {
-        const sm = smithy("backup").shapes[`com.amazonaws.backup#${op.name}`];
-        expect(sm?.traits?.["smithy.api#http"]).toMatchObject({ method: op.http!.method, uri: op.http!.uri });
+      if (op.service === "backup" || op.service === "ram") {
+        const sm = op.service === "backup" ? smithy("backup").shapes[`com.amazonaws.backup#${op.name}`] : undefined;
+        const sent = sm?.traits?.["smithy.api#http"] ?? sdkHttpBinding(SDK_PACKAGE[op.service], op.name);
+        expect(sent).toMatchObject({ method: op.http!.method, uri: op.http!.uri });
+        // botocore (the AWS CLI) sends the same path, with or without a trailing slash.
+        expect(mop!.http.requestUri.replace(/\/$/, "")).toBe(
+          op.http!.uri.replace(/\{(\w+)\}/g, (_, n: string) => `{${op.input[n]?.wire ?? n}}`),
+        );
       }
     });
   }

@@ -42,7 +42,9 @@ const BOTO = {
   tagging: "resourcegroupstaggingapi/2017-01-26",
   kms: "kms/2014-11-01",
   iam: "iam/2010-05-08",
+  ram: "ram/2018-01-04",
 } as const;
+/** RAM has no Smithy file here: its HTTP bindings are checked against the installed JS SDK (sdkHttpBinding). */
 const SMITHY = {
   backup: "backup",
   organizations: "organizations",
@@ -54,16 +56,33 @@ const SMITHY = {
 export type Service = keyof typeof BOTO;
 
 const cache = new Map<string, unknown>();
-function load<T>(file: string): T {
-  if (!cache.has(file)) cache.set(file, JSON.parse(readFileSync(path.join(MODELS_DIR, file), "utf8")));
+function load<T>(file: string, json = true): T {
+  if (!cache.has(file)) {
+    const text = readFileSync(path.isAbsolute(file) ? file : path.join(MODELS_DIR, file), "utf8");
+    cache.set(file, json ? JSON.parse(text) : text);
+  }
   return cache.get(file) as T;
 }
 
 export const botocore = (s: Service) => load<BotoModel>(`botocore/${BOTO[s]}/service-2.json`);
-export const smithy = (s: Service) =>
+export const smithy = (s: keyof typeof SMITHY) =>
   load<{
     shapes: Record<
       string,
       { type: string; traits?: Record<string, unknown>; input?: { target: string }; output?: { target: string } }
     >;
   }>(`smithy/${SMITHY[s]}.json`);
+
+/**
+ * The HTTP method and URI the installed JS SDK v3 client sends for an operation, read from its
+ * generated schema (`[9, n0, _X, { [_h]: ["GET", "/scan/jobs", 200] }, …]`): the binding of
+ * operations newer than the Smithy files here.
+ */
+export function sdkHttpBinding(pkg: string, operation: string): { method: string; uri: string } | undefined {
+  const file = path.resolve(import.meta.dirname, "../../../node_modules", pkg, "dist-es/schemas/schemas_0.js");
+  const text = load<string>(file, false);
+  const m = new RegExp(`export var ${operation}\\$ = \\[9, n0, _\\w+,\\s*\\{ \\[_h\\]: \\["(\\w+)", "([^"]+)"`).exec(
+    text,
+  );
+  return m ? { method: m[1]!, uri: m[2]! } : undefined;
+}

@@ -9,6 +9,8 @@ import { loadWorld } from "@/sim/server";
 import { benchWorld } from "@/sim/world/bench";
 import { demoWorld } from "@/sim/world/demo";
 import { parseWorld } from "@/sim/world/schema";
+import { accountReachable } from "@/sim/engine/summary";
+import { resilienceMix } from "./resilience-mix";
 
 const NOW = Date.parse("2026-06-15T12:00:00Z") / 1000;
 const summarize = (s: ReturnType<typeof createState>) => {
@@ -37,6 +39,9 @@ describe("presets", () => {
     expect(c.resources).toBeLessThan(220_000);
     expect(c.recovery_points).toBeGreaterThan(900_000);
     expect(c.recovery_points).toBeLessThan(1_100_000);
+    const rt = new Runtime(s);
+    const mix = resilienceMix(s, (u) => accountReachable(s, rt.identity, rt.config, u.accountId));
+    expect(Object.entries(mix).filter(([, present]) => !present)).toEqual([]);
   }, 90_000);
 
   it("the same seed gives the same world definition, another seed another", () => {
@@ -77,6 +82,31 @@ describe("world files", () => {
     const onlySchedule = JSON.parse(JSON.stringify(demoWorld(1)));
     onlySchedule.plans[1].versions[0].rules[0].schedule = "cron(0 5 * * * *)";
     expect(() => createState(onlySchedule, { now: NOW })).toThrow(/plans\[1\]\.versions\[0\]\.rules\[0\]\.schedule/);
+    const lag = JSON.parse(JSON.stringify(demoWorld(1)));
+    const plain = lag.vaults.findIndex((v: { type?: string }) => v.type === undefined);
+    lag.vaults[plain].mpa_approval_team_arn = "arn:aws:mpa::123456789012:approval-team/x1";
+    lag.vaults[plain].shared_with = [{ principal: "123456789012" }];
+    expect(() => parseWorld(lag)).toThrow(
+      new RegExp(
+        `vaults\\[${plain}\\]\\.mpa_approval_team_arn: only a LOGICALLY_AIR_GAPPED_BACKUP_VAULT takes an MPA approval team`,
+      ),
+    );
+    expect(() => parseWorld(lag)).toThrow(
+      new RegExp(`vaults\\[${plain}\\]\\.shared_with: only a LOGICALLY_AIR_GAPPED_BACKUP_VAULT`),
+    );
+    const scans = JSON.parse(JSON.stringify(demoWorld(1)));
+    scans.plans[1].versions[0].rules[0].scan_actions = [{ scan_mode: "FULL_SCAN" }];
+    delete scans.plans[1].versions[0].scan_settings;
+    scans.plans[1].versions[0].rules[0].delete_source_after_copy = true;
+    scans.plans[1].versions[0].rules[0].copy_actions = [];
+    scans.vaults.find((v: { shared_with?: unknown }) => v.shared_with).shared_with[0].principal = "someone";
+    expect(() => parseWorld(scans)).toThrow(
+      /plans\[1\]\.versions\[0\]\.rules\[0\]\.scan_actions: a scan action needs the version's scan_settings/,
+    );
+    expect(() => parseWorld(scans)).toThrow(/rules\[0\]\.delete_source_after_copy: needs copy_actions/);
+    expect(() => parseWorld(scans)).toThrow(
+      /shared_with\[0\]\.principal: expected a 12-digit account ID, an OU ARN or an organization ARN/,
+    );
     const file = path.join(dir, "broken.json");
     writeFileSync(file, "{ not json");
     expect(() => loadWorld(file)).toThrow(/cannot read world file/);
