@@ -65,7 +65,7 @@ export default async function RecoveryReadinessPage({
     {
       label: "Only infected or unscanned",
       value: summary.noCleanPoint,
-      note: `of ${withPoints} with recovery points; ${summary.noPoint} have none`,
+      note: `of ${withPoints} with recovery points; ${summary.noPoint} ${summary.noPoint === 1 ? "has" : "have"} none`,
       href: hrefWith(pathname, {}, { clean: "no" }),
       tone: summary.noCleanPoint ? "text-red-700" : "text-slate-900",
     },
@@ -97,28 +97,26 @@ export default async function RecoveryReadinessPage({
           </>
         }
       />
-      <dl className="grid gap-3 sm:grid-cols-2 lg:grid-cols-5" aria-label="Recovery readiness in this account">
-        {tiles.map((t) => {
-          const body = (
-            <>
-              <dt className="text-xs font-medium text-slate-500">{t.label}</dt>
-              <dd className={`mt-1 text-2xl font-semibold ${t.tone ?? "text-slate-900"}`}>
-                {t.value.toLocaleString("en-US")}
+      <dl
+        className="grid grid-cols-2 gap-3 sm:grid-cols-3 lg:grid-cols-5"
+        aria-label="Recovery readiness in this account"
+      >
+        {tiles.map((t) => (
+          <div key={t.label} className="rounded-lg border border-slate-200 bg-white p-3 shadow-xs sm:p-4">
+            <dt className="text-xs font-medium text-slate-500">{t.label}</dt>
+            <dd className={`mt-1 text-2xl font-semibold ${t.tone ?? "text-slate-900"}`}>
+              {t.value.toLocaleString("en-US")}
+            </dd>
+            <dd className="text-xs text-slate-500">{t.note}</dd>
+            {t.href && t.value > 0 && (
+              <dd className="mt-1 text-xs">
+                <Link href={t.href} className="font-medium text-brand-700 hover:underline">
+                  All without a clean point →
+                </Link>
               </dd>
-              <dd className="text-xs text-slate-500">{t.note}</dd>
-            </>
-          );
-          const box = "block rounded-lg border border-slate-200 bg-white p-4 shadow-xs";
-          return t.href ? (
-            <Link key={t.label} href={t.href} className={`${box} hover:border-brand-500`}>
-              {body}
-            </Link>
-          ) : (
-            <div key={t.label} className={box}>
-              {body}
-            </div>
-          );
-        })}
+            )}
+          </div>
+        ))}
       </dl>
       <FilterBar
         label="Filter resources"

@@ -2,7 +2,7 @@ import { Badge } from "@/app/_components/ui/badge";
 import { CLEAN_WITHIN_DAYS } from "@/lib/dashboard/queries/recovery-readiness";
 import { vaultWord, type RecoveryReadinessRow } from "@/lib/dashboard/tables/recovery-readiness";
 import { clock } from "@/lib/clock";
-import { formatAgo, formatDateTime, shortArn } from "@/lib/format";
+import { formatAgo, formatDate, formatDateTime, shortArn } from "@/lib/format";
 import { AccountCell } from "../../../_components/account-cell";
 
 // The cells of the recovery readiness table: each says in words what a person acting on an
@@ -10,10 +10,17 @@ import { AccountCell } from "../../../_components/account-cell";
 
 type Row = RecoveryReadinessRow;
 
-function When({ at }: { at: Date }) {
+/** "20 h ago" within two days, then whole days ("12 d ago"): hours stop mattering. */
+function ago(at: Date): string {
+  const days = (clock.nowMs() - at.getTime()) / 86_400_000;
+  return days < 2 ? formatAgo(at) : `${Math.floor(days)} d ago`;
+}
+
+/** A point's time to the minute (what a restore would bring back), or a restore's day. */
+function When({ at, day = false }: { at: Date; day?: boolean }) {
   return (
     <div className="text-xs whitespace-nowrap text-slate-600">
-      {formatDateTime(at)} · {formatAgo(at)}
+      {day ? formatDate(at) : formatDateTime(at)} · {ago(at)}
     </div>
   );
 }
@@ -40,8 +47,9 @@ export function CleanPointCell({ row: r }: { row: Row }) {
       return (
         <div data-readiness="infected">
           <Badge tone="red">infected</Badge>
-          <div className="text-xs text-slate-700">threats found in a point of {formatAgo(r.newestInfectedAt!)}</div>
-          <div className="text-xs text-slate-700">newest clean point:</div>
+          <div className="text-xs text-slate-700">
+            threats in the point of {ago(r.newestInfectedAt!)}; newest clean:
+          </div>
           <When at={r.clean!.createdAt} />
         </div>
       );
@@ -50,8 +58,8 @@ export function CleanPointCell({ row: r }: { row: Row }) {
         <div data-readiness="none-clean">
           <Badge tone="red">none scanned clean</Badge>
           <div className="text-xs text-slate-600">
-            {r.newestInfectedAt ? `threats found (newest ${formatAgo(r.newestInfectedAt)})` : "scans failed"}; newest
-            point {formatAgo(r.newestPointAt!)}
+            {r.newestInfectedAt ? `threats found (newest ${ago(r.newestInfectedAt)})` : "scans failed"}; newest point{" "}
+            {ago(r.newestPointAt!)}
           </div>
         </div>
       );
@@ -59,7 +67,7 @@ export function CleanPointCell({ row: r }: { row: Row }) {
       return (
         <div data-readiness="never-scanned">
           <Badge tone="amber">never scanned</Badge>
-          <div className="text-xs text-slate-600">newest point {formatAgo(r.newestPointAt!)}, not known clean</div>
+          <div className="text-xs text-slate-600">newest point {ago(r.newestPointAt!)}, not known clean</div>
         </div>
       );
     case "no-point":
@@ -75,7 +83,7 @@ export function CleanPointCell({ row: r }: { row: Row }) {
 function AirGappedLine({ row: r }: { row: Row }) {
   if (r.clean?.airGapped) return null;
   return r.newestAirGappedAt ? (
-    <div className="text-xs text-slate-600">air-gapped copy (any scan) {formatAgo(r.newestAirGappedAt)}</div>
+    <div className="text-xs text-slate-600">newest air-gapped copy {ago(r.newestAirGappedAt)}</div>
   ) : (
     <div className="text-xs text-amber-800">no air-gapped copy</div>
   );
@@ -98,11 +106,15 @@ export function LocationCell({ row: r, tenantId, slug }: { row: Row; tenantId: s
         </span>
         <Badge tone={p.airGapped ? "violet" : "gray"}>{vaultWord(p.vaultType)}</Badge>
       </div>
-      <div className="flex flex-wrap items-center gap-1 text-xs text-slate-600">
-        <span className="font-mono">{p.region}</span> ·{" "}
-        <AccountCell tenantId={tenantId} slug={slug} accountId={p.accountId} />
-        {p.otherAccount && <Badge tone="blue">other account</Badge>}
+      <div className="text-xs text-slate-600">
+        <span className="font-mono">{p.region}</span> · {p.otherAccount ? "another account:" : "this account"}
       </div>
+      {p.otherAccount && (
+        <div className="flex flex-wrap items-center gap-1">
+          <AccountCell tenantId={tenantId} slug={slug} accountId={p.accountId} />
+          <Badge tone="blue">other account</Badge>
+        </div>
+      )}
       {p.deleteAfterCopy && (
         <Badge
           tone="amber"
@@ -170,7 +182,7 @@ export function RestoreCell({ row: r }: { row: Row }) {
       {r.validatedRestore ? (
         <>
           <Badge tone="green">validated</Badge>
-          <When at={r.validatedRestore.at} />
+          <When at={r.validatedRestore.at} day />
         </>
       ) : (
         <span className="text-xs text-slate-500">never validated</span>
@@ -181,7 +193,7 @@ export function RestoreCell({ row: r }: { row: Row }) {
             {failed.status === "TIMED_OUT" ? "validation timed out" : "validation failed"}
             {r.validatedRestore ? " since" : ""}
           </Badge>
-          <When at={failed.at} />
+          <When at={failed.at} day />
         </div>
       )}
     </div>
