@@ -30,6 +30,8 @@ export interface DataTableProps<Row> {
   total?: { count: number; exact: boolean } | null;
   /** e.g. /t/acme/export/recovery-points — ?format=csv|json and the filters are appended. */
   exportBase?: string;
+  /** Filters the page takes from its path rather than its query (an account page's account). */
+  exportParams?: Record<string, string>;
   empty?: React.ReactNode;
 }
 
@@ -44,10 +46,12 @@ export function DataTable<Row>({
   next,
   total,
   exportBase,
+  exportParams,
   empty,
 }: DataTableProps<Row>) {
   const onFirstPage = !searchParams.cursor;
-  const exportHref = (format: string) => hrefWith(exportBase ?? "", searchParams, { format, cursor: undefined });
+  const exportHref = (format: string) =>
+    hrefWith(exportBase ?? "", { ...searchParams, ...exportParams }, { format, cursor: undefined });
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap items-center justify-between gap-2 text-xs text-slate-600">

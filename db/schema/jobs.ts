@@ -8,7 +8,8 @@ import { bigint, boolean, index, pgTable, primaryKey, text, timestamp, uuid } fr
 // retention drops whole months instead of deleting rows. The key includes creation_date
 // because a partitioned table's unique keys must contain the partition key. One secondary index
 // each (tenant, time): a million-row first sync pays for every index entry, and per-resource
-// job facts are computed set-based over a tenant anyway.
+// job facts are computed set-based over a tenant anyway. Beyond it only partial indexes, over
+// the few rows a page asks for one by one (problems, validated restores).
 
 export const backupJobs = pgTable(
   "backup_jobs",
@@ -93,6 +94,11 @@ export const restoreJobs = pgTable(
   (t) => [
     primaryKey({ columns: [t.tenantId, t.accountId, t.region, t.restoreJobId, t.creationDate] }),
     index("restore_jobs_tenant_time_idx").on(t.tenantId, t.creationDate),
+    // A resource's newest validated (and failed) restore tests, wherever they ran: only restores
+    // with a validation status (restore testing's), so it stays small.
+    index("restore_jobs_validated_idx")
+      .on(t.tenantId, t.sourceResourceArn, t.creationDate)
+      .where(sql`validation_status is not null`),
   ],
 );
 export type RestoreJobRow = typeof restoreJobs.$inferSelect;

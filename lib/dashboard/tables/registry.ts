@@ -4,6 +4,7 @@ import { exceptionsTable } from "./exceptions";
 import { findingsTable } from "./findings";
 import { backupJobsTable, copyJobsTable, restoreJobsTable, scanJobsTable } from "./jobs";
 import { recoveryPointsTable } from "./recovery-points";
+import { recoveryReadinessTable } from "./recovery-readiness";
 import { resourcesTable } from "./resources";
 import { vaultsTable } from "./vaults";
 
@@ -21,6 +22,7 @@ const TABLES = [
   findingsTable,
   resourcesTable,
   exceptionsTable,
+  recoveryReadinessTable,
 ] as unknown as AnyTable[];
 
 export function findTable(name: string): AnyTable | undefined {

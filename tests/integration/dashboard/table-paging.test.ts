@@ -193,7 +193,8 @@ describe("a cursor the table did not make", () => {
   ];
   it.each(tableNames())("%s: is a CursorError, for every forgery", async (name) => {
     const table = findTable(name)! as unknown as AnyTable;
-    const filters = table.filters.parse({});
+    // An account: the tables of one account (recovery readiness) require one; the others filter by it.
+    const filters = table.filters.parse({ account: "111122223333" });
     for (const cursor of forged) {
       await expect(table.page(db, A, filters, cursor, 10), cursor).rejects.toBeInstanceOf(CursorError);
     }

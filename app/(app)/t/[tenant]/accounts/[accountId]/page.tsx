@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Badge } from "@/app/_components/ui/badge";
+import { buttonClass } from "@/app/_components/ui/button";
 import { Card } from "@/app/_components/ui/card";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { Table, Td, Th } from "@/app/_components/ui/table";
@@ -53,6 +54,11 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
             {account.state !== "ACTIVE" && <Badge tone="amber">{account.state.toLowerCase()}</Badge>}{" "}
             <Badge tone={fresh.tone}>{fresh.label}</Badge>
           </>
+        }
+        actions={
+          <Link href={`/t/${slug}/accounts/${accountId}/recovery`} className={buttonClass("secondary")}>
+            If we are hit: recovery readiness →
+          </Link>
         }
       />
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">

@@ -26,7 +26,8 @@ export const GET = defineRoute(
     const query = Object.fromEntries(new URL(request.url).searchParams);
     const params = exportParams.safeParse(query);
     if (!params.success) throw invalid("Invalid export parameters.", fieldErrorsOf(params.error));
-    const { format: _f, asOf: _a, cursor: _c, sort: _s, ...filterInput } = query;
+    // The sort is the table's to parse (a filter like any other): the export keeps the page's order.
+    const { format: _f, asOf: _a, cursor: _c, ...filterInput } = query;
     const filters = table.filters.safeParse(filterInput);
     if (!filters.success) throw invalid("Invalid filters.", fieldErrorsOf(filters.error));
     const tenant = ctx.tenant!;
