@@ -32,7 +32,7 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
     <div className="space-y-4">
       <PageHeader
         title="Portfolio"
-        description={`Every organization you can see, ranked by its resilience score, with what moved since last week (the newest daily score at least 7 days older). ${RESILIENCE_EXPLAINED}`}
+        description="Every organization you can see, ranked by its resilience score, with what moved since last week."
       />
       {rows.length === 0 ? (
         <EmptyState title="No organizations">You have not been given access to any organization.</EmptyState>
@@ -90,7 +90,7 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
                   </Td>
                   <Td className="text-right">
                     {r.evaluatedAt ? (
-                      <ScoreNumber score={r.score} noData={r.score === null} className="text-base" />
+                      <ScoreNumber score={r.score} noData={r.score === null} className="text-base whitespace-nowrap" />
                     ) : (
                       <span className="text-xs text-slate-400">—</span>
                     )}
@@ -100,6 +100,11 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
                     {r.weekAgoDay && (
                       <div className="text-[11px] text-slate-400">
                         vs {formatDate(new Date(`${r.weekAgoDay}T00:00:00Z`))}
+                      </div>
+                    )}
+                    {r.movedMost && (
+                      <div className="text-[11px] text-slate-600 sm:hidden">
+                        {r.movedMost.label} <ScoreChange change={r.movedMost.change} />
                       </div>
                     )}
                   </Td>
@@ -118,6 +123,9 @@ export default async function PortfolioPage({ searchParams }: { searchParams: Pr
               ))}
             </tbody>
           </Table>
+          <p className="max-w-3xl text-xs text-slate-500">
+            {RESILIENCE_EXPLAINED} Since last week: against the newest daily score at least 7 days older.
+          </p>
         </>
       )}
     </div>

@@ -64,7 +64,7 @@ async function Trend({
     <WidgetState result={result}>
       {(rows) => (
         <ScoreTrend
-          height={200}
+          height={240}
           label={`Resilience score of ${focus.name}, daily, last 90 days`}
           data={rows}
           series={[{ key: "score", label: "Resilience score", color: "#2552e0" }]}
@@ -114,6 +114,7 @@ function RankedTable({
   keep,
   showAll,
   allHref,
+  focused,
 }: {
   title: string;
   rows: ResilienceRow[];
@@ -121,6 +122,8 @@ function RankedTable({
   keep: SearchParams;
   showAll: boolean;
   allHref: string;
+  /** The row shown above, marked. */
+  focused: string | null;
 }) {
   const shown = showAll ? rows : rows.slice(0, ROWS_SHOWN);
   const focusHref = (r: ResilienceRow) =>
@@ -142,13 +145,17 @@ function RankedTable({
         </thead>
         <tbody className="divide-y divide-slate-100">
           {shown.map((r) => (
-            <tr key={r.id}>
+            <tr
+              key={r.id}
+              className={r.id === focused ? "bg-brand-50" : undefined}
+              aria-current={r.id === focused ? "true" : undefined}
+            >
               <Td className="max-w-64">
                 <Link href={focusHref(r)} className="font-medium text-brand-700 hover:underline">
                   {r.name}
                 </Link>
                 <div className="flex flex-wrap items-center gap-x-2 text-xs text-slate-500">
-                  <span className="font-mono">{r.id}</span>
+                  <span className="hidden font-mono sm:inline">{r.id}</span>
                   {r.scope === "account" && (
                     <Link href={`/t/${slug}/accounts/${r.id}`} className="hover:underline">
                       account →
@@ -272,6 +279,15 @@ export default async function ResiliencePage({
                       </span>
                     </span>
                   </div>
+                  {focusScore.score === null && (
+                    <p className="text-sm text-slate-600">
+                      None of the score&apos;s checks applies yet: no resource was read here. The{" "}
+                      <Link href={`/t/${slug}/sync`} className="text-brand-700 hover:underline">
+                        sync status
+                      </Link>{" "}
+                      says why.
+                    </p>
+                  )}
                   <ComponentBreakdown score={focusScore} />
                 </div>
               ) : (
@@ -297,6 +313,7 @@ export default async function ResiliencePage({
                 slug={slug}
                 keep={keep}
                 showAll={first(sp.all) === "ou"}
+                focused={focus.scope === "ou" ? focus.id : null}
                 allHref={hrefWith(pathname, sp, { all: "ou" })}
               />
             </Widget>
@@ -311,6 +328,7 @@ export default async function ResiliencePage({
               slug={slug}
               keep={keep}
               showAll={first(sp.all) === "account"}
+              focused={focus.scope === "account" ? focus.id : null}
               allHref={hrefWith(pathname, sp, { all: "account" })}
             />
           </Widget>

@@ -112,7 +112,7 @@ export function ComponentCells({ score }: { score: Pick<ResilienceScore, "compon
       {(score?.components ?? []).map((c) => (
         <td
           key={c.id}
-          className={`hidden px-3 py-2 text-right text-xs tabular-nums lg:table-cell ${c.score === null ? "text-slate-400" : scoreTone(c.score)}`}
+          className={`hidden px-3 py-2 text-right align-top text-xs tabular-nums lg:table-cell ${c.score === null ? "text-slate-400" : scoreTone(c.score)}`}
         >
           {c.score === null ? "no data" : formatScore(c.score)}
         </td>
