@@ -241,6 +241,41 @@ export const complianceScoreDays = pgTable(
 );
 export type ComplianceScoreDay = typeof complianceScoreDays.$inferSelect;
 
+export const RESILIENCE_SCOPES = ["tenant", "ou", "account"] as const;
+export type ResilienceScope = (typeof RESILIENCE_SCOPES)[number];
+
+/** Per component: [PASS, FAIL, ERROR, EXCEPTED] checks (NOT_APPLICABLE is out of scope). */
+export type ResilienceCountsJson = Record<string, [number, number, number, number]>;
+
+/**
+ * The resilience score (lib/compliance/resilience/score.ts) of the tenant, each OU and each account,
+ * one row per UTC day: the day's last evaluation, its rows replacing the day's earlier ones. The
+ * newest day is the current score, the days before it the trend and "since last week". Kept as
+ * long as compliance_score_days.
+ */
+export const resilienceScoreDays = pgTable(
+  "resilience_score_days",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    scope: text("scope", { enum: RESILIENCE_SCOPES }).notNull(),
+    /** "" for the tenant, the OU id, or the account id. */
+    scopeId: text("scope_id").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    evaluationId: integer("evaluation_id").notNull(),
+    evaluatedAt: timestamp("evaluated_at", { withTimezone: true }).notNull(),
+    /** As the rule scored it when stored, for ranking in SQL; pages score the counts again. */
+    score: doublePrecision("score"),
+    counts: jsonb("counts").$type<ResilienceCountsJson>().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.scope, t.scopeId, t.day] }),
+    index("resilience_score_days_tenant_day_idx").on(t.tenantId, t.day),
+  ],
+);
+export type ResilienceScoreDay = typeof resilienceScoreDays.$inferSelect;
+
 /** An accepted failing finding: EXCEPTED (not passing) from creation until expiry or revocation. */
 export const complianceExceptions = pgTable(
   "compliance_exceptions",

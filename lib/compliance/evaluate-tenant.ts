@@ -1,6 +1,7 @@
 // Evaluates a tenant's published snapshot against the templates it uses and stores the result:
 // findings (as changed panels), scores per requirement, framework, account, OU, region and
-// tenant, and the daily roll-up, in one transaction. Reads run in a REPEATABLE READ transaction of
+// tenant, the resilience score per tenant, OU and account, and the daily roll-ups, in one
+// transaction. Reads run in a REPEATABLE READ transaction of
 // their own, so a unit a sync publishes meanwhile is seen whole or not at all.
 import { createHash } from "node:crypto";
 import type pg from "pg";
@@ -19,6 +20,8 @@ import { listEvaluationTemplates, type StoredTemplate } from "@/lib/compliance/t
 import { PanelCollector, PanelStore, type PanelStoreStats } from "@/lib/compliance/store/panel-store";
 import { activeExceptionKeys } from "./read/exceptions-at";
 import { storeScores } from "./store/score-store";
+import { storeResilienceScores } from "./store/resilience-store";
+import { foldResilienceCounts, resilienceRuns } from "./resilience/score";
 import { clock } from "@/lib/clock";
 import { env } from "@/lib/env";
 
@@ -82,7 +85,11 @@ export interface EvaluationResult {
 const digestOf = (key: string) => createHash("sha256").update(key).digest("hex");
 const poolOf = (db: Db) => (db as Db & { $client: pg.Pool }).$client;
 
-/** Runs of the templates, plus every control at its defaults so each control is always reported. */
+/**
+ * Runs of the templates, plus every control at its defaults so each control is always reported,
+ * plus the resilience score's runs (its controls at their defaults over the whole organization;
+ * shared with any template run that has the same parameters and scope).
+ */
 export function evaluationRuns(templates: readonly StoredTemplate[]): {
   runs: ControlRun[];
   perTemplate: Array<{ t: StoredTemplate; requirementRuns: Map<string, string[]> }>;
@@ -97,6 +104,7 @@ export function evaluationRuns(templates: readonly StoredTemplate[]): {
     const run = makeControlRun(id, {}, EMPTY_SCOPE);
     if (![...all.values()].some((r) => r.controlId === id)) all.set(run.key, run);
   }
+  for (const run of resilienceRuns()) all.set(run.key, run);
   return { runs: [...all.values()], perTemplate };
 }
 
@@ -257,6 +265,13 @@ export async function evaluateTenant(
       counts: countsByRun.get(key) ?? { PASS: 0, FAIL: 0, NOT_APPLICABLE: 0, ERROR: 0, EXCEPTED: 0 },
     }));
     await storeScores(writer, { tenantId, evaluationId: E, evaluatedAt: now, scores });
+    const resilience = foldResilienceCounts(
+      resilienceRuns().flatMap((run) =>
+        [...scoring.accountCounts(run.key)].map((c) => ({ controlId: run.controlId, ...c })),
+      ),
+      (a) => ouPath.get(a) ?? [],
+    );
+    await storeResilienceScores(writer, { tenantId, evaluationId: E, evaluatedAt: now, scopes: resilience });
     // The last look before anything becomes visible: past the budget, nothing is committed.
     checkpoint();
     const millis = {

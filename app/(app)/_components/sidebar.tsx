@@ -13,6 +13,7 @@ import { TenantSwitcher } from "./tenant-switcher";
 const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string; anyOf?: Capability[]; history?: true }> = [
   { path: "overview", label: "Overview", icon: "◎" },
   { path: "compliance", label: "Compliance", icon: "✓", history: true },
+  { path: "resilience", label: "Resilience", icon: "◈", history: true },
   { path: "reports", label: "Reports", icon: "▣", anyOf: ["export"], history: true },
   { path: "accounts", label: "Accounts", icon: "▤" },
   { path: "resources", label: "Resources", icon: "◇" },
@@ -61,7 +62,12 @@ export function Sidebar({
       }))
     : [];
   const globalItems: NavItem[] = [
-    ...(showAllOrganizations ? [{ href: "/organizations", label: "All organizations", icon: "▦" }] : []),
+    ...(showAllOrganizations
+      ? [
+          { href: "/organizations", label: "All organizations", icon: "▦" },
+          { href: "/portfolio", label: "Portfolio", icon: "↕" },
+        ]
+      : []),
     ...(showSettings ? [{ href: "/settings", label: "Settings", icon: "⚙" }] : []),
   ];
   return (

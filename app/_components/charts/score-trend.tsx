@@ -8,7 +8,10 @@ export interface TrendSeries {
   color: string;
 }
 
-/** Framework scores over time, 0-100 %; one line per framework. Props only. */
+/**
+ * Scores over time, 0-100 %, one line per series, each value as the score is shown (rounded down to
+ * 0.1: 99.9 never reads 100). Props only.
+ */
 export function ScoreTrend({
   data,
   series,
@@ -42,7 +45,7 @@ export function ScoreTrend({
           />
           <Tooltip
             contentStyle={{ fontSize: 12 }}
-            formatter={(v) => (v === null || v === undefined ? "—" : `${Number(v).toFixed(0)}%`)}
+            formatter={(v) => (v === null || v === undefined ? "—" : `${Number(v).toFixed(1)}%`)}
           />
           {series.map((s) => (
             <Line

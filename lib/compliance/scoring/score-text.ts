@@ -29,3 +29,19 @@ export function scoreBand(score: number | null): ScoreBand {
 /** The one line that says what the two figures beside each framework mean. */
 export const SCORE_EXPLAINED =
   "Score: the share of checks passing in each requirement, averaged with the template's weights. Fully met: every check of the requirement passes.";
+
+/**
+ * How far a score moved, in points as the two scores are shown (72.4% after 69.1% is +3.3), so the
+ * change always agrees with the figures beside it; null when either has no value.
+ */
+export function scoreChange(now: number | null, before: number | null): number | null {
+  const a = shownScorePercent(now);
+  const b = shownScorePercent(before);
+  return a === null || b === null ? null : Math.round((a - b) * 10) / 10;
+}
+
+/** "+3.3", "−1.0", "±0.0": a change in points, signed. */
+export function formatScoreChange(change: number | null): string {
+  if (change === null) return "—";
+  return `${change > 0 ? "+" : change < 0 ? "−" : "±"}${Math.abs(change).toFixed(1)}`;
+}

@@ -144,6 +144,18 @@ export class ScoreAccumulator {
     c.EXCEPTED += counts.EXCEPTED ?? 0;
   }
 
+  /** One run's counts per account, all regions together (for roll-ups by control, not by requirement). */
+  *accountCounts(runKey: string): Generator<{ accountId: string; counts: StatusCounts }> {
+    const byAccount = new Map<string, StatusCounts>();
+    for (const [cell, c] of this.cells.get(runKey) ?? []) {
+      const accountId = cell.slice(0, cell.indexOf("|"));
+      let total = byAccount.get(accountId);
+      if (!total) byAccount.set(accountId, (total = emptyCounts()));
+      addCounts(total, c);
+    }
+    for (const [accountId, counts] of byAccount) yield { accountId, counts };
+  }
+
   /** Counts per run, for the one-line JSON of `npm run evaluate` and per-control reports. */
   countsByRun(): Map<string, StatusCounts> {
     const out = new Map<string, StatusCounts>();

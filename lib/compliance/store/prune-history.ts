@@ -1,5 +1,6 @@
 // Retention of compliance history, per tenant: evaluations (with their scores and slices) and the
-// reverse deltas older than `keepDays` go, and so do daily roll-up rows; at least 400 days stay.
+// reverse deltas older than `keepDays` go, and so do daily roll-up rows (compliance scores and
+// resilience scores); at least 400 days stay.
 import type pg from "pg";
 import type { Db } from "@/db";
 import { clock } from "@/lib/clock";
@@ -38,5 +39,9 @@ export async function pruneComplianceHistory(
     `delete from compliance_score_days where tenant_id = $1 and day < ($2::timestamptz at time zone 'UTC')::date`,
     [p.tenantId, cutoff],
   );
-  return { evaluations: e.rowCount ?? 0, history: h.rowCount ?? 0, days: d.rowCount ?? 0 };
+  const r = await pool.query(
+    `delete from resilience_score_days where tenant_id = $1 and day < ($2::timestamptz at time zone 'UTC')::date`,
+    [p.tenantId, cutoff],
+  );
+  return { evaluations: e.rowCount ?? 0, history: h.rowCount ?? 0, days: (d.rowCount ?? 0) + (r.rowCount ?? 0) };
 }

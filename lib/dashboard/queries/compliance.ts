@@ -13,6 +13,7 @@ import {
 } from "@/lib/compliance/read/scores";
 import { listFindings } from "@/lib/compliance/read/findings";
 import { checksPassing, type StatusCounts } from "@/lib/compliance/scoring/score";
+import { shownScorePercent } from "@/lib/compliance/scoring/score-text";
 import { listEvaluationTemplates } from "@/lib/compliance/templates/template-store";
 import { bySnapshot } from "../snapshot-cache";
 import { getOrgTree } from "./accounts";
@@ -54,7 +55,7 @@ export interface TrendRow {
 }
 
 /**
- * Daily headline score (in %) of every framework, last `days` days: the day's last evaluation,
+ * Daily headline score (in %, as shown) of every framework, last `days` days: the day's last evaluation,
  * scored with the weights the framework's template gives its requirements now.
  */
 export async function getFrameworkTrends(
@@ -84,7 +85,7 @@ export async function getFrameworkTrends(
   series.forEach((points, i) => {
     for (const p of points) {
       const row = rows.get(p.day) ?? { day: p.day };
-      row[frameworks[i]!.slug] = p.score === null ? null : Math.round(p.score * 1000) / 10;
+      row[frameworks[i]!.slug] = shownScorePercent(p.score);
       rows.set(p.day, row);
     }
   });

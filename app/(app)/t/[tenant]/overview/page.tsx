@@ -22,6 +22,8 @@ import { BackupAgeGrid } from "../_components/backup-age-grid";
 import { jobHref, resourceHref } from "@/lib/dashboard/links";
 import { UnitProblemGroups } from "../_components/unit-problem-groups";
 import { clock } from "@/lib/clock";
+import { getTenantResilienceView } from "@/lib/dashboard/queries/resilience";
+import { ScoreChange } from "../resilience/_components/resilience";
 
 export const metadata: Metadata = { title: "Overview" };
 
@@ -244,6 +246,56 @@ async function WorstAccounts({ tenantId, slug }: { tenantId: string; slug: strin
   );
 }
 
+async function Resilience({ tenantId, slug }: { tenantId: string; slug: string }) {
+  const result = await loadCachedWidget(
+    "overview.resilience",
+    tenantId,
+    null,
+    () => getTenantResilienceView(getDb(), tenantId, null),
+    (r) => (r.tenant ? null : "Not scored yet: the score appears after the first sync and its evaluation."),
+  );
+  return (
+    <WidgetState result={result}>
+      {(r) => {
+        const { now, change } = r.tenant!;
+        const weakest = now.components
+          .filter((c) => c.score !== null)
+          .sort((a, b) => a.score! - b.score!)
+          .at(0);
+        return (
+          <div className="space-y-2">
+            <div className="flex flex-wrap items-baseline gap-x-3">
+              <ScoreNumber score={now.score} noData={now.score === null} className="text-3xl" />
+              <span className="text-sm">
+                <ScoreChange change={change} /> <span className="text-xs text-slate-500">since last week</span>
+              </span>
+            </div>
+            <ul className="space-y-0.5 text-xs">
+              {now.components.map((c) => (
+                <li key={c.id} className="flex justify-between gap-3">
+                  <span className="text-slate-600">{c.label}</span>
+                  <span className={`tabular-nums ${c.score === null ? "text-slate-400" : scoreTone(c.score)}`}>
+                    {c.score === null ? "no data" : formatScore(c.score)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+            {weakest && weakest.score! < 1 && (
+              <p className="text-xs text-slate-500">
+                Weakest:{" "}
+                <Link href={`/t/${slug}/resilience`} className="hover:underline">
+                  {weakest.label}
+                </Link>
+                .
+              </p>
+            )}
+          </div>
+        );
+      }}
+    </WidgetState>
+  );
+}
+
 async function Unprotected({ tenantId, slug }: { tenantId: string; slug: string }) {
   const result = await loadCachedWidget(
     "overview.unprotected",
@@ -343,6 +395,17 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
         >
           <FrameworkScores tenantId={tenant.tenantId} slug={slug} />
         </Widget>
+        <Widget
+          title="Resilience score"
+          description="How ready the backups are to bring the organization back after an attack."
+          actions={
+            <Link href={`/t/${slug}/resilience`} className="text-xs font-medium text-brand-700 hover:underline">
+              Breakdown →
+            </Link>
+          }
+        >
+          <Resilience tenantId={tenant.tenantId} slug={slug} />
+        </Widget>
         <Widget title="Unprotected resources" description="Not selected by any backup plan (BK-01).">
           <Unprotected tenantId={tenant.tenantId} slug={slug} />
         </Widget>
@@ -355,7 +418,7 @@ export default async function OverviewPage({ params }: { params: Promise<{ tenan
         <Widget title="Accounts with the worst scores">
           <WorstAccounts tenantId={tenant.tenantId} slug={slug} />
         </Widget>
-        <Widget title="Recent failed backup jobs" description="Last 7 days, newest first.">
+        <Widget title="Recent failed backup jobs" description="Last 7 days, newest first." className="xl:col-span-3">
           <FailedJobs tenantId={tenant.tenantId} slug={slug} />
         </Widget>
       </div>

@@ -1,2 +1,0 @@
-CREATE INDEX "recovery_points_resource_idx" ON "recovery_points" USING btree ("tenant_id","resource_arn");--> statement-breakpoint
-CREATE INDEX "restore_jobs_validated_idx" ON "restore_jobs" USING btree ("tenant_id","source_resource_arn","creation_date") WHERE validation_status is not null;
