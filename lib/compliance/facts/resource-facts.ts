@@ -3,6 +3,14 @@
 // fill it (newest point per resource, newest in an air-gapped vault, ...) instead of
 // buildSnapshotFacts, which builds it from arrays in one pass over each input.
 import { jobHasIssue } from "@/db/job-issue";
+import {
+  AIR_GAPPED_VAULT_TYPE,
+  CLEAN_SCAN_STATUS,
+  INFECTED_SCAN_STATUS,
+  pointIsAirGapped,
+  pointIsUsable,
+} from "@/db/recovery-point-state";
+import { restoreValidated, restoreValidationFailed } from "@/db/restore-validation";
 import type {
   BackupJob,
   BackupPlan,
@@ -100,7 +108,6 @@ export interface FactsInput {
   restoreJobs: readonly RestoreJob[];
 }
 
-const USABLE = new Set(["COMPLETED", "AVAILABLE"]);
 const MAX_COPIES = 10;
 const NO_POINTS: readonly RecoveryPointRef[] = Object.freeze([]);
 // Messages AWS Backup gives when the selection's role is missing or cannot be assumed/passed.
@@ -162,7 +169,7 @@ export class FactsAccumulator {
     for (const p of input.plans)
       for (const r of p.rules) if (r.enableContinuousBackup) this.continuousRules.add(`${p.planId}|${r.ruleId}`);
     this.airGappedVaults = new Set(
-      input.vaults.filter((v) => v.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT").map((v) => v.vaultArn),
+      input.vaults.filter((v) => pointIsAirGapped(null, v.vaultType)).map((v) => v.vaultArn),
     );
   }
 
@@ -175,7 +182,7 @@ export class FactsAccumulator {
   addRecoveryPoint(rp: RecoveryPoint): void {
     if (this.wantedPoints.size > 0 && this.wantedPoints.has(rp.recoveryPointArn))
       this.pointResource.set(rp.recoveryPointArn, rp.resourceArn);
-    if (!USABLE.has(rp.status)) return;
+    if (!pointIsUsable(rp.status)) return;
     const f = this.get(rp.resourceArn);
     // A million points per evaluation: build the reference only when it is kept.
     let ref: RecoveryPointRef | null = null;
@@ -189,7 +196,7 @@ export class FactsAccumulator {
     ) {
       if (newer(t, f.continuousRecoveryPoint)) f.continuousRecoveryPoint = ref ??= refOf(rp);
     }
-    if (rp.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT" || this.airGappedVaults.has(rp.backupVaultArn)) {
+    if (pointIsAirGapped(rp.vaultType, this.airGappedVaults.has(rp.backupVaultArn) ? AIR_GAPPED_VAULT_TYPE : null)) {
       if (newer(t, f.newestAirGappedRecoveryPoint)) f.newestAirGappedRecoveryPoint = ref ??= refOf(rp);
       // One entry per vault (at most ten); most resources have none and share one empty list.
       const lag = f.airGappedRecoveryPoints;
@@ -207,9 +214,9 @@ export class FactsAccumulator {
     ) {
       f.copies.push((ref ??= refOf(rp)));
     }
-    if (rp.scanStatus === "NO_THREATS_FOUND") {
+    if (rp.scanStatus === CLEAN_SCAN_STATUS) {
       if (newer(t, f.newestCleanRecoveryPoint)) f.newestCleanRecoveryPoint = ref ??= refOf(rp);
-    } else if (rp.scanStatus === "THREATS_FOUND") {
+    } else if (rp.scanStatus === INFECTED_SCAN_STATUS) {
       if (newer(t, f.newestInfectedRecoveryPoint)) f.newestInfectedRecoveryPoint = ref ??= refOf(rp);
     }
     f.usablePoints++;
@@ -296,13 +303,13 @@ export class FactsAccumulator {
         if (!f.latestCompletedRestore || ref.completionDate > f.latestCompletedRestore.completionDate)
           f.latestCompletedRestore = ref;
         if (
-          j.validationStatus === "SUCCESSFUL" &&
+          restoreValidated(j.validationStatus) &&
           (!f.latestValidatedRestore || ref.completionDate > f.latestValidatedRestore.completionDate)
         )
           f.latestValidatedRestore = ref;
       }
       // A restore-testing run whose validation failed is not evidence that restores work.
-      if (j.validationStatus && /FAILED|TIMED_OUT/i.test(j.validationStatus)) continue;
+      if (restoreValidationFailed(j.validationStatus)) continue;
       if (f && (!f.latestRestore || ref.completionDate > f.latestRestore.completionDate)) f.latestRestore = ref;
       const key = `${j.accountId}|${j.resourceType}`;
       const prev = byAccountType.get(key);
