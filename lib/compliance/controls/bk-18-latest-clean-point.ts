@@ -5,6 +5,7 @@
 // Backup scans EC2, EBS and S3 recovery points only (GuardDuty Malware Protection for AWS Backup),
 // so other types are NOT_APPLICABLE. Times, not ages, in reasons (see BK-09).
 import { z } from "zod";
+import { INFECTED_SCAN_STATUS } from "@/db/recovery-point-state";
 import type { RecoveryPointRef } from "@/lib/compliance/facts/resource-facts";
 import type { Evidence } from "@/lib/compliance/model/finding";
 import { defineControl, ev, finding, formatTime, hoursAgo, pointName, subjects } from "./control";
@@ -24,7 +25,7 @@ const scanEvidence = (p: RecoveryPointRef): Evidence =>
 
 /** What the newest point's scan says, when it is not the clean one. */
 function newestState(p: RecoveryPointRef): string {
-  if (p.scanStatus === "THREATS_FOUND") return "newest recovery point has malware";
+  if (p.scanStatus === INFECTED_SCAN_STATUS) return "malware scan found threats in the newest recovery point";
   if (p.scanStatus === "FAILED") return "malware scan of the newest recovery point failed";
   return "newest recovery point was never scanned";
 }
@@ -70,7 +71,9 @@ export const bk18 = defineControl({
       if (clean && hoursAgo(ctx.now, clean.creationDate) <= limitHours) {
         // A newer infected point matters to whoever restores; newer unscanned ones (copies) do not.
         const newer =
-          infected && infected.creationDate > clean.creationDate ? "; a newer recovery point has malware" : "";
+          infected && infected.creationDate > clean.creationDate
+            ? "; the malware scan found threats in a newer recovery point"
+            : "";
         emit(
           finding("BK-18", subject, "PASS", `newest clean recovery point is at most ${limit} old${newer}`, evidence),
         );

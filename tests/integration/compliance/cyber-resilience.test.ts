@@ -205,7 +205,7 @@ describe("cyber-resilience controls over stored rows", () => {
     expect(verdicts("BK-18")).toEqual({
       "vol-good": "PASS: newest clean recovery point is at most 7 days old",
       "vol-bad":
-        "FAIL: newest recovery point has malware; last clean recovery point snap-bad-clean, made 2026-06-05 12:00 UTC, is older than 7 days",
+        "FAIL: malware scan found threats in the newest recovery point; last clean recovery point snap-bad-clean, made 2026-06-05 12:00 UTC, is older than 7 days",
       "vol-mpa": "FAIL: newest recovery point was never scanned; never scanned clean",
       customers:
         "NOT_APPLICABLE: AWS Backup scans EC2, EBS and S3 recovery points for malware; RDS ones cannot be scanned",

@@ -53,7 +53,7 @@ describe("BK-18 latest clean recovery point", () => {
     );
     expect([f.status, f.reason]).toEqual([
       "PASS",
-      "newest clean recovery point is at most 7 days old; a newer recovery point has malware",
+      "newest clean recovery point is at most 7 days old; the malware scan found threats in a newer recovery point",
     ]);
     expect(f.evidence.map((e) => [e.id.split("/").pop(), e.details?.scanStatus])).toEqual([
       ["vol-1", undefined],
@@ -66,7 +66,7 @@ describe("BK-18 latest clean recovery point", () => {
     [
       "the newest points are infected",
       [clean("snap-clean", 10), snap("snap-bad", { scanStatus: "THREATS_FOUND" })],
-      "newest recovery point has malware; last clean recovery point snap-clean, made 2026-06-05 12:00 UTC, is older than 7 days",
+      "malware scan found threats in the newest recovery point; last clean recovery point snap-clean, made 2026-06-05 12:00 UTC, is older than 7 days",
     ],
     [
       "the newest point's scan failed",
@@ -86,7 +86,7 @@ describe("BK-18 latest clean recovery point", () => {
     [
       "only infected points exist",
       [snap("snap-bad", { scanStatus: "THREATS_FOUND" })],
-      "newest recovery point has malware; never scanned clean",
+      "malware scan found threats in the newest recovery point; never scanned clean",
     ],
     [
       "the clean point is the newest but old",
