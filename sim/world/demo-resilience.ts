@@ -9,7 +9,8 @@ const role = (account: string) => `arn:aws:iam::${account}:role/service-role/AWS
  * and indexes its points and shares Backup Central's air-gapped vaults): an unshared air-gapped
  * vault in Audit, Prod Payments' critical tables copied daily into Backup Central's eu-west-1
  * air-gapped vault with each source deleted once copied (DELETE_AFTER_COPY), and a reporting
- * database whose restore tests fail validation. In eu-west-1 the copies ask 3 days, below the
+ * database whose restore tests fail validation, and a bucket of personal data whose every backup is
+ * indexed. In eu-west-1 the copies ask 3 days, below the
  * air-gapped vault's 7-day Vault Lock minimum, so they fail and their sources stay listed (with
  * DeleteAfterEvent) until their 7 days pass; in us-east-1 each source goes once copied.
  * Appended after everything else, so the rest of the demo draws the same random numbers as before.
@@ -74,5 +75,16 @@ export function addDemoResilience(world: World, ids: DemoAccounts, regions: stri
     size_gb: rng.int(8, 500),
     restore_minutes: 60,
     restore_validation: "failed",
+  });
+  // Personal data every backup of which is indexed (Prod Data's data-protection plan indexes S3
+  // and no other plan selects it): the case where an erasure request can search every backup.
+  world.resources.push({
+    account_id: ids.data,
+    region: "us-east-1",
+    type: "S3",
+    id: "customer-exports",
+    name: "customer-exports",
+    tags: { Name: "customer-exports", env: "prod", "data-class": "pii", "data-classification": "personal" },
+    size_gb: rng.int(8, 500),
   });
 }

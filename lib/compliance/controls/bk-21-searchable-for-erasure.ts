@@ -58,7 +58,7 @@ export const bk21 = defineControl({
           return;
         }
         const f = ctx.facts.resource(r.resourceArn);
-        const total = f?.usablePoints ?? 0;
+        const total = f?.originalPoints ?? 0;
         if (total === 0) {
           emit(
             finding("BK-21", subject, "NOT_APPLICABLE", "no recovery point, so none needs an index", [ev.resource(r)]),
@@ -85,7 +85,7 @@ export const bk21 = defineControl({
               ev.point(newest, {
                 indexStatus: newest.indexStatus ?? "NOT_INDEXED",
                 pointsNotIndexed: missing,
-                usablePoints: total,
+                originalPoints: total,
               }),
             ],
           ),

@@ -71,8 +71,8 @@ export interface ResourceFacts {
   newestCleanRecoveryPoint: RecoveryPointRef | null;
   /** Newest usable point whose malware scan found threats. */
   newestInfectedRecoveryPoint: RecoveryPointRef | null;
-  /** Usable points, and how many of them have no ACTIVE backup index. */
-  usablePoints: number;
+  /** Usable points the resource's own backups made (copies excluded), and how many have no ACTIVE backup index. */
+  originalPoints: number;
   unindexedPoints: number;
   /** Newest usable point without an ACTIVE backup index. */
   newestUnindexedRecoveryPoint: RecoveryPointRef | null;
@@ -136,7 +136,7 @@ function emptyFacts(): ResourceFacts {
     copies: [],
     newestCleanRecoveryPoint: null,
     newestInfectedRecoveryPoint: null,
-    usablePoints: 0,
+    originalPoints: 0,
     unindexedPoints: 0,
     newestUnindexedRecoveryPoint: null,
     latestRestore: null,
@@ -219,10 +219,14 @@ export class FactsAccumulator {
     } else if (rp.scanStatus === INFECTED_SCAN_STATUS) {
       if (newer(t, f.newestInfectedRecoveryPoint)) f.newestInfectedRecoveryPoint = ref ??= refOf(rp);
     }
-    f.usablePoints++;
-    if (rp.indexStatus !== "ACTIVE") {
-      f.unindexedPoints++;
-      if (newer(t, f.newestUnindexedRecoveryPoint)) f.newestUnindexedRecoveryPoint = ref ??= refOf(rp);
+    // A copy holds its source point's data, which is what a backup index makes searchable: only
+    // the points the resource's own backups made need an index of their own.
+    if (!rp.sourceBackupVaultArn) {
+      f.originalPoints++;
+      if (rp.indexStatus !== "ACTIVE") {
+        f.unindexedPoints++;
+        if (newer(t, f.newestUnindexedRecoveryPoint)) f.newestUnindexedRecoveryPoint = ref ??= refOf(rp);
+      }
     }
   }
 

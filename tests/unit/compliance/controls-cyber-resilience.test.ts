@@ -453,7 +453,7 @@ describe("BK-21 searchable for erasure requests", () => {
       ],
       "some recovery points are not indexed for search; the newest of them is still being indexed",
       "snap-1",
-      { indexStatus: "PENDING", pointsNotIndexed: 1, usablePoints: 2 },
+      { indexStatus: "PENDING", pointsNotIndexed: 1, originalPoints: 2 },
     ],
     [
       "an older point's index failed",
@@ -463,14 +463,14 @@ describe("BK-21 searchable for erasure requests", () => {
       ],
       "some recovery points are not indexed for search; the newest of them failed to be indexed",
       "snap-2",
-      { indexStatus: "FAILED", pointsNotIndexed: 1, usablePoints: 2 },
+      { indexStatus: "FAILED", pointsNotIndexed: 1, originalPoints: 2 },
     ],
     [
       "no point is indexed",
       [snap("snap-1"), snap("snap-2", { creationDate: daysBefore(2) })],
       "no recovery point is indexed for search (the newest has no index)",
       "snap-1",
-      { indexStatus: "NOT_INDEXED", pointsNotIndexed: 2, usablePoints: 2 },
+      { indexStatus: "NOT_INDEXED", pointsNotIndexed: 2, originalPoints: 2 },
     ],
   ])("fails when %s, citing the newest unindexed point", (_what, points, reason, cited, details) => {
     const f = only(run("BK-21", world(points)));

@@ -106,6 +106,11 @@ describe("cyber-resilience facts", () => {
         point("infected", { creationDate: daysBefore(2), scanStatus: "THREATS_FOUND", indexStatus: "ACTIVE" }),
         point("failed-scan", { creationDate: daysBefore(1), scanStatus: "FAILED", indexStatus: "PENDING" }),
         point("unscanned", { creationDate: hoursBefore(3), indexStatus: "ACTIVE" }),
+        // A copy holds its source's data: it needs no index of its own.
+        point("copy-unindexed", {
+          creationDate: daysBefore(3),
+          sourceBackupVaultArn: "arn:aws:backup:eu-west-1:111122223333:backup-vault:source",
+        }),
         // Not usable: neither clean, newest nor counted for the index.
         point("expired-clean", { creationDate: hoursBefore(1), scanStatus: "NO_THREATS_FOUND", status: "EXPIRED" }),
         // Two points in the first air-gapped vault (the newer is kept), one in each of eleven more (capped at ten).
@@ -149,8 +154,8 @@ describe("cyber-resilience facts", () => {
     expect(f.newestAirGappedRecoveryPoint!.recoveryPointArn).toBe("lag-0-1");
   });
 
-  it("counts usable points and those without an ACTIVE index, keeping the newest of them", () => {
-    expect(f.usablePoints).toBe(6 + 13);
+  it("counts usable points the resource's backups made, copies left out, and those without an ACTIVE index", () => {
+    expect(f.originalPoints).toBe(6 + 13);
     expect(f.unindexedPoints).toBe(2);
     expect(f.newestUnindexedRecoveryPoint).toMatchObject({ recoveryPointArn: "failed-scan", indexStatus: "PENDING" });
   });
@@ -171,7 +176,7 @@ describe("cyber-resilience facts", () => {
       newestCleanRecoveryPoint: null,
       newestInfectedRecoveryPoint: null,
       airGappedRecoveryPoints: [],
-      usablePoints: 0,
+      originalPoints: 0,
       unindexedPoints: 0,
       newestUnindexedRecoveryPoint: null,
       latestValidatedRestore: null,
