@@ -290,7 +290,8 @@ describe("cyber resilience through the SDK", () => {
       ["eu-west-1", "FAILED"],
     ] as const) {
       // The bucket's points of the plan that indexes S3 (the org plan's points are not indexed).
-      const points = ofResource(await pointsIn(data, region, "org-vault"), "data-lake");
+      const vaultPoints = await pointsIn(data, region, "org-vault");
+      const points = ofResource(vaultPoints, "data-lake");
       const lake = points.filter((p) => p.CreatedBy?.BackupPlanName === "data-protection");
       expect(new Set(lake.map((p) => p.IndexStatus))).toEqual(new Set([status]));
       expect(points.filter((p) => p.CreatedBy?.BackupPlanName !== "data-protection").every((p) => !p.IndexStatus)).toBe(
@@ -298,9 +299,15 @@ describe("cyber resilience through the SDK", () => {
       );
       for (const p of lake) expect(p.IndexStatusMessage === undefined).toBe(status !== "FAILED");
       const indexed = (
-        await all(paginateListIndexedRecoveryPoints({ client: backupClient(sim, data, region), pageSize: 4 }, {}))
+        await all(paginateListIndexedRecoveryPoints({ client: backupClient(sim, data, region), pageSize: 10 }, {}))
       ).flatMap((p) => p.IndexedRecoveryPoints ?? []);
-      expect(indexed.map((p) => p.RecoveryPointArn).sort()).toEqual(lake.map((p) => p.RecoveryPointArn).sort());
+      // The plan indexes every S3 bucket it backs up: the lake and, in us-east-1, customer-exports.
+      const exportsPoints = ofResource(vaultPoints, "customer-exports");
+      expect(exportsPoints.length > 0).toBe(region === "us-east-1");
+      expect(exportsPoints.every((p) => p.IndexStatus === "ACTIVE")).toBe(true);
+      expect(indexed.map((p) => p.RecoveryPointArn).sort()).toEqual(
+        [...lake, ...exportsPoints].map((p) => p.RecoveryPointArn).sort(),
+      );
       const byResource = (
         await all(
           paginateListRecoveryPointsByResource(
