@@ -52,18 +52,22 @@ function accountResources(s: ReadinessScope): SQL {
 
 /**
  * Per resource: its newest usable point, whether any was scanned, its newest infected one, its
- * newest in an air-gapped vault, and its newest clean point with where that lives. `sort_at` is
- * the clean point's time, -infinity without one (so "none" sorts first, oldest first).
+ * newest in an air-gapped vault, and the point a restore would start from with where that lives:
+ * the newest clean point, or without one the newest usable point (`point_*`; `clean_*` only when
+ * it is clean). `sort_at` is the clean point's time, -infinity without one (so "none" sorts
+ * first, oldest first).
  */
 export function assessedResources(s: ReadinessScope): SQL {
   return sql`
     select r.resource_arn, r.region, r.resource_type,
            coalesce(r.tags ->> ${CRITICAL_TAG.key} = ${CRITICAL_TAG.value}, false) as critical,
            s.newest_at, s.infected_at, s.scanned, s.air_gapped_at,
-           c.recovery_point_arn as clean_arn, c.creation_date as clean_at, c.account_id as clean_account_id,
-           c.region as clean_region, c.backup_vault_name as clean_vault_name, c.backup_vault_arn as clean_vault_arn,
-           c.vault_type as clean_vault_type, c.delete_after_event as clean_delete_after_event,
-           coalesce(c.creation_date, '-infinity'::timestamptz) as sort_at
+           case when c.clean then c.recovery_point_arn end as clean_arn,
+           case when c.clean then c.creation_date end as clean_at,
+           c.recovery_point_arn as point_arn, c.creation_date as point_at, c.account_id as point_account_id,
+           c.region as point_region, c.backup_vault_name as point_vault_name, c.backup_vault_arn as point_vault_arn,
+           c.vault_type as point_vault_type, c.delete_after_event as point_delete_after_event,
+           coalesce(case when c.clean then c.creation_date end, '-infinity'::timestamptz) as sort_at
       from (${accountResources(s)}) r
       left join lateral (
         select max(p.creation_date) as newest_at,
@@ -81,17 +85,17 @@ export function assessedResources(s: ReadinessScope): SQL {
         select p.recovery_point_arn, p.creation_date, p.account_id, p.region, p.backup_vault_name, p.backup_vault_arn,
                coalesce(p.vault_type, (select v.vault_type from backup_vaults v
                                         where v.tenant_id = p.tenant_id and v.vault_arn = p.backup_vault_arn limit 1)) as vault_type,
-               p.delete_after_event
+               p.delete_after_event, ${sql.raw(pointIsCleanSql("p.status", "p.scan_status"))} as clean
           from recovery_points p
          where p.tenant_id = ${s.tenantId} and p.resource_arn = r.resource_arn
-           and ${sql.raw(pointIsCleanSql("p.status", "p.scan_status"))}
-         order by p.creation_date desc, p.recovery_point_arn desc
+           and ${sql.raw(pointIsUsableSql("p.status"))}
+         order by ${sql.raw(pointIsCleanSql("p.status", "p.scan_status"))} desc, p.creation_date desc, p.recovery_point_arn desc
          limit 1
       ) c on true`;
 }
 
 /**
- * For rows already chosen (a page): the clean point's vault's approval team and RAM share
+ * For rows already chosen (a page): the restore point's vault's approval team and RAM share
  * principals, the newest validated restore and a failed validation newer than it.
  */
 export function withRestoreFacts(tenantId: string, rows: SQL, order: SQL): SQL {
@@ -103,13 +107,13 @@ export function withRestoreFacts(tenantId: string, rows: SQL, order: SQL): SQL {
       from (${rows}) a
       left join lateral (
         select v.mpa_approval_team_arn from backup_vaults v
-         where v.tenant_id = ${tenantId} and v.vault_arn = a.clean_vault_arn limit 1
+         where v.tenant_id = ${tenantId} and v.vault_arn = a.point_vault_arn limit 1
       ) vt on true
       left join lateral (
         select json_agg(json_build_object('principal', x.principal, 'external', x.external) order by x.principal) as shares
           from (select sh.principal, bool_or(sh.external) as external from backup_vault_shares sh
-                 where sh.tenant_id = ${tenantId} and sh.account_id = a.clean_account_id and sh.region = a.clean_region
-                   and sh.vault_arn = a.clean_vault_arn
+                 where sh.tenant_id = ${tenantId} and sh.account_id = a.point_account_id and sh.region = a.point_region
+                   and sh.vault_arn = a.point_vault_arn
                  group by sh.principal) x
       ) sh on true
       left join lateral (

@@ -48,7 +48,8 @@ export interface ApprovalShare {
   external: boolean;
 }
 
-export interface CleanPoint {
+/** The point a restore would start from: the newest clean one, else the newest usable one. */
+export interface RestorePoint {
   recoveryPointArn: string;
   createdAt: Date;
   accountId: string;
@@ -59,6 +60,8 @@ export interface CleanPoint {
   airGapped: boolean;
   /** In another account than the resource's (a cross-account copy). */
   otherAccount: boolean;
+  /** A malware scan found it clean; false: no point of the resource is known clean. */
+  clean: boolean;
   /** AWS deletes it once its copy completes (Lifecycle.DeleteAfterEvent DELETE_AFTER_COPY). */
   deleteAfterCopy: boolean;
   mpaApprovalTeamArn: string | null;
@@ -75,7 +78,10 @@ export interface RecoveryReadinessRow {
   readiness: Readiness;
   newestPointAt: Date | null;
   newestInfectedAt: Date | null;
-  clean: CleanPoint | null;
+  /** The newest clean point (null: none). */
+  clean: RestorePoint | null;
+  /** Where a restore would start from: the clean point, or without one the newest usable point. */
+  point: RestorePoint | null;
   newestAirGappedAt: Date | null;
   validatedRestore: { restoreJobId: string; accountId: string; region: string; at: Date } | null;
   /** A failed or timed-out validation newer than the last validated restore (or with none). */
@@ -93,8 +99,8 @@ export function readinessOf(r: {
   return r.scanned ? "none-clean" : "never-scanned";
 }
 
-/** Who must approve a restore from where the clean point lives, in words. */
-export function approvalOf(p: Pick<CleanPoint, "mpaApprovalTeamArn" | "shares" | "accountId">): string {
+/** Who must approve a restore from where the restore point lives, in words. */
+export function approvalOf(p: Pick<RestorePoint, "mpaApprovalTeamArn" | "shares" | "accountId">): string {
   const parts: string[] = [];
   if (p.mpaApprovalTeamArn) parts.push(`multi-party approval team ${p.mpaApprovalTeamArn}`);
   if (p.shares.length)
@@ -115,12 +121,14 @@ interface Raw {
   air_gapped_at: Date | null;
   clean_arn: string | null;
   clean_at: Date | null;
-  clean_account_id: string | null;
-  clean_region: string | null;
-  clean_vault_name: string | null;
-  clean_vault_arn: string | null;
-  clean_vault_type: string | null;
-  clean_delete_after_event: string | null;
+  point_arn: string | null;
+  point_at: Date | null;
+  point_account_id: string | null;
+  point_region: string | null;
+  point_vault_name: string | null;
+  point_vault_arn: string | null;
+  point_vault_type: string | null;
+  point_delete_after_event: string | null;
   sort_at: Date | string;
   total: number;
   mpa_approval_team_arn: string | null;
@@ -138,6 +146,25 @@ const date = (v: Date | string | null): Date | null => (v === null ? null : new 
 
 function toRow(r: Raw, accountId: string): RecoveryReadinessRow {
   const cleanAt = date(r.clean_at);
+  const pointAt = date(r.point_at);
+  const point: RestorePoint | null =
+    r.point_arn && pointAt
+      ? {
+          recoveryPointArn: r.point_arn,
+          createdAt: pointAt,
+          accountId: r.point_account_id!,
+          region: r.point_region!,
+          vaultName: r.point_vault_name!,
+          vaultArn: r.point_vault_arn!,
+          vaultType: r.point_vault_type,
+          airGapped: r.point_vault_type === AIR_GAPPED_VAULT_TYPE,
+          otherAccount: r.point_account_id !== accountId,
+          clean: r.clean_arn !== null,
+          deleteAfterCopy: r.point_delete_after_event === "DELETE_AFTER_COPY",
+          mpaApprovalTeamArn: r.mpa_approval_team_arn,
+          shares: r.shares ?? [],
+        }
+      : null;
   return {
     resourceArn: r.resource_arn,
     resourceType: r.resource_type,
@@ -152,23 +179,8 @@ function toRow(r: Raw, accountId: string): RecoveryReadinessRow {
     }),
     newestPointAt: date(r.newest_at),
     newestInfectedAt: date(r.infected_at),
-    clean:
-      r.clean_arn && cleanAt
-        ? {
-            recoveryPointArn: r.clean_arn,
-            createdAt: cleanAt,
-            accountId: r.clean_account_id!,
-            region: r.clean_region!,
-            vaultName: r.clean_vault_name!,
-            vaultArn: r.clean_vault_arn!,
-            vaultType: r.clean_vault_type,
-            airGapped: r.clean_vault_type === AIR_GAPPED_VAULT_TYPE,
-            otherAccount: r.clean_account_id !== accountId,
-            deleteAfterCopy: r.clean_delete_after_event === "DELETE_AFTER_COPY",
-            mpaApprovalTeamArn: r.mpa_approval_team_arn,
-            shares: r.shares ?? [],
-          }
-        : null,
+    clean: point?.clean && cleanAt ? point : null,
+    point,
     newestAirGappedAt: date(r.air_gapped_at),
     validatedRestore:
       r.validated_job_id && r.validated_at
@@ -258,18 +270,24 @@ export const recoveryReadinessTable: TableDefinition<RecoveryReadinessFilters, R
       label: "Clean recovery point ARN",
       value: (r) => r.clean?.recoveryPointArn ?? null,
     },
-    { key: "vault_name", label: "Vault", value: (r) => r.clean?.vaultName ?? null },
-    { key: "vault_type", label: "Vault type", value: (r) => (r.clean ? vaultWord(r.clean.vaultType) : null) },
-    { key: "vault_region", label: "Vault region", value: (r) => r.clean?.region ?? null },
-    { key: "vault_account_id", label: "Vault account", value: (r) => r.clean?.accountId ?? null },
-    { key: "other_account", label: "In another account", value: (r) => r.clean?.otherAccount ?? null },
-    { key: "delete_after_copy", label: "Deleted after copy", value: (r) => r.clean?.deleteAfterCopy ?? null },
-    { key: "restore_approval", label: "Who approves a restore", value: (r) => (r.clean ? approvalOf(r.clean) : null) },
-    { key: "mpa_approval_team_arn", label: "Approval team", value: (r) => r.clean?.mpaApprovalTeamArn ?? null },
+    {
+      key: "restore_point",
+      label: "Restore from",
+      value: (r) => (r.point ? (r.point.clean ? "newest clean point" : "newest point, not known clean") : null),
+    },
+    { key: "restore_point_arn", label: "Restore point ARN", value: (r) => r.point?.recoveryPointArn ?? null },
+    { key: "vault_name", label: "Vault", value: (r) => r.point?.vaultName ?? null },
+    { key: "vault_type", label: "Vault type", value: (r) => (r.point ? vaultWord(r.point.vaultType) : null) },
+    { key: "vault_region", label: "Vault region", value: (r) => r.point?.region ?? null },
+    { key: "vault_account_id", label: "Vault account", value: (r) => r.point?.accountId ?? null },
+    { key: "other_account", label: "In another account", value: (r) => r.point?.otherAccount ?? null },
+    { key: "delete_after_copy", label: "Deleted after copy", value: (r) => r.point?.deleteAfterCopy ?? null },
+    { key: "restore_approval", label: "Who approves a restore", value: (r) => (r.point ? approvalOf(r.point) : null) },
+    { key: "mpa_approval_team_arn", label: "Approval team", value: (r) => r.point?.mpaApprovalTeamArn ?? null },
     {
       key: "shared_with",
       label: "Shared with (RAM)",
-      value: (r) => r.clean?.shares.map((s) => (s.external ? `${s.principal} (external)` : s.principal)) ?? null,
+      value: (r) => r.point?.shares.map((s) => (s.external ? `${s.principal} (external)` : s.principal)) ?? null,
     },
     { key: "newest_air_gapped_at", label: "Newest air-gapped point", value: (r) => r.newestAirGappedAt },
     { key: "validated_restore_at", label: "Last validated restore", value: (r) => r.validatedRestore?.at ?? null },

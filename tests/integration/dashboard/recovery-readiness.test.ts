@@ -331,7 +331,28 @@ describe("each resource's row", () => {
       critical: false,
       newestPointAt: null,
       clean: null,
+      point: null,
     });
+  });
+
+  it("without a clean point, says where the newest usable point lives, marked not known clean", async () => {
+    const rows = await byArn();
+    for (const resource of [arn.neverScanned, arn.scanFailed])
+      expect(rows.get(resource)!.point, resource).toMatchObject({
+        clean: false,
+        createdAt: daysAgo(2),
+        vaultName: "Default",
+        accountId: W,
+        region: "eu-west-1",
+        airGapped: false,
+        otherAccount: false,
+        mpaApprovalTeamArn: null,
+        shares: [],
+      });
+    // With a clean point, the point a restore starts from is that clean point.
+    const infected = rows.get(arn.infected)!;
+    expect(infected.point).toEqual(infected.clean);
+    expect(infected.point!.clean).toBe(true);
   });
 
   it("a copy only in another account's air-gapped vault, shared through RAM inside and outside the organization", async () => {

@@ -96,7 +96,7 @@ export default async function ScanJobsPage({
             key: "vault",
             label: "Vault",
             render: (r) => (
-              <span className="text-xs" title={r.recoveryPointArn}>
+              <span className="text-xs whitespace-nowrap" title={r.recoveryPointArn}>
                 {r.backupVaultName}
               </span>
             ),

@@ -81,7 +81,7 @@ export function CleanPointCell({ row: r }: { row: Row }) {
 }
 
 function AirGappedLine({ row: r }: { row: Row }) {
-  if (r.clean?.airGapped) return null;
+  if (r.point?.airGapped) return null;
   return r.newestAirGappedAt ? (
     <div className="text-xs text-slate-600">newest air-gapped copy {ago(r.newestAirGappedAt)}</div>
   ) : (
@@ -90,7 +90,7 @@ function AirGappedLine({ row: r }: { row: Row }) {
 }
 
 export function LocationCell({ row: r, tenantId, slug }: { row: Row; tenantId: string; slug: string }) {
-  const p = r.clean;
+  const p = r.point;
   if (!p)
     return (
       <div>
@@ -100,6 +100,7 @@ export function LocationCell({ row: r, tenantId, slug }: { row: Row; tenantId: s
     );
   return (
     <div className="max-w-64 space-y-0.5">
+      {!p.clean && <div className="text-xs text-slate-500">newest point, not known clean:</div>}
       <div className="flex flex-wrap items-center gap-1">
         <span className="font-mono text-xs" title={p.vaultArn}>
           {p.vaultName}
@@ -139,7 +140,7 @@ function Principal({ id, tenantId, slug }: { id: string; tenantId: string; slug:
 }
 
 export function ApprovalCell({ row: r, tenantId, slug }: { row: Row; tenantId: string; slug: string }) {
-  const p = r.clean;
+  const p = r.point;
   if (!p) return <span className="text-xs text-slate-400">—</span>;
   if (!p.mpaApprovalTeamArn && p.shares.length === 0)
     return (
