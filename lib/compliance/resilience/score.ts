@@ -21,7 +21,7 @@
 // two tenants with different templates incomparable on the portfolio. A template that uses the
 // defaults over the whole organization shares the run, so this costs nothing extra then.
 import { EMPTY_SCOPE } from "@/lib/compliance/model/scope";
-import { CONTROL_IDS, type ControlId } from "@/lib/compliance/model/finding";
+import type { ControlId } from "@/lib/compliance/model/finding";
 import { makeControlRun, type ControlRun } from "@/lib/compliance/engine/evaluate";
 import { checksPassing, emptyCounts, type StatusCounts } from "@/lib/compliance/scoring/score";
 import { scoreChange } from "@/lib/compliance/scoring/score-text";
@@ -40,8 +40,8 @@ export interface ResilienceComponentDefinition {
   label: string;
   /** Relative weight; the five add up to 100. */
   weight: number;
-  /** Control ids whose findings it pools (a control not in the registry yet adds nothing). */
-  controls: readonly string[];
+  /** Control ids whose findings it pools. */
+  controls: readonly ControlId[];
   /** What it measures, in one line a compliance officer reads beside the figure. */
   explains: string;
 }
@@ -101,13 +101,9 @@ export function resilienceComponentOf(controlId: string): ResilienceComponentId 
   return componentOfControl.get(controlId) ?? null;
 }
 
-const isControlId = (id: string): id is ControlId => (CONTROL_IDS as readonly string[]).includes(id);
-
-/** The runs the score reads: each of its controls that exists, at its defaults, over the whole organization. */
+/** The runs the score reads: each of its controls at its defaults, over the whole organization. */
 export function resilienceRuns(): ControlRun[] {
-  return RESILIENCE_COMPONENTS.flatMap((c) => c.controls)
-    .filter(isControlId)
-    .map((id) => makeControlRun(id, {}, EMPTY_SCOPE));
+  return RESILIENCE_COMPONENTS.flatMap((c) => c.controls).map((id) => makeControlRun(id, {}, EMPTY_SCOPE));
 }
 
 /** Counts per component: what is stored, and what every score is computed from. */
