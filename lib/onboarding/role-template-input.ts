@@ -40,7 +40,10 @@ export const roleTemplateInput = z.object({
     .max(100),
 });
 
-export type RoleTemplateInput = z.input<typeof roleTemplateInput>;
+/** The principal may be unknown (STS unreachable): validation then says how to give it. */
+export type RoleTemplateInput = Omit<z.input<typeof roleTemplateInput>, "principalArn"> & {
+  principalArn: string | undefined;
+};
 
 export interface RoleTemplateParams {
   tenantName: string;
