@@ -5,39 +5,18 @@ import {
   type PolicyDocument,
 } from "@/lib/aws/read-permissions";
 import type { RoleTemplateParams } from "./role-template-input";
+import { managementTrustPolicy, memberTrustPolicy } from "./trust-policies";
 
 // CloudFormation (JSON, which CloudFormation reads as it reads YAML) for the roles the sync assumes,
-// as lib/aws/credentials.ts assumes them: the product's principal assumes the management read role
-// with the tenant's ExternalId; that role's session assumes the member role in each account, with no
-// ExternalId (role chaining inside the customer's organization). Property names follow AWS's
-// resource specification; tests/unit/onboarding/ checks them against it.
+// trusted as trust-policies.ts says. Property names follow AWS's resource specification;
+// tests/unit/onboarding/ checks them against it.
 
 type Template = Record<string, unknown>;
 
 export const STACK_SET_NAME = "BackupGovernanceMemberRole";
 
-/** The trust policy of the management read role: the product's principal, with the ExternalId only. */
-export function managementTrust(p: RoleTemplateParams) {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { AWS: p.principalArn },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "sts:ExternalId": p.externalId } },
-      },
-    ],
-  };
-}
-
-/** The trust policy of each member role: the management read role's sessions. */
-export function memberTrust(p: RoleTemplateParams) {
-  return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { AWS: p.managementRole.arn }, Action: "sts:AssumeRole" }],
-  };
-}
+const managementTrust = (p: RoleTemplateParams) => managementTrustPolicy(p.principalArn, p.externalId);
+const memberTrust = (p: RoleTemplateParams) => memberTrustPolicy(p.managementRole.arn);
 
 function role(p: RoleTemplateParams, name: string, path: string, trust: object, policy: PolicyDocument, what: string) {
   return {

@@ -1,6 +1,7 @@
 import { managementPermissions, memberPermissions, policyPushPermissions } from "@/lib/aws/read-permissions";
-import { managementTrust, memberRoleTemplate, memberTrust, STACK_SET_NAME } from "./cloudformation-templates";
+import { memberRoleTemplate, STACK_SET_NAME } from "./cloudformation-templates";
 import type { RoleTemplateParams } from "./role-template-input";
+import { managementTrustPolicy, memberTrustPolicy } from "./trust-policies";
 
 // The same roles as Terraform (hashicorp/aws provider) for operators who keep their organization in
 // Terraform. Policy documents are JSON strings in heredocs: they are the very documents the
@@ -60,7 +61,7 @@ export function managementRoleTerraform(p: RoleTemplateParams): string {
     roleBlocks(
       "management_read",
       { ...p.managementRole, description: `Backup governance (${p.tenantName}): reads the organization` },
-      managementTrust(p),
+      managementTrustPolicy(p.principalArn, p.externalId),
       managementPermissions(),
     ),
   ];
@@ -73,7 +74,7 @@ export function managementRoleTerraform(p: RoleTemplateParams): string {
           path: "/",
           description: `Backup governance (${p.tenantName}): read-only member role`,
         },
-        memberTrust(p),
+        memberTrustPolicy(p.managementRole.arn),
         memberPermissions(),
         // The trust names the management role, which IAM checks exists when the trust is set.
         "aws_iam_role.management_read",
