@@ -45,8 +45,8 @@ export async function RoleTemplatesSection({ tenantId }: { tenantId: string }) {
     <Card title={TITLE} description={DESCRIPTION}>
       <ul className="divide-y divide-slate-100" data-testid="role-templates">
         {result.files.map((f) => (
-          <li key={f.path} className="flex flex-wrap items-center justify-between gap-3 py-3">
-            <div className="min-w-0 space-y-0.5">
+          <li key={f.path} className="flex items-center justify-between gap-4 py-3">
+            <div className="min-w-0 flex-1 space-y-0.5">
               <p className="text-sm font-medium text-slate-900">
                 {f.title} {f.optional && <Badge>optional</Badge>}
               </p>
