@@ -46,6 +46,7 @@ export type RoleTemplateInput = Omit<z.input<typeof roleTemplateInput>, "princip
 };
 
 export interface RoleTemplateParams {
+  /** Printable in an IAM description (IAM allows Latin-1 only there) and on one line of a comment. */
   tenantName: string;
   externalId: string;
   principalArn: string;
@@ -70,7 +71,7 @@ export function parseRoleTemplateInput(raw: unknown): RoleTemplateParams {
   const v = parsed.data;
   const [, partition, roleAccountId, path, name] = ROLE_ARN.exec(v.managementRoleArn)!;
   return {
-    tenantName: v.tenantName,
+    tenantName: v.tenantName.replace(/[^\x20-\x7E\xA1-\xFF]/g, "?"),
     externalId: v.externalId,
     principalArn: v.principalArn,
     partition: partition!,

@@ -33,7 +33,7 @@ export type RoleTemplatePath = (typeof ROLE_TEMPLATE_PATHS)[number];
 export function renderRoleTemplates(input: RoleTemplateInput): RoleTemplateFile[] {
   const p = parseRoleTemplateInput(input);
   const step1 = `1. In account ${p.roleAccountId}: the read role the product assumes (with the ExternalId)${p.roleAccountId === p.managementAccountId ? " and this account's member role" : ""}.`;
-  const step2 = `2. In management account ${p.managementAccountId}: a service-managed stack set putting the member role in every account of ${p.deploymentTargets.join(", ")}, new accounts included.`;
+  const step2 = `2. In management account ${p.managementAccountId}: a service-managed stack set putting the member role in every account of ${p.deploymentTargets.join(", ")}, new accounts included. Needs trusted access for CloudFormation StackSets enabled in Organizations.`;
   const step3 = `Optional, only to push backup policies from the product: the Organizations writes, added to the read role in account ${p.roleAccountId}.`;
   const files: [RoleTemplatePath, string, string, boolean, (p: RoleTemplateParams) => string, string][] = [
     [

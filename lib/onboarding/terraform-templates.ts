@@ -56,7 +56,7 @@ resource "aws_iam_role_policy" "${id}" {
 /** For the account of the management role ARN (and, there, the member role; see managementRoleStack). */
 export function managementRoleTerraform(p: RoleTemplateParams): string {
   const parts = [
-    `# Backup governance read role for ${p.tenantName.replace(/[\r\n]/g, " ")}: apply in account ${p.roleAccountId}.\n`,
+    `# Backup governance read role for ${p.tenantName}: apply in account ${p.roleAccountId}.\n`,
     PROVIDER,
     roleBlocks(
       "management_read",
@@ -86,7 +86,7 @@ export function managementRoleTerraform(p: RoleTemplateParams): string {
 
 /** For the management account: the service-managed stack set and its deployment to the targets. */
 export function memberStackSetTerraform(p: RoleTemplateParams): string {
-  return `# Backup governance member roles for ${p.tenantName.replace(/[\r\n]/g, " ")}: apply in management account ${p.managementAccountId}, after the read role.
+  return `# Backup governance member roles for ${p.tenantName}: apply in management account ${p.managementAccountId}, after the read role.
 ${PROVIDER}
 resource "aws_cloudformation_stack_set" "member_read" {
   name             = ${str(STACK_SET_NAME)}
@@ -119,7 +119,7 @@ resource "aws_cloudformation_stack_set_instance" "member_read" {
 /** Optional: the push's writes, added to the management read role it runs as. */
 export function policyPushTerraform(p: RoleTemplateParams): string {
   const policy = policyPushPermissions();
-  return `# Backup governance policy push for ${p.tenantName.replace(/[\r\n]/g, " ")} (optional): apply in account ${p.roleAccountId}, after the read role.
+  return `# Backup governance policy push for ${p.tenantName} (optional): apply in account ${p.roleAccountId}, after the read role.
 ${PROVIDER}
 resource "aws_iam_role_policy" "policy_push" {
   name   = ${str(policy.Statement[0]!.Sid)}

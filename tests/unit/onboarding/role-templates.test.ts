@@ -28,6 +28,7 @@ interface PolicyDoc {
 /** The properties these tests read (a cast: the spec check above is what holds the shape). */
 interface Props {
   RoleName: string;
+  Description: string;
   AssumeRolePolicyDocument: PolicyDoc;
   Policies: { PolicyDocument: PolicyDoc }[];
   PolicyDocument: PolicyDoc;
@@ -136,6 +137,14 @@ describe("the CloudFormation role templates", () => {
     expect(push.RoleName).toBe("BackupGovernanceRead");
     for (const role of [management.ManagementReadRole!, management.MemberReadRole!])
       expect(await policyProblems(role.Properties.AssumeRolePolicyDocument, "trust")).toEqual([]);
+  });
+
+  it("write the tenant's name where IAM takes it: Latin-1 only, on one line", () => {
+    const named = { ...INPUT, tenantName: "Ümit — 東京\nOps" };
+    const role = cfn("cloudformation/management-role.json", named).Resources.ManagementReadRole!.Properties;
+    expect(role.Description).toBe("Backup governance (Ümit ? ???Ops): reads the organization and its backup policies");
+    const tf = renderRoleTemplates(named).find((f) => f.path === "terraform/management-role.tf")!.content;
+    expect(tf.split("\n")[0]).toBe("# Backup governance read role for Ümit ? ???Ops: apply in account 111122223333.");
   });
 
   it("leave the member role to the stack set when the read role is a delegated administrator's", () => {
