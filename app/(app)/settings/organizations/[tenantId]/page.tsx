@@ -9,14 +9,18 @@ import { Card } from "@/app/_components/ui/card";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { Table, Td, Th } from "@/app/_components/ui/table";
 import { listMemberRoleOverrides, listTenants } from "@/lib/admin/tenants";
-import { fetchOwnPrincipal, type OwnPrincipal } from "@/lib/aws/own-principal";
 import { memberReadPolicy } from "@/lib/aws/read-permissions";
 import { requireGlobalPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { env } from "@/lib/env";
-import { getPushDeps } from "@/lib/policies/push-deps";
+import {
+  managementTrustPolicy as trustOfManagementRole,
+  memberTrustPolicy as trustOfMemberRole,
+} from "@/lib/onboarding/trust-policies";
+import { getProductPrincipal } from "@/lib/onboarding/product-principal";
 import { scheduleKeyOf } from "@/lib/validation/tenants";
 import { TenantForm } from "../tenant-form";
+import { RoleTemplatesPending, RoleTemplatesSection } from "./role-templates-section";
 import { formatDateTime } from "@/lib/format";
 import {
   AddMemberRoleOverrideForm,
@@ -29,28 +33,9 @@ export const metadata: Metadata = { title: "Organization" };
 
 const PRINCIPAL_PLACEHOLDER = "<this product's AWS principal ARN>";
 
-function managementTrustPolicy(externalId: string, principalArn: string) {
-  const policy = {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { AWS: principalArn },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "sts:ExternalId": externalId } },
-      },
-    ],
-  };
-  return JSON.stringify(policy, null, 2);
-}
-
-function memberTrustPolicy(managementRoleArn: string) {
-  const policy = {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { AWS: managementRoleArn }, Action: "sts:AssumeRole" }],
-  };
-  return JSON.stringify(policy, null, 2);
-}
+const managementTrustPolicy = (externalId: string, principalArn: string) =>
+  JSON.stringify(trustOfManagementRole(principalArn, externalId), null, 2);
+const memberTrustPolicy = (managementRoleArn: string) => JSON.stringify(trustOfMemberRole(managementRoleArn), null, 2);
 
 /** Where the product's credentials come from, in the words of its configuration. */
 function credentialSource(): string {
@@ -68,9 +53,7 @@ function PolicyText({ children }: { children: string }) {
 }
 
 async function ManagementTrustPolicy({ externalId }: { externalId: string }) {
-  const found: OwnPrincipal | Error = await getPushDeps()
-    .then(({ factory }) => fetchOwnPrincipal(factory))
-    .catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))));
+  const found = await getProductPrincipal();
   const policy = managementTrustPolicy(externalId, found instanceof Error ? PRINCIPAL_PLACEHOLDER : found.arn);
   return (
     <Card
@@ -163,6 +146,9 @@ export default async function TenantPage({
           <PolicyText>{memberReadPolicy()}</PolicyText>
         </Card>
       </div>
+      <Suspense fallback={<RoleTemplatesPending />}>
+        <RoleTemplatesSection tenantId={tenant.id} />
+      </Suspense>
       <Card title="Settings">
         <TenantForm
           initial={{

@@ -1,0 +1,110 @@
+import {
+  managementPermissions,
+  memberPermissions,
+  policyPushPermissions,
+  type PolicyDocument,
+} from "@/lib/aws/read-permissions";
+import type { RoleTemplateParams } from "./role-template-input";
+import { managementTrustPolicy, memberTrustPolicy } from "./trust-policies";
+
+// CloudFormation (JSON, which CloudFormation reads as it reads YAML) for the roles the sync assumes,
+// trusted as trust-policies.ts says. Property names follow AWS's resource specification;
+// tests/unit/onboarding/ checks them against it.
+
+type Template = Record<string, unknown>;
+
+export const STACK_SET_NAME = "BackupGovernanceMemberRole";
+
+const managementTrust = (p: RoleTemplateParams) => managementTrustPolicy(p.principalArn, p.externalId);
+const memberTrust = (p: RoleTemplateParams) => memberTrustPolicy(p.managementRole.arn);
+
+function role(p: RoleTemplateParams, name: string, path: string, trust: object, policy: PolicyDocument, what: string) {
+  return {
+    Type: "AWS::IAM::Role",
+    Properties: {
+      RoleName: name,
+      Path: path,
+      Description: `Backup governance (${p.tenantName}): ${what}`.slice(0, 1000),
+      AssumeRolePolicyDocument: trust,
+      Policies: [{ PolicyName: policy.Statement[0]!.Sid, PolicyDocument: policy }],
+    },
+  };
+}
+
+function memberRole(p: RoleTemplateParams) {
+  return role(p, p.memberRoleName, "/", memberTrust(p), memberPermissions(), "read-only member role");
+}
+
+/**
+ * For the account of the management role ARN: the management read role and, when that is the
+ * management account, its member role too, since a service-managed stack set never deploys to the
+ * management account (CloudFormation API reference, DeploymentTargets).
+ */
+export function managementRoleStack(p: RoleTemplateParams): Template {
+  const resources: Record<string, unknown> = {
+    ManagementReadRole: role(
+      p,
+      p.managementRole.name,
+      p.managementRole.path,
+      managementTrust(p),
+      managementPermissions(),
+      "reads the organization and its backup policies",
+    ),
+  };
+  if (p.roleAccountId === p.managementAccountId)
+    resources.MemberReadRole = { ...memberRole(p), DependsOn: "ManagementReadRole" };
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `Backup governance read role for ${p.tenantName}: deploy in account ${p.roleAccountId}.`,
+    Resources: resources,
+    Outputs: { ManagementReadRoleArn: { Value: { "Fn::GetAtt": ["ManagementReadRole", "Arn"] } } },
+  };
+}
+
+/** The template the stack set deploys into each account. */
+export function memberRoleTemplate(p: RoleTemplateParams): Template {
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `Backup governance read-only member role for ${p.tenantName}.`,
+    Resources: { MemberReadRole: memberRole(p) },
+  };
+}
+
+/** For the management account: a service-managed stack set putting the member role in every account of the targets, new ones included. */
+export function memberStackSetStack(p: RoleTemplateParams): Template {
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `Backup governance member roles for ${p.tenantName}: deploy in management account ${p.managementAccountId} after the read role.`,
+    Resources: {
+      MemberRoleStackSet: {
+        Type: "AWS::CloudFormation::StackSet",
+        Properties: {
+          StackSetName: STACK_SET_NAME,
+          Description: `Backup governance read-only member role (${p.tenantName})`.slice(0, 1024),
+          PermissionModel: "SERVICE_MANAGED",
+          AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+          Capabilities: ["CAPABILITY_NAMED_IAM"],
+          StackInstancesGroup: [
+            { DeploymentTargets: { OrganizationalUnitIds: p.deploymentTargets }, Regions: [p.stackSetRegion] },
+          ],
+          TemplateBody: JSON.stringify(memberRoleTemplate(p), null, 2),
+        },
+      },
+    },
+  };
+}
+
+/** Optional: the push runs as the management read role, so its writes are a policy added to that role. */
+export function policyPushStack(p: RoleTemplateParams): Template {
+  const policy = policyPushPermissions();
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `Backup governance policy push for ${p.tenantName} (optional): deploy in account ${p.roleAccountId} after the read role.`,
+    Resources: {
+      PolicyPushPolicy: {
+        Type: "AWS::IAM::RolePolicy",
+        Properties: { RoleName: p.managementRole.name, PolicyName: policy.Statement[0]!.Sid, PolicyDocument: policy },
+      },
+    },
+  };
+}

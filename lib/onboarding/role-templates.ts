@@ -1,0 +1,82 @@
+import { managementRoleStack, memberStackSetStack, policyPushStack } from "./cloudformation-templates";
+import { parseRoleTemplateInput, type RoleTemplateInput, type RoleTemplateParams } from "./role-template-input";
+import { managementRoleTerraform, memberStackSetTerraform, policyPushTerraform } from "./terraform-templates";
+
+// The files an operator downloads to create a tenant's roles, one list for the CLI and the page.
+
+export interface RoleTemplateFile {
+  /** A path relative to the output directory, also the download's file name. */
+  path: string;
+  title: string;
+  /** Where and in which order it is deployed. */
+  instructions: string;
+  optional: boolean;
+  contentType: string;
+  content: string;
+}
+
+const json = (template: object) => `${JSON.stringify(template, null, 2)}\n`;
+const CFN = "application/json";
+const TF = "text/plain";
+
+export const ROLE_TEMPLATE_PATHS = [
+  "cloudformation/management-role.json",
+  "cloudformation/member-roles-stackset.json",
+  "cloudformation/policy-push.json",
+  "terraform/management-role.tf",
+  "terraform/member-roles-stackset.tf",
+  "terraform/policy-push.tf",
+] as const;
+export type RoleTemplatePath = (typeof ROLE_TEMPLATE_PATHS)[number];
+
+/** Every template for a tenant; throws a VALIDATION AppError naming each malformed value. */
+export function renderRoleTemplates(input: RoleTemplateInput): RoleTemplateFile[] {
+  const p = parseRoleTemplateInput(input);
+  const step1 = `1. In account ${p.roleAccountId}: the read role the product assumes (with the ExternalId)${p.roleAccountId === p.managementAccountId ? " and this account's member role" : ""}.`;
+  const step2 = `2. In management account ${p.managementAccountId}: a service-managed stack set putting the member role in every account of ${p.deploymentTargets.join(", ")}, new accounts included. Needs trusted access for CloudFormation StackSets enabled in Organizations.`;
+  const step3 = `Optional, only to push backup policies from the product: the Organizations writes, added to the read role in account ${p.roleAccountId}.`;
+  const files: [RoleTemplatePath, string, string, boolean, (p: RoleTemplateParams) => string, string][] = [
+    [
+      "cloudformation/management-role.json",
+      "Read role (CloudFormation)",
+      step1,
+      false,
+      (x) => json(managementRoleStack(x)),
+      CFN,
+    ],
+    [
+      "cloudformation/member-roles-stackset.json",
+      "Member roles stack set (CloudFormation)",
+      step2,
+      false,
+      (x) => json(memberStackSetStack(x)),
+      CFN,
+    ],
+    [
+      "cloudformation/policy-push.json",
+      "Policy push permissions (CloudFormation)",
+      step3,
+      true,
+      (x) => json(policyPushStack(x)),
+      CFN,
+    ],
+    ["terraform/management-role.tf", "Read role (Terraform)", step1, false, managementRoleTerraform, TF],
+    [
+      "terraform/member-roles-stackset.tf",
+      "Member roles stack set (Terraform)",
+      step2,
+      false,
+      memberStackSetTerraform,
+      TF,
+    ],
+    ["terraform/policy-push.tf", "Policy push permissions (Terraform)", step3, true, policyPushTerraform, TF],
+  ];
+  return files.map(([path, title, instructions, optional, render, contentType]) => ({
+    path,
+    title,
+    instructions,
+    optional,
+    contentType,
+    content: render(p),
+  }));
+}

@@ -1,0 +1,130 @@
+import { managementPermissions, memberPermissions, policyPushPermissions } from "@/lib/aws/read-permissions";
+import { memberRoleTemplate, STACK_SET_NAME } from "./cloudformation-templates";
+import type { RoleTemplateParams } from "./role-template-input";
+import { managementTrustPolicy, memberTrustPolicy } from "./trust-policies";
+
+// The same roles as Terraform (hashicorp/aws provider) for operators who keep their organization in
+// Terraform. Policy documents are JSON strings in heredocs: they are the very documents the
+// CloudFormation templates hold. tests/unit/onboarding/ parses each file with an HCL parser.
+
+/** HCL's template sequences ${ and %{ made literal ($${, %%{). */
+const literal = (text: string) => text.replace(/([$%])\{/g, (_, c: string) => `${c}${c}{`);
+
+/** An HCL string literal: JSON's escapes, plus HCL's own template sequences escaped. */
+function str(value: string): string {
+  return literal(JSON.stringify(value));
+}
+
+/** A JSON document as an indented heredoc (escaped like a string: heredocs are templates too). */
+function doc(value: unknown): string {
+  const body = literal(JSON.stringify(value, null, 2));
+  return `<<-JSON\n${body.replace(/^/gm, "    ")}\n  JSON`;
+}
+
+const PROVIDER = `terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.0"
+    }
+  }
+}
+`;
+
+function roleBlocks(
+  id: string,
+  role: { name: string; path: string; description: string },
+  trust: unknown,
+  policy: { Statement: { Sid: string }[] },
+  dependsOn?: string,
+): string {
+  return `resource "aws_iam_role" "${id}" {
+  name               = ${str(role.name)}
+  path               = ${str(role.path)}
+  description        = ${str(role.description)}
+  assume_role_policy = ${doc(trust)}${dependsOn ? `\n  depends_on         = [${dependsOn}]` : ""}
+}
+
+resource "aws_iam_role_policy" "${id}" {
+  name   = ${str(policy.Statement[0]!.Sid)}
+  role   = aws_iam_role.${id}.name
+  policy = ${doc(policy)}
+}
+`;
+}
+
+/** For the account of the management role ARN (and, there, the member role; see managementRoleStack). */
+export function managementRoleTerraform(p: RoleTemplateParams): string {
+  const parts = [
+    `# Backup governance read role for ${p.tenantName}: apply in account ${p.roleAccountId}.\n`,
+    PROVIDER,
+    roleBlocks(
+      "management_read",
+      { ...p.managementRole, description: `Backup governance (${p.tenantName}): reads the organization` },
+      managementTrustPolicy(p.principalArn, p.externalId),
+      managementPermissions(),
+    ),
+  ];
+  if (p.roleAccountId === p.managementAccountId)
+    parts.push(
+      roleBlocks(
+        "member_read",
+        {
+          name: p.memberRoleName,
+          path: "/",
+          description: `Backup governance (${p.tenantName}): read-only member role`,
+        },
+        memberTrustPolicy(p.managementRole.arn),
+        memberPermissions(),
+        // The trust names the management role, which IAM checks exists when the trust is set.
+        "aws_iam_role.management_read",
+      ),
+    );
+  parts.push(`output "management_read_role_arn" {\n  value = aws_iam_role.management_read.arn\n}\n`);
+  return parts.join("\n");
+}
+
+/** For the management account: the service-managed stack set and its deployment to the targets. */
+export function memberStackSetTerraform(p: RoleTemplateParams): string {
+  return `# Backup governance member roles for ${p.tenantName}: apply in management account ${p.managementAccountId}, after the read role.
+${PROVIDER}
+resource "aws_cloudformation_stack_set" "member_read" {
+  name             = ${str(STACK_SET_NAME)}
+  permission_model = "SERVICE_MANAGED"
+  capabilities     = ["CAPABILITY_NAMED_IAM"]
+  template_body    = ${doc(memberRoleTemplate(p))}
+
+  auto_deployment {
+    enabled                          = true
+    retain_stacks_on_account_removal = false
+  }
+
+  # AWS sets it for a service-managed stack set; without this every plan would show a change.
+  lifecycle {
+    ignore_changes = [administration_role_arn]
+  }
+}
+
+# IAM is global: one stack per account, in the provider's region.
+resource "aws_cloudformation_stack_set_instance" "member_read" {
+  stack_set_name = aws_cloudformation_stack_set.member_read.name
+
+  deployment_targets {
+    organizational_unit_ids = [${p.deploymentTargets.map(str).join(", ")}]
+  }
+}
+`;
+}
+
+/** Optional: the push's writes, added to the management read role it runs as. */
+export function policyPushTerraform(p: RoleTemplateParams): string {
+  const policy = policyPushPermissions();
+  return `# Backup governance policy push for ${p.tenantName} (optional): apply in account ${p.roleAccountId}, after the read role.
+${PROVIDER}
+resource "aws_iam_role_policy" "policy_push" {
+  name   = ${str(policy.Statement[0]!.Sid)}
+  role   = ${str(p.managementRole.name)}
+  policy = ${doc(policy)}
+}
+`;
+}

