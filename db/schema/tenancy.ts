@@ -13,6 +13,11 @@ export const tenants = pgTable(
     slug: text("slug").notNull(),
     managementAccountId: text("management_account_id").notNull(),
     managementRoleArn: text("management_role_arn").notNull(),
+    /**
+     * Optional role the policy push assumes (with the ExternalId) instead of the read role, so the
+     * Organizations writes can live in a role of their own; null: the push uses the read role.
+     */
+    policyPushRoleArn: text("policy_push_role_arn"),
     /** Random per tenant, shown to the customer for their trust policy; not a secret (AWS says so). */
     externalId: text("external_id").notNull(),
     /** Role assumed in every member account; overridable per account by the sync settings. */

@@ -20,6 +20,7 @@ export type TenantRow = Pick<
   | "slug"
   | "managementAccountId"
   | "managementRoleArn"
+  | "policyPushRoleArn"
   | "externalId"
   | "memberRoleName"
   | "regions"
@@ -37,6 +38,7 @@ export async function listTenants(db: Db): Promise<TenantRow[]> {
       slug: tenants.slug,
       managementAccountId: tenants.managementAccountId,
       managementRoleArn: tenants.managementRoleArn,
+      policyPushRoleArn: tenants.policyPushRoleArn,
       externalId: tenants.externalId,
       memberRoleName: tenants.memberRoleName,
       regions: tenants.regions,
@@ -86,6 +88,7 @@ export async function createTenant(
           slug,
           managementAccountId: input.managementAccountId,
           managementRoleArn: input.managementRoleArn,
+          policyPushRoleArn: input.policyPushRoleArn,
           externalId: input.externalId ?? generateExternalId(),
           memberRoleName: input.memberRoleName,
           regions: input.regions,
@@ -104,6 +107,7 @@ export async function createTenant(
           name: input.name,
           managementAccountId: input.managementAccountId,
           managementRoleArn: input.managementRoleArn,
+          policyPushRoleArn: input.policyPushRoleArn,
           memberRoleName: input.memberRoleName,
           regions: input.regions,
           schedule: input.schedule,
@@ -134,6 +138,7 @@ export async function updateTenant(
     name: input.name,
     managementAccountId: input.managementAccountId,
     managementRoleArn: input.managementRoleArn,
+    policyPushRoleArn: input.policyPushRoleArn,
     memberRoleName: input.memberRoleName,
     regions: input.regions,
     syncSchedule: SYNC_SCHEDULES[input.schedule].cron,

@@ -10,6 +10,8 @@ import { assumeDenied, classifyCallError, FailureError } from "./errors";
 export interface TenantRoles {
   managementAccountId: string;
   managementRoleArn: string;
+  /** The policy push's own role (assumed with the same ExternalId); null or absent: the push uses the read role. */
+  policyPushRoleArn?: string | null;
   externalId: string;
   memberRoleName: string;
   /** Per-account member role names that override the tenant's. */
@@ -42,6 +44,11 @@ export function checkTenantRoles(t: TenantRoles): void {
       "Correct the role ARN in Settings → Organizations (copy it from the IAM console).",
     );
   }
+  if (t.policyPushRoleArn && !ROLE_ARN.test(t.policyPushRoleArn))
+    throw bad(
+      `policy push role ARN "${t.policyPushRoleArn}" is malformed: expected arn:aws:iam::<12-digit account>:role/<name>`,
+      "Correct or clear the policy push role ARN in Settings → Organizations (copy it from the IAM console).",
+    );
   if (!/^[\w+=,.@:/-]{2,1224}$/.test(t.externalId))
     throw bad(
       "the organization's ExternalId is not a valid ExternalId (2 to 1,224 characters)",

@@ -284,8 +284,9 @@ export class OrganizationsPush {
 }
 
 /**
- * Organizations as the tenant's management role (assumed with its ExternalId). `maxAttempts`
- * bounds the SDK's own retries of throttling and 5xx answers before the push reports them.
+ * Organizations as the tenant's policy push role when it has one, else its management read role
+ * (either assumed with the tenant's ExternalId). `maxAttempts` bounds the SDK's own retries of
+ * throttling and 5xx answers before the push reports them.
  */
 export function connectOrganizationsForPush(
   factory: AwsFactory,
@@ -295,7 +296,11 @@ export function connectOrganizationsForPush(
   maxAttempts?: number,
 ): OrganizationsPush {
   checkTenantRoles(roles);
-  const chain = new CredentialChain(factory, roles);
+  // Only the Organizations client runs as the push role. The push's IAM GetRole pre-flight in
+  // member accounts (lib/policies/preview-roles.ts) chains through the read role instead: member
+  // roles trust the read role, and the push role holds no sts:AssumeRole by design.
+  const entryRoleArn = roles.policyPushRoleArn ?? roles.managementRoleArn;
+  const chain = new CredentialChain(factory, { ...roles, managementRoleArn: entryRoleArn });
   return new OrganizationsPush(
     factory.organizations(chain.managementProvider, organizationKey, undefined, maxAttempts),
     onCall,

@@ -10,9 +10,9 @@ import { openRuntime, parseArgs } from "./runtime";
 // transaction with its audit row (actor "cli:tenant"), and ends with ONE JSON line on stdout.
 
 const USAGE = `usage:
-  npm run tenant -- create --name N --management-role-arn A --member-role R --regions r1,r2 [--external-id E] [--management-account-id ID] [--schedule manual|hourly|6h|12h|daily]
+  npm run tenant -- create --name N --management-role-arn A --member-role R --regions r1,r2 [--external-id E] [--policy-push-role-arn A] [--management-account-id ID] [--schedule manual|hourly|6h|12h|daily]
   npm run tenant -- list
-  npm run tenant -- update --tenant NAME [--name N] [--management-role-arn A] [--member-role R] [--regions r1,r2] [--management-account-id ID] [--schedule S]
+  npm run tenant -- update --tenant NAME [--name N] [--management-role-arn A] [--policy-push-role-arn A|""] [--member-role R] [--regions r1,r2] [--management-account-id ID] [--schedule S]
   npm run tenant -- delete --tenant NAME --confirm NAME`;
 
 /** Form field → the flag that sets it, for messages. */
@@ -20,6 +20,7 @@ const FLAG_OF: Record<string, string> = {
   name: "--name",
   managementAccountId: "--management-account-id",
   managementRoleArn: "--management-role-arn",
+  policyPushRoleArn: "--policy-push-role-arn",
   externalId: "--external-id",
   memberRoleName: "--member-role",
   regions: "--regions",
@@ -44,6 +45,7 @@ function view(t: TenantRow) {
     slug: t.slug,
     management_account_id: t.managementAccountId,
     management_role_arn: t.managementRoleArn,
+    policy_push_role_arn: t.policyPushRoleArn,
     external_id: t.externalId,
     member_role_name: t.memberRoleName,
     regions: t.regions,
@@ -70,6 +72,7 @@ try {
       name: flag("name"),
       managementAccountId: flag("management-account-id") ?? accountOfRole(flag("management-role-arn")),
       managementRoleArn: flag("management-role-arn"),
+      policyPushRoleArn: flag("policy-push-role-arn"),
       externalId: flag("external-id"),
       memberRoleName: flag("member-role"),
       regions: flag("regions"),
@@ -84,6 +87,7 @@ try {
       name: flag("name") ?? before.name,
       managementAccountId: flag("management-account-id") ?? before.managementAccountId,
       managementRoleArn: flag("management-role-arn") ?? before.managementRoleArn,
+      policyPushRoleArn: flag("policy-push-role-arn") ?? before.policyPushRoleArn,
       memberRoleName: flag("member-role") ?? before.memberRoleName,
       regions: flag("regions") ?? before.regions,
       schedule: flag("schedule") ?? scheduleKeyOf(before.syncSchedule),

@@ -94,17 +94,24 @@ export function memberStackSetStack(p: RoleTemplateParams): Template {
   };
 }
 
-/** Optional: the push runs as the management read role, so its writes are a policy added to that role. */
+/**
+ * Optional: a role of its own for the policy push, trusted like the read role and holding only the
+ * push's Organizations actions, so the read role stays read-only.
+ */
 export function policyPushStack(p: RoleTemplateParams): Template {
-  const policy = policyPushPermissions();
   return {
     AWSTemplateFormatVersion: "2010-09-09",
-    Description: `Backup governance policy push for ${p.tenantName} (optional): deploy in account ${p.roleAccountId} after the read role.`,
+    Description: `Backup governance policy push role for ${p.tenantName} (optional): deploy in account ${p.policyPushRole.accountId}.`,
     Resources: {
-      PolicyPushPolicy: {
-        Type: "AWS::IAM::RolePolicy",
-        Properties: { RoleName: p.managementRole.name, PolicyName: policy.Statement[0]!.Sid, PolicyDocument: policy },
-      },
+      PolicyPushRole: role(
+        p,
+        p.policyPushRole.name,
+        p.policyPushRole.path,
+        managementTrust(p),
+        policyPushPermissions(),
+        "pushes backup policies to AWS Organizations",
+      ),
     },
+    Outputs: { PolicyPushRoleArn: { Value: { "Fn::GetAtt": ["PolicyPushRole", "Arn"] } } },
   };
 }

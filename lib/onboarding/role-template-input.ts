@@ -19,6 +19,11 @@ export const roleTemplateInput = z.object({
   managementRoleArn: z
     .string()
     .regex(ROLE_ARN, "The management role ARN must read arn:aws:iam::<12-digit account>:role/<name>."),
+  /** The tenant's policy push role, when set; otherwise the template names one beside the read role. */
+  policyPushRoleArn: z
+    .string()
+    .regex(ROLE_ARN, "The policy push role ARN must read arn:aws:iam::<12-digit account>:role/<name>.")
+    .nullish(),
   externalId: externalIdField,
   memberRoleName: z
     .string()
@@ -55,11 +60,16 @@ export interface RoleTemplateParams {
   roleAccountId: string;
   managementAccountId: string;
   managementRole: { arn: string; name: string; path: string };
+  /** The optional role the policy push assumes instead of the read role, and the account it lives in. */
+  policyPushRole: { arn: string; name: string; path: string; accountId: string };
   memberRoleName: string;
   deploymentTargets: string[];
   /** IAM is global: the stack set needs one stack per account, in one region of the partition. */
   stackSetRegion: string;
 }
+
+/** The push role's name when the tenant has none yet: beside the read role, under its path. */
+export const POLICY_PUSH_ROLE_NAME = "BackupGovernancePolicyPush";
 
 const HOME_REGION: Record<string, string> = { aws: "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1" };
 
@@ -70,6 +80,8 @@ export function parseRoleTemplateInput(raw: unknown): RoleTemplateParams {
     throw invalid(`Cannot make the role templates: ${parsed.error.issues.map((i) => i.message).join(" ")}`);
   const v = parsed.data;
   const [, partition, roleAccountId, path, name] = ROLE_ARN.exec(v.managementRoleArn)!;
+  const pushArn = v.policyPushRoleArn ?? `arn:${partition}:iam::${roleAccountId}:role${path}${POLICY_PUSH_ROLE_NAME}`;
+  const [, , pushAccountId, pushPath, pushName] = ROLE_ARN.exec(pushArn)!;
   return {
     tenantName: v.tenantName.replace(/[^\x20-\x7E\xA1-\xFF]/g, "?"),
     externalId: v.externalId,
@@ -78,6 +90,7 @@ export function parseRoleTemplateInput(raw: unknown): RoleTemplateParams {
     roleAccountId: roleAccountId!,
     managementAccountId: v.managementAccountId,
     managementRole: { arn: v.managementRoleArn, name: name!, path: path! },
+    policyPushRole: { arn: pushArn, name: pushName!, path: pushPath!, accountId: pushAccountId! },
     memberRoleName: v.memberRoleName,
     deploymentTargets: [...new Set(v.deploymentTargets)],
     stackSetRegion: HOME_REGION[partition!]!,

@@ -34,7 +34,7 @@ export function renderRoleTemplates(input: RoleTemplateInput): RoleTemplateFile[
   const p = parseRoleTemplateInput(input);
   const step1 = `1. In account ${p.roleAccountId}: the read role the product assumes (with the ExternalId)${p.roleAccountId === p.managementAccountId ? " and this account's member role" : ""}.`;
   const step2 = `2. In management account ${p.managementAccountId}: a service-managed stack set putting the member role in every account of ${p.deploymentTargets.join(", ")}, new accounts included. Needs trusted access for CloudFormation StackSets enabled in Organizations.`;
-  const step3 = `Optional, only to push backup policies from the product: the Organizations writes, added to the read role in account ${p.roleAccountId}.`;
+  const step3 = `Optional, only to push backup policies from the product: in account ${p.policyPushRole.accountId}, a role of its own holding only the push's Organizations actions; then set its ARN (${p.policyPushRole.arn}) as the organization's policy push role.`;
   const files: [RoleTemplatePath, string, string, boolean, (p: RoleTemplateParams) => string, string][] = [
     [
       "cloudformation/management-role.json",
@@ -54,7 +54,7 @@ export function renderRoleTemplates(input: RoleTemplateInput): RoleTemplateFile[
     ],
     [
       "cloudformation/policy-push.json",
-      "Policy push permissions (CloudFormation)",
+      "Policy push role (CloudFormation)",
       step3,
       true,
       (x) => json(policyPushStack(x)),
@@ -69,7 +69,7 @@ export function renderRoleTemplates(input: RoleTemplateInput): RoleTemplateFile[
       memberStackSetTerraform,
       TF,
     ],
-    ["terraform/policy-push.tf", "Policy push permissions (Terraform)", step3, true, policyPushTerraform, TF],
+    ["terraform/policy-push.tf", "Policy push role (Terraform)", step3, true, policyPushTerraform, TF],
   ];
   return files.map(([path, title, instructions, optional, render, contentType]) => ({
     path,

@@ -116,15 +116,21 @@ resource "aws_cloudformation_stack_set_instance" "member_read" {
 `;
 }
 
-/** Optional: the push's writes, added to the management read role it runs as. */
+/** Optional: the policy push's own role (see policyPushStack). */
 export function policyPushTerraform(p: RoleTemplateParams): string {
-  const policy = policyPushPermissions();
-  return `# Backup governance policy push for ${p.tenantName} (optional): apply in account ${p.roleAccountId}, after the read role.
-${PROVIDER}
-resource "aws_iam_role_policy" "policy_push" {
-  name   = ${str(policy.Statement[0]!.Sid)}
-  role   = ${str(p.managementRole.name)}
-  policy = ${doc(policy)}
-}
-`;
+  return [
+    `# Backup governance policy push role for ${p.tenantName} (optional): apply in account ${p.policyPushRole.accountId}.\n`,
+    PROVIDER,
+    roleBlocks(
+      "policy_push",
+      {
+        name: p.policyPushRole.name,
+        path: p.policyPushRole.path,
+        description: `Backup governance (${p.tenantName}): pushes backup policies to AWS Organizations`,
+      },
+      managementTrustPolicy(p.principalArn, p.externalId),
+      policyPushPermissions(),
+    ),
+    `output "policy_push_role_arn" {\n  value = aws_iam_role.policy_push.arn\n}\n`,
+  ].join("\n");
 }

@@ -209,6 +209,7 @@ async function loadRoles(db: Db, tenantId: string) {
     .select({
       managementAccountId: tenants.managementAccountId,
       managementRoleArn: tenants.managementRoleArn,
+      policyPushRoleArn: tenants.policyPushRoleArn,
       externalId: tenants.externalId,
       memberRoleName: tenants.memberRoleName,
     })

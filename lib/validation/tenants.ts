@@ -61,6 +61,20 @@ export const tenantFields = z.object({
     .trim()
     .max(2048, "Role ARN must be at most 2,048 characters.")
     .regex(ROLE_ARN, "Role ARN must be an IAM role ARN, like arn:aws:iam::123456789012:role/BackupGovernance."),
+  /** Optional: the role the policy push assumes instead of the read role (empty: the read role). */
+  policyPushRoleArn: z.preprocess(
+    (v) => (typeof v === "string" && v.trim() === "" ? null : v),
+    z
+      .string()
+      .trim()
+      .max(2048, "Policy push role ARN must be at most 2,048 characters.")
+      .regex(
+        ROLE_ARN,
+        "Policy push role ARN must be an IAM role ARN, like arn:aws:iam::123456789012:role/BackupGovernancePolicyPush, or empty.",
+      )
+      .nullable()
+      .default(null),
+  ),
   memberRoleName: memberRoleNameField,
   regions: regionsField,
   schedule: z.enum(SYNC_SCHEDULE_KEYS as [SyncScheduleKey, ...SyncScheduleKey[]], { error: "Choose a sync schedule." }),

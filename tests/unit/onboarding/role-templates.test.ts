@@ -124,19 +124,37 @@ describe("the CloudFormation role templates", () => {
 
   it("grant each role exactly its list, in valid policies naming real actions", async () => {
     const management = cfn("cloudformation/management-role.json").Resources;
-    const push = cfn("cloudformation/policy-push.json").Resources.PolicyPushPolicy!.Properties;
+    const push = cfn("cloudformation/policy-push.json").Resources.PolicyPushRole!;
     const granted = [
       [management.ManagementReadRole!.Properties.Policies[0]!.PolicyDocument, MANAGEMENT_READ_ACTIONS],
       [management.MemberReadRole!.Properties.Policies[0]!.PolicyDocument, MEMBER_READ_ACTIONS],
-      [push.PolicyDocument, POLICY_PUSH_ACTIONS],
+      [push.Properties.Policies[0]!.PolicyDocument, POLICY_PUSH_ACTIONS],
     ] as const;
     for (const [doc, actions] of granted) {
       expect(await policyProblems(doc, "identity")).toEqual([]);
       expect(doc.Statement.flatMap((s) => s.Action)).toEqual([...actions]);
     }
-    expect(push.RoleName).toBe("BackupGovernanceRead");
-    for (const role of [management.ManagementReadRole!, management.MemberReadRole!])
+    expect(push.Properties.Policies).toHaveLength(1);
+    for (const role of [management.ManagementReadRole!, management.MemberReadRole!, push])
       expect(await policyProblems(role.Properties.AssumeRolePolicyDocument, "trust")).toEqual([]);
+  });
+
+  it("make the policy push a role of its own, trusting the product's principal with the ExternalId", () => {
+    const push = cfn("cloudformation/policy-push.json").Resources.PolicyPushRole!;
+    expect(push.Type).toBe("AWS::IAM::Role");
+    expect(push.Properties).toMatchObject({ RoleName: "BackupGovernancePolicyPush", Path: "/ops/" });
+    expect(push.Properties.AssumeRolePolicyDocument).toEqual(
+      cfn("cloudformation/management-role.json").Resources.ManagementReadRole!.Properties.AssumeRolePolicyDocument,
+    );
+    const named = { ...INPUT, policyPushRoleArn: "arn:aws:iam::444455556666:role/push/OrgPolicyWriter" };
+    expect(cfn("cloudformation/policy-push.json", named).Resources.PolicyPushRole!.Properties).toMatchObject({
+      RoleName: "OrgPolicyWriter",
+      Path: "/push/",
+    });
+    const file = renderRoleTemplates(named).find((f) => f.path === "cloudformation/policy-push.json")!;
+    expect(file.optional).toBe(true);
+    expect(file.instructions).toContain("in account 444455556666");
+    expect(file.instructions).toContain(named.policyPushRoleArn);
   });
 
   it("write the tenant's name where IAM takes it: Latin-1 only, on one line", () => {
@@ -169,7 +187,12 @@ describe("the Terraform role templates", () => {
       "aws_cloudformation_stack_set",
       "aws_cloudformation_stack_set_instance",
     ]);
-    expect(Object.keys(push.resource)).toEqual(["aws_iam_role_policy"]);
+    expect(Object.keys(push.resource)).toEqual(["aws_iam_role", "aws_iam_role_policy"]);
+    const cfnPush = cfn("cloudformation/policy-push.json").Resources.PolicyPushRole!.Properties;
+    const pushRole = push.resource.aws_iam_role.policy_push[0];
+    expect(pushRole).toMatchObject({ name: "BackupGovernancePolicyPush", path: "/ops/" });
+    expect(JSON.parse(unescape(pushRole.assume_role_policy))).toEqual(cfnPush.AssumeRolePolicyDocument);
+    expect(push.output.policy_push_role_arn).toBeDefined();
 
     const cfnManagement = cfn("cloudformation/management-role.json").Resources.ManagementReadRole!.Properties;
     const role = management.resource.aws_iam_role.management_read[0];
@@ -215,6 +238,9 @@ describe("the templates' input", () => {
     );
     expect(refusal({ externalId: "a" })).toMatch(/ExternalId must be 2 to 1,224 characters/);
     expect(refusal({ memberRoleName: "a/b" })).toMatch(/member role name must be an IAM role name/);
+    expect(refusal({ policyPushRoleArn: "arn:aws:iam::1111:role/x" })).toMatch(
+      /policy push role ARN must read arn:aws:iam::/,
+    );
     expect(refusal({ managementAccountId: "12345" })).toMatch(/management account ID must be exactly 12 digits/);
     expect(refusal({ principalArn: "arn:aws:s3:::bucket" })).toMatch(/product's principal must be an IAM role/);
     expect(refusal({ principalArn: undefined })).toMatch(/product's AWS principal is unknown/);

@@ -12,6 +12,7 @@ export interface TenantFormValues {
   name: string;
   managementAccountId: string;
   managementRoleArn: string;
+  policyPushRoleArn: string | null;
   memberRoleName: string;
   regions: string[];
   schedule: SyncScheduleKey;
@@ -47,6 +48,14 @@ export function TenantForm({ initial }: { initial?: TenantFormValues }) {
           placeholder="arn:aws:iam::123456789012:role/BackupGovernance"
           className="sm:col-span-2"
           hint="In the management or delegated administrator account; it must trust this product's identity with the ExternalId."
+        />
+        <TextField
+          name="policyPushRoleArn"
+          label="Policy push role (optional)"
+          defaultValue={initial?.policyPushRoleArn ?? ""}
+          placeholder="arn:aws:iam::123456789012:role/BackupGovernancePolicyPush"
+          className="sm:col-span-2"
+          hint="A role holding only the Organizations writes of a backup policy push, trusting this product's identity with the same ExternalId. Empty: pushes run as the role above."
         />
         <TextField
           name="memberRoleName"

@@ -156,6 +156,7 @@ export default async function TenantPage({
             name: tenant.name,
             managementAccountId: tenant.managementAccountId,
             managementRoleArn: tenant.managementRoleArn,
+            policyPushRoleArn: tenant.policyPushRoleArn,
             memberRoleName: tenant.memberRoleName,
             regions: tenant.regions,
             schedule: scheduleKeyOf(tenant.syncSchedule),

@@ -1,0 +1,1 @@
+ALTER TABLE "tenants" ADD COLUMN "policy_push_role_arn" text;
