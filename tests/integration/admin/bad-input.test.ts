@@ -132,6 +132,12 @@ describe("organizations: bad input", () => {
     ["an ExternalId too long", { externalId: "x".repeat(1225) }, "externalId", /2 to 1,224/],
     ["an ExternalId with a space", { externalId: "has space" }, "externalId", /2 to 1,224/],
     ["a member role name with a slash", { memberRoleName: "a/b" }, "memberRoleName", /IAM role name/],
+    [
+      "a malformed policy push role ARN",
+      { policyPushRoleArn: "arn:aws:iam::12345:role/Push" },
+      "policyPushRoleArn",
+      /Policy push role ARN must be an IAM role ARN/,
+    ],
     ["an oversized name", { name: "n".repeat(5000) }, "name", /at most 100/],
     ["an unknown schedule", { schedule: "every-minute" }, "schedule", /sync schedule/],
   ])("%s", async (_label, override, field, message) => {
@@ -167,6 +173,34 @@ describe("organizations: bad input", () => {
     const [after] = await db.select().from(tenants).where(eq(tenants.id, row!.id));
     expect(after!.externalId).not.toBe(row!.externalId);
     expect(await db.$count(auditLog, eq(auditLog.action, "tenant.rotate_external_id"))).toBe(1);
+  });
+
+  it("the policy push role is refused when malformed (nothing changes), then set and cleared, each audited", async () => {
+    const [row] = await db.select().from(tenants).where(eq(tenants.name, "Acme Corp"));
+    const update = (policyPushRoleArn: string) =>
+      actions.updateTenantAction(null, form({ ...goodTenant, tenantId: row!.id, policyPushRoleArn }));
+    const before = await counts();
+    const refused = await update("arn:aws:iam::123456789012:user/Push");
+    expect(refused).toMatchObject({ ok: false, error: { code: "VALIDATION" } });
+    if (!refused.ok) expect(refused.error.fieldErrors?.policyPushRoleArn).toMatch(/IAM role ARN/);
+    expect(await counts()).toEqual(before);
+    expect((await db.select().from(tenants).where(eq(tenants.id, row!.id)))[0]!.policyPushRoleArn).toBeNull();
+
+    const arn = "arn:aws:iam::123456789012:role/BackupGovernancePolicyPush";
+    expect(await update(arn)).toMatchObject({ ok: true });
+    expect((await db.select().from(tenants).where(eq(tenants.id, row!.id)))[0]!.policyPushRoleArn).toBe(arn);
+    expect(await update("")).toMatchObject({ ok: true });
+    expect((await db.select().from(tenants).where(eq(tenants.id, row!.id)))[0]!.policyPushRoleArn).toBeNull();
+    const audited = await db
+      .select({ details: auditLog.details })
+      .from(auditLog)
+      .where(eq(auditLog.action, "tenant.update"))
+      .orderBy(desc(auditLog.id))
+      .limit(2);
+    expect(audited.map((a) => a.details)).toEqual([
+      { changes: { policyPushRoleArn: { from: arn, to: null } } },
+      { changes: { policyPushRoleArn: { from: null, to: arn } } },
+    ]);
   });
 
   it("deleting needs the exact name", async () => {
