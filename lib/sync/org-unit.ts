@@ -60,7 +60,9 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
         transient: false,
       });
     }
-    const tree = await walkOrganization(client, organization);
+    const tree = await walkOrganization(client, organization).catch((error: unknown) => {
+      throw notAnAdministrator(error, tenant) ?? error;
+    });
     const now = clock.nowMs();
     await ensureJobPartitions(deps.pool, new Date(now - 40 * 86_400_000), new Date(now + 40 * 86_400_000));
     await planUnits(deps, claim, tenant, tree);
@@ -112,6 +114,24 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
     (c, tenantId) => summarizeRun(c, job.runId, tenantId),
     deps.log,
   );
+}
+
+/**
+ * Organizations answers its reads only to the management account and to a delegated administrator
+ * (DescribeOrganization answers anyone, so the refusal comes with the tree): when the role is in
+ * another account, that is the likelier cause than a missing permission, and the remedy differs.
+ */
+function notAnAdministrator(error: unknown, t: TenantForSync): FailureError | null {
+  const roleAccount = /:iam::(\d{12}):role\//.exec(t.managementRoleArn)?.[1];
+  if (!roleAccount || roleAccount === t.managementAccountId) return null;
+  const f = error instanceof FailureError ? error.failure : classifyCallError(error, {});
+  if (f.kind !== "access_denied") return null;
+  return new FailureError({
+    kind: "access_denied",
+    message: `AWS Organizations refused its reads to account ${roleAccount}, the role's account, which is neither the management account (${t.managementAccountId}) nor, it seems, a delegated administrator of the organization (${f.message})`,
+    remedy: `Register account ${roleAccount} as a delegated administrator (for AWS Backup, or for AWS Organizations with a resource-based delegation policy allowing the reads), or set the role ARN to a role in the management account.`,
+    transient: false,
+  });
 }
 
 /** One unit per (account, region); suspended or closed accounts are recorded as skipped. */

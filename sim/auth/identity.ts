@@ -53,10 +53,11 @@ export class IdentityStore {
         kind: "user",
       },
     });
-    this.managementRoleArn = `arn:aws:iam::${mgmt}:role/${def.management_role.name}`;
+    const roleAccount = def.management_role.account_id ?? mgmt;
+    this.managementRoleArn = `arn:aws:iam::${roleAccount}:role/${def.management_role.name}`;
     this.addRole({
       arn: this.managementRoleArn,
-      accountId: mgmt,
+      accountId: roleAccount,
       name: def.management_role.name,
       trusted: [this.principalArn],
       externalId: def.management_role.external_id,

@@ -262,6 +262,14 @@ export const worldSchema = z
     management_role: z.strictObject({
       name: z.string().min(1),
       external_id: z.string().min(2).max(1224),
+      /**
+       * The account the role lives in: the management account by default, or another (a delegated
+       * administrator's, to check what Organizations lets such an account do).
+       */
+      account_id: z
+        .string()
+        .regex(/^\d{12}$/)
+        .optional(),
       max_session_duration_s: z.int().min(3600).max(43200).default(3600),
     }),
     member_role_name: z.string().min(1),

@@ -43,7 +43,7 @@ export async function syncWorld(
       name,
       slug: name.toLowerCase().replace(/[^a-z0-9]+/g, "-"),
       managementAccountId: mgmt,
-      managementRoleArn: `arn:aws:iam::${mgmt}:role/${w.management_role.name}`,
+      managementRoleArn: `arn:aws:iam::${w.management_role.account_id ?? mgmt}:role/${w.management_role.name}`,
       externalId: w.management_role.external_id,
       memberRoleName: w.member_role_name,
       regions: w.regions,
