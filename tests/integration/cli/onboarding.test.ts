@@ -126,8 +126,30 @@ describe("onboarding from the command line", () => {
     ]);
     const listed = await ok("lib/cli/tenant.ts", ["list"]);
     expect((listed.tenants as Array<{ id: string }>).map((x) => x.id)).toEqual([tenantId]);
-    const updated = await ok("lib/cli/tenant.ts", ["update", "--tenant", "Acme", "--schedule", "daily"]);
-    expect(updated).toMatchObject({ action: "update", changed: ["schedule"], tenant: { schedule: "daily" } });
+    const badPush = await command("lib/cli/tenant.ts", [
+      "update",
+      "--tenant",
+      "Acme",
+      "--policy-push-role-arn",
+      "arn:aws:iam::1:role/Push",
+    ]);
+    expect(badPush.code).toBe(1);
+    expect(badPush.stderr).toContain("--policy-push-role-arn: Policy push role ARN must be an IAM role ARN");
+    const pushRole = `arn:aws:iam::${w().management_account_id}:role/BackupGovernancePolicyPush`;
+    const updated = await ok("lib/cli/tenant.ts", [
+      "update",
+      "--tenant",
+      "Acme",
+      "--schedule",
+      "daily",
+      "--policy-push-role-arn",
+      pushRole,
+    ]);
+    expect(updated).toMatchObject({
+      action: "update",
+      changed: ["policy_push_role_arn", "schedule"],
+      tenant: { schedule: "daily", policy_push_role_arn: pushRole },
+    });
   });
 
   it("imports a template exported from the product and selects it, audited as cli:template", async () => {
