@@ -1,9 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import type { Db } from "@/db";
 import { recordAudit } from "@/db/audit";
-import { backupPriceOverrides, type StorageTier } from "@/db/schema";
+import { backupPriceOverrides, tenants, type StorageTier } from "@/db/schema";
 import type { Actor } from "@/lib/admin/users";
 import { clock } from "@/lib/clock";
+import { notFound } from "@/lib/errors";
 import type { SetPriceOverrideInput } from "@/lib/validation/price-overrides";
 import { overrideKey, type PriceOverrides } from "./backup-prices";
 
@@ -33,6 +34,9 @@ export async function listPriceOverrides(
 
 /** Sets (or, with a null price, removes) a tenant's own price, with its audit row in the same transaction. */
 export async function setPriceOverride(db: Db, actor: Actor, input: SetPriceOverrideInput): Promise<void> {
+  // tenant:manage is held across tenants, so the wrapper checked no tenant: this one must exist.
+  const [tenant] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.id, input.tenantId));
+  if (!tenant) throw notFound("That organization");
   await db.transaction(async (tx) => {
     const key = and(
       eq(backupPriceOverrides.tenantId, input.tenantId),
