@@ -35,7 +35,7 @@ export interface HygieneReport {
   all: PointTotals;
   byTierAndAge: TierAgeLine[];
   byType: TypeLine[];
-  /** Points whose source resource the last sync found nowhere in the organization (see ORPHAN_RULE). */
+  /** Points whose source resource seems deleted (see ORPHAN_RULE). */
   orphans: PointTotals;
   /** Points with no DeleteAt and no lifecycle: kept until someone deletes them. */
   neverExpire: PointTotals;
@@ -45,11 +45,19 @@ export interface HygieneReport {
   emptyVaults: Array<{ accountId: string; region: string; vaultName: string; vaultArn: string }>;
 }
 
+/**
+ * Days without a new point after which a resource missing from the tagged inventory counts as
+ * gone. AWS Backup's protected-resources list cannot tell: it names every resource that still has
+ * points, deleted or not. A live resource that a plan selects gets a point at least weekly.
+ */
+export const ORPHAN_QUIET_DAYS = 7;
+
 export const ORPHAN_RULE =
-  "A point is an orphan when its source resource is in neither the tagged-resource inventory " +
-  "(Resource Groups Tagging API) nor AWS Backup's protected resources of any account of this " +
-  "organization as last synced, and the resource's ARN names an account of the organization " +
-  "(or no account, as S3's do). Copies of resources outside the organization are not counted.";
+  "A point is an orphan when its source resource is in no account's tagged-resource inventory " +
+  "(Resource Groups Tagging API) as last synced and no point of that resource, in any vault, is " +
+  `newer than ${ORPHAN_QUIET_DAYS} days; and the resource's ARN names an account of this ` +
+  "organization (or no account, as S3's do). An untagged resource that is no longer backed up " +
+  "looks the same and is counted too.";
 
 export interface HygieneScope {
   tenantId: string;
@@ -148,7 +156,7 @@ function readPointGroups(db: Db, s: HygieneScope): Promise<GroupRow[]> {
              coalesce(p.move_to_cold_storage_at <= ${s.now}, false) as cold_passed,
              least(greatest(floor(extract(epoch from (${s.now}::timestamptz - p.creation_date)) / 86400), 0), ${AGE_CAP_DAYS})::int as age_days,
              (not exists (select 1 from resources r where r.tenant_id = p.tenant_id and r.resource_arn = p.resource_arn)
-              and not exists (select 1 from protected_resources r where r.tenant_id = p.tenant_id and r.resource_arn = p.resource_arn)
+              and n.newest < ${new Date(s.now.getTime() - ORPHAN_QUIET_DAYS * 86_400_000)}
               and (split_part(p.resource_arn, ':', 5) = ''
                    or exists (select 1 from org_accounts o where o.tenant_id = p.tenant_id
                                 and o.account_id = split_part(p.resource_arn, ':', 5)))) as orphan,
@@ -157,6 +165,8 @@ function readPointGroups(db: Db, s: HygieneScope): Promise<GroupRow[]> {
              coalesce(sum(p.backup_size_bytes), 0)::text as bytes,
              count(*) filter (where p.backup_size_bytes is null)::int as unsized
         from recovery_points p
+        join (select resource_arn, max(creation_date) as newest from recovery_points
+               where tenant_id = ${s.tenantId} group by 1) n on n.resource_arn = p.resource_arn
        where p.tenant_id = ${s.tenantId} ${accountFilter("p.account_id", s.accountId)}
        group by 1, 2, 3, 4, 5, 6`,
     )

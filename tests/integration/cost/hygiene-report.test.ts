@@ -20,7 +20,7 @@ import { testDb } from "@/tests/helpers/db";
 import { makeTenant, makeUser } from "@/tests/helpers/fixtures";
 
 // A small world whose every report line has a known answer: seven points (one of them without a
-// size) across two accounts, a requested and an unrequested copy, an orphan that never expires,
+// size, of an untagged resource still backed up) across two accounts, a requested and an unrequested copy, an orphan that never expires,
 // a point of a resource outside the organization, a plan with and two without selections, and
 // two empty vaults. Then the price override: refused when bad, audited when good.
 
@@ -40,6 +40,7 @@ const vaultArn = (account: string, name: string) => `arn:aws:backup:${R}:${accou
 const live = `arn:aws:ec2:${R}:${W}:volume/vol-live`;
 const fs = `arn:aws:elasticfilesystem:${R}:${W}:file-system/fs-live`;
 const gone = `arn:aws:ec2:${R}:${W}:volume/vol-gone`;
+const untagged = `arn:aws:ec2:${R}:${W}:volume/vol-untagged`;
 const outside = `arn:aws:ec2:${R}:999999999999:volume/vol-outside`;
 
 let tenantId: string;
@@ -124,39 +125,41 @@ beforeAll(async () => {
     ouPath: [],
   });
   await db.insert(orgAccounts).values([account(W, "workload"), account(C, "central")]);
-  await db
-    .insert(resources)
-    .values({ tenantId, accountId: W, region: R, resourceArn: live, resourceType: "EBS", tags: {} });
-  // Untagged, so only AWS Backup lists it: still a resource that exists.
+  await db.insert(resources).values([
+    { tenantId, accountId: W, region: R, resourceArn: live, resourceType: "EBS", tags: {} },
+    { tenantId, accountId: W, region: R, resourceArn: fs, resourceType: "EFS", tags: {} },
+  ]);
+  // AWS Backup lists every resource that has points, the deleted one too: its list cannot tell.
   await db
     .insert(protectedResources)
-    .values({ tenantId, accountId: W, region: R, resourceArn: fs, resourceType: "EFS" });
-  await db
-    .insert(recoveryPoints)
-    .values([
-      point(live, { days: 3, gb: 10 }),
-      point(fs, { type: "EFS", days: 100, gb: 20, keepDays: 365, coldAfterDays: 30 }),
-      point(gone, { days: 40, gb: 5, keepDays: null }),
-      point(outside, { days: 10, gb: 7 }),
-      point(live, {
-        account: C,
-        vault: "central",
-        days: 20,
-        gb: 8,
-        storageClass: "WARM",
-        copyFrom: vaultArn(W, "Default"),
-      }),
-      point(live, {
-        account: C,
-        vault: "stray",
-        days: 400,
-        gb: 4,
-        keepDays: 500,
-        storageClass: "COLD",
-        copyFrom: vaultArn(W, "Default"),
-      }),
-      point(live, { days: 1, gb: null }),
-    ]);
+    .values(
+      [untagged, gone].map((resourceArn) => ({ tenantId, accountId: W, region: R, resourceArn, resourceType: "EBS" })),
+    );
+  await db.insert(recoveryPoints).values([
+    point(live, { days: 3, gb: 10 }),
+    point(fs, { type: "EFS", days: 100, gb: 20, keepDays: 365, coldAfterDays: 30 }),
+    point(gone, { days: 40, gb: 5, keepDays: null }),
+    point(outside, { days: 10, gb: 7 }),
+    point(live, {
+      account: C,
+      vault: "central",
+      days: 20,
+      gb: 8,
+      storageClass: "WARM",
+      copyFrom: vaultArn(W, "Default"),
+    }),
+    point(live, {
+      account: C,
+      vault: "stray",
+      days: 400,
+      gb: 4,
+      keepDays: 500,
+      storageClass: "COLD",
+      copyFrom: vaultArn(W, "Default"),
+    }),
+    // Untagged, so not in the tagged inventory, but backed up yesterday: it exists.
+    point(untagged, { days: 1, gb: null }),
+  ]);
   await db
     .insert(backupVaults)
     .values([
