@@ -11,11 +11,14 @@ import {
   protectedResources,
   recoveryPoints,
   resources,
+  tenants,
 } from "@/db/schema";
 import type { SessionUser } from "@/lib/auth/access";
 import { getHygieneReport, type PointTotals } from "@/lib/cost/hygiene-report";
 import { BYTES_PER_GB } from "@/lib/cost/point-bands";
+import { REPORT_LINE_COLUMNS } from "@/lib/cost/report-lines";
 import { testClockMs } from "@/tests/helpers/clock";
+import { readCsv } from "@/tests/helpers/csv-read";
 import { testDb } from "@/tests/helpers/db";
 import { makeTenant, makeUser } from "@/tests/helpers/fixtures";
 
@@ -338,5 +341,39 @@ describe("a price override", () => {
     expect(removed.ok).toBe(true);
     expect(await db.$count(backupPriceOverrides, eq(backupPriceOverrides.tenantId, tenantId))).toBe(0);
     expect((await getHygieneReport(db, { tenantId, now })).all.costUsd).toBeCloseTo(1.75, 9);
+  });
+});
+
+describe("the CSV export", () => {
+  const get = async (query: string) => {
+    const { GET } = await import("@/app/(app)/t/[tenant]/cost/export/route");
+    const [row] = await db.select({ slug: tenants.slug }).from(tenants).where(eq(tenants.id, tenantId));
+    return GET(new Request(`http://localhost/t/${row!.slug}/cost/export?${query}`), {
+      params: Promise.resolve({ tenant: row!.slug }),
+    });
+  };
+
+  it("holds the page's lines for one account, and is audited", async () => {
+    caller = await makeUser(db, "auditor", [{ tenantId }]);
+    const res = await get(`account=${C}`);
+    expect(res.status).toBe(200);
+    const records = readCsv(await res.text()).map((r) => r.map((f) => f.text));
+    const data = records.filter((r) => !r[0]!.startsWith("#"));
+    expect(data[0]).toEqual([...REPORT_LINE_COLUMNS]);
+    const line = (section: string, name: string) => data.find((r) => r[0] === section && r[1] === name);
+    expect(line("total", "all recovery points")?.slice(3, 7)).toEqual(["2", String(12 * GB), "0", "0.45"]);
+    expect(line("hygiene", "copies no rule asks for")?.slice(3, 7)).toEqual(["1", String(4 * GB), "0", "0.05"]);
+    expect(line("plan without selections", "plan-3-name")?.slice(9)).toEqual([C, R]);
+    expect(line("empty vault", "unused")?.slice(9)).toEqual([C, R]);
+    const [audit] = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.actorId, caller.userId), eq(auditLog.targetId, "cost")));
+    expect(audit).toMatchObject({ action: "export", details: { format: "csv", filters: { account: C } } });
+  });
+
+  it("refuses a malformed account", async () => {
+    caller = await makeUser(db, "auditor", [{ tenantId }]);
+    expect((await get("account=12")).status).toBe(400);
   });
 });

@@ -77,6 +77,14 @@ export default async function CostPage({
             <button type="submit" className="rounded border border-slate-300 px-2 py-1 font-medium text-brand-700">
               Show
             </button>
+            {tenant.capabilities.includes("export") && (
+              <a
+                href={`/t/${slug}/cost/export${accountId ? `?account=${accountId}` : ""}`}
+                className="font-medium text-brand-700 hover:underline"
+              >
+                CSV
+              </a>
+            )}
           </form>
         }
       />
