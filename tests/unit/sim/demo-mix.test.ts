@@ -214,6 +214,14 @@ describe("demo world cyber-resilience mix", () => {
     expect(orphanPoints.some((i) => s.rps.vault.data[i] !== orphanPoints.map((j) => s.rps.vault.data[j])[0])).toBe(
       true,
     );
+    const batch = plans.find((p) => p.name === "payments-batch")!;
+    expect(currentVersion(batch).rules.map((r) => (s.rules[r] as RuleRt).copyActions.length)).toEqual([0]);
+    const central = vaults.find((v) => v.name === "central-vault" && s.units[v.unit]!.region === "us-east-1")!;
+    const copiedBefore = new Set(batch.versions[0]!.rules);
+    const unasked = orphanPoints.filter(
+      (i) => s.rps.vault.data[i] === central.index && copiedBefore.has(s.rps.rule.data[i] as number),
+    );
+    expect(unasked.length).toBeGreaterThan(0);
     expect(plans.filter((p) => p.selections.length === 0).map((p) => p.name)).toEqual(["staging-retired"]);
     expect(vaults.some((v) => v.liveCount === 0)).toBe(true);
   });
