@@ -1,5 +1,6 @@
 import { Badge } from "@/app/_components/ui/badge";
 import { Table, Td, Th } from "@/app/_components/ui/table";
+import { isPricedResourceType, PUBLISHED_PRICES } from "@/lib/cost/backup-prices";
 import { AGE_BANDS } from "@/lib/cost/point-bands";
 import type { PointTotals, TierAgeLine, TypeLine } from "@/lib/cost/hygiene-report";
 import { formatBytes } from "@/lib/format";
@@ -13,6 +14,7 @@ export function formatUsd(usd: number): string {
   });
 }
 
+const hasColdTier = (type: string) => isPricedResourceType(type) && PUBLISHED_PRICES[type].cold !== null;
 const count = (n: number) => n.toLocaleString("en-US");
 const unsizedNote = (t: PointTotals) => (t.unsized ? ` (${count(t.unsized)} without a size)` : "");
 
@@ -40,7 +42,7 @@ export function TierAgeTable({ lines }: { lines: TierAgeLine[] }) {
               {count(l.count)}
               {l.unsized > 0 && <span className="text-xs text-slate-500">{unsizedNote(l)}</span>}
             </Td>
-            <Td className="text-right">{formatBytes(l.bytes)}</Td>
+            <Td className="text-right whitespace-nowrap">{formatBytes(l.bytes)}</Td>
             <Td className="text-right">{formatUsd(l.costUsd)}</Td>
           </tr>
         ))}
@@ -68,13 +70,18 @@ export function TypeTable({ lines }: { lines: TypeLine[] }) {
             <Td>{l.resourceType}</Td>
             <Td>{l.tier}</Td>
             <Td className="text-right">{count(l.count)}</Td>
-            <Td className="text-right">{formatBytes(l.bytes)}</Td>
+            <Td className="text-right whitespace-nowrap">{formatBytes(l.bytes)}</Td>
             <Td className="text-right">
               {l.price.from === "none" ? (
                 <span className="text-xs text-slate-500">no price for this type</span>
               ) : (
                 <>
                   {l.price.usdPerGbMonth}
+                  {l.tier === "cold" && l.price.from === "published" && !hasColdTier(l.resourceType) && (
+                    <span className="ml-1 text-xs text-slate-500" title="AWS Backup has no cold tier for this type">
+                      (warm price)
+                    </span>
+                  )}
                   {l.price.from === "override" && (
                     <span className="ml-1">
                       <Badge tone="blue" title="This organization's own price">
