@@ -4,6 +4,7 @@ import { Alert } from "@/app/_components/ui/alert";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { Table, Td, Th } from "@/app/_components/ui/table";
 import { Widget, WidgetState } from "@/app/_components/widget";
+import { roleHas } from "@/lib/auth/permissions";
 import { requireTenantPage } from "@/lib/auth/session";
 import { clock } from "@/lib/clock";
 import { PRICES_AS_OF, PRICES_SOURCE_URL, PUBLISHED_PRICES, PRICED_RESOURCE_TYPES } from "@/lib/cost/backup-prices";
@@ -27,7 +28,9 @@ export default async function CostPage({
   searchParams: Promise<SearchParams>;
 }) {
   const { tenant: slug } = await params;
-  const { tenant } = await requireTenantPage(slug, "tenant:read", { page: "/t/[tenant]/cost" });
+  const { session, tenant } = await requireTenantPage(slug, "tenant:read", { page: "/t/[tenant]/cost" });
+  // tenant:manage is held across organizations (admins), so it is the role's, not the membership's.
+  const managesPrices = roleHas(session.role, "tenant:manage");
   const sp = await searchParams;
   const names = await getAccountNames(tenant.tenantId).catch(() => new Map<string, string>());
   const asked = first(sp.account);
@@ -205,9 +208,7 @@ export default async function CostPage({
                   })}
                 </tbody>
               </Table>
-              {tenant.capabilities.includes("tenant:manage") && (
-                <PriceOverrideForm tenantId={tenant.tenantId} resourceTypes={PRICED_RESOURCE_TYPES} />
-              )}
+              {managesPrices && <PriceOverrideForm tenantId={tenant.tenantId} resourceTypes={PRICED_RESOURCE_TYPES} />}
             </div>
           )}
         </WidgetState>
