@@ -13,3 +13,4 @@ export * from "./backup-settings";
 export * from "./compliance";
 export * from "./policies";
 export * from "./report-schedules";
+export * from "./cost";

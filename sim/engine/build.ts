@@ -59,6 +59,7 @@ export function buildState(def: WorldDef, now: number): SimState {
       encrypted: r.encrypted,
       sizeGb: r.size_gb,
       created: t(r.created),
+      deleted: r.deleted === undefined ? undefined : t(r.deleted),
       outcome: r.backup_outcome,
       restoreMinutes: r.restore_minutes,
       scanOutcome: r.scan_outcome,

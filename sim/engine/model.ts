@@ -70,11 +70,17 @@ export interface ResourceRt {
   encrypted: boolean;
   sizeGb: number;
   created: number;
+  deleted: number | undefined;
   outcome: string;
   restoreMinutes: number | undefined;
   scanOutcome: "clean" | "infected" | "failed";
   indexOutcome: "active" | "failed" | "pending";
   restoreValidation: "successful" | "failed" | "timed_out" | undefined;
+}
+
+/** Whether the resource exists at time t (seconds): created, and not yet deleted. */
+export function resourceExists(res: ResourceRt, t: number): boolean {
+  return res.created <= t && (res.deleted === undefined || t < res.deleted);
 }
 
 export interface VaultRt {

@@ -1,4 +1,13 @@
-import type { PlanRt, ResourceRt, RuleRt, SelectionRt, SimState, Unit, VaultRt } from "./model";
+import {
+  resourceExists,
+  type PlanRt,
+  type ResourceRt,
+  type RuleRt,
+  type SelectionRt,
+  type SimState,
+  type Unit,
+  type VaultRt,
+} from "./model";
 import { selects } from "./selection";
 import { emitBackup, type RunWindow } from "./emit";
 import { runRestoreTesting } from "./restore-testing";
@@ -46,7 +55,7 @@ function runPlan(state: SimState, unit: Unit, plan: PlanRt, w: RunWindow): void 
       if (fires.length === 0) continue;
       for (const t of fires) {
         for (const [res, sel] of assigned) {
-          if (res.created <= t && sel.created <= t) emitBackup(state, unit, plan, rule, res, sel, t, w);
+          if (resourceExists(res, t) && sel.created <= t) emitBackup(state, unit, plan, rule, res, sel, t, w);
         }
         plan.lastExecution = Math.max(plan.lastExecution ?? 0, t);
       }

@@ -1,6 +1,6 @@
 import type { IdentityStore } from "../auth/identity";
 import type { SimConfig } from "../config";
-import type { PlanRt, ResourceRt, SimState, Unit, VaultRt } from "./model";
+import { resourceExists, type PlanRt, type ResourceRt, type SimState, type Unit, type VaultRt } from "./model";
 import { currentVersion } from "./plans";
 import { JOB_WINDOW_S } from "./run";
 
@@ -104,7 +104,10 @@ export function unitDetail(state: SimState, unit: Unit): UnitDetail {
       selections: plans.reduce((n, p) => n + p.selections.length, 0),
       vaults: vaults.length,
       recovery_points: vaults.reduce((n, v) => n + v.liveCount, 0),
-      resources: unit.resources.filter((r) => Object.keys((state.resources[r] as ResourceRt).tags).length > 0).length,
+      resources: unit.resources.filter((r) => {
+        const res = state.resources[r] as ResourceRt;
+        return Object.keys(res.tags).length > 0 && resourceExists(res, state.now);
+      }).length,
       protected_resources: protectedSet.size,
       backup_jobs: inWindow(unit.backupJobs, (j) => state.backupJobs.created.data[j] as number),
       copy_jobs: inWindow(unit.copyJobs, (j) => state.copyJobs.created.data[j] as number),

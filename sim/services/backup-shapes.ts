@@ -6,6 +6,7 @@ import { IntList } from "../engine/columns";
 import {
   INDEX_STATUSES,
   RP_CONTINUOUS,
+  RP_COPY,
   RP_DELETE_AFTER_COPY,
   RP_ENCRYPTED,
   SCAN_FAILED,
@@ -134,6 +135,16 @@ export function rpArn(state: SimState, index: number, vault: VaultRt, res: Resou
   return recoveryPointArn(state.seed, index, res.type, unit.accountId, unit.region, continuous);
 }
 
+/**
+ * The vault a rule backs up into. A copy outlives its source point (which the engine does not keep
+ * once expired), and AWS still names the vault the copy came from.
+ */
+function ruleTargetVault(state: SimState, ruleIndex: number): VaultRt | undefined {
+  const rule = state.rules[ruleIndex] as RuleRt | undefined;
+  const unit = rule ? state.units[(state.plans[rule.plan] as PlanRt).unit] : undefined;
+  return unit?.vaults.map((v) => state.vaults[v] as VaultRt).find((v) => v.name === rule!.targetVault);
+}
+
 /** The members ListRecoveryPointsByBackupVault and DescribeRecoveryPoint share. */
 export function recoveryPointShape(state: SimState, i: number) {
   const rps = state.rps;
@@ -145,7 +156,12 @@ export function recoveryPointShape(state: SimState, i: number) {
   const flags = rps.flags.data[i] as number;
   const source = rps.source.data[i] as number;
   const encrypted = (flags & RP_ENCRYPTED) !== 0;
-  const sourceVault = source >= 0 ? (state.vaults[rps.vault.data[source] as number] as VaultRt) : undefined;
+  const sourceVault =
+    source >= 0
+      ? (state.vaults[rps.vault.data[source] as number] as VaultRt)
+      : flags & RP_COPY
+        ? ruleTargetVault(state, rps.rule.data[i] as number)
+        : undefined;
   return {
     RecoveryPointArn: rpArn(state, i, vault, res),
     BackupVaultName: vault.name,

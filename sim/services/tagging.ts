@@ -1,6 +1,6 @@
 import { SimError } from "../http/errors";
 import { bool, int, list, str, struct } from "../http/input";
-import type { ResourceRt } from "../engine/model";
+import { resourceExists, type ResourceRt } from "../engine/model";
 import { TYPE_INFO } from "../world/resource-types";
 import { page, type Operation } from "./context";
 import { unitOf } from "./backup-shapes";
@@ -58,7 +58,7 @@ const getResources: Operation = {
     const arns = i.ResourceARNList as string[] | undefined;
     const unit = unitOf(ctx);
     const matches = (r: ResourceRt) => {
-      if (Object.keys(r.tags).length === 0) return false;
+      if (Object.keys(r.tags).length === 0 || !resourceExists(r, ctx.state.now)) return false;
       if (arns && !arns.includes(r.arn)) return false;
       const tagging = TYPE_INFO[r.type].tagging;
       if (typeFilters.length && !typeFilters.some((f) => f === tagging || f === tagging.split(":")[0])) return false;

@@ -1,6 +1,7 @@
 import { createRng, hashString } from "./rng";
 import type { World } from "./schema";
 import { demoUnits, type DemoAccounts } from "./demo-units";
+import { addDemoHygiene } from "./demo-hygiene";
 import { addDemoResilience } from "./demo-resilience";
 
 /**
@@ -177,6 +178,7 @@ export function demoWorld(seed = 1): World {
     },
   };
   addDemoResilience(world, ids, regions, rng);
+  addDemoHygiene(world, ids);
   return world;
 }
 

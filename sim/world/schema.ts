@@ -30,6 +30,8 @@ const resourceSchema = z.strictObject({
   encrypted: z.boolean().default(true),
   size_gb: z.number().positive().default(20),
   created: timeSchema.default("-400d"),
+  /** When it was deleted: no backups after it, gone from tagging; its points stay until they expire. */
+  deleted: timeSchema.optional(),
   /** How this resource's backup jobs end; "normal" draws from behaviour rates. */
   backup_outcome: z.enum(["normal", "fail", "abort", "expire", "issues", "fail_recent"]).default("normal"),
   /** Minutes a restore of this resource takes. */

@@ -14,6 +14,7 @@ const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string; anyOf?
   { path: "overview", label: "Overview", icon: "◎" },
   { path: "compliance", label: "Compliance", icon: "✓", history: true },
   { path: "resilience", label: "Resilience", icon: "◈", history: true },
+  { path: "cost", label: "Cost", icon: "$" },
   { path: "reports", label: "Reports", icon: "▣", anyOf: ["export"], history: true },
   { path: "accounts", label: "Accounts", icon: "▤" },
   { path: "resources", label: "Resources", icon: "◇" },

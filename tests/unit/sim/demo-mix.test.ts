@@ -195,4 +195,34 @@ describe("demo world cyber-resilience mix", () => {
     ]);
     expect(lag("Audit", "us-east-1", "audit-airgap")).toMatchObject({ share: null, mpaApprovalTeamArn: undefined });
   });
+
+  it("cost and hygiene: sized, cold, never-expiring points; an orphan's points; a plan without selections; empty vaults", () => {
+    expect(liveRps.every((i) => (s.rps.sizeMb.data[i] as number) > 0)).toBe(true);
+    expect(
+      liveRps.some(
+        (i) =>
+          (s.rps.coldAfterDays.data[i] as number) >= 0 &&
+          (s.rps.created.data[i] as number) + (s.rps.coldAfterDays.data[i] as number) * DAY <= NOW,
+      ),
+    ).toBe(true);
+    expect(liveRps.some((i) => s.rps.deleteAt(i) === Infinity)).toBe(true);
+    const gone = resources.filter((r) => r.deleted !== undefined && r.deleted <= NOW);
+    expect(gone.map((r) => r.name)).toEqual(["payments-batch-old"]);
+    const orphanPoints = rpsOf(gone[0]!);
+    expect(orphanPoints.length).toBeGreaterThan(0);
+    expect(orphanPoints.every((i) => (s.rps.created.data[i] as number) < gone[0]!.deleted!)).toBe(true);
+    expect(orphanPoints.some((i) => s.rps.vault.data[i] !== orphanPoints.map((j) => s.rps.vault.data[j])[0])).toBe(
+      true,
+    );
+    const batch = plans.find((p) => p.name === "payments-batch")!;
+    expect(currentVersion(batch).rules.map((r) => (s.rules[r] as RuleRt).copyActions.length)).toEqual([0]);
+    const central = vaults.find((v) => v.name === "central-vault" && s.units[v.unit]!.region === "us-east-1")!;
+    const copiedBefore = new Set(batch.versions[0]!.rules);
+    const unasked = orphanPoints.filter(
+      (i) => s.rps.vault.data[i] === central.index && copiedBefore.has(s.rps.rule.data[i] as number),
+    );
+    expect(unasked.length).toBeGreaterThan(0);
+    expect(plans.filter((p) => p.selections.length === 0).map((p) => p.name)).toEqual(["staging-retired"]);
+    expect(vaults.some((v) => v.liveCount === 0)).toBe(true);
+  });
 });
