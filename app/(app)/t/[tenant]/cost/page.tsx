@@ -94,7 +94,7 @@ export default async function CostPage({
       {asked && !accountId && (
         <Alert tone="warning">No account “{asked}” in this organization; showing all accounts.</Alert>
       )}
-      <div className="grid gap-4 xl:grid-cols-2">
+      <div className="grid gap-4 2xl:grid-cols-2">
         <Widget
           title="Estimated monthly cost"
           description="Stored size × price per GB-month; AWS bills storage only, by the GB of 2^30 bytes."
