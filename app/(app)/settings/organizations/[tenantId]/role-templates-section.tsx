@@ -45,13 +45,13 @@ export async function RoleTemplatesSection({ tenantId }: { tenantId: string }) {
     <Card title={TITLE} description={DESCRIPTION}>
       <ul className="divide-y divide-slate-100" data-testid="role-templates">
         {result.files.map((f) => (
-          <li key={f.path} className="flex items-center justify-between gap-4 py-3">
+          <li key={f.path} className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between sm:gap-4">
             <div className="min-w-0 flex-1 space-y-0.5">
               <p className="text-sm font-medium text-slate-900">
                 {f.title} {f.optional && <Badge>optional</Badge>}
               </p>
               <p className="text-xs text-slate-600">{f.instructions}</p>
-              <p className="font-mono text-xs text-slate-500">{f.path}</p>
+              <p className="font-mono text-xs break-all text-slate-500">{f.path}</p>
             </div>
             <div className="flex shrink-0 gap-2">
               <a
