@@ -33,9 +33,11 @@ export async function RoleTemplatesSection({ tenantId }: { tenantId: string }) {
     return (
       <Card title={TITLE} description={DESCRIPTION}>
         <Alert tone="warning">
-          {error.message}
-          {principal instanceof Error && ` (STS: ${principal.message})`}
-          {" The command line takes --principal ARN and --targets r-…,ou-… for what the product cannot find itself."}
+          <span className="[overflow-wrap:anywhere]">
+            {error.message}
+            {principal instanceof Error && ` (STS: ${principal.message})`}
+            {" The command line takes --principal ARN and --targets r-…,ou-… for what the product cannot find itself."}
+          </span>
         </Alert>
       </Card>
     );
@@ -46,7 +48,7 @@ export async function RoleTemplatesSection({ tenantId }: { tenantId: string }) {
       <ul className="divide-y divide-slate-100" data-testid="role-templates">
         {result.files.map((f) => (
           <li key={f.path} className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:justify-between sm:gap-4">
-            <div className="min-w-0 flex-1 space-y-0.5">
+            <div className="min-w-0 flex-1 space-y-0.5 [overflow-wrap:anywhere]">
               <p className="text-sm font-medium text-slate-900">
                 {f.title} {f.optional && <Badge>optional</Badge>}
               </p>
