@@ -21,6 +21,15 @@ type Line = (string | number | null)[];
 
 const totals = (t: PointTotals) => [t.count, t.bytes, t.unsized, Number(t.costUsd.toFixed(6))];
 
+/** A line naming one plan or vault: no figures, only where it is. */
+const placeLine = (section: string, name: string, at: { accountId: string; region: string }): Line => [
+  section,
+  name,
+  ...Array<null>(7).fill(null),
+  at.accountId,
+  at.region,
+];
+
 export function reportLines(r: HygieneReport): Line[] {
   const band = (id: string) => AGE_BANDS.find((b) => b.id === id)?.label ?? id;
   return [
@@ -39,31 +48,7 @@ export function reportLines(r: HygieneReport): Line[] {
     ["hygiene", "orphans", null, ...totals(r.orphans), null, null, null, null],
     ["hygiene", "never expire", null, ...totals(r.neverExpire), null, null, null, null],
     ["hygiene", "copies no rule asks for", null, ...totals(r.unrequestedCopies), null, null, null, null],
-    ...r.plansWithoutSelections.map((p): Line => [
-      "plan without selections",
-      p.planName,
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      p.accountId,
-      p.region,
-    ]),
-    ...r.emptyVaults.map((v): Line => [
-      "empty vault",
-      v.vaultName,
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      null,
-      v.accountId,
-      v.region,
-    ]),
+    ...r.plansWithoutSelections.map((p) => placeLine("plan without selections", p.planName, p)),
+    ...r.emptyVaults.map((v) => placeLine("empty vault", v.vaultName, v)),
   ];
 }
