@@ -70,11 +70,23 @@ export function memberRoleTemplate(p: RoleTemplateParams): Template {
   };
 }
 
-/** For the management account: a service-managed stack set putting the member role in every account of the targets, new ones included. */
+/**
+ * For the management account: a service-managed stack set putting the member role in every account
+ * of the targets, new ones included. The targets are a parameter, so the template works before the
+ * product has read the organization's root (its default once it has).
+ */
 export function memberStackSetStack(p: RoleTemplateParams): Template {
   return {
     AWSTemplateFormatVersion: "2010-09-09",
     Description: `Backup governance member roles for ${p.tenantName}: deploy in management account ${p.managementAccountId} after the read role.`,
+    Parameters: {
+      DeploymentTargets: {
+        Type: "CommaDelimitedList",
+        Description:
+          "The organization's root id (r-...) or the OU ids (ou-...-...) whose accounts get the member role.",
+        ...(p.deploymentTargets.length ? { Default: p.deploymentTargets.join(",") } : {}),
+      },
+    },
     Resources: {
       MemberRoleStackSet: {
         Type: "AWS::CloudFormation::StackSet",
@@ -85,7 +97,7 @@ export function memberStackSetStack(p: RoleTemplateParams): Template {
           AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
           Capabilities: ["CAPABILITY_NAMED_IAM"],
           StackInstancesGroup: [
-            { DeploymentTargets: { OrganizationalUnitIds: p.deploymentTargets }, Regions: [p.stackSetRegion] },
+            { DeploymentTargets: { OrganizationalUnitIds: { Ref: "DeploymentTargets" } }, Regions: [p.stackSetRegion] },
           ],
           TemplateBody: JSON.stringify(memberRoleTemplate(p), null, 2),
         },

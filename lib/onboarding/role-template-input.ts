@@ -11,7 +11,7 @@ const ROLE_ARN = /^arn:(aws(?:-cn|-us-gov)?):iam::(\d{12}):role(\/(?:[\w+=,.@-]+
 const PRINCIPAL_ARN =
   /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:(?:root|(?:user|role)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64})$/;
 // Organizations' ids (Organizations API reference, RootId and OrganizationalUnitId patterns).
-const TARGET_ID = /^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
+export const TARGET_ID = /^(?:r-[0-9a-z]{4,32}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/;
 
 export const roleTemplateInput = z.object({
   tenantName: z.string().trim().min(1, "The organization's name is empty.").max(100),
@@ -41,7 +41,6 @@ export const roleTemplateInput = z.object({
     .array(
       z.string().regex(TARGET_ID, "A deployment target must be the organization's root (r-…) or an OU id (ou-…-…)."),
     )
-    .min(1, "Name the organization's root or the OUs to deploy the member role to.")
     .max(100),
 });
 
@@ -63,6 +62,10 @@ export interface RoleTemplateParams {
   /** The optional role the policy push assumes instead of the read role, and the account it lives in. */
   policyPushRole: { arn: string; name: string; path: string; accountId: string };
   memberRoleName: string;
+  /**
+   * The stack set's default targets: the organization's root once a sync has read it. Empty before
+   * the first sync, when the operator gives them as the template's parameter.
+   */
   deploymentTargets: string[];
   /** IAM is global: the stack set needs one stack per account, in one region of the partition. */
   stackSetRegion: string;

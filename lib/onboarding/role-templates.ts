@@ -33,7 +33,10 @@ export type RoleTemplatePath = (typeof ROLE_TEMPLATE_PATHS)[number];
 export function renderRoleTemplates(input: RoleTemplateInput): RoleTemplateFile[] {
   const p = parseRoleTemplateInput(input);
   const step1 = `1. In account ${p.roleAccountId}: the read role the product assumes (with the ExternalId)${p.roleAccountId === p.managementAccountId ? " and this account's member role" : ""}.`;
-  const step2 = `2. In management account ${p.managementAccountId}: a service-managed stack set putting the member role in every account of ${p.deploymentTargets.join(", ")}, new accounts included. Needs trusted access for CloudFormation StackSets enabled in Organizations.`;
+  const targets = p.deploymentTargets.length
+    ? `every account of ${p.deploymentTargets.join(", ")} (its DeploymentTargets parameter, to change)`
+    : "every account of the root or OUs you give as its DeploymentTargets parameter (deployment_targets in Terraform)";
+  const step2 = `2. In management account ${p.managementAccountId}: a service-managed stack set putting the member role in ${targets}, new accounts included. Needs trusted access for CloudFormation StackSets enabled in Organizations.`;
   const step3 = `Optional, only to push backup policies from the product: in account ${p.policyPushRole.accountId}, a role of its own holding only the push's Organizations actions; then set its ARN (${p.policyPushRole.arn}) as the organization's policy push role.`;
   const files: [RoleTemplatePath, string, string, boolean, (p: RoleTemplateParams) => string, string][] = [
     [

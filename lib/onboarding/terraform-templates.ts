@@ -1,6 +1,6 @@
 import { managementPermissions, memberPermissions, policyPushPermissions } from "@/lib/aws/read-permissions";
 import { memberRoleTemplate, STACK_SET_NAME } from "./cloudformation-templates";
-import type { RoleTemplateParams } from "./role-template-input";
+import { TARGET_ID, type RoleTemplateParams } from "./role-template-input";
 import { managementTrustPolicy, memberTrustPolicy } from "./trust-policies";
 
 // The same roles as Terraform (hashicorp/aws provider) for operators who keep their organization in
@@ -86,8 +86,21 @@ export function managementRoleTerraform(p: RoleTemplateParams): string {
 
 /** For the management account: the service-managed stack set and its deployment to the targets. */
 export function memberStackSetTerraform(p: RoleTemplateParams): string {
+  const defaultTargets = p.deploymentTargets.length
+    ? `\n  default     = [${p.deploymentTargets.map(str).join(", ")}]`
+    : "";
   return `# Backup governance member roles for ${p.tenantName}: apply in management account ${p.managementAccountId}, after the read role.
 ${PROVIDER}
+variable "deployment_targets" {
+  description = "The organization's root id (r-...) or the OU ids (ou-...-...) whose accounts get the member role."
+  type        = list(string)${defaultTargets}
+
+  validation {
+    condition     = length(var.deployment_targets) > 0 && alltrue([for t in var.deployment_targets : can(regex(${str(TARGET_ID.source)}, t))])
+    error_message = "Give the organization's root id (r-...) or OU ids (ou-...-...)."
+  }
+}
+
 resource "aws_cloudformation_stack_set" "member_read" {
   name             = ${str(STACK_SET_NAME)}
   permission_model = "SERVICE_MANAGED"
@@ -110,7 +123,7 @@ resource "aws_cloudformation_stack_set_instance" "member_read" {
   stack_set_name = aws_cloudformation_stack_set.member_read.name
 
   deployment_targets {
-    organizational_unit_ids = [${p.deploymentTargets.map(str).join(", ")}]
+    organizational_unit_ids = var.deployment_targets
   }
 }
 `;

@@ -73,18 +73,21 @@ describe("GET /api/organizations/[tenantId]/role-templates", () => {
     ]);
     const tf = await get(admin, synced.id, "terraform/member-roles-stackset.tf");
     expect(tf.status).toBe(200);
-    expect(await tf.text()).toContain('organizational_unit_ids = ["r-ab12"]');
+    expect(await tf.text()).toContain('default     = ["r-ab12"]');
   });
 
-  it("refuses a role without tenant:manage, an unknown tenant or file, and a tenant with no root to deploy to", async () => {
+  it("refuses a role without tenant:manage or an unknown tenant or file", async () => {
     expect((await get(operator, synced.id, "cloudformation/management-role.json")).status).toBe(403);
     expect((await get(admin, randomUUID(), "cloudformation/management-role.json")).status).toBe(404);
     expect((await get(admin, "not-a-uuid", "cloudformation/management-role.json")).status).toBe(404);
     expect((await get(admin, synced.id, "../../etc/passwd")).status).toBe(404);
-    const unsyncedRes = await get(admin, unsynced.id, "cloudformation/management-role.json");
-    expect(unsyncedRes.status).toBe(400);
-    expect(((await unsyncedRes.json()) as { error: { message: string } }).error.message).toMatch(
-      /Name the organization's root or the OUs/,
-    );
+  });
+
+  it("leaves the stack set's targets to the operator for a tenant never synced", async () => {
+    const res = await get(admin, unsynced.id, "cloudformation/member-roles-stackset.json");
+    expect(res.status).toBe(200);
+    const template = (await res.json()) as { Parameters: { DeploymentTargets: Record<string, unknown> } };
+    expect(template.Parameters.DeploymentTargets).toMatchObject({ Type: "CommaDelimitedList" });
+    expect(template.Parameters.DeploymentTargets).not.toHaveProperty("Default");
   });
 });

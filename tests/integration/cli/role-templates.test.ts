@@ -43,9 +43,14 @@ function run(args: string[], endpoint = sim.url): Promise<{ code: number | null;
 const trustOf = (out: string) =>
   JSON.parse(readFileSync(path.join(out, "cloudformation/management-role.json"), "utf8")).Resources.ManagementReadRole
     .Properties.AssumeRolePolicyDocument.Statement[0];
-const targetsOf = (out: string) =>
-  JSON.parse(readFileSync(path.join(out, "cloudformation/member-roles-stackset.json"), "utf8")).Resources
-    .MemberRoleStackSet.Properties.StackInstancesGroup[0].DeploymentTargets.OrganizationalUnitIds;
+/** The stack set's targets: its DeploymentTargets parameter's default, split as CloudFormation splits it. */
+function targetsOf(out: string): string[] {
+  const template = JSON.parse(readFileSync(path.join(out, "cloudformation/member-roles-stackset.json"), "utf8"));
+  expect(
+    template.Resources.MemberRoleStackSet.Properties.StackInstancesGroup[0].DeploymentTargets.OrganizationalUnitIds,
+  ).toEqual({ Ref: "DeploymentTargets" });
+  return String(template.Parameters.DeploymentTargets.Default).split(",");
+}
 
 beforeAll(async () => {
   sim = await startSimulator({ world: "demo", port: 0, now: TEST_WORLD_NOW });

@@ -34,7 +34,10 @@ interface Props {
   PolicyDocument: PolicyDoc;
   TemplateBody: string;
 }
-type Template = { Resources: Record<string, { Type: string; Properties: Props }> };
+type Template = {
+  Parameters?: Record<string, Record<string, unknown>>;
+  Resources: Record<string, { Type: string; Properties: Props }>;
+};
 const files = () => new Map(renderRoleTemplates(INPUT).map((f) => [f.path, f]));
 const cfn = (path: string, input = INPUT) =>
   JSON.parse(renderRoleTemplates(input).find((f) => f.path === path)!.content) as Template;
@@ -111,15 +114,32 @@ describe("the CloudFormation role templates", () => {
   });
 
   it("deploy the member role to every account of the targets with a service-managed, auto-deploying stack set", () => {
-    const props = cfn("cloudformation/member-roles-stackset.json").Resources.MemberRoleStackSet!.Properties;
-    expect(props).toMatchObject({
+    const template = cfn("cloudformation/member-roles-stackset.json");
+    expect(template.Resources.MemberRoleStackSet!.Properties).toMatchObject({
       PermissionModel: "SERVICE_MANAGED",
       AutoDeployment: { Enabled: true },
       Capabilities: ["CAPABILITY_NAMED_IAM"],
       StackInstancesGroup: [
-        { DeploymentTargets: { OrganizationalUnitIds: INPUT.deploymentTargets }, Regions: ["us-east-1"] },
+        { DeploymentTargets: { OrganizationalUnitIds: { Ref: "DeploymentTargets" } }, Regions: ["us-east-1"] },
       ],
     });
+    expect(template.Parameters).toEqual({
+      DeploymentTargets: expect.objectContaining({ Type: "CommaDelimitedList", Default: "r-ab12,ou-ab12-cdefgh12" }),
+    });
+  });
+
+  it("leave the targets to the operator before the product knows the organization's root", async () => {
+    const files = renderRoleTemplates({ ...INPUT, deploymentTargets: [] });
+    const stackSet = JSON.parse(files.find((f) => f.path === "cloudformation/member-roles-stackset.json")!.content);
+    expect(stackSet.Parameters.DeploymentTargets).not.toHaveProperty("Default");
+    const tf = await parseHcl(
+      "member-roles-stackset.tf",
+      files.find((f) => f.path === "terraform/member-roles-stackset.tf")!.content,
+    );
+    expect(tf.variable.deployment_targets[0]).not.toHaveProperty("default");
+    expect(files.find((f) => f.path === "cloudformation/member-roles-stackset.json")!.instructions).toMatch(
+      /the root or OUs you give as its DeploymentTargets parameter/,
+    );
   });
 
   it("grant each role exactly its list, in valid policies naming real actions", async () => {
@@ -212,8 +232,9 @@ describe("the Terraform role templates", () => {
     const cfnSet = cfn("cloudformation/member-roles-stackset.json").Resources.MemberRoleStackSet!.Properties;
     expect(JSON.parse(unescape(set.template_body))).toEqual(JSON.parse(cfnSet.TemplateBody));
     expect(stackSet.resource.aws_cloudformation_stack_set_instance.member_read[0].deployment_targets).toEqual([
-      { organizational_unit_ids: INPUT.deploymentTargets },
+      { organizational_unit_ids: "${var.deployment_targets}" },
     ]);
+    expect(stackSet.variable.deployment_targets[0].default).toEqual(INPUT.deploymentTargets);
     expect(JSON.parse(unescape(push.resource.aws_iam_role_policy.policy_push[0].policy)).Statement[0].Action).toEqual([
       ...POLICY_PUSH_ACTIONS,
     ]);
@@ -244,7 +265,6 @@ describe("the templates' input", () => {
     expect(refusal({ managementAccountId: "12345" })).toMatch(/management account ID must be exactly 12 digits/);
     expect(refusal({ principalArn: "arn:aws:s3:::bucket" })).toMatch(/product's principal must be an IAM role/);
     expect(refusal({ principalArn: undefined })).toMatch(/product's AWS principal is unknown/);
-    expect(refusal({ deploymentTargets: [] })).toMatch(/Name the organization's root or the OUs/);
     expect(refusal({ deploymentTargets: ['r-ab12" }'] })).toMatch(/deployment target must be the organization's root/);
     expect(refusal({ tenantName: "  " })).toMatch(/organization's name is empty/);
   });
