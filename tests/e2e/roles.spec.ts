@@ -79,7 +79,15 @@ describe("as admin", () => {
     await page.getByText("Management account ID must be exactly 12 digits.").waitFor();
     await page.getByLabel("Management account ID").fill("123456789012");
     await page.getByRole("button", { name: "Add organization" }).click();
-    await page.waitForURL(/\/settings\/organizations\/[0-9a-f-]{36}\?created=1/);
+    // A new organization opens its setup guide: added, roles next, nothing synced.
+    await page.waitForURL(/\/settings\/organizations\/[0-9a-f-]{36}\/setup$/);
+    await page.getByRole("heading", { name: "Set up Fabrikam" }).waitFor();
+    expect(await page.getByTestId("setup-step-organization").getAttribute("data-state")).toBe("done");
+    expect(await page.getByTestId("setup-step-roles").getAttribute("data-state")).toBe("current");
+    expect(await page.getByTestId("setup-step-first-sync").getAttribute("data-state")).toBe("todo");
+    await page.getByRole("link", { name: "← Fabrikam" }).click();
+    await page.waitForURL(/\/settings\/organizations\/[0-9a-f-]{36}$/);
+    await page.getByText("This organization has not been synced yet.").waitFor();
     const externalId = await page.getByTestId("external-id").textContent();
     expect(externalId).toMatch(/^[\w-]{32}$/);
 

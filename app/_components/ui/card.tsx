@@ -4,15 +4,17 @@ export function Card({
   actions,
   children,
   className = "",
+  id,
 }: {
   title?: React.ReactNode;
   description?: React.ReactNode;
   actions?: React.ReactNode;
   children: React.ReactNode;
   className?: string;
+  id?: string;
 }) {
   return (
-    <section className={`min-w-0 rounded-lg border border-slate-200 bg-white shadow-xs ${className}`}>
+    <section id={id} className={`min-w-0 rounded-lg border border-slate-200 bg-white shadow-xs ${className}`}>
       {(title || actions) && (
         <header className="flex items-start justify-between gap-4 border-b border-slate-100 px-5 py-3.5">
           <div className="min-w-0">

@@ -25,7 +25,7 @@ export const createTenantAction = defineAction(
   async (ctx, input) => {
     const { tenantId } = await createTenant(ctx.db, actorOf(ctx), input);
     revalidatePath("/", "layout");
-    redirect(`/settings/organizations/${tenantId}?created=1`);
+    redirect(`/settings/organizations/${tenantId}/setup`);
   },
 );
 

@@ -18,6 +18,7 @@ import {
   memberTrustPolicy as trustOfMemberRole,
 } from "@/lib/onboarding/trust-policies";
 import { getProductPrincipal } from "@/lib/onboarding/product-principal";
+import { loadSetupFacts } from "@/lib/onboarding/setup-facts";
 import { scheduleKeyOf } from "@/lib/validation/tenants";
 import { TenantForm } from "../tenant-form";
 import { RoleTemplatesPending, RoleTemplatesSection } from "./role-templates-section";
@@ -80,20 +81,16 @@ async function ManagementTrustPolicy({ externalId }: { externalId: string }) {
   );
 }
 
-export default async function TenantPage({
-  params,
-  searchParams,
-}: {
-  params: Promise<{ tenantId: string }>;
-  searchParams: Promise<{ created?: string }>;
-}) {
+export default async function TenantPage({ params }: { params: Promise<{ tenantId: string }> }) {
   await requireGlobalPage("tenant:manage");
   const { tenantId } = await params;
   if (!z.uuid().safeParse(tenantId).success) notFound();
   const tenant = (await listTenants(getDb())).find((t) => t.id === tenantId);
   if (!tenant) notFound();
-  const { created } = await searchParams;
-  const overrides = await listMemberRoleOverrides(getDb(), tenant.id);
+  const [overrides, { hasSynced }] = await Promise.all([
+    listMemberRoleOverrides(getDb(), tenant.id),
+    loadSetupFacts(getDb(), tenant.id),
+  ]);
   return (
     <div className="space-y-6">
       <Link href="/settings/organizations" className="text-sm text-brand-700 hover:underline">
@@ -103,10 +100,13 @@ export default async function TenantPage({
         title={tenant.name}
         description={`Management account ${tenant.managementAccountId} · ${tenant.regions.length} region(s)`}
       />
-      {created && (
-        <Alert tone="success">
-          Organization added. Put the ExternalId below into the management role&apos;s trust policy, then run the first
-          sync.
+      {!hasSynced && (
+        <Alert tone="info">
+          This organization has not been synced yet.{" "}
+          <Link href={`/settings/organizations/${tenant.id}/setup`} className="font-medium underline">
+            Follow the setup guide
+          </Link>{" "}
+          to create its roles, test the connection and run the first sync.
         </Alert>
       )}
       <Card
@@ -149,7 +149,7 @@ export default async function TenantPage({
       <Suspense fallback={<RoleTemplatesPending />}>
         <RoleTemplatesSection tenantId={tenant.id} />
       </Suspense>
-      <Card title="Settings">
+      <Card title="Settings" id="settings">
         <TenantForm
           initial={{
             tenantId: tenant.id,
