@@ -108,7 +108,10 @@ const schema = z.object({
    * The address users reach the app at (https://backup.example.com), for links in alerts and
    * digests. Unset: http://localhost:PORT.
    */
-  APP_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^https?$/, error: "APP_URL must be an http(s) URL" }).optional()),
+  APP_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^https?$/, error: "APP_URL must be an http(s) URL" }).optional(),
+  ),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Web server processes sharing the port (one per core renders pages on every core). Unset: the number of cores. */
   WEB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(16).optional()),

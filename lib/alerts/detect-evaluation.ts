@@ -185,7 +185,13 @@ async function detectScoreDrops(db: Db, p: EvaluationRef): Promise<number> {
         title: `${label} dropped to ${s.score}%`,
         summary: `${label} fell from ${s.before}% to ${s.score}%${crossed ? `, below the threshold of ${below}%` : ""}.`,
         path: source === "resilience" ? `/t/${slug}/resilience` : `/t/${slug}/compliance/${s.name}`,
-        payload: { source, framework: source === "resilience" ? null : s.name, score: s.score, before: s.before, evaluationId: p.evaluationId },
+        payload: {
+          source,
+          framework: source === "resilience" ? null : s.name,
+          score: s.score,
+          before: s.before,
+          evaluationId: p.evaluationId,
+        },
         occurredAt: at,
       });
     }

@@ -43,7 +43,8 @@ async function detectUnitFailures(db: Db, p: { tenantId: string; runId: string }
     return {
       dedupKey: `${r.kind}|${r.account_id}|${r.region}|${p.runId}`,
       title: `Sync failed twice: ${where}`,
-      summary: `The ${r.kind} read of ${where} failed in the last two syncs; the data shown is from its last good read. ${r.error ?? ""}`.trim(),
+      summary:
+        `The ${r.kind} read of ${where} failed in the last two syncs; the data shown is from its last good read. ${r.error ?? ""}`.trim(),
       path: `/t/${slug}/sync`,
       payload: { kind: r.kind, accountId: r.account_id, region: r.region, runId: p.runId, error: r.error },
       occurredAt: now,
