@@ -38,6 +38,8 @@ export function verifyAlertSignature(
   const t = Number(parts.get("t")?.[0]);
   if (!Number.isInteger(t)) return false;
   const tolerance = o.toleranceSeconds ?? 300;
+  // The wall clock, as the sender signs with (a receiver's clock, not the product's pinned one).
+  // eslint-disable-next-line no-restricted-properties -- see lib/clock.ts: an outside party's clock
   const now = o.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - t) > tolerance) return false;
   const want = Buffer.from(createHmac("sha256", secret).update(`${t}.${body}`).digest("hex"), "utf8");

@@ -156,6 +156,19 @@ describe("channels", () => {
     expect(listed.map((c) => c.name)).toEqual(["Flaky", "Receiver", "SIEM", "Team mail"]);
     expect(JSON.stringify(listed)).not.toContain(webhook.secret!);
     expect(JSON.stringify(listed)).not.toContain("/hook");
+    // Rotating gives a new secret once; the old one stops verifying.
+    const rotated = await updateChannel(db, admin, {
+      id: webhook.id,
+      kind: "webhook",
+      tenantId: synced.tenantId,
+      name: "Receiver",
+      url: `${receiver.url}/hook`,
+      allowPrivateAddress: true,
+      rotateSecret: true,
+    });
+    expect(rotated.secret).toMatch(/^whsec_/);
+    expect(rotated.secret).not.toBe(webhook.secret);
+    webhook = { ...webhook, secret: rotated.secret };
     const audits = await db.select().from(auditLog).where(eq(auditLog.action, "alert_channel.create"));
     expect(audits.length).toBe(4);
     expect(JSON.stringify(audits)).not.toContain(webhook.secret!);
