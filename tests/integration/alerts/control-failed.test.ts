@@ -24,6 +24,7 @@ import { testDb } from "@/tests/helpers/db";
 import { makeUser } from "@/tests/helpers/fixtures";
 import { startSmtpServer } from "@/tests/helpers/smtp";
 import { syncWorld, type SyncedWorld } from "../compliance/sync-world";
+import { GET as feedRoute } from "@/app/api/alerts/[channelId]/feed/route";
 import { startReceiver } from "./receiver";
 
 // The issue's check: a sync that turns a control FAIL for a resource sends one signed webhook
@@ -294,6 +295,15 @@ describe("a control turning FAIL", () => {
     const lines = alertFeedLines(page.events).trimEnd().split("\n");
     expect(JSON.parse(lines[0]!).payload.subjectId).toBe(failedArn);
     expect((await readAlertFeed(db, auth!.tenantId, { channelId: feed.id, after: page.next })).events).toHaveLength(0);
+    // Over HTTP, as a SIEM pulls it.
+    const url = `http://localhost/api/alerts/${feed.id}/feed?after=0`;
+    expect((await feedRoute(new Request(url))).status).toBe(401);
+    expect((await feedRoute(new Request(url, { headers: { authorization: "Bearer feed_wrong" } }))).status).toBe(401);
+    const res = await feedRoute(new Request(url, { headers: { authorization: `Bearer ${feed.secret}` } }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/ndjson/);
+    expect(res.headers.get("x-next-after")).toBe(String(page.next));
+    expect(await res.text()).toBe(alertFeedLines(page.events));
   });
 
   it("holds deliveries during a mute window and sends them when it ends", async () => {
