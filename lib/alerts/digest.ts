@@ -21,10 +21,11 @@ import { appBaseUrl } from "./events";
 // The digest: per subscribed user and tenant, once a day (periods end at 00:00 UTC) or once a week
 // (periods end Monday 00:00 UTC), one mail with the tenant's alerts of the period — muted ones too —
 // and its current scores. Each digest is logged (alert_digest_deliveries, unique per period, so a
-// duplicate tick sends nothing twice); a failed one is logged and tried again next tick until the
-// next period begins. A user who lost access to the tenant, or was disabled, gets nothing.
+// duplicate tick sends nothing twice); a failed one is logged and tried again every 15 minutes
+// while its period is the newest. A user who lost access to the tenant, or was disabled, gets nothing.
 
 const DAY = 86_400_000;
+const RETRY_MS = 15 * 60_000;
 
 /** The end of the newest whole period at `now`. */
 export function periodEnd(frequency: AlertDigestFrequency, now: Date): Date {
@@ -120,6 +121,18 @@ export async function sendDueDigests(
     const end = periodEnd(s.sub.frequency, now);
     if (s.sub.lastSentAt && s.sub.lastSentAt >= end) continue;
     if (s.disabled || (s.role !== "admin" && !s.member)) continue;
+    // A failed digest is tried again every RETRY_MS (not every minute) while its period is the newest.
+    const [tried] = await db
+      .select({ createdAt: alertDigestDeliveries.createdAt })
+      .from(alertDigestDeliveries)
+      .where(
+        and(
+          eq(alertDigestDeliveries.userId, s.sub.userId),
+          eq(alertDigestDeliveries.tenantId, s.tenant.id),
+          eq(alertDigestDeliveries.periodEnd, end),
+        ),
+      );
+    if (tried && now.getTime() - tried.createdAt.getTime() < RETRY_MS) continue;
     const start = new Date(Math.max(end.getTime() - lengthOf(s.sub.frequency), s.sub.lastSentAt?.getTime() ?? 0));
     const events = await db
       .select({
