@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState } from "react";
+import { useCallback, useId, useState } from "react";
 import { useRouter } from "next/navigation";
 import { ActionForm, useFieldError } from "@/app/_components/form/action-form";
 import { CopyButton } from "@/app/_components/form/copy-button";
@@ -284,7 +284,7 @@ function MuteFields({ timeZone }: { timeZone: string }) {
   );
 }
 
-export function RuleForm({
+function RuleFields({
   tenantId,
   channels,
   frameworks,
@@ -296,7 +296,7 @@ export function RuleForm({
   const [kind, setKind] = useState<AlertEventKind>("control_failed");
   const [timeZone] = useState(() => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC");
   return (
-    <ActionForm action={createAlertRuleAction} resetOnSuccess success={() => "Rule added."}>
+    <>
       <input type="hidden" name="tenantId" value={tenantId} />
       <div className="grid gap-4 sm:grid-cols-2">
         <TextField name="name" label="Name" placeholder="Production controls failing" required maxLength={100} />
@@ -313,6 +313,21 @@ export function RuleForm({
       <ChannelChoices channels={channels} />
       <MuteFields timeZone={timeZone} />
       <SubmitButton pendingLabel="Adding…">Add rule</SubmitButton>
+    </>
+  );
+}
+
+/** A new rule. Its fields start afresh after each one added (the kind and mute choices are state). */
+export function RuleForm(props: {
+  tenantId: string;
+  channels: Array<{ id: string; name: string; kind: AlertChannelKind }>;
+  frameworks: Array<{ slug: string; name: string }>;
+}) {
+  const [round, setRound] = useState(0);
+  const next = useCallback(() => setRound((r) => r + 1), []);
+  return (
+    <ActionForm action={createAlertRuleAction} onSuccess={next} success={() => "Rule added."}>
+      <RuleFields key={round} {...props} />
     </ActionForm>
   );
 }
