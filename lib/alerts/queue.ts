@@ -5,6 +5,7 @@ import { clock } from "@/lib/clock";
 import type { Env } from "@/lib/env";
 import { registerSyncCompletedHandler } from "@/lib/sync/hooks";
 import { QUEUE_RETENTION_SECONDS } from "@/lib/sync/queue";
+import { detectEvaluationAlerts } from "./detect-evaluation";
 import { detectSyncAlerts } from "./detect-sync";
 import { detectTickAlerts } from "./detect-tick";
 import { sendDueDigests } from "./digest";
@@ -39,6 +40,14 @@ export async function tickAlerts(
   const attempted = await dispatchAlerts(db, deps, now);
   const digests = await sendDueDigests(db, deps.smtp, now);
   return { detected, attempted, digests };
+}
+
+/** The `onEvaluated` of registerComplianceJobs: evaluation rules on what the evaluation changed. */
+export function alertsAfterEvaluation(db: Db, log?: (m: string) => void) {
+  return async (r: { tenantId: string; evaluationId: number }): Promise<void> => {
+    const n = await detectEvaluationAlerts(db, { tenantId: r.tenantId, evaluationId: r.evaluationId });
+    if (n) log?.(`alerts: ${n} from evaluation ${r.evaluationId}`);
+  };
 }
 
 export async function startAlerts(
