@@ -10,6 +10,7 @@ import { detectSyncAlerts } from "./detect-sync";
 import { detectTickAlerts } from "./detect-tick";
 import { sendDueDigests } from "./digest";
 import { dispatchAlerts } from "./dispatch";
+import { pruneAlertHistory } from "./prune";
 import type { SendDeps } from "./send";
 
 // Alerts in the worker, on the sync's pg-boss like scheduled reports (lib/reports/schedules/queue.ts):
@@ -39,6 +40,14 @@ export async function tickAlerts(
     detected += await detectTickAlerts(db, { tenantId: r.tenant_id, now });
   const attempted = await dispatchAlerts(db, deps, now);
   const digests = await sendDueDigests(db, deps.smtp, now);
+  // Retention once an hour (the first tick of each hour), per tenant with alert history.
+  if (now.getUTCMinutes() === 0) {
+    const withHistory =
+      await db.execute(sql`select id from tenants where exists (select 1 from alert_rules r where r.tenant_id = tenants.id)
+      or exists (select 1 from alert_channels c where c.tenant_id = tenants.id)
+      or exists (select 1 from alert_digest_subscriptions d where d.tenant_id = tenants.id)`);
+    for (const t of withHistory.rows as { id: string }[]) await pruneAlertHistory(db, { tenantId: t.id, now });
+  }
   return { detected, attempted, digests };
 }
 

@@ -17,6 +17,7 @@ import { detectSyncAlerts } from "@/lib/alerts/detect-sync";
 import { detectTickAlerts } from "@/lib/alerts/detect-tick";
 import { setDigestSubscription, sendDueDigests } from "@/lib/alerts/digest";
 import { dispatchAlerts } from "@/lib/alerts/dispatch";
+import { pruneAlertHistory } from "@/lib/alerts/prune";
 import { createRule, deleteRule, listRules, updateRule } from "@/lib/alerts/rules";
 import { clock } from "@/lib/clock";
 import { ensureJobPartitions } from "@/lib/sync/context";
@@ -284,5 +285,27 @@ describe("digest", () => {
       .where(eq(alertDigestDeliveries.userId, actor.userId));
     expect(logged).toMatchObject({ status: "sent", error: null });
     expect(logged!.events).toBeGreaterThan(20);
+  });
+});
+
+describe("retention", () => {
+  it("drops events older than 400 days with their deliveries, keeps the rest", async () => {
+    const { id } = await rule("policy_drift");
+    const old = new Date(clock.nowMs() - 401 * 24 * HOUR);
+    await db.insert(alertEvents).values({
+      tenantId: tenant.id,
+      ruleId: id,
+      kind: "policy_drift",
+      dedupKey: "old",
+      title: "old",
+      summary: "old",
+      link: "http://localhost/",
+      payload: {},
+      occurredAt: old,
+      createdAt: old,
+    });
+    const before = (await db.select().from(alertEvents).where(eq(alertEvents.tenantId, tenant.id))).length;
+    expect(await pruneAlertHistory(db, { tenantId: tenant.id })).toBe(1);
+    expect((await db.select().from(alertEvents).where(eq(alertEvents.tenantId, tenant.id))).length).toBe(before - 1);
   });
 });
