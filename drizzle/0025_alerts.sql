@@ -105,5 +105,6 @@ CREATE INDEX "alert_digest_subscriptions_tenant_idx" ON "alert_digest_subscripti
 CREATE UNIQUE INDEX "alert_events_rule_dedup" ON "alert_events" USING btree ("rule_id","dedup_key");--> statement-breakpoint
 CREATE UNIQUE INDEX "alert_events_seq" ON "alert_events" USING btree ("seq");--> statement-breakpoint
 CREATE INDEX "alert_events_tenant_idx" ON "alert_events" USING btree ("tenant_id","seq");--> statement-breakpoint
+CREATE INDEX "alert_events_tenant_created_idx" ON "alert_events" USING btree ("tenant_id","created_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "alert_rules_tenant_name" ON "alert_rules" USING btree ("tenant_id","name");--> statement-breakpoint
 CREATE INDEX "alert_rules_tenant_kind_idx" ON "alert_rules" USING btree ("tenant_id","kind");

@@ -138,6 +138,8 @@ export const alertEvents = pgTable(
     uniqueIndex("alert_events_rule_dedup").on(t.ruleId, t.dedupKey),
     uniqueIndex("alert_events_seq").on(t.seq),
     index("alert_events_tenant_idx").on(t.tenantId, t.seq),
+    // The digest's period and retention read events by time.
+    index("alert_events_tenant_created_idx").on(t.tenantId, t.createdAt),
   ],
 );
 export type AlertEventRow = typeof alertEvents.$inferSelect;

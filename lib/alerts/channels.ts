@@ -1,9 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Db } from "@/db";
 import { recordAudit } from "@/db/audit";
-import { alertChannels, alertDeliveries, tenants, type AlertChannelKind, type AlertChannelRow } from "@/db/schema";
+import {
+  alertChannels,
+  alertDeliveries,
+  alertRules,
+  tenants,
+  type AlertChannelKind,
+  type AlertChannelRow,
+} from "@/db/schema";
 import type { Role } from "@/db/schema/enums";
 import { clock } from "@/lib/clock";
 import { conflict, forbidden, invalid, isUniqueViolation, notFound } from "@/lib/errors";
@@ -223,7 +230,7 @@ export async function updateChannel(
   }
 }
 
-/** Deletes a channel with its delivery log; rules keep working with their other channels. */
+/** Deletes a channel with its delivery log, and takes it out of the rules that named it. */
 export async function deleteChannel(db: Db, actor: AlertActor, ref: { tenantId: string; id: string }): Promise<void> {
   await db.transaction(async (tx) => {
     const [row] = await tx
@@ -231,6 +238,10 @@ export async function deleteChannel(db: Db, actor: AlertActor, ref: { tenantId: 
       .where(and(eq(alertChannels.id, ref.id), eq(alertChannels.tenantId, ref.tenantId)))
       .returning({ name: alertChannels.name, kind: alertChannels.kind });
     if (!row) throw notFound("That channel");
+    await tx
+      .update(alertRules)
+      .set({ channelIds: sql`array_remove(${alertRules.channelIds}, ${ref.id}::uuid)` })
+      .where(and(eq(alertRules.tenantId, ref.tenantId), sql`${ref.id}::uuid = any(${alertRules.channelIds})`));
     await recordAudit(tx, {
       ...auditOf(actor),
       tenantId: ref.tenantId,

@@ -54,7 +54,7 @@ async function detectExpiredExceptions(db: Db, tenantId: string, now: Date): Pro
       },
       occurredAt: x.expires_at as Date,
     }));
-    created += await recordAlertEvents(db, rule.row, candidates);
+    created += await recordAlertEvents(db, rule.row, candidates, now);
   }
   return created;
 }
@@ -92,6 +92,6 @@ async function detectPolicyDrift(db: Db, tenantId: string, now: Date): Promise<n
       occurredAt: drift.readAt ?? now,
     }));
   let created = 0;
-  for (const rule of rules) created += await recordAlertEvents(db, rule.row, candidates);
+  for (const rule of rules) created += await recordAlertEvents(db, rule.row, candidates, now);
   return created;
 }

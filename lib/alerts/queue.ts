@@ -5,10 +5,12 @@ import { clock } from "@/lib/clock";
 import type { Env } from "@/lib/env";
 import { registerSyncCompletedHandler } from "@/lib/sync/hooks";
 import { QUEUE_RETENTION_SECONDS } from "@/lib/sync/queue";
+import { detectEvaluationAlerts } from "./detect-evaluation";
 import { detectSyncAlerts } from "./detect-sync";
 import { detectTickAlerts } from "./detect-tick";
 import { sendDueDigests } from "./digest";
 import { dispatchAlerts } from "./dispatch";
+import { pruneAlertHistory } from "./prune";
 import type { SendDeps } from "./send";
 
 // Alerts in the worker, on the sync's pg-boss like scheduled reports (lib/reports/schedules/queue.ts):
@@ -38,7 +40,23 @@ export async function tickAlerts(
     detected += await detectTickAlerts(db, { tenantId: r.tenant_id, now });
   const attempted = await dispatchAlerts(db, deps, now);
   const digests = await sendDueDigests(db, deps.smtp, now);
+  // Retention once an hour (the first tick of each hour), per tenant with alert history.
+  if (now.getUTCMinutes() === 0) {
+    const withHistory =
+      await db.execute(sql`select id from tenants where exists (select 1 from alert_rules r where r.tenant_id = tenants.id)
+      or exists (select 1 from alert_channels c where c.tenant_id = tenants.id)
+      or exists (select 1 from alert_digest_subscriptions d where d.tenant_id = tenants.id)`);
+    for (const t of withHistory.rows as { id: string }[]) await pruneAlertHistory(db, { tenantId: t.id, now });
+  }
   return { detected, attempted, digests };
+}
+
+/** The `onEvaluated` of registerComplianceJobs: evaluation rules on what the evaluation changed. */
+export function alertsAfterEvaluation(db: Db, log?: (m: string) => void) {
+  return async (r: { tenantId: string; evaluationId: number }): Promise<void> => {
+    const n = await detectEvaluationAlerts(db, { tenantId: r.tenantId, evaluationId: r.evaluationId });
+    if (n) log?.(`alerts: ${n} from evaluation ${r.evaluationId}`);
+  };
 }
 
 export async function startAlerts(

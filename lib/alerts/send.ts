@@ -7,7 +7,8 @@ import { checkAlertUrl, pinnedLookup, UnsafeUrlError, type Resolver } from "./ur
 
 // Sending one message (one alert, or a batch of them) to one channel. What reaches the delivery
 // log is an outcome: the HTTP status and one line of error, naming the host at most — never the
-// URL (a Slack webhook's path is its secret), the HMAC secret or SMTP credentials.
+// URL (a Slack webhook's path is its secret), the HMAC secret or SMTP credentials. Redirects are
+// not followed (a 3xx is a failure): following one would reach an address the guard never checked.
 
 export interface AlertMessage {
   id: string;
@@ -112,6 +113,8 @@ function postJson(
         // Only the status matters; the body is read (and dropped) so the socket is freed.
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
+        // Cut off by the timeout mid-body: the status already says how it went.
+        res.on("close", () => resolve(res.statusCode ?? 0));
         res.on("error", reject);
       },
     );

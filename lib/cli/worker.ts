@@ -1,7 +1,6 @@
 import { scheduleCheckpoints } from "@/db/audit-checkpoint";
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
-import { detectEvaluationAlerts } from "@/lib/alerts/detect-evaluation";
-import { sendDepsFromEnv, startAlerts } from "@/lib/alerts/queue";
+import { alertsAfterEvaluation, sendDepsFromEnv, startAlerts } from "@/lib/alerts/queue";
 import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/evaluate-queue";
 import { scheduledReportProducer } from "@/lib/reports/report-set";
 import { deliveryDepsFromEnv, startReportDelivery } from "@/lib/reports/schedules/queue";
@@ -40,10 +39,7 @@ await registerComplianceJobs(worker.boss, {
   db: handle.db,
   log: (m) => log(`[evaluate] ${m}`),
   // Alerts on what the evaluation changed (lib/alerts): control FAIL transitions, score drops.
-  onEvaluated: async (r) => {
-    const n = await detectEvaluationAlerts(handle.db, { tenantId: r.tenantId, evaluationId: r.evaluationId });
-    if (n) log(`[alerts] ${n} from evaluation ${r.evaluationId}`);
-  },
+  onEvaluated: alertsAfterEvaluation(handle.db, (m) => log(`[alerts] ${m}`)),
 });
 // Scheduled report delivery (lib/reports/schedules): a minute tick on the same queue; the reports
 // are rendered by the same code as the downloads (lib/reports/report-set.ts).

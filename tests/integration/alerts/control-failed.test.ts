@@ -170,7 +170,10 @@ describe("channels", () => {
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(webhook.secret);
     webhook = { ...webhook, secret: rotated.secret };
-    const audits = await db.select().from(auditLog).where(eq(auditLog.action, "alert_channel.create"));
+    const audits = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "alert_channel.create"), eq(auditLog.tenantId, synced.tenantId)));
     expect(audits.length).toBe(4);
     expect(JSON.stringify(audits)).not.toContain(webhook.secret!);
   });

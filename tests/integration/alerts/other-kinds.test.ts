@@ -11,13 +11,14 @@ import {
   syncRuns,
   syncRunUnits,
 } from "@/db/schema";
-import { createChannel, type AlertActor } from "@/lib/alerts/channels";
+import { createChannel, deleteChannel, type AlertActor } from "@/lib/alerts/channels";
 import { detectEvaluationAlerts } from "@/lib/alerts/detect-evaluation";
 import { detectSyncAlerts } from "@/lib/alerts/detect-sync";
 import { detectTickAlerts } from "@/lib/alerts/detect-tick";
 import { setDigestSubscription, sendDueDigests } from "@/lib/alerts/digest";
 import { dispatchAlerts } from "@/lib/alerts/dispatch";
-import { createRule, deleteRule, listRules } from "@/lib/alerts/rules";
+import { pruneAlertHistory } from "@/lib/alerts/prune";
+import { createRule, deleteRule, listRules, updateRule } from "@/lib/alerts/rules";
 import { clock } from "@/lib/clock";
 import { ensureJobPartitions } from "@/lib/sync/context";
 import { AppError } from "@/lib/errors";
@@ -78,9 +79,20 @@ describe("rules", () => {
     expect((err as AppError).fieldErrors?.channelIds).toMatch(/does not exist/);
     const { id } = await rule("policy_drift");
     expect((await listRules(db, { tenantId: tenant.id })).some((r) => r.id === id)).toBe(true);
+    // A deleted channel leaves the rules that named it.
+    const spare = await createChannel(db, actor, { kind: "feed", tenantId: tenant.id, name: "Spare" });
+    await updateRule(db, actor, {
+      id,
+      tenantId: tenant.id,
+      name: "Drift",
+      kind: "policy_drift",
+      channelIds: [hook, spare.id],
+    });
+    await deleteChannel(db, actor, { tenantId: tenant.id, id: spare.id });
+    expect((await listRules(db, { tenantId: tenant.id })).find((r) => r.id === id)!.channelIds).toEqual([hook]);
     await deleteRule(db, actor, { tenantId: tenant.id, id });
     const actions = (await db.select().from(auditLog).where(eq(auditLog.targetId, id))).map((a) => a.action);
-    expect(actions.sort()).toEqual(["alert_rule.create", "alert_rule.delete"]);
+    expect(actions.sort()).toEqual(["alert_rule.create", "alert_rule.delete", "alert_rule.update"]);
   });
 });
 
@@ -273,5 +285,27 @@ describe("digest", () => {
       .where(eq(alertDigestDeliveries.userId, actor.userId));
     expect(logged).toMatchObject({ status: "sent", error: null });
     expect(logged!.events).toBeGreaterThan(20);
+  });
+});
+
+describe("retention", () => {
+  it("drops events older than 400 days with their deliveries, keeps the rest", async () => {
+    const { id } = await rule("policy_drift");
+    const old = new Date(clock.nowMs() - 401 * 24 * HOUR);
+    await db.insert(alertEvents).values({
+      tenantId: tenant.id,
+      ruleId: id,
+      kind: "policy_drift",
+      dedupKey: "old",
+      title: "old",
+      summary: "old",
+      link: "http://localhost/",
+      payload: {},
+      occurredAt: old,
+      createdAt: old,
+    });
+    const before = (await db.select().from(alertEvents).where(eq(alertEvents.tenantId, tenant.id))).length;
+    expect(await pruneAlertHistory(db, { tenantId: tenant.id })).toBe(1);
+    expect((await db.select().from(alertEvents).where(eq(alertEvents.tenantId, tenant.id))).length).toBe(before - 1);
   });
 });

@@ -20,7 +20,8 @@ export const GET = definePublicRoute({ name: "alerts.feed" }, async (request) =>
   const channelId = /\/api\/alerts\/([^/]+)\/feed\/?$/.exec(url.pathname)?.[1] ?? "";
   const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get("authorization") ?? "")?.[1] ?? null;
   const db = getDb();
-  const feed = await authenticateFeed(db, decodeURIComponent(channelId), token);
+  // A channel id is a UUID: nothing in it needs decoding, and anything else is simply unknown.
+  const feed = await authenticateFeed(db, channelId, token);
   if (!feed) return unauthorized();
   const num = (k: string) => {
     const v = Number(url.searchParams.get(k));
