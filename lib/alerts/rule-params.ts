@@ -4,7 +4,7 @@ import type { AlertEventKind } from "@/db/schema";
 // What a rule of each kind takes, validated on every write and on every read by detection (a row
 // edited by hand is skipped, not fatal). Defaults make `{}` a working rule of every kind.
 
-const controlId = z.string().regex(/^BK-\d{2}$/, "a control id such as BK-01");
+const controlId = z.string().regex(/^BK-\d{2}$/, "Each control must be a control id such as BK-01.");
 
 export const ruleParamsByKind = {
   /** A finding of these controls (all when empty) turns FAIL: it was PASS, N/A, ERROR or absent before. */
@@ -12,7 +12,7 @@ export const ruleParamsByKind = {
     .object({
       controlIds: z.array(controlId).max(50).default([]),
       accountIds: z
-        .array(z.string().regex(/^\d{12}$/, "a 12-digit account id"))
+        .array(z.string().regex(/^\d{12}$/, "Each account must be a 12-digit account id."))
         .max(500)
         .default([]),
     })

@@ -4,10 +4,10 @@ import { ALERT_DIGEST_FREQUENCIES, ALERT_EVENT_KINDS } from "@/db/schema";
 // Inputs of the alert settings (lib/alerts/channels.ts, rules.ts, digest.ts): what a form sends.
 // A rule's params are checked per kind by lib/alerts/rule-params.ts.
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time such as 22:00");
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Give a time such as 22:00.");
 export const muteScheduleSchema = z
   .object({
-    days: z.array(z.number().int().min(0).max(6)).min(1, "at least one day").max(7),
+    days: z.array(z.number().int().min(0).max(6)).min(1, "Choose at least one day.").max(7),
     from: hhmm,
     to: hhmm,
     timeZone: z.string().refine((tz) => {
@@ -17,7 +17,7 @@ export const muteScheduleSchema = z
       } catch {
         return false;
       }
-    }, "an IANA time zone such as Europe/Berlin"),
+    }, "Give an IANA time zone such as Europe/Berlin."),
   })
   .strict()
   .refine((m) => m.from !== m.to, {
@@ -38,7 +38,7 @@ export const ruleInput = z.object({
 });
 export type RuleInput = z.input<typeof ruleInput>;
 
-const recipients = z.array(z.email("a valid email address")).min(1, "at least one recipient").max(50);
+const recipients = z.array(z.email("Each recipient must be an email address, like name@example.com.")).min(1, "Give at least one recipient.").max(50);
 
 export const channelInput = z.discriminatedUnion("kind", [
   z.object({

@@ -41,7 +41,7 @@ describe("the Alerts page", () => {
     await channelForm.getByLabel("Sends to").selectOption("email");
     await channelForm.getByLabel("Recipients").fill("not an address");
     await channelForm.getByRole("button", { name: "Add channel" }).click();
-    await channelForm.getByText("a valid email address").waitFor();
+    await channelForm.getByText("Each recipient must be an email address").waitFor();
     await channelForm.getByLabel("Recipients").fill("backup-team@example.com");
     await channelForm.getByRole("button", { name: "Add channel" }).click();
     await page.getByText("Channel added.").waitFor();
