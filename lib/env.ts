@@ -104,6 +104,14 @@ const schema = z.object({
   REPORT_MAIL_FROM: z.preprocess(emptyAsUndefined, z.email().optional()),
   /** Largest total attachment size a report mail carries; above it the mail says where to get the files instead. */
   REPORT_MAIL_MAX_BYTES: z.coerce.number().int().min(0).max(100_000_000).default(10_000_000),
+  /**
+   * The address users reach the app at (https://backup.example.com), for links in alerts and
+   * digests. Unset: http://localhost:PORT.
+   */
+  APP_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^https?$/, error: "APP_URL must be an http(s) URL" }).optional(),
+  ),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   /** Web server processes sharing the port (one per core renders pages on every core). Unset: the number of cores. */
   WEB_CONCURRENCY: z.preprocess(emptyAsUndefined, z.coerce.number().int().min(1).max(16).optional()),

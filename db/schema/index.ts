@@ -14,3 +14,4 @@ export * from "./compliance";
 export * from "./policies";
 export * from "./report-schedules";
 export * from "./cost";
+export * from "./alerts";

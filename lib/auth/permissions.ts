@@ -12,6 +12,7 @@ export const CAPABILITIES = [
   "exception:manage", // accept failing findings with a reason, owner and expiry
   "export", // CSV/JSON/PDF exports and evidence bundles
   "report:schedule", // create, change, delete and run scheduled report deliveries
+  "alert:manage", // alert channels and rules, test sends, the delivery log (lib/alerts)
   "tenant:manage", // add, edit, delete organizations; rotate ExternalIds
   "user:manage", // users, roles, memberships
   "audit:read", // the audit log
@@ -28,12 +29,13 @@ export const TENANT_CAPABILITIES = [
   "exception:manage",
   "export",
   "report:schedule",
+  "alert:manage",
 ] as const satisfies readonly Capability[];
 
 export const ROLE_CAPABILITIES: Record<Role, readonly Capability[]> = {
   admin: CAPABILITIES,
   operator: ["tenant:read", "sync:run", "policy:draft", "policy:push"],
-  compliance: ["tenant:read", "template:manage", "exception:manage", "export", "report:schedule"],
+  compliance: ["tenant:read", "template:manage", "exception:manage", "export", "report:schedule", "alert:manage"],
   auditor: ["tenant:read", "export"],
 };
 

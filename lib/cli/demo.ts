@@ -5,6 +5,7 @@ import { scheduleCheckpoints } from "@/db/audit-checkpoint";
 import { getRunProgress } from "@/db/queries/sync";
 import { tenants } from "@/db/schema";
 import { AwsFactory } from "@/lib/aws/client-factory";
+import { alertsAfterEvaluation, sendDepsFromEnv, startAlerts } from "@/lib/alerts/queue";
 import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/evaluate-queue";
 import { ensureDemoBaseline } from "@/lib/policies/demo-baseline";
 import { requestSync } from "@/lib/sync/request";
@@ -56,7 +57,11 @@ const worker = await startSyncWorker({
 });
 // Each finished sync is evaluated (lib/compliance/evaluate-queue.ts), here in the same process.
 registerComplianceSyncHook(worker.boss);
-await registerComplianceJobs(worker.boss, { db: runtime.handle.db, log: (m) => log(`[evaluate] ${m}`) });
+await registerComplianceJobs(worker.boss, {
+  db: runtime.handle.db,
+  log: (m) => log(`[evaluate] ${m}`),
+  onEvaluated: alertsAfterEvaluation(runtime.handle.db, (m) => log(`[alerts] ${m}`)),
+});
 // Scheduled reports are delivered as by `npm run worker`; folder deliveries may go under
 // DATA_DIR/report-deliveries unless REPORT_FOLDER_ROOT says otherwise (the web app checks the same).
 const reportFolderRoot = env.REPORT_FOLDER_ROOT ?? path.resolve(env.DATA_DIR, "report-deliveries");
@@ -67,6 +72,13 @@ await startReportDelivery(worker.boss, {
     { produce: scheduledReportProducer(runtime.handle.db), aws: worker.factory, log: (m) => log(`[reports] ${m}`) },
   ),
   schedule: true,
+});
+// Alerts as by `npm run worker` (lib/alerts/queue.ts).
+await startAlerts(worker.boss, {
+  db: runtime.handle.db,
+  deps: sendDepsFromEnv(env),
+  schedule: true,
+  log: (m) => log(`[alerts] ${m}`),
 });
 // The audit log's head is anchored as by `npm run worker` (db/audit-checkpoint.ts).
 scheduleCheckpoints(runtime.handle.db, env.AUDIT_CHECKPOINT_MINUTES, (m) => log(`[audit] ${m}`));

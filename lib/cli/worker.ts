@@ -1,5 +1,6 @@
 import { scheduleCheckpoints } from "@/db/audit-checkpoint";
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
+import { alertsAfterEvaluation, sendDepsFromEnv, startAlerts } from "@/lib/alerts/queue";
 import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/evaluate-queue";
 import { scheduledReportProducer } from "@/lib/reports/report-set";
 import { deliveryDepsFromEnv, startReportDelivery } from "@/lib/reports/schedules/queue";
@@ -34,7 +35,12 @@ const worker = await startSyncWorker({
 // Evaluation after every sync (lib/compliance/evaluate-queue.ts): the sync-completed hook queues it, and
 // this worker also runs queued evaluations.
 registerComplianceSyncHook(worker.boss);
-await registerComplianceJobs(worker.boss, { db: handle.db, log: (m) => log(`[evaluate] ${m}`) });
+await registerComplianceJobs(worker.boss, {
+  db: handle.db,
+  log: (m) => log(`[evaluate] ${m}`),
+  // Alerts on what the evaluation changed (lib/alerts): control FAIL transitions, score drops.
+  onEvaluated: alertsAfterEvaluation(handle.db, (m) => log(`[alerts] ${m}`)),
+});
 // Scheduled report delivery (lib/reports/schedules): a minute tick on the same queue; the reports
 // are rendered by the same code as the downloads (lib/reports/report-set.ts).
 await startReportDelivery(worker.boss, {
@@ -45,6 +51,14 @@ await startReportDelivery(worker.boss, {
     log: (m) => log(`[reports] ${m}`),
   }),
   schedule: args["no-schedule"] !== true,
+});
+// Alerts (lib/alerts): the minute tick sends due deliveries and digests and detects what comes with
+// time; a sync-completed handler detects unit failures and job failure spikes.
+await startAlerts(worker.boss, {
+  db: handle.db,
+  deps: sendDepsFromEnv(env),
+  schedule: args["no-schedule"] !== true,
+  log: (m) => log(`[alerts] ${m}`),
 });
 // Anchors the audit log's head outside the database every AUDIT_CHECKPOINT_MINUTES (db/audit-checkpoint.ts).
 const stopCheckpoints = scheduleCheckpoints(handle.db, env.AUDIT_CHECKPOINT_MINUTES, (m) => log(`[audit] ${m}`));

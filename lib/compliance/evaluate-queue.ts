@@ -40,7 +40,16 @@ export async function requestEvaluation(boss: PgBoss, job: EvaluateJob): Promise
 /** Runs queued evaluations in this process (one at a time: an evaluation uses a core and ~1 GB). */
 export async function registerComplianceJobs(
   boss: PgBoss,
-  o: { db: Db; log?: (m: string) => void; timeBudgetMs?: number },
+  o: {
+    db: Db;
+    log?: (m: string) => void;
+    timeBudgetMs?: number;
+    /**
+     * Runs after each stored evaluation (alert detection). A throw is logged, not retried: a retry
+     * would evaluate again, and the new evaluation would not show this one's changes.
+     */
+    onEvaluated?: (r: EvaluationResult) => Promise<void>;
+  },
 ): Promise<string> {
   await ensureEvaluateQueue(boss);
   const log = o.log ?? (() => undefined);
@@ -64,6 +73,13 @@ export async function registerComplianceJobs(
       log(
         `evaluated tenant ${job.data.tenantId}: evaluation ${r.evaluationId}, ${r.stats.findings} findings in ${r.stats.millis.total} ms`,
       );
+      await o
+        .onEvaluated?.(r)
+        .catch((e: unknown) =>
+          log(
+            `tenant ${job.data.tenantId}: after evaluation ${r.evaluationId}: ${e instanceof Error ? e.message : String(e)}`,
+          ),
+        );
       // Retention rides along: history beyond 400 days goes (a few deletes when there is any).
       await pruneComplianceHistory(o.db, { tenantId: job.data.tenantId });
     }

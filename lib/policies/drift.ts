@@ -1,7 +1,7 @@
 // Drift of a tenant's backup policies, read from the database: the product's last pushed versions
 // against what the last sync stored of AWS (policies, attachments, effective policies, plans).
 // The comparison itself is pure (drift-report.ts, drift-diff.ts); this file only loads its inputs.
-import "server-only";
+// Not server-only: the worker's alert tick (lib/alerts/detect-tick.ts) reads drift too, under tsx.
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "@/db";
 import {

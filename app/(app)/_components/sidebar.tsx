@@ -21,6 +21,7 @@ const TENANT_SECTIONS: Array<{ path: string; label: string; icon: string; anyOf?
   { path: "backups", label: "Backups", icon: "⬒" },
   { path: "jobs", label: "Jobs", icon: "↻" },
   { path: "sync", label: "Sync", icon: "⇅" },
+  { path: "alerts", label: "Alerts", icon: "!" },
   { path: "policies", label: "Policies", icon: "§", anyOf: ["policy:draft", "policy:push"] },
 ];
 

@@ -13,6 +13,26 @@ export interface SmtpSettings {
   timeoutMs?: number;
 }
 
+/** A transport for SMTP_URL with every wait bounded (alerts mail through it too). */
+export function smtpTransport(url: string, timeoutMs = 30_000) {
+  const timeout = timeoutMs;
+  return nodemailer.createTransport(url, {
+    connectionTimeout: timeout,
+    greetingTimeout: timeout,
+    socketTimeout: timeout,
+  });
+}
+
+/**
+ * Why sending failed, safe to show: the server's own reply (e.g. "550 mailbox unavailable");
+ * nodemailer's message may name the URL it was given, which holds the password, so it is not used.
+ */
+export function smtpFailureReason(e: unknown): string {
+  const err = e as { code?: string; response?: string };
+  const why = err.response ?? (err.code ? `${err.code}` : "the SMTP server refused the message");
+  return why.split("\n")[0]!.slice(0, 300);
+}
+
 /** Mails the files (or, when they are too large together, a note saying so) to the recipients. */
 export async function deliverByEmail(
   config: EmailDestination,
@@ -34,12 +54,7 @@ export async function deliverByEmail(
         `(${smtp.maxAttachmentBytes.toLocaleString("en")} bytes), so they are not attached:\n${names}\n\n` +
         `Download them from the organization's Reports page, or deliver this schedule to a folder or S3.`,
   ].join("\n");
-  const timeout = smtp.timeoutMs ?? 30_000;
-  const transport = nodemailer.createTransport(smtp.url, {
-    connectionTimeout: timeout,
-    greetingTimeout: timeout,
-    socketTimeout: timeout,
-  });
+  const transport = smtpTransport(smtp.url, smtp.timeoutMs);
   try {
     await transport.sendMail({
       from: smtp.from,
@@ -51,11 +66,7 @@ export async function deliverByEmail(
         : [],
     });
   } catch (e) {
-    const err = e as { code?: string; responseCode?: number; response?: string; message?: string };
-    // The server's own reply (e.g. "550 mailbox unavailable") says why; nodemailer's message may
-    // name the URL it was given, which holds the password, so it is not used.
-    const why = err.response ?? (err.code ? `${err.code}` : "the SMTP server refused the message");
-    throw new Error(`SMTP delivery to ${config.recipients.join(", ")} failed: ${why.split("\n")[0]!.slice(0, 300)}`);
+    throw new Error(`SMTP delivery to ${config.recipients.join(", ")} failed: ${smtpFailureReason(e)}`);
   } finally {
     transport.close();
   }

@@ -1,7 +1,9 @@
 import * as O from "@aws-sdk/client-organizations";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, inject, vi } from "vitest";
-import { auditLog, managedPolicies, policyVersions } from "@/db/schema";
+import { alertEvents, auditLog, managedPolicies, policyVersions } from "@/db/schema";
+import { detectTickAlerts } from "@/lib/alerts/detect-tick";
+import { createRule } from "@/lib/alerts/rules";
 import type { SessionUser } from "@/lib/auth/access";
 import { AwsFactory } from "@/lib/aws/client-factory";
 import { evaluateTenant } from "@/lib/compliance/evaluate-tenant";
@@ -190,6 +192,14 @@ describe("drift of a pushed policy", () => {
     // Accounts the policy does not reach are judged as before.
     const web = synced.sim.summary().accounts.find((a) => a.name === "Prod Web")!.account_id;
     expect(findings.find((f) => f.subjectId === `${web}/us-east-1`)?.reason).not.toMatch(/outside the product/);
+
+    // A policy_drift alert rule fires once for this drift (lib/alerts/detect-tick.ts), not every tick.
+    await createRule(db, { ...actor(alice), role: "operator" }, { tenantId, name: "Drift", kind: "policy_drift" });
+    expect(await detectTickAlerts(db, { tenantId })).toBe(1);
+    expect(await detectTickAlerts(db, { tenantId })).toBe(0);
+    const [event] = await db.select().from(alertEvents).where(eq(alertEvents.tenantId, tenantId));
+    expect(event!.title).toBe("Policy drift: drift-baseline");
+    expect(event!.link).toMatch(/\/policies\/drift$/);
   });
 
   it("re-push and adopt each make a submitted version that needs another person's approval; nothing reaches AWS", async () => {
@@ -264,6 +274,7 @@ describe("drift of a pushed policy", () => {
     await synced.resync();
     const d = await getTenantDrift(db, { tenantId });
     expect(d.policies[0]!.drift.status).toBe("in-sync");
+    expect(await detectTickAlerts(db, { tenantId })).toBe(0);
     expect(d.waiting[policyId]).toEqual({ version: 3, state: "submitted" });
     const findings = await bk17();
     for (const account of securityAccounts)
@@ -282,6 +293,7 @@ describe("drift of a pushed policy", () => {
     await synced.resync();
     const d = await getTenantDrift(db, { tenantId });
     expect(d.policies[0]!.drift).toMatchObject({ status: "missing", detachedOutside: [security] });
+    expect(await detectTickAlerts(db, { tenantId })).toBe(1); // a new drift: the policy is gone
     expect(d.nodes.find((n) => n.id === security)!.attached).toEqual([
       { name: "drift-baseline", managed: true, note: "deleted outside the product" },
     ]);

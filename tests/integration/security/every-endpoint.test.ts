@@ -32,8 +32,9 @@ const ROOT = path.resolve(import.meta.dirname, "../../..");
 const PUBLIC_ACTIONS = new Set(["auth.sign_in", "auth.sign_in_sso", "auth.sign_out"]);
 // Auth.js's own endpoints: sign-in callbacks and CSRF; they cannot require a session.
 const UNWRAPPED_ROUTES = new Set(["app/api/auth/[...nextauth]/route.ts"]);
-// Routes anyone may call: only what the product publishes on purpose (evidence-signing public keys).
-const PUBLIC_ROUTES = new Set(["evidence.keys"]);
+// Routes anyone may call: only what the product publishes on purpose (evidence-signing public keys),
+// or what carries its own credential (an alert feed's bearer token, tested in tests/integration/alerts).
+const PUBLIC_ROUTES = new Set(["evidence.keys", "alerts.feed"]);
 const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 function walk(dir: string): string[] {

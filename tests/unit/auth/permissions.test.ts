@@ -21,6 +21,8 @@ describe("role → capability table", () => {
     ["admin", "report:schedule", true],
     ["operator", "report:schedule", false],
     ["auditor", "report:schedule", false],
+    ["compliance", "alert:manage", true],
+    ["operator", "alert:manage", false],
   ] as const)("%s %s → %s", (role, cap, expected) => {
     expect(roleHas(role, cap)).toBe(expected);
   });
@@ -34,6 +36,7 @@ describe("role → capability table", () => {
       "exception:manage",
       "export",
       "report:schedule",
+      "alert:manage",
     ]);
     expect(tenantCapabilities("admin", "operator")).toEqual(["tenant:read", "sync:run", "policy:draft", "policy:push"]);
     expect(tenantCapabilities("admin", null)).not.toContain("user:manage");
