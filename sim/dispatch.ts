@@ -66,6 +66,8 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
     }
     if (injected === "access_denied")
       throw commonErrors.accessDenied(service, "You don't have permissions to access this resource.");
+    const denied = memberRoleDenial(rt, service, op, caller);
+    if (denied) throw denied;
     if (
       rt.config.throttling &&
       !rt.throttle.tryTake(bucketsFor(rt, service, op, caller, region), rt.config.burst_seconds)
@@ -99,6 +101,21 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
   if (service === "sts" || service === "iam") writeQuery(res, service, action, body, requestId, {});
   else if (service === "backup" || service === "ram") writeRestJson(res, body, requestId, {});
   else writeAwsJson(res, body, requestId, {});
+}
+
+/**
+ * A member role session calling an action its account's role policy does not allow
+ * (`member_role_denied_actions`): AWS's implicit deny, worded as IAM words it. Checked before
+ * input validation, as IAM authorizes before the service looks at the request.
+ */
+function memberRoleDenial(rt: Runtime, service: ServiceId, op: Operation, caller: Caller): SimError | undefined {
+  if (caller.kind !== "assumed-role" || caller.roleArn !== rt.identity.memberRoleArn(caller.accountId)) return;
+  const action = `${SIGNING_NAME[service]}:${op.name}`;
+  if (!rt.state.org.accounts.get(caller.accountId)?.member_role_denied_actions.includes(action)) return;
+  return commonErrors.accessDenied(
+    service,
+    `User: ${caller.arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+  );
 }
 
 /** The credential scope's service ("…/us-east-1/iam/aws4_request"), when the request is signed. */

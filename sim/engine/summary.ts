@@ -186,6 +186,7 @@ export function worldSummary(state: SimState, identity: IdentityStore, config: S
         state: a.state,
         parent_id: a.parent_id,
         member_role: a.member_role,
+        member_role_denied_actions: a.member_role_denied_actions,
         assumable: accountReachable(state, identity, config, id),
         disabled_regions: state.regions.filter((r) => regionDisabled(state, config, id, r)),
       };
