@@ -158,7 +158,8 @@ export class CredentialChain {
     } catch (error) {
       const f = classifyCallError(error, { operation: "AssumeRole", roleArn });
       // AWS answers a missing role, an untrusting one and a wrong ExternalId alike.
-      if (f.kind === "access_denied" || f.kind === "internal") throw new FailureError(denied);
+      if (f.kind === "assume_denied" || f.kind === "access_denied" || f.kind === "internal")
+        throw new FailureError(denied);
       throw new FailureError(f);
     }
     const c = out.Credentials;

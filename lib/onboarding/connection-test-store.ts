@@ -21,7 +21,7 @@ export interface StoredConnectionTest {
 /** Runs the test, keeps it as the tenant's latest and audits it, in one transaction. */
 export async function runConnectionTest(
   db: Db,
-  actor: Actor | { userId: null; email: string; ip: null },
+  actor: Actor,
   tenantId: string,
   aws: AwsSettings,
   options?: TestConnectionOptions,
@@ -95,7 +95,7 @@ export async function getLatestConnectionTest(db: Conn, tenantId: string): Promi
  */
 export async function checkBeforeFirstSync(
   db: Db,
-  actor: Actor | { userId: null; email: string; ip: null },
+  actor: Actor,
   tenantId: string,
   aws: AwsSettings,
 ): Promise<StoredConnectionTest | null> {
