@@ -59,7 +59,7 @@ export async function runConnectionTest(
       actorEmail: actor.email,
       ip: actor.ip,
       tenantId,
-      action: "tenants.connection_test",
+      action: "tenant.connection_test",
       targetType: "tenant",
       targetId: tenantId,
       details: {

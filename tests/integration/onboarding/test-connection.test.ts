@@ -59,7 +59,7 @@ describe("test connection on the demo world", () => {
     expect(json).not.toContain(h.world.external_id);
     expect(json).not.toMatch(/ASIA[A-Z0-9]{16}|AKIA[A-Z0-9]{16}/);
     const audit = await h.db.pool.query(
-      `select details from audit_log where action = 'tenants.connection_test' and tenant_id = $1`,
+      `select details from audit_log where action = 'tenant.connection_test' and tenant_id = $1`,
       [h.tenantId],
     );
     expect(audit.rows[0]!.details).toMatchObject({ verdict: "problems", accounts: h.world.accounts.length });
@@ -184,7 +184,7 @@ describe("bad input", () => {
     const audits = async () =>
       (
         await h.db.pool.query(
-          `select count(*)::int as n from audit_log where action = 'tenants.connection_test' and tenant_id = $1`,
+          `select count(*)::int as n from audit_log where action = 'tenant.connection_test' and tenant_id = $1`,
           [h.tenantId],
         )
       ).rows[0]!.n as number;
