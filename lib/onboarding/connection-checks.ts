@@ -192,7 +192,20 @@ export function groupProblems(r: ConnectionTestResult): ProblemGroup[] {
         add(cell.checks[c], { accountId: a.accountId, accountName: a.name, region: cell.region, check: c });
       }
   }
-  return [...groups.values()].sort((x, y) => (x.status === y.status ? 0 : x.status === "fail" ? -1 : 1));
+  const out = [...groups.values()].sort((x, y) => (x.status === y.status ? 0 : x.status === "fail" ? -1 : 1));
+  // A cause met in several accounts is worded for all of them, not as the first account's ARN.
+  for (const g of out) {
+    const ids = new Set(g.places.map((p) => p.accountId));
+    if (ids.size < 2) continue;
+    // Only the places' own accounts: a remedy naming the management role keeps its ARN.
+    const anyAccount = (text: string) =>
+      text.replace(/(arn:aws[\w-]*:(?:iam|sts)::)(\d{12}):/g, (m, head: string, id: string) =>
+        ids.has(id) ? `${head}<account>:` : m,
+      );
+    g.problem = anyAccount(g.problem);
+    g.remedy = anyAccount(g.remedy);
+  }
+  return out;
 }
 
 /** The run's verdict: the entry role failed (nothing else could be tested), problems, or all fine. */

@@ -149,6 +149,10 @@ describe("test connection on the demo world", () => {
         .find((g) => g.problem.includes(text))!
         .places.map((p) => `${p.accountName}${p.region ? ` ${p.region}` : ""}`);
     expect(places("cannot assume")).toEqual(expect.arrayContaining(["Sandbox One", "Sandbox Two"]));
+    expect(groups[0]!.remedy).toContain(`does not trust ${h.world.management_role_arn}`);
+    expect(groups[0]!.problem).toBe(
+      `cannot assume arn:aws:iam::<account>:role/${h.world.member_role_name}: the role's trust policy or ExternalId does not admit this product`,
+    );
     expect(places("ListBackupPlans")).toEqual(["Sandbox Three us-east-1", "Sandbox Three eu-west-1"]);
     expect(places("ListBackupVaults")).toEqual(["Sandbox Four us-east-1", "Sandbox Four eu-west-1"]);
     expect(places("region not enabled")).toEqual(["Sandbox Five eu-west-1"]);

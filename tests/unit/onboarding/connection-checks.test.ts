@@ -113,6 +113,9 @@ describe("what to fix", () => {
     const groups = groupProblems(r);
     expect(groups.map((g) => g.status)).toEqual(["fail", "fail", "warn"]);
     const vaults = groups.find((g) => g.problem.includes("ListBackupVaults"))!;
+    // Met in two accounts: worded for any account, not the first one's ARN.
+    expect(vaults.problem).toContain("User: arn:aws:sts::<account>:assumed-role/Member/s is not authorized");
+    expect(vaults.remedy).toContain("the permissions policy of arn:aws:iam::<account>:role/Member");
     expect(vaults.places.map((p) => `${p.accountName}/${p.region}`)).toEqual([
       "A/us-east-1",
       "A/eu-west-1",

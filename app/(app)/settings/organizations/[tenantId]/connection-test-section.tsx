@@ -163,7 +163,7 @@ export async function ConnectionTestSection({ tenantId }: { tenantId: string }) 
             {VERDICT[last.verdict]} Tested {formatDateTime(last.ranAt)}
             {last.ranByEmail && <> by {last.ranByEmail}</>} · {r.accounts.length} account
             {r.accounts.length === 1 ? "" : "s"} × {r.regions.length} region{r.regions.length === 1 ? "" : "s"} in{" "}
-            {formatDuration(r.durationMs)}
+            {r.durationMs < 60_000 ? `${(r.durationMs / 1000).toFixed(1)} s` : formatDuration(r.durationMs)}
           </p>
           {button}
         </div>
@@ -175,7 +175,7 @@ export async function ConnectionTestSection({ tenantId }: { tenantId: string }) 
           <>
             <Legend />
             {/* The matrix scrolls inside its own box, never the page (a phone is 390 px wide). */}
-            <div className="max-h-[32rem] overflow-auto rounded-md border border-slate-200">
+            <div className="max-h-[36rem] overflow-auto rounded-md border border-slate-200">
               <table className="w-full border-collapse text-xs" data-testid="connection-matrix">
                 <caption className="sr-only">Checks per account and region</caption>
                 <thead className="sticky top-0 z-10 bg-slate-50">
