@@ -51,7 +51,15 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
     const auth = authenticate(rt, req, service);
     caller = auth.caller;
     region = auth.region;
-    if (regionDisabled(rt.state, rt.config, caller.accountId, region)) throw commonErrors.invalidToken(service);
+    if (regionDisabled(rt.state, rt.config, caller.accountId, region)) {
+      // Refused before the operation runs, but counted under its name (the lower bound names it).
+      try {
+        opName = resolve(rt, req, service, target).op.name;
+      } catch {
+        // an unknown operation stays "Unknown"; the token is refused all the same
+      }
+      throw commonErrors.invalidToken(service);
+    }
     const { op, raw, fromStrings } = resolve(rt, req, service, target);
     opName = op.name;
     action = op.name;

@@ -59,8 +59,16 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
   for (const a of active) {
     const creds = await memberCreds(sim, mgmt, a.Id!).catch(expectName("AccessDenied"));
     if (!creds) continue;
+    // A member role denied a read cannot make a complete inventory: assumed, then left (as the bound counts it).
+    const account = sim.summary().accounts.find((x) => x.account_id === a.Id)!;
+    if (!account.readable) continue;
     for (const [ri, region] of sim.summary().regions.entries()) {
       const b = backupClient(sim, creds, region);
+      if (account.disabled_regions.includes(region)) {
+        // A region the account has not enabled refuses the session's token; a sync stops at the first call.
+        await b.send(new B.DescribeRegionSettingsCommand({})).catch(expectName("UnrecognizedClientException"));
+        continue;
+      }
       if (ri === 0) await b.send(new B.DescribeGlobalSettingsCommand({}));
       const c: Record<string, number> = {
         plans: 0,
