@@ -97,10 +97,12 @@ async function entryCheck(
     const tree = await readOrganizationTree(factory.organizations(chain.managementProvider, tenant.tenantId), tenant);
     return { check: { roleArn, assume: OK, read: OK }, tree };
   } catch (error) {
+    // The walk fails on whichever of its reads came first; the SDK's error does not say which.
     const read = checkOfError(error, {
-      operation: "ListAccountsForParent",
+      operation: "reading the organization's accounts",
       roleArn,
-      action: "organizations:ListAccountsForParent",
+      action:
+        "organizations:ListRoots, organizations:ListOrganizationalUnitsForParent and organizations:ListAccountsForParent",
     });
     return { check: { roleArn, assume: OK, read }, tree: null };
   }
