@@ -208,6 +208,13 @@ export function groupProblems(r: ConnectionTestResult): ProblemGroup[] {
   return out;
 }
 
+/** How many checks failed (a refused member role counts once per account; warnings do not count). */
+export function failedCheckCount(r: ConnectionTestResult): number {
+  return groupProblems(r)
+    .filter((g) => g.status === "fail")
+    .reduce((n, g) => n + g.places.length, 0);
+}
+
 /** The run's verdict: the entry role failed (nothing else could be tested), problems, or all fine. */
 export function verdictOf(r: ConnectionTestResult): "failed" | "problems" | "ok" {
   if (r.entry.assume.status === "fail" || r.entry.read.status === "fail") return "failed";

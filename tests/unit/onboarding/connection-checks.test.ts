@@ -5,6 +5,7 @@ import {
   checkOfError,
   disabledRegionCell,
   failed,
+  failedCheckCount,
   groupProblems,
   OK,
   optInCheck,
@@ -126,6 +127,8 @@ describe("what to fix", () => {
     const assume = groups.find((g) => g.problem.startsWith("cannot assume"))!;
     expect(assume.places).toEqual([{ accountId: "444444444444", accountName: "C", region: null, check: "assume" }]);
     expect(verdictOf(r)).toBe("problems");
+    // Four vault lists and one member role fail; the opt-in is a warning.
+    expect(failedCheckCount(r)).toBe(5);
   });
 
   it("is empty and ok when everything passed; failed when the entry role is shut", () => {

@@ -89,7 +89,8 @@ export const testConnectionAction = defineAction(
   async (ctx, input) => {
     const { factory } = await getPushDeps();
     const test = await runConnectionTest(ctx.db, actorOf(ctx), input.tenantId, factory.settings);
-    revalidatePath(`/settings/organizations/${input.tenantId}`);
+    // The organization's page and its setup guide both show the latest test.
+    revalidatePath(`/settings/organizations/${input.tenantId}`, "layout");
     return { verdict: test.verdict };
   },
 );
