@@ -118,11 +118,12 @@ function WhatToFix({ groups }: { groups: ProblemGroup[] }) {
                 key={`${p.check}|${p.accountId}|${p.region ?? ""}`}
                 className="rounded bg-slate-100 px-1.5 py-0.5 [overflow-wrap:anywhere]"
               >
-                {p.accountName} {p.accountId && <span className="font-mono text-slate-500">{p.accountId}</span>}{" "}
+                {p.accountName}{" "}
+                {p.accountId && <span className="font-mono whitespace-nowrap text-slate-500">{p.accountId}</span>}{" "}
                 {p.region ? (
-                  <span className="font-mono text-slate-500">{p.region}</span>
+                  <span className="font-mono whitespace-nowrap text-slate-500">{p.region}</span>
                 ) : p.check === "assume" ? (
-                  <span className="text-slate-500">(every region)</span>
+                  <span className="whitespace-nowrap text-slate-500">(every region)</span>
                 ) : null}
               </span>
             ))}
