@@ -51,7 +51,15 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
     const auth = authenticate(rt, req, service);
     caller = auth.caller;
     region = auth.region;
-    if (regionDisabled(rt.state, rt.config, caller.accountId, region)) throw commonErrors.invalidToken(service);
+    if (regionDisabled(rt.state, rt.config, caller.accountId, region)) {
+      // Refused before the operation runs, but counted under its name (the lower bound names it).
+      try {
+        opName = resolve(rt, req, service, target).op.name;
+      } catch {
+        // an unknown operation stays "Unknown"; the token is refused all the same
+      }
+      throw commonErrors.invalidToken(service);
+    }
     const { op, raw, fromStrings } = resolve(rt, req, service, target);
     opName = op.name;
     action = op.name;
@@ -66,6 +74,8 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
     }
     if (injected === "access_denied")
       throw commonErrors.accessDenied(service, "You don't have permissions to access this resource.");
+    const denied = memberRoleDenial(rt, service, op, caller);
+    if (denied) throw denied;
     if (
       rt.config.throttling &&
       !rt.throttle.tryTake(bucketsFor(rt, service, op, caller, region), rt.config.burst_seconds)
@@ -99,6 +109,21 @@ export async function dispatch(rt: Runtime, req: SimRequest, res: ServerResponse
   if (service === "sts" || service === "iam") writeQuery(res, service, action, body, requestId, {});
   else if (service === "backup" || service === "ram") writeRestJson(res, body, requestId, {});
   else writeAwsJson(res, body, requestId, {});
+}
+
+/**
+ * A member role session calling an action its account's role policy does not allow
+ * (`member_role_denied_actions`): AWS's implicit deny, worded as IAM words it. Checked before
+ * input validation, as IAM authorizes before the service looks at the request.
+ */
+function memberRoleDenial(rt: Runtime, service: ServiceId, op: Operation, caller: Caller): SimError | undefined {
+  if (caller.kind !== "assumed-role" || caller.roleArn !== rt.identity.memberRoleArn(caller.accountId)) return;
+  const action = `${SIGNING_NAME[service]}:${op.name}`;
+  if (!rt.state.org.accounts.get(caller.accountId)?.member_role_denied_actions.includes(action)) return;
+  return commonErrors.accessDenied(
+    service,
+    `User: ${caller.arn} is not authorized to perform: ${action} because no identity-based policy allows the ${action} action`,
+  );
 }
 
 /** The credential scope's service ("…/us-east-1/iam/aws4_request"), when the request is signed. */

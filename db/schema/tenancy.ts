@@ -1,5 +1,17 @@
 import { sql } from "drizzle-orm";
-import { check, date, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { users } from "./auth";
 import { roleEnum, tenantStatusEnum } from "./enums";
 
@@ -35,6 +47,26 @@ export const tenants = pgTable(
   (t) => [uniqueIndex("tenants_name_key").on(t.name), uniqueIndex("tenants_slug_key").on(t.slug)],
 );
 export type Tenant = typeof tenants.$inferSelect;
+
+export const CONNECTION_VERDICTS = ["ok", "problems", "failed"] as const;
+export type ConnectionVerdict = (typeof CONNECTION_VERDICTS)[number];
+
+/**
+ * The latest "Test connection" of a tenant (one row, replaced by each run): its matrix as JSON
+ * (lib/onboarding/connection-checks.ts ConnectionTestResult), shown until the next run. History
+ * is the audit log's: each run writes an audit row with its verdict.
+ */
+export const connectionTests = pgTable("connection_tests", {
+  tenantId: uuid("tenant_id")
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: "cascade" }),
+  ranAt: timestamp("ran_at", { withTimezone: true }).notNull(),
+  ranByEmail: text("ran_by_email"),
+  verdict: text("verdict", { enum: CONNECTION_VERDICTS }).notNull(),
+  durationMs: integer("duration_ms").notNull(),
+  result: jsonb("result").notNull(),
+});
+export type ConnectionTestRow = typeof connectionTests.$inferSelect;
 
 /**
  * A user sees only tenants they belong to; `role`, when set, narrows their global role there. An

@@ -143,6 +143,8 @@ export class CredentialChain {
   }
 
   private async assume(sts: STSClient, roleArn: string, externalId: string | undefined): Promise<Session> {
+    // A member role (no ExternalId) is assumed from the management role, which its trust must name.
+    const denied = assumeDenied(roleArn, externalId ? undefined : this.roles.managementRoleArn);
     let out;
     try {
       out = await sts.send(
@@ -156,11 +158,12 @@ export class CredentialChain {
     } catch (error) {
       const f = classifyCallError(error, { operation: "AssumeRole", roleArn });
       // AWS answers a missing role, an untrusting one and a wrong ExternalId alike.
-      if (f.kind === "access_denied" || f.kind === "internal") throw new FailureError(assumeDenied(roleArn));
+      if (f.kind === "assume_denied" || f.kind === "access_denied" || f.kind === "internal")
+        throw new FailureError(denied);
       throw new FailureError(f);
     }
     const c = out.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new FailureError(assumeDenied(roleArn));
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new FailureError(denied);
     // AWS's Expiration is on the real wall clock, as is the SDK's signing: compared with that,
     // never with the product's clock (lib/clock.ts), which tests pin to another date.
     const expiresAt = c.Expiration?.getTime() ?? wallClockMs() + SESSION_SECONDS * 1000;

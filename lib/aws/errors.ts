@@ -106,11 +106,16 @@ function firstLine(error: unknown): string {
   return m.split("\n")[0]!.slice(0, 300);
 }
 
-export const assumeDenied = (roleArn: string): Failure => ({
+/**
+ * AWS answers a missing role, an untrusting one and a wrong ExternalId alike, so the remedy names
+ * them all. `assumedFrom`: the role a member role is assumed from (its trust policy must name it).
+ */
+export const assumeDenied = (roleArn: string, assumedFrom?: string): Failure => ({
   kind: "assume_denied",
   message: `cannot assume ${roleArn}: the role's trust policy or ExternalId does not admit this product`,
-  remedy:
-    "Check that the role exists, that its trust policy names the product's principal (for member roles: the management role) and, for the management role, that the sts:ExternalId condition matches this organization's ExternalId.",
+  remedy: assumedFrom
+    ? `The role is missing in that account or does not trust ${assumedFrom}: deploy the member role there (Settings → Organizations → Set up roles), or make its trust policy name that role.`
+    : "Check that the role exists, that its trust policy names the product's principal (for member roles: the management role) and, for the management role, that the sts:ExternalId condition matches this organization's ExternalId.",
   transient: false,
 });
 
@@ -139,7 +144,7 @@ export const throttledFor = (minutes: number, willRetry: boolean): Failure => ({
 /** Classifies an error from a call made in a unit (`operation` as the SDK names it). */
 export function classifyCallError(
   error: unknown,
-  context: { operation?: string; region?: string; roleArn?: string },
+  context: { operation?: string; region?: string; roleArn?: string; action?: string },
 ): Failure {
   if (error instanceof FailureError) return error.failure;
   const name = errorName(error);
@@ -151,7 +156,11 @@ export function classifyCallError(
     return {
       kind: "access_denied",
       message: `${op}access denied (${firstLine(error)})`,
-      remedy: `Grant the role the read permissions listed in the onboarding guide (${MEMBER_READ_ACTIONS.join(", ")}, and ${MANAGEMENT_READ_ACTIONS.join(", ")} for the management role).`,
+      // Knowing the IAM action (a probe such as Test connection), name it and the role; a unit of
+      // the sync fails on whichever of its many calls came first, so it lists them all.
+      remedy: context.action
+        ? `Allow ${context.action} in the permissions policy of ${context.roleArn ?? "the role"} (the role templates in Settings → Organizations → Set up roles grant every read the product needs).`
+        : `Grant the role the read permissions listed in the onboarding guide (${MEMBER_READ_ACTIONS.join(", ")}, and ${MANAGEMENT_READ_ACTIONS.join(", ")} for the management role).`,
       transient: false,
     };
   }

@@ -1,5 +1,6 @@
 import { findTenantByNameOrSlug, getRunProgress, listRunUnitErrors, type RunProgress } from "@/db/queries/sync";
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
+import { checkBeforeFirstSync } from "@/lib/onboarding/connection-test-store";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
 import { ensureYoungGeneration } from "./relaunch";
@@ -35,11 +36,15 @@ try {
     // Next run lists every recovery point (deletions and expiry noticed now, not at the daily reconciliation).
     await handle.pool.query(`update sync_units set recovery_points_full_at = null where tenant_id = $1`, [t.id]);
   }
+  const aws = await awsSettingsFromEnv(env);
+  // First sync of the tenant: test the connection first; refused (exit 1) if the entry role is shut.
+  const test = await checkBeforeFirstSync(handle.db, { userId: null, email: "cli:sync", ip: null }, t.id, aws);
+  if (test) process.stderr.write(`connection test before the first sync: ${test.verdict}\n`);
   if (args["no-worker"] !== true) {
     worker = await startSyncWorker({
       pool: handle.pool,
       databaseUrl: runtime.databaseUrl,
-      aws: await awsSettingsFromEnv(env),
+      aws,
       settings: { unitConcurrency: env.SYNC_UNIT_CONCURRENCY },
       schedule: false,
       log: (m) => process.stderr.write(`\n${m}\n`),

@@ -66,7 +66,7 @@ export interface TenantForSync extends TenantRoles {
 /** The tenant's roles and regions, with per-account member role overrides. */
 export async function loadTenantForSync(db: Queryable, tenantId: string): Promise<TenantForSync | null> {
   const t = await db.query(
-    `select id, name, management_account_id, management_role_arn, external_id, member_role_name, regions from tenants where id = $1`,
+    `select id, name, management_account_id, management_role_arn, policy_push_role_arn, external_id, member_role_name, regions from tenants where id = $1`,
     [tenantId],
   );
   const row = t.rows[0];
@@ -80,6 +80,7 @@ export async function loadTenantForSync(db: Queryable, tenantId: string): Promis
     name: row.name as string,
     managementAccountId: row.management_account_id as string,
     managementRoleArn: row.management_role_arn as string,
+    policyPushRoleArn: (row.policy_push_role_arn as string | null) ?? null,
     externalId: row.external_id as string,
     memberRoleName: row.member_role_name as string,
     memberRoleOverrides: Object.fromEntries(o.rows.map((r) => [r.account_id as string, r.member_role_name as string])),

@@ -4,10 +4,8 @@ import { accountSuspended, classifyCallError, FailureError, type Failure } from 
 import { mapLimit } from "@/lib/aws/backup.fetch";
 import {
   describeEffectiveBackupPolicy,
-  describeOrganization,
   listBackupPolicies,
   listDelegatedAdministrators,
-  walkOrganization,
   type OrgTree,
 } from "@/lib/aws/organizations.fetch";
 import type { DelegatedAdministrator, EffectiveBackupPolicy, OrgBackupPolicy } from "@/lib/inventory/types";
@@ -15,6 +13,7 @@ import type { Queryable } from "./bulk";
 import { ChainCache, ensureJobPartitions, loadTenantForSync, type SyncDeps, type TenantForSync } from "./context";
 import { summarizeRun } from "./counts";
 import { publishOrganization } from "./org-publish";
+import { readOrganizationTree } from "./org-scope";
 import { inTransaction, QUEUES, unitJobs, type RunJob, type UnitJob } from "./queue";
 import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, ORG_REGION, type Claim } from "./runs";
 import { withTransaction } from "./transaction";
@@ -50,19 +49,7 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
     checkTenantRoles(tenant);
     const chain = chains.get(job.runId, tenant, counter);
     const client = deps.factory.organizations(chain.managementProvider, tenant.tenantId, counter);
-    const organization = await describeOrganization(client, tenant.managementAccountId);
-    if (organization.managementAccountId !== tenant.managementAccountId) {
-      throw new FailureError({
-        kind: "not_management",
-        message: `account ${tenant.managementAccountId} is not the management account of organization ${organization.organizationId} (AWS says its management account is ${organization.managementAccountId})`,
-        remedy:
-          "Set the organization's management account ID to the one AWS reports, and the role ARN to a role in that account (or in a delegated administrator account).",
-        transient: false,
-      });
-    }
-    const tree = await walkOrganization(client, organization).catch((error: unknown) => {
-      throw notAnAdministrator(error, tenant) ?? error;
-    });
+    const tree = await readOrganizationTree(client, tenant);
     const now = clock.nowMs();
     await ensureJobPartitions(deps.pool, new Date(now - 40 * 86_400_000), new Date(now + 40 * 86_400_000));
     await planUnits(deps, claim, tenant, tree);
@@ -114,24 +101,6 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
     (c, tenantId) => summarizeRun(c, job.runId, tenantId),
     deps.log,
   );
-}
-
-/**
- * Organizations answers its reads only to the management account and to a delegated administrator
- * (DescribeOrganization answers anyone, so the refusal comes with the tree): when the role is in
- * another account, that is the likelier cause than a missing permission, and the remedy differs.
- */
-function notAnAdministrator(error: unknown, t: TenantForSync): FailureError | null {
-  const roleAccount = /:iam::(\d{12}):role\//.exec(t.managementRoleArn)?.[1];
-  if (!roleAccount || roleAccount === t.managementAccountId) return null;
-  const f = error instanceof FailureError ? error.failure : classifyCallError(error, {});
-  if (f.kind !== "access_denied") return null;
-  return new FailureError({
-    kind: "access_denied",
-    message: `AWS Organizations refused its reads to account ${roleAccount}, the role's account, which is neither the management account (${t.managementAccountId}) nor, it seems, a delegated administrator of the organization (${f.message})`,
-    remedy: `Register account ${roleAccount} as a delegated administrator (for AWS Backup, or for AWS Organizations with a resource-based delegation policy allowing the reads), or set the role ARN to a role in the management account.`,
-    transient: false,
-  });
 }
 
 /** One unit per (account, region); suspended or closed accounts are recorded as skipped. */

@@ -64,6 +64,8 @@ export function lowerBound(state: SimState, identity: IdentityStore, config: Sim
     const depth = ancestors(org, accountId).length - 1;
     const discovered = L * (depth + 2);
     const sessionAt = Math.max(discovered, L) + L;
+    // A member role denied a read (member_role_denied_actions) is counted as any other: a unit makes
+    // its independent reads side by side, so the denied one fails beside the others.
     if (!accountReachable(state, identity, config, accountId)) {
       unitBound = Math.max(unitBound, sessionAt);
       continue;

@@ -152,6 +152,7 @@ export function worldSummary(state: SimState, identity: IdentityStore, config: S
     if (account.state !== "ACTIVE") continue;
     const reachable =
       accountReachable(state, identity, config, unit.accountId) &&
+      account.member_role_denied_actions.length === 0 &&
       !regionDisabled(state, config, unit.accountId, unit.region);
     const detail = unitDetail(state, unit);
     const { counts } = detail;
@@ -186,7 +187,10 @@ export function worldSummary(state: SimState, identity: IdentityStore, config: S
         state: a.state,
         parent_id: a.parent_id,
         member_role: a.member_role,
+        member_role_denied_actions: a.member_role_denied_actions,
         assumable: accountReachable(state, identity, config, id),
+        /** Assumable and denied no action: a sync reads all of it (in the regions it has enabled). */
+        readable: accountReachable(state, identity, config, id) && a.member_role_denied_actions.length === 0,
         disabled_regions: state.regions.filter((r) => regionDisabled(state, config, id, r)),
       };
     }),

@@ -3,9 +3,10 @@ import type { World } from "./schema";
 import { demoUnits, type DemoAccounts } from "./demo-units";
 import { addDemoHygiene } from "./demo-hygiene";
 import { addDemoResilience } from "./demo-resilience";
+import { addDemoMisconfigured } from "./demo-misconfigured";
 
 /**
- * The `demo` preset: twelve accounts in nested OUs, two regions, a few thousand recovery points,
+ * The `demo` preset: fifteen accounts in nested OUs, two regions, a few thousand recovery points,
  * and a deliberate mix so that every control BK-01..BK-17 has passing and failing subjects
  * (sim/README.md lists which part of the world exercises which control).
  */
@@ -179,6 +180,7 @@ export function demoWorld(seed = 1): World {
   };
   addDemoResilience(world, ids, regions, rng);
   addDemoHygiene(world, ids);
+  addDemoMisconfigured(world, sandbox.id, regions[1]!);
   return world;
 }
 

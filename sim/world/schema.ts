@@ -227,6 +227,11 @@ const accountSchema = z.strictObject({
   joined: timeSchema.default("-700d"),
   /** The member role: present and trusting the management role, absent, or trusting someone else. */
   member_role: z.enum(["ok", "missing", "untrusted"]).default("ok"),
+  /**
+   * IAM actions ("backup:ListBackupPlans") the member role's policy does not allow: calls made
+   * with a session of that role fail with the service's AccessDenied, as AWS answers them.
+   */
+  member_role_denied_actions: z.array(z.string().regex(/^[a-z0-9-]+:[A-Za-z0-9]+$/)).default([]),
   /** IAM role names (path included) that exist; selections naming another role fail their jobs. */
   iam_roles: z.array(z.string()).default(["service-role/AWSBackupDefaultServiceRole"]),
   /**

@@ -374,6 +374,43 @@ describe("member role per account", () => {
   });
 });
 
+describe("test connection: bad input", () => {
+  it("refuses a malformed organization id, and a stored role ARN or account id in the wrong format, writing nothing", async () => {
+    const before = await counts();
+    expect(await actions.testConnectionAction(null, form({ tenantId: "not-a-uuid" }))).toMatchObject({
+      ok: false,
+      error: { code: "VALIDATION" },
+    });
+    // Settings written before the forms checked them (or by hand): refused before any AWS call.
+    const [bad] = await db
+      .insert(tenants)
+      .values({
+        name: "Malformed Co",
+        slug: "malformed-co",
+        managementAccountId: "1234",
+        managementRoleArn: "arn:aws:iam::1234:role/X",
+        externalId: "bg-external-id-0123456789",
+        memberRoleName: "Reader",
+        regions: ["us-east-1"],
+      })
+      .returning({ id: tenants.id });
+    const afterInsert = await counts();
+    const refused = await actions.testConnectionAction(null, form({ tenantId: bad!.id }));
+    expect(refused).toMatchObject({ ok: false, error: { code: "VALIDATION" } });
+    if (!refused.ok)
+      expect(refused.error.message).toBe(
+        `The organization's settings cannot work: management account ID "1234" is not a 12-digit AWS account ID. Correct the organization's management account ID in Settings → Organizations.`,
+      );
+    await db.update(tenants).set({ managementAccountId: "123456789012" }).where(eq(tenants.id, bad!.id));
+    const arn = await actions.testConnectionAction(null, form({ tenantId: bad!.id }));
+    if (!arn.ok) expect(arn.error.message).toMatch(/management role ARN "arn:aws:iam::1234:role\/X" is malformed/);
+    expect(arn.ok).toBe(false);
+    expect(await counts()).toEqual(afterInsert);
+    expect(before.tenants + 1).toBe(afterInsert.tenants);
+    await db.delete(tenants).where(eq(tenants.id, bad!.id));
+  });
+});
+
 describe("the administrator cannot lock everyone out", () => {
   it("refuses to demote or disable oneself", async () => {
     const self = caller!;

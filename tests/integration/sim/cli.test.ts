@@ -29,7 +29,7 @@ function startCli(args: string[]): Promise<{ url: string; counts: Record<string,
 describe("npm run sim", () => {
   it("prints a ready line and serves the world", async () => {
     const ready = await startCli(["--world", "demo", "--port", "0", "--seed", "3", "--latency-ms", "1"]);
-    expect(ready.counts.accounts).toBe(12);
+    expect(ready.counts.accounts).toBe(15);
     const world = (await (await fetch(`${ready.url}/_sim/world`)).json()) as {
       seed: number;
       principal: { access_key_id: string; secret_access_key: string; arn: string };

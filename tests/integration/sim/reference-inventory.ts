@@ -59,8 +59,20 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
   for (const a of active) {
     const creds = await memberCreds(sim, mgmt, a.Id!).catch(expectName("AccessDenied"));
     if (!creds) continue;
+    // A member role denied a list (member_role_denied_actions) is refused it; the other reads go on.
+    const { member_role_denied_actions: denied, disabled_regions: disabledRegions } = sim
+      .summary()
+      .accounts.find((x) => x.account_id === a.Id)!;
+    const unlessDenied = (action: string) => (e: Error) => {
+      if (!denied.includes(action) || e.name !== "AccessDeniedException") throw e;
+    };
     for (const [ri, region] of sim.summary().regions.entries()) {
       const b = backupClient(sim, creds, region);
+      if (disabledRegions.includes(region)) {
+        // A region the account has not enabled refuses the session's token; a sync stops at the first call.
+        await b.send(new B.DescribeRegionSettingsCommand({})).catch(expectName("UnrecognizedClientException"));
+        continue;
+      }
       if (ri === 0) await b.send(new B.DescribeGlobalSettingsCommand({}));
       const c: Record<string, number> = {
         plans: 0,
@@ -77,56 +89,60 @@ export async function referenceInventory(sim: SimHandle): Promise<Map<string, Re
         shared_vaults: 0,
         share_principals: 0,
       };
-      for await (const p of B.paginateListBackupPlans({ client: b, pageSize: 1000 }, {})) {
-        for (const plan of p.BackupPlansList ?? []) {
-          c.plans!++;
-          await b.send(new B.GetBackupPlanCommand({ BackupPlanId: plan.BackupPlanId! }));
-          for await (const v of B.paginateListBackupPlanVersions(
-            { client: b, pageSize: 1000 },
-            { BackupPlanId: plan.BackupPlanId! },
-          )) {
-            for (const ver of v.BackupPlanVersionsList ?? [])
-              if (ver.VersionId !== plan.VersionId)
+      await (async () => {
+        for await (const p of B.paginateListBackupPlans({ client: b, pageSize: 1000 }, {})) {
+          for (const plan of p.BackupPlansList ?? []) {
+            c.plans!++;
+            await b.send(new B.GetBackupPlanCommand({ BackupPlanId: plan.BackupPlanId! }));
+            for await (const v of B.paginateListBackupPlanVersions(
+              { client: b, pageSize: 1000 },
+              { BackupPlanId: plan.BackupPlanId! },
+            )) {
+              for (const ver of v.BackupPlanVersionsList ?? [])
+                if (ver.VersionId !== plan.VersionId)
+                  await b.send(
+                    new B.GetBackupPlanCommand({ BackupPlanId: plan.BackupPlanId!, VersionId: ver.VersionId }),
+                  );
+            }
+            for await (const s of B.paginateListBackupSelections(
+              { client: b, pageSize: 1000 },
+              { BackupPlanId: plan.BackupPlanId! },
+            )) {
+              for (const sel of s.BackupSelectionsList ?? []) {
+                c.selections!++;
                 await b.send(
-                  new B.GetBackupPlanCommand({ BackupPlanId: plan.BackupPlanId!, VersionId: ver.VersionId }),
+                  new B.GetBackupSelectionCommand({ BackupPlanId: plan.BackupPlanId!, SelectionId: sel.SelectionId! }),
                 );
-          }
-          for await (const s of B.paginateListBackupSelections(
-            { client: b, pageSize: 1000 },
-            { BackupPlanId: plan.BackupPlanId! },
-          )) {
-            for (const sel of s.BackupSelectionsList ?? []) {
-              c.selections!++;
-              await b.send(
-                new B.GetBackupSelectionCommand({ BackupPlanId: plan.BackupPlanId!, SelectionId: sel.SelectionId! }),
-              );
+              }
             }
           }
         }
-      }
+      })().catch(unlessDenied("backup:ListBackupPlans"));
       const keys = new Set<string>();
-      for await (const p of B.paginateListBackupVaults({ client: b, pageSize: 1000 }, {})) {
-        for (const v of p.BackupVaultList ?? []) {
-          if (v.EncryptionKeyArn && v.EncryptionKeyType !== "AWS_OWNED_KMS_KEY") keys.add(v.EncryptionKeyArn);
-          c.vaults!++;
-          // Only an air-gapped vault can have a multi-party approval team; only the description names it.
-          if (v.VaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT") {
-            c.air_gapped_vaults!++;
-            await b.send(new B.DescribeBackupVaultCommand({ BackupVaultName: v.BackupVaultName! }));
+      await (async () => {
+        for await (const p of B.paginateListBackupVaults({ client: b, pageSize: 1000 }, {})) {
+          for (const v of p.BackupVaultList ?? []) {
+            if (v.EncryptionKeyArn && v.EncryptionKeyType !== "AWS_OWNED_KMS_KEY") keys.add(v.EncryptionKeyArn);
+            c.vaults!++;
+            // Only an air-gapped vault can have a multi-party approval team; only the description names it.
+            if (v.VaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT") {
+              c.air_gapped_vaults!++;
+              await b.send(new B.DescribeBackupVaultCommand({ BackupVaultName: v.BackupVaultName! }));
+            }
+            await b
+              .send(new B.GetBackupVaultAccessPolicyCommand({ BackupVaultName: v.BackupVaultName! }))
+              .catch(expectName("ResourceNotFoundException"));
+            await b
+              .send(new B.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName! }))
+              .catch(expectName("ResourceNotFoundException"));
+            for await (const r of B.paginateListRecoveryPointsByBackupVault(
+              { client: b, pageSize: 1000 },
+              { BackupVaultName: v.BackupVaultName! },
+            ))
+              c.recovery_points! += r.RecoveryPoints?.length ?? 0;
           }
-          await b
-            .send(new B.GetBackupVaultAccessPolicyCommand({ BackupVaultName: v.BackupVaultName! }))
-            .catch(expectName("ResourceNotFoundException"));
-          await b
-            .send(new B.GetBackupVaultNotificationsCommand({ BackupVaultName: v.BackupVaultName! }))
-            .catch(expectName("ResourceNotFoundException"));
-          for await (const r of B.paginateListRecoveryPointsByBackupVault(
-            { client: b, pageSize: 1000 },
-            { BackupVaultName: v.BackupVaultName! },
-          ))
-            c.recovery_points! += r.RecoveryPoints?.length ?? 0;
         }
-      }
+      })().catch(unlessDenied("backup:ListBackupVaults"));
       await keyManagers(kmsClient(sim, creds, region), a.Id!, region, keys);
       for await (const p of B.paginateListProtectedResources({ client: b, pageSize: 1000 }, {}))
         c.protected_resources! += p.Results?.length ?? 0;

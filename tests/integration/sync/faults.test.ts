@@ -42,7 +42,7 @@ describe("a sync under faults", () => {
       expect(stats.throttled.total).toBeGreaterThan(0);
       expect(stats.errors.injected_faults).toBeGreaterThan(0);
       expect(run.failed).toBe(
-        h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length,
+        h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.readable).length * h.world.regions.length,
       );
     } finally {
       h.sim.configure({
@@ -129,7 +129,7 @@ describe("a sync under faults", () => {
     expect(row.error).toMatch(/^throttled for \d+ minutes?: will retry at the next sync$/);
     const healed = await h.sync();
     expect(healed.failed).toBe(
-      h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length,
+      h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.readable).length * h.world.regions.length,
     );
     expect((await unitRow(victim, "us-east-1")).status).toBe("ok");
   });
@@ -141,7 +141,7 @@ describe("a sync under faults", () => {
       const run = await h.sync();
       expect(run.status).toBe("partial");
       expect(run.failed).toBe(
-        h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length,
+        h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.readable).length * h.world.regions.length,
       );
     } finally {
       h.sim.configure({ operation_faults: {} });
@@ -163,7 +163,7 @@ describe("a sync under faults", () => {
     try {
       const run = await h.sync();
       expect(run.failed).toBe(
-        h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length,
+        h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.readable).length * h.world.regions.length,
       );
     } finally {
       h.sim.configure({ operation_faults: {} });

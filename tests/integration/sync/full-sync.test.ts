@@ -106,6 +106,11 @@ describe("a full sync of the demo organization", () => {
           `cannot assume arn:aws:iam::${a.account_id}:role/${h.world.member_role_name}: the role's trust policy or ExternalId does not admit this product`,
         );
         expect(e.remedy).toMatch(/trust policy/);
+      } else if (!a.readable) {
+        // A member role whose policy lacks a read the sync makes (the demo's Sandbox Three and Four).
+        expect(byAccount.get(a.account_id)).toMatchObject({ status: "failed", errorKind: "access_denied" });
+      } else if (a.disabled_regions.length > 0) {
+        expect(byAccount.get(a.account_id)).toMatchObject({ status: "skipped", error: "region not enabled" });
       } else {
         expect(byAccount.has(a.account_id)).toBe(false);
       }

@@ -193,10 +193,10 @@ export async function fingerprint(db: DbHandle, tenantId: string): Promise<strin
 
 /** What the simulator says a complete inventory holds, per reachable unit. */
 export function simCountsByUnit(world: WorldSummary): Map<string, Record<string, number>> {
-  // Zeros dropped, as countsByUnit has no row to count for them.
+  // Zeros dropped, as countsByUnit has no row to count for them (nor a unit for an empty one).
   return new Map(
     world.by_unit
-      .filter((u) => u.reachable)
+      .filter((u) => u.reachable && Object.values(u.counts).some((n) => n > 0))
       .map((u) => [
         `${u.account_id}/${u.region}`,
         Object.fromEntries(Object.entries(u.counts).filter(([, n]) => n > 0)),

@@ -82,7 +82,7 @@ describe("a worker killed mid-sync", () => {
     const run = await waitForRun(h.db, h.tenantId, req.runId, 90_000);
     expect(run.status).toBe("partial");
     expect(run.failed).toBe(
-      h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.assumable).length * h.world.regions.length,
+      h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.readable).length * h.world.regions.length,
     );
 
     const taken = await h.db.pool.query(

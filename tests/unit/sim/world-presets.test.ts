@@ -24,7 +24,7 @@ describe("presets", () => {
     const s = createState(demoWorld(1), { now: NOW });
     expect(performance.now() - t0).toBeLessThan(2000);
     const c = summarize(s).counts;
-    expect(c.accounts).toBe(12);
+    expect(c.accounts).toBe(15);
     expect(c.recovery_points).toBeGreaterThan(2000);
     expect(c.recovery_points).toBeLessThan(10000);
   });

@@ -2,7 +2,10 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { z } from "zod";
 import { actorOf, defineAction } from "@/lib/actions";
+import { runConnectionTest } from "@/lib/onboarding/connection-test-store";
+import { getPushDeps } from "@/lib/policies/push-deps";
 import {
   createTenant,
   deleteTenant,
@@ -71,5 +74,23 @@ export const removeMemberRoleOverrideAction = defineAction(
     await removeMemberRoleOverride(ctx.db, actorOf(ctx), input);
     revalidatePath(`/settings/organizations/${input.tenantId}`);
     return {};
+  },
+);
+
+const testConnectionInput = z.object({ tenantId: z.uuid({ error: "Organization is not a valid id." }) });
+
+/**
+ * "Test connection": an administrator's (tenant:manage), as the settings it checks are. Operators
+ * (sync:run) get it as part of a tenant's first sync (lib/onboarding/connection-test-store.ts),
+ * not as an action of its own: what it says is fixed in these settings, which they cannot change.
+ */
+export const testConnectionAction = defineAction(
+  { name: "tenants.connection_test", capability: "tenant:manage", input: testConnectionInput },
+  async (ctx, input) => {
+    const { factory } = await getPushDeps();
+    const test = await runConnectionTest(ctx.db, actorOf(ctx), input.tenantId, factory.settings);
+    // The organization's page and its setup guide both show the latest test.
+    revalidatePath(`/settings/organizations/${input.tenantId}`, "layout");
+    return { verdict: test.verdict };
   },
 );

@@ -22,6 +22,7 @@ import { loadSetupFacts } from "@/lib/onboarding/setup-facts";
 import { scheduleKeyOf } from "@/lib/validation/tenants";
 import { TenantForm } from "../tenant-form";
 import { RoleTemplatesPending, RoleTemplatesSection } from "./role-templates-section";
+import { ConnectionTestSection } from "./connection-test-section";
 import { formatDateTime } from "@/lib/format";
 import {
   AddMemberRoleOverrideForm,
@@ -149,6 +150,7 @@ export default async function TenantPage({ params }: { params: Promise<{ tenantI
       <Suspense fallback={<RoleTemplatesPending />}>
         <RoleTemplatesSection tenantId={tenant.id} />
       </Suspense>
+      <ConnectionTestSection tenantId={tenant.id} />
       <Card title="Settings" id="settings">
         <TenantForm
           initial={{

@@ -13,6 +13,7 @@ import { getDb } from "@/lib/db";
 import { formatDateTime } from "@/lib/format";
 import { loadSetupFacts } from "@/lib/onboarding/setup-facts";
 import { setupStepStates, type SetupStep, type StepState } from "@/lib/onboarding/setup-steps";
+import { ConnectionTestSection } from "../connection-test-section";
 import { RoleTemplatesPending, RoleTemplatesSection } from "../role-templates-section";
 
 export const metadata: Metadata = { title: "Set up organization" };
@@ -153,7 +154,9 @@ export default async function SetupPage({ params }: { params: Promise<{ tenantId
                 }`
               : "Assumes every role in every account and region in scope and says what to fix, before anything is synced."
           }
-        />
+        >
+          <ConnectionTestSection tenantId={tenant.id} />
+        </Step>
         <Step
           n={4}
           id="first-sync"
