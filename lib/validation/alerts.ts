@@ -38,7 +38,10 @@ export const ruleInput = z.object({
 });
 export type RuleInput = z.input<typeof ruleInput>;
 
-const recipients = z.array(z.email("Each recipient must be an email address, like name@example.com.")).min(1, "Give at least one recipient.").max(50);
+const recipients = z
+  .array(z.email("Each recipient must be an email address, like name@example.com."))
+  .min(1, "Give at least one recipient.")
+  .max(50);
 
 export const channelInput = z.discriminatedUnion("kind", [
   z.object({
