@@ -39,22 +39,33 @@ parentPort.on("message", ({ id, data, ends }) => {
 });
 `;
 
+/** Text, or text already encoded as UTF-8 (see JsonWriter). */
+export type BlobText = string | Uint8Array;
+
 /** The texts as one UTF-8 buffer of their own (movable to another thread) and where each ends. */
-function pack(texts: readonly string[]): { data: ArrayBuffer; ends: number[] } {
+function pack(texts: readonly BlobText[]): { data: ArrayBuffer; ends: number[] } {
   const ends: number[] = [];
   let total = 0;
   for (const t of texts) {
-    if (typeof t !== "string") throw new TypeError(`compressing panel blobs failed: a ${typeof t} is not text`);
-    ends.push((total += Buffer.byteLength(t)));
+    if (typeof t !== "string" && !(t instanceof Uint8Array))
+      throw new TypeError(`compressing panel blobs failed: a ${typeof t} is not text`);
+    ends.push((total += typeof t === "string" ? Buffer.byteLength(t) : t.length));
   }
   const buf = Buffer.allocUnsafeSlow(total);
   let at = 0;
-  for (const t of texts) at += buf.write(t, at);
+  for (const t of texts) {
+    if (typeof t === "string") at += buf.write(t, at);
+    else {
+      buf.set(t, at);
+      at += t.length;
+    }
+  }
   return { data: buf.buffer as ArrayBuffer, ends };
 }
 
 /** One blob, on the calling thread (small writes, tests, and what the worker does). */
-export const compressBlob = (text: string): Buffer => deflateRawSync(Buffer.from(text), { level: LEVEL });
+export const compressBlob = (text: BlobText): Buffer =>
+  deflateRawSync(typeof text === "string" ? Buffer.from(text) : text, { level: LEVEL });
 
 export class BlobCompressor {
   private worker: Worker | null = null;
@@ -87,14 +98,24 @@ export class BlobCompressor {
   }
 
   /** The texts deflated, in order. */
-  compress(texts: string[]): Promise<Buffer[]> {
+  compress(texts: BlobText[]): Promise<Buffer[]> {
     if (texts.length === 0) return Promise.resolve([]);
-    let message: { id: number; data: ArrayBuffer; ends: number[] };
+    let packed: { data: ArrayBuffer; ends: number[] };
     try {
-      message = { id: this.nextId++, ...pack(texts) };
+      packed = pack(texts);
     } catch (error) {
       return Promise.reject(error as Error);
     }
+    return this.compressPacked(packed.data, packed.ends);
+  }
+
+  /**
+   * Texts already written one after the other into `data` (UTF-8), each ending at its `ends`,
+   * deflated in order. `data` is moved to the compressor's thread: the caller lets go of it.
+   */
+  compressPacked(data: ArrayBuffer, ends: number[]): Promise<Buffer[]> {
+    if (ends.length === 0) return Promise.resolve([]);
+    const message = { id: this.nextId++, data, ends };
     const w = (this.worker ??= this.start());
     return new Promise<Buffer[]>((resolve, reject) => {
       this.waiting.set(message.id, { resolve, reject });

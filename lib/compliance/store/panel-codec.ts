@@ -4,6 +4,7 @@
 // so a page of findings never inflates evidence. Reasons and evidence items are interned per panel.
 import { constants, inflateRawSync } from "node:zlib";
 import { compressBlob } from "./blob-compressor";
+import { JsonWriter } from "./json-writer";
 import {
   COMPACT_EVIDENCE,
   type CompactEvidence,
@@ -39,6 +40,8 @@ const CODE: Record<FindingStatus, string> = { PASS: "P", FAIL: "F", NOT_APPLICAB
 const STATUS: Record<string, FindingStatus> = { P: "PASS", F: "FAIL", N: "NOT_APPLICABLE", E: "ERROR" };
 const INDEX: Record<FindingStatus, number> = { PASS: 0, FAIL: 1, NOT_APPLICABLE: 2, ERROR: 3 };
 const ABSENT = "-";
+const ABSENT_BYTE = 45;
+const CODE_BYTE: Record<FindingStatus, number> = { PASS: 80, FAIL: 70, NOT_APPLICABLE: 78, ERROR: 69 };
 const NO_EVIDENCE: readonly Evidence[] = [];
 
 export const statusCode = (s: FindingStatus) => CODE[s];
@@ -88,17 +91,16 @@ interface EvidenceJson {
 
 type Value = string | number | boolean | null | string[];
 
+/** The panel's subject keys (indexed by `baseIndex`), then any other string, each given once. */
 class StringTable {
-  readonly index = new Map<string, number>();
+  private readonly index = new Map<string, number>();
   readonly extra: string[] = [];
   constructor(
     readonly base: readonly string[],
-    baseIndex: ReadonlyMap<string, number>,
-  ) {
-    for (const [k, i] of baseIndex) this.index.set(k, i);
-  }
+    private readonly baseIndex: ReadonlyMap<string, number>,
+  ) {}
   ref(s: string): number {
-    let i = this.index.get(s);
+    let i = this.baseIndex.get(s) ?? this.index.get(s);
     if (i === undefined) {
       this.index.set(s, (i = this.base.length + this.extra.length));
       this.extra.push(s);
@@ -107,12 +109,14 @@ class StringTable {
   }
 }
 
-function encodeItem(
+/** One evidence item as encodeItem's array would be written by JSON.stringify. */
+function writeItem(
+  w: JsonWriter,
   item: Evidence,
   strings: StringTable,
   shapes: Map<string, number>,
   shapeList: EvidenceJson["shapes"],
-): unknown[] {
+): void {
   const compact = (item as Partial<CompactEvidence>)[COMPACT_EVIDENCE]?.call(item);
   const details = compact ? null : (item.details ?? {});
   const keys: readonly string[] = compact ? compact.keys : Object.keys(details!);
@@ -122,16 +126,34 @@ function encodeItem(
     shapes.set(shapeKey, (shape = shapeList.length));
     shapeList.push([item.kind, compact || item.details ? [...keys] : ["-"]]);
   }
-  const out: unknown[] = [shape, strings.ref(item.id)];
+  w.byte(91);
+  w.num(shape);
+  w.byte(44);
+  w.num(strings.ref(item.id));
   for (let j = 0; j < keys.length; j++) {
-    const v = (compact ? compact.values[j] : details![keys[j]!]) as Value | Date;
-    if (typeof v === "string") out.push(strings.ref(v));
-    else if (typeof v === "number") out.push([v]);
-    else if (Array.isArray(v)) out.push({ a: v.map((x) => strings.ref(x)) });
-    else if (v instanceof Date) out.push({ t: v.getTime() });
-    else out.push(v ?? null);
+    const v = (compact ? compact.values[j] : details![keys[j]!]) as Value | Date | undefined;
+    w.byte(44);
+    if (typeof v === "string") w.num(strings.ref(v));
+    else if (typeof v === "number") {
+      w.byte(91);
+      w.num(v);
+      w.byte(93);
+    } else if (typeof v === "boolean") w.raw(v ? "true" : "false");
+    else if (v === null || v === undefined) w.raw("null");
+    else if (Array.isArray(v)) {
+      w.raw(`{"a":[`);
+      for (let k = 0; k < v.length; k++) {
+        if (k) w.byte(44);
+        w.num(strings.ref(v[k]!));
+      }
+      w.raw("]}");
+    } else if (v instanceof Date) {
+      w.raw(`{"t":`);
+      w.num(v.getTime());
+      w.byte(125);
+    } else w.text(JSON.stringify(v) ?? "null");
   }
-  return out;
+  w.byte(93);
 }
 
 function decodeItems(ev: EvidenceJson, keys: readonly string[]): Evidence[] {
@@ -207,32 +229,91 @@ export const countEntries = (entries: readonly PanelEntry[]): Record<string, Sta
   countColumns(columnsOf(entries));
 
 export function encodePanel(entries: readonly PanelEntry[]): { state: Buffer; evidence: Buffer } {
-  const json = encodePanelJson(columnsOf(entries));
-  return { state: compressBlob(json.state), evidence: compressBlob(json.evidence) };
+  const bytes = encodePanelBytes(columnsOf(entries));
+  return { state: compressBlob(bytes.state), evidence: compressBlob(bytes.evidence) };
 }
 
 /** The two blobs as JSON, to be compressed (see compressBlob). */
 export function encodePanelJson(c: PanelColumns): { state: string; evidence: string } {
+  const b = encodePanelBytes(c);
+  return { state: b.state.toString("utf8"), evidence: b.evidence.toString("utf8") };
+}
+
+// The evidence items' JSON waits here while the string table and shapes before it are written
+// (reused from panel to panel: encoding is synchronous).
+const itemsOut = new JsonWriter();
+
+// The cells of a panel (runs × subjects), reused from panel to panel and grown when one needs more.
+let cellCapacity = 0;
+let statusCells = new Uint8Array(0);
+let sinceCells = new Float64Array(0);
+let reasonCells = new Int32Array(0);
+let evidenceCells = new Int32Array(0);
+function growCells(cells: number): void {
+  cellCapacity = Math.max(cells, cellCapacity * 2, 4096);
+  statusCells = new Uint8Array(cellCapacity);
+  sinceCells = new Float64Array(cellCapacity);
+  reasonCells = new Int32Array(cellCapacity);
+  evidenceCells = new Int32Array(cellCapacity);
+}
+
+const B_COMMA = 44;
+const B_OPEN = 91;
+const B_CLOSE = 93;
+
+/** The two blobs' JSON as UTF-8 (see writePanelJson). */
+export function encodePanelBytes(c: PanelColumns): { state: Buffer; evidence: Buffer } {
+  const w = new JsonWriter(4096);
+  const { state } = writePanelJson(c, w);
+  const all = w.take();
+  return { state: all.subarray(0, state), evidence: all.subarray(state) };
+}
+
+/**
+ * Appends the two blobs' JSON to `out` as UTF-8, state then evidence, and says how many bytes each
+ * took: byte for byte what JSON.stringify makes of StateJson and EvidenceJson (so blobs, their
+ * sizes and their readers are the same as before), written without an object or a string per
+ * finding or evidence item, and without a copy of its own (the panel store writes a batch of panels
+ * into one buffer, which goes to the compressor's thread as it is).
+ */
+export function writePanelJson(c: PanelColumns, out: JsonWriter): { state: number; evidence: number } {
   const keyIndex = new Map<string, number>();
   const keys: string[] = [];
-  const types: Array<string | null> = [];
   const count = c.keys.length;
+  const runSet = new Set<number>();
+  // Findings come subject by subject (a subject's runs in a row) and subjects mostly in key order
+  // (the database's): a key equal to the one before is not looked up again, and keys already in
+  // order are not sorted (comparing ARNs that share ~55 characters made the sort the largest part
+  // of encoding).
+  let sorted = true;
+  let last: string | null = null;
+  let lastRun = Number.NaN;
   for (let j = 0; j < count; j++) {
     const key = c.keys[j]!;
-    if (!keyIndex.has(key)) {
-      keyIndex.set(key, -1);
-      keys.push(key);
+    if (key !== last) {
+      if (!keyIndex.has(key)) {
+        keyIndex.set(key, -1);
+        if (sorted && keys.length > 0 && keys[keys.length - 1]! > key) sorted = false;
+        keys.push(key);
+      }
+      last = key;
     }
+    const runId = c.runIds[j]!;
+    if (runId !== lastRun) runSet.add((lastRun = runId));
   }
-  keys.sort();
-  keys.forEach((k, i) => keyIndex.set(k, i));
-  const runs = [...new Set(c.runIds)].sort((a, b) => a - b);
+  if (!sorted) keys.sort();
+  for (let i = 0; i < keys.length; i++) keyIndex.set(keys[i]!, i);
+  const runs = [...runSet].sort((a, b) => a - b);
   const runIndex = new Map(runs.map((r, i) => [r, i]));
   const n = keys.length;
-  const status = runs.map(() => new Array<string>(n).fill(ABSENT));
-  const since = runs.map(() => new Array<number>(n).fill(0));
-  const reasonRef = runs.map(() => new Array<number>(n).fill(-1));
-  const evidenceRef = runs.map(() => new Array<number>(n).fill(-1));
+  const cells = runs.length * n;
+  // Per run and subject (run r's subject i at r * n + i): status character, since, reason and
+  // evidence set.
+  if (cells > cellCapacity) growCells(cells);
+  const status = statusCells.fill(ABSENT_BYTE, 0, cells);
+  const since = sinceCells.fill(0, 0, cells);
+  const reasonRef = reasonCells.fill(-1, 0, cells);
+  const evidenceRef = evidenceCells.fill(-1, 0, cells);
   const reasons: string[] = [];
   const reasonIndex = new Map<string, number>();
   const items: Evidence[] = [];
@@ -240,27 +321,30 @@ export function encodePanelJson(c: PanelColumns): { state: string; evidence: str
   const sets: number[][] = [];
   const setByArray = new Map<readonly Evidence[], number>();
   const setByKey = new Map<string, number>();
+  const setByItem = new Map<number, number>();
   let anyType = false;
-  types.length = n;
-  types.fill(null);
+  const types = new Array<string | null>(n).fill(null);
   const sinceOf = typeof c.since === "number" ? null : c.since;
+  last = null;
+  let i = -1;
   for (let j = 0; j < count; j++) {
-    const i = keyIndex.get(c.keys[j]!)!;
-    const r = runIndex.get(c.runIds[j]!)!;
+    const key = c.keys[j]!;
+    if (key !== last) i = keyIndex.get((last = key))!;
+    const cell = runIndex.get(c.runIds[j]!)! * n + i;
     const type = c.types[j]!;
     if (type !== null) {
       types[i] = type;
       anyType = true;
     }
-    status[r]![i] = CODE[c.statuses[j]!];
-    since[r]![i] = sinceOf ? sinceOf[j]! : (c.since as number);
+    status[cell] = CODE_BYTE[c.statuses[j]!];
+    since[cell] = sinceOf ? sinceOf[j]! : (c.since as number);
     const reason = c.reasons[j]!;
     let m = reasonIndex.get(reason);
     if (m === undefined) {
       reasonIndex.set(reason, (m = reasons.length));
       reasons.push(reason);
     }
-    reasonRef[r]![i] = m;
+    reasonRef[cell] = m;
     const ev = c.evidence[j] ?? NO_EVIDENCE;
     let set = setByArray.get(ev);
     if (set === undefined) {
@@ -272,26 +356,19 @@ export function encodePanelJson(c: PanelColumns): { state: string; evidence: str
         }
         return x;
       });
-      const k = idx.join(",");
-      set = setByKey.get(k);
+      // Most findings have one evidence item: its sets are keyed by the item, without a string.
+      const k = idx.length === 1 ? idx[0]! : idx.join(",");
+      set = typeof k === "number" ? setByItem.get(k) : setByKey.get(k);
       if (set === undefined) {
-        setByKey.set(k, (set = sets.length));
+        set = sets.length;
+        if (typeof k === "number") setByItem.set(k, set);
+        else setByKey.set(k, set);
         sets.push(idx);
       }
       setByArray.set(ev, set);
     }
-    evidenceRef[r]![i] = set;
+    evidenceRef[cell] = set;
   }
-  const sinceCompact = since.map((list, r) => {
-    let one: number | null = null;
-    const codes = status[r]!;
-    for (let i = 0; i < list.length; i++) {
-      if (codes[i] === ABSENT) continue;
-      if (one === null) one = list[i]!;
-      else if (one !== list[i]) return list;
-    }
-    return one ?? 0;
-  });
   let kp = "";
   if (keys.length > 1) {
     const first = keys[0]!;
@@ -300,31 +377,121 @@ export function encodePanelJson(c: PanelColumns): { state: string; evidence: str
     while (i < first.length && first.charCodeAt(i) === last.charCodeAt(i)) i++;
     kp = first.slice(0, i);
   }
-  const state: StateJson = {
-    v: 1,
-    kp,
-    k: kp ? keys.map((k) => k.slice(kp.length)) : keys,
-    t: anyType ? types : null,
-    runs,
-    s: status.map((a) => a.join("")),
-    f: sinceCompact,
-    m: reasonRef,
-    r: reasons,
-  };
+
+  const w = out;
+  const stateStart = w.at;
+  w.raw(`{"v":1,"kp":`);
+  w.str(kp);
+  w.raw(`,"k":[`);
+  for (let i = 0; i < n; i++) {
+    if (i) w.byte(B_COMMA);
+    w.str(keys[i]!, kp.length);
+  }
+  w.raw(`],"t":`);
+  if (anyType) {
+    w.byte(B_OPEN);
+    for (let i = 0; i < n; i++) {
+      if (i) w.byte(B_COMMA);
+      const t = types[i]!;
+      if (t === null) w.raw("null");
+      else w.str(t);
+    }
+    w.byte(B_CLOSE);
+  } else w.raw("null");
+  w.raw(`,"runs":`);
+  writeInts(w, runs, 0, runs.length);
+  // One status character per subject: the codes are ASCII letters and "-".
+  w.raw(`,"s":[`);
+  for (let r = 0; r < runs.length; r++) {
+    if (r) w.byte(B_COMMA);
+    w.byte(34);
+    w.ensure(n);
+    for (let i = r * n; i < (r + 1) * n; i++) w.byte(status[i]!);
+    w.byte(34);
+  }
+  // Per run one number when every finding agrees, else the whole list.
+  w.raw(`],"f":[`);
+  for (let r = 0; r < runs.length; r++) {
+    if (r) w.byte(B_COMMA);
+    let one: number | null = null;
+    let agree = true;
+    for (let i = r * n; i < (r + 1) * n; i++) {
+      if (status[i] === ABSENT_BYTE) continue;
+      if (one === null) one = since[i]!;
+      else if (one !== since[i]) {
+        agree = false;
+        break;
+      }
+    }
+    if (agree) w.num(one ?? 0);
+    else writeInts(w, since, r * n, (r + 1) * n);
+  }
+  w.raw(`],"m":[`);
+  for (let r = 0; r < runs.length; r++) {
+    if (r) w.byte(B_COMMA);
+    writeInts(w, reasonRef, r * n, (r + 1) * n);
+  }
+  w.raw(`],"r":[`);
+  for (let i = 0; i < reasons.length; i++) {
+    if (i) w.byte(B_COMMA);
+    w.str(reasons[i]!);
+  }
+  w.raw("]}");
+  const stateEnd = w.at;
+
+  // Items first (they fill the string table and the shapes, which come before them).
   const strings = new StringTable(keys, keyIndex);
   const shapes = new Map<string, number>();
   const shapeList: EvidenceJson["shapes"] = [];
-  const encoded = items.map((item) => encodeItem(item, strings, shapes, shapeList));
-  const evidence: EvidenceJson = {
-    v: 2,
-    runs,
-    e: evidenceRef,
-    sets,
-    strings: strings.extra,
-    shapes: shapeList,
-    items: encoded,
-  };
-  return { state: JSON.stringify(state), evidence: JSON.stringify(evidence) };
+  const iw = itemsOut.reset();
+  for (let x = 0; x < items.length; x++) {
+    if (x) iw.byte(B_COMMA);
+    writeItem(iw, items[x]!, strings, shapes, shapeList);
+  }
+  const e = out;
+  e.raw(`{"v":2,"runs":`);
+  writeInts(e, runs, 0, runs.length);
+  e.raw(`,"e":[`);
+  for (let r = 0; r < runs.length; r++) {
+    if (r) e.byte(B_COMMA);
+    writeInts(e, evidenceRef, r * n, (r + 1) * n);
+  }
+  e.raw(`],"sets":[`);
+  for (let s = 0; s < sets.length; s++) {
+    if (s) e.byte(B_COMMA);
+    writeInts(e, sets[s]!, 0, sets[s]!.length);
+  }
+  e.raw(`],"strings":[`);
+  for (let s = 0; s < strings.extra.length; s++) {
+    if (s) e.byte(B_COMMA);
+    e.str(strings.extra[s]!);
+  }
+  e.raw(`],"shapes":[`);
+  for (let s = 0; s < shapeList.length; s++) {
+    if (s) e.byte(B_COMMA);
+    const [kind, names] = shapeList[s]!;
+    e.byte(B_OPEN);
+    e.str(kind);
+    e.raw(",[");
+    for (let k = 0; k < names.length; k++) {
+      if (k) e.byte(B_COMMA);
+      e.str(names[k]!);
+    }
+    e.raw("]]");
+  }
+  e.raw(`],"items":[`);
+  e.append(iw);
+  e.raw("]}");
+  return { state: stateEnd - stateStart, evidence: e.at - stateEnd };
+}
+
+function writeInts(w: JsonWriter, list: ArrayLike<number>, from: number, to: number): void {
+  w.byte(B_OPEN);
+  for (let i = from; i < to; i++) {
+    if (i > from) w.byte(B_COMMA);
+    w.num(list[i]!);
+  }
+  w.byte(B_CLOSE);
 }
 
 /** Entries of a panel; with `evidence`, each entry carries its evidence items too. */

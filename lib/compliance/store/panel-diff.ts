@@ -36,10 +36,18 @@ export class PanelDigest {
   // Subject keys repeat across runs within a panel; reasons repeat across panels (the per-point
   // controls share one string per form): both are hashed once.
   private readonly keyHash = new Map<string, [number, number]>();
+  // A subject's findings mostly come in a row (one per run): its hash is not looked up again.
+  private lastKey: string | null = null;
+  private lastHash: [number, number] = [0, 0];
 
   add(key: string, runId: number, status: string, reason: string): void {
-    let k = this.keyHash.get(key);
-    if (!k) this.keyHash.set(key, (k = hashString(key)));
+    let k = this.lastHash;
+    if (key !== this.lastKey) {
+      k = this.keyHash.get(key)!;
+      if (!k) this.keyHash.set(key, (k = hashString(key)));
+      this.lastKey = key;
+      this.lastHash = k;
+    }
     let r = reasonHashes.get(reason);
     if (!r) {
       if (reasonHashes.size >= 100_000) reasonHashes.clear();

@@ -10,7 +10,7 @@ import {
   countColumns,
   decodePanel,
   encodeDeltaJson,
-  encodePanelJson,
+  writePanelJson,
   statusIndex,
   type PanelAddress,
   type PanelEntry,
@@ -18,6 +18,7 @@ import {
 } from "./panel-codec";
 import { diffPanel, PanelDigest } from "./panel-diff";
 import { BlobCompressor } from "./blob-compressor";
+import { JsonWriter } from "./json-writer";
 
 export interface StoredPanelRef {
   id: number;
@@ -137,8 +138,11 @@ interface Encoded {
   digest: string;
   ref: StoredPanelRef | null;
   prev: { counts: Record<string, StatusCounts4>; version: number } | null;
-  /** state, evidence and (for a changed panel) the reverse delta. */
-  texts: string[];
+  /**
+   * Byte lengths of its state, evidence and (for a changed panel) reverse delta, written one after
+   * the other (and after the batch's panels before it) as UTF-8 JSON into the batch's buffer.
+   */
+  lengths: number[];
   changedFindings: number;
   counts: string;
 }
@@ -167,6 +171,8 @@ const BATCH_FINDINGS = 60_000;
 export class PanelStore {
   /** New panels, encoded. */
   private ready: Encoded[] = [];
+  /** The JSON of the batch being gathered (its new panels, then its changed ones). */
+  private out = new JsonWriter(1 << 20);
   /** Changed panels, waiting for their stored version to be read. */
   private changed: Pending[] = [];
   private pendingFindings = 0;
@@ -233,7 +239,7 @@ export class PanelStore {
       }
       this.pendingFindings += panel.keys.length;
       if (ref) this.changed.push({ panel, digest, ref });
-      else this.ready.push(this.encode({ panel, digest, ref }, null));
+      else this.ready.push(this.encode({ panel, digest, ref }, null, this.out));
     }
     if (this.ready.length + this.changed.length >= BATCH_PANELS || this.pendingFindings >= BATCH_FINDINGS)
       await this.writeBatch();
@@ -284,28 +290,37 @@ export class PanelStore {
   }
 
   private async writeBatch(): Promise<void> {
-    const batch = { ready: this.ready, changed: this.changed };
+    const batch = { ready: this.ready, changed: this.changed, out: this.out };
     this.ready = [];
     this.changed = [];
     this.pendingFindings = 0;
     if (batch.ready.length + batch.changed.length === 0) return;
+    // The next batch's buffer starts at about this one's size (it is moved to the compressor).
+    this.out = new JsonWriter(Math.max(1 << 16, batch.out.at * 2));
     // One batch in flight: the next one is prepared while Postgres writes this one.
     await this.writing;
-    this.writing = this.write(batch.ready, batch.changed);
+    this.writing = this.write(batch.ready, batch.changed, batch.out);
     // Marked handled now; the error still surfaces at the next await of `writing`.
     this.writing.catch(() => undefined);
   }
 
-  /** The panel's blobs as JSON (diffed against `prev`, its stored version, when it has one). */
+  /** The panel's blobs as JSON into `out` (diffed against `prev`, its stored version, when it has one). */
   private encode(
     p: Pending,
     prev: { state: Buffer; evidence: Buffer; counts: Record<string, StatusCounts4>; version: number } | null,
+    out: JsonWriter,
   ): Encoded {
     const E = this.evaluationId;
     // A new panel has no past: its history row says so (prev_version null) without a delta.
     const change = prev ? diffPanel(decodePanel(prev.state, prev.evidence), entriesOf(p.panel, E), E) : null;
     const columns = change ? columnsOf(change.entries) : { ...p.panel, since: E };
-    const json = encodePanelJson(columns);
+    const json = writePanelJson(columns, out);
+    const lengths = [json.state, json.evidence];
+    if (change) {
+      const at = out.at;
+      out.text(encodeDeltaJson(change.reverse));
+      lengths.push(out.at - at);
+    }
     const { subjectType, accountId, region, bucket } = p.panel;
     return {
       address: { subjectType, accountId, region, bucket },
@@ -313,13 +328,13 @@ export class PanelStore {
       digest: p.digest,
       ref: p.ref,
       prev: prev && { counts: prev.counts, version: prev.version },
-      texts: change ? [json.state, json.evidence, encodeDeltaJson(change.reverse)] : [json.state, json.evidence],
+      lengths,
       changedFindings: change ? change.reverse.length : columns.keys.length,
       counts: JSON.stringify(countColumns(columns)),
     };
   }
 
-  private async write(ready: Encoded[], changed: Pending[]): Promise<void> {
+  private async write(ready: Encoded[], changed: Pending[], out: JsonWriter): Promise<void> {
     const E = this.evaluationId;
     const timed = async <T>(q: Promise<T>): Promise<T> => {
       const t = performance.now();
@@ -348,10 +363,15 @@ export class PanelStore {
           },
         ]),
       );
-      for (const p of changed) encoded.push(this.encode(p, old.get(p.ref!.id) ?? null));
+      for (const p of changed) encoded.push(this.encode(p, old.get(p.ref!.id) ?? null, out));
     }
     // Deflated in one round trip to the compressor's thread (the evaluation goes on meanwhile).
-    const blobs = (await this.compressor.compress(encoded.flatMap((e) => e.texts))).values();
+    const ends: number[] = [];
+    let end = 0;
+    for (const e of encoded) for (const n of e.lengths) ends.push((end += n));
+    const { data, length } = out.detach();
+    if (length !== end) throw new Error(`panel batch holds ${length} bytes of JSON, its panels ${end}`);
+    const blobs = (await this.compressor.compressPacked(data, ends)).values();
     type Row = Encoded & { state: Buffer; evidence: Buffer; delta: Buffer };
     const inserts: Row[] = [];
     const updates: Array<Row & { id: number; prevCounts: string; prevVersion: number }> = [];
@@ -360,7 +380,7 @@ export class PanelStore {
         ...e,
         state: blobs.next().value!,
         evidence: blobs.next().value!,
-        delta: e.texts.length > 2 ? blobs.next().value! : NO_DELTA,
+        delta: e.lengths.length > 2 ? blobs.next().value! : NO_DELTA,
       };
       this.stats.changedFindings += e.changedFindings;
       this.stats.bytes.state += row.state.length;

@@ -1,6 +1,7 @@
 import { inflateRawSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { BlobCompressor, compressBlob } from "@/lib/compliance/store/blob-compressor";
+import { JsonWriter } from "@/lib/compliance/store/json-writer";
 
 const inflate = (b: Buffer) => inflateRawSync(b).toString("utf8");
 
@@ -14,6 +15,23 @@ describe("BlobCompressor (panel blobs deflated on a thread of its own)", () => {
     expect(blobs.map(inflate)).toEqual(texts);
     expect(blobs.every((b) => Buffer.isBuffer(b))).toBe(true);
     expect(blobs).toEqual(texts.map(compressBlob));
+  });
+
+  it("deflates texts written one after the other into one buffer, moving the buffer", async () => {
+    const texts = ['{"a":"b"}', "", "é — 😀 ".repeat(1000), "[1,2,3]"];
+    const w = new JsonWriter(16);
+    const ends: number[] = [];
+    for (const t of texts) {
+      w.text(t);
+      ends.push(w.at);
+    }
+    const { data, length } = w.detach();
+    expect(length).toBe(ends.at(-1));
+    const blobs = await z.compressPacked(data, ends);
+    expect(data.byteLength).toBe(0); // moved to the compressor's thread
+    expect(blobs.map(inflate)).toEqual(texts);
+    expect(blobs).toEqual(texts.map(compressBlob));
+    expect(await z.compress([Buffer.from("bytes"), "text"])).toEqual([compressBlob("bytes"), compressBlob("text")]);
   });
 
   it("keeps concurrent batches apart", async () => {
