@@ -19,10 +19,7 @@ export const uuid = (label: string) => z.uuid({ error: `${label} is not a valid 
 export function fieldErrorsOf(error: z.ZodError): Record<string, string> {
   const out: Record<string, string> = {};
   for (const issue of error.issues) {
-    // A list is one field on a form (repeated inputs, or one comma-separated box), so an item's
-    // problem belongs to the list: "targets.0" is reported as "targets".
-    const firstItem = issue.path.findIndex((p) => typeof p === "number");
-    const key = (firstItem < 0 ? issue.path : issue.path.slice(0, firstItem)).join(".") || "_form";
+    const key = issue.path.join(".") || "_form";
     out[key] ??= issue.message;
   }
   return out;

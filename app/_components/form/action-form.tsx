@@ -85,9 +85,19 @@ export function ActionForm<T>({
   );
 }
 
+/**
+ * The error of a field, or of an item of it: a form shows a list as one field (repeated inputs or
+ * one comma-separated box), while the server names the item ("targets.0").
+ */
 export function useFieldError(name: string): string | undefined {
   const { state } = useContext(FormState);
-  return state && !state.ok ? state.error.fieldErrors?.[name] : undefined;
+  const errors = state && !state.ok ? state.error.fieldErrors : undefined;
+  if (!errors) return undefined;
+  if (errors[name] !== undefined) return errors[name];
+  const item = Object.keys(errors).find(
+    (k) => k.startsWith(`${name}.`) && /^\d+$/.test(k.slice(name.length + 1).split(".")[0]!),
+  );
+  return item === undefined ? undefined : errors[item];
 }
 
 export function useFormPending(): boolean {

@@ -117,7 +117,7 @@ describe("drafting refuses a document AWS would refuse, and stores nothing", () 
     });
     expect(bad).toMatchObject({
       ok: false,
-      error: { code: "VALIDATION", fieldErrors: { targets: expect.stringMatching(/root.*OU.*account/) } },
+      error: { code: "VALIDATION", fieldErrors: { "targets.0": expect.stringMatching(/root.*OU.*account/) } },
     });
     await submitted();
     const before = await counts();
