@@ -8,7 +8,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { ensureBuild, startNext } from "@/lib/cli/next-server";
 import { openRuntime, parseArgs } from "@/lib/cli/runtime";
 import { pinBenchClock } from "./sim-child";
-import { ensureBenchTenant, openBenchDatabase } from "./evaluate-world";
+import { BENCH_DATABASE, ensureBenchTenant, openBenchDatabase } from "./evaluate-world";
 
 // npm run bench:pages [-- --requests 100 --concurrency 10]
 // The `bench` world (≈1M recovery points, 200k resources) synced and evaluated in its own
@@ -17,13 +17,18 @@ import { ensureBenchTenant, openBenchDatabase } from "./evaluate-world";
 // byte, every streamed widget included) per page, beside the same for a static page in the same
 // run; then the peak memory of the server while it streams a CSV export of every recovery point.
 // Ends with one JSON line.
+//
+// `--db NAME` uses another bench database (a copy, so that two worktrees compare on the same
+// data without one's migrations reaching the other's); `--pages a,b` measures only those pages;
+// `--no-export` skips the export, `--export-only` skips the pages. The export is timed beside a
+// baseline: PostgreSQL's own `COPY (select …) TO STDOUT` of the same rows, in CSV, through psql.
 
 const args = parseArgs(process.argv.slice(2));
 const REQUESTS = Number(args.requests ?? 100);
 const CONCURRENCY = Number(args.concurrency ?? 10);
 const out = (line: string) => process.stderr.write(`${line}\n`);
 
-const PAGES = [
+const ALL_PAGES = [
   "/t/bench/overview",
   "/t/bench/compliance",
   "/t/bench/compliance/iso-27001-2022",
@@ -39,8 +44,15 @@ const PAGES = [
   "/t/bench/jobs/copy",
   "/t/bench/jobs/restore",
   "/t/bench/sync",
-  "/clients",
+  "/organizations",
 ];
+const PAGES =
+  args["export-only"] === true
+    ? []
+    : typeof args.pages === "string"
+      ? args.pages.split(",").filter(Boolean)
+      : ALL_PAGES;
+const EXPORT = args["no-export"] !== true;
 const BASELINE = "/status";
 
 function freePort(): Promise<number> {
@@ -99,10 +111,96 @@ function runLoad(
   });
 }
 
+const EXPORT_COLUMNS = [
+  "account_id",
+  "region",
+  "recovery_point_arn",
+  "backup_vault_name",
+  "resource_arn",
+  "resource_type",
+  "creation_date",
+  "status",
+  "is_encrypted",
+  "encryption_key_arn",
+  "delete_after_days",
+  "move_to_cold_storage_after_days",
+  "delete_at",
+  "delete_after_event",
+  "scan_status",
+  "scanned_at",
+  "index_status",
+  "storage_class",
+  "backup_size_bytes",
+  "backup_plan_id",
+  "source_backup_vault_arn",
+];
+
+/** Newlines in a chunk, without a JavaScript loop over every byte. */
+function newlines(chunk: Uint8Array): number {
+  let n = 0;
+  for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+  return n;
+}
+
+/**
+ * The baseline: the same rows and columns, in the same order, as CSV from PostgreSQL's own
+ * COPY TO STDOUT through psql, read to the end by this process.
+ */
+function copyBaseline(dbUrl: string, tenantId: string): Promise<{ rows: number; bytes: number; wall_s: number }> {
+  const query = `copy (select ${EXPORT_COLUMNS.join(", ")} from recovery_points where tenant_id = '${tenantId}' order by creation_date desc, recovery_point_arn desc) to stdout with (format csv)`;
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn("psql", [dbUrl, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-c", query], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let bytes = 0;
+    let rows = 0;
+    child.stdout!.on("data", (d: Buffer) => {
+      bytes += d.byteLength;
+      rows += newlines(d);
+    });
+    child.once("exit", (code) =>
+      code === 0
+        ? resolve({ rows, bytes, wall_s: Math.round((performance.now() - t0) / 100) / 10 })
+        : reject(new Error(`psql exited with ${code}`)),
+    );
+  });
+}
+
+/** Streams every recovery point as CSV from the server, sampling its memory meanwhile. */
+async function measureExport(base: string, cookie: string, pid: number, dbUrl: string, tenantId: string) {
+  const baseline = await copyBaseline(dbUrl, tenantId);
+  out(
+    `export baseline (COPY TO STDOUT): ${baseline.rows} rows, ${(baseline.bytes / 1e6).toFixed(0)} MB in ${baseline.wall_s} s`,
+  );
+  const beforeMb = treeRssMb(pid);
+  let peakMb = beforeMb;
+  const sampler = setInterval(() => (peakMb = Math.max(peakMb, treeRssMb(pid))), 50);
+  const t0 = performance.now();
+  const res = await fetch(`${base}/t/bench/export/recovery-points?format=csv`, { headers: { cookie } });
+  if (res.status !== 200) throw new Error(`export answered ${res.status}`);
+  let bytes = 0;
+  let lines = 0;
+  let firstByteMs = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    if (bytes === 0) firstByteMs = Math.round(performance.now() - t0);
+    bytes += chunk.byteLength;
+    lines += newlines(chunk);
+  }
+  clearInterval(sampler);
+  peakMb = Math.max(peakMb, treeRssMb(pid));
+  const wallS = Math.round((performance.now() - t0) / 100) / 10;
+  const rows = lines - 1 - 5; // header line and the five "# …" preamble lines
+  out(
+    `export: ${rows} rows, ${(bytes / 1e6).toFixed(0)} MB in ${wallS} s (${Math.round(rows / wallS)} rows/s, first byte ${firstByteMs} ms); server memory ${beforeMb} MB before, peak ${peakMb} MB during`,
+  );
+  return { rows, bytes, wallS, firstByteMs, beforeMb, peakMb, baseline };
+}
+
 async function main() {
   pinBenchClock();
   const runtime = await openRuntime({ migrate: false });
-  const db = await openBenchDatabase(runtime.databaseUrl);
+  const db = await openBenchDatabase(runtime.databaseUrl, typeof args.db === "string" ? args.db : BENCH_DATABASE);
   const bench = await ensureBenchTenant(db, { resync: false, log: out });
   const evaluated = await db.pool.query(
     `select count(*)::int as n from compliance_evaluations where tenant_id = $1 and status = 'succeeded'`,
@@ -153,48 +251,42 @@ async function main() {
       out(`serving ${base} — cookie: ${cookie}`);
       await new Promise(() => undefined);
     }
-    out(
-      `measuring ${PAGES.length} pages and the baseline, ${REQUESTS} requests each from ${CONCURRENCY} concurrent clients…`,
-    );
-    const results = await runLoad(base, cookie, [BASELINE, ...PAGES]);
-    for (const [p, r] of Object.entries(results))
+    let results: Awaited<ReturnType<typeof runLoad>> = {};
+    if (PAGES.length) {
       out(
-        `  ${p.padEnd(48)} p50 ${String(r.p50_ms).padStart(7)} ms   p95 ${String(r.p95_ms).padStart(7)} ms   ${String(Math.round(r.bytes / 1024)).padStart(5)} KB   ${JSON.stringify(r.statuses)}`,
+        `measuring ${PAGES.length} pages and the baseline, ${REQUESTS} requests each from ${CONCURRENCY} concurrent clients…`,
       );
-    const bad = Object.entries(results).filter(([, r]) => Object.keys(r.statuses).some((s) => s !== "200"));
-    if (bad.length)
-      throw new Error(`non-200 answers: ${bad.map(([p, r]) => `${p} ${JSON.stringify(r.statuses)}`).join("; ")}`);
-
-    // Export memory: stream every recovery point as CSV and sample the server's memory meanwhile.
-    const before = treeRssMb(web.pid!);
-    let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, treeRssMb(web.pid!))), 50);
-    const t0 = performance.now();
-    const res = await fetch(`${base}/t/bench/export/recovery-points?format=csv`, { headers: { cookie } });
-    let bytes = 0;
-    let lines = 0;
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      bytes += chunk.byteLength;
-      for (const b of chunk) if (b === 10) lines++;
+      results = await runLoad(base, cookie, [BASELINE, ...PAGES]);
+      for (const [p, r] of Object.entries(results))
+        out(
+          `  ${p.padEnd(48)} p50 ${String(r.p50_ms).padStart(7)} ms   p95 ${String(r.p95_ms).padStart(7)} ms   ${String(Math.round(r.bytes / 1024)).padStart(5)} KB   ${JSON.stringify(r.statuses)}`,
+        );
+      const bad = Object.entries(results).filter(([, r]) => Object.keys(r.statuses).some((s) => s !== "200"));
+      if (bad.length)
+        throw new Error(`non-200 answers: ${bad.map(([p, r]) => `${p} ${JSON.stringify(r.statuses)}`).join("; ")}`);
     }
-    clearInterval(sampler);
-    peak = Math.max(peak, treeRssMb(web.pid!));
-    const exportS = (performance.now() - t0) / 1000;
-    const rows = lines - 1 - 5; // header line and the five "# …" preamble lines
-    out(
-      `export: ${rows} rows, ${(bytes / 1e6).toFixed(0)} MB in ${exportS.toFixed(1)} s; server memory ${before} MB before, peak ${peak} MB during`,
-    );
+    const exported = EXPORT ? await measureExport(base, cookie, web.pid!, db.url, bench.tenantId) : null;
 
     const pages = Object.fromEntries(PAGES.map((p) => [p, { p50_ms: results[p]!.p50_ms, p95_ms: results[p]!.p95_ms }]));
     process.stdout.write(
       `${JSON.stringify({
         bench: "pages",
         pages,
-        baseline: { p50_ms: results[BASELINE]!.p50_ms, p95_ms: results[BASELINE]!.p95_ms },
-        export_peak_rss_mb: peak,
-        export_rss_before_mb: before,
-        export_rows: rows,
-        export_s: Math.round(exportS * 10) / 10,
+        baseline: PAGES.length ? { p50_ms: results[BASELINE]!.p50_ms, p95_ms: results[BASELINE]!.p95_ms } : null,
+        ...(exported
+          ? {
+              export_peak_rss_mb: exported.peakMb,
+              export_rss_before_mb: exported.beforeMb,
+              export_rss_added_mb: exported.peakMb - exported.beforeMb,
+              export_rows: exported.rows,
+              export_bytes: exported.bytes,
+              export_first_byte_ms: exported.firstByteMs,
+              export_s: exported.wallS,
+              export_rows_per_s: Math.round(exported.rows / exported.wallS),
+              export_baseline: exported.baseline,
+              export_vs_baseline: Math.round((exported.wallS / exported.baseline.wall_s) * 10) / 10,
+            }
+          : {}),
         concurrency: CONCURRENCY,
         requests_per_page: REQUESTS,
         recovery_points: counts.rows[0].rps,
