@@ -15,7 +15,9 @@ import { BENCH_DATABASE, ensureBenchTenant, openBenchDatabase } from "./evaluate
 // database (shared with bench:evaluate), the production build served by `next start`, and a
 // second process sending concurrent requests: p50 and p95 server response time (to the last
 // byte, every streamed widget included) per page, beside the same for a static page in the same
-// run; then the peak memory of the server while it streams a CSV export of every recovery point.
+// run, and the server's CPU per request of each (one request at a time, which noise from other
+// work on the machine hardly moves); then the peak memory of the server while it streams a CSV
+// export of every recovery point.
 // Ends with one JSON line.
 //
 // `--db NAME` uses another bench database (a copy, so that two worktrees compare on the same
@@ -64,8 +66,8 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Resident memory of a process and its descendants (Next may fork workers), in MB. */
-function treeRssMb(root: number): number {
+/** A process and its descendants (Next may fork workers). */
+function treePids(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -76,17 +78,55 @@ function treeRssMb(root: number): number {
       // the process ended while we looked
     }
   }
-  let kb = 0;
+  const out: number[] = [];
   const visit = (pid: number) => {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-    } catch {
-      return;
-    }
+    out.push(pid);
     for (const c of children.get(pid) ?? []) visit(c);
   };
   visit(root);
+  return out;
+}
+
+/** Resident memory of a process and its descendants, in MB. */
+function treeRssMb(root: number): number {
+  let kb = 0;
+  for (const pid of treePids(root)) {
+    try {
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // ended
+    }
+  }
   return Math.round(kb / 1024);
+}
+
+/** CPU time (user + system) of a process and its descendants so far, in ms (clock ticks of 10 ms). */
+function treeCpuMs(root: number): number {
+  let ticks = 0;
+  for (const pid of treePids(root)) {
+    try {
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // ended
+    }
+  }
+  return ticks * 10;
+}
+
+/**
+ * The server's CPU per request of each path, from `n` requests one at a time: unlike latency
+ * under load, it hardly moves when other work shares the machine's cores.
+ */
+async function serverCpuPerRequest(base: string, cookie: string, pid: number, paths: string[], n = 20) {
+  const out: Record<string, number> = {};
+  for (const p of paths) {
+    const t0 = treeCpuMs(pid);
+    for (let i = 0; i < n; i++)
+      await (await fetch(`${base}${p}`, { headers: { cookie }, redirect: "manual" })).arrayBuffer();
+    out[p] = Math.round((treeCpuMs(pid) - t0) / n);
+  }
+  return out;
 }
 
 function runLoad(
@@ -252,6 +292,7 @@ async function main() {
       await new Promise(() => undefined);
     }
     let results: Awaited<ReturnType<typeof runLoad>> = {};
+    let cpu: Record<string, number> = {};
     if (PAGES.length) {
       out(
         `measuring ${PAGES.length} pages and the baseline, ${REQUESTS} requests each from ${CONCURRENCY} concurrent clients…`,
@@ -261,18 +302,24 @@ async function main() {
         out(
           `  ${p.padEnd(48)} p50 ${String(r.p50_ms).padStart(7)} ms   p95 ${String(r.p95_ms).padStart(7)} ms   ${String(Math.round(r.bytes / 1024)).padStart(5)} KB   ${JSON.stringify(r.statuses)}`,
         );
+      cpu = await serverCpuPerRequest(base, cookie, web.pid!, [BASELINE, ...PAGES]);
+      out(`server CPU per request (ms, ${20} one at a time): ${JSON.stringify(cpu)}`);
       const bad = Object.entries(results).filter(([, r]) => Object.keys(r.statuses).some((s) => s !== "200"));
       if (bad.length)
         throw new Error(`non-200 answers: ${bad.map(([p, r]) => `${p} ${JSON.stringify(r.statuses)}`).join("; ")}`);
     }
     const exported = EXPORT ? await measureExport(base, cookie, web.pid!, db.url, bench.tenantId) : null;
 
-    const pages = Object.fromEntries(PAGES.map((p) => [p, { p50_ms: results[p]!.p50_ms, p95_ms: results[p]!.p95_ms }]));
+    const pages = Object.fromEntries(
+      PAGES.map((p) => [p, { p50_ms: results[p]!.p50_ms, p95_ms: results[p]!.p95_ms, cpu_ms: cpu[p] }]),
+    );
     process.stdout.write(
       `${JSON.stringify({
         bench: "pages",
         pages,
-        baseline: PAGES.length ? { p50_ms: results[BASELINE]!.p50_ms, p95_ms: results[BASELINE]!.p95_ms } : null,
+        baseline: PAGES.length
+          ? { p50_ms: results[BASELINE]!.p50_ms, p95_ms: results[BASELINE]!.p95_ms, cpu_ms: cpu[BASELINE] }
+          : null,
         ...(exported
           ? {
               export_peak_rss_mb: exported.peakMb,
