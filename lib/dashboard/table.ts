@@ -39,6 +39,11 @@ export interface TableDefinition<Filters extends Record<string, unknown>, Row> {
   page(db: Db, scope: TableScope, filters: Filters, cursor: string | null, limit: number): Promise<TablePage<Row>>;
   /** Every matching row, in pages, for streamed exports (never the whole table in memory). */
   iterate(db: Db, scope: TableScope, filters: Filters): AsyncIterable<Row[]>;
+  /**
+   * The CSV export's records (the same rows and bytes as `iterate` through the columns and
+   * csvRow), formatted by PostgreSQL in pages: for tables whose exports are too large for that.
+   */
+  csvText?(db: Db, scope: TableScope, filters: Filters): AsyncIterable<string>;
 }
 
 export function encodeCursor(values: unknown[]): string {

@@ -13,15 +13,16 @@ export const SCAN_FILTER_STATUS: Record<ScanFilter, RecoveryPointScanStatus | nu
   unscanned: null,
 };
 
+/** The word for each scan verdict; a point never scanned (null) is NOT_SCANNED. */
+export const SCAN_STATUS_LABELS: Record<RecoveryPointScanStatus, string> = {
+  NO_THREATS_FOUND: "clean",
+  THREATS_FOUND: "threats found",
+  FAILED: "scan failed",
+};
+export const NOT_SCANNED = "not scanned";
+
 export function scanStatusLabel(status: string | null): string {
-  switch (status) {
-    case "NO_THREATS_FOUND":
-      return "clean";
-    case "THREATS_FOUND":
-      return "threats found";
-    case "FAILED":
-      return "scan failed";
-    default:
-      return "not scanned";
-  }
+  return Object.hasOwn(SCAN_STATUS_LABELS, status ?? "")
+    ? SCAN_STATUS_LABELS[status as RecoveryPointScanStatus]
+    : NOT_SCANNED;
 }

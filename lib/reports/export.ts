@@ -51,11 +51,16 @@ function jsonStream(meta: ExportMeta, header: string[], rows: AsyncIterable<unkn
   });
 }
 
+/**
+ * `csvText`, when given, is the CSV body's records already formatted (csvRowSql): a CSV export
+ * then reads it instead of `rows`, which only a JSON export reads.
+ */
 export function exportResponse(
   format: ExportFormat,
   meta: ExportMeta,
   header: string[],
   rows: AsyncIterable<unknown[][]>,
+  csvText?: AsyncIterable<string>,
 ): Response {
   const stamp = meta.generatedAt.slice(0, 19).replace(/[:T]/g, "-");
   const filename = `${meta.tenant}-${meta.table}-${stamp}.${format}`.replace(/[^\w.-]+/g, "_");
@@ -70,7 +75,7 @@ export function exportResponse(
             generated_at: meta.generatedAt,
           }),
           header,
-          rows,
+          csvText ?? rows,
         )
       : jsonStream(meta, header, rows);
   return new Response(body, {

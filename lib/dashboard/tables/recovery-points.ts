@@ -2,7 +2,14 @@ import { and, asc, desc, eq, gte, ilike, isNull, lte, sql, type SQL } from "driz
 import { z } from "zod";
 import type { Db } from "@/db";
 import { recoveryPoints, type RecoveryPointRow } from "@/db/schema";
-import { SCAN_FILTER_STATUS, SCAN_FILTERS, scanStatusLabel } from "@/lib/inventory/scan-status";
+import {
+  NOT_SCANNED,
+  SCAN_FILTER_STATUS,
+  SCAN_FILTERS,
+  SCAN_STATUS_LABELS,
+  scanStatusLabel,
+} from "@/lib/inventory/scan-status";
+import { csvCellSql, csvRowSql, type CsvSqlKind } from "@/lib/reports/csv";
 import { boundedCount } from "../count";
 import { containsPattern, optionalAccount, optionalDate, optionalRegion, optionalText, sortDir } from "../filters";
 import {
@@ -10,6 +17,7 @@ import {
   decodeCursor,
   encodeCursor,
   iterateByPages,
+  type TableColumn,
   type TableDefinition,
   type TableScope,
 } from "../table";
@@ -84,33 +92,157 @@ async function page(db: Db, scope: TableScope, f: RecoveryPointFilters, cursor: 
   };
 }
 
+// The export's columns, each with the SQL that writes its cell as the value would be written
+// (csvText); a test checks that both give the same bytes.
+const scanLabelSql = sql`case ${recoveryPoints.scanStatus} ${sql.join(
+  Object.entries(SCAN_STATUS_LABELS).map(([status, label]) => sql`when ${status} then ${label}`),
+  sql` `,
+)} else ${NOT_SCANNED} end`;
+const COLUMNS: Array<TableColumn<RecoveryPointRow> & { sql: [SQL | { getSQL(): SQL }, CsvSqlKind] }> = [
+  { key: "account_id", label: "Account", value: (r) => r.accountId, sql: [recoveryPoints.accountId, "text"] },
+  { key: "region", label: "Region", value: (r) => r.region, sql: [recoveryPoints.region, "text"] },
+  {
+    key: "recovery_point_arn",
+    label: "Recovery point ARN",
+    value: (r) => r.recoveryPointArn,
+    sql: [recoveryPoints.recoveryPointArn, "text"],
+  },
+  {
+    key: "backup_vault_name",
+    label: "Vault",
+    value: (r) => r.backupVaultName,
+    sql: [recoveryPoints.backupVaultName, "text"],
+  },
+  {
+    key: "resource_arn",
+    label: "Resource ARN",
+    value: (r) => r.resourceArn,
+    sql: [recoveryPoints.resourceArn, "text"],
+  },
+  {
+    key: "resource_type",
+    label: "Resource type",
+    value: (r) => r.resourceType,
+    sql: [recoveryPoints.resourceType, "text"],
+  },
+  {
+    key: "creation_date",
+    label: "Created",
+    value: (r) => r.creationDate,
+    sql: [recoveryPoints.creationDate, "timestamp"],
+  },
+  { key: "status", label: "Status", value: (r) => r.status, sql: [recoveryPoints.status, "text"] },
+  {
+    key: "is_encrypted",
+    label: "Encrypted",
+    value: (r) => r.isEncrypted,
+    sql: [recoveryPoints.isEncrypted, "boolean"],
+  },
+  {
+    key: "encryption_key_arn",
+    label: "Key ARN",
+    value: (r) => r.encryptionKeyArn,
+    sql: [recoveryPoints.encryptionKeyArn, "text"],
+  },
+  {
+    key: "delete_after_days",
+    label: "Delete after (days)",
+    value: (r) => r.deleteAfterDays,
+    sql: [recoveryPoints.deleteAfterDays, "integer"],
+  },
+  {
+    key: "move_to_cold_storage_after_days",
+    label: "Cold after (days)",
+    value: (r) => r.moveToColdStorageAfterDays,
+    sql: [recoveryPoints.moveToColdStorageAfterDays, "integer"],
+  },
+  { key: "delete_at", label: "Deletes at", value: (r) => r.deleteAt, sql: [recoveryPoints.deleteAt, "timestamp"] },
+  {
+    key: "delete_after_event",
+    label: "Deletes after event",
+    value: (r) => r.deleteAfterEvent,
+    sql: [recoveryPoints.deleteAfterEvent, "text"],
+  },
+  {
+    key: "malware_scan",
+    label: "Malware scan",
+    value: (r) => scanStatusLabel(r.scanStatus),
+    sql: [scanLabelSql, "text"],
+  },
+  { key: "scanned_at", label: "Scanned", value: (r) => r.scannedAt, sql: [recoveryPoints.scannedAt, "timestamp"] },
+  {
+    key: "index_status",
+    label: "Search index",
+    value: (r) => r.indexStatus,
+    sql: [recoveryPoints.indexStatus, "text"],
+  },
+  {
+    key: "storage_class",
+    label: "Storage class",
+    value: (r) => r.storageClass,
+    sql: [recoveryPoints.storageClass, "text"],
+  },
+  {
+    key: "backup_size_bytes",
+    label: "Size (bytes)",
+    value: (r) => r.backupSizeBytes,
+    sql: [recoveryPoints.backupSizeBytes, "integer"],
+  },
+  { key: "backup_plan_id", label: "Plan ID", value: (r) => r.backupPlanId, sql: [recoveryPoints.backupPlanId, "text"] },
+  {
+    key: "source_backup_vault_arn",
+    label: "Copied from vault",
+    value: (r) => r.sourceBackupVaultArn,
+    sql: [recoveryPoints.sourceBackupVaultArn, "text"],
+  },
+];
+const CSV_LINE = csvRowSql(COLUMNS.map((c) => csvCellSql(...c.sql)));
+/** Rows per query of csvText: about 4 MB of text. */
+const CSV_PAGE = 10_000;
+type CsvLine = { at: string; arn: string; line: string };
+
+/**
+ * The CSV records of every matching point, formatted by PostgreSQL, CSV_PAGE at a time in the
+ * page's keyset order: a row is one text value, so the server neither reads the rows into
+ * objects nor formats them (a million points took 53 s that way). The keyset position is kept as
+ * PostgreSQL's own text, so microseconds are never rounded away between pages.
+ */
+export async function* recoveryPointsCsv(
+  db: Db,
+  scope: TableScope,
+  f: RecoveryPointFilters,
+  pageSize = CSV_PAGE,
+): AsyncIterable<string> {
+  const base = where(scope, f);
+  const dir = f.dir === "asc" ? sql.raw("asc") : sql.raw("desc");
+  const cmp = f.dir === "asc" ? sql.raw(">") : sql.raw("<");
+  let after: [string, string] | null = null;
+  for (;;) {
+    const keyed: SQL[] = after
+      ? [
+          ...base,
+          sql`(${recoveryPoints.creationDate}, ${recoveryPoints.recoveryPointArn}) ${cmp} (${after[0]}::timestamptz, ${after[1]})`,
+        ]
+      : base;
+    const r: { rows: CsvLine[] } = await db.execute<CsvLine>(sql`
+      select ${recoveryPoints.creationDate}::text as at, ${recoveryPoints.recoveryPointArn} as arn, ${CSV_LINE} as line
+        from ${recoveryPoints} where ${and(...keyed)}
+       order by ${recoveryPoints.creationDate} ${dir}, ${recoveryPoints.recoveryPointArn} ${dir}
+       limit ${pageSize}`);
+    const last = r.rows[r.rows.length - 1];
+    if (!last) return;
+    yield r.rows.map((x) => x.line).join("");
+    if (r.rows.length < pageSize) return;
+    after = [last.at, last.arn];
+  }
+}
+
 export const recoveryPointsTable: TableDefinition<RecoveryPointFilters, RecoveryPointRow> = {
   name: "recovery-points",
   title: "Recovery points",
   filters: recoveryPointFilters,
-  columns: [
-    { key: "account_id", label: "Account", value: (r) => r.accountId },
-    { key: "region", label: "Region", value: (r) => r.region },
-    { key: "recovery_point_arn", label: "Recovery point ARN", value: (r) => r.recoveryPointArn },
-    { key: "backup_vault_name", label: "Vault", value: (r) => r.backupVaultName },
-    { key: "resource_arn", label: "Resource ARN", value: (r) => r.resourceArn },
-    { key: "resource_type", label: "Resource type", value: (r) => r.resourceType },
-    { key: "creation_date", label: "Created", value: (r) => r.creationDate },
-    { key: "status", label: "Status", value: (r) => r.status },
-    { key: "is_encrypted", label: "Encrypted", value: (r) => r.isEncrypted },
-    { key: "encryption_key_arn", label: "Key ARN", value: (r) => r.encryptionKeyArn },
-    { key: "delete_after_days", label: "Delete after (days)", value: (r) => r.deleteAfterDays },
-    { key: "move_to_cold_storage_after_days", label: "Cold after (days)", value: (r) => r.moveToColdStorageAfterDays },
-    { key: "delete_at", label: "Deletes at", value: (r) => r.deleteAt },
-    { key: "delete_after_event", label: "Deletes after event", value: (r) => r.deleteAfterEvent },
-    { key: "malware_scan", label: "Malware scan", value: (r) => scanStatusLabel(r.scanStatus) },
-    { key: "scanned_at", label: "Scanned", value: (r) => r.scannedAt },
-    { key: "index_status", label: "Search index", value: (r) => r.indexStatus },
-    { key: "storage_class", label: "Storage class", value: (r) => r.storageClass },
-    { key: "backup_size_bytes", label: "Size (bytes)", value: (r) => r.backupSizeBytes },
-    { key: "backup_plan_id", label: "Plan ID", value: (r) => r.backupPlanId },
-    { key: "source_backup_vault_arn", label: "Copied from vault", value: (r) => r.sourceBackupVaultArn },
-  ],
+  columns: COLUMNS.map(({ sql: _, ...c }) => c),
   page,
   iterate: (db, scope, f) => iterateByPages(page, db, scope, f),
+  csvText: (db, scope, f) => recoveryPointsCsv(db, scope, f),
 };

@@ -101,4 +101,33 @@ describe("CSV", () => {
       expect(records.every((r) => r.length === 2)).toBe(true);
     }
   });
+
+  it("streams text already formatted between pages of values, in order", async () => {
+    async function* pages() {
+      yield [["a", 1]];
+      yield csvRow(["b", 2]) + csvRow(["c", 3]);
+      yield [["d", null]];
+    }
+    const text = await new Response(csvStream("", ["k", "v"], pages())).text();
+    expect(text).toBe(['"k","v"', '"a","1"', '"b","2"', '"c","3"', '"d",""', ""].join("\r\n"));
+  });
+
+  it("fails the stream, never ends it cleanly, when its source fails mid-way", async () => {
+    async function* pages() {
+      yield [["a", 1]];
+      throw new Error("connection lost");
+    }
+    const response = exportResponse(
+      "csv",
+      { tenant: "t", table: "x", filters: {}, asOf: "current", generatedAt: new Date(0).toISOString() },
+      ["k", "v"],
+      (async function* () {})(),
+      (async function* () {
+        yield csvRow(["a", 1]);
+        throw new Error("connection lost");
+      })(),
+    );
+    await expect(response.text()).rejects.toThrow("connection lost");
+    await expect(new Response(csvStream("", ["k"], pages())).text()).rejects.toThrow("connection lost");
+  });
 });

@@ -18,6 +18,25 @@ export async function AccountCell({
   link?: boolean;
 }) {
   const name = (await getAccountNames(tenantId)).get(accountId);
+  return <AccountName name={name} slug={slug} accountId={accountId} link={link} />;
+}
+
+/**
+ * AccountCell for a table's rows, with the names read once by the page (getAccountNames): an
+ * async component per row made the RSC payload a deferred chunk per row, which the server then
+ * streamed and stitched back in (bench:pages, 50 rows a page).
+ */
+export function AccountName({
+  name,
+  slug,
+  accountId,
+  link = true,
+}: {
+  name: string | undefined;
+  slug: string;
+  accountId: string;
+  link?: boolean;
+}) {
   const body = (
     <>
       {name && <span className="font-medium">{name} </span>}

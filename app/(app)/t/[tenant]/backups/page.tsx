@@ -4,11 +4,12 @@ import { FilterBar } from "@/app/_components/filter-bar";
 import { Badge } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
 import { loadTable } from "@/lib/dashboard/load-table";
+import { getAccountNames } from "@/lib/dashboard/queries/account-names";
 import { scheduleInWords } from "@/lib/dashboard/schedule-words";
 import { backupPlansTable, type PlanListRow } from "@/lib/dashboard/tables/backup-plans";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
-import { AccountCell } from "../_components/account-cell";
+import { AccountName } from "../_components/account-cell";
 
 export const metadata: Metadata = { title: "Backup plans" };
 
@@ -47,7 +48,10 @@ export default async function PlansPage({
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
-  const loaded = await loadTable(backupPlansTable, tenant, sp);
+  const [loaded, names] = await Promise.all([
+    loadTable(backupPlansTable, tenant, sp),
+    getAccountNames(tenant.tenantId),
+  ]);
   const pathname = `/t/${slug}/backups`;
   const f = loaded.ok ? loaded.filters : {};
   return (
@@ -120,7 +124,7 @@ export default async function PlansPage({
             label: "Account / region",
             render: (r) => (
               <span className="text-xs">
-                <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} />
+                <AccountName name={names.get(r.accountId)} slug={slug} accountId={r.accountId} />
                 <br />
                 <span className="font-mono">{r.region}</span>
               </span>

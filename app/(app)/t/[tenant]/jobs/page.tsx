@@ -6,6 +6,7 @@ import { Widget, WidgetState } from "@/app/_components/widget";
 import { requireTenantPage } from "@/lib/auth/session";
 import { getDb } from "@/lib/db";
 import { loadTable } from "@/lib/dashboard/load-table";
+import { getAccountNames } from "@/lib/dashboard/queries/account-names";
 import { getBackupJobTrend } from "@/lib/dashboard/queries/job-trends";
 import { backupJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
@@ -13,7 +14,7 @@ import { loadDailyWidget } from "@/lib/dashboard/cached-widget";
 import { formatDateTime, formatDuration } from "@/lib/format";
 import { JobFilterBar, jobStateTone } from "./job-filters";
 import { ResourceCell } from "../_components/resource-cell";
-import { AccountCell } from "../_components/account-cell";
+import { AccountName } from "../_components/account-cell";
 import { JobCell } from "../_components/job-cell";
 
 export const metadata: Metadata = { title: "Backup jobs" };
@@ -70,7 +71,7 @@ export default async function BackupJobsPage({
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
   const pathname = `/t/${slug}/jobs`;
-  const loaded = await loadTable(backupJobsTable, tenant, sp);
+  const [loaded, names] = await Promise.all([loadTable(backupJobsTable, tenant, sp), getAccountNames(tenant.tenantId)]);
   const values = (loaded.ok ? loaded.filters : {}) as Record<string, string | undefined>;
   return (
     <div className="space-y-4">
@@ -117,8 +118,8 @@ export default async function BackupJobsPage({
                 arn={r.resourceArn}
                 detail={
                   <>
-                    {r.resourceType} · <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} /> ·{" "}
-                    {r.region}
+                    {r.resourceType} · <AccountName name={names.get(r.accountId)} slug={slug} accountId={r.accountId} />{" "}
+                    · {r.region}
                   </>
                 }
               />

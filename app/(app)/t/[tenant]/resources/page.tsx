@@ -5,12 +5,13 @@ import { Badge } from "@/app/_components/ui/badge";
 import { PageHeader } from "@/app/_components/ui/page-header";
 import { requireTenantPage } from "@/lib/auth/session";
 import { loadTable } from "@/lib/dashboard/load-table";
+import { getAccountNames } from "@/lib/dashboard/queries/account-names";
 import { resourcesTable, type ResourceFilters } from "@/lib/dashboard/tables/resources";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { formatAgo } from "@/lib/format";
 import { ResourceCell } from "../_components/resource-cell";
-import { AccountCell } from "../_components/account-cell";
+import { AccountName } from "../_components/account-cell";
 
 export const metadata: Metadata = { title: "Resources" };
 
@@ -24,7 +25,7 @@ export default async function ResourcesPage({
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
-  const loaded = await loadTable(resourcesTable, tenant, sp);
+  const [loaded, names] = await Promise.all([loadTable(resourcesTable, tenant, sp), getAccountNames(tenant.tenantId)]);
   const pathname = `/t/${slug}/resources`;
   const f: Partial<ResourceFilters> = loaded.ok ? loaded.filters : {};
   return (
@@ -75,8 +76,8 @@ export default async function ResourcesPage({
                 arn={r.resourceArn}
                 detail={
                   <>
-                    {r.resourceType} · <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} /> ·{" "}
-                    {r.region}
+                    {r.resourceType} · <AccountName name={names.get(r.accountId)} slug={slug} accountId={r.accountId} />{" "}
+                    · {r.region}
                   </>
                 }
               >

@@ -5,12 +5,13 @@ import { Badge } from "@/app/_components/ui/badge";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { requireTenantPage } from "@/lib/auth/session";
 import { loadTable } from "@/lib/dashboard/load-table";
+import { getAccountNames } from "@/lib/dashboard/queries/account-names";
 import { recoveryPointsTable, type RecoveryPointFilters } from "@/lib/dashboard/tables/recovery-points";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatBytes, formatDate, formatDateTime } from "@/lib/format";
 import { scanStatusLabel } from "@/lib/inventory/scan-status";
 import { ResourceCell } from "../../_components/resource-cell";
-import { AccountCell } from "../../_components/account-cell";
+import { AccountName } from "../../_components/account-cell";
 
 export const metadata: Metadata = { title: "Recovery points" };
 
@@ -26,7 +27,10 @@ export default async function RecoveryPointsPage({
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
-  const loaded = await loadTable(recoveryPointsTable, tenant, sp);
+  const [loaded, names] = await Promise.all([
+    loadTable(recoveryPointsTable, tenant, sp),
+    getAccountNames(tenant.tenantId),
+  ]);
   const pathname = `/t/${slug}/backups/recovery-points`;
   const f: Partial<RecoveryPointFilters> = loaded.ok ? loaded.filters : {};
   return (
@@ -105,8 +109,8 @@ export default async function RecoveryPointsPage({
                 arn={r.resourceArn}
                 detail={
                   <>
-                    {r.resourceType} · <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} /> ·{" "}
-                    {r.region}
+                    {r.resourceType} · <AccountName name={names.get(r.accountId)} slug={slug} accountId={r.accountId} />{" "}
+                    · {r.region}
                   </>
                 }
               />

@@ -4,9 +4,10 @@ import { FilterBar } from "@/app/_components/filter-bar";
 import { Badge, type BadgeTone } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
 import { loadTable } from "@/lib/dashboard/load-table";
+import { getAccountNames } from "@/lib/dashboard/queries/account-names";
 import { vaultsTable, type VaultListRow } from "@/lib/dashboard/tables/vaults";
 import type { SearchParams } from "@/lib/dashboard/url";
-import { AccountCell } from "../../_components/account-cell";
+import { AccountName } from "../../_components/account-cell";
 
 export const metadata: Metadata = { title: "Backup vaults" };
 
@@ -33,7 +34,7 @@ export default async function VaultsPage({
   const { tenant: slug } = await params;
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
-  const loaded = await loadTable(vaultsTable, tenant, sp);
+  const [loaded, names] = await Promise.all([loadTable(vaultsTable, tenant, sp), getAccountNames(tenant.tenantId)]);
   const pathname = `/t/${slug}/backups/vaults`;
   const f = (loaded.ok ? loaded.filters : {}) as { account?: string; region?: string; lock?: string };
   return (
@@ -80,7 +81,7 @@ export default async function VaultsPage({
             label: "Account / region",
             render: (r) => (
               <span className="text-xs">
-                <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} />
+                <AccountName name={names.get(r.accountId)} slug={slug} accountId={r.accountId} />
                 <br />
                 <span className="font-mono">{r.region}</span>
               </span>

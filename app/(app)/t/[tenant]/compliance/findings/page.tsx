@@ -11,6 +11,7 @@ import { getDb } from "@/lib/db";
 import { parseAsOf } from "@/lib/dashboard/as-of";
 import { loadTable } from "@/lib/dashboard/load-table";
 import { getOrgTree } from "@/lib/dashboard/queries/accounts";
+import { getAccountNames } from "@/lib/dashboard/queries/account-names";
 import { getComplianceSummary } from "@/lib/dashboard/queries/compliance";
 import { getRunFrameworks } from "@/lib/dashboard/queries/run-frameworks";
 import { findingsTable, type FindingFilters } from "@/lib/dashboard/tables/findings";
@@ -18,7 +19,7 @@ import { first, type SearchParams } from "@/lib/dashboard/url";
 import { RESOURCE_TYPES } from "@/lib/inventory/types";
 import { formatDate, shortArn } from "@/lib/format";
 import { controlHref } from "@/lib/dashboard/links";
-import { AccountCell } from "../../_components/account-cell";
+import { AccountName } from "../../_components/account-cell";
 import { AsOfForm } from "../_components/as-of-form";
 import { StatusBadge } from "../_components/score";
 
@@ -36,11 +37,12 @@ export default async function FindingsPage({
   const sp = await searchParams;
   const asOf = parseAsOf(sp, tenant.period);
   const db = getDb();
-  const [loaded, summary, tree, frameworksOf] = await Promise.all([
+  const [loaded, summary, tree, frameworksOf, names] = await Promise.all([
     loadTable(findingsTable, tenant, sp, asOf.at),
     getComplianceSummary(db, tenant.tenantId, asOf.at),
     getOrgTree(db, tenant.tenantId),
     getRunFrameworks(db, tenant.tenantId, asOf.at),
+    getAccountNames(tenant.tenantId),
   ]);
   const f: Partial<FindingFilters> = loaded.ok ? loaded.filters : {};
   const pathname = `/t/${slug}/compliance/findings`;
@@ -188,7 +190,7 @@ export default async function FindingsPage({
                 <div className="text-xs text-slate-500">
                   {r.subjectType.replace("-", " ")}
                   {r.resourceType ? ` · ${r.resourceType}` : ""} ·{" "}
-                  <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} />
+                  <AccountName name={names.get(r.accountId)} slug={slug} accountId={r.accountId} />
                   {r.region ? ` · ${r.region}` : ""}
                 </div>
               </div>

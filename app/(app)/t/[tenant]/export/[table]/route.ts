@@ -55,8 +55,9 @@ export const GET = defineRoute(
       details: { format: params.data.format, filters: filters.data, asOf: params.data.asOf ?? null },
     });
     const columns = table.columns;
+    const scope = { tenantId: tenant.tenantId, asOf };
     async function* rows() {
-      for await (const page of table!.iterate(ctx.db, { tenantId: tenant.tenantId, asOf }, filters.data!)) {
+      for await (const page of table!.iterate(ctx.db, scope, filters.data!)) {
         yield page.map((row) => columns.map((c) => c.value(row)));
       }
     }
@@ -71,6 +72,7 @@ export const GET = defineRoute(
       },
       columns.map((c) => c.key),
       rows(),
+      params.data.format === "csv" ? table.csvText?.(ctx.db, scope, filters.data) : undefined,
     );
   },
 );

@@ -3,12 +3,13 @@ import { LoadedDataTable } from "@/app/_components/data-table";
 import { Badge } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
 import { loadTable } from "@/lib/dashboard/load-table";
+import { getAccountNames } from "@/lib/dashboard/queries/account-names";
 import { copyJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
 import { JobFilterBar, jobStateTone } from "../job-filters";
 import { ResourceCell } from "../../_components/resource-cell";
-import { AccountCell } from "../../_components/account-cell";
+import { AccountName } from "../../_components/account-cell";
 import { JobCell } from "../../_components/job-cell";
 
 export const metadata: Metadata = { title: "Copy jobs" };
@@ -30,7 +31,7 @@ export default async function CopyJobsPage({
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
   const pathname = `/t/${slug}/jobs/copy`;
-  const loaded = await loadTable(copyJobsTable, tenant, sp);
+  const [loaded, names] = await Promise.all([loadTable(copyJobsTable, tenant, sp), getAccountNames(tenant.tenantId)]);
   const values = (loaded.ok ? loaded.filters : {}) as Record<string, string | undefined>;
   return (
     <div className="space-y-4">
@@ -67,8 +68,8 @@ export default async function CopyJobsPage({
                 arn={r.resourceArn}
                 detail={
                   <>
-                    {r.resourceType} · <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} /> ·{" "}
-                    {r.region}
+                    {r.resourceType} · <AccountName name={names.get(r.accountId)} slug={slug} accountId={r.accountId} />{" "}
+                    · {r.region}
                   </>
                 }
               />

@@ -3,13 +3,14 @@ import { LoadedDataTable } from "@/app/_components/data-table";
 import { Badge } from "@/app/_components/ui/badge";
 import { requireTenantPage } from "@/lib/auth/session";
 import { loadTable } from "@/lib/dashboard/load-table";
+import { getAccountNames } from "@/lib/dashboard/queries/account-names";
 import { scanJobsTable } from "@/lib/dashboard/tables/jobs";
 import type { SearchParams } from "@/lib/dashboard/url";
 import { formatDateTime } from "@/lib/format";
 import { scanStatusLabel } from "@/lib/inventory/scan-status";
 import { JobFilterBar } from "../job-filters";
 import { ResourceCell } from "../../_components/resource-cell";
-import { AccountCell } from "../../_components/account-cell";
+import { AccountName } from "../../_components/account-cell";
 
 export const metadata: Metadata = { title: "Malware scans" };
 
@@ -24,7 +25,7 @@ export default async function ScanJobsPage({
   const { tenant } = await requireTenantPage(slug);
   const sp = await searchParams;
   const pathname = `/t/${slug}/jobs/scan`;
-  const loaded = await loadTable(scanJobsTable, tenant, sp);
+  const [loaded, names] = await Promise.all([loadTable(scanJobsTable, tenant, sp), getAccountNames(tenant.tenantId)]);
   const values = (loaded.ok ? loaded.filters : {}) as Record<string, string | undefined>;
   return (
     <div className="space-y-4">
@@ -85,8 +86,8 @@ export default async function ScanJobsPage({
                 arn={r.resourceArn}
                 detail={
                   <>
-                    {r.resourceType} · <AccountCell tenantId={tenant.tenantId} slug={slug} accountId={r.accountId} /> ·{" "}
-                    {r.region}
+                    {r.resourceType} · <AccountName name={names.get(r.accountId)} slug={slug} accountId={r.accountId} />{" "}
+                    · {r.region}
                   </>
                 }
               />

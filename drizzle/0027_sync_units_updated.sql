@@ -1,0 +1,1 @@
+CREATE INDEX "sync_units_updated_idx" ON "sync_units" USING btree ("tenant_id","updated_at");
