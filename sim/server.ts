@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { SimConfig, SimConfigPatch } from "./config";
 import { dispatch } from "./dispatch";
 import { createState } from "./engine/create";
-import { advanceDays, type DayChanges } from "./engine/day";
+import { advanceDays, DEFAULT_DAY_RATES, type DayChanges, type DayRates } from "./engine/day";
 import { lowerBound } from "./engine/lower-bound";
 import { runPlans } from "./engine/run";
 import { worldSummary } from "./engine/summary";
@@ -41,7 +41,7 @@ export interface SimHandle {
   configure(partial: SimConfigPatch): SimConfig;
   advance(hours: number): { now: string };
   /** Simulated days: the clock moves a day at a time and people delete, untag, edit (sim/engine/day.ts). */
-  advanceDays(days: number): DayChanges;
+  advanceDays(days: number, rates?: Partial<DayRates>): DayChanges;
   stop(): Promise<void>;
   /** The live runtime (world state, identities, config), for tests and the demo composition root. */
   runtime: Runtime;
@@ -80,7 +80,7 @@ export async function startSimulator(options: StartOptions): Promise<SimHandle> 
     resetStats: () => resetStats(rt),
     configure: (partial) => rt.configure(partial),
     advance: (hours) => advance(rt, hours),
-    advanceDays: (days) => advanceDays(rt.state, days),
+    advanceDays: (days, rates) => advanceDays(rt.state, days, { ...DEFAULT_DAY_RATES, ...rates }),
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -202,7 +202,7 @@ function removeVaults(state: SimState, rng: Rng, rate: number): number {
     vault.liveCount = 0;
     unit.vaults = unit.vaults.filter((x) => x !== vi);
     unit.vaultByName.delete(vault.name);
-    state.vaultByArn.delete(vault.arn);
+    // vaultByArn keeps it: jobs and copies made before still name it as AWS keeps showing them.
     n++;
   }
   return n;
