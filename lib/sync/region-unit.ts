@@ -66,7 +66,10 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     if (!tenant) return;
     const state = await unitState(deps, claim);
     const fullEveryMs = deps.settings.recoveryPointsFullEveryHours * 3_600_000;
-    const full = !state.recoveryPointsFullAt || clock.nowMs() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
+    // One "now" for the unit: the points it counts as still due at the marks are the ones its
+    // publish keeps.
+    const now = clock.now();
+    const full = !state.recoveryPointsFullAt || now.getTime() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
     const readStart = performance.now();
     const read = await readUnit(
       {
@@ -76,7 +79,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
         readGlobalSettings: claim.region === tenant.regions[0],
         attemptId: claim.stagingAttemptId,
         recoveryPointsFull: full,
-        recoveryPointsAfter: full ? new Map() : await recoveryPointMarks(deps.pool, scope),
+        recoveryPointsAfter: full ? new Map() : await recoveryPointMarks(deps.pool, scope, now),
         jobsAfter: state.jobsAfter,
         spillAt: deps.settings.spillAt,
       },
@@ -89,7 +92,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
       withTransaction(deps.pool, async (tx) => {
         syncMetrics.publishWaitMs += performance.now() - publishStart;
         if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
-        const counts = await publishUnit(tx, scope, read, state.fresh);
+        const counts = await publishUnit(tx, scope, read, state.fresh, now);
         const marks = nextJobMarks(state.jobsAfter, read.jobNewest);
         await tx.query(
           `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,

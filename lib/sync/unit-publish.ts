@@ -1,10 +1,10 @@
-import { deleteWhereStatement, executeAll, type Queryable } from "./bulk";
+import { clock } from "@/lib/clock";
+import { executeAll, type DeleteFilter, type Queryable } from "./bulk";
 import { publishStatements } from "./row-sink";
 import {
   globalSettingsSpec,
   planSpec,
   planVersionSpec,
-  recoveryPointSpec,
   regionSettingsSpec,
   restoreTestingPlanSpec,
   ruleSpec,
@@ -13,7 +13,7 @@ import {
   vaultSpec,
   type RuleRow,
 } from "./table-specs";
-import type { JobMarks, UnitRead } from "./unit-read";
+import type { JobMarks, UnitRead, VaultMark } from "./unit-read";
 
 // Makes a completely read unit current, inside the caller's transaction: upsert what changed,
 // delete what is gone (only for lists read in full), never touch job history.
@@ -51,6 +51,7 @@ export async function publishUnit(
   scope: readonly [tenantId: string, accountId: string, region: string],
   read: UnitRead,
   fresh = false,
+  now: Date = clock.now(),
 ): Promise<PublishedCounts> {
   const [tenantId, accountId, region] = scope;
   const { plans, versions } = read.plans;
@@ -67,14 +68,9 @@ export async function publishUnit(
     ...publishStatements(selectionSpec, scope, selections, true, fresh),
     ...publishStatements(vaultSpec, scope, read.vaults, true, fresh),
     ...publishStatements(vaultShareSpec, scope, shares, true, fresh),
-    ...(await read.recoveryPoints.statements(tx, read.recoveryPointsFull, fresh)),
-    // Incremental read: points of vaults that no longer exist are gone too.
-    !read.recoveryPointsFull && !fresh
-      ? deleteWhereStatement(recoveryPointSpec, scope, {
-          column: "backup_vault_name",
-          notIn: read.vaults.map((v) => v.vaultName),
-        })
-      : null,
+    ...(read.recoveryPointsFull || fresh
+      ? await read.recoveryPoints.statements(tx, true, fresh)
+      : await read.recoveryPoints.partialStatements(tx, incrementalCoverage(read, now))),
     ...(await read.protectedResources.statements(tx, true, fresh)),
     ...(await read.resources.statements(tx, true, fresh)),
     ...(await read.backupJobs.statements(tx, false)),
@@ -109,6 +105,21 @@ export async function publishUnit(
 }
 
 /**
+ * Which stored points an incremental read speaks for: every point of a vault listed in full
+ * (or gone), and in a vault listed from its mark, the points after the mark and those whose
+ * DeleteAt has passed (expired: AWS lists them no more, and no ByCreatedAfter shows it).
+ */
+export function incrementalCoverage(read: UnitRead, now: Date): DeleteFilter {
+  const names = [...read.recoveryPointsWindows.keys()];
+  return {
+    values: [names, names.map((n) => read.recoveryPointsWindows.get(n)!.toISOString()), now.toISOString()],
+    sql: (p) =>
+      `not exists (select 1 from unnest(${p(1)}::text[], ${p(2)}::timestamptz[]) as w(vault, after)
+         where w.vault = t.backup_vault_name and t.creation_date <= w.after and (t.delete_at is null or t.delete_at > ${p(3)}::timestamptz))`,
+  };
+}
+
+/**
  * Where the next incremental job read starts: the newest job read minus the overlap (a job can
  * still change state within its completion window), never earlier than the current mark.
  */
@@ -126,15 +137,24 @@ export function nextJobMarks(previous: JobMarks, newest: JobMarks): JobMarks {
   };
 }
 
-/** Per-vault marks for an incremental read of recovery points (newest point minus the overlap). */
+/**
+ * Per-vault marks for an incremental read of recovery points: the newest point minus the
+ * overlap (a point's scan and index results arrive within hours of it), and how many stored
+ * points from before the mark are still due to exist at `now`.
+ */
 export async function recoveryPointMarks(
   db: Queryable,
   scope: readonly [string, string, string],
-): Promise<Map<string, Date>> {
+  now: Date = clock.now(),
+): Promise<Map<string, VaultMark>> {
   const res = await db.query(
-    `select backup_vault_name as vault, max(creation_date) - interval '${JOB_OVERLAP_DAYS} days' as after
-       from recovery_points where tenant_id = $1 and account_id = $2 and region = $3 group by backup_vault_name`,
-    [...scope],
+    `with m as (select backup_vault_name as vault, date_trunc('second', max(creation_date) - interval '${JOB_OVERLAP_DAYS} days') as after
+                  from recovery_points where tenant_id = $1 and account_id = $2 and region = $3 group by backup_vault_name)
+     select m.vault, m.after, (select count(*)::int from recovery_points r
+                                where r.tenant_id = $1 and r.account_id = $2 and r.region = $3 and r.backup_vault_name = m.vault
+                                  and r.creation_date <= m.after and (r.delete_at is null or r.delete_at > $4)) as kept
+       from m`,
+    [...scope, now],
   );
-  return new Map(res.rows.map((r) => [r.vault as string, r.after as Date]));
+  return new Map(res.rows.map((r) => [r.vault as string, { after: r.after as Date, kept: r.kept as number }]));
 }
