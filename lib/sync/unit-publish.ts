@@ -1,5 +1,15 @@
 import { clock } from "@/lib/clock";
-import { executeAll, type DeleteFilter, type Queryable } from "./bulk";
+import type { KnownPlan } from "@/lib/aws/backup.fetch";
+import type { BackupSelection } from "@/lib/inventory/types";
+import {
+  ColumnBuffer,
+  deleteMissingStatement,
+  executeAll,
+  upsertStatement,
+  type DeleteFilter,
+  type Queryable,
+  type Statement,
+} from "./bulk";
 import { publishStatements } from "./row-sink";
 import {
   globalSettingsSpec,
@@ -12,6 +22,8 @@ import {
   vaultShareSpec,
   vaultSpec,
   type RuleRow,
+  type TableSpec,
+  type Value,
 } from "./table-specs";
 import type { JobMarks, UnitRead, VaultMark } from "./unit-read";
 
@@ -58,14 +70,22 @@ export async function publishUnit(
   const rules: RuleRow[] = versions.flatMap((v) =>
     v.rules.map((rule, position) => ({ planId: v.planId, versionId: v.versionId, position, rule })),
   );
-  const selections = plans.flatMap((p) => p.selections.map((s) => ({ ...s, planId: p.planId })));
+  const selections = [
+    ...plans.flatMap((p) => p.selections.map((s) => ({ ...s, planId: p.planId }))),
+    ...(read.plans.unchanged ?? []).flatMap((u) => u.added.map((s) => ({ ...s, planId: u.planId }))),
+  ];
+  const partialPlans = read.plans.unchanged !== undefined && !fresh;
   const shares = read.vaults.flatMap((v) => v.shares.map((s) => ({ ...s, vaultArn: v.vaultArn })));
   // One statement for the whole unit (see executeAll); the parts touch disjoint rows.
   const changes = await executeAll(tx, [
-    ...publishStatements(planSpec, scope, plans, true, fresh),
-    ...publishStatements(planVersionSpec, scope, versions, true, fresh),
-    ...publishStatements(ruleSpec, scope, rules, true, fresh),
-    ...publishStatements(selectionSpec, scope, selections, true, fresh),
+    ...(partialPlans
+      ? partialPlanStatements(scope, read, rules, selections)
+      : [
+          ...publishStatements(planSpec, scope, plans, true, fresh),
+          ...publishStatements(planVersionSpec, scope, versions, true, fresh),
+          ...publishStatements(ruleSpec, scope, rules, true, fresh),
+          ...publishStatements(selectionSpec, scope, selections, true, fresh),
+        ]),
     ...publishStatements(vaultSpec, scope, read.vaults, true, fresh),
     ...publishStatements(vaultShareSpec, scope, shares, true, fresh),
     ...(read.recoveryPointsFull || fresh
@@ -84,13 +104,17 @@ export async function publishUnit(
       : []),
   ]);
 
-  const currentRules = versions.filter((v) => v.isCurrent).reduce((n, v) => n + v.rules.length, 0);
+  const planCounts = partialPlans
+    ? await storedPlanCounts(tx, scope)
+    : {
+        plans: plans.length,
+        plan_versions: versions.length,
+        rules: versions.filter((v) => v.isCurrent).reduce((n, v) => n + v.rules.length, 0),
+        selections: selections.length,
+      };
   return {
     changes,
-    plans: plans.length,
-    plan_versions: versions.length,
-    rules: currentRules,
-    selections: selections.length,
+    ...planCounts,
     vaults: read.vaults.length,
     recovery_points_read: read.recoveryPoints.read,
     protected_resources: read.protectedResources.read,
@@ -102,6 +126,95 @@ export async function publishUnit(
     vault_shares: shares.length,
     restore_testing_plans: read.restoreTestingPlans.length,
   };
+}
+
+/**
+ * Plans when those at a known version were not read again: upsert what was read, refresh the
+ * others' LastExecutionDate, delete plans and selections no longer listed, and versions and
+ * rules only of plans read again.
+ */
+function partialPlanStatements(
+  scope: readonly [string, string, string],
+  read: UnitRead,
+  rules: RuleRow[],
+  selections: Array<BackupSelection & { planId: string }>,
+): Statement[] {
+  const { plans, versions } = read.plans;
+  const unchanged = read.plans.unchanged ?? [];
+  const kept = unchanged.map((u) => u.planId);
+  const notKept: DeleteFilter = { values: [kept], sql: (p) => `not (t.plan_id = any(${p(1)}::text[]))` };
+  const keys = (spec: TableSpec<never>, rows: Value[][]) => {
+    const buf = new ColumnBuffer(spec.key.length + spec.columns.length);
+    for (const r of rows) buf.push(r);
+    return buf;
+  };
+  const allPlans = [...plans.map((p) => [p.planId]), ...kept.map((id) => [id])];
+  const allSelections = [
+    ...plans.flatMap((p) => p.selections.map((s) => [p.planId, s.selectionId])),
+    ...unchanged.flatMap((u) => u.selectionIds.map((id) => [u.planId, id])),
+  ];
+  const rowsOf = <T>(spec: TableSpec<T>, rows: readonly T[]) => {
+    const buf = new ColumnBuffer(spec.key.length + spec.columns.length);
+    for (const r of rows) buf.push(spec.values(r));
+    return buf;
+  };
+  const out: Array<Statement | null> = [
+    upsertStatement(planSpec, scope, rowsOf(planSpec, plans)),
+    deleteMissingStatement(planSpec, scope, keys(planSpec as TableSpec<never>, allPlans)),
+    unchanged.length
+      ? {
+          values: [...scope, kept, unchanged.map((u) => u.lastExecutionDate?.toISOString() ?? null)],
+          text: (p) =>
+            `update backup_plans t set last_execution_date = u.d from unnest(${p(4)}::text[], ${p(5)}::timestamptz[]) as u(id, d)
+              where t.tenant_id = ${p(1)} and t.account_id = ${p(2)} and t.region = ${p(3)} and t.plan_id = u.id
+                and t.last_execution_date is distinct from u.d`,
+        }
+      : null,
+    upsertStatement(planVersionSpec, scope, rowsOf(planVersionSpec, versions)),
+    deleteMissingStatement(planVersionSpec, scope, rowsOf(planVersionSpec, versions), notKept),
+    upsertStatement(ruleSpec, scope, rowsOf(ruleSpec, rules)),
+    deleteMissingStatement(ruleSpec, scope, rowsOf(ruleSpec, rules), notKept),
+    upsertStatement(selectionSpec, scope, rowsOf(selectionSpec, selections)),
+    deleteMissingStatement(selectionSpec, scope, keys(selectionSpec as TableSpec<never>, allSelections)),
+  ];
+  return out.filter((s): s is Statement => s !== null);
+}
+
+async function storedPlanCounts(tx: Queryable, scope: readonly [string, string, string]) {
+  const res = await tx.query(
+    `select (select count(*)::int from backup_plans where tenant_id = $1 and account_id = $2 and region = $3) as plans,
+            (select count(*)::int from backup_plan_versions where tenant_id = $1 and account_id = $2 and region = $3) as plan_versions,
+            (select count(*)::int from backup_rules r join backup_plans p using (tenant_id, account_id, region, plan_id, version_id)
+              where r.tenant_id = $1 and r.account_id = $2 and r.region = $3) as rules,
+            (select count(*)::int from backup_selections where tenant_id = $1 and account_id = $2 and region = $3) as selections`,
+    [...scope],
+  );
+  const r = res.rows[0]!;
+  return {
+    plans: r.plans as number,
+    plan_versions: r.plan_versions as number,
+    rules: r.rules as number,
+    selections: r.selections as number,
+  };
+}
+
+/** What the unit holds of each plan (for reading only plans whose version changed). */
+export async function knownPlans(
+  db: Queryable,
+  scope: readonly [string, string, string],
+): Promise<Map<string, KnownPlan>> {
+  const res = await db.query(
+    `select p.plan_id, p.version_id, coalesce(array_agg(s.selection_id) filter (where s.selection_id is not null), '{}') as selections
+       from backup_plans p left join backup_selections s using (tenant_id, account_id, region, plan_id)
+      where p.tenant_id = $1 and p.account_id = $2 and p.region = $3 group by p.plan_id, p.version_id`,
+    [...scope],
+  );
+  return new Map(
+    res.rows.map((r) => [
+      r.plan_id as string,
+      { versionId: r.version_id as string, selectionIds: new Set(r.selections as string[]) },
+    ]),
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   recoveryPointPages,
   restoreJobPages,
   scanJobPages,
+  type KnownPlan,
   type PlansRead,
 } from "@/lib/aws/backup.fetch";
 import type { AwsFactory, CallCounter } from "@/lib/aws/client-factory";
@@ -61,6 +62,8 @@ export interface UnitReadOptions {
   /** Per vault, where an incremental listing starts and how many stored points it keeps (see VaultMark). */
   recoveryPointsAfter: Map<string, VaultMark>;
   jobsAfter: JobMarks;
+  /** Plans already stored at their current version: read again only if ListBackupPlans shows another. */
+  knownPlans?: Map<string, KnownPlan>;
   spillAt: number;
   /** One call at a time (the benchmark's baseline). */
   sequential?: boolean;
@@ -204,7 +207,7 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
           if (o.readGlobalSettings) read.globalSettings = await fetchGlobalSettings(backup, o.accountId);
         },
         async () => {
-          read.plans = await fetchBackupPlans(backup, unit, width);
+          read.plans = await fetchBackupPlans(backup, unit, width, o.knownPlans);
         },
         async (stop) => {
           const [vaults, shares] = await inParallel(width, [
