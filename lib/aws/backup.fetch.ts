@@ -193,13 +193,36 @@ export async function fetchBackupPlans(
   return { plans, versions, ...(unchanged ? { unchanged } : {}) };
 }
 
-/** Vaults with lock, key, access policy and notifications (absent ones are ResourceNotFound). */
-export async function fetchVaults(client: BackupClient, unit: UnitRef, concurrency = 4): Promise<BackupVault[]> {
+/** What a unit already holds of a vault: the parts only per-vault calls return. */
+export interface KnownVault {
+  creationDate: number | null;
+  accessPolicy: string | null;
+  notifications: { topicArn: string | null; events: string[] };
+  mpaApprovalTeamArn: string | null;
+}
+
+/**
+ * Vaults with lock, key, access policy and notifications (absent ones are ResourceNotFound).
+ * A vault in `known` with the same creation date keeps its stored policy, notifications and
+ * approval team: AWS shows no modification time for them, so only a full pass re-reads them.
+ */
+export async function fetchVaults(
+  client: BackupClient,
+  unit: UnitRef,
+  concurrency = 4,
+  known?: Map<string, KnownVault>,
+): Promise<BackupVault[]> {
   const listed = [];
   for await (const page of paginateListBackupVaults({ client, pageSize: PAGE }, {}))
     listed.push(...(page.BackupVaultList ?? []));
   return mapLimit(listed, concurrency, async (v) => {
     const name = v.BackupVaultName ?? "";
+    const stored = known?.get(name);
+    if (stored && stored.creationDate === (v.CreationDate?.getTime() ?? null)) {
+      const vault = toBackupVault(unit, v, stored.accessPolicy, stored.notifications);
+      if (vault.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT") vault.mpaApprovalTeamArn = stored.mpaApprovalTeamArn;
+      return vault;
+    }
     const [policy, notifications] = await inParallel(concurrency, [
       () =>
         client.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name })).then(

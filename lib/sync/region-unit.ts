@@ -7,7 +7,7 @@ import type { UnitJob } from "./queue";
 import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, requeueUnit, type Claim } from "./runs";
 import { withTransaction } from "./transaction";
 import { syncMetrics } from "./metrics";
-import { knownPlans, nextJobMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
+import { knownPlans, knownVaults, nextJobMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
 import { readUnit, type JobMarks } from "./unit-read";
 import { clock } from "@/lib/clock";
 
@@ -83,6 +83,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
         jobsAfter: state.jobsAfter,
         // The periodic full pass reads every plan again too.
         knownPlans: full || state.fresh ? undefined : await knownPlans(deps.pool, scope),
+        knownVaults: full || state.fresh ? undefined : await knownVaults(deps.pool, scope),
         spillAt: deps.settings.spillAt,
       },
       { factory: deps.factory, chain: chains.get(claim.runId, tenant), pool: deps.pool, counter },

@@ -1,5 +1,5 @@
 import { clock } from "@/lib/clock";
-import type { KnownPlan } from "@/lib/aws/backup.fetch";
+import type { KnownPlan, KnownVault } from "@/lib/aws/backup.fetch";
 import type { BackupSelection } from "@/lib/inventory/types";
 import {
   ColumnBuffer,
@@ -213,6 +213,32 @@ export async function knownPlans(
     res.rows.map((r) => [
       r.plan_id as string,
       { versionId: r.version_id as string, selectionIds: new Set(r.selections as string[]) },
+    ]),
+  );
+}
+
+/** What the unit holds of each vault (for not asking a known vault's policy and notifications again). */
+export async function knownVaults(
+  db: Queryable,
+  scope: readonly [string, string, string],
+): Promise<Map<string, KnownVault>> {
+  const res = await db.query(
+    `select vault_name, creation_date, access_policy, notification_topic_arn, notification_events, mpa_approval_team_arn
+       from backup_vaults where tenant_id = $1 and account_id = $2 and region = $3`,
+    [...scope],
+  );
+  return new Map(
+    res.rows.map((r) => [
+      r.vault_name as string,
+      {
+        creationDate: (r.creation_date as Date | null)?.getTime() ?? null,
+        accessPolicy: r.access_policy as string | null,
+        notifications: {
+          topicArn: r.notification_topic_arn as string | null,
+          events: r.notification_events as string[],
+        },
+        mpaApprovalTeamArn: r.mpa_approval_team_arn as string | null,
+      },
     ]),
   );
 }

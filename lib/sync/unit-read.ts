@@ -13,6 +13,7 @@ import {
   restoreJobPages,
   scanJobPages,
   type KnownPlan,
+  type KnownVault,
   type PlansRead,
 } from "@/lib/aws/backup.fetch";
 import type { AwsFactory, CallCounter } from "@/lib/aws/client-factory";
@@ -64,6 +65,8 @@ export interface UnitReadOptions {
   jobsAfter: JobMarks;
   /** Plans already stored at their current version: read again only if ListBackupPlans shows another. */
   knownPlans?: Map<string, KnownPlan>;
+  /** Vaults already stored: their policy, notifications and approval team are not asked again. */
+  knownVaults?: Map<string, KnownVault>;
   spillAt: number;
   /** One call at a time (the benchmark's baseline). */
   sequential?: boolean;
@@ -211,7 +214,7 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
         },
         async (stop) => {
           const [vaults, shares] = await inParallel(width, [
-            () => fetchVaults(backup, unit, width),
+            () => fetchVaults(backup, unit, width, o.knownVaults),
             () => fetchVaultShares(ram),
           ] as const);
           for (const v of vaults) {
