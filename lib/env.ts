@@ -65,6 +65,8 @@ const schema = z.object({
   SIM_PORT: z.coerce.number().int().min(1).max(65535).default(4566),
   /** Units (account, region) one sync worker reads at once, and AWS requests it keeps in flight. */
   SYNC_UNIT_CONCURRENCY: z.coerce.number().int().min(1).max(2000).default(96),
+  /** A resync reads each unit in full (deletions, policies, every plan) at least this often. */
+  SYNC_FULL_PASS_HOURS: z.coerce.number().min(0).max(8760).default(24),
   SYNC_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(2000).default(128),
   /**
    * Longest a tenant's evaluation may compute (after its lock is held); past it the evaluation

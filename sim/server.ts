@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { SimConfig, SimConfigPatch } from "./config";
 import { dispatch } from "./dispatch";
 import { createState } from "./engine/create";
+import { advanceDays, DEFAULT_DAY_RATES, type DayChanges, type DayRates } from "./engine/day";
 import { lowerBound } from "./engine/lower-bound";
 import { runPlans } from "./engine/run";
 import { worldSummary } from "./engine/summary";
@@ -39,6 +40,8 @@ export interface SimHandle {
   resetStats(): void;
   configure(partial: SimConfigPatch): SimConfig;
   advance(hours: number): { now: string };
+  /** Simulated days: the clock moves a day at a time and people delete, untag, edit (sim/engine/day.ts). */
+  advanceDays(days: number, rates?: Partial<DayRates>): DayChanges;
   stop(): Promise<void>;
   /** The live runtime (world state, identities, config), for tests and the demo composition root. */
   runtime: Runtime;
@@ -77,6 +80,7 @@ export async function startSimulator(options: StartOptions): Promise<SimHandle> 
     resetStats: () => resetStats(rt),
     configure: (partial) => rt.configure(partial),
     advance: (hours) => advance(rt, hours),
+    advanceDays: (days, rates) => advanceDays(rt.state, days, { ...DEFAULT_DAY_RATES, ...rates }),
     stop: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -98,12 +102,15 @@ function advance(rt: Runtime, hours: number): { now: string } {
   return { now: new Date(rt.state.now * 1000).toISOString() };
 }
 
-const advanceSchema = z.strictObject({
-  hours: z
-    .number()
-    .positive()
-    .max(24 * 366),
-});
+const advanceSchema = z.union([
+  z.strictObject({
+    hours: z
+      .number()
+      .positive()
+      .max(24 * 366),
+  }),
+  z.strictObject({ days: z.number().int().positive().max(366) }),
+]);
 
 async function onRequest(rt: Runtime, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
@@ -135,8 +142,10 @@ function admin(rt: Runtime, method: string, path: string, body: Buffer, res: Ser
         return sendJson(res, 200, rt.config);
       case "POST /_sim/config":
         return sendJson(res, 200, rt.configure(parse()));
-      case "POST /_sim/advance":
-        return sendJson(res, 200, advance(rt, advanceSchema.parse(parse()).hours));
+      case "POST /_sim/advance": {
+        const a = advanceSchema.parse(parse());
+        return sendJson(res, 200, "days" in a ? advanceDays(rt.state, a.days) : advance(rt, a.hours));
+      }
       default:
         return sendJson(res, 404, { error: `no admin endpoint ${route}` });
     }

@@ -21,6 +21,7 @@ import {
   type BackupPlansListMember,
 } from "@aws-sdk/client-backup";
 import type {
+  BackupSelection,
   BackupJob,
   BackupPlan,
   BackupPlanVersion,
@@ -101,9 +102,27 @@ export async function fetchGlobalSettings(
 }
 
 export interface PlansRead {
+  /** Plans read in full (new, or their VersionId changed), with their selections. */
   plans: BackupPlan[];
-  /** Every version of every plan, the current one included. */
+  /** Every version of those plans, the current one included. */
   versions: Array<BackupPlanVersion & { isCurrent: boolean }>;
+  /**
+   * Plans whose VersionId is the one already stored (`known`): not read again but for their
+   * LastExecutionDate and selections (which change without a new version); only selections
+   * not already stored are fetched.
+   */
+  unchanged?: Array<{
+    planId: string;
+    lastExecutionDate: Date | null;
+    selectionIds: string[];
+    added: BackupSelection[];
+  }>;
+}
+
+/** What a unit already holds of a plan: its current version and selection IDs. */
+export interface KnownPlan {
+  versionId: string;
+  selectionIds: Set<string>;
 }
 
 /**
@@ -111,10 +130,34 @@ export interface PlansRead {
  * ListBackupPlans, then per plan GetBackupPlan + ListBackupPlanVersions + ListBackupSelections,
  * GetBackupPlan per older version and GetBackupSelection per selection.
  */
-export async function fetchBackupPlans(client: BackupClient, unit: UnitRef, concurrency = 4): Promise<PlansRead> {
-  const listed: BackupPlansListMember[] = [];
+export async function fetchBackupPlans(
+  client: BackupClient,
+  unit: UnitRef,
+  concurrency = 4,
+  known?: Map<string, KnownPlan>,
+): Promise<PlansRead> {
+  const all: BackupPlansListMember[] = [];
   for await (const page of paginateListBackupPlans({ client, pageSize: PAGE }, {}))
-    listed.push(...(page.BackupPlansList ?? []));
+    all.push(...(page.BackupPlansList ?? []));
+  const same = (p: BackupPlansListMember) =>
+    !!p.VersionId && known?.get(p.BackupPlanId ?? "")?.versionId === p.VersionId;
+  const listed = all.filter((p) => !same(p));
+  const unchanged = known
+    ? await mapLimit(all.filter(same), concurrency, async (p) => {
+        const planId = p.BackupPlanId ?? "";
+        const ids: string[] = [];
+        for await (const page of paginateListBackupSelections({ client, pageSize: PAGE }, { BackupPlanId: planId }))
+          for (const s of page.BackupSelectionsList ?? []) if (s.SelectionId) ids.push(s.SelectionId);
+        // A selection cannot be edited (only deleted and created anew): a known ID is unchanged.
+        const fresh = ids.filter((id) => !known.get(planId)!.selectionIds.has(id));
+        const added = await mapLimit(fresh, concurrency, async (id) =>
+          toBackupSelection(
+            await client.send(new GetBackupSelectionCommand({ BackupPlanId: planId, SelectionId: id })),
+          ),
+        );
+        return { planId, lastExecutionDate: p.LastExecutionDate ?? null, selectionIds: ids, added };
+      })
+    : undefined;
   const versions: PlansRead["versions"] = [];
   const plans = await mapLimit(listed, concurrency, async (p) => {
     const planId = p.BackupPlanId ?? "";
@@ -147,16 +190,39 @@ export async function fetchBackupPlans(client: BackupClient, unit: UnitRef, conc
     older.forEach((v, i) => versions.push({ ...toPlanVersion(planId, v, olderDetails[i] ?? null), isCurrent: false }));
     return toBackupPlan(unit, p, current, selections);
   });
-  return { plans, versions };
+  return { plans, versions, ...(unchanged ? { unchanged } : {}) };
 }
 
-/** Vaults with lock, key, access policy and notifications (absent ones are ResourceNotFound). */
-export async function fetchVaults(client: BackupClient, unit: UnitRef, concurrency = 4): Promise<BackupVault[]> {
+/** What a unit already holds of a vault: the parts only per-vault calls return. */
+export interface KnownVault {
+  creationDate: number | null;
+  accessPolicy: string | null;
+  notifications: { topicArn: string | null; events: string[] };
+  mpaApprovalTeamArn: string | null;
+}
+
+/**
+ * Vaults with lock, key, access policy and notifications (absent ones are ResourceNotFound).
+ * A vault in `known` with the same creation date keeps its stored policy, notifications and
+ * approval team: AWS shows no modification time for them, so only a full pass re-reads them.
+ */
+export async function fetchVaults(
+  client: BackupClient,
+  unit: UnitRef,
+  concurrency = 4,
+  known?: Map<string, KnownVault>,
+): Promise<BackupVault[]> {
   const listed = [];
   for await (const page of paginateListBackupVaults({ client, pageSize: PAGE }, {}))
     listed.push(...(page.BackupVaultList ?? []));
   return mapLimit(listed, concurrency, async (v) => {
     const name = v.BackupVaultName ?? "";
+    const stored = known?.get(name);
+    if (stored && stored.creationDate === (v.CreationDate?.getTime() ?? null)) {
+      const vault = toBackupVault(unit, v, stored.accessPolicy, stored.notifications);
+      if (vault.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT") vault.mpaApprovalTeamArn = stored.mpaApprovalTeamArn;
+      return vault;
+    }
     const [policy, notifications] = await inParallel(concurrency, [
       () =>
         client.send(new GetBackupVaultAccessPolicyCommand({ BackupVaultName: name })).then(

@@ -52,7 +52,7 @@ const worker = await startSyncWorker({
     region: env.AWS_REGION,
     baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key },
   },
-  settings: { unitConcurrency: env.SYNC_UNIT_CONCURRENCY },
+  settings: { unitConcurrency: env.SYNC_UNIT_CONCURRENCY, recoveryPointsFullEveryHours: env.SYNC_FULL_PASS_HOURS },
   log: (m) => log(`[sync] ${m}`),
 });
 // Each finished sync is evaluated (lib/compliance/evaluate-queue.ts), here in the same process.

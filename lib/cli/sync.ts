@@ -45,7 +45,7 @@ try {
       pool: handle.pool,
       databaseUrl: runtime.databaseUrl,
       aws,
-      settings: { unitConcurrency: env.SYNC_UNIT_CONCURRENCY },
+      settings: { unitConcurrency: env.SYNC_UNIT_CONCURRENCY, recoveryPointsFullEveryHours: env.SYNC_FULL_PASS_HOURS },
       schedule: false,
       log: (m) => process.stderr.write(`\n${m}\n`),
     });

@@ -24,6 +24,7 @@ const worker = await startSyncWorker({
   aws: await awsSettingsFromEnv(env),
   settings: {
     unitConcurrency: num("concurrency") ?? env.SYNC_UNIT_CONCURRENCY,
+    recoveryPointsFullEveryHours: env.SYNC_FULL_PASS_HOURS,
     ...(num("stale-seconds") ? { staleSeconds: num("stale-seconds")! } : {}),
     ...(num("heartbeat-seconds") ? { heartbeatSeconds: num("heartbeat-seconds")! } : {}),
     ...(num("spill-at") ? { spillAt: num("spill-at")! } : {}),

@@ -152,13 +152,31 @@ export function upsertStatement<T>(
   };
 }
 
+/**
+ * A further condition on the rows a delete may touch, over the table aliased `t`; its
+ * placeholders are numbered from 1 by `p` and its values appended after the statement's own.
+ */
+export interface DeleteFilter {
+  values: unknown[];
+  sql(p: (i: number) => string): string;
+}
+
+const filterSql = (f: DeleteFilter | undefined, p: (i: number) => string, offset: number) =>
+  f ? ` and (${f.sql((i) => p(offset + i))})` : "";
+
 /** Delete of the unit's rows whose key is not among `rows` (a complete read no longer saw them). */
-export function deleteMissingStatement<T>(spec: TableSpec<T>, scope: readonly string[], rows: ColumnBuffer): Statement {
+export function deleteMissingStatement<T>(
+  spec: TableSpec<T>,
+  scope: readonly string[],
+  rows: ColumnBuffer,
+  filter?: DeleteFilter,
+): Statement {
   const n = spec.scope.length;
+  const k = spec.key.length;
   return {
-    values: [...scope, ...rows.cols.slice(0, spec.key.length)],
+    values: [...scope, ...rows.cols.slice(0, k), ...(filter?.values ?? [])],
     text: (p) =>
-      `delete from ${q(spec.table)} where ${scopeWhere(spec.scope, p)} and (${spec.key.map(([c]) => q(c)).join(", ")}) not in (select * from unnest(${spec.key.map(([, t], i) => `${p(n + i + 1)}::${t}[]`).join(", ")}))`,
+      `delete from ${q(spec.table)} t where ${scopeWhere(spec.scope, p, "t.")} and (${spec.key.map(([c]) => `t.${q(c)}`).join(", ")}) not in (select * from unnest(${spec.key.map(([, t], i) => `${p(n + i + 1)}::${t}[]`).join(", ")}))${filterSql(filter, p, n + k)}`,
   };
 }
 
@@ -215,12 +233,13 @@ export function deleteMissingStagedStatement<T>(
   spec: TableSpec<T>,
   attemptId: string,
   scope: readonly string[],
+  filter?: DeleteFilter,
 ): Statement {
   const match = spec.key.map(([c]) => `s.${q(c)} = t.${q(c)}`).join(" and ");
   return {
-    values: [...scope, attemptId],
+    values: [...scope, attemptId, ...(filter?.values ?? [])],
     text: (p) =>
-      `delete from ${q(spec.table)} t where ${scopeWhere(spec.scope, p, "t.")} and not exists (select 1 from ${q(spec.staging!)} s where s.attempt_id = ${p(spec.scope.length + 1)} and ${match})`,
+      `delete from ${q(spec.table)} t where ${scopeWhere(spec.scope, p, "t.")} and not exists (select 1 from ${q(spec.staging!)} s where s.attempt_id = ${p(spec.scope.length + 1)} and ${match})${filterSql(filter, p, spec.scope.length + 1)}`,
   };
 }
 

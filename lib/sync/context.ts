@@ -18,7 +18,12 @@ export interface SyncSettings {
   heartbeatSeconds: number;
   /** Rows of one entity a unit holds in memory before streaming the rest to staging. */
   spillAt: number;
-  /** A unit's recovery points are listed in full (deletions noticed) at least this often. */
+  /**
+   * A unit is read in full at least this often (SYNC_FULL_PASS_HOURS): every recovery point,
+   * every plan, every vault's policy and notifications. In between, a resync lists points
+   * after per-vault marks (re-listing a vault whose count does not add up), reads plans whose
+   * VersionId changed, and keeps known vaults' policies.
+   */
   recoveryPointsFullEveryHours: number;
   /** A unit throttled longer than this gives up until the next sync. */
   throttleBudgetMinutes: number;

@@ -7,7 +7,7 @@ import type { UnitJob } from "./queue";
 import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, requeueUnit, type Claim } from "./runs";
 import { withTransaction } from "./transaction";
 import { syncMetrics } from "./metrics";
-import { nextJobMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
+import { knownPlans, knownVaults, nextJobMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
 import { readUnit, type JobMarks } from "./unit-read";
 import { clock } from "@/lib/clock";
 
@@ -66,7 +66,10 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     if (!tenant) return;
     const state = await unitState(deps, claim);
     const fullEveryMs = deps.settings.recoveryPointsFullEveryHours * 3_600_000;
-    const full = !state.recoveryPointsFullAt || clock.nowMs() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
+    // One "now" for the unit: the points it counts as still due at the marks are the ones its
+    // publish keeps.
+    const now = clock.now();
+    const full = !state.recoveryPointsFullAt || now.getTime() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
     const readStart = performance.now();
     const read = await readUnit(
       {
@@ -76,8 +79,11 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
         readGlobalSettings: claim.region === tenant.regions[0],
         attemptId: claim.stagingAttemptId,
         recoveryPointsFull: full,
-        recoveryPointsAfter: full ? new Map() : await recoveryPointMarks(deps.pool, scope),
+        recoveryPointsAfter: full ? new Map() : await recoveryPointMarks(deps.pool, scope, now),
         jobsAfter: state.jobsAfter,
+        // The periodic full pass reads every plan again too.
+        knownPlans: full || state.fresh ? undefined : await knownPlans(deps.pool, scope),
+        knownVaults: full || state.fresh ? undefined : await knownVaults(deps.pool, scope),
         spillAt: deps.settings.spillAt,
       },
       { factory: deps.factory, chain: chains.get(claim.runId, tenant), pool: deps.pool, counter },
@@ -89,7 +95,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
       withTransaction(deps.pool, async (tx) => {
         syncMetrics.publishWaitMs += performance.now() - publishStart;
         if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
-        const counts = await publishUnit(tx, scope, read, state.fresh);
+        const counts = await publishUnit(tx, scope, read, state.fresh, now);
         const marks = nextJobMarks(state.jobsAfter, read.jobNewest);
         await tx.query(
           `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,

@@ -5,6 +5,7 @@ import {
   mergeStagedStatement,
   stageRows,
   upsertStatement,
+  type DeleteFilter,
   type Queryable,
   type Statement,
 } from "./bulk";
@@ -69,6 +70,22 @@ export class RowSink<T> {
       ];
     }
     return rowsStatements(this.spec, this.ctx.scope, this.buf, replace, fresh);
+  }
+
+  /**
+   * Upsert of what was read, and delete of the unit's rows it did not see among those `filter`
+   * admits (the part of the unit the read covered).
+   */
+  async partialStatements(tx: Queryable, filter: DeleteFilter): Promise<Statement[]> {
+    if (this.spilled) {
+      await this.flush(tx);
+      return [
+        mergeStagedStatement(this.spec, this.ctx.attemptId),
+        deleteMissingStagedStatement(this.spec, this.ctx.attemptId, this.ctx.scope, filter),
+      ];
+    }
+    const upsert = upsertStatement(this.spec, this.ctx.scope, this.buf);
+    return [...(upsert ? [upsert] : []), deleteMissingStatement(this.spec, this.ctx.scope, this.buf, filter)];
   }
 }
 

@@ -1,10 +1,20 @@
-import { deleteWhereStatement, executeAll, type Queryable } from "./bulk";
+import { clock } from "@/lib/clock";
+import type { KnownPlan, KnownVault } from "@/lib/aws/backup.fetch";
+import type { BackupSelection } from "@/lib/inventory/types";
+import {
+  ColumnBuffer,
+  deleteMissingStatement,
+  executeAll,
+  upsertStatement,
+  type DeleteFilter,
+  type Queryable,
+  type Statement,
+} from "./bulk";
 import { publishStatements } from "./row-sink";
 import {
   globalSettingsSpec,
   planSpec,
   planVersionSpec,
-  recoveryPointSpec,
   regionSettingsSpec,
   restoreTestingPlanSpec,
   ruleSpec,
@@ -12,8 +22,10 @@ import {
   vaultShareSpec,
   vaultSpec,
   type RuleRow,
+  type TableSpec,
+  type Value,
 } from "./table-specs";
-import type { JobMarks, UnitRead } from "./unit-read";
+import type { JobMarks, UnitRead, VaultMark } from "./unit-read";
 
 // Makes a completely read unit current, inside the caller's transaction: upsert what changed,
 // delete what is gone (only for lists read in full), never touch job history.
@@ -51,30 +63,34 @@ export async function publishUnit(
   scope: readonly [tenantId: string, accountId: string, region: string],
   read: UnitRead,
   fresh = false,
+  now: Date = clock.now(),
 ): Promise<PublishedCounts> {
   const [tenantId, accountId, region] = scope;
   const { plans, versions } = read.plans;
   const rules: RuleRow[] = versions.flatMap((v) =>
     v.rules.map((rule, position) => ({ planId: v.planId, versionId: v.versionId, position, rule })),
   );
-  const selections = plans.flatMap((p) => p.selections.map((s) => ({ ...s, planId: p.planId })));
+  const selections = [
+    ...plans.flatMap((p) => p.selections.map((s) => ({ ...s, planId: p.planId }))),
+    ...(read.plans.unchanged ?? []).flatMap((u) => u.added.map((s) => ({ ...s, planId: u.planId }))),
+  ];
+  const partialPlans = read.plans.unchanged !== undefined && !fresh;
   const shares = read.vaults.flatMap((v) => v.shares.map((s) => ({ ...s, vaultArn: v.vaultArn })));
   // One statement for the whole unit (see executeAll); the parts touch disjoint rows.
   const changes = await executeAll(tx, [
-    ...publishStatements(planSpec, scope, plans, true, fresh),
-    ...publishStatements(planVersionSpec, scope, versions, true, fresh),
-    ...publishStatements(ruleSpec, scope, rules, true, fresh),
-    ...publishStatements(selectionSpec, scope, selections, true, fresh),
+    ...(partialPlans
+      ? partialPlanStatements(scope, read, rules, selections)
+      : [
+          ...publishStatements(planSpec, scope, plans, true, fresh),
+          ...publishStatements(planVersionSpec, scope, versions, true, fresh),
+          ...publishStatements(ruleSpec, scope, rules, true, fresh),
+          ...publishStatements(selectionSpec, scope, selections, true, fresh),
+        ]),
     ...publishStatements(vaultSpec, scope, read.vaults, true, fresh),
     ...publishStatements(vaultShareSpec, scope, shares, true, fresh),
-    ...(await read.recoveryPoints.statements(tx, read.recoveryPointsFull, fresh)),
-    // Incremental read: points of vaults that no longer exist are gone too.
-    !read.recoveryPointsFull && !fresh
-      ? deleteWhereStatement(recoveryPointSpec, scope, {
-          column: "backup_vault_name",
-          notIn: read.vaults.map((v) => v.vaultName),
-        })
-      : null,
+    ...(read.recoveryPointsFull || fresh
+      ? await read.recoveryPoints.statements(tx, true, fresh)
+      : await read.recoveryPoints.partialStatements(tx, incrementalCoverage(read, now))),
     ...(await read.protectedResources.statements(tx, true, fresh)),
     ...(await read.resources.statements(tx, true, fresh)),
     ...(await read.backupJobs.statements(tx, false)),
@@ -88,13 +104,17 @@ export async function publishUnit(
       : []),
   ]);
 
-  const currentRules = versions.filter((v) => v.isCurrent).reduce((n, v) => n + v.rules.length, 0);
+  const planCounts = partialPlans
+    ? await storedPlanCounts(tx, scope)
+    : {
+        plans: plans.length,
+        plan_versions: versions.length,
+        rules: versions.filter((v) => v.isCurrent).reduce((n, v) => n + v.rules.length, 0),
+        selections: selections.length,
+      };
   return {
     changes,
-    plans: plans.length,
-    plan_versions: versions.length,
-    rules: currentRules,
-    selections: selections.length,
+    ...planCounts,
     vaults: read.vaults.length,
     recovery_points_read: read.recoveryPoints.read,
     protected_resources: read.protectedResources.read,
@@ -105,6 +125,136 @@ export async function publishUnit(
     scan_jobs_read: read.scanJobs.read,
     vault_shares: shares.length,
     restore_testing_plans: read.restoreTestingPlans.length,
+  };
+}
+
+/**
+ * Plans when those at a known version were not read again: upsert what was read, refresh the
+ * others' LastExecutionDate, delete plans and selections no longer listed, and versions and
+ * rules only of plans read again.
+ */
+function partialPlanStatements(
+  scope: readonly [string, string, string],
+  read: UnitRead,
+  rules: RuleRow[],
+  selections: Array<BackupSelection & { planId: string }>,
+): Statement[] {
+  const { plans, versions } = read.plans;
+  const unchanged = read.plans.unchanged ?? [];
+  const kept = unchanged.map((u) => u.planId);
+  const notKept: DeleteFilter = { values: [kept], sql: (p) => `not (t.plan_id = any(${p(1)}::text[]))` };
+  const keys = (spec: TableSpec<never>, rows: Value[][]) => {
+    const buf = new ColumnBuffer(spec.key.length + spec.columns.length);
+    for (const r of rows) buf.push(r);
+    return buf;
+  };
+  const allPlans = [...plans.map((p) => [p.planId]), ...kept.map((id) => [id])];
+  const allSelections = [
+    ...plans.flatMap((p) => p.selections.map((s) => [p.planId, s.selectionId])),
+    ...unchanged.flatMap((u) => u.selectionIds.map((id) => [u.planId, id])),
+  ];
+  const rowsOf = <T>(spec: TableSpec<T>, rows: readonly T[]) => {
+    const buf = new ColumnBuffer(spec.key.length + spec.columns.length);
+    for (const r of rows) buf.push(spec.values(r));
+    return buf;
+  };
+  const out: Array<Statement | null> = [
+    upsertStatement(planSpec, scope, rowsOf(planSpec, plans)),
+    deleteMissingStatement(planSpec, scope, keys(planSpec as TableSpec<never>, allPlans)),
+    unchanged.length
+      ? {
+          values: [...scope, kept, unchanged.map((u) => u.lastExecutionDate?.toISOString() ?? null)],
+          text: (p) =>
+            `update backup_plans t set last_execution_date = u.d from unnest(${p(4)}::text[], ${p(5)}::timestamptz[]) as u(id, d)
+              where t.tenant_id = ${p(1)} and t.account_id = ${p(2)} and t.region = ${p(3)} and t.plan_id = u.id
+                and t.last_execution_date is distinct from u.d`,
+        }
+      : null,
+    upsertStatement(planVersionSpec, scope, rowsOf(planVersionSpec, versions)),
+    deleteMissingStatement(planVersionSpec, scope, rowsOf(planVersionSpec, versions), notKept),
+    upsertStatement(ruleSpec, scope, rowsOf(ruleSpec, rules)),
+    deleteMissingStatement(ruleSpec, scope, rowsOf(ruleSpec, rules), notKept),
+    upsertStatement(selectionSpec, scope, rowsOf(selectionSpec, selections)),
+    deleteMissingStatement(selectionSpec, scope, keys(selectionSpec as TableSpec<never>, allSelections)),
+  ];
+  return out.filter((s): s is Statement => s !== null);
+}
+
+async function storedPlanCounts(tx: Queryable, scope: readonly [string, string, string]) {
+  const res = await tx.query(
+    `select (select count(*)::int from backup_plans where tenant_id = $1 and account_id = $2 and region = $3) as plans,
+            (select count(*)::int from backup_plan_versions where tenant_id = $1 and account_id = $2 and region = $3) as plan_versions,
+            (select count(*)::int from backup_rules r join backup_plans p using (tenant_id, account_id, region, plan_id, version_id)
+              where r.tenant_id = $1 and r.account_id = $2 and r.region = $3) as rules,
+            (select count(*)::int from backup_selections where tenant_id = $1 and account_id = $2 and region = $3) as selections`,
+    [...scope],
+  );
+  const r = res.rows[0]!;
+  return {
+    plans: r.plans as number,
+    plan_versions: r.plan_versions as number,
+    rules: r.rules as number,
+    selections: r.selections as number,
+  };
+}
+
+/** What the unit holds of each plan (for reading only plans whose version changed). */
+export async function knownPlans(
+  db: Queryable,
+  scope: readonly [string, string, string],
+): Promise<Map<string, KnownPlan>> {
+  const res = await db.query(
+    `select p.plan_id, p.version_id, coalesce(array_agg(s.selection_id) filter (where s.selection_id is not null), '{}') as selections
+       from backup_plans p left join backup_selections s using (tenant_id, account_id, region, plan_id)
+      where p.tenant_id = $1 and p.account_id = $2 and p.region = $3 group by p.plan_id, p.version_id`,
+    [...scope],
+  );
+  return new Map(
+    res.rows.map((r) => [
+      r.plan_id as string,
+      { versionId: r.version_id as string, selectionIds: new Set(r.selections as string[]) },
+    ]),
+  );
+}
+
+/** What the unit holds of each vault (for not asking a known vault's policy and notifications again). */
+export async function knownVaults(
+  db: Queryable,
+  scope: readonly [string, string, string],
+): Promise<Map<string, KnownVault>> {
+  const res = await db.query(
+    `select vault_name, creation_date, access_policy, notification_topic_arn, notification_events, mpa_approval_team_arn
+       from backup_vaults where tenant_id = $1 and account_id = $2 and region = $3`,
+    [...scope],
+  );
+  return new Map(
+    res.rows.map((r) => [
+      r.vault_name as string,
+      {
+        creationDate: (r.creation_date as Date | null)?.getTime() ?? null,
+        accessPolicy: r.access_policy as string | null,
+        notifications: {
+          topicArn: r.notification_topic_arn as string | null,
+          events: r.notification_events as string[],
+        },
+        mpaApprovalTeamArn: r.mpa_approval_team_arn as string | null,
+      },
+    ]),
+  );
+}
+
+/**
+ * Which stored points an incremental read speaks for: every point of a vault listed in full
+ * (or gone), and in a vault listed from its mark, the points after the mark and those whose
+ * DeleteAt has passed (expired: AWS lists them no more, and no ByCreatedAfter shows it).
+ */
+export function incrementalCoverage(read: UnitRead, now: Date): DeleteFilter {
+  const names = [...read.recoveryPointsWindows.keys()];
+  return {
+    values: [names, names.map((n) => read.recoveryPointsWindows.get(n)!.toISOString()), now.toISOString()],
+    sql: (p) =>
+      `not exists (select 1 from unnest(${p(1)}::text[], ${p(2)}::timestamptz[]) as w(vault, after)
+         where w.vault = t.backup_vault_name and t.creation_date <= w.after and (t.delete_at is null or t.delete_at > ${p(3)}::timestamptz))`,
   };
 }
 
@@ -126,15 +276,24 @@ export function nextJobMarks(previous: JobMarks, newest: JobMarks): JobMarks {
   };
 }
 
-/** Per-vault marks for an incremental read of recovery points (newest point minus the overlap). */
+/**
+ * Per-vault marks for an incremental read of recovery points: the newest point minus the
+ * overlap (a point's scan and index results arrive within hours of it), and how many stored
+ * points from before the mark are still due to exist at `now`.
+ */
 export async function recoveryPointMarks(
   db: Queryable,
   scope: readonly [string, string, string],
-): Promise<Map<string, Date>> {
+  now: Date = clock.now(),
+): Promise<Map<string, VaultMark>> {
   const res = await db.query(
-    `select backup_vault_name as vault, max(creation_date) - interval '${JOB_OVERLAP_DAYS} days' as after
-       from recovery_points where tenant_id = $1 and account_id = $2 and region = $3 group by backup_vault_name`,
-    [...scope],
+    `with m as (select backup_vault_name as vault, date_trunc('second', max(creation_date) - interval '${JOB_OVERLAP_DAYS} days') as after
+                  from recovery_points where tenant_id = $1 and account_id = $2 and region = $3 group by backup_vault_name)
+     select m.vault, m.after, (select count(*)::int from recovery_points r
+                                where r.tenant_id = $1 and r.account_id = $2 and r.region = $3 and r.backup_vault_name = m.vault
+                                  and r.creation_date <= m.after and (r.delete_at is null or r.delete_at > $4)) as kept
+       from m`,
+    [...scope, now],
   );
-  return new Map(res.rows.map((r) => [r.vault as string, r.after as Date]));
+  return new Map(res.rows.map((r) => [r.vault as string, { after: r.after as Date, kept: r.kept as number }]));
 }

@@ -12,6 +12,8 @@ import {
   recoveryPointPages,
   restoreJobPages,
   scanJobPages,
+  type KnownPlan,
+  type KnownVault,
   type PlansRead,
 } from "@/lib/aws/backup.fetch";
 import type { AwsFactory, CallCounter } from "@/lib/aws/client-factory";
@@ -58,8 +60,13 @@ export interface UnitReadOptions {
   attemptId: string;
   /** Full listing of recovery points (deletions noticed) or only those newer than per-vault marks. */
   recoveryPointsFull: boolean;
-  recoveryPointsAfter: Map<string, Date>;
+  /** Per vault, where an incremental listing starts and how many stored points it keeps (see VaultMark). */
+  recoveryPointsAfter: Map<string, VaultMark>;
   jobsAfter: JobMarks;
+  /** Plans already stored at their current version: read again only if ListBackupPlans shows another. */
+  knownPlans?: Map<string, KnownPlan>;
+  /** Vaults already stored: their policy, notifications and approval team are not asked again. */
+  knownVaults?: Map<string, KnownVault>;
   spillAt: number;
   /** One call at a time (the benchmark's baseline). */
   sequential?: boolean;
@@ -71,6 +78,17 @@ export interface JobMarks {
   copy: Date | null;
   restore: Date | null;
   scan: Date | null;
+}
+
+/**
+ * An incremental listing of a vault asks for points created after `after`; of the points stored
+ * from earlier, `kept` are still due to exist (their CalculatedLifecycle DeleteAt has not passed).
+ * kept + points listed must equal the vault's NumberOfRecoveryPoints; when it does not (a point
+ * deleted by hand, or expired on a clock other than ours), the vault is listed again in full.
+ */
+export interface VaultMark {
+  after: Date;
+  kept: number;
 }
 
 export interface UnitRead {
@@ -91,6 +109,8 @@ export interface UnitRead {
   /** Newest creation date read per job list (the next incremental read starts near it). */
   jobNewest: JobMarks;
   recoveryPointsFull: boolean;
+  /** Incremental read: the vaults listed only from their mark (the others were listed in full). */
+  recoveryPointsWindows: Map<string, Date>;
 }
 
 export interface UnitDeps {
@@ -159,6 +179,7 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
       jobMonths: { min: null, max: null },
       jobNewest: { backup: null, copy: null, restore: null, scan: null },
       recoveryPointsFull: o.recoveryPointsFull,
+      recoveryPointsWindows: new Map(),
     };
     const noteJobDates = (kind: keyof UnitRead["jobNewest"]) => (rows: Array<{ creationDate: Date }>) => {
       for (const r of rows) {
@@ -189,11 +210,11 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
           if (o.readGlobalSettings) read.globalSettings = await fetchGlobalSettings(backup, o.accountId);
         },
         async () => {
-          read.plans = await fetchBackupPlans(backup, unit, width);
+          read.plans = await fetchBackupPlans(backup, unit, width, o.knownPlans);
         },
         async (stop) => {
           const [vaults, shares] = await inParallel(width, [
-            () => fetchVaults(backup, unit, width),
+            () => fetchVaults(backup, unit, width, o.knownVaults),
             () => fetchVaultShares(ram),
           ] as const);
           for (const v of vaults) {
@@ -207,18 +228,24 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
               read.vaults = await readVaultKeys(kms, unit, vaults, width);
             },
             () =>
-              mapLimit(vaults, o.sequential ? 1 : 3, (v) =>
-                drain(
-                  recoveryPointPages(
-                    backup,
-                    unit,
-                    v.vaultName,
-                    o.recoveryPointsFull ? undefined : o.recoveryPointsAfter.get(v.vaultName),
-                  ),
+              mapLimit(vaults, o.sequential ? 1 : 3, async (v) => {
+                const mark = o.recoveryPointsFull ? undefined : o.recoveryPointsAfter.get(v.vaultName);
+                let listed = 0;
+                const count = (rows: unknown[]) => void (listed += rows.length);
+                await drain(
+                  recoveryPointPages(backup, unit, v.vaultName, mark?.after),
                   read.recoveryPoints,
                   stop,
-                ),
-              ),
+                  count,
+                );
+                if (!mark || stop()) return;
+                if (mark.kept + listed === v.numberOfRecoveryPoints) {
+                  read.recoveryPointsWindows.set(v.vaultName, mark.after);
+                  return;
+                }
+                // The merge does not add up: list the vault in full (its publish replaces it).
+                await drain(recoveryPointPages(backup, unit, v.vaultName), read.recoveryPoints, stop);
+              }),
           ] as const);
         },
         (stop) => drain(protectedResourcePages(backup, unit), read.protectedResources, stop),

@@ -232,7 +232,11 @@ function emitCopy(
   const duration = 600 + (hc % 3600);
   const lc = action.lifecycle ?? rule.lifecycle;
   const destIndex = state.vaultByArn.get(action.destinationVaultArn);
-  const dest = destIndex === undefined ? undefined : state.vaults[destIndex];
+  // vaultByArn keeps removed vaults (old jobs still name them); a copy needs a vault that exists.
+  const dest =
+    destIndex === undefined || !state.units[state.vaults[destIndex]!.unit]?.vaults.includes(destIndex)
+      ? undefined
+      : state.vaults[destIndex];
   const destAccount = dest ? state.org.accounts.get(state.units[dest.unit]?.accountId ?? "") : undefined;
   let message = "";
   let ok = false;

@@ -142,7 +142,10 @@ export function rpArn(state: SimState, index: number, vault: VaultRt, res: Resou
 function ruleTargetVault(state: SimState, ruleIndex: number): VaultRt | undefined {
   const rule = state.rules[ruleIndex] as RuleRt | undefined;
   const unit = rule ? state.units[(state.plans[rule.plan] as PlanRt).unit] : undefined;
-  return unit?.vaults.map((v) => state.vaults[v] as VaultRt).find((v) => v.name === rule!.targetVault);
+  if (!unit) return undefined;
+  const named = (v: VaultRt) => v.unit === unit.index && v.name === rule!.targetVault;
+  // A vault removed since (sim/engine/day.ts) is still the one the copy came from.
+  return unit.vaults.map((v) => state.vaults[v] as VaultRt).find(named) ?? (state.vaults as VaultRt[]).find(named);
 }
 
 /** The members ListRecoveryPointsByBackupVault and DescribeRecoveryPoint share. */

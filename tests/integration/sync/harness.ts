@@ -203,3 +203,63 @@ export function simCountsByUnit(world: WorldSummary): Map<string, Record<string,
       ]),
   );
 }
+
+/** The tables a unit's publish writes (job history apart), compared row for row across tenants. */
+export const UNIT_STATE_TABLES = [
+  "backup_plans",
+  "backup_plan_versions",
+  "backup_rules",
+  "backup_selections",
+  "backup_vaults",
+  "backup_vault_shares",
+  "recovery_points",
+  "protected_resources",
+  "resources",
+  "restore_testing_plans",
+  "region_settings",
+  "global_settings",
+] as const;
+export const JOB_TABLES = ["backup_jobs", "copy_jobs", "restore_jobs", "scan_jobs"] as const;
+
+/**
+ * Per table, the row count and a hash of the tenant's rows without their tenant_id, so two
+ * tenants synced from the same world compare equal. Job tables only from `jobsSince` on: a
+ * resynced tenant keeps history AWS has let go of, a fresh one cannot have it.
+ */
+export async function stateDigest(
+  db: { pool: { query: DbHandle["pool"]["query"] } },
+  tenantId: string,
+  jobsSince: Date,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of [...UNIT_STATE_TABLES, ...JOB_TABLES]) {
+    const jobs = (JOB_TABLES as readonly string[]).includes(table);
+    const r = await db.pool.query(
+      `select count(*)::int as n, md5(coalesce(string_agg(j::text, '|' order by j::text), '')) as h
+         from (select to_jsonb(t) - 'tenant_id' as j from ${table} t where tenant_id = $1 ${jobs ? "and creation_date > $2" : ""}) x`,
+      jobs ? [tenantId, jobsSince] : [tenantId],
+    );
+    out[table] = `${r.rows[0]!.n as number}:${r.rows[0]!.h as string}`;
+  }
+  return out;
+}
+
+/** A second tenant on the same organization (a fresh full sync to compare a resync with). */
+export async function addTenant(h: Harness, name: string): Promise<string> {
+  const t = await h.db.pool.query(
+    `select management_account_id, management_role_arn, external_id, member_role_name, regions from tenants where id = $1`,
+    [h.tenantId],
+  );
+  const r = t.rows[0]!;
+  const res = await h.db.pool.query(
+    `insert into tenants (name, slug, management_account_id, management_role_arn, external_id, member_role_name, regions) values ($1, $1, $2, $3, $4, $5, $6) returning id`,
+    [name, r.management_account_id, r.management_role_arn, r.external_id, r.member_role_name, r.regions],
+  );
+  return res.rows[0]!.id as string;
+}
+
+export async function syncTenant(h: Harness, tenantId: string, timeoutMs = 60_000): Promise<RunProgress> {
+  const req = await requestSync(h.db.db, { tenantId, trigger: "cli" });
+  if (!req) throw new Error("no run");
+  return waitForRun(h.db, tenantId, req.runId, timeoutMs);
+}

@@ -43,8 +43,17 @@ describe("set-based writes", () => {
   it("deletes only what is missing from a complete read, keyed on the whole key", () => {
     const s = deleteMissingStatement(backupJobSpec, ["t", "a", "r"], new ColumnBuffer(width(backupJobSpec)));
     expect(s.text((i) => `$${i + 10}`)).toMatch(
-      /\("backup_job_id", "creation_date"\) not in \(select \* from unnest\(\$14::text\[\], \$15::timestamptz\[\]\)\)/,
+      /\(t\."backup_job_id", t\."creation_date"\) not in \(select \* from unnest\(\$14::text\[\], \$15::timestamptz\[\]\)\)/,
     );
+  });
+
+  it("limits a delete to the part of the unit a partial read covered, its values after the keys", () => {
+    const s = deleteMissingStatement(backupJobSpec, ["t", "a", "r"], new ColumnBuffer(width(backupJobSpec)), {
+      values: ["x"],
+      sql: (p) => `t.state = ${p(1)}`,
+    });
+    expect(s.values).toHaveLength(3 + backupJobSpec.key.length + 1);
+    expect(s.text((i) => `$${i}`)).toMatch(/ and \(t\.state = \$6\)$/);
   });
 });
 
