@@ -53,7 +53,8 @@ describe("the Alerts page", () => {
     await ruleForm.getByLabel(/E2E backup team/).check();
     await ruleForm.getByLabel(/Mute on a schedule/).check();
     await ruleForm.getByRole("button", { name: "Add rule" }).click();
-    await page.getByText("Rule added.").waitFor();
+    const rules = page.getByRole("table", { name: "Alert rules" });
+    await rules.getByText("E2E controls failing").waitFor();
 
     // The next rule starts from fresh fields: no mute carried over from the first.
     await expect.poll(() => ruleForm.getByLabel(/Mute on a schedule/).isChecked()).toBe(false);
@@ -61,7 +62,8 @@ describe("the Alerts page", () => {
     await ruleForm.getByLabel("Alert when").selectOption("score_dropped");
     await ruleForm.getByLabel("Below (%)").fill("80");
     await ruleForm.getByRole("button", { name: "Add rule" }).click();
-    await page.getByText("Rule added.").waitFor();
+    // The table lists a rule once it is saved ("Rule added." is still shown from the first one).
+    await rules.getByText("E2E score drop").waitFor();
 
     const rows = await db
       .select()
@@ -81,7 +83,6 @@ describe("the Alerts page", () => {
       channelIds: [],
     });
 
-    const rules = page.getByRole("table", { name: "Alert rules" });
     const row = rules.getByRole("row").filter({ hasText: "E2E score drop" });
     await row.getByRole("button", { name: "Pause" }).click();
     await row.getByText("paused").waitFor();

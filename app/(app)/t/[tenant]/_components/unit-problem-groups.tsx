@@ -30,7 +30,8 @@ export function UnitProblemGroups({
     groups.set(key, { remedy: u.remedy, cause, units: [...(groups.get(key)?.units ?? []), u] });
   }
   return (
-    <div className="space-y-3 text-xs">
+    // Causes and remedies name roles by ARN: long unbroken words that must wrap on a phone.
+    <div className="space-y-3 text-xs [overflow-wrap:anywhere]">
       {[...groups.values()].map((g) => (
         <div key={`${g.cause}|${g.remedy}`} className="rounded-md border border-slate-200 p-2.5">
           <p className="font-medium text-slate-900">{g.cause}</p>

@@ -141,7 +141,7 @@ export default async function AccountPage({ params }: { params: Promise<{ tenant
                   </Badge>
                 </Td>
                 <Td className="text-xs whitespace-nowrap">{u.publishedAt ? formatDateTime(u.publishedAt) : "never"}</Td>
-                <Td className="text-xs text-slate-700">
+                <Td className="text-xs text-slate-700 [overflow-wrap:anywhere]">
                   {u.error ?? "—"}
                   {u.remedy && (
                     <div className="mt-1 text-slate-900">
