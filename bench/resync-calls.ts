@@ -10,6 +10,7 @@ import { startSyncWorker } from "@/lib/sync/worker";
 import { startSimulator } from "@/sim/server";
 import { worldNow } from "@/sim/world/time";
 import { BENCH_CLOCK_AT } from "./sim-child";
+import { stateDigest, UNIT_STATE_TABLES } from "@/lib/sync/state-digest";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,21 +20,6 @@ const worldName = arg("world", "demo") as "demo" | "bench";
 const days = Number(arg("days", "1"));
 const at = Date.parse(process.env.CLOCK_AT || BENCH_CLOCK_AT);
 let unpin = pinClock(at);
-
-const TABLES = [
-  "backup_plans",
-  "backup_plan_versions",
-  "backup_rules",
-  "backup_selections",
-  "backup_vaults",
-  "backup_vault_shares",
-  "recovery_points",
-  "protected_resources",
-  "resources",
-  "restore_testing_plans",
-  "region_settings",
-  "global_settings",
-];
 
 const sim = await startSimulator({ world: worldName, port: 0, now: worldNow(at) });
 const world = sim.summary();
@@ -84,17 +70,7 @@ try {
       by_operation: stats.calls.by_operation,
     };
   };
-  const digest = async (tenantId: string) => {
-    const out: Record<string, string> = {};
-    for (const t of TABLES) {
-      const r = await db.pool.query(
-        `select count(*)::int as n, md5(coalesce(string_agg(j::text, '|' order by j::text), '')) as h from (select to_jsonb(t) - 'tenant_id' as j from ${t} t where tenant_id = $1) x`,
-        [tenantId],
-      );
-      out[t] = `${r.rows[0]!.n as number}:${r.rows[0]!.h as string}`;
-    }
-    return out;
-  };
+  const digest = (tenantId: string) => stateDigest(db.pool, tenantId);
   const a = await tenant("resynced");
   const first = await sync(a);
   const changes = sim.advanceDays(days);
@@ -106,7 +82,7 @@ try {
     await digest(a),
     await digest((await db.pool.query(`select id from tenants where name = 'fresh'`)).rows[0]!.id as string),
   ];
-  const differing = TABLES.filter((t) => da[t] !== db2[t]);
+  const differing = UNIT_STATE_TABLES.filter((t) => da[t] !== db2[t]);
   const ops = (o: Record<string, number>) =>
     Object.fromEntries(
       Object.entries(o)

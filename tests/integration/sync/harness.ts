@@ -5,6 +5,7 @@ import type { AwsSettings } from "@/lib/aws/client-factory";
 import type { SyncSettings } from "@/lib/sync/context";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
+import { stateDigest as digestOf } from "@/lib/sync/state-digest";
 import { startSimulator, type SimHandle, type StartOptions, type WorldSummary } from "@/sim/server";
 import { isolatedDb } from "../../helpers/db";
 import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
@@ -204,45 +205,9 @@ export function simCountsByUnit(world: WorldSummary): Map<string, Record<string,
   );
 }
 
-/** The tables a unit's publish writes (job history apart), compared row for row across tenants. */
-export const UNIT_STATE_TABLES = [
-  "backup_plans",
-  "backup_plan_versions",
-  "backup_rules",
-  "backup_selections",
-  "backup_vaults",
-  "backup_vault_shares",
-  "recovery_points",
-  "protected_resources",
-  "resources",
-  "restore_testing_plans",
-  "region_settings",
-  "global_settings",
-] as const;
-export const JOB_TABLES = ["backup_jobs", "copy_jobs", "restore_jobs", "scan_jobs"] as const;
-
-/**
- * Per table, the row count and a hash of the tenant's rows without their tenant_id, so two
- * tenants synced from the same world compare equal. Job tables only from `jobsSince` on: a
- * resynced tenant keeps history AWS has let go of, a fresh one cannot have it.
- */
-export async function stateDigest(
-  db: { pool: { query: DbHandle["pool"]["query"] } },
-  tenantId: string,
-  jobsSince: Date,
-): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const table of [...UNIT_STATE_TABLES, ...JOB_TABLES]) {
-    const jobs = (JOB_TABLES as readonly string[]).includes(table);
-    const r = await db.pool.query(
-      `select count(*)::int as n, md5(coalesce(string_agg(j::text, '|' order by j::text), '')) as h
-         from (select to_jsonb(t) - 'tenant_id' as j from ${table} t where tenant_id = $1 ${jobs ? "and creation_date > $2" : ""}) x`,
-      jobs ? [tenantId, jobsSince] : [tenantId],
-    );
-    out[table] = `${r.rows[0]!.n as number}:${r.rows[0]!.h as string}`;
-  }
-  return out;
-}
+/** The resync tests' state: the tables of lib/sync/state-digest.ts, job history from `jobsSince`. */
+export const stateDigest = (db: { pool: Parameters<typeof digestOf>[0] }, tenantId: string, jobsSince: Date) =>
+  digestOf(db.pool, tenantId, jobsSince);
 
 /** A second tenant on the same organization (a fresh full sync to compare a resync with). */
 export async function addTenant(h: Harness, name: string): Promise<string> {

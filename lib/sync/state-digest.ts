@@ -1,0 +1,43 @@
+// What "the same state" means for a resync against a fresh full sync: a count and an md5 per
+// table of the tenant's rows without tenant_id (job history only from `jobsSince`), for the
+// resync tests and bench/resync-calls.ts alike.
+
+/** The tables a unit's publish writes (job history apart). */
+export const UNIT_STATE_TABLES = [
+  "backup_plans",
+  "backup_plan_versions",
+  "backup_rules",
+  "backup_selections",
+  "backup_vaults",
+  "backup_vault_shares",
+  "recovery_points",
+  "protected_resources",
+  "resources",
+  "restore_testing_plans",
+  "region_settings",
+  "global_settings",
+] as const;
+export const JOB_TABLES = ["backup_jobs", "copy_jobs", "restore_jobs", "scan_jobs"] as const;
+
+interface Queryable {
+  query(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+}
+
+/** "count:md5" per table; job tables only when `jobsSince` is given. */
+export async function stateDigest(
+  pool: Queryable,
+  tenantId: string,
+  jobsSince?: Date,
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of [...UNIT_STATE_TABLES, ...(jobsSince ? JOB_TABLES : [])]) {
+    const jobs = (JOB_TABLES as readonly string[]).includes(table);
+    const r = await pool.query(
+      `select count(*)::int as n, md5(coalesce(string_agg(j::text, '|' order by j::text), '')) as h
+         from (select to_jsonb(t) - 'tenant_id' as j from ${table} t where tenant_id = $1 ${jobs ? "and creation_date > $2" : ""}) x`,
+      jobs ? [tenantId, jobsSince] : [tenantId],
+    );
+    out[table] = `${r.rows[0]!.n as number}:${r.rows[0]!.h as string}`;
+  }
+  return out;
+}
