@@ -1,9 +1,7 @@
-import { spawn } from "node:child_process";
 import { loadavg } from "node:os";
-import path from "node:path";
 import { YOUNG_GENERATION_FLAG } from "@/lib/cli/relaunch";
 import { openRuntime, parseArgs } from "@/lib/cli/runtime";
-import { pinBenchClock } from "./sim-child";
+import { pinBenchClock, runTsxChild } from "./sim-child";
 import { advanceBenchWorld, ensureBenchTenant, openBenchDatabase } from "./evaluate-world";
 
 // npm run bench:evaluate [-- --resync --next-day --baseline-units 40 --first-runs 3]
@@ -29,22 +27,7 @@ const out = (line: string) => process.stderr.write(`${line}\n`);
 // its time goes to scavenges.
 const NODE_OPTIONS = YOUNG_GENERATION_FLAG;
 
-function child(script: string, argv: string[]): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, NODE_OPTIONS].filter(Boolean).join(" ") };
-    const p = spawn(path.resolve("node_modules/.bin/tsx"), [script, ...argv], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env,
-    });
-    let buf = "";
-    p.stdout!.on("data", (d: Buffer) => (buf += d.toString()));
-    p.once("exit", (code) => {
-      const line = buf.trim().split("\n").pop() ?? "";
-      if (code !== 0 || !line.startsWith("{")) reject(new Error(`${script} exited with ${code}: ${buf.slice(-500)}`));
-      else resolve(JSON.parse(line) as Record<string, unknown>);
-    });
-  });
-}
+const child = (script: string, argv: string[]) => runTsxChild(script, argv, NODE_OPTIONS);
 
 async function main() {
   pinBenchClock();

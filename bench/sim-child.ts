@@ -40,6 +40,30 @@ export function startTsxChild(
   });
 }
 
+/**
+ * Runs a script under tsx to its end and resolves with the last JSON line it printed on stdout
+ * (its result); `nodeOptions` are added to the child's NODE_OPTIONS.
+ */
+export function runTsxChild(script: string, argv: string[], nodeOptions = ""): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    const env = {
+      ...process.env,
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, nodeOptions].filter(Boolean).join(" "),
+    };
+    const p = spawn(path.resolve("node_modules/.bin/tsx"), [script, ...argv], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env,
+    });
+    let buf = "";
+    p.stdout!.on("data", (d: Buffer) => (buf += d.toString()));
+    p.once("exit", (code) => {
+      const line = buf.trim().split("\n").pop() ?? "";
+      if (code !== 0 || !line.startsWith("{")) reject(new Error(`${script} exited with ${code}: ${buf.slice(-500)}`));
+      else resolve(JSON.parse(line) as Record<string, unknown>);
+    });
+  });
+}
+
 /** Starts a simulator script in a process of its own and resolves with the URL it prints first. */
 export async function startSimChild(script: string, args: string[]): Promise<{ url: string; child: ChildProcess }> {
   const { child, first } = await startTsxChild(script, args);
