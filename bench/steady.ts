@@ -50,6 +50,8 @@ interface SyncFigures {
   peak_rss_mb: number;
   cpu_s: { sync: number; simulator: number; postgres: number };
   status: string;
+  /** The operations called most, with their counts. */
+  top_calls: Record<string, number>;
 }
 
 async function measureSync(
@@ -78,7 +80,9 @@ async function measureSync(
   const wall = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpu0);
-  const stats = (await (await fetch(`${simUrl}/_sim/stats`)).json()) as { calls: { total: number } };
+  const stats = (await (await fetch(`${simUrl}/_sim/stats`)).json()) as {
+    calls: { total: number; by_operation: Record<string, number> };
+  };
   return {
     wall_s: round(wall),
     calls: stats.calls.total,
@@ -89,6 +93,11 @@ async function measureSync(
       postgres: round(postgresCpuSeconds() - pg0),
     },
     status,
+    top_calls: Object.fromEntries(
+      Object.entries(stats.calls.by_operation)
+        .sort((x, y) => y[1] - x[1])
+        .slice(0, 8),
+    ),
   };
 }
 
