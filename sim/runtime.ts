@@ -13,6 +13,7 @@ import { backupScanOperations } from "./services/backup-scans";
 import { ramOperations } from "./services/ram";
 import type { Operation } from "./services/context";
 import { organizationsPolicyOperations } from "./services/organizations-policy";
+import { organizationsDelegationOperations } from "./services/organizations-delegation";
 import { organizationsReadOperations } from "./services/organizations-read";
 import { stsOperations } from "./services/sts";
 import { iamOperations } from "./services/iam";
@@ -27,6 +28,7 @@ const ALL_OPERATIONS: Operation[] = [
   ...iamOperations,
   ...organizationsReadOperations,
   ...organizationsPolicyOperations,
+  ...organizationsDelegationOperations,
   ...backupPlanOperations,
   ...backupVaultOperations,
   ...backupRecoveryPointOperations,

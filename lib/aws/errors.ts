@@ -119,6 +119,29 @@ export const assumeDenied = (roleArn: string, assumedFrom?: string): Failure => 
   transient: false,
 });
 
+/** The account of an IAM ARN (its fifth field), if it has one. */
+const accountOfArn = (arn: string): string | undefined => /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(arn)?.[1];
+
+/**
+ * A push role outside the management account was refused an Organizations policy call. AWS lets a
+ * member account read or change policies only as the management account's resource-based
+ * delegation policy allows, on top of the role's own IAM policy (Organizations User Guide,
+ * "Delegated administrator for AWS Organizations"); the role templates hold that policy.
+ */
+export const delegationMissing = (roleArn: string, managementAccountId: string, operation: string): Failure => {
+  const account = accountOfArn(roleArn) ?? "the push role's account";
+  return {
+    kind: "access_denied",
+    message: `${operation}: access denied to ${roleArn}: account ${account} is not delegated the management of backup policies`,
+    remedy: `In management account ${managementAccountId}, deploy the policy push delegation from the role templates (Settings → Organizations → Set up roles, policy-push-delegation), which lets account ${account} make the push's Organizations calls on backup policies; if the organization already has a delegation policy, add its statement there. The role's own IAM policy must allow the same calls (the policy push role template).`,
+    transient: false,
+  };
+};
+
+/** Whether a role is outside the management account, so its Organizations policy calls need a delegation. */
+export const needsDelegation = (roleArn: string, managementAccountId: string) =>
+  accountOfArn(roleArn) !== managementAccountId;
+
 export const regionDisabled = (region: string): Failure => ({
   kind: "region_disabled",
   message: "region not enabled",

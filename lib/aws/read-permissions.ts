@@ -95,6 +95,43 @@ export const managementPermissions = () =>
   permissionsPolicy("BackupGovernanceOrganizationRead", MANAGEMENT_READ_ACTIONS);
 export const policyPushPermissions = () => permissionsPolicy("BackupGovernancePolicyPush", POLICY_PUSH_ACTIONS);
 
+export interface DelegationDocument {
+  Version: "2012-10-17";
+  Statement: {
+    Sid: string;
+    Effect: "Allow";
+    Principal: { AWS: string };
+    Action: string[];
+    Resource: "*";
+    Condition: { StringLikeIfExists: { "organizations:PolicyType": "BACKUP_POLICY" } };
+  }[];
+}
+
+/**
+ * The management account's resource-based delegation policy (Organizations PutResourcePolicy) for a
+ * push role in another account: Organizations refuses a member account's policy calls unless this
+ * policy allows them, whatever the role's own IAM policy says (User Guide, "Delegated administrator
+ * for AWS Organizations"). It names exactly the push's actions, for any principal of that account
+ * (the push role's IAM policy narrows it to the role), and only for backup policies: every push
+ * action but ListRoots carries organizations:PolicyType, and `IfExists` lets ListRoots, which has
+ * no policy type, through, as AWS's "manage an organization's backup policies" example writes it.
+ */
+export function policyPushDelegation(accountId: string, partition = "aws"): DelegationDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "BackupGovernancePolicyPush",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: [...POLICY_PUSH_ACTIONS],
+        Resource: "*",
+        Condition: { StringLikeIfExists: { "organizations:PolicyType": "BACKUP_POLICY" } },
+      },
+    ],
+  };
+}
+
 /** The member role's permissions policy (IAM JSON), as the onboarding page shows it. */
 export function memberReadPolicy(): string {
   return JSON.stringify(memberPermissions(), null, 2);

@@ -1,6 +1,7 @@
 import {
   managementPermissions,
   memberPermissions,
+  policyPushDelegation,
   policyPushPermissions,
   type PolicyDocument,
 } from "@/lib/aws/read-permissions";
@@ -125,5 +126,25 @@ export function policyPushStack(p: RoleTemplateParams): Template {
       ),
     },
     Outputs: { PolicyPushRoleArn: { Value: { "Fn::GetAtt": ["PolicyPushRole", "Arn"] } } },
+  };
+}
+
+/**
+ * For the management account, when the push role lives in another account: the organization's
+ * delegation policy letting that account make the push's calls on backup policies. An
+ * organization has one delegation policy: deploying this replaces any other (see the instructions).
+ */
+export function policyPushDelegationStack(p: RoleTemplateParams): Template {
+  return {
+    AWSTemplateFormatVersion: "2010-09-09",
+    Description: `Backup governance policy push delegation for ${p.tenantName}: deploy in management account ${p.managementAccountId}.`,
+    Resources: {
+      PolicyPushDelegation: {
+        Type: "AWS::Organizations::ResourcePolicy",
+        // An object, not a string: CloudFormation detects drift only on an object (its reference).
+        Properties: { Content: policyPushDelegation(p.policyPushRole.accountId, p.partition) },
+      },
+    },
+    Outputs: { PolicyPushDelegationArn: { Value: { "Fn::GetAtt": ["PolicyPushDelegation", "Arn"] } } },
   };
 }

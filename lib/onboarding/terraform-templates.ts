@@ -1,4 +1,9 @@
-import { managementPermissions, memberPermissions, policyPushPermissions } from "@/lib/aws/read-permissions";
+import {
+  managementPermissions,
+  memberPermissions,
+  policyPushDelegation,
+  policyPushPermissions,
+} from "@/lib/aws/read-permissions";
 import { memberRoleTemplate, STACK_SET_NAME } from "./cloudformation-templates";
 import { TARGET_ID, type RoleTemplateParams } from "./role-template-input";
 import { managementTrustPolicy, memberTrustPolicy } from "./trust-policies";
@@ -145,5 +150,17 @@ export function policyPushTerraform(p: RoleTemplateParams): string {
       policyPushPermissions(),
     ),
     `output "policy_push_role_arn" {\n  value = aws_iam_role.policy_push.arn\n}\n`,
+  ].join("\n");
+}
+
+/** For the management account, when the push role lives in another account (see policyPushDelegationStack). */
+export function policyPushDelegationTerraform(p: RoleTemplateParams): string {
+  return [
+    `# Backup governance policy push delegation for ${p.tenantName}: apply in management account ${p.managementAccountId}.\n`,
+    PROVIDER,
+    `resource "aws_organizations_resource_policy" "policy_push" {
+  content = ${doc(policyPushDelegation(p.policyPushRole.accountId, p.partition))}
+}
+`,
   ].join("\n");
 }

@@ -3,7 +3,7 @@ import { ListPoliciesCommand } from "@aws-sdk/client-organizations";
 import { mapLimit } from "@/lib/aws/backup.fetch";
 import { AwsFactory, type AwsSettings } from "@/lib/aws/client-factory";
 import { checkTenantRoles, CredentialChain } from "@/lib/aws/credentials";
-import { classifyCallError, errorName, FailureError } from "@/lib/aws/errors";
+import { classifyCallError, delegationMissing, errorName, FailureError, needsDelegation } from "@/lib/aws/errors";
 import type { OrgTree } from "@/lib/aws/organizations.fetch";
 import { clock } from "@/lib/clock";
 import type { TenantForSync } from "@/lib/sync/context";
@@ -12,6 +12,7 @@ import {
   CHECK_ACTIONS,
   checkOfError,
   disabledRegionCell,
+  failed,
   OK,
   optInCheck,
   skipped,
@@ -108,7 +109,14 @@ async function entryCheck(
   }
 }
 
-/** The policy push's own role: assume it (same ExternalId), then one ListPolicies, as the push starts. */
+/**
+ * The policy push's own role: assume it (same ExternalId), then one ListPolicies of backup
+ * policies, as the push starts. Nothing is written, so for a role outside the management account
+ * this read is what can be verified of the delegation the push needs: a refusal there means the
+ * management account's delegation policy does not reach the role (or is missing), and the advice
+ * says to deploy it. A delegated administrator of another service may read without it, so a pass
+ * there does not prove the writes are delegated.
+ */
 async function policyPushCheck(factory: AwsFactory, tenant: TenantForSync, roleArn: string): Promise<RoleCheck> {
   const chain = new CredentialChain(factory, { ...tenant, managementRoleArn: roleArn });
   try {
@@ -126,11 +134,11 @@ async function policyPushCheck(factory: AwsFactory, tenant: TenantForSync, roleA
       .send(new ListPoliciesCommand({ Filter: "BACKUP_POLICY", MaxResults: 1 }));
     return { roleArn, assume: OK, read: OK };
   } catch (error) {
-    return {
-      roleArn,
-      assume: OK,
-      read: checkOfError(error, { operation: "ListPolicies", roleArn, action: "organizations:ListPolicies" }),
-    };
+    const read =
+      errorName(error) === "AccessDeniedException" && needsDelegation(roleArn, tenant.managementAccountId)
+        ? failed(delegationMissing(roleArn, tenant.managementAccountId, "ListPolicies"), errorName(error))
+        : checkOfError(error, { operation: "ListPolicies", roleArn, action: "organizations:ListPolicies" });
+    return { roleArn, assume: OK, read };
   }
 }
 

@@ -1,4 +1,5 @@
-// Pushing an approved version to AWS Organizations from the tenant's management account: enable
+// Pushing an approved version to AWS Organizations from the tenant's management account, or from
+// another account as the management account's delegation policy allows (explainDelegation): enable
 // BACKUP_POLICY in the root if needed, create or update the policy (tagged managed-by =
 // backup-governance), attach it to the version's targets and detach it from the others. Every AWS
 // call is recorded with its request ID; a failure keeps what AWS said and leaves a state that
@@ -9,7 +10,7 @@ import { tenants } from "@/db/schema";
 import type { AwsFactory } from "@/lib/aws/client-factory";
 import { AwsCallError, connectOrganizationsForPush } from "@/lib/aws/organizations.push";
 import { toRefusal } from "@/lib/aws/organizations.push.adapter";
-import { FailureError } from "@/lib/aws/errors";
+import { delegationMissing, FailureError, needsDelegation } from "@/lib/aws/errors";
 import { AppError, conflict, notFound } from "@/lib/errors";
 import { getVersionPreflight } from "./preview";
 import { verifyRoles } from "./preview-roles";
@@ -76,9 +77,10 @@ export async function pushVersion(
       throw conflict("Another policy push to this organization is running. Wait for it to finish, then push again.");
     const started = await startPush(db, actor, input);
     const steps = stepRecorder(db, { tenantId: input.tenantId, pushId: started.pushId });
+    let roles: Awaited<ReturnType<typeof loadRoles>> | undefined;
     try {
       const deps = typeof source === "function" ? await source() : source;
-      const roles = await loadRoles(db, input.tenantId);
+      roles = await loadRoles(db, input.tenantId);
       const api = connectOrganizationsForPush(deps.factory, roles, input.tenantId, steps.call, deps.maxAttempts);
       const result = await applyVersion(
         api,
@@ -103,7 +105,7 @@ export async function pushVersion(
         calls: steps.calls,
       };
     } catch (error) {
-      const failure = failureOf(error);
+      const failure = explainDelegation(failureOf(error), roles);
       await failPush(db, actor, started, failure, { calls: steps.calls });
       if (failure.code === INTERNAL) throw error;
       throw new PushFailedError(started.pushId, failure);
@@ -202,6 +204,19 @@ function failureOf(error: unknown): PushFailure {
     operation: "Push",
     target: null,
   };
+}
+
+/**
+ * Organizations refuses a push role outside the management account every policy call its
+ * delegation policy does not allow, with a bare AccessDeniedException: say so, and what to deploy.
+ * STS's refusal to assume the role (AccessDenied, without the suffix) is another matter.
+ */
+function explainDelegation(failure: PushFailure, roles: Awaited<ReturnType<typeof loadRoles>> | undefined) {
+  if (!roles || failure.code !== "AccessDeniedException") return failure;
+  const roleArn = roles.policyPushRoleArn ?? roles.managementRoleArn;
+  if (!needsDelegation(roleArn, roles.managementAccountId)) return failure;
+  const why = delegationMissing(roleArn, roles.managementAccountId, failure.operation);
+  return { ...failure, message: `${failure.message} ${why.message}. ${why.remedy}` };
 }
 
 async function loadRoles(db: Db, tenantId: string) {

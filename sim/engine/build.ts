@@ -8,6 +8,7 @@ import { vaultKeyArn } from "./kms";
 import { TYPE_INFO } from "../world/resource-types";
 import type { WorldDef } from "../world/schema";
 import { resolveTime } from "../world/time";
+import { parseDelegationPolicy } from "../org/delegation";
 
 /** AWS-owned keys live in an account the customer never sees. */
 const AWS_OWNED_KEY_ACCOUNT = "906000000001";
@@ -239,7 +240,21 @@ function buildOrg(def: WorldDef, t: (s: string) => number): OrgState {
     attachments: new Map(),
     effectiveUpdated: new Map(),
     effectiveText: new Map(),
+    resourcePolicy: null,
   };
+  if (o.resource_policy !== undefined) {
+    const content = typeof o.resource_policy === "string" ? o.resource_policy : JSON.stringify(o.resource_policy);
+    const parsed = parseDelegationPolicy(content);
+    if ("reason" in parsed) throw new Error(`invalid world: organization.resource_policy: ${parsed.message}`);
+    const id = `rp-${hex(def.seed, 8, "resource-policy")}`;
+    org.resourcePolicy = {
+      id,
+      arn: `arn:aws:organizations::${mgmt}:resourcepolicy/${o.id}/${id}`,
+      content,
+      statements: parsed.statements,
+      tags: [],
+    };
+  }
   for (const p of def.policies) {
     const content = typeof p.content === "string" ? p.content : JSON.stringify(p.content);
     org.policies.set(p.id, {

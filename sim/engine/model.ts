@@ -1,3 +1,4 @@
+import type { DelegationStatement } from "../org/delegation";
 import type { Schedule } from "./schedule";
 import type { SelectionRules } from "./selection";
 import type { IntList, StringTable } from "./columns";
@@ -221,6 +222,16 @@ export interface OrgState {
   effectiveUpdated: Map<string, number>;
   /** Each account's last effective policy text, to notice changes. */
   effectiveText: Map<string, string>;
+  /** The resource-based delegation policy (PutResourcePolicy), when the organization has one. */
+  resourcePolicy: ResourcePolicyRt | null;
+}
+
+export interface ResourcePolicyRt {
+  id: string;
+  arn: string;
+  content: string;
+  statements: DelegationStatement[];
+  tags: { Key: string; Value: string }[];
 }
 
 export interface PolicyRt {

@@ -4,7 +4,15 @@ import { checkBackupPolicy, MAX_BACKUP_POLICY_CHARS } from "../org/backup-policy
 import { targetType } from "../org/tree";
 import { hex } from "../world/ids";
 import type { OpContext, Operation } from "./context";
-import { policySummary, requireManagement, requirePolicy, rootShape, shapes } from "./organizations-shapes";
+import {
+  newPolicyArn,
+  policySummary,
+  requirePolicy,
+  requirePolicyAccess,
+  rootShape,
+  shapes,
+  targetArn,
+} from "./organizations-shapes";
 
 /**
  * Organizations policy writes with AWS's limits (user guide "Quotas" and the API reference):
@@ -68,6 +76,14 @@ function requireTarget(ctx: OpContext, id: string): void {
     );
 }
 
+/** A call on a policy (and, for attachments, a target), authorised before the policy is looked up, as AWS does. */
+function onPolicy(ctx: OpContext, action: string, policyId: string, target?: string): void {
+  const org = ctx.state.org;
+  const policy = org.policies.get(policyId);
+  const resources = [policy?.arn ?? targetArn(org, policyId), ...(target ? [targetArn(org, target)] : [])];
+  requirePolicyAccess(ctx, action, { resources, policyType: policy?.type });
+}
+
 function isAttached(ctx: OpContext, policyId: string): boolean {
   return [...ctx.state.org.attachments.values()].some((ids) => ids.includes(policyId));
 }
@@ -91,9 +107,9 @@ export const organizationsPolicyOperations: Operation[] = [
       Tags: { shape: list(tag) },
     },
     (ctx, i) => {
-      requireManagement(ctx);
       const org = ctx.state.org;
       const type = i.Type as string;
+      requirePolicyAccess(ctx, "CreatePolicy", { resources: [newPolicyArn(org, type)], policyType: type });
       if (org.featureSet !== "ALL")
         throw new SimError(
           "PolicyTypeNotAvailableForOrganizationException",
@@ -138,7 +154,7 @@ export const organizationsPolicyOperations: Operation[] = [
       Content: { shape: content },
     },
     (ctx, i) => {
-      requireManagement(ctx);
+      onPolicy(ctx, "UpdatePolicy", i.PolicyId as string);
       const policy = requirePolicy(ctx.state.org, i.PolicyId as string);
       if (i.Content !== undefined) checkContent(policy.type, i.Content as string);
       if (i.Name !== undefined) duplicateName(ctx, policy.type, i.Name as string, policy.id);
@@ -152,7 +168,7 @@ export const organizationsPolicyOperations: Operation[] = [
     },
   ),
   write("DeletePolicy", { PolicyId: { shape: shapes.policyId, required: true } }, (ctx, i) => {
-    requireManagement(ctx);
+    onPolicy(ctx, "DeletePolicy", i.PolicyId as string);
     const policy = requirePolicy(ctx.state.org, i.PolicyId as string);
     if (isAttached(ctx, policy.id))
       throw new SimError(
@@ -167,7 +183,7 @@ export const organizationsPolicyOperations: Operation[] = [
     "AttachPolicy",
     { PolicyId: { shape: shapes.policyId, required: true }, TargetId: { shape: shapes.targetId, required: true } },
     (ctx, i) => {
-      requireManagement(ctx);
+      onPolicy(ctx, "AttachPolicy", i.PolicyId as string, i.TargetId as string);
       const org = ctx.state.org;
       const policy = requirePolicy(org, i.PolicyId as string);
       const target = i.TargetId as string;
@@ -202,7 +218,7 @@ export const organizationsPolicyOperations: Operation[] = [
     "DetachPolicy",
     { PolicyId: { shape: shapes.policyId, required: true }, TargetId: { shape: shapes.targetId, required: true } },
     (ctx, i) => {
-      requireManagement(ctx);
+      onPolicy(ctx, "DetachPolicy", i.PolicyId as string, i.TargetId as string);
       const org = ctx.state.org;
       const policy = requirePolicy(org, i.PolicyId as string);
       const target = i.TargetId as string;
@@ -226,8 +242,11 @@ export const organizationsPolicyOperations: Operation[] = [
     "EnablePolicyType",
     { RootId: { shape: shapes.rootId, required: true }, PolicyType: { shape: shapes.policyType, required: true } },
     (ctx, i) => {
-      requireManagement(ctx);
       const org = ctx.state.org;
+      requirePolicyAccess(ctx, "EnablePolicyType", {
+        resources: [targetArn(org, i.RootId as string)],
+        policyType: i.PolicyType as string,
+      });
       if (i.RootId !== org.rootId)
         throw new SimError("RootNotFoundException", "We can't find a root with the RootId that you specified.", 404);
       if (org.enabledPolicyTypes.has(i.PolicyType as string))
@@ -241,9 +260,9 @@ export const organizationsPolicyOperations: Operation[] = [
     "TagResource",
     { ResourceId: { shape: shapes.taggableId, required: true }, Tags: { shape: list(tag), required: true } },
     (ctx, i) => {
-      requireManagement(ctx);
       const o = ctx.state.org;
       const id = i.ResourceId as string;
+      requirePolicyAccess(ctx, "TagResource", { resources: [targetArn(o, id)], policyType: o.policies.get(id)?.type });
       const tags = i.Tags as { Key: string; Value: string }[];
       // A key given again replaces its value; AWS caps a resource at 50 tags.
       const merge = (current: Record<string, string>) => {
@@ -277,9 +296,12 @@ export const organizationsPolicyOperations: Operation[] = [
     "DisablePolicyType",
     { RootId: { shape: shapes.rootId, required: true }, PolicyType: { shape: shapes.policyType, required: true } },
     (ctx, i) => {
-      requireManagement(ctx);
       const org = ctx.state.org;
       const type = i.PolicyType as string;
+      requirePolicyAccess(ctx, "DisablePolicyType", {
+        resources: [targetArn(org, i.RootId as string)],
+        policyType: type,
+      });
       if (i.RootId !== org.rootId)
         throw new SimError("RootNotFoundException", "We can't find a root with the RootId that you specified.", 404);
       if (!org.enabledPolicyTypes.has(type))

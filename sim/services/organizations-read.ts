@@ -12,8 +12,10 @@ import {
   requireAdmin,
   requireParent,
   requirePolicy,
+  requirePolicyAccess,
   rootShape,
   shapes,
+  targetArn,
 } from "./organizations-shapes";
 
 /** Organizations reads (awsJson1_1). Default page size when MaxResults is omitted: 20. */
@@ -25,7 +27,8 @@ function listOp(
   input: Operation["input"],
   items: (ctx: OpContext, input: Record<string, unknown>) => unknown[],
   key: string,
-  admin = true,
+  /** Who may call it: the management account or a delegated administrator, or a check of its own. */
+  admin: boolean | ((ctx: OpContext, input: Record<string, unknown>) => void) = true,
 ): Operation {
   return {
     service: "organizations",
@@ -33,7 +36,8 @@ function listOp(
     klass: "list",
     input: { ...input, ...paging },
     run(ctx, inp) {
-      if (admin) requireAdmin(ctx);
+      if (typeof admin === "function") admin(ctx, inp);
+      else if (admin) requireAdmin(ctx);
       const all = items(ctx, inp);
       const scope = [name, ...Object.entries(inp).filter(([k]) => k !== "NextToken" && k !== "MaxResults")];
       const p = page(
@@ -51,6 +55,16 @@ function listOp(
 }
 
 const org = (ctx: OpContext) => ctx.state.org;
+
+/** A read of one policy: the management account, a delegated administrator, or what the delegation policy allows. */
+function readPolicy(ctx: OpContext, action: string, policyId: string): void {
+  const p = org(ctx).policies.get(policyId);
+  requirePolicyAccess(ctx, action, {
+    resources: [p?.arn ?? targetArn(org(ctx), policyId)],
+    policyType: p?.type,
+    read: true,
+  });
+}
 
 export const organizationsReadOperations: Operation[] = [
   {
@@ -74,7 +88,13 @@ export const organizationsReadOperations: Operation[] = [
       };
     },
   },
-  listOp("ListRoots", {}, (ctx) => [rootShape(org(ctx))], "Roots"),
+  listOp(
+    "ListRoots",
+    {},
+    (ctx) => [rootShape(org(ctx))],
+    "Roots",
+    (ctx) => requirePolicyAccess(ctx, "ListRoots", { read: true }),
+  ),
   listOp(
     "ListOrganizationalUnitsForParent",
     { ParentId: { shape: shapes.parentId, required: true } },
@@ -160,6 +180,7 @@ export const organizationsReadOperations: Operation[] = [
     { Filter: { shape: shapes.policyType, required: true } },
     (ctx, i) => [...org(ctx).policies.values()].filter((p) => p.type === i.Filter).map(policySummary),
     "Policies",
+    (ctx, i) => requirePolicyAccess(ctx, "ListPolicies", { policyType: i.Filter as string, read: true }),
   ),
   {
     service: "organizations",
@@ -167,7 +188,7 @@ export const organizationsReadOperations: Operation[] = [
     klass: "get",
     input: { PolicyId: { shape: shapes.policyId, required: true } },
     run(ctx, i) {
-      requireAdmin(ctx);
+      readPolicy(ctx, "DescribePolicy", i.PolicyId as string);
       const p = requirePolicy(org(ctx), i.PolicyId as string);
       return { Policy: { PolicySummary: policySummary(p), Content: p.content } };
     },
@@ -189,6 +210,7 @@ export const organizationsReadOperations: Operation[] = [
       });
     },
     "Targets",
+    (ctx, i) => readPolicy(ctx, "ListTargetsForPolicy", i.PolicyId as string),
   ),
   listOp(
     "ListPoliciesForTarget",
@@ -207,6 +229,12 @@ export const organizationsReadOperations: Operation[] = [
         .map((p) => policySummary(p!));
     },
     "Policies",
+    (ctx, i) =>
+      requirePolicyAccess(ctx, "ListPoliciesForTarget", {
+        resources: [targetArn(org(ctx), i.TargetId as string)],
+        policyType: i.Filter as string,
+        read: true,
+      }),
   ),
   {
     service: "organizations",
@@ -258,9 +286,13 @@ export const organizationsReadOperations: Operation[] = [
     klass: "list",
     input: { ResourceId: { shape: shapes.taggableId, required: true }, NextToken: { shape: shapes.nextToken } },
     run(ctx, i) {
-      requireAdmin(ctx);
       const o = org(ctx);
       const id = i.ResourceId as string;
+      requirePolicyAccess(ctx, "ListTagsForResource", {
+        resources: [targetArn(o, id)],
+        policyType: o.policies.get(id)?.type,
+        read: true,
+      });
       const tags =
         o.accounts.get(id)?.tags ??
         o.ous.get(id)?.tags ??
@@ -268,7 +300,9 @@ export const organizationsReadOperations: Operation[] = [
           ? {}
           : o.policies.has(id)
             ? Object.fromEntries((o.policies.get(id)?.tags ?? []).map((t) => [t.Key, t.Value]))
-            : undefined);
+            : id === o.resourcePolicy?.id
+              ? Object.fromEntries(o.resourcePolicy.tags.map((t) => [t.Key, t.Value]))
+              : undefined);
       if (!tags)
         throw new SimError(
           "TargetNotFoundException",

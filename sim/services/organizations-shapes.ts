@@ -4,6 +4,7 @@ import { at } from "../http/timestamp";
 import type { OrgState, PolicyRt } from "../engine/model";
 import type { OpContext } from "./context";
 import { pathOf } from "../org/tree";
+import { delegationAllows, delegationNames } from "../org/delegation";
 
 /** Organizations input shapes and response builders shared by the read and policy operations. */
 export const POLICY_TYPES = [
@@ -56,9 +57,57 @@ export function requireAdmin(ctx: OpContext): void {
 }
 
 export function requireManagement(ctx: OpContext): void {
-  if (ctx.caller.accountId !== ctx.state.org.managementAccountId)
-    throw new SimError("AccessDeniedException", "You don't have permissions to access this resource.", 403);
+  if (ctx.caller.accountId !== ctx.state.org.managementAccountId) throw accessDenied();
 }
+
+const accessDenied = () =>
+  new SimError("AccessDeniedException", "You don't have permissions to access this resource.", 403);
+
+/** Whether the account is a delegated administrator: of a service, or named by the delegation policy. */
+export function isDelegatedAdmin(org: OrgState, accountId: string): boolean {
+  if ((org.accounts.get(accountId)?.delegated_admin_services.length ?? 0) > 0) return true;
+  return !!org.resourcePolicy && delegationNames(org.resourcePolicy.statements, accountId);
+}
+
+/**
+ * An Organizations policy call: the management account may make it; a member account only when
+ * the organization's delegation policy allows it that action on those resources, with the call's
+ * policy type as organizations:PolicyType. Reads (`read`) stay open to a delegated administrator
+ * of any service, as the API reference says of them ("the management account or a member account
+ * that is a delegated administrator").
+ */
+export function requirePolicyAccess(
+  ctx: OpContext,
+  action: string,
+  on: { resources?: string[]; policyType?: string; read?: boolean } = {},
+): void {
+  const org = ctx.state.org;
+  const caller = ctx.caller;
+  if (caller.accountId === org.managementAccountId) return;
+  if (on.read && (org.accounts.get(caller.accountId)?.delegated_admin_services.length ?? 0) > 0) return;
+  const allowed =
+    !!org.resourcePolicy &&
+    delegationAllows(org.resourcePolicy.statements, {
+      action: `organizations:${action}`,
+      callerAccountId: caller.accountId,
+      principalArn: caller.roleArn ?? caller.arn,
+      resources: on.resources ?? ["*"],
+      context: on.policyType ? { "organizations:PolicyType": on.policyType } : {},
+    });
+  if (!allowed) throw accessDenied();
+}
+
+/** The ARN IAM names a root, OU, account or policy by, for a delegation policy's Resource. */
+export function targetArn(org: OrgState, id: string): string {
+  if (id === org.rootId) return org.rootArn;
+  if (org.ous.has(id)) return org.ous.get(id)!.arn;
+  if (org.policies.has(id)) return org.policies.get(id)!.arn;
+  return `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${id}`;
+}
+
+/** The ARN a new policy of a type will have (CreatePolicy's resource, before it exists). */
+export const newPolicyArn = (org: OrgState, type: string) =>
+  `arn:aws:organizations::${org.managementAccountId}:policy/${org.id}/${type.toLowerCase()}/*`;
 
 export function accountShape(org: OrgState, id: string) {
   const a = org.accounts.get(id);

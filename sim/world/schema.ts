@@ -260,6 +260,11 @@ export const worldSchema = z
       enabled_policy_types: z
         .array(z.enum(["BACKUP_POLICY", "TAG_POLICY", "SERVICE_CONTROL_POLICY"]))
         .default(["BACKUP_POLICY"]),
+      /**
+       * The resource-based delegation policy (as PutResourcePolicy puts it): which member-account
+       * principals may make which Organizations policy calls. A JSON string or object.
+       */
+      resource_policy: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
     }),
     principal: z.strictObject({
       user_name: z.string().min(1),

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { trustPrincipalOf } from "@/lib/aws/own-principal";
-import { ROLE_TEMPLATE_PATHS } from "@/lib/onboarding/role-templates";
+import { DELEGATION_TEMPLATE_PATHS, ROLE_TEMPLATE_PATHS } from "@/lib/onboarding/role-templates";
 import { startSimulator, type SimHandle } from "@/sim/server";
 import { isolatedDb } from "@/tests/helpers/db";
 import { TEST_WORLD_NOW } from "@/tests/helpers/clock";
@@ -77,8 +77,10 @@ describe("npm run onboarding -- templates", () => {
     expect(r.code, r.stderr).toBe(0);
     const line = JSON.parse(r.stdout.trim()) as { action: string; tenant: { name: string }; files: { path: string }[] };
     expect(line).toMatchObject({ action: "templates", tenant: { name: TENANT }, out });
-    expect(line.files.map((f) => f.path)).toEqual([...ROLE_TEMPLATE_PATHS]);
-    for (const f of ROLE_TEMPLATE_PATHS) expect(existsSync(path.join(out, f))).toBe(true);
+    // The push role sits beside the read role in the management account: no delegation to write.
+    const made = ROLE_TEMPLATE_PATHS.filter((p) => !DELEGATION_TEMPLATE_PATHS.includes(p));
+    expect(line.files.map((f) => f.path)).toEqual(made);
+    for (const f of made) expect(existsSync(path.join(out, f))).toBe(true);
     const w = sim.summary();
     expect(trustOf(out)).toMatchObject({
       Principal: { AWS: trustPrincipalOf(w.principal.arn) },

@@ -127,6 +127,64 @@ describe("AWS CLI v2 (Debian awscli 2.9)", () => {
     ).rejects.toMatchObject({ stderr: expect.stringContaining("AccountNotFoundException") });
   }, 120_000);
 
+  it("puts, describes and deletes the organization's delegation policy, and reads its errors", async () => {
+    const w = sim.summary();
+    const principal = { AccessKeyId: w.principal.access_key_id, SecretAccessKey: w.principal.secret_access_key };
+    const assume = async (roleArn: string, from: Keys, externalId?: string) =>
+      (
+        await aws(from, [
+          "sts",
+          "assume-role",
+          "--role-arn",
+          roleArn,
+          "--role-session-name",
+          "cli",
+          ...(externalId ? ["--external-id", externalId] : []),
+        ])
+      ).Credentials as Keys;
+    const mgmt = await assume(w.management_role_arn, principal, w.external_id);
+    const web = w.accounts.find((a) => a.name === "Prod Web")!.account_id;
+    const member = await assume(`arn:aws:iam::${web}:role/${w.member_role_name}`, mgmt);
+    const content = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${web}:root` },
+          Action: ["organizations:ListPolicies", "organizations:CreatePolicy"],
+          Resource: "*",
+          Condition: { StringLikeIfExists: { "organizations:PolicyType": "BACKUP_POLICY" } },
+        },
+      ],
+    });
+    await expect(aws(mgmt, ["organizations", "describe-resource-policy"])).rejects.toMatchObject({
+      stderr: expect.stringContaining("ResourcePolicyNotFoundException"),
+    });
+    await expect(aws(member, ["organizations", "list-policies", "--filter", "BACKUP_POLICY"])).rejects.toMatchObject({
+      stderr: expect.stringContaining("AccessDeniedException"),
+    });
+    const put = (await aws(mgmt, ["organizations", "put-resource-policy", "--content", content])).ResourcePolicy as {
+      ResourcePolicySummary: { Id: string; Arn: string };
+      Content: string;
+    };
+    expect(put.ResourcePolicySummary.Id).toMatch(/^rp-/);
+    expect(put.Content).toBe(content);
+    expect((await aws(mgmt, ["organizations", "describe-resource-policy"])).ResourcePolicy).toEqual(put);
+    expect((await aws(member, ["organizations", "list-policies", "--filter", "BACKUP_POLICY"])).Policies).toHaveLength(
+      3,
+    );
+    await expect(
+      aws(mgmt, ["organizations", "put-resource-policy", "--content", '{"Version":"2012-10-17"}']),
+    ).rejects.toMatchObject({ stderr: expect.stringContaining("InvalidInputException") });
+    await expect(aws(member, ["organizations", "delete-resource-policy"])).rejects.toMatchObject({
+      stderr: expect.stringContaining("AccessDeniedException"),
+    });
+    expect(await aws(mgmt, ["organizations", "delete-resource-policy"])).toEqual({});
+    await expect(aws(mgmt, ["organizations", "delete-resource-policy"])).rejects.toMatchObject({
+      stderr: expect.stringContaining("ResourcePolicyNotFoundException"),
+    });
+  }, 120_000);
+
   it("lists and describes Backup and Tagging resources with paging", async () => {
     const w = sim.summary();
     const principal = { AccessKeyId: w.principal.access_key_id, SecretAccessKey: w.principal.secret_access_key };

@@ -12,8 +12,9 @@ import { startHarness, waitForRun, type Harness } from "./harness";
 // a member account that is a delegated administrator for an AWS service call Organizations' reads
 // (the demo world's Audit account administers backup.amazonaws.com), so the sync works through a
 // role there; a member account that administers nothing is refused. Policy writes from such an
-// account need the management account's resource-based delegation policy (PutResourcePolicy),
-// which the simulator does not model: it refuses them, as AWS does without one.
+// account need the management account's resource-based delegation policy (PutResourcePolicy):
+// the demo world has none, so they are refused, as AWS refuses them
+// (tests/integration/policies/push-delegated.test.ts pushes with one).
 
 function worldWithRoleIn(account: "Audit" | "Log Archive"): { world: World; accountId: string } {
   const world = demoWorld(1);

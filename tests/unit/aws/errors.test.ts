@@ -1,11 +1,31 @@
 import { describe, expect, it } from "vitest";
 import { checkTenantRoles } from "@/lib/aws/credentials";
-import { classifyCallError, FailureError, isThrottlingError, throttledFor } from "@/lib/aws/errors";
+import {
+  classifyCallError,
+  delegationMissing,
+  FailureError,
+  isThrottlingError,
+  needsDelegation,
+  throttledFor,
+} from "@/lib/aws/errors";
 
 const err = (name: string, status?: number) =>
   Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
 
 describe("AWS errors as sentences", () => {
+  it("says a push role outside the management account lacks the delegation, and what to deploy where", () => {
+    const role = "arn:aws:iam::444455556666:role/push/Writer";
+    expect(needsDelegation(role, "111122223333")).toBe(true);
+    expect(needsDelegation("arn:aws:iam::111122223333:role/Writer", "111122223333")).toBe(false);
+    const f = delegationMissing(role, "111122223333", "CreatePolicy");
+    expect(f).toMatchObject({ kind: "access_denied", transient: false });
+    expect(f.message).toBe(
+      `CreatePolicy: access denied to ${role}: account 444455556666 is not delegated the management of backup policies`,
+    );
+    expect(f.remedy).toMatch(/^In management account 111122223333, deploy the policy push delegation/);
+    expect(f.remedy).toContain("lets account 444455556666");
+  });
+
   it("says which role could not be assumed and why it may be", () => {
     const f = classifyCallError(err("AccessDenied", 403), {
       operation: "AssumeRole",

