@@ -8,6 +8,7 @@ import {
   alertEvents,
   alertRules,
   type AlertDeliveryStatus,
+  type AlertRuleRow,
   type AlertEventKind,
   type MuteSchedule,
 } from "@/db/schema";
@@ -34,31 +35,42 @@ export interface RuleView {
   createdByEmail: string | null;
 }
 
+function viewOf(r: AlertRuleRow): RuleView {
+  let params = r.params;
+  try {
+    params = parseRuleParams(r.kind, r.params) as Record<string, unknown>;
+  } catch {
+    // shown as stored; detection skips it
+  }
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    params,
+    channelIds: r.channelIds,
+    mute: r.mute ?? null,
+    enabled: r.enabled,
+    createdAt: r.createdAt,
+    createdByEmail: r.createdByEmail,
+  };
+}
+
 export async function listRules(db: Db, p: { tenantId: string }): Promise<RuleView[]> {
   const rows = await db
     .select()
     .from(alertRules)
     .where(eq(alertRules.tenantId, p.tenantId))
     .orderBy(asc(alertRules.name));
-  return rows.map((r) => {
-    let params = r.params;
-    try {
-      params = parseRuleParams(r.kind, r.params) as Record<string, unknown>;
-    } catch {
-      // shown as stored; detection skips it
-    }
-    return {
-      id: r.id,
-      name: r.name,
-      kind: r.kind,
-      params,
-      channelIds: r.channelIds,
-      mute: r.mute ?? null,
-      enabled: r.enabled,
-      createdAt: r.createdAt,
-      createdByEmail: r.createdByEmail,
-    };
-  });
+  return rows.map(viewOf);
+}
+
+/** One rule of the tenant, or null (another tenant's id is not found either). */
+export async function getRule(db: Db, p: { tenantId: string; id: string }): Promise<RuleView | null> {
+  const [row] = await db
+    .select()
+    .from(alertRules)
+    .where(and(eq(alertRules.tenantId, p.tenantId), eq(alertRules.id, p.id)));
+  return row ? viewOf(row) : null;
 }
 
 /** The input with its params parsed for its kind and its channels checked to be the tenant's. */
@@ -83,6 +95,16 @@ async function checked(tx: Tx, raw: RuleInput) {
   }
   return { ...input, params, channelIds };
 }
+
+/** What a rule's audit row records of a create or an update: the whole rule as saved. */
+const auditDetails = (input: Awaited<ReturnType<typeof checked>>) => ({
+  name: input.name,
+  kind: input.kind,
+  params: input.params,
+  channelIds: input.channelIds,
+  mute: input.mute,
+  enabled: input.enabled,
+});
 
 const nameTaken = () =>
   conflict("A rule with this name already exists.", { name: "A rule with this name already exists." });
@@ -123,14 +145,7 @@ export async function createRule(db: Db, actor: AlertActor, raw: RuleInput): Pro
         action: "alert_rule.create",
         targetType: "alert_rule",
         targetId: row!.id,
-        details: {
-          name: input.name,
-          kind: input.kind,
-          params: input.params,
-          channelIds: input.channelIds,
-          mute: input.mute,
-          enabled: input.enabled,
-        },
+        details: auditDetails(input),
       });
       return { id: row!.id };
     }),
@@ -161,14 +176,7 @@ export async function updateRule(db: Db, actor: AlertActor, raw: RuleInput & { i
         action: "alert_rule.update",
         targetType: "alert_rule",
         targetId: raw.id,
-        details: {
-          name: input.name,
-          kind: input.kind,
-          params: input.params,
-          channelIds: input.channelIds,
-          mute: input.mute,
-          enabled: input.enabled,
-        },
+        details: auditDetails(input),
       });
     }),
   );

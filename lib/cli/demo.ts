@@ -2,18 +2,18 @@ import path from "node:path";
 import { eq } from "drizzle-orm";
 import { recordAudit } from "@/db/audit";
 import { scheduleCheckpoints } from "@/db/audit-checkpoint";
-import { getRunProgress } from "@/db/queries/sync";
 import { tenants } from "@/db/schema";
-import { AwsFactory } from "@/lib/aws/client-factory";
+import { AwsFactory, type AwsSettings } from "@/lib/aws/client-factory";
 import { alertsAfterEvaluation, sendDepsFromEnv, startAlerts } from "@/lib/alerts/queue";
 import { registerComplianceJobs, registerComplianceSyncHook } from "@/lib/compliance/evaluate-queue";
 import { ensureDemoBaseline } from "@/lib/policies/demo-baseline";
-import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { scheduledReportProducer } from "@/lib/reports/report-set";
 import { deliveryDepsFromEnv, startReportDelivery } from "@/lib/reports/schedules/queue";
 import { startSimulator, type WorldSummary } from "@/sim/server";
-import { worldNow } from "@/sim/world/time";
+import { DAY, worldNow } from "@/sim/world/time";
+import { ensureDemoAlerts } from "./demo-alerts";
+import { syncDemoDays } from "./demo-days";
 import { ensureBuild, startNext } from "./next-server";
 import { DEMO_TENANT_SLUG, DEMO_USERS, demoSeedRefusal, seedDemoUsers } from "./demo-users";
 import { ensureAuthSecret, fail, log, openRuntime, type Runtime } from "./runtime";
@@ -32,26 +32,30 @@ if (refusal) {
   await runtime.shutdown();
   fail(refusal);
 }
+// The world starts a day back: the demo syncs it, lets it live one day up to this hour and syncs
+// it again (lib/cli/demo-days.ts), so what the pages show is today's.
 const sim = await startSimulator({
   world: "demo",
   port: env.SIM_PORT,
   host: "127.0.0.1",
-  now: worldNow(clock.nowMs()),
+  now: worldNow(clock.nowMs()) - DAY,
 });
 const world = sim.summary();
+const simAws: AwsSettings = {
+  endpoint: sim.url,
+  region: env.AWS_REGION,
+  baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key },
+};
 const tenantId = await upsertDemoTenant(runtime, world);
 await seedDemoUsers(runtime.handle.db, [tenantId]);
+const alerts = await ensureDemoAlerts(runtime.handle.db, tenantId);
 // Before the first sync, so that it reads the baseline and the drift made behind its back.
 await pushDemoBaseline();
 
 const worker = await startSyncWorker({
   pool: runtime.handle.pool,
   databaseUrl: runtime.databaseUrl,
-  aws: {
-    endpoint: sim.url,
-    region: env.AWS_REGION,
-    baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key },
-  },
+  aws: simAws,
   settings: { unitConcurrency: env.SYNC_UNIT_CONCURRENCY, recoveryPointsFullEveryHours: env.SYNC_FULL_PASS_HOURS },
   log: (m) => log(`[sync] ${m}`),
 });
@@ -82,8 +86,17 @@ await startAlerts(worker.boss, {
 });
 // The audit log's head is anchored as by `npm run worker` (db/audit-checkpoint.ts).
 scheduleCheckpoints(runtime.handle.db, env.AUDIT_CHECKPOINT_MINUTES, (m) => log(`[audit] ${m}`));
-const first = await requestSync(runtime.handle.db, { tenantId, trigger: "demo" });
-if (first) void reportWhenDone(first.runId);
+const demoStarted = performance.now();
+void syncDemoDays({
+  db: runtime.handle.db,
+  aws: simAws,
+  tenantId,
+  advanceDay: () => sim.advanceDays(1),
+  log,
+}).then(
+  () => log(`[demo] two days synced and evaluated in ${Math.round(performance.now() - demoStarted) / 1000} s`),
+  (e: unknown) => log(`[demo] the demo's syncs stopped: ${e instanceof Error ? e.message : String(e)}`),
+);
 
 const childEnv = {
   ...process.env,
@@ -107,6 +120,10 @@ log(
   `The organization "${DEMO_TENANT_SLUG}" is simulated by the built-in AWS simulator at ${sim.url} (${world.counts.accounts} accounts, ${world.regions.join(" and ")}).`,
 );
 log(`Sync it again from the Sync page, or: AWS_ENDPOINT_URL=${sim.url} npm run sync -- --tenant ${DEMO_TENANT_SLUG}`);
+if (alerts.feedToken)
+  log(
+    `Alerts (the Alerts page) also go to a JSON-lines feed: curl -H 'Authorization: Bearer ${alerts.feedToken}' ${url}/api/alerts/${alerts.channelId}/feed`,
+  );
 log("Press Ctrl+C to stop (the simulator, the sync worker and the embedded PostgreSQL stop with it).");
 
 let stopping = false;
@@ -169,11 +186,7 @@ async function pushDemoBaseline(): Promise<void> {
     .filter((a) => a.name === "Log Archive" || a.name === "Audit")
     .map((a) => a.id);
   const byRole = (role: string) => DEMO_USERS.find((u) => u.role === role)!.email;
-  const factory = new AwsFactory({
-    endpoint: sim.url,
-    region: env.AWS_REGION,
-    baseCredentials: { accessKeyId: world.principal.access_key_id, secretAccessKey: world.principal.secret_access_key },
-  });
+  const factory = new AwsFactory(simAws);
   try {
     if (targets.length !== 2) throw new Error("the demo world has no Log Archive and Audit accounts");
     await ensureDemoBaseline(
@@ -194,18 +207,5 @@ async function pushDemoBaseline(): Promise<void> {
     );
   } finally {
     factory.destroy();
-  }
-}
-
-async function reportWhenDone(runId: string): Promise<void> {
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const p = await getRunProgress(runtime.handle.db, { tenantId, runId }).catch(() => null);
-    if (!p) return;
-    if (p.status === "queued" || p.status === "running") continue;
-    log(
-      `[sync] ${DEMO_TENANT_SLUG}: ${p.status}, ${p.ok} units read, ${p.failed} failed, ${p.skipped} skipped (the simulated organization has accounts the product cannot reach on purpose)`,
-    );
-    return;
   }
 }

@@ -1,7 +1,6 @@
 import { findTenantByNameOrSlug, getRunProgress, listRunUnitErrors, type RunProgress } from "@/db/queries/sync";
 import { awsSettingsFromEnv } from "@/lib/aws/settings";
-import { checkBeforeFirstSync } from "@/lib/onboarding/connection-test-store";
-import { requestSync } from "@/lib/sync/request";
+import { startSync } from "@/lib/sync/start";
 import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
 import { ensureYoungGeneration } from "./relaunch";
 import { fail, openRuntime, parseArgs } from "./runtime";
@@ -38,8 +37,14 @@ try {
   }
   const aws = await awsSettingsFromEnv(env);
   // First sync of the tenant: test the connection first; refused (exit 1) if the entry role is shut.
-  const test = await checkBeforeFirstSync(handle.db, { userId: null, email: "cli:sync", ip: null }, t.id, aws);
+  const { run: request, test } = await startSync(handle.db, aws, {
+    tenantId: t.id,
+    trigger: "cli",
+    actor: { userId: null, email: "cli:sync", ip: null },
+  });
   if (test) process.stderr.write(`connection test before the first sync: ${test.verdict}\n`);
+  if (!request) throw new Error("could not start a sync");
+  // Queued before the worker starts: it picks the run up as soon as it is running.
   if (args["no-worker"] !== true) {
     worker = await startSyncWorker({
       pool: handle.pool,
@@ -50,12 +55,6 @@ try {
       log: (m) => process.stderr.write(`\n${m}\n`),
     });
   }
-  const request = await requestSync(handle.db, {
-    tenantId: t.id,
-    trigger: "cli",
-    actor: { userId: null, email: "cli:sync", ip: null },
-  });
-  if (!request) throw new Error("could not start a sync");
   if (!request.created) process.stderr.write(`a sync of ${t.name} is already running; following it\n`);
   const final = await follow(t.id, request.runId);
   const errors = await listRunUnitErrors(handle.db, { tenantId: t.id, runId: request.runId, limit: 50 });

@@ -4,7 +4,7 @@ import { recordAudit } from "@/db/audit";
 import { connectionTests, syncRuns, type ConnectionVerdict } from "@/db/schema";
 import type { AwsSettings } from "@/lib/aws/client-factory";
 import { FailureError } from "@/lib/aws/errors";
-import { invalid, notFound } from "@/lib/errors";
+import { AppError, invalid, notFound } from "@/lib/errors";
 import { poolOf } from "@/lib/compliance/read/panels";
 import { loadTenantForSync } from "@/lib/sync/context";
 import type { Actor } from "@/lib/compliance/templates/template-store";
@@ -86,27 +86,47 @@ export async function getLatestConnectionTest(db: Conn, tenantId: string): Promi
   return r ? { ...r, result: r.result as ConnectionTestResult } : null;
 }
 
+/** A first sync refused because the connection test could not get in (a user sees the message). */
+export class FirstSyncRefused extends AppError {
+  constructor(
+    readonly test: StoredConnectionTest,
+    /** false: the refusal repeats a failed test already kept (see `failedSince`), nothing was run. */
+    readonly tested: boolean,
+  ) {
+    const entry = [test.result.entry.assume, test.result.entry.read].find((c) => c.status === "fail");
+    super(
+      "VALIDATION",
+      `The first sync was not started: the connection test could not get in. ${entry?.problem ?? ""}. What to fix: ${entry?.remedy ?? ""}`,
+    );
+  }
+}
+
 /**
  * Before a tenant's first sync: the test runs first and is kept (the settings page shows it). If
  * the entry role cannot be assumed or cannot read the organization, the sync would fail at once
  * with nothing to show for it, so it is refused with the test's advice instead. Accounts and
  * regions that fail do not block: the sync reads what it can and reports the rest per unit, as
  * it always does. A tenant that ever had a run (whatever its outcome) is not tested again here.
+ * Product code reaches this through startSync (lib/sync/start.ts), never on its own.
+ *
+ * `failedSince`: a caller that retries on its own (the scheduler ticks every minute within a cron
+ * slot) names when its attempt began; a failed test kept since then is the answer again, so a
+ * shut role costs one test and one audit row per slot, not one a minute.
  */
 export async function checkBeforeFirstSync(
   db: Db,
   actor: Actor,
   tenantId: string,
   aws: AwsSettings,
+  options: { failedSince?: Date } = {},
 ): Promise<StoredConnectionTest | null> {
   const [ran] = await db.select({ id: syncRuns.id }).from(syncRuns).where(eq(syncRuns.tenantId, tenantId)).limit(1);
   if (ran) return null;
-  const test = await runConnectionTest(db, actor, tenantId, aws);
-  if (test.verdict === "failed") {
-    const entry = [test.result.entry.assume, test.result.entry.read].find((c) => c.status === "fail")!;
-    throw invalid(
-      `The first sync was not started: the connection test could not get in. ${entry.problem ?? ""}. What to fix: ${entry.remedy ?? ""}`,
-    );
+  if (options.failedSince) {
+    const last = await getLatestConnectionTest(db, tenantId);
+    if (last?.verdict === "failed" && last.ranAt >= options.failedSince) throw new FirstSyncRefused(last, false);
   }
+  const test = await runConnectionTest(db, actor, tenantId, aws);
+  if (test.verdict === "failed") throw new FirstSyncRefused(test, true);
   return test;
 }

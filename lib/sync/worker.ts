@@ -147,7 +147,7 @@ export async function startSyncWorker(o: WorkerOptions): Promise<SyncWorker> {
         log(`job history older than ${settings.jobRetentionDays} days dropped: ${dropped.join(", ")}`);
     }),
   ];
-  if (o.schedule ?? true) await startScheduledSyncs(boss, o.pool, log);
+  if (o.schedule ?? true) await startScheduledSyncs(boss, o.pool, o.aws, log);
   void dispatchQueuedRuns(o.pool, boss).catch(() => undefined);
 
   return {

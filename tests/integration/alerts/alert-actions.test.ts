@@ -111,6 +111,25 @@ describe("the Alerts page's forms", () => {
     const [paused] = await db.select().from(alertRules).where(eq(alertRules.id, saved!.id));
     expect(paused).toMatchObject({ enabled: false, params: saved!.params, mute: saved!.mute });
 
+    // Another organization's rule is not found through this one, and stays as it was.
+    const other = await makeTenant(db);
+    const [theirs] = await db
+      .insert(alertRules)
+      .values({
+        tenantId: other.id,
+        name: "Theirs",
+        kind: "control_failed",
+        params: {},
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      })
+      .returning();
+    expect(await call(compliance, "setAlertRuleEnabledAction", { id: theirs!.id, enabled: "false" })).toMatchObject({
+      ok: false,
+      error: { code: "NOT_FOUND" },
+    });
+    expect((await db.select().from(alertRules).where(eq(alertRules.id, theirs!.id)))[0]!.enabled).toBe(true);
+
     const audited = await db
       .select({ action: auditLog.action })
       .from(auditLog)

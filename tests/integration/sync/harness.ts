@@ -33,6 +33,8 @@ export async function startHarness(
   options: {
     world?: StartOptions["world"];
     config?: StartOptions["config"];
+    /** The world's start (epoch seconds); the suite's pinned hour by default. */
+    now?: number;
     tenant?: Partial<{
       managementAccountId: string;
       managementRoleArn: string;
@@ -46,7 +48,7 @@ export async function startHarness(
     world: options.world ?? "demo",
     port: 0,
     config: options.config,
-    now: TEST_WORLD_NOW,
+    now: options.now ?? TEST_WORLD_NOW,
   });
   const world = sim.summary();
   const db = await isolatedDb();

@@ -88,8 +88,8 @@ describe("scheduled syncs", () => {
   it("start once per cron slot, whoever ticks, and not while a sync is running", async () => {
     await h.db.pool.query(`update tenants set sync_schedule = '0 */6 * * *' where id = $1`, [h.tenantId]);
     const at = new Date("2026-03-01T06:20:00Z");
-    const first = await tickSchedules(h.db.pool, at);
-    const again = await tickSchedules(h.db.pool, new Date("2026-03-01T06:21:00Z"));
+    const first = await tickSchedules(h.db.pool, h.aws, at);
+    const again = await tickSchedules(h.db.pool, h.aws, new Date("2026-03-01T06:21:00Z"));
     expect(first).toBe(1);
     expect(again).toBe(0);
     const runs = await h.db.pool.query(
@@ -101,7 +101,7 @@ describe("scheduled syncs", () => {
     await h.db.pool.query(`update sync_runs set status = 'succeeded', phase = 'done' where tenant_id = $1`, [
       h.tenantId,
     ]);
-    expect(await tickSchedules(h.db.pool, new Date("2026-03-01T08:30:00Z"))).toBe(0);
+    expect(await tickSchedules(h.db.pool, h.aws, new Date("2026-03-01T08:30:00Z"))).toBe(0);
     await h.db.pool.query(`update tenants set sync_schedule = null where id = $1`, [h.tenantId]);
   });
 });

@@ -5,7 +5,7 @@ import { actorOf, defineAction, type ActionContext } from "@/lib/actions";
 import { createChannel, deleteChannel, testChannel, type AlertActor } from "@/lib/alerts/channels";
 import { setDigestSubscription } from "@/lib/alerts/digest";
 import { sendDepsFromEnv } from "@/lib/alerts/queue";
-import { createRule, deleteRule, listRules, updateRule } from "@/lib/alerts/rules";
+import { createRule, deleteRule, getRule, updateRule } from "@/lib/alerts/rules";
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/errors";
 import {
@@ -62,7 +62,7 @@ export const createAlertRuleAction = defineAction(
 export const setAlertRuleEnabledAction = defineAction(
   { name: "alerts.rule.enable", capability: "alert:manage", input: alertRuleEnabledForm },
   async (ctx, input) => {
-    const rule = (await listRules(ctx.db, { tenantId: input.tenantId })).find((r) => r.id === input.id);
+    const rule = await getRule(ctx.db, { tenantId: input.tenantId, id: input.id });
     if (!rule) throw notFound("That rule");
     await updateRule(ctx.db, alertActor(ctx), {
       id: rule.id,

@@ -31,7 +31,9 @@ function ruleTerms(rule: RuleView): string {
       return [
         p.source === "resilience" ? "resilience score" : `${p.templateSlug ?? "every framework"}`,
         p.below !== null && p.below !== undefined ? `below ${String(p.below)}%` : null,
-        p.dropPoints !== null && p.dropPoints !== undefined ? `drop of ${String(p.dropPoints)} points` : null,
+        p.dropPoints !== null && p.dropPoints !== undefined
+          ? `drop of ${String(p.dropPoints)} point${p.dropPoints === 1 ? "" : "s"}`
+          : null,
       ]
         .filter(Boolean)
         .join(" · ");
@@ -61,6 +63,25 @@ export default async function AlertsPage({ params }: { params: Promise<{ tenant:
     canManage ? listEvaluationTemplates(db, { tenantId: tenant.tenantId }) : [],
   ]);
   const channelName = new Map(channels.map((c) => [c.id, c.name]));
+  /** A rule's cells, shared by the phone's cards and the table. */
+  const ruleCells = (r: RuleView) => ({
+    name: (
+      <>
+        <span className="font-medium">{r.name}</span> {!r.enabled && <Badge>paused</Badge>}
+      </>
+    ),
+    when: (
+      <>
+        {EVENT_KIND_LABELS[r.kind].label}
+        <div className="text-slate-500">{ruleTerms(r)}</div>
+      </>
+    ),
+    sendsTo: r.channelIds.length
+      ? r.channelIds.map((id) => channelName.get(id) ?? "(deleted)").join(", ")
+      : "the list and digests only",
+    muted: muteWords(r),
+    buttons: <RuleButtons tenantId={tenant.tenantId} id={r.id} enabled={r.enabled} />,
+  });
   return (
     <div className="space-y-6">
       <PageHeader
@@ -106,41 +127,60 @@ export default async function AlertsPage({ params }: { params: Promise<{ tenant:
               {rules.length === 0 ? (
                 <EmptyState title="No rules">Nothing is alerted until a rule says what to watch.</EmptyState>
               ) : (
-                <Table caption="Alert rules">
-                  <thead>
-                    <tr>
-                      <Th>Rule</Th>
-                      <Th>Alerts when</Th>
-                      <Th>Sends to</Th>
-                      <Th>Muted</Th>
-                      <Th>
-                        <span className="sr-only">Actions</span>
-                      </Th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {rules.map((r) => (
-                      <tr key={r.id}>
-                        <Td>
-                          <span className="font-medium">{r.name}</span> {!r.enabled && <Badge>paused</Badge>}
-                        </Td>
-                        <Td className="text-xs">
-                          {EVENT_KIND_LABELS[r.kind].label}
-                          <div className="text-slate-500">{ruleTerms(r)}</div>
-                        </Td>
-                        <Td className="text-xs">
-                          {r.channelIds.length
-                            ? r.channelIds.map((id) => channelName.get(id) ?? "(deleted)").join(", ")
-                            : "the list and digests only"}
-                        </Td>
-                        <Td className="text-xs">{muteWords(r)}</Td>
-                        <Td>
-                          <RuleButtons tenantId={tenant.tenantId} id={r.id} enabled={r.enabled} />
-                        </Td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </Table>
+                <>
+                  {/* Phones: one card per rule; five columns in 390 px squeeze every cell to a few words a line. */}
+                  <ul className="space-y-3 sm:hidden" aria-label="Alert rules">
+                    {rules.map((r) => {
+                      const c = ruleCells(r);
+                      return (
+                        <li
+                          key={r.id}
+                          className="rounded-lg border border-slate-200 bg-white p-3 [overflow-wrap:anywhere]"
+                        >
+                          {c.name}
+                          <dl className="mt-2 grid grid-cols-[5.5rem_1fr] gap-x-3 gap-y-1.5 text-xs">
+                            <dt className="text-slate-500">Alerts when</dt>
+                            <dd>{c.when}</dd>
+                            <dt className="text-slate-500">Sends to</dt>
+                            <dd>{c.sendsTo}</dd>
+                            <dt className="text-slate-500">Muted</dt>
+                            <dd>{c.muted}</dd>
+                          </dl>
+                          <div className="mt-3">{c.buttons}</div>
+                        </li>
+                      );
+                    })}
+                  </ul>
+                  <div className="hidden sm:block">
+                    <Table caption="Alert rules">
+                      <thead>
+                        <tr>
+                          <Th>Rule</Th>
+                          <Th>Alerts when</Th>
+                          <Th>Sends to</Th>
+                          <Th>Muted</Th>
+                          <Th>
+                            <span className="sr-only">Actions</span>
+                          </Th>
+                        </tr>
+                      </thead>
+                      <tbody className="divide-y divide-slate-100">
+                        {rules.map((r) => {
+                          const c = ruleCells(r);
+                          return (
+                            <tr key={r.id}>
+                              <Td>{c.name}</Td>
+                              <Td className="text-xs">{c.when}</Td>
+                              <Td className="text-xs">{c.sendsTo}</Td>
+                              <Td className="text-xs">{c.muted}</Td>
+                              <Td>{c.buttons}</Td>
+                            </tr>
+                          );
+                        })}
+                      </tbody>
+                    </Table>
+                  </div>
+                </>
               )}
               <section className="space-y-3 border-t border-slate-100 pt-5">
                 <h3 className="text-sm font-semibold text-slate-900">New rule</h3>

@@ -4,9 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { actorOf, defineAction } from "@/lib/actions";
 import { conflict, notFound } from "@/lib/errors";
-import { checkBeforeFirstSync } from "@/lib/onboarding/connection-test-store";
 import { getPushDeps } from "@/lib/policies/push-deps";
-import { requestSync } from "@/lib/sync/request";
+import { startSync } from "@/lib/sync/start";
 
 const syncNowInput = z.object({ tenantId: z.uuid() });
 
@@ -15,8 +14,11 @@ export const syncNowAction = defineAction(
   { name: "sync.run", capability: "sync:run", input: syncNowInput },
   async (ctx, input) => {
     // A tenant's first sync tests the connection first and is refused if the entry role is shut.
-    await checkBeforeFirstSync(ctx.db, actorOf(ctx), input.tenantId, (await getPushDeps()).factory.settings);
-    const result = await requestSync(ctx.db, { tenantId: input.tenantId, trigger: "manual", actor: actorOf(ctx) });
+    const { run: result } = await startSync(ctx.db, (await getPushDeps()).factory.settings, {
+      tenantId: input.tenantId,
+      trigger: "manual",
+      actor: actorOf(ctx),
+    });
     if (!result) throw notFound("That organization");
     if (!result.created)
       throw conflict("A sync of this organization is already queued or running; its progress is shown above.");
