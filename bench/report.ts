@@ -1,11 +1,10 @@
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { openRuntime, parseArgs } from "@/lib/cli/runtime";
 import { emptyCounts, scoreRequirement, scoreSlice, type StatusCounts } from "@/lib/compliance/scoring/score";
 import { benchWorld } from "@/sim/world/bench";
-import { pinBenchClock } from "./sim-child";
+import { pinBenchClock, runTsxChild } from "./sim-child";
 import { BENCH_DATABASE, ensureBenchTenant, openBenchDatabase } from "./evaluate-world";
 
 // npm run bench:report [-- --scale 0.1 --template iso-27001-2022 --resync]
@@ -34,22 +33,7 @@ const DAY_MS = 86_400_000;
 /** server-only resolves to its empty module under this condition, as in the app's server build. */
 const NODE_OPTIONS = "--conditions=react-server";
 
-function child(script: string, argv: string[]): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env, NODE_OPTIONS: [process.env.NODE_OPTIONS, NODE_OPTIONS].filter(Boolean).join(" ") };
-    const p = spawn(path.resolve("node_modules/.bin/tsx"), [script, ...argv], {
-      stdio: ["ignore", "pipe", "inherit"],
-      env,
-    });
-    let buf = "";
-    p.stdout!.on("data", (d: Buffer) => (buf += d.toString()));
-    p.once("exit", (code) => {
-      const line = buf.trim().split("\n").pop() ?? "";
-      if (code !== 0 || !line.startsWith("{")) reject(new Error(`${script} exited with ${code}: ${buf.slice(-500)}`));
-      else resolve(JSON.parse(line) as Record<string, unknown>);
-    });
-  });
-}
+const child = (script: string, argv: string[]) => runTsxChild(script, argv, NODE_OPTIONS);
 
 interface DayRow {
   template_slug: string;
