@@ -217,7 +217,7 @@ async function runScale(serverUrl: string, scale: number): Promise<Record<string
       state_identical: differing.length === 0,
       state_differing: differing,
       evaluate_full_s: full.wall_s,
-      evaluate_full_peak_rss_mb: Math.max(firstEvaluation.peak_rss_mb, full.peak_rss_mb),
+      evaluate_peak_rss_mb: Math.max(firstEvaluation.peak_rss_mb, afterResync.peak_rss_mb, full.peak_rss_mb),
       // Every evaluation reads and evaluates the whole tenant (only what changed is written):
       // there is no incremental evaluation to time yet.
       evaluate_incremental_s: null,
