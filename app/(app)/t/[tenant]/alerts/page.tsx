@@ -20,8 +20,11 @@ export const metadata: Metadata = { title: "Alerts" };
 
 const DAY_NAMES = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 
-/** A rule's parameters in a few words (its defaults included, as detection uses them). */
-function ruleTerms(rule: RuleView): string {
+/**
+ * A rule's parameters in a few words (its defaults included, as detection uses them); null for a
+ * kind that has none.
+ */
+function ruleTerms(rule: RuleView): string | null {
   const p = rule.params as Record<string, unknown>;
   const listed = (v: unknown, all: string) => (Array.isArray(v) && v.length ? v.join(", ") : all);
   switch (rule.kind) {
@@ -40,7 +43,7 @@ function ruleTerms(rule: RuleView): string {
     case "job_failure_spike":
       return `≥ ${String(p.minFailures)} failures and ${String(p.factor)}× usual in ${String(p.windowHours)} h (history ${String(p.historyDays)} days)`;
     default:
-      return "—";
+      return null;
   }
 }
 
@@ -73,7 +76,7 @@ export default async function AlertsPage({ params }: { params: Promise<{ tenant:
     when: (
       <>
         {EVENT_KIND_LABELS[r.kind].label}
-        <div className="text-slate-500">{ruleTerms(r)}</div>
+        {ruleTerms(r) && <div className="text-slate-500">{ruleTerms(r)}</div>}
       </>
     ),
     sendsTo: r.channelIds.length
