@@ -45,6 +45,8 @@ export async function findingsDigest(pool: Queryable, tenantId: string): Promise
         verdict: `${e.status}|${e.reason}`,
         evidence: JSON.stringify(e.evidence ?? []),
       }));
+      // A panel whose subjects all vanished stays stored, empty; one evaluated from nothing has none.
+      // X
       entries.sort((x, y) => (x.subject < y.subject ? -1 : x.subject > y.subject ? 1 : 0));
       findings += entries.length;
       const where = `${p.subject_type as string}|${p.account_id as string}|${p.region as string}|${p.bucket as string}\n`;

@@ -23,31 +23,56 @@ afterAll(async () => {
   await handle.close();
 });
 
+/** Every stored evaluation of the tenant dropped, so the next starts from nothing. */
+const forget = async () => {
+  for (const t of ["compliance_evaluations", "compliance_panels", "compliance_runs", "compliance_score_days"])
+    await handle.pool.query(`delete from ${t} where tenant_id = $1`, [synced.tenantId]);
+};
+
 const evaluate = (now: Date) =>
   evaluateTenant(db, synced.tenantId, { trigger: "test", now, maxDataAgeHours: 24 * 365 });
 
 describe("findings digest", () => {
-  it("equals for the same snapshot evaluated on top of earlier findings or from nothing, and sees a flipped verdict", async () => {
+  it("equals for the same snapshot evaluated on top of earlier findings or from nothing, vanished panels included, and sees flipped verdicts", async () => {
     await evaluate(t0);
     const later = new Date(t0.getTime() + 3_600_000);
     await evaluate(later);
     const stored = await findingsDigest(handle.pool, synced.tenantId);
     expect(stored.findings).toBeGreaterThan(1000);
 
-    for (const t of ["compliance_evaluations", "compliance_panels", "compliance_runs", "compliance_score_days"])
-      await handle.pool.query(`delete from ${t} where tenant_id = $1`, [synced.tenantId]);
+    await forget();
     await evaluate(later);
     const fresh = await findingsDigest(handle.pool, synced.tenantId);
     expect(fresh).toEqual(stored);
 
-    // Resources that lose their tags leave the plans that select on them: verdicts flip.
+    // Resources that lose their tags leave the plans that select on them: verdicts flip. One
+    // account's resources and points go altogether: their panels vanish (stored, they stay empty).
     const untagged = await handle.pool.query(
       `update resources set tags = '{}'::jsonb where tenant_id = $1 and tags <> '{}'::jsonb`,
       [synced.tenantId],
     );
     expect(untagged.rowCount).toBeGreaterThan(0);
-    await evaluate(new Date(later.getTime() + 3_600_000));
+    const [gone] = (
+      await handle.pool.query(`select account_id from resources where tenant_id = $1 limit 1`, [synced.tenantId])
+    ).rows as Array<{ account_id: string }>;
+    for (const t of ["resources", "recovery_points", "protected_resources"])
+      await handle.pool.query(`delete from ${t} where tenant_id = $1 and account_id = $2`, [
+        synced.tenantId,
+        gone!.account_id,
+      ]);
+    const next = new Date(later.getTime() + 3_600_000);
+    const onTop = await evaluate(next);
+    expect(onTop.stats.panels.vanished).toBeGreaterThan(0);
     const changed = await findingsDigest(handle.pool, synced.tenantId);
     expect(changed.verdicts).not.toBe(stored.verdicts);
+
+    await forget();
+    await evaluate(next);
+    // Verdicts only: evidence stays from when a verdict began (an untagged resource's tags).
+    const again = await findingsDigest(handle.pool, synced.tenantId);
+    expect({ findings: again.findings, verdicts: again.verdicts }).toEqual({
+      findings: changed.findings,
+      verdicts: changed.verdicts,
+    });
   }, 300_000);
 });
