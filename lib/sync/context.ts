@@ -120,9 +120,15 @@ export class ChainCache {
   }
 }
 
-const ensuredMonths = new Set<string>();
+// Per pool, that is per database: one process may sync into several (the benches, the tests).
+const ensured = new WeakMap<pg.Pool, Set<string>>();
 
-/** Monthly job partitions for [min, max]: DDL, so outside publish transactions and only once per month per process. */
+/** After partitions were dropped: the next ensureJobPartitions on this pool asks the database again. */
+export function forgetEnsuredJobPartitions(pool: pg.Pool): void {
+  ensured.delete(pool);
+}
+
+/** Monthly job partitions for [min, max]: DDL, so outside publish transactions and only once per month per database. */
 export async function ensureJobPartitions(pool: pg.Pool, min: Date | null, max: Date | null): Promise<void> {
   if (!min || !max) return;
   const months: string[] = [];
@@ -133,6 +139,8 @@ export async function ensureJobPartitions(pool: pg.Pool, min: Date | null, max: 
   ) {
     months.push(d.toISOString().slice(0, 7));
   }
+  let ensuredMonths = ensured.get(pool);
+  if (!ensuredMonths) ensured.set(pool, (ensuredMonths = new Set()));
   if (months.every((m) => ensuredMonths.has(m))) return;
   // Serialised: CREATE TABLE IF NOT EXISTS is not race-free between workers.
   await withTransaction(pool, (client) => client.query(`select ensure_job_partitions($1, $2)`, [min, max]), [

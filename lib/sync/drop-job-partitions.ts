@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { clock } from "@/lib/clock";
+import { forgetEnsuredJobPartitions } from "./context";
 
 // Job history retention: whole monthly partitions older than the retention are detached and
 // dropped (no bulk DELETE, no VACUUM debt). Months still partly inside the retention stay.
@@ -41,5 +42,6 @@ export async function dropExpiredJobPartitions(
   } finally {
     client.release();
   }
+  if (dropped.length) forgetEnsuredJobPartitions(pool);
   return dropped;
 }

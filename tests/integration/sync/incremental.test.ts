@@ -1,3 +1,4 @@
+import { isolatedDb } from "@/tests/helpers/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerSyncCompletedHandler, unregisterSyncCompletedHandler, type SyncCompleted } from "@/lib/sync/hooks";
 import { tickSchedules } from "@/lib/sync/schedule";
@@ -135,5 +136,29 @@ describe("job history retention", () => {
         .n,
     ).toBe(kept);
     expect(kept).toBeGreaterThan(0);
+  });
+
+  it("creates a month's partitions in every database a process syncs into, and again after a drop", async () => {
+    const { ensureJobPartitions } = await import("@/lib/sync/context");
+    const { dropExpiredJobPartitions } = await import("@/lib/sync/drop-job-partitions");
+    const insert = (pool: typeof h.db.pool, id: string) =>
+      pool.query(
+        `insert into backup_jobs (tenant_id, account_id, region, backup_job_id, creation_date, state, resource_arn, resource_type, backup_vault_name, is_parent)
+         values ($1, '1', 'r', $2, '2019-05-15T00:00:00Z', 'COMPLETED', 'a', 'EBS', 'v', false)`,
+        [h.tenantId, id],
+      );
+    const month = [new Date("2019-05-02T00:00:00Z"), new Date("2019-05-20T00:00:00Z")] as const;
+    await ensureJobPartitions(h.db.pool, ...month);
+    await insert(h.db.pool, "may-here");
+    const other = await isolatedDb();
+    try {
+      await ensureJobPartitions(other.pool, ...month);
+      await insert(other.pool, "may-there");
+    } finally {
+      await other.drop();
+    }
+    expect(await dropExpiredJobPartitions(h.db.pool, 400)).toContain("backup_jobs_2019_05");
+    await ensureJobPartitions(h.db.pool, ...month);
+    await insert(h.db.pool, "may-again");
   });
 });
