@@ -46,7 +46,7 @@ export async function findingsDigest(pool: Queryable, tenantId: string): Promise
         evidence: JSON.stringify(e.evidence ?? []),
       }));
       // A panel whose subjects all vanished stays stored, empty; one evaluated from nothing has none.
-      // X
+      if (entries.length === 0) continue;
       entries.sort((x, y) => (x.subject < y.subject ? -1 : x.subject > y.subject ? 1 : 0));
       findings += entries.length;
       const where = `${p.subject_type as string}|${p.account_id as string}|${p.region as string}|${p.bucket as string}\n`;
