@@ -1,11 +1,10 @@
 import type pg from "pg";
 import { clock } from "@/lib/clock";
 import { forgetEnsuredJobPartitions } from "./context";
+import { JOB_TABLES } from "./table-specs";
 
 // Job history retention: whole monthly partitions older than the retention are detached and
 // dropped (no bulk DELETE, no VACUUM debt). Months still partly inside the retention stay.
-
-const TABLES = ["backup_jobs", "copy_jobs", "restore_jobs", "scan_jobs"] as const;
 
 /** Drops job partitions whose whole month ended more than `retentionDays` ago; returns their names. */
 export async function dropExpiredJobPartitions(
@@ -21,7 +20,7 @@ export async function dropExpiredJobPartitions(
     const lock = await client.query(`select pg_try_advisory_lock(7270102) as ok`);
     if (!lock.rows[0]?.ok) return [];
     try {
-      for (const table of TABLES) {
+      for (const table of JOB_TABLES) {
         const parts = await client.query(
           `select c.relname as name, pg_get_expr(c.relpartbound, c.oid) as bound
              from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent

@@ -2,22 +2,10 @@
 // table of the tenant's rows without tenant_id (job history only from `jobsSince`), for the
 // resync tests and bench/resync-calls.ts alike.
 
-/** The tables a unit's publish writes (job history apart). */
-export const UNIT_STATE_TABLES = [
-  "backup_plans",
-  "backup_plan_versions",
-  "backup_rules",
-  "backup_selections",
-  "backup_vaults",
-  "backup_vault_shares",
-  "recovery_points",
-  "protected_resources",
-  "resources",
-  "restore_testing_plans",
-  "region_settings",
-  "global_settings",
-] as const;
-export const JOB_TABLES = ["backup_jobs", "copy_jobs", "restore_jobs", "scan_jobs"] as const;
+import { JOB_TABLES, UNIT_TABLES } from "./table-specs";
+
+/** The tables a unit's publish writes (job history apart), without the sync's own bookkeeping. */
+export const UNIT_STATE_TABLES = [...UNIT_TABLES.filter((t) => t !== "sync_units"), "global_settings"] as const;
 
 interface Queryable {
   query(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;

@@ -455,3 +455,6 @@ export const UNIT_TABLES = [
   "region_settings",
   "sync_units",
 ] as const;
+
+/** Job history: monthly-partitioned tables a unit adds to but never replaces. */
+export const JOB_TABLES = ["backup_jobs", "copy_jobs", "restore_jobs", "scan_jobs"] as const;
