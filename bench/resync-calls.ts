@@ -3,7 +3,7 @@
 // The state the resync lands is checked against the fresh full sync's, table by table.
 //   DATABASE_URL=… npx tsx bench/resync-calls.ts [--world demo|bench] [--days 1]
 import { createScratchDatabase } from "@/db/scratch";
-import { getRunProgress } from "@/db/queries/sync";
+import { waitForRunEnd } from "@/db/queries/sync";
 import { pinClock } from "@/lib/clock";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
@@ -58,11 +58,7 @@ try {
     sim.resetStats();
     const t0 = performance.now();
     const req = await requestSync(db.db, { tenantId, trigger: "cli" });
-    for (;;) {
-      const p = await getRunProgress(db.db, { tenantId, runId: req!.runId });
-      if (p && p.status !== "queued" && p.status !== "running") break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForRunEnd(db.db, { tenantId, runId: req!.runId, pollMs: 100 });
     const stats = sim.stats();
     return {
       wall_s: (performance.now() - t0) / 1000,

@@ -15,7 +15,7 @@
 import type { ChildProcess } from "node:child_process";
 import { loadavg } from "node:os";
 import { createScratchDatabase, type ScratchDatabase } from "@/db/scratch";
-import { getRunProgress } from "@/db/queries/sync";
+import { waitForRunEnd } from "@/db/queries/sync";
 import { openRuntime, parseArgs } from "@/lib/cli/runtime";
 import { YOUNG_GENERATION_FLAG, ensureYoungGeneration } from "@/lib/cli/relaunch";
 import { clock, pinClock } from "@/lib/clock";
@@ -68,15 +68,8 @@ async function measureSync(
   const pg0 = postgresCpuSeconds();
   const t0 = performance.now();
   const req = await requestSync(db.db, { tenantId, trigger: "cli" });
-  let status = "";
-  for (;;) {
-    const p = await getRunProgress(db.db, { tenantId, runId: req!.runId });
-    if (p && p.status !== "queued" && p.status !== "running") {
-      status = `${p.status}: ${p.total} units, ${p.failed} failed, ${p.skipped} skipped`;
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const p = await waitForRunEnd(db.db, { tenantId, runId: req!.runId, timeoutMs: 3_600_000 });
+  const status = `${p.status}: ${p.total} units, ${p.failed} failed, ${p.skipped} skipped`;
   const wall = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   const cpu = process.cpuUsage(cpu0);

@@ -83,6 +83,30 @@ export async function getRunProgress(db: Conn, p: { tenantId: string; runId: str
   return row ? toProgress(row) : null;
 }
 
+const isActive = (status: string) => (ACTIVE_RUN_STATUSES as readonly string[]).includes(status);
+
+/**
+ * A run's progress once it has ended (neither queued nor running), read every `pollMs`; throws
+ * when the run is gone or still active after `timeoutMs`. Durations, so performance.now().
+ */
+export async function waitForRunEnd(
+  db: Conn,
+  p: { tenantId: string; runId: string; timeoutMs?: number; pollMs?: number },
+): Promise<RunProgress> {
+  const timeoutMs = p.timeoutMs ?? 600_000;
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const progress = await getRunProgress(db, p);
+    if (!progress) throw new Error(`sync run ${p.runId} disappeared`);
+    if (!isActive(progress.status)) return progress;
+    if (performance.now() > deadline)
+      throw new Error(
+        `sync run ${p.runId} still ${progress.status}/${progress.phase} after ${timeoutMs} ms (${progress.done}/${progress.total} units)`,
+      );
+    await new Promise((r) => setTimeout(r, p.pollMs ?? 250));
+  }
+}
+
 /** The queued or running run, if any. */
 export async function getActiveRun(db: Conn, p: { tenantId: string }): Promise<RunProgress | null> {
   const [row] = await db

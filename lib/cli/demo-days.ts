@@ -1,5 +1,5 @@
 import type { Db } from "@/db";
-import { getRunProgress, type RunProgress } from "@/db/queries/sync";
+import { waitForRunEnd, type RunProgress } from "@/db/queries/sync";
 import type { AwsSettings } from "@/lib/aws/client-factory";
 import { poolOf } from "@/lib/compliance/read/panels";
 import { startSync } from "@/lib/sync/start";
@@ -38,7 +38,7 @@ export async function syncDemoDays(o: DemoDaysInput): Promise<DemoDay[]> {
     });
     if (test) log(`[sync] connection test before the first sync: ${test.verdict}`);
     if (!run) throw new Error("the demo organization is gone");
-    const done = await waitForRunEnd(o, run.runId);
+    const done = await waitForRunEnd(o.db, { tenantId: o.tenantId, runId: run.runId, timeoutMs: o.timeoutMs });
     log(
       `[sync] day ${day}: ${done.status}, ${done.ok} units read, ${done.failed} failed, ${done.skipped} skipped (the simulated organization has accounts the product cannot reach on purpose)`,
     );
@@ -48,18 +48,6 @@ export async function syncDemoDays(o: DemoDaysInput): Promise<DemoDay[]> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForRunEnd(o: DemoDaysInput, runId: string): Promise<RunProgress> {
-  const deadline = performance.now() + (o.timeoutMs ?? 600_000);
-  for (;;) {
-    const p = await getRunProgress(o.db, { tenantId: o.tenantId, runId });
-    if (!p) throw new Error(`sync run ${runId} disappeared`);
-    if (p.status !== "queued" && p.status !== "running") return p;
-    if (performance.now() > deadline)
-      throw new Error(`sync run ${runId} still ${p.status} (${p.done}/${p.total} units)`);
-    await sleep(250);
-  }
-}
 
 /**
  * The evaluation the finished run asked for (lib/compliance/evaluate-queue.ts). Waited for before

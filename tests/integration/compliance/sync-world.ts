@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import type { DbHandle } from "@/db";
 import { tenants } from "@/db/schema";
-import { getRunProgress, type RunProgress } from "@/db/queries/sync";
+import { waitForRunEnd, type RunProgress } from "@/db/queries/sync";
 import { requestSync } from "@/lib/sync/request";
 import { startSyncWorker } from "@/lib/sync/worker";
 import { startSimulator, type SimHandle } from "@/sim/server";
@@ -60,13 +60,7 @@ export async function syncWorld(
     try {
       const req = await requestSync(handle.db, { tenantId: tenant!.id, trigger: "cli" });
       if (!req) throw new Error("the sync was not started");
-      const deadline = Date.now() + 240_000;
-      for (;;) {
-        const p = await getRunProgress(handle.db, { tenantId: tenant!.id, runId: req.runId });
-        if (p && p.status !== "queued" && p.status !== "running") return p;
-        if (Date.now() > deadline) throw new Error(`sync did not finish in time: ${JSON.stringify(p)}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      return await waitForRunEnd(handle.db, { tenantId: tenant!.id, runId: req.runId, timeoutMs: 240_000 });
     } finally {
       await worker.stop(2000);
     }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { DbHandle } from "@/db";
-import { getRunProgress, type RunProgress } from "@/db/queries/sync";
+import { waitForRunEnd, type RunProgress } from "@/db/queries/sync";
 import type { AwsSettings } from "@/lib/aws/client-factory";
 import type { SyncSettings } from "@/lib/sync/context";
 import { requestSync } from "@/lib/sync/request";
@@ -104,22 +104,8 @@ export async function startHarness(
   return h;
 }
 
-export async function waitForRun(
-  db: DbHandle,
-  tenantId: string,
-  runId: string,
-  timeoutMs = 60_000,
-): Promise<RunProgress> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const p = await getRunProgress(db.db, { tenantId, runId });
-    if (p && p.status !== "queued" && p.status !== "running") return p;
-    if (Date.now() > deadline)
-      throw new Error(
-        `run ${runId} still ${p?.status}/${p?.phase} after ${timeoutMs} ms (${p?.done}/${p?.total} units)`,
-      );
-    await new Promise((r) => setTimeout(r, 200));
-  }
+export function waitForRun(db: DbHandle, tenantId: string, runId: string, timeoutMs = 60_000): Promise<RunProgress> {
+  return waitForRunEnd(db.db, { tenantId, runId, timeoutMs, pollMs: 200 });
 }
 
 /** Counts of current inventory per (account, region), with the simulator's entity names. */
