@@ -4,6 +4,7 @@ import {
   policyPushDelegationStack,
   policyPushStack,
 } from "./cloudformation-templates";
+import { needsDelegation } from "@/lib/aws/errors";
 import { parseRoleTemplateInput, type RoleTemplateInput, type RoleTemplateParams } from "./role-template-input";
 import {
   managementRoleTerraform,
@@ -56,7 +57,7 @@ export function renderRoleTemplates(input: RoleTemplateInput): RoleTemplateFile[
     : "every account of the root or OUs you give as its DeploymentTargets parameter (deployment_targets in Terraform)";
   const step2 = `2. In management account ${p.managementAccountId}: a service-managed stack set putting the member role in ${targets}, new accounts included. Needs trusted access for CloudFormation StackSets enabled in Organizations.`;
   const step3 = `Optional, only to push backup policies from the product: in account ${p.policyPushRole.accountId}, a role of its own holding only the push's Organizations actions; then set its ARN (${p.policyPushRole.arn}) as the organization's policy push role.`;
-  const delegated = p.policyPushRole.accountId !== p.managementAccountId;
+  const delegated = needsDelegation(p.policyPushRole.arn, p.managementAccountId);
   // An organization has a single delegation policy: deploying this one replaces any other.
   const step4 = `Optional, with the policy push role: in management account ${p.managementAccountId}, the organization's delegation policy letting account ${p.policyPushRole.accountId} make the push's calls on backup policies only (AWS refuses a member account's policy changes without it). An organization has one delegation policy: if it already has one, add this statement to it instead, or this replaces it.`;
   const files: [RoleTemplatePath, string, string, boolean, (p: RoleTemplateParams) => string, string][] = [
