@@ -67,7 +67,7 @@ export async function runBaseline(o: {
           region: u.region,
           readGlobalSettings: u.region === tenant.regions[0],
           attemptId: attempt.rows[0]!.id as string,
-          recoveryPointsFull: true,
+          fullPass: true,
           recoveryPointsAfter: new Map(),
           jobsAfter: { backup: null, copy: null, restore: null, scan: null },
           spillAt: 2000,

@@ -21,7 +21,6 @@ import {
   type BackupPlansListMember,
 } from "@aws-sdk/client-backup";
 import type {
-  BackupSelection,
   BackupJob,
   BackupPlan,
   BackupPlanVersion,
@@ -107,22 +106,16 @@ export interface PlansRead {
   /** Every version of those plans, the current one included. */
   versions: Array<BackupPlanVersion & { isCurrent: boolean }>;
   /**
-   * Plans whose VersionId is the one already stored (`known`): not read again but for their
-   * LastExecutionDate and selections (which change without a new version); only selections
-   * not already stored are fetched.
+   * Plans whose VersionId is the one already stored (`known`): only their LastExecutionDate is
+   * taken from the list. Their selections change without a new version and no list shows it, so
+   * they are the stored ones until the unit's next full pass reads every plan again.
    */
-  unchanged?: Array<{
-    planId: string;
-    lastExecutionDate: Date | null;
-    selectionIds: string[];
-    added: BackupSelection[];
-  }>;
+  unchanged?: Array<{ planId: string; lastExecutionDate: Date | null }>;
 }
 
-/** What a unit already holds of a plan: its current version and selection IDs. */
+/** What a unit already holds of a plan: its current version. */
 export interface KnownPlan {
   versionId: string;
-  selectionIds: Set<string>;
 }
 
 /**
@@ -143,20 +136,7 @@ export async function fetchBackupPlans(
     !!p.VersionId && known?.get(p.BackupPlanId ?? "")?.versionId === p.VersionId;
   const listed = all.filter((p) => !same(p));
   const unchanged = known
-    ? await mapLimit(all.filter(same), concurrency, async (p) => {
-        const planId = p.BackupPlanId ?? "";
-        const ids: string[] = [];
-        for await (const page of paginateListBackupSelections({ client, pageSize: PAGE }, { BackupPlanId: planId }))
-          for (const s of page.BackupSelectionsList ?? []) if (s.SelectionId) ids.push(s.SelectionId);
-        // A selection cannot be edited (only deleted and created anew): a known ID is unchanged.
-        const fresh = ids.filter((id) => !known.get(planId)!.selectionIds.has(id));
-        const added = await mapLimit(fresh, concurrency, async (id) =>
-          toBackupSelection(
-            await client.send(new GetBackupSelectionCommand({ BackupPlanId: planId, SelectionId: id })),
-          ),
-        );
-        return { planId, lastExecutionDate: p.LastExecutionDate ?? null, selectionIds: ids, added };
-      })
+    ? all.filter(same).map((p) => ({ planId: p.BackupPlanId ?? "", lastExecutionDate: p.LastExecutionDate ?? null }))
     : undefined;
   const versions: PlansRead["versions"] = [];
   const plans = await mapLimit(listed, concurrency, async (p) => {
@@ -193,18 +173,20 @@ export async function fetchBackupPlans(
   return { plans, versions, ...(unchanged ? { unchanged } : {}) };
 }
 
-/** What a unit already holds of a vault: the parts only per-vault calls return. */
+/** What a unit already holds of a vault: the parts only per-vault calls and RAM return. */
 export interface KnownVault {
   creationDate: number | null;
   accessPolicy: string | null;
   notifications: { topicArn: string | null; events: string[] };
   mpaApprovalTeamArn: string | null;
+  sharesUnreadable: string | null;
 }
 
 /**
  * Vaults with lock, key, access policy and notifications (absent ones are ResourceNotFound).
- * A vault in `known` with the same creation date keeps its stored policy, notifications and
- * approval team: AWS shows no modification time for them, so only a full pass re-reads them.
+ * A vault in `known` with the same creation date keeps its stored policy, notifications,
+ * approval team and whether its shares were readable: AWS
+ * shows no modification time for them, so only a full pass re-reads them.
  */
 export async function fetchVaults(
   client: BackupClient,
@@ -221,6 +203,7 @@ export async function fetchVaults(
     if (stored && stored.creationDate === (v.CreationDate?.getTime() ?? null)) {
       const vault = toBackupVault(unit, v, stored.accessPolicy, stored.notifications);
       if (vault.vaultType === "LOGICALLY_AIR_GAPPED_BACKUP_VAULT") vault.mpaApprovalTeamArn = stored.mpaApprovalTeamArn;
+      vault.sharesUnreadable = stored.sharesUnreadable;
       return vault;
     }
     const [policy, notifications] = await inParallel(concurrency, [

@@ -19,10 +19,10 @@ export interface SyncSettings {
   /** Rows of one entity a unit holds in memory before streaming the rest to staging. */
   spillAt: number;
   /**
-   * A unit is read in full at least this often (SYNC_FULL_PASS_HOURS): every recovery point,
-   * every plan, every vault's policy and notifications. In between, a resync lists points
-   * after per-vault marks (re-listing a vault whose count does not add up), reads plans whose
-   * VersionId changed, and keeps known vaults' policies.
+   * A unit is read in full at least this often (SYNC_FULL_PASS_HOURS). In between, a resync
+   * lists points after per-vault marks (re-listing a vault whose count does not add up), reads
+   * plans whose VersionId changed, and keeps what no list shows changing (see
+   * UnitReadOptions.fullPass).
    */
   recoveryPointsFullEveryHours: number;
   /** A unit throttled longer than this gives up until the next sync. */

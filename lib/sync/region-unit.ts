@@ -69,7 +69,8 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     // One "now" for the unit: the points it counts as still due at the marks are the ones its
     // publish keeps.
     const now = clock.now();
-    const full = !state.recoveryPointsFullAt || now.getTime() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
+    const full =
+      state.fresh || !state.recoveryPointsFullAt || now.getTime() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
     const readStart = performance.now();
     const read = await readUnit(
       {
@@ -78,7 +79,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
         region: claim.region,
         readGlobalSettings: claim.region === tenant.regions[0],
         attemptId: claim.stagingAttemptId,
-        recoveryPointsFull: full,
+        fullPass: full,
         recoveryPointsAfter: full ? new Map() : await recoveryPointMarks(deps.pool, scope, now),
         jobsAfter: state.jobsAfter,
         // The periodic full pass reads every plan again too.

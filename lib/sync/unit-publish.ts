@@ -4,6 +4,7 @@ import type { BackupSelection } from "@/lib/inventory/types";
 import {
   ColumnBuffer,
   deleteMissingStatement,
+  deleteWhereStatement,
   executeAll,
   upsertStatement,
   type DeleteFilter,
@@ -70,10 +71,7 @@ export async function publishUnit(
   const rules: RuleRow[] = versions.flatMap((v) =>
     v.rules.map((rule, position) => ({ planId: v.planId, versionId: v.versionId, position, rule })),
   );
-  const selections = [
-    ...plans.flatMap((p) => p.selections.map((s) => ({ ...s, planId: p.planId }))),
-    ...(read.plans.unchanged ?? []).flatMap((u) => u.added.map((s) => ({ ...s, planId: u.planId }))),
-  ];
+  const selections = plans.flatMap((p) => p.selections.map((s) => ({ ...s, planId: p.planId })));
   const partialPlans = read.plans.unchanged !== undefined && !fresh;
   const shares = read.vaults.flatMap((v) => v.shares.map((s) => ({ ...s, vaultArn: v.vaultArn })));
   // One statement for the whole unit (see executeAll); the parts touch disjoint rows.
@@ -87,8 +85,15 @@ export async function publishUnit(
           ...publishStatements(selectionSpec, scope, selections, true, fresh),
         ]),
     ...publishStatements(vaultSpec, scope, read.vaults, true, fresh),
-    ...publishStatements(vaultShareSpec, scope, shares, true, fresh),
-    ...(read.recoveryPointsFull || fresh
+    ...(read.sharesRead
+      ? publishStatements(vaultShareSpec, scope, shares, true, fresh)
+      : [
+          deleteWhereStatement(vaultShareSpec, scope, {
+            column: "vault_arn",
+            notIn: read.vaults.map((v) => v.vaultArn),
+          }),
+        ]),
+    ...(read.fullPass || fresh
       ? await read.recoveryPoints.statements(tx, true, fresh)
       : await read.recoveryPoints.partialStatements(tx, incrementalCoverage(read, now))),
     ...(await read.protectedResources.statements(tx, true, fresh)),
@@ -98,7 +103,7 @@ export async function publishUnit(
     ...(await read.restoreJobs.statements(tx, false)),
     ...(await read.scanJobs.statements(tx, false)),
     ...publishStatements(restoreTestingPlanSpec, scope, read.restoreTestingPlans, true, fresh),
-    ...publishStatements(regionSettingsSpec, scope, [read.regionSettings], false, fresh),
+    ...(read.regionSettings ? publishStatements(regionSettingsSpec, scope, [read.regionSettings], false, fresh) : []),
     ...(read.globalSettings
       ? publishStatements(globalSettingsSpec, [tenantId, accountId], [{ ...read.globalSettings, region }], false)
       : []),
@@ -123,15 +128,15 @@ export async function publishUnit(
     copy_jobs_read: read.copyJobs.read,
     restore_jobs_read: read.restoreJobs.read,
     scan_jobs_read: read.scanJobs.read,
-    vault_shares: shares.length,
+    vault_shares: read.sharesRead ? shares.length : await storedCount(tx, "backup_vault_shares", scope),
     restore_testing_plans: read.restoreTestingPlans.length,
   };
 }
 
 /**
  * Plans when those at a known version were not read again: upsert what was read, refresh the
- * others' LastExecutionDate, delete plans and selections no longer listed, and versions and
- * rules only of plans read again.
+ * others' LastExecutionDate, delete plans no longer listed, and versions, rules and selections
+ * only of plans read again.
  */
 function partialPlanStatements(
   scope: readonly [string, string, string],
@@ -149,10 +154,6 @@ function partialPlanStatements(
     return buf;
   };
   const allPlans = [...plans.map((p) => [p.planId]), ...kept.map((id) => [id])];
-  const allSelections = [
-    ...plans.flatMap((p) => p.selections.map((s) => [p.planId, s.selectionId])),
-    ...unchanged.flatMap((u) => u.selectionIds.map((id) => [u.planId, id])),
-  ];
   const rowsOf = <T>(spec: TableSpec<T>, rows: readonly T[]) => {
     const buf = new ColumnBuffer(spec.key.length + spec.columns.length);
     for (const r of rows) buf.push(spec.values(r));
@@ -175,9 +176,17 @@ function partialPlanStatements(
     upsertStatement(ruleSpec, scope, rowsOf(ruleSpec, rules)),
     deleteMissingStatement(ruleSpec, scope, rowsOf(ruleSpec, rules), notKept),
     upsertStatement(selectionSpec, scope, rowsOf(selectionSpec, selections)),
-    deleteMissingStatement(selectionSpec, scope, keys(selectionSpec as TableSpec<never>, allSelections)),
+    deleteMissingStatement(selectionSpec, scope, rowsOf(selectionSpec, selections), notKept),
   ];
   return out.filter((s): s is Statement => s !== null);
+}
+
+async function storedCount(tx: Queryable, table: string, scope: readonly [string, string, string]): Promise<number> {
+  const res = await tx.query(
+    `select count(*)::int as n from ${table} where tenant_id = $1 and account_id = $2 and region = $3`,
+    [...scope],
+  );
+  return res.rows[0]!.n as number;
 }
 
 async function storedPlanCounts(tx: Queryable, scope: readonly [string, string, string]) {
@@ -204,17 +213,10 @@ export async function knownPlans(
   scope: readonly [string, string, string],
 ): Promise<Map<string, KnownPlan>> {
   const res = await db.query(
-    `select p.plan_id, p.version_id, coalesce(array_agg(s.selection_id) filter (where s.selection_id is not null), '{}') as selections
-       from backup_plans p left join backup_selections s using (tenant_id, account_id, region, plan_id)
-      where p.tenant_id = $1 and p.account_id = $2 and p.region = $3 group by p.plan_id, p.version_id`,
+    `select plan_id, version_id from backup_plans where tenant_id = $1 and account_id = $2 and region = $3`,
     [...scope],
   );
-  return new Map(
-    res.rows.map((r) => [
-      r.plan_id as string,
-      { versionId: r.version_id as string, selectionIds: new Set(r.selections as string[]) },
-    ]),
-  );
+  return new Map(res.rows.map((r) => [r.plan_id as string, { versionId: r.version_id as string }]));
 }
 
 /** What the unit holds of each vault (for not asking a known vault's policy and notifications again). */
@@ -223,7 +225,7 @@ export async function knownVaults(
   scope: readonly [string, string, string],
 ): Promise<Map<string, KnownVault>> {
   const res = await db.query(
-    `select vault_name, creation_date, access_policy, notification_topic_arn, notification_events, mpa_approval_team_arn
+    `select vault_name, creation_date, access_policy, notification_topic_arn, notification_events, mpa_approval_team_arn, shares_unreadable
        from backup_vaults where tenant_id = $1 and account_id = $2 and region = $3`,
     [...scope],
   );
@@ -238,6 +240,7 @@ export async function knownVaults(
           events: r.notification_events as string[],
         },
         mpaApprovalTeamArn: r.mpa_approval_team_arn as string | null,
+        sharesUnreadable: r.shares_unreadable as string | null,
       },
     ]),
   );

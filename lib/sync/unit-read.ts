@@ -58,8 +58,14 @@ export interface UnitReadOptions {
   /** DescribeGlobalSettings is per account: read in the tenant's first region only. */
   readGlobalSettings: boolean;
   attemptId: string;
-  /** Full listing of recovery points (deletions noticed) or only those newer than per-vault marks. */
-  recoveryPointsFull: boolean;
+  /**
+   * A full pass reads everything. Between two, a unit reads what changed and what no AWS filter
+   * can tell apart: recovery points after per-vault marks, plans at a new version, every vault,
+   * job and tagged resource list, protected resources, restore testing plans, vault keys. It keeps
+   * what is stored of the rest (region and global settings, selections of unchanged plans, known
+   * vaults' policies, notifications and shares) until the next full pass.
+   */
+  fullPass: boolean;
   /** Per vault, where an incremental listing starts and how many stored points it keeps (see VaultMark). */
   recoveryPointsAfter: Map<string, VaultMark>;
   jobsAfter: JobMarks;
@@ -91,11 +97,14 @@ export interface VaultMark {
   kept: number;
 }
 
+/** What a pass did not read is null (kept as stored). */
 export interface UnitRead {
-  regionSettings: RegionSettings;
+  regionSettings: RegionSettings | null;
   globalSettings: (GlobalSettings & { lastUpdateTime: Date | null }) | null;
   plans: PlansRead;
   vaults: BackupVault[];
+  /** Whether the vaults' shares were read (AWS RAM): on a full pass, or when a vault is new. */
+  sharesRead: boolean;
   restoreTestingPlans: RestoreTestingPlanRow[];
   recoveryPoints: RowSink<RecoveryPoint>;
   protectedResources: RowSink<ProtectedResource>;
@@ -108,7 +117,7 @@ export interface UnitRead {
   jobMonths: { min: Date | null; max: Date | null };
   /** Newest creation date read per job list (the next incremental read starts near it). */
   jobNewest: JobMarks;
-  recoveryPointsFull: boolean;
+  fullPass: boolean;
   /** Incremental read: the vaults listed only from their mark (the others were listed in full). */
   recoveryPointsWindows: Map<string, Date>;
 }
@@ -147,14 +156,18 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
   const kms = deps.factory.kms(o.accountId, o.region, creds, deps.counter);
   const ram = deps.factory.ram(o.accountId, o.region, creds, deps.counter);
   try {
-    // First call doubles as the probe: in a region the account has not enabled, every call fails
-    // with UnrecognizedClientException, so we stop after one.
-    let regionSettings: RegionSettings;
-    try {
-      regionSettings = await fetchRegionSettings(backup, unit);
-    } catch (error) {
-      const f = classifyCallError(error, { operation: "DescribeRegionSettings", region: o.region });
-      throw new FailureError(f.kind === "region_disabled" ? regionDisabled(o.region) : f);
+    // A full pass's first call doubles as the probe: in a region the account has not enabled,
+    // every call fails with UnrecognizedClientException, so it stops after one. Between full
+    // passes the region was enabled at the last one; if it no longer is, the first failing call
+    // says so just the same.
+    let regionSettings: RegionSettings | null = null;
+    if (o.fullPass) {
+      try {
+        regionSettings = await fetchRegionSettings(backup, unit);
+      } catch (error) {
+        const f = classifyCallError(error, { operation: "DescribeRegionSettings", region: o.region });
+        throw new FailureError(f.kind === "region_disabled" ? regionDisabled(o.region) : f);
+      }
     }
     const sink = <T>(spec: TableSpec<T>) =>
       new RowSink<T>(spec, {
@@ -168,6 +181,7 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
       globalSettings: null,
       plans: { plans: [], versions: [] },
       vaults: [],
+      sharesRead: false,
       restoreTestingPlans: [],
       recoveryPoints: sink(recoveryPointSpec),
       protectedResources: sink(protectedResourceSpec),
@@ -178,7 +192,7 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
       scanJobs: sink(scanJobSpec),
       jobMonths: { min: null, max: null },
       jobNewest: { backup: null, copy: null, restore: null, scan: null },
-      recoveryPointsFull: o.recoveryPointsFull,
+      fullPass: o.fullPass,
       recoveryPointsWindows: new Map(),
     };
     const noteJobDates = (kind: keyof UnitRead["jobNewest"]) => (rows: Array<{ creationDate: Date }>) => {
@@ -207,29 +221,38 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
     await allOrFirstError(
       [
         async () => {
-          if (o.readGlobalSettings) read.globalSettings = await fetchGlobalSettings(backup, o.accountId);
+          if (o.readGlobalSettings && o.fullPass) read.globalSettings = await fetchGlobalSettings(backup, o.accountId);
         },
         async () => {
           read.plans = await fetchBackupPlans(backup, unit, width, o.knownPlans);
         },
         async (stop) => {
-          const [vaults, shares] = await inParallel(width, [
+          const [vaults, sharesOnFullPass] = await inParallel(width, [
             () => fetchVaults(backup, unit, width, o.knownVaults),
-            () => fetchVaultShares(ram),
+            async () => (o.fullPass ? fetchVaultShares(ram) : null),
           ] as const);
-          for (const v of vaults) {
-            v.shares = shares.read ? (shares.byVault.get(v.vaultArn) ?? []) : [];
-            v.sharesUnreadable = shares.read ? null : shares.reason;
+          // Sharing a new vault is how an air-gapped vault is put to use: its shares are not left
+          // for the next full pass.
+          const isNew = (v: BackupVault) =>
+            o.knownVaults?.get(v.vaultName)?.creationDate !== (v.creationDate?.getTime() ?? null);
+          const shares = sharesOnFullPass ?? (vaults.some(isNew) ? await fetchVaultShares(ram) : null);
+          if (shares) {
+            for (const v of vaults) {
+              v.shares = shares.read ? (shares.byVault.get(v.vaultArn) ?? []) : [];
+              v.sharesUnreadable = shares.read ? null : shares.reason;
+            }
+            read.sharesRead = true;
           }
           read.vaults = vaults;
-          // Who manages each vault's key (KMS) while the recovery points stream in.
+          // Who manages each vault's key (KMS) while the recovery points stream in. Asked on every
+          // pass: what the read says (an alias or DescribeKey) depends on the unit's other keys.
           await inParallel(width, [
             async () => {
               read.vaults = await readVaultKeys(kms, unit, vaults, width);
             },
             () =>
               mapLimit(vaults, o.sequential ? 1 : 3, async (v) => {
-                const mark = o.recoveryPointsFull ? undefined : o.recoveryPointsAfter.get(v.vaultName);
+                const mark = o.fullPass ? undefined : o.recoveryPointsAfter.get(v.vaultName);
                 let listed = 0;
                 const count = (rows: unknown[]) => void (listed += rows.length);
                 await drain(

@@ -158,9 +158,27 @@ describe("a sync under faults", () => {
     expect(await fingerprint(h.db, h.tenantId)).toBe(cleanPrint);
   });
   it("publishes every unit when the member role lacks the RAM reads; each vault says its shares are unknown", async () => {
-    // A role deployed before the product read AWS RAM: ram:ListResources denied.
+    // A role deployed before the product read AWS RAM: ram:ListResources denied. Between full
+    // passes AWS RAM is not asked (no vault is new): the stored shares stand.
     h.sim.configure({ operation_faults: { "ram:ListResources": "access_denied" } });
+    const storedShares = await h.db.pool.query(
+      `select count(*)::int as n from backup_vault_shares where tenant_id = $1`,
+      [h.tenantId],
+    );
+    expect(storedShares.rows[0].n).toBeGreaterThan(0);
     try {
+      // Only units never published (the world's unit that always fails later on) read in full.
+      const neverPublished = await h.db.pool.query(
+        `select count(*)::int as n from sync_units where tenant_id = $1 and kind = 'region' and published_at is null and status = 'failed'`,
+        [h.tenantId],
+      );
+      h.sim.resetStats();
+      await h.sync();
+      expect(h.sim.stats().calls.by_operation["ram:ListResources"] ?? 0).toBeLessThanOrEqual(neverPublished.rows[0].n);
+      expect(await fingerprint(h.db, h.tenantId)).toBe(cleanPrint);
+      // The full pass asks, and records the refusal.
+      await h.stopWorker();
+      await h.startWorker({ recoveryPointsFullEveryHours: 0 });
       const run = await h.sync();
       expect(run.failed).toBe(
         h.world.accounts.filter((a) => a.state === "ACTIVE" && !a.readable).length * h.world.regions.length,
@@ -181,6 +199,8 @@ describe("a sync under faults", () => {
     ]);
     expect(shares.rows[0].n).toBe(0);
     await h.sync();
+    await h.stopWorker();
+    await h.startWorker();
     expect(await fingerprint(h.db, h.tenantId)).toBe(cleanPrint);
     const healed = await h.db.pool.query(
       `select count(shares_unreadable)::int as unread from backup_vaults where tenant_id = $1`,

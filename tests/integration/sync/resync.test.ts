@@ -40,6 +40,7 @@ async function resyncMatchesFullSync() {
   h.sim.resetStats();
   const resync = await h.sync();
   const resyncCalls = h.sim.stats().calls.total;
+  const resyncOps = h.sim.stats().calls.by_operation;
   expect(resync.status).toBe("partial");
   const other = await addTenant(h, `fresh-${++fresh}`);
   h.sim.resetStats();
@@ -59,7 +60,7 @@ async function resyncMatchesFullSync() {
       console.log(t, JSON.stringify(d.rows, null, 1));
     }
   expect(a).toEqual(b);
-  return { resyncCalls, fullCalls };
+  return { resyncCalls, fullCalls, resyncOps };
 }
 
 const unitKinds = async () =>
@@ -100,8 +101,20 @@ describe("a resync after one kind of change lands what a full sync lands", () =>
   });
 
   it("a simulated day of everything at once", async () => {
-    day({ points: 0.01, untag: 0.005, edit_plan: 0.05, delete_plan: 0.02, remove_vault: 0.05 });
-    await resyncMatchesFullSync();
+    const c = day({ points: 0.01, untag: 0.005, edit_plan: 0.05, delete_plan: 0.02, remove_vault: 0.05 });
+    const { resyncOps } = await resyncMatchesFullSync();
+    // Between full passes no settings are asked again (but by units never published: disabled
+    // regions, failing accounts), selections only of plans read again.
+    const neverPublished = (
+      await h.db.pool.query(
+        `select count(*)::int as n from sync_units where tenant_id = $1 and kind = 'region' and published_at is null`,
+        [h.tenantId],
+      )
+    ).rows[0]!.n as number;
+    expect(resyncOps["backup:DescribeRegionSettings"] ?? 0).toBeLessThanOrEqual(neverPublished);
+    expect(resyncOps["backup:DescribeGlobalSettings"] ?? 0).toBeLessThanOrEqual(neverPublished);
+    expect(resyncOps["backup:ListBackupSelections"] ?? 0).toBe(resyncOps["backup:GetBackupPlan"] ?? 0);
+    expect(resyncOps["backup:GetBackupPlan"] ?? 0).toBeLessThanOrEqual(c.edited_plans * 2);
   });
 });
 
