@@ -10,7 +10,7 @@ import { startSyncWorker } from "@/lib/sync/worker";
 import { startSimulator } from "@/sim/server";
 import { worldNow } from "@/sim/world/time";
 import { BENCH_CLOCK_AT } from "./sim-child";
-import { stateDigest, UNIT_STATE_TABLES } from "@/lib/sync/state-digest";
+import { stateDigest, SYNC_STATE_TABLES } from "@/lib/sync/state-digest";
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -78,7 +78,7 @@ try {
     await digest(a),
     await digest((await db.pool.query(`select id from tenants where name = 'fresh'`)).rows[0]!.id as string),
   ];
-  const differing = UNIT_STATE_TABLES.filter((t) => da[t] !== db2[t]);
+  const differing = SYNC_STATE_TABLES.filter((t) => da[t] !== db2[t]);
   const ops = (o: Record<string, number>) =>
     Object.fromEntries(
       Object.entries(o)

@@ -21,7 +21,7 @@ import { YOUNG_GENERATION_FLAG, ensureYoungGeneration } from "@/lib/cli/relaunch
 import { clock, pinClock } from "@/lib/clock";
 import { findingsDigest } from "@/lib/compliance/read/findings-digest";
 import { requestSync } from "@/lib/sync/request";
-import { stateDigest, UNIT_STATE_TABLES } from "@/lib/sync/state-digest";
+import { stateDigest, SYNC_STATE_TABLES } from "@/lib/sync/state-digest";
 import { startSyncWorker, type SyncWorker } from "@/lib/sync/worker";
 import { createTenant, descendants, postgresCpuSeconds, procCpuSeconds, procRssMb } from "./proc-metrics";
 import { benchAwsSettings, pinBenchClock, runTsxChild, startTsxChild } from "./sim-child";
@@ -190,7 +190,7 @@ async function runScale(serverUrl: string, scale: number): Promise<Record<string
     const fullSync = await measureSync(db, b, simUrl, simPids);
     out(`full sync of B (the same world, fresh): ${JSON.stringify(fullSync)}`);
     const [sa, sb] = [await stateDigest(db.pool, a), await stateDigest(db.pool, b)];
-    const differing = UNIT_STATE_TABLES.filter((t) => sa[t] !== sb[t]);
+    const differing = SYNC_STATE_TABLES.filter((t) => sa[t] !== sb[t]);
     const points = Number(
       (await db.pool.query(`select count(*)::int as n from recovery_points where tenant_id = $1`, [b])).rows[0]!.n,
     );

@@ -139,8 +139,13 @@ export const syncUnits = pgTable(
     errorKind: text("error_kind"),
     errorAt: timestamp("error_at", { withTimezone: true }),
     lastRunId: uuid("last_run_id"),
-    /** Last full listing of recovery points (deletions and expiry are noticed then). */
+    /**
+     * The unit's last full pass: a region unit's every recovery point listed (deletions and
+     * expiry are noticed then), the organization unit's every effective policy asked.
+     */
     recoveryPointsFullAt: timestamp("recovery_points_full_at", { withTimezone: true }),
+    /** Organization unit: per account, the digest its stored effective policy was read at (see effective-inputs.ts). */
+    effectivePolicyInputs: jsonb("effective_policy_inputs").$type<Record<string, string>>(),
     /** Incremental fetch marks: jobs created after these were asked for on the next run. */
     backupJobsAfter: timestamp("backup_jobs_after", { withTimezone: true }),
     copyJobsAfter: timestamp("copy_jobs_after", { withTimezone: true }),

@@ -12,6 +12,7 @@ import type { DelegatedAdministrator, EffectiveBackupPolicy, OrgBackupPolicy } f
 import type { Queryable } from "./bulk";
 import { ChainCache, ensureJobPartitions, loadTenantForSync, type SyncDeps, type TenantForSync } from "./context";
 import { summarizeRun } from "./counts";
+import { effectivePolicyInputs } from "./effective-inputs";
 import { publishOrganization } from "./org-publish";
 import { readOrganizationTree } from "./org-scope";
 import { inTransaction, QUEUES, unitJobs, type RunJob, type UnitJob } from "./queue";
@@ -55,25 +56,45 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
     await planUnits(deps, claim, tenant, tree);
     planned = true;
     const active = tree.accounts.filter((a) => a.state === "ACTIVE").map((a) => a.accountId);
-    const [delegated, policies, effective] = await Promise.all([
-      listDelegatedAdministrators(client),
-      listBackupPolicies(client),
-      mapLimit(active, deps.settings.orgConcurrency, (id) => describeEffectiveBackupPolicy(client, id)),
-    ]);
+    const [delegated, policies] = await Promise.all([listDelegatedAdministrators(client), listBackupPolicies(client)]);
+    const inputs = effectivePolicyInputs(tree, policies);
+    const stored = await storedEffectivePolicies(deps.pool, claim);
+    const fullPass =
+      !stored.fullPassAt || now - stored.fullPassAt.getTime() >= deps.settings.recoveryPointsFullEveryHours * 3_600_000;
+    const toAsk = active.filter((id) => fullPass || stored.inputs[id] !== inputs.get(id));
+    const asked = await mapLimit(toAsk, deps.settings.orgConcurrency, (id) =>
+      describeEffectiveBackupPolicy(client, id),
+    );
+    const askedIds = new Set(toAsk);
+    const effective = [
+      ...asked.filter((e): e is EffectiveBackupPolicy => e !== null),
+      ...active.filter((id) => !askedIds.has(id) && stored.policies.has(id)).map((id) => stored.policies.get(id)!),
+    ];
     const done = await withTransaction(deps.pool, async (tx) => {
       if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
       const counts = await publishOrganization(tx, tenant.tenantId, {
         tree,
         delegated: delegated as DelegatedAdministrator[],
         policies: policies as OrgBackupPolicy[],
-        effective: effective.filter((e): e is EffectiveBackupPolicy => e !== null),
+        effective,
       });
       await removeVanishedUnits(tx, claim);
       await tx.query(
-        `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id, counts, updated_at)
-         values ($1, 'org', $2, $3, 'ok', $4, $6, null, null, null, $4, $5, $6)
-         on conflict (tenant_id, account_id, region) do update set kind = 'org', status = 'ok', published_run_id = $4, published_at = $6, error = null, error_kind = null, error_at = null, last_run_id = $4, counts = $5, updated_at = $6`,
-        [tenant.tenantId, claim.accountId, ORG_REGION, claim.runId, JSON.stringify(counts), clock.now()],
+        `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id, counts, updated_at,
+                                 recovery_points_full_at, effective_policy_inputs)
+         values ($1, 'org', $2, $3, 'ok', $4, $6, null, null, null, $4, $5, $6, case when $7 then $6::timestamptz end, $8)
+         on conflict (tenant_id, account_id, region) do update set kind = 'org', status = 'ok', published_run_id = $4, published_at = $6, error = null, error_kind = null, error_at = null, last_run_id = $4, counts = $5, updated_at = $6,
+           recovery_points_full_at = case when $7 then $6::timestamptz else sync_units.recovery_points_full_at end, effective_policy_inputs = $8`,
+        [
+          tenant.tenantId,
+          claim.accountId,
+          ORG_REGION,
+          claim.runId,
+          JSON.stringify({ ...counts, effective_policies_asked: toAsk.length }),
+          clock.now(),
+          fullPass,
+          JSON.stringify(Object.fromEntries(inputs)),
+        ],
       );
       await finishUnit(tx, claim, "org", { status: "ok", calls: counter.calls, throttled: counter.throttled, counts });
       return true;
@@ -101,6 +122,33 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
     (c, tenantId) => summarizeRun(c, job.runId, tenantId),
     deps.log,
   );
+}
+
+/**
+ * The effective policies the organization's last publish holds, the inputs they were read at and
+ * its last full pass. A management account that changed (another organization) starts afresh.
+ */
+async function storedEffectivePolicies(db: Queryable, claim: Claim) {
+  const unit = await db.query(
+    `select recovery_points_full_at, effective_policy_inputs from sync_units
+      where tenant_id = $1 and account_id = $2 and kind = 'org' and published_at is not null`,
+    [claim.tenantId, claim.accountId],
+  );
+  const rows = await db.query(
+    `select account_id, content, last_updated from org_effective_policies where tenant_id = $1`,
+    [claim.tenantId],
+  );
+  const row = unit.rows[0];
+  return {
+    fullPassAt: (row?.recovery_points_full_at as Date | null | undefined) ?? null,
+    inputs: (row?.effective_policy_inputs as Record<string, string> | null | undefined) ?? {},
+    policies: new Map<string, EffectiveBackupPolicy>(
+      rows.rows.map((r) => [
+        r.account_id as string,
+        { accountId: r.account_id as string, content: r.content as string, lastUpdated: r.last_updated as Date | null },
+      ]),
+    ),
+  };
 }
 
 /** One unit per (account, region); suspended or closed accounts are recorded as skipped. */

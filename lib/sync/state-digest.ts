@@ -2,10 +2,15 @@
 // table of the tenant's rows without tenant_id (job history only from `jobsSince`), for the
 // resync tests and bench/resync-calls.ts alike.
 
+import { ORG_TABLES } from "./org-publish";
 import { JOB_TABLES, UNIT_TABLES } from "./table-specs";
 
-/** The tables a unit's publish writes (job history apart), without the sync's own bookkeeping. */
-export const UNIT_STATE_TABLES = [...UNIT_TABLES.filter((t) => t !== "sync_units"), "global_settings"] as const;
+/** The tables a sync's publishes write (job history apart), without the sync's own bookkeeping. */
+export const SYNC_STATE_TABLES = [
+  ...UNIT_TABLES.filter((t) => t !== "sync_units"),
+  "global_settings",
+  ...ORG_TABLES,
+] as const;
 
 interface Queryable {
   query(text: string, values: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
@@ -18,7 +23,7 @@ export async function stateDigest(
   jobsSince?: Date,
 ): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const table of [...UNIT_STATE_TABLES, ...(jobsSince ? JOB_TABLES : [])]) {
+  for (const table of [...SYNC_STATE_TABLES, ...(jobsSince ? JOB_TABLES : [])]) {
     const jobs = (JOB_TABLES as readonly string[]).includes(table);
     const r = await pool.query(
       // Each row's md5, then an md5 of them in order: a million rows' text in one string would

@@ -1,7 +1,9 @@
+import * as O from "@aws-sdk/client-organizations";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { pinClock } from "@/lib/clock";
 import type { DayRates } from "@/sim/engine/day";
 import { addTenant, startHarness, stateDigest, syncTenant, type Harness } from "./harness";
+import { managementCreds, orgClient } from "../sim/sim-clients";
 
 // A resync reads recovery points from per-vault marks (ByCreatedAfter) and jobs from theirs,
 // yet after each kind of change AWS's filters cannot show (a point deleted by hand or expired,
@@ -113,8 +115,52 @@ describe("a resync after one kind of change lands what a full sync lands", () =>
     ).rows[0]!.n as number;
     expect(resyncOps["backup:DescribeRegionSettings"] ?? 0).toBeLessThanOrEqual(neverPublished);
     expect(resyncOps["backup:DescribeGlobalSettings"] ?? 0).toBeLessThanOrEqual(neverPublished);
-    expect(resyncOps["backup:ListBackupSelections"] ?? 0).toBe(resyncOps["backup:GetBackupPlan"] ?? 0);
-    expect(resyncOps["backup:GetBackupPlan"] ?? 0).toBeLessThanOrEqual(c.edited_plans * 2);
+    // Once per plan read again (new or at a new version), as ListBackupPlanVersions is.
+    expect(resyncOps["backup:ListBackupSelections"] ?? 0).toBe(resyncOps["backup:ListBackupPlanVersions"] ?? 0);
+    expect(resyncOps["backup:ListBackupPlanVersions"] ?? 0).toBeLessThanOrEqual(c.edited_plans);
+  });
+});
+
+describe("effective backup policies on a resync", () => {
+  it("are asked only of accounts whose policies changed, and land what a full sync lands", async () => {
+    const org = orgClient(h.sim, await managementCreds(h.sim));
+    day({});
+    const quiet = await resyncMatchesFullSync();
+    expect(quiet.resyncOps["organizations:DescribeEffectivePolicy"] ?? 0).toBe(0);
+
+    // A policy attached to one OU: the accounts under it, and only they, are asked again.
+    const ous = await h.db.pool.query(
+      `select parent_id, count(*)::int as n from org_accounts where tenant_id = $1 and state = 'ACTIVE' and parent_id like 'ou-%'
+        group by parent_id order by n desc limit 1`,
+      [h.tenantId],
+    );
+    const { parent_id: ouId, n: under } = ous.rows[0] as { parent_id: string; n: number };
+    const created = await org.send(
+      new O.CreatePolicyCommand({
+        Name: "resync-test",
+        Description: "attached by the resync test",
+        Type: "BACKUP_POLICY",
+        Content: JSON.stringify({
+          plans: {
+            "resync-test": {
+              regions: { "@@assign": ["us-east-1"] },
+              rules: { daily: { target_backup_vault_name: { "@@assign": "Default" } } },
+            },
+          },
+        }),
+      }),
+    );
+    await org.send(new O.AttachPolicyCommand({ PolicyId: created.Policy!.PolicySummary!.Id!, TargetId: ouId }));
+    day({});
+    const changed = await resyncMatchesFullSync();
+    expect(under).toBeGreaterThan(0);
+    expect(changed.resyncOps["organizations:DescribeEffectivePolicy"]).toBe(under);
+    const effective = await h.db.pool.query(
+      `select count(*)::int as n from org_effective_policies e join org_accounts a using (tenant_id, account_id)
+        where e.tenant_id = $1 and a.parent_id = $2 and e.content like '%resync-test%'`,
+      [h.tenantId, ouId],
+    );
+    expect(effective.rows[0]!.n).toBe(under);
   });
 });
 

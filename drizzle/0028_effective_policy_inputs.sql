@@ -1,0 +1,1 @@
+ALTER TABLE "sync_units" ADD COLUMN "effective_policy_inputs" jsonb;
