@@ -23,7 +23,7 @@ export interface DayChanges {
 }
 
 export interface DayRates {
-  /** Share of listed recovery points deleted by hand per day. */
+  /** Share of listed recovery points deleted by hand per day (in cleanups: see deletePoints). */
   points: number;
   /** Share of tagged resources that lose a tag per day. */
   untag: number;
@@ -68,19 +68,27 @@ export function advanceDays(state: SimState, days: number, rates: DayRates = DEF
   return total;
 }
 
-/** Deletes `rate` of each vault's listed points (continuous ones excepted: they slide). */
+/**
+ * A person deletes points by hand in a cleanup of one vault (old points of a resource, a test's
+ * leftovers), not one point here and there across every vault: a vault is cleaned up with chance
+ * rate / CLEANUP_SHARE, and a cleanup deletes each of its listed points with chance CLEANUP_SHARE
+ * (continuous ones excepted: they slide). About `rate` of all listed points go either way.
+ */
+const CLEANUP_SHARE = 0.2;
+
 function deletePoints(state: SimState, rng: Rng, rate: number): number {
   const rps = state.rps;
   let n = 0;
   for (const unit of state.units) {
     for (const vi of unit.vaults) {
+      if (!rng.chance(rate / CLEANUP_SHARE)) continue;
       const vault = state.vaults[vi] as VaultRt;
       const list = vault.recoveryPoints.view();
       let touched = false;
       for (let k = 0; k < list.length; k++) {
         const i = list[k] as number;
         if (!rps.visible(i, state.now) || (rps.flags.data[i] as number) & RP_CONTINUOUS) continue;
-        if (!rng.chance(rate)) continue;
+        if (!rng.chance(CLEANUP_SHARE)) continue;
         rps.flags.data[i] = (rps.flags.data[i] as number) | RP_DELETED;
         vault.liveCount--;
         touched = true;

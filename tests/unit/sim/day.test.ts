@@ -46,6 +46,16 @@ describe("a simulated day", () => {
     const c = advanceDays(s, 1, rates);
     expect(c.deleted_points / before).toBeGreaterThan(0.004);
     expect(c.deleted_points / before).toBeLessThan(0.02);
+    // In cleanups of a few vaults, not a point here and there in every vault.
+    const again = createState(demoWorld(1), { now: NOW });
+    const onlyPoints = advanceDays(again, 1, { points: 0.01, untag: 0, edit_plan: 0, delete_plan: 0, remove_vault: 0 });
+    const plain = createState(demoWorld(1), { now: NOW });
+    advanceDays(plain, 1, { points: 0, untag: 0, edit_plan: 0, delete_plan: 0, remove_vault: 0 });
+    const vaults = again.vaults.length;
+    const cleaned = again.vaults.filter((v, i) => v.liveCount < plain.vaults[i]!.liveCount).length;
+    expect(onlyPoints.deleted_points).toBeGreaterThan(0);
+    expect(cleaned).toBeGreaterThan(0);
+    expect(cleaned).toBeLessThan(vaults * 0.15);
     expect(c.untagged_resources).toBeGreaterThan(0);
     expect(c.edited_plans).toBeGreaterThan(0);
     expect(c.deleted_plans).toBeGreaterThan(0);
