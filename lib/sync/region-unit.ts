@@ -7,7 +7,14 @@ import type { UnitJob } from "./queue";
 import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, requeueUnit, type Claim } from "./runs";
 import { withTransaction } from "./transaction";
 import { syncMetrics } from "./metrics";
-import { knownPlans, knownVaults, nextJobMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
+import {
+  knownPlans,
+  knownVaults,
+  nextJobMarks,
+  oldestUnfinishedJobs,
+  publishUnit,
+  recoveryPointMarks,
+} from "./unit-publish";
 import { readUnit, type JobMarks } from "./unit-read";
 import { clock } from "@/lib/clock";
 
@@ -97,7 +104,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
         syncMetrics.publishWaitMs += performance.now() - publishStart;
         if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
         const counts = await publishUnit(tx, scope, read, state.fresh, now);
-        const marks = nextJobMarks(state.jobsAfter, read.jobNewest);
+        const marks = nextJobMarks(state.jobsAfter, read.jobNewest, await oldestUnfinishedJobs(tx, scope, now));
         await tx.query(
           `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,
                                  recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, scan_jobs_after, counts, updated_at)

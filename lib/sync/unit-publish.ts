@@ -261,22 +261,52 @@ export function incrementalCoverage(read: UnitRead, now: Date): DeleteFilter {
   };
 }
 
+/** A job is listed within this of its creation (AWS's lists are eventually consistent). */
+const JOB_SETTLE_MS = 3_600_000;
+
 /**
- * Where the next incremental job read starts: the newest job read minus the overlap (a job can
- * still change state within its completion window), never earlier than the current mark.
+ * Where the next incremental job read starts: just before the newest job read, or before the
+ * oldest job still unfinished (its state can change until it ends), whichever is earlier; never
+ * more than the overlap before the newest (a job ends within its completion window), never
+ * earlier than the current mark. Scan jobs are listed by completion (see scanJobPages): their
+ * mark keeps the whole overlap.
  */
-export function nextJobMarks(previous: JobMarks, newest: JobMarks): JobMarks {
-  const mark = (prev: Date | null, n: Date | null) => {
+export function nextJobMarks(previous: JobMarks, newest: JobMarks, unfinished: Omit<JobMarks, "scan">): JobMarks {
+  const mark = (prev: Date | null, n: Date | null, oldestOpen: Date | null) => {
     if (!n) return prev;
-    const m = new Date(n.getTime() - JOB_OVERLAP_DAYS * 86_400_000);
+    const floor = n.getTime() - JOB_OVERLAP_DAYS * 86_400_000;
+    const settled = n.getTime() - JOB_SETTLE_MS;
+    const m = new Date(Math.max(floor, oldestOpen ? Math.min(settled, oldestOpen.getTime() - 1) : settled));
     return prev && prev > m ? prev : m;
   };
   return {
-    backup: mark(previous.backup, newest.backup),
-    copy: mark(previous.copy, newest.copy),
-    restore: mark(previous.restore, newest.restore),
-    scan: mark(previous.scan, newest.scan),
+    backup: mark(previous.backup, newest.backup, unfinished.backup),
+    copy: mark(previous.copy, newest.copy, unfinished.copy),
+    restore: mark(previous.restore, newest.restore, unfinished.restore),
+    scan: mark(previous.scan, newest.scan, new Date(0)),
   };
+}
+
+/**
+ * The oldest job of the unit still unfinished, per list, within the overlap before `now`: a
+ * backup or copy job not yet ended, a restore job not ended or whose restore test is still
+ * validating.
+ */
+export async function oldestUnfinishedJobs(
+  tx: Queryable,
+  scope: readonly [string, string, string],
+  now: Date,
+): Promise<Omit<JobMarks, "scan">> {
+  const since = new Date(now.getTime() - JOB_OVERLAP_DAYS * 86_400_000);
+  const where = `tenant_id = $1 and account_id = $2 and region = $3 and creation_date > $4`;
+  const res = await tx.query(
+    `select (select min(creation_date) from backup_jobs where ${where} and state in ('CREATED', 'PENDING', 'RUNNING', 'ABORTING')) as backup,
+            (select min(creation_date) from copy_jobs where ${where} and state in ('CREATED', 'RUNNING')) as copy,
+            (select min(creation_date) from restore_jobs where ${where} and (status in ('PENDING', 'RUNNING') or validation_status = 'VALIDATING')) as restore`,
+    [...scope, since],
+  );
+  const r = res.rows[0]!;
+  return { backup: r.backup as Date | null, copy: r.copy as Date | null, restore: r.restore as Date | null };
 }
 
 /**

@@ -70,9 +70,20 @@ const unitKinds = async () =>
     .n as number;
 
 describe("a resync after one kind of change lands what a full sync lands", () => {
-  it("new points and jobs, points expired by their lifecycle", async () => {
+  it("new points and jobs, points expired by their lifecycle, jobs that were running ended", async () => {
+    const running = async () =>
+      (
+        await h.db.pool.query(
+          `select backup_job_id from backup_jobs where tenant_id = $1 and state in ('CREATED', 'PENDING', 'RUNNING')`,
+          [h.tenantId],
+        )
+      ).rows.map((r) => r.backup_job_id as string);
+    const before = await running();
+    expect(before.length).toBeGreaterThan(0);
     day({});
     await resyncMatchesFullSync();
+    const still = new Set(await running());
+    expect(before.filter((id) => still.has(id))).toEqual([]);
   });
 
   it("points deleted by hand", async () => {

@@ -58,14 +58,31 @@ describe("set-based writes", () => {
 });
 
 describe("incremental job marks", () => {
-  it("start a completion window before the newest job read, and never go back", () => {
-    const newest = new Date("2026-10-20T00:00:00Z");
+  const newest = new Date("2026-10-20T00:00:00Z");
+  it("start just before the newest job read when every job has ended, and never go back", () => {
     const m = nextJobMarks(
-      { backup: null, copy: new Date("2026-10-19T00:00:00Z"), restore: null, scan: null },
+      { backup: null, copy: new Date("2026-10-19T23:30:00Z"), restore: null, scan: null },
       { backup: newest, copy: newest, restore: null, scan: newest },
+      { backup: null, copy: null, restore: null },
     );
-    expect(m.backup).toEqual(new Date("2026-10-12T00:00:00Z"));
-    expect(m.copy).toEqual(new Date("2026-10-19T00:00:00Z"));
+    expect(m.backup).toEqual(new Date("2026-10-19T23:00:00Z"));
+    expect(m.copy).toEqual(new Date("2026-10-19T23:30:00Z"));
     expect(m.restore).toBeNull();
+    // Scan jobs are listed by completion: the whole overlap.
+    expect(m.scan).toEqual(new Date("2026-10-12T00:00:00Z"));
+  });
+  it("start before the oldest unfinished job, but no more than the overlap before the newest", () => {
+    const m = nextJobMarks(
+      { backup: null, copy: null, restore: null, scan: null },
+      { backup: newest, copy: newest, restore: newest, scan: null },
+      {
+        backup: new Date("2026-10-17T06:00:00Z"),
+        copy: new Date("2026-10-01T00:00:00Z"),
+        restore: new Date("2026-10-19T23:59:00Z"),
+      },
+    );
+    expect(m.backup).toEqual(new Date("2026-10-17T05:59:59.999Z"));
+    expect(m.copy).toEqual(new Date("2026-10-12T00:00:00Z"));
+    expect(m.restore).toEqual(new Date("2026-10-19T23:00:00Z"));
   });
 });
