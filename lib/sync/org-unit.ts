@@ -60,7 +60,9 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
     const inputs = effectivePolicyInputs(tree, policies);
     const stored = await storedEffectivePolicies(deps.pool, claim);
     const fullPass =
-      !stored.fullPassAt || now - stored.fullPassAt.getTime() >= deps.settings.recoveryPointsFullEveryHours * 3_600_000;
+      stored.manual ||
+      !stored.fullPassAt ||
+      now - stored.fullPassAt.getTime() >= deps.settings.recoveryPointsFullEveryHours * 3_600_000;
     const toAsk = active.filter((id) => fullPass || stored.inputs[id] !== inputs.get(id));
     const asked = await mapLimit(toAsk, deps.settings.orgConcurrency, (id) =>
       describeEffectiveBackupPolicy(client, id),
@@ -138,8 +140,11 @@ async function storedEffectivePolicies(db: Queryable, claim: Claim) {
     `select account_id, content, last_updated from org_effective_policies where tenant_id = $1`,
     [claim.tenantId],
   );
+  const run = await db.query(`select trigger from sync_runs where id = $1`, [claim.runId]);
   const row = unit.rows[0];
   return {
+    /** A person started the run (Sync now): every account is asked. */
+    manual: run.rows[0]?.trigger === "manual",
     fullPassAt: (row?.recovery_points_full_at as Date | null | undefined) ?? null,
     inputs: (row?.effective_policy_inputs as Record<string, string> | null | undefined) ?? {},
     policies: new Map<string, EffectiveBackupPolicy>(

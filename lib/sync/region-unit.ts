@@ -40,18 +40,23 @@ async function tenantOf(deps: SyncDeps, runId: string, tenantId: string): Promis
 interface UnitState {
   /** No current rows (never published, or removed since; job history may remain, see publishUnit). */
   fresh: boolean;
+  /** The run was started by a person (Sync now): every unit is read in full. */
+  manual: boolean;
   recoveryPointsFullAt: Date | null;
   jobsAfter: JobMarks;
 }
 
 async function unitState(deps: SyncDeps, c: Claim): Promise<UnitState> {
   const res = await deps.pool.query(
-    `select published_at, recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, scan_jobs_after from sync_units where tenant_id = $1 and account_id = $2 and region = $3`,
-    [c.tenantId, c.accountId, c.region],
+    `select r.trigger, u.published_at, u.recovery_points_full_at, u.backup_jobs_after, u.copy_jobs_after, u.restore_jobs_after, u.scan_jobs_after
+       from sync_runs r left join sync_units u on u.tenant_id = $1 and u.account_id = $2 and u.region = $3
+      where r.id = $4`,
+    [c.tenantId, c.accountId, c.region, c.runId],
   );
   const r = res.rows[0];
   return {
     fresh: !r?.published_at,
+    manual: r?.trigger === "manual",
     recoveryPointsFullAt: (r?.recovery_points_full_at as Date | null) ?? null,
     jobsAfter: {
       backup: (r?.backup_jobs_after as Date | null) ?? null,
@@ -77,7 +82,10 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     // publish keeps.
     const now = clock.now();
     const full =
-      state.fresh || !state.recoveryPointsFullAt || now.getTime() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
+      state.fresh ||
+      state.manual ||
+      !state.recoveryPointsFullAt ||
+      now.getTime() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
     const readStart = performance.now();
     const read = await readUnit(
       {

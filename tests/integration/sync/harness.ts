@@ -211,8 +211,13 @@ export async function addTenant(h: Harness, name: string): Promise<string> {
   return res.rows[0]!.id as string;
 }
 
-export async function syncTenant(h: Harness, tenantId: string, timeoutMs = 60_000): Promise<RunProgress> {
-  const req = await requestSync(h.db.db, { tenantId, trigger: "cli" });
+export async function syncTenant(
+  h: Harness,
+  tenantId: string,
+  timeoutMs = 60_000,
+  trigger: "cli" | "manual" = "cli",
+): Promise<RunProgress> {
+  const req = await requestSync(h.db.db, { tenantId, trigger });
   if (!req) throw new Error("no run");
   return waitForRun(h.db, tenantId, req.runId, timeoutMs);
 }

@@ -132,6 +132,30 @@ describe("a resync after one kind of change lands what a full sync lands", () =>
   });
 });
 
+describe("a sync a person starts (Sync now)", () => {
+  it("reads every unit and every effective policy in full", async () => {
+    day({});
+    h.sim.resetStats();
+    const run = await syncTenant(h, h.tenantId, 60_000, "manual");
+    expect(run.status).toBe("partial");
+    const ops = h.sim.stats().calls.by_operation;
+    const units = await h.db.pool.query(
+      `select count(*)::int as n from sync_units where tenant_id = $1 and kind = 'region' and published_at is not null and status = 'ok'`,
+      [h.tenantId],
+    );
+    const plans = await h.db.pool.query(`select count(*)::int as n from backup_plans where tenant_id = $1`, [
+      h.tenantId,
+    ]);
+    const accounts = await h.db.pool.query(
+      `select count(*)::int as n from org_accounts where tenant_id = $1 and state = 'ACTIVE'`,
+      [h.tenantId],
+    );
+    expect(ops["backup:DescribeRegionSettings"]).toBeGreaterThanOrEqual(units.rows[0]!.n);
+    expect(ops["backup:ListBackupSelections"]).toBe(plans.rows[0]!.n);
+    expect(ops["organizations:DescribeEffectivePolicy"]).toBe(accounts.rows[0]!.n);
+  });
+});
+
 describe("effective backup policies on a resync", () => {
   it("are asked only of accounts whose policies changed, and land what a full sync lands", async () => {
     const org = orgClient(h.sim, await managementCreds(h.sim));
