@@ -185,8 +185,8 @@ export interface KnownVault {
 /**
  * Vaults with lock, key, access policy and notifications (absent ones are ResourceNotFound).
  * A vault in `known` with the same creation date keeps its stored policy, notifications,
- * approval team and whether its shares were readable: AWS
- * shows no modification time for them, so only a full pass re-reads them.
+ * approval team and whether its shares were readable: AWS shows no modification time for them,
+ * so only a full pass reads them again.
  */
 export async function fetchVaults(
   client: BackupClient,
