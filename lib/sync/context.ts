@@ -120,6 +120,23 @@ export class ChainCache {
   }
 }
 
+/**
+ * Whether a unit is read in full this time: a run a person started (Sync now: what they just
+ * changed in AWS must show), a unit never read in full, or one whose last full pass is
+ * SYNC_FULL_PASS_HOURS old. Otherwise it reads only what changed (see UnitReadOptions.fullPass).
+ */
+export function isFullPass(
+  unit: { manual: boolean; lastFullPass: Date | null },
+  settings: Pick<SyncSettings, "recoveryPointsFullEveryHours">,
+  now: number,
+): boolean {
+  return (
+    unit.manual ||
+    !unit.lastFullPass ||
+    now - unit.lastFullPass.getTime() >= settings.recoveryPointsFullEveryHours * 3_600_000
+  );
+}
+
 // Per pool, that is per database: one process may sync into several (the benches, the tests).
 const ensured = new WeakMap<pg.Pool, Set<string>>();
 

@@ -10,7 +10,14 @@ import {
 } from "@/lib/aws/organizations.fetch";
 import type { DelegatedAdministrator, EffectiveBackupPolicy, OrgBackupPolicy } from "@/lib/inventory/types";
 import type { Queryable } from "./bulk";
-import { ChainCache, ensureJobPartitions, loadTenantForSync, type SyncDeps, type TenantForSync } from "./context";
+import {
+  ChainCache,
+  ensureJobPartitions,
+  isFullPass,
+  loadTenantForSync,
+  type SyncDeps,
+  type TenantForSync,
+} from "./context";
 import { summarizeRun } from "./counts";
 import { effectivePolicyInputs } from "./effective-inputs";
 import { publishOrganization } from "./org-publish";
@@ -58,19 +65,19 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
     const active = tree.accounts.filter((a) => a.state === "ACTIVE").map((a) => a.accountId);
     const [delegated, policies] = await Promise.all([listDelegatedAdministrators(client), listBackupPolicies(client)]);
     const inputs = effectivePolicyInputs(tree, policies);
-    const stored = await storedEffectivePolicies(deps.pool, claim);
-    const fullPass =
-      stored.manual ||
-      !stored.fullPassAt ||
-      now - stored.fullPassAt.getTime() >= deps.settings.recoveryPointsFullEveryHours * 3_600_000;
-    const toAsk = active.filter((id) => fullPass || stored.inputs[id] !== inputs.get(id));
+    const last = await lastOrganizationPass(deps.pool, claim);
+    const fullPass = isFullPass(last, deps.settings, now);
+    const stored = fullPass
+      ? new Map<string, EffectiveBackupPolicy>()
+      : await storedEffectivePolicies(deps.pool, claim);
+    const toAsk = active.filter((id) => fullPass || last.inputs[id] !== inputs.get(id));
     const asked = await mapLimit(toAsk, deps.settings.orgConcurrency, (id) =>
       describeEffectiveBackupPolicy(client, id),
     );
     const askedIds = new Set(toAsk);
     const effective = [
       ...asked.filter((e): e is EffectiveBackupPolicy => e !== null),
-      ...active.filter((id) => !askedIds.has(id) && stored.policies.has(id)).map((id) => stored.policies.get(id)!),
+      ...active.filter((id) => !askedIds.has(id) && stored.has(id)).map((id) => stored.get(id)!),
     ];
     const done = await withTransaction(deps.pool, async (tx) => {
       if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
@@ -127,33 +134,38 @@ export async function runOrganizationUnit(job: RunJob, deps: SyncDeps, chains: C
 }
 
 /**
- * The effective policies the organization's last publish holds, the inputs they were read at and
- * its last full pass. A management account that changed (another organization) starts afresh.
+ * The organization unit's last full pass, the per-account inputs its stored effective policies
+ * were read at, and whether a person started this run. Keyed by the management account: another
+ * organization starts afresh.
  */
-async function storedEffectivePolicies(db: Queryable, claim: Claim) {
-  const unit = await db.query(
-    `select recovery_points_full_at, effective_policy_inputs from sync_units
-      where tenant_id = $1 and account_id = $2 and kind = 'org' and published_at is not null`,
-    [claim.tenantId, claim.accountId],
+async function lastOrganizationPass(db: Queryable, claim: Claim) {
+  const res = await db.query(
+    `select r.trigger, u.recovery_points_full_at, u.effective_policy_inputs
+       from sync_runs r left join sync_units u
+         on u.tenant_id = $1 and u.account_id = $2 and u.kind = 'org' and u.published_at is not null
+      where r.id = $3`,
+    [claim.tenantId, claim.accountId, claim.runId],
   );
-  const rows = await db.query(
+  const r = res.rows[0];
+  return {
+    manual: r?.trigger === "manual",
+    lastFullPass: (r?.recovery_points_full_at as Date | null | undefined) ?? null,
+    inputs: (r?.effective_policy_inputs as Record<string, string> | null | undefined) ?? {},
+  };
+}
+
+/** The effective policies the organization's last publish holds, by account. */
+async function storedEffectivePolicies(db: Queryable, claim: Claim): Promise<Map<string, EffectiveBackupPolicy>> {
+  const res = await db.query(
     `select account_id, content, last_updated from org_effective_policies where tenant_id = $1`,
     [claim.tenantId],
   );
-  const run = await db.query(`select trigger from sync_runs where id = $1`, [claim.runId]);
-  const row = unit.rows[0];
-  return {
-    /** A person started the run (Sync now): every account is asked. */
-    manual: run.rows[0]?.trigger === "manual",
-    fullPassAt: (row?.recovery_points_full_at as Date | null | undefined) ?? null,
-    inputs: (row?.effective_policy_inputs as Record<string, string> | null | undefined) ?? {},
-    policies: new Map<string, EffectiveBackupPolicy>(
-      rows.rows.map((r) => [
-        r.account_id as string,
-        { accountId: r.account_id as string, content: r.content as string, lastUpdated: r.last_updated as Date | null },
-      ]),
-    ),
-  };
+  return new Map(
+    res.rows.map((r) => [
+      r.account_id as string,
+      { accountId: r.account_id as string, content: r.content as string, lastUpdated: r.last_updated as Date | null },
+    ]),
+  );
 }
 
 /** One unit per (account, region); suspended or closed accounts are recorded as skipped. */

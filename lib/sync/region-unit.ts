@@ -1,20 +1,20 @@
 import { newCounter } from "@/lib/aws/client-factory";
 import { classifyCallError, FailureError, throttledFor, type Failure } from "@/lib/aws/errors";
 import { clearStaging } from "./bulk";
-import { ensureJobPartitions, loadTenantForSync, type ChainCache, type SyncDeps, type TenantForSync } from "./context";
+import {
+  ensureJobPartitions,
+  isFullPass,
+  loadTenantForSync,
+  type ChainCache,
+  type SyncDeps,
+  type TenantForSync,
+} from "./context";
 import { summarizeRun } from "./counts";
 import type { UnitJob } from "./queue";
 import { claimUnit, finishRunIfDone, finishUnit, holdsClaim, requeueUnit, type Claim } from "./runs";
 import { withTransaction } from "./transaction";
 import { syncMetrics } from "./metrics";
-import {
-  knownPlans,
-  knownVaults,
-  nextJobMarks,
-  oldestUnfinishedJobs,
-  publishUnit,
-  recoveryPointMarks,
-} from "./unit-publish";
+import { knownPlans, knownVaults, nextJobMarks, publishUnit, recoveryPointMarks } from "./unit-publish";
 import { readUnit, type JobMarks } from "./unit-read";
 import { clock } from "@/lib/clock";
 
@@ -77,15 +77,12 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     const tenant = await tenantOf(deps, claim.runId, claim.tenantId);
     if (!tenant) return;
     const state = await unitState(deps, claim);
-    const fullEveryMs = deps.settings.recoveryPointsFullEveryHours * 3_600_000;
     // One "now" for the unit: the points it counts as still due at the marks are the ones its
     // publish keeps.
     const now = clock.now();
     const full =
       state.fresh ||
-      state.manual ||
-      !state.recoveryPointsFullAt ||
-      now.getTime() - state.recoveryPointsFullAt.getTime() >= fullEveryMs;
+      isFullPass({ manual: state.manual, lastFullPass: state.recoveryPointsFullAt }, deps.settings, now.getTime());
     const readStart = performance.now();
     const read = await readUnit(
       {
@@ -112,7 +109,7 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
         syncMetrics.publishWaitMs += performance.now() - publishStart;
         if (!(await holdsClaim(tx, claim, deps.workerId))) return false;
         const counts = await publishUnit(tx, scope, read, state.fresh, now);
-        const marks = nextJobMarks(state.jobsAfter, read.jobNewest, await oldestUnfinishedJobs(tx, scope, now));
+        const marks = nextJobMarks(state.jobsAfter, read.jobNewest, read.jobOldestUnfinished);
         await tx.query(
           `insert into sync_units (tenant_id, kind, account_id, region, status, published_run_id, published_at, error, error_kind, error_at, last_run_id,
                                  recovery_points_full_at, backup_jobs_after, copy_jobs_after, restore_jobs_after, scan_jobs_after, counts, updated_at)

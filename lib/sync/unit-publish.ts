@@ -26,7 +26,7 @@ import {
   type TableSpec,
   type Value,
 } from "./table-specs";
-import type { JobMarks, UnitRead, VaultMark } from "./unit-read";
+import type { JobMarks, UnfinishedJobMarks, UnitRead, VaultMark } from "./unit-read";
 
 // Makes a completely read unit current, inside the caller's transaction: upsert what changed,
 // delete what is gone (only for lists read in full), never touch job history.
@@ -271,7 +271,7 @@ const JOB_SETTLE_MS = 3_600_000;
  * earlier than the current mark. Scan jobs are listed by completion (see scanJobPages): their
  * mark keeps the whole overlap.
  */
-export function nextJobMarks(previous: JobMarks, newest: JobMarks, unfinished: Omit<JobMarks, "scan">): JobMarks {
+export function nextJobMarks(previous: JobMarks, newest: JobMarks, unfinished: UnfinishedJobMarks): JobMarks {
   const mark = (prev: Date | null, n: Date | null, oldestOpen: Date | null) => {
     if (!n) return prev;
     const floor = n.getTime() - JOB_OVERLAP_DAYS * 86_400_000;
@@ -285,28 +285,6 @@ export function nextJobMarks(previous: JobMarks, newest: JobMarks, unfinished: O
     restore: mark(previous.restore, newest.restore, unfinished.restore),
     scan: mark(previous.scan, newest.scan, new Date(0)),
   };
-}
-
-/**
- * The oldest job of the unit still unfinished, per list, within the overlap before `now`: a
- * backup or copy job not yet ended, a restore job not ended or whose restore test is still
- * validating.
- */
-export async function oldestUnfinishedJobs(
-  tx: Queryable,
-  scope: readonly [string, string, string],
-  now: Date,
-): Promise<Omit<JobMarks, "scan">> {
-  const since = new Date(now.getTime() - JOB_OVERLAP_DAYS * 86_400_000);
-  const where = `tenant_id = $1 and account_id = $2 and region = $3 and creation_date > $4`;
-  const res = await tx.query(
-    `select (select min(creation_date) from backup_jobs where ${where} and state in ('CREATED', 'PENDING', 'RUNNING', 'ABORTING')) as backup,
-            (select min(creation_date) from copy_jobs where ${where} and state in ('CREATED', 'RUNNING')) as copy,
-            (select min(creation_date) from restore_jobs where ${where} and (status in ('PENDING', 'RUNNING') or validation_status = 'VALIDATING')) as restore`,
-    [...scope, since],
-  );
-  const r = res.rows[0]!;
-  return { backup: r.backup as Date | null, copy: r.copy as Date | null, restore: r.restore as Date | null };
 }
 
 /**

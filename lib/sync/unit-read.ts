@@ -78,6 +78,16 @@ export interface UnitReadOptions {
   sequential?: boolean;
 }
 
+/** Per job list listed by creation (scan jobs are listed by completion), a date or null. */
+export type UnfinishedJobMarks = Omit<JobMarks, "scan">;
+
+/** Jobs whose state can still change: not yet ended, or (restore tests) still validating. */
+const UNFINISHED = {
+  backup: (j: BackupJob) => ["CREATED", "PENDING", "RUNNING", "ABORTING"].includes(j.state),
+  copy: (j: CopyJob) => ["CREATED", "RUNNING"].includes(j.state),
+  restore: (j: RestoreJob) => ["PENDING", "RUNNING"].includes(j.status) || j.validationStatus === "VALIDATING",
+};
+
 /** Per job list, the time the next incremental read starts from (null: read all AWS keeps). */
 export interface JobMarks {
   backup: Date | null;
@@ -117,6 +127,11 @@ export interface UnitRead {
   jobMonths: { min: Date | null; max: Date | null };
   /** Newest creation date read per job list (the next incremental read starts near it). */
   jobNewest: JobMarks;
+  /**
+   * Oldest creation date of a job read still unfinished (its state can still change). Every job
+   * unfinished at the last read was after that read's mark, so it is among the jobs read now.
+   */
+  jobOldestUnfinished: UnfinishedJobMarks;
   fullPass: boolean;
   /** Incremental read: the vaults listed only from their mark (the others were listed in full). */
   recoveryPointsWindows: Map<string, Date>;
@@ -192,17 +207,23 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
       scanJobs: sink(scanJobSpec),
       jobMonths: { min: null, max: null },
       jobNewest: { backup: null, copy: null, restore: null, scan: null },
+      jobOldestUnfinished: { backup: null, copy: null, restore: null },
       fullPass: o.fullPass,
       recoveryPointsWindows: new Map(),
     };
-    const noteJobDates = (kind: keyof UnitRead["jobNewest"]) => (rows: Array<{ creationDate: Date }>) => {
-      for (const r of rows) {
-        if (!read.jobMonths.min || r.creationDate < read.jobMonths.min) read.jobMonths.min = r.creationDate;
-        if (!read.jobMonths.max || r.creationDate > read.jobMonths.max) read.jobMonths.max = r.creationDate;
-        const newest = read.jobNewest[kind];
-        if (!newest || r.creationDate > newest) read.jobNewest[kind] = r.creationDate;
-      }
-    };
+    const noteJobDates =
+      <T extends { creationDate: Date }>(kind: keyof JobMarks, unfinished?: (row: T) => boolean) =>
+      (rows: T[]) => {
+        for (const r of rows) {
+          if (!read.jobMonths.min || r.creationDate < read.jobMonths.min) read.jobMonths.min = r.creationDate;
+          if (!read.jobMonths.max || r.creationDate > read.jobMonths.max) read.jobMonths.max = r.creationDate;
+          const newest = read.jobNewest[kind];
+          if (!newest || r.creationDate > newest) read.jobNewest[kind] = r.creationDate;
+          if (kind === "scan" || !unfinished?.(r)) continue;
+          const oldest = read.jobOldestUnfinished[kind];
+          if (!oldest || r.creationDate < oldest) read.jobOldestUnfinished[kind] = r.creationDate;
+        }
+      };
     /** Drains page generators into a sink, stopping between pages once another task failed. */
     const drain = async <T>(
       pages: AsyncGenerator<T[]>,
@@ -273,14 +294,25 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
         },
         (stop) => drain(protectedResourcePages(backup, unit), read.protectedResources, stop),
         (stop) =>
-          drain(backupJobPages(backup, unit, after(o.jobsAfter.backup)), read.backupJobs, stop, noteJobDates("backup")),
-        (stop) => drain(copyJobPages(backup, unit, after(o.jobsAfter.copy)), read.copyJobs, stop, noteJobDates("copy")),
+          drain(
+            backupJobPages(backup, unit, after(o.jobsAfter.backup)),
+            read.backupJobs,
+            stop,
+            noteJobDates("backup", UNFINISHED.backup),
+          ),
+        (stop) =>
+          drain(
+            copyJobPages(backup, unit, after(o.jobsAfter.copy)),
+            read.copyJobs,
+            stop,
+            noteJobDates("copy", UNFINISHED.copy),
+          ),
         (stop) =>
           drain(
             restoreJobPages(backup, unit, after(o.jobsAfter.restore)),
             read.restoreJobs,
             stop,
-            noteJobDates("restore"),
+            noteJobDates("restore", UNFINISHED.restore),
           ),
         (stop) => drain(scanJobPages(backup, unit, after(o.jobsAfter.scan)), read.scanJobs, stop, noteJobDates("scan")),
         async () => {

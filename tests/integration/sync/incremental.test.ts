@@ -1,7 +1,9 @@
-import { isolatedDb } from "@/tests/helpers/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ensureJobPartitions } from "@/lib/sync/context";
+import { dropExpiredJobPartitions } from "@/lib/sync/drop-job-partitions";
 import { registerSyncCompletedHandler, unregisterSyncCompletedHandler, type SyncCompleted } from "@/lib/sync/hooks";
 import { tickSchedules } from "@/lib/sync/schedule";
+import { isolatedDb } from "@/tests/helpers/db";
 import { countsByUnit, simCountsByUnit, startHarness, type Harness } from "./harness";
 
 // Recovery points are read incrementally with a periodic full listing that notices deletions and
@@ -109,7 +111,6 @@ describe("scheduled syncs", () => {
 
 describe("job history retention", () => {
   it("drops whole months older than the retention, and keeps the rest", async () => {
-    const { dropExpiredJobPartitions } = await import("@/lib/sync/drop-job-partitions");
     await h.db.pool.query(`select ensure_job_partitions('2020-01-01T00:00:00Z', '2020-02-01T00:00:00Z')`);
     await h.db.pool.query(
       `insert into backup_jobs (tenant_id, account_id, region, backup_job_id, creation_date, state, resource_arn, resource_type, backup_vault_name, is_parent)
@@ -139,8 +140,6 @@ describe("job history retention", () => {
   });
 
   it("creates a month's partitions in every database a process syncs into, and again after a drop", async () => {
-    const { ensureJobPartitions } = await import("@/lib/sync/context");
-    const { dropExpiredJobPartitions } = await import("@/lib/sync/drop-job-partitions");
     const insert = (pool: typeof h.db.pool, id: string) =>
       pool.query(
         `insert into backup_jobs (tenant_id, account_id, region, backup_job_id, creation_date, state, resource_arn, resource_type, backup_vault_name, is_parent)
