@@ -7,7 +7,7 @@ import type { RecoveryPoint } from "@/lib/inventory/types";
 import { compileScope } from "@/lib/compliance/model/scope";
 import { CONTROLS } from "@/lib/compliance/controls/registry";
 import { releaseEvidenceCaches } from "@/lib/compliance/controls/control";
-import { boundHeap } from "./heap";
+import { HeapBound } from "./heap";
 import { FactsAccumulator, type SnapshotFacts } from "@/lib/compliance/facts/resource-facts";
 import { buildEvaluationContext, type EvaluationContext } from "./context";
 import type { ControlRun, EvaluationStats, FindingSink } from "./evaluate";
@@ -87,6 +87,7 @@ export async function evaluateStream(
 
   let findings = 0;
   let points = 0;
+  const heap = new HeapBound();
   const accumulator = new FactsAccumulator(snapshot, jobsSince);
   let unit: { accountId: string; region: string } | null = null;
   for await (const chunk of source.recoveryPoints()) {
@@ -95,7 +96,7 @@ export async function evaluateStream(
       if (unit && (unit.accountId !== rp.accountId || unit.region !== rp.region)) {
         await hooks.recoveryPointUnitDone?.(unit.accountId, unit.region);
         unit = null;
-        boundHeap();
+        heap.check();
       }
       unit ??= { accountId: rp.accountId, region: rp.region };
       points++;
@@ -152,7 +153,7 @@ export async function evaluateStream(
     ctx.releaseCaches();
     releaseEvidenceCaches();
     if (facts.forget) for (const r of view.resources) facts.forget(r.resourceArn);
-    boundHeap();
+    heap.check();
   }
   const t4 = performance.now();
   return {
