@@ -36,9 +36,10 @@ describe("HeapBound", () => {
   it("does not collect at every step when the live data alone is over the limit", () => {
     // 700 MB live, as twice the bench world holds: a fixed 560 MB bound would collect 1,000 times.
     const large = simulatedHeap(700, 10, 1000);
-    expect(large.fullCollections).toBeLessThanOrEqual(Math.ceil(1000 / 35) + 1);
+    // Garbage may grow as large as the live data: a collection every 71 steps.
+    expect(large.fullCollections).toBeLessThanOrEqual(Math.ceil(1000 / 70) + 1);
     expect(large.fullCollections).toBeGreaterThan(0);
-    expect(large.peakMb).toBeLessThanOrEqual(700 * 1.5 + 10);
+    expect(large.peakMb).toBeLessThanOrEqual(700 * 2 + 10);
   });
 
   it("collects as often at twice the live data and twice the garbage", () => {
