@@ -2,11 +2,11 @@
 // of short-lived objects while its live data stays near 250 MB per million recovery points; V8
 // lets the old generation grow towards its limit (several GB on a large machine) before
 // collecting, so the process would hold over 1 GB of garbage. Collecting at a bound keeps it there.
-// The bound moves up with what is live: a fixed bound below the live data would collect at every
-// boundary (thousands of full collections of a heap that stays full), which made an evaluation of
-// 2M points take 11× the CPU of 1M. Letting the garbage grow as large as the live data keeps the
-// number of collections independent of the estate's size, so their cost grows with it linearly
-// (at 1M points the fixed bound already leaves about that much room).
+// The bound moves up with what is live: a fixed bound below the live data collects at every
+// boundary (thousands of full collections of a heap that stays full; at 2M points half of the
+// evaluation's time). Letting the garbage grow as large as the live data keeps the number of
+// collections independent of the estate's size, so their cost grows with it linearly (at 1M
+// points the fixed bound already leaves about that much room).
 // `gc` is exposed to new contexts once the flag is set (Node's documented flag API; no
 // --expose-gc needed on the command line).
 import { getHeapStatistics, setFlagsFromString } from "node:v8";
