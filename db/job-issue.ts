@@ -7,6 +7,11 @@
 
 export const FAILED_JOB_STATES = ["FAILED", "ABORTED", "EXPIRED", "PARTIAL"] as const;
 
+/** AWS's job states before a job ends (the BackupJob, CopyJob and RestoreJob state enums). */
+export const ACTIVE_JOB_STATES = ["CREATED", "PENDING", "RUNNING", "ABORTING"] as const;
+
+export const jobIsActive = (state: string): boolean => (ACTIVE_JOB_STATES as readonly string[]).includes(state);
+
 /** Message categories (after `normalise`) that mean a completed job went well. */
 const SUCCESS_CATEGORIES = ["", "SUCCESS"] as const;
 

@@ -26,7 +26,7 @@ import {
   type TableSpec,
   type Value,
 } from "./table-specs";
-import type { JobMarks, UnfinishedJobMarks, UnitRead, VaultMark } from "./unit-read";
+import type { JobMarks, UnitRead, VaultMark } from "./unit-read";
 
 // Makes a completely read unit current, inside the caller's transaction: upsert what changed,
 // delete what is gone (only for lists read in full), never touch job history.
@@ -271,7 +271,7 @@ const JOB_SETTLE_MS = 3_600_000;
  * earlier than the current mark. Scan jobs are listed by completion (see scanJobPages): their
  * mark keeps the whole overlap.
  */
-export function nextJobMarks(previous: JobMarks, newest: JobMarks, unfinished: UnfinishedJobMarks): JobMarks {
+export function nextJobMarks(previous: JobMarks, newest: JobMarks, unfinished: Omit<JobMarks, "scan">): JobMarks {
   const mark = (prev: Date | null, n: Date | null, oldestOpen: Date | null) => {
     if (!n) return prev;
     const floor = n.getTime() - JOB_OVERLAP_DAYS * 86_400_000;

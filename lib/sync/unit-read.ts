@@ -34,6 +34,7 @@ import type {
   RestoreJob,
   ScanJob,
 } from "@/lib/inventory/types";
+import { jobIsActive } from "@/db/job-issue";
 import type { Queryable } from "./bulk";
 import { RowSink } from "./row-sink";
 import {
@@ -78,14 +79,11 @@ export interface UnitReadOptions {
   sequential?: boolean;
 }
 
-/** Per job list listed by creation (scan jobs are listed by completion), a date or null. */
-export type UnfinishedJobMarks = Omit<JobMarks, "scan">;
-
 /** Jobs whose state can still change: not yet ended, or (restore tests) still validating. */
 const UNFINISHED = {
-  backup: (j: BackupJob) => ["CREATED", "PENDING", "RUNNING", "ABORTING"].includes(j.state),
-  copy: (j: CopyJob) => ["CREATED", "RUNNING"].includes(j.state),
-  restore: (j: RestoreJob) => ["PENDING", "RUNNING"].includes(j.status) || j.validationStatus === "VALIDATING",
+  backup: (j: BackupJob) => jobIsActive(j.state),
+  copy: (j: CopyJob) => jobIsActive(j.state),
+  restore: (j: RestoreJob) => jobIsActive(j.status) || j.validationStatus === "VALIDATING",
 };
 
 /** Per job list, the time the next incremental read starts from (null: read all AWS keeps). */
@@ -130,8 +128,9 @@ export interface UnitRead {
   /**
    * Oldest creation date of a job read still unfinished (its state can still change). Every job
    * unfinished at the last read was after that read's mark, so it is among the jobs read now.
+   * Scan jobs are listed by completion, so theirs stays null.
    */
-  jobOldestUnfinished: UnfinishedJobMarks;
+  jobOldestUnfinished: JobMarks;
   fullPass: boolean;
   /** Incremental read: the vaults listed only from their mark (the others were listed in full). */
   recoveryPointsWindows: Map<string, Date>;
@@ -207,7 +206,7 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
       scanJobs: sink(scanJobSpec),
       jobMonths: { min: null, max: null },
       jobNewest: { backup: null, copy: null, restore: null, scan: null },
-      jobOldestUnfinished: { backup: null, copy: null, restore: null },
+      jobOldestUnfinished: { backup: null, copy: null, restore: null, scan: null },
       fullPass: o.fullPass,
       recoveryPointsWindows: new Map(),
     };
@@ -219,7 +218,7 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
           if (!read.jobMonths.max || r.creationDate > read.jobMonths.max) read.jobMonths.max = r.creationDate;
           const newest = read.jobNewest[kind];
           if (!newest || r.creationDate > newest) read.jobNewest[kind] = r.creationDate;
-          if (kind === "scan" || !unfinished?.(r)) continue;
+          if (!unfinished?.(r)) continue;
           const oldest = read.jobOldestUnfinished[kind];
           if (!oldest || r.creationDate < oldest) read.jobOldestUnfinished[kind] = r.creationDate;
         }
@@ -237,6 +236,16 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
         await into.add(page);
       }
     };
+    /** A task draining one job list, noting its dates as the pages come. */
+    const drainJobs =
+      <T extends { creationDate: Date }>(
+        kind: keyof JobMarks,
+        pages: AsyncGenerator<T[]>,
+        into: RowSink<T>,
+        unfinished?: (row: T) => boolean,
+      ) =>
+      (stop: () => boolean) =>
+        drain(pages, into, stop, noteJobDates(kind, unfinished));
     const after = (d: Date | null) => d ?? undefined;
     const width = o.sequential ? 1 : 4;
     await allOrFirstError(
@@ -293,28 +302,20 @@ export async function readUnit(o: UnitReadOptions, deps: UnitDeps): Promise<Unit
           ] as const);
         },
         (stop) => drain(protectedResourcePages(backup, unit), read.protectedResources, stop),
-        (stop) =>
-          drain(
-            backupJobPages(backup, unit, after(o.jobsAfter.backup)),
-            read.backupJobs,
-            stop,
-            noteJobDates("backup", UNFINISHED.backup),
-          ),
-        (stop) =>
-          drain(
-            copyJobPages(backup, unit, after(o.jobsAfter.copy)),
-            read.copyJobs,
-            stop,
-            noteJobDates("copy", UNFINISHED.copy),
-          ),
-        (stop) =>
-          drain(
-            restoreJobPages(backup, unit, after(o.jobsAfter.restore)),
-            read.restoreJobs,
-            stop,
-            noteJobDates("restore", UNFINISHED.restore),
-          ),
-        (stop) => drain(scanJobPages(backup, unit, after(o.jobsAfter.scan)), read.scanJobs, stop, noteJobDates("scan")),
+        drainJobs(
+          "backup",
+          backupJobPages(backup, unit, after(o.jobsAfter.backup)),
+          read.backupJobs,
+          UNFINISHED.backup,
+        ),
+        drainJobs("copy", copyJobPages(backup, unit, after(o.jobsAfter.copy)), read.copyJobs, UNFINISHED.copy),
+        drainJobs(
+          "restore",
+          restoreJobPages(backup, unit, after(o.jobsAfter.restore)),
+          read.restoreJobs,
+          UNFINISHED.restore,
+        ),
+        drainJobs("scan", scanJobPages(backup, unit, after(o.jobsAfter.scan)), read.scanJobs),
         async () => {
           read.restoreTestingPlans = (await fetchRestoreTestingPlans(backup, unit)).map(
             ({ accountId: _a, region: _r, ...p }) => p,

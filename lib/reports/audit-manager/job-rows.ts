@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Db } from "@/db";
+import { ACTIVE_JOB_STATES } from "@/db/job-issue";
 import type { ReportPeriod } from "@/lib/reports/period";
 import { BACKUP_JOB_COLUMNS, COPY_JOB_COLUMNS, RESTORE_JOB_COLUMNS, type ReportRow, type ReportValue } from "./columns";
 
@@ -19,8 +20,6 @@ import { BACKUP_JOB_COLUMNS, COPY_JOB_COLUMNS, RESTORE_JOB_COLUMNS, type ReportR
 export const JOB_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 const PAGE = 2_000;
-/** AWS's job states before a job ends (BackupJob, CopyJob and RestoreJob state enums). */
-const ACTIVE_STATES = ["CREATED", "PENDING", "RUNNING", "ABORTING"];
 
 export interface JobReportQuery {
   tenantId: string;
@@ -76,7 +75,7 @@ function whereJobs(alias: string, stateColumn: string, q: JobReportQuery): SQL {
     sql`(${j}.completion_date >= ${q.period.from}
           or (${j}.completion_date is null
               and (${state} in (${sql.join(
-                ACTIVE_STATES.map((s) => sql`${s}`),
+                ACTIVE_JOB_STATES.map((s) => sql`${s}`),
                 sql`, `,
               )}) or ${j}.creation_date >= ${q.period.from})))`,
   ];
