@@ -122,16 +122,18 @@ export class ChainCache {
 
 /**
  * Whether a unit is read in full this time: a run a person started (Sync now: what they just
- * changed in AWS must show), a unit never read in full, or one whose last full pass is
- * SYNC_FULL_PASS_HOURS old. Otherwise it reads only what changed (see UnitReadOptions.fullPass).
+ * changed in AWS must show), a unit with nothing published, one never read in full, or one whose
+ * last full pass is SYNC_FULL_PASS_HOURS old. Otherwise it reads only what changed (see
+ * UnitReadOptions.fullPass).
  */
 export function isFullPass(
-  unit: { manual: boolean; lastFullPass: Date | null },
+  unit: { manual: boolean; fresh?: boolean; lastFullPass: Date | null },
   settings: Pick<SyncSettings, "recoveryPointsFullEveryHours">,
   now: number,
 ): boolean {
   return (
     unit.manual ||
+    unit.fresh === true ||
     !unit.lastFullPass ||
     now - unit.lastFullPass.getTime() >= settings.recoveryPointsFullEveryHours * 3_600_000
   );

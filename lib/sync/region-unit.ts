@@ -80,9 +80,11 @@ export async function runRegionUnit(job: UnitJob, deps: SyncDeps, chains: ChainC
     // One "now" for the unit: the points it counts as still due at the marks are the ones its
     // publish keeps.
     const now = clock.now();
-    const full =
-      state.fresh ||
-      isFullPass({ manual: state.manual, lastFullPass: state.recoveryPointsFullAt }, deps.settings, now.getTime());
+    const full = isFullPass(
+      { manual: state.manual, fresh: state.fresh, lastFullPass: state.recoveryPointsFullAt },
+      deps.settings,
+      now.getTime(),
+    );
     const readStart = performance.now();
     const read = await readUnit(
       {
